@@ -1,0 +1,3 @@
+from rotation_solver.cli import main
+
+main()

@@ -1,0 +1,611 @@
+"""An independent plan checker: re-verify a plan (spec section 7) against its scenario.
+
+Everything here is re-derived from the spec (sections 1, 4, 5 and 6) on purpose:
+the checker imports only the loading layer and the standard library, never the
+model side, so that a bug in the model cannot hide itself in the check.
+
+Rule keys of `Violation.rule`:
+
+- plan shape: `malformed` (missing keys, wrong types, bad dates), `status`, `scenario`,
+  `order` (rotations sorted by start), `bound`, `objective`, `total_cost`, `budget.stated`
+- a rotation's identity: `program` (unknown id), `start` (a start the program does not offer)
+- a rotation's stated fields: `program_name`, `specialty.stated`, `tier`, `end`, `weeks`,
+  `cost`, `value`, `submit_on`, `deadline.stated`
+- feasibility of one offering: `accepts_img`, `exclude`, `specialty`, `window`, `blocked`,
+  `deadline` (the application cannot be sent in time)
+- the plan: `one_per_program`, `overlap`, `gap`, `radiology.min`, `radiology.max`,
+  `clinical.min`, `clinical.max`, `max_rotations`, `budget`, `lock`, `tier_mix`
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any
+
+from rotation_solver.scenario import LoadedScenario, Program
+
+__all__ = ["CheckReport", "Violation", "check_plan"]
+
+_STATUSES = ("optimal", "feasible", "infeasible", "unknown")
+_NO_PLAN = ("infeasible", "unknown")
+_PLAN_KEYS = ("scenario", "status", "objective", "bound", "budget", "total_cost", "rotations")
+_ROTATION_KEYS = (
+    "program_id",
+    "program_name",
+    "specialty",
+    "tier",
+    "start",
+    "end",
+    "weeks",
+    "cost",
+    "value",
+    "submit_on",
+    "deadline",
+)
+_DEFAULT_CLINICAL = ("internal_medicine", "emergency_medicine", "surgery")
+_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: a short family key and a message in plain words."""
+
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What the checker found, with the objective and cost it recomputed itself."""
+
+    violations: tuple[Violation, ...]
+    objective: int | None
+    total_cost: int | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def rules(self) -> set[str]:
+        """The distinct rule keys broken (handy in tests and summaries)."""
+        return {v.rule for v in self.violations}
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Spec section 5 requirements with the defaults applied (derived here, not borrowed)."""
+
+    radiology_min: int
+    radiology_max: int
+    clinical_min: int
+    clinical_max: int
+    clinical_specialties: tuple[str, ...]
+    max_rotations: int
+    tier_mix: bool
+    min_gap_days: int
+
+
+@dataclass(frozen=True)
+class _Rotation:
+    """A plan row resolved against the catalog, with everything recomputed."""
+
+    index: int
+    raw: dict[str, Any]
+    program: Program
+    start: date
+    end: date
+    locked: bool
+    submit: date
+    deadline: date | None
+    cost: int
+    value: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.program.id} starting {self.start}"
+
+    @property
+    def radiology(self) -> bool:
+        return self.program.specialty == "radiology"
+
+
+def _shape(loaded: LoadedScenario) -> _Shape:
+    scenario = loaded.scenario
+    given = scenario.requirements
+    home = scenario.student.radiology_exposure == "home_department"
+
+    def pick(value: int | None, default: int) -> int:
+        return default if value is None else value
+
+    specialties = given.clinical.specialties
+    return _Shape(
+        radiology_min=pick(given.radiology.min, 1 if home else 2),
+        radiology_max=pick(given.radiology.max, 3),
+        clinical_min=pick(given.clinical.min, 1),
+        clinical_max=pick(given.clinical.max, 1),
+        clinical_specialties=tuple(specialties) if specialties is not None else _DEFAULT_CLINICAL,
+        max_rotations=pick(given.max_rotations, 4),
+        tier_mix=bool(given.tier_mix),
+        min_gap_days=scenario.calendar.min_gap_days,
+    )
+
+
+def _round_half_up(x: Fraction) -> int:
+    # Spec section 6: floor(x + 1/2) on exact fractions (Python's round() is half-even).
+    return math.floor(x + Fraction(1, 2))
+
+
+def _end(program: Program, start: date) -> date:
+    return start + timedelta(days=7 * program.weeks - 1)
+
+
+def _submit(loaded: LoadedScenario, program: Program) -> date:
+    scenario = loaded.scenario
+    days = [scenario.planning_date, program.application_opens]
+    days += [scenario.documents[name] for name in program.requires if name in scenario.documents]
+    return max(days)
+
+
+def _deadline(program: Program, start: date) -> date | None:
+    candidates = []
+    if program.application_deadline is not None:
+        candidates.append(program.application_deadline)
+    if program.deadline_weeks_before_start is not None:
+        candidates.append(start - timedelta(days=7 * program.deadline_weeks_before_start))
+    return min(candidates) if candidates else None
+
+
+def _cost(loaded: LoadedScenario, program: Program) -> int:
+    surcharge = program.img_surcharge if loaded.scenario.student.school_type == "img" else 0
+    return program.housing_per_week * program.weeks + program.travel + program.fee + surcharge
+
+
+def _strong(loaded: LoadedScenario) -> bool:
+    student = loaded.scenario.student
+    profile = loaded.value_model.profile
+    return (
+        student.step2ck is not None
+        and student.step2ck >= profile.strong_step2ck
+        and student.us_clinical_weeks >= profile.strong_us_clinical_weeks
+    )
+
+
+def _value(loaded: LoadedScenario, program: Program, end: date, locked: bool) -> int:
+    model = loaded.value_model
+    weights = model.weights.strong if _strong(loaded) else model.weights.challenged
+    lead = timedelta(days=model.timing.letter_lead_days)
+    timing = (
+        Fraction(1)
+        if end + lead <= loaded.scenario.eras_submission
+        else Fraction(model.timing.late_factor)
+    )
+    # An accepted offer (a lock) is certain: its acceptance counts as 1.
+    acceptance = Fraction(1) if locked else Fraction(program.acceptance)
+    letter = Fraction(program.letter)
+    if program.specialty == "radiology":
+        worth = Fraction(weights.letter) * letter + Fraction(weights.audition) * Fraction(
+            program.audition
+        ) * Fraction(program.interest) / 5
+    else:
+        worth = Fraction(weights.clinical_letter) * letter
+    return _round_half_up(acceptance * timing * worth)
+
+
+def _parse_date(value: Any) -> date | None:
+    if not isinstance(value, str) or not _ISO.match(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _fmt_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class _Checker:
+    def __init__(self, loaded: LoadedScenario, plan: dict[str, Any]) -> None:
+        self.loaded = loaded
+        self.plan = plan
+        self.shape = _shape(loaded)
+        self.programs = {program.id: program for program in loaded.programs}
+        self.locks = {(lock.program, lock.start) for lock in loaded.locks}
+        self.exclude = set(loaded.exclude)
+        self.out: list[Violation] = []
+
+    def add(self, rule: str, message: str) -> None:
+        self.out.append(Violation(rule, message))
+
+    # -- the plan's top level ------------------------------------------------------------
+
+    def run(self) -> CheckReport:
+        plan = self.plan
+        missing = [key for key in _PLAN_KEYS if key not in plan]
+        if missing:
+            self.add("malformed", f"the plan is missing the key(s) {', '.join(missing)}")
+        status = plan.get("status")
+        if status not in _STATUSES:
+            self.add(
+                "malformed",
+                f"status {status!r} is not one of {', '.join(_STATUSES)}",
+            )
+        name = plan.get("scenario")
+        if "scenario" in plan and name != self.loaded.scenario.name:
+            self.add(
+                "scenario",
+                f"the plan names scenario {name!r}, but the scenario is "
+                f"{self.loaded.scenario.name!r}",
+            )
+        if "budget" in plan:
+            stated_budget = plan["budget"]
+            if not _is_int(stated_budget):
+                self.add("malformed", f"budget {stated_budget!r} is not a whole number")
+            elif stated_budget != self.loaded.scenario.budget:
+                self.add(
+                    "budget.stated",
+                    f"the plan states budget {stated_budget}, but the scenario's budget is "
+                    f"{self.loaded.scenario.budget}",
+                )
+        rows = plan.get("rotations", [])
+        if not isinstance(rows, list):
+            self.add("malformed", f"rotations must be a list, got {type(rows).__name__}")
+            return self.report(None, None)
+
+        if status in _NO_PLAN:
+            return self.check_no_plan(status, rows)
+
+        rotations, complete = self.resolve(rows)
+        self.check_order(rows)
+        for rotation in rotations:
+            self.check_fields(rotation)
+            self.check_offering(rotation)
+        self.check_pairs(rotations)
+        self.check_locks_and_excludes(rows)
+        if not complete:
+            # An unreadable row makes counts, budget and objective meaningless; say so once.
+            self.add(
+                "malformed",
+                "some rotations could not be read, so counts, budget and objective were not "
+                "checked",
+            )
+            return self.report(None, None)
+        total = sum(rotation.cost for rotation in rotations)
+        objective = self.objective(rotations)
+        self.check_plan_rules(rotations, total)
+        self.check_totals(total, objective)
+        return self.report(objective, total)
+
+    def report(self, objective: int | None, total: int | None) -> CheckReport:
+        return CheckReport(tuple(self.out), objective, total)
+
+    def check_no_plan(self, status: str, rows: list[Any]) -> CheckReport:
+        if rows:
+            self.add("status", f"status is {status}, but the plan lists {len(rows)} rotation(s)")
+        for key in ("objective", "bound"):
+            if self.plan.get(key) is not None:
+                self.add(
+                    "status",
+                    f"status is {status}, so {key} must be null, got {self.plan.get(key)!r}",
+                )
+        if "total_cost" in self.plan and self.plan["total_cost"] != 0:
+            self.add(
+                "status",
+                f"status is {status}, so total_cost must be 0, got {self.plan['total_cost']!r}",
+            )
+        return self.report(None, 0 if not rows else None)
+
+    # -- rotations -----------------------------------------------------------------------
+
+    def resolve(self, rows: list[Any]) -> tuple[list[_Rotation], bool]:
+        out: list[_Rotation] = []
+        complete = True
+        for index, row in enumerate(rows, 1):
+            where = f"rotation #{index}"
+            if not isinstance(row, dict):
+                self.add("malformed", f"{where} is not a mapping: {row!r}")
+                complete = False
+                continue
+            missing = [key for key in _ROTATION_KEYS if key not in row]
+            if missing:
+                self.add("malformed", f"{where} is missing the key(s) {', '.join(missing)}")
+            program_id = row.get("program_id")
+            start = _parse_date(row.get("start"))
+            if not isinstance(program_id, str):
+                self.add("malformed", f"{where}: program_id {program_id!r} is not text")
+                complete = False
+                continue
+            if start is None:
+                self.add(
+                    "malformed",
+                    f"{where} ({program_id}): start {row.get('start')!r} is not a real "
+                    "YYYY-MM-DD date",
+                )
+                complete = False
+                continue
+            program = self.programs.get(program_id)
+            if program is None:
+                self.add("program", f"{where} names unknown program {program_id!r}")
+                complete = False
+                continue
+            if start not in program.starts:
+                offered = ", ".join(str(day) for day in program.starts)
+                self.add(
+                    "start",
+                    f"{program_id} does not offer a start on {start}; it offers {offered}",
+                )
+            locked = (program.id, start) in self.locks
+            end = _end(program, start)
+            out.append(
+                _Rotation(
+                    index=index,
+                    raw=row,
+                    program=program,
+                    start=start,
+                    end=end,
+                    locked=locked,
+                    submit=_submit(self.loaded, program),
+                    deadline=_deadline(program, start),
+                    cost=_cost(self.loaded, program),
+                    value=_value(self.loaded, program, end, locked),
+                )
+            )
+        return out, complete
+
+    def check_order(self, rows: list[Any]) -> None:
+        starts = [
+            _parse_date(row.get("start")) if isinstance(row, dict) else None for row in rows
+        ]
+        known = [day for day in starts if day is not None]
+        for before, after in zip(known, known[1:], strict=False):
+            if after < before:
+                self.add(
+                    "order",
+                    f"rotations are not sorted by start: {after} is listed after {before}",
+                )
+                return
+
+    def check_fields(self, r: _Rotation) -> None:
+        p = r.program
+        expected: list[tuple[str, str, Any]] = [
+            ("program_name", "program_name", p.name),
+            ("specialty", "specialty.stated", p.specialty),
+            ("tier", "tier", p.tier),
+            ("weeks", "weeks", p.weeks),
+            ("cost", "cost", r.cost),
+            ("value", "value", r.value),
+        ]
+        for key, rule, want in expected:
+            if key not in r.raw:
+                continue
+            got = r.raw[key]
+            if isinstance(want, int) and not _is_int(got):
+                self.add("malformed", f"{r.label}: {key} {got!r} is not a whole number")
+            elif got != want:
+                self.add(rule, f"{r.label}: the plan states {key} {got!r}, recomputed {want!r}")
+        dates: list[tuple[str, str, date | None]] = [
+            ("end", "end", r.end),
+            ("submit_on", "submit_on", r.submit),
+            ("deadline", "deadline.stated", r.deadline),
+        ]
+        for key, rule, want_date in dates:
+            if key not in r.raw:
+                continue
+            got = r.raw[key]
+            # A lock's application is already behind it: null submit_on/deadline are fine.
+            if got is None and (want_date is None or (r.locked and key != "end")):
+                continue
+            got_date = _parse_date(got)
+            if got_date is None:
+                self.add(
+                    "malformed",
+                    f"{r.label}: {key} {got!r} is not a real YYYY-MM-DD date",
+                )
+            elif got_date != want_date:
+                self.add(
+                    rule,
+                    f"{r.label}: the plan states {key} {got}, recomputed "
+                    f"{_fmt_date(want_date) or 'null (no deadline)'}",
+                )
+
+    def check_offering(self, r: _Rotation) -> None:
+        scenario = self.loaded.scenario
+        p = r.program
+        if scenario.student.school_type == "img" and not p.accepts_img and not r.locked:
+            self.add(
+                "accepts_img",
+                f"{r.label}: {p.id} does not take visiting students from IMG schools",
+            )
+        if p.specialty != "radiology" and p.specialty not in self.shape.clinical_specialties:
+            allowed = ", ".join(self.shape.clinical_specialties)
+            self.add(
+                "specialty",
+                f"{r.label}: specialty {p.specialty} is neither radiology nor a clinical "
+                f"specialty ({allowed})",
+            )
+        window = scenario.calendar.window
+        if r.start < window.start or r.end > window.end:
+            self.add(
+                "window",
+                f"{r.label}: it runs {r.start}..{r.end}, outside the window "
+                f"{window.start}..{window.end}",
+            )
+        for period in scenario.calendar.blocked:
+            if r.start <= period.end and period.start <= r.end:
+                reason = f" ({period.reason})" if period.reason else ""
+                self.add(
+                    "blocked",
+                    f"{r.label}: it runs {r.start}..{r.end} and touches the blocked period "
+                    f"{period.start}..{period.end}{reason}",
+                )
+        if not r.locked and r.deadline is not None and r.submit > r.deadline:
+            late = [
+                f"{name} ready {scenario.documents[name]}"
+                for name in p.requires
+                if name in scenario.documents and scenario.documents[name] > r.deadline
+            ]
+            if p.application_opens > r.deadline:
+                late.append(f"applications open {p.application_opens}")
+            if scenario.planning_date > r.deadline:
+                late.append(f"planning date {scenario.planning_date}")
+            because = f" ({'; '.join(late)})" if late else ""
+            self.add(
+                "deadline",
+                f"{r.label}: the application can go out on {r.submit} at the earliest, after "
+                f"the deadline {r.deadline}{because}",
+            )
+
+    def check_pairs(self, rotations: list[_Rotation]) -> None:
+        seen: dict[str, _Rotation] = {}
+        for r in rotations:
+            if r.program.id in seen:
+                self.add(
+                    "one_per_program",
+                    f"{r.program.id} appears more than once (starts {seen[r.program.id].start} "
+                    f"and {r.start})",
+                )
+            else:
+                seen[r.program.id] = r
+        gap = self.shape.min_gap_days
+        ordered = sorted(rotations, key=lambda r: (r.start, r.end))
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                # Spec section 1: B.start >= A.end + 1 + min_gap_days.
+                if b.start >= a.end + timedelta(days=1 + gap):
+                    continue
+                if b.start <= a.end:
+                    self.add(
+                        "overlap",
+                        f"{a.label} (ends {a.end}) overlaps {b.label}",
+                    )
+                else:
+                    free = (b.start - a.end).days - 1
+                    self.add(
+                        "gap",
+                        f"only {free} free day(s) between {a.label} (ends {a.end}) and "
+                        f"{b.label}; min_gap_days is {gap}",
+                    )
+
+    def check_locks_and_excludes(self, rows: list[Any]) -> None:
+        present = {
+            (row.get("program_id"), _parse_date(row.get("start")))
+            for row in rows
+            if isinstance(row, dict) and isinstance(row.get("program_id"), str)
+        }
+        for lock in self.loaded.locks:
+            if (lock.program, lock.start) not in present:
+                self.add(
+                    "lock",
+                    f"the accepted offer {lock.program} starting {lock.start} is not in the plan",
+                )
+        for program_id, start in sorted(
+            (pair for pair in present if pair[0] in self.exclude), key=str
+        ):
+            self.add("exclude", f"excluded program {program_id} is in the plan (start {start})")
+
+    # -- the plan as a whole -------------------------------------------------------------
+
+    def objective(self, rotations: list[_Rotation]) -> int:
+        model = self.loaded.value_model
+        weights = model.weights.strong if _strong(self.loaded) else model.weights.challenged
+        radiology = sum(1 for r in rotations if r.radiology)
+        penalty = weights.extra_radiology_penalty * max(0, radiology - 2)
+        return sum(r.value for r in rotations) - penalty
+
+    def check_plan_rules(self, rotations: list[_Rotation], total: int) -> None:
+        shape = self.shape
+        radiology = [r for r in rotations if r.radiology]
+        clinical = [r for r in rotations if not r.radiology]
+        for kind, chosen, low, high in (
+            ("radiology", radiology, shape.radiology_min, shape.radiology_max),
+            ("clinical", clinical, shape.clinical_min, shape.clinical_max),
+        ):
+            if len(chosen) < low:
+                self.add(f"{kind}.min", f"{len(chosen)} {kind} rotation(s), at least {low} needed")
+            if len(chosen) > high:
+                self.add(f"{kind}.max", f"{len(chosen)} {kind} rotation(s), at most {high} allowed")
+        if len(rotations) > shape.max_rotations:
+            self.add(
+                "max_rotations",
+                f"{len(rotations)} rotations, at most {shape.max_rotations} allowed",
+            )
+        budget = self.loaded.scenario.budget
+        if total > budget:
+            self.add("budget", f"the rotations cost {total} in all, over the budget {budget}")
+        if shape.tier_mix and radiology:
+            if not any(r.program.tier in ("reach", "target") for r in radiology):
+                self.add(
+                    "tier_mix",
+                    "no radiology rotation at a reach or target program "
+                    f"({', '.join(r.program.id for r in radiology)})",
+                )
+            if not any(
+                r.program.tier in ("target", "safety") and r.program.img_friendly
+                for r in radiology
+            ):
+                self.add(
+                    "tier_mix",
+                    "no radiology rotation at an IMG-friendly target or safety program "
+                    f"({', '.join(r.program.id for r in radiology)})",
+                )
+
+    def check_totals(self, total: int, objective: int) -> None:
+        plan = self.plan
+        stated_total = plan.get("total_cost")
+        if "total_cost" in plan:
+            if not _is_int(stated_total):
+                self.add("malformed", f"total_cost {stated_total!r} is not a whole number")
+            elif stated_total != total:
+                self.add(
+                    "total_cost",
+                    f"the plan states total_cost {stated_total}, the rotations cost {total}",
+                )
+        stated = plan.get("objective")
+        if not _is_int(stated):
+            if "objective" in plan:
+                self.add("malformed", f"objective {stated!r} is not a whole number")
+            return
+        if stated != objective:
+            self.add(
+                "objective",
+                f"the plan states objective {stated}, recomputed {objective} "
+                "(sum of values minus the extra radiology penalty)",
+            )
+        bound = plan.get("bound")
+        if bound is None:
+            if plan.get("status") == "optimal":
+                self.add("bound", f"status is optimal, so bound must equal objective {stated}")
+            return
+        if not _is_number(bound):
+            self.add("malformed", f"bound {bound!r} is not a number")
+            return
+        if plan.get("status") == "optimal" and bound != stated:
+            self.add("bound", f"status is optimal, but bound {bound} != objective {stated}")
+        if bound < stated:
+            self.add("bound", f"bound {bound} is below the objective {stated} (maximising)")
+
+
+def check_plan(loaded: LoadedScenario, plan: Any) -> CheckReport:
+    """Re-verify `plan` (spec section 7) against `loaded`; never raises on malformed plans."""
+    if not isinstance(plan, dict):
+        return CheckReport(
+            (Violation("malformed", f"a plan must be a JSON object, got {type(plan).__name__}"),),
+            None,
+            None,
+        )
+    return _Checker(loaded, plan).run()

@@ -1,0 +1,44 @@
+"""Input errors that point at a file and a place in it, and the contract's exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes of spec section 8."""
+
+    PLAN = 0
+    BAD_INPUT = 1
+    USAGE = 2
+    INFEASIBLE = 3
+    NO_PLAN_IN_TIME = 4
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, and where."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class InputError(Exception):
+    """Bad input: one or more problems, each naming its file and place."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,248 @@
+"""Expand a catalog into feasible (program, start) offerings with exact cost and value.
+
+Spec section 4 decides which offerings exist; section 6 gives each its value.
+Every offering that does not exist is kept with its reason, so reports can
+count them and explanations can say "why not".
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from fractions import Fraction
+from typing import Literal
+
+from rotation_solver.scenario import LoadedScenario, Program, Weights
+
+
+class DropReason(StrEnum):
+    """Why a (program, start) pair is not an offering, in the order they are tested."""
+
+    EXCLUDED = "excluded"
+    SPECIALTY = "specialty not requested"
+    NO_IMG = "program does not take IMGs"
+    OUTSIDE_WINDOW = "outside window"
+    BLOCKED = "blocked period"
+    PAST_DEADLINE = "past deadline"
+    DOCUMENTS_LATE = "documents late"
+
+
+Kind = Literal["radiology", "clinical"]
+Profile = Literal["strong", "challenged"]
+
+
+@dataclass(frozen=True)
+class Offering:
+    """A rotation the plan may choose: one program at one start date."""
+
+    program_id: str
+    program_name: str
+    city: str
+    state: str
+    specialty: str
+    kind: Kind
+    tier: str
+    img_friendly: bool
+    start: date
+    end: date
+    weeks: int
+    cost: int
+    value: int
+    submit_on: date
+    deadline: date | None
+    locked: bool
+    # Exact value parts before rounding, for explanations.
+    letter_part: Fraction
+    audition_part: Fraction
+    timing: Fraction
+    acceptance: Fraction
+
+    @property
+    def is_radiology(self) -> bool:
+        return self.kind == "radiology"
+
+    @property
+    def key(self) -> tuple[str, date]:
+        return (self.program_id, self.start)
+
+
+@dataclass(frozen=True)
+class DroppedOffering:
+    """A (program, start) pair that cannot be in any plan, and why."""
+
+    program_id: str
+    start: date
+    reason: DropReason
+    detail: str
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """All offerings of a scenario and everything that was dropped."""
+
+    offerings: tuple[Offering, ...]
+    dropped: tuple[DroppedOffering, ...]
+    profile: Profile
+    weights: Weights
+
+    def dropped_counts(self) -> dict[DropReason, int]:
+        counts = Counter(item.reason for item in self.dropped)
+        return {reason: counts[reason] for reason in DropReason if counts[reason]}
+
+
+def round_half_up(value: Fraction) -> int:
+    """Spec section 6: floor(x + 1/2), exactly."""
+    return math.floor(value + Fraction(1, 2))
+
+
+def rotation_end(start: date, weeks: int) -> date:
+    """Last day of a rotation (inclusive), spec section 1."""
+    return start + timedelta(days=7 * weeks - 1)
+
+
+def student_profile(loaded: LoadedScenario) -> Profile:
+    """`strong` iff step2ck is given and high enough and U.S. clinical weeks suffice."""
+    student = loaded.scenario.student
+    profile = loaded.value_model.profile
+    strong = (
+        student.step2ck is not None
+        and student.step2ck >= profile.strong_step2ck
+        and student.us_clinical_weeks >= profile.strong_us_clinical_weeks
+    )
+    return "strong" if strong else "challenged"
+
+
+def deadline_for(program: Program, start: date) -> date | None:
+    """The earlier of the fixed deadline and the weeks-before-start deadline."""
+    candidates = []
+    if program.application_deadline is not None:
+        candidates.append(program.application_deadline)
+    if program.deadline_weeks_before_start is not None:
+        candidates.append(start - timedelta(days=7 * program.deadline_weeks_before_start))
+    return min(candidates) if candidates else None
+
+
+def _value(
+    loaded: LoadedScenario, weights: Weights, program: Program, end: date, locked: bool
+) -> tuple[int, Fraction, Fraction, Fraction, Fraction]:
+    timing_model = loaded.value_model.timing
+    on_time = end + timedelta(days=timing_model.letter_lead_days) <= loaded.scenario.eras_submission
+    timing = Fraction(1) if on_time else Fraction(timing_model.late_factor)
+    acceptance = Fraction(1) if locked else Fraction(program.acceptance)
+    letter = Fraction(program.letter)
+    if program.specialty == "radiology":
+        letter_part = acceptance * timing * Fraction(weights.letter) * letter
+        audition_part = (
+            acceptance
+            * timing
+            * Fraction(weights.audition)
+            * Fraction(program.audition)
+            * Fraction(program.interest)
+            / 5
+        )
+    else:
+        letter_part = acceptance * timing * Fraction(weights.clinical_letter) * letter
+        audition_part = Fraction(0)
+    return round_half_up(letter_part + audition_part), letter_part, audition_part, timing, acceptance
+
+
+def expand(loaded: LoadedScenario) -> Expansion:
+    """Every feasible offering of the scenario (spec section 4), with cost and value."""
+    scenario = loaded.scenario
+    requirements = loaded.requirements
+    calendar = scenario.calendar
+    profile = student_profile(loaded)
+    weights = getattr(loaded.value_model.weights, profile)
+    is_img = scenario.student.school_type == "img"
+    locked_starts = {lock.program: lock.start for lock in loaded.locks}
+    offerings: list[Offering] = []
+    dropped: list[DroppedOffering] = []
+
+    for program in loaded.programs:
+        for start in sorted(set(program.starts)):
+            locked = locked_starts.get(program.id) == start
+            end = rotation_end(start, program.weeks)
+            deadline = deadline_for(program, start)
+            submit_plain = max(scenario.planning_date, program.application_opens)
+            ready = [scenario.documents[name] for name in program.requires]
+            submit_on = max([submit_plain, *ready])
+
+            def drop(reason: DropReason, detail: str, start: date = start) -> None:
+                dropped.append(DroppedOffering(program.id, start, reason, detail))
+
+            if program.id in loaded.exclude:
+                drop(DropReason.EXCLUDED, "excluded by the student")
+                continue
+            if (
+                program.specialty != "radiology"
+                and program.specialty not in requirements.clinical_specialties
+            ):
+                drop(DropReason.SPECIALTY, f"{program.specialty} is not a requested specialty")
+                continue
+            if is_img and not program.accepts_img and not locked:
+                drop(DropReason.NO_IMG, "does not take visiting students from IMG schools")
+                continue
+            if start < calendar.window.start or end > calendar.window.end:
+                drop(
+                    DropReason.OUTSIDE_WINDOW,
+                    f"{start}..{end} is outside {calendar.window.start}..{calendar.window.end}",
+                )
+                continue
+            touched = [b for b in calendar.blocked if start <= b.end and b.start <= end]
+            if touched:
+                period = touched[0]
+                drop(
+                    DropReason.BLOCKED,
+                    f"touches blocked {period.start}..{period.end}"
+                    + (f" ({period.reason})" if period.reason else ""),
+                )
+                continue
+            if not locked and deadline is not None and submit_on > deadline:
+                if submit_plain > deadline:
+                    drop(DropReason.PAST_DEADLINE, f"deadline {deadline} is before {submit_plain}")
+                else:
+                    late = [
+                        name for name in program.requires if scenario.documents[name] > deadline
+                    ]
+                    drop(
+                        DropReason.DOCUMENTS_LATE,
+                        f"{', '.join(late)} ready after the deadline {deadline}",
+                    )
+                continue
+            cost = (
+                program.housing_per_week * program.weeks
+                + program.travel
+                + program.fee
+                + (program.img_surcharge if is_img else 0)
+            )
+            value, letter_part, audition_part, timing, acceptance = _value(
+                loaded, weights, program, end, locked
+            )
+            offerings.append(
+                Offering(
+                    program_id=program.id,
+                    program_name=program.name,
+                    city=program.city,
+                    state=program.state,
+                    specialty=program.specialty,
+                    kind="radiology" if program.specialty == "radiology" else "clinical",
+                    tier=program.tier,
+                    img_friendly=program.img_friendly,
+                    start=start,
+                    end=end,
+                    weeks=program.weeks,
+                    cost=cost,
+                    value=value,
+                    submit_on=submit_on,
+                    deadline=deadline,
+                    locked=locked,
+                    letter_part=letter_part,
+                    audition_part=audition_part,
+                    timing=timing,
+                    acceptance=acceptance,
+                )
+            )
+    return Expansion(tuple(offerings), tuple(dropped), profile, weights)

@@ -1,0 +1,85 @@
+"""The plan as the JSON object of spec section 7 (plus extra keys the spec welcomes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rotation_solver.diagnose import Conflict
+from rotation_solver.offerings import Offering
+from rotation_solver.problem import PlanningProblem
+from rotation_solver.scenario import LoadedScenario
+from rotation_solver.solve import Result
+
+
+def rotation_dict(offering: Offering) -> dict[str, Any]:
+    """One rotation: the spec's keys first, then extras."""
+    return {
+        "program_id": offering.program_id,
+        "program_name": offering.program_name,
+        "specialty": offering.specialty,
+        "tier": offering.tier,
+        "start": offering.start.isoformat(),
+        "end": offering.end.isoformat(),
+        "weeks": offering.weeks,
+        "cost": offering.cost,
+        "value": offering.value,
+        "submit_on": offering.submit_on.isoformat(),
+        "deadline": offering.deadline.isoformat() if offering.deadline else None,
+        "city": offering.city,
+        "state": offering.state,
+        "img_friendly": offering.img_friendly,
+        "acceptance": float(offering.acceptance),
+        "locked": offering.locked,
+    }
+
+
+def plan_payload(
+    loaded: LoadedScenario,
+    problem: PlanningProblem,
+    result: Result,
+    conflict: Conflict | None = None,
+) -> dict[str, Any]:
+    """The JSON plan of spec section 7."""
+    payload: dict[str, Any] = {
+        "scenario": problem.name,
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.bound,
+        "budget": result.budget,
+        "total_cost": result.total_cost,
+        "rotations": [rotation_dict(o) for o in result.rotations],
+        "gap": result.gap,
+        "profile": problem.expansion.profile,
+        "value_model": loaded.value_model_name,
+        "requirements": {
+            "radiology": {
+                "min": problem.requirements.radiology_min,
+                "max": problem.requirements.radiology_max,
+            },
+            "clinical": {
+                "min": problem.requirements.clinical_min,
+                "max": problem.requirements.clinical_max,
+                "specialties": list(problem.requirements.clinical_specialties),
+            },
+            "max_rotations": problem.requirements.max_rotations,
+            "tier_mix": problem.requirements.tier_mix,
+            "min_gap_days": problem.requirements.min_gap_days,
+        },
+        "offerings": len(problem.offerings),
+        "dropped": {str(k): v for k, v in problem.expansion.dropped_counts().items()},
+        "timings": {
+            "build_seconds": round(result.build_seconds, 4),
+            "solve_seconds": round(result.solve_seconds, 4),
+        },
+        "warnings": list(loaded.warnings),
+    }
+    if conflict is not None:
+        payload["why"] = conflict.sentence()
+        payload["conflict"] = {
+            "rules": [{"rule": r.key, "description": r.description} for r in conflict.rules],
+            "minimal": conflict.minimal,
+            "cheapest_plan_without_budget": conflict.cheapest_without_budget,
+        }
+    elif result.status == "unknown":
+        payload["why"] = "no plan was found within the time limit; try a longer --time-limit"
+    return payload

@@ -1,0 +1,62 @@
+"""The whole job for one scenario: problem -> solve -> diagnose or check -> payload.
+
+Every plan this returns has been re-verified by the independent checker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rotation_solver.checker import CheckReport, check_plan
+from rotation_solver.diagnose import Conflict, find_conflict
+from rotation_solver.plan_json import plan_payload
+from rotation_solver.problem import PlanningProblem, build_problem
+from rotation_solver.scenario import LoadedScenario
+from rotation_solver.solve import Result, SolveOptions, solve_problem
+
+
+class PlanRejected(RuntimeError):
+    """The independent checker rejected a plan the model returned: a bug, never bad input."""
+
+    def __init__(self, report: CheckReport):
+        self.report = report
+        lines = "\n".join(f"  - [{v.rule}] {v.message}" for v in report.violations)
+        super().__init__(f"the independent checker rejected the solver's plan:\n{lines}")
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    problem: PlanningProblem
+    result: Result
+    conflict: Conflict | None
+    payload: dict[str, Any]
+
+
+def verify(loaded: LoadedScenario, payload: dict[str, Any]) -> CheckReport:
+    """Run the independent checker; raise PlanRejected if it disagrees."""
+    report = check_plan(loaded, payload)
+    if not report.ok:
+        raise PlanRejected(report)
+    return report
+
+
+def plan_scenario(
+    loaded: LoadedScenario,
+    options: SolveOptions | None = None,
+    *,
+    budget: int | None = None,
+) -> PlanOutcome:
+    """Solve a loaded scenario; diagnose it when infeasible; check any plan."""
+    options = options or SolveOptions()
+    if budget is not None:
+        loaded = loaded.with_budget(budget)
+    problem = build_problem(loaded)
+    result = solve_problem(problem, options)
+    conflict = None
+    if result.status == "infeasible":
+        conflict = find_conflict(problem, time_limit=options.time_limit, seed=options.seed)
+    payload = plan_payload(loaded, problem, result, conflict)
+    if result.has_plan:
+        verify(loaded, payload)
+    return PlanOutcome(problem, result, conflict, payload)

@@ -1,0 +1,53 @@
+"""The immutable planning problem a model is built from: offerings plus the plan rules."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+from rotation_solver.offerings import DroppedOffering, Expansion, Offering, expand
+from rotation_solver.scenario import LoadedScenario, Requirements
+
+
+@dataclass(frozen=True)
+class PlanningProblem:
+    """Everything the CP-SAT model needs, and nothing it must compute again."""
+
+    name: str
+    offerings: tuple[Offering, ...]
+    requirements: Requirements
+    budget: int
+    extra_radiology_penalty: int
+    locks: tuple[tuple[str, date], ...]
+    # Locks whose offering breaks the window, a blocked period or the specialty rule:
+    # the lock itself makes every plan impossible.
+    unplaceable_locks: tuple[DroppedOffering, ...]
+    expansion: Expansion
+
+    def with_budget(self, budget: int) -> PlanningProblem:
+        """The same problem at another budget (what-if comparisons)."""
+        return dataclasses.replace(self, budget=budget)
+
+    def offering(self, program_id: str, start: date) -> Offering | None:
+        for offering in self.offerings:
+            if offering.program_id == program_id and offering.start == start:
+                return offering
+        return None
+
+
+def build_problem(loaded: LoadedScenario, *, budget: int | None = None) -> PlanningProblem:
+    """Expand the scenario's catalog and gather the rules (spec sections 4-6)."""
+    expansion = expand(loaded)
+    locks = tuple((lock.program, lock.start) for lock in loaded.locks)
+    unplaceable = tuple(d for d in expansion.dropped if (d.program_id, d.start) in set(locks))
+    return PlanningProblem(
+        name=loaded.scenario.name,
+        offerings=expansion.offerings,
+        requirements=loaded.requirements,
+        budget=loaded.scenario.budget if budget is None else budget,
+        extra_radiology_penalty=expansion.weights.extra_radiology_penalty,
+        locks=locks,
+        unplaceable_locks=unplaceable,
+        expansion=expansion,
+    )

@@ -1,0 +1,138 @@
+"""Render a plan payload (spec section 7 dict) as a table, Markdown or CSV.
+
+Every format is drawn from the same payload, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pandas as pd
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+PLAN_COLUMNS = (
+    "program_id", "program_name", "specialty", "tier", "start", "end", "weeks",
+    "cost", "value", "submit_on", "deadline",
+)  # fmt: skip
+
+
+def _money(value: int | None) -> str:
+    return "—" if value is None else f"${value:,}"
+
+
+def _gap(payload: dict[str, Any]) -> str:
+    gap = payload.get("gap")
+    return "—" if gap is None else f"{100 * gap:.2f}%"
+
+
+def headline(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """Label/value pairs summarising a plan."""
+    budget, cost = payload["budget"], payload["total_cost"]
+    rows = [
+        ("Scenario", payload["scenario"]),
+        ("Status", payload["status"]),
+        ("Objective", str(payload["objective"]) if payload["objective"] is not None else "—"),
+        ("Bound", str(payload["bound"]) if payload["bound"] is not None else "—"),
+        ("Gap", _gap(payload)),
+        ("Total cost", f"{_money(cost)} of {_money(budget)} (${budget - cost:,} left)"),
+        ("Profile", f"{payload.get('profile', '?')} · value model {payload.get('value_model', '?')}"),
+    ]
+    if payload.get("why"):
+        rows.append(("Why", payload["why"]))
+    return rows
+
+
+def render_table(payload: dict[str, Any], console: Console) -> None:
+    """A human-readable plan for the terminal."""
+    summary = Table.grid(padding=(0, 2))
+    summary.add_column(style="bold")
+    summary.add_column()
+    for label, value in headline(payload):
+        summary.add_row(label, value)
+    console.print(summary)
+    if payload["rotations"]:
+        table = Table(title="Rotations", box=box.SIMPLE_HEAVY, title_justify="left")
+        for name in ("Dates", "Program", "Specialty", "Tier", "Cost", "Value", "Submit on",
+                     "Deadline"):
+            table.add_column(name, justify="right" if name in ("Cost", "Value") else "left")
+        for r in payload["rotations"]:
+            name = f"{r['program_id']}\n[dim]{r['program_name']}, {r['city']} {r['state']}[/dim]"
+            if r.get("locked"):
+                name += "\n[bold]accepted offer[/bold]"
+            table.add_row(
+                f"{r['start']} → {r['end'][5:]}\n[dim]{r['weeks']} weeks[/dim]",
+                name,
+                r["specialty"].replace("_", " "),
+                r["tier"],
+                _money(r["cost"]),
+                str(r["value"]),
+                r["submit_on"],
+                r["deadline"] or "none",
+            )
+        console.print(table)
+    conflict = payload.get("conflict")
+    if conflict:
+        console.print("[bold]Rules in conflict[/bold] (dropping any one of them makes a plan possible):")
+        for rule in conflict["rules"]:
+            console.print(f"  • {rule['description']}  [dim]({rule['rule']})[/dim]")
+        cheapest = conflict.get("cheapest_plan_without_budget")
+        if cheapest is not None:
+            console.print(
+                f"  The cheapest plan meeting every other rule costs {_money(cheapest)} "
+                f"(budget {_money(payload['budget'])})."
+            )
+    dropped = payload.get("dropped") or {}
+    if dropped:
+        parts = ", ".join(f"{reason} {count}" for reason, count in dropped.items())
+        console.print(f"[dim]Offerings: {payload.get('offerings')} considered; dropped: {parts}[/dim]")
+    for warning in payload.get("warnings", []):
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+def render_json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(payload: dict[str, Any]) -> str:
+    """One row per rotation, the spec's rotation keys as columns."""
+    frame = pd.DataFrame(payload["rotations"], columns=list(PLAN_COLUMNS))
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return buffer.getvalue()
+
+
+def render_markdown(payload: dict[str, Any]) -> str:
+    """A report an advisor can read."""
+    lines = [f"# Away-rotation plan: {payload['scenario']}", ""]
+    lines += [f"- **{label}:** {value}" for label, value in headline(payload)]
+    lines.append("")
+    if payload["rotations"]:
+        lines += [
+            "| Dates | Program | Specialty | Tier | Cost | Value | Submit on | Deadline |",
+            "|---|---|---|---|--:|--:|---|---|",
+        ]
+        for r in payload["rotations"]:
+            lines.append(
+                f"| {r['start']} → {r['end']} | {r['program_name']} ({r['program_id']}) | "
+                f"{r['specialty'].replace('_', ' ')} | {r['tier']} | {_money(r['cost'])} | "
+                f"{r['value']} | {r['submit_on']} | {r['deadline'] or 'none'} |"
+            )
+        lines.append("")
+    conflict = payload.get("conflict")
+    if conflict:
+        lines.append("## Rules in conflict")
+        lines += [f"- {rule['description']} (`{rule['rule']}`)" for rule in conflict["rules"]]
+        lines.append("")
+    dropped = payload.get("dropped") or {}
+    if dropped:
+        lines.append(
+            f"Offerings considered: {payload.get('offerings')}; dropped: "
+            + ", ".join(f"{reason} {count}" for reason, count in dropped.items())
+        )
+        lines.append("")
+    lines += [f"> warning: {w}" for w in payload.get("warnings", [])]
+    return "\n".join(lines).rstrip() + "\n"

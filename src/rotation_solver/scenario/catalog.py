@@ -1,0 +1,205 @@
+"""Program catalogs: CSV, XLSX or an inline list, every error at `file:row:column`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from rotation_solver.errors import InputError, Problem
+from rotation_solver.scenario.documents import Document
+from rotation_solver.scenario.schema import KNOWN_COLUMNS, REQUIRED_COLUMNS, Program
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    """A validated program and where it came from, for later cross-checks."""
+
+    program: Program
+    file: str
+    line: int | None
+    columns: dict[str, int]  # column name -> 1-based column number (or YAML column)
+
+    def problem(self, column: str, message: str) -> Problem:
+        return Problem(self.file, message, self.line, self.columns.get(column), column)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    rows: tuple[CatalogRow, ...]
+    warnings: tuple[str, ...]
+
+
+def _validation_problems(
+    error: ValidationError, file: str, line: int | None, columns: dict[str, int]
+) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        column = str(item["loc"][0]) if item["loc"] else None
+        if item["type"] == "missing":
+            message = "required value is blank or missing"
+        else:
+            message = f"{item['msg']} (got {item['input']!r})"
+            if item["type"] == "extra_forbidden":
+                message = f"unknown column {column!r}"
+        problems.append(
+            Problem(file, message, line, columns.get(column) if column else None, column)
+        )
+    return problems
+
+
+def _row(values: dict[str, Any], file: str, line: int | None, columns: dict[str, int]) -> Any:
+    # Blank cells mean "not given": drop them so the schema's defaults apply.
+    given = {k: v for k, v in values.items() if k in KNOWN_COLUMNS and v not in ("", None)}
+    try:
+        return CatalogRow(Program.model_validate(given), file, line, columns)
+    except ValidationError as error:
+        return _validation_problems(error, file, line, columns)
+
+
+def _from_table(file: str, header: list[str], rows: list[tuple[int, list[Any]]]) -> Catalog:
+    header = [str(h).strip() if h is not None else "" for h in header]
+    columns = {name: index + 1 for index, name in enumerate(header) if name}
+    problems = [
+        Problem(file, f"missing required column {name!r}", 1, None, name)
+        for name in REQUIRED_COLUMNS
+        if name not in columns
+    ]
+    if problems:
+        raise InputError(problems)
+    extra = [name for name in columns if name not in KNOWN_COLUMNS]
+    warnings = []
+    if extra:
+        warnings.append(
+            f"{file}: extra catalog columns ignored (check the spelling if one was meant "
+            f"as a catalog field): {', '.join(extra)}"
+        )
+    out: list[CatalogRow] = []
+    for line, cells in rows:
+        if all(c in ("", None) for c in cells):
+            continue
+        values = {name: cells[i - 1] if i - 1 < len(cells) else "" for name, i in columns.items()}
+        result = _row(values, file, line, columns)
+        if isinstance(result, CatalogRow):
+            out.append(result)
+        else:
+            problems.extend(result)
+    if problems:
+        raise InputError(problems)
+    if not out:
+        raise InputError(Problem(file, "the catalog has a header but no program rows", 2))
+    return Catalog(tuple(out), tuple(warnings))
+
+
+def read_csv(path: Path, shown: str | None = None) -> Catalog:
+    """A CSV catalog; rows are named by their line in the file (header = line 1)."""
+    name = shown or str(path)
+    if not path.exists():
+        raise InputError(Problem(name, "catalog file not found"))
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(Problem(name, f"not UTF-8 text ({error.reason})")) from None
+    if not text.strip():
+        raise InputError(Problem(name, "catalog file is empty; expected a header row"))
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = next(reader)
+        rows = []
+        line = reader.line_num
+        for cells in reader:
+            rows.append((line + 1, [c.strip() for c in cells]))
+            line = reader.line_num
+    except csv.Error as error:
+        raise InputError(Problem(name, f"CSV error: {error}", reader.line_num)) from None
+    return _from_table(name, header, rows)
+
+
+def _cell(value: Any) -> Any:
+    # Spreadsheet cells come typed; turn them into the text a CSV would hold.
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value).strip()
+
+
+def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
+    """An XLSX catalog: the first sheet (or one named `programs`), header in row 1."""
+    name = shown or str(path)
+    if not path.exists():
+        raise InputError(Problem(name, "catalog file not found"))
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a bad file
+        raise InputError(Problem(name, f"cannot read as XLSX: {error}")) from None
+    sheet = book["programs"] if "programs" in book.sheetnames else book.worksheets[0]
+    table = [(index, [_cell(c) for c in row]) for index, row in enumerate(sheet.iter_rows(values_only=True), 1)]
+    book.close()
+    if not table or all(c == "" for c in table[0][1]):
+        raise InputError(Problem(name, "the sheet is empty; expected a header row", 1))
+    return _from_table(name, table[0][1], table[1:])
+
+
+def read_inline(doc: Document, items: list[Any]) -> Catalog:
+    """Programs given inline in the scenario file, located by YAML line."""
+    out: list[CatalogRow] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(items):
+        loc = ("programs", index)
+        line, _ = doc.position(loc)
+        if not isinstance(item, dict):
+            problems.append(doc.problem(loc, "expected a mapping of catalog columns"))
+            continue
+        columns = {
+            key: doc.position((*loc, key), key=False)[1] or 0 for key in item
+        }
+        for key in item:
+            if key not in KNOWN_COLUMNS:
+                problems.append(doc.problem((*loc, key), f"unknown column {key!r}", key=True))
+        values = {key: value for key, value in item.items() if key in KNOWN_COLUMNS}
+        result = _row(values, str(doc.path), line, columns)
+        if isinstance(result, CatalogRow):
+            # Inline rows are located by each value's own line, not the item's.
+            out.append(result)
+        else:
+            for problem in result:
+                field = problem.field or ""
+                problems.append(doc.problem((*loc, field) if field else loc, problem.message))
+    if problems:
+        raise InputError(problems)
+    if not out:
+        raise InputError(doc.problem(("programs",), "the inline catalog is empty"))
+    return Catalog(tuple(out), ())
+
+
+def read_catalog(reference: str, scenario_doc: Document) -> Catalog:
+    """Resolve `programs:` (a path relative to the scenario file) into a catalog."""
+    path = (scenario_doc.path.parent / reference).resolve()
+    shown = scenario_doc.path.parent / reference
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise InputError(
+            scenario_doc.problem(("programs",), f"catalog file {str(shown)!r} not found")
+        )
+    if suffix == ".csv":
+        return read_csv(path, str(shown))
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, str(shown))
+    raise InputError(
+        scenario_doc.problem(
+            ("programs",), f"catalog {reference!r}: expected a .csv or .xlsx file"
+        )
+    )

@@ -1,0 +1,177 @@
+"""Read YAML, JSON and TOML documents into plain data plus a map of source positions.
+
+Positions let every later error say `file:line:column`. YAML dates and floats
+are kept as exact text/Decimal: the schema parses dates itself (so an
+impossible date is a located error, not a crash) and money/probabilities stay
+exact.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from rotation_solver.errors import InputError, Problem
+
+Path_ = tuple[str | int, ...]
+
+
+def _yaml_float(constructor: Any, node: Any) -> Any:
+    text = str(node.value).replace("_", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return float(text)  # .inf / .nan: the schema rejects them with a position
+
+
+class _ExactConstructor(RoundTripConstructor):
+    """Round-trip constructor that keeps dates as text and floats as Decimal."""
+
+
+_ExactConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda constructor, node: str(node.value)
+)
+_ExactConstructor.add_constructor("tag:yaml.org,2002:float", _yaml_float)
+
+
+@dataclass
+class Document:
+    """Plain data read from a file, with the (line, column) of each key and value."""
+
+    path: Path
+    data: Any
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    value_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
+        """The best known position for `loc`: itself, else its nearest located parent."""
+        table = self.key_positions if key else self.value_positions
+        for cut in range(len(loc), -1, -1):
+            prefix = loc[:cut]
+            if prefix in table:
+                return table[prefix]
+            if prefix in self.value_positions:
+                return self.value_positions[prefix]
+        return (None, None)
+
+    def problem(self, loc: Path_, message: str, *, key: bool = False) -> Problem:
+        line, column = self.position(loc, key=key)
+        return Problem(str(self.path), message, line, column, dotted(loc) or None)
+
+
+def dotted(loc: Path_) -> str:
+    """`calendar.blocked[0].start` from a location tuple."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _plain(node: Any, loc: Path_, doc: Document) -> Any:
+    # ruamel positions are 0-based; users count from 1.
+    if isinstance(node, CommentedMap):
+        out: dict[Any, Any] = {}
+        for key, value in node.items():
+            child = (*loc, str(key))
+            try:
+                kl, kc = node.lc.key(key)
+                doc.key_positions[child] = (kl + 1, kc + 1)
+                vl, vc = node.lc.value(key)
+                doc.value_positions[child] = (vl + 1, vc + 1)
+            except (KeyError, TypeError, AttributeError):
+                pass
+            out[str(key)] = _plain(value, child, doc)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for index, value in enumerate(node):
+            child = (*loc, index)
+            try:
+                il, ic = node.lc.item(index)
+                doc.value_positions[child] = (il + 1, ic + 1)
+                doc.key_positions[child] = (il + 1, ic + 1)
+            except (KeyError, TypeError, AttributeError):
+                pass
+            items.append(_plain(value, child, doc))
+        return items
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    return node
+
+
+def _exact_numbers(value: Any) -> Any:
+    # TOML and JSON give floats; money and probabilities must stay exact decimals.
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {str(k): _exact_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_exact_numbers(v) for v in value]
+    return value
+
+
+def read_document(path: Path) -> Document:
+    """Read a YAML, JSON or TOML file; raise InputError naming the file and place."""
+    if not path.exists():
+        raise InputError(Problem(str(path), "file not found"))
+    if path.is_dir():
+        raise InputError(Problem(str(path), "is a folder; expected a scenario file"))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(Problem(str(path), f"not UTF-8 text ({error.reason})")) from None
+    if not text.strip():
+        raise InputError(Problem(str(path), "file is empty; expected a scenario document"))
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise InputError(Problem(str(path), f"TOML syntax error: {error}")) from None
+        return Document(path, _exact_numbers(data))
+    if suffix == ".json":
+        try:
+            json.loads(text)  # JSON's own messages are clearer for JSON files
+        except json.JSONDecodeError as error:
+            raise InputError(
+                Problem(str(path), f"JSON syntax error: {error.msg}", error.lineno, error.colno)
+            ) from None
+    return _read_yaml(path, text)
+
+
+def _read_yaml(path: Path, text: str) -> Document:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _ExactConstructor
+    try:
+        raw = yaml.load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        what = error.problem or str(error).splitlines()[0]
+        if "duplicate key" in str(error):
+            what = "duplicate key " + str(error).split("duplicate key", 1)[1].split(" with")[0]
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        raise InputError(Problem(str(path), f"YAML syntax error: {what}", line, column)) from None
+    except (YAMLError, ValueError) as error:
+        raise InputError(Problem(str(path), f"YAML error: {error}")) from None
+    doc = Document(path, None)
+    doc.data = _plain(raw, (), doc)
+    if raw is None:
+        raise InputError(Problem(str(path), "file is empty; expected a scenario document"))
+    return doc

@@ -1,0 +1,337 @@
+"""Load a scenario file, its catalog and its value model into one checked, immutable object."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from rotation_solver.errors import InputError, Problem
+from rotation_solver.scenario import schema
+from rotation_solver.scenario.catalog import Catalog, read_catalog, read_inline
+from rotation_solver.scenario.documents import Document, dotted, read_document
+from rotation_solver.scenario.schema import Lock, Program, Scenario
+from rotation_solver.scenario.value_model import (
+    ValueModel,
+    available_models,
+    resolve_model_path,
+)
+
+
+def _field_names(model: type[BaseModel], seen: set[str]) -> set[str]:
+    names: set[str] = set()
+    if model.__name__ in seen:
+        return names
+    seen.add(model.__name__)
+    for name, field in model.model_fields.items():
+        names.add(name)
+        for arg in _model_args(field.annotation):
+            names |= _field_names(arg, seen)
+    return names
+
+
+def _model_args(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    out = []
+    for arg in getattr(annotation, "__args__", ()):
+        out.extend(_model_args(arg))
+    return out
+
+
+_VOCABULARY = sorted(_field_names(Scenario, set()) | _field_names(ValueModel, set()))
+
+
+def _message(item: Any) -> str:
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        key = item["loc"][-1]
+        close = difflib.get_close_matches(str(key), _VOCABULARY, n=1, cutoff=0.75)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown key {key!r}{hint}"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "literal_error":
+        return f"{item['msg']} (got {item['input']!r})"
+    if kind == "value_error":
+        return str(item["msg"]).removeprefix("Value error, ")
+    return f"{item['msg']} (got {item['input']!r})"
+
+
+def validation_problems(error: ValidationError, doc: Document) -> list[Problem]:
+    """Turn pydantic's errors into located problems."""
+    problems = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        # A union (e.g. `programs: str | list`) reports per member; name the field once.
+        loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("str", "list["))))
+        problems.append(
+            doc.problem(loc, _message(item), key=item["type"] in ("extra_forbidden", "missing"))
+        )
+    unique = list(dict.fromkeys(problems))
+    return unique
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """The plan shape after spec section 5's defaults are applied."""
+
+    radiology_min: int
+    radiology_max: int
+    clinical_min: int
+    clinical_max: int
+    clinical_specialties: tuple[str, ...]
+    max_rotations: int
+    tier_mix: bool
+    min_gap_days: int
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A scenario with its catalog and value model, checked and ready to plan."""
+
+    path: Path
+    scenario: Scenario
+    programs: tuple[Program, ...]
+    value_model: ValueModel
+    value_model_name: str
+    locks: tuple[Lock, ...]
+    exclude: tuple[str, ...]
+    requirements: Requirements
+    warnings: tuple[str, ...]
+
+    @property
+    def budget(self) -> int:
+        return self.scenario.budget
+
+    def with_budget(self, budget: int) -> LoadedScenario:
+        """The same scenario at another budget (what-if comparisons)."""
+        return dataclasses.replace(
+            self, scenario=self.scenario.model_copy(update={"budget": budget})
+        )
+
+    def program(self, program_id: str) -> Program:
+        for program in self.programs:
+            if program.id == program_id:
+                return program
+        raise KeyError(program_id)
+
+
+def resolve_requirements(scenario: Scenario) -> Requirements:
+    """Spec section 5 defaults."""
+    given = scenario.requirements
+    home = scenario.student.radiology_exposure == "home_department"
+    return Requirements(
+        radiology_min=given.radiology.min if given.radiology.min is not None else (1 if home else 2),
+        radiology_max=given.radiology.max if given.radiology.max is not None else 3,
+        clinical_min=given.clinical.min if given.clinical.min is not None else 1,
+        clinical_max=given.clinical.max if given.clinical.max is not None else 1,
+        clinical_specialties=tuple(
+            given.clinical.specialties
+            if given.clinical.specialties is not None
+            else schema.DEFAULT_CLINICAL_SPECIALTIES
+        ),
+        max_rotations=given.max_rotations if given.max_rotations is not None else 4,
+        tier_mix=given.tier_mix,
+        min_gap_days=scenario.calendar.min_gap_days,
+    )
+
+
+def _count_bounds(scenario: Scenario, doc: Document) -> list[Problem]:
+    # One bound given, the other defaulted, can still cross (e.g. radiology max 1 only).
+    problems = []
+    resolved = resolve_requirements(scenario)
+    for kind, low, high in (
+        ("radiology", resolved.radiology_min, resolved.radiology_max),
+        ("clinical", resolved.clinical_min, resolved.clinical_max),
+    ):
+        if low > high:
+            problems.append(
+                doc.problem(
+                    ("requirements", kind),
+                    f"min {low} is greater than max {high} (after defaults: radiology min "
+                    "1 with a home department else 2, max 3; clinical min 1, max 1)",
+                )
+            )
+    return problems
+
+
+def _cross_checks(
+    scenario: Scenario,
+    doc: Document,
+    catalog: Catalog,
+    cli_locks: Iterable[Lock],
+    cli_exclude: Iterable[str],
+) -> tuple[tuple[Lock, ...], tuple[str, ...], list[Problem]]:
+    problems: list[Problem] = []
+    first_row: dict[str, Any] = {}
+    for row in catalog.rows:
+        program = row.program
+        if program.id in first_row:
+            where = first_row[program.id]
+            problems.append(
+                row.problem("id", f"duplicate program id {program.id!r} (first at line {where.line})")
+            )
+        else:
+            first_row[program.id] = row
+        for name in program.requires:
+            if name not in scenario.documents:
+                known = ", ".join(sorted(scenario.documents)) or "none"
+                problems.append(
+                    row.problem(
+                        "requires",
+                        f"unknown document {name!r}; expected one of the keys of "
+                        f"`documents` ({known})",
+                    )
+                )
+    known_ids = sorted(first_row)
+
+    def unknown(program_id: str) -> str:
+        close = difflib.get_close_matches(program_id, known_ids, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown program id {program_id!r}{hint}"
+
+    locks: list[Lock] = []
+    sources: list[tuple[Lock, Problem]] = []
+    for index, lock in enumerate(scenario.locks):
+        sources.append((lock, doc.problem(("locks", index, "program"), "")))
+    for lock in cli_locks:
+        sources.append((lock, Problem("--lock", "", field=f"{lock.program}@{lock.start}")))
+    for lock, here in sources:
+        def at(message: str, here: Problem = here) -> Problem:
+            return Problem(here.file, message, here.line, here.column, here.field)
+
+        if lock.program not in first_row:
+            problems.append(at(unknown(lock.program)))
+            continue
+        offered = first_row[lock.program].program.starts
+        if lock.start not in offered:
+            problems.append(
+                at(
+                    f"program {lock.program!r} does not offer a start on {lock.start}; it offers "
+                    + ", ".join(str(d) for d in offered)
+                )
+            )
+            continue
+        if any(other.program == lock.program for other in locks):
+            if all(not (o.program == lock.program and o.start == lock.start) for o in locks):
+                problems.append(at(f"program {lock.program!r} is locked at two different starts"))
+            continue
+        locks.append(lock)
+    exclude: list[str] = []
+    for index, program_id in enumerate(scenario.exclude):
+        if program_id not in first_row:
+            problems.append(doc.problem(("exclude", index), unknown(program_id)))
+        elif program_id not in exclude:
+            exclude.append(program_id)
+    for program_id in cli_exclude:
+        if program_id not in first_row:
+            problems.append(Problem("--exclude", unknown(program_id), field=program_id))
+        elif program_id not in exclude:
+            exclude.append(program_id)
+    for lock in locks:
+        if lock.program in exclude:
+            problems.append(
+                Problem(
+                    str(doc.path),
+                    f"program {lock.program!r} is both locked and excluded; "
+                    "keep one (an accepted offer cannot be declined here)",
+                    field="locks/exclude",
+                )
+            )
+    return tuple(locks), tuple(exclude), problems
+
+
+def load_value_model(reference: str, relative_to: Path, where: Problem | None = None) -> ValueModel:
+    """A value model by name (models/NAME.yaml) or path."""
+    path = resolve_model_path(reference, relative_to)
+    if path is None:
+        message = (
+            f"value model {reference!r} not found; expected one of "
+            f"{', '.join(available_models())} or a path to a YAML file"
+        )
+        if where is None:
+            raise InputError(Problem("--value-model", message))
+        raise InputError(Problem(where.file, message, where.line, where.column, where.field))
+    doc = read_document(path)
+    if not isinstance(doc.data, dict):
+        raise InputError(Problem(str(path), "expected a mapping at the top of the value model", 1))
+    try:
+        return ValueModel.model_validate(doc.data)
+    except ValidationError as error:
+        raise InputError(validation_problems(error, doc)) from None
+
+
+def load_scenario(
+    path: str | Path,
+    *,
+    value_model: str | None = None,
+    locks: Iterable[Lock] = (),
+    exclude: Iterable[str] = (),
+) -> LoadedScenario:
+    """Read and check everything a plan needs; raise InputError listing every problem found."""
+    path = Path(path)
+    doc = read_document(path)
+    if not isinstance(doc.data, dict):
+        raise InputError(
+            Problem(str(path), "expected a mapping of scenario keys at the top of the file", 1, 1)
+        )
+    data = dict(doc.data)
+    inline = data.get("programs")
+    if isinstance(inline, list):
+        data["programs"] = "(inline)"
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        raise InputError(validation_problems(error, doc)) from None
+    problems = _count_bounds(scenario, doc)
+    if "radiology" in (scenario.requirements.clinical.specialties or ()):
+        problems.append(
+            doc.problem(("requirements", "clinical", "specialties"), "radiology cannot count as clinical")
+        )
+    catalog = read_inline(doc, inline) if isinstance(inline, list) else read_catalog(
+        str(scenario.programs), doc
+    )
+    merged_locks, merged_exclude, cross = _cross_checks(scenario, doc, catalog, locks, exclude)
+    problems.extend(cross)
+    model_reference = value_model or scenario.value_model
+    where = None if value_model else doc.problem(("value_model",), "")
+    try:
+        model = load_value_model(model_reference, path.parent, where)
+    except InputError as error:
+        problems.extend(error.problems)
+        model = None
+    if problems or model is None:
+        raise InputError(problems)
+    programs = tuple(row.program for row in catalog.rows)
+    scenario = scenario.model_copy(update={"programs": list(programs)})
+    warnings = list(catalog.warnings)
+    if scenario.student.citizenship == "visa_required":
+        warnings.append(
+            "citizenship is visa_required: this planner is built for US citizens and permanent "
+            "residents; many programs do not host visiting students who need a visa."
+        )
+    if scenario.planning_date > scenario.eras_submission:
+        warnings.append(
+            f"planning_date {scenario.planning_date} is after eras_submission "
+            f"{scenario.eras_submission}: every letter will miss ERAS."
+        )
+    return LoadedScenario(
+        path=path,
+        scenario=scenario,
+        programs=programs,
+        value_model=model,
+        value_model_name=model.name or Path(model_reference).stem,
+        locks=merged_locks,
+        exclude=merged_exclude,
+        requirements=resolve_requirements(scenario),
+        warnings=tuple(warnings),
+    )
+
+
+__all__ = ["LoadedScenario", "Requirements", "dotted", "load_scenario", "load_value_model"]

@@ -1,0 +1,230 @@
+"""The scenario file format v1 (spec sections 2 and 3) as pydantic models.
+
+These models describe what a user writes. They are strict about unknown keys
+(a typo must never be silently ignored) and carry a description on every
+field, which `rotation-solver schema` publishes as JSON Schema.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _parse_iso_date(value: Any) -> date:
+    # Dates arrive as text from YAML/JSON/CSV (the loaders keep them raw) and as
+    # date objects from TOML/XLSX; pydantic's own parser would also take numbers.
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if hasattr(value, "date") and hasattr(value, "hour"):
+        return value.date()  # type: ignore[no-any-return]
+    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value.strip()!r} is not a real calendar date") from None
+
+
+IsoDate = Annotated[date, BeforeValidator(_parse_iso_date)]
+Specialty = Literal[
+    "radiology", "internal_medicine", "emergency_medicine", "surgery", "transitional", "other"
+]
+ClinicalSpecialty = Literal[
+    "internal_medicine", "emergency_medicine", "surgery", "transitional", "other"
+]
+Tier = Literal["reach", "target", "safety"]
+Dollars = Annotated[int, Field(ge=0)]
+
+SPECIALTIES: tuple[str, ...] = Specialty.__args__  # type: ignore[attr-defined]
+DEFAULT_CLINICAL_SPECIALTIES: tuple[str, ...] = (
+    "internal_medicine",
+    "emergency_medicine",
+    "surgery",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Student(_Strict):
+    """Who is applying; decides the default counts and the strong/challenged weights."""
+
+    citizenship: Literal["us_citizen", "permanent_resident", "visa_required"] = Field(
+        "us_citizen", description="Informational in v1; `visa_required` raises a warning."
+    )
+    school_type: Literal["img", "us_md", "us_do"] = Field(
+        "img", description="`img` drops programs that do not take IMGs and adds img_surcharge."
+    )
+    step2ck: int | None = Field(
+        None, ge=200, le=300, description="USMLE Step 2 CK score, 200..300, if taken."
+    )
+    us_clinical_weeks: int = Field(0, ge=0, description="Weeks of U.S. clinical experience.")
+    radiology_exposure: Literal["none", "elective", "home_department"] = Field(
+        "none",
+        description="`home_department` lowers the default radiology minimum to 1.",
+    )
+    radiology_research: bool = Field(False, description="Radiology research (informational).")
+    home_city: str | None = Field(None, description="Home city (informational).")
+
+
+class DateRange(_Strict):
+    """An inclusive range of days."""
+
+    start: IsoDate = Field(description="First day, YYYY-MM-DD.")
+    end: IsoDate = Field(description="Last day (inclusive), YYYY-MM-DD.")
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class BlockedPeriod(DateRange):
+    """Days no rotation may touch (exams, mandatory home rotations)."""
+
+    reason: str | None = Field(None, description="Why the period is blocked, shown in reports.")
+
+
+class Calendar(_Strict):
+    """When rotations can happen."""
+
+    window: DateRange = Field(description="Every rotation lies inside this window.")
+    blocked: list[BlockedPeriod] = Field(
+        default_factory=list, description="Inclusive periods no rotation may touch."
+    )
+    min_gap_days: int = Field(
+        0, ge=0, description="Free days required between the end of one rotation and the next."
+    )
+
+
+class CountRange(_Strict):
+    """How many rotations of a kind; a missing bound takes the spec's default."""
+
+    min: int | None = Field(None, ge=0, description="Fewest rotations of this kind.")
+    max: int | None = Field(None, ge=0, description="Most rotations of this kind.")
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> CountRange:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is greater than max {self.max}")
+        return self
+
+
+class ClinicalRange(CountRange):
+    """The U.S. clinical (non-radiology) rotation requirement."""
+
+    specialties: list[ClinicalSpecialty] | None = Field(
+        None,
+        description="Specialties that count as the clinical rotation "
+        "(default internal_medicine, emergency_medicine, surgery).",
+    )
+
+
+class Requirements(_Strict):
+    """Plan shape; every field is optional (defaults in spec section 5)."""
+
+    radiology: CountRange = Field(
+        default_factory=CountRange,
+        description="Radiology rotations: min 1 with a home department else 2; max 3.",
+    )
+    clinical: ClinicalRange = Field(
+        default_factory=ClinicalRange, description="Clinical rotations: min 1, max 1."
+    )
+    max_rotations: int | None = Field(None, ge=0, description="Most rotations in all (default 4).")
+    tier_mix: bool = Field(
+        True,
+        description="Radiology needs a reach/target rotation and an IMG-friendly target/safety one.",
+    )
+
+
+class Lock(_Strict):
+    """An offer already accepted: it must be in the plan at this start."""
+
+    program: str = Field(description="Program id from the catalog.")
+    start: IsoDate = Field(description="The accepted start date; one the program offers.")
+
+
+def _split_list(value: Any) -> Any:
+    # Catalog cells join lists with ';'; inline YAML may give a real list.
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+class Program(_Strict):
+    """One row of the program catalog (spec section 3)."""
+
+    id: str = Field(min_length=1, description="Stable unique key.")
+    name: str = Field(min_length=1, description="Program name shown to the user.")
+    city: str = Field("", description="City shown to the user.")
+    state: str = Field("", description="State shown to the user.")
+    specialty: Specialty = Field(description="Rotation specialty.")
+    tier: Tier = Field(description="reach, target or safety for this student.")
+    img_friendly: bool = Field(description="Clear history of taking IMGs.")
+    accepts_img: bool = Field(description="false: visiting students from IMG schools not taken.")
+    starts: Annotated[list[IsoDate], BeforeValidator(_split_list)] = Field(
+        min_length=1, description="Offered start dates, joined by ';' in a catalog file."
+    )
+    weeks: int = Field(ge=1, le=8, description="Length of the rotation in weeks, 1..8.")
+    application_opens: IsoDate = Field(description="First day an application can be sent.")
+    application_deadline: IsoDate | None = Field(
+        None, description="Last day to apply, for every start."
+    )
+    deadline_weeks_before_start: int | None = Field(
+        None, ge=0, description="Deadline = start - 7*N days."
+    )
+    requires: Annotated[list[str], BeforeValidator(_split_list)] = Field(
+        default_factory=list, description="Document names (keys of `documents`), joined by ';'."
+    )
+    housing_per_week: Dollars = Field(description="Housing, whole USD per week.")
+    travel: Dollars = Field(description="Round-trip travel from home, whole USD.")
+    fee: Dollars = Field(0, description="Application fees, whole USD; blank is 0.")
+    img_surcharge: Dollars = Field(0, description="Extra fee for IMG students; blank is 0.")
+    letter: Decimal = Field(ge=0, le=10, description="Chance of a strong letter there, 0..10.")
+    audition: Decimal = Field(ge=0, le=10, description="Audition value of the program, 0..10.")
+    interest: Decimal = Field(ge=1, le=5, description="How much the student wants it, 1..5.")
+    acceptance: Decimal = Field(ge=0, le=1, description="Probability of an offer, 0..1.")
+
+
+class Scenario(_Strict):
+    """A scenario file (spec section 2)."""
+
+    version: Literal[1] = Field(description="Format version; must be 1.")
+    name: str = Field(description="A name for the scenario, shown in every report.")
+    planning_date: IsoDate = Field(description="The day the plan is made.")
+    eras_submission: IsoDate = Field(description="When the ERAS application is submitted.")
+    student: Student = Field(description="The applicant.")
+    calendar: Calendar = Field(description="The window and blocked periods.")
+    budget: Dollars = Field(description="Whole US dollars for everything in the plan.")
+    documents: dict[str, IsoDate] = Field(
+        default_factory=dict, description="When each application document is ready."
+    )
+    requirements: Requirements = Field(
+        default_factory=Requirements, description="Plan shape (all optional)."
+    )
+    locks: list[Lock] = Field(default_factory=list, description="Offers already accepted.")
+    exclude: list[str] = Field(
+        default_factory=list, description="Program ids never to put in the plan."
+    )
+    value_model: str = Field(
+        "default", description="A model name in models/ or a path to a value model YAML."
+    )
+    programs: str | list[Program] = Field(
+        description="Catalog: a CSV/XLSX path relative to this file, or an inline list of rows."
+    )
+
+
+# Columns a catalog file must have (the rest are optional or the student's notes).
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(
+    name for name, field in Program.model_fields.items() if field.is_required()
+)
+KNOWN_COLUMNS: tuple[str, ...] = tuple(Program.model_fields)

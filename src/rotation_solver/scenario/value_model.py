@@ -1,0 +1,84 @@
+"""Value models (spec section 6) are data: YAML files in `models/`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_NONNEG = Field(ge=0)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Profile(_Strict):
+    """Thresholds that make a student `strong` rather than `challenged`."""
+
+    strong_step2ck: int = Field(240, ge=0, description="Step 2 CK at or above this is strong.")
+    strong_us_clinical_weeks: int = Field(
+        4, ge=0, description="U.S. clinical weeks at or above this is strong."
+    )
+
+
+class Weights(_Strict):
+    """Objective weights for one profile."""
+
+    letter: Decimal = Field(ge=0, description="Weight of a radiology letter (0..10 scale).")
+    audition: Decimal = Field(ge=0, description="Weight of audition*interest/5.")
+    clinical_letter: Decimal = Field(ge=0, description="Weight of a clinical letter.")
+    extra_radiology_penalty: int = Field(
+        ge=0, description="Subtracted for each radiology rotation beyond two."
+    )
+
+
+class ProfileWeights(_Strict):
+    """Weights for a strong and for a challenged profile."""
+
+    strong: Weights = Field(description="Weights when the student is strong.")
+    challenged: Weights = Field(description="Weights when the student is challenged.")
+
+
+class Timing(_Strict):
+    """How the letter timing against ERAS discounts value."""
+
+    letter_lead_days: int = Field(
+        21, ge=0, description="Days after a rotation ends until its letter is uploaded."
+    )
+    late_factor: Decimal = Field(
+        Decimal("0.5"), ge=0, le=1, description="Value factor when the letter misses ERAS."
+    )
+
+
+class ValueModel(_Strict):
+    """A value model file."""
+
+    name: str | None = Field(None, description="Short name shown in reports.")
+    description: str | None = Field(None, description="What this model favours.")
+    profile: Profile = Field(default_factory=Profile, description="Strong/challenged thresholds.")
+    weights: ProfileWeights = Field(description="Objective weights per profile.")
+    timing: Timing = Field(default_factory=Timing, description="Letter timing.")
+
+
+def models_dir() -> Path:
+    """Where the shipped value models live (a wheel carries them inside the package)."""
+    packaged = Path(__file__).resolve().parent.parent / "models"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "models"
+
+
+def available_models() -> list[str]:
+    """Names of the shipped value models."""
+    return sorted(path.stem for path in models_dir().glob("*.yaml"))
+
+
+def resolve_model_path(reference: str, relative_to: Path) -> Path | None:
+    """A model name in models/ or a path (relative to the scenario file)."""
+    direct = (relative_to / reference).resolve()
+    if reference.endswith((".yaml", ".yml", ".json")) or "/" in reference:
+        return direct if direct.exists() else None
+    shipped = models_dir() / f"{reference}.yaml"
+    return shipped if shipped.exists() else None

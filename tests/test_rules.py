@@ -1,0 +1,254 @@
+"""Each rule of spec sections 4-5 on a tiny hand-built scenario: one feasible, one infeasible.
+
+Every plan returned here has passed the independent checker (plan_scenario
+verifies it); every infeasible case also names the rule it tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from rotation_solver.planner import PlanOutcome, plan_scenario
+from rotation_solver.scenario import LoadedScenario
+from rotation_solver.solve import SolveOptions
+from tests.conftest import program
+
+Make = Callable[..., LoadedScenario]
+ONE_WORKER = SolveOptions(workers=1, time_limit=20)
+
+
+def run(loaded: LoadedScenario) -> PlanOutcome:
+    return plan_scenario(loaded, ONE_WORKER)
+
+
+def taken(outcome: PlanOutcome) -> list[tuple[str, str]]:
+    return [(r["program_id"], r["start"]) for r in outcome.payload["rotations"]]
+
+
+def conflict_keys(outcome: PlanOutcome) -> set[str]:
+    assert outcome.result.status == "infeasible"
+    assert outcome.conflict is not None
+    return {rule.key for rule in outcome.conflict.rules}
+
+
+def test_budget_feasible_at_exact_cost(make: Make) -> None:
+    # 300*2 + 400 = 1000 per rotation; two radiology = 2000.
+    loaded = make([program("a"), program("b", starts="2027-06-21")], budget=2000,
+                  requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False})
+    outcome = run(loaded)
+    assert outcome.result.status == "optimal"
+    assert outcome.result.total_cost == 2000
+
+
+def test_budget_one_dollar_short_is_infeasible(make: Make) -> None:
+    loaded = make([program("a"), program("b", starts="2027-06-21")], budget=1999,
+                  requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False})
+    outcome = run(loaded)
+    assert "budget" in conflict_keys(outcome)
+    assert outcome.conflict is not None
+    assert outcome.conflict.cheapest_without_budget == 2000
+
+
+def test_overlap_back_to_back_is_compatible(make: Make) -> None:
+    # a: 06-07..06-20; b starts 06-21 = a.end + 1.
+    loaded = make([program("a"), program("b", starts="2027-06-21")],
+                  requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False})
+    assert taken(run(loaded)) == [("a", "2027-06-07"), ("b", "2027-06-21")]
+
+
+def test_overlap_one_day_is_infeasible(make: Make) -> None:
+    loaded = make([program("a"), program("b", starts="2027-06-20", weeks=1)],
+                  requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False})
+    assert "radiology.min" in conflict_keys(run(loaded))
+
+
+def test_gap_exactly_min_gap_days_is_compatible(make: Make) -> None:
+    # a ends 06-20; with a 7-day gap b may start 06-28.
+    loaded = make(
+        [program("a"), program("b", starts="2027-06-28")],
+        calendar={"window": {"start": "2027-06-01", "end": "2027-12-17"}, "min_gap_days": 7},
+        requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False},
+    )
+    assert len(taken(run(loaded))) == 2
+
+
+def test_gap_one_day_short_is_infeasible(make: Make) -> None:
+    loaded = make(
+        [program("a"), program("b", starts="2027-06-27")],
+        calendar={"window": {"start": "2027-06-01", "end": "2027-12-17"}, "min_gap_days": 7},
+        requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False},
+    )
+    keys = conflict_keys(run(loaded))
+    assert "min_gap_days" in keys
+
+
+def test_one_rotation_per_program(make: Make) -> None:
+    loaded = make([program("a", starts="2027-06-07;2027-07-05")],
+                  requirements={"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False})
+    assert len(taken(run(loaded))) == 1
+    loaded = make([program("a", starts="2027-06-07;2027-07-05")],
+                  requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False})
+    assert run(loaded).result.status == "infeasible"
+
+
+def test_window_bounds_are_inclusive(make: Make) -> None:
+    # 2027-06-01 start, 2 weeks, ends 06-14 = window end.
+    window = {"window": {"start": "2027-06-01", "end": "2027-06-14"}}
+    loaded = make([program("a", starts="2027-06-01")], calendar=window)
+    assert taken(run(loaded)) == [("a", "2027-06-01")]
+    window = {"window": {"start": "2027-06-01", "end": "2027-06-13"}}
+    loaded = make([program("a", starts="2027-06-01")], calendar=window)
+    assert run(loaded).result.status == "infeasible"
+
+
+def test_blocked_period_may_start_after_rotation_ends(make: Make) -> None:
+    calendar = {"window": {"start": "2027-06-01", "end": "2027-12-17"},
+                "blocked": [{"start": "2027-06-21", "end": "2027-06-30"}]}
+    assert taken(run(make([program("a")], calendar=calendar))) == [("a", "2027-06-07")]
+    calendar["blocked"] = [{"start": "2027-06-20", "end": "2027-06-30"}]
+    outcome = run(make([program("a")], calendar=calendar))
+    assert outcome.result.status == "infeasible"
+    assert outcome.problem.expansion.dropped_counts() == {"blocked period": 1}
+
+
+def test_submit_on_deadline_day_is_on_time(make: Make) -> None:
+    loaded = make([program("a", application_deadline="2027-01-15")])
+    outcome = run(loaded)
+    assert outcome.payload["rotations"][0]["submit_on"] == "2027-01-15"
+    outcome = run(make([program("a", application_deadline="2027-01-14")]))
+    assert outcome.result.status == "infeasible"
+    assert outcome.problem.expansion.dropped_counts() == {"past deadline": 1}
+
+
+def test_deadline_weeks_before_start_takes_the_earlier(make: Make) -> None:
+    # start 06-07 - 7*20 days = 2027-01-18 >= submit 01-15: on time.
+    assert run(make([program("a", deadline_weeks_before_start=20)])).result.has_plan
+    # 21 weeks: 2027-01-11 < 01-15; the later fixed deadline does not rescue it.
+    loaded = make([program("a", deadline_weeks_before_start=21, application_deadline="2027-03-01")])
+    assert run(loaded).result.status == "infeasible"
+
+
+def test_documents_late(make: Make) -> None:
+    docs = {"transcript": "2027-01-10", "bls": "2027-03-02"}
+    loaded = make([program("a", requires="bls", application_deadline="2027-03-02")], documents=docs)
+    assert run(loaded).payload["rotations"][0]["submit_on"] == "2027-03-02"
+    loaded = make([program("a", requires="bls", application_deadline="2027-03-01")], documents=docs)
+    outcome = run(loaded)
+    assert outcome.result.status == "infeasible"
+    assert outcome.problem.expansion.dropped_counts() == {"documents late": 1}
+
+
+def test_accepts_img(make: Make) -> None:
+    student = {"school_type": "us_md", "step2ck": 250, "us_clinical_weeks": 8}
+    assert run(make([program("a", accepts_img=False)], student=student)).result.has_plan
+    outcome = run(make([program("a", accepts_img=False)]))
+    assert outcome.problem.expansion.dropped_counts() == {"program does not take IMGs": 1}
+
+
+def test_specialty_must_be_requested(make: Make) -> None:
+    rows = [program("r"), program("t", specialty="transitional", starts="2027-07-05")]
+    req = {"radiology": {"min": 1}, "clinical": {"min": 1, "specialties": ["transitional"]},
+           "tier_mix": False}
+    assert len(taken(run(make(rows, requirements=req)))) == 2
+    req["clinical"] = {"min": 1}
+    outcome = run(make(rows, requirements=req))
+    assert "clinical.min" in conflict_keys(outcome)
+
+
+def test_radiology_and_clinical_counts(make: Make) -> None:
+    rows = [program("r1"), program("r2", starts="2027-07-05"), program("r3", starts="2027-08-02"),
+            program("c1", specialty="surgery", starts="2027-09-06")]
+    req = {"radiology": {"min": 2, "max": 2}, "clinical": {"min": 1, "max": 1}, "tier_mix": False}
+    outcome = run(make(rows, requirements=req))
+    kinds = [r["specialty"] for r in outcome.payload["rotations"]]
+    assert kinds.count("radiology") == 2 and kinds.count("surgery") == 1
+    req = {"radiology": {"min": 4, "max": 4}, "clinical": {"min": 0}, "tier_mix": False}
+    assert "radiology.min" in conflict_keys(run(make(rows, requirements=req)))
+    req = {"radiology": {"min": 1}, "clinical": {"min": 2, "max": 2}, "tier_mix": False}
+    assert "clinical.min" in conflict_keys(run(make(rows, requirements=req)))
+
+
+def test_radiology_max_caps_count(make: Make) -> None:
+    rows = [program("r1"), program("r2", starts="2027-07-05"), program("r3", starts="2027-08-02")]
+    req = {"radiology": {"min": 1, "max": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    assert len(taken(run(make(rows, requirements=req)))) == 1
+
+
+def test_max_rotations(make: Make) -> None:
+    rows = [program("r1"), program("r2", starts="2027-07-05"),
+            program("c1", specialty="surgery", starts="2027-09-06")]
+    req = {"radiology": {"min": 2}, "clinical": {"min": 1}, "max_rotations": 3, "tier_mix": False}
+    assert len(taken(run(make(rows, requirements=req)))) == 3
+    req["max_rotations"] = 2
+    keys = conflict_keys(run(make(rows, requirements=req)))
+    assert "max_rotations" in keys
+
+
+def test_tier_mix_needs_both_halves(make: Make) -> None:
+    req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": True}
+    # One target IMG-friendly rotation satisfies both halves.
+    assert run(make([program("t", tier="target")], requirements=req)).result.has_plan
+    # A reach program alone misses the safe half.
+    outcome = run(make([program("r", tier="reach")], requirements=req))
+    assert "tier_mix" in conflict_keys(outcome)
+    # A safety program that is not IMG-friendly does not count as the safe half.
+    rows = [program("r", tier="reach"),
+            program("s", tier="safety", img_friendly=False, starts="2027-07-05")]
+    assert "tier_mix" in conflict_keys(run(make(rows, requirements=req)))
+
+
+def test_tier_mix_applies_only_with_radiology(make: Make) -> None:
+    req = {"radiology": {"min": 0}, "clinical": {"min": 1}, "tier_mix": True}
+    rows = [program("c", specialty="surgery", tier="reach")]
+    assert taken(run(make(rows, requirements=req))) == [("c", "2027-06-07")]
+
+
+def test_lock_bypasses_timing_and_img_rule_with_acceptance_one(make: Make) -> None:
+    row = program("a", accepts_img=False, application_deadline="2027-01-01", acceptance=0.25)
+    outcome = run(make([row], locks=[{"program": "a", "start": "2027-06-07"}]))
+    assert taken(outcome) == [("a", "2027-06-07")]
+    # acceptance counts as 1: 10*5 + 12*5*5/5 = 110 with the strong weights.
+    assert outcome.payload["rotations"][0]["value"] == 110
+
+
+def test_lock_still_obeys_blocked_periods(make: Make) -> None:
+    calendar = {"window": {"start": "2027-06-01", "end": "2027-12-17"},
+                "blocked": [{"start": "2027-06-10", "end": "2027-06-11"}]}
+    outcome = run(make([program("a"), program("b", starts="2027-07-05")], calendar=calendar,
+                       locks=[{"program": "a", "start": "2027-06-07"}]))
+    assert conflict_keys(outcome) == {"lock:a@2027-06-07"}
+
+
+def test_exclude(make: Make) -> None:
+    rows = [program("a", letter=10), program("b", starts="2027-07-05", letter=1)]
+    req = {"radiology": {"min": 1, "max": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    assert taken(run(make(rows, requirements=req))) == [("a", "2027-06-07")]
+    assert taken(run(make(rows, requirements=req, exclude=["a"]))) == [("b", "2027-07-05")]
+    outcome = run(make(rows[:1], requirements=req, exclude=["a"]))
+    assert outcome.result.status == "infeasible"
+
+
+@pytest.mark.parametrize(
+    ("student", "third_letter", "expected"),
+    [
+        # strong: penalty 40; a third rotation worth 10*L is taken only if 10*L > 40.
+        ({"step2ck": 250, "us_clinical_weeks": 8}, 5, 3),
+        ({"step2ck": 250, "us_clinical_weeks": 8}, 3, 2),
+        # challenged: penalty 15, letter weight 12; 12*2 = 24 > 15.
+        ({"step2ck": 230, "us_clinical_weeks": 0}, 2, 3),
+        ({"step2ck": 230, "us_clinical_weeks": 0}, 1, 2),
+    ],
+)
+def test_third_radiology_pays_only_above_the_penalty(
+    make: Make, student: dict[str, int], third_letter: int, expected: int
+) -> None:
+    rows = [
+        program("r1", audition=0),
+        program("r2", audition=0, starts="2027-07-05"),
+        program("r3", audition=0, letter=third_letter, starts="2027-08-02"),
+    ]
+    req = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 0}, "tier_mix": False}
+    outcome = run(make(rows, requirements=req, student={"school_type": "img", **student}))
+    assert len(taken(outcome)) == expected
