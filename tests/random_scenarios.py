@@ -16,19 +16,19 @@ SPECIALTIES = ["radiology", "radiology", "radiology", "internal_medicine", "emer
 
 def random_scenario(rng: random.Random, programs: int | None = None) -> dict[str, Any]:
     """A valid scenario small enough for exhaustive search."""
-    n = programs if programs is not None else rng.randint(3, 7)
-    window_end = date(2027, 9, 1) + timedelta(days=rng.randint(0, 90))
+    n = programs if programs is not None else rng.randint(4, 9)
+    window_end = date(2027, 10, 1) + timedelta(days=rng.randint(0, 75))
     blocked = []
     for _ in range(rng.randint(0, 2)):
         start = date(2027, 6, 1) + timedelta(days=rng.randint(0, 100))
-        blocked.append({"start": str(start), "end": str(start + timedelta(days=rng.randint(0, 13)))})
+        blocked.append({"start": str(start), "end": str(start + timedelta(days=rng.randint(0, 9)))})
     documents = {
         "transcript": str(date(2027, 1, 1) + timedelta(days=rng.randint(0, 30))),
         "immunizations": str(date(2027, 1, 10) + timedelta(days=rng.randint(0, 90))),
     }
     rows = []
     for i in range(n):
-        starts = sorted(rng.sample(MONDAYS, rng.randint(1, 3)))
+        starts = sorted(rng.sample(MONDAYS, rng.randint(1, 4)))
         row: dict[str, Any] = {
             "id": f"p{i}",
             "name": f"Program {i} (synthetic)",
@@ -53,9 +53,9 @@ def random_scenario(rng: random.Random, programs: int | None = None) -> dict[str
         }
         style = rng.randint(0, 3)
         if style in (1, 3):
-            row["application_deadline"] = str(date(2027, 2, 1) + timedelta(days=rng.randint(0, 120)))
+            row["application_deadline"] = str(date(2027, 2, 1) + timedelta(days=rng.randint(0, 150)))
         if style in (2, 3):
-            row["deadline_weeks_before_start"] = rng.randint(4, 16)
+            row["deadline_weeks_before_start"] = rng.randint(2, 14)
         if not row["requires"]:
             del row["requires"]
         rows.append(row)
@@ -76,7 +76,7 @@ def random_scenario(rng: random.Random, programs: int | None = None) -> dict[str
             "blocked": blocked,
             "min_gap_days": rng.choice([0, 0, 7]),
         },
-        "budget": rng.randint(20, 120) * 100,
+        "budget": rng.randint(30, 150) * 100,
         "documents": documents,
         "requirements": {
             "radiology": {"min": rad_min, "max": rng.randint(max(rad_min, 1), 3)},

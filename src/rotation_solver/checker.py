@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any
 
 from rotation_solver.scenario import LoadedScenario, Program
@@ -372,7 +373,7 @@ class _Checker:
             _parse_date(row.get("start")) if isinstance(row, dict) else None for row in rows
         ]
         known = [day for day in starts if day is not None]
-        for before, after in zip(known, known[1:], strict=False):
+        for before, after in pairwise(known):
             if after < before:
                 self.add(
                     "order",
@@ -411,7 +412,12 @@ class _Checker:
             if got is None and (want_date is None or (r.locked and key != "end")):
                 continue
             got_date = _parse_date(got)
-            if got_date is None:
+            if got is None:
+                self.add(
+                    rule,
+                    f"{r.label}: the plan states {key} null, recomputed {_fmt_date(want_date)}",
+                )
+            elif got_date is None:
                 self.add(
                     "malformed",
                     f"{r.label}: {key} {got!r} is not a real YYYY-MM-DD date",

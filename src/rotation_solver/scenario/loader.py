@@ -69,7 +69,7 @@ def validation_problems(error: ValidationError, doc: Document) -> list[Problem]:
     for item in error.errors():
         loc = tuple(item["loc"])
         # A union (e.g. `programs: str | list`) reports per member; name the field once.
-        loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("str", "list["))))
+        loc = tuple(p for p in loc if p != "str" and not str(p).startswith("list["))
         problems.append(
             doc.problem(loc, _message(item), key=item["type"] in ("extra_forbidden", "missing"))
         )

@@ -1,0 +1,286 @@
+"""Bad input: exit 1, the file and the place named, what is expected said, no traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from rotation_solver.cli import cli
+
+SCENARIO = """\
+version: 1
+name: "bad input (synthetic)"
+planning_date: 2027-01-15
+eras_submission: 2027-09-25
+student:
+  school_type: img
+  step2ck: 246
+  us_clinical_weeks: 8
+calendar:
+  window: {start: 2027-06-01, end: 2027-12-17}
+  blocked:
+    - {start: 2027-07-12, end: 2027-07-25, reason: exam}
+budget: 9000
+documents:
+  transcript: 2027-01-10
+requirements:
+  radiology: {min: 1, max: 3}
+programs: programs.csv
+"""
+# line numbers of the template, for the assertions below
+LINE = {key: i + 1 for i, text in enumerate(SCENARIO.splitlines()) for key in [text.split(":")[0].strip()]}
+
+HEADER = (
+    "id,name,city,state,specialty,tier,img_friendly,accepts_img,starts,weeks,"
+    "application_opens,application_deadline,deadline_weeks_before_start,requires,"
+    "housing_per_week,travel,fee,img_surcharge,letter,audition,interest,acceptance"
+)
+ROW_A = "rad-a,A (synthetic),Denver,CO,radiology,target,true,true,2027-06-07,4,2027-01-04,,8,transcript,400,300,50,,8,7,4,0.6"
+ROW_B = "im-b,B (synthetic),Tulsa,OK,internal_medicine,safety,true,true,2027-08-02,4,2027-01-04,2027-04-01,,,300,300,15,0,6,0,3,0.8"
+
+
+def columns(header: str = HEADER) -> dict[str, int]:
+    return {name: i + 1 for i, name in enumerate(header.split(","))}
+
+
+Files = Callable[..., Path]
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Files:
+    def write(scenario: str = SCENARIO, catalog: str | None = None) -> Path:
+        (tmp_path / "scenario.yaml").write_text(scenario, encoding="utf-8")
+        if catalog is None:
+            catalog = f"{HEADER}\n{ROW_A}\n{ROW_B}\n"
+        (tmp_path / "programs.csv").write_text(catalog, encoding="utf-8")
+        return tmp_path / "scenario.yaml"
+
+    return write
+
+
+def fails(path: Path, *expected: str, extra: tuple[str, ...] = ()) -> str:
+    result = CliRunner().invoke(cli, ["validate", str(path), *extra])
+    output = result.output
+    assert result.exit_code == 1, output
+    assert "Traceback" not in output
+    for text in expected:
+        assert text in output, f"{text!r} not in:\n{output}"
+    return output
+
+
+def test_the_template_is_valid(files: Files) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(files())])
+    assert result.exit_code == 0, result.output
+
+
+def test_yaml_syntax_error(files: Files) -> None:
+    path = files(SCENARIO.replace("budget: 9000", "budget: [9000"))
+    fails(path, "scenario.yaml:", "YAML syntax error")
+
+
+def test_duplicate_yaml_key(files: Files) -> None:
+    path = files(SCENARIO + "budget: 100\n")
+    fails(path, f"scenario.yaml:{len(SCENARIO.splitlines()) + 1}:", "duplicate key")
+
+
+def test_impossible_date(files: Files) -> None:
+    path = files(SCENARIO.replace("planning_date: 2027-01-15", "planning_date: 2027-02-30"))
+    fails(path, f"scenario.yaml:{LINE['planning_date']}:16", "not a real calendar date")
+
+
+def test_unknown_top_level_key_with_suggestion(files: Files) -> None:
+    path = files(SCENARIO.replace("requirements:", "requirments:"))
+    fails(path, f"scenario.yaml:{LINE['requirements']}:1", "unknown key 'requirments'",
+          "did you mean 'requirements'")
+
+
+def test_unknown_key_at_depth(files: Files) -> None:
+    path = files(SCENARIO.replace("{min: 1, max: 3}", "{min: 1, maximum: 3}"))
+    fails(path, f"scenario.yaml:{LINE['radiology']}:", "requirements.radiology.maximum",
+          "unknown key 'maximum'")
+
+
+def test_reversed_window(files: Files) -> None:
+    path = files(SCENARIO.replace("end: 2027-12-17", "end: 2027-05-17"))
+    fails(path, f"scenario.yaml:{LINE['window']}:", "calendar.window", "before start")
+
+
+def test_reversed_blocked_period(files: Files) -> None:
+    path = files(SCENARIO.replace("end: 2027-07-25", "end: 2027-07-02"))
+    fails(path, f"scenario.yaml:{LINE['- {start']}:", "calendar.blocked[0]", "before start")
+
+
+def test_negative_budget(files: Files) -> None:
+    path = files(SCENARIO.replace("budget: 9000", "budget: -5"))
+    fails(path, f"scenario.yaml:{LINE['budget']}:9", "budget", "greater than or equal to 0")
+
+
+def test_fractional_budget(files: Files) -> None:
+    path = files(SCENARIO.replace("budget: 9000", "budget: 9000.50"))
+    fails(path, f"scenario.yaml:{LINE['budget']}:9", "budget")
+
+
+def test_missing_required_key(files: Files) -> None:
+    path = files(SCENARIO.replace("budget: 9000\n", ""))
+    fails(path, "scenario.yaml", "budget", "required key is missing")
+
+
+def test_min_above_max(files: Files) -> None:
+    path = files(SCENARIO.replace("{min: 1, max: 3}", "{min: 3, max: 1}"))
+    fails(path, f"scenario.yaml:{LINE['radiology']}:", "min 3 is greater than max 1")
+
+
+def test_min_above_defaulted_max(files: Files) -> None:
+    path = files(SCENARIO.replace("{min: 1, max: 3}", "{min: 4}"))
+    fails(path, f"scenario.yaml:{LINE['radiology']}:", "min 4 is greater than max 3")
+
+
+def test_unknown_tier(files: Files) -> None:
+    path = files(catalog=f"{HEADER}\n{ROW_A.replace('target', 'stretch')}\n")
+    fails(path, f"programs.csv:2:{columns()['tier']}", "tier", "'stretch'")
+
+
+def test_duplicate_program_id(files: Files) -> None:
+    path = files(catalog=f"{HEADER}\n{ROW_A}\n{ROW_B}\n{ROW_A}\n")
+    fails(path, f"programs.csv:4:{columns()['id']}", "duplicate program id 'rad-a'", "line 2")
+
+
+def test_unknown_document(files: Files) -> None:
+    path = files(catalog=f"{HEADER}\n{ROW_A.replace('transcript', 'transcript;visa')}\n")
+    fails(path, f"programs.csv:2:{columns()['requires']}", "unknown document 'visa'")
+
+
+def test_non_date_in_starts(files: Files) -> None:
+    path = files(catalog=f"{HEADER}\n{ROW_B}\n{ROW_A.replace('2027-06-07', '2027-06-07;June 14')}\n")
+    fails(path, f"programs.csv:3:{columns()['starts']}", "starts", "YYYY-MM-DD")
+
+
+@pytest.mark.parametrize(
+    ("column", "bad", "good"),
+    [("letter", "11", "8"), ("acceptance", "1.5", "0.6"), ("weeks", "9", "4"),
+     ("interest", "0", "4"), ("housing_per_week", "-1", "400")],
+)
+def test_out_of_range_catalog_values(files: Files, column: str, bad: str, good: str) -> None:
+    cells = ROW_A.split(",")
+    index = columns()[column] - 1
+    assert cells[index] == good
+    cells[index] = bad
+    path = files(catalog=f"{HEADER}\n{','.join(cells)}\n")
+    fails(path, f"programs.csv:2:{columns()[column]}", column, repr(bad))
+
+
+def test_blank_required_cell(files: Files) -> None:
+    cells = ROW_A.split(",")
+    cells[columns()["weeks"] - 1] = ""
+    path = files(catalog=f"{HEADER}\n{','.join(cells)}\n")
+    fails(path, f"programs.csv:2:{columns()['weeks']}", "blank or missing")
+
+
+def test_missing_catalog_column(files: Files) -> None:
+    header = HEADER.replace(",tier", "")
+    row = ROW_A.replace(",target", "")
+    fails(files(catalog=f"{header}\n{row}\n"), "programs.csv:1", "missing required column 'tier'")
+
+
+def test_empty_catalog(files: Files) -> None:
+    fails(files(catalog=""), "programs.csv", "empty")
+    fails(files(catalog=HEADER + "\n"), "programs.csv:2", "no program rows")
+
+
+def test_missing_catalog_file(files: Files) -> None:
+    path = files(SCENARIO.replace("programs.csv", "nope.csv"))
+    fails(path, f"scenario.yaml:{LINE['programs']}:", "nope.csv", "not found")
+
+
+def test_missing_scenario_file(tmp_path: Path) -> None:
+    fails(tmp_path / "absent.yaml", "absent.yaml", "file not found")
+
+
+def test_empty_scenario_file(files: Files) -> None:
+    fails(files(""), "scenario.yaml", "empty")
+    fails(files("# only a comment\n"), "scenario.yaml", "empty")
+
+
+def test_scenario_not_a_mapping(files: Files) -> None:
+    fails(files("- a list\n- not a scenario\n"), "scenario.yaml:1:1", "expected a mapping")
+
+
+def test_lock_unknown_program(files: Files) -> None:
+    path = files(SCENARIO + "locks: [{program: rad-aa, start: 2027-06-07}]\n")
+    fails(path, "scenario.yaml:", "locks[0].program", "unknown program id 'rad-aa'",
+          "did you mean 'rad-a'")
+
+
+def test_lock_start_not_offered(files: Files) -> None:
+    path = files(SCENARIO + "locks: [{program: rad-a, start: 2027-06-14}]\n")
+    fails(path, "does not offer a start on 2027-06-14", "2027-06-07")
+
+
+def test_locked_and_excluded(files: Files) -> None:
+    path = files(SCENARIO + "locks: [{program: rad-a, start: 2027-06-07}]\nexclude: [rad-a]\n")
+    fails(path, "scenario.yaml", "both locked and excluded")
+
+
+def test_unknown_exclude_in_file_and_on_command_line(files: Files) -> None:
+    fails(files(SCENARIO + "exclude: [rad-zz]\n"), "scenario.yaml:", "exclude[0]",
+          "unknown program id 'rad-zz'")
+    fails(files(), "--exclude", "unknown program id 'nope'", extra=("--exclude", "nope"))
+
+
+def test_unknown_value_model(files: Files) -> None:
+    path = files(SCENARIO + "value_model: fancy\n")
+    fails(path, "scenario.yaml:", "value model 'fancy' not found", "default")
+
+
+def test_bad_value_model_file(files: Files, tmp_path: Path) -> None:
+    (tmp_path / "mine.yaml").write_text("weights: {strong: {letter: 1}}\n", encoding="utf-8")
+    fails(files(), "mine.yaml:1:", "weights.strong", extra=("--value-model", "mine.yaml"))
+
+
+def test_json_scenario_syntax_error(tmp_path: Path) -> None:
+    path = tmp_path / "scenario.json"
+    path.write_text('{"version": 1,\n "name": "x",\n}', encoding="utf-8")
+    fails(path, "scenario.json:3:1", "JSON syntax error")
+
+
+def test_inline_catalog_errors_point_at_the_yaml_line(files: Files) -> None:
+    inline = (
+        "programs:\n"
+        "  - {id: a, name: A, specialty: radiology, tier: target, img_friendly: true,\n"
+        "     accepts_img: true, starts: [2027-06-07], weeks: 4, application_opens: 2027-01-04,\n"
+        "     housing_per_week: 100, travel: 100, letter: 12, audition: 1, interest: 1,\n"
+        "     acceptance: 0.5}\n"
+    )
+    path = files(SCENARIO.replace("programs: programs.csv\n", inline))
+    fails(path, f"scenario.yaml:{LINE['programs'] + 3}:", "programs[0].letter", "less than or equal to 10")
+
+
+def test_xlsx_catalog_error_names_row_and_column(files: Files, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append(ROW_A.split(","))
+    bad = ROW_B.split(",")
+    bad[columns()["tier"] - 1] = "stretch"
+    sheet.append(bad)
+    book.save(tmp_path / "programs.xlsx")
+    path = files(SCENARIO.replace("programs.csv", "programs.xlsx"))
+    fails(path, f"programs.xlsx:3:{columns()['tier']}", "tier")
+
+
+def test_every_problem_is_reported_at_once(files: Files) -> None:
+    bad_a = ROW_A.replace("target", "stretch")
+    bad_b = ROW_B.replace(",6,0,3,", ",60,0,3,")
+    output = fails(files(catalog=f"{HEADER}\n{bad_a}\n{bad_b}\n"), "programs.csv:2:", "programs.csv:3:")
+    assert output.count("error:") == 2
+
+
+def test_debug_shows_the_traceback(files: Files) -> None:
+    path = files(SCENARIO.replace("budget: 9000", "budget: -5"))
+    result = CliRunner().invoke(cli, ["validate", str(path), "--debug"])
+    assert result.exit_code != 0
+    assert result.exception is not None and type(result.exception).__name__ == "InputError"

@@ -1,0 +1,181 @@
+"""The command line, as a user meets it: help, formats, files and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from rotation_solver import planner
+from rotation_solver.cli import cli
+from rotation_solver.solve import Result
+from tests.conftest import SCENARIOS
+
+EXAMPLE = str(SCENARIOS / "example" / "scenario.yaml")
+INFEASIBLE = str(SCENARIOS / "infeasible" / "scenario.yaml")
+FAST = ["--workers", "1", "--seed", "0"]
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    assert isinstance(cli, click.Group)
+    names = sorted(cli.commands)
+    assert {"solve", "check", "validate", "schema"} <= set(names)
+    for name in names:
+        code, output = invoke(name, "--help")
+        assert code == 0
+        assert "Example" in output, f"{name} --help has no example"
+        assert "rotation-solver " + name in output
+    code, output = invoke("--help")
+    assert code == 0 and "Exit codes" in output
+
+
+def test_solve_table_shows_the_plan() -> None:
+    code, output = invoke("solve", EXAMPLE, *FAST)
+    assert code == 0
+    for text in ("optimal", "Objective", "213", "Bound", "Gap", "$6,660 of $9,000", "rad-cedar",
+                 "2027-06-14", "Submit on", "Deadline", "target", "documents late"):
+        assert text in output
+
+
+def test_solve_json_is_the_spec_contract() -> None:
+    code, output = invoke("solve", EXAMPLE, "--format", "json", *FAST)
+    assert code == 0
+    plan = json.loads(output)
+    assert {"scenario", "status", "objective", "bound", "budget", "total_cost", "rotations"} <= set(plan)
+    assert plan["status"] == "optimal" and plan["objective"] == plan["bound"] == 213
+    assert plan["total_cost"] == sum(r["cost"] for r in plan["rotations"])
+    keys = {"program_id", "program_name", "specialty", "tier", "start", "end", "weeks", "cost",
+            "value", "submit_on", "deadline"}
+    for rotation in plan["rotations"]:
+        assert keys <= set(rotation)
+    starts = [r["start"] for r in plan["rotations"]]
+    assert starts == sorted(starts)
+
+
+def test_solve_csv_and_markdown() -> None:
+    code, output = invoke("solve", EXAMPLE, "--format", "csv", *FAST)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert [r["program_id"] for r in rows] == ["rad-cedar", "rad-juniper", "em-saguaro"]
+    code, output = invoke("solve", EXAMPLE, "--format", "markdown", *FAST)
+    assert code == 0
+    assert output.startswith("# Away-rotation plan") and "| rad-cedar" not in output
+    assert "(rad-cedar)" in output
+
+
+def test_output_file_is_never_overwritten_unasked(tmp_path: Path) -> None:
+    target = tmp_path / "plan.json"
+    code, _ = invoke("solve", EXAMPLE, "--format", "json", "-o", str(target), *FAST)
+    assert code == 0 and json.loads(target.read_text())["objective"] == 213
+    target.write_text("my notes")
+    code, output = invoke("solve", EXAMPLE, "--format", "json", "-o", str(target), *FAST)
+    assert code == 1 and "--force" in output
+    assert target.read_text() == "my notes"
+    code, _ = invoke("solve", EXAMPLE, "--format", "json", "-o", str(target), "--force", *FAST)
+    assert code == 0 and json.loads(target.read_text())["objective"] == 213
+
+
+def test_table_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "plan.txt"
+    code, _ = invoke("solve", EXAMPLE, "-o", str(target), *FAST)
+    assert code == 0 and "rad-cedar" in target.read_text()
+
+
+def test_check_accepts_the_solver_plan_and_rejects_a_tampered_one(tmp_path: Path) -> None:
+    target = tmp_path / "plan.json"
+    invoke("solve", EXAMPLE, "--format", "json", "-o", str(target), *FAST)
+    code, output = invoke("check", EXAMPLE, str(target))
+    assert code == 0 and "valid" in output
+    plan = json.loads(target.read_text())
+    plan["rotations"][0]["cost"] -= 100
+    plan["objective"] += 1
+    target.write_text(json.dumps(plan))
+    code, output = invoke("check", EXAMPLE, str(target))
+    assert code == 1 and "violation" in output
+
+
+def test_check_bad_plan_file(tmp_path: Path) -> None:
+    target = tmp_path / "plan.json"
+    target.write_text("{not json")
+    code, output = invoke("check", EXAMPLE, str(target))
+    assert code == 1 and "plan.json:1:2" in output
+    code, output = invoke("check", EXAMPLE, str(tmp_path / "none.json"))
+    assert code == 1 and "not found" in output
+
+
+def test_infeasible_exit_3_names_the_rules() -> None:
+    code, output = invoke("solve", INFEASIBLE, *FAST)
+    assert code == 3
+    assert "Rules in conflict" in output and "budget" in output
+    code, output = invoke("solve", INFEASIBLE, "--format", "json", *FAST)
+    plan = json.loads(output)
+    assert code == 3
+    assert plan["status"] == "infeasible" and plan["objective"] is None and plan["bound"] is None
+    assert plan["total_cost"] == 0 and plan["rotations"] == []
+    assert plan["why"] and plan["conflict"]["rules"]
+
+
+def test_no_plan_in_time_exit_4(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unknown(problem: object, options: object) -> Result:
+        return Result("unknown", None, None, (), 0, 9000, 0, 0.0, 0.0)
+
+    monkeypatch.setattr(planner, "solve_problem", unknown)
+    code, output = invoke("solve", EXAMPLE, "--format", "json")
+    assert code == 4
+    assert json.loads(output)["status"] == "unknown"
+
+
+def test_usage_errors_exit_2() -> None:
+    assert invoke("solve")[0] == 2
+    assert invoke("solve", EXAMPLE, "--format", "pdf")[0] == 2
+    assert invoke("solve", EXAMPLE, "--lock", "no-date")[0] == 2
+    assert invoke("solve", EXAMPLE, "--workers", "0")[0] == 2
+    assert invoke("frobnicate")[0] == 2
+
+
+def test_lock_and_exclude_from_the_command_line() -> None:
+    code, output = invoke("solve", EXAMPLE, "--format", "json", "--exclude", "rad-cedar", *FAST)
+    assert code == 0
+    assert "rad-cedar" not in [r["program_id"] for r in json.loads(output)["rotations"]]
+    code, output = invoke("solve", EXAMPLE, "--format", "json", "--lock", "rad-lakeshore@2027-06-07",
+                          *FAST)
+    assert code == 0
+    ids = [(r["program_id"], r["start"], r["locked"]) for r in json.loads(output)["rotations"]]
+    assert ("rad-lakeshore", "2027-06-07", True) in ids
+    code, output = invoke("solve", EXAMPLE, "--lock", "rad-nowhere@2027-06-07")
+    assert code == 1 and "unknown program id 'rad-nowhere'" in output
+
+
+def test_value_model_option_changes_the_objective() -> None:
+    code, output = invoke("solve", EXAMPLE, "--format", "json", "--value-model", "letters-first",
+                          *FAST)
+    assert code == 0
+    plan = json.loads(output)
+    assert plan["value_model"] == "letters-first" and plan["objective"] != 213
+
+
+def test_validate_summarises_offerings_and_drops() -> None:
+    code, output = invoke("validate", EXAMPLE)
+    assert code == 0
+    for text in ("programs: 17", "offerings: 56", "documents late", "blocked period", "valid"):
+        assert text in output
+
+
+def test_schema_is_json_schema() -> None:
+    for part in ("scenario", "catalog", "value-model"):
+        code, output = invoke("schema", "--part", part)
+        schema = json.loads(output)
+        assert code == 0 and schema["type"] == "object" and schema["additionalProperties"] is False
+    code, output = invoke("schema")
+    assert "budget" in json.loads(output)["properties"]
