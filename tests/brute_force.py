@@ -66,26 +66,41 @@ def candidate_pairs(loaded: LoadedScenario) -> list[Pair]:
                 deadlines.append(p.application_deadline)
             if p.deadline_weeks_before_start is not None:
                 deadlines.append(start - timedelta(weeks=p.deadline_weeks_before_start))
-            submit = max([s.planning_date, p.application_opens] + [s.documents[d] for d in p.requires])
+            submit = max(
+                [s.planning_date, p.application_opens] + [s.documents[d] for d in p.requires]
+            )
             if deadlines and submit > min(deadlines) and not is_lock:
                 continue
             lead = timedelta(days=loaded.value_model.timing.letter_lead_days)
             timing = (
-                Fraction(1) if end + lead <= s.eras_submission
+                Fraction(1)
+                if end + lead <= s.eras_submission
                 else Fraction(loaded.value_model.timing.late_factor)
             )
             acc = Fraction(1) if is_lock else Fraction(p.acceptance)
             if p.specialty == "radiology":
-                raw = acc * timing * (
-                    Fraction(w.letter) * Fraction(p.letter)
-                    + Fraction(w.audition) * Fraction(p.audition) * Fraction(p.interest) / 5
+                raw = (
+                    acc
+                    * timing
+                    * (
+                        Fraction(w.letter) * Fraction(p.letter)
+                        + Fraction(w.audition) * Fraction(p.audition) * Fraction(p.interest) / 5
+                    )
                 )
             else:
                 raw = acc * timing * Fraction(w.clinical_letter) * Fraction(p.letter)
             cost = p.housing_per_week * p.weeks + p.travel + p.fee + (p.img_surcharge if img else 0)
             out.append(
-                Pair(p.id, start, end, p.specialty == "radiology", p.tier, p.img_friendly, cost,
-                     math.floor(raw + Fraction(1, 2)))
+                Pair(
+                    p.id,
+                    start,
+                    end,
+                    p.specialty == "radiology",
+                    p.tier,
+                    p.img_friendly,
+                    cost,
+                    math.floor(raw + Fraction(1, 2)),
+                )
             )
     return sorted(out, key=lambda x: (x.start, x.program))
 

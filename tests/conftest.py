@@ -73,7 +73,9 @@ def make(tmp_path: Path) -> Callable[..., LoadedScenario]:
     counter = iter(range(10**6))
 
     def build(programs: list[dict[str, Any]], **changes: Any) -> LoadedScenario:
-        path = write_scenario(tmp_path, scenario_dict(programs, **changes), f"s{next(counter)}.yaml")
+        path = write_scenario(
+            tmp_path, scenario_dict(programs, **changes), f"s{next(counter)}.yaml"
+        )
         return load_scenario(path)
 
     return build

@@ -10,8 +10,15 @@ from typing import Any
 from ruamel.yaml import YAML
 
 MONDAYS = [date(2027, 5, 31) + timedelta(weeks=k) for k in range(24)]
-SPECIALTIES = ["radiology", "radiology", "radiology", "internal_medicine", "emergency_medicine",
-               "surgery", "transitional"]
+SPECIALTIES = [
+    "radiology",
+    "radiology",
+    "radiology",
+    "internal_medicine",
+    "emergency_medicine",
+    "surgery",
+    "transitional",
+]
 
 
 def random_scenario(rng: random.Random, programs: int | None = None) -> dict[str, Any]:
@@ -53,7 +60,9 @@ def random_scenario(rng: random.Random, programs: int | None = None) -> dict[str
         }
         style = rng.randint(0, 3)
         if style in (1, 3):
-            row["application_deadline"] = str(date(2027, 2, 1) + timedelta(days=rng.randint(0, 150)))
+            row["application_deadline"] = str(
+                date(2027, 2, 1) + timedelta(days=rng.randint(0, 150))
+            )
         if style in (2, 3):
             row["deadline_weeks_before_start"] = rng.randint(2, 14)
         if not row["requires"]:

@@ -32,15 +32,25 @@ requirements:
 programs: programs.csv
 """
 # line numbers of the template, for the assertions below
-LINE = {key: i + 1 for i, text in enumerate(SCENARIO.splitlines()) for key in [text.split(":")[0].strip()]}
+LINE = {
+    key: i + 1
+    for i, text in enumerate(SCENARIO.splitlines())
+    for key in [text.split(":")[0].strip()]
+}
 
 HEADER = (
     "id,name,city,state,specialty,tier,img_friendly,accepts_img,starts,weeks,"
     "application_opens,application_deadline,deadline_weeks_before_start,requires,"
     "housing_per_week,travel,fee,img_surcharge,letter,audition,interest,acceptance"
 )
-ROW_A = "rad-a,A (synthetic),Denver,CO,radiology,target,true,true,2027-06-07,4,2027-01-04,,8,transcript,400,300,50,,8,7,4,0.6"
-ROW_B = "im-b,B (synthetic),Tulsa,OK,internal_medicine,safety,true,true,2027-08-02,4,2027-01-04,2027-04-01,,,300,300,15,0,6,0,3,0.8"
+ROW_A = (
+    "rad-a,A (synthetic),Denver,CO,radiology,target,true,true,2027-06-07,4,2027-01-04,,8,"
+    "transcript,400,300,50,,8,7,4,0.6"
+)
+ROW_B = (
+    "im-b,B (synthetic),Tulsa,OK,internal_medicine,safety,true,true,2027-08-02,4,2027-01-04,"
+    "2027-04-01,,,300,300,15,0,6,0,3,0.8"
+)
 
 
 def columns(header: str = HEADER) -> dict[str, int]:
@@ -94,14 +104,22 @@ def test_impossible_date(files: Files) -> None:
 
 def test_unknown_top_level_key_with_suggestion(files: Files) -> None:
     path = files(SCENARIO.replace("requirements:", "requirments:"))
-    fails(path, f"scenario.yaml:{LINE['requirements']}:1", "unknown key 'requirments'",
-          "did you mean 'requirements'")
+    fails(
+        path,
+        f"scenario.yaml:{LINE['requirements']}:1",
+        "unknown key 'requirments'",
+        "did you mean 'requirements'",
+    )
 
 
 def test_unknown_key_at_depth(files: Files) -> None:
     path = files(SCENARIO.replace("{min: 1, max: 3}", "{min: 1, maximum: 3}"))
-    fails(path, f"scenario.yaml:{LINE['radiology']}:", "requirements.radiology.maximum",
-          "unknown key 'maximum'")
+    fails(
+        path,
+        f"scenario.yaml:{LINE['radiology']}:",
+        "requirements.radiology.maximum",
+        "unknown key 'maximum'",
+    )
 
 
 def test_reversed_window(files: Files) -> None:
@@ -155,14 +173,21 @@ def test_unknown_document(files: Files) -> None:
 
 
 def test_non_date_in_starts(files: Files) -> None:
-    path = files(catalog=f"{HEADER}\n{ROW_B}\n{ROW_A.replace('2027-06-07', '2027-06-07;June 14')}\n")
+    path = files(
+        catalog=f"{HEADER}\n{ROW_B}\n{ROW_A.replace('2027-06-07', '2027-06-07;June 14')}\n"
+    )
     fails(path, f"programs.csv:3:{columns()['starts']}", "starts", "YYYY-MM-DD")
 
 
 @pytest.mark.parametrize(
     ("column", "bad", "good"),
-    [("letter", "11", "8"), ("acceptance", "1.5", "0.6"), ("weeks", "9", "4"),
-     ("interest", "0", "4"), ("housing_per_week", "-1", "400")],
+    [
+        ("letter", "11", "8"),
+        ("acceptance", "1.5", "0.6"),
+        ("weeks", "9", "4"),
+        ("interest", "0", "4"),
+        ("housing_per_week", "-1", "400"),
+    ],
 )
 def test_out_of_range_catalog_values(files: Files, column: str, bad: str, good: str) -> None:
     cells = ROW_A.split(",")
@@ -211,8 +236,13 @@ def test_scenario_not_a_mapping(files: Files) -> None:
 
 def test_lock_unknown_program(files: Files) -> None:
     path = files(SCENARIO + "locks: [{program: rad-aa, start: 2027-06-07}]\n")
-    fails(path, "scenario.yaml:", "locks[0].program", "unknown program id 'rad-aa'",
-          "did you mean 'rad-a'")
+    fails(
+        path,
+        "scenario.yaml:",
+        "locks[0].program",
+        "unknown program id 'rad-aa'",
+        "did you mean 'rad-a'",
+    )
 
 
 def test_lock_start_not_offered(files: Files) -> None:
@@ -226,8 +256,12 @@ def test_locked_and_excluded(files: Files) -> None:
 
 
 def test_unknown_exclude_in_file_and_on_command_line(files: Files) -> None:
-    fails(files(SCENARIO + "exclude: [rad-zz]\n"), "scenario.yaml:", "exclude[0]",
-          "unknown program id 'rad-zz'")
+    fails(
+        files(SCENARIO + "exclude: [rad-zz]\n"),
+        "scenario.yaml:",
+        "exclude[0]",
+        "unknown program id 'rad-zz'",
+    )
     fails(files(), "--exclude", "unknown program id 'nope'", extra=("--exclude", "nope"))
 
 
@@ -256,7 +290,12 @@ def test_inline_catalog_errors_point_at_the_yaml_line(files: Files) -> None:
         "     acceptance: 0.5}\n"
     )
     path = files(SCENARIO.replace("programs: programs.csv\n", inline))
-    fails(path, f"scenario.yaml:{LINE['programs'] + 3}:", "programs[0].letter", "less than or equal to 10")
+    fails(
+        path,
+        f"scenario.yaml:{LINE['programs'] + 3}:",
+        "programs[0].letter",
+        "less than or equal to 10",
+    )
 
 
 def test_xlsx_catalog_error_names_row_and_column(files: Files, tmp_path: Path) -> None:
@@ -275,7 +314,9 @@ def test_xlsx_catalog_error_names_row_and_column(files: Files, tmp_path: Path) -
 def test_every_problem_is_reported_at_once(files: Files) -> None:
     bad_a = ROW_A.replace("target", "stretch")
     bad_b = ROW_B.replace(",6,0,3,", ",60,0,3,")
-    output = fails(files(catalog=f"{HEADER}\n{bad_a}\n{bad_b}\n"), "programs.csv:2:", "programs.csv:3:")
+    output = fails(
+        files(catalog=f"{HEADER}\n{bad_a}\n{bad_b}\n"), "programs.csv:2:", "programs.csv:3:"
+    )
     assert output.count("error:") == 2
 
 

@@ -64,8 +64,9 @@ timing: {letter_lead_days: 21, late_factor: 0.5}
 """
 
 
-def _program(pid: str, specialty: str, tier: str, friendly: bool, starts: str, weeks: int,
-             **fields: Any) -> dict[str, Any]:
+def _program(
+    pid: str, specialty: str, tier: str, friendly: bool, starts: str, weeks: int, **fields: Any
+) -> dict[str, Any]:
     row: dict[str, Any] = {
         "id": pid,
         "name": f"Program {pid}",
@@ -87,27 +88,117 @@ def _program(pid: str, specialty: str, tier: str, friendly: bool, starts: str, w
 
 
 PROGRAMS: list[dict[str, Any]] = [
-    _program("rad-a", "radiology", "target", True, "2027-06-07;2027-07-05;2027-10-04", 4,
-             application_opens="2027-02-01", deadline_weeks_before_start=12,
-             requires=["transcript", "bls"], housing_per_week=650, travel=340, fee=125,
-             img_surcharge=50, letter=8, audition=7, interest=4, acceptance=0.6),
-    _program("rad-b", "radiology", "reach", False,
-             "2027-06-28;2027-07-05;2027-07-12;2027-08-02", 4,
-             application_deadline="2027-04-30", deadline_weeks_before_start=12,
-             requires=["transcript"], housing_per_week=900, travel=700, fee=250,
-             img_surcharge=500, letter=9, audition=9, interest=5, acceptance=0.5),
-    _program("im-c", "internal_medicine", "safety", True, "2027-08-02;2027-09-06", 4,
-             housing_per_week=300, travel=200, fee=100, letter=7, audition=5, interest=3,
-             acceptance=0.8),
-    _program("rad-d", "radiology", "safety", True, "2027-07-05", 2, accepts_img=False,
-             application_deadline="2027-01-10", housing_per_week=500, travel=300, letter=6,
-             audition=5, interest=5, acceptance=0.25),
-    _program("rad-e", "radiology", "target", False, "2027-09-06", 4, requires=["transcript"],
-             housing_per_week=400, travel=200, fee=50, letter="8.5", acceptance=1),
-    _program("em-f", "emergency_medicine", "target", True, "2027-09-06", 2,
-             housing_per_week=250, travel=150, img_surcharge=100, letter=5, acceptance=1),
-    _program("oth-g", "other", "safety", True, "2027-08-02", 4, housing_per_week=300,
-             travel=200, fee=100, letter=7, audition=5, interest=3, acceptance=0.8),
+    _program(
+        "rad-a",
+        "radiology",
+        "target",
+        True,
+        "2027-06-07;2027-07-05;2027-10-04",
+        4,
+        application_opens="2027-02-01",
+        deadline_weeks_before_start=12,
+        requires=["transcript", "bls"],
+        housing_per_week=650,
+        travel=340,
+        fee=125,
+        img_surcharge=50,
+        letter=8,
+        audition=7,
+        interest=4,
+        acceptance=0.6,
+    ),
+    _program(
+        "rad-b",
+        "radiology",
+        "reach",
+        False,
+        "2027-06-28;2027-07-05;2027-07-12;2027-08-02",
+        4,
+        application_deadline="2027-04-30",
+        deadline_weeks_before_start=12,
+        requires=["transcript"],
+        housing_per_week=900,
+        travel=700,
+        fee=250,
+        img_surcharge=500,
+        letter=9,
+        audition=9,
+        interest=5,
+        acceptance=0.5,
+    ),
+    _program(
+        "im-c",
+        "internal_medicine",
+        "safety",
+        True,
+        "2027-08-02;2027-09-06",
+        4,
+        housing_per_week=300,
+        travel=200,
+        fee=100,
+        letter=7,
+        audition=5,
+        interest=3,
+        acceptance=0.8,
+    ),
+    _program(
+        "rad-d",
+        "radiology",
+        "safety",
+        True,
+        "2027-07-05",
+        2,
+        accepts_img=False,
+        application_deadline="2027-01-10",
+        housing_per_week=500,
+        travel=300,
+        letter=6,
+        audition=5,
+        interest=5,
+        acceptance=0.25,
+    ),
+    _program(
+        "rad-e",
+        "radiology",
+        "target",
+        False,
+        "2027-09-06",
+        4,
+        requires=["transcript"],
+        housing_per_week=400,
+        travel=200,
+        fee=50,
+        letter="8.5",
+        acceptance=1,
+    ),
+    _program(
+        "em-f",
+        "emergency_medicine",
+        "target",
+        True,
+        "2027-09-06",
+        2,
+        housing_per_week=250,
+        travel=150,
+        img_surcharge=100,
+        letter=5,
+        acceptance=1,
+    ),
+    _program(
+        "oth-g",
+        "other",
+        "safety",
+        True,
+        "2027-08-02",
+        4,
+        housing_per_week=300,
+        travel=200,
+        fee=100,
+        letter=7,
+        audition=5,
+        interest=3,
+        acceptance=0.8,
+    ),
 ]
 
 BASE: dict[str, Any] = {
@@ -139,8 +230,9 @@ def _merge(base: dict[str, Any], changes: dict[str, Any]) -> None:
             base[key] = value
 
 
-def scenario(tmp_path: Path, *, programs: dict[str, dict[str, Any]] | None = None,
-             **changes: Any) -> LoadedScenario:
+def scenario(
+    tmp_path: Path, *, programs: dict[str, dict[str, Any]] | None = None, **changes: Any
+) -> LoadedScenario:
     """Write BASE (with changes; a None value drops a key) as YAML and load it."""
     data = copy.deepcopy(BASE)
     _merge(data, changes)
@@ -155,8 +247,18 @@ def scenario(tmp_path: Path, *, programs: dict[str, dict[str, Any]] | None = Non
     return load_scenario(path)
 
 
-def rot(pid: str, specialty: str, tier: str, start: str, end: str, weeks: int, cost: int,
-        value: int, submit_on: str, deadline: str | None) -> dict[str, Any]:
+def rot(
+    pid: str,
+    specialty: str,
+    tier: str,
+    start: str,
+    end: str,
+    weeks: int,
+    cost: int,
+    value: int,
+    submit_on: str,
+    deadline: str | None,
+) -> dict[str, Any]:
     return {
         "program_id": pid,
         "program_name": f"Program {pid}",
@@ -173,36 +275,141 @@ def rot(pid: str, specialty: str, tier: str, start: str, end: str, weeks: int, c
 
 
 # Rotations as a correct plan states them (numbers from the module docstring).
-RA = rot("rad-a", "radiology", "target", "2027-06-07", "2027-07-04", 4, 3115, 88,
-         "2027-03-01", "2027-03-15")
-RA_OCT = rot("rad-a", "radiology", "target", "2027-10-04", "2027-10-31", 4, 3115, 44,
-             "2027-03-01", "2027-07-12")  # deadline 10-04 - 84 days = 07-12
-RB = rot("rad-b", "radiology", "reach", "2027-07-05", "2027-08-01", 4, 5050, 99,
-         "2027-01-15", "2027-04-12")
-RB_JUN = rot("rad-b", "radiology", "reach", "2027-06-28", "2027-07-25", 4, 5050, 99,
-             "2027-01-15", "2027-04-05")
-RB_MID = rot("rad-b", "radiology", "reach", "2027-07-12", "2027-08-08", 4, 5050, 99,
-             "2027-01-15", "2027-04-19")
-RB_AUG = rot("rad-b", "radiology", "reach", "2027-08-02", "2027-08-29", 4, 5050, 99,
-             "2027-01-15", "2027-04-30")
-IC = rot("im-c", "internal_medicine", "safety", "2027-08-02", "2027-08-29", 4, 1500, 34,
-         "2027-01-15", None)
-IC_SEP = rot("im-c", "internal_medicine", "safety", "2027-09-06", "2027-10-03", 4, 1500, 17,
-             "2027-01-15", None)
-RD = rot("rad-d", "radiology", "safety", "2027-07-05", "2027-07-18", 2, 1300, 30,
-         "2027-01-15", "2027-01-10")
+RA = rot(
+    "rad-a",
+    "radiology",
+    "target",
+    "2027-06-07",
+    "2027-07-04",
+    4,
+    3115,
+    88,
+    "2027-03-01",
+    "2027-03-15",
+)
+RA_OCT = rot(
+    "rad-a",
+    "radiology",
+    "target",
+    "2027-10-04",
+    "2027-10-31",
+    4,
+    3115,
+    44,
+    "2027-03-01",
+    "2027-07-12",
+)  # deadline 10-04 - 84 days = 07-12
+RB = rot(
+    "rad-b",
+    "radiology",
+    "reach",
+    "2027-07-05",
+    "2027-08-01",
+    4,
+    5050,
+    99,
+    "2027-01-15",
+    "2027-04-12",
+)
+RB_JUN = rot(
+    "rad-b",
+    "radiology",
+    "reach",
+    "2027-06-28",
+    "2027-07-25",
+    4,
+    5050,
+    99,
+    "2027-01-15",
+    "2027-04-05",
+)
+RB_MID = rot(
+    "rad-b",
+    "radiology",
+    "reach",
+    "2027-07-12",
+    "2027-08-08",
+    4,
+    5050,
+    99,
+    "2027-01-15",
+    "2027-04-19",
+)
+RB_AUG = rot(
+    "rad-b",
+    "radiology",
+    "reach",
+    "2027-08-02",
+    "2027-08-29",
+    4,
+    5050,
+    99,
+    "2027-01-15",
+    "2027-04-30",
+)
+IC = rot(
+    "im-c",
+    "internal_medicine",
+    "safety",
+    "2027-08-02",
+    "2027-08-29",
+    4,
+    1500,
+    34,
+    "2027-01-15",
+    None,
+)
+IC_SEP = rot(
+    "im-c",
+    "internal_medicine",
+    "safety",
+    "2027-09-06",
+    "2027-10-03",
+    4,
+    1500,
+    17,
+    "2027-01-15",
+    None,
+)
+RD = rot(
+    "rad-d",
+    "radiology",
+    "safety",
+    "2027-07-05",
+    "2027-07-18",
+    2,
+    1300,
+    30,
+    "2027-01-15",
+    "2027-01-10",
+)
 RD_LOCKED = {**RD, "value": 120}  # acceptance counts as 1: 1*(10*6 + 12*5*5/5) = 120
-RE = rot("rad-e", "radiology", "target", "2027-09-06", "2027-10-03", 4, 1850, 43,
-         "2027-01-15", None)
-EF = rot("em-f", "emergency_medicine", "target", "2027-09-06", "2027-09-19", 2, 750, 15,
-         "2027-01-15", None)
-OG = rot("oth-g", "other", "safety", "2027-08-02", "2027-08-29", 4, 1500, 34,
-         "2027-01-15", None)
+RE = rot(
+    "rad-e", "radiology", "target", "2027-09-06", "2027-10-03", 4, 1850, 43, "2027-01-15", None
+)
+EF = rot(
+    "em-f",
+    "emergency_medicine",
+    "target",
+    "2027-09-06",
+    "2027-09-19",
+    2,
+    750,
+    15,
+    "2027-01-15",
+    None,
+)
+OG = rot("oth-g", "other", "safety", "2027-08-02", "2027-08-29", 4, 1500, 34, "2027-01-15", None)
 
 
-def plan(*rotations: dict[str, Any], objective: int | None, total_cost: int,
-         budget: int = 10000, status: str = "feasible", bound: float | None = None,
-         ) -> dict[str, Any]:
+def plan(
+    *rotations: dict[str, Any],
+    objective: int | None,
+    total_cost: int,
+    budget: int = 10000,
+    status: str = "feasible",
+    bound: float | None = None,
+) -> dict[str, Any]:
     return {
         "scenario": NAME,
         "status": status,
@@ -261,9 +468,7 @@ def test_budget_exceeded(tmp_path: Path) -> None:
 
 
 def test_stated_budget_differs_from_scenario(tmp_path: Path) -> None:
-    assert rules(check_plan(scenario(tmp_path), {**BASE_PLAN, "budget": 9999})) == {
-        "budget.stated"
-    }
+    assert rules(check_plan(scenario(tmp_path), {**BASE_PLAN, "budget": 9999})) == {"budget.stated"}
 
 
 def test_img_surcharge_only_for_img_students(tmp_path: Path) -> None:
@@ -303,9 +508,7 @@ def test_gap_too_small(tmp_path: Path) -> None:
 
 def test_back_to_back_is_fine_with_zero_gap_but_not_with_one(tmp_path: Path) -> None:
     # base plan: rad-b starts 07-05 = rad-a end 07-04 + 1
-    assert rules(check_plan(scenario(tmp_path, calendar={"min_gap_days": 1}), BASE_PLAN)) == {
-        "gap"
-    }
+    assert rules(check_plan(scenario(tmp_path, calendar={"min_gap_days": 1}), BASE_PLAN)) == {"gap"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -388,18 +591,21 @@ def test_deadline_is_the_earlier_of_both_rules(tmp_path: Path) -> None:
 def test_accepts_img_false_for_an_img_student(tmp_path: Path) -> None:
     # drop rad-d's deadline so only accepts_img is broken; value 30, objective 88+30+34 = 152
     loaded = scenario(tmp_path, programs={"rad-d": {"application_deadline": None}})
-    report = check_plan(loaded, plan(RA, {**RD, "deadline": None}, IC, objective=152,
-                                     total_cost=5915))
+    report = check_plan(
+        loaded, plan(RA, {**RD, "deadline": None}, IC, objective=152, total_cost=5915)
+    )
     assert rules(report) == {"accepts_img"}
     assert "rad-d" in report.violations[0].message
 
 
 def test_accepts_img_is_irrelevant_for_us_students(tmp_path: Path) -> None:
     # us_md: rad-a 3065 (no surcharge), rad-d 1300, im-c 1500 = 5865
-    loaded = scenario(tmp_path, student={"school_type": "us_md"},
-                      programs={"rad-d": {"application_deadline": None}})
-    good = plan({**RA, "cost": 3065}, {**RD, "deadline": None}, IC, objective=152,
-                total_cost=5865)
+    loaded = scenario(
+        tmp_path,
+        student={"school_type": "us_md"},
+        programs={"rad-d": {"application_deadline": None}},
+    )
+    good = plan({**RA, "cost": 3065}, {**RD, "deadline": None}, IC, objective=152, total_cost=5865)
     assert_ok(check_plan(loaded, good))
 
 
@@ -418,8 +624,7 @@ def test_lock_may_state_null_application_dates(tmp_path: Path) -> None:
 
 
 def test_same_plan_without_the_lock_is_ineligible_late_and_overvalued(tmp_path: Path) -> None:
-    report = check_plan(scenario(tmp_path), plan(RA, RD_LOCKED, IC, objective=242,
-                                                 total_cost=5915))
+    report = check_plan(scenario(tmp_path), plan(RA, RD_LOCKED, IC, objective=242, total_cost=5915))
     # unlocked: accepts_img false, submit 01-15 > deadline 01-10, value 30 not 120, 152 not 242
     assert rules(report) == {"accepts_img", "deadline", "value", "objective"}
     assert report.objective == 152
@@ -561,8 +766,9 @@ def test_tier_mix_off(tmp_path: Path) -> None:
 
 def test_tier_mix_needs_a_reach_or_target(tmp_path: Path) -> None:
     loaded = scenario(tmp_path, programs={"rad-a": {"tier": "safety"}, "rad-b": {"tier": "safety"}})
-    safe = plan({**RA, "tier": "safety"}, {**RB, "tier": "safety"}, IC, objective=221,
-                total_cost=9665)
+    safe = plan(
+        {**RA, "tier": "safety"}, {**RB, "tier": "safety"}, IC, objective=221, total_cost=9665
+    )
     report = check_plan(loaded, safe)
     assert rules(report) == {"tier_mix"}
     assert "reach or target" in report.violations[0].message
@@ -616,8 +822,13 @@ def test_challenged_profile_weights(tmp_path: Path) -> None:
     # rad-b: 0.5*(12*9 + 8*9*5/5) = 0.5*180 = 90
     # im-c:  0.8*8*7 = 44.8 -> 45;  objective 84 + 90 + 45 = 219
     loaded = scenario(tmp_path, student={"step2ck": None})
-    good = plan({**RA, "value": 84}, {**RB, "value": 90}, {**IC, "value": 45}, objective=219,
-                total_cost=9665)
+    good = plan(
+        {**RA, "value": 84},
+        {**RB, "value": 90},
+        {**IC, "value": 45},
+        objective=219,
+        total_cost=9665,
+    )
     assert_ok(check_plan(loaded, good))
     assert rules(check_plan(loaded, BASE_PLAN)) == {"value", "objective"}
 
@@ -632,8 +843,15 @@ def test_challenged_third_radiology_penalty(tmp_path: Path) -> None:
     # challenged (3 clinical weeks < 4): rad-e = 0.5*(12*8.5) = 51; penalty 15
     # objective 84 + 90 + 45 + 51 - 15*(3 - 2) = 255
     loaded = scenario(tmp_path, budget=12000, student={"us_clinical_weeks": 3})
-    good = plan({**RA, "value": 84}, {**RB, "value": 90}, {**IC, "value": 45},
-                {**RE, "value": 51}, objective=255, total_cost=11515, budget=12000)
+    good = plan(
+        {**RA, "value": 84},
+        {**RB, "value": 90},
+        {**IC, "value": 45},
+        {**RE, "value": 51},
+        objective=255,
+        total_cost=11515,
+        budget=12000,
+    )
     assert_ok(check_plan(loaded, good))
 
 
@@ -654,8 +872,7 @@ def test_challenged_third_radiology_penalty(tmp_path: Path) -> None:
         (2, "program_name", "Somewhere else", "program_name"),
     ],
 )
-def test_stated_field_mismatch(tmp_path: Path, index: int, key: str, value: Any,
-                               rule: str) -> None:
+def test_stated_field_mismatch(tmp_path: Path, index: int, key: str, value: Any, rule: str) -> None:
     wrong = copy.deepcopy(BASE_PLAN)
     wrong["rotations"][index][key] = value
     assert rules(check_plan(scenario(tmp_path), wrong)) == {rule}
@@ -667,9 +884,7 @@ def test_rotations_must_be_sorted_by_start(tmp_path: Path) -> None:
 
 
 def test_scenario_name_must_match(tmp_path: Path) -> None:
-    assert rules(check_plan(scenario(tmp_path), {**BASE_PLAN, "scenario": "other"})) == {
-        "scenario"
-    }
+    assert rules(check_plan(scenario(tmp_path), {**BASE_PLAN, "scenario": "other"})) == {"scenario"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -767,10 +982,15 @@ def test_unreadable_rotation_means_no_objective(tmp_path: Path) -> None:
 
 
 _JSONISH = st.recursive(
-    st.none() | st.booleans() | st.integers(-10, 10**6) | st.floats(allow_nan=True)
-    | st.text(max_size=12) | st.sampled_from(["2027-06-07", "2027-02-30", "rad-a", "optimal"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                 max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-10, 10**6)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=12)
+    | st.sampled_from(["2027-06-07", "2027-02-30", "rad-a", "optimal"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 _PLAN_KEYS = ["scenario", "status", "objective", "bound", "budget", "total_cost", "rotations"]
@@ -790,8 +1010,9 @@ def loaded_once(tmp_path_factory: pytest.TempPathFactory) -> LoadedScenario:
     row_index=st.integers(0, 2),
     junk=_JSONISH,
 )
-def test_junk_anywhere_never_raises(loaded_once: LoadedScenario, where: str, plan_key: str,
-                                    row_key: str, row_index: int, junk: Any) -> None:
+def test_junk_anywhere_never_raises(
+    loaded_once: LoadedScenario, where: str, plan_key: str, row_key: str, row_index: int, junk: Any
+) -> None:
     bad = copy.deepcopy(BASE_PLAN)
     if where == "plan":
         bad[plan_key] = junk

@@ -43,8 +43,20 @@ def test_every_command_has_help_with_an_example() -> None:
 def test_solve_table_shows_the_plan() -> None:
     code, output = invoke("solve", EXAMPLE, *FAST)
     assert code == 0
-    for text in ("optimal", "Objective", "213", "Bound", "Gap", "$6,660 of $9,000", "rad-cedar",
-                 "2027-06-14", "Submit on", "Deadline", "target", "documents late"):
+    for text in (
+        "optimal",
+        "Objective",
+        "213",
+        "Bound",
+        "Gap",
+        "$6,660 of $9,000",
+        "rad-cedar",
+        "2027-06-14",
+        "Submit on",
+        "Deadline",
+        "target",
+        "documents late",
+    ):
         assert text in output
 
 
@@ -52,11 +64,24 @@ def test_solve_json_is_the_spec_contract() -> None:
     code, output = invoke("solve", EXAMPLE, "--format", "json", *FAST)
     assert code == 0
     plan = json.loads(output)
-    assert {"scenario", "status", "objective", "bound", "budget", "total_cost", "rotations"} <= set(plan)
+    assert {"scenario", "status", "objective", "bound", "budget", "total_cost", "rotations"} <= set(
+        plan
+    )
     assert plan["status"] == "optimal" and plan["objective"] == plan["bound"] == 213
     assert plan["total_cost"] == sum(r["cost"] for r in plan["rotations"])
-    keys = {"program_id", "program_name", "specialty", "tier", "start", "end", "weeks", "cost",
-            "value", "submit_on", "deadline"}
+    keys = {
+        "program_id",
+        "program_name",
+        "specialty",
+        "tier",
+        "start",
+        "end",
+        "weeks",
+        "cost",
+        "value",
+        "submit_on",
+        "deadline",
+    }
     for rotation in plan["rotations"]:
         assert keys <= set(rotation)
     starts = [r["start"] for r in plan["rotations"]]
@@ -148,8 +173,9 @@ def test_lock_and_exclude_from_the_command_line() -> None:
     code, output = invoke("solve", EXAMPLE, "--format", "json", "--exclude", "rad-cedar", *FAST)
     assert code == 0
     assert "rad-cedar" not in [r["program_id"] for r in json.loads(output)["rotations"]]
-    code, output = invoke("solve", EXAMPLE, "--format", "json", "--lock", "rad-lakeshore@2027-06-07",
-                          *FAST)
+    code, output = invoke(
+        "solve", EXAMPLE, "--format", "json", "--lock", "rad-lakeshore@2027-06-07", *FAST
+    )
     assert code == 0
     ids = [(r["program_id"], r["start"], r["locked"]) for r in json.loads(output)["rotations"]]
     assert ("rad-lakeshore", "2027-06-07", True) in ids
@@ -158,8 +184,9 @@ def test_lock_and_exclude_from_the_command_line() -> None:
 
 
 def test_value_model_option_changes_the_objective() -> None:
-    code, output = invoke("solve", EXAMPLE, "--format", "json", "--value-model", "letters-first",
-                          *FAST)
+    code, output = invoke(
+        "solve", EXAMPLE, "--format", "json", "--value-model", "letters-first", *FAST
+    )
     assert code == 0
     plan = json.loads(output)
     assert plan["value_model"] == "letters-first" and plan["objective"] != 213

@@ -52,8 +52,12 @@ def test_random_set_has_both_outcomes(tmp_path: Path) -> None:
     assert statuses == {True, False}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(min_value=0, max_value=2**32 - 1), size=st.integers(min_value=1, max_value=7))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(min_value=0, max_value=2**32 - 1), size=st.integers(min_value=1, max_value=7)
+)
 def test_generated_scenarios_give_valid_plans_or_proven_infeasibility(
     tmp_path: Path, seed: int, size: int
 ) -> None:
@@ -68,15 +72,39 @@ def test_generated_scenarios_give_valid_plans_or_proven_infeasibility(
 @pytest.mark.parametrize(
     ("name", "objective", "plan"),
     [
-        ("example", 213, [("rad-cedar", "2027-06-14"), ("rad-juniper", "2027-07-26"),
-                          ("em-saguaro", "2027-08-16")]),
-        ("tight-budget", 176, [("rad-cedar", "2027-06-14"), ("im-derbyfield", "2027-07-26"),
-                               ("rad-prairie", "2027-08-09")]),
-        ("challenged-home", 259, [("rad-sunbelt", "2027-06-14"), ("rad-willow", "2027-07-05"),
-                                  ("im-fiddler", "2027-08-09"), ("rad-cowtown", "2027-09-13")]),
+        (
+            "example",
+            213,
+            [
+                ("rad-cedar", "2027-06-14"),
+                ("rad-juniper", "2027-07-26"),
+                ("em-saguaro", "2027-08-16"),
+            ],
+        ),
+        (
+            "tight-budget",
+            176,
+            [
+                ("rad-cedar", "2027-06-14"),
+                ("im-derbyfield", "2027-07-26"),
+                ("rad-prairie", "2027-08-09"),
+            ],
+        ),
+        (
+            "challenged-home",
+            259,
+            [
+                ("rad-sunbelt", "2027-06-14"),
+                ("rad-willow", "2027-07-05"),
+                ("im-fiddler", "2027-08-09"),
+                ("rad-cowtown", "2027-09-13"),
+            ],
+        ),
     ],
 )
-def test_shipped_scenarios_known_optima(name: str, objective: int, plan: list[tuple[str, str]]) -> None:
+def test_shipped_scenarios_known_optima(
+    name: str, objective: int, plan: list[tuple[str, str]]
+) -> None:
     # Optima found by two exhaustive searches written apart from the model.
     loaded = load_scenario(SCENARIOS / name / "scenario.yaml")
     outcome = plan_scenario(loaded, ONE_WORKER)

@@ -35,16 +35,22 @@ def conflict_keys(outcome: PlanOutcome) -> set[str]:
 
 def test_budget_feasible_at_exact_cost(make: Make) -> None:
     # 300*2 + 400 = 1000 per rotation; two radiology = 2000.
-    loaded = make([program("a"), program("b", starts="2027-06-21")], budget=2000,
-                  requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False})
+    loaded = make(
+        [program("a"), program("b", starts="2027-06-21")],
+        budget=2000,
+        requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False},
+    )
     outcome = run(loaded)
     assert outcome.result.status == "optimal"
     assert outcome.result.total_cost == 2000
 
 
 def test_budget_one_dollar_short_is_infeasible(make: Make) -> None:
-    loaded = make([program("a"), program("b", starts="2027-06-21")], budget=1999,
-                  requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False})
+    loaded = make(
+        [program("a"), program("b", starts="2027-06-21")],
+        budget=1999,
+        requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False},
+    )
     outcome = run(loaded)
     assert "budget" in conflict_keys(outcome)
     assert outcome.conflict is not None
@@ -53,14 +59,18 @@ def test_budget_one_dollar_short_is_infeasible(make: Make) -> None:
 
 def test_overlap_back_to_back_is_compatible(make: Make) -> None:
     # a: 06-07..06-20; b starts 06-21 = a.end + 1.
-    loaded = make([program("a"), program("b", starts="2027-06-21")],
-                  requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False})
+    loaded = make(
+        [program("a"), program("b", starts="2027-06-21")],
+        requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False},
+    )
     assert taken(run(loaded)) == [("a", "2027-06-07"), ("b", "2027-06-21")]
 
 
 def test_overlap_one_day_is_infeasible(make: Make) -> None:
-    loaded = make([program("a"), program("b", starts="2027-06-20", weeks=1)],
-                  requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False})
+    loaded = make(
+        [program("a"), program("b", starts="2027-06-20", weeks=1)],
+        requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False},
+    )
     assert "radiology.min" in conflict_keys(run(loaded))
 
 
@@ -85,11 +95,15 @@ def test_gap_one_day_short_is_infeasible(make: Make) -> None:
 
 
 def test_one_rotation_per_program(make: Make) -> None:
-    loaded = make([program("a", starts="2027-06-07;2027-07-05")],
-                  requirements={"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False})
+    loaded = make(
+        [program("a", starts="2027-06-07;2027-07-05")],
+        requirements={"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False},
+    )
     assert len(taken(run(loaded))) == 1
-    loaded = make([program("a", starts="2027-06-07;2027-07-05")],
-                  requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False})
+    loaded = make(
+        [program("a", starts="2027-06-07;2027-07-05")],
+        requirements={"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False},
+    )
     assert run(loaded).result.status == "infeasible"
 
 
@@ -104,8 +118,10 @@ def test_window_bounds_are_inclusive(make: Make) -> None:
 
 
 def test_blocked_period_may_start_after_rotation_ends(make: Make) -> None:
-    calendar = {"window": {"start": "2027-06-01", "end": "2027-12-17"},
-                "blocked": [{"start": "2027-06-21", "end": "2027-06-30"}]}
+    calendar = {
+        "window": {"start": "2027-06-01", "end": "2027-12-17"},
+        "blocked": [{"start": "2027-06-21", "end": "2027-06-30"}],
+    }
     assert taken(run(make([program("a")], calendar=calendar))) == [("a", "2027-06-07")]
     calendar["blocked"] = [{"start": "2027-06-20", "end": "2027-06-30"}]
     outcome = run(make([program("a")], calendar=calendar))
@@ -149,8 +165,11 @@ def test_accepts_img(make: Make) -> None:
 
 def test_specialty_must_be_requested(make: Make) -> None:
     rows = [program("r"), program("t", specialty="transitional", starts="2027-07-05")]
-    req = {"radiology": {"min": 1}, "clinical": {"min": 1, "specialties": ["transitional"]},
-           "tier_mix": False}
+    req = {
+        "radiology": {"min": 1},
+        "clinical": {"min": 1, "specialties": ["transitional"]},
+        "tier_mix": False,
+    }
     assert len(taken(run(make(rows, requirements=req)))) == 2
     req["clinical"] = {"min": 1}
     outcome = run(make(rows, requirements=req))
@@ -158,8 +177,12 @@ def test_specialty_must_be_requested(make: Make) -> None:
 
 
 def test_radiology_and_clinical_counts(make: Make) -> None:
-    rows = [program("r1"), program("r2", starts="2027-07-05"), program("r3", starts="2027-08-02"),
-            program("c1", specialty="surgery", starts="2027-09-06")]
+    rows = [
+        program("r1"),
+        program("r2", starts="2027-07-05"),
+        program("r3", starts="2027-08-02"),
+        program("c1", specialty="surgery", starts="2027-09-06"),
+    ]
     req = {"radiology": {"min": 2, "max": 2}, "clinical": {"min": 1, "max": 1}, "tier_mix": False}
     outcome = run(make(rows, requirements=req))
     kinds = [r["specialty"] for r in outcome.payload["rotations"]]
@@ -177,8 +200,11 @@ def test_radiology_max_caps_count(make: Make) -> None:
 
 
 def test_max_rotations(make: Make) -> None:
-    rows = [program("r1"), program("r2", starts="2027-07-05"),
-            program("c1", specialty="surgery", starts="2027-09-06")]
+    rows = [
+        program("r1"),
+        program("r2", starts="2027-07-05"),
+        program("c1", specialty="surgery", starts="2027-09-06"),
+    ]
     req = {"radiology": {"min": 2}, "clinical": {"min": 1}, "max_rotations": 3, "tier_mix": False}
     assert len(taken(run(make(rows, requirements=req)))) == 3
     req["max_rotations"] = 2
@@ -194,8 +220,10 @@ def test_tier_mix_needs_both_halves(make: Make) -> None:
     outcome = run(make([program("r", tier="reach")], requirements=req))
     assert "tier_mix" in conflict_keys(outcome)
     # A safety program that is not IMG-friendly does not count as the safe half.
-    rows = [program("r", tier="reach"),
-            program("s", tier="safety", img_friendly=False, starts="2027-07-05")]
+    rows = [
+        program("r", tier="reach"),
+        program("s", tier="safety", img_friendly=False, starts="2027-07-05"),
+    ]
     assert "tier_mix" in conflict_keys(run(make(rows, requirements=req)))
 
 
@@ -214,10 +242,17 @@ def test_lock_bypasses_timing_and_img_rule_with_acceptance_one(make: Make) -> No
 
 
 def test_lock_still_obeys_blocked_periods(make: Make) -> None:
-    calendar = {"window": {"start": "2027-06-01", "end": "2027-12-17"},
-                "blocked": [{"start": "2027-06-10", "end": "2027-06-11"}]}
-    outcome = run(make([program("a"), program("b", starts="2027-07-05")], calendar=calendar,
-                       locks=[{"program": "a", "start": "2027-06-07"}]))
+    calendar = {
+        "window": {"start": "2027-06-01", "end": "2027-12-17"},
+        "blocked": [{"start": "2027-06-10", "end": "2027-06-11"}],
+    }
+    outcome = run(
+        make(
+            [program("a"), program("b", starts="2027-07-05")],
+            calendar=calendar,
+            locks=[{"program": "a", "start": "2027-06-07"}],
+        )
+    )
     assert conflict_keys(outcome) == {"lock:a@2027-06-07"}
 
 

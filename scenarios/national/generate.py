@@ -36,61 +36,143 @@ FIRST_MONDAY = dt.date(2027, 5, 31)
 LAST_MONDAY = dt.date(2027, 12, 13)
 
 COLUMNS = [
-    "id", "name", "city", "state", "specialty", "tier", "img_friendly",
-    "accepts_img", "starts", "weeks", "application_opens",
-    "application_deadline", "deadline_weeks_before_start", "requires",
-    "housing_per_week", "travel", "fee", "img_surcharge", "letter",
-    "audition", "interest", "acceptance",
+    "id",
+    "name",
+    "city",
+    "state",
+    "specialty",
+    "tier",
+    "img_friendly",
+    "accepts_img",
+    "starts",
+    "weeks",
+    "application_opens",
+    "application_deadline",
+    "deadline_weeks_before_start",
+    "requires",
+    "housing_per_week",
+    "travel",
+    "fee",
+    "img_surcharge",
+    "letter",
+    "audition",
+    "interest",
+    "acceptance",
 ]
 
 # (city, state, short-term housing USD/week, round-trip travel USD from Miami)
 # Housing levels are rough relative costs of furnished short stays; travel is
 # higher the farther from the (Miami) home city.
 CITIES = [
-    ("New York", "NY", 900, 300), ("Boston", "MA", 880, 320),
-    ("San Francisco", "CA", 900, 560), ("Los Angeles", "CA", 780, 520),
-    ("Seattle", "WA", 760, 600), ("San Diego", "CA", 720, 540),
-    ("Washington", "DC", 760, 280), ("Honolulu", "HI", 850, 700),
-    ("Oakland", "CA", 760, 560), ("Denver", "CO", 640, 420),
-    ("Chicago", "IL", 640, 300), ("Philadelphia", "PA", 620, 290),
-    ("Portland", "OR", 620, 580), ("Baltimore", "MD", 560, 280),
-    ("Minneapolis", "MN", 540, 380), ("Austin", "TX", 560, 340),
-    ("Sacramento", "CA", 580, 560), ("Salt Lake City", "UT", 520, 460),
-    ("Atlanta", "GA", 520, 220), ("Phoenix", "AZ", 500, 440),
-    ("Nashville", "TN", 540, 260), ("Dallas", "TX", 500, 320),
-    ("Houston", "TX", 460, 300), ("Charlotte", "NC", 460, 240),
-    ("Raleigh", "NC", 470, 240), ("Richmond", "VA", 440, 260),
-    ("Pittsburgh", "PA", 430, 280), ("Milwaukee", "WI", 420, 330),
-    ("Columbus", "OH", 410, 290), ("Cincinnati", "OH", 400, 290),
-    ("Cleveland", "OH", 400, 300), ("Detroit", "MI", 400, 300),
-    ("Indianapolis", "IN", 380, 300), ("Kansas City", "MO", 370, 340),
-    ("St. Louis", "MO", 380, 320), ("New Orleans", "LA", 460, 260),
-    ("Tampa", "FL", 480, 200), ("Orlando", "FL", 470, 200),
-    ("Jacksonville", "FL", 420, 200), ("Gainesville", "FL", 360, 200),
-    ("San Antonio", "TX", 400, 330), ("Albuquerque", "NM", 380, 460),
-    ("Tucson", "AZ", 380, 460), ("Las Vegas", "NV", 440, 480),
-    ("Omaha", "NE", 330, 380), ("Des Moines", "IA", 320, 380),
-    ("Oklahoma City", "OK", 320, 360), ("Little Rock", "AR", 300, 320),
-    ("Memphis", "TN", 320, 280), ("Birmingham", "AL", 320, 240),
-    ("Louisville", "KY", 340, 280), ("Lexington", "KY", 330, 290),
-    ("Buffalo", "NY", 360, 320), ("Rochester", "NY", 350, 330),
-    ("Syracuse", "NY", 330, 340), ("Albany", "NY", 380, 320),
-    ("Hartford", "CT", 480, 300), ("Providence", "RI", 520, 310),
-    ("Burlington", "VT", 460, 380), ("Madison", "WI", 420, 360),
-    ("Iowa City", "IA", 300, 400), ("Columbia", "SC", 320, 230),
-    ("Jackson", "MS", 270, 280), ("Wichita", "KS", 290, 380),
+    ("New York", "NY", 900, 300),
+    ("Boston", "MA", 880, 320),
+    ("San Francisco", "CA", 900, 560),
+    ("Los Angeles", "CA", 780, 520),
+    ("Seattle", "WA", 760, 600),
+    ("San Diego", "CA", 720, 540),
+    ("Washington", "DC", 760, 280),
+    ("Honolulu", "HI", 850, 700),
+    ("Oakland", "CA", 760, 560),
+    ("Denver", "CO", 640, 420),
+    ("Chicago", "IL", 640, 300),
+    ("Philadelphia", "PA", 620, 290),
+    ("Portland", "OR", 620, 580),
+    ("Baltimore", "MD", 560, 280),
+    ("Minneapolis", "MN", 540, 380),
+    ("Austin", "TX", 560, 340),
+    ("Sacramento", "CA", 580, 560),
+    ("Salt Lake City", "UT", 520, 460),
+    ("Atlanta", "GA", 520, 220),
+    ("Phoenix", "AZ", 500, 440),
+    ("Nashville", "TN", 540, 260),
+    ("Dallas", "TX", 500, 320),
+    ("Houston", "TX", 460, 300),
+    ("Charlotte", "NC", 460, 240),
+    ("Raleigh", "NC", 470, 240),
+    ("Richmond", "VA", 440, 260),
+    ("Pittsburgh", "PA", 430, 280),
+    ("Milwaukee", "WI", 420, 330),
+    ("Columbus", "OH", 410, 290),
+    ("Cincinnati", "OH", 400, 290),
+    ("Cleveland", "OH", 400, 300),
+    ("Detroit", "MI", 400, 300),
+    ("Indianapolis", "IN", 380, 300),
+    ("Kansas City", "MO", 370, 340),
+    ("St. Louis", "MO", 380, 320),
+    ("New Orleans", "LA", 460, 260),
+    ("Tampa", "FL", 480, 200),
+    ("Orlando", "FL", 470, 200),
+    ("Jacksonville", "FL", 420, 200),
+    ("Gainesville", "FL", 360, 200),
+    ("San Antonio", "TX", 400, 330),
+    ("Albuquerque", "NM", 380, 460),
+    ("Tucson", "AZ", 380, 460),
+    ("Las Vegas", "NV", 440, 480),
+    ("Omaha", "NE", 330, 380),
+    ("Des Moines", "IA", 320, 380),
+    ("Oklahoma City", "OK", 320, 360),
+    ("Little Rock", "AR", 300, 320),
+    ("Memphis", "TN", 320, 280),
+    ("Birmingham", "AL", 320, 240),
+    ("Louisville", "KY", 340, 280),
+    ("Lexington", "KY", 330, 290),
+    ("Buffalo", "NY", 360, 320),
+    ("Rochester", "NY", 350, 330),
+    ("Syracuse", "NY", 330, 340),
+    ("Albany", "NY", 380, 320),
+    ("Hartford", "CT", 480, 300),
+    ("Providence", "RI", 520, 310),
+    ("Burlington", "VT", 460, 380),
+    ("Madison", "WI", 420, 360),
+    ("Iowa City", "IA", 300, 400),
+    ("Columbia", "SC", 320, 230),
+    ("Jackson", "MS", 270, 280),
+    ("Wichita", "KS", 290, 380),
 ]
 
 # Invented words for program names ("Kestrelmere", "Thistlewick", ...).
 NAME_HEADS = [
-    "Amber", "Bramble", "Cobalt", "Dapple", "Eider", "Fennel", "Garnet",
-    "Heron", "Indigo", "Juniper", "Kestrel", "Larkspur", "Marigold",
-    "Nettle", "Otter", "Plover", "Quill", "Saffron", "Tamarack", "Thistle",
-    "Umber", "Verbena", "Wren", "Yarrow", "Zephyr",
+    "Amber",
+    "Bramble",
+    "Cobalt",
+    "Dapple",
+    "Eider",
+    "Fennel",
+    "Garnet",
+    "Heron",
+    "Indigo",
+    "Juniper",
+    "Kestrel",
+    "Larkspur",
+    "Marigold",
+    "Nettle",
+    "Otter",
+    "Plover",
+    "Quill",
+    "Saffron",
+    "Tamarack",
+    "Thistle",
+    "Umber",
+    "Verbena",
+    "Wren",
+    "Yarrow",
+    "Zephyr",
 ]
 NAME_TAILS = [
-    "mere", "wick", "moor", "gate", "hollow", "fen", "stead", "wold",
-    "tarn", "reach", "combe", "holt", "ness", "thorpe",
+    "mere",
+    "wick",
+    "moor",
+    "gate",
+    "hollow",
+    "fen",
+    "stead",
+    "wold",
+    "tarn",
+    "reach",
+    "combe",
+    "holt",
+    "ness",
+    "thorpe",
 ]
 KINDS = {
     ("radiology", "reach"): ["University Radiology", "Academic Imaging Center"],
@@ -103,13 +185,22 @@ KINDS = {
     ("other", None): ["Family Medicine", "Sports Medicine"],
 }
 ID_PREFIX = {
-    "radiology": "rad", "internal_medicine": "im", "emergency_medicine": "em",
-    "surgery": "surg", "transitional": "ty", "other": "oth",
+    "radiology": "rad",
+    "internal_medicine": "im",
+    "emergency_medicine": "em",
+    "surgery": "surg",
+    "transitional": "ty",
+    "other": "oth",
 }
 
 N_RADIOLOGY = 210
-N_CLINICAL = {"internal_medicine": 42, "emergency_medicine": 32, "surgery": 26,
-              "transitional": 4, "other": 4}
+N_CLINICAL = {
+    "internal_medicine": 42,
+    "emergency_medicine": 32,
+    "surgery": 26,
+    "transitional": 4,
+    "other": 4,
+}
 
 DOCUMENTS = {
     "transcript": dt.date(2027, 1, 10),
@@ -138,14 +229,14 @@ def pick_starts(rng, weeks):
         # a few weeks off (faculty vacation, board review)
         for _ in range(rng.choice([0, 0, 0, 1])):
             i = rng.randrange(len(chosen))
-            chosen = chosen[:i] + chosen[i + rng.choice([1, 2]):]
+            chosen = chosen[:i] + chosen[i + rng.choice([1, 2]) :]
     elif style == "blocks":
         phase = rng.randrange(0, weeks)
         chosen = days[phase::weeks]
     else:
         summer_end = rng.randrange(9, 15)
         fall_start = summer_end + rng.randrange(1, 4)
-        chosen = days[rng.randrange(0, 2):summer_end] + days[fall_start:]
+        chosen = days[rng.randrange(0, 2) : summer_end] + days[fall_start:]
     return chosen
 
 
@@ -184,13 +275,13 @@ def make_program(rng, specialty, tier, name_word, index):
     interest = rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 4, 3, 2])[0]
 
     opens = dt.date(2027, 1, 4) + dt.timedelta(days=7 * rng.randrange(0, 11))
-    deadline_style = rng.choices(["weeks", "date", "both", "none"],
-                                 weights=[50, 25, 10, 15])[0]
+    deadline_style = rng.choices(["weeks", "date", "both", "none"], weights=[50, 25, 10, 15])[0]
     app_deadline = ""
     weeks_before = ""
     if deadline_style in ("date", "both"):
-        app_deadline = (dt.date(2027, 3, 1)
-                        + dt.timedelta(days=7 * rng.randrange(0, 18))).isoformat()
+        app_deadline = (
+            dt.date(2027, 3, 1) + dt.timedelta(days=7 * rng.randrange(0, 18))
+        ).isoformat()
     if deadline_style in ("weeks", "both"):
         weeks_before = str(rng.choice([4, 6, 8, 8, 10, 12, 12, 14, 16]))
 
@@ -202,8 +293,11 @@ def make_program(rng, specialty, tier, name_word, index):
 
     housing = max(250, min(900, round(housing_base * rng.uniform(0.9, 1.1) / 10) * 10))
     travel = max(200, min(700, round(travel_base * rng.uniform(0.9, 1.15) / 10) * 10))
-    surcharge = "" if rng.random() < 0.1 else str(
-        rng.choice([0, 0, 0, 50, 100, 150, 200, 250, 300, 400, 500]))
+    surcharge = (
+        ""
+        if rng.random() < 0.1
+        else str(rng.choice([0, 0, 0, 50, 100, 150, 200, 250, 300, 400, 500]))
+    )
 
     kinds = KINDS[(specialty, tier if radiology else None)]
     name = f"{name_word} {rng.choice(kinds)} (synthetic)"
@@ -297,19 +391,27 @@ programs: programs.csv
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help=f"random seed (default {DEFAULT_SEED})")
-    parser.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)),
-                        help="output directory (default: this script's directory)")
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+    )
+    parser.add_argument(
+        "--out",
+        default=os.path.dirname(os.path.abspath(__file__)),
+        help="output directory (default: this script's directory)",
+    )
     args = parser.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     rows = generate(args.seed)
-    for name, text in (("programs.csv", programs_csv(rows)),
-                       ("scenario.yaml", scenario_yaml(args.seed))):
+    for name, text in (
+        ("programs.csv", programs_csv(rows)),
+        ("scenario.yaml", scenario_yaml(args.seed)),
+    ):
         with open(os.path.join(args.out, name), "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
-    print(f"wrote {len(rows)} programs to {os.path.join(args.out, 'programs.csv')}"
-          f" and {os.path.join(args.out, 'scenario.yaml')} (seed {args.seed})")
+    print(
+        f"wrote {len(rows)} programs to {os.path.join(args.out, 'programs.csv')}"
+        f" and {os.path.join(args.out, 'scenario.yaml')} (seed {args.seed})"
+    )
 
 
 if __name__ == "__main__":

@@ -191,9 +191,13 @@ def _value(loaded: LoadedScenario, program: Program, end: date, locked: bool) ->
     acceptance = Fraction(1) if locked else Fraction(program.acceptance)
     letter = Fraction(program.letter)
     if program.specialty == "radiology":
-        worth = Fraction(weights.letter) * letter + Fraction(weights.audition) * Fraction(
-            program.audition
-        ) * Fraction(program.interest) / 5
+        worth = (
+            Fraction(weights.letter) * letter
+            + Fraction(weights.audition)
+            * Fraction(program.audition)
+            * Fraction(program.interest)
+            / 5
+        )
     else:
         worth = Fraction(weights.clinical_letter) * letter
     return _round_half_up(acceptance * timing * worth)
@@ -369,9 +373,7 @@ class _Checker:
         return out, complete
 
     def check_order(self, rows: list[Any]) -> None:
-        starts = [
-            _parse_date(row.get("start")) if isinstance(row, dict) else None for row in rows
-        ]
+        starts = [_parse_date(row.get("start")) if isinstance(row, dict) else None for row in rows]
         known = [day for day in starts if day is not None]
         for before, after in pairwise(known):
             if after < before:
@@ -561,8 +563,7 @@ class _Checker:
                     f"({', '.join(r.program.id for r in radiology)})",
                 )
             if not any(
-                r.program.tier in ("target", "safety") and r.program.img_friendly
-                for r in radiology
+                r.program.tier in ("target", "safety") and r.program.img_friendly for r in radiology
             ):
                 self.add(
                     "tier_mix",

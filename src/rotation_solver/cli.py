@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections import Counter
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
+from pydantic import BaseModel
 from rich.console import Console
 
+from rotation_solver.cli_options import (
+    debug_option,
+    emit_text,
+    load,
+    output_options,
+    render_payload,
+    scenario_options,
+    solver_options,
+)
 from rotation_solver.errors import ExitCode, InputError, Problem
 from rotation_solver.planner import PlanRejected, plan_scenario
 from rotation_solver.problem import build_problem
-from rotation_solver.render import render_csv, render_json, render_markdown, render_table
-from rotation_solver.scenario import LoadedScenario, Lock, Scenario, ValueModel, load_scenario
-from rotation_solver.scenario.value_model import available_models
-from rotation_solver.solve import SolveOptions, default_workers
+from rotation_solver.scenario import Lock, Scenario, ValueModel
+from rotation_solver.solve import SolveOptions
 
-F = TypeVar("F", bound=Callable[..., Any])
 EXIT_INTERNAL = 70  # not a contract code: a bug, reported as such
 
 _EXIT_BY_STATUS = {
@@ -51,143 +55,6 @@ class RotationGroup(click.Group):
                 raise
             click.echo(f"internal error (please report): {error}", err=True)
             ctx.exit(EXIT_INTERNAL)
-
-
-def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
-    if value:
-        ctx.meta["debug"] = True
-    return value
-
-
-def debug_option(func: F) -> F:
-    return click.option(
-        "--debug",
-        is_flag=True,
-        expose_value=False,
-        is_eager=True,
-        callback=_set_debug,
-        help="Show full tracebacks instead of short messages.",
-    )(func)
-
-
-def _parse_lock(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[Lock]:
-    locks = []
-    for value in values:
-        match = re.fullmatch(r"\s*([^@\s]+)@(\d{4}-\d{2}-\d{2})\s*", value)
-        if not match:
-            raise click.BadParameter(f"{value!r}: expected PROGRAM@YYYY-MM-DD")
-        try:
-            start = date.fromisoformat(match.group(2))
-        except ValueError:
-            raise click.BadParameter(f"{value!r}: {match.group(2)} is not a real date") from None
-        locks.append(Lock(program=match.group(1), start=start))
-    return locks
-
-
-def scenario_options(func: F) -> F:
-    """Options that change what a scenario file says, without editing it."""
-    func = click.option(
-        "--exclude",
-        "exclude",
-        multiple=True,
-        metavar="PROGRAM",
-        help="Never use this program (declined or unwanted). Repeatable; merged with `exclude:`.",
-    )(func)
-    func = click.option(
-        "--lock",
-        "locks",
-        multiple=True,
-        metavar="PROGRAM@YYYY-MM-DD",
-        callback=_parse_lock,
-        help="An offer already accepted: it must be in the plan. Repeatable; merged with `locks:`.",
-    )(func)
-    func = click.option(
-        "--value-model",
-        metavar="NAME|PATH",
-        help=f"Value model to use instead of the file's `value_model:` ({', '.join(available_models())}).",
-    )(func)
-    return func
-
-
-def solver_options(func: F) -> F:
-    """CP-SAT run settings; the same seed with --workers 1 gives the same plan."""
-    func = click.option(
-        "--seed", type=int, default=0, show_default=True, help="CP-SAT random seed."
-    )(func)
-    func = click.option(
-        "--workers",
-        type=click.IntRange(1, 64),
-        default=default_workers(),
-        show_default=True,
-        help="CP-SAT worker threads (default: this machine's cores, at most 8).",
-    )(func)
-    func = click.option(
-        "--time-limit",
-        type=click.FloatRange(0.01),
-        default=60.0,
-        show_default=True,
-        help="Seconds before the best plan so far is returned.",
-    )(func)
-    return func
-
-
-def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
-    def decorate(func: F) -> F:
-        func = click.option(
-            "--force", is_flag=True, help="Overwrite the --output file if it already exists."
-        )(func)
-        func = click.option(
-            "-o",
-            "--output",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Write to this file instead of standard output (never overwritten without --force).",
-        )(func)
-        func = click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(formats),
-            default=formats[0],
-            show_default=True,
-            help="Output format.",
-        )(func)
-        return func
-
-    return decorate
-
-
-def _load(path: Path, **overrides: Any) -> LoadedScenario:
-    return load_scenario(path, **overrides)
-
-
-def _emit(text: str | None, payload: dict[str, Any], fmt: str, output: Path | None, force: bool) -> None:
-    """Write rendered output to stdout or a file (refusing to clobber a file unasked)."""
-    if output is not None and output.exists() and not force:
-        raise InputError(
-            Problem(str(output), "already exists; pass --force to overwrite it", field="--output")
-        )
-    if fmt == "table":
-        if output is None:
-            console = Console(highlight=False)
-            if not console.is_terminal:
-                console = Console(highlight=False, width=120)
-            render_table(payload, console)
-            return
-        with output.open("w", encoding="utf-8") as handle:
-            render_table(payload, Console(file=handle, width=120, no_color=True, highlight=False))
-        return
-    assert text is not None
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-
-
-def _render(payload: dict[str, Any], fmt: str) -> str | None:
-    return {
-        "json": render_json,
-        "csv": render_csv,
-        "markdown": render_markdown,
-    }.get(fmt, lambda _p: None)(payload)
 
 
 @click.group(cls=RotationGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -243,7 +110,7 @@ def solve(
         rotation-solver solve my.yaml --lock rad-lakeshore@2027-06-07 --exclude rad-harbor
         rotation-solver solve my.yaml --workers 1 --seed 0   # reproducible
     """
-    loaded = _load(scenario, value_model=value_model, locks=locks, exclude=exclude)
+    loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     err = Console(stderr=True)
     if err.is_terminal:
@@ -251,7 +118,7 @@ def solve(
             outcome = plan_scenario(loaded, options)
     else:
         outcome = plan_scenario(loaded, options)
-    _emit(_render(outcome.payload, fmt), outcome.payload, fmt, output, force)
+    emit_text(render_payload(outcome.payload, fmt), outcome.payload, fmt, output, force)
     sys.exit(_EXIT_BY_STATUS[outcome.result.status])
 
 
@@ -280,7 +147,7 @@ def check(
     """
     from rotation_solver.checker import check_plan
 
-    loaded = _load(scenario, value_model=value_model, locks=locks, exclude=exclude)
+    loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     if not plan.exists():
         raise InputError(Problem(str(plan), "plan file not found"))
     try:
@@ -322,7 +189,7 @@ def validate(
     Example:
         rotation-solver validate scenarios/example/scenario.yaml
     """
-    loaded = _load(scenario, value_model=value_model, locks=locks, exclude=exclude)
+    loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     problem = build_problem(loaded)
     req = loaded.requirements
     console = Console(highlight=False)
@@ -361,7 +228,9 @@ def validate(
     if loaded.exclude:
         console.print("  excluded: " + ", ".join(loaded.exclude))
     for drop in problem.unplaceable_locks:
-        console.print(f"[yellow]warning:[/yellow] lock {drop.program_id}@{drop.start}: {drop.detail}")
+        console.print(
+            f"[yellow]warning:[/yellow] lock {drop.program_id}@{drop.start}: {drop.detail}"
+        )
     for warning in loaded.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
     console.print("valid")
@@ -388,8 +257,17 @@ def schema(part: str) -> None:
     """
     from rotation_solver.scenario import Program
 
-    model = {"scenario": Scenario, "catalog": Program, "value-model": ValueModel}[part]
+    models: dict[str, type[BaseModel]] = {
+        "scenario": Scenario,
+        "catalog": Program,
+        "value-model": ValueModel,
+    }
+    model = models[part]
     click.echo(json.dumps(model.model_json_schema(), indent=2))
+
+
+# Command families that live in their own modules register here.
+# (one import + add_command per module)
 
 
 def main() -> None:

@@ -101,9 +101,10 @@ class PlanModel:
             0, max(0, len(self.candidates)), "extra_radiology"
         )
         self.model.add(self.extra_radiology >= self.radiology_count - 2)
-        self.objective = cp_model.LinearExpr.weighted_sum(
-            self.choose, [o.value for o in self.candidates]
-        ) - problem.extra_radiology_penalty * self.extra_radiology
+        self.objective = (
+            cp_model.LinearExpr.weighted_sum(self.choose, [o.value for o in self.candidates])
+            - problem.extra_radiology_penalty * self.extra_radiology
+        )
         if with_objective:
             self.model.maximize(self.objective)
 
@@ -168,16 +169,36 @@ class PlanModel:
     def _add_counts(self) -> None:
         req = self.problem.requirements
         bounds = (
-            ("radiology.min", self.radiology_count >= req.radiology_min, req.radiology_min > 0,
-             f"at least {req.radiology_min} radiology rotation(s)"),
-            ("radiology.max", self.radiology_count <= req.radiology_max, True,
-             f"at most {req.radiology_max} radiology rotation(s)"),
-            ("clinical.min", self.clinical_count >= req.clinical_min, req.clinical_min > 0,
-             f"at least {req.clinical_min} clinical rotation(s)"),
-            ("clinical.max", self.clinical_count <= req.clinical_max, True,
-             f"at most {req.clinical_max} clinical rotation(s)"),
-            ("max_rotations", self.radiology_count + self.clinical_count <= req.max_rotations,
-             True, f"at most {req.max_rotations} rotations in all"),
+            (
+                "radiology.min",
+                self.radiology_count >= req.radiology_min,
+                req.radiology_min > 0,
+                f"at least {req.radiology_min} radiology rotation(s)",
+            ),
+            (
+                "radiology.max",
+                self.radiology_count <= req.radiology_max,
+                True,
+                f"at most {req.radiology_max} radiology rotation(s)",
+            ),
+            (
+                "clinical.min",
+                self.clinical_count >= req.clinical_min,
+                req.clinical_min > 0,
+                f"at least {req.clinical_min} clinical rotation(s)",
+            ),
+            (
+                "clinical.max",
+                self.clinical_count <= req.clinical_max,
+                True,
+                f"at most {req.clinical_max} clinical rotation(s)",
+            ),
+            (
+                "max_rotations",
+                self.radiology_count + self.clinical_count <= req.max_rotations,
+                True,
+                f"at most {req.max_rotations} rotations in all",
+            ),
         )
         for key, bounded, needed, description in bounds:
             if needed:
@@ -209,7 +230,9 @@ class PlanModel:
             "tier mix: a reach/target radiology rotation and an IMG-friendly target/safety one",
         )
         pairs = list(zip(self.choose, self.candidates, strict=True))
-        high = cp_model.LinearExpr.sum([x for x, o in pairs if o.is_radiology and o.tier in TIERS_HIGH])
+        high = cp_model.LinearExpr.sum(
+            [x for x, o in pairs if o.is_radiology and o.tier in TIERS_HIGH]
+        )
         safe = cp_model.LinearExpr.sum(
             [x for x, o in pairs if o.is_radiology and o.tier in TIERS_SAFE and o.img_friendly]
         )

@@ -146,7 +146,13 @@ def _value(
     else:
         letter_part = acceptance * timing * Fraction(weights.clinical_letter) * letter
         audition_part = Fraction(0)
-    return round_half_up(letter_part + audition_part), letter_part, audition_part, timing, acceptance
+    return (
+        round_half_up(letter_part + audition_part),
+        letter_part,
+        audition_part,
+        timing,
+        acceptance,
+    )
 
 
 def expand(loaded: LoadedScenario) -> Expansion:
@@ -170,8 +176,10 @@ def expand(loaded: LoadedScenario) -> Expansion:
             ready = [scenario.documents[name] for name in program.requires]
             submit_on = max([submit_plain, *ready])
 
-            def drop(reason: DropReason, detail: str, start: date = start) -> None:
-                dropped.append(DroppedOffering(program.id, start, reason, detail))
+            def drop(
+                reason: DropReason, detail: str, program_id: str = program.id, start: date = start
+            ) -> None:
+                dropped.append(DroppedOffering(program_id, start, reason, detail))
 
             if program.id in loaded.exclude:
                 drop(DropReason.EXCLUDED, "excluded by the student")

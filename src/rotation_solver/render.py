@@ -39,7 +39,10 @@ def headline(payload: dict[str, Any]) -> list[tuple[str, str]]:
         ("Bound", str(payload["bound"]) if payload["bound"] is not None else "—"),
         ("Gap", _gap(payload)),
         ("Total cost", f"{_money(cost)} of {_money(budget)} (${budget - cost:,} left)"),
-        ("Profile", f"{payload.get('profile', '?')} · value model {payload.get('value_model', '?')}"),
+        (
+            "Profile",
+            f"{payload.get('profile', '?')} · value model {payload.get('value_model', '?')}",
+        ),
     ]
     if payload.get("why"):
         rows.append(("Why", payload["why"]))
@@ -56,8 +59,16 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
     console.print(summary)
     if payload["rotations"]:
         table = Table(title="Rotations", box=box.SIMPLE_HEAVY, title_justify="left")
-        for name in ("Dates", "Program", "Specialty", "Tier", "Cost", "Value", "Submit on",
-                     "Deadline"):
+        for name in (
+            "Dates",
+            "Program",
+            "Specialty",
+            "Tier",
+            "Cost",
+            "Value",
+            "Submit on",
+            "Deadline",
+        ):
             table.add_column(name, justify="right" if name in ("Cost", "Value") else "left")
         for r in payload["rotations"]:
             name = f"{r['program_id']}\n[dim]{r['program_name']}, {r['city']} {r['state']}[/dim]"
@@ -76,7 +87,9 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
         console.print(table)
     conflict = payload.get("conflict")
     if conflict:
-        console.print("[bold]Rules in conflict[/bold] (dropping any one of them makes a plan possible):")
+        console.print(
+            "[bold]Rules in conflict[/bold] (dropping any one of them makes a plan possible):"
+        )
         for rule in conflict["rules"]:
             console.print(f"  • {rule['description']}  [dim]({rule['rule']})[/dim]")
         cheapest = conflict.get("cheapest_plan_without_budget")
@@ -88,7 +101,9 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
     dropped = payload.get("dropped") or {}
     if dropped:
         parts = ", ".join(f"{reason} {count}" for reason, count in dropped.items())
-        console.print(f"[dim]Offerings: {payload.get('offerings')} considered; dropped: {parts}[/dim]")
+        console.print(
+            f"[dim]Offerings: {payload.get('offerings')} considered; dropped: {parts}[/dim]"
+        )
     for warning in payload.get("warnings", []):
         console.print(f"[yellow]warning:[/yellow] {warning}")
 

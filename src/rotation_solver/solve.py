@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
@@ -15,7 +15,7 @@ from rotation_solver.problem import PlanningProblem
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
-_STATUS: dict[int, Status] = {
+_STATUS: dict[Any, Status] = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
     cp_model.INFEASIBLE: "infeasible",

@@ -146,7 +146,10 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
     except Exception as error:  # openpyxl raises many kinds for a bad file
         raise InputError(Problem(name, f"cannot read as XLSX: {error}")) from None
     sheet = book["programs"] if "programs" in book.sheetnames else book.worksheets[0]
-    table = [(index, [_cell(c) for c in row]) for index, row in enumerate(sheet.iter_rows(values_only=True), 1)]
+    table = [
+        (index, [_cell(c) for c in row])
+        for index, row in enumerate(sheet.iter_rows(values_only=True), 1)
+    ]
     book.close()
     if not table or all(c == "" for c in table[0][1]):
         raise InputError(Problem(name, "the sheet is empty; expected a header row", 1))
@@ -163,9 +166,7 @@ def read_inline(doc: Document, items: list[Any]) -> Catalog:
         if not isinstance(item, dict):
             problems.append(doc.problem(loc, "expected a mapping of catalog columns"))
             continue
-        columns = {
-            key: doc.position((*loc, key), key=False)[1] or 0 for key in item
-        }
+        columns = {key: doc.position((*loc, key), key=False)[1] or 0 for key in item}
         for key in item:
             if key not in KNOWN_COLUMNS:
                 problems.append(doc.problem((*loc, key), f"unknown column {key!r}", key=True))
@@ -199,7 +200,5 @@ def read_catalog(reference: str, scenario_doc: Document) -> Catalog:
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, str(shown))
     raise InputError(
-        scenario_doc.problem(
-            ("programs",), f"catalog {reference!r}: expected a .csv or .xlsx file"
-        )
+        scenario_doc.problem(("programs",), f"catalog {reference!r}: expected a .csv or .xlsx file")
     )

@@ -127,7 +127,9 @@ def resolve_requirements(scenario: Scenario) -> Requirements:
     given = scenario.requirements
     home = scenario.student.radiology_exposure == "home_department"
     return Requirements(
-        radiology_min=given.radiology.min if given.radiology.min is not None else (1 if home else 2),
+        radiology_min=given.radiology.min
+        if given.radiology.min is not None
+        else (1 if home else 2),
         radiology_max=given.radiology.max if given.radiology.max is not None else 3,
         clinical_min=given.clinical.min if given.clinical.min is not None else 1,
         clinical_max=given.clinical.max if given.clinical.max is not None else 1,
@@ -175,7 +177,9 @@ def _cross_checks(
         if program.id in first_row:
             where = first_row[program.id]
             problems.append(
-                row.problem("id", f"duplicate program id {program.id!r} (first at line {where.line})")
+                row.problem(
+                    "id", f"duplicate program id {program.id!r} (first at line {where.line})"
+                )
             )
         else:
             first_row[program.id] = row
@@ -203,6 +207,7 @@ def _cross_checks(
     for lock in cli_locks:
         sources.append((lock, Problem("--lock", "", field=f"{lock.program}@{lock.start}")))
     for lock, here in sources:
+
         def at(message: str, here: Problem = here) -> Problem:
             return Problem(here.file, message, here.line, here.column, here.field)
 
@@ -292,10 +297,14 @@ def load_scenario(
     problems = _count_bounds(scenario, doc)
     if "radiology" in (scenario.requirements.clinical.specialties or ()):
         problems.append(
-            doc.problem(("requirements", "clinical", "specialties"), "radiology cannot count as clinical")
+            doc.problem(
+                ("requirements", "clinical", "specialties"), "radiology cannot count as clinical"
+            )
         )
-    catalog = read_inline(doc, inline) if isinstance(inline, list) else read_catalog(
-        str(scenario.programs), doc
+    catalog = (
+        read_inline(doc, inline)
+        if isinstance(inline, list)
+        else read_catalog(str(scenario.programs), doc)
     )
     merged_locks, merged_exclude, cross = _cross_checks(scenario, doc, catalog, locks, exclude)
     problems.extend(cross)

@@ -8,7 +8,7 @@ field, which `rotation-solver schema` publishes as JSON Schema.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -20,10 +20,10 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _parse_iso_date(value: Any) -> date:
     # Dates arrive as text from YAML/JSON/CSV (the loaders keep them raw) and as
     # date objects from TOML/XLSX; pydantic's own parser would also take numbers.
-    if isinstance(value, date) and not hasattr(value, "hour"):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
         return value
-    if hasattr(value, "date") and hasattr(value, "hour"):
-        return value.date()  # type: ignore[no-any-return]
     if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
         raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
     try:
@@ -42,7 +42,6 @@ ClinicalSpecialty = Literal[
 Tier = Literal["reach", "target", "safety"]
 Dollars = Annotated[int, Field(ge=0)]
 
-SPECIALTIES: tuple[str, ...] = Specialty.__args__  # type: ignore[attr-defined]
 DEFAULT_CLINICAL_SPECIALTIES: tuple[str, ...] = (
     "internal_medicine",
     "emergency_medicine",
@@ -142,7 +141,8 @@ class Requirements(_Strict):
     max_rotations: int | None = Field(None, ge=0, description="Most rotations in all (default 4).")
     tier_mix: bool = Field(
         True,
-        description="Radiology needs a reach/target rotation and an IMG-friendly target/safety one.",
+        description="Radiology needs a reach/target rotation and an IMG-friendly "
+        "target/safety one.",
     )
 
 
