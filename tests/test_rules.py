@@ -253,7 +253,7 @@ def test_lock_still_obeys_blocked_periods(make: Make) -> None:
             locks=[{"program": "a", "start": "2027-06-07"}],
         )
     )
-    assert conflict_keys(outcome) == {"lock:a@2027-06-07"}
+    assert conflict_keys(outcome) == {"lock:a@2027-06-07", "blocked:0"}
 
 
 def test_exclude(make: Make) -> None:

@@ -1,34 +1,82 @@
 """Name the user's rules that conflict when no plan exists.
 
-Every rule is guarded by an assumption literal. CP-SAT returns a sufficient
-set of assumptions for infeasibility (single worker, no objective); deleting
-rules one at a time then shrinks it to a minimal set: dropping any one of
-the rules left makes a plan possible.
+Every rule is guarded by an assumption literal: budget, the counts, tier_mix,
+max_rotations, each lock, min_gap_days, each blocked period and each
+document's ready date. CP-SAT returns a sufficient set of assumptions for
+infeasibility (single worker, no objective); deleting rules one at a time
+then shrinks it to a minimal set: dropping any one of the rules left makes
+a plan possible.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from rotation_solver.model import PlanModel, Rule
-from rotation_solver.problem import PlanningProblem
+from rotation_solver.problem import PlanningProblem, build_problem
+from rotation_solver.scenario import LoadedScenario
+
+UNLIMITED = 10**12
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One concrete change to one rule that makes a plan possible, and what it is worth."""
+
+    rule: str
+    change: str
+    objective: int | None
+    total_cost: int | None
+    # The changed scenario the repair was solved on (None when no repair was found).
+    repaired: LoadedScenario | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class Conflict:
-    """A set of rules that cannot all hold, and the cheapest plan without the budget."""
+    """A minimal set of rules that cannot all hold, with a repair for each."""
 
     rules: tuple[Rule, ...]
     minimal: bool
     cheapest_without_budget: int | None = None
+    repairs: tuple[Repair, ...] = ()
 
     def sentence(self) -> str:
         if not self.rules:
             return "no plan exists, but no single rule could be blamed"
         parts = "; ".join(rule.description for rule in self.rules)
         return f"these rules cannot all hold: {parts}"
+
+
+def describe(loaded: LoadedScenario, key: str) -> str:
+    """Plain words for a rule that forbids offerings (blocked periods, document dates)."""
+    kind, _, name = key.partition(":")
+    if kind == "blocked":
+        period = loaded.scenario.calendar.blocked[int(name)]
+        reason = f" ({period.reason})" if period.reason else ""
+        return f"no rotation during the blocked period {period.start}..{period.end}{reason}"
+    if kind == "documents":
+        return f"{name} ready on {loaded.scenario.documents[name]}"
+    return key
+
+
+def guarded_model(loaded: LoadedScenario, problem: PlanningProblem) -> PlanModel:
+    """The problem with every rule guarded, including the offering-level ones."""
+    plan_model = PlanModel(problem, guarded=True, with_objective=False, max_budget=UNLIMITED)
+    for take, offering in zip(plan_model.choose, plan_model.candidates, strict=True):
+        for key in offering.forbidden_by:
+            guard = plan_model._guard(key, describe(loaded, key))
+            plan_model.model.add(take == 0).only_enforce_if(guard)
+    return plan_model
+
+
+def _solver(time_limit: float, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # sufficient assumptions need a single worker
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = time_limit
+    return solver
 
 
 def _feasible_with(
@@ -38,10 +86,7 @@ def _feasible_with(
     model = plan_model.model
     model.clear_assumptions()
     model.add_assumptions([plan_model.guards[key] for key in keys])
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # sufficient assumptions need a single worker
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = time_limit
+    solver = _solver(time_limit, seed)
     code = solver.solve(model)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return True, []
@@ -52,9 +97,10 @@ def _feasible_with(
     return False, core or keys
 
 
-def find_conflict(problem: PlanningProblem, time_limit: float = 20.0, seed: int = 0) -> Conflict:
-    """A minimal set of the problem's rules in conflict (empty if the problem is feasible)."""
-    plan_model = PlanModel(problem, guarded=True, with_objective=False)
+def find_conflict(loaded: LoadedScenario, time_limit: float = 20.0, seed: int = 0) -> Conflict:
+    """A minimal set of the scenario's rules in conflict (empty if a plan exists)."""
+    problem = build_problem(loaded, relax_user_rules=True)
+    plan_model = guarded_model(loaded, problem)
     keys = list(plan_model.guards)
     feasible, core = _feasible_with(plan_model, keys, time_limit, seed)
     if feasible is not False:
@@ -66,27 +112,25 @@ def find_conflict(problem: PlanningProblem, time_limit: float = 20.0, seed: int 
         trial = [k for k in core if k != key]
         feasible, smaller = _feasible_with(plan_model, trial, time_limit, seed)
         if feasible is None:
-            minimal = False
+            minimal = False  # timed out: keep the rule, and say the set may not be minimal
         elif not feasible:
             core = [k for k in trial if k in set(smaller)] or trial
-    cheapest = _cheapest_plan_cost(problem, [k for k in keys if k != "budget"], time_limit, seed)
-    return Conflict(
-        tuple(plan_model.rules[k] for k in core), minimal, cheapest if "budget" in core else None
-    )
+    cheapest = None
+    if "budget" in core:
+        cheapest = cheapest_plan_cost(loaded, time_limit, seed)
+    return Conflict(tuple(plan_model.rules[k] for k in core), minimal, cheapest)
 
 
-def _cheapest_plan_cost(
-    problem: PlanningProblem, keys: list[str], time_limit: float, seed: int
+def cheapest_plan_cost(
+    loaded: LoadedScenario, time_limit: float = 20.0, seed: int = 0
 ) -> int | None:
-    """Least total cost of a plan meeting every rule but the budget."""
-    plan_model = PlanModel(problem, guarded=True, with_objective=False, max_budget=10**12)
+    """Least total cost of a plan meeting every rule but the budget (None: no such plan)."""
+    problem = build_problem(loaded)
+    plan_model = PlanModel(problem, guarded=True, with_objective=False, max_budget=UNLIMITED)
     for key, guard in plan_model.guards.items():
-        plan_model.model.add(guard == (1 if key in keys else 0))
+        plan_model.model.add(guard == (0 if key == "budget" else 1))
     plan_model.model.minimize(plan_model.total_cost)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = time_limit
+    solver = _solver(time_limit, seed)
     if solver.solve(plan_model.model) == cp_model.OPTIMAL:
         return round(solver.objective_value)
     return None

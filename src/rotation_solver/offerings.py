@@ -59,6 +59,8 @@ class Offering:
     audition_part: Fraction
     timing: Fraction
     acceptance: Fraction
+    # Diagnosis only: user rules (e.g. "blocked:0", "documents:bls") that forbid it.
+    forbidden_by: tuple[str, ...] = ()
 
     @property
     def is_radiology(self) -> bool:
@@ -155,8 +157,13 @@ def _value(
     )
 
 
-def expand(loaded: LoadedScenario) -> Expansion:
-    """Every feasible offering of the scenario (spec section 4), with cost and value."""
+def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansion:
+    """Every feasible offering of the scenario (spec section 4), with cost and value.
+
+    With `relax_user_rules`, offerings that only the student's own blocked
+    periods or document dates rule out are kept too, marked `forbidden_by`
+    those rules, so a diagnosis can ask what relaxing each rule would open.
+    """
     scenario = loaded.scenario
     requirements = loaded.requirements
     calendar = scenario.calendar
@@ -199,27 +206,39 @@ def expand(loaded: LoadedScenario) -> Expansion:
                     f"{start}..{end} is outside {calendar.window.start}..{calendar.window.end}",
                 )
                 continue
-            touched = [b for b in calendar.blocked if start <= b.end and b.start <= end]
+            forbidden_by: list[str] = []
+            touched = [
+                (index, b)
+                for index, b in enumerate(calendar.blocked)
+                if start <= b.end and b.start <= end
+            ]
             if touched:
-                period = touched[0]
+                period = touched[0][1]
                 drop(
                     DropReason.BLOCKED,
                     f"touches blocked {period.start}..{period.end}"
                     + (f" ({period.reason})" if period.reason else ""),
                 )
-                continue
+                if not relax_user_rules:
+                    continue
+                forbidden_by += [f"blocked:{index}" for index, _ in touched]
             if not locked and deadline is not None and submit_on > deadline:
                 if submit_plain > deadline:
-                    drop(DropReason.PAST_DEADLINE, f"deadline {deadline} is before {submit_plain}")
-                else:
-                    late = [
-                        name for name in program.requires if scenario.documents[name] > deadline
-                    ]
+                    if not touched:
+                        drop(
+                            DropReason.PAST_DEADLINE,
+                            f"deadline {deadline} is before {submit_plain}",
+                        )
+                    continue
+                late = [name for name in program.requires if scenario.documents[name] > deadline]
+                if not touched:
                     drop(
                         DropReason.DOCUMENTS_LATE,
                         f"{', '.join(late)} ready after the deadline {deadline}",
                     )
-                continue
+                if not relax_user_rules:
+                    continue
+                forbidden_by += [f"documents:{name}" for name in late]
             cost = (
                 program.housing_per_week * program.weeks
                 + program.travel
@@ -251,6 +270,7 @@ def expand(loaded: LoadedScenario) -> Expansion:
                     audition_part=audition_part,
                     timing=timing,
                     acceptance=acceptance,
+                    forbidden_by=tuple(forbidden_by),
                 )
             )
     return Expansion(tuple(offerings), tuple(dropped), profile, weights)

@@ -79,6 +79,15 @@ def plan_payload(
             "rules": [{"rule": r.key, "description": r.description} for r in conflict.rules],
             "minimal": conflict.minimal,
             "cheapest_plan_without_budget": conflict.cheapest_without_budget,
+            "repairs": [
+                {
+                    "rule": r.rule,
+                    "change": r.change,
+                    "objective": r.objective,
+                    "total_cost": r.total_cost,
+                }
+                for r in conflict.repairs
+            ],
         }
     elif result.status == "unknown":
         payload["why"] = "no plan was found within the time limit; try a longer --time-limit"

@@ -5,6 +5,7 @@ Every plan this returns has been re-verified by the independent checker.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from rotation_solver.checker import CheckReport, check_plan
 from rotation_solver.diagnose import Conflict, find_conflict
 from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import PlanningProblem, build_problem
+from rotation_solver.repairs import suggest_repairs
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import Result, SolveOptions, solve_problem
 
@@ -46,8 +48,12 @@ def plan_scenario(
     options: SolveOptions | None = None,
     *,
     budget: int | None = None,
+    diagnose: bool = True,
 ) -> PlanOutcome:
-    """Solve a loaded scenario; diagnose it when infeasible; check any plan."""
+    """Solve a loaded scenario; diagnose it when infeasible; check any plan.
+
+    `diagnose=False` skips the repairs (each costs a few re-solves).
+    """
     options = options or SolveOptions()
     if budget is not None:
         loaded = loaded.with_budget(budget)
@@ -55,7 +61,11 @@ def plan_scenario(
     result = solve_problem(problem, options)
     conflict = None
     if result.status == "infeasible":
-        conflict = find_conflict(problem, time_limit=options.time_limit, seed=options.seed)
+        conflict = find_conflict(loaded, time_limit=options.time_limit, seed=options.seed)
+        if diagnose:
+            conflict = dataclasses.replace(
+                conflict, repairs=suggest_repairs(loaded, conflict, options)
+            )
     payload = plan_payload(loaded, problem, result, conflict)
     if result.has_plan:
         verify(loaded, payload)

@@ -36,11 +36,22 @@ class PlanningProblem:
         return None
 
 
-def build_problem(loaded: LoadedScenario, *, budget: int | None = None) -> PlanningProblem:
-    """Expand the scenario's catalog and gather the rules (spec sections 4-6)."""
-    expansion = expand(loaded)
+def build_problem(
+    loaded: LoadedScenario, *, budget: int | None = None, relax_user_rules: bool = False
+) -> PlanningProblem:
+    """Expand the scenario's catalog and gather the rules (spec sections 4-6).
+
+    `relax_user_rules` keeps offerings that only blocked periods or document
+    dates rule out (for diagnosis; never for planning).
+    """
+    expansion = expand(loaded, relax_user_rules=relax_user_rules)
     locks = tuple((lock.program, lock.start) for lock in loaded.locks)
-    unplaceable = tuple(d for d in expansion.dropped if (d.program_id, d.start) in set(locks))
+    present = {o.key for o in expansion.offerings}
+    unplaceable = tuple(
+        d
+        for d in expansion.dropped
+        if (d.program_id, d.start) in set(locks) and (d.program_id, d.start) not in present
+    )
     return PlanningProblem(
         name=loaded.scenario.name,
         offerings=expansion.offerings,

@@ -88,7 +88,8 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
     conflict = payload.get("conflict")
     if conflict:
         console.print(
-            "[bold]Rules in conflict[/bold] (dropping any one of them makes a plan possible):"
+            "[bold]Rules in conflict[/bold] "
+            "(together they leave no plan; each one is needed for that):"
         )
         for rule in conflict["rules"]:
             console.print(f"  • {rule['description']}  [dim]({rule['rule']})[/dim]")
@@ -98,6 +99,15 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 f"  The cheapest plan meeting every other rule costs {_money(cheapest)} "
                 f"(budget {_money(payload['budget'])})."
             )
+        if conflict.get("repairs"):
+            console.print("[bold]Repairs[/bold] (each re-solved and checked):")
+            for repair in conflict["repairs"]:
+                worth = (
+                    f" → best plan worth {repair['objective']} for {_money(repair['total_cost'])}"
+                    if repair["objective"] is not None
+                    else ""
+                )
+                console.print(f"  • {repair['change']}{worth}")
     dropped = payload.get("dropped") or {}
     if dropped:
         parts = ", ".join(f"{reason} {count}" for reason, count in dropped.items())

@@ -1,0 +1,211 @@
+"""For each rule in a conflict, one concrete change that makes a plan possible.
+
+Every repair is a changed scenario solved by the ordinary model and passed by
+the independent checker, so "raise the budget to $4,185" is a promise the
+planner keeps, with the value of the best plan after the change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+from rotation_solver.checker import check_plan
+from rotation_solver.diagnose import Conflict, Repair, cheapest_plan_cost, describe
+from rotation_solver.plan_json import plan_payload
+from rotation_solver.problem import build_problem
+from rotation_solver.scenario import LoadedScenario, resolve_requirements
+from rotation_solver.solve import Result, SolveOptions, solve_problem
+
+
+def changed(loaded: LoadedScenario, **updates: Any) -> LoadedScenario:
+    """The scenario with some top-level fields replaced (requirements re-resolved)."""
+    locks = updates.pop("locks", loaded.locks)
+    scenario = loaded.scenario.model_copy(update=updates)
+    return dataclasses.replace(
+        loaded, scenario=scenario, locks=tuple(locks), requirements=resolve_requirements(scenario)
+    )
+
+
+def best_plan(loaded: LoadedScenario, options: SolveOptions) -> Result | None:
+    """The optimal plan of a scenario, checked independently; None when there is none."""
+    problem = build_problem(loaded)
+    result = solve_problem(problem, options)
+    if not result.has_plan:
+        return None
+    report = check_plan(loaded, plan_payload(loaded, problem, result))
+    if not report.ok:
+        raise RuntimeError(f"checker rejected a repaired plan: {report.violations}")
+    return result
+
+
+def _count_rule(
+    loaded: LoadedScenario, kind: str, bound: str, options: SolveOptions
+) -> tuple[LoadedScenario, str] | None:
+    requirements = loaded.scenario.requirements
+    resolved = loaded.requirements
+    current = {
+        ("radiology", "min"): resolved.radiology_min,
+        ("radiology", "max"): resolved.radiology_max,
+        ("clinical", "min"): resolved.clinical_min,
+        ("clinical", "max"): resolved.clinical_max,
+    }
+
+    def with_value(value: int) -> LoadedScenario:
+        if kind == "max_rotations":
+            return changed(
+                loaded, requirements=requirements.model_copy(update={"max_rotations": value})
+            )
+        # Keep the other bound explicit so a default cannot cross the new value.
+        group = getattr(requirements, kind).model_copy(
+            update={"min": current[(kind, "min")], "max": current[(kind, "max")], bound: value}
+        )
+        return changed(loaded, requirements=requirements.model_copy(update={kind: group}))
+
+    if kind == "max_rotations":
+        start, step, stop = resolved.max_rotations, 1, len(loaded.programs)
+        label = "max_rotations"
+    else:
+        start, label = current[(kind, bound)], f"{kind}.{bound}"
+        step, stop = (-1, 0) if bound == "min" else (1, len(loaded.programs))
+    value = start + step
+    while (value >= stop) if step < 0 else (value <= stop):
+        if kind != "max_rotations" and bound == "max" and value < current[(kind, "min")]:
+            break
+        candidate = with_value(value)
+        if best_plan(candidate, options) is not None:
+            return candidate, f"change {label} from {start} to {value}"
+        value += step
+    return None
+
+
+def _budget(loaded: LoadedScenario, options: SolveOptions) -> tuple[LoadedScenario, str] | None:
+    least = cheapest_plan_cost(loaded, options.time_limit, options.seed)
+    if least is None:
+        return None
+    req = loaded.requirements
+    return (
+        loaded.with_budget(least),
+        f"raise the budget from ${loaded.budget:,} to ${least:,}: with {req.radiology_min} "
+        f"radiology + {req.clinical_min} clinical rotation(s) the cheapest plan costs ${least:,}",
+    )
+
+
+def _gap(loaded: LoadedScenario, options: SolveOptions) -> tuple[LoadedScenario, str] | None:
+    current = loaded.scenario.calendar.min_gap_days
+    for gap in range(current - 1, -1, -1):
+        calendar = loaded.scenario.calendar.model_copy(update={"min_gap_days": gap})
+        candidate = changed(loaded, calendar=calendar)
+        if best_plan(candidate, options) is not None:
+            return candidate, f"shorten min_gap_days from {current} to {gap}"
+    return None
+
+
+def _blocked(
+    loaded: LoadedScenario, index: int, options: SolveOptions
+) -> tuple[LoadedScenario, str] | None:
+    blocked = list(loaded.scenario.calendar.blocked)
+    period = blocked.pop(index)
+    calendar = loaded.scenario.calendar.model_copy(update={"blocked": blocked})
+    candidate = changed(loaded, calendar=calendar)
+    result = best_plan(candidate, options)
+    if result is None:
+        return None
+    used = [
+        f"{o.program_id} {o.start}..{o.end}"
+        for o in result.rotations
+        if o.start <= period.end and period.start <= o.end
+    ]
+    reason = f" ({period.reason})" if period.reason else ""
+    return candidate, (
+        f"move the blocked period {period.start}..{period.end}{reason}"
+        + (f": the best plan then uses those days for {', '.join(used)}" if used else "")
+    )
+
+
+def _document(
+    loaded: LoadedScenario, name: str, options: SolveOptions
+) -> tuple[LoadedScenario, str] | None:
+    """The latest ready date for one document that makes a plan possible.
+
+    Feasibility only grows as the date moves earlier, so a binary search over
+    the deadlines the document misses finds the least demanding date.
+    """
+    old = loaded.scenario.documents[name]
+    late = build_problem(loaded, relax_user_rules=True).offerings
+    dates = sorted(
+        {o.deadline for o in late if f"documents:{name}" in o.forbidden_by and o.deadline},
+        reverse=True,
+    )
+
+    def at(ready: date) -> LoadedScenario:
+        return changed(loaded, documents={**loaded.scenario.documents, name: ready})
+
+    low, high, found = 0, len(dates) - 1, None
+    while low <= high:  # dates run latest first: find the first (latest) that works
+        middle = (low + high) // 2
+        if best_plan(at(dates[middle]), options) is not None:
+            found, high = middle, middle - 1
+        else:
+            low = middle + 1
+    if found is None:
+        return None
+    ready_by = dates[found]
+    candidate = at(ready_by)
+    before = {o.key for o in build_problem(loaded).offerings}
+    reopened = [o for o in build_problem(candidate).offerings if o.key not in before]
+    programs = len({o.program_id for o in reopened})
+    return candidate, (
+        f"{name} ready by {ready_by} (instead of {old}) reopens {len(reopened)} offering(s) "
+        f"at {programs} program(s)"
+    )
+
+
+def _repair_for(
+    loaded: LoadedScenario, key: str, options: SolveOptions
+) -> tuple[LoadedScenario, str] | None:
+    kind, _, detail = key.partition(":")
+    if key == "budget":
+        return _budget(loaded, options)
+    if key == "tier_mix":
+        requirements = loaded.scenario.requirements.model_copy(update={"tier_mix": False})
+        return changed(loaded, requirements=requirements), "drop tier_mix"
+    if key == "min_gap_days":
+        return _gap(loaded, options)
+    if key == "max_rotations":
+        return _count_rule(loaded, "max_rotations", "", options)
+    if key.startswith(("radiology.", "clinical.")):
+        group, bound = key.split(".")
+        return _count_rule(loaded, group, bound, options)
+    if kind == "lock":
+        remaining = [lock for lock in loaded.locks if f"{lock.program}@{lock.start}" != detail]
+        return changed(loaded, locks=remaining), f"drop the lock on {detail}"
+    if kind == "blocked":
+        return _blocked(loaded, int(detail), options)
+    if kind == "documents":
+        return _document(loaded, detail, options)
+    return None
+
+
+def suggest_repairs(
+    loaded: LoadedScenario, conflict: Conflict, options: SolveOptions
+) -> tuple[Repair, ...]:
+    """One verified repair per rule of the conflict, with the best plan's value after it."""
+    repairs = []
+    for rule in conflict.rules:
+        found = _repair_for(loaded, rule.key, options)
+        result = best_plan(found[0], options) if found is not None else None
+        if found is None or result is None:
+            # Minimal means the set conflicts; the scenario's other rules may still
+            # block a plan once this one alone is relaxed.
+            change = f"relaxing {rule.key} alone is not enough: other rules still conflict"
+            repairs.append(Repair(rule.key, change, None, None))
+            continue
+        repairs.append(
+            Repair(rule.key, found[1], result.objective, result.total_cost, repaired=found[0])
+        )
+    return tuple(repairs)
+
+
+__all__ = ["changed", "describe", "suggest_repairs"]

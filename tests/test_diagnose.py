@@ -1,0 +1,103 @@
+"""Infeasibility diagnosis: the conflict set is truly infeasible and minimal; repairs work."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rotation_solver.diagnose import Conflict, _feasible_with, guarded_model
+from rotation_solver.planner import plan_scenario
+from rotation_solver.problem import build_problem
+from rotation_solver.scenario import LoadedScenario, load_scenario
+from rotation_solver.solve import SolveOptions
+from tests.brute_force import best_plans
+from tests.conftest import SCENARIOS, program
+from tests.random_scenarios import random_scenario, write_scenario
+
+ONE_WORKER = SolveOptions(workers=1, time_limit=20)
+Make = Callable[..., LoadedScenario]
+
+
+def assert_minimal_and_repairable(loaded: LoadedScenario, conflict: Conflict) -> None:
+    keys = [rule.key for rule in conflict.rules]
+    assert keys, "an infeasible scenario must name at least one rule"
+    assert conflict.minimal
+    plan_model = guarded_model(loaded, build_problem(loaded, relax_user_rules=True))
+    feasible, _ = _feasible_with(plan_model, keys, 20, 0)
+    assert feasible is False, "the named rules must conflict on their own"
+    for key in keys:
+        feasible, _ = _feasible_with(plan_model, [k for k in keys if k != key], 20, 0)
+        assert feasible is True, f"without {key} the rest must be satisfiable (minimality)"
+    assert len(conflict.repairs) == len(keys)
+    for repair in conflict.repairs:
+        if repair.objective is None:
+            continue
+        assert repair.repaired is not None
+        outcome = plan_scenario(repair.repaired, ONE_WORKER, diagnose=False)  # checker runs here
+        assert outcome.result.status == "optimal"
+        assert outcome.result.objective == repair.objective
+        assert best_plans(repair.repaired).objective == repair.objective
+
+
+def test_shipped_infeasible_scenario_conflict_and_repairs() -> None:
+    loaded = load_scenario(SCENARIOS / "infeasible" / "scenario.yaml")
+    outcome = plan_scenario(loaded, ONE_WORKER)
+    assert outcome.conflict is not None
+    assert_minimal_and_repairable(loaded, outcome.conflict)
+    budget = [r for r in outcome.conflict.repairs if r.rule == "budget"]
+    assert budget and "$4,185" in budget[0].change and budget[0].total_cost == 4185
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_generated_infeasible_scenarios(tmp_path: Path, seed: int) -> None:
+    loaded = load_scenario(write_scenario(tmp_path, random_scenario(random.Random(seed))))
+    if best_plans(loaded).objective is not None:
+        pytest.skip("feasible scenario")
+    outcome = plan_scenario(loaded, ONE_WORKER)
+    assert outcome.result.status == "infeasible" and outcome.conflict is not None
+    assert_minimal_and_repairable(loaded, outcome.conflict)
+
+
+def test_lock_inside_blocked_period(make: Make) -> None:
+    calendar = {
+        "window": {"start": "2027-06-01", "end": "2027-12-17"},
+        "blocked": [{"start": "2027-06-10", "end": "2027-06-11", "reason": "exam"}],
+    }
+    rows = [program("a"), program("b", starts="2027-07-05")]
+    loaded = make(rows, calendar=calendar, locks=[{"program": "a", "start": "2027-06-07"}])
+    outcome = plan_scenario(loaded, ONE_WORKER)
+    assert outcome.conflict is not None
+    assert {r.key for r in outcome.conflict.rules} == {"lock:a@2027-06-07", "blocked:0"}
+    assert_minimal_and_repairable(loaded, outcome.conflict)
+    moved = next(r for r in outcome.conflict.repairs if r.rule == "blocked:0")
+    assert "2027-06-10..2027-06-11 (exam)" in moved.change and "a 2027-06-07" in moved.change
+
+
+def test_late_document_names_the_date_that_reopens_programs(make: Make) -> None:
+    docs = {"transcript": "2027-01-10", "bls": "2027-05-01"}
+    rows = [
+        program("a", requires="bls", application_deadline="2027-03-01"),
+        program("b", requires="bls", application_deadline="2027-04-01", starts="2027-07-05"),
+    ]
+    loaded = make(rows, documents=docs)
+    outcome = plan_scenario(loaded, ONE_WORKER)
+    assert outcome.conflict is not None
+    assert {r.key for r in outcome.conflict.rules} == {"documents:bls", "radiology.min"}
+    assert_minimal_and_repairable(loaded, outcome.conflict)
+    fix = next(r for r in outcome.conflict.repairs if r.rule == "documents:bls")
+    assert fix.change.startswith("bls ready by 2027-04-01 (instead of 2027-05-01) reopens 1")
+
+
+def test_gap_repair_finds_the_largest_workable_gap(make: Make) -> None:
+    calendar = {"window": {"start": "2027-06-01", "end": "2027-12-17"}, "min_gap_days": 10}
+    rows = [program("a"), program("b", starts="2027-06-28")]  # a ends 06-20: gap 7 fits
+    req = {"radiology": {"min": 2}, "clinical": {"min": 0}, "tier_mix": False}
+    loaded = make(rows, calendar=calendar, requirements=req)
+    outcome = plan_scenario(loaded, ONE_WORKER)
+    assert outcome.conflict is not None
+    assert_minimal_and_repairable(loaded, outcome.conflict)
+    gap = next(r for r in outcome.conflict.repairs if r.rule == "min_gap_days")
+    assert gap.change == "shorten min_gap_days from 10 to 7"
