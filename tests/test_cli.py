@@ -95,8 +95,8 @@ def test_solve_csv_and_markdown() -> None:
     assert [r["program_id"] for r in rows] == ["rad-cedar", "rad-juniper", "em-saguaro"]
     code, output = invoke("solve", EXAMPLE, "--format", "markdown", *FAST)
     assert code == 0
-    assert output.startswith("# Away-rotation plan") and "| rad-cedar" not in output
-    assert "(rad-cedar)" in output
+    assert output.startswith("# Away-rotation plan")
+    assert "| Cedar Lantern Medical Center Radiology (synthetic) (rad-cedar) |" in output
 
 
 def test_output_file_is_never_overwritten_unasked(tmp_path: Path) -> None:

@@ -21,6 +21,12 @@ from rotation_solver.cli_options import (
     scenario_options,
     solver_options,
 )
+from rotation_solver.cli_plan import (
+    emit_plan_document,
+    plot_option,
+    refuse_overwrite,
+    write_plot,
+)
 from rotation_solver.errors import ExitCode, InputError, Problem
 from rotation_solver.planner import PlanRejected, plan_scenario
 from rotation_solver.problem import build_problem
@@ -81,7 +87,14 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
-@output_options(("table", "json", "csv", "markdown"))
+@output_options(("table", "json", "csv", "markdown", "ics"))
+@plot_option
+@click.option(
+    "--explain/--no-explain",
+    default=True,
+    show_default=True,
+    help="Explain the plan (value breakdown, binding rules, what each rotation is worth).",
+)
 @solver_options
 @scenario_options
 @debug_option
@@ -96,6 +109,8 @@ def solve(
     value_model: str | None,
     locks: list[Lock],
     exclude: tuple[str, ...],
+    explain: bool,
+    plot: Path | None,
 ) -> None:
     """Find the best plan for SCENARIO and show dates, costs and when to apply.
 
@@ -109,16 +124,23 @@ def solve(
         rotation-solver solve scenarios/example/scenario.yaml --format json -o plan.json
         rotation-solver solve my.yaml --lock rad-lakeshore@2027-06-07 --exclude rad-harbor
         rotation-solver solve my.yaml --workers 1 --seed 0   # reproducible
+        rotation-solver solve my.yaml --format ics -o plan.ics --plot plan.png
     """
+    refuse_overwrite(output, force, "--output")
+    refuse_overwrite(plot, force, "--plot")
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     err = Console(stderr=True)
     if err.is_terminal:
         with err.status("Solving with CP-SAT…"):
-            outcome = plan_scenario(loaded, options)
+            outcome = plan_scenario(loaded, options, explain=explain)
     else:
-        outcome = plan_scenario(loaded, options)
-    emit_text(render_payload(outcome.payload, fmt), outcome.payload, fmt, output, force)
+        outcome = plan_scenario(loaded, options, explain=explain)
+    if fmt in ("ics", "markdown"):
+        emit_plan_document(loaded, outcome, fmt, output, force)
+    else:
+        emit_text(render_payload(outcome.payload, fmt), outcome.payload, fmt, output, force)
+    write_plot(loaded, outcome, plot, force)
     sys.exit(_EXIT_BY_STATUS[outcome.result.status])
 
 
@@ -268,6 +290,9 @@ def schema(part: str) -> None:
 
 # Command families that live in their own modules register here.
 # (one import + add_command per module)
+from rotation_solver.cli_plan import timeline  # noqa: E402
+
+cli.add_command(timeline)
 
 
 def main() -> None:

@@ -251,7 +251,9 @@ class PlanModel:
         """Change the budget bound without rebuilding (what-if sweeps)."""
         if self.budget_constraint is None or budget > self.budget_limit:
             raise ValueError(f"budget {budget} is above the model's limit {self.budget_limit}")
-        self.budget_constraint.proto.linear.domain[-1] = budget
+        # The pybind proto list ignores negative indices: address the upper bound by position.
+        domain = self.budget_constraint.proto.linear.domain
+        domain[len(domain) - 1] = budget
         self.problem = self.problem.with_budget(budget)
 
     def chosen(self, solver: cp_model.CpSolver) -> list[Offering]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from rotation_solver.checker import CheckReport, check_plan
 from rotation_solver.diagnose import Conflict, find_conflict
+from rotation_solver.explain import explain as explain_plan
 from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import PlanningProblem, build_problem
 from rotation_solver.repairs import suggest_repairs
@@ -49,10 +50,12 @@ def plan_scenario(
     *,
     budget: int | None = None,
     diagnose: bool = True,
+    explain: bool = False,
 ) -> PlanOutcome:
     """Solve a loaded scenario; diagnose it when infeasible; check any plan.
 
-    `diagnose=False` skips the repairs (each costs a few re-solves).
+    `diagnose=False` skips the repairs (each costs a few re-solves);
+    `explain=True` adds the plan explanation (a few re-solves too).
     """
     options = options or SolveOptions()
     if budget is not None:
@@ -69,4 +72,6 @@ def plan_scenario(
     payload = plan_payload(loaded, problem, result, conflict)
     if result.has_plan:
         verify(loaded, payload)
+        if explain:
+            payload["explanation"] = explain_plan(problem, result, options)
     return PlanOutcome(problem, result, conflict, payload)

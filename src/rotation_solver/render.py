@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
+
+from rotation_solver.timeline import TimelineStep, timeline_markdown
 
 PLAN_COLUMNS = (
     "program_id", "program_name", "specialty", "tier", "start", "end", "weeks",
@@ -85,6 +88,9 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 r["deadline"] or "none",
             )
         console.print(table)
+    explanation = payload.get("explanation")
+    if explanation:
+        render_explanation(explanation, console)
     conflict = payload.get("conflict")
     if conflict:
         console.print(
@@ -130,8 +136,8 @@ def render_csv(payload: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
-def render_markdown(payload: dict[str, Any]) -> str:
-    """A report an advisor can read."""
+def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | None = None) -> str:
+    """A report an advisor can read; with `timeline`, the dated steps too."""
     lines = [f"# Away-rotation plan: {payload['scenario']}", ""]
     lines += [f"- **{label}:** {value}" for label, value in headline(payload)]
     lines.append("")
@@ -159,5 +165,34 @@ def render_markdown(payload: dict[str, Any]) -> str:
             + ", ".join(f"{reason} {count}" for reason, count in dropped.items())
         )
         lines.append("")
+    if timeline:
+        lines += ["## Timeline", "", *timeline_markdown(timeline), ""]
     lines += [f"> warning: {w}" for w in payload.get("warnings", [])]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render_explanation(explanation: dict[str, Any], console: Console) -> None:
+    """The "why this plan" section of the table output."""
+    console.print("[bold]Why this plan[/bold]")
+    for line in explanation["binding_rules"]:
+        console.print(f"  • {line}")
+    parts = [
+        f"{b['program_id']} {b['value']} (letter {b['letter']:g} + audition "
+        f"{b['audition']:g}; acceptance {b['acceptance']:g}, timing {b['timing']:g})"
+        for b in explanation["value_breakdown"]
+    ]
+    console.print("  • value: " + "; ".join(parts))
+    if explanation["extra_radiology_penalty"]:
+        console.print(f"    minus {explanation['extra_radiology_penalty']} for a third radiology")
+    for item in explanation["without_each"]:
+        if item.get("best_without") is not None:
+            console.print(
+                f"  • without {item['program_id']}: best plan worth {item['best_without']} "
+                f"(−{item['value_lost']})"
+            )
+        else:
+            console.print(f"  • {item['program_id']}: {item['note']}")
+    for item in explanation["best_unchosen"]:
+        console.print(
+            f"  • not {item['program_id']} (worth up to {item['best_value']}): {item['why_not']}"
+        )

@@ -1,0 +1,169 @@
+"""Why this plan: value breakdown, binding rules, the cost of losing each rotation, and
+why the best programs left out are not in it. Every claim is a re-solve, not a guess."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from rotation_solver.model import TIERS_HIGH, TIERS_SAFE, PlanModel
+from rotation_solver.offerings import Offering
+from rotation_solver.problem import PlanningProblem
+from rotation_solver.solve import Result, SolveOptions, configure
+
+UNCHOSEN_SHOWN = 5
+UNAVAILABLE_SHOWN = 10
+
+
+def _best_with(
+    problem: PlanningProblem,
+    options: SolveOptions,
+    *,
+    without: str | None = None,
+    with_program: str | None = None,
+    ignore_budget: bool = False,
+) -> tuple[int, int] | None:
+    """(objective, cost) of the best plan without one program or with one forced in."""
+    plan_model = PlanModel(problem, max_budget=10**12 if ignore_budget else None)
+    if ignore_budget and plan_model.budget_constraint is not None:
+        plan_model.set_budget(10**12)
+    for take, offering in zip(plan_model.choose, plan_model.candidates, strict=True):
+        if offering.program_id == without:
+            plan_model.model.add(take == 0)
+    if with_program is not None:
+        chosen = [
+            x
+            for x, o in zip(plan_model.choose, plan_model.candidates, strict=True)
+            if o.program_id == with_program
+        ]
+        plan_model.model.add(sum(chosen) >= 1) if chosen else plan_model.model.add_bool_or([])
+    solver = cp_model.CpSolver()
+    configure(solver, options)
+    if solver.solve(plan_model.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    cost = sum(o.cost for o in plan_model.chosen(solver))
+    return round(solver.objective_value), cost
+
+
+def value_breakdown(offering: Offering) -> dict[str, Any]:
+    """Letter and audition parts (exact, before rounding), timing and acceptance factors."""
+    return {
+        "program_id": offering.program_id,
+        "letter": round(float(offering.letter_part), 2),
+        "audition": round(float(offering.audition_part), 2),
+        "timing": float(offering.timing),
+        "acceptance": float(offering.acceptance),
+        "value": offering.value,
+    }
+
+
+def binding_rules(problem: PlanningProblem, result: Result) -> list[str]:
+    """Plain sentences on which rules hold the plan where it is."""
+    req = problem.requirements
+    rotations = result.rotations
+    radiology = [o for o in rotations if o.is_radiology]
+    clinical = [o for o in rotations if not o.is_radiology]
+    slack = problem.budget - result.total_cost
+    affordable = [
+        o
+        for o in problem.offerings
+        if o not in rotations
+        and o.cost <= slack
+        and o.program_id not in {r.program_id for r in rotations}
+    ]
+    lines = [
+        f"budget: ${result.total_cost:,} of ${problem.budget:,} used, ${slack:,} left"
+        + (
+            "; no other offering fits in what is left"
+            if not affordable
+            else f"; {len(affordable)} offering(s) would still fit the money left"
+        )
+    ]
+    lines.append(
+        f"radiology: {len(radiology)} chosen (rule {req.radiology_min}..{req.radiology_max}); "
+        f"clinical: {len(clinical)} (rule {req.clinical_min}..{req.clinical_max}); "
+        f"{len(rotations)} of at most {req.max_rotations} rotations"
+    )
+    if req.tier_mix and radiology:
+        high = [o.program_id for o in radiology if o.tier in TIERS_HIGH]
+        safe = [o.program_id for o in radiology if o.tier in TIERS_SAFE and o.img_friendly]
+        lines.append(
+            f"tier_mix: reach/target half met by {', '.join(high)}; "
+            f"IMG-friendly target/safety half met by {', '.join(safe)}"
+        )
+    if len(radiology) > 2:
+        lines.append(
+            f"a third radiology rotation is worth its penalty of {problem.extra_radiology_penalty}"
+        )
+    return lines
+
+
+def _why_not(
+    problem: PlanningProblem,
+    result: Result,
+    options: SolveOptions,
+    program_id: str,
+) -> str:
+    assert result.objective is not None
+    forced = _best_with(problem, options, with_program=program_id)
+    if forced is not None:
+        loss = result.objective - forced[0]
+        return f"lower value: the best plan with it is worth {forced[0]} ({-loss:+d})"
+    free = _best_with(problem, options, with_program=program_id, ignore_budget=True)
+    if free is not None:
+        return f"over budget: the best plan with it costs ${free[1]:,} (budget ${problem.budget:,})"
+    return "no plan that includes it meets the other rules (counts, tier mix, dates)"
+
+
+def explain(problem: PlanningProblem, result: Result, options: SolveOptions) -> dict[str, Any]:
+    """The `explanation` block of the JSON plan."""
+    assert result.has_plan and result.objective is not None
+    rotations = result.rotations
+    radiology = sum(1 for o in rotations if o.is_radiology)
+    penalty = problem.extra_radiology_penalty * max(0, radiology - 2)
+    without: list[dict[str, Any]] = []
+    for offering in rotations:
+        if offering.locked:
+            without.append({"program_id": offering.program_id, "note": "accepted offer (locked)"})
+            continue
+        best = _best_with(problem, options, without=offering.program_id)
+        without.append(
+            {
+                "program_id": offering.program_id,
+                "best_without": None if best is None else best[0],
+                "value_lost": None if best is None else result.objective - best[0],
+                "note": "no plan exists without it" if best is None else "",
+            }
+        )
+    chosen_ids = {o.program_id for o in rotations}
+    by_program: dict[str, list[Offering]] = defaultdict(list)
+    for offering in problem.offerings:
+        if offering.program_id not in chosen_ids:
+            by_program[offering.program_id].append(offering)
+    ranked = sorted(by_program.items(), key=lambda item: -max(o.value for o in item[1]))
+    unchosen = [
+        {
+            "program_id": program_id,
+            "best_value": max(o.value for o in offerings),
+            "why_not": _why_not(problem, result, options, program_id),
+        }
+        for program_id, offerings in ranked[:UNCHOSEN_SHOWN]
+    ]
+    dropped: dict[str, list[str]] = defaultdict(list)
+    for item in problem.expansion.dropped:
+        if item.program_id not in chosen_ids and item.program_id not in by_program:
+            dropped[item.program_id].append(f"{item.start}: {item.reason}")
+    return {
+        "value_breakdown": [value_breakdown(o) for o in rotations],
+        "extra_radiology_penalty": penalty,
+        "objective_check": sum(o.value for o in rotations) - penalty,
+        "binding_rules": binding_rules(problem, result),
+        "without_each": without,
+        "best_unchosen": unchosen,
+        # Capped: a national catalog has hundreds; `validate` lists the counts.
+        "unavailable_programs": {
+            k: sorted(set(v)) for k, v in sorted(dropped.items())[:UNAVAILABLE_SHOWN]
+        },
+    }
