@@ -26,6 +26,7 @@ class Pair:
     friendly: bool
     cost: int
     value: int
+    housing: int
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def candidate_pairs(loaded: LoadedScenario) -> list[Pair]:
                     p.img_friendly,
                     cost,
                     math.floor(raw + Fraction(1, 2)),
+                    p.housing_per_week,
                 )
             )
     return sorted(out, key=lambda x: (x.start, x.program))
@@ -145,6 +147,14 @@ def best_plans(loaded: LoadedScenario) -> Best:
                     c.radiology and c.tier in ("target", "safety") and c.friendly for c in combo
                 )
                 if not (high and safe):
+                    continue
+            cheap = req.affordable_housing_per_week
+            if cheap is not None and combo and all(c.housing > cheap for c in combo):
+                continue
+            if cheap is not None and req.high_cost_rest_days:
+                dear = [c for c in combo if c.housing > cheap]
+                rest = timedelta(days=1 + req.high_cost_rest_days)
+                if any(b.start < a.end + rest for a, b in itertools.pairwise(dear)):
                     continue
             objective = sum(c.value for c in combo) - w.extra_radiology_penalty * max(0, rad - 2)
             key = tuple((c.program, c.start) for c in combo)

@@ -95,6 +95,11 @@ def random_scenario(rng: random.Random, programs: int | None = None) -> dict[str
         },
         "programs": rows,
     }
+    if rng.random() < 0.25:  # the optional housing rules (spec extension)
+        requirements = scenario["requirements"]
+        requirements["affordable_housing_per_week"] = rng.choice([300, 500, 700])
+        if rng.random() < 0.5:
+            requirements["high_cost_rest_days"] = rng.choice([3, 10])
     if scenario["student"]["step2ck"] is None:
         del scenario["student"]["step2ck"]
     if rng.random() < 0.2:

@@ -287,3 +287,33 @@ def test_third_radiology_pays_only_above_the_penalty(
     req = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 0}, "tier_mix": False}
     outcome = run(make(rows, requirements=req, student={"school_type": "img", **student}))
     assert len(taken(outcome)) == expected
+
+
+def test_affordable_location(make: Make) -> None:
+    # Housing 300/week is affordable at a 300 threshold, not at 299.
+    req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    outcome = run(make([program("a")], requirements={**req, "affordable_housing_per_week": 300}))
+    assert outcome.result.has_plan
+    outcome = run(make([program("a")], requirements={**req, "affordable_housing_per_week": 299}))
+    assert conflict_keys(outcome) == {"affordable_housing_per_week", "radiology.min"}
+
+
+def test_high_cost_rest_days(make: Make) -> None:
+    # Both rotations cost 300/week housing, above a 200 threshold; a ends 06-20.
+    rows = [
+        program("a"),
+        program("b", starts="2027-06-28"),
+        program("c", housing_per_week=100, starts="2027-08-02"),
+    ]
+    req = {
+        "radiology": {"min": 3},
+        "clinical": {"min": 0},
+        "tier_mix": False,
+        "affordable_housing_per_week": 200,
+    }
+    assert len(taken(run(make(rows, requirements={**req, "high_cost_rest_days": 7})))) == 3
+    outcome = run(make(rows, requirements={**req, "high_cost_rest_days": 8}))
+    assert "high_cost_rest_days" in conflict_keys(outcome)
+    assert outcome.conflict is not None
+    repair = next(r for r in outcome.conflict.repairs if r.rule == "high_cost_rest_days")
+    assert repair.change == "shorten high_cost_rest_days from 8 to 7"

@@ -91,6 +91,8 @@ class _Shape:
     max_rotations: int
     tier_mix: bool
     min_gap_days: int
+    affordable_housing: int | None
+    high_cost_rest_days: int
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,8 @@ def _shape(loaded: LoadedScenario) -> _Shape:
         max_rotations=pick(given.max_rotations, 4),
         tier_mix=bool(given.tier_mix),
         min_gap_days=scenario.calendar.min_gap_days,
+        affordable_housing=given.affordable_housing_per_week,
+        high_cost_rest_days=given.high_cost_rest_days,
     )
 
 
@@ -293,6 +297,7 @@ class _Checker:
         total = sum(rotation.cost for rotation in rotations)
         objective = self.objective(rotations)
         self.check_plan_rules(rotations, total)
+        self.check_housing_rules(rotations)
         self.check_totals(total, objective)
         return self.report(objective, total)
 
@@ -507,6 +512,29 @@ class _Checker:
                         "gap",
                         f"only {free} free day(s) between {a.label} (ends {a.end}) and "
                         f"{b.label}; min_gap_days is {gap}",
+                    )
+
+    def check_housing_rules(self, rotations: list[_Rotation]) -> None:
+        # Optional extensions of spec v1 (guide, Pitfalls: "Ignoring logistics").
+        limit = self.shape.affordable_housing
+        if limit is None or not rotations:
+            return
+        if all(r.program.housing_per_week > limit for r in rotations):
+            self.add(
+                "affordable_housing_per_week",
+                f"no rotation has housing at or below {limit} per week",
+            )
+        rest = self.shape.high_cost_rest_days
+        dear = sorted(
+            (r for r in rotations if r.program.housing_per_week > limit), key=lambda r: r.start
+        )
+        for i, a in enumerate(dear):
+            for b in dear[i + 1 :]:
+                if b.start < a.end + timedelta(days=1 + rest):
+                    self.add(
+                        "high_cost_rest_days",
+                        f"high-cost {a.label} (ends {a.end}) and {b.label} are less than "
+                        f"{rest} free day(s) apart",
                     )
 
     def check_locks_and_excludes(self, rows: list[Any]) -> None:

@@ -97,6 +97,8 @@ class PlanModel:
         self._add_budget()
         self._add_locks()
         self._add_tier_mix()
+        self._add_affordable_location()
+        self._add_high_cost_rest()
         self.extra_radiology = self.model.new_int_var(
             0, max(0, len(self.candidates)), "extra_radiology"
         )
@@ -246,6 +248,50 @@ class PlanModel:
                 self._enforce(self.model.add(self.radiology_count <= big * side), guard)
 
     # -- in-place changes for re-solves ------------------------------------------
+
+    def _add_affordable_location(self) -> None:
+        limit = self.problem.requirements.affordable_housing_per_week
+        if limit is None:
+            return
+        guard = self._guard(
+            "affordable_housing_per_week",
+            f"at least one rotation with housing at most ${limit:,}/week",
+        )
+        cheap = cp_model.LinearExpr.sum(
+            [
+                x
+                for x, o in zip(self.choose, self.candidates, strict=True)
+                if o.housing_per_week <= limit
+            ]
+        )
+        # Only a non-empty plan needs an affordable stop: total <= max_rotations * #cheap.
+        total = self.radiology_count + self.clinical_count
+        big = max(1, self.problem.requirements.max_rotations)
+        self._enforce(self.model.add(total <= big * cheap), guard)
+
+    def _add_high_cost_rest(self) -> None:
+        req = self.problem.requirements
+        rest, limit = req.high_cost_rest_days, req.affordable_housing_per_week
+        if not rest or limit is None:
+            return
+        guard = self._guard(
+            "high_cost_rest_days",
+            f"at least {rest} free days between rotations with housing above ${limit:,}/week",
+        )
+        dear = [i for i, o in enumerate(self.candidates) if o.housing_per_week > limit]
+        if not dear:
+            return
+        origin = min(self.candidates[i].start for i in dear)
+        spans = [
+            (
+                (self.candidates[i].start - origin).days,
+                (self.candidates[i].end - origin).days + rest,
+            )
+            for i in dear
+        ]
+        for clique in maximal_cliques(spans):
+            members = [self.choose[dear[k]] for k in clique]
+            self._enforce(self.model.add(cp_model.LinearExpr.sum(members) <= 1), guard)
 
     def set_budget(self, budget: int) -> None:
         """Change the budget bound without rebuilding (what-if sweeps)."""

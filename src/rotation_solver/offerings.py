@@ -51,6 +51,7 @@ class Offering:
     weeks: int
     cost: int
     value: int
+    housing_per_week: int
     submit_on: date
     deadline: date | None
     locked: bool
@@ -263,6 +264,7 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                     weeks=program.weeks,
                     cost=cost,
                     value=value,
+                    housing_per_week=program.housing_per_week,
                     submit_on=submit_on,
                     deadline=deadline,
                     locked=locked,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rotation_solver.advice import plan_warnings
 from rotation_solver.diagnose import Conflict
 from rotation_solver.offerings import Offering
 from rotation_solver.problem import PlanningProblem
@@ -71,7 +72,7 @@ def plan_payload(
             "build_seconds": round(result.build_seconds, 4),
             "solve_seconds": round(result.solve_seconds, 4),
         },
-        "warnings": list(loaded.warnings),
+        "warnings": [*loaded.warnings, *plan_warnings(result.rotations)],
     }
     if conflict is not None:
         payload["why"] = conflict.sentence()

@@ -102,6 +102,18 @@ def _gap(loaded: LoadedScenario, options: SolveOptions) -> tuple[LoadedScenario,
     return None
 
 
+def _rest(loaded: LoadedScenario, options: SolveOptions) -> tuple[LoadedScenario, str] | None:
+    requirements = loaded.scenario.requirements
+    current = requirements.high_cost_rest_days
+    for days in range(current - 1, -1, -1):
+        candidate = changed(
+            loaded, requirements=requirements.model_copy(update={"high_cost_rest_days": days})
+        )
+        if best_plan(candidate, options) is not None:
+            return candidate, f"shorten high_cost_rest_days from {current} to {days}"
+    return None
+
+
 def _blocked(
     loaded: LoadedScenario, index: int, options: SolveOptions
 ) -> tuple[LoadedScenario, str] | None:
@@ -178,6 +190,13 @@ def _repair_for(
     if key.startswith(("radiology.", "clinical.")):
         group, bound = key.split(".")
         return _count_rule(loaded, group, bound, options)
+    if key == "affordable_housing_per_week":
+        requirements = loaded.scenario.requirements.model_copy(
+            update={"affordable_housing_per_week": None, "high_cost_rest_days": 0}
+        )
+        return changed(loaded, requirements=requirements), "drop affordable_housing_per_week"
+    if key == "high_cost_rest_days":
+        return _rest(loaded, options)
     if kind == "lock":
         remaining = [lock for lock in loaded.locks if f"{lock.program}@{lock.start}" != detail]
         return changed(loaded, locks=remaining), f"drop the lock on {detail}"

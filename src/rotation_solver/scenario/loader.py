@@ -89,6 +89,8 @@ class Requirements:
     max_rotations: int
     tier_mix: bool
     min_gap_days: int
+    affordable_housing_per_week: int | None = None
+    high_cost_rest_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,8 @@ def resolve_requirements(scenario: Scenario) -> Requirements:
         max_rotations=given.max_rotations if given.max_rotations is not None else 4,
         tier_mix=given.tier_mix,
         min_gap_days=scenario.calendar.min_gap_days,
+        affordable_housing_per_week=given.affordable_housing_per_week,
+        high_cost_rest_days=given.high_cost_rest_days,
     )
 
 
@@ -295,6 +299,14 @@ def load_scenario(
     except ValidationError as error:
         raise InputError(validation_problems(error, doc)) from None
     problems = _count_bounds(scenario, doc)
+    given = scenario.requirements
+    if given.high_cost_rest_days and given.affordable_housing_per_week is None:
+        problems.append(
+            doc.problem(
+                ("requirements", "high_cost_rest_days"),
+                "needs requirements.affordable_housing_per_week, which defines high-cost",
+            )
+        )
     if "radiology" in (scenario.requirements.clinical.specialties or ()):
         problems.append(
             doc.problem(

@@ -139,6 +139,20 @@ class Requirements(_Strict):
         default_factory=ClinicalRange, description="Clinical rotations: min 1, max 1."
     )
     max_rotations: int | None = Field(None, ge=0, description="Most rotations in all (default 4).")
+    affordable_housing_per_week: int | None = Field(
+        None,
+        ge=0,
+        description="Extension: at least one rotation with housing at or below this (USD/week); "
+        "rotations above it count as high-cost. Guide: 'choose at least one location that's "
+        "affordable'. Default: no such rule.",
+    )
+    high_cost_rest_days: int = Field(
+        0,
+        ge=0,
+        description="Extension: free days required between two high-cost rotations (housing "
+        "above affordable_housing_per_week). Guide: no back-to-back rotations in high-cost "
+        "cities without rest. Default 0: no such rule.",
+    )
     tier_mix: bool = Field(
         True,
         description="Radiology needs a reach/target rotation and an IMG-friendly "
