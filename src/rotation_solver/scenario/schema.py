@@ -229,6 +229,12 @@ class Scenario(_Strict):
     exclude: list[str] = Field(
         default_factory=list, description="Program ids never to put in the plan."
     )
+    max_applications: int = Field(
+        10,
+        ge=1,
+        description="Extension for `rotation-solver apply`: most applications to send "
+        "(guide, Step 2: a list of 6-10 programs, expecting 1-3 spots).",
+    )
     value_model: str = Field(
         "default", description="A model name in models/ or a path to a value model YAML."
     )
