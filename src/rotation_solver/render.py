@@ -23,6 +23,13 @@ PLAN_COLUMNS = (
 )  # fmt: skip
 
 
+SPECIALTY_SHORT = {
+    "internal_medicine": "internal med",
+    "emergency_medicine": "emergency med",
+    "transitional": "transitional",
+}
+
+
 def _money(value: int | None) -> str:
     return "—" if value is None else f"${value:,}"
 
@@ -61,7 +68,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
         summary.add_row(label, value)
     console.print(summary)
     if payload["rotations"]:
-        table = Table(title="Rotations", box=box.SIMPLE_HEAVY, title_justify="left")
+        table = Table(title="Rotations", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
         for name in (
             "Dates",
             "Program",
@@ -72,7 +79,12 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
             "Submit on",
             "Deadline",
         ):
-            table.add_column(name, justify="right" if name in ("Cost", "Value") else "left")
+            table.add_column(
+                name,
+                justify="right" if name in ("Cost", "Value") else "left",
+                no_wrap=name in ("Tier", "Cost", "Value"),
+                min_width={"Program": 18, "Submit on": 10, "Deadline": 10}.get(name),
+            )
         for r in payload["rotations"]:
             name = f"{r['program_id']}\n[dim]{r['program_name']}, {r['city']} {r['state']}[/dim]"
             if r.get("locked"):
@@ -80,7 +92,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
             table.add_row(
                 f"{r['start']} → {r['end'][5:]}\n[dim]{r['weeks']} weeks[/dim]",
                 name,
-                r["specialty"].replace("_", " "),
+                SPECIALTY_SHORT.get(r["specialty"], r["specialty"]),
                 r["tier"],
                 _money(r["cost"]),
                 str(r["value"]),
