@@ -1,0 +1,141 @@
+"""The plan as an RFC 5545 calendar (`solve --format ics`), made with `icalendar`.
+
+One VEVENT per timeline step, except that a rotation's start and end become a
+single all-day event spanning the rotation (DTEND is exclusive: end + 1 day).
+Every other step (documents, submit-on reminders, deadlines, letter requests,
+ERAS) is a one-day, all-day event that does not block time.
+
+The output is deterministic: UIDs are uuid5 of scenario name, program, kind
+and date, DTSTAMP is the planning date at 00:00 UTC, and events follow the
+timeline order; so the same plan always gives a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from icalendar import Alarm, Calendar, Event
+
+from rotation_solver.scenario import LoadedScenario
+from rotation_solver.timeline import TimelineStep, build_timeline
+
+PRODID = "-//rotation-solver//away rotation plan//EN"
+UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://rotation-solver.invalid/plan")
+
+# Reminders at 09:00 local time (all-day events start at local midnight).
+_ALARMS: dict[str, tuple[timedelta, str]] = {
+    "submit": (timedelta(hours=-15), "Tomorrow: submit the application"),
+    "deadline": (timedelta(days=-6, hours=-15), "In a week: application deadline"),
+    "ask_letter": (timedelta(hours=9), "This week: ask for the letter"),
+    "eras": (timedelta(days=-6, hours=-15), "In a week: ERAS submission"),
+}
+
+_SUMMARY = {
+    "document": "Ready: {document}",
+    "submit": "Apply to {program}",
+    "deadline": "Deadline: {program}",
+    "ask_letter": "Ask for the letter at {program}",
+    "eras": "Submit ERAS",
+}
+
+
+def event_uid(scenario: str, subject: str | None, kind: str, day: date) -> str:
+    """A stable UID: the same scenario, subject (program or document), kind and date
+    give the same UID."""
+    key = f"{scenario}|{subject or '-'}|{kind}|{day.isoformat()}"
+    return f"{uuid.uuid5(UID_NAMESPACE, key)}@rotation-solver"
+
+
+def _rotation_event(
+    rotation: dict[str, Any], scenario: str, stamp: datetime, letter_text: str | None
+) -> Event:
+    start = date.fromisoformat(rotation["start"])
+    end = date.fromisoformat(rotation["end"])
+    event = Event()
+    event.add("uid", event_uid(scenario, rotation["program_id"], "rotation", start))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", end + timedelta(days=1))  # all-day DTEND is exclusive
+    specialty = rotation["specialty"].replace("_", " ")
+    event.add("summary", f"Rotation: {rotation['program_name']} ({specialty}, {rotation['tier']})")
+    place = ", ".join(part for part in (rotation.get("city"), rotation.get("state")) if part)
+    if place:
+        event.add("location", place)
+    lines = [
+        f"Program: {rotation['program_id']}",
+        f"{rotation['weeks']} weeks, {rotation['start']} to {rotation['end']} (inclusive)",
+        f"Cost: ${rotation['cost']:,}; value {rotation['value']}",
+    ]
+    if rotation.get("locked"):
+        lines.append("Accepted offer")
+    if letter_text:
+        lines.append(letter_text)
+    event.add("description", "\n".join(lines))
+    event.add("categories", ["rotation", rotation["specialty"]])
+    event.add("transp", "OPAQUE")
+    return event
+
+
+def _step_event(step: TimelineStep, scenario: str, stamp: datetime) -> Event:
+    event = Event()
+    subject = step.program_id or step.document
+    event.add("uid", event_uid(scenario, subject, step.kind, step.date))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", step.date)
+    event.add("dtend", step.date + timedelta(days=1))
+    summary = _SUMMARY[step.kind].format(program=step.program_id, document=step.document)
+    event.add("summary", summary)
+    event.add("description", step.text)
+    event.add("categories", [step.kind])
+    event.add("transp", "TRANSPARENT")
+    if step.kind in _ALARMS:
+        offset, text = _ALARMS[step.kind]
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"{text}: {step.text}")
+        alarm.add("trigger", offset)
+        event.add_component(alarm)
+    return event
+
+
+def build_calendar(
+    loaded: LoadedScenario,
+    payload: dict[str, Any],
+    steps: Sequence[TimelineStep] | None = None,
+) -> Calendar:
+    """The plan's calendar: rotations, documents, submit-on, deadlines, letters, ERAS."""
+    if steps is None:
+        steps = build_timeline(loaded, payload)
+    scenario = str(payload.get("scenario") or loaded.scenario.name)
+    stamp = datetime.combine(loaded.scenario.planning_date, time(0, 0), tzinfo=UTC)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"Away rotations: {scenario}")
+    rotations = {r["program_id"]: r for r in payload.get("rotations") or []}
+    letters = {s.program_id: s.text for s in steps if s.kind == "ask_letter"}
+    for step in steps:
+        if step.kind == "rotation_end":
+            continue
+        if step.kind == "rotation_start" and step.program_id in rotations:
+            rotation = rotations[step.program_id]
+            calendar.add_component(
+                _rotation_event(rotation, scenario, stamp, letters.get(step.program_id))
+            )
+        else:
+            calendar.add_component(_step_event(step, scenario, stamp))
+    return calendar
+
+
+def calendar_ics(
+    loaded: LoadedScenario,
+    payload: dict[str, Any],
+    steps: Sequence[TimelineStep] | None = None,
+) -> bytes:
+    """The calendar as RFC 5545 bytes (CRLF line endings, UTF-8)."""
+    return build_calendar(loaded, payload, steps).to_ical()

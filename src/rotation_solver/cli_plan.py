@@ -1,0 +1,245 @@
+"""`rotation-solver timeline`: the plan as dated actions, from today to ERAS submission."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pandas as pd
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from rotation_solver.cli_options import (
+    debug_option,
+    emit_text,
+    load,
+    output_options,
+    scenario_options,
+    solver_options,
+)
+from rotation_solver.errors import ExitCode, InputError, Problem
+from rotation_solver.planner import PlanOutcome, plan_scenario
+from rotation_solver.render import render_markdown, render_table
+from rotation_solver.scenario import LoadedScenario, Lock
+from rotation_solver.solve import SolveOptions
+from rotation_solver.timeline import (
+    TimelineStep,
+    build_timeline,
+    timeline_json,
+    timeline_markdown,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PLOT_FORMATS = ("png", "svg", "pdf")  # matplotlib and icalendar load only when used
+
+_EXIT_BY_STATUS = {
+    "optimal": ExitCode.PLAN,
+    "feasible": ExitCode.PLAN,
+    "infeasible": ExitCode.INFEASIBLE,
+    "unknown": ExitCode.NO_PLAN_IN_TIME,
+}
+
+_KIND_STYLES = {
+    "document": "cyan",
+    "submit": "bold green",
+    "deadline": "yellow",
+    "rotation_start": "bold blue",
+    "ask_letter": "magenta",
+    "rotation_end": "blue",
+    "eras": "bold red",
+}
+
+
+def refuse_overwrite(path: Path | None, force: bool, option: str) -> None:
+    """Never overwrite an existing file unless --force was given; the folder must exist."""
+    if path is None:
+        return
+    if path.exists() and not force:
+        raise InputError(
+            Problem(str(path), "already exists; pass --force to overwrite it", field=option)
+        )
+    if not path.parent.is_dir():
+        raise InputError(Problem(str(path), "the folder does not exist", field=option))
+
+
+def timeline_table(steps: Sequence[TimelineStep], title: str, today: date) -> Table:
+    table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
+    table.add_column("Date", no_wrap=True)
+    table.add_column("In", justify="right", no_wrap=True)
+    table.add_column("Step", no_wrap=True)
+    table.add_column("Program", no_wrap=True)
+    table.add_column("What to do")
+    for step in steps:
+        style = _KIND_STYLES.get(step.kind, "")
+        table.add_row(
+            f"{step.date:%a} {step.date.isoformat()}",
+            f"{(step.date - today).days} d",
+            f"[{style}]{step.label}[/{style}]" if style else step.label,
+            step.program_id or "",
+            step.text,
+        )
+    return table
+
+
+def timeline_csv(steps: Sequence[TimelineStep]) -> str:
+    frame = pd.DataFrame(
+        timeline_json(steps), columns=["date", "kind", "program_id", "document", "text"]
+    )
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return buffer.getvalue()
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@output_options(("table", "json", "csv", "markdown"))
+@solver_options
+@scenario_options
+@debug_option
+def timeline(
+    scenario: Path,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    value_model: str | None,
+    locks: list[Lock],
+    exclude: tuple[str, ...],
+) -> None:
+    """Solve SCENARIO, then list every dated step from today to ERAS submission.
+
+    Documents to have ready, applications to submit (and their deadlines),
+    rotation starts and ends, when to ask for each letter (the last week of
+    the rotation) and the ERAS submission, sorted by date. When no plan
+    exists, the reason is shown instead (exit 3 or 4, as for `solve`).
+
+    \b
+    Example:
+        rotation-solver timeline scenarios/example/scenario.yaml
+        rotation-solver timeline scenarios/example/scenario.yaml --format csv -o todo.csv
+    """
+    refuse_overwrite(output, force, "--output")
+    loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    err = Console(stderr=True)
+    if err.is_terminal:
+        with err.status("Solving with CP-SAT…"):
+            outcome = plan_scenario(loaded, options)
+    else:
+        outcome = plan_scenario(loaded, options)
+    status = outcome.result.status
+    if not outcome.result.has_plan:
+        # No plan, no timeline: say why on stderr, as the plan table would.
+        render_table(outcome.payload, Console(stderr=True, highlight=False))
+        sys.exit(_EXIT_BY_STATUS[status])
+
+    steps = build_timeline(loaded, outcome.payload)
+    if fmt == "table":
+        title = (
+            f"Timeline: {outcome.payload['scenario']} "
+            f"({status}, objective {outcome.payload['objective']})"
+        )
+        table = timeline_table(steps, title, loaded.scenario.planning_date)
+        if output is None:
+            console = Console(highlight=False)
+            if not console.is_terminal:
+                console = Console(highlight=False, width=140)
+            console.print(table)
+        else:
+            with output.open("w", encoding="utf-8") as handle:
+                Console(file=handle, width=140, no_color=True, highlight=False).print(table)
+        sys.exit(_EXIT_BY_STATUS[status])
+    if fmt == "json":
+        text = json.dumps(timeline_json(steps), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "csv":
+        text = timeline_csv(steps)
+    else:
+        heading = f"# Timeline: {outcome.payload['scenario']}"
+        text = "\n".join([heading, "", *timeline_markdown(steps)]) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+    sys.exit(_EXIT_BY_STATUS[status])
+
+
+# --- helpers for `solve`: --format ics|markdown and --plot -----------------------
+
+
+def _check_plot_suffix(
+    _ctx: click.Context, _param: click.Parameter, value: Path | None
+) -> Path | None:
+    if value is not None and value.suffix.lower().lstrip(".") not in PLOT_FORMATS:
+        raise click.BadParameter(f"{value}: the picture must end in .png, .svg or .pdf")
+    return value
+
+
+def plot_option(func: F) -> F:
+    """`--plot FILE.png|svg|pdf`: also draw the plan (only when a plan exists)."""
+    return click.option(
+        "--plot",
+        "plot",
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=_check_plot_suffix,
+        metavar="FILE.png|svg",
+        help="Also draw the plan as a timeline picture (PNG, SVG or PDF); "
+        "written only when a plan exists, never over an existing file without --force.",
+    )(func)
+
+
+def emit_plan_document(
+    loaded: LoadedScenario,
+    outcome: PlanOutcome,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Write the `solve` formats that need the scenario too: `ics` and `markdown`.
+
+    A calendar needs a plan: without one the reason goes to stderr and nothing
+    is written. The Markdown report carries the timeline when there is a plan.
+    """
+    payload = outcome.payload
+    has_plan = outcome.result.has_plan
+    if fmt == "markdown":
+        steps = build_timeline(loaded, payload) if has_plan else None
+        emit_text(render_markdown(payload, timeline=steps), payload, fmt, output, force)
+        return
+    refuse_overwrite(output, force, "--output")
+    if not has_plan:
+        render_table(payload, Console(stderr=True, highlight=False))
+        click.echo("no plan, so no calendar was written", err=True)
+        return
+    from rotation_solver.calendar_export import calendar_ics
+
+    data = calendar_ics(loaded, payload)
+    if output is None:
+        click.echo(data, nl=False)
+    else:
+        output.write_bytes(data)
+
+
+def write_plot(
+    loaded: LoadedScenario, outcome: PlanOutcome, plot: Path | None, force: bool
+) -> None:
+    """Draw the plan to `plot` when one was asked for and a plan exists."""
+    if plot is None:
+        return
+    if not outcome.result.has_plan:
+        click.echo(f"no plan, so {plot} was not drawn", err=True)
+        return
+    refuse_overwrite(plot, force, "--plot")
+    from rotation_solver.plot import plot_plan
+
+    plot_plan(loaded, outcome.payload, plot)
+    click.echo(f"picture written to {plot}", err=True)

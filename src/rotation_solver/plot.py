@@ -1,0 +1,363 @@
+"""A picture of the plan (`solve --plot FILE.png|svg`), drawn with matplotlib's Agg backend.
+
+One row per chosen rotation, in plan order: the application (submit-on dot,
+deadline diamond) on the left, the rotation as a bar coloured by specialty on
+the right, labelled with program id and cost. Behind them: the primary
+June-September window [Step 3], the blocked periods, the planning date and the
+ERAS submission. The title gives the objective and the cost against the budget.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import MonthLocator, date2num, num2date
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from rotation_solver.scenario import LoadedScenario
+from rotation_solver.timeline import letter_request_date
+
+FORMATS = ("png", "svg", "pdf")
+
+SPECIALTY_COLOURS: dict[str, str] = {
+    "radiology": "#2b6cb0",
+    "internal_medicine": "#dd6b20",
+    "emergency_medicine": "#c53030",
+    "surgery": "#2f855a",
+    "transitional": "#6b46c1",
+    "other": "#718096",
+}
+WINDOW_COLOUR = "#fdf3c4"
+BLOCKED_COLOUR = "#a0aec0"
+ERAS_COLOUR = "#1a202c"
+APPLY_COLOUR = "#4a5568"
+DEADLINE_COLOUR = "#b7791f"
+TEXT_DARK = "#1a202c"
+TEXT_MUTED = "#4a5568"
+
+
+def primary_window(eras_submission: date) -> tuple[date, date]:
+    """June-September of the application year: "the most valuable away rotations" [Step 3]."""
+    year = eras_submission.year
+    return date(year, 6, 1), date(year, 9, 30)
+
+
+def _short(day: date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+def _span(start: date, end: date) -> str:
+    if start.month == end.month:
+        return f"{start:%b} {start.day}–{end.day}"
+    return f"{_short(start)} – {_short(end)}"
+
+
+def _x(day: date) -> float:
+    return float(date2num(day))
+
+
+def _month_tick(value: float, position: int | None = None) -> str:
+    day = num2date(value)
+    return f"{day:%b}\n{day:%Y}" if day.month == 1 or position == 0 else f"{day:%b}"
+
+
+def _program_label(rotation: dict[str, Any]) -> str:
+    name = rotation["program_name"].replace(" (synthetic)", "")
+    name = textwrap.shorten(name, width=40, placeholder="…")
+    where = ", ".join(part for part in (rotation.get("city"), rotation.get("state")) if part)
+    detail = " · ".join(part for part in (where, rotation["tier"]) if part)
+    return "\n".join(textwrap.wrap(name, width=24)) + f"\n{detail}"
+
+
+def _title(payload: dict[str, Any]) -> str:
+    budget, cost = payload["budget"], payload["total_cost"]
+    status = payload["status"]
+    objective = payload["objective"]
+    parts = [
+        f"objective {objective} ({status})",
+        f"total cost ${cost:,} of ${budget:,} budget (${budget - cost:,} left)",
+        f"{len(payload['rotations'])} rotations",
+    ]
+    return "  ·  ".join(parts)
+
+
+HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+
+
+def _overlaps(fig: Figure, first: Any, others: list[Any]) -> bool:
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    box = first.get_window_extent(renderer).expanded(1.02, 1.1)
+    return any(box.overlaps(other.get_window_extent(renderer)) for other in others)
+
+
+def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
+    """The plan as a matplotlib Figure (Agg canvas attached)."""
+    scenario = loaded.scenario
+    rotations: list[dict[str, Any]] = list(payload.get("rotations") or [])
+    rows = max(len(rotations), 1)
+    fig = Figure(figsize=(13, 2.6 + 1.05 * rows), dpi=150, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+
+    today, eras = scenario.planning_date, scenario.eras_submission
+    ends = [date.fromisoformat(r["end"]) for r in rotations]
+    left = today.replace(day=1) - timedelta(days=4)
+    right = max([eras + timedelta(days=25), *(end + timedelta(days=50) for end in ends)])
+    ax.set_xlim(_x(left), _x(right))
+    ax.set_ylim(-0.7, rows - 0.3)
+
+    # Background: primary window, blocked periods, planning date, ERAS.
+    win_start, win_end = primary_window(eras)
+    placed: list[tuple[Any, float, float, list[Any]]] = []
+    ax.axvspan(_x(win_start), _x(win_end + timedelta(days=1)), color=WINDOW_COLOUR, zorder=0)
+    legend: list[Any] = [
+        Patch(
+            facecolor=WINDOW_COLOUR, label=f"primary window ({_short(win_start)}–{_short(win_end)})"
+        )
+    ]
+    for period in scenario.calendar.blocked:
+        if period.end < left or period.start > right:
+            continue  # outside the picture: no legend entry either
+        ax.axvspan(
+            _x(period.start),
+            _x(period.end + timedelta(days=1)),
+            facecolor="#e2e8f0",
+            edgecolor=BLOCKED_COLOUR,
+            hatch="///",
+            linewidth=0,
+            zorder=0.5,
+        )
+        reason = period.reason or "blocked"
+        legend.append(
+            Patch(
+                facecolor="#e2e8f0",
+                edgecolor=BLOCKED_COLOUR,
+                hatch="///",
+                label=f"blocked: {reason} ({_span(period.start, period.end)})",
+            )
+        )
+    ax.axvline(_x(today), color=TEXT_MUTED, linestyle=":", linewidth=1.2, zorder=1)
+    ax.axvline(_x(eras), color=ERAS_COLOUR, linestyle="--", linewidth=1.6, zorder=1)
+    top = rows - 0.3
+    ax.text(
+        _x(eras),
+        top,
+        f"ERAS {_short(eras)} ",
+        color=ERAS_COLOUR,
+        fontsize=9,
+        fontweight="bold",
+        va="top",
+        ha="right",
+        path_effects=HALO,
+    )
+    ax.text(_x(today), top, f" plan made {_short(today)}", color=TEXT_MUTED, fontsize=9, va="top")
+    if left < win_start < right:
+        ax.text(
+            _x(win_start),
+            top,
+            " primary window: Jun–Sep",
+            color="#975a16",
+            fontsize=9,
+            fontstyle="italic",
+            va="top",
+            path_effects=HALO,
+        )
+
+    specialties: list[str] = []
+    for i, rotation in enumerate(rotations):
+        y = rows - 1 - i
+        start = date.fromisoformat(rotation["start"])
+        end = date.fromisoformat(rotation["end"])
+        colour = SPECIALTY_COLOURS.get(rotation["specialty"], SPECIALTY_COLOURS["other"])
+        if rotation["specialty"] not in specialties:
+            specialties.append(rotation["specialty"])
+
+        # The application: submit-on dot, line to the deadline diamond.
+        apply_label, submit_x = None, 0.0
+        if not rotation.get("locked"):
+            submit = date.fromisoformat(rotation["submit_on"])
+            deadline = rotation.get("deadline")
+            label = f"apply {_short(submit)}"
+            if deadline:
+                due = date.fromisoformat(deadline)
+                ax.plot([_x(submit), _x(due)], [y, y], color=APPLY_COLOUR, linewidth=1.5, zorder=2)
+                ax.plot(
+                    _x(due),
+                    y,
+                    marker="D",
+                    markersize=8,
+                    color=DEADLINE_COLOUR,
+                    markeredgecolor="white",
+                    zorder=3,
+                )
+                label += f"  →  deadline {_short(due)}"
+            ax.plot(
+                _x(submit),
+                y,
+                marker="o",
+                markersize=7,
+                color=APPLY_COLOUR,
+                markeredgecolor="white",
+                zorder=3,
+            )
+            submit_x = _x(submit)
+            apply_label = ax.text(
+                submit_x,
+                y + 0.2,
+                label,
+                fontsize=8.5,
+                color=TEXT_MUTED,
+                va="bottom",
+                zorder=5,
+                path_effects=HALO,
+            )
+        else:
+            ax.text(
+                _x(today) + 4,
+                y,
+                "accepted offer (locked)",
+                fontsize=8.5,
+                color=TEXT_MUTED,
+                va="center",
+            )
+
+        # The rotation bar, its label and dates, and the letter request.
+        width = _x(end + timedelta(days=1)) - _x(start)
+        ax.barh(
+            y,
+            width,
+            left=_x(start),
+            height=0.42,
+            color=colour,
+            edgecolor="white",
+            linewidth=1,
+            zorder=4,
+        )
+        id_label = ax.text(
+            _x(start),
+            y + 0.27,
+            f"{rotation['program_id']}  ${rotation['cost']:,}",
+            fontsize=9.5,
+            fontweight="bold",
+            color=TEXT_DARK,
+            va="bottom",
+            zorder=5,
+            path_effects=HALO,
+        )
+        late = end + timedelta(days=loaded.value_model.timing.letter_lead_days) > eras
+        dates_label = ax.text(
+            _x(start),
+            y - 0.27,
+            f"{_span(start, end)} · value {rotation['value']}"
+            + (" · letter after ERAS" if late else ""),
+            fontsize=8.5,
+            color=TEXT_MUTED,
+            va="top",
+            zorder=5,
+            path_effects=HALO,
+        )
+        if apply_label is not None:
+            placed.append((apply_label, submit_x, y, [id_label, dates_label]))
+        ax.plot(
+            _x(letter_request_date(end)) + 0.5,
+            y,
+            marker="*",
+            markersize=11,
+            color="white",
+            markeredgecolor=TEXT_DARK,
+            markeredgewidth=0.8,
+            zorder=6,
+        )
+
+    ax.set_yticks(
+        [rows - 1 - i for i in range(len(rotations))],
+        [_program_label(r) for r in rotations],
+        fontsize=9,
+    )
+    ax.tick_params(axis="y", length=0, pad=8)
+    ax.xaxis.set_major_locator(MonthLocator())
+    ax.xaxis.set_major_formatter(FuncFormatter(_month_tick))
+    ax.xaxis.set_minor_locator(MonthLocator(bymonthday=15))
+    ax.tick_params(axis="x", labelsize=9, colors=TEXT_MUTED)
+    ax.grid(axis="x", which="major", color="#e2e8f0", linewidth=0.8, zorder=0)
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.spines["bottom"].set_color("#cbd5e0")
+
+    order = list(SPECIALTY_COLOURS)
+    for specialty in sorted(specialties, key=lambda k: order.index(k) if k in order else 99):
+        legend.append(
+            Patch(
+                facecolor=SPECIALTY_COLOURS.get(specialty, SPECIALTY_COLOURS["other"]),
+                label=specialty.replace("_", " "),
+            ),
+        )
+    legend += [
+        Line2D([], [], marker="o", color=APPLY_COLOUR, linestyle="-", label="submit application"),
+        Line2D(
+            [], [], marker="D", color=DEADLINE_COLOUR, linestyle="", label="application deadline"
+        ),
+        Line2D(
+            [],
+            [],
+            marker="*",
+            color="white",
+            markeredgecolor=TEXT_DARK,
+            markersize=11,
+            linestyle="",
+            label="ask for the letter",
+        ),
+        Line2D([], [], color=ERAS_COLOUR, linestyle="--", label="ERAS submission"),
+    ]
+    fig.legend(
+        handles=legend,
+        loc="outside lower center",
+        ncol=min(len(legend), 5),
+        frameon=False,
+        fontsize=9,
+    )
+    fig.suptitle(
+        f"Away-rotation plan: {payload['scenario']}",
+        fontsize=14,
+        fontweight="bold",
+        color=TEXT_DARK,
+    )
+    ax.set_title(_title(payload), fontsize=10.5, color=TEXT_MUTED, pad=10)
+
+    fig.draw_without_rendering()  # lay out first, so text extents are final
+    # An application label that runs into its rotation's labels moves below the
+    # line, then to the left of the submit-on dot.
+    for label, label_x, row_y, others in placed:
+        if _overlaps(fig, label, others):
+            label.set_y(row_y - 0.2)
+            label.set_va("top")
+        if _overlaps(fig, label, others):
+            label.set_y(row_y)
+            label.set_va("center")
+            label.set_ha("right")
+            label.set_x(label_x - 4)
+
+    return fig
+
+
+def plot_plan(loaded: LoadedScenario, payload: dict[str, Any], path: Path) -> Path:
+    """Draw the plan to PATH (.png, .svg or .pdf, chosen by the suffix)."""
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"{path}: the picture must end in .png, .svg or .pdf")
+    fig = draw_plan(loaded, payload)
+    # Fixed metadata and SVG ids: the same plan draws the same file.
+    metadata: dict[str, Any] = {"Date": None} if fmt in ("svg", "pdf") else {}
+    with matplotlib.rc_context({"svg.hashsalt": "rotation-solver", "svg.fonttype": "path"}):
+        fig.savefig(path, format=fmt, metadata=metadata, facecolor="white")
+    return path

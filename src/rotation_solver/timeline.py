@@ -1,0 +1,205 @@
+"""Turn a plan into dated actions: from the planning date to ERAS submission and beyond.
+
+Every step is drawn from the scenario and the plan payload (spec section 7):
+documents the chosen applications need, when to submit each application and
+its deadline, when each rotation starts and ends, when to ask for the letter
+(the last week of the rotation) and the ERAS submission. Steps are sorted by
+date; on the same day they follow the order of `KINDS`, then the plan's
+rotation order, so the timeline is the same on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from rotation_solver.scenario import LoadedScenario
+
+StepKind = Literal[
+    "document", "submit", "deadline", "rotation_start", "ask_letter", "rotation_end", "eras"
+]
+
+# Same-day order: what must happen first comes first.
+KINDS: tuple[StepKind, ...] = (
+    "document",
+    "submit",
+    "deadline",
+    "rotation_start",
+    "ask_letter",
+    "rotation_end",
+    "eras",
+)
+
+KIND_LABELS: dict[str, str] = {
+    "document": "Document ready",
+    "submit": "Submit application",
+    "deadline": "Application deadline",
+    "rotation_start": "Rotation starts",
+    "ask_letter": "Ask for the letter",
+    "rotation_end": "Rotation ends",
+    "eras": "ERAS submission",
+}
+
+# "Ask for letters thoughtfully - near the end of the rotation" [Step 4]: the
+# first day of the rotation's last week.
+LETTER_ASK_DAYS_BEFORE_END = 6
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One dated action."""
+
+    date: date
+    kind: StepKind
+    program_id: str | None
+    text: str
+    document: str | None = None  # the document's name, for "document" steps
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def _day(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def _where(rotation: dict[str, Any]) -> str:
+    place = ", ".join(part for part in (rotation.get("city"), rotation.get("state")) if part)
+    return f"{rotation['program_name']}, {place}" if place else str(rotation["program_name"])
+
+
+def _join(names: Iterable[str]) -> str:
+    items = list(names)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def letter_request_date(end: date) -> date:
+    """The day to ask for the letter: the first day of the rotation's last week."""
+    return end - timedelta(days=LETTER_ASK_DAYS_BEFORE_END)
+
+
+def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[TimelineStep]:
+    """Every dated step of the plan in `payload`, sorted by date (stable tiebreak).
+
+    A locked rotation is an offer already accepted, so it has no application
+    steps (submit, deadline, documents); its start, letter and end remain.
+    A document ready before the planning date is listed on the planning date
+    ("ready since ...") so that every step lies on or after the day the plan
+    is made.
+    """
+    scenario = loaded.scenario
+    today = scenario.planning_date
+    eras = scenario.eras_submission
+    lead_days = loaded.value_model.timing.letter_lead_days
+    rotations: list[dict[str, Any]] = list(payload.get("rotations") or [])
+    steps: list[TimelineStep] = []
+
+    needed_by: dict[str, list[str]] = {}
+    for rotation in rotations:
+        if rotation.get("locked"):
+            continue
+        for name in loaded.program(rotation["program_id"]).requires:
+            needed_by.setdefault(name, []).append(rotation["program_id"])
+    for name, programs in sorted(
+        needed_by.items(), key=lambda kv: (scenario.documents[kv[0]], kv[0])
+    ):
+        ready = scenario.documents[name]
+        when = f"ready since {ready.isoformat()}" if ready < today else "must be ready"
+        steps.append(
+            TimelineStep(
+                max(ready, today),
+                "document",
+                None,
+                f"{name.replace('_', ' ')}: {when} (needed for {_join(programs)})",
+                document=name,
+            )
+        )
+
+    for rotation in rotations:
+        pid = rotation["program_id"]
+        start, end = _day(rotation["start"]), _day(rotation["end"])
+        name, where = rotation["program_name"], _where(rotation)
+        if not rotation.get("locked"):
+            deadline = rotation.get("deadline")
+            requires = loaded.program(pid).requires
+            docs = f" with {_join(requires)}" if requires else ""
+            due = f"; deadline {deadline}" if deadline else "; no deadline"
+            steps.append(
+                TimelineStep(
+                    _day(rotation["submit_on"]),
+                    "submit",
+                    pid,
+                    f"Apply to {name} for the {start.isoformat()} start{docs}{due}",
+                )
+            )
+            if deadline:
+                steps.append(
+                    TimelineStep(
+                        _day(deadline),
+                        "deadline",
+                        pid,
+                        f"Last day to apply to {name} (planned submission {rotation['submit_on']})",
+                    )
+                )
+        accepted = " (accepted offer)" if rotation.get("locked") else ""
+        steps.append(
+            TimelineStep(
+                start,
+                "rotation_start",
+                pid,
+                f"Start {rotation['weeks']}-week {rotation['specialty'].replace('_', ' ')} "
+                f"rotation at {where}{accepted}; cost ${rotation['cost']:,}",
+            )
+        )
+        in_time = end + timedelta(days=lead_days) <= eras
+        letter_note = "" if in_time else f"; the letter may arrive after ERAS on {eras.isoformat()}"
+        steps.append(
+            TimelineStep(
+                letter_request_date(end),
+                "ask_letter",
+                pid,
+                f"Last week at {pid}: ask for a strong, detailed letter; give the "
+                f"letter packet (CV, personal statement draft){letter_note}",
+            )
+        )
+        steps.append(
+            TimelineStep(end, "rotation_end", pid, f"Last day at {name}; send thank-you notes")
+        )
+
+    before = [r["program_id"] for r in rotations if _day(r["end"]) < eras]
+    after = f" (rotations done: {_join(before)})" if before else ""
+    steps.append(TimelineStep(eras, "eras", None, f"Submit the ERAS application{after}"))
+    rank = {kind: i for i, kind in enumerate(KINDS)}
+    return sorted(steps, key=lambda s: (s.date, rank[s.kind]))
+
+
+def step_dict(step: TimelineStep) -> dict[str, Any]:
+    return {
+        "date": step.date.isoformat(),
+        "kind": step.kind,
+        "program_id": step.program_id,
+        "text": step.text,
+        "document": step.document,
+    }
+
+
+def timeline_json(steps: Sequence[TimelineStep]) -> list[dict[str, Any]]:
+    """The timeline as JSON-ready dicts (date as YYYY-MM-DD)."""
+    return [step_dict(step) for step in steps]
+
+
+def timeline_markdown(steps: Sequence[TimelineStep]) -> list[str]:
+    """The timeline as Markdown table lines (shared with the advisor report)."""
+    lines = ["| Date | Step | Program | What to do |", "|---|---|---|---|"]
+    for step in steps:
+        text = step.text.replace("|", "\\|")
+        lines.append(
+            f"| {step.date.isoformat()} ({step.date:%a}) | {step.label} | "
+            f"{step.program_id or ''} | {text} |"
+        )
+    return lines

@@ -1,0 +1,299 @@
+"""The plan turned into dated actions, a calendar and a picture (issue 3, parts 3 and 4)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from rotation_solver import cli_plan, plot
+from rotation_solver.calendar_export import calendar_ics
+from rotation_solver.cli import cli
+from rotation_solver.planner import PlanOutcome, plan_scenario
+from rotation_solver.render import render_markdown
+from rotation_solver.scenario import LoadedScenario, Lock, load_scenario
+from rotation_solver.solve import SolveOptions
+from rotation_solver.timeline import KINDS, build_timeline, timeline_json
+from tests.conftest import SCENARIOS
+
+EXAMPLE = SCENARIOS / "example" / "scenario.yaml"
+INFEASIBLE = SCENARIOS / "infeasible" / "scenario.yaml"
+FAST = ["--workers", "1", "--seed", "0"]
+OPTIONS = SolveOptions(workers=1, seed=0)
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[LoadedScenario, PlanOutcome]:
+    loaded = load_scenario(EXAMPLE)
+    return loaded, plan_scenario(loaded, OPTIONS)
+
+
+@pytest.fixture(scope="module")
+def locked() -> tuple[LoadedScenario, PlanOutcome]:
+    loaded = load_scenario(EXAMPLE, locks=[Lock(program="rad-lakeshore", start=date(2027, 6, 7))])
+    return loaded, plan_scenario(loaded, OPTIONS)
+
+
+def _documents_needed(loaded: LoadedScenario, payload: dict[str, Any]) -> set[str]:
+    return {
+        name
+        for r in payload["rotations"]
+        if not r["locked"]
+        for name in loaded.program(r["program_id"]).requires
+    }
+
+
+# --- timeline -------------------------------------------------------------------
+
+
+def test_timeline_is_sorted_and_has_every_kind(
+    example: tuple[LoadedScenario, PlanOutcome],
+) -> None:
+    loaded, outcome = example
+    payload = outcome.payload
+    steps = build_timeline(loaded, payload)
+    rank = {kind: i for i, kind in enumerate(KINDS)}
+    keys = [(s.date, rank[s.kind]) for s in steps]
+    assert keys == sorted(keys)
+    assert {s.kind for s in steps} == set(KINDS)
+    assert all(s.date >= loaded.scenario.planning_date for s in steps)
+    rotations = payload["rotations"]
+    for kind in ("submit", "rotation_start", "ask_letter", "rotation_end"):
+        assert sorted(s.program_id or "" for s in steps if s.kind == kind) == sorted(
+            r["program_id"] for r in rotations
+        )
+    with_deadline = sorted(r["program_id"] for r in rotations if r["deadline"])
+    assert sorted(s.program_id or "" for s in steps if s.kind == "deadline") == with_deadline
+    assert [s.date for s in steps if s.kind == "eras"] == [loaded.scenario.eras_submission]
+    documents = {s.document for s in steps if s.kind == "document"}
+    assert documents == _documents_needed(loaded, payload)
+    # Building it twice gives the same list (stable tiebreak).
+    assert build_timeline(loaded, payload) == steps
+
+
+def test_every_application_is_submitted_on_time(
+    example: tuple[LoadedScenario, PlanOutcome],
+) -> None:
+    loaded, outcome = example
+    steps = build_timeline(loaded, outcome.payload)
+    submit = {s.program_id: s.date for s in steps if s.kind == "submit"}
+    deadline = {s.program_id: s.date for s in steps if s.kind == "deadline"}
+    starts = {s.program_id: s.date for s in steps if s.kind == "rotation_start"}
+    for rotation in outcome.payload["rotations"]:
+        pid = rotation["program_id"]
+        assert submit[pid] == date.fromisoformat(rotation["submit_on"])
+        if rotation["deadline"]:
+            assert submit[pid] <= deadline[pid] == date.fromisoformat(rotation["deadline"])
+        assert submit[pid] < starts[pid]
+        # The documents the application needs are ready by the day it is sent.
+        for name in loaded.program(pid).requires:
+            assert loaded.scenario.documents[name] <= submit[pid]
+
+
+def test_letter_is_asked_for_in_the_last_week(
+    example: tuple[LoadedScenario, PlanOutcome],
+) -> None:
+    loaded, outcome = example
+    asks = {
+        s.program_id: s.date
+        for s in build_timeline(loaded, outcome.payload)
+        if s.kind == "ask_letter"
+    }
+    for rotation in outcome.payload["rotations"]:
+        start = date.fromisoformat(rotation["start"])
+        end = date.fromisoformat(rotation["end"])
+        assert asks[rotation["program_id"]] == end - timedelta(days=6)
+        assert start <= asks[rotation["program_id"]] <= end
+
+
+def test_a_locked_rotation_has_no_application_steps(
+    locked: tuple[LoadedScenario, PlanOutcome],
+) -> None:
+    loaded, outcome = locked
+    steps = build_timeline(loaded, outcome.payload)
+    lakeshore = [s for s in steps if s.program_id == "rad-lakeshore"]
+    assert {s.kind for s in lakeshore} == {"rotation_start", "ask_letter", "rotation_end"}
+    assert "accepted offer" in next(s.text for s in lakeshore if s.kind == "rotation_start")
+    events = Calendar.from_ical(calendar_ics(loaded, outcome.payload)).walk("VEVENT")
+    summaries = [str(e["SUMMARY"]) for e in events]
+    assert "Apply to rad-lakeshore" not in summaries
+    assert "Ask for the letter at rad-lakeshore" in summaries
+
+
+def test_timeline_json_is_plain_data(example: tuple[LoadedScenario, PlanOutcome]) -> None:
+    loaded, outcome = example
+    steps = build_timeline(loaded, outcome.payload)
+    rows = json.loads(json.dumps(timeline_json(steps)))
+    assert len(rows) == len(steps)
+    assert set(rows[0]) == {"date", "kind", "program_id", "text", "document"}
+    assert [date.fromisoformat(r["date"]) for r in rows] == [s.date for s in steps]
+
+
+# --- calendar -------------------------------------------------------------------
+
+
+def test_calendar_parses_back_with_one_event_per_action(
+    example: tuple[LoadedScenario, PlanOutcome],
+) -> None:
+    loaded, outcome = example
+    payload = outcome.payload
+    calendar = Calendar.from_ical(calendar_ics(loaded, payload))
+    events = calendar.walk("VEVENT")
+    rotations = payload["rotations"]
+    expected = (
+        len(rotations)  # one all-day event per rotation
+        + sum(1 for r in rotations if not r["locked"])  # submit-on reminders
+        + sum(1 for r in rotations if r["deadline"] and not r["locked"])  # deadlines
+        + len(rotations)  # letter requests
+        + len(_documents_needed(loaded, payload))  # documents due
+        + 1  # ERAS
+    )
+    assert len(events) == expected
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    stamp = datetime(2027, 1, 15, 0, 0)
+    assert all(e.decoded("DTSTAMP").replace(tzinfo=None) == stamp for e in events)
+    by_summary = {str(e["SUMMARY"]): e for e in events}
+    for rotation in rotations:
+        event = next(
+            e
+            for s, e in by_summary.items()
+            if s.startswith(f"Rotation: {rotation['program_name']}")
+        )
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert not isinstance(start, datetime) and not isinstance(end, datetime)  # all-day
+        assert start == date.fromisoformat(rotation["start"])
+        assert end == date.fromisoformat(rotation["end"]) + timedelta(days=1)  # exclusive
+        assert f"Apply to {rotation['program_id']}" in by_summary
+        assert f"Ask for the letter at {rotation['program_id']}" in by_summary
+    assert "Submit ERAS" in by_summary
+
+
+def test_calendar_is_byte_identical_across_runs() -> None:
+    first_loaded = load_scenario(EXAMPLE)
+    second_loaded = load_scenario(EXAMPLE)
+    first = calendar_ics(first_loaded, plan_scenario(first_loaded, OPTIONS).payload)
+    second = calendar_ics(second_loaded, plan_scenario(second_loaded, OPTIONS).payload)
+    assert first == second
+    assert first.startswith(b"BEGIN:VCALENDAR\r\n") and first.endswith(b"END:VCALENDAR\r\n")
+
+
+# --- picture --------------------------------------------------------------------
+
+
+def test_plot_writes_png_and_svg(
+    example: tuple[LoadedScenario, PlanOutcome], tmp_path: Path
+) -> None:
+    loaded, outcome = example
+    png = plot.plot_plan(loaded, outcome.payload, tmp_path / "plan.png")
+    assert png.stat().st_size > 10_000
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = plot.plot_plan(loaded, outcome.payload, tmp_path / "plan.svg")
+    text = svg.read_text(encoding="utf-8")
+    assert text.startswith("<?xml") and "<svg" in text
+    # The same plan draws the same SVG.
+    again = plot.plot_plan(loaded, outcome.payload, tmp_path / "again.svg")
+    assert again.read_bytes() == svg.read_bytes()
+    with pytest.raises(ValueError):
+        plot.plot_plan(loaded, outcome.payload, tmp_path / "plan.jpg")
+    assert plot.FORMATS == cli_plan.PLOT_FORMATS
+
+
+def test_plot_of_a_locked_plan(locked: tuple[LoadedScenario, PlanOutcome], tmp_path: Path) -> None:
+    loaded, outcome = locked
+    path = plot.plot_plan(loaded, outcome.payload, tmp_path / "locked.png")
+    assert path.stat().st_size > 10_000
+
+
+# --- command line ---------------------------------------------------------------
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output, result.output
+    return result.exit_code, result.output
+
+
+def test_timeline_command_table_and_json() -> None:
+    code, output = _invoke("timeline", str(EXAMPLE), *FAST)
+    assert code == 0
+    for text in ("Timeline", "Submit application", "Ask for the letter", "ERAS submission"):
+        assert text in output
+    code, output = _invoke("timeline", str(EXAMPLE), *FAST, "--format", "json")
+    assert code == 0
+    rows = json.loads(output)
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    assert rows[-1]["kind"] == "eras"
+
+
+def test_timeline_command_csv_markdown_and_files(tmp_path: Path) -> None:
+    code, output = _invoke("timeline", str(EXAMPLE), *FAST, "--format", "csv")
+    assert code == 0 and output.splitlines()[0] == "date,kind,program_id,document,text"
+    code, output = _invoke("timeline", str(EXAMPLE), *FAST, "--format", "markdown")
+    assert code == 0 and "| Date | Step | Program | What to do |" in output
+    target = tmp_path / "todo.txt"
+    assert _invoke("timeline", str(EXAMPLE), *FAST, "-o", str(target))[0] == 0
+    assert "ERAS submission" in target.read_text(encoding="utf-8")
+    code, output = _invoke("timeline", str(EXAMPLE), *FAST, "-o", str(target))
+    assert code == 1 and "--force" in output
+    assert _invoke("timeline", str(EXAMPLE), *FAST, "-o", str(target), "--force")[0] == 0
+
+
+def test_timeline_command_without_a_plan_says_why() -> None:
+    code, output = _invoke("timeline", str(INFEASIBLE), *FAST)
+    assert code == 3
+    assert "infeasible" in output
+
+
+def test_solve_writes_calendar_and_picture(tmp_path: Path) -> None:
+    ics, png = tmp_path / "plan.ics", tmp_path / "plan.png"
+    args = ["solve", str(EXAMPLE), *FAST, "--format", "ics", "-o", str(ics), "--plot", str(png)]
+    code, _ = _invoke(*args)
+    assert code == 0
+    assert len(Calendar.from_ical(ics.read_bytes()).walk("VEVENT")) > 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # Neither file is overwritten without --force; with it, both are.
+    before = png.stat().st_mtime_ns
+    code, output = _invoke(*args)
+    assert code == 1 and "--force" in output
+    code, output = _invoke("solve", str(EXAMPLE), *FAST, "--plot", str(png))
+    assert code == 1 and "--plot" in output
+    assert png.stat().st_mtime_ns == before
+    assert _invoke(*args, "--force")[0] == 0
+
+
+def test_solve_ics_to_stdout_and_bad_plot_suffix(tmp_path: Path) -> None:
+    code, output = _invoke("solve", str(EXAMPLE), *FAST, "--format", "ics")
+    assert code == 0 and output.startswith("BEGIN:VCALENDAR")
+    code, output = _invoke("solve", str(EXAMPLE), *FAST, "--plot", str(tmp_path / "plan.jpg"))
+    assert code == 2 and "--plot" in output
+    code, output = _invoke("solve", str(EXAMPLE), *FAST, "--plot", str(tmp_path / "no" / "p.png"))
+    assert code == 1 and "folder does not exist" in output
+
+
+def test_solve_without_a_plan_draws_nothing(tmp_path: Path) -> None:
+    png, ics = tmp_path / "plan.png", tmp_path / "plan.ics"
+    code, _ = _invoke(
+        "solve", str(INFEASIBLE), *FAST, "--format", "ics", "-o", str(ics), "--plot", str(png)
+    )
+    assert code == 3
+    assert not png.exists() and not ics.exists()
+
+
+def test_markdown_report_contains_the_timeline(
+    example: tuple[LoadedScenario, PlanOutcome],
+) -> None:
+    loaded, outcome = example
+    steps = build_timeline(loaded, outcome.payload)
+    report = render_markdown(outcome.payload, timeline=steps)
+    assert "## Timeline" in report
+    assert report.count("| Ask for the letter |") == len(outcome.payload["rotations"])
+    assert "## Timeline" not in render_markdown(outcome.payload)
+    code, output = _invoke("solve", str(EXAMPLE), *FAST, "--format", "markdown")
+    assert code == 0
+    assert "## Timeline" in output and "| ERAS submission |" in output
