@@ -17,6 +17,7 @@ from rotation_solver.problem import PlanningProblem, build_problem
 from rotation_solver.repairs import suggest_repairs
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import Result, SolveOptions, solve_problem
+from rotation_solver.timeline import build_timeline, timeline_json
 
 
 class PlanRejected(RuntimeError):
@@ -74,4 +75,5 @@ def plan_scenario(
         verify(loaded, payload)
         if explain:
             payload["explanation"] = explain_plan(problem, result, options)
+        payload["timeline"] = timeline_json(build_timeline(loaded, payload))
     return PlanOutcome(problem, result, conflict, payload)

@@ -119,13 +119,8 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
             )
         if conflict.get("repairs"):
             console.print("[bold]Repairs[/bold] (each re-solved and checked):")
-            for repair in conflict["repairs"]:
-                worth = (
-                    f" → best plan worth {repair['objective']} for {_money(repair['total_cost'])}"
-                    if repair["objective"] is not None
-                    else ""
-                )
-                console.print(f"  • {repair['change']}{worth}")
+            for line in repair_lines(conflict):
+                console.print(f"  • {line}", markup=False)
     dropped = payload.get("dropped") or {}
     if dropped:
         parts = ", ".join(f"{reason} {count}" for reason, count in dropped.items())
@@ -170,6 +165,12 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
         lines.append("## Rules in conflict")
         lines += [f"- {rule['description']} (`{rule['rule']}`)" for rule in conflict["rules"]]
         lines.append("")
+        if conflict.get("repairs"):
+            lines += ["## Repairs", "", *[f"- {line}" for line in repair_lines(conflict)], ""]
+    explanation = payload.get("explanation")
+    if explanation:
+        lines += ["## Why this plan", "", *[f"- {line}" for line in explanation_lines(explanation)]]
+        lines.append("")
     dropped = payload.get("dropped") or {}
     if dropped:
         lines.append(
@@ -183,28 +184,48 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
     return "\n".join(lines).rstrip() + "\n"
 
 
-def render_explanation(explanation: dict[str, Any], console: Console) -> None:
-    """The "why this plan" section of the table output."""
-    console.print("[bold]Why this plan[/bold]")
-    for line in explanation["binding_rules"]:
-        console.print(f"  • {line}")
+def explanation_lines(explanation: dict[str, Any]) -> list[str]:
+    """The "why this plan" sentences, shared by the table and the Markdown report."""
+    lines = list(explanation["binding_rules"])
     parts = [
         f"{b['program_id']} {b['value']} (letter {b['letter']:g} + audition "
         f"{b['audition']:g}; acceptance {b['acceptance']:g}, timing {b['timing']:g})"
         for b in explanation["value_breakdown"]
     ]
-    console.print("  • value: " + "; ".join(parts))
+    value = "value: " + "; ".join(parts)
     if explanation["extra_radiology_penalty"]:
-        console.print(f"    minus {explanation['extra_radiology_penalty']} for a third radiology")
+        value += f"; minus {explanation['extra_radiology_penalty']} for a third radiology"
+    lines.append(value)
     for item in explanation["without_each"]:
         if item.get("best_without") is not None:
-            console.print(
-                f"  • without {item['program_id']}: best plan worth {item['best_without']} "
+            lines.append(
+                f"without {item['program_id']}: best plan worth {item['best_without']} "
                 f"(−{item['value_lost']})"
             )
         else:
-            console.print(f"  • {item['program_id']}: {item['note']}")
+            lines.append(f"{item['program_id']}: {item['note']}")
     for item in explanation["best_unchosen"]:
-        console.print(
-            f"  • not {item['program_id']} (worth up to {item['best_value']}): {item['why_not']}"
+        lines.append(
+            f"not {item['program_id']} (worth up to {item['best_value']}): {item['why_not']}"
         )
+    return lines
+
+
+def repair_lines(conflict: dict[str, Any]) -> list[str]:
+    """Each repair of an infeasible scenario with what the best plan is then worth."""
+    lines = []
+    for repair in conflict.get("repairs", []):
+        worth = (
+            f" → best plan worth {repair['objective']} for {_money(repair['total_cost'])}"
+            if repair["objective"] is not None
+            else ""
+        )
+        lines.append(f"{repair['change']}{worth}")
+    return lines
+
+
+def render_explanation(explanation: dict[str, Any], console: Console) -> None:
+    """The "why this plan" section of the table output."""
+    console.print("[bold]Why this plan[/bold]")
+    for line in explanation_lines(explanation):
+        console.print(f"  • {line}", markup=False)
