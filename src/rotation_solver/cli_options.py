@@ -89,7 +89,7 @@ def solver_options(func: F) -> F:
         type=click.IntRange(1, 64),
         default=default_workers(),
         show_default=True,
-        help="CP-SAT worker threads (default: this machine's cores, at most 8).",
+        help="CP-SAT worker threads; the default is this machine's cores, at most 8.",
     )(func)
     func = click.option(
         "--time-limit",

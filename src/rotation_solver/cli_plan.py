@@ -1,4 +1,4 @@
-"""`rotation-solver timeline`: the plan as dated actions, from today to ERAS submission."""
+"""`rotation-solver timeline`: the plan as dated actions, from the planning date to ERAS."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ def timeline(
     locks: list[Lock],
     exclude: tuple[str, ...],
 ) -> None:
-    """Solve SCENARIO, then list every dated step from today to ERAS submission.
+    """Solve SCENARIO, then list every dated step from its planning date to ERAS submission.
 
     Documents to have ready, applications to submit (and their deadlines),
     rotation starts and ends, when to ask for each letter (the last week of
@@ -191,7 +191,7 @@ def plot_option(func: F) -> F:
         "plot",
         type=click.Path(dir_okay=False, path_type=Path),
         callback=_check_plot_suffix,
-        metavar="FILE.png|svg",
+        metavar="FILE.png|svg|pdf",
         help="Also draw the plan as a timeline picture (PNG, SVG or PDF); "
         "written only when a plan exists, never over an existing file without --force.",
     )(func)

@@ -110,7 +110,7 @@ def _why_not(
     forced = _best_with(problem, options, with_program=program_id)
     if forced is not None:
         loss = result.objective - forced[0]
-        return f"lower value: the best plan with it is worth {forced[0]} ({-loss:+d})"
+        return f"lower value: the best plan with it is worth {forced[0]} (−{loss})"
     free = _best_with(problem, options, with_program=program_id, ignore_budget=True)
     if free is not None:
         return f"over budget: the best plan with it costs ${free[1]:,} (budget ${problem.budget:,})"

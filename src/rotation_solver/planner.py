@@ -73,7 +73,12 @@ def plan_scenario(
     payload = plan_payload(loaded, problem, result, conflict)
     if result.has_plan:
         verify(loaded, payload)
-        if explain:
+        if explain and result.status == "optimal":
             payload["explanation"] = explain_plan(problem, result, options)
+        elif explain:  # "best without X" is only meaningful against a proven optimum
+            payload["explanation_skipped"] = (
+                "the plan is not proven optimal within the time limit, so it is not explained; "
+                "give --time-limit more seconds"
+            )
         payload["timeline"] = timeline_json(build_timeline(loaded, payload))
     return PlanOutcome(problem, result, conflict, payload)

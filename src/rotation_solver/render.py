@@ -19,10 +19,17 @@ from rotation_solver.timeline import TimelineStep, timeline_markdown
 
 PLAN_COLUMNS = (
     "program_id", "program_name", "specialty", "tier", "start", "end", "weeks",
-    "cost", "value", "submit_on", "deadline",
+    "cost", "value", "submit_on", "deadline", "locked",
 )  # fmt: skip
 
 
+SPECIALTY_CODE = {
+    "radiology": "rad",
+    "internal_medicine": "IM",
+    "emergency_medicine": "EM",
+    "surgery": "surg",
+    "transitional": "TY",
+}
 SPECIALTY_SHORT = {
     "internal_medicine": "internal med",
     "emergency_medicine": "emergency med",
@@ -45,8 +52,18 @@ def headline(payload: dict[str, Any]) -> list[tuple[str, str]]:
     rows = [
         ("Scenario", payload["scenario"]),
         ("Status", payload["status"]),
-        ("Objective", str(payload["objective"]) if payload["objective"] is not None else "—"),
-        ("Bound", str(payload["bound"]) if payload["bound"] is not None else "—"),
+        (
+            "Objective",
+            f"{payload['objective']} (expected letter + audition value)"
+            if payload["objective"] is not None
+            else "—",
+        ),
+        (
+            "Bound",
+            f"{payload['bound']} (no plan can beat this; equal to the objective = proven best)"
+            if payload["bound"] is not None
+            else "—",
+        ),
         ("Gap", _gap(payload)),
         ("Total cost", f"{_money(cost)} of {_money(budget)} (${budget - cost:,} left)"),
         (
@@ -68,11 +85,18 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
         summary.add_row(label, value)
     console.print(summary)
     if payload["rotations"]:
-        table = Table(title="Rotations", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+        compact = console.width < 100  # narrow terminal: ids and short codes only
+        table = Table(
+            title="Rotations",
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            pad_edge=False,
+            collapse_padding=compact,
+        )
         for name in (
             "Dates",
             "Program",
-            "Specialty",
+            "Kind" if compact else "Specialty",
             "Tier",
             "Cost",
             "Value",
@@ -82,22 +106,28 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
             table.add_column(
                 name,
                 justify="right" if name in ("Cost", "Value") else "left",
-                no_wrap=name in ("Tier", "Cost", "Value"),
-                min_width={"Program": 18, "Submit on": 10, "Deadline": 10}.get(name),
+                # Dates and money never wrap; names and specialties take the squeeze.
+                no_wrap=name not in ("Program", "Specialty", "Kind"),
+                min_width={"Program": 10 if compact else 14}.get(name),
             )
         for r in payload["rotations"]:
-            name = f"{r['program_id']}\n[dim]{r['program_name']}, {r['city']} {r['state']}[/dim]"
-            if r.get("locked"):
+            name = r["program_id"]
+            if not compact:
+                name += f"\n[dim]{r['program_name']}, {r['city']} {r['state']}[/dim]"
+            if r.get("locked") and not compact:
                 name += "\n[bold]accepted offer[/bold]"
+            accepted = bool(r.get("locked"))
             table.add_row(
-                f"{r['start']} → {r['end'][5:]}\n[dim]{r['weeks']} weeks[/dim]",
+                f"{r['start']}\n→ {r['end'][5:]} [dim]{r['weeks']} wk[/dim]",
                 name,
-                SPECIALTY_SHORT.get(r["specialty"], r["specialty"]),
+                (SPECIALTY_CODE if compact else SPECIALTY_SHORT).get(
+                    r["specialty"], r["specialty"]
+                ),
                 r["tier"],
                 _money(r["cost"]),
                 str(r["value"]),
-                r["submit_on"],
-                r["deadline"] or "none",
+                "accepted" if accepted else r["submit_on"],
+                "—" if accepted else r["deadline"] or "none",
             )
         console.print(table)
     explanation = payload.get("explanation")
@@ -155,7 +185,8 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
         ]
         for r in payload["rotations"]:
             lines.append(
-                f"| {r['start']} → {r['end']} | {r['program_name']} ({r['program_id']}) | "
+                f"| {r['start']} → {r['end']} | {r['program_name']} ({r['program_id']})"
+                f"{' — accepted offer' if r.get('locked') else ''} | "
                 f"{r['specialty'].replace('_', ' ')} | {r['tier']} | {_money(r['cost'])} | "
                 f"{r['value']} | {r['submit_on']} | {r['deadline'] or 'none'} |"
             )

@@ -42,10 +42,12 @@ def _validation_problems(
         column = str(item["loc"][0]) if item["loc"] else None
         if item["type"] == "missing":
             message = "required value is blank or missing"
+        elif item["type"] == "extra_forbidden":
+            message = f"unknown column {column!r}"
+        elif item["type"] == "value_error":  # our validators already quote the value
+            message = str(item["msg"]).removeprefix("Value error, ")
         else:
             message = f"{item['msg']} (got {item['input']!r})"
-            if item["type"] == "extra_forbidden":
-                message = f"unknown column {column!r}"
         problems.append(
             Problem(file, message, line, columns.get(column) if column else None, column)
         )

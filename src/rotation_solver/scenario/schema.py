@@ -40,7 +40,9 @@ ClinicalSpecialty = Literal[
     "internal_medicine", "emergency_medicine", "surgery", "transitional", "other"
 ]
 Tier = Literal["reach", "target", "safety"]
-Dollars = Annotated[int, Field(ge=0)]
+# Upper bounds keep every sum inside CP-SAT's 64-bit range and dates inside the calendar.
+MAX_DOLLARS = 10_000_000
+Dollars = Annotated[int, Field(ge=0, le=MAX_DOLLARS)]
 
 DEFAULT_CLINICAL_SPECIALTIES: tuple[str, ...] = (
     "internal_medicine",
@@ -65,7 +67,9 @@ class Student(_Strict):
     step2ck: int | None = Field(
         None, ge=200, le=300, description="USMLE Step 2 CK score, 200..300, if taken."
     )
-    us_clinical_weeks: int = Field(0, ge=0, description="Weeks of U.S. clinical experience.")
+    us_clinical_weeks: int = Field(
+        0, ge=0, le=520, description="Weeks of U.S. clinical experience."
+    )
     radiology_exposure: Literal["none", "elective", "home_department"] = Field(
         "none",
         description="`home_department` lowers the default radiology minimum to 1.",
@@ -101,15 +105,18 @@ class Calendar(_Strict):
         default_factory=list, description="Inclusive periods no rotation may touch."
     )
     min_gap_days: int = Field(
-        0, ge=0, description="Free days required between the end of one rotation and the next."
+        0,
+        ge=0,
+        le=365,
+        description="Free days required between the end of one rotation and the next.",
     )
 
 
 class CountRange(_Strict):
     """How many rotations of a kind; a missing bound takes the spec's default."""
 
-    min: int | None = Field(None, ge=0, description="Fewest rotations of this kind.")
-    max: int | None = Field(None, ge=0, description="Most rotations of this kind.")
+    min: int | None = Field(None, ge=0, le=50, description="Fewest rotations of this kind.")
+    max: int | None = Field(None, ge=0, le=50, description="Most rotations of this kind.")
 
     @model_validator(mode="after")
     def _min_below_max(self) -> CountRange:
@@ -138,10 +145,13 @@ class Requirements(_Strict):
     clinical: ClinicalRange = Field(
         default_factory=ClinicalRange, description="Clinical rotations: min 1, max 1."
     )
-    max_rotations: int | None = Field(None, ge=0, description="Most rotations in all (default 4).")
+    max_rotations: int | None = Field(
+        None, ge=0, le=50, description="Most rotations in all (default 4)."
+    )
     affordable_housing_per_week: int | None = Field(
         None,
         ge=0,
+        le=MAX_DOLLARS,
         description="Extension: at least one rotation with housing at or below this (USD/week); "
         "rotations above it count as high-cost. Guide: 'choose at least one location that's "
         "affordable'. Default: no such rule.",
@@ -149,6 +159,7 @@ class Requirements(_Strict):
     high_cost_rest_days: int = Field(
         0,
         ge=0,
+        le=365,
         description="Extension: free days required between two high-cost rotations (housing "
         "above affordable_housing_per_week). Guide: no back-to-back rotations in high-cost "
         "cities without rest. Default 0: no such rule.",
@@ -194,7 +205,7 @@ class Program(_Strict):
         None, description="Last day to apply, for every start."
     )
     deadline_weeks_before_start: int | None = Field(
-        None, ge=0, description="Deadline = start - 7*N days."
+        None, ge=0, le=104, description="Deadline = start - 7*N days."
     )
     requires: Annotated[list[str], BeforeValidator(_split_list)] = Field(
         default_factory=list, description="Document names (keys of `documents`), joined by ';'."
