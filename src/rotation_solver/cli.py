@@ -126,16 +126,21 @@ def solve(
         rotation-solver solve my.yaml --workers 1 --seed 0   # reproducible
         rotation-solver solve my.yaml --format ics -o plan.ics --plot plan.png
     """
+    if output is not None and plot is not None and output.resolve() == plot.resolve():
+        raise click.UsageError("--output and --plot name the same file; give each its own")
     refuse_overwrite(output, force, "--output")
     refuse_overwrite(plot, force, "--plot")
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     err = Console(stderr=True)
     if err.is_terminal:
-        with err.status("Solving with CP-SAT…"):
+        # The explanation and any diagnosis are extra re-solves: say so while they run.
+        with err.status("Solving with CP-SAT, then explaining the plan…"):
             outcome = plan_scenario(loaded, options, explain=explain)
     else:
         outcome = plan_scenario(loaded, options, explain=explain)
+    if fmt == "csv" and outcome.payload.get("why"):
+        click.echo(f"no plan: {outcome.payload['why']}", err=True)
     if fmt in ("ics", "markdown"):
         emit_plan_document(loaded, outcome, fmt, output, force)
     else:
@@ -186,7 +191,8 @@ def check(
     if report.ok:
         click.echo(
             f"valid: {len(data.get('rotations') or [])} rotation(s), objective "
-            f"{report.objective}, total cost ${report.total_cost:,}"
+            f"{report.objective}, total cost ${report.total_cost:,}. Every rule and the stated "
+            "values hold; optimality is the solver's claim (check does not re-prove it)."
         )
         return
     click.echo(f"{plan}: {len(report.violations)} violation(s)", err=True)
@@ -204,7 +210,7 @@ def validate(
 ) -> None:
     """Check SCENARIO and its catalog, and summarise what the planner will see.
 
-    Prints the programs, the feasible offerings, and how many (program, start)
+    Prints how many programs and feasible offerings there are, and how many (program, start)
     pairs were dropped and why. Exit 0 when the files are valid, 1 otherwise.
 
     \b
@@ -291,8 +297,13 @@ def schema(part: str) -> None:
 # Command families that live in their own modules register here.
 # (one import + add_command per module)
 from rotation_solver.cli_plan import timeline  # noqa: E402
+from rotation_solver.cli_portfolio import apply  # noqa: E402
+from rotation_solver.cli_whatif import compare, frontier  # noqa: E402
 
 cli.add_command(timeline)
+cli.add_command(apply)
+cli.add_command(compare)
+cli.add_command(frontier)
 
 
 def main() -> None:

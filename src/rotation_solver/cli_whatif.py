@@ -1,0 +1,312 @@
+"""`rotation-solver compare` and `rotation-solver frontier`: what more money buys."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from rotation_solver import whatif
+from rotation_solver.cli_options import (
+    debug_option,
+    load,
+    output_options,
+    scenario_options,
+    solver_options,
+)
+from rotation_solver.errors import ExitCode, InputError, Problem
+from rotation_solver.scenario import Lock
+from rotation_solver.solve import SolveOptions
+
+PLOT_SUFFIXES = (".png", ".svg")
+MAX_POINTS = 1000
+_AMOUNT = r"\$?\s*(\d[\d_]*)"
+
+
+def _amount(text: str, what: str) -> int:
+    match = re.fullmatch(r"\s*" + _AMOUNT + r"\s*", text)
+    if not match:
+        raise click.BadParameter(f"{text!r}: {what} must be a whole number of dollars")
+    return int(match.group(1).replace("_", ""))
+
+
+def _parse_budgets(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> list[int] | None:
+    if value is None:
+        return None
+    parts = [p for p in value.split(",")]
+    if not parts or any(not p.strip() for p in parts):
+        raise click.BadParameter(f"{value!r}: expected amounts joined by commas, e.g. 4000,6000")
+    return [_amount(p, "a budget") for p in parts]
+
+
+def _parse_range(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> list[int] | None:
+    if value is None:
+        return None
+    parts = value.split(":")
+    if len(parts) != 3:
+        raise click.BadParameter(f"{value!r}: expected START:END:STEP, e.g. 3000:15000:1000")
+    start, end, step = (_amount(p, "each of START, END and STEP") for p in parts)
+    if step <= 0:
+        raise click.BadParameter(f"{value!r}: STEP must be above 0")
+    if end < start:
+        raise click.BadParameter(f"{value!r}: END must not be below START")
+    if (end - start) // step + 1 > MAX_POINTS:
+        raise click.BadParameter(f"{value!r}: more than {MAX_POINTS} budgets; use a larger STEP")
+    return list(range(start, end + 1, step))
+
+
+def _check_plot(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None and value.suffix.lower() not in PLOT_SUFFIXES:
+        raise click.BadParameter("the picture must end in .png or .svg")
+    return value
+
+
+def _plot_option(func: Any) -> Any:
+    return click.option(
+        "--plot",
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=_check_plot,
+        help="Also draw a picture to this file (.png or .svg); --force overwrites.",
+    )(func)
+
+
+def _quiet_option(func: Any) -> Any:
+    return click.option("--quiet", "-q", is_flag=True, help="No progress bar on standard error.")(
+        func
+    )
+
+
+def _check_files(output: Path | None, plot: Path | None, force: bool) -> None:
+    if output is not None and plot is not None and output.resolve() == plot.resolve():
+        raise click.UsageError("--output and --plot name the same file; give each its own")
+    _refuse_overwrite(output, force, "--output")
+    _refuse_overwrite(plot, force, "--plot")
+
+
+def _refuse_overwrite(path: Path | None, force: bool, option: str) -> None:
+    if path is not None and path.exists() and not force:
+        raise InputError(
+            Problem(str(path), "already exists; pass --force to overwrite it", field=option)
+        )
+
+
+@contextmanager
+def _progress(enabled: bool, unit: str) -> Iterator[whatif.OnStep | None]:
+    """A rich progress bar on standard error (standard output stays clean)."""
+    if not enabled:
+        yield None
+        return
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
+    task = progress.add_task("starting", total=None)
+
+    def on_step(done: int, total: int | None, message: str) -> None:
+        progress.update(task, completed=done, total=total, description=message)
+
+    with progress:
+        yield on_step
+
+
+def _emit(
+    fmt: str,
+    payload: dict[str, Any],
+    output: Path | None,
+    table: Callable[[dict[str, Any], Console], None],
+    texts: dict[str, Callable[[dict[str, Any]], str]],
+) -> None:
+    """Write one format to stdout or `output` (already checked against clobbering)."""
+    if fmt == "table":
+        if output is None:
+            console = Console(highlight=False)
+            if not console.is_terminal:
+                console = Console(highlight=False, width=160)
+            table(payload, console)
+            return
+        with output.open("w", encoding="utf-8") as handle:
+            table(payload, Console(file=handle, width=160, no_color=True, highlight=False))
+        return
+    text = texts[fmt](payload)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "--budgets",
+    callback=_parse_budgets,
+    metavar="B1,B2,...",
+    help="Budgets to compare, in dollars, joined by commas.",
+)
+@click.option(
+    "--budget-range",
+    callback=_parse_range,
+    metavar="START:END:STEP",
+    help="Budgets from START to END (inclusive) every STEP dollars.",
+)
+@_plot_option
+@output_options(("table", "json", "csv", "markdown"))
+@solver_options
+@scenario_options
+@_quiet_option
+@debug_option
+def compare(
+    scenario: Path,
+    budgets: list[int] | None,
+    budget_range: list[int] | None,
+    plot: Path | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    value_model: str | None,
+    locks: list[Lock],
+    exclude: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Compare the best plan of SCENARIO at several budgets: what does more money buy?
+
+    One row per budget (ascending): status, value (with the gap when the time
+    limit stopped the proof), total cost, the rotations, what changed from the
+    row before, and the value each extra $1,000 bought. A budget too small for
+    any plan is a row that says so, with the least budget that works. The
+    scenario's own `budget:` is ignored. One model is built and re-used for
+    every budget; every plan is re-verified by the independent checker.
+
+    \b
+    Examples:
+        rotation-solver compare scenarios/example/scenario.yaml --budgets 4000,6000,8000
+        rotation-solver compare scenarios/national/scenario.yaml --budget-range 3000:15000:1000
+        rotation-solver compare my.yaml --budget-range 4000:12000:500 --format csv -o sweep.csv
+        rotation-solver compare my.yaml --budgets 5000,9000 --plot compare.png
+    """
+    chosen = [*(budgets or []), *(budget_range or [])]
+    if not chosen:
+        raise click.UsageError("give --budgets B1,B2,... or --budget-range START:END:STEP")
+    _check_files(output, plot, force)
+    loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    with _progress(not quiet, "budgets") as on_step:
+        result = whatif.sweep(loaded, chosen, options, on_step=on_step)
+    payload = whatif.sweep_payload(result)
+    if plot is not None:
+        whatif.plot_compare(payload, plot)
+    _emit(
+        fmt,
+        payload,
+        output,
+        whatif.compare_table,
+        {
+            "json": whatif.render_json,
+            "csv": whatif.compare_csv,
+            "markdown": whatif.compare_markdown,
+        },
+    )
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "--max-budget",
+    type=click.IntRange(0),
+    help="Only plans costing at most this (default: no limit, the whole frontier).",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["lexicographic", "two-step"]),
+    default="lexicographic",
+    show_default=True,
+    help="One solve per plan (best value, then least cost, in one objective) "
+    "or two (maximise value; then minimise cost at that value). Same frontier.",
+)
+@_plot_option
+@output_options(("table", "json", "csv", "markdown"))
+@solver_options
+@scenario_options
+@_quiet_option
+@debug_option
+def frontier(
+    scenario: Path,
+    max_budget: int | None,
+    method: whatif.Method,
+    plot: Path | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    value_model: str | None,
+    locks: list[Lock],
+    exclude: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Every efficient plan of SCENARIO: none other is both worth more and cheaper.
+
+    The exact value/cost frontier by the epsilon-constraint method: the best
+    plan (and the cheapest of that value) at cost <= B, then B = its cost - 1,
+    until no plan fits. Each plan is the best you can buy at its own cost;
+    between two plans, extra money buys nothing. The scenario's own `budget:`
+    is ignored. Sorted by cost; every plan is re-verified by the independent
+    checker. Exit 3 when no plan exists at any budget.
+
+    \b
+    Examples:
+        rotation-solver frontier scenarios/example/scenario.yaml
+        rotation-solver frontier scenarios/national/scenario.yaml --plot frontier.png
+        rotation-solver frontier my.yaml --format json -o frontier.json
+        rotation-solver frontier my.yaml --max-budget 10000 --format markdown
+    """
+    _check_files(output, plot, force)
+    loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    with _progress(not quiet, "plans") as on_step:
+        result = whatif.frontier(
+            loaded, options, max_budget=max_budget, on_step=on_step, method=method
+        )
+    payload = whatif.frontier_payload(result)
+    if plot is not None:
+        whatif.plot_frontier(payload, plot)
+    _emit(
+        fmt,
+        payload,
+        output,
+        whatif.frontier_table,
+        {
+            "json": whatif.render_json,
+            "csv": whatif.frontier_csv,
+            "markdown": whatif.frontier_markdown,
+        },
+    )
+    if not result.points:
+        sys.exit(ExitCode.INFEASIBLE if result.complete else ExitCode.NO_PLAN_IN_TIME)

@@ -1,0 +1,293 @@
+"""`rotation-solver apply`: the application portfolio under uncertain offers (issue 6).
+
+What is checked, and against what:
+
+- The second stage (best plan per offered set, by enumeration of program sets and
+  orders) against the exhaustive planner of tests/brute_force.py, which shares no code
+  with it, on every outcome of random tiny scenarios (locks, gaps, housing rules).
+- Every outcome's plan against the independent checker: each outcome is written as a
+  scenario of its own (`outcome_scenario`): the offered programs with acceptance 1, fee
+  0 and only the listed starts, every other program excluded, locks kept, and the budget
+  reduced by the fees of every application and lock. The plan is a spec-section-7
+  payload, so `check_plan` re-derives feasibility, cost and objective.
+- The first stage: on tiny instances where all 2^n outcomes are enumerated (every
+  acceptance 1/2, so the sample of all outcomes is exact), the search's value equals
+  the best over every portfolio, each valued by brute force.
+- More applications never lower the in-sample value; the bound is above it.
+- The CLI: exit 0, JSON that re-reads, --plot writes a PNG, naive strategies beaten.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from rotation_solver.checker import check_plan
+from rotation_solver.cli import cli
+from rotation_solver.portfolio import (
+    Evaluator,
+    PortfolioProblem,
+    build_portfolio_problem,
+    evaluate,
+    exact_value,
+    exhaustive,
+    expected_value_seed,
+    outcome_payload,
+    outcome_probabilities,
+    outcome_scenario,
+    perfect_information_bound,
+    plan_portfolio,
+    search,
+)
+from rotation_solver.problem import build_problem
+from rotation_solver.scenario import LoadedScenario, load_scenario
+from rotation_solver.solve import SolveOptions, solve_problem
+from tests.brute_force import best_plans
+from tests.conftest import SCENARIOS, program
+from tests.random_scenarios import random_scenario, write_scenario
+
+EXAMPLE = SCENARIOS / "example" / "scenario.yaml"
+ONE = SolveOptions(workers=1, time_limit=20)
+
+
+def brute_value(problem: PortfolioProblem, portfolio: tuple[int, ...], mask: int) -> int | None:
+    """Best plan of one outcome by the exhaustive planner (None: no plan)."""
+    offered = [portfolio[i] for i in range(len(portfolio)) if mask >> i & 1]
+    return best_plans(outcome_scenario(problem, portfolio, offered)).objective
+
+
+def brute_expected(problem: PortfolioProblem, portfolio: tuple[int, ...]) -> float:
+    probs = outcome_probabilities(problem, portfolio)
+    total = 0.0
+    for mask, p in enumerate(probs):
+        value = brute_value(problem, portfolio, mask)
+        total += p * (value or 0)
+    return total
+
+
+def all_outcomes(problem: PortfolioProblem) -> np.ndarray:
+    """Every offer outcome of the whole catalog, one row each (exact when acceptance 1/2)."""
+    n = len(problem.candidates)
+    rows = [[(m >> i) & 1 for i in range(n)] for m in range(1 << n)]
+    return np.array(rows, dtype=bool)
+
+
+def tiny(
+    make: Callable[..., LoadedScenario], acceptance: list[float] | None = None, **changes: object
+) -> LoadedScenario:
+    """Two radiology slots that clash in June, one clinical: where the dates matter."""
+    programs = [
+        program("rad-a", tier="reach", img_friendly=False, letter=9, audition=9, fee=100,
+                starts="2027-06-07", acceptance=0.5, housing_per_week=600),
+        program("rad-b", tier="target", letter=8, audition=8, fee=50,
+                starts="2027-06-07;2027-08-02", acceptance=0.5),
+        program("rad-c", tier="safety", letter=6, audition=5, fee=20,
+                starts="2027-06-14;2027-09-06", acceptance=0.5),
+        program("rad-d", tier="target", img_friendly=False, letter=7, audition=7, fee=60,
+                starts="2027-06-07;2027-06-21", acceptance=0.5),
+        program("im-a", specialty="internal_medicine", letter=7, fee=30,
+                starts="2027-07-05;2027-10-04", acceptance=0.5),
+        program("em-b", specialty="emergency_medicine", letter=5, fee=10,
+                starts="2027-06-07;2027-08-16", acceptance=0.5),
+    ]  # fmt: skip
+    for row, chance in zip(programs, acceptance or [], strict=False):
+        row["acceptance"] = chance
+    settings: dict[str, object] = {
+        "budget": 5200,
+        "requirements": {
+            "radiology": {"min": 1, "max": 2},
+            "clinical": {"min": 1, "max": 1},
+            "tier_mix": True,
+        },
+    }
+    settings.update(changes)
+    return make(programs, **settings)
+
+
+# -- the second stage ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_every_outcome_matches_brute_force_and_passes_check(tmp_path: Path, seed: int) -> None:
+    loaded = load_scenario(write_scenario(tmp_path, random_scenario(random.Random(seed), 8)))
+    problem = build_portfolio_problem(loaded)
+    portfolio = tuple(range(min(6, len(problem.candidates))))
+    table = evaluate(problem, portfolio)
+    for mask in range(1 << len(portfolio)):
+        expected = brute_value(problem, portfolio, mask)
+        got = int(table.value[mask])
+        if expected is None:
+            assert table.plan[mask] == -1, (seed, mask)
+            continue
+        assert got == expected, (seed, mask)
+        scenario, payload = outcome_payload(problem, table, mask)
+        report = check_plan(scenario, payload)
+        assert report.ok, (seed, mask, report.violations)
+        assert report.objective == got
+
+
+def test_every_outcome_of_the_example_portfolio_passes_check() -> None:
+    report = plan_portfolio(
+        load_scenario(EXAMPLE), scenarios=100, evaluate_outcomes=200, options=ONE, bound=False
+    )
+    problem, table = report.problem, report.table
+    rng = random.Random(0)
+    masks = range(1 << len(table.portfolio))
+    for mask in masks:
+        scenario, payload = outcome_payload(problem, table, mask)
+        if payload["objective"] is None:
+            continue
+        checked = check_plan(scenario, payload)
+        assert checked.ok, (mask, checked.violations)
+        assert checked.objective == payload["objective"]
+    # CP-SAT on the same outcome scenarios agrees with the enumeration.
+    for mask in rng.sample(list(masks), 12):
+        scenario, payload = outcome_payload(problem, table, mask)
+        result = solve_problem(build_problem(scenario), ONE)
+        assert result.objective == payload["objective"], mask
+
+
+def test_locks_are_in_every_outcome_plan(make: Callable[..., LoadedScenario]) -> None:
+    loaded = tiny(make, locks=[{"program": "rad-c", "start": "2027-09-06"}])
+    problem = build_portfolio_problem(loaded)
+    assert [c.program_id for c in problem.locks] == ["rad-c"]
+    portfolio = tuple(range(len(problem.candidates)))
+    table = evaluate(problem, portfolio)
+    for mask in range(1 << len(portfolio)):
+        assert table.value[mask] == (brute_value(problem, portfolio, mask) or -(10**9))
+        scenario, payload = outcome_payload(problem, table, mask)
+        if payload["objective"] is not None:
+            assert ("rad-c", "2027-09-06") in {
+                (r["program_id"], r["start"]) for r in payload["rotations"]
+            }
+            assert check_plan(scenario, payload).ok
+
+
+# -- the first stage ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("budget", [5200, 3800])
+def test_search_finds_the_exhaustive_optimum_over_all_outcomes(
+    make: Callable[..., LoadedScenario], budget: int
+) -> None:
+    problem = build_portfolio_problem(tiny(make, budget=budget))
+    n = len(problem.candidates)
+    assert n == 6
+    evaluator = Evaluator(problem, all_outcomes(problem))  # all 2^6 outcomes, equally likely
+    for cap in (2, 3, 4):
+        found = search(problem, evaluator, cap, seed=expected_value_seed(problem, ONE))
+        _, best_value = exhaustive(problem, cap, lambda a: brute_expected(problem, a))
+        assert found.value == pytest.approx(best_value)
+        assert exact_value(problem, found.portfolio) == pytest.approx(best_value)
+        assert brute_expected(problem, found.portfolio) == pytest.approx(best_value)
+        assert len(found.portfolio) <= cap
+
+
+def test_exact_expectation_with_unequal_acceptance(make: Callable[..., LoadedScenario]) -> None:
+    problem = build_portfolio_problem(tiny(make, acceptance=[0.9, 0.3, 0.75, 0.2, 0.6, 0.95]))
+    for portfolio in itertools.combinations(range(len(problem.candidates)), 3):
+        assert exact_value(problem, portfolio) == pytest.approx(brute_expected(problem, portfolio))
+
+
+def test_more_applications_never_lower_the_in_sample_value() -> None:
+    loaded = load_scenario(EXAMPLE)
+    problem = build_portfolio_problem(loaded)
+    from rotation_solver.portfolio import sample_offers
+
+    evaluator = Evaluator(problem, sample_offers(problem, 120, 0, 0))
+    seed = expected_value_seed(problem, ONE)
+    values = [search(problem, evaluator, n, seed=seed).value for n in range(1, 12)]
+    assert values == sorted(values)
+    assert values[-1] > 0
+
+
+def test_perfect_information_bound_is_above_the_optimum(
+    make: Callable[..., LoadedScenario],
+) -> None:
+    problem = build_portfolio_problem(tiny(make))
+    offers = all_outcomes(problem)
+    bound, proven = perfect_information_bound(problem, offers, ONE)
+    assert proven
+    _, best = exhaustive(problem, 3, Evaluator(problem, offers))
+    assert bound >= best - 1e-9
+
+
+def test_example_portfolio_beats_both_naive_strategies() -> None:
+    report = plan_portfolio(
+        load_scenario(EXAMPLE), scenarios=200, evaluate_outcomes=1000, options=ONE, bound=False
+    )
+    strategies = report.payload["evaluation"]["strategies"]
+    assert strategies[0]["name"] == "portfolio"
+    for s in strategies[1:]:
+        assert s["margin"] > 0 and s["margin_ci95"][0] > 0, s
+        assert s["exact_value"] < report.payload["expected_value"]
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_cli_json_table_markdown_and_plot(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out, picture = tmp_path / "apply.json", tmp_path / "outcomes.png"
+    args = ["apply", str(EXAMPLE), "--workers", "1", "--scenarios", "60", "--evaluate", "300"]
+    result = runner.invoke(cli, [*args, "--format", "json", "-o", str(out), "--plot", str(picture)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(out.read_text())
+    assert payload["applications"] and payload["expected_value"] > 0
+    for application in payload["applications"]:
+        assert {"program_id", "starts", "submit_on", "deadline", "role"} <= set(application)
+        assert application["starts"]
+    assert payload["bound"] >= payload["in_sample_value"] - 1e-9
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    again = runner.invoke(cli, [*args, "--format", "json", "-o", str(out)])
+    assert again.exit_code == 1 and "already exists" in again.output
+    result = runner.invoke(cli, [*args, "--no-bound", "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["max_applications"] == 10
+    result = runner.invoke(cli, [*args, "--no-bound", "--max-applications", "4"])
+    assert result.exit_code == 0 and "Applications" in result.stdout
+    result = runner.invoke(cli, [*args, "--no-bound", "--format", "markdown"])
+    assert result.exit_code == 0 and "| Strategy |" in result.stdout
+    result = runner.invoke(cli, [*args, "--max-applications", "0"])
+    assert result.exit_code == 2
+
+
+def test_large_portfolios_are_valued_the_same_without_the_table() -> None:
+    from rotation_solver.portfolio import _masks, sample_offers
+
+    problem = build_portfolio_problem(load_scenario(EXAMPLE))
+    offers = sample_offers(problem, 150, 7, 0)
+    evaluator = Evaluator(problem, offers)
+    rng = random.Random(3)
+    for size in (3, 8, 13, 14):
+        apps = tuple(sorted(rng.sample(range(len(problem.candidates)), size)))
+        table = evaluate(problem, apps)
+        expected = table.outcome_values(_masks(offers, apps))
+        assert np.array_equal(evaluator._direct(apps), expected)
+
+
+def test_naive_strategies_keep_the_plan_shape() -> None:
+    from rotation_solver.portfolio import naive_portfolio
+
+    problem = build_portfolio_problem(load_scenario(SCENARIOS / "national" / "scenario.yaml"))
+    for by in ("value", "letter"):
+        picks = [problem.candidates[i] for i in naive_portfolio(problem, 10, by)]
+        assert len(picks) == 10
+        assert sum(not c.is_radiology for c in picks) == 4  # ceil(10 * 1 / 3)
+        assert any(c.high for c in picks) and any(c.safe for c in picks)
+
+
+def test_no_plan_in_any_outcome_sends_no_application() -> None:
+    infeasible = SCENARIOS / "infeasible" / "scenario.yaml"
+    args = ["--workers", "1", "--scenarios", "30", "--evaluate", "100", "--format", "json"]
+    result = CliRunner().invoke(cli, ["apply", str(infeasible), *args, "--no-bound"])
+    assert result.exit_code == 3
+    payload = json.loads(result.stdout)
+    assert payload["applications"] == [] and payload["probabilities"]["no_plan"] == 1.0

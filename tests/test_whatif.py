@@ -1,0 +1,321 @@
+"""What-if budgets: the sweep and the frontier against exhaustive search, and their CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import random
+from functools import cache
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rotation_solver import whatif
+from rotation_solver.checker import check_plan
+from rotation_solver.cli import cli
+from rotation_solver.scenario import LoadedScenario, load_scenario
+from rotation_solver.solve import SolveOptions
+from tests.brute_force import all_plans
+from tests.conftest import SCENARIOS, program, scenario_dict
+from tests.random_scenarios import random_scenario, write_scenario
+
+FAST = SolveOptions(workers=1, seed=0, time_limit=20)
+EXAMPLE = str(SCENARIOS / "example" / "scenario.yaml")
+INFEASIBLE = str(SCENARIOS / "infeasible" / "scenario.yaml")
+CLI_FAST = ["--workers", "1", "--seed", "0", "--quiet"]
+SEEDS = range(24)
+
+Plans = list[tuple[int, int, tuple[tuple[str, object], ...]]]
+
+
+@cache
+def _random(seed: int, folder: str) -> tuple[LoadedScenario, Plans]:
+    path = write_scenario(Path(folder), random_scenario(random.Random(seed)), f"w{seed}.yaml")
+    loaded = load_scenario(path)
+    return loaded, all_plans(loaded)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("whatif"))
+
+
+def best_within(plans: Plans, budget: int) -> tuple[int, int] | None:
+    """(best value, least cost at that value) among plans costing at most `budget`."""
+    fitting = [(v, -c) for v, c, _ in plans if c <= budget]
+    if not fitting:
+        return None
+    v, c = max(fitting)
+    return v, -c
+
+
+def nondominated(plans: Plans) -> set[tuple[int, int]]:
+    pairs = {(v, c) for v, c, _ in plans}
+    return {
+        (v, c)
+        for v, c in pairs
+        if not any(v2 >= v and c2 <= c and (v2, c2) != (v, c) for v2, c2 in pairs)
+    }
+
+
+def _budgets(plans: Plans, rng: random.Random) -> list[int]:
+    costs = sorted({c for _, c, _ in plans})
+    picks = {0, 50_000}
+    if costs:
+        picks |= {costs[0] - 1, costs[0], costs[-1], costs[-1] + 1}
+        picks |= {rng.randint(costs[0], costs[-1]) for _ in range(5)}
+        picks |= set(rng.sample(costs, min(3, len(costs))))
+    return sorted(b for b in picks if b >= 0)
+
+
+# -- the sweep -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_sweep_matches_exhaustive_search(folder: str, seed: int) -> None:
+    loaded, plans = _random(seed, folder)
+    budgets = _budgets(plans, random.Random(seed))
+    sweep = whatif.sweep(loaded, budgets, FAST)
+    assert [row.budget for row in sweep.rows] == budgets
+    least = min((c for _, c, _ in plans), default=None)
+    previous = None
+    for row in sweep.rows:
+        expected = best_within(plans, row.budget)
+        r = row.result
+        if expected is None:
+            assert r.status == "infeasible" and not r.rotations
+            assert row.least_budget == least  # None when no budget works
+            assert row.why
+            continue
+        assert r.status == "optimal"
+        assert (r.objective, r.total_cost) == expected, row.budget
+        assert r.bound == r.objective
+        report = check_plan(loaded.with_budget(row.budget), row.payload)
+        assert report.ok, report.violations
+        assert report.objective == r.objective and report.total_cost == r.total_cost
+        if previous is not None:
+            assert r.objective >= previous  # more money never hurts
+        previous = r.objective
+    assert sweep.least is not None and sweep.least.amount == least
+
+
+def test_sweep_reports_changes_and_marginal_value(make: object) -> None:
+    loaded = load_scenario(EXAMPLE)
+    sweep = whatif.sweep(loaded, [8000, 4000, 6000, 6000, 10000], FAST)
+    rows = sweep.rows
+    assert [r.budget for r in rows] == [4000, 6000, 8000, 10000]  # ascending, once each
+    assert rows[0].result.status == "infeasible" and rows[0].least_budget == 4185
+    assert rows[1].added is None  # the first plan has nothing to compare with
+    assert rows[1].marginal_per_1000 is None
+    for before, row in itertools.pairwise(rows[1:]):
+        assert row.result.objective is not None and before.result.objective is not None
+        gained = row.result.objective - before.result.objective
+        assert row.marginal_per_1000 == pytest.approx(
+            gained * 1000 / (row.budget - before.budget), abs=0.01
+        )
+        now = set(whatif.plan_label(row.result.rotations))
+        then = set(whatif.plan_label(before.result.rotations))
+        assert set(row.added or ()) == now - then
+        assert set(row.removed or ()) == then - now
+
+
+def test_sweep_rejects_no_budgets() -> None:
+    with pytest.raises(ValueError):
+        whatif.sweep(load_scenario(EXAMPLE), [], FAST)
+
+
+# -- the frontier ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_frontier_is_exact_and_complete(folder: str, seed: int) -> None:
+    loaded, plans = _random(seed, folder)
+    front = whatif.frontier(loaded, FAST)
+    points = [(p.result.objective, p.result.total_cost) for p in front.points]
+    assert front.exact and front.complete
+    # complete and nothing extra: exactly the nondominated pairs of the exhaustive search
+    assert set(points) == nondominated(plans)
+    assert len(points) == len(set(points))
+    # sorted by cost; each point optimal at its own cost; none dominates another
+    assert [c for _, c in points] == sorted(c for _, c in points)
+    for value, cost in points:
+        assert best_within(plans, cost) == (value, cost)
+    for a in points:
+        for b in points:
+            assert a == b or not (a[0] >= b[0] and a[1] <= b[1])
+    for point in front.points:
+        report = check_plan(loaded.with_budget(point.result.total_cost), point.payload)
+        assert report.ok, report.violations
+    if not plans:
+        assert front.least.amount is None and front.why
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_two_step_method_gives_the_same_frontier(folder: str, seed: int) -> None:
+    loaded, _plans = _random(seed, folder)
+    one = whatif.frontier(loaded, FAST)
+    two = whatif.frontier(loaded, FAST, method="two-step")
+    assert [(p.result.objective, p.result.total_cost) for p in one.points] == [
+        (p.result.objective, p.result.total_cost) for p in two.points
+    ]
+
+
+def test_frontier_max_budget_keeps_the_cheaper_part(folder: str) -> None:
+    loaded = load_scenario(EXAMPLE)
+    full = whatif.frontier(loaded, FAST)
+    capped = whatif.frontier(loaded, FAST, max_budget=7000)
+    assert [p.result.total_cost for p in capped.points] == [
+        p.result.total_cost for p in full.points if p.result.total_cost <= 7000
+    ]
+
+
+def test_example_frontier_ends_at_the_best_plan_and_starts_at_the_least_budget() -> None:
+    loaded = load_scenario(EXAMPLE)
+    front = whatif.frontier(loaded, FAST)
+    assert front.points[0].result.total_cost == front.least.amount == 4185
+    # the optimum at the scenario's own $9,000 budget (213) is on the frontier
+    assert (213, 6660) in [(p.result.objective, p.result.total_cost) for p in front.points]
+
+
+# -- command line ----------------------------------------------------------------------
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout, result.output
+
+
+def test_compare_json_and_csv_reread() -> None:
+    code, out, _ = run("compare", EXAMPLE, "--budgets", "4000,6000", *CLI_FAST, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert [r["budget"] for r in data["rows"]] == [4000, 6000]
+    for row in data["rows"]:
+        assert {"budget", "status", "objective", "bound", "total_cost", "rotations"} <= set(row)
+    assert data["rows"][0]["status"] == "infeasible"
+    assert data["rows"][0]["least_budget"] == 4185
+    assert data["rows"][1]["rotations"][0]["program_id"]
+    assert data["rows"][1]["rotations"][0]["start"]
+
+    code, out, _ = run(
+        "compare", EXAMPLE, "--budget-range", "4000:8000:2000", *CLI_FAST, "--format", "csv"
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [int(r["budget"]) for r in rows] == [4000, 6000, 8000]  # inclusive end
+    assert rows[2]["status"] == "optimal" and int(rows[2]["objective"]) == 213
+    assert rows[2]["rotations"].count("@") == 3
+
+
+def test_frontier_json_and_csv_reread() -> None:
+    code, out, _ = run("frontier", EXAMPLE, *CLI_FAST, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    costs = [p["total_cost"] for p in data["points"]]
+    assert costs == sorted(costs) and data["exact"] is True
+    for point in data["points"]:
+        assert {"objective", "total_cost", "rotations"} <= set(point)
+    code, out, _ = run("frontier", EXAMPLE, *CLI_FAST, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(int(r["objective"]), int(r["total_cost"])) for r in rows] == [
+        (p["objective"], p["total_cost"]) for p in data["points"]
+    ]
+
+
+def test_table_markdown_output_file_and_plot(tmp_path: Path) -> None:
+    code, out, _ = run("compare", EXAMPLE, "--budgets", "4000,9000", *CLI_FAST)
+    assert code == 0 and "infeasible" in out and "$4,185" in out and "213" in out
+    code, out, _ = run("frontier", EXAMPLE, *CLI_FAST, "--format", "markdown")
+    assert code == 0 and out.startswith("# Value/cost frontier") and "| $6,660 |" in out
+    target, picture = tmp_path / "sweep.md", tmp_path / "sweep.png"
+    args = ["compare", EXAMPLE, "--budgets", "5000,9000", *CLI_FAST]
+    code, out, _ = run(*args, "--format", "markdown", "-o", str(target), "--plot", str(picture))
+    assert code == 0 and out == "" and target.read_text().startswith("# What-if budgets")
+    assert picture.read_bytes()[:4] == b"\x89PNG"
+    # never overwrite without --force
+    code, _, output = run(*args, "-o", str(target))
+    assert code == 1 and "--force" in output
+    code, _, output = run(*args, "--plot", str(picture))
+    assert code == 1 and "--force" in output
+    code, _, _ = run(*args, "-o", str(target), "--force")
+    assert code == 0
+    svg = tmp_path / "front.svg"
+    code, _, _ = run("frontier", EXAMPLE, *CLI_FAST, "--plot", str(svg))
+    assert code == 0 and "<svg" in svg.read_text()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--budgets", "4000,abc"],
+        ["--budgets", "4000,,5000"],
+        ["--budget-range", "3000:15000"],
+        ["--budget-range", "3000:1000:500"],
+        ["--budget-range", "3000:5000:0"],
+        ["--budgets", "4000", "--plot", "x.gif"],
+        [],
+    ],
+)
+def test_compare_usage_errors_exit_2(args: list[str]) -> None:
+    code, _, output = run("compare", EXAMPLE, *args, *CLI_FAST)
+    assert code == 2, output
+
+
+def test_bad_input_exits_1(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.yaml")
+    code, _, _ = run("compare", missing, "--budgets", "4000", *CLI_FAST)
+    assert code == 1
+    code, _, _ = run("frontier", missing, *CLI_FAST)
+    assert code == 1
+
+
+def test_budget_infeasible_scenario_gets_the_least_budget() -> None:
+    code, out, _ = run(
+        "compare", INFEASIBLE, "--budgets", "3000,5000", *CLI_FAST, "--format", "json"
+    )
+    assert code == 0
+    rows = json.loads(out)["rows"]
+    assert rows[0]["status"] == "infeasible" and rows[0]["least_budget"] == 4185
+    assert "$4,185" in rows[0]["why"]
+    assert rows[1]["status"] == "optimal"
+
+
+def test_no_plan_at_any_budget(tmp_path: Path) -> None:
+    # two radiology rotations required, one radiology program offered
+    path = write_scenario(
+        tmp_path,
+        scenario_dict(
+            [program("rad-a"), program("im-b", specialty="internal_medicine")],
+            requirements={"radiology": {"min": 2, "max": 3}, "tier_mix": False},
+        ),
+    )
+    code, out, _ = run(
+        "compare", str(path), "--budgets", "5000,50000", *CLI_FAST, "--format", "json"
+    )
+    assert code == 0  # soft: the rows say why
+    rows = json.loads(out)["rows"]
+    assert all(r["status"] == "infeasible" and r["least_budget"] is None for r in rows)
+    assert all("radiology" in r["why"] for r in rows)
+    code, out, _ = run("frontier", str(path), *CLI_FAST, "--format", "json")
+    assert code == 3
+    data = json.loads(out)
+    assert data["points"] == [] and "radiology" in data["why"]
+
+
+def test_time_limit_points_report_their_gap() -> None:
+    loaded = load_scenario(SCENARIOS / "national" / "scenario.yaml")
+    tight = SolveOptions(workers=1, seed=0, time_limit=0.01)
+    sweep = whatif.sweep(loaded, [5000, 6000, 7000], tight)
+    for row in sweep.rows:
+        r = row.result
+        if r.status == "feasible":
+            assert r.bound is not None and r.objective is not None and r.bound >= r.objective
+            assert r.gap is not None
+        elif r.status == "unknown":
+            assert row.why and "time limit" in row.why
+        elif r.status == "infeasible":
+            pytest.fail("a time limit must never be reported as infeasible")
