@@ -1,0 +1,230 @@
+"""Run every method on every instance, one subprocess at a time, and write the reports.
+
+python -m benchmarks                       # the whole suite (about 7 minutes, 2 cores)
+python -m benchmarks --classes tiny small  # a subset
+python -m benchmarks --report-only         # redraw the reports from results.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import platform
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generate import CLASSES, INSTANCES, SEEDS, generate, write
+from benchmarks.methods import EXACT, METHODS
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results"
+FIELDS = [
+    "size",
+    "seed",
+    "method",
+    "repeat",
+    "status",
+    "objective",
+    "bound",
+    "gap",
+    "load_s",
+    "problem_s",
+    "build_s",
+    "solve_s",
+    "total_s",
+    "first_solution_s",
+    "peak_mb",
+    "variables",
+    "constraints",
+    "programs",
+    "offerings",
+    "candidates",
+    "budget",
+    "total_cost",
+    "checked",
+    "extra",
+    "wall_s",
+    "instance",
+]
+SOLVED = ("optimal", "infeasible")  # a proof: an optimum or no plan at all
+
+
+def methods_for(size: str, chosen: list[str]) -> list[str]:
+    return [m for m in chosen if m != "exhaustive" or size == "tiny"]
+
+
+def instance_path(size: str, seed: int) -> Path:
+    path = INSTANCES / size / f"seed{seed}" / "scenario.yaml"
+    if not path.exists():  # instances are committed; regenerate if someone deleted one
+        write(generate(size, seed))
+    return path
+
+
+def run_one(method: str, path: Path, time_limit: float) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.worker", method, str(path), str(time_limit)],
+            capture_output=True,
+            text=True,
+            timeout=3 * time_limit + 60,
+            cwd=ROOT.parent,
+            check=False,
+        )
+        lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+        row = (
+            json.loads(lines[-1])
+            if lines
+            else {"status": "error", "checked": (done.stderr or "no output")[-300:]}
+        )
+    except subprocess.TimeoutExpired:
+        row = {"status": "unknown", "checked": "killed: hard timeout"}
+    row["wall_s"] = time.perf_counter() - started
+    return row
+
+
+def disagreements(rows: list[dict[str, Any]]) -> list[str]:
+    """Exact methods must agree with each other and with known_optima.json (computed on the
+    plain, unreduced model); no plan may beat a proven optimum."""
+    from benchmarks.optima import load
+
+    known = load()
+    by_instance: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_instance[(row["size"], int(row["seed"]))].append(row)
+    out = []
+    for (size, seed), group in sorted(by_instance.items()):
+        where = f"{size}/seed{seed}"
+        for row in group:
+            if row.get("status") == "error" or (
+                row.get("checked") not in ("ok", "no plan", None, "")
+            ):
+                out.append(f"{where}: {row['method']} failed: {row.get('checked')}")
+        proven = {
+            r["method"]: (None if r["status"] == "infeasible" else int(r["objective"]))
+            for r in group
+            if r["method"] in EXACT and r["status"] in SOLVED
+        }
+        if where in known:
+            proven["known_optima.json"] = known[where]["objective"]
+        if len(set(proven.values())) > 1:
+            out.append(f"{where}: exact methods disagree on the optimum: {proven}")
+        if proven:
+            optimum = next(iter(proven.values()))
+            for r in group:
+                has = r.get("objective") not in (None, "")
+                if has and (optimum is None or int(r["objective"]) > optimum):
+                    out.append(
+                        f"{where}: {r['method']} reports {r['objective']} beyond the proven "
+                        f"optimum {optimum}"
+                    )
+    return out
+
+
+def machine() -> dict[str, str]:
+    import os
+
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    from importlib.metadata import version
+
+    return {
+        "cpu": cpu,
+        "cores": str(len(os.sched_getaffinity(0))),
+        "python": platform.python_version(),
+        "ortools": version("ortools"),
+        "highspy": version("highspy"),
+        "os": f"{platform.system()} {platform.release()}",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the planner's solvers.")
+    parser.add_argument("--classes", nargs="+", default=list(CLASSES), choices=list(CLASSES))
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
+    parser.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
+    parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per run")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per (instance, method)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--report-only", action="store_true")
+    args = parser.parse_args(argv)
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from benchmarks import report
+
+    console = Console()
+    args.out.mkdir(parents=True, exist_ok=True)
+    csv_path = args.out / "results.csv"
+    meta_path = args.out / "meta.json"
+    if not args.report_only:
+        jobs = [
+            (size, seed, method, repeat)
+            for size in args.classes
+            for seed in args.seeds
+            for method in methods_for(size, args.methods)
+            for repeat in range(1, args.repeats + 1)
+        ]
+        rows: list[dict[str, Any]] = []
+        started = time.time()
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task("benchmark", total=len(jobs))
+            for size, seed, method, repeat in jobs:
+                progress.update(task, description=f"{size}/seed{seed} {method} #{repeat}")
+                row = run_one(method, instance_path(size, seed), args.time_limit)
+                row.update(size=size, seed=seed, method=method, repeat=repeat)
+                rows.append(row)
+                if not console.is_terminal:  # a log file: one plain line per run
+                    progress.console.print(
+                        f"{len(rows)}/{len(jobs)} {size}/seed{seed} {method} #{repeat}: "
+                        f"{row.get('status')} {row.get('objective')} "
+                        f"total {row.get('total_s') or 0:.3f} s"
+                    )
+                if row.get("status") == "error" or row.get("checked") not in ("ok", "no plan"):
+                    progress.console.print(
+                        f"[red]{size}/seed{seed} {method}: {row.get('status')} "
+                        f"{row.get('checked')}[/red]"
+                    )
+                progress.advance(task)
+        with csv_path.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=FIELDS, extrasaction="ignore")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in FIELDS})
+        meta = {
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+            "wall_minutes": round((time.time() - started) / 60, 1),
+            "time_limit_s": args.time_limit,
+            "repeats": args.repeats,
+            "seeds": args.seeds,
+            "classes": args.classes,
+            "methods": args.methods,
+            **machine(),
+        }
+        meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    rows = report.read(csv_path)
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    problems = disagreements(rows)
+    summary = report.write_all(rows, meta, problems, args.out)
+    console.print(summary)
+    for line in problems:
+        console.print(f"[bold red]DISAGREEMENT[/bold red] {line}")
+    return 1 if problems else 0

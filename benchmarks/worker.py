@@ -1,0 +1,88 @@
+"""One method on one instance, in its own process; prints one JSON line of metrics.
+
+    python -m benchmarks.worker METHOD path/to/scenario.yaml TIME_LIMIT
+
+Times (seconds, wall clock, after imports): `load` = load_scenario, `problem` =
+build_problem (catalog expansion), `build` = the method's own model build (for
+the CP-SAT and HiGHS methods this includes the offering reduction), `solve` =
+the solver; `total` is their sum, the "end to end" time of the targets. Every
+plan is re-verified by the independent checker (spec section 7 payload).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+import traceback
+from typing import Any
+
+
+def measure(method: str, path: str, time_limit: float) -> dict[str, Any]:
+    from benchmarks.methods import METHODS
+    from rotation_solver.checker import check_plan
+    from rotation_solver.plan_json import plan_payload
+    from rotation_solver.problem import build_problem
+    from rotation_solver.scenario import load_scenario
+
+    row: dict[str, Any] = {"method": method, "instance": path}
+    t0 = time.perf_counter()
+    loaded = load_scenario(path)
+    t1 = time.perf_counter()
+    problem = build_problem(loaded)
+    t2 = time.perf_counter()
+    run = METHODS[method](loaded, problem, time_limit)
+    result = run.result
+    row.update(
+        load_s=t1 - t0,
+        problem_s=t2 - t1,
+        build_s=result.build_seconds,
+        solve_s=result.solve_seconds,
+        status=result.status,
+        objective=result.objective,
+        bound=result.bound,
+        gap=result.gap,
+        first_solution_s=run.first_solution_seconds,
+        variables=run.variables,
+        constraints=run.constraints,
+        offerings=len(problem.offerings),
+        candidates=result.candidates,
+        programs=len(loaded.programs),
+        total_cost=result.total_cost,
+        budget=problem.budget,
+        extra=json.dumps(run.extra) if run.extra else "",
+    )
+    row["total_s"] = row["load_s"] + row["problem_s"] + row["build_s"] + row["solve_s"]
+    if result.has_plan:
+        payload = plan_payload(loaded, problem, result)
+        report = check_plan(loaded, payload)
+        row["checked"] = "ok" if report.ok else "; ".join(str(v) for v in report.violations)
+        if report.ok and report.objective != result.objective:
+            row["checked"] = f"checker objective {report.objective} != {result.objective}"
+    else:
+        row["checked"] = "no plan"
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    method, path, limit = args[0], args[1], float(args[2])
+    try:
+        row = measure(method, path, limit)
+    except Exception as error:  # report, never hide: the runner records the error
+        row = {
+            "method": method,
+            "instance": path,
+            "status": "error",
+            "checked": f"{type(error).__name__}: {error}",
+            "traceback": traceback.format_exc(limit=5),
+        }
+    # ru_maxrss is in KiB on Linux: this process's peak resident memory.
+    row["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(row))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

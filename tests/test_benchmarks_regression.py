@@ -1,0 +1,95 @@
+"""Quick benchmark subset (tiny and small classes): the known optima, not the times.
+
+The optima in benchmarks/known_optima.json come from the exhaustive search (tiny)
+and from CP-SAT on the plain, unreduced model (benchmarks/optima.py), so they also
+guard the production reduction. pytest-benchmark records the times for information.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from benchmarks import exhaustive
+from benchmarks.generate import generate, write
+from benchmarks.methods import run_greedy, run_highs
+from ortools.sat.python import cp_model
+
+from rotation_solver.checker import check_plan
+from rotation_solver.model import PlanModel
+from rotation_solver.plan_json import plan_payload
+from rotation_solver.problem import build_problem
+from rotation_solver.scenario import load_scenario
+from rotation_solver.solve import Result, SolveOptions, solve_problem
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+KNOWN: dict[str, Any] = json.loads((BENCH / "known_optima.json").read_text(encoding="utf-8"))
+CASES = [key for key in sorted(KNOWN) if key.split("/")[0] in ("tiny", "small")]
+
+
+def _path(key: str) -> Path:
+    size, seed = key.split("/")
+    return BENCH / "instances" / size / seed / "scenario.yaml"
+
+
+def _agrees(key: str, result: Result) -> None:
+    expected = KNOWN[key]
+    if expected["status"] == "infeasible":
+        assert result.status == "infeasible"
+    else:
+        assert result.status == "optimal"
+        assert result.objective == expected["objective"]
+
+
+def test_every_class_has_known_optima() -> None:
+    assert len(CASES) == 10
+    assert {KNOWN[k]["status"] for k in CASES} == {"optimal", "infeasible"}
+
+
+@pytest.mark.parametrize("key", CASES)
+def test_production_path_reaches_the_known_optimum(benchmark: Any, key: str) -> None:
+    loaded = load_scenario(_path(key))
+    problem = build_problem(loaded)
+    options = SolveOptions(time_limit=20)
+    result = benchmark.pedantic(solve_problem, args=(problem, options), rounds=3, iterations=1)
+    _agrees(key, result)
+    if result.has_plan:
+        assert check_plan(loaded, plan_payload(loaded, problem, result)).ok
+
+
+@pytest.mark.parametrize("key", [k for k in CASES if k.startswith("tiny/")])
+def test_exhaustive_search_reaches_the_known_optimum(benchmark: Any, key: str) -> None:
+    loaded = load_scenario(_path(key))
+    best = benchmark.pedantic(exhaustive.solve, args=(loaded,), rounds=1, iterations=1)
+    assert best.objective == KNOWN[key]["objective"]
+
+
+@pytest.mark.parametrize("key", CASES)
+def test_highs_and_greedy_agree_with_the_known_optimum(key: str) -> None:
+    loaded = load_scenario(_path(key))
+    problem = build_problem(loaded)
+    _agrees(key, run_highs(loaded, problem, 20).result)
+    greedy = run_greedy(loaded, problem, 20).result
+    if greedy.has_plan:
+        assert KNOWN[key]["objective"] is not None
+        assert greedy.objective is not None and greedy.objective <= KNOWN[key]["objective"]
+        assert check_plan(loaded, plan_payload(loaded, problem, greedy)).ok
+
+
+@pytest.mark.parametrize("seed", range(100, 112))
+def test_reduction_keeps_the_optimum_on_fresh_instances(tmp_path: Path, seed: int) -> None:
+    """Production path (reduced, hinted, tuned) against CP-SAT on the plain model."""
+    loaded = load_scenario(write(generate("small", seed), tmp_path))
+    problem = build_problem(loaded)
+    result = solve_problem(problem, SolveOptions(time_limit=20))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    code = solver.solve(PlanModel(problem).model)
+    if code == cp_model.INFEASIBLE:
+        assert result.status == "infeasible"
+    else:
+        assert code == cp_model.OPTIMAL and result.status == "optimal"
+        assert result.objective == round(solver.objective_value)
+        assert result.removed > 0
