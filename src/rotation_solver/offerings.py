@@ -129,10 +129,9 @@ def deadline_for(program: Program, start: date) -> date | None:
 
 
 def _value(
-    loaded: LoadedScenario, weights: Weights, program: Program, end: date, locked: bool
+    loaded: LoadedScenario, weights: Weights, program: Program, on_time: bool, locked: bool
 ) -> tuple[int, Fraction, Fraction, Fraction, Fraction]:
     timing_model = loaded.value_model.timing
-    on_time = end + timedelta(days=timing_model.letter_lead_days) <= loaded.scenario.eras_submission
     timing = Fraction(1) if on_time else Fraction(timing_model.late_factor)
     acceptance = Fraction(1) if locked else Fraction(program.acceptance)
     letter = Fraction(program.letter)
@@ -174,6 +173,8 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
     locked_starts = {lock.program: lock.start for lock in loaded.locks}
     offerings: list[Offering] = []
     dropped: list[DroppedOffering] = []
+    letter_lead = timedelta(days=loaded.value_model.timing.letter_lead_days)
+    values: dict[tuple[str, bool, bool], tuple[int, Fraction, Fraction, Fraction, Fraction]] = {}
 
     for program in loaded.programs:
         for start in sorted(set(program.starts)):
@@ -246,9 +247,12 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                 + program.fee
                 + (program.img_surcharge if is_img else 0)
             )
-            value, letter_part, audition_part, timing, acceptance = _value(
-                loaded, weights, program, end, locked
-            )
+            on_time = end + letter_lead <= scenario.eras_submission
+            # Exact fractions are slow; a value depends only on (program, on time, locked).
+            memo_key = (program.id, on_time, locked)
+            if memo_key not in values:
+                values[memo_key] = _value(loaded, weights, program, on_time, locked)
+            value, letter_part, audition_part, timing, acceptance = values[memo_key]
             offerings.append(
                 Offering(
                     program_id=program.id,

@@ -34,7 +34,6 @@ from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
-from rotation_solver import solve as solve_module
 from rotation_solver.diagnose import find_conflict
 from rotation_solver.model import PlanModel
 from rotation_solver.offerings import Offering
@@ -42,7 +41,15 @@ from rotation_solver.plan_json import plan_payload, rotation_dict
 from rotation_solver.planner import verify
 from rotation_solver.problem import PlanningProblem, build_problem
 from rotation_solver.scenario import LoadedScenario
-from rotation_solver.solve import _STATUS, Result, SolveOptions, Status, configure
+from rotation_solver.solve import (
+    _STATUS,
+    Result,
+    SolveOptions,
+    Status,
+    configure,
+    configure_reduced,
+    dominated_offerings,
+)
 
 Method = Literal["lexicographic", "two-step"]
 
@@ -77,8 +84,8 @@ def plan_cost_bound(problem: PlanningProblem) -> int:
 
 
 def reduce_for_budgets(problem: PlanningProblem, max_budget: int) -> tuple[PlanningProblem, int]:
-    """Leave out offerings dearer than `max_budget` and, when the solver module offers it,
-    offerings dominated by others (`solve.dominated_offerings`).
+    """Leave out offerings dearer than `max_budget` and offerings dominated by others
+    (`solve.dominated_offerings`).
 
     Dominance keeps the frontier: in a plan with a removed offering, a dominator
     (same kind, inside its days, value at least, cost at most) can take its place,
@@ -89,10 +96,7 @@ def reduce_for_budgets(problem: PlanningProblem, max_budget: int) -> tuple[Plann
     locked = set(problem.locks)
     affordable = tuple(o for o in problem.offerings if o.cost <= max_budget or o.key in locked)
     smaller = dataclasses.replace(problem, offerings=affordable)
-    dominated = getattr(solve_module, "dominated_offerings", None)
-    if dominated is None:
-        return smaller, len(problem.offerings) - len(affordable)
-    drop = dominated(smaller)
+    drop = dominated_offerings(smaller)
     kept = tuple(o for i, o in enumerate(affordable) if i not in drop)
     return dataclasses.replace(problem, offerings=kept), len(problem.offerings) - len(kept)
 
@@ -154,10 +158,9 @@ class ReusedModel:
 
     def _solve(self) -> tuple[cp_model.CpSolver, Any, float]:
         solver = cp_model.CpSolver()
-        tuned = getattr(solve_module, "configure_reduced", None)
-        if self.reduced and tuned is not None:
+        if self.reduced:
             # `configure` plus the settings measured best on reduced models
-            tuned(solver, self.options, len(self.plan_model.candidates))
+            configure_reduced(solver, self.options, len(self.plan_model.candidates))
         else:
             configure(solver, self.options)
         started = time.perf_counter()
