@@ -3,6 +3,7 @@ why the best programs left out are not in it. Every claim is a re-solve, not a g
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from typing import Any
 
@@ -11,7 +12,7 @@ from ortools.sat.python import cp_model
 from rotation_solver.model import TIERS_HIGH, TIERS_SAFE, PlanModel
 from rotation_solver.offerings import Offering
 from rotation_solver.problem import PlanningProblem
-from rotation_solver.solve import Result, SolveOptions, configure
+from rotation_solver.solve import Result, SolveOptions, configure_reduced, dominated_offerings
 
 UNCHOSEN_SHOWN = 5
 UNAVAILABLE_SHOWN = 10
@@ -25,23 +26,32 @@ def _best_with(
     with_program: str | None = None,
     ignore_budget: bool = False,
 ) -> tuple[int, int] | None:
-    """(objective, cost) of the best plan without one program or with one forced in."""
-    plan_model = PlanModel(problem, max_budget=10**12 if ignore_budget else None)
-    if ignore_budget and plan_model.budget_constraint is not None:
-        plan_model.set_budget(10**12)
-    for take, offering in zip(plan_model.choose, plan_model.candidates, strict=True):
-        if offering.program_id == without:
-            plan_model.model.add(take == 0)
+    """(objective, cost) of the best plan without one program or with one forced in.
+
+    Dominated offerings are removed first (`solve.dominated_offerings`), with the
+    forced program's offerings protected: swapping a removed offering for a
+    dominator keeps the forced program in the plan, so the optimum is unchanged.
+    """
+    if ignore_budget:
+        problem = problem.with_budget(10**12)
+    offerings = tuple(o for o in problem.offerings if o.program_id != without)
+    protected = tuple(o.key for o in offerings if o.program_id == with_program)
+    shield = dataclasses.replace(problem, offerings=offerings, locks=problem.locks + protected)
+    drop = dominated_offerings(shield)
+    kept = tuple(o for i, o in enumerate(offerings) if i not in drop)
+    plan_model = PlanModel(dataclasses.replace(problem, offerings=kept))
     if with_program is not None:
         chosen = [
             x
             for x, o in zip(plan_model.choose, plan_model.candidates, strict=True)
             if o.program_id == with_program
         ]
-        plan_model.model.add(sum(chosen) >= 1) if chosen else plan_model.model.add_bool_or([])
+        if not chosen:
+            return None
+        plan_model.model.add(cp_model.LinearExpr.sum(chosen) >= 1)
     solver = cp_model.CpSolver()
-    configure(solver, options)
-    if solver.solve(plan_model.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    configure_reduced(solver, options, len(plan_model.candidates))
+    if solver.solve(plan_model.model) != cp_model.OPTIMAL:
         return None
     cost = sum(o.cost for o in plan_model.chosen(solver))
     return round(solver.objective_value), cost
