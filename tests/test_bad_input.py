@@ -325,3 +325,8 @@ def test_debug_shows_the_traceback(files: Files) -> None:
     result = CliRunner().invoke(cli, ["validate", str(path), "--debug"])
     assert result.exit_code != 0
     assert result.exception is not None and type(result.exception).__name__ == "InputError"
+
+
+def test_catalog_given_as_the_scenario(files: Files) -> None:
+    path = files()
+    fails(path.parent / "programs.csv", "programs.csv", "is a program catalog")

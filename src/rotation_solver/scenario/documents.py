@@ -132,6 +132,14 @@ def read_document(path: Path) -> Document:
         raise InputError(Problem(str(path), "file not found"))
     if path.is_dir():
         raise InputError(Problem(str(path), "is a folder; expected a scenario file"))
+    if path.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls"):
+        raise InputError(
+            Problem(
+                str(path),
+                "is a program catalog; pass the scenario file (YAML, JSON or TOML) whose "
+                "`programs:` names it",
+            )
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
