@@ -25,8 +25,9 @@ def _best_with(
     without: str | None = None,
     with_program: str | None = None,
     ignore_budget: bool = False,
-) -> tuple[int, int] | None:
-    """(objective, cost) of the best plan without one program or with one forced in.
+) -> tuple[int, int, list[str]] | None:
+    """(objective, cost, program ids) of the best plan without one program or with one
+    forced in.
 
     Dominated offerings are removed first (`solve.dominated_offerings`), with the
     forced program's offerings protected: swapping a removed offering for a
@@ -53,8 +54,9 @@ def _best_with(
     configure_reduced(solver, options, len(plan_model.candidates))
     if solver.solve(plan_model.model) != cp_model.OPTIMAL:
         return None
-    cost = sum(o.cost for o in plan_model.chosen(solver))
-    return round(solver.objective_value), cost
+    chosen_plan = plan_model.chosen(solver)
+    cost = sum(o.cost for o in chosen_plan)
+    return round(solver.objective_value), cost, [o.program_id for o in chosen_plan]
 
 
 def value_breakdown(offering: Offering) -> dict[str, Any]:
@@ -120,7 +122,10 @@ def _why_not(
     forced = _best_with(problem, options, with_program=program_id)
     if forced is not None:
         loss = result.objective - forced[0]
-        return f"lower value: the best plan with it is worth {forced[0]} (−{loss})"
+        # What it would push out: the chosen rotations missing from the best plan with it.
+        displaced = [o.program_id for o in result.rotations if o.program_id not in forced[2]]
+        pushes = f"; taking it displaces {', '.join(displaced)}" if displaced else ""
+        return f"lower value: the best plan with it is worth {forced[0]} (−{loss}){pushes}"
     free = _best_with(problem, options, with_program=program_id, ignore_budget=True)
     if free is not None:
         return f"over budget: the best plan with it costs ${free[1]:,} (budget ${problem.budget:,})"
