@@ -1,0 +1,104 @@
+"""`python -m benchmarks.whatif`: budget sweeps and the exact frontier against one solve.
+
+Issue targets reported here: a 20-point budget sweep in less than 3x one solve,
+and the national scenario's whole frontier in under 30 s. Times are medians of
+`--repeats` runs in this process (one after another; the machine has 2 cores),
+each on a freshly loaded scenario. Also times the naive alternative: rebuilding
+and solving the full model at every budget. Writes `results/whatif.csv` and
+`results/whatif.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from rotation_solver.model import PlanModel
+from rotation_solver.problem import build_problem
+from rotation_solver.scenario import LoadedScenario, load_scenario
+from rotation_solver.solve import SolveOptions, run, solve_problem
+from rotation_solver.whatif import frontier, sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).resolve().parent / "results"
+NATIONAL = ROOT / "scenarios" / "national" / "scenario.yaml"
+SWEEP = list(range(3000, 12501, 500))  # 20 budgets
+
+
+def _timed(action: object) -> float:
+    started = time.perf_counter()
+    action()  # type: ignore[operator]
+    return time.perf_counter() - started
+
+
+def _rebuild_each(loaded: LoadedScenario, options: SolveOptions) -> None:
+    """The naive sweep: the full model built and solved again at every budget."""
+    for budget in SWEEP:
+        run(PlanModel(build_problem(loaded.with_budget(budget))), options)
+
+
+def measure_once(path: Path, options: SolveOptions) -> dict[str, object]:
+    loaded = load_scenario(path)
+    one = _timed(lambda: solve_problem(build_problem(loaded), options))
+    twenty = _timed(lambda: sweep(loaded, SWEEP, options))
+    points: list[int] = []
+    whole = _timed(lambda: points.append(len(frontier(loaded, options).points)))
+    naive = _timed(lambda: _rebuild_each(loaded, options))
+    return {
+        "one_solve_s": round(one, 3),
+        "sweep20_s": round(twenty, 3),
+        "sweep20_over_one": round(twenty / one, 2),
+        "frontier_s": round(whole, 3),
+        "frontier_points": points[0],
+        "rebuild_full_model_sweep20_s": round(naive, 3),
+    }
+
+
+def measure(path: Path, repeats: int) -> list[dict[str, object]]:
+    options = SolveOptions(seed=0)
+    return [{"repeat": repeat, **measure_once(path, options)} for repeat in range(1, repeats + 1)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark compare and frontier.")
+    parser.add_argument("--scenario", type=Path, default=NATIONAL)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    rows = measure(args.scenario, args.repeats)
+    args.out.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(args.out / "whatif.csv", index=False)
+
+    def med(key: str) -> float:
+        return statistics.median(float(str(r[key])) for r in rows)
+
+    ratio, whole = med("sweep20_over_one"), med("frontier_s")
+    inside = args.scenario.resolve().is_relative_to(ROOT)
+    shown = args.scenario.resolve().relative_to(ROOT) if inside else args.scenario
+    lines = [
+        f"# What-if benchmark ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
+        "",
+        f"Scenario `{shown}`, medians of {args.repeats} repeats, default solver options (seed 0).",
+        "",
+        "| measure | seconds | target | verdict |",
+        "|---|--:|---|---|",
+        f"| one solve (production path) | {med('one_solve_s'):.3f} | | |",
+        f"| 20-budget sweep, one re-used model | {med('sweep20_s'):.3f} "
+        f"({ratio:.2f}x one solve) | < 3x one solve | {'met' if ratio < 3 else 'NOT met'} |",
+        f"| same 20 budgets, full model rebuilt each time | "
+        f"{med('rebuild_full_model_sweep20_s'):.3f} | | |",
+        f"| whole frontier ({int(med('frontier_points'))} points) | {whole:.3f} | < 30 s | "
+        f"{'met' if whole < 30 else 'NOT met'} |",
+    ]
+    (args.out / "whatif.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
