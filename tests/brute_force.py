@@ -108,69 +108,18 @@ def candidate_pairs(loaded: LoadedScenario) -> list[Pair]:
 
 
 def best_plans(loaded: LoadedScenario) -> Best:
-    s = loaded.scenario
-    req = s.requirements
-    home = s.student.radiology_exposure == "home_department"
-    rad_min = req.radiology.min if req.radiology.min is not None else (1 if home else 2)
-    rad_max = req.radiology.max if req.radiology.max is not None else 3
-    cli_min = req.clinical.min if req.clinical.min is not None else 1
-    cli_max = req.clinical.max if req.clinical.max is not None else 1
-    most = req.max_rotations if req.max_rotations is not None else 4
-    gap = s.calendar.min_gap_days
-    strong = (
-        s.student.step2ck is not None
-        and s.student.step2ck >= loaded.value_model.profile.strong_step2ck
-        and s.student.us_clinical_weeks >= loaded.value_model.profile.strong_us_clinical_weeks
-    )
-    w = loaded.value_model.weights.strong if strong else loaded.value_model.weights.challenged
-    locks = {(k.program, k.start) for k in loaded.locks}
-    pairs = candidate_pairs(loaded)
-    best: int | None = None
-    plans: list[tuple[tuple[str, date], ...]] = []
-    for size in range(0, min(most, len(pairs)) + 1):
-        for combo in itertools.combinations(pairs, size):
-            if len({c.program for c in combo}) < size:
-                continue
-            rad = sum(c.radiology for c in combo)
-            if not (rad_min <= rad <= rad_max and cli_min <= size - rad <= cli_max):
-                continue
-            if sum(c.cost for c in combo) > s.budget:
-                continue
-            if not locks <= {(c.program, c.start) for c in combo}:
-                continue
-            # combo is sorted by start
-            if any(b.start < a.end + timedelta(days=1 + gap) for a, b in itertools.pairwise(combo)):
-                continue
-            if req.tier_mix and rad >= 1:
-                high = any(c.radiology and c.tier in ("reach", "target") for c in combo)
-                safe = any(
-                    c.radiology and c.tier in ("target", "safety") and c.friendly for c in combo
-                )
-                if not (high and safe):
-                    continue
-            cheap = req.affordable_housing_per_week
-            if cheap is not None and combo and all(c.housing > cheap for c in combo):
-                continue
-            if cheap is not None and req.high_cost_rest_days:
-                dear = [c for c in combo if c.housing > cheap]
-                rest = timedelta(days=1 + req.high_cost_rest_days)
-                if any(b.start < a.end + rest for a, b in itertools.pairwise(dear)):
-                    continue
-            objective = sum(c.value for c in combo) - w.extra_radiology_penalty * max(0, rad - 2)
-            key = tuple((c.program, c.start) for c in combo)
-            if best is None or objective > best:
-                best, plans = objective, [key]
-            elif objective == best:
-                plans.append(key)
-    return Best(best, plans)
+    """The optimum within the budget and every plan that reaches it."""
+    within = [(value, plan) for value, cost, plan in all_plans(loaded) if cost <= loaded.budget]
+    if not within:
+        return Best(None, [])
+    best = max(value for value, _ in within)
+    return Best(best, [plan for value, plan in within if value == best])
 
 
 def all_plans(loaded: LoadedScenario) -> list[tuple[int, int, tuple[tuple[str, date], ...]]]:
     """(objective, total cost, plan) of every plan meeting every rule but the budget.
 
-    For what-if tests: the best plan at any budget, and the value/cost frontier,
-    follow from this list. Same rules as `best_plans`, written out again so that
-    function stays untouched.
+    The best plan at any budget, and the value/cost frontier, follow from this list.
     """
     s = loaded.scenario
     req = s.requirements
