@@ -80,6 +80,9 @@ def cli() -> None:
         rotation-solver solve scenarios/example/scenario.yaml
         rotation-solver solve scenarios/example/scenario.yaml --format json -o plan.json
         rotation-solver check scenarios/example/scenario.yaml plan.json
+        rotation-solver timeline scenarios/example/scenario.yaml
+        rotation-solver compare scenarios/example/scenario.yaml --budgets 6000,8000,10000
+        rotation-solver apply scenarios/example/scenario.yaml --max-applications 8
 
     Exit codes: 0 plan, 1 bad input, 2 usage, 3 infeasible, 4 no plan in time.
     """
