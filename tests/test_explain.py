@@ -34,6 +34,12 @@ def test_explanation_of_the_example_plan() -> None:
     # Binding rules name the budget slack and who meets each half of tier_mix.
     text = " ".join(explanation["binding_rules"])
     assert "$2,340 left" in text and "tier_mix" in text
+    # Programs with no possible start say why, the student's own exclusions aside.
+    unavailable = {
+        item["program_id"]: item["why_not"] for item in explanation["unavailable_programs"]
+    }
+    assert unavailable["rad-loonwater"] == "documents late (3 starts)"
+    assert "ty-coastal" not in unavailable  # transitional was not requested
     # The best unchosen programs each have a reason, and forcing one in never beats the optimum.
     assert explanation["best_unchosen"]
     chosen = {r["program_id"] for r in outcome.payload["rotations"]}

@@ -10,7 +10,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from rotation_solver.model import TIERS_HIGH, TIERS_SAFE, PlanModel
-from rotation_solver.offerings import Offering
+from rotation_solver.offerings import DropReason, Offering
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.solve import Result, SolveOptions, configure_reduced, dominated_offerings
 
@@ -132,8 +132,16 @@ def _why_not(
     return "no plan that includes it meets the other rules (counts, tier mix, dates)"
 
 
-def explain(problem: PlanningProblem, result: Result, options: SolveOptions) -> dict[str, Any]:
-    """The `explanation` block of the JSON plan."""
+def explain(
+    problem: PlanningProblem,
+    result: Result,
+    options: SolveOptions,
+    appeal: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """The `explanation` block of the JSON plan.
+
+    `appeal` (program id -> catalog appeal) ranks the programs with no feasible start.
+    """
     assert result.has_plan and result.objective is not None
     rotations = result.rotations
     radiology = sum(1 for o in rotations if o.is_radiology)
@@ -166,10 +174,6 @@ def explain(problem: PlanningProblem, result: Result, options: SolveOptions) -> 
         }
         for program_id, offerings in ranked[:UNCHOSEN_SHOWN]
     ]
-    dropped: dict[str, list[str]] = defaultdict(list)
-    for item in problem.expansion.dropped:
-        if item.program_id not in chosen_ids and item.program_id not in by_program:
-            dropped[item.program_id].append(f"{item.start}: {item.reason}")
     return {
         "value_breakdown": [value_breakdown(o) for o in rotations],
         "extra_radiology_penalty": penalty,
@@ -177,8 +181,31 @@ def explain(problem: PlanningProblem, result: Result, options: SolveOptions) -> 
         "binding_rules": binding_rules(problem, result),
         "without_each": without,
         "best_unchosen": unchosen,
-        # Capped: a national catalog has hundreds; `validate` lists the counts.
-        "unavailable_programs": {
-            k: sorted(set(v)) for k, v in sorted(dropped.items())[:UNAVAILABLE_SHOWN]
-        },
+        "unavailable_programs": unavailable_programs(problem, chosen_ids | set(by_program), appeal),
     }
+
+
+def unavailable_programs(
+    problem: PlanningProblem, available: set[str], appeal: dict[str, float] | None
+) -> list[dict[str, Any]]:
+    """Programs with no feasible start at all, most appealing first, with the reasons.
+
+    Capped: a national catalog has hundreds (`validate` lists the counts).
+    """
+    reasons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # Programs the student ruled out (excluded, unrequested specialty) need no reason.
+    chosen_out = {DropReason.EXCLUDED, DropReason.SPECIALTY}
+    for item in problem.expansion.dropped:
+        if item.program_id not in available and item.reason not in chosen_out:
+            reasons[item.program_id][str(item.reason)] += 1
+    order = sorted(reasons, key=lambda pid: (-(appeal or {}).get(pid, 0.0), pid))
+    return [
+        {
+            "program_id": pid,
+            "why_not": "; ".join(
+                f"{reason} ({count} start{'s' if count > 1 else ''})"
+                for reason, count in reasons[pid].items()
+            ),
+        }
+        for pid in order[:UNAVAILABLE_SHOWN]
+    ]

@@ -74,7 +74,12 @@ def plan_scenario(
     if result.has_plan:
         verify(loaded, payload)
         if explain and result.status == "optimal":
-            payload["explanation"] = explain_plan(problem, result, options)
+            # Rank programs that could never be planned by what they would offer.
+            appeal = {
+                p.id: float(p.acceptance * (p.letter + p.audition * p.interest / 5))
+                for p in loaded.programs
+            }
+            payload["explanation"] = explain_plan(problem, result, options, appeal)
         elif explain:  # "best without X" is only meaningful against a proven optimum
             payload["explanation_skipped"] = (
                 "the plan is not proven optimal within the time limit, so it is not explained; "

@@ -23,6 +23,7 @@ PLAN_COLUMNS = (
 )  # fmt: skip
 
 
+UNAVAILABLE_IN_REPORT = 3  # the JSON keeps more
 SPECIALTY_CODE = {
     "radiology": "rad",
     "internal_medicine": "IM",
@@ -239,6 +240,8 @@ def explanation_lines(explanation: dict[str, Any]) -> list[str]:
         lines.append(
             f"not {item['program_id']} (worth up to {item['best_value']}): {item['why_not']}"
         )
+    for item in explanation.get("unavailable_programs", [])[:UNAVAILABLE_IN_REPORT]:
+        lines.append(f"not {item['program_id']}: no start is possible: {item['why_not']}")
     return lines
 
 
