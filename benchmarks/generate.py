@@ -25,36 +25,16 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from rotation_solver.scenario.schema import KNOWN_COLUMNS
+
 INSTANCES = Path(__file__).resolve().parent / "instances"
 SEEDS = (1, 2, 3, 4, 5)
 # Budget factor and gap per seed index: every class sees every tightness.
 TIGHTNESS = (0.4, 0.7, 1.0, 1.3, 1.6)
 GAPS = (0, 7, 0, 7, 0)
 
-COLUMNS = [
-    "id",
-    "name",
-    "city",
-    "state",
-    "specialty",
-    "tier",
-    "img_friendly",
-    "accepts_img",
-    "starts",
-    "weeks",
-    "application_opens",
-    "application_deadline",
-    "deadline_weeks_before_start",
-    "requires",
-    "housing_per_week",
-    "travel",
-    "fee",
-    "img_surcharge",
-    "letter",
-    "audition",
-    "interest",
-    "acceptance",
-]
+# The catalog columns, in the spec's order (the schema is the single source).
+COLUMNS = list(KNOWN_COLUMNS)
 
 CITIES = [
     ("New York", "NY", 900, 300),
