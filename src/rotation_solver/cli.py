@@ -138,7 +138,8 @@ def solve(
     err = Console(stderr=True)
     if err.is_terminal:
         # The explanation and any diagnosis are extra re-solves: say so while they run.
-        with err.status("Solving with CP-SAT, then explaining the plan…"):
+        message = "Solving with CP-SAT, then explaining the plan…" if explain else "Solving…"
+        with err.status(message):
             outcome = plan_scenario(loaded, options, explain=explain)
     else:
         outcome = plan_scenario(loaded, options, explain=explain)
