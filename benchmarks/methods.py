@@ -24,6 +24,7 @@ from rotation_solver.offerings import Offering
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import (
+    FirstSolution,
     Result,
     SolveOptions,
     configure_reduced,
@@ -265,17 +266,6 @@ def run_highs(loaded: LoadedScenario, problem: PlanningProblem, time_limit: floa
 # -- CP-SAT: production and variants -----------------------------------------------------
 
 
-class _FirstSolution(cp_model.CpSolverSolutionCallback):
-    def __init__(self) -> None:
-        super().__init__()
-        self.started = time.perf_counter()
-        self.first: float | None = None
-
-    def on_solution_callback(self) -> None:
-        if self.first is None:
-            self.first = time.perf_counter() - self.started
-
-
 def _cp_result(
     problem: PlanningProblem,
     plan_model: PlanModel,
@@ -351,12 +341,12 @@ def _run_model(
     solver = cp_model.CpSolver()
     configure_solver(solver, plan_model)
     solver.parameters.max_time_in_seconds = time_limit
-    callback = _FirstSolution()
+    callback = FirstSolution()
     code = solver.solve(plan_model.model, callback)
     seconds = time.perf_counter() - callback.started
     variables, constraints = _counts(plan_model.model)
     result = _cp_result(problem, plan_model, solver, code, build, seconds)
-    return Run(result, callback.first, variables, constraints, extra={"removed": removed})
+    return Run(result, callback.seconds, variables, constraints, extra={"removed": removed})
 
 
 def _production_parameters(solver: cp_model.CpSolver, plan_model: PlanModel) -> None:

@@ -93,7 +93,7 @@ def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     params.cp_model_probing_level = 0
 
 
-class _FirstSolution(cp_model.CpSolverSolutionCallback):
+class FirstSolution(cp_model.CpSolverSolutionCallback):
     """Remembers when the first plan was found (a few callbacks per solve at most)."""
 
     def __init__(self) -> None:
@@ -137,7 +137,7 @@ def run(
         configure_reduced(solver, options, len(plan_model.candidates))
     else:
         configure(solver, options)
-    first = _FirstSolution()
+    first = FirstSolution()
     code = solver.solve(plan_model.model, first)
     solve_seconds = time.perf_counter() - first.started
     status = _STATUS.get(code, "unknown")
