@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property
 from typing import Literal
 
 from rotation_solver.scenario import LoadedScenario, Program, Weights
@@ -92,6 +93,10 @@ class Expansion:
     weights: Weights
 
     def dropped_counts(self) -> dict[DropReason, int]:
+        return dict(self._dropped_counts)
+
+    @cached_property  # every plan payload of a sweep asks again
+    def _dropped_counts(self) -> dict[DropReason, int]:
         counts = Counter(item.reason for item in self.dropped)
         return {reason: counts[reason] for reason in DropReason if counts[reason]}
 
