@@ -33,6 +33,7 @@ from rotation_solver.checker import check_plan
 from rotation_solver.cli import cli
 from rotation_solver.portfolio import (
     Evaluator,
+    OfferedPlans,
     PortfolioProblem,
     build_portfolio_problem,
     evaluate,
@@ -217,6 +218,38 @@ def test_perfect_information_bound_is_above_the_optimum(
     assert proven
     _, best = exhaustive(problem, 3, Evaluator(problem, offers))
     assert bound >= best - 1e-9
+
+
+@pytest.mark.parametrize("cap", [2, 3])
+def test_lagrangian_bound_of_the_benchmark_is_valid(
+    make: Callable[..., LoadedScenario], cap: int
+) -> None:
+    """benchmarks/portfolio_bound.py: L(lam) bounds the SAA optimum for any lam >= 0,
+    equals the perfect-information bound at lam = 0, and its master LP (a relaxation
+    too, here over every plan) lies between the optimum and the bound."""
+    from benchmarks.portfolio_bound import lagrangian_bound, master_lp
+
+    problem = build_portfolio_problem(tiny(make))
+    offers = all_outcomes(problem)
+    _, best = exhaustive(problem, cap, Evaluator(problem, offers))
+    plans = OfferedPlans(problem, ONE)
+    zero = [dict.fromkeys(range(len(problem.candidates)), 0.0) for _ in offers]
+    at_zero, _ = lagrangian_bound(plans, offers, zero, cap)
+    assert at_zero == pytest.approx(perfect_information_bound(problem, offers, ONE)[0])
+    rng = random.Random(cap)
+    for _ in range(3):
+        lam = [{u: rng.choice([0.0, 0.01, 0.05, 0.2]) for u in row} for row in zero]
+        assert lagrangian_bound(plans, offers, lam, cap)[0] >= best - 1e-9
+    pool = {}
+    for r in range(1, problem.max_rotations + 1):
+        for members in itertools.combinations(range(len(problem.candidates)), r):
+            found = problem.plan_of(members)
+            fees = sum(problem.candidates[i].fee for i in members)
+            if found is not None and found[0] + fees <= problem.budget:
+                pool[members] = found[1]
+    lp_value, duals = master_lp(pool, offers, cap)
+    bound, _ = lagrangian_bound(plans, offers, duals, cap)
+    assert best - 1e-6 <= lp_value <= bound + 1e-6
 
 
 def test_example_portfolio_beats_both_naive_strategies() -> None:

@@ -674,6 +674,54 @@ def exact_value(problem: PortfolioProblem, portfolio: Sequence[int]) -> float:
 # -- the upper bound -----------------------------------------------------------------------
 
 
+class OfferedPlans:
+    """The best plan among the programs that offer in one outcome, applying only to the
+    plan's own programs (their fees count in its cost), optionally with a penalty per
+    program. Solved by CP-SAT on the certain offerings (`solve_problem`)."""
+
+    def __init__(self, problem: PortfolioProblem, options: SolveOptions):
+        self.options = options
+        self.base = build_problem(certain_scenario(problem.loaded, keep_fee=True))
+        self.index = {c.program_id: c.index for c in problem.candidates}
+        self.lock_ids = {c.program_id for c in problem.locks}
+        self.known = [
+            o
+            for o in self.base.offerings
+            if o.program_id in self.index or o.program_id in self.lock_ids
+        ]
+
+    def best(
+        self, row: np.ndarray, penalty: dict[int, int] | None = None
+    ) -> tuple[int, bool, tuple[int, ...]]:
+        """(value, proven, candidate indices of the plan) in the outcome `row`.
+
+        The value is at least 0 (no plan is worth 0). If a solve stops at its time
+        limit, its bound is returned with proven False (still an upper bound).
+        """
+        usable = []
+        for o in self.known:
+            if o.program_id in self.lock_ids:
+                usable.append(o)
+                continue
+            i = self.index[o.program_id]
+            if row[i]:
+                cut = penalty.get(i, 0) if penalty else 0
+                usable.append(dataclasses.replace(o, value=o.value - cut) if cut else o)
+        result = solve_problem(
+            dataclasses.replace(self.base, offerings=tuple(usable)), self.options
+        )
+        if result.status == "optimal" and result.objective is not None:
+            plan = tuple(
+                sorted(
+                    self.index[o.program_id] for o in result.rotations if o.program_id in self.index
+                )
+            )
+            return (max(0, result.objective), True, plan) if result.objective > 0 else (0, True, ())
+        if result.status == "infeasible":
+            return 0, True, ()
+        return max(0, result.bound if result.bound is not None else 10**9), False, ()
+
+
 def perfect_information_bound(
     problem: PortfolioProblem,
     offers: np.ndarray,
@@ -687,26 +735,16 @@ def perfect_information_bound(
     (bound, proven) where proven is False if a CP-SAT solve stopped at its time limit
     (its bound is then used, which is still valid).
     """
-    loaded = problem.loaded
-    base = build_problem(certain_scenario(loaded, keep_fee=True))
-    index = {c.program_id: c.index for c in problem.candidates}
-    lock_ids = {c.program_id for c in problem.locks}
-    known = [o for o in base.offerings if o.program_id in index or o.program_id in lock_ids]
+    solver = OfferedPlans(problem, options)
     total = 0.0
     proven = True
     memo: dict[bytes, int] = {}
     for row in offers:
         key = np.packbits(row).tobytes()
         if key not in memo:
-            usable = tuple(o for o in known if o.program_id in lock_ids or row[index[o.program_id]])
-            result = solve_problem(dataclasses.replace(base, offerings=usable), options)
-            if result.status == "optimal" and result.objective is not None:
-                memo[key] = max(0, result.objective)
-            elif result.status == "infeasible":
-                memo[key] = 0
-            else:
-                proven = False
-                memo[key] = max(0, result.bound if result.bound is not None else 10**9)
+            value, exact, _plan = solver.best(row)
+            proven = proven and exact
+            memo[key] = value
         total += memo[key]
         progress(1)
     return total / max(1, len(offers)), proven
