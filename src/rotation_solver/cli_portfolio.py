@@ -98,7 +98,8 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         (
             "In sample (SAA)",
             f"{saa['in_sample_value']:.1f} over {payload['sampling']['scenarios']} outcomes; "
-            f"bound {saa['bound']:.1f}, gap {_pct(saa['optimality_gap'])}"
+            f"bound {saa['bound']:.1f} (offers known in advance), "
+            f"gap at most {_pct(saa['optimality_gap'])}"
             if saa["bound"] is not None
             else f"{saa['in_sample_value']:.1f} over {payload['sampling']['scenarios']} outcomes",
         ),
@@ -186,8 +187,8 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         f"- Expected plan value: **{payload['expected_value']:.1f}** (exact over every offer "
         "outcome of these applications)",
         f"- In sample (SAA, {payload['sampling']['scenarios']} outcomes): "
-        f"{saa['in_sample_value']:.1f}; bound {_num(saa['bound'])}; "
-        f"gap {_pct(saa['optimality_gap'])}",
+        f"{saa['in_sample_value']:.1f}; bound {_num(saa['bound'])} (as if the offers were "
+        f"known in advance); gap at most {_pct(saa['optimality_gap'])}",
         f"- Out of sample ({payload['evaluation']['outcomes']} fresh outcomes): "
         f"{saa['out_of_sample_value']:.1f} {_ci(saa['out_of_sample_ci95'])}",
         f"- Chance of >= 2 radiology rotations {_pct(probs['two_or_more_radiology'])}, of a "
