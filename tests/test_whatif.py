@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import itertools
 import json
@@ -129,8 +130,9 @@ def test_sweep_reports_changes_and_marginal_value(make: object) -> None:
         assert set(row.removed or ()) == then - now
 
 
-def test_two_lane_sweep_is_reproducible_and_agrees_with_one_lane() -> None:
-    loaded = load_scenario(EXAMPLE)
+@pytest.mark.parametrize("name", ["example", "national", "challenged-home"])
+def test_two_lane_sweep_is_reproducible_and_agrees_with_one_lane(name: str) -> None:
+    loaded = load_scenario(SCENARIOS / name / "scenario.yaml")
     budgets = list(range(3000, 12501, 500))
 
     def rows(options: SolveOptions) -> list[tuple[int, str, int | None, int, list[str]]]:
@@ -147,8 +149,7 @@ def test_two_lane_sweep_is_reproducible_and_agrees_with_one_lane() -> None:
 
     two = rows(TWO_LANES)
     assert two == rows(TWO_LANES)  # the split into lanes does not depend on timing
-    one = rows(FAST)
-    assert [row[:4] for row in two] == [row[:4] for row in one]
+    assert two == rows(FAST)  # nor on the number of threads: the same plans too
 
 
 def test_sweep_rejects_no_budgets() -> None:
@@ -348,3 +349,36 @@ def test_time_limit_points_report_their_gap() -> None:
             assert row.why and "time limit" in row.why
         elif r.status == "infeasible":
             pytest.fail("a time limit must never be reported as infeasible")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_more_money_never_hurts_even_after_a_time_limit(workers: int) -> None:
+    loaded = load_scenario(SCENARIOS / "national" / "scenario.yaml")
+    tight = SolveOptions(workers=workers, seed=0, time_limit=0.005)
+    sweep = whatif.sweep(loaded, list(range(4000, 8001, 250)), tight)
+    best = None
+    for row in sweep.rows:
+        r = row.result
+        if best is not None:
+            assert r.objective is not None and r.objective >= best, row.budget
+        if r.objective is not None:
+            best = r.objective
+            assert r.bound is None or r.bound >= r.objective
+            assert check_plan(loaded.with_budget(row.budget), row.payload).ok
+
+
+def test_a_worse_row_takes_the_plan_of_a_lower_budget() -> None:
+    loaded = load_scenario(EXAMPLE)
+    lower = whatif.sweep(loaded, [7000], FAST).rows[0].result
+    assert lower.objective is not None
+    worse = dataclasses.replace(lower, status="feasible", objective=1, bound=lower.objective + 5)
+    worse = dataclasses.replace(worse, budget=8000)
+    kept = whatif._no_worse(worse, lower)
+    assert (kept.objective, kept.rotations, kept.budget) == (lower.objective, lower.rotations, 8000)
+    assert (kept.status, kept.bound) == ("feasible", lower.objective + 5)
+    proven = whatif._no_worse(dataclasses.replace(worse, bound=lower.objective), lower)
+    assert proven.status == "optimal"
+    lost = whatif._no_worse(dataclasses.replace(worse, status="unknown", objective=None,
+                                                bound=None, rotations=()), lower)  # fmt: skip
+    assert lost.status == "feasible" and lost.objective == lower.objective and lost.bound is None
+    assert whatif._no_worse(lower, None) is lower

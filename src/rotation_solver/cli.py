@@ -34,6 +34,7 @@ from rotation_solver.scenario import Lock, Scenario, ValueModel
 from rotation_solver.solve import SolveOptions
 
 EXIT_INTERNAL = 70  # not a contract code: a bug, reported as such
+EXIT_INTERRUPTED = 130  # not a contract code: Ctrl-C, as shells report it
 
 _EXIT_BY_STATUS = {
     "optimal": ExitCode.PLAN,
@@ -61,6 +62,13 @@ class RotationGroup(click.Group):
                 raise
             click.echo(f"internal error (please report): {error}", err=True)
             ctx.exit(EXIT_INTERNAL)
+        except KeyboardInterrupt:
+            # Click would say "Aborted!" and exit 1, which the contract keeps for
+            # bad input; 130 is the shell's code for Ctrl-C.
+            if ctx.meta.get("debug"):
+                raise
+            click.echo("\ninterrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
 
 
 @click.group(cls=RotationGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -316,4 +324,4 @@ def main() -> None:
         cli.main(standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         click.echo("interrupted", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)

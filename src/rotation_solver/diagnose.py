@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 from rotation_solver.model import PlanModel, Rule
 from rotation_solver.problem import PlanningProblem, build_problem
 from rotation_solver.scenario import LoadedScenario
+from rotation_solver.solve import solve_interruptibly
 
 UNLIMITED = 10**12
 
@@ -87,7 +88,7 @@ def _feasible_with(
     model.clear_assumptions()
     model.add_assumptions([plan_model.guards[key] for key in keys])
     solver = _solver(time_limit, seed)
-    code = solver.solve(model)
+    code = solve_interruptibly(solver, model)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return True, []
     if code != cp_model.INFEASIBLE:
@@ -131,6 +132,6 @@ def cheapest_plan_cost(
         plan_model.model.add(guard == (0 if key == "budget" else 1))
     plan_model.model.minimize(plan_model.total_cost)
     solver = _solver(time_limit, seed)
-    if solver.solve(plan_model.model) == cp_model.OPTIMAL:
+    if solve_interruptibly(solver, plan_model.model) == cp_model.OPTIMAL:
         return round(solver.objective_value)
     return None

@@ -12,7 +12,13 @@ from ortools.sat.python import cp_model
 from rotation_solver.model import TIERS_HIGH, TIERS_SAFE, PlanModel
 from rotation_solver.offerings import DropReason, Offering
 from rotation_solver.problem import PlanningProblem
-from rotation_solver.solve import Result, SolveOptions, configure_reduced, dominated_offerings
+from rotation_solver.solve import (
+    Result,
+    SolveOptions,
+    configure_reduced,
+    dominated_offerings,
+    solve_interruptibly,
+)
 
 UNCHOSEN_SHOWN = 5
 UNAVAILABLE_SHOWN = 10
@@ -52,7 +58,7 @@ def _best_with(
         plan_model.model.add(cp_model.LinearExpr.sum(chosen) >= 1)
     solver = cp_model.CpSolver()
     configure_reduced(solver, options, len(plan_model.candidates))
-    if solver.solve(plan_model.model) != cp_model.OPTIMAL:
+    if solve_interruptibly(solver, plan_model.model) != cp_model.OPTIMAL:
         return None
     chosen_plan = plan_model.chosen(solver)
     cost = sum(o.cost for o in chosen_plan)

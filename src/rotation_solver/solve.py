@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
@@ -82,6 +84,47 @@ class Result:
         return abs(self.bound - self.objective) / max(1, abs(self.bound))
 
 
+_SOLVE_THREAD: ThreadPoolExecutor | None = None
+
+
+def solve_interruptibly(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> Any:
+    """`solver.solve(model, callback)`, with Ctrl-C that stops it at once.
+
+    CP-SAT's own Ctrl-C handling stays off: it would swallow the signal (the
+    command would go on with a cut-short solve and report it as if nothing
+    happened), it installs the default handler afterwards (the next Ctrl-C kills
+    the process without a word), and it aborts the process when the signal comes
+    while another thread solves. Instead, on the main thread the solve runs in a
+    worker thread while the main thread waits; on Ctrl-C it stops the search and
+    raises KeyboardInterrupt. On other threads it solves in place: their caller
+    handles Ctrl-C (see `whatif`).
+    """
+    global _SOLVE_THREAD
+    solver.parameters.catch_sigint_signal = False
+    if threading.current_thread() is not threading.main_thread():
+        return solver.solve(model, callback)
+    if _SOLVE_THREAD is None:
+        _SOLVE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cp-sat")
+    job = _SOLVE_THREAD.submit(solver.solve, model, callback)
+    try:
+        return job.result()
+    except KeyboardInterrupt:
+        # A stop sent before the solve has set itself up is lost: send it again.
+        while not job.done():
+            solver.stop_search()
+            try:
+                job.result(timeout=0.05)
+            except TimeoutError:
+                continue
+            except Exception:  # the interrupt is what the caller should see
+                break
+        raise
+
+
 def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     """Parameters shared by every solve of the product."""
     params = solver.parameters
@@ -138,7 +181,7 @@ def run(
     else:
         configure(solver, options)
     first = FirstSolution()
-    code = solver.solve(plan_model.model, first)
+    code = solve_interruptibly(solver, plan_model.model, first)
     solve_seconds = time.perf_counter() - first.started
     status = _STATUS.get(code, "unknown")
     if code == cp_model.MODEL_INVALID:  # a bug in the model, never the user's fault

@@ -1,17 +1,18 @@
 """What-if budgets: a sweep over budgets and the exact value/cost frontier.
 
-Both re-use ONE CP-SAT model. The budget bound is changed in place
-(`PlanModel.set_budget`), a temporary constraint on the objective ("value
-window") is re-bounded in place, and the neighbouring solution is given as a
-hint. Every solve uses the product's parameters (`solve.configure`).
+Both re-use their CP-SAT model (the sweep one copy per thread). The budget
+bound is changed in place (`PlanModel.set_budget`), a temporary constraint on
+the objective ("value window") is re-bounded in place, and the neighbouring
+solution is given as a hint. Every solve uses the product's parameters
+(`solve.configure`).
 
 - `sweep`: budgets in increasing order. The plan found at one budget stays
   feasible at the next, so it is both the hint and a valid lower bound
   (value >= previous value). Budgets below the least workable budget are
   infeasible by definition and are not solved again, nor are budgets from the
-  cost of the best plan overall up. With `workers >= 2` the rest is split into
-  two contiguous blocks, each solved on its own copy of the model in its own
-  thread (CP-SAT releases the GIL), so both cores work.
+  cost of the best plan overall up. The rest is split into two contiguous
+  blocks; with `workers >= 2` each is solved on its own copy of the model in
+  its own thread (CP-SAT releases the GIL), so both cores work.
 - `frontier`: the epsilon-constraint method. Maximise value at cost <= B;
   minimise cost at exactly that value; then B = that cost - 1, until no plan
   fits. Every plan found is efficient: nothing is at least as valuable and
@@ -25,11 +26,14 @@ click commands are in `cli_whatif`.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
+import functools
 import io
 import json
 import math
 import queue
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -54,6 +58,7 @@ from rotation_solver.solve import (
     configure,
     configure_reduced,
     dominated_offerings,
+    solve_interruptibly,
 )
 
 Method = Literal["lexicographic", "two-step"]
@@ -106,8 +111,16 @@ def reduce_for_budgets(problem: PlanningProblem, max_budget: int) -> tuple[Plann
     return dataclasses.replace(problem, offerings=kept), len(problem.offerings) - len(kept)
 
 
+class Stopped(Exception):
+    """A lane was stopped (Ctrl-C or an error in the other lane) before this solve."""
+
+
 class ReusedModel:
-    """One PlanModel, re-bounded in place between solves."""
+    """One PlanModel, re-bounded in place between solves.
+
+    `stop()` may be called from another thread: it ends the running solve at once
+    and refuses later ones (Ctrl-C while the sweep's threads solve).
+    """
 
     def __init__(
         self,
@@ -123,6 +136,7 @@ class ReusedModel:
         self.reduced = reduce
         if reduce:
             problem, self.removed = reduce_for_budgets(problem, max_budget)
+        self.source = problem  # immutable; `plan_model.problem` changes with the budget
         self.plan_model = PlanModel(problem, max_budget=max_budget)
         self.max_budget = self.plan_model.budget_limit
         model = self.plan_model.model
@@ -133,6 +147,10 @@ class ReusedModel:
         self.build_seconds = time.perf_counter() - started
         self.solves = 0
         self.least_values: list[int] | None = None  # the cheapest plan, once known
+        self.max_workers: int | None = None  # a cap when lanes share the cores
+        self._lock = threading.Lock()
+        self._running: cp_model.CpSolver | None = None
+        self._stopped = False
 
     @property
     def problem(self) -> PlanningProblem:
@@ -140,9 +158,16 @@ class ReusedModel:
 
     def twin(self) -> ReusedModel:
         """A second model of the same (already reduced) problem, for another thread."""
-        twin = ReusedModel(self.problem, self.max_budget, self.options, reduce=False)
+        twin = ReusedModel(self.source, self.max_budget, self.options, reduce=False)
         twin.reduced, twin.removed = self.reduced, self.removed
         return twin
+
+    def stop(self) -> None:
+        """End the running solve (if any) and refuse further ones; thread-safe."""
+        with self._lock:
+            self._stopped = True
+            if self._running is not None:
+                self._running.stop_search()
 
     def set_budget(self, budget: int) -> None:
         """`PlanModel.set_budget`, checked: with ortools 9.15 a write through a
@@ -179,8 +204,18 @@ class ReusedModel:
             solver.parameters.use_sat_inprocessing = False
         else:
             configure(solver, self.options)
+        if self.max_workers is not None:
+            solver.parameters.num_workers = min(solver.parameters.num_workers, self.max_workers)
+        with self._lock:
+            if self._stopped:
+                raise Stopped
+            self._running = solver
         started = time.perf_counter()
-        code = solver.solve(self.plan_model.model)
+        try:
+            code = solve_interruptibly(solver, self.plan_model.model)
+        finally:
+            with self._lock:
+                self._running = None
         self.solves += 1
         if code == cp_model.MODEL_INVALID:  # a bug in the model, never the user's fault
             raise RuntimeError(f"CP-SAT rejected the model: {self.plan_model.model.validate()}")
@@ -303,9 +338,15 @@ class LeastBudget:
     why: str | None = None  # when no budget works: the rules in conflict
 
 
-def least_budget(loaded: LoadedScenario, reused: ReusedModel, options: SolveOptions) -> LeastBudget:
-    """Minimise total cost subject to every other rule, in the shared model if it can tell."""
-    amount, proven = reused.least_cost()
+def least_budget(
+    loaded: LoadedScenario,
+    reused: ReusedModel,
+    options: SolveOptions,
+    known: tuple[int | None, bool] | None = None,
+) -> LeastBudget:
+    """Minimise total cost subject to every other rule, in the shared model if it can tell
+    (`known`: what `reused.least_cost()` already returned)."""
+    amount, proven = known if known is not None else reused.least_cost()
     if amount is not None:
         return LeastBudget(amount, proven)
     if not proven:  # time limit without any plan
@@ -385,8 +426,17 @@ def sweep(
     options: SolveOptions | None = None,
     on_step: OnStep | None = None,
 ) -> Sweep:
-    """Solve every budget (ascending, duplicates dropped) with one re-used model
-    per thread (two when `options.workers` allows; see `_solve_in_lanes`)."""
+    """Solve every budget (ascending, duplicates dropped) on re-used models.
+
+    The budgets that need a solve are split into two contiguous blocks, each
+    solved in increasing order: a block's last plan is the hint and its value
+    the floor for its next budget, and each block starts from the cheapest plan.
+    With `options.workers >= 2` the blocks run at once, on two copies of the
+    model in two threads (CP-SAT releases the GIL); otherwise one after the
+    other on one model. The hints, floors and parameters are the same either
+    way, so the rows do not depend on `--workers` or on thread timing (on models
+    small enough for one CP-SAT worker, which is every reduced model here).
+    """
     options = options or SolveOptions()
     on_step = on_step or _quiet
     started = time.perf_counter()
@@ -399,9 +449,13 @@ def sweep(
     total = len(ordered)
     on_step(0, total, "building the model")
     reused = ReusedModel(problem, ordered[-1], options)
-    two_lanes = options.workers >= 2 and reused.reduced and len(ordered) > 1
-    on_step(0, total, "finding the least workable budget")
-    least, top, lanes = _least_and_top(loaded, reused, ordered[-1], options, two_lanes)
+    lanes = [reused]
+    if options.workers >= 2:
+        lanes.append(reused.twin())
+        for lane in lanes:
+            lane.max_workers = max(1, options.workers // 2)
+    on_step(0, total, f"least workable budget; best plan within ${ordered[-1]:,}")
+    least, top = _least_and_top(loaded, lanes, ordered[-1], options)
     candidates = len(reused.plan_model.candidates)
     to_solve = [
         b
@@ -409,18 +463,21 @@ def sweep(
         if not (least.proven and (least.amount is None or b < least.amount))
         and not (top is not None and b >= top.total_cost)
     ]
-    solved = _solve_in_lanes(lanes, to_solve, reused.least_values, on_step, total)
+    solved = _solve_blocks(lanes, to_solve, reused.least_values, on_step, total)
     rows: list[Row] = []
     prev = _Previous()
+    best_below: Result | None = None  # the best plan at a lower budget
     for budget in ordered:
         at_budget = loaded.with_budget(budget)
         problem_b = problem.with_budget(budget)
         if budget in solved:
-            result = solved[budget]
+            result = _no_worse(solved[budget], best_below)
         elif top is not None and budget >= top.total_cost:
             result = dataclasses.replace(top, budget=budget, solve_seconds=0.0)
         else:  # below the least workable budget
             result = Result("infeasible", None, None, (), 0, budget, candidates, 0.0, 0.0)
+        if result.has_plan:
+            best_below = result
         payload = plan_payload(at_budget, problem_b, result)
         if result.has_plan:
             verify(at_budget, payload)
@@ -462,86 +519,139 @@ def sweep(
     )
 
 
+def _no_worse(result: Result, best_below: Result | None) -> Result:
+    """More money never hurts: after a time limit a budget may come back worse than
+    a lower one (its block started without that floor); the lower budget's plan
+    fits here too, so it is the row's plan."""
+    if best_below is None or best_below.objective is None:
+        return result
+    if result.objective is not None and result.objective >= best_below.objective:
+        return result
+    bound = result.bound
+    proven = bound is not None and bound <= best_below.objective
+    return dataclasses.replace(
+        best_below,
+        status="optimal" if proven else "feasible",
+        bound=max(bound, best_below.objective) if bound is not None else None,
+        budget=result.budget,
+        solve_seconds=result.solve_seconds,
+    )
+
+
+_LANE_DONE = object()
+
+
+def _in_threads(
+    tasks: Sequence[Callable[[Callable[[Any], None]], None]],
+    lanes: Sequence[ReusedModel],
+    on_item: Callable[[Any], None] = lambda _item: None,
+) -> None:
+    """Run each task in a thread of its own; `on_item` sees what they report, in the
+    calling thread. Ctrl-C there, or an error in a task, stops every lane's solve at
+    once (the main thread stays free to take the signal) and is raised here."""
+    reported: queue.Queue[Any] = queue.Queue()
+
+    def run(task: Callable[[Callable[[Any], None]], None]) -> None:
+        try:
+            task(reported.put)
+        except BaseException as error:  # handed to the calling thread
+            reported.put(error)
+        else:
+            reported.put(_LANE_DONE)
+
+    pool = ThreadPoolExecutor(max_workers=len(tasks))
+    jobs = []
+    try:
+        jobs = [pool.submit(run, task) for task in tasks]
+        running = len(tasks)
+        while running:
+            item = reported.get()
+            if item is _LANE_DONE:
+                running -= 1
+            elif isinstance(item, BaseException):
+                raise item
+            else:
+                on_item(item)
+    except BaseException:
+        # A stop sent before a solve has set itself up is lost: send it again.
+        while not all(job.done() for job in jobs):
+            for lane in lanes:
+                lane.stop()
+            concurrent.futures.wait(jobs, timeout=0.05)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _least_and_top(
-    loaded: LoadedScenario,
-    reused: ReusedModel,
-    largest: int,
-    options: SolveOptions,
-    two_lanes: bool,
-) -> tuple[LeastBudget, Result | None, list[ReusedModel]]:
+    loaded: LoadedScenario, lanes: Sequence[ReusedModel], largest: int, options: SolveOptions
+) -> tuple[LeastBudget, Result | None]:
     """The least workable budget, and the best plan at the largest budget (made the
     cheapest of its value), which is also the best plan at every budget from its
-    cost up: those rows need no solve. With two lanes, a twin model is built and
-    solves the largest budget while the first finds the least budget."""
-    lanes = [reused]
-    top: Result | None = None
-    if not two_lanes:
-        least = least_budget(loaded, reused, options)
-        if least.amount is not None and least.amount <= largest:
-            top, _values = reused.best_plan(largest, hint=reused.least_values)
-    else:
+    cost up: those rows need no solve. With two lanes both solves run at once.
 
-        def twin_and_top() -> tuple[ReusedModel, Result]:
-            twin = reused.twin()
-            return twin, twin.best_plan(largest)[0]
+    A plan at the largest budget implies least <= largest, so it is solved
+    without waiting for the least budget (and without its hint, in both cases).
+    """
+    found: dict[str, Any] = {}
 
-        # A plan at the largest budget implies least <= largest, so solving it
-        # before knowing the least budget is safe.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            least_job = pool.submit(least_budget, loaded, reused, options)
-            top_job = pool.submit(twin_and_top)
-            least, (twin, top) = least_job.result(), top_job.result()
-        lanes.append(twin)
+    def least(report: Callable[[Any], None]) -> None:
+        found["least"] = lanes[0].least_cost()
+
+    def best(report: Callable[[Any], None]) -> None:
+        found["top"] = lanes[-1].best_plan(largest)[0]
+
+    def both(report: Callable[[Any], None]) -> None:
+        least(report)
+        best(report)
+
+    _in_threads([least, best] if len(lanes) == 2 else [both], lanes)
+    # A fallback on the full model, or a diagnosis, if the shared model has no plan.
+    result = least_budget(loaded, lanes[0], options, known=found["least"])
+    top: Result | None = found["top"]
     if top is not None and top.status != "optimal":
         top = None
-    return least, top, lanes
+    return result, top
 
 
-def _solve_in_lanes(
+def _solve_blocks(
     lanes: Sequence[ReusedModel],
     budgets: Sequence[int],
     first_hint: Sequence[int] | None,
     on_step: OnStep,
     total: int,
 ) -> dict[int, Result]:
-    """Best plan at each budget, one thread per lane.
+    """Best plan at each budget, in two contiguous blocks (see `sweep`)."""
+    size = -(-len(budgets) // 2)
+    blocks = [list(budgets[:size]), list(budgets[size:])]
 
-    Each lane takes one contiguous block of the budgets, in increasing order, so
-    its last plan is a hint and its value a floor for its next budget; its
-    first hint is the cheapest plan, feasible at every workable budget. The
-    split is fixed, so with a fixed seed the results do not depend on timing.
-    CP-SAT releases the GIL while it solves, so two lanes use both cores
-    (national, 9 budgets: 147 ms in contiguous halves, 183 ms interleaved,
-    211 ms in one lane).
-    """
-    results: dict[int, Result] = {}
-    finished: queue.Queue[tuple[int, Result] | BaseException] = queue.Queue()
-
-    def work(lane: ReusedModel, share: Sequence[int]) -> None:
+    def solve_block(lane: ReusedModel, block: Sequence[int], report: Callable[[Any], None]) -> None:
         floor, hint = None, first_hint
-        try:
-            for budget in share:
-                result, values = lane.best_plan(budget, at_least=floor, hint=hint)
-                if result.has_plan:
-                    floor, hint = result.objective, values
-                finished.put((budget, result))
-        except BaseException as error:  # handed to the caller's thread
-            finished.put(error)
+        for budget in block:
+            result, values = lane.best_plan(budget, at_least=floor, hint=hint)
+            if result.has_plan:
+                floor, hint = result.objective, values
+            report((budget, result))
 
-    size = -(-len(budgets) // len(lanes))
-    shares = [list(budgets[k * size : (k + 1) * size]) for k in range(len(lanes))]
-    with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
-        for lane, share in zip(lanes, shares, strict=True):
-            if share:
-                pool.submit(work, lane, share)
-        skipped = total - len(budgets)
-        while len(results) < len(budgets):
-            item = finished.get()
-            if isinstance(item, BaseException):
-                raise item
-            budget, result = item
-            results[budget] = result
-            on_step(skipped + len(results), total, f"budget ${budget:,}")
+    results: dict[int, Result] = {}
+    skipped = total - len(budgets)
+
+    def collect(item: tuple[int, Result]) -> None:
+        budget, result = item
+        results[budget] = result
+        on_step(skipped + len(results), total, f"budget ${budget:,}")
+
+    def one_lane(report: Callable[[Any], None]) -> None:
+        for block in blocks:
+            solve_block(lanes[0], block, report)
+
+    tasks: list[Callable[[Callable[[Any], None]], None]] = [one_lane]
+    if len(lanes) == 2:
+        tasks = [
+            functools.partial(solve_block, lane, block)
+            for lane, block in zip(lanes, blocks, strict=True)
+        ]
+    _in_threads(tasks, lanes, collect)
     return results
 
 
