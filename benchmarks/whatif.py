@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         "| measure | seconds | target | verdict |",
         "|---|--:|---|---|",
         f"| one solve (production path) | {med('one_solve_s'):.3f} | | |",
-        f"| 20-budget sweep, one re-used model | {med('sweep20_s'):.3f} "
+        f"| 20-budget sweep, re-used models | {med('sweep20_s'):.3f} "
         f"({ratio:.2f}x one solve) | < 3x one solve | {'met' if ratio < 3 else 'NOT met'} |",
         f"| same 20 budgets, full model rebuilt each time | "
         f"{med('rebuild_full_model_sweep20_s'):.3f} | | |",
