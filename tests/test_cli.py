@@ -206,3 +206,18 @@ def test_schema_is_json_schema() -> None:
         assert code == 0 and schema["type"] == "object" and schema["additionalProperties"] is False
     code, output = invoke("schema")
     assert "budget" in json.loads(output)["properties"]
+
+
+def test_an_output_file_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    from rotation_solver import files
+
+    target = tmp_path / "plan.json"
+    target.write_text("the user's old plan", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt), files.replacing(target) as part:
+        part.write_text("half a new pl", encoding="utf-8")
+        raise KeyboardInterrupt
+    assert target.read_text(encoding="utf-8") == "the user's old plan"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+    files.write_text(target, "the new plan")
+    assert target.read_text(encoding="utf-8") == "the new plan"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]

@@ -1,3 +1,3 @@
-from rotation_solver.cli import main
+from rotation_solver.entry import main
 
 main()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -64,7 +66,10 @@ class RotationGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
         except KeyboardInterrupt:
             # Click would say "Aborted!" and exit 1, which the contract keeps for
-            # bad input; 130 is the shell's code for Ctrl-C.
+            # bad input; 130 is the shell's code for Ctrl-C. A second Ctrl-C now
+            # would only garble the exit.
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
             if ctx.meta.get("debug"):
                 raise
             click.echo("\ninterrupted", err=True)

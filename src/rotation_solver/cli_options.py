@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from rotation_solver import files
 from rotation_solver.errors import InputError, Problem
 from rotation_solver.render import render_csv, render_json, render_markdown, render_table
 from rotation_solver.scenario import LoadedScenario, Lock, load_scenario
@@ -145,14 +146,14 @@ def emit_text(
                 console = Console(highlight=False, width=120)
             render_table(payload, console)
             return
-        with output.open("w", encoding="utf-8") as handle:
+        with files.replacing(output) as part, part.open("w", encoding="utf-8") as handle:
             render_table(payload, Console(file=handle, width=120, no_color=True, highlight=False))
         return
     assert text is not None
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        files.write_text(output, text)
 
 
 def render_payload(payload: dict[str, Any], fmt: str) -> str | None:

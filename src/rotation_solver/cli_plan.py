@@ -16,6 +16,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from rotation_solver import files
 from rotation_solver.cli_options import (
     debug_option,
     emit_text,
@@ -156,7 +157,7 @@ def timeline(
                 console = Console(highlight=False, width=140)
             console.print(table)
         else:
-            with output.open("w", encoding="utf-8") as handle:
+            with files.replacing(output) as part, part.open("w", encoding="utf-8") as handle:
                 Console(file=handle, width=140, no_color=True, highlight=False).print(table)
         sys.exit(_EXIT_BY_STATUS[status])
     if fmt == "json":
@@ -169,7 +170,7 @@ def timeline(
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        files.write_text(output, text)
     sys.exit(_EXIT_BY_STATUS[status])
 
 
@@ -226,7 +227,7 @@ def emit_plan_document(
     if output is None:
         click.echo(data, nl=False)
     else:
-        output.write_bytes(data)
+        files.write_bytes(output, data)
 
 
 def write_plot(

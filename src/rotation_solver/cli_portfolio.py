@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from rotation_solver import files
 from rotation_solver.cli_options import (
     debug_option,
     emit_text,
@@ -319,7 +320,7 @@ def apply(
         if output is None:
             render_portfolio_table(payload, Console(highlight=False, width=140))
         else:
-            with output.open("w", encoding="utf-8") as handle:
+            with files.replacing(output) as part, part.open("w", encoding="utf-8") as handle:
                 render_portfolio_table(
                     payload, Console(file=handle, width=140, no_color=True, highlight=False)
                 )

@@ -20,7 +20,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from rotation_solver import whatif
+from rotation_solver import files, whatif
 from rotation_solver.cli_options import (
     debug_option,
     load,
@@ -148,14 +148,14 @@ def _emit(
                 console = Console(highlight=False, width=160)
             table(payload, console)
             return
-        with output.open("w", encoding="utf-8") as handle:
+        with files.replacing(output) as part, part.open("w", encoding="utf-8") as handle:
             table(payload, Console(file=handle, width=160, no_color=True, highlight=False))
         return
     text = texts[fmt](payload)
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        files.write_text(output, text)
 
 
 @click.command()

@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from rotation_solver import files
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.timeline import letter_request_date
 
@@ -358,6 +359,9 @@ def plot_plan(loaded: LoadedScenario, payload: dict[str, Any], path: Path) -> Pa
     fig = draw_plan(loaded, payload)
     # Fixed metadata and SVG ids: the same plan draws the same file.
     metadata: dict[str, Any] = {"Date": None} if fmt in ("svg", "pdf") else {}
-    with matplotlib.rc_context({"svg.hashsalt": "rotation-solver", "svg.fonttype": "path"}):
-        fig.savefig(path, format=fmt, metadata=metadata, facecolor="white")
+    with (
+        matplotlib.rc_context({"svg.hashsalt": "rotation-solver", "svg.fonttype": "path"}),
+        files.replacing(path) as part,
+    ):
+        fig.savefig(part, format=fmt, metadata=metadata, facecolor="white")
     return path

@@ -56,6 +56,7 @@ from typing import Any
 
 import numpy as np
 
+from rotation_solver import files
 from rotation_solver.model import TIERS_HIGH, TIERS_SAFE
 from rotation_solver.offerings import Offering, expand
 from rotation_solver.problem import build_problem
@@ -1205,5 +1206,6 @@ def plot_distribution(report: PortfolioReport, path: Path) -> Path:
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     fmt = path.suffix.lower().lstrip(".") or "png"
-    fig.savefig(path, format=fmt, facecolor="white", metadata={} if fmt == "png" else None)
+    with files.replacing(path) as part:
+        fig.savefig(part, format=fmt, facecolor="white", metadata={} if fmt == "png" else None)
     return path

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
+import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
@@ -87,6 +89,28 @@ class Result:
 _SOLVE_THREAD: ThreadPoolExecutor | None = None
 
 
+def _forget_solve_thread() -> None:
+    global _SOLVE_THREAD
+    _SOLVE_THREAD = None  # a forked child has the executor but not its thread
+
+
+os.register_at_fork(after_in_child=_forget_solve_thread)
+
+
+@contextmanager
+def ctrl_c_ignored() -> Iterator[None]:
+    """Ignore further Ctrl-C while a first one is being handled (main thread only):
+    a second one would cut the clean-up short and leave a solve running."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def solve_interruptibly(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
@@ -109,19 +133,23 @@ def solve_interruptibly(
         return solver.solve(model, callback)
     if _SOLVE_THREAD is None:
         _SOLVE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cp-sat")
-    job = _SOLVE_THREAD.submit(solver.solve, model, callback)
+    cancelled, started, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def run() -> Any:
+        started.set()  # before looking at `cancelled`; the caller does the reverse
+        try:
+            return cp_model.UNKNOWN if cancelled.is_set() else solver.solve(model, callback)
+        finally:
+            finished.set()
+
     try:
-        return job.result()
+        return _SOLVE_THREAD.submit(run).result()
     except KeyboardInterrupt:
-        # A stop sent before the solve has set itself up is lost: send it again.
-        while not job.done():
-            solver.stop_search()
-            try:
-                job.result(timeout=0.05)
-            except TimeoutError:
-                continue
-            except Exception:  # the interrupt is what the caller should see
-                break
+        with ctrl_c_ignored():
+            cancelled.set()
+            # A stop sent before the solve has set itself up is lost: send it again.
+            while started.is_set() and not finished.wait(0.05):
+                solver.stop_search()
         raise
 
 

@@ -26,7 +26,6 @@ click commands are in `cli_whatif`.
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import functools
 import io
@@ -43,6 +42,7 @@ from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
+from rotation_solver import files
 from rotation_solver.diagnose import find_conflict
 from rotation_solver.model import PlanModel
 from rotation_solver.offerings import Offering
@@ -57,6 +57,7 @@ from rotation_solver.solve import (
     Status,
     configure,
     configure_reduced,
+    ctrl_c_ignored,
     dominated_offerings,
     solve_interruptibly,
 )
@@ -161,6 +162,12 @@ class ReusedModel:
         twin = ReusedModel(self.source, self.max_budget, self.options, reduce=False)
         twin.reduced, twin.removed = self.reduced, self.removed
         return twin
+
+    @property
+    def busy(self) -> bool:
+        """A solve is running."""
+        with self._lock:
+            return self._running is not None
 
     def stop(self) -> None:
         """End the running solve (if any) and refuse further ones; thread-safe."""
@@ -560,9 +567,9 @@ def _in_threads(
             reported.put(_LANE_DONE)
 
     pool = ThreadPoolExecutor(max_workers=len(tasks))
-    jobs = []
     try:
-        jobs = [pool.submit(run, task) for task in tasks]
+        for task in tasks:
+            pool.submit(run, task)
         running = len(tasks)
         while running:
             item = reported.get()
@@ -573,11 +580,14 @@ def _in_threads(
             else:
                 on_item(item)
     except BaseException:
-        # A stop sent before a solve has set itself up is lost: send it again.
-        while not all(job.done() for job in jobs):
+        with ctrl_c_ignored():
             for lane in lanes:
-                lane.stop()
-            concurrent.futures.wait(jobs, timeout=0.05)
+                lane.stop()  # no lane starts another solve
+            # A stop sent before a solve has set itself up is lost: send it again.
+            while any(lane.busy for lane in lanes):
+                time.sleep(0.02)
+                for lane in lanes:
+                    lane.stop()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -1108,7 +1118,8 @@ def _save(fig: Any, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig.tight_layout()
-    fig.savefig(path, format=path.suffix.lstrip(".").lower())
+    with files.replacing(path) as part:
+        fig.savefig(part, format=path.suffix.lstrip(".").lower())
     plt.close(fig)
 
 
