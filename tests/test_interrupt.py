@@ -85,3 +85,28 @@ def test_ctrl_c_stops_a_solve_and_leaves_no_file(tmp_path: Path, signals: int) -
     assert "interrupted" in stderr
     assert "Traceback" not in stderr and "Aborted" not in stderr and "ignored" not in stderr
     assert list(tmp_path.iterdir()) == []  # neither the file nor a part of it
+
+
+def test_a_solve_leaves_the_wakeup_fd_as_it_found_it() -> None:
+    """The watcher borrows Python's wakeup descriptor only while it solves; when
+    someone else holds it (an event loop), the solve runs in a worker thread."""
+    from ortools.sat.python import cp_model
+
+    from rotation_solver.interrupt import solve_interruptibly
+
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 10, "x")
+    model.maximize(x)
+    assert solve_interruptibly(cp_model.CpSolver(), model) == cp_model.OPTIMAL
+    assert signal.set_wakeup_fd(-1) == -1  # nothing left behind
+    reader, writer = os.pipe()
+    os.set_blocking(writer, False)
+    try:
+        signal.set_wakeup_fd(writer)
+        solver = cp_model.CpSolver()
+        assert solve_interruptibly(solver, model) == cp_model.OPTIMAL
+        assert solver.value(x) == 10
+        assert signal.set_wakeup_fd(-1) == writer  # still theirs
+    finally:
+        os.close(reader)
+        os.close(writer)

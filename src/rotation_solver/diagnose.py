@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import PlanModel, Rule
 from rotation_solver.problem import PlanningProblem, build_problem
 from rotation_solver.scenario import LoadedScenario
-from rotation_solver.solve import solve_interruptibly
 
 UNLIMITED = 10**12
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import TIERS_HIGH, TIERS_SAFE, PlanModel
 from rotation_solver.offerings import DropReason, Offering
 from rotation_solver.problem import PlanningProblem
@@ -17,7 +18,6 @@ from rotation_solver.solve import (
     SolveOptions,
     configure_reduced,
     dominated_offerings,
-    solve_interruptibly,
 )
 
 UNCHOSEN_SHOWN = 5

@@ -5,18 +5,15 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
+from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import TIERS_HIGH, TIERS_SAFE, PlanModel
 from rotation_solver.offerings import Offering
 from rotation_solver.problem import PlanningProblem
@@ -84,73 +81,6 @@ class Result:
         if self.objective is None or self.bound is None:
             return None
         return abs(self.bound - self.objective) / max(1, abs(self.bound))
-
-
-_SOLVE_THREAD: ThreadPoolExecutor | None = None
-
-
-def _forget_solve_thread() -> None:
-    global _SOLVE_THREAD
-    _SOLVE_THREAD = None  # a forked child has the executor but not its thread
-
-
-os.register_at_fork(after_in_child=_forget_solve_thread)
-
-
-@contextmanager
-def ctrl_c_ignored() -> Iterator[None]:
-    """Ignore further Ctrl-C while a first one is being handled (main thread only):
-    a second one would cut the clean-up short and leave a solve running."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def solve_interruptibly(
-    solver: cp_model.CpSolver,
-    model: cp_model.CpModel,
-    callback: cp_model.CpSolverSolutionCallback | None = None,
-) -> Any:
-    """`solver.solve(model, callback)`, with Ctrl-C that stops it at once.
-
-    CP-SAT's own Ctrl-C handling stays off: it would swallow the signal (the
-    command would go on with a cut-short solve and report it as if nothing
-    happened), it installs the default handler afterwards (the next Ctrl-C kills
-    the process without a word), and it aborts the process when the signal comes
-    while another thread solves. Instead, on the main thread the solve runs in a
-    worker thread while the main thread waits; on Ctrl-C it stops the search and
-    raises KeyboardInterrupt. On other threads it solves in place: their caller
-    handles Ctrl-C (see `whatif`).
-    """
-    global _SOLVE_THREAD
-    solver.parameters.catch_sigint_signal = False
-    if threading.current_thread() is not threading.main_thread():
-        return solver.solve(model, callback)
-    if _SOLVE_THREAD is None:
-        _SOLVE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cp-sat")
-    cancelled, started, finished = threading.Event(), threading.Event(), threading.Event()
-
-    def run() -> Any:
-        started.set()  # before looking at `cancelled`; the caller does the reverse
-        try:
-            return cp_model.UNKNOWN if cancelled.is_set() else solver.solve(model, callback)
-        finally:
-            finished.set()
-
-    try:
-        return _SOLVE_THREAD.submit(run).result()
-    except KeyboardInterrupt:
-        with ctrl_c_ignored():
-            cancelled.set()
-            # A stop sent before the solve has set itself up is lost: send it again.
-            while started.is_set() and not finished.wait(0.05):
-                solver.stop_search()
-        raise
 
 
 def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:

@@ -44,6 +44,7 @@ from ortools.sat.python import cp_model
 
 from rotation_solver import files
 from rotation_solver.diagnose import find_conflict
+from rotation_solver.interrupt import ctrl_c_ignored, solve_interruptibly
 from rotation_solver.model import PlanModel
 from rotation_solver.offerings import Offering
 from rotation_solver.plan_json import plan_payload, rotation_dict
@@ -57,9 +58,7 @@ from rotation_solver.solve import (
     Status,
     configure,
     configure_reduced,
-    ctrl_c_ignored,
     dominated_offerings,
-    solve_interruptibly,
 )
 
 Method = Literal["lexicographic", "two-step"]
