@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -53,7 +54,7 @@ class _Watcher:
                     if solver is None:
                         break
                     solver.stop_search()
-                threading.Event().wait(_RESTOP_SECONDS)
+                time.sleep(_RESTOP_SECONDS)
 
 
 _WATCHER: _Watcher | None = None
