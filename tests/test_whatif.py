@@ -382,3 +382,21 @@ def test_a_worse_row_takes_the_plan_of_a_lower_budget() -> None:
                                                 bound=None, rotations=()), lower)  # fmt: skip
     assert lost.status == "feasible" and lost.objective == lower.objective and lost.bound is None
     assert whatif._no_worse(lower, None) is lower
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_error_in_a_lane_reaches_the_caller(
+    monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    loaded = load_scenario(SCENARIOS / "national" / "scenario.yaml")
+    real = whatif.ReusedModel.best_plan
+
+    def failing(self: whatif.ReusedModel, budget: int, **kwargs: object) -> object:
+        if budget == 5000:
+            raise RuntimeError("lane failed at $5,000")
+        return real(self, budget, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(whatif.ReusedModel, "best_plan", failing)
+    options = SolveOptions(workers=workers, seed=0, time_limit=20)
+    with pytest.raises(RuntimeError, match=r"\$5,000"):
+        whatif.sweep(loaded, list(range(3000, 12501, 500)), options)
