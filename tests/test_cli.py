@@ -221,3 +221,23 @@ def test_an_output_file_appears_whole_or_not_at_all(tmp_path: Path) -> None:
     files.write_text(target, "the new plan")
     assert target.read_text(encoding="utf-8") == "the new plan"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+
+
+def test_a_reader_that_stops_early_ends_the_program_quietly() -> None:
+    """`rotation-solver frontier ... | head -1`: ends the Unix way (SIGPIPE), not with
+    click's exit 1, which the contract keeps for bad input."""
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rotation_solver", "frontier",
+         str(SCENARIOS / "national" / "scenario.yaml"), "--format", "csv", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before the plan is written
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGPIPE
+    assert b"Traceback" not in process.stderr.read()

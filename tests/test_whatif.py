@@ -326,7 +326,7 @@ def test_no_plan_at_any_budget(tmp_path: Path) -> None:
     code, out, _ = run(
         "compare", str(path), "--budgets", "5000,50000", *CLI_FAST, "--format", "json"
     )
-    assert code == 0  # soft: the rows say why
+    assert code == 3  # every row says why; no budget has a plan
     rows = json.loads(out)["rows"]
     assert all(r["status"] == "infeasible" and r["least_budget"] is None for r in rows)
     assert all("radiology" in r["why"] for r in rows)
@@ -400,3 +400,33 @@ def test_an_error_in_a_lane_reaches_the_caller(
     options = SolveOptions(workers=workers, seed=0, time_limit=20)
     with pytest.raises(RuntimeError, match=r"\$5,000"):
         whatif.sweep(loaded, list(range(3000, 12501, 500)), options)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare", EXAMPLE, "--budgets", "6000", "-o", "{missing}/rows.csv", *CLI_FAST],
+        ["compare", EXAMPLE, "--budgets", "6000", "--plot", "{missing}/rows.png", *CLI_FAST],
+        ["frontier", EXAMPLE, "-o", "{missing}/points.json", *CLI_FAST],
+        ["apply", EXAMPLE, "--format", "json", "-o", "{missing}/apps.json", "--workers", "1"],
+    ],
+)
+def test_an_output_in_a_missing_folder_is_refused_before_any_work(
+    tmp_path: Path, args: list[str]
+) -> None:
+    code, _, err = run(*(a.format(missing=tmp_path / "nope") for a in args))
+    assert code == 1
+    assert "the folder does not exist" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("typed", ["4,000,6,000", "$4,000", "4,500", "150,000", "4,000, 6,000"])
+def test_thousands_separators_in_budgets_are_refused(typed: str) -> None:
+    code, _, err = run("compare", EXAMPLE, "--budgets", typed, *CLI_FAST)
+    assert code == 2 and "thousands separators" in err
+
+
+def test_compare_exits_3_when_no_budget_has_a_plan() -> None:
+    code, out, _ = run("compare", EXAMPLE, "--budgets", "1000,2000", *CLI_FAST, "--format", "csv")
+    assert code == 3 and out.count("infeasible") == 2
+    code, _, _ = run("compare", EXAMPLE, "--budgets", "1000,9000", *CLI_FAST, "--format", "csv")
+    assert code == 0

@@ -19,6 +19,7 @@ from rotation_solver.cli_options import (
     emit_text,
     load,
     output_options,
+    refuse_overwrite,
     render_payload,
     scenario_options,
     solver_options,
@@ -26,7 +27,6 @@ from rotation_solver.cli_options import (
 from rotation_solver.cli_plan import (
     emit_plan_document,
     plot_option,
-    refuse_overwrite,
     write_plot,
 )
 from rotation_solver.errors import ExitCode, InputError, Problem

@@ -131,6 +131,18 @@ def load(path: Path, **overrides: Any) -> LoadedScenario:
     return load_scenario(path, **overrides)
 
 
+def refuse_overwrite(path: Path | None, force: bool, option: str) -> None:
+    """Never overwrite an existing file unless --force was given; the folder must exist."""
+    if path is None:
+        return
+    if path.exists() and not force:
+        raise InputError(
+            Problem(str(path), "already exists; pass --force to overwrite it", field=option)
+        )
+    if not path.parent.is_dir():
+        raise InputError(Problem(str(path), "the folder does not exist", field=option))
+
+
 def emit_text(
     text: str | None, payload: dict[str, Any], fmt: str, output: Path | None, force: bool
 ) -> None:

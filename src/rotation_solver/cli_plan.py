@@ -22,10 +22,11 @@ from rotation_solver.cli_options import (
     emit_text,
     load,
     output_options,
+    refuse_overwrite,
     scenario_options,
     solver_options,
 )
-from rotation_solver.errors import ExitCode, InputError, Problem
+from rotation_solver.errors import ExitCode
 from rotation_solver.planner import PlanOutcome, plan_scenario
 from rotation_solver.render import render_markdown, render_table
 from rotation_solver.scenario import LoadedScenario, Lock
@@ -57,18 +58,6 @@ _KIND_STYLES = {
     "rotation_end": "blue",
     "eras": "bold red",
 }
-
-
-def refuse_overwrite(path: Path | None, force: bool, option: str) -> None:
-    """Never overwrite an existing file unless --force was given; the folder must exist."""
-    if path is None:
-        return
-    if path.exists() and not force:
-        raise InputError(
-            Problem(str(path), "already exists; pass --force to overwrite it", field=option)
-        )
-    if not path.parent.is_dir():
-        raise InputError(Problem(str(path), "the folder does not exist", field=option))
 
 
 def timeline_table(steps: Sequence[TimelineStep], title: str, today: date) -> Table:

@@ -21,6 +21,7 @@ from rotation_solver.cli_options import (
     emit_text,
     load,
     output_options,
+    refuse_overwrite,
     scenario_options,
     solver_options,
 )
@@ -31,13 +32,6 @@ from rotation_solver.solve import SolveOptions
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 _SHORT = {"internal_medicine": "IM", "emergency_medicine": "EM", "radiology": "rad"}
-
-
-def _refuse_overwrite(path: Path | None, force: bool, option: str) -> None:
-    if path is not None and path.exists() and not force:
-        raise InputError(
-            Problem(str(path), "already exists; pass --force to overwrite it", field=option)
-        )
 
 
 def _check_plot(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
@@ -290,8 +284,8 @@ def apply(
         rotation-solver apply my.yaml --max-applications 8 --scenarios 400 --seed 1
         rotation-solver apply my.yaml --plot outcomes.png --no-bound
     """
-    _refuse_overwrite(output, force, "--output")
-    _refuse_overwrite(plot, force, "--plot")
+    refuse_overwrite(output, force, "--output")
+    refuse_overwrite(plot, force, "--plot")
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     n = max_applications if max_applications is not None else loaded.scenario.max_applications
     if n > MAX_APPLICATIONS:

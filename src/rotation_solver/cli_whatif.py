@@ -25,10 +25,11 @@ from rotation_solver.cli_options import (
     debug_option,
     load,
     output_options,
+    refuse_overwrite,
     scenario_options,
     solver_options,
 )
-from rotation_solver.errors import ExitCode, InputError, Problem
+from rotation_solver.errors import ExitCode
 from rotation_solver.scenario import Lock
 from rotation_solver.solve import SolveOptions
 
@@ -49,10 +50,21 @@ def _parse_budgets(
 ) -> list[int] | None:
     if value is None:
         return None
-    parts = [p for p in value.split(",")]
-    if not parts or any(not p.strip() for p in parts):
+    parts = [p.strip() for p in value.split(",")]
+    if not parts or any(not p for p in parts):
         raise click.BadParameter(f"{value!r}: expected amounts joined by commas, e.g. 4000,6000")
-    return [_amount(p, "a budget") for p in parts]
+    budgets = [_amount(p, "a budget") for p in parts]
+    # "4,000,6,000" would read as $4, $0, $6, $0: a group with a leading zero, or a
+    # budget under $100 followed by three digits, is a thousands separator.
+    if any(
+        (len(p) > 1 and p.startswith("0")) or (b < 100 and len(after) == 3 and after.isdigit())
+        for p, b, after in zip(parts, budgets, [*parts[1:], ""], strict=True)
+    ):
+        raise click.BadParameter(
+            f"{value!r}: commas separate budgets, so write each amount without thousands "
+            "separators, e.g. 4000,6000"
+        )
+    return budgets
 
 
 def _parse_range(
@@ -63,6 +75,8 @@ def _parse_range(
     parts = value.split(":")
     if len(parts) != 3:
         raise click.BadParameter(f"{value!r}: expected START:END:STEP, e.g. 3000:15000:1000")
+    if parts[2].strip().startswith("-"):
+        raise click.BadParameter(f"{value!r}: STEP must be above 0")
     start, end, step = (_amount(p, "each of START, END and STEP") for p in parts)
     if step <= 0:
         raise click.BadParameter(f"{value!r}: STEP must be above 0")
@@ -97,15 +111,8 @@ def _quiet_option(func: Any) -> Any:
 def _check_files(output: Path | None, plot: Path | None, force: bool) -> None:
     if output is not None and plot is not None and output.resolve() == plot.resolve():
         raise click.UsageError("--output and --plot name the same file; give each its own")
-    _refuse_overwrite(output, force, "--output")
-    _refuse_overwrite(plot, force, "--plot")
-
-
-def _refuse_overwrite(path: Path | None, force: bool, option: str) -> None:
-    if path is not None and path.exists() and not force:
-        raise InputError(
-            Problem(str(path), "already exists; pass --force to overwrite it", field=option)
-        )
+    refuse_overwrite(output, force, "--output")
+    refuse_overwrite(plot, force, "--plot")
 
 
 @contextmanager
@@ -199,8 +206,9 @@ def compare(
     One row per budget (ascending): status, value (with the gap when the time
     limit stopped the proof), total cost, the rotations, what changed from the
     row before, and the value each extra $1,000 bought. A budget too small for
-    any plan is a row that says so, with the least budget that works. The
-    scenario's own `budget:` is ignored. One model is built and re-used for
+    any plan is a row that says so, with the least budget that works; the exit
+    code is 0 if any budget has a plan (3 if none, 4 if the time limit stopped
+    every search). The scenario's own `budget:` is ignored. One model is built and re-used for
     every budget; every plan is re-verified by the independent checker.
 
     \b
@@ -232,6 +240,10 @@ def compare(
             "markdown": whatif.compare_markdown,
         },
     )
+    # Exit codes as for one plan (spec section 8): 0 if any budget has a plan.
+    statuses = {row.result.status for row in result.rows}
+    if not statuses & {"optimal", "feasible"}:
+        sys.exit(ExitCode.NO_PLAN_IN_TIME if "unknown" in statuses else ExitCode.INFEASIBLE)
 
 
 @click.command()

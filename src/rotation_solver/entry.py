@@ -1,13 +1,22 @@
-"""The console script. Importing the CLI (pandas, OR-Tools, matplotlib) takes about
-half a second; a Ctrl-C then would end in an import traceback, so the import runs
-under the same "interrupted, exit 130" rule as the commands themselves."""
+"""The console script.
+
+- Importing the CLI (pandas, OR-Tools, matplotlib) takes about half a second; a
+  Ctrl-C then would end in an import traceback, so the import runs under the same
+  "interrupted, exit 130" rule as the commands themselves.
+- Output piped into a reader that stops early (`| head`) ends the program quietly,
+  the way Unix tools do (SIGPIPE), instead of click's exit 1, which the contract
+  keeps for bad input.
+"""
 
 from __future__ import annotations
 
+import signal
 import sys
 
 
 def main() -> None:
+    if hasattr(signal, "SIGPIPE"):  # not on Windows
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         from rotation_solver.cli import main as run_cli
     except KeyboardInterrupt:
