@@ -89,7 +89,11 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             f"{len(payload['applications'])} of at most {payload['max_applications']} · "
             f"fees ${payload['fees']:,} of the ${payload['budget']:,} budget",
         ),
-        ("Expected value", f"{payload['expected_value']:.1f} (exact, every offer outcome)"),
+        (
+            "Expected value",
+            f"{payload['expected_value']:.1f} (exact; an offered rotation counts in full, "
+            "not weighed by acceptance as in `solve`)",
+        ),
         (
             "In sample (SAA)",
             f"{saa['in_sample_value']:.1f} over {payload['sampling']['scenarios']} outcomes; "
@@ -180,7 +184,8 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         f"# Applications: {payload['scenario']}",
         "",
         f"- Expected plan value: **{payload['expected_value']:.1f}** (exact over every offer "
-        "outcome of these applications)",
+        "outcome of these applications; an offered rotation counts in full, not weighed "
+        "by acceptance as in `solve`)",
         f"- In sample (SAA, {payload['sampling']['scenarios']} outcomes): "
         f"{saa['in_sample_value']:.1f}; bound {_num(saa['bound'])} (as if the offers were "
         f"known in advance); gap at most {_pct(saa['optimality_gap'])}",
@@ -243,7 +248,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     "--plot",
     type=click.Path(dir_okay=False, path_type=Path),
     callback=_check_plot,
-    metavar="FILE.png|svg",
+    metavar="FILE.png|svg|pdf",
     help="Also draw the distribution of the plan value over the outcomes (histogram).",
 )
 @output_options(("table", "json", "markdown"))
@@ -275,7 +280,9 @@ def apply(
     outcomes (--seed seeds the sampling and CP-SAT). The report gives each
     application's dates and role, the chances of a full plan, an upper bound and
     an out-of-sample comparison with two naive strategies. --time-limit caps the
-    local search.
+    local search. Values are on another scale than `solve`'s: here a rotation
+    that was offered counts in full, while `solve` multiplies each rotation's
+    value by its acceptance, so the numbers here are higher.
 
     \b
     Example:
