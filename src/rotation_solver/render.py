@@ -66,7 +66,12 @@ def headline(payload: dict[str, Any]) -> list[tuple[str, str]]:
             else "—",
         ),
         ("Gap", _gap(payload)),
-        ("Total cost", f"{_money(cost)} of {_money(budget)} (${budget - cost:,} left)"),
+        (
+            "Total cost",
+            f"{_money(cost)} of {_money(budget)} (${budget - cost:,} left)"
+            if payload["rotations"]
+            else f"no plan; budget {_money(budget)}",
+        ),
         (
             "Profile",
             f"{payload.get('profile', '?')} · value model {payload.get('value_model', '?')}",

@@ -1164,13 +1164,15 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
         )
     infeasible = [r for r in rows if r["status"] == "infeasible"]
     if infeasible:
-        base = min((r["objective"] for r in solved), default=0)
+        # On the bottom edge, not at a value: there is no plan to value.
         ax.plot(
             [r["budget"] for r in infeasible],
-            [base] * len(infeasible),
+            [0.03] * len(infeasible),
             "x",
             color="tab:red",
             label="no plan fits",
+            transform=ax.get_xaxis_transform(),
+            clip_on=False,
         )
     if payload.get("least_budget") is not None:
         ax.axvline(
@@ -1183,8 +1185,11 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
     if solved:
         low = min(r["objective"] for r in solved)
         high = max(r["objective"] for r in solved)
-        pad = max(1, high - low)
+        pad = high - low if high > low else max(10, abs(high) // 10)  # one value: a sane axis
         ax.set_ylim(low - 0.2 * pad, high + 0.08 * pad)
+    else:
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
     ax.plot([], [], "D", color="tab:orange", label="plan changes (labelled: program, start)")
     ax.set_xlabel("budget (USD)")
     ax.set_ylabel("plan value (objective)")
