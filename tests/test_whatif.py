@@ -239,6 +239,8 @@ def test_compare_json_and_csv_reread() -> None:
     assert [int(r["budget"]) for r in rows] == [4000, 6000, 8000]  # inclusive end
     assert rows[2]["status"] == "optimal" and int(rows[2]["objective"]) == 213
     assert rows[2]["rotations"].count("@") == 3
+    assert rows[0]["status"] == "infeasible" and "$4,185" in rows[0]["why"]
+    assert rows[2]["why"] == ""
 
 
 def test_frontier_json_and_csv_reread() -> None:

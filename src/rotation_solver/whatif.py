@@ -981,7 +981,7 @@ def compare_csv(payload: dict[str, Any]) -> str:
     """One line per budget; plans and changes as `program@start` joined by `;`."""
     header = [
         "budget", "status", "objective", "bound", "gap", "total_cost", "rotations",
-        "added", "removed", "marginal_value_per_1000", "least_budget",
+        "added", "removed", "marginal_value_per_1000", "least_budget", "why",
     ]  # fmt: skip
     rows = [
         [
@@ -996,6 +996,7 @@ def compare_csv(payload: dict[str, Any]) -> str:
             None if r["removed"] is None else ";".join(r["removed"]),
             r["marginal_value_per_1000"],
             r["least_budget"],
+            r.get("why"),
         ]
         for r in payload["rows"]
     ]
