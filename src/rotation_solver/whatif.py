@@ -938,7 +938,7 @@ def compare_rows_text(payload: dict[str, Any]) -> list[dict[str, str]]:
                 "Status": _status_text(row),
                 "Value": _num(row["objective"]),
                 "Cost": _money(row["total_cost"]) if row["rotations"] else "—",
-                "Value per extra $1k": _num(row["marginal_value_per_1000"]),
+                "Value per extra $1k budget": _num(row["marginal_value_per_1000"]),
                 "Plan": ", ".join(row["plan"]) or "—",
                 "Changes": note,
             }
@@ -955,7 +955,7 @@ def frontier_rows_text(payload: dict[str, Any]) -> list[dict[str, str]]:
                 "Cost": _money(point["total_cost"]),
                 "Value": _num(point["objective"]),
                 "Status": _status_text(point),
-                "Value per extra $1k": _num(point["marginal_value_per_1000"]),
+                "Value per extra $1k cost": _num(point["marginal_value_per_1000"]),
                 "Plan": ", ".join(point["plan"]),
                 "Changes": _changes(point["added"], point["removed"]),
             }
@@ -1036,7 +1036,7 @@ def _markdown_table(rows: list[dict[str, str]], right: set[str]) -> list[str]:
     return lines
 
 
-_RIGHT = {"Budget", "Value", "Cost", "Value per extra $1k", "#"}
+_RIGHT = {"Budget", "Value", "Cost", "Value per extra $1k budget", "Value per extra $1k cost", "#"}
 
 
 def compare_markdown(payload: dict[str, Any]) -> str:
