@@ -432,3 +432,16 @@ def test_compare_exits_3_when_no_budget_has_a_plan() -> None:
     assert code == 3 and out.count("infeasible") == 2
     code, _, _ = run("compare", EXAMPLE, "--budgets", "1000,9000", *CLI_FAST, "--format", "csv")
     assert code == 0
+
+
+def test_an_empty_frontier_draws_its_reason_without_warnings(tmp_path: Path) -> None:
+    import warnings
+
+    loaded = load_scenario(EXAMPLE)
+    payload = whatif.frontier_payload(whatif.frontier(loaded, FAST, max_budget=3000))
+    assert payload["points"] == []
+    picture = tmp_path / "empty.png"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        whatif.plot_frontier(payload, picture)
+    assert picture.read_bytes().startswith(b"\x89PNG")

@@ -32,6 +32,7 @@ import io
 import json
 import math
 import queue
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -1270,5 +1271,12 @@ def plot_frontier(payload: dict[str, Any], path: Path) -> None:
     fig.suptitle(payload["scenario"], fontsize=9)
     ax.xaxis.set_major_formatter(_dollars())
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
+    if points:
+        ax.legend(loc="lower right", fontsize=8)
+    else:  # say so on the chart instead of drawing empty axes
+        ax.set_xticks([])
+        ax.set_yticks([])
+        why = (payload.get("why") or "no plan fits").replace("$", r"\$")  # not mathtext
+        ax.text(0.5, 0.5, "\n".join(textwrap.wrap(why, 60)), ha="center", va="center",
+                transform=ax.transAxes, fontsize=9)  # fmt: skip
     _save(fig, path)
