@@ -143,29 +143,42 @@ def refuse_overwrite(path: Path | None, force: bool, option: str) -> None:
         raise InputError(Problem(str(path), "the folder does not exist", field=option))
 
 
-def emit_text(
-    text: str | None, payload: dict[str, Any], fmt: str, output: Path | None, force: bool
+def emit(
+    payload: dict[str, Any],
+    fmt: str,
+    output: Path | None,
+    table: Callable[[dict[str, Any], Console], None],
+    text: Callable[[dict[str, Any]], str] | None = None,
+    width: int = 120,
 ) -> None:
-    """Write rendered output to stdout or a file (refusing to clobber a file unasked)."""
-    if output is not None and output.exists() and not force:
-        raise InputError(
-            Problem(str(output), "already exists; pass --force to overwrite it", field="--output")
-        )
+    """Write one format to stdout or to `output` (whole or not at all): `table` draws
+    the rich table, `text` renders every other format. A terminal keeps its own
+    width; a pipe or a file gets `width` columns."""
     if fmt == "table":
         if output is None:
             console = Console(highlight=False)
             if not console.is_terminal:
-                console = Console(highlight=False, width=120)
-            render_table(payload, console)
+                console = Console(highlight=False, width=width)
+            table(payload, console)
             return
         with files.replacing(output) as part, part.open("w", encoding="utf-8") as handle:
-            render_table(payload, Console(file=handle, width=120, no_color=True, highlight=False))
+            table(payload, Console(file=handle, width=width, no_color=True, highlight=False))
         return
-    assert text is not None
+    assert text is not None, f"no renderer for {fmt}"
+    rendered = text(payload)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(rendered, nl=False)
     else:
-        files.write_text(output, text)
+        files.write_text(output, rendered)
+
+
+def emit_text(
+    text: str | None, payload: dict[str, Any], fmt: str, output: Path | None, force: bool
+) -> None:
+    """`emit` for a plan payload whose text is already rendered (refusing to clobber
+    a file unasked)."""
+    refuse_overwrite(output, force, "--output")
+    emit(payload, fmt, output, render_table, None if text is None else lambda _p: text)
 
 
 def render_payload(payload: dict[str, Any], fmt: str) -> str | None:

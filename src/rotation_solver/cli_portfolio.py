@@ -15,10 +15,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from rotation_solver import files
 from rotation_solver.cli_options import (
     debug_option,
-    emit_text,
+    emit,
     load,
     output_options,
     refuse_overwrite,
@@ -317,21 +316,8 @@ def apply(
             progress=progress,
         )
     payload = report.payload
-    if fmt == "table":
-        if output is None:
-            render_portfolio_table(payload, Console(highlight=False, width=140))
-        else:
-            with files.replacing(output) as part, part.open("w", encoding="utf-8") as handle:
-                render_portfolio_table(
-                    payload, Console(file=handle, width=140, no_color=True, highlight=False)
-                )
-    else:
-        text = (
-            json.dumps(payload, indent=2) + "\n"
-            if fmt == "json"
-            else render_portfolio_markdown(payload)
-        )
-        emit_text(text, payload, fmt, output, force)
+    text = {"json": lambda p: json.dumps(p, indent=2) + "\n", "markdown": render_portfolio_markdown}
+    emit(payload, fmt, output, render_portfolio_table, text.get(fmt), width=140)
     if plot is not None:
         plot_distribution(report, plot)
         click.echo(f"picture written to {plot}", err=True)

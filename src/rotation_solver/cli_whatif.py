@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from rotation_solver import files, whatif
+from rotation_solver import whatif
 from rotation_solver.cli_options import (
     debug_option,
+    emit,
     load,
     output_options,
     refuse_overwrite,
@@ -140,31 +141,6 @@ def _progress(enabled: bool, unit: str) -> Iterator[whatif.OnStep | None]:
         yield on_step
 
 
-def _emit(
-    fmt: str,
-    payload: dict[str, Any],
-    output: Path | None,
-    table: Callable[[dict[str, Any], Console], None],
-    texts: dict[str, Callable[[dict[str, Any]], str]],
-) -> None:
-    """Write one format to stdout or `output` (already checked against clobbering)."""
-    if fmt == "table":
-        if output is None:
-            console = Console(highlight=False)
-            if not console.is_terminal:
-                console = Console(highlight=False, width=160)
-            table(payload, console)
-            return
-        with files.replacing(output) as part, part.open("w", encoding="utf-8") as handle:
-            table(payload, Console(file=handle, width=160, no_color=True, highlight=False))
-        return
-    text = texts[fmt](payload)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        files.write_text(output, text)
-
-
 @click.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option(
@@ -229,17 +205,9 @@ def compare(
     payload = whatif.sweep_payload(result)
     if plot is not None:
         whatif.plot_compare(payload, plot)
-    _emit(
-        fmt,
-        payload,
-        output,
-        whatif.compare_table,
-        {
-            "json": whatif.render_json,
-            "csv": whatif.compare_csv,
-            "markdown": whatif.compare_markdown,
-        },
-    )
+    texts = {"json": whatif.render_json, "csv": whatif.compare_csv}
+    texts["markdown"] = whatif.compare_markdown
+    emit(payload, fmt, output, whatif.compare_table, texts.get(fmt), width=160)
     # Exit codes as for one plan (spec section 8): 0 if any budget has a plan.
     statuses = {row.result.status for row in result.rows}
     if not statuses & {"optimal", "feasible"}:
@@ -309,16 +277,8 @@ def frontier(
     payload = whatif.frontier_payload(result)
     if plot is not None:
         whatif.plot_frontier(payload, plot)
-    _emit(
-        fmt,
-        payload,
-        output,
-        whatif.frontier_table,
-        {
-            "json": whatif.render_json,
-            "csv": whatif.frontier_csv,
-            "markdown": whatif.frontier_markdown,
-        },
-    )
+    texts = {"json": whatif.render_json, "csv": whatif.frontier_csv}
+    texts["markdown"] = whatif.frontier_markdown
+    emit(payload, fmt, output, whatif.frontier_table, texts.get(fmt), width=160)
     if not result.points:
         sys.exit(ExitCode.INFEASIBLE if result.complete else ExitCode.NO_PLAN_IN_TIME)
