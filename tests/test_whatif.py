@@ -17,8 +17,9 @@ from click.testing import CliRunner
 from rotation_solver import whatif
 from rotation_solver.checker import check_plan
 from rotation_solver.cli import cli
+from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, load_scenario
-from rotation_solver.solve import SolveOptions
+from rotation_solver.solve import SolveOptions, solve_problem
 from tests.brute_force import all_plans
 from tests.conftest import SCENARIOS, program, scenario_dict
 from tests.random_scenarios import random_scenario, write_scenario
@@ -375,15 +376,28 @@ def test_a_worse_row_takes_the_plan_of_a_lower_budget() -> None:
     assert lower.objective is not None
     worse = dataclasses.replace(lower, status="feasible", objective=1, bound=lower.objective + 5)
     worse = dataclasses.replace(worse, budget=8000)
-    kept = whatif._no_worse(worse, lower)
+    ceiling = whatif.value_ceiling(build_problem(loaded))
+    assert ceiling >= lower.objective + 5
+    kept = whatif._no_worse(worse, lower, ceiling)
     assert (kept.objective, kept.rotations, kept.budget) == (lower.objective, lower.rotations, 8000)
     assert (kept.status, kept.bound) == ("feasible", lower.objective + 5)
-    proven = whatif._no_worse(dataclasses.replace(worse, bound=lower.objective), lower)
+    proven = whatif._no_worse(dataclasses.replace(worse, bound=lower.objective), lower, ceiling)
     assert proven.status == "optimal"
-    lost = whatif._no_worse(dataclasses.replace(worse, status="unknown", objective=None,
-                                                bound=None, rotations=()), lower)  # fmt: skip
-    assert lost.status == "feasible" and lost.objective == lower.objective and lost.bound is None
-    assert whatif._no_worse(lower, None) is lower
+    nothing = dataclasses.replace(worse, status="unknown", objective=None, bound=None, rotations=())
+    lost = whatif._no_worse(nothing, lower, ceiling)
+    # A solve that found nothing has no bound of its own: the row keeps a valid one.
+    assert lost.status == "feasible" and lost.objective == lower.objective
+    assert lost.bound == ceiling
+    assert whatif._no_worse(lower, None, ceiling) is lower
+
+
+def test_value_ceiling_bounds_the_best_plan_at_any_budget() -> None:
+    for name in ("example", "national", "challenged-home"):
+        loaded = load_scenario(SCENARIOS / name / "scenario.yaml")
+        problem = build_problem(loaded)
+        best = solve_problem(problem.with_budget(10**6), FAST)
+        assert best.objective is not None
+        assert whatif.value_ceiling(problem) >= best.objective
 
 
 @pytest.mark.parametrize("workers", [1, 2])

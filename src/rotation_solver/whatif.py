@@ -471,6 +471,11 @@ def sweep(
         and not (top is not None and b >= top.total_cost)
     ]
     solved = _solve_blocks(lanes, to_solve, reused.least_values, on_step, total)
+    # A bound for every budget listed: more money never hurts, so the proven best at
+    # the largest budget bounds them all; failing that, the model's trivial bound.
+    ceiling = top.objective if top is not None and top.objective is not None else None
+    if ceiling is None:
+        ceiling = value_ceiling(problem)
     rows: list[Row] = []
     prev = _Previous()
     best_below: Result | None = None  # the best plan at a lower budget
@@ -478,7 +483,7 @@ def sweep(
         at_budget = loaded.with_budget(budget)
         problem_b = problem.with_budget(budget)
         if budget in solved:
-            result = _no_worse(solved[budget], best_below)
+            result = _no_worse(solved[budget], best_below, ceiling)
         elif top is not None and budget >= top.total_cost:
             result = dataclasses.replace(top, budget=budget, solve_seconds=0.0)
         else:  # below the least workable budget
@@ -526,20 +531,32 @@ def sweep(
     )
 
 
-def _no_worse(result: Result, best_below: Result | None) -> Result:
+def value_ceiling(problem: PlanningProblem) -> int:
+    """A plan's objective can never exceed its `max_rotations` best programs' values
+    (one rotation per program, and the penalty only lowers it): a valid, loose bound."""
+    best: dict[str, int] = {}
+    for o in problem.offerings:
+        best[o.program_id] = max(best.get(o.program_id, 0), o.value)
+    top = sorted(best.values(), reverse=True)[: problem.requirements.max_rotations]
+    return sum(v for v in top if v > 0)
+
+
+def _no_worse(result: Result, best_below: Result | None, ceiling: int) -> Result:
     """More money never hurts: after a time limit a budget may come back worse than
-    a lower one (its block started without that floor); the lower budget's plan
-    fits here too, so it is the row's plan."""
+    a lower one (its block started without that floor), or with no plan at all; the
+    lower budget's plan fits here too, so it is the row's plan. Its bound is this
+    budget's own bound, or `ceiling` (a bound for every budget) if the solve found none.
+    """
     if best_below is None or best_below.objective is None:
         return result
     if result.objective is not None and result.objective >= best_below.objective:
         return result
-    bound = result.bound
-    proven = bound is not None and bound <= best_below.objective
+    bound = result.bound if result.bound is not None else ceiling
+    proven = bound <= best_below.objective
     return dataclasses.replace(
         best_below,
         status="optimal" if proven else "feasible",
-        bound=max(bound, best_below.objective) if bound is not None else None,
+        bound=max(bound, best_below.objective),
         budget=result.budget,
         solve_seconds=result.solve_seconds,
     )
