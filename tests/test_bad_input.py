@@ -330,3 +330,139 @@ def test_debug_shows_the_traceback(files: Files) -> None:
 def test_catalog_given_as_the_scenario(files: Files) -> None:
     path = files()
     fails(path.parent / "programs.csv", "programs.csv", "is a program catalog")
+
+
+def test_extra_cells_in_a_row_are_an_error_not_dropped(files: Files) -> None:
+    # A decimal comma ("0,6") makes one cell too many: never silently acceptance 0.
+    path = files(catalog=f"{HEADER}\n{ROW_B}\n{ROW_A.replace(',0.6', ',0,6')}\n")
+    fails(path, f"programs.csv:3:{len(HEADER.split(',')) + 1}", "23 cells", "header has 22")
+
+
+def test_trailing_empty_cells_are_fine(files: Files) -> None:
+    path = files(catalog=f"{HEADER}\n{ROW_A},,\n{ROW_B}\n")
+    assert CliRunner().invoke(cli, ["validate", str(path)]).exit_code == 0
+
+
+def test_a_column_twice_in_the_header(files: Files) -> None:
+    path = files(catalog=f"{HEADER},weeks\n{ROW_A},8\n")
+    fails(path, f"programs.csv:1:{len(HEADER.split(',')) + 1}", "'weeks' appears twice")
+
+
+@pytest.mark.parametrize(
+    ("separator", "hint"), [(";", "semicolons"), ("\t", "tabs")], ids=["semicolon", "tab"]
+)
+def test_a_header_with_another_separator_says_so(files: Files, separator: str, hint: str) -> None:
+    catalog = "\n".join(line.replace(",", separator) for line in (HEADER, ROW_A)) + "\n"
+    output = fails(files(catalog=catalog), "programs.csv:1:", hint)
+    assert output.count("error:") == 1
+
+
+def test_a_title_line_above_the_header(files: Files) -> None:
+    fails(files(catalog=f"My programs\n{HEADER}\n{ROW_A}\n"), "programs.csv:1:", "header row")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("budget: 9000", "budget: true", "budget"),
+        ("us_clinical_weeks: 8", "us_clinical_weeks: true", "us_clinical_weeks"),
+        ("{min: 1, max: 3}", "{min: true, max: 3}", "radiology.min"),
+    ],
+)
+def test_a_boolean_is_not_a_number(files: Files, old: str, new: str, key: str) -> None:
+    fails(files(SCENARIO.replace(old, new)), key, "expected a number, got true")
+
+
+def test_messages_show_values_as_written(files: Files) -> None:
+    output = fails(files(SCENARIO.replace("budget: 9000", "budget: 9000.50")), "(got 9000.50)")
+    assert "Decimal" not in output
+    output = fails(
+        files(SCENARIO.replace("window: {start: 2027-06-01, end: 2027-12-17}", "window: 5"))
+    )
+    assert "expected a mapping" in output and "DateRange" not in output
+
+
+def test_a_close_key_is_suggested_never_the_same_one(files: Files) -> None:
+    path = files(
+        SCENARIO.replace("{min: 1, max: 3}", "{min: 1, max: 3}\n  clinical: {specialty: [surgery]}")
+    )
+    output = fails(path, "unknown key 'specialty'", "did you mean 'specialties'")
+    assert "did you mean 'specialty'" not in output
+
+
+def test_an_unknown_document_is_reported_once(files: Files) -> None:
+    rows = "\n".join(ROW_A.replace("rad-a", f"rad-{i}") for i in range(5))
+    path = files(
+        SCENARIO.replace("documents:\n  transcript: 2027-01-10\n", ""), f"{HEADER}\n{rows}\n"
+    )
+    output = fails(path, "unknown document 'transcript' (and 4 more rows)")
+    assert output.count("error:") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("budget: " + "[" * 5000, "nested too deeply"),
+        ("budget: .inf", "finite number"),
+        ("planning_date: 9999-12-20", "expected a year from 1900 to 2199"),
+    ],
+    ids=["deep", "infinity", "far-date"],
+)
+def test_hostile_yaml_values(files: Files, text: str, expected: str) -> None:
+    key = text.split(":")[0]
+    lines = [line for line in SCENARIO.splitlines() if not line.startswith(key + ":")]
+    fails(files("\n".join([*lines, text]) + "\n"), expected)
+
+
+def test_yaml_aliases_cannot_expand_without_end(files: Files) -> None:
+    bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcdefg", "bcdefgh", strict=True):
+        bomb.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    fails(files("\n".join(bomb) + "\n"), "YAML aliases")
+
+
+def test_a_byte_order_mark_is_not_content(tmp_path: Path, files: Files) -> None:
+    files()
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "scenario.yaml")])
+    assert result.exit_code == 0
+    path = tmp_path / "scenario.json"
+    path.write_bytes(b'\xef\xbb\xbf{"version": 1')
+    fails(path, "scenario.json:1:", "JSON syntax error")
+
+
+def test_toml_syntax_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "scenario.toml"
+    path.write_text('version = 1\nname = "x"\nbudget = \n', encoding="utf-8")
+    fails(path, "scenario.toml:3:", "TOML syntax error")
+
+
+def test_a_folder_as_the_catalog(files: Files, tmp_path: Path) -> None:
+    (tmp_path / "cat.csv").mkdir()
+    fails(files(SCENARIO.replace("programs.csv", "cat.csv")), "is a folder")
+
+
+def test_a_scenario_as_the_value_model(files: Files) -> None:
+    path = files(SCENARIO + "value_model: scenario.yaml\n")
+    fails(path, "is a scenario file")
+
+
+def test_max_applications_above_what_apply_handles(files: Files) -> None:
+    fails(
+        files(SCENARIO + "max_applications: 100\n"), "max_applications", "less than or equal to 20"
+    )
+
+
+def test_value_model_weights_are_bounded(files: Files, tmp_path: Path) -> None:
+    model = (Path(__file__).parents[1] / "models" / "default.yaml").read_text(encoding="utf-8")
+    (tmp_path / "huge.yaml").write_text(model.replace("letter: 10", "letter: 1000000000"))
+    fails(files(SCENARIO + "value_model: huge.yaml\n"), "huge.yaml", "letter")
+
+
+def test_warnings_go_to_standard_error_in_every_format(files: Files) -> None:
+    path = files(catalog=f"{HEADER},my_notes\n{ROW_A},call Mon\n{ROW_B},\n")
+    for fmt in ("table", "json", "csv", "ics", "markdown"):
+        result = CliRunner().invoke(cli, ["solve", str(path), "--format", fmt, "--time-limit", "5"])
+        assert "extra catalog columns ignored" in result.stderr, fmt
+        # JSON and Markdown carry them as part of the document; the rest do not.
+        in_document = fmt in ("json", "markdown")
+        assert ("extra catalog columns ignored" in result.stdout) == in_document, fmt

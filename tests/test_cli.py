@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from rotation_solver import planner
 from rotation_solver.cli import cli
+from rotation_solver.scenario import load_scenario
 from rotation_solver.solve import Result
 from tests.conftest import SCENARIOS
 
@@ -241,3 +242,77 @@ def test_a_reader_that_stops_early_ends_the_program_quietly() -> None:
     process.wait(timeout=60)
     assert process.returncode == -signal.SIGPIPE
     assert b"Traceback" not in process.stderr.read()
+
+
+def _copy_example(tmp_path: Path) -> Path:
+    for name in ("scenario.yaml", "programs.csv"):
+        (tmp_path / name).write_bytes((SCENARIOS / "example" / name).read_bytes())
+    return tmp_path / "scenario.yaml"
+
+
+@pytest.mark.parametrize("target", ["scenario.yaml", "programs.csv"])
+def test_force_never_replaces_an_input_of_the_run(tmp_path: Path, target: str) -> None:
+    scenario = _copy_example(tmp_path)
+    before = (tmp_path / target).read_bytes()
+    result = CliRunner().invoke(
+        cli, ["solve", str(scenario), *FAST, "-o", str(tmp_path / target), "--force"]
+    )
+    assert result.exit_code == 1 and "is an input of this run" in result.output
+    assert (tmp_path / target).read_bytes() == before
+
+
+def test_output_through_a_symlink_writes_its_target(tmp_path: Path) -> None:
+    real, link = tmp_path / "real.json", tmp_path / "link.json"
+    real.write_text("old", encoding="utf-8")
+    link.symlink_to(real)
+    result = CliRunner().invoke(
+        cli, ["solve", EXAMPLE, *FAST, "--format", "json", "-o", str(link), "--force"]
+    )
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and json.loads(real.read_text(encoding="utf-8"))["status"]
+
+
+def test_output_to_a_special_file_is_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["solve", EXAMPLE, *FAST, "-o", "/dev/null", "--force"])
+    assert result.exit_code == 1 and "not a regular file" in result.output
+    assert Path("/dev/null").is_char_device()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["solve", EXAMPLE, "--time-limit", "nan"],
+        ["solve", EXAMPLE, "--seed", str(2**31)],
+        ["compare", EXAMPLE, "--budgets", str(2**63)],
+        ["frontier", EXAMPLE, "--max-budget", str(2**63)],
+        ["apply", EXAMPLE, "--scenarios", str(10**9)],
+        ["solve", EXAMPLE, "--value-model", ""],
+    ],
+    ids=["nan-time", "seed", "budget", "max-budget", "outcomes", "blank-model"],
+)
+def test_out_of_range_options_are_usage_errors(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+def _no_plan(scenario: str) -> dict[str, object]:
+    name = load_scenario(scenario).scenario.name
+    return {"scenario": name, "status": "infeasible", "objective": None, "bound": None,
+            "budget": 9000, "total_cost": 0, "rotations": []}  # fmt: skip
+
+
+def test_check_refutes_a_false_no_plan_claim(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(_no_plan(EXAMPLE)), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan)])
+    assert result.exit_code == 1 and "a plan exists" in result.output
+
+
+def test_check_confirms_a_true_no_plan_claim(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    solved = CliRunner().invoke(cli, ["solve", INFEASIBLE, *FAST, "--format", "json"])
+    assert solved.exit_code == 3
+    plan.write_text(solved.stdout, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan)])
+    assert result.exit_code == 3 and "no plan meets every rule" in result.output

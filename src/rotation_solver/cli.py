@@ -32,7 +32,7 @@ from rotation_solver.cli_plan import (
 from rotation_solver.errors import ExitCode, InputError, Problem
 from rotation_solver.planner import PlanRejected, plan_scenario
 from rotation_solver.problem import build_problem
-from rotation_solver.scenario import Lock, Scenario, ValueModel
+from rotation_solver.scenario import LoadedScenario, Lock, Scenario, ValueModel
 from rotation_solver.solve import SolveOptions
 
 EXIT_INTERNAL = 70  # not a contract code: a bug, reported as such
@@ -182,7 +182,9 @@ def check(
 
     Every rule and the objective are recomputed from the scenario alone.
     Exit 0 when the plan is valid; otherwise each violation is listed and the
-    exit code is 1.
+    exit code is 1. A "no plan" document (status infeasible) is checked by
+    solving the scenario: exit 3 if no plan exists indeed, 1 if one does; a
+    status-unknown document exits 4.
 
     \b
     Example:
@@ -194,8 +196,10 @@ def check(
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     if not plan.exists():
         raise InputError(Problem(str(plan), "plan file not found"))
+    if plan.is_dir():
+        raise InputError(Problem(str(plan), "is a folder; expected a JSON plan file"))
     try:
-        data = json.loads(plan.read_text(encoding="utf-8"))
+        data = json.loads(plan.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as error:
         raise InputError(
             Problem(str(plan), f"not JSON: {error.msg}", error.lineno, error.colno)
@@ -205,6 +209,8 @@ def check(
     if not isinstance(data, dict):
         raise InputError(Problem(str(plan), "expected a JSON object (spec section 7)", 1, 1))
     report = check_plan(loaded, data)
+    if report.ok and data.get("status") in ("infeasible", "unknown"):
+        _check_no_plan(loaded, data["status"], plan)
     if report.ok:
         click.echo(
             f"valid: {len(data.get('rotations') or [])} rotation(s), objective "
@@ -216,6 +222,37 @@ def check(
     for violation in report.violations:
         click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
+
+
+def _check_no_plan(loaded: LoadedScenario, status: str, plan: Path) -> None:
+    """A document that claims no plan: the checker cannot refute a negative, so the
+    scenario is solved (CP-SAT) to see whether a plan exists after all."""
+    if status == "unknown":
+        click.echo(
+            f"{plan}: no plan (status unknown: the search that wrote it ran out of time); "
+            "nothing to check. Run `rotation-solver solve` with a longer --time-limit.",
+            err=True,
+        )
+        sys.exit(ExitCode.NO_PLAN_IN_TIME)
+    outcome = plan_scenario(loaded, SolveOptions(time_limit=30.0), diagnose=False)
+    result = outcome.result
+    if result.has_plan:
+        click.echo(f"{plan}: 1 violation(s)", err=True)
+        click.echo(
+            f"  - [status] status is infeasible, but a plan exists: objective "
+            f"{result.objective}, total cost ${result.total_cost:,} "
+            "(see `rotation-solver solve`)",
+            err=True,
+        )
+        sys.exit(ExitCode.BAD_INPUT)
+    if result.status == "infeasible":
+        click.echo("valid: no plan meets every rule of this scenario (re-proved by CP-SAT).")
+    else:
+        click.echo(
+            "consistent 'no plan' document; CP-SAT found no plan within 30 s either, "
+            "but did not prove that none exists."
+        )
+    sys.exit(ExitCode.INFEASIBLE)
 
 
 @cli.command()
@@ -234,7 +271,7 @@ def validate(
     Example:
         rotation-solver validate scenarios/example/scenario.yaml
     """
-    loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
+    loaded = load(scenario, warn=False, value_model=value_model, locks=locks, exclude=exclude)
     problem = build_problem(loaded)
     req = loaded.requirements
     console = Console(highlight=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import os
 import re
 from collections.abc import Callable
 from datetime import date
@@ -54,6 +56,12 @@ def _parse_lock(
     return locks
 
 
+def _not_blank(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("expected a value model name or path, got an empty text")
+    return value
+
+
 def scenario_options(func: F) -> F:
     """Options that change what a scenario file says, without editing it."""
     func = click.option(
@@ -74,16 +82,27 @@ def scenario_options(func: F) -> F:
     func = click.option(
         "--value-model",
         metavar="NAME|PATH",
+        callback=_not_blank,
         help="Value model to use instead of the file's `value_model:` "
         f"({', '.join(available_models())}).",
     )(func)
     return func
 
 
+def _a_number(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    if math.isnan(value):  # nan passes every range comparison
+        raise click.BadParameter("expected a number of seconds, got nan")
+    return value
+
+
 def solver_options(func: F) -> F:
     """CP-SAT run settings; the same seed with --workers 1 gives the same plan."""
     func = click.option(
-        "--seed", type=int, default=0, show_default=True, help="CP-SAT random seed."
+        "--seed",
+        type=click.IntRange(0, 2**31 - 1),  # CP-SAT's random_seed is a 32-bit int
+        default=0,
+        show_default=True,
+        help="CP-SAT random seed.",
     )(func)
     func = click.option(
         "--workers",
@@ -94,7 +113,8 @@ def solver_options(func: F) -> F:
     )(func)
     func = click.option(
         "--time-limit",
-        type=click.FloatRange(0.01),
+        type=click.FloatRange(0.01, 86_400.0),
+        callback=_a_number,
         default=60.0,
         show_default=True,
         help="Seconds before the best plan so far is returned.",
@@ -127,20 +147,30 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
     return decorate
 
 
-def load(path: Path, **overrides: Any) -> LoadedScenario:
-    return load_scenario(path, **overrides)
+def load(path: Path, *, warn: bool = True, **overrides: Any) -> LoadedScenario:
+    """Load a scenario; its warnings go to standard error, whatever the output format,
+    so a misspelt column is seen even when the plan goes to a file or a pipe."""
+    loaded = load_scenario(path, **overrides)
+    if warn:
+        err = Console(stderr=True, highlight=False)
+        for warning in loaded.warnings:
+            err.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)
+    return loaded
 
 
 def refuse_overwrite(path: Path | None, force: bool, option: str) -> None:
     """Never overwrite an existing file unless --force was given; the folder must exist."""
     if path is None:
         return
+    files.output_target(path)
     if path.exists() and not force:
         raise InputError(
             Problem(str(path), "already exists; pass --force to overwrite it", field=option)
         )
     if not path.parent.is_dir():
         raise InputError(Problem(str(path), "the folder does not exist", field=option))
+    if not os.access(path.parent, os.W_OK):
+        raise InputError(Problem(str(path), "the folder is not writable", field=option))
 
 
 def emit(

@@ -24,12 +24,14 @@ from rotation_solver.cli_options import (
     scenario_options,
     solver_options,
 )
-from rotation_solver.errors import ExitCode, InputError, Problem
+from rotation_solver.errors import ExitCode
 from rotation_solver.portfolio import MAX_APPLICATIONS, plan_portfolio, plot_distribution
 from rotation_solver.scenario import Lock
 from rotation_solver.solve import SolveOptions
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+# Sampled outcomes are rows of a (outcomes x programs) table held in memory.
+MAX_OUTCOMES = 100_000
 _SHORT = {"internal_medicine": "IM", "emergency_medicine": "EM", "radiology": "rad"}
 
 
@@ -172,8 +174,6 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         f" · evaluation {timings['evaluation_seconds']:.1f} s · total "
         f"{timings['total_seconds']:.1f} s[/dim]"
     )
-    for warning in payload["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {warning}")
 
 
 def render_portfolio_markdown(payload: dict[str, Any]) -> str:
@@ -224,7 +224,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
 )
 @click.option(
     "--scenarios",
-    type=click.IntRange(1),
+    type=click.IntRange(1, MAX_OUTCOMES),
     default=200,
     show_default=True,
     help="Sampled offer outcomes for the sample average approximation.",
@@ -232,7 +232,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
 @click.option(
     "--evaluate",
     "evaluate_outcomes",
-    type=click.IntRange(1),
+    type=click.IntRange(1, MAX_OUTCOMES),
     default=1000,
     show_default=True,
     help="Fresh outcomes for the out-of-sample evaluation (a separate seed stream).",
@@ -294,15 +294,6 @@ def apply(
     refuse_overwrite(plot, force, "--plot")
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     n = max_applications if max_applications is not None else loaded.scenario.max_applications
-    if n > MAX_APPLICATIONS:
-        raise InputError(
-            Problem(
-                str(scenario),
-                f"max_applications {n} is above {MAX_APPLICATIONS}, the most this planner "
-                "enumerates exactly",
-                field="max_applications",
-            )
-        )
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     with _progress(Console(stderr=True).is_terminal) as progress:
         report = plan_portfolio(

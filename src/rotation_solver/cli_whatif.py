@@ -32,6 +32,7 @@ from rotation_solver.cli_options import (
 )
 from rotation_solver.errors import ExitCode
 from rotation_solver.scenario import Lock
+from rotation_solver.scenario.schema import MAX_DOLLARS
 from rotation_solver.solve import SolveOptions
 
 PLOT_SUFFIXES = (".png", ".svg")
@@ -43,7 +44,10 @@ def _amount(text: str, what: str) -> int:
     match = re.fullmatch(r"\s*" + _AMOUNT + r"\s*", text)
     if not match:
         raise click.BadParameter(f"{text!r}: {what} must be a whole number of dollars")
-    return int(match.group(1).replace("_", ""))
+    amount = int(match.group(1).replace("_", ""))
+    if amount > MAX_DOLLARS:
+        raise click.BadParameter(f"{text!r}: {what} must be at most {MAX_DOLLARS:,} dollars")
+    return amount
 
 
 def _parse_budgets(
@@ -218,7 +222,7 @@ def compare(
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option(
     "--max-budget",
-    type=click.IntRange(0),
+    type=click.IntRange(0, MAX_DOLLARS),
     help="Only plans costing at most this (default: no limit, the whole frontier).",
 )
 @click.option(

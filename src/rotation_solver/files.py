@@ -1,4 +1,4 @@
-"""Writing the user's files: all or nothing.
+"""Writing the user's files: all or nothing, and never over what we read.
 
 A file named with `-o` or `--plot` appears only once it is complete. It is written
 to a temporary file next to it and moved into place at the end, so Ctrl-C or an
@@ -13,14 +13,42 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from rotation_solver.errors import InputError, Problem
+
+# Files this process read (scenario, catalog, value model): --force must not replace
+# the scenario with its own plan.
+_inputs: set[Path] = set()
+
+
+def note_input(path: Path) -> None:
+    """Remember a file that was read, so no output ever replaces it."""
+    _inputs.add(path.resolve())
+
+
+def output_target(path: Path) -> Path:
+    """Where writing `path` lands: a symlink's target. Refuses special files (devices,
+    pipes, folders) and the files this run reads."""
+    target = path.resolve()
+    if target.exists() and not target.is_file():
+        special = "is not a regular file; name a file to write (or leave out -o for stdout)"
+        raise InputError(Problem(str(path), special))
+    if target in _inputs:
+        raise InputError(Problem(str(path), "is an input of this run; choose another file"))
+    return target
+
 
 @contextmanager
 def replacing(path: Path) -> Iterator[Path]:
     """A temporary path to write to; it replaces `path` only if the block completes."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    target = output_target(path)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        yield temporary
-        os.replace(temporary, path)
+        try:
+            yield temporary
+            os.replace(temporary, target)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise InputError(Problem(str(path), f"cannot write the file: {reason}")) from None
     finally:
         temporary.unlink(missing_ok=True)
 

@@ -61,11 +61,11 @@ from rotation_solver.model import TIERS_HIGH, TIERS_SAFE
 from rotation_solver.offerings import Offering, expand
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario
+from rotation_solver.scenario.schema import MAX_APPLICATIONS
 from rotation_solver.solve import SolveOptions, solve_problem
 
 NO_PLAN = -(10**9)
 DIRECT_FROM = 8  # larger portfolios are valued per sampled outcome, not per 2^k subset
-MAX_APPLICATIONS = 20  # 2^20 outcomes is the most the exact enumeration handles here
 
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
 

@@ -163,8 +163,6 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
         console.print(
             f"[dim]Offerings: {payload.get('offerings')} considered; dropped: {parts}[/dim]"
         )
-    for warning in payload.get("warnings", []):
-        console.print(f"[yellow]warning:[/yellow] {warning}")
 
 
 def render_json(payload: dict[str, Any]) -> str:

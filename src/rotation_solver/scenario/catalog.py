@@ -10,8 +10,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from rotation_solver import files
 from rotation_solver.errors import InputError, Problem
 from rotation_solver.scenario.documents import Document
+from rotation_solver.scenario.messages import describe
 from rotation_solver.scenario.schema import KNOWN_COLUMNS, REQUIRED_COLUMNS, Program
 
 
@@ -40,14 +42,7 @@ def _validation_problems(
     problems = []
     for item in error.errors():
         column = str(item["loc"][0]) if item["loc"] else None
-        if item["type"] == "missing":
-            message = "required value is blank or missing"
-        elif item["type"] == "extra_forbidden":
-            message = f"unknown column {column!r}"
-        elif item["type"] == "value_error":  # our validators already quote the value
-            message = str(item["msg"]).removeprefix("Value error, ")
-        else:
-            message = f"{item['msg']} (got {item['input']!r})"
+        message = describe(item, KNOWN_COLUMNS, noun="column")
         problems.append(
             Problem(file, message, line, columns.get(column) if column else None, column)
         )
@@ -63,14 +58,35 @@ def _row(values: dict[str, Any], file: str, line: int | None, columns: dict[str,
         return _validation_problems(error, file, line, columns)
 
 
+def _header_hint(header: list[str]) -> str | None:
+    """Why no required column was recognised, when the header shows it."""
+    joined = ",".join(header)
+    for mark, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
+        if len(header) <= 2 and mark in joined:
+            return f"the header looks separated by {name}; expected commas"
+    if any(h.lower() in KNOWN_COLUMNS and h not in KNOWN_COLUMNS for h in header):
+        return "column names are lower case, e.g. 'id', 'starts', 'weeks'"
+    return (
+        "line 1 must be the header row (id, name, specialty, ...); "
+        "no title or comment line above it"
+    )
+
+
 def _from_table(file: str, header: list[str], rows: list[tuple[int, list[Any]]]) -> Catalog:
     header = [str(h).strip() if h is not None else "" for h in header]
-    columns = {name: index + 1 for index, name in enumerate(header) if name}
-    problems = [
-        Problem(file, f"missing required column {name!r}", 1, None, name)
-        for name in REQUIRED_COLUMNS
-        if name not in columns
-    ]
+    columns: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, name in enumerate(header, 1):
+        if name in columns:
+            twice = f"column {name!r} appears twice (columns {columns[name]} and {index}); keep one"
+            problems.append(Problem(file, twice, 1, index, name))
+        elif name:
+            columns[name] = index
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    problems += [Problem(file, f"missing required column {n!r}", 1, None, n) for n in missing]
+    if len(missing) == len(REQUIRED_COLUMNS):
+        unknown = f"no catalog column recognised in the header: {_header_hint(header)}"
+        problems = [Problem(file, unknown, 1)]
     if problems:
         raise InputError(problems)
     extra = [name for name in columns if name not in KNOWN_COLUMNS]
@@ -83,6 +99,21 @@ def _from_table(file: str, header: list[str], rows: list[tuple[int, list[Any]]])
     out: list[CatalogRow] = []
     for line, cells in rows:
         if all(c in ("", None) for c in cells):
+            continue
+        surplus = [c for c in cells[len(header) :] if c not in ("", None)]
+        if surplus:
+            # Cells past the header are data the student meant: a decimal comma
+            # ("0,6") or an unquoted comma in a name, never something to drop.
+            problems.append(
+                Problem(
+                    file,
+                    f"this row has {len(header) + len(surplus)} cells but the header has "
+                    f"{len(header)} (extra: {', '.join(repr(str(c)) for c in surplus)}); "
+                    "quote a value that contains a comma, and write decimals with a point",
+                    line,
+                    len(header) + 1,
+                )
+            )
             continue
         values = {name: cells[i - 1] if i - 1 < len(cells) else "" for name, i in columns.items()}
         result = _row(values, file, line, columns)
@@ -103,6 +134,7 @@ def read_csv(path: Path, shown: str | None = None) -> Catalog:
     if not path.exists():
         raise InputError(Problem(name, "catalog file not found"))
     try:
+        files.note_input(path)
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(Problem(name, f"not UTF-8 text ({error.reason})")) from None
@@ -144,6 +176,7 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
     from openpyxl import load_workbook
 
     try:
+        files.note_input(path)
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a bad file
         raise InputError(Problem(name, f"cannot read as XLSX: {error}")) from None
@@ -196,6 +229,12 @@ def read_catalog(reference: str, scenario_doc: Document) -> Catalog:
     if not path.exists():
         raise InputError(
             scenario_doc.problem(("programs",), f"catalog file {str(shown)!r} not found")
+        )
+    if path.is_dir():
+        raise InputError(
+            scenario_doc.problem(
+                ("programs",), f"{str(shown)!r} is a folder; expected a catalog file"
+            )
         )
     if suffix == ".csv":
         return read_csv(path, str(shown))

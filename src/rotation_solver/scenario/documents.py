@@ -9,6 +9,7 @@ exact.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,9 +21,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from rotation_solver import files
 from rotation_solver.errors import InputError, Problem
 
 Path_ = tuple[str | int, ...]
+MAX_BYTES = 20_000_000  # far above any real scenario (2,000 inline programs is ~1 MB)
+MAX_VALUES = 500_000  # YAML aliases can make a small file expand without end
 
 
 def _yaml_float(constructor: Any, node: Any) -> Any:
@@ -30,7 +34,8 @@ def _yaml_float(constructor: Any, node: Any) -> Any:
     try:
         return Decimal(text)
     except InvalidOperation:
-        return float(text)  # .inf / .nan: the schema rejects them with a position
+        # .inf / .nan (YAML spellings): the schema rejects them with a position.
+        return float(text.lower().lstrip(".").replace("-.", "-").replace("+.", "+"))
 
 
 class _ExactConstructor(RoundTripConstructor):
@@ -51,6 +56,7 @@ class Document:
     data: Any
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     value_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    values_read: int = 0
 
     def position(self, loc: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
         """The best known position for `loc`: itself, else its nearest located parent."""
@@ -81,6 +87,14 @@ def dotted(loc: Path_) -> str:
 
 def _plain(node: Any, loc: Path_, doc: Document) -> Any:
     # ruamel positions are 0-based; users count from 1.
+    doc.values_read += 1
+    if doc.values_read > MAX_VALUES:
+        raise InputError(
+            Problem(
+                str(doc.path),
+                f"more than {MAX_VALUES:,} values once YAML aliases (*name) are expanded",
+            )
+        )
     if isinstance(node, CommentedMap):
         out: dict[Any, Any] = {}
         for key, value in node.items():
@@ -126,12 +140,13 @@ def _exact_numbers(value: Any) -> Any:
     return value
 
 
-def read_document(path: Path) -> Document:
-    """Read a YAML, JSON or TOML file; raise InputError naming the file and place."""
+def read_document(path: Path, kind: str = "scenario") -> Document:
+    """Read a YAML, JSON or TOML file (a `kind` document); raise InputError naming the
+    file and place."""
     if not path.exists():
         raise InputError(Problem(str(path), "file not found"))
     if path.is_dir():
-        raise InputError(Problem(str(path), "is a folder; expected a scenario file"))
+        raise InputError(Problem(str(path), f"is a folder; expected a {kind} file"))
     if path.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls"):
         raise InputError(
             Problem(
@@ -140,18 +155,29 @@ def read_document(path: Path) -> Document:
                 "`programs:` names it",
             )
         )
+    files.note_input(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(
+            Problem(str(path), f"is {size:,} bytes; a {kind} file is at most {MAX_BYTES:,}")
+        )
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not content
     except UnicodeDecodeError as error:
         raise InputError(Problem(str(path), f"not UTF-8 text ({error.reason})")) from None
     if not text.strip():
-        raise InputError(Problem(str(path), "file is empty; expected a scenario document"))
+        raise InputError(Problem(str(path), f"file is empty; expected a {kind} document"))
     suffix = path.suffix.lower()
     if suffix == ".toml":
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise InputError(Problem(str(path), f"TOML syntax error: {error}")) from None
+            where = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+            message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+            line, column = (int(where[1]), int(where[2])) if where else (None, None)
+            raise InputError(
+                Problem(str(path), f"TOML syntax error: {message}", line, column)
+            ) from None
         return Document(path, _exact_numbers(data))
     if suffix == ".json":
         try:
@@ -160,10 +186,12 @@ def read_document(path: Path) -> Document:
             raise InputError(
                 Problem(str(path), f"JSON syntax error: {error.msg}", error.lineno, error.colno)
             ) from None
-    return _read_yaml(path, text)
+        except RecursionError:
+            raise InputError(Problem(str(path), "JSON nested too deeply")) from None
+    return _read_yaml(path, text, kind)
 
 
-def _read_yaml(path: Path, text: str) -> Document:
+def _read_yaml(path: Path, text: str, kind: str) -> Document:
     yaml = YAML(typ="rt")
     yaml.Constructor = _ExactConstructor
     try:
@@ -178,8 +206,13 @@ def _read_yaml(path: Path, text: str) -> Document:
         raise InputError(Problem(str(path), f"YAML syntax error: {what}", line, column)) from None
     except (YAMLError, ValueError) as error:
         raise InputError(Problem(str(path), f"YAML error: {error}")) from None
+    except RecursionError:
+        raise InputError(Problem(str(path), "YAML nested too deeply")) from None
     doc = Document(path, None)
-    doc.data = _plain(raw, (), doc)
+    try:
+        doc.data = _plain(raw, (), doc)
+    except RecursionError:
+        raise InputError(Problem(str(path), "YAML nested too deeply")) from None
     if raw is None:
-        raise InputError(Problem(str(path), "file is empty; expected a scenario document"))
+        raise InputError(Problem(str(path), f"file is empty; expected a {kind} document"))
     return doc

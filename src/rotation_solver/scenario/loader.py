@@ -13,8 +13,9 @@ from pydantic import BaseModel, ValidationError
 
 from rotation_solver.errors import InputError, Problem
 from rotation_solver.scenario import schema
-from rotation_solver.scenario.catalog import Catalog, read_catalog, read_inline
+from rotation_solver.scenario.catalog import Catalog, CatalogRow, read_catalog, read_inline
 from rotation_solver.scenario.documents import Document, dotted, read_document
+from rotation_solver.scenario.messages import describe
 from rotation_solver.scenario.schema import Lock, Program, Scenario
 from rotation_solver.scenario.value_model import (
     ValueModel,
@@ -48,19 +49,7 @@ _VOCABULARY = sorted(_field_names(Scenario, set()) | _field_names(ValueModel, se
 
 
 def _message(item: Any) -> str:
-    kind = item["type"]
-    if kind == "extra_forbidden":
-        key = item["loc"][-1]
-        close = difflib.get_close_matches(str(key), _VOCABULARY, n=1, cutoff=0.75)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"unknown key {key!r}{hint}"
-    if kind == "missing":
-        return "required key is missing"
-    if kind == "literal_error":
-        return f"{item['msg']} (got {item['input']!r})"
-    if kind == "value_error":
-        return str(item["msg"]).removeprefix("Value error, ")
-    return f"{item['msg']} (got {item['input']!r})"
+    return describe(item, _VOCABULARY)
 
 
 def validation_problems(error: ValidationError, doc: Document) -> list[Problem]:
@@ -176,6 +165,7 @@ def _cross_checks(
 ) -> tuple[tuple[Lock, ...], tuple[str, ...], list[Problem]]:
     problems: list[Problem] = []
     first_row: dict[str, Any] = {}
+    missing_documents: dict[str, list[CatalogRow]] = {}
     for row in catalog.rows:
         program = row.program
         if program.id in first_row:
@@ -189,14 +179,18 @@ def _cross_checks(
             first_row[program.id] = row
         for name in program.requires:
             if name not in scenario.documents:
-                known = ", ".join(sorted(scenario.documents)) or "none"
-                problems.append(
-                    row.problem(
-                        "requires",
-                        f"unknown document {name!r}; expected one of the keys of "
-                        f"`documents` ({known})",
-                    )
-                )
+                missing_documents.setdefault(name, []).append(row)
+    # One problem per unknown document, not one per row that needs it.
+    known = ", ".join(sorted(scenario.documents)) or "none: `documents` is empty or missing"
+    for name, rows in missing_documents.items():
+        more = f" (and {len(rows) - 1} more rows)" if len(rows) > 1 else ""
+        problems.append(
+            rows[0].problem(
+                "requires",
+                f"unknown document {name!r}{more}; expected one of the keys of "
+                f"`documents` in the scenario ({known})",
+            )
+        )
     known_ids = sorted(first_row)
 
     def unknown(program_id: str) -> str:
@@ -267,9 +261,13 @@ def load_value_model(reference: str, relative_to: Path, where: Problem | None = 
         if where is None:
             raise InputError(Problem("--value-model", message))
         raise InputError(Problem(where.file, message, where.line, where.column, where.field))
-    doc = read_document(path)
+    doc = read_document(path, "value model")
     if not isinstance(doc.data, dict):
         raise InputError(Problem(str(path), "expected a mapping at the top of the value model", 1))
+    if "version" in doc.data and "programs" in doc.data:
+        raise InputError(
+            Problem(str(path), "is a scenario file; value_model names a value model YAML file")
+        )
     try:
         return ValueModel.model_validate(doc.data)
     except ValidationError as error:
@@ -337,6 +335,14 @@ def load_scenario(
             "citizenship is visa_required: this planner is built for US citizens and permanent "
             "residents; many programs do not host visiting students who need a visa."
         )
+    window = scenario.calendar.window
+    for period in scenario.calendar.blocked:
+        if period.end < window.start or period.start > window.end:
+            warnings.append(
+                f"blocked period {period.start}..{period.end}"
+                + (f" ({period.reason})" if period.reason else "")
+                + f" lies outside the window {window.start}..{window.end}: it blocks nothing."
+            )
     if scenario.planning_date > scenario.eras_submission:
         warnings.append(
             f"planning_date {scenario.planning_date} is after eras_submission "

@@ -9,27 +9,39 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from rotation_solver.scenario.numbers import Number, Whole
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+# `rotation-solver apply` enumerates 2^N offer outcomes of N applications.
+MAX_APPLICATIONS = 20
 
 
 def _parse_iso_date(value: Any) -> date:
     # Dates arrive as text from YAML/JSON/CSV (the loaders keep them raw) and as
     # date objects from TOML/XLSX; pydantic's own parser would also take numbers.
     if isinstance(value, datetime):
-        return value.date()
+        raise ValueError(f"expected a date as YYYY-MM-DD, got a date and time {value.isoformat()}")
     if isinstance(value, date):
-        return value
+        return _in_range(value)
     if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
         raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
     try:
-        return date.fromisoformat(value.strip())
+        parsed = date.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(f"{value.strip()!r} is not a real calendar date") from None
+    return _in_range(parsed)
+
+
+def _in_range(day: date) -> date:
+    # Rotations, deadlines and calendars add weeks to dates: keep them far from year 9999.
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"expected a year from {FIRST_YEAR} to {LAST_YEAR}, got {day.isoformat()}")
+    return day
 
 
 IsoDate = Annotated[date, BeforeValidator(_parse_iso_date)]
@@ -42,7 +54,7 @@ ClinicalSpecialty = Literal[
 Tier = Literal["reach", "target", "safety"]
 # Upper bounds keep every sum inside CP-SAT's 64-bit range and dates inside the calendar.
 MAX_DOLLARS = 10_000_000
-Dollars = Annotated[int, Field(ge=0, le=MAX_DOLLARS)]
+Dollars = Annotated[Whole, Field(ge=0, le=MAX_DOLLARS)]
 
 DEFAULT_CLINICAL_SPECIALTIES: tuple[str, ...] = (
     "internal_medicine",
@@ -64,10 +76,10 @@ class Student(_Strict):
     school_type: Literal["img", "us_md", "us_do"] = Field(
         "img", description="`img` drops programs that do not take IMGs and adds img_surcharge."
     )
-    step2ck: int | None = Field(
+    step2ck: Whole | None = Field(
         None, ge=200, le=300, description="USMLE Step 2 CK score, 200..300, if taken."
     )
-    us_clinical_weeks: int = Field(
+    us_clinical_weeks: Whole = Field(
         0, ge=0, le=520, description="Weeks of U.S. clinical experience."
     )
     radiology_exposure: Literal["none", "elective", "home_department"] = Field(
@@ -104,7 +116,7 @@ class Calendar(_Strict):
     blocked: list[BlockedPeriod] = Field(
         default_factory=list, description="Inclusive periods no rotation may touch."
     )
-    min_gap_days: int = Field(
+    min_gap_days: Whole = Field(
         0,
         ge=0,
         le=365,
@@ -115,8 +127,8 @@ class Calendar(_Strict):
 class CountRange(_Strict):
     """How many rotations of a kind; a missing bound takes the spec's default."""
 
-    min: int | None = Field(None, ge=0, le=50, description="Fewest rotations of this kind.")
-    max: int | None = Field(None, ge=0, le=50, description="Most rotations of this kind.")
+    min: Whole | None = Field(None, ge=0, le=50, description="Fewest rotations of this kind.")
+    max: Whole | None = Field(None, ge=0, le=50, description="Most rotations of this kind.")
 
     @model_validator(mode="after")
     def _min_below_max(self) -> CountRange:
@@ -145,10 +157,10 @@ class Requirements(_Strict):
     clinical: ClinicalRange = Field(
         default_factory=ClinicalRange, description="Clinical rotations: min 1, max 1."
     )
-    max_rotations: int | None = Field(
+    max_rotations: Whole | None = Field(
         None, ge=0, le=50, description="Most rotations in all (default 4)."
     )
-    affordable_housing_per_week: int | None = Field(
+    affordable_housing_per_week: Whole | None = Field(
         None,
         ge=0,
         le=MAX_DOLLARS,
@@ -156,7 +168,7 @@ class Requirements(_Strict):
         "rotations above it count as high-cost. Guide: 'choose at least one location that's "
         "affordable'. Default: no such rule.",
     )
-    high_cost_rest_days: int = Field(
+    high_cost_rest_days: Whole = Field(
         0,
         ge=0,
         le=365,
@@ -199,12 +211,12 @@ class Program(_Strict):
     starts: Annotated[list[IsoDate], BeforeValidator(_split_list)] = Field(
         min_length=1, description="Offered start dates, joined by ';' in a catalog file."
     )
-    weeks: int = Field(ge=1, le=8, description="Length of the rotation in weeks, 1..8.")
+    weeks: Whole = Field(ge=1, le=8, description="Length of the rotation in weeks, 1..8.")
     application_opens: IsoDate = Field(description="First day an application can be sent.")
     application_deadline: IsoDate | None = Field(
         None, description="Last day to apply, for every start."
     )
-    deadline_weeks_before_start: int | None = Field(
+    deadline_weeks_before_start: Whole | None = Field(
         None, ge=0, le=104, description="Deadline = start - 7*N days."
     )
     requires: Annotated[list[str], BeforeValidator(_split_list)] = Field(
@@ -214,10 +226,10 @@ class Program(_Strict):
     travel: Dollars = Field(description="Round-trip travel from home, whole USD.")
     fee: Dollars = Field(0, description="Application fees, whole USD; blank is 0.")
     img_surcharge: Dollars = Field(0, description="Extra fee for IMG students; blank is 0.")
-    letter: Decimal = Field(ge=0, le=10, description="Chance of a strong letter there, 0..10.")
-    audition: Decimal = Field(ge=0, le=10, description="Audition value of the program, 0..10.")
-    interest: Decimal = Field(ge=1, le=5, description="How much the student wants it, 1..5.")
-    acceptance: Decimal = Field(ge=0, le=1, description="Probability of an offer, 0..1.")
+    letter: Number = Field(ge=0, le=10, description="Chance of a strong letter there, 0..10.")
+    audition: Number = Field(ge=0, le=10, description="Audition value of the program, 0..10.")
+    interest: Number = Field(ge=1, le=5, description="How much the student wants it, 1..5.")
+    acceptance: Number = Field(ge=0, le=1, description="Probability of an offer, 0..1.")
 
 
 class Scenario(_Strict):
@@ -240,9 +252,10 @@ class Scenario(_Strict):
     exclude: list[str] = Field(
         default_factory=list, description="Program ids never to put in the plan."
     )
-    max_applications: int = Field(
+    max_applications: Whole = Field(
         10,
         ge=1,
+        le=MAX_APPLICATIONS,
         description="Extension for `rotation-solver apply`: most applications to send "
         "(guide, Step 2: a list of 6-10 programs, expecting 1-3 spots).",
     )

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rotation_solver.scenario.numbers import Number, Whole
+
 _NONNEG = Field(ge=0)
 
 
@@ -17,20 +19,22 @@ class _Strict(BaseModel):
 class Profile(_Strict):
     """Thresholds that make a student `strong` rather than `challenged`."""
 
-    strong_step2ck: int = Field(240, ge=0, description="Step 2 CK at or above this is strong.")
-    strong_us_clinical_weeks: int = Field(
-        4, ge=0, description="U.S. clinical weeks at or above this is strong."
+    strong_step2ck: Whole = Field(
+        240, ge=0, le=1000, description="Step 2 CK at or above this is strong."
+    )
+    strong_us_clinical_weeks: Whole = Field(
+        4, ge=0, le=1000, description="U.S. clinical weeks at or above this is strong."
     )
 
 
 class Weights(_Strict):
     """Objective weights for one profile."""
 
-    letter: Decimal = Field(ge=0, description="Weight of a radiology letter (0..10 scale).")
-    audition: Decimal = Field(ge=0, description="Weight of audition*interest/5.")
-    clinical_letter: Decimal = Field(ge=0, description="Weight of a clinical letter.")
-    extra_radiology_penalty: int = Field(
-        ge=0, description="Subtracted for each radiology rotation beyond two."
+    letter: Number = Field(ge=0, le=1000, description="Weight of a radiology letter (0..10 scale).")
+    audition: Number = Field(ge=0, le=1000, description="Weight of audition*interest/5.")
+    clinical_letter: Number = Field(ge=0, le=1000, description="Weight of a clinical letter.")
+    extra_radiology_penalty: Whole = Field(
+        ge=0, le=1_000_000, description="Subtracted for each radiology rotation beyond two."
     )
 
 
@@ -44,10 +48,10 @@ class ProfileWeights(_Strict):
 class Timing(_Strict):
     """How the letter timing against ERAS discounts value."""
 
-    letter_lead_days: int = Field(
-        21, ge=0, description="Days after a rotation ends until its letter is uploaded."
+    letter_lead_days: Whole = Field(
+        21, ge=0, le=365, description="Days after a rotation ends until its letter is uploaded."
     )
-    late_factor: Decimal = Field(
+    late_factor: Number = Field(
         Decimal("0.5"), ge=0, le=1, description="Value factor when the letter misses ERAS."
     )
 

@@ -1,0 +1,48 @@
+"""pydantic's validation errors, reworded for a student editing a file."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from typing import Any
+
+from rotation_solver.scenario.numbers import shown
+
+# pydantic's wording names Python classes ("instance of DateRange", "Decimal input");
+# say what the file should hold instead.
+_EXPECTED = {
+    "model_type": "expected a mapping (key: value lines)",
+    "model_attributes_type": "expected a mapping (key: value lines)",
+    "dict_type": "expected a mapping (key: value lines)",
+    "list_type": "expected a list",
+    "decimal_type": "expected a number",
+    "decimal_parsing": "expected a number",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number (no cents or decimals)",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "string_type": "expected text",
+    "finite_number": "expected a finite number",
+}
+
+
+def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
+    """One error of `ValidationError.errors()` as a sentence about the user's value."""
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        key = str(item["loc"][-1])
+        matches = difflib.get_close_matches(key, vocabulary, n=3, cutoff=0.75)
+        close = [c for c in matches if c != key]
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown {noun} {key!r}{hint}"
+    if kind == "missing":
+        if noun == "column":
+            return "required value is blank or missing"
+        return f"required {noun} is missing"
+    if kind == "value_error":  # our validators already quote the value
+        return str(item["msg"]).removeprefix("Value error, ")
+    message = _EXPECTED.get(kind, str(item["msg"]))
+    return f"{message} (got {shown(item['input'])})"
