@@ -466,3 +466,10 @@ def test_warnings_go_to_standard_error_in_every_format(files: Files) -> None:
         # JSON and Markdown carry them as part of the document; the rest do not.
         in_document = fmt in ("json", "markdown")
         assert ("extra catalog columns ignored" in result.stdout) == in_document, fmt
+
+
+def test_an_unclosed_quote_is_named(files: Files) -> None:
+    row = ROW_A.replace("A (synthetic)", '"A (synthetic)')
+    output = fails(files(catalog=f"{HEADER}\n{ROW_B}\n{row}\n{ROW_B.replace('im-b', 'im-c')}\n"))
+    assert 'programs.csv:3: a quote (") opened in this row is never closed' in output
+    assert output.count("error:") == 1

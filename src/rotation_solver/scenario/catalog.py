@@ -150,7 +150,23 @@ def read_csv(path: Path, shown: str | None = None) -> Catalog:
             line = reader.line_num
     except csv.Error as error:
         raise InputError(Problem(name, f"CSV error: {error}", reader.line_num)) from None
+    _unclosed_quote(name, text, rows)
     return _from_table(name, header, rows)
+
+
+def _unclosed_quote(name: str, text: str, rows: list[tuple[int, list[str]]]) -> None:
+    """A quote never closed swallows the rest of the file into one cell; say so, instead
+    of listing the blank cells of a row that seems cut short."""
+    if not rows or "\n" not in "".join(rows[-1][1]):
+        return
+    try:
+        for _cells in csv.reader(text.splitlines(keepends=True), strict=True):
+            pass
+    except csv.Error:
+        line = rows[-1][0]
+        raise InputError(
+            Problem(name, 'a quote (") opened in this row is never closed', line)
+        ) from None
 
 
 def _cell(value: Any) -> Any:
