@@ -324,3 +324,94 @@ def test_no_plan_in_any_outcome_sends_no_application() -> None:
     assert result.exit_code == 3
     payload = json.loads(result.stdout)
     assert payload["applications"] == [] and payload["probabilities"]["no_plan"] == 1.0
+
+
+# -- found by an independent review: pairs, worthless plans, no plan at all ------------------
+
+
+def _pair_only(make: Callable[..., LoadedScenario]) -> LoadedScenario:
+    """Only rad-a + em-d forms a plan (tier_mix), and the best plan has three programs."""
+    return make(
+        [
+            program("rad-a", starts="2027-08-16", letter=1, audition=2, fee=60, acceptance=0.5),
+            program(
+                "rad-b",
+                tier="reach",
+                starts="2027-06-07",
+                weeks=4,
+                letter=3,
+                audition=10,
+                fee=150,
+                acceptance=0.9,
+            ),
+            program("rad-c", tier="safety", starts="2027-09-13", letter=10, audition=0, fee=150),
+            program(
+                "em-d",
+                specialty="emergency_medicine",
+                starts="2027-07-12",
+                weeks=4,
+                letter=7,
+                fee=25,
+                acceptance=0.8,
+            ),
+        ],
+        requirements={"radiology": {"min": 1, "max": 3}, "clinical": {"min": 1, "max": 1}},
+        budget=8000,
+    )
+
+
+def test_a_plan_cut_to_the_application_limit_still_plans(
+    make: Callable[..., LoadedScenario],
+) -> None:
+    loaded = _pair_only(make)
+    report = plan_portfolio(loaded, max_applications=2, scenarios=200, bound=False, options=ONE)
+    problem = report.problem
+    ids = {problem.candidates[i].program_id for i in report.table.portfolio}
+    assert ids == {"rad-a", "em-d"}
+    best = exhaustive(problem, 2, lambda p: exact_value(problem, p))
+    assert report.payload["expected_value"] == pytest.approx(best[1]) and best[1] > 0
+    assert report.payload["status"] == "feasible" and "why" not in report.payload
+
+
+def test_too_few_applications_says_how_many_are_needed(
+    make: Callable[..., LoadedScenario],
+) -> None:
+    report = plan_portfolio(_pair_only(make), max_applications=1, scenarios=50, bound=False,
+                            options=ONE)  # fmt: skip
+    assert report.payload["status"] == "infeasible"
+    assert "at least 2 applications" in report.payload["why"]
+
+
+def test_worthless_plans_are_not_called_infeasible(make: Callable[..., LoadedScenario]) -> None:
+    loaded = make(
+        [program("em-z", specialty="emergency_medicine", letter=0, fee=25)],
+        requirements={"radiology": {"min": 0}, "clinical": {"min": 1, "max": 1}},
+    )
+    report = plan_portfolio(loaded, max_applications=1, scenarios=20, bound=False, options=ONE)
+    assert report.payload["status"] == "feasible"
+    assert "applying to nothing is as good" in report.payload["why"]
+
+
+def test_no_plan_at_all_names_the_conflicting_rules(tmp_path: Path) -> None:
+    for name in ("scenario.yaml", "programs.csv"):
+        text = (SCENARIOS / "example" / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.replace("budget: 9000", "budget: 500"), encoding="utf-8")
+    quick = ["--scenarios", "20", "--no-bound", "--evaluate", "20", "--workers", "1"]
+    result = CliRunner().invoke(cli, ["apply", str(tmp_path / "scenario.yaml"), *quick])
+    assert result.exit_code == 3, result.output
+    assert "budget of $500" in result.stderr
+
+
+def test_a_bound_stopped_by_the_time_limit_stays_finite(monkeypatch: pytest.MonkeyPatch) -> None:
+    import rotation_solver.portfolio as portfolio_module
+    from rotation_solver.solve import Result
+
+    loaded = load_scenario(EXAMPLE)
+    problem = build_portfolio_problem(loaded)
+    stopped = Result("unknown", None, None, (), 0, loaded.budget, 0, 0.0, 0.0)
+    monkeypatch.setattr(portfolio_module, "solve_problem", lambda *_a, **_k: stopped)
+    row = np.ones(len(problem.candidates), dtype=bool)
+    value, proven, _plan = OfferedPlans(problem, ONE).best(row)
+    assert not proven
+    top = sorted((c.values[0] for c in problem.candidates), reverse=True)[: problem.max_rotations]
+    assert value == sum(top)

@@ -376,7 +376,7 @@ def test_a_worse_row_takes_the_plan_of_a_lower_budget() -> None:
     assert lower.objective is not None
     worse = dataclasses.replace(lower, status="feasible", objective=1, bound=lower.objective + 5)
     worse = dataclasses.replace(worse, budget=8000)
-    ceiling = whatif.value_ceiling(build_problem(loaded))
+    ceiling = build_problem(loaded).value_ceiling()
     assert ceiling >= lower.objective + 5
     kept = whatif._no_worse(worse, lower, ceiling)
     assert (kept.objective, kept.rotations, kept.budget) == (lower.objective, lower.rotations, 8000)
@@ -397,7 +397,7 @@ def test_value_ceiling_bounds_the_best_plan_at_any_budget() -> None:
         problem = build_problem(loaded)
         best = solve_problem(problem.with_budget(10**6), FAST)
         assert best.objective is not None
-        assert whatif.value_ceiling(problem) >= best.objective
+        assert problem.value_ceiling() >= best.objective
 
 
 @pytest.mark.parametrize("workers", [1, 2])

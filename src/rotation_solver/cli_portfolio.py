@@ -312,6 +312,9 @@ def apply(
     if plot is not None:
         plot_distribution(report, plot)
         click.echo(f"picture written to {plot}", err=True)
-    if payload["probabilities"]["no_plan"] >= 1.0:
-        click.echo("no set of applications yields a plan in any outcome", err=True)
+    if "why" in payload:
+        click.echo(f"no plan in any outcome: {payload['why']}", err=True)
+    if payload["status"] == "infeasible":
         sys.exit(ExitCode.INFEASIBLE)
+    if payload["status"] == "unknown":
+        sys.exit(ExitCode.NO_PLAN_IN_TIME)

@@ -531,9 +531,25 @@ class SearchResult:
     local_optimum: bool  # no add, drop or swap improves it (False if the time ran out)
 
 
-def expected_value_seed(problem: PortfolioProblem, options: SolveOptions) -> tuple[int, ...]:
-    """The programs of the deterministic plan (acceptance-weighted values, fees in cost)."""
-    result = solve_problem(build_problem(problem.loaded), options)
+def with_application_room(loaded: LoadedScenario, max_applications: int | None) -> LoadedScenario:
+    """The scenario with plans of at most `max_applications` programs besides the locks."""
+    if max_applications is None:
+        return loaded
+    room = max_applications + len(loaded.locks)
+    if room >= loaded.requirements.max_rotations:
+        return loaded
+    requirements = dataclasses.replace(loaded.requirements, max_rotations=room)
+    return dataclasses.replace(loaded, requirements=requirements)
+
+
+def expected_value_seed(
+    problem: PortfolioProblem, options: SolveOptions, max_applications: int | None = None
+) -> tuple[int, ...]:
+    """The programs of the deterministic plan (acceptance-weighted values, fees in cost),
+    among plans that need at most `max_applications` applications: a larger plan cut
+    down to size may hold no plan at all (e.g. its clinical program dropped)."""
+    loaded = with_application_room(problem.loaded, max_applications)
+    result = solve_problem(build_problem(loaded), options)
     ids = {o.program_id for o in result.rotations}
     return tuple(c.index for c in problem.candidates if c.program_id in ids)
 
@@ -708,9 +724,8 @@ class OfferedPlans:
             if row[i]:
                 cut = penalty.get(i, 0) if penalty else 0
                 usable.append(dataclasses.replace(o, value=o.value - cut) if cut else o)
-        result = solve_problem(
-            dataclasses.replace(self.base, offerings=tuple(usable)), self.options
-        )
+        offered = dataclasses.replace(self.base, offerings=tuple(usable))
+        result = solve_problem(offered, self.options)
         if result.status == "optimal" and result.objective is not None:
             plan = tuple(
                 sorted(
@@ -720,7 +735,9 @@ class OfferedPlans:
             return (max(0, result.objective), True, plan) if result.objective > 0 else (0, True, ())
         if result.status == "infeasible":
             return 0, True, ()
-        return max(0, result.bound if result.bound is not None else 10**9), False, ()
+        # Stopped by the time limit: CP-SAT's bound, or failing that the trivial one.
+        bound = result.bound if result.bound is not None else offered.value_ceiling()
+        return max(0, bound), False, ()
 
 
 def perfect_information_bound(
@@ -749,6 +766,52 @@ def perfect_information_bound(
         total += memo[key]
         progress(1)
     return total / max(1, len(offers)), proven
+
+
+def no_plan_reason(
+    loaded: LoadedScenario, max_applications: int, options: SolveOptions
+) -> tuple[str, str, dict[str, Any] | None]:
+    """(status, why, conflict) when the chosen applications never yield a plan.
+
+    Asks the certain scenario (every program offers, fees in cost): if it has no plan
+    within the application limit, no portfolio has one ("infeasible", with the
+    conflicting rules named as `solve` names them); if its best plan is worth 0 or
+    less, applying to nothing is as good and saves the fees ("feasible")."""
+    from rotation_solver.planner import plan_scenario  # the planner is only needed here
+
+    certain = certain_scenario(loaded, keep_fee=True)
+    limited = plan_scenario(with_application_room(certain, max_applications), options)
+    result = limited.result
+    if result.has_plan:
+        if result.objective is not None and result.objective <= 0:
+            why = (
+                f"the best plan is worth {result.objective} under this value model (0 or "
+                "less), so applying to nothing is as good and saves the fees"
+            )
+        else:
+            why = (
+                "a plan exists if the right programs offer, but none of the sampled outcomes "
+                "had one; try more --scenarios"
+            )
+        return "feasible", why, None
+    if result.status == "unknown":
+        return "unknown", "no plan was found within the time limit; try a longer --time-limit", None
+    unlimited = plan_scenario(certain, options)
+    if unlimited.result.has_plan:
+
+        def fits(k: int) -> bool:
+            room = with_application_room(certain, k)
+            return plan_scenario(room, options, diagnose=False).result.has_plan
+
+        most = loaded.requirements.max_rotations
+        fewest = next((k for k in range(max_applications + 1, most + 1) if fits(k)), most)
+        why = (
+            f"every plan needs at least {fewest} applications, more than max_applications "
+            f"{max_applications}; raise --max-applications"
+        )
+        return "infeasible", why, None
+    why = unlimited.payload.get("why") or "no plan meets the rules even if every program offers"
+    return "infeasible", str(why), unlimited.payload.get("conflict")
 
 
 # -- naive strategies ------------------------------------------------------------------------
@@ -973,7 +1036,7 @@ def plan_portfolio(
     inner = SolveOptions(
         time_limit=min(10.0, options.time_limit), workers=options.workers, seed=options.seed
     )
-    seed_apps = expected_value_seed(problem, inner)
+    seed_apps = expected_value_seed(problem, inner, n)
     evaluator = Evaluator(problem, offers)
     t0 = time.perf_counter()
     found = search(
@@ -1026,7 +1089,7 @@ def plan_portfolio(
     gap = None if upper is None or upper <= 0 else max(0.0, (upper - found.value) / upper)
     payload: dict[str, Any] = {
         "scenario": loaded.scenario.name,
-        "status": "infeasible" if stats["p_no_plan"] >= 1 else "feasible",
+        "status": "feasible",
         "max_applications": n,
         "applications": applications,
         "expected_value": exact,
@@ -1095,6 +1158,11 @@ def plan_portfolio(
         },
         "warnings": list(loaded.warnings),
     }
+    if stats["p_no_plan"] >= 1:
+        status, why, conflict = no_plan_reason(loaded, n, inner)
+        payload.update(status=status, why=why)
+        if conflict is not None:
+            payload["conflict"] = conflict
     return PortfolioReport(problem, found, table, payload, comparisons, chosen_oos)
 
 

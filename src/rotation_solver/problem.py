@@ -29,6 +29,15 @@ class PlanningProblem:
         """The same problem at another budget (what-if comparisons)."""
         return dataclasses.replace(self, budget=budget)
 
+    def value_ceiling(self) -> int:
+        """A bound on any plan's objective: its `max_rotations` best programs' values (one
+        rotation per program; the penalty only lowers it). Valid at any budget, and loose."""
+        best: dict[str, int] = {}
+        for o in self.offerings:
+            best[o.program_id] = max(best.get(o.program_id, 0), o.value)
+        top = sorted(best.values(), reverse=True)[: self.requirements.max_rotations]
+        return sum(v for v in top if v > 0)
+
     def offering(self, program_id: str, start: date) -> Offering | None:
         for offering in self.offerings:
             if offering.program_id == program_id and offering.start == start:

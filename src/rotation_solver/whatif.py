@@ -475,7 +475,7 @@ def sweep(
     # the largest budget bounds them all; failing that, the model's trivial bound.
     ceiling = top.objective if top is not None and top.objective is not None else None
     if ceiling is None:
-        ceiling = value_ceiling(problem)
+        ceiling = problem.value_ceiling()
     rows: list[Row] = []
     prev = _Previous()
     best_below: Result | None = None  # the best plan at a lower budget
@@ -529,16 +529,6 @@ def sweep(
         time.perf_counter() - started,
         sum(lane.solves for lane in lanes),
     )
-
-
-def value_ceiling(problem: PlanningProblem) -> int:
-    """A plan's objective can never exceed its `max_rotations` best programs' values
-    (one rotation per program, and the penalty only lowers it): a valid, loose bound."""
-    best: dict[str, int] = {}
-    for o in problem.offerings:
-        best[o.program_id] = max(best.get(o.program_id, 0), o.value)
-    top = sorted(best.values(), reverse=True)[: problem.requirements.max_rotations]
-    return sum(v for v in top if v > 0)
 
 
 def _no_worse(result: Result, best_below: Result | None, ceiling: int) -> Result:
