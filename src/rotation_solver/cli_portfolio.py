@@ -283,6 +283,11 @@ def apply(
     that was offered counts in full, while `solve` multiplies each rotation's
     value by its acceptance, so the numbers here are higher.
 
+    Exit 0 with a portfolio (or with none, when every plan is worth 0 or less);
+    3 when no portfolio can ever yield a plan, saying why (too few applications
+    allowed, or the conflicting rules, as `solve` names them); 4 when the time
+    limit stopped every search.
+
     \b
     Example:
         rotation-solver apply scenarios/example/scenario.yaml
