@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,3 +105,122 @@ def test_gap_repair_finds_the_largest_workable_gap(make: Make) -> None:
     assert_minimal_and_repairable(loaded, outcome.conflict)
     gap = next(r for r in outcome.conflict.repairs if r.rule == "min_gap_days")
     assert gap.change == "shorten min_gap_days from 10 to 7"
+
+
+# -- the named conflict, checked by brute force on relaxed scenarios ------------------------
+
+
+def relaxed(data: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    """The scenario with these rules lifted, written the way a student would lift them."""
+    data = copy.deepcopy(data)
+    req = data.setdefault("requirements", {})
+    calendar = data["calendar"]
+    dropped_periods = []
+    for key in keys:
+        kind, _, name = key.partition(":")
+        if key in ("radiology.min", "clinical.min"):
+            req.setdefault(key.split(".")[0], {})["min"] = 0
+        elif key in ("radiology.max", "clinical.max"):
+            req.setdefault(key.split(".")[0], {})["max"] = 50
+        elif key == "max_rotations":
+            req["max_rotations"] = 50
+        elif key == "budget":
+            data["budget"] = 10_000_000
+        elif key == "tier_mix":
+            req["tier_mix"] = False
+        elif key == "min_gap_days":
+            calendar["min_gap_days"] = 0
+        elif key == "affordable_housing_per_week":
+            req.pop("affordable_housing_per_week", None)
+            req.pop("high_cost_rest_days", None)
+        elif key == "high_cost_rest_days":
+            req.pop("high_cost_rest_days", None)
+        elif kind == "blocked":
+            dropped_periods.append(int(name))
+        elif kind == "documents":
+            data["documents"][name] = data["planning_date"]
+        else:
+            raise AssertionError(f"no scenario-level relaxation for {key}")
+    calendar["blocked"] = [
+        p for i, p in enumerate(calendar.get("blocked", [])) if i not in dropped_periods
+    ]
+    if "high_cost_rest_days" in req and "affordable_housing_per_week" not in req:
+        req.pop("high_cost_rest_days")
+    return data
+
+
+def test_named_conflicts_hold_by_brute_force(tmp_path: Path) -> None:
+    """For random infeasible scenarios without locks: keeping only the named rules (every
+    other rule lifted in the scenario file) has no plan, and lifting any one of them too
+    gives a plan. The brute-force planner shares no code with the diagnosis."""
+    checked = 0
+    for seed in range(250):
+        data = random_scenario(random.Random(seed))
+        if data.get("locks"):
+            continue  # lifting a lock has no scenario-level spelling (timing exemption)
+        loaded = load_scenario(write_scenario(tmp_path, data, f"s{seed}.yaml"))
+        if best_plans(loaded).objective is not None:
+            continue
+        conflict = find_conflict(loaded)
+        named = [rule.key for rule in conflict.rules]
+        every = list(guarded_model(loaded, build_problem(loaded, relax_user_rules=True)).guards)
+        others = [k for k in every if k not in named]
+
+        def has_plan(lifted: list[str], name: str, data: dict[str, Any] = data) -> bool:
+            path = write_scenario(tmp_path, relaxed(data, lifted), name)
+            return best_plans(load_scenario(path)).objective is not None
+
+        assert not has_plan(others, f"s{seed}-only.yaml"), (seed, named)
+        for key in named:
+            assert has_plan([*others, key], f"s{seed}-{key}.yaml"), (seed, named, key)
+        checked += 1
+    assert checked >= 60, checked
+
+
+def test_radiology_max_is_named_when_it_is_part_of_the_conflict(make: Make) -> None:
+    # Found by review: tier_mix's big-M used radiology.max, so relaxing radiology.max in
+    # the diagnosis changed nothing and tier_mix alone was blamed.
+    loaded = make(
+        [
+            program("rad-reach", tier="reach", img_friendly=False, starts="2027-06-07"),
+            program("rad-safe", tier="safety", starts="2027-07-05"),
+            program("im-a", specialty="internal_medicine", starts="2027-08-02"),
+        ],
+        requirements={
+            "radiology": {"min": 1, "max": 1},
+            "clinical": {"min": 1, "max": 1},
+            "tier_mix": True,
+        },
+    )
+    conflict = plan_scenario(loaded, ONE_WORKER).conflict
+    assert conflict is not None
+    assert {rule.key for rule in conflict.rules} == {"radiology.min", "radiology.max", "tier_mix"}
+    assert_minimal_and_repairable(loaded, conflict)
+
+
+def test_max_rotations_is_named_with_the_affordable_rule(make: Make) -> None:
+    # One rotation in all, and the only radiology program is dear: the affordable rule's
+    # big-M must not carry max_rotations either.
+    loaded = make(
+        [
+            program("rad-dear", housing_per_week=900, starts="2027-06-07"),
+            program(
+                "im-cheap", specialty="internal_medicine", housing_per_week=200, starts="2027-08-02"
+            ),
+        ],
+        requirements={
+            "radiology": {"min": 1, "max": 3},
+            "clinical": {"min": 0, "max": 1},
+            "max_rotations": 1,
+            "tier_mix": False,
+            "affordable_housing_per_week": 300,
+        },
+    )
+    conflict = plan_scenario(loaded, ONE_WORKER).conflict
+    assert conflict is not None
+    assert {rule.key for rule in conflict.rules} == {
+        "radiology.min",
+        "max_rotations",
+        "affordable_housing_per_week",
+    }
+    assert_minimal_and_repairable(loaded, conflict)

@@ -239,8 +239,11 @@ class PlanModel:
             [x for x, o in pairs if o.is_radiology and o.tier in TIERS_SAFE and o.img_friendly]
         )
         # Applies only when the plan has radiology: rad_count <= max * (#high);
-        # with radiology.min >= 1 this is simply #high >= 1 (a tighter LP).
-        big = max(1, req.radiology_max)
+        # with radiology.min >= 1 this is simply #high >= 1 (a tighter LP). In a
+        # diagnosis radiology.max may be relaxed, so the multiplier must not carry it
+        # (else a conflict with radiology.max is blamed on tier_mix alone).
+        radiology_programs = len({o.program_id for o in self.candidates if o.is_radiology})
+        big = max(1, radiology_programs if self.guarded else req.radiology_max)
         for side in (high, safe):
             if req.radiology_min >= 1 and not self.guarded:
                 self.model.add(side >= 1)
@@ -264,9 +267,11 @@ class PlanModel:
                 if o.housing_per_week <= limit
             ]
         )
-        # Only a non-empty plan needs an affordable stop: total <= max_rotations * #cheap.
+        # Only a non-empty plan needs an affordable stop: total <= max_rotations * #cheap
+        # (in a diagnosis max_rotations may be relaxed: then every program counts).
         total = self.radiology_count + self.clinical_count
-        big = max(1, self.problem.requirements.max_rotations)
+        programs = len({o.program_id for o in self.candidates})
+        big = max(1, programs if self.guarded else self.problem.requirements.max_rotations)
         self._enforce(self.model.add(total <= big * cheap), guard)
 
     def _add_high_cost_rest(self) -> None:
