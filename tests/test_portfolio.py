@@ -330,7 +330,7 @@ def test_no_plan_in_any_outcome_sends_no_application() -> None:
 
 
 def _pair_only(make: Callable[..., LoadedScenario]) -> LoadedScenario:
-    """Only rad-a + em-d forms a plan (tier_mix), and the best plan has three programs."""
+    """Of the pairs only rad-a + em-d forms a plan (tier_mix); the best plan is larger."""
     return make(
         [
             program("rad-a", starts="2027-08-16", letter=1, audition=2, fee=60, acceptance=0.5),
