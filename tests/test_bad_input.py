@@ -473,3 +473,37 @@ def test_an_unclosed_quote_is_named(files: Files) -> None:
     output = fails(files(catalog=f"{HEADER}\n{ROW_B}\n{row}\n{ROW_B.replace('im-b', 'im-c')}\n"))
     assert 'programs.csv:3: a quote (") opened in this row is never closed' in output
     assert output.count("error:") == 1
+
+
+def test_deep_toml_and_plan_json_are_refused_cleanly(tmp_path: Path, files: Files) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    fails(path, "nested too deeply")
+    plan = tmp_path / "plan.json"
+    plan.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(files()), str(plan)])
+    assert result.exit_code == 1 and "nested too deeply" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_version_true_is_not_version_1(files: Files) -> None:
+    fails(files("version: true\n" + SCENARIO.split("\n", 1)[1]), "version", "got true")
+
+
+def test_suggestions_come_from_the_same_level(files: Files) -> None:
+    path = files(SCENARIO.replace("calendar:\n", "calendar:\n  start: 2027-01-01\n"))
+    output = fails(path, "unknown key 'start'")
+    assert "did you mean 'starts'" not in output
+
+
+def test_one_upper_case_column_gets_the_hint(files: Files) -> None:
+    header = HEADER.replace(",weeks,", ",Weeks,")
+    fails(files(catalog=f"{header}\n{ROW_A}\n"), "missing required column 'weeks'", "'Weeks'")
+
+
+def test_validate_writes_warnings_to_standard_error(files: Files) -> None:
+    path = files(catalog=f"{HEADER},my_notes\n{ROW_A},x\n")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0
+    assert result.stderr.count("extra catalog columns ignored") == 1
+    assert "extra catalog columns ignored" not in result.stdout

@@ -399,7 +399,14 @@ def test_no_plan_at_all_names_the_conflicting_rules(tmp_path: Path) -> None:
     quick = ["--scenarios", "20", "--no-bound", "--evaluate", "20", "--workers", "1"]
     result = CliRunner().invoke(cli, ["apply", str(tmp_path / "scenario.yaml"), *quick])
     assert result.exit_code == 3, result.output
-    assert "budget of $500" in result.stderr
+    # The report is the reason (no empty tables); as JSON, the reason is on stderr too.
+    assert "No applications can lead to a plan" in result.stdout
+    assert "budget of $500" in result.stdout and "Histogram" not in result.stdout
+    as_json = CliRunner().invoke(
+        cli, ["apply", str(tmp_path / "scenario.yaml"), *quick, "--format", "json"]
+    )
+    assert as_json.exit_code == 3 and "budget of $500" in as_json.stderr
+    assert json.loads(as_json.stdout)["status"] == "infeasible"
 
 
 def test_a_bound_stopped_by_the_time_limit_stays_finite(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,7 @@ Rule keys of `Violation.rule`:
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -30,6 +31,12 @@ from typing import Any
 from rotation_solver.scenario import LoadedScenario, Program
 
 __all__ = ["CheckReport", "Violation", "check_plan"]
+
+
+def _json(value: Any) -> str:
+    """A value as it appears in the plan file (null, true), not as Python shows it."""
+    return json.dumps(value, default=str)
+
 
 _STATUSES = ("optimal", "feasible", "infeasible", "unknown")
 _NO_PLAN = ("infeasible", "unknown")
@@ -264,7 +271,7 @@ class _Checker:
         if "budget" in plan:
             stated_budget = plan["budget"]
             if not _is_int(stated_budget):
-                self.add("malformed", f"budget {stated_budget!r} is not a whole number")
+                self.add("malformed", f"budget {_json(stated_budget)} is not a whole number")
             elif stated_budget != self.loaded.scenario.budget:
                 self.add(
                     "budget.stated",
@@ -403,7 +410,7 @@ class _Checker:
                 continue
             got = r.raw[key]
             if isinstance(want, int) and not _is_int(got):
-                self.add("malformed", f"{r.label}: {key} {got!r} is not a whole number")
+                self.add("malformed", f"{r.label}: {key} {_json(got)} is not a whole number")
             elif got != want:
                 self.add(rule, f"{r.label}: the plan states {key} {got!r}, recomputed {want!r}")
         dates: list[tuple[str, str, date | None]] = [
@@ -427,7 +434,7 @@ class _Checker:
             elif got_date is None:
                 self.add(
                     "malformed",
-                    f"{r.label}: {key} {got!r} is not a real YYYY-MM-DD date",
+                    f"{r.label}: {key} {_json(got)} is not a real YYYY-MM-DD date",
                 )
             elif got_date != want_date:
                 self.add(
@@ -604,7 +611,7 @@ class _Checker:
         stated_total = plan.get("total_cost")
         if "total_cost" in plan:
             if not _is_int(stated_total):
-                self.add("malformed", f"total_cost {stated_total!r} is not a whole number")
+                self.add("malformed", f"total_cost {_json(stated_total)} is not a whole number")
             elif stated_total != total:
                 self.add(
                     "total_cost",
@@ -613,7 +620,7 @@ class _Checker:
         stated = plan.get("objective")
         if not _is_int(stated):
             if "objective" in plan:
-                self.add("malformed", f"objective {stated!r} is not a whole number")
+                self.add("malformed", f"objective {_json(stated)} is not a whole number")
             return
         if stated != objective:
             self.add(

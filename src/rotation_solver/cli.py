@@ -206,6 +206,8 @@ def check(
         ) from None
     except UnicodeDecodeError:
         raise InputError(Problem(str(plan), "not UTF-8 text")) from None
+    except RecursionError:
+        raise InputError(Problem(str(plan), "JSON nested too deeply")) from None
     if not isinstance(data, dict):
         raise InputError(Problem(str(plan), "expected a JSON object (spec section 7)", 1, 1))
     report = check_plan(loaded, data)
@@ -271,7 +273,7 @@ def validate(
     Example:
         rotation-solver validate scenarios/example/scenario.yaml
     """
-    loaded = load(scenario, warn=False, value_model=value_model, locks=locks, exclude=exclude)
+    loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     problem = build_problem(loaded)
     req = loaded.requirements
     console = Console(highlight=False)
@@ -313,8 +315,6 @@ def validate(
         console.print(
             f"[yellow]warning:[/yellow] lock {drop.program_id}@{drop.start}: {drop.detail}"
         )
-    for warning in loaded.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}")
     console.print("valid")
 
 

@@ -76,8 +76,26 @@ def _ci(pair: list[float]) -> str:
     return f"[{pair[0]:.1f}, {pair[1]:.1f}]"
 
 
+def _no_portfolio_lines(payload: dict[str, Any]) -> list[str] | None:
+    """When no portfolio can yield a plan, the report is the reason, not empty tables."""
+    if payload["status"] not in ("infeasible", "unknown"):
+        return None
+    lines = [f"No applications can lead to a plan: {payload.get('why', '')}"]
+    conflict = payload.get("conflict") or {}
+    for repair in conflict.get("repairs", []):
+        if repair.get("objective") is not None:
+            lines.append(f"  - a plan becomes possible if you {repair['change']}")
+    return lines
+
+
 def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     """The report for the terminal."""
+    reason = _no_portfolio_lines(payload)
+    if reason is not None:
+        console.print(f"[bold]Scenario[/bold]  {payload['scenario']}")
+        for line in reason:
+            console.print(line, soft_wrap=True)
+        return
     saa = payload["saa"]
     probs = payload["probabilities"]
     summary = Table.grid(padding=(0, 2))
@@ -177,6 +195,9 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
 
 
 def render_portfolio_markdown(payload: dict[str, Any]) -> str:
+    reason = _no_portfolio_lines(payload)
+    if reason is not None:
+        return "\n".join([f"# Applications: {payload['scenario']}", "", *reason]) + "\n"
     saa = payload["saa"]
     probs = payload["probabilities"]
     lines = [
@@ -317,7 +338,7 @@ def apply(
     if plot is not None:
         plot_distribution(report, plot)
         click.echo(f"picture written to {plot}", err=True)
-    if "why" in payload:
+    if "why" in payload and (fmt == "json" or output is not None):
         click.echo(f"no plan in any outcome: {payload['why']}", err=True)
     if payload["status"] == "infeasible":
         sys.exit(ExitCode.INFEASIBLE)

@@ -1090,7 +1090,6 @@ def compare_table(payload: dict[str, Any], console: Any) -> None:
     notes = []
     if payload.get("least_budget") is not None:
         notes.append(f"Least workable budget: {_money(payload['least_budget'])}")
-    notes += [f"[yellow]warning:[/yellow] {w}" for w in payload.get("warnings", [])]
     render_rich(
         f"What-if budgets: {payload['scenario']}", compare_rows_text(payload), notes, console
     )
@@ -1103,7 +1102,6 @@ def frontier_table(payload: dict[str, Any], console: Any) -> None:
     ]
     if payload.get("why"):
         notes.append(f"Why: {payload['why']}")
-    notes += [f"[yellow]warning:[/yellow] {w}" for w in payload.get("warnings", [])]
     render_rich(
         f"Value/cost frontier: {payload['scenario']}", frontier_rows_text(payload), notes, console
     )

@@ -83,7 +83,10 @@ def _from_table(file: str, header: list[str], rows: list[tuple[int, list[Any]]])
         elif name:
             columns[name] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-    problems += [Problem(file, f"missing required column {n!r}", 1, None, n) for n in missing]
+    lower = {h.lower(): h for h in header}
+    for n in missing:
+        hint = f" (the header has {lower[n]!r}; names are lower case)" if n in lower else ""
+        problems.append(Problem(file, f"missing required column {n!r}{hint}", 1, None, n))
     if len(missing) == len(REQUIRED_COLUMNS):
         unknown = f"no catalog column recognised in the header: {_header_hint(header)}"
         problems = [Problem(file, unknown, 1)]

@@ -178,6 +178,8 @@ def read_document(path: Path, kind: str = "scenario") -> Document:
             raise InputError(
                 Problem(str(path), f"TOML syntax error: {message}", line, column)
             ) from None
+        except RecursionError:
+            raise InputError(Problem(str(path), "TOML nested too deeply")) from None
         return Document(path, _exact_numbers(data))
     if suffix == ".json":
         try:

@@ -48,19 +48,31 @@ def _model_args(annotation: Any) -> list[type[BaseModel]]:
 _VOCABULARY = sorted(_field_names(Scenario, set()) | _field_names(ValueModel, set()))
 
 
-def _message(item: Any) -> str:
-    return describe(item, _VOCABULARY)
+def _keys_at(root: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
+    """The keys allowed where `path` points (its parent's fields), for suggestions."""
+    models = [root]
+    for part in path:
+        if isinstance(part, int):
+            continue  # a list item: the same model(s)
+        fields = [m.model_fields[part] for m in models if part in m.model_fields]
+        models = [arg for f in fields for arg in _model_args(f.annotation)]
+        if not models:
+            return _VOCABULARY
+    return sorted({name for m in models for name in m.model_fields})
 
 
-def validation_problems(error: ValidationError, doc: Document) -> list[Problem]:
+def validation_problems(
+    error: ValidationError, doc: Document, root: type[BaseModel] = Scenario
+) -> list[Problem]:
     """Turn pydantic's errors into located problems."""
     problems = []
     for item in error.errors():
         loc = tuple(item["loc"])
         # A union (e.g. `programs: str | list`) reports per member; name the field once.
         loc = tuple(p for p in loc if p != "str" and not str(p).startswith("list["))
+        message = describe(item, _keys_at(root, loc[:-1]))
         problems.append(
-            doc.problem(loc, _message(item), key=item["type"] in ("extra_forbidden", "missing"))
+            doc.problem(loc, message, key=item["type"] in ("extra_forbidden", "missing"))
         )
     unique = list(dict.fromkeys(problems))
     return unique
@@ -271,7 +283,7 @@ def load_value_model(reference: str, relative_to: Path, where: Problem | None = 
     try:
         return ValueModel.model_validate(doc.data)
     except ValidationError as error:
-        raise InputError(validation_problems(error, doc)) from None
+        raise InputError(validation_problems(error, doc, ValueModel)) from None
 
 
 def load_scenario(

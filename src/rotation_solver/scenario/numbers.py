@@ -9,15 +9,15 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator
 
 
-def _not_bool(value: Any) -> Any:
+def not_bool(value: Any) -> Any:
     # YAML and JSON booleans are ints to pydantic (`budget: true` would be $1).
     if isinstance(value, bool):
         raise ValueError(f"expected a number, got {str(value).lower()}")
     return value
 
 
-Whole = Annotated[int, BeforeValidator(_not_bool)]
-Number = Annotated[Decimal, BeforeValidator(_not_bool)]
+Whole = Annotated[int, BeforeValidator(not_bool)]
+Number = Annotated[Decimal, BeforeValidator(not_bool)]
 
 
 def shown(value: Any) -> str:

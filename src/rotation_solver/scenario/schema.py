@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from rotation_solver.scenario.numbers import Number, Whole
+from rotation_solver.scenario.numbers import Number, Whole, not_bool, shown
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIRST_YEAR, LAST_YEAR = 1900, 2199
@@ -29,7 +29,7 @@ def _parse_iso_date(value: Any) -> date:
     if isinstance(value, date):
         return _in_range(value)
     if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
-        raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {shown(value)}")
     try:
         parsed = date.fromisoformat(value.strip())
     except ValueError:
@@ -235,7 +235,9 @@ class Program(_Strict):
 class Scenario(_Strict):
     """A scenario file (spec section 2)."""
 
-    version: Literal[1] = Field(description="Format version; must be 1.")
+    version: Annotated[Literal[1], BeforeValidator(not_bool)] = Field(
+        description="Format version; must be 1."
+    )
     name: str = Field(description="A name for the scenario, shown in every report.")
     planning_date: IsoDate = Field(description="The day the plan is made.")
     eras_submission: IsoDate = Field(description="When the ERAS application is submitted.")
