@@ -14,6 +14,7 @@ import click
 from pydantic import BaseModel
 from rich.console import Console
 
+from rotation_solver import files
 from rotation_solver.cli_options import (
     debug_option,
     emit_text,
@@ -50,6 +51,7 @@ class RotationGroup(click.Group):
     """Turns domain errors into clear messages and the contract's exit codes."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        files.forget_inputs()  # each command protects its own inputs (tests run many)
         try:
             return super().invoke(ctx)
         except InputError as error:

@@ -147,14 +147,13 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
     return decorate
 
 
-def load(path: Path, *, warn: bool = True, **overrides: Any) -> LoadedScenario:
+def load(path: Path, **overrides: Any) -> LoadedScenario:
     """Load a scenario; its warnings go to standard error, whatever the output format,
     so a misspelt column is seen even when the plan goes to a file or a pipe."""
     loaded = load_scenario(path, **overrides)
-    if warn:
-        err = Console(stderr=True, highlight=False)
-        for warning in loaded.warnings:
-            err.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)
+    err = Console(stderr=True, highlight=False)
+    for warning in loaded.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)
     return loaded
 
 

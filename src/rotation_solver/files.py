@@ -25,6 +25,11 @@ def note_input(path: Path) -> None:
     _inputs.add(path.resolve())
 
 
+def forget_inputs() -> None:
+    """Start a new run: no file read so far."""
+    _inputs.clear()
+
+
 def output_target(path: Path) -> Path:
     """Where writing `path` lands: a symlink's target. Refuses special files (devices,
     pipes, folders) and the files this run reads."""

@@ -59,6 +59,7 @@ import numpy as np
 from rotation_solver import files
 from rotation_solver.model import TIERS_HIGH, TIERS_SAFE
 from rotation_solver.offerings import Offering, expand
+from rotation_solver.planner import plan_scenario
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.schema import MAX_APPLICATIONS
@@ -777,8 +778,6 @@ def no_plan_reason(
     within the application limit, no portfolio has one ("infeasible", with the
     conflicting rules named as `solve` names them); if its best plan is worth 0 or
     less, applying to nothing is as good and saves the fees ("feasible")."""
-    from rotation_solver.planner import plan_scenario  # the planner is only needed here
-
     certain = certain_scenario(loaded, keep_fee=True)
     limited = plan_scenario(with_application_room(certain, max_applications), options)
     result = limited.result
