@@ -15,7 +15,8 @@ from rotation_solver import planner
 from rotation_solver.cli import cli
 from rotation_solver.scenario import load_scenario
 from rotation_solver.solve import Result
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, program, scenario_dict
+from tests.random_scenarios import write_scenario
 
 EXAMPLE = str(SCENARIOS / "example" / "scenario.yaml")
 INFEASIBLE = str(SCENARIOS / "infeasible" / "scenario.yaml")
@@ -316,3 +317,40 @@ def test_check_confirms_a_true_no_plan_claim(tmp_path: Path) -> None:
     plan.write_text(solved.stdout, encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan)])
     assert result.exit_code == 3 and "no plan meets every rule" in result.output
+
+
+def test_table_and_markdown_explain_the_penalty_and_late_letters(tmp_path: Path) -> None:
+    programs = [
+        program("rad-a", starts="2027-06-07"),
+        program("rad-b", starts="2027-07-05"),
+        program("rad-late", starts="2027-10-04"),  # its letter is ready after ERAS
+        program("im-a", specialty="internal_medicine", starts="2027-08-02"),
+    ]
+    data = scenario_dict(programs, requirements={"radiology": {"min": 3, "max": 3},
+                                                 "clinical": {"min": 0, "max": 1},
+                                                 "tier_mix": False})  # fmt: skip
+    path = write_scenario(tmp_path, data)
+    as_json = CliRunner().invoke(cli, ["solve", str(path), *FAST, "--format", "json"])
+    plan = json.loads(as_json.stdout)
+    late = {r["program_id"]: r["letter_before_eras"] for r in plan["rotations"]}
+    assert late["rad-late"] is False and late["rad-a"] is True
+    assert sum(r["value"] for r in plan["rotations"]) - plan["objective"] == 40
+    for fmt in ("table", "markdown"):
+        out = CliRunner().invoke(cli, ["solve", str(path), *FAST, "--format", fmt]).stdout
+        assert "letter after ERAS" in out and "minus 40 for radiology rotations beyond" in out
+
+
+def test_markdown_shows_an_accepted_offer_as_accepted() -> None:
+    result = CliRunner().invoke(
+        cli, ["solve", EXAMPLE, *FAST, "--format", "markdown", "--lock", "rad-bayou@2027-07-26"]
+    )
+    row = next(line for line in result.stdout.splitlines() if "rad-bayou" in line)
+    assert "| accepted | — |" in row
+
+
+def test_validate_warns_of_a_deadline_before_the_opening(tmp_path: Path) -> None:
+    data = scenario_dict([program("rad-a", application_opens="2027-02-01",
+                                  application_deadline="2027-01-20")])  # fmt: skip
+    result = CliRunner().invoke(cli, ["validate", str(write_scenario(tmp_path, data))])
+    assert result.exit_code == 0
+    assert "application_deadline 2027-01-20 is before application_opens" in result.stderr

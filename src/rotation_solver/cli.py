@@ -317,7 +317,10 @@ def validate(
         console.print(
             f"[yellow]warning:[/yellow] lock {drop.program_id}@{drop.start}: {drop.detail}"
         )
-    console.print("valid")
+    if problem.unplaceable_locks:
+        console.print("valid files, but no plan is possible: see the warning above")
+    else:
+        console.print("valid")
 
 
 @cli.command()

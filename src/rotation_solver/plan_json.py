@@ -31,6 +31,8 @@ def rotation_dict(offering: Offering) -> dict[str, Any]:
         "img_friendly": offering.img_friendly,
         "acceptance": float(offering.acceptance),
         "locked": offering.locked,
+        # False: the letter is ready after ERAS submission, so the value is discounted.
+        "letter_before_eras": offering.timing == 1,
     }
 
 

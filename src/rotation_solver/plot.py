@@ -122,7 +122,8 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
     ax.axvspan(_x(win_start), _x(win_end + timedelta(days=1)), color=WINDOW_COLOUR, zorder=0)
     legend: list[Any] = [
         Patch(
-            facecolor=WINDOW_COLOUR, label=f"primary window ({_short(win_start)}–{_short(win_end)})"
+            facecolor=WINDOW_COLOUR,
+            label=f"the guide's best months ({_short(win_start)}–{_short(win_end)})",
         )
     ]
     for period in scenario.calendar.blocked:
@@ -165,7 +166,7 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
         ax.text(
             _x(win_start),
             top,
-            " primary window: Jun–Sep",
+            " guide's best months: Jun–Sep",
             color="#975a16",
             fontsize=9,
             fontstyle="italic",

@@ -82,6 +82,23 @@ def headline(payload: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def _sum_note(payload: dict[str, Any]) -> str | None:
+    """Why the values do not add up to the objective, and what a late letter costs."""
+    notes = []
+    penalty = sum(r["value"] for r in payload["rotations"]) - (payload["objective"] or 0)
+    if payload["objective"] is not None and penalty > 0:
+        notes.append(
+            f"Objective = the values above minus {penalty} for radiology rotations beyond "
+            "two (two is the usual strategy; a third must be worth more than this penalty)."
+        )
+    if not all(r.get("letter_before_eras", True) for r in payload["rotations"]):
+        notes.append(
+            "'letter after ERAS': the letter is ready after ERAS submission, so its value "
+            "is discounted (the value model's late_factor)."
+        )
+    return " ".join(notes) or None
+
+
 def render_table(payload: dict[str, Any], console: Console) -> None:
     """A human-readable plan for the terminal."""
     summary = Table.grid(padding=(0, 2))
@@ -123,8 +140,11 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
             if r.get("locked") and not compact:
                 name += "\n[bold]accepted offer[/bold]"
             accepted = bool(r.get("locked"))
+            late = "\n[yellow]letter after ERAS[/yellow]"
+            if r.get("letter_before_eras", True):
+                late = ""
             table.add_row(
-                f"{r['start']}\n→ {r['end'][5:]} [dim]{r['weeks']} wk[/dim]",
+                f"{r['start']}\n→ {r['end'][5:]} [dim]{r['weeks']} wk[/dim]{late}",
                 name,
                 (SPECIALTY_CODE if compact else SPECIALTY_SHORT).get(
                     r["specialty"], r["specialty"]
@@ -136,6 +156,9 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 "—" if accepted else r["deadline"] or "none",
             )
         console.print(table)
+        note = _sum_note(payload)
+        if note:
+            console.print(f"[dim]{note}[/dim]")
     explanation = payload.get("explanation")
     if explanation:
         render_explanation(explanation, console)
@@ -188,13 +211,19 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
             "|---|---|---|---|--:|--:|---|---|",
         ]
         for r in payload["rotations"]:
+            accepted = bool(r.get("locked"))
+            late = "" if r.get("letter_before_eras", True) else " (letter after ERAS)"
             lines.append(
-                f"| {r['start']} → {r['end']} | {r['program_name']} ({r['program_id']})"
-                f"{' — accepted offer' if r.get('locked') else ''} | "
+                f"| {r['start']} → {r['end']}{late} | {r['program_name']} ({r['program_id']})"
+                f"{' — accepted offer' if accepted else ''} | "
                 f"{r['specialty'].replace('_', ' ')} | {r['tier']} | {_money(r['cost'])} | "
-                f"{r['value']} | {r['submit_on']} | {r['deadline'] or 'none'} |"
+                f"{r['value']} | {'accepted' if accepted else r['submit_on']} | "
+                f"{'—' if accepted else r['deadline'] or 'none'} |"
             )
         lines.append("")
+        note = _sum_note(payload)
+        if note:
+            lines += [note, ""]
     conflict = payload.get("conflict")
     if conflict:
         lines.append("## Rules in conflict")
