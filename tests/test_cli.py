@@ -354,3 +354,13 @@ def test_validate_warns_of_a_deadline_before_the_opening(tmp_path: Path) -> None
     result = CliRunner().invoke(cli, ["validate", str(write_scenario(tmp_path, data))])
     assert result.exit_code == 0
     assert "application_deadline 2027-01-20 is before application_opens" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["solve"], ["compare", "--budgets", "6000,9000", "-q"]])
+def test_piped_tables_follow_columns_without_trailing_spaces(command: list[str]) -> None:
+    args = [command[0], EXAMPLE, *FAST, *command[1:]]
+    result = CliRunner().invoke(cli, args, env={"COLUMNS": "90"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines and all(len(line) <= 90 for line in lines)
+    assert all(line == line.rstrip() for line in lines)

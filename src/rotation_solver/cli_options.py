@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import re
@@ -172,6 +173,15 @@ def refuse_overwrite(path: Path | None, force: bool, option: str) -> None:
         raise InputError(Problem(str(path), "the folder is not writable", field=option))
 
 
+def _columns(default: int) -> int:
+    """$COLUMNS when it is set to a sane width, else `default`."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return default
+    return columns if 40 <= columns <= 400 else default
+
+
 def emit(
     payload: dict[str, Any],
     fmt: str,
@@ -182,19 +192,19 @@ def emit(
 ) -> None:
     """Write one format to stdout or to `output` (whole or not at all): `table` draws
     the rich table, `text` renders every other format. A terminal keeps its own
-    width; a pipe or a file gets `width` columns."""
+    width; a pipe or a file gets $COLUMNS or `width` columns, as plain text without
+    trailing spaces (it is pasted into emails and notes)."""
     if fmt == "table":
-        if output is None:
-            console = Console(highlight=False)
-            if not console.is_terminal:
-                console = Console(highlight=False, width=width)
+        console = Console(highlight=False)
+        if output is None and console.is_terminal:
             table(payload, console)
             return
-        with files.replacing(output) as part, part.open("w", encoding="utf-8") as handle:
-            table(payload, Console(file=handle, width=width, no_color=True, highlight=False))
-        return
-    assert text is not None, f"no renderer for {fmt}"
-    rendered = text(payload)
+        buffer = io.StringIO()
+        table(payload, Console(file=buffer, width=_columns(width), no_color=True, highlight=False))
+        rendered = "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    else:
+        assert text is not None, f"no renderer for {fmt}"
+        rendered = text(payload)
     if output is None:
         click.echo(rendered, nl=False)
     else:
