@@ -45,7 +45,11 @@ def test_explanation_of_the_example_plan() -> None:
     chosen = {r["program_id"] for r in outcome.payload["rotations"]}
     for item in explanation["best_unchosen"]:
         assert item["program_id"] not in chosen
-        assert item["why_not"].startswith(("lower value", "over budget", "no plan"))
+        assert item["why_not"].startswith(("lower value", "the budget", "over budget", "no plan"))
+    # Money keeps rad-harbor out: the reason says so, with the unlimited plan's value.
+    harbor = next(i for i in explanation["best_unchosen"] if i["program_id"] == "rad-harbor")
+    assert harbor["why_not"].startswith("the budget: a plan with it is worth 225")
+    assert best_plans(loaded.with_budget(10**7)).objective == 225
 
 
 def test_explanation_reports_over_budget() -> None:

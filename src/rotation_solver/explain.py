@@ -131,6 +131,14 @@ def _why_not(
         # What it would push out: the chosen rotations missing from the best plan with it.
         displaced = [o.program_id for o in result.rotations if o.program_id not in forced[2]]
         pushes = f"; taking it displaces {', '.join(displaced)}" if displaced else ""
+        # Is money the reason? Then say so: "lower value" alone reads as a worse program.
+        free = _best_with(problem, options, with_program=program_id, ignore_budget=True)
+        if free is not None and free[0] > result.objective:
+            return (
+                f"the budget: a plan with it is worth {free[0]} but costs ${free[1]:,} "
+                f"(budget ${problem.budget:,}); within the budget the best plan with it is "
+                f"worth {forced[0]} (−{loss}){pushes}"
+            )
         return f"lower value: the best plan with it is worth {forced[0]} (−{loss}){pushes}"
     free = _best_with(problem, options, with_program=program_id, ignore_budget=True)
     if free is not None:
