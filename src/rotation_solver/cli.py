@@ -317,6 +317,15 @@ def validate(
         console.print(
             f"[yellow]warning:[/yellow] lock {drop.program_id}@{drop.start}: {drop.detail}"
         )
+    err = Console(stderr=True, highlight=False)
+    for program in loaded.programs:
+        opens, closes = program.application_opens, program.application_deadline
+        if closes is not None and closes < opens:
+            err.print(
+                f"[yellow]note:[/yellow] {program.id}: application_deadline {closes} is before "
+                f"application_opens {opens}, so it can never be applied to (a typo?)",
+                soft_wrap=True,
+            )
     if problem.unplaceable_locks:
         console.print("valid files, but no plan is possible: see the warning above")
     else:

@@ -347,13 +347,6 @@ def load_scenario(
             "citizenship is visa_required: this planner is built for US citizens and permanent "
             "residents; many programs do not host visiting students who need a visa."
         )
-    for row in catalog.rows:
-        opens, closes = row.program.application_opens, row.program.application_deadline
-        if closes is not None and closes < opens:
-            warnings.append(
-                f"{row.file}:{row.line}: {row.program.id}: application_deadline {closes} is "
-                f"before application_opens {opens}, so it can never be applied to (a typo?)"
-            )
     window = scenario.calendar.window
     for period in scenario.calendar.blocked:
         if period.end < window.start or period.start > window.end:
