@@ -364,3 +364,11 @@ def test_piped_tables_follow_columns_without_trailing_spaces(command: list[str])
     lines = result.stdout.splitlines()
     assert lines and all(len(line) <= 90 for line in lines)
     assert all(line == line.rstrip() for line in lines)
+
+
+def test_check_says_when_a_plan_belongs_to_another_scenario(tmp_path: Path) -> None:
+    solved = CliRunner().invoke(cli, ["solve", EXAMPLE, *FAST, "--format", "json"])
+    plan = tmp_path / "plan.json"
+    plan.write_text(solved.stdout.replace('"budget": 9000', '"budget": 7500'), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan)])
+    assert result.exit_code == 1 and "does not match this scenario" in result.stderr

@@ -223,6 +223,12 @@ def check(
         )
         return
     click.echo(f"{plan}: {len(report.violations)} violation(s)", err=True)
+    if {v.rule for v in report.violations} & {"scenario", "budget.stated", "program"}:
+        click.echo(
+            "  The plan does not match this scenario: was it made from another scenario, "
+            "or before the scenario was edited? Solve again to get a matching plan.",
+            err=True,
+        )
     for violation in report.violations:
         click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
