@@ -507,3 +507,7 @@ def test_validate_writes_warnings_to_standard_error(files: Files) -> None:
     assert result.exit_code == 0
     assert result.stderr.count("extra catalog columns ignored") == 1
     assert "extra catalog columns ignored" not in result.stdout
+
+
+def test_thousands_separators_get_a_hint(files: Files) -> None:
+    fails(files(SCENARIO.replace("budget: 9000", "budget: 9,000")), "e.g. 9000")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,4 +46,8 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     if kind == "value_error":  # our validators already quote the value
         return str(item["msg"]).removeprefix("Value error, ")
     message = _EXPECTED.get(kind, str(item["msg"]))
-    return f"{message} (got {shown(item['input'])})"
+    given = item["input"]
+    if isinstance(given, str) and re.fullmatch(r"\$?\d{1,3}(,\d{3})+", given.strip()):
+        digits = given.strip().lstrip("$").replace(",", "")
+        return f"{message} (got {shown(given)}); write it without separators, e.g. {digits}"
+    return f"{message} (got {shown(given)})"
