@@ -19,6 +19,7 @@ from rich.table import Table
 from rotation_solver import files
 from rotation_solver.cli_options import (
     debug_option,
+    emit,
     emit_text,
     load,
     output_options,
@@ -61,9 +62,15 @@ _KIND_STYLES = {
 
 
 def timeline_table(steps: Sequence[TimelineStep], title: str, today: date) -> Table:
-    table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
+    table = Table(
+        title=title,
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+        caption=f"Days: from the planning date, {today.isoformat()}.",
+        caption_justify="left",
+    )
     table.add_column("Date", no_wrap=True)
-    table.add_column("In", justify="right", no_wrap=True)
+    table.add_column("Days", justify="right", no_wrap=True)
     table.add_column("Step", no_wrap=True)
     table.add_column("Program", no_wrap=True)
     table.add_column("What to do")
@@ -140,14 +147,7 @@ def timeline(
             f"({status}, objective {outcome.payload['objective']})"
         )
         table = timeline_table(steps, title, loaded.scenario.planning_date)
-        if output is None:
-            console = Console(highlight=False)
-            if not console.is_terminal:
-                console = Console(highlight=False, width=140)
-            console.print(table)
-        else:
-            with files.replacing(output) as part, part.open("w", encoding="utf-8") as handle:
-                Console(file=handle, width=140, no_color=True, highlight=False).print(table)
+        emit(outcome.payload, fmt, output, lambda _p, console: console.print(table), width=140)
         sys.exit(_EXIT_BY_STATUS[status])
     if fmt == "json":
         text = json.dumps(timeline_json(steps), indent=2, ensure_ascii=False) + "\n"

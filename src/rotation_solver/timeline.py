@@ -109,7 +109,11 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
         needed_by.items(), key=lambda kv: (scenario.documents[kv[0]], kv[0])
     ):
         ready = scenario.documents[name]
-        when = f"ready since {ready.isoformat()}" if ready < today else "must be ready"
+        when = (
+            f"ready since {ready.isoformat()}"
+            if ready < today
+            else "expected ready on this date, as your scenario says"
+        )
         steps.append(
             TimelineStep(
                 max(ready, today),
