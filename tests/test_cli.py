@@ -356,7 +356,9 @@ def test_validate_warns_of_a_deadline_before_the_opening(tmp_path: Path) -> None
     assert "application_deadline 2027-01-20 is before application_opens" in result.stderr
 
 
-@pytest.mark.parametrize("command", [["solve"], ["compare", "--budgets", "6000,9000", "-q"]])
+@pytest.mark.parametrize(
+    "command", [["solve"], ["timeline"], ["compare", "--budgets", "6000,9000", "-q"]]
+)
 def test_piped_tables_follow_columns_without_trailing_spaces(command: list[str]) -> None:
     args = [command[0], EXAMPLE, *FAST, *command[1:]]
     result = CliRunner().invoke(cli, args, env={"COLUMNS": "90"})
