@@ -297,3 +297,13 @@ def test_markdown_report_contains_the_timeline(
     code, output = _invoke("solve", str(EXAMPLE), *FAST, "--format", "markdown")
     assert code == 0
     assert "## Timeline" in output and "| ERAS submission |" in output
+
+
+def test_timeline_json_without_a_plan_is_the_plan_document() -> None:
+    result = CliRunner().invoke(
+        cli, ["timeline", str(SCENARIOS / "infeasible" / "scenario.yaml"), "--format", "json"]
+    )
+    assert result.exit_code == 3
+    document = json.loads(result.stdout)
+    assert document["status"] == "infeasible" and document["rotations"] == []
+    assert document["conflict"]["rules"]

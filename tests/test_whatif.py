@@ -441,6 +441,11 @@ def test_thousands_separators_in_budgets_are_refused(typed: str) -> None:
     assert code == 2 and "thousands separators" in err
 
 
+def test_a_zero_budget_is_not_a_thousands_separator() -> None:
+    code, out, _ = run("compare", EXAMPLE, "--budgets", "0,100", *CLI_FAST, "--format", "csv")
+    assert code == 3 and len(list(csv.DictReader(io.StringIO(out)))) == 2
+
+
 def test_compare_exits_3_when_no_budget_has_a_plan() -> None:
     code, out, _ = run("compare", EXAMPLE, "--budgets", "1000,2000", *CLI_FAST, "--format", "csv")
     assert code == 3 and out.count("infeasible") == 2

@@ -29,7 +29,7 @@ from rotation_solver.cli_options import (
 )
 from rotation_solver.errors import ExitCode
 from rotation_solver.planner import PlanOutcome, plan_scenario
-from rotation_solver.render import render_markdown, render_table
+from rotation_solver.render import render_json, render_markdown, render_table
 from rotation_solver.scenario import LoadedScenario, Lock
 from rotation_solver.solve import SolveOptions
 from rotation_solver.timeline import (
@@ -136,8 +136,11 @@ def timeline(
         outcome = plan_scenario(loaded, options)
     status = outcome.result.status
     if not outcome.result.has_plan:
-        # No plan, no timeline: say why on stderr, as the plan table would.
+        # No plan, no timeline: say why on stderr, as the plan table would; JSON readers
+        # get the plan document (status, why, conflict) as `solve` writes it.
         render_table(outcome.payload, Console(stderr=True, highlight=False))
+        if fmt == "json":
+            emit_text(render_json(outcome.payload), outcome.payload, fmt, output, force=True)
         sys.exit(_EXIT_BY_STATUS[status])
 
     steps = build_timeline(loaded, outcome.payload)

@@ -64,7 +64,7 @@ def _parse_budgets(
     # "4,000,6,000" would read as $4, $0, $6, $0: a group with a leading zero, or a
     # budget under $100 followed by three digits, is a thousands separator.
     if any(
-        (len(p) > 1 and p.startswith("0")) or (b < 100 and len(after) == 3 and after.isdigit())
+        (len(p) > 1 and p.startswith("0")) or (0 < b < 100 and len(after) == 3 and after.isdigit())
         for p, b, after in zip(parts, budgets, [*parts[1:], ""], strict=True)
     ):
         raise click.BadParameter(
