@@ -142,7 +142,9 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     console.print(summary)
     apps = Table(title="Applications", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     for name in ("Program", "Kind", "Starts", "Submit on", "Deadline", "Fee", "Offer"):
-        apps.add_column(name, no_wrap=True)
+        # Names fold in a narrow terminal rather than end in "…"; dates and money stay whole.
+        folds = name in ("Program", "Kind", "Starts")
+        apps.add_column(name, no_wrap=not folds, overflow="fold" if folds else "ellipsis")
     apps.add_column("Role · in plan / taken if offered")
     for a in payload["applications"]:
         starts = a["starts"]

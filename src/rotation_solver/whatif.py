@@ -1078,7 +1078,8 @@ def render_rich(title: str, rows: list[dict[str, str]], notes: list[str], consol
     table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
     names = list(rows[0]) if rows else ["Status"]
     for name in names:
-        table.add_column(name, justify="right" if name in _RIGHT else "left")
+        # fold, not "…": a narrow terminal must not hide which programs a plan holds
+        table.add_column(name, justify="right" if name in _RIGHT else "left", overflow="fold")
     for row in rows:
         table.add_row(*(row[n] for n in names))
     console.print(table)
