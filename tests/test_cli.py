@@ -374,3 +374,9 @@ def test_check_says_when_a_plan_belongs_to_another_scenario(tmp_path: Path) -> N
     plan.write_text(solved.stdout.replace('"budget": 9000', '"budget": 7500'), encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan)])
     assert result.exit_code == 1 and "does not match this scenario" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["compare", "frontier", "apply"])
+def test_long_commands_take_quiet(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0 and "--quiet" in result.output

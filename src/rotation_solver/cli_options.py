@@ -96,6 +96,13 @@ def _a_number(_ctx: click.Context, _param: click.Parameter, value: float) -> flo
     return value
 
 
+def quiet_option(func: F) -> F:
+    """For long commands: silence the progress bars (stderr) in scripts and logs."""
+    return click.option("--quiet", "-q", is_flag=True, help="No progress bar on standard error.")(
+        func
+    )
+
+
 def solver_options(func: F) -> F:
     """CP-SAT run settings; the same seed with --workers 1 gives the same plan."""
     func = click.option(

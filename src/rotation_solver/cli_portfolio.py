@@ -20,6 +20,7 @@ from rotation_solver.cli_options import (
     emit,
     load,
     output_options,
+    quiet_option,
     refuse_overwrite,
     scenario_options,
     solver_options,
@@ -274,6 +275,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     help="Also draw the distribution of the plan value over the outcomes (histogram).",
 )
 @output_options(("table", "json", "markdown"))
+@quiet_option
 @solver_options
 @scenario_options
 @debug_option
@@ -287,6 +289,7 @@ def apply(
     fmt: str,
     output: Path | None,
     force: bool,
+    quiet: bool,
     time_limit: float,
     workers: int,
     seed: int,
@@ -323,7 +326,7 @@ def apply(
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     n = max_applications if max_applications is not None else loaded.scenario.max_applications
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
-    with _progress(Console(stderr=True).is_terminal) as progress:
+    with _progress(Console(stderr=True).is_terminal and not quiet) as progress:
         report = plan_portfolio(
             loaded,
             max_applications=n,

@@ -26,6 +26,7 @@ from rotation_solver.cli_options import (
     emit,
     load,
     output_options,
+    quiet_option,
     refuse_overwrite,
     scenario_options,
     solver_options,
@@ -109,12 +110,6 @@ def _plot_option(func: Any) -> Any:
     )(func)
 
 
-def _quiet_option(func: Any) -> Any:
-    return click.option("--quiet", "-q", is_flag=True, help="No progress bar on standard error.")(
-        func
-    )
-
-
 def _check_files(output: Path | None, plot: Path | None, force: bool) -> None:
     if output is not None and plot is not None and output.resolve() == plot.resolve():
         raise click.UsageError("--output and --plot name the same file; give each its own")
@@ -165,7 +160,7 @@ def _progress(enabled: bool, unit: str) -> Iterator[whatif.OnStep | None]:
 @output_options(("table", "json", "csv", "markdown"))
 @solver_options
 @scenario_options
-@_quiet_option
+@quiet_option
 @debug_option
 def compare(
     scenario: Path,
@@ -242,7 +237,7 @@ def compare(
 @output_options(("table", "json", "csv", "markdown"))
 @solver_options
 @scenario_options
-@_quiet_option
+@quiet_option
 @debug_option
 def frontier(
     scenario: Path,
