@@ -252,12 +252,14 @@ def _copy_example(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("target", ["scenario.yaml", "programs.csv"])
-def test_force_never_replaces_an_input_of_the_run(tmp_path: Path, target: str) -> None:
+@pytest.mark.parametrize("command", [["solve"], ["compare", "--budgets", "6000"], ["frontier"]])
+def test_force_never_replaces_an_input_of_the_run(
+    tmp_path: Path, target: str, command: list[str]
+) -> None:
     scenario = _copy_example(tmp_path)
     before = (tmp_path / target).read_bytes()
-    result = CliRunner().invoke(
-        cli, ["solve", str(scenario), *FAST, "-o", str(tmp_path / target), "--force"]
-    )
+    args = [command[0], str(scenario), *command[1:], *FAST, "-o", str(tmp_path / target)]
+    result = CliRunner().invoke(cli, [*args, "--force"])
     assert result.exit_code == 1 and "is an input of this run" in result.output
     assert (tmp_path / target).read_bytes() == before
 

@@ -140,7 +140,7 @@ def timeline(
         # get the plan document (status, why, conflict) as `solve` writes it.
         render_table(outcome.payload, Console(stderr=True, highlight=False))
         if fmt == "json":
-            emit_text(render_json(outcome.payload), outcome.payload, fmt, output, force=True)
+            emit(outcome.payload, fmt, output, render_table, render_json)
         sys.exit(_EXIT_BY_STATUS[status])
 
     steps = build_timeline(loaded, outcome.payload)

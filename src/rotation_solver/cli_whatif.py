@@ -20,7 +20,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from rotation_solver import files, whatif
+from rotation_solver import whatif
 from rotation_solver.cli_options import (
     debug_option,
     emit,
@@ -200,9 +200,6 @@ def compare(
         raise click.UsageError("give --budgets B1,B2,... or --budget-range START:END:STEP")
     _check_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
-    for target in (output, plot):  # long runs: refuse an input as the output up front
-        if target is not None:
-            files.output_target(target)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     with _progress(not quiet, "budgets") as on_step:
         result = whatif.sweep(loaded, chosen, options, on_step=on_step)
@@ -273,9 +270,6 @@ def frontier(
     """
     _check_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
-    for target in (output, plot):  # long runs: refuse an input as the output up front
-        if target is not None:
-            files.output_target(target)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     with _progress(not quiet, "plans") as on_step:
         result = whatif.frontier(

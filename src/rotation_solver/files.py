@@ -15,19 +15,31 @@ from pathlib import Path
 
 from rotation_solver.errors import InputError, Problem
 
-# Files this process read (scenario, catalog, value model): --force must not replace
-# the scenario with its own plan.
+# Files this process read (scenario, catalog, value model) and the outputs it was asked
+# for: --force must not replace the scenario with its own plan, and a long run should
+# refuse that as soon as the input is read, not after solving.
 _inputs: set[Path] = set()
+_outputs: dict[Path, str] = {}
+_IS_INPUT = "is an input of this run; choose another file"
 
 
 def note_input(path: Path) -> None:
     """Remember a file that was read, so no output ever replaces it."""
-    _inputs.add(path.resolve())
+    resolved = path.resolve()
+    _inputs.add(resolved)
+    if resolved in _outputs:
+        raise InputError(Problem(_outputs[resolved], _IS_INPUT))
+
+
+def note_output(path: Path) -> None:
+    """Remember an output named on the command line, to refuse it once it is read."""
+    _outputs[path.resolve()] = str(path)
 
 
 def forget_inputs() -> None:
-    """Start a new run: no file read so far."""
+    """Start a new run: no file read or named so far."""
     _inputs.clear()
+    _outputs.clear()
 
 
 def output_target(path: Path) -> Path:
@@ -38,7 +50,7 @@ def output_target(path: Path) -> Path:
         special = "is not a regular file; name a file to write (or leave out -o for stdout)"
         raise InputError(Problem(str(path), special))
     if target in _inputs:
-        raise InputError(Problem(str(path), "is an input of this run; choose another file"))
+        raise InputError(Problem(str(path), _IS_INPUT))
     return target
 
 
