@@ -29,6 +29,13 @@ def invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def invoke_stdout(*args: str) -> tuple[int, str]:
+    """Standard output alone: what a pipe or `-o` gets (warnings go to stderr)."""
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout
+
+
 def test_every_command_has_help_with_an_example() -> None:
     assert isinstance(cli, click.Group)
     names = sorted(cli.commands)
@@ -63,7 +70,7 @@ def test_solve_table_shows_the_plan() -> None:
 
 
 def test_solve_json_is_the_spec_contract() -> None:
-    code, output = invoke("solve", EXAMPLE, "--format", "json", *FAST)
+    code, output = invoke_stdout("solve", EXAMPLE, "--format", "json", *FAST)
     assert code == 0
     plan = json.loads(output)
     assert {"scenario", "status", "objective", "bound", "budget", "total_cost", "rotations"} <= set(
@@ -91,11 +98,11 @@ def test_solve_json_is_the_spec_contract() -> None:
 
 
 def test_solve_csv_and_markdown() -> None:
-    code, output = invoke("solve", EXAMPLE, "--format", "csv", *FAST)
+    code, output = invoke_stdout("solve", EXAMPLE, "--format", "csv", *FAST)
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(output)))
     assert [r["program_id"] for r in rows] == ["rad-cedar", "rad-juniper", "em-saguaro"]
-    code, output = invoke("solve", EXAMPLE, "--format", "markdown", *FAST)
+    code, output = invoke_stdout("solve", EXAMPLE, "--format", "markdown", *FAST)
     assert code == 0
     assert output.startswith("# Away-rotation plan")
     assert "| Cedar Lantern Medical Center Radiology (synthetic) (rad-cedar) |" in output
@@ -142,10 +149,10 @@ def test_check_bad_plan_file(tmp_path: Path) -> None:
 
 
 def test_infeasible_exit_3_names_the_rules() -> None:
-    code, output = invoke("solve", INFEASIBLE, *FAST)
+    code, output = invoke_stdout("solve", INFEASIBLE, *FAST)
     assert code == 3
     assert "Rules in conflict" in output and "budget" in output
-    code, output = invoke("solve", INFEASIBLE, "--format", "json", *FAST)
+    code, output = invoke_stdout("solve", INFEASIBLE, "--format", "json", *FAST)
     plan = json.loads(output)
     assert code == 3
     assert plan["status"] == "infeasible" and plan["objective"] is None and plan["bound"] is None
@@ -158,7 +165,7 @@ def test_no_plan_in_time_exit_4(monkeypatch: pytest.MonkeyPatch) -> None:
         return Result("unknown", None, None, (), 0, 9000, 0, 0.0, 0.0)
 
     monkeypatch.setattr(planner, "solve_problem", unknown)
-    code, output = invoke("solve", EXAMPLE, "--format", "json")
+    code, output = invoke_stdout("solve", EXAMPLE, "--format", "json")
     assert code == 4
     assert json.loads(output)["status"] == "unknown"
 
@@ -172,10 +179,10 @@ def test_usage_errors_exit_2() -> None:
 
 
 def test_lock_and_exclude_from_the_command_line() -> None:
-    code, output = invoke("solve", EXAMPLE, "--format", "json", "--exclude", "rad-cedar", *FAST)
+    code, output = invoke_stdout("solve", EXAMPLE, "--format", "json", "--exclude", "rad-cedar", *FAST)
     assert code == 0
     assert "rad-cedar" not in [r["program_id"] for r in json.loads(output)["rotations"]]
-    code, output = invoke(
+    code, output = invoke_stdout(
         "solve", EXAMPLE, "--format", "json", "--lock", "rad-lakeshore@2027-06-07", *FAST
     )
     assert code == 0
@@ -186,7 +193,7 @@ def test_lock_and_exclude_from_the_command_line() -> None:
 
 
 def test_value_model_option_changes_the_objective() -> None:
-    code, output = invoke(
+    code, output = invoke_stdout(
         "solve", EXAMPLE, "--format", "json", "--value-model", "letters-first", *FAST
     )
     assert code == 0

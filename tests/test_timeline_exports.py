@@ -213,10 +213,11 @@ def test_plot_of_a_locked_plan(locked: tuple[LoadedScenario, PlanOutcome], tmp_p
 # --- command line ---------------------------------------------------------------
 
 
-def _invoke(*args: str) -> tuple[int, str]:
+def _invoke(*args: str, stdout_only: bool = False) -> tuple[int, str]:
+    """Exit code and what the user sees; `stdout_only`: what a pipe gets (no warnings)."""
     result = CliRunner().invoke(cli, list(args))
     assert "Traceback" not in result.output, result.output
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout if stdout_only else result.output
 
 
 def test_timeline_command_table_and_json() -> None:
@@ -224,7 +225,7 @@ def test_timeline_command_table_and_json() -> None:
     assert code == 0
     for text in ("Timeline", "Submit application", "Ask for the letter", "ERAS submission"):
         assert text in output
-    code, output = _invoke("timeline", str(EXAMPLE), *FAST, "--format", "json")
+    code, output = _invoke("timeline", str(EXAMPLE), *FAST, "--format", "json", stdout_only=True)
     assert code == 0
     rows = json.loads(output)
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
@@ -232,9 +233,9 @@ def test_timeline_command_table_and_json() -> None:
 
 
 def test_timeline_command_csv_markdown_and_files(tmp_path: Path) -> None:
-    code, output = _invoke("timeline", str(EXAMPLE), *FAST, "--format", "csv")
+    code, output = _invoke("timeline", str(EXAMPLE), *FAST, "--format", "csv", stdout_only=True)
     assert code == 0 and output.splitlines()[0] == "date,kind,program_id,document,text"
-    code, output = _invoke("timeline", str(EXAMPLE), *FAST, "--format", "markdown")
+    code, output = _invoke("timeline", str(EXAMPLE), *FAST, "--format", "markdown", stdout_only=True)
     assert code == 0 and "| Date | Step | Program | What to do |" in output
     target = tmp_path / "todo.txt"
     assert _invoke("timeline", str(EXAMPLE), *FAST, "-o", str(target))[0] == 0
@@ -268,7 +269,7 @@ def test_solve_writes_calendar_and_picture(tmp_path: Path) -> None:
 
 
 def test_solve_ics_to_stdout_and_bad_plot_suffix(tmp_path: Path) -> None:
-    code, output = _invoke("solve", str(EXAMPLE), *FAST, "--format", "ics")
+    code, output = _invoke("solve", str(EXAMPLE), *FAST, "--format", "ics", stdout_only=True)
     assert code == 0 and output.startswith("BEGIN:VCALENDAR")
     code, output = _invoke("solve", str(EXAMPLE), *FAST, "--plot", str(tmp_path / "plan.jpg"))
     assert code == 2 and "--plot" in output

@@ -24,6 +24,7 @@ from rotation_solver.cli_options import (
     render_payload,
     scenario_options,
     solver_options,
+    warn_about_plan,
 )
 from rotation_solver.cli_plan import (
     emit_plan_document,
@@ -165,6 +166,7 @@ def solve(
     else:
         emit_text(render_payload(outcome.payload, fmt), outcome.payload, fmt, output, force)
     write_plot(loaded, outcome, plot, force)
+    warn_about_plan(loaded, outcome.payload)
     sys.exit(_EXIT_BY_STATUS[outcome.result.status])
 
 

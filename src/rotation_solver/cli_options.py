@@ -6,7 +6,7 @@ import io
 import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -159,10 +159,20 @@ def load(path: Path, **overrides: Any) -> LoadedScenario:
     """Load a scenario; its warnings go to standard error, whatever the output format,
     so a misspelt column is seen even when the plan goes to a file or a pipe."""
     loaded = load_scenario(path, **overrides)
-    err = Console(stderr=True, highlight=False)
-    for warning in loaded.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)
+    warn(loaded.warnings)
     return loaded
+
+
+def warn(warnings: Iterable[str]) -> None:
+    """Warnings go to standard error, one per line, in every output format."""
+    err = Console(stderr=True, highlight=False)
+    for warning in warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)
+
+
+def warn_about_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> None:
+    """The plan's own warnings (the scenario's were shown when it was loaded)."""
+    warn(w for w in payload.get("warnings", []) if w not in loaded.warnings)
 
 
 def refuse_overwrite(path: Path | None, force: bool, option: str) -> None:

@@ -26,6 +26,7 @@ from rotation_solver.cli_options import (
     refuse_overwrite,
     scenario_options,
     solver_options,
+    warn_about_plan,
 )
 from rotation_solver.errors import ExitCode
 from rotation_solver.planner import PlanOutcome, plan_scenario
@@ -151,6 +152,7 @@ def timeline(
         )
         table = timeline_table(steps, title, loaded.scenario.planning_date)
         emit(outcome.payload, fmt, output, lambda _p, console: console.print(table), width=140)
+        warn_about_plan(loaded, outcome.payload)
         sys.exit(_EXIT_BY_STATUS[status])
     if fmt == "json":
         text = json.dumps(timeline_json(steps), indent=2, ensure_ascii=False) + "\n"
@@ -163,6 +165,7 @@ def timeline(
         click.echo(text, nl=False)
     else:
         files.write_text(output, text)
+    warn_about_plan(loaded, outcome.payload)
     sys.exit(_EXIT_BY_STATUS[status])
 
 

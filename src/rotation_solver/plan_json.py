@@ -74,7 +74,10 @@ def plan_payload(
             "build_seconds": round(result.build_seconds, 4),
             "solve_seconds": round(result.solve_seconds, 4),
         },
-        "warnings": [*loaded.warnings, *plan_warnings(result.rotations)],
+        "warnings": [
+            *loaded.warnings,
+            *(plan_warnings(loaded, result.rotations) if result.has_plan else []),
+        ],
     }
     if conflict is not None:
         payload["why"] = conflict.sentence()

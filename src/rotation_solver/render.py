@@ -99,6 +99,15 @@ def _sum_note(payload: dict[str, Any]) -> str | None:
     return " ".join(notes) or None
 
 
+# The plan assumes every offer comes; the guide's answer to uncertain offers is a
+# broader list, and only the plan's own fees are in its total cost.
+APPLY_NOTE = (
+    "Offers are uncertain: the guide suggests applying to 6-10 programs to secure 1-3 "
+    "spots (Step 2), and `rotation-solver apply` chooses which. Total cost includes the "
+    "fees of these programs only; every other application adds its own fee."
+)
+
+
 def render_table(payload: dict[str, Any], console: Console) -> None:
     """A human-readable plan for the terminal."""
     summary = Table.grid(padding=(0, 2))
@@ -159,6 +168,8 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
         note = _sum_note(payload)
         if note:
             console.print(f"[dim]{note}[/dim]")
+        if not all(r.get("locked") for r in payload["rotations"]):
+            console.print(f"[dim]{APPLY_NOTE}[/dim]")
     explanation = payload.get("explanation")
     if explanation:
         render_explanation(explanation, console)
@@ -224,6 +235,8 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
         note = _sum_note(payload)
         if note:
             lines += [note, ""]
+        if not all(r.get("locked") for r in payload["rotations"]):
+            lines += [APPLY_NOTE, ""]
     conflict = payload.get("conflict")
     if conflict:
         lines.append("## Rules in conflict")

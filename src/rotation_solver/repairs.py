@@ -74,8 +74,13 @@ def _count_rule(
         if kind != "max_rotations" and bound == "max" and value < current[(kind, "min")]:
             break
         candidate = with_value(value)
-        if best_plan(candidate, options) is not None:
-            return candidate, f"change {label} from {start} to {value}"
+        found = best_plan(candidate, options)
+        if found is not None:
+            change = f"change {label} from {start} to {value}"
+            if not any(o.is_radiology for o in found.rotations):
+                # Possible, but it gives up the point of the whole plan: say so.
+                change += " (the plan then has no radiology rotation, so no radiology letter)"
+            return candidate, change
         value += step
     return None
 
@@ -84,11 +89,10 @@ def _budget(loaded: LoadedScenario, options: SolveOptions) -> tuple[LoadedScenar
     least = cheapest_plan_cost(loaded, options.time_limit, options.seed)
     if least is None:
         return None
-    req = loaded.requirements
     return (
         loaded.with_budget(least),
-        f"raise the budget from ${loaded.budget:,} to ${least:,}: with {req.radiology_min} "
-        f"radiology + {req.clinical_min} clinical rotation(s) the cheapest plan costs ${least:,}",
+        f"raise the budget from ${loaded.budget:,} to ${least:,}: the cheapest plan that "
+        f"meets every other rule costs ${least:,}",
     )
 
 

@@ -6,6 +6,7 @@ import dataclasses
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,12 @@ class Requirements:
     min_gap_days: int
     affordable_housing_per_week: int | None = None
     high_cost_rest_days: int = 0
+
+
+def interview_season_end(eras_submission: date) -> date:
+    """The last day a rotation can still help this cycle: the guide's late window is
+    "Oct-Jan" after ERAS submission, so January 31 of the following year."""
+    return date(eras_submission.year + 1, 1, 31)
 
 
 @dataclass(frozen=True)
@@ -355,6 +362,26 @@ def load_scenario(
                 + (f" ({period.reason})" if period.reason else "")
                 + f" lies outside the window {window.start}..{window.end}: it blocks nothing."
             )
+    undated = [
+        p.id
+        for p in programs
+        if p.application_deadline is None and p.deadline_weeks_before_start is None
+    ]
+    if undated:
+        shown = ", ".join(undated[:5]) + (
+            f" and {len(undated) - 5} more" if len(undated) > 5 else ""
+        )
+        warnings.append(
+            f"no application deadline for {shown}: planned as if applications were taken until "
+            "the start; deadlines are often 3-6 months before it (guide, Step 3), so check "
+            "each program's page."
+        )
+    season_end = interview_season_end(scenario.eras_submission)
+    if window.end > season_end:
+        warnings.append(
+            f"calendar.window ends {window.end}, after the interview season that follows "
+            f"ERAS (Oct-Jan, to {season_end}): a rotation after it cannot help this cycle."
+        )
     if scenario.planning_date > scenario.eras_submission:
         warnings.append(
             f"planning_date {scenario.planning_date} is after eras_submission "
