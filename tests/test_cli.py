@@ -179,7 +179,9 @@ def test_usage_errors_exit_2() -> None:
 
 
 def test_lock_and_exclude_from_the_command_line() -> None:
-    code, output = invoke_stdout("solve", EXAMPLE, "--format", "json", "--exclude", "rad-cedar", *FAST)
+    code, output = invoke_stdout(
+        "solve", EXAMPLE, "--format", "json", "--exclude", "rad-cedar", *FAST
+    )
     assert code == 0
     assert "rad-cedar" not in [r["program_id"] for r in json.loads(output)["rotations"]]
     code, output = invoke_stdout(

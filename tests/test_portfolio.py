@@ -45,6 +45,7 @@ from rotation_solver.portfolio import (
     outcome_scenario,
     perfect_information_bound,
     plan_portfolio,
+    portfolio_warnings,
     search,
 )
 from rotation_solver.problem import build_problem
@@ -422,3 +423,20 @@ def test_a_bound_stopped_by_the_time_limit_stays_finite(monkeypatch: pytest.Monk
     assert not proven
     top = sorted((c.values[0] for c in problem.candidates), reverse=True)[: problem.max_rotations]
     assert value == sum(top)
+
+
+@pytest.mark.parametrize(
+    ("max_applications", "p_no_plan", "expected"),
+    [
+        (6, 0.2, []),
+        (5, 0.0, ["guide suggests applying to 6-10"]),
+        (10, 0.21, ["21% chance of ending with no plan"]),
+        (10, 1.0, []),  # no plan at all is the status and its reason, not a warning
+    ],
+)
+def test_portfolio_warnings_follow_the_guide(
+    max_applications: int, p_no_plan: float, expected: list[str]
+) -> None:
+    warnings = portfolio_warnings(max_applications, p_no_plan)
+    assert len(warnings) == len(expected)
+    assert all(text in w for text, w in zip(expected, warnings, strict=True))

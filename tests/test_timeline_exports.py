@@ -235,7 +235,9 @@ def test_timeline_command_table_and_json() -> None:
 def test_timeline_command_csv_markdown_and_files(tmp_path: Path) -> None:
     code, output = _invoke("timeline", str(EXAMPLE), *FAST, "--format", "csv", stdout_only=True)
     assert code == 0 and output.splitlines()[0] == "date,kind,program_id,document,text"
-    code, output = _invoke("timeline", str(EXAMPLE), *FAST, "--format", "markdown", stdout_only=True)
+    code, output = _invoke(
+        "timeline", str(EXAMPLE), *FAST, "--format", "markdown", stdout_only=True
+    )
     assert code == 0 and "| Date | Step | Program | What to do |" in output
     target = tmp_path / "todo.txt"
     assert _invoke("timeline", str(EXAMPLE), *FAST, "-o", str(target))[0] == 0

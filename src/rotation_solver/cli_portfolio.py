@@ -24,6 +24,7 @@ from rotation_solver.cli_options import (
     refuse_overwrite,
     scenario_options,
     solver_options,
+    warn_about_plan,
 )
 from rotation_solver.errors import ExitCode
 from rotation_solver.portfolio import MAX_APPLICATIONS, plan_portfolio, plot_distribution
@@ -343,6 +344,7 @@ def apply(
     if plot is not None:
         plot_distribution(report, plot)
         click.echo(f"picture written to {plot}", err=True)
+    warn_about_plan(loaded, payload)
     if "why" in payload and (fmt == "json" or output is not None):
         click.echo(f"no plan in any outcome: {payload['why']}", err=True)
     if payload["status"] == "infeasible":

@@ -971,6 +971,26 @@ def outcome_value_distribution(
     return np.where(table.value == NO_PLAN, 0, table.value), probs
 
 
+# Above this chance of ending with no plan, the portfolio is worth a second look.
+RISKY_NO_PLAN = 0.2
+
+
+def portfolio_warnings(max_applications: int, p_no_plan: float) -> list[str]:
+    """The guide's advice on how broadly to apply, where the portfolio falls short of it."""
+    warnings = []
+    if max_applications < 6:
+        warnings.append(
+            f"at most {max_applications} application(s): the guide suggests applying to 6-10 "
+            "programs, expecting 1-3 spots (Step 2); try --max-applications 6 or more."
+        )
+    if RISKY_NO_PLAN < p_no_plan < 1:
+        warnings.append(
+            f"a {p_no_plan:.0%} chance of ending with no plan at all: allow more applications "
+            "or add realistic and safety programs that take IMGs (guide, Pitfalls)."
+        )
+    return warnings
+
+
 def _plan_stats(problem: PortfolioProblem, table: Table, probs: np.ndarray) -> dict[str, float]:
     k = len(table.portfolio)
     rad_of = np.zeros(1 << k, dtype=np.int64)
@@ -1155,7 +1175,7 @@ def plan_portfolio(
             "evaluation_seconds": round(eval_seconds, 3),
             "total_seconds": round(time.perf_counter() - started, 3),
         },
-        "warnings": list(loaded.warnings),
+        "warnings": [*loaded.warnings, *portfolio_warnings(n, stats["p_no_plan"])],
     }
     if stats["p_no_plan"] >= 1:
         status, why, conflict = no_plan_reason(loaded, n, inner)
