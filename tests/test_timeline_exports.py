@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -109,6 +110,19 @@ def test_letter_is_asked_for_in_the_last_week(
         end = date.fromisoformat(rotation["end"])
         assert asks[rotation["program_id"]] == end - timedelta(days=6)
         assert start <= asks[rotation["program_id"]] <= end
+
+
+@pytest.mark.parametrize(("citizenship", "said"), [("us_citizen", True), ("visa_required", False)])
+def test_eras_step_says_to_state_citizenship_only_for_citizens(
+    example: tuple[LoadedScenario, PlanOutcome], citizenship: str, said: bool
+) -> None:
+    loaded, outcome = example
+    student = loaded.scenario.student.model_copy(update={"citizenship": citizenship})
+    loaded = dataclasses.replace(
+        loaded, scenario=loaded.scenario.model_copy(update={"student": student})
+    )
+    (eras,) = [s for s in build_timeline(loaded, outcome.payload) if s.kind == "eras"]
+    assert ("citizenship or permanent residency explicitly" in eras.text) is said
 
 
 def test_a_locked_rotation_has_no_application_steps(

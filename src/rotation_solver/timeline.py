@@ -177,7 +177,14 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
 
     before = [r["program_id"] for r in rotations if _day(r["end"]) < eras]
     after = f" (rotations done: {_join(before)})" if before else ""
-    steps.append(TimelineStep(eras, "eras", None, f"Submit the ERAS application{after}"))
+    # Guide, Pitfalls: "some programs see 'IMG' and automatically think 'visa issues'".
+    citizen = loaded.scenario.student.citizenship in ("us_citizen", "permanent_resident")
+    status = (
+        "; state your U.S. citizenship or permanent residency explicitly (no visa needed)"
+        if citizen
+        else ""
+    )
+    steps.append(TimelineStep(eras, "eras", None, f"Submit the ERAS application{after}{status}"))
     rank = {kind: i for i, kind in enumerate(KINDS)}
     return sorted(steps, key=lambda s: (s.date, rank[s.kind]))
 
