@@ -201,6 +201,11 @@ def test_frontier_max_budget_keeps_the_cheaper_part(folder: str) -> None:
     assert [p.result.total_cost for p in capped.points] == [
         p.result.total_cost for p in full.points if p.result.total_cost <= 7000
     ]
+    # JSON says whether the user set the ceiling; the search's own is reported apart.
+    full_json, capped_json = whatif.frontier_payload(full), whatif.frontier_payload(capped)
+    assert full_json["max_budget"] is None
+    assert full_json["searched_up_to"] >= max(p.result.total_cost for p in full.points)
+    assert capped_json["max_budget"] == capped_json["searched_up_to"] == 7000
 
 
 def test_example_frontier_ends_at_the_best_plan_and_starts_at_the_least_budget() -> None:

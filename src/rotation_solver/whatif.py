@@ -692,11 +692,12 @@ class Frontier:
     exact: bool  # every step proven and the search ran to the end
     complete: bool  # the search ran to the end (no step without an answer)
     least: LeastBudget
-    max_budget: int
+    max_budget: int  # the search's cost ceiling: the user's --max-budget, or the dearest plan
     build_seconds: float
     total_seconds: float
     solves: int
     why: str | None = None
+    max_budget_given: bool = True
 
 
 def frontier(
@@ -800,6 +801,7 @@ def frontier(
         time.perf_counter() - started,
         reused.solves,
         why,
+        max_budget_given=max_budget is not None,
     )
 
 
@@ -884,7 +886,9 @@ def frontier_payload(result: Frontier) -> dict[str, Any]:
         "value_model": result.loaded.value_model_name,
         "exact": result.exact,
         "complete": result.complete,
-        "max_budget": result.max_budget,
+        # null when the user gave none; `searched_up_to` is the ceiling the search used.
+        "max_budget": result.max_budget if result.max_budget_given else None,
+        "searched_up_to": result.max_budget,
         "least_budget": result.least.amount,
         "why": result.why,
         "points": points,
