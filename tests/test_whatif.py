@@ -19,7 +19,7 @@ from rotation_solver.checker import check_plan
 from rotation_solver.cli import cli
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, load_scenario
-from rotation_solver.solve import SolveOptions, solve_problem
+from rotation_solver.solve import Result, SolveOptions, solve_problem
 from tests.brute_force import all_plans
 from tests.conftest import SCENARIOS, program, scenario_dict
 from tests.random_scenarios import random_scenario, write_scenario
@@ -129,6 +129,39 @@ def test_sweep_reports_changes_and_marginal_value(make: object) -> None:
         then = set(whatif.plan_label(before.result.rotations))
         assert set(row.added or ()) == now - then
         assert set(row.removed or ()) == then - now
+
+
+@pytest.mark.parametrize("options", [FAST, TWO_LANES], ids=["one-lane", "two-lanes"])
+def test_tied_optima_keep_one_plan_across_budgets(make: object, options: SolveOptions) -> None:
+    # Two cheap programs ($1,000, value 110 each) tie with one dear one ($5,000, 220):
+    # from $5,000 up either is optimal, and the rows must not switch to the dearer.
+    rows = [
+        program("cheap-a"),
+        program("cheap-b", starts="2027-07-05"),
+        program("dear", letter=10, audition=10, housing_per_week=2300, starts="2027-08-02"),
+    ]
+    req = {"radiology": {"min": 1, "max": 2}, "clinical": {"min": 0, "max": 0}}
+    loaded = make(rows, requirements=req)  # type: ignore[operator]
+    sweep = whatif.sweep(loaded, list(range(2000, 5501, 500)), options)
+    assert {r.result.objective for r in sweep.rows} == {220}
+    plans = {tuple(o.program_id for o in r.result.rotations) for r in sweep.rows}
+    assert plans == {("cheap-a", "cheap-b")}
+    assert all(not r.added and not r.removed for r in sweep.rows)
+
+
+def test_a_tie_at_a_higher_budget_keeps_the_cheaper_lower_plan(make: object) -> None:
+    rows = [program("cheap-a"), program("cheap-b", starts="2027-07-05")]
+    loaded = make(rows, requirements={"radiology": {"min": 1, "max": 2}})  # type: ignore[operator]
+    problem = build_problem(loaded)
+    by_id = {o.program_id: o for o in problem.offerings}
+    low = Result("optimal", 110, 110, (by_id["cheap-a"],), 1000, 1500, 2, 0.0, 0.0)
+    tied = dataclasses.replace(low, rotations=(by_id["cheap-b"],), budget=3000, status="feasible")
+    kept = whatif._same_plan_on_ties(tied, low)
+    assert kept.rotations == low.rotations and (kept.budget, kept.status) == (3000, "feasible")
+    dearer = dataclasses.replace(tied, total_cost=900)  # the higher budget found a cheaper one
+    assert whatif._same_plan_on_ties(dearer, low) is dearer
+    better = dataclasses.replace(tied, objective=111)
+    assert whatif._same_plan_on_ties(better, low) is better
 
 
 @pytest.mark.parametrize("name", ["example", "national", "challenged-home"])

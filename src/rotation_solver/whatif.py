@@ -488,6 +488,7 @@ def sweep(
             result = dataclasses.replace(top, budget=budget, solve_seconds=0.0)
         else:  # below the least workable budget
             result = Result("infeasible", None, None, (), 0, budget, candidates, 0.0, 0.0)
+        result = _same_plan_on_ties(result, best_below)
         if result.has_plan:
             best_below = result
         payload = plan_payload(at_budget, problem_b, result)
@@ -547,6 +548,26 @@ def _no_worse(result: Result, best_below: Result | None, ceiling: int) -> Result
         best_below,
         status="optimal" if proven else "feasible",
         bound=max(bound, best_below.objective),
+        budget=result.budget,
+        solve_seconds=result.solve_seconds,
+    )
+
+
+def _same_plan_on_ties(result: Result, best_below: Result | None) -> Result:
+    """Equal value, no dearer: keep the lower budget's plan, so the rows change plan only
+    when more money buys more value (CP-SAT may return either of two tied optima)."""
+    if (
+        not result.has_plan
+        or best_below is None
+        or best_below.objective != result.objective
+        or best_below.total_cost > result.total_cost
+        or best_below.rotations == result.rotations
+    ):
+        return result
+    return dataclasses.replace(
+        best_below,
+        status=result.status,
+        bound=result.bound,
         budget=result.budget,
         solve_seconds=result.solve_seconds,
     )
