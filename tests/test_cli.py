@@ -391,3 +391,19 @@ def test_check_says_when_a_plan_belongs_to_another_scenario(tmp_path: Path) -> N
 def test_long_commands_take_quiet(command: str) -> None:
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0 and "--quiet" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", ""],
+        ["solve", " "],
+        ["solve", EXAMPLE, "-o", ""],
+        ["check", EXAMPLE, ""],
+        ["compare", "", "--budgets", "5000"],
+        ["apply", EXAMPLE, "--plot", ""],
+    ],
+)
+def test_an_empty_file_name_is_a_usage_error(args: list[str]) -> None:
+    code, output = invoke(*args)
+    assert code == 2 and "is empty: give a file name" in output

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from rotation_solver import files
 from rotation_solver.cli_options import (
+    FilePath,
     debug_option,
     emit_text,
     load,
@@ -105,7 +106,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("scenario", type=click.Path(path_type=Path))
+@click.argument("scenario", type=FilePath())
 @output_options(("table", "json", "csv", "markdown", "ics"))
 @plot_option
 @click.option(
@@ -171,8 +172,8 @@ def solve(
 
 
 @cli.command()
-@click.argument("scenario", type=click.Path(path_type=Path))
-@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("scenario", type=FilePath())
+@click.argument("plan", type=FilePath())
 @scenario_options
 @debug_option
 def check(
@@ -268,7 +269,7 @@ def _check_no_plan(loaded: LoadedScenario, status: str, plan: Path) -> None:
 
 
 @cli.command()
-@click.argument("scenario", type=click.Path(path_type=Path))
+@click.argument("scenario", type=FilePath())
 @scenario_options
 @debug_option
 def validate(

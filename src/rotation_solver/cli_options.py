@@ -138,7 +138,7 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
         func = click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False, path_type=Path),
+            type=FilePath(dir_okay=False),
             help="Write to this file instead of standard output "
             "(an existing file is never overwritten without --force).",
         )(func)
@@ -153,6 +153,18 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
         return func
 
     return decorate
+
+
+class FilePath(click.Path):
+    """A file argument or option; an empty name is a usage error, not the current folder."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(path_type=Path, **kwargs)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty: give a file name", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def load(path: Path, **overrides: Any) -> LoadedScenario:

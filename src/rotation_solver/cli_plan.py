@@ -18,6 +18,7 @@ from rich.table import Table
 
 from rotation_solver import files
 from rotation_solver.cli_options import (
+    FilePath,
     debug_option,
     emit,
     emit_text,
@@ -97,7 +98,7 @@ def timeline_csv(steps: Sequence[TimelineStep]) -> str:
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(path_type=Path))
+@click.argument("scenario", type=FilePath())
 @output_options(("table", "json", "csv", "markdown"))
 @solver_options
 @scenario_options
@@ -185,7 +186,7 @@ def plot_option(func: F) -> F:
     return click.option(
         "--plot",
         "plot",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=FilePath(dir_okay=False),
         callback=_check_plot_suffix,
         metavar="FILE.png|svg|pdf",
         help="Also draw the plan as a timeline picture (PNG, SVG or PDF); "

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from rotation_solver.cli_options import (
+    FilePath,
     debug_option,
     emit,
     load,
@@ -240,7 +241,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(path_type=Path))
+@click.argument("scenario", type=FilePath())
 @click.option(
     "--max-applications",
     type=click.IntRange(1, MAX_APPLICATIONS),
@@ -270,7 +271,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
 )
 @click.option(
     "--plot",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False),
     callback=_check_plot,
     metavar="FILE.png|svg|pdf",
     help="Also draw the distribution of the plan value over the outcomes (histogram).",

@@ -22,6 +22,7 @@ from rich.progress import (
 
 from rotation_solver import whatif
 from rotation_solver.cli_options import (
+    FilePath,
     debug_option,
     emit,
     load,
@@ -104,7 +105,7 @@ def _check_plot(_ctx: click.Context, _param: click.Parameter, value: Path | None
 def _plot_option(func: Any) -> Any:
     return click.option(
         "--plot",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=FilePath(dir_okay=False),
         callback=_check_plot,
         help="Also draw a picture to this file (.png or .svg); --force overwrites.",
     )(func)
@@ -143,7 +144,7 @@ def _progress(enabled: bool, unit: str) -> Iterator[whatif.OnStep | None]:
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(path_type=Path))
+@click.argument("scenario", type=FilePath())
 @click.option(
     "--budgets",
     callback=_parse_budgets,
@@ -216,7 +217,7 @@ def compare(
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(path_type=Path))
+@click.argument("scenario", type=FilePath())
 @click.option(
     "--max-budget",
     type=click.IntRange(0, MAX_DOLLARS),
