@@ -311,6 +311,20 @@ def test_xlsx_catalog_error_names_row_and_column(files: Files, tmp_path: Path) -
     fails(path, f"programs.xlsx:3:{columns()['tier']}", "tier")
 
 
+def test_xlsx_formula_without_a_saved_result_is_named(files: Files, tmp_path: Path) -> None:
+    # openpyxl and other libraries write formulas without calculating them.
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append(ROW_A.split(","))
+    row = ROW_B.split(",")
+    row[columns()["travel"] - 1] = "=2*200"
+    sheet.append(row)
+    book.save(tmp_path / "programs.xlsx")
+    path = files(SCENARIO.replace("programs.csv", "programs.xlsx"))
+    fails(path, f"programs.xlsx:3:{columns()['travel']}", "travel", "formula (=2*200)")
+
+
 def test_every_problem_is_reported_at_once(files: Files) -> None:
     bad_a = ROW_A.replace("target", "stretch")
     bad_b = ROW_B.replace(",6,0,3,", ",60,0,3,")

@@ -207,7 +207,39 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
     book.close()
     if not table or all(c == "" for c in table[0][1]):
         raise InputError(Problem(name, "the sheet is empty; expected a header row", 1))
+    if any(c == "" for _, row in table for c in row):
+        _refuse_uncalculated_formulas(path, name, sheet.title, table)
     return _from_table(name, table[0][1], table[1:])
+
+
+def _refuse_uncalculated_formulas(
+    path: Path, name: str, title: str, table: list[tuple[int, list[str]]]
+) -> None:
+    """A formula cell whose result was never saved reads as blank: say so, not "blank"."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=False)
+    formulas = book[title].iter_rows(values_only=True)
+    header = table[0][1]
+    problems = []
+    for (index, values), raw in zip(table, formulas, strict=False):
+        for column, (value, formula) in enumerate(zip(values, raw, strict=False)):
+            if value == "" and isinstance(formula, str) and formula.startswith("="):
+                label = header[column] if column < len(header) and header[column] else None
+                problems.append(
+                    Problem(
+                        name,
+                        f"a formula ({formula}) with no saved result: the file was written "
+                        "without calculating it; open and save it in a spreadsheet program, "
+                        "or type the value",
+                        line=index,
+                        column=column + 1,
+                        field=label,
+                    )
+                )
+    book.close()
+    if problems:
+        raise InputError(problems[:20])
 
 
 def read_inline(doc: Document, items: list[Any]) -> Catalog:
