@@ -52,7 +52,11 @@ def run_one(path: Path, outcomes: int, seed: int) -> dict[str, Any]:
         "expected_value": round(report["expected_value"], 2),
         "in_sample": report["in_sample_value"],
         "bound": report["bound"],
+        "bound_proven": report["bound_proven"],
         "gap": round(report["gap"], 4),
+        # The same bound against the portfolio's exact expected value (all 2^k outcomes)
+        # rather than its optimistic in-sample value: the less flattering gap.
+        "gap_vs_exact": round((report["bound"] - report["expected_value"]) / report["bound"], 4),
         "out_of_sample": report["saa"]["out_of_sample_value"],
         "margin_vs_top_ev": naive_ev["margin"],
         "margin_vs_top_ev_ci": naive_ev["margin_ci95"],
@@ -95,18 +99,29 @@ def main(argv: list[str] | None = None) -> int:
         f"outcomes, seeds {', '.join(map(str, args.seeds))}; medians over seeds. Target: "
         "national within 60 s at a gap of 1% or less.",
         "",
-        "| scenario | wall s | gap (bound: perfect information) | expected value | "
-        "out of sample | margin vs top-N EV | margin vs top-N letter |",
-        "|---|--:|--:|--:|--:|--:|--:|",
+        "`gap` = (bound - in-sample value) / bound, with the perfect-information bound (every "
+        "outcome plans with all offers); `gap vs exact` puts the portfolio's exact expected "
+        "value in place of its in-sample one. `worst` is the largest over seeds.",
+        "",
+        "| scenario | wall s (worst) | in sample | bound | gap (worst) | exact value | "
+        "gap vs exact | out of sample | margin vs top-N EV | margin vs top-N letter | "
+        "60 s | 1% gap |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|",
     ]
     for name, group in frame.groupby("scenario", sort=False):
+        worst_wall, worst_gap = max(group.wall_seconds), max(group.gap)
+        proven = all(group.bound_proven)
         lines.append(
-            f"| {name} | {statistics.median(group.wall_seconds):.1f} | "
-            f"{100 * statistics.median(group.gap):.1f}% | "
+            f"| {name} | {statistics.median(group.wall_seconds):.1f} ({worst_wall:.1f}) | "
+            f"{statistics.median(group.in_sample):.1f} | {statistics.median(group.bound):.1f} | "
+            f"{100 * statistics.median(group.gap):.1f}% ({100 * worst_gap:.1f}%) | "
             f"{statistics.median(group.expected_value):.1f} | "
+            f"{100 * statistics.median(group.gap_vs_exact):.1f}% | "
             f"{statistics.median(group.out_of_sample):.1f} | "
             f"{statistics.median(group.margin_vs_top_ev):+.1f} | "
-            f"{statistics.median(group.margin_vs_top_letter):+.1f} |"
+            f"{statistics.median(group.margin_vs_top_letter):+.1f} | "
+            f"{'met' if worst_wall <= 60 else 'NOT met'} | "
+            f"{'met' if proven and worst_gap <= 0.01 else 'NOT met'} |"
         )
     (args.out / "portfolio.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -1,7 +1,7 @@
 """Run every method on every instance, one subprocess at a time, and write the reports.
 
 python -m benchmarks                       # the whole suite (about 7 minutes, 2 cores)
-python -m benchmarks --classes tiny small  # a subset
+python -m benchmarks --classes tiny small  # a subset, written to results/partial/
 python -m benchmarks --report-only         # redraw the reports from results.csv
 """
 
@@ -105,8 +105,11 @@ def disagreements(rows: list[dict[str, Any]]) -> list[str]:
                 row.get("checked") not in ("ok", "no plan", None, "")
             ):
                 out.append(f"{where}: {row['method']} failed: {row.get('checked')}")
+        # Every repeat counts on its own: a method that disagrees with itself is flagged.
         proven = {
-            r["method"]: (None if r["status"] == "infeasible" else int(r["objective"]))
+            f"{r['method']}#{r.get('repeat', 1)}": (
+                None if r["status"] == "infeasible" else int(r["objective"])
+            )
             for r in group
             if r["method"] in EXACT and r["status"] in SOLVED
         }
@@ -139,6 +142,8 @@ def machine() -> dict[str, str]:
         pass
     from importlib.metadata import version
 
+    import rotation_solver
+
     return {
         "cpu": cpu,
         "cores": str(len(os.sched_getaffinity(0))),
@@ -146,7 +151,30 @@ def machine() -> dict[str, str]:
         "ortools": version("ortools"),
         "highspy": version("highspy"),
         "os": f"{platform.system()} {platform.release()}",
+        # Which code was measured: the package actually imported, and the commit.
+        "rotation_solver": f"{version('rotation-solver')} at "
+        f"{Path(rotation_solver.__file__).resolve().parent}",
+        "git_commit": _git("rev-parse", "HEAD"),
+        "git_dirty": str(bool(_git("status", "--porcelain", "--untracked-files=no"))),
     }
+
+
+def _git(*args: str) -> str:
+    try:
+        done = subprocess.run(
+            ["git", *args], capture_output=True, text=True, cwd=ROOT.parent, check=False
+        )
+    except OSError:
+        return "unknown"
+    return done.stdout.strip() if done.returncode == 0 else "unknown"
+
+
+def load_average() -> str:
+    """The 1-minute load: other work on the machine shows up in the times."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,9 +184,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
     parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per run")
     parser.add_argument("--repeats", type=int, default=3, help="runs per (instance, method)")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="results folder (default: results/, or results/partial/ for a subset run, so "
+        "a quick run never replaces the committed full-suite results)",
+    )
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args(argv)
+    if args.out is None:
+        full = (
+            args.classes == list(CLASSES)
+            and args.methods == list(METHODS)
+            and args.seeds == list(SEEDS)
+            and args.repeats == 3
+            and args.time_limit == 30.0
+        )
+        args.out = RESULTS if full or args.report_only else RESULTS / "partial"
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -179,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         rows: list[dict[str, Any]] = []
         started = time.time()
+        load_before = load_average()
         with Progress(
             "[progress.description]{task.description}",
             BarColumn(),
@@ -217,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
             "seeds": args.seeds,
             "classes": args.classes,
             "methods": args.methods,
+            "load_average_start": load_before,
+            "load_average_end": load_average(),
             **machine(),
         }
         meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from benchmarks import exhaustive
 from benchmarks.generate import generate, write
-from benchmarks.methods import run_greedy, run_highs
+from benchmarks.methods import run_greedy, run_highs, run_highs_tuned
+from benchmarks.runner import disagreements
 from ortools.sat.python import cp_model
 
 from rotation_solver.checker import check_plan
@@ -71,6 +72,7 @@ def test_highs_and_greedy_agree_with_the_known_optimum(key: str) -> None:
     loaded = load_scenario(_path(key))
     problem = build_problem(loaded)
     _agrees(key, run_highs(loaded, problem, 20).result)
+    _agrees(key, run_highs_tuned(loaded, problem, 20).result)
     greedy = run_greedy(loaded, problem, 20).result
     if greedy.has_plan:
         assert KNOWN[key]["objective"] is not None
@@ -93,3 +95,28 @@ def test_reduction_keeps_the_optimum_on_fresh_instances(tmp_path: Path, seed: in
         assert code == cp_model.OPTIMAL and result.status == "optimal"
         assert result.objective == round(solver.objective_value)
         assert result.removed > 0
+
+
+def test_a_wrong_repeat_is_flagged_even_when_the_last_one_is_right() -> None:
+    key = next(k for k in CASES if KNOWN[k]["objective"] is not None)
+    size, seed = key.split("/seed")
+    right = KNOWN[key]["objective"]
+
+    def row(method: str, repeat: int, status: str, objective: int | None) -> dict[str, Any]:
+        return {
+            "size": size,
+            "seed": seed,
+            "method": method,
+            "repeat": repeat,
+            "status": status,
+            "objective": objective,
+            "checked": "ok",
+        }
+
+    agreeing = [row("cpsat", 1, "optimal", right), row("highs", 1, "optimal", right)]
+    assert disagreements(agreeing) == []
+    wrong_first = [row("cpsat", 1, "optimal", right - 1), *agreeing[:1], agreeing[1]]
+    wrong_first[1] = row("cpsat", 2, "optimal", right)
+    assert any("disagree" in line for line in disagreements(wrong_first))
+    false_infeasible = [row("cpsat", 1, "infeasible", None), row("cpsat", 2, "optimal", right)]
+    assert any("disagree" in line for line in disagreements(false_infeasible))
