@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+import random
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
 from rotation_solver.planner import plan_scenario
-from rotation_solver.scenario import load_scenario
+from rotation_solver.render import UNAVAILABLE_IN_REPORT, explanation_lines
+from rotation_solver.scenario import LoadedScenario, load_scenario
 from rotation_solver.solve import SolveOptions
-from tests.brute_force import best_plans
-from tests.conftest import SCENARIOS
+from tests.brute_force import all_plans, best_plans
+from tests.conftest import SCENARIOS, program
+from tests.random_scenarios import random_scenario, write_scenario
+
+Plan = tuple[int, int, tuple[tuple[str, date], ...]]
 
 ONE_WORKER = SolveOptions(workers=1, time_limit=20)
 
@@ -46,10 +59,11 @@ def test_explanation_of_the_example_plan() -> None:
     for item in explanation["best_unchosen"]:
         assert item["program_id"] not in chosen
         assert item["why_not"].startswith(("lower value", "the budget", "over budget", "no plan"))
-    # Money keeps rad-harbor out: the reason says so, with the unlimited plan's value.
+    # Money keeps rad-harbor out: the reason says what the least extra money buys.
     harbor = next(i for i in explanation["best_unchosen"] if i["program_id"] == "rad-harbor")
-    assert harbor["why_not"].startswith("the budget: a plan with it is worth 225")
-    assert best_plans(loaded.with_budget(10**7)).objective == 225
+    assert harbor["why_not"].startswith("the budget: $9,330 (budget $9,000) buys a plan with it")
+    for item in explanation["best_unchosen"]:
+        _check_why_not(loaded, objective, item["program_id"], item["why_not"])
 
 
 def test_explanation_reports_over_budget() -> None:
@@ -57,3 +71,107 @@ def test_explanation_reports_over_budget() -> None:
     outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
     reasons = [item["why_not"] for item in outcome.payload["explanation"]["best_unchosen"]]
     assert any(reason.startswith("over budget") for reason in reasons)
+
+
+# -- every "why not" claim against the exhaustive planner (tests/brute_force.py) -------------
+
+
+def _with(plans: list[Plan], program_id: str) -> list[Plan]:
+    return [p for p in plans if any(pid == program_id for pid, _start in p[2])]
+
+
+def _check_why_not(loaded: LoadedScenario, objective: int, program_id: str, why: str) -> None:
+    plans = all_plans(loaded)
+    with_it = _with(plans, program_id)
+    within = [p for p in with_it if p[1] <= loaded.budget]
+    numbers = [int(n.replace(",", "")) for n in re.findall(r"(?<![\w-])[\d,]*\d", why)]
+    if why.startswith("over budget"):
+        assert not within and with_it
+        assert numbers[0] == min(p[1] for p in with_it)  # the cheapest, not the best
+    elif why.startswith("no plan"):
+        assert not with_it
+    elif why.startswith("an equally good alternative"):
+        assert max(p[0] for p in within) == objective
+    elif why.startswith("the budget"):
+        # "the budget: $C (budget $B) buys a plan with it worth V, more than this one;
+        # within the budget the best plan with it is worth W (−L)"
+        cost, _budget, value, best_within = numbers[:4]
+        better = [p for p in with_it if p[0] > objective]
+        assert cost == min(p[1] for p in better)
+        assert (value, cost) in {(p[0], p[1]) for p in better}
+        assert max(p[0] for p in within) == best_within
+    elif why.startswith("lower value"):
+        assert max(p[0] for p in within) == numbers[0] < objective
+        assert all(p[0] <= objective for p in with_it)  # money would not help
+    else:  # a rule lifted alone (the gap, or the accepted offers) lets a better plan in
+        if why.startswith("the minimum gap"):
+            calendar = loaded.scenario.calendar.model_copy(update={"min_gap_days": 0})
+            lifted = dataclasses.replace(
+                loaded, scenario=loaded.scenario.model_copy(update={"calendar": calendar})
+            )
+            worth = numbers[2]  # "(calendar.min_gap_days N): with 0 ... worth V"
+        else:
+            assert why.startswith("the accepted offer"), why
+            lifted = dataclasses.replace(loaded, locks=())
+            worth = numbers[0]
+        lifted_within = [p for p in _with(all_plans(lifted), program_id) if p[1] <= loaded.budget]
+        assert max(p[0] for p in lifted_within) == worth
+        if within:  # it fits as things are, but lifting the rule makes it worth taking
+            assert max(p[0] for p in within) < objective < worth
+        else:  # no plan holds it at any budget until the rule is lifted
+            assert not with_it
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_every_why_not_matches_exhaustive_search(tmp_path: Path, seed: int) -> None:
+    loaded = load_scenario(write_scenario(tmp_path, random_scenario(random.Random(seed))))
+    outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
+    if not outcome.result.has_plan:
+        return
+    assert outcome.result.objective is not None
+    explanation = outcome.payload["explanation"]
+    for item in explanation["best_unchosen"]:
+        _check_why_not(loaded, outcome.result.objective, item["program_id"], item["why_not"])
+    # "N offering(s) could still be added": plan + that offering is a valid plan in budget.
+    plan = {(r["program_id"], date.fromisoformat(r["start"])) for r in outcome.payload["rotations"]}
+    valid = {frozenset(p[2]) for p in all_plans(loaded) if p[1] <= loaded.budget}
+    addable = {
+        extra for keys in valid if plan < keys and len(keys - plan) == 1 for extra in keys - plan
+    }
+    budget_line = explanation["binding_rules"][0]
+    found = re.search(r"(\d+) offering\(s\) could still be added", budget_line)
+    assert (int(found.group(1)) if found else 0) == len(addable), budget_line
+
+
+def test_report_lines_name_ties_and_every_unavailable_program() -> None:
+    explanation = {
+        "binding_rules": [],
+        "value_breakdown": [],
+        "extra_radiology_penalty": 0,
+        "without_each": [{"program_id": "a", "best_without": 50, "value_lost": 0, "note": ""}],
+        "best_unchosen": [],
+        "unavailable_programs": [
+            {"program_id": f"u{i}", "why_not": "past deadline (1 start)"} for i in range(5)
+        ],
+    }
+    lines = explanation_lines(explanation)
+    assert "value: the plan is empty (0)" in lines
+    assert "without a: best plan worth 50 (−0, as good: a tied plan)" in lines
+    shown = [line for line in lines if line.startswith("not u")]
+    assert len(shown) == UNAVAILABLE_IN_REPORT
+    assert lines[-1].startswith(f"and {5 - UNAVAILABLE_IN_REPORT} more with no possible start: ")
+    assert lines[-1].endswith("u4 (`rotation-solver validate` counts every reason)")
+
+
+def test_a_forced_third_radiology_is_said_to_be_forced(make: Any) -> None:
+    rows = [
+        program("a", weeks=4),
+        program("b", weeks=4, starts="2027-07-05"),
+        program("c", weeks=4, starts="2027-08-02", letter=0, audition=0),
+    ]
+    req = {"radiology": {"min": 3, "max": 3}, "clinical": {"min": 0, "max": 0}}
+    loaded = make(rows, requirements=req)
+    rules = " ".join(
+        plan_scenario(loaded, ONE_WORKER, explain=True).payload["explanation"]["binding_rules"]
+    )
+    assert "radiology.min is 3" in rules and "worth its penalty" not in rules

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -31,9 +32,10 @@ def _best_with(
     without: str | None = None,
     with_program: str | None = None,
     ignore_budget: bool = False,
+    cheapest_worth: int | None = None,
 ) -> tuple[int, int, list[str]] | None:
     """(objective, cost, program ids) of the best plan without one program or with one
-    forced in.
+    forced in; with `cheapest_worth`, the cheapest such plan worth at least that much.
 
     Dominated offerings are removed first (`solve.dominated_offerings`), with the
     forced program's offerings protected: swapping a removed offering for a
@@ -56,13 +58,61 @@ def _best_with(
         if not chosen:
             return None
         plan_model.model.add(cp_model.LinearExpr.sum(chosen) >= 1)
+    if cheapest_worth is not None:
+        # Dominance swaps never raise cost nor lower value, so the reduction holds here too.
+        plan_model.model.add(plan_model.objective >= cheapest_worth)
+        plan_model.model.minimize(plan_model.total_cost)
     solver = cp_model.CpSolver()
     configure_reduced(solver, options, len(plan_model.candidates))
     if solve_interruptibly(solver, plan_model.model) != cp_model.OPTIMAL:
         return None
     chosen_plan = plan_model.chosen(solver)
     cost = sum(o.cost for o in chosen_plan)
-    return round(solver.objective_value), cost, [o.program_id for o in chosen_plan]
+    # From the plan itself: when cost is minimised, the penalty variable is only bounded
+    # below, so the model's objective expression may understate the plan's value.
+    extra = max(0, sum(o.is_radiology for o in chosen_plan) - 2)
+    value = sum(o.value for o in chosen_plan) - problem.extra_radiology_penalty * extra
+    return value, cost, [o.program_id for o in chosen_plan]
+
+
+def _without_rule(problem: PlanningProblem, **changes: Any) -> PlanningProblem:
+    return dataclasses.replace(
+        problem, requirements=dataclasses.replace(problem.requirements, **changes)
+    )
+
+
+def _unlocked(problem: PlanningProblem) -> PlanningProblem:
+    """The problem as if no offer had been accepted: locked offerings become optional."""
+    return dataclasses.replace(
+        problem,
+        locks=(),
+        offerings=tuple(dataclasses.replace(o, locked=False) for o in problem.offerings),
+    )
+
+
+def _blocking_rule(
+    problem: PlanningProblem, options: SolveOptions, program_id: str, floor: int
+) -> str | None:
+    """The gap rule or an accepted offer, when lifting it alone lets a plan with the
+    program be worth at least `floor` (None: neither is the reason)."""
+    if problem.requirements.min_gap_days:
+        lifted = _best_with(
+            _without_rule(problem, min_gap_days=0), options, with_program=program_id
+        )
+        if lifted is not None and lifted[0] >= floor:
+            return (
+                f"the minimum gap (calendar.min_gap_days {problem.requirements.min_gap_days}): "
+                f"with 0 a plan with it would be worth {lifted[0]}"
+            )
+    if problem.locks:
+        lifted = _best_with(_unlocked(problem), options, with_program=program_id)
+        if lifted is not None and lifted[0] >= floor:
+            accepted = ", ".join(sorted({pid for pid, _start in problem.locks}))
+            return (
+                f"the accepted offer ({accepted}): without it a plan with it would be worth "
+                f"{lifted[0]}"
+            )
+    return None
 
 
 def value_breakdown(offering: Offering) -> dict[str, Any]:
@@ -84,19 +134,14 @@ def binding_rules(problem: PlanningProblem, result: Result) -> list[str]:
     radiology = [o for o in rotations if o.is_radiology]
     clinical = [o for o in rotations if not o.is_radiology]
     slack = problem.budget - result.total_cost
-    affordable = [
-        o
-        for o in problem.offerings
-        if o not in rotations
-        and o.cost <= slack
-        and o.program_id not in {r.program_id for r in rotations}
-    ]
+    addable = [o for o in problem.offerings if _fits_beside(problem, rotations, o, slack)]
     lines = [
         f"budget: ${result.total_cost:,} of ${problem.budget:,} used, ${slack:,} left"
         + (
-            "; no other offering fits in what is left"
-            if not affordable
-            else f"; {len(affordable)} offering(s) would still fit the money left"
+            "; no other rotation could be added (money, dates, counts)"
+            if not addable
+            else f"; {len(addable)} offering(s) could still be added (money, dates, counts)"
+            + (", none of them worth it" if result.status == "optimal" else "")
         )
     ]
     lines.append(
@@ -111,11 +156,52 @@ def binding_rules(problem: PlanningProblem, result: Result) -> list[str]:
             f"tier_mix: reach/target half met by {', '.join(high)}; "
             f"IMG-friendly target/safety half met by {', '.join(safe)}"
         )
-    if len(radiology) > 2:
+    if len(radiology) > 2 and req.radiology_min > 2:
+        lines.append(
+            f"radiology.min is {req.radiology_min}: every plan holds {req.radiology_min} "
+            f"radiology rotations, each beyond two paying the penalty of "
+            f"{problem.extra_radiology_penalty}"
+        )
+    elif len(radiology) > 2:
         lines.append(
             f"a third radiology rotation is worth its penalty of {problem.extra_radiology_penalty}"
         )
     return lines
+
+
+def _fits_beside(
+    problem: PlanningProblem, rotations: tuple[Offering, ...], o: Offering, slack: int
+) -> bool:
+    """Could `o` join the plan as it is: money left, its own program, counts, days?"""
+    req = problem.requirements
+    if o.cost > slack or o.program_id in {r.program_id for r in rotations}:
+        return False
+    kind = [r for r in rotations if r.is_radiology == o.is_radiology]
+    most = req.radiology_max if o.is_radiology else req.clinical_max
+    if len(kind) >= most or len(rotations) >= req.max_rotations:
+        return False
+    if req.tier_mix and o.is_radiology:  # the first radiology rotation must meet both halves
+        radiology = [*(r for r in rotations if r.is_radiology), o]
+        if not (
+            any(r.tier in TIERS_HIGH for r in radiology)
+            and any(r.tier in TIERS_SAFE and r.img_friendly for r in radiology)
+        ):
+            return False
+    limit = req.affordable_housing_per_week
+    if not rotations and limit is not None and o.housing_per_week > limit:
+        return False
+
+    def gap(r: Offering) -> int:
+        # The optional rest rule: more free days between two high-cost rotations.
+        limit = req.affordable_housing_per_week
+        costly = limit is not None and min(r.housing_per_week, o.housing_per_week) > limit
+        return max(req.min_gap_days, req.high_cost_rest_days if costly else 0)
+
+    return all(
+        o.start >= r.end + timedelta(days=1 + gap(r))
+        or r.start >= o.end + timedelta(days=1 + gap(r))
+        for r in rotations
+    )
 
 
 def _why_not(
@@ -131,19 +217,43 @@ def _why_not(
         # What it would push out: the chosen rotations missing from the best plan with it.
         displaced = [o.program_id for o in result.rotations if o.program_id not in forced[2]]
         pushes = f"; taking it displaces {', '.join(displaced)}" if displaced else ""
-        # Is money the reason? Then say so: "lower value" alone reads as a worse program.
-        free = _best_with(problem, options, with_program=program_id, ignore_budget=True)
-        if free is not None and free[0] > result.objective:
+        if loss == 0:
             return (
-                f"the budget: a plan with it is worth {free[0]} but costs ${free[1]:,} "
-                f"(budget ${problem.budget:,}); within the budget the best plan with it is "
-                f"worth {forced[0]} (−{loss}){pushes}"
+                f"an equally good alternative: the best plan with it is worth {forced[0]} "
+                f"too{pushes}"
             )
+        # Is money the reason? Then say so: "lower value" alone reads as a worse program.
+        # The figure is the cheapest plan with it that beats this one, not the dearest.
+        better = _best_with(
+            problem,
+            options,
+            with_program=program_id,
+            ignore_budget=True,
+            cheapest_worth=result.objective + 1,
+        )
+        if better is not None:
+            return (
+                f"the budget: ${better[1]:,} (budget ${problem.budget:,}) buys a plan with it "
+                f"worth {better[0]}, more than this one; within the budget the best plan with "
+                f"it is worth {forced[0]} (−{loss}){pushes}"
+            )
+        rule = _blocking_rule(problem, options, program_id, result.objective + 1)
+        if rule is not None:
+            return f"{rule}; as it is, the best plan with it is worth {forced[0]} (−{loss}){pushes}"
         return f"lower value: the best plan with it is worth {forced[0]} (−{loss}){pushes}"
-    free = _best_with(problem, options, with_program=program_id, ignore_budget=True)
-    if free is not None:
-        return f"over budget: the best plan with it costs ${free[1]:,} (budget ${problem.budget:,})"
-    return "no plan that includes it meets the other rules (counts, tier mix, dates)"
+    cheapest = _best_with(
+        problem, options, with_program=program_id, ignore_budget=True, cheapest_worth=-(10**9)
+    )
+    if cheapest is not None:
+        return (
+            f"over budget: the cheapest plan with it costs ${cheapest[1]:,} "
+            f"(budget ${problem.budget:,})"
+        )
+    rule = _blocking_rule(problem, options, program_id, -(10**9))
+    if rule is not None:
+        return rule
+    rules = ["counts"] + (["tier mix"] if problem.requirements.tier_mix else []) + ["dates"]
+    return f"no plan that includes it meets the other rules ({', '.join(rules)})"
 
 
 def explain(
@@ -163,7 +273,14 @@ def explain(
     without: list[dict[str, Any]] = []
     for offering in rotations:
         if offering.locked:
-            without.append({"program_id": offering.program_id, "note": "accepted offer (locked)"})
+            without.append(
+                {
+                    "program_id": offering.program_id,
+                    "best_without": None,
+                    "value_lost": None,
+                    "note": "accepted offer (locked)",
+                }
+            )
             continue
         best = _best_with(problem, options, without=offering.program_id)
         without.append(

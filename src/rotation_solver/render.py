@@ -269,15 +269,16 @@ def explanation_lines(explanation: dict[str, Any]) -> list[str]:
         f"{b['audition']:g}; acceptance {b['acceptance']:g}, timing {b['timing']:g})"
         for b in explanation["value_breakdown"]
     ]
-    value = "value: " + "; ".join(parts)
+    value = "value: " + ("; ".join(parts) or "the plan is empty (0)")
     if explanation["extra_radiology_penalty"]:
         value += f"; minus {explanation['extra_radiology_penalty']} for a third radiology"
     lines.append(value)
     for item in explanation["without_each"]:
         if item.get("best_without") is not None:
+            tie = ", as good: a tied plan" if item["value_lost"] == 0 else ""
             lines.append(
                 f"without {item['program_id']}: best plan worth {item['best_without']} "
-                f"(−{item['value_lost']})"
+                f"(−{item['value_lost']}{tie})"
             )
         else:
             lines.append(f"{item['program_id']}: {item['note']}")
@@ -285,8 +286,15 @@ def explanation_lines(explanation: dict[str, Any]) -> list[str]:
         lines.append(
             f"not {item['program_id']} (worth up to {item['best_value']}): {item['why_not']}"
         )
-    for item in explanation.get("unavailable_programs", [])[:UNAVAILABLE_IN_REPORT]:
+    unavailable = explanation.get("unavailable_programs", [])
+    for item in unavailable[:UNAVAILABLE_IN_REPORT]:
         lines.append(f"not {item['program_id']}: no start is possible: {item['why_not']}")
+    if len(unavailable) > UNAVAILABLE_IN_REPORT:
+        more = [item["program_id"] for item in unavailable[UNAVAILABLE_IN_REPORT:]]
+        lines.append(
+            f"and {len(more)} more with no possible start: {', '.join(more)} "
+            "(`rotation-solver validate` counts every reason)"
+        )
     return lines
 
 
