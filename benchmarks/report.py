@@ -14,6 +14,7 @@ from benchmarks.generate import CLASSES
 SOLVED = ("optimal", "infeasible")
 METHOD_ORDER = [
     "exhaustive",
+    "spec-milp",
     "greedy",
     "highs",
     "highs-tuned",
