@@ -10,7 +10,10 @@
   `NO_PRESOLVE_CANDIDATES` candidates), so the comparison is fair both ways;
 - `cpsat`: the production path, `rotation_solver.solve.solve_problem`;
 - `cpsat-nooverlap`: variant A, optional intervals + `add_no_overlap` instead of cliques;
-- `cpsat-defaults`: variant B, the production model with CP-SAT's default parameters.
+- `cpsat-defaults`: variant B, the production model with CP-SAT's default parameters;
+- `cpsat-no-hint`, `cpsat-no-reduction`: ablations, the production path without the greedy
+  hint, or without the reduction;
+- `cpsat-plain`: "before", the unreduced model with no hint and default parameters.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from rotation_solver.solve import (
     FirstSolution,
     Result,
     SolveOptions,
+    configure,
     configure_reduced,
     default_workers,
     greedy_plan,
@@ -365,12 +369,16 @@ def _run_model(
     factory: Callable[[PlanningProblem], PlanModel],
     time_limit: float,
     configure_solver: Callable[[cp_model.CpSolver, PlanModel], None],
+    *,
+    reduce: bool = True,
+    hinted: bool = True,
 ) -> Run:
-    """Like the production path (reduction, greedy hint), with another model or parameters."""
+    """Like the production path (reduction, greedy hint), with another model or parameters,
+    or with the reduction or the hint left out (the ablations)."""
     started = time.perf_counter()
-    reduced, removed = reduce_problem(problem)
+    reduced, removed = reduce_problem(problem) if reduce else (problem, 0)
     plan_model = factory(reduced)
-    hint = greedy_plan(reduced)
+    hint = greedy_plan(reduced) if hinted else None
     if hint is not None:
         taken = {o.key for o in hint}
         for x, o in zip(plan_model.choose, plan_model.candidates, strict=True):
@@ -391,8 +399,30 @@ def _production_parameters(solver: cp_model.CpSolver, plan_model: PlanModel) -> 
     configure_reduced(solver, SolveOptions(), len(plan_model.candidates))
 
 
+def _unreduced_parameters(solver: cp_model.CpSolver, plan_model: PlanModel) -> None:
+    configure(solver, SolveOptions())
+
+
 def _default_parameters(solver: cp_model.CpSolver, plan_model: PlanModel) -> None:
     solver.parameters.num_workers = default_workers()
+
+
+def run_plain(loaded: LoadedScenario, problem: PlanningProblem, time_limit: float) -> Run:
+    """ "Before": the unreduced model, no hint, CP-SAT's defaults (as `known_optima.json`)."""
+    return _run_model(
+        problem, PlanModel, time_limit, _default_parameters, reduce=False, hinted=False
+    )
+
+
+def run_no_reduction(loaded: LoadedScenario, problem: PlanningProblem, time_limit: float) -> Run:
+    """Ablation: the greedy hint and the parameters production uses on unreduced models
+    (`solve.configure`: probing 0, the seed, the workers)."""
+    return _run_model(problem, PlanModel, time_limit, _unreduced_parameters, reduce=False)
+
+
+def run_no_hint(loaded: LoadedScenario, problem: PlanningProblem, time_limit: float) -> Run:
+    """Ablation: the production path without the greedy hint."""
+    return _run_model(problem, PlanModel, time_limit, _production_parameters, hinted=False)
 
 
 def run_nooverlap(loaded: LoadedScenario, problem: PlanningProblem, time_limit: float) -> Run:
@@ -412,6 +442,9 @@ METHODS: dict[str, Callable[[LoadedScenario, PlanningProblem, float], Run]] = {
     "cpsat": run_cpsat,
     "cpsat-nooverlap": run_nooverlap,
     "cpsat-defaults": run_defaults,
+    "cpsat-no-hint": run_no_hint,
+    "cpsat-no-reduction": run_no_reduction,
+    "cpsat-plain": run_plain,
 }
 EXACT = (
     "exhaustive",
@@ -421,4 +454,7 @@ EXACT = (
     "cpsat",
     "cpsat-nooverlap",
     "cpsat-defaults",
+    "cpsat-no-hint",
+    "cpsat-no-reduction",
+    "cpsat-plain",
 )

@@ -21,6 +21,9 @@ METHOD_ORDER = [
     "cpsat",
     "cpsat-nooverlap",
     "cpsat-defaults",
+    "cpsat-no-hint",
+    "cpsat-no-reduction",
+    "cpsat-plain",
 ]
 # Targets of issue 5 (medians over the class, production CP-SAT, end to end).
 TARGETS = {"national": 0.3, "large": 1.0, "stress": 5.0}

@@ -52,7 +52,7 @@ FIELDS = [
     "instance",
 ]
 SOLVED = ("optimal", "infeasible")  # a proof: an optimum or no plan at all
-ONCE = ("spec-milp",)  # reference methods run once per instance, whatever --repeats says
+ONCE = ("spec-milp", "cpsat-plain")  # slow references: once per instance, whatever --repeats
 
 
 def methods_for(size: str, chosen: list[str]) -> list[str]:
