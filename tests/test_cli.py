@@ -407,3 +407,39 @@ def test_long_commands_take_quiet(command: str) -> None:
 def test_an_empty_file_name_is_a_usage_error(args: list[str]) -> None:
     code, output = invoke(*args)
     assert code == 2 and "is empty: give a file name" in output
+
+
+MARKUP_LIKE = "[/neuro] [bold]x"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["solve"],
+        ["solve", "--format", "json"],
+        ["solve", "--format", "markdown"],
+        ["timeline"],
+        ["validate"],
+        ["compare", "--budgets", "500,5000"],
+        ["frontier"],
+        ["apply", "--scenarios", "8", "--evaluate", "16"],
+    ],
+)
+def test_user_text_that_looks_like_markup_is_printed_as_written(
+    tmp_path: Path, args: list[str]
+) -> None:
+    # Rich reads "[/x]" as a closing tag: user text must never reach it as markup.
+    rows = [
+        program(f"rad[/x]-{i}", name=f"Dept {i} {MARKUP_LIKE}", starts=f"2027-0{6 + i}-07")
+        for i in range(2)
+    ]
+    calendar = {
+        "window": {"start": "2027-06-01", "end": "2027-12-17"},
+        "blocked": [{"start": "2027-11-01", "end": "2027-11-05", "reason": MARKUP_LIKE}],
+    }
+    data = scenario_dict(rows, name=f"Me {MARKUP_LIKE}", calendar=calendar)
+    path = write_scenario(tmp_path, data, "scenario.yaml")
+    result = CliRunner().invoke(cli, [args[0], str(path), *args[1:]])
+    assert "Traceback" not in result.output and result.exception is None, result.output
+    assert result.exit_code == 0, result.output
+    assert MARKUP_LIKE in result.output or "rad[/x]-0" in result.output

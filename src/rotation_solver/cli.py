@@ -13,6 +13,7 @@ from typing import Any
 import click
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 
 from rotation_solver import files
 from rotation_solver.cli_options import (
@@ -61,7 +62,7 @@ class RotationGroup(click.Group):
                 raise
             err = Console(stderr=True, highlight=False, soft_wrap=True)
             for problem in error.problems:
-                err.print(f"[bold red]error:[/bold red] {problem}", markup=True)
+                err.print(f"[bold red]error:[/bold red] {escape(str(problem))}", markup=True)
             ctx.exit(ExitCode.BAD_INPUT)
         except PlanRejected as error:
             if ctx.meta.get("debug"):
@@ -290,7 +291,7 @@ def validate(
     console = Console(highlight=False)
     by_specialty = Counter(p.specialty for p in loaded.programs)
     kinds = Counter(o.kind for o in problem.offerings)
-    console.print(f"[bold]{loaded.scenario.name}[/bold]  ({scenario})")
+    console.print(f"[bold]{escape(loaded.scenario.name)}[/bold]  ({escape(str(scenario))})")
     console.print(
         f"  programs: {len(loaded.programs)} ("
         + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(by_specialty.items()))
@@ -305,7 +306,7 @@ def validate(
     if dropped:
         console.print("  dropped:")
         for reason, count in dropped.items():
-            console.print(f"    {reason:<28} {count}")
+            console.print(escape(f"    {reason:<28} {count}"))
     else:
         console.print("  dropped: none")
     console.print(
@@ -319,20 +320,22 @@ def validate(
         f"gap {req.min_gap_days} days"
     )
     if loaded.locks:
-        console.print("  locks: " + ", ".join(f"{k.program}@{k.start}" for k in loaded.locks))
+        accepted = ", ".join(f"{k.program}@{k.start}" for k in loaded.locks)
+        console.print("  locks: " + escape(accepted))
     if loaded.exclude:
-        console.print("  excluded: " + ", ".join(loaded.exclude))
+        console.print("  excluded: " + escape(", ".join(loaded.exclude)))
     for drop in problem.unplaceable_locks:
         console.print(
-            f"[yellow]warning:[/yellow] lock {drop.program_id}@{drop.start}: {drop.detail}"
+            "[yellow]warning:[/yellow] "
+            + escape(f"lock {drop.program_id}@{drop.start}: {drop.detail}")
         )
     err = Console(stderr=True, highlight=False)
     for program in loaded.programs:
         opens, closes = program.application_opens, program.application_deadline
         if closes is not None and closes < opens:
             err.print(
-                f"[yellow]note:[/yellow] {program.id}: application_deadline {closes} is before "
-                f"application_opens {opens}, so it can never be applied to (a typo?)",
+                f"[yellow]note:[/yellow] {escape(program.id)}: application_deadline {closes} is "
+                f"before application_opens {opens}, so it can never be applied to (a typo?)",
                 soft_wrap=True,
             )
     if problem.unplaceable_locks:

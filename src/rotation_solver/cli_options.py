@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from rotation_solver import files
 from rotation_solver.errors import InputError, Problem
@@ -179,7 +180,7 @@ def warn(warnings: Iterable[str]) -> None:
     """Warnings go to standard error, one per line, in every output format."""
     err = Console(stderr=True, highlight=False)
     for warning in warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}", soft_wrap=True)
 
 
 def warn_about_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ import click
 import pandas as pd
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from rotation_solver import files
@@ -65,7 +66,7 @@ _KIND_STYLES = {
 
 def timeline_table(steps: Sequence[TimelineStep], title: str, today: date) -> Table:
     table = Table(
-        title=title,
+        title=escape(title),
         box=box.SIMPLE_HEAVY,
         title_justify="left",
         caption=f"Days: from the planning date, {today.isoformat()}.",
@@ -82,8 +83,8 @@ def timeline_table(steps: Sequence[TimelineStep], title: str, today: date) -> Ta
             f"{step.date:%a} {step.date.isoformat()}",
             f"{(step.date - today).days} d",
             f"[{style}]{step.label}[/{style}]" if style else step.label,
-            step.program_id or "",
-            step.text,
+            escape(step.program_id or ""),
+            escape(step.text),
         )
     return table
 

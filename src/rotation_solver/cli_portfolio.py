@@ -12,6 +12,7 @@ from typing import Any
 import click
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -95,9 +96,9 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     """The report for the terminal."""
     reason = _no_portfolio_lines(payload)
     if reason is not None:
-        console.print(f"[bold]Scenario[/bold]  {payload['scenario']}")
+        console.print(f"[bold]Scenario[/bold]  {escape(payload['scenario'])}")
         for line in reason:
-            console.print(line, soft_wrap=True)
+            console.print(line, soft_wrap=True, markup=False)
         return
     saa = payload["saa"]
     probs = payload["probabilities"]
@@ -141,7 +142,7 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             ("Locks", ", ".join(f"{x['program_id']}@{x['start']}" for x in payload["locks"]))
         )
     for label, value in rows:
-        summary.add_row(label, value)
+        summary.add_row(label, escape(value))  # names and ids are text, not markup
     console.print(summary)
     apps = Table(title="Applications", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     for name in ("Program", "Kind", "Starts", "Submit on", "Deadline", "Fee", "Offer"):
@@ -155,8 +156,8 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             starts[0] if len(starts) == 1 else f"{len(starts)} · {starts[0][5:]}..{starts[-1][5:]}"
         )
         apps.add_row(
-            f"{a['program_id']}",
-            f"{_SHORT.get(a['specialty'], a['specialty'])} · {a['tier']}",
+            escape(a["program_id"]),
+            escape(f"{_SHORT.get(a['specialty'], a['specialty'])} · {a['tier']}"),
             span,
             a["submit_on"],
             a["deadline"] or "—",
@@ -182,7 +183,7 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     for s in payload["evaluation"]["strategies"]:
         margin = f"{s['margin']:+.1f} {_ci(s['margin_ci95'])}" if "margin" in s else "—"
         strategies.add_row(
-            s["name"], f"{s['value']:.1f}", _ci(s["ci95"]), margin, f"${s['fees']:,}"
+            escape(s["name"]), f"{s['value']:.1f}", _ci(s["ci95"]), margin, f"${s['fees']:,}"
         )
     console.print(strategies)
     dist = payload["distribution"]

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from rotation_solver.timeline import TimelineStep, timeline_markdown
@@ -114,7 +115,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
     summary.add_column(style="bold")
     summary.add_column()
     for label, value in headline(payload):
-        summary.add_row(label, value)
+        summary.add_row(label, escape(value))  # user text (names, reasons) is not markup
     console.print(summary)
     if payload["rotations"]:
         compact = console.width < 100  # narrow terminal: ids and short codes only
@@ -143,9 +144,10 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 min_width={"Program": 10 if compact else 14}.get(name),
             )
         for r in payload["rotations"]:
-            name = r["program_id"]
+            name = escape(r["program_id"])
             if not compact:
-                name += f"\n[dim]{r['program_name']}, {r['city']} {r['state']}[/dim]"
+                place = escape(f"{r['program_name']}, {r['city']} {r['state']}")
+                name += f"\n[dim]{place}[/dim]"
             if r.get("locked") and not compact:
                 name += "\n[bold]accepted offer[/bold]"
             accepted = bool(r.get("locked"))
@@ -155,10 +157,12 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
             table.add_row(
                 f"{r['start']}\n→ {r['end'][5:]} [dim]{r['weeks']} wk[/dim]{late}",
                 name,
-                (SPECIALTY_CODE if compact else SPECIALTY_SHORT).get(
-                    r["specialty"], r["specialty"]
+                escape(
+                    (SPECIALTY_CODE if compact else SPECIALTY_SHORT).get(
+                        r["specialty"], r["specialty"]
+                    )
                 ),
-                r["tier"],
+                escape(r["tier"]),
                 _money(r["cost"]),
                 str(r["value"]),
                 "accepted" if accepted else r["submit_on"],
@@ -180,7 +184,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
             "(together they leave no plan; each one is needed for that):"
         )
         for rule in conflict["rules"]:
-            console.print(f"  • {rule['description']}  [dim]({rule['rule']})[/dim]")
+            console.print(f"  • {escape(rule['description'])}  [dim]({escape(rule['rule'])})[/dim]")
         cheapest = conflict.get("cheapest_plan_without_budget")
         if cheapest is not None:
             console.print(
@@ -193,7 +197,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 console.print(f"  • {line}", markup=False)
     dropped = payload.get("dropped") or {}
     if dropped:
-        parts = ", ".join(f"{reason} {count}" for reason, count in dropped.items())
+        parts = escape(", ".join(f"{reason} {count}" for reason, count in dropped.items()))
         console.print(
             f"[dim]Offerings: {payload.get('offerings')} considered; dropped: {parts}[/dim]"
         )
