@@ -112,8 +112,12 @@ def _check_why_not(loaded: LoadedScenario, objective: int, program_id: str, why:
             worth = numbers[2]  # "(calendar.min_gap_days N): with 0 ... worth V"
         else:
             assert why.startswith("the accepted offer"), why
-            lifted = dataclasses.replace(loaded, locks=())
-            worth = numbers[0]
+            named = set(re.search(r"\(([^)]*)\)", why).group(1).split(", "))  # type: ignore[union-attr]
+            if why.startswith("the accepted offers"):
+                assert named == {k.program for k in loaded.locks}
+            kept = tuple(k for k in loaded.locks if k.program not in named)
+            lifted = dataclasses.replace(loaded, locks=kept)
+            worth = numbers[-1]
         lifted_within = [p for p in _with(all_plans(lifted), program_id) if p[1] <= loaded.budget]
         assert max(p[0] for p in lifted_within) == worth
         if within:  # it fits as things are, but lifting the rule makes it worth taking
@@ -156,7 +160,7 @@ def test_report_lines_name_ties_and_every_unavailable_program() -> None:
     }
     lines = explanation_lines(explanation)
     assert "value: the plan is empty (0)" in lines
-    assert "without a: best plan worth 50 (−0, as good: a tied plan)" in lines
+    assert "without a: best plan worth 50 (−0: a tied plan is as good)" in lines
     shown = [line for line in lines if line.startswith("not u")]
     assert len(shown) == UNAVAILABLE_IN_REPORT
     assert lines[-1].startswith(f"and {5 - UNAVAILABLE_IN_REPORT} more with no possible start: ")

@@ -426,17 +426,21 @@ def test_a_bound_stopped_by_the_time_limit_stays_finite(monkeypatch: pytest.Monk
 
 
 @pytest.mark.parametrize(
-    ("max_applications", "p_no_plan", "expected"),
+    ("max_applications", "p_no_plan", "applied", "open_programs", "expected"),
     [
-        (6, 0.2, []),
-        (5, 0.0, ["guide suggests applying to 6-10"]),
-        (10, 0.21, ["21% chance of ending with no plan"]),
-        (10, 1.0, []),  # no plan at all is the status and its reason, not a warning
+        (6, 0.2, 6, 30, []),
+        (5, 0.0, 5, 30, ["guide suggests applying to 6-10"]),
+        (5, 0.0, 3, 30, []),  # the limit is not what holds the portfolio back
+        (3, 0.0, 3, 3, ["only 3 program(s) in the catalog"]),
+        (10, 0.0, 0, 3, []),  # nothing to apply to (every rotation already accepted)
+        (10, 0.21, 10, 30, ["21% chance of ending with no plan at all: allow more"]),
+        (10, 0.21, 7, 30, ["21% chance of ending with no plan at all: add realistic"]),
+        (10, 1.0, 10, 30, []),  # no plan at all is the status and its reason, not a warning
     ],
 )
 def test_portfolio_warnings_follow_the_guide(
-    max_applications: int, p_no_plan: float, expected: list[str]
+    max_applications: int, p_no_plan: float, applied: int, open_programs: int, expected: list[str]
 ) -> None:
-    warnings = portfolio_warnings(max_applications, p_no_plan)
-    assert len(warnings) == len(expected)
+    warnings = portfolio_warnings(max_applications, p_no_plan, applied, open_programs)
+    assert len(warnings) == len(expected), warnings
     assert all(text in w for text, w in zip(expected, warnings, strict=True))

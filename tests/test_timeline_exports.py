@@ -112,17 +112,30 @@ def test_letter_is_asked_for_in_the_last_week(
         assert start <= asks[rotation["program_id"]] <= end
 
 
-@pytest.mark.parametrize(("citizenship", "said"), [("us_citizen", True), ("visa_required", False)])
-def test_eras_step_says_to_state_citizenship_only_for_citizens(
-    example: tuple[LoadedScenario, PlanOutcome], citizenship: str, said: bool
+@pytest.mark.parametrize(
+    ("citizenship", "school", "said"),
+    [
+        ("us_citizen", "img", "state your U.S. citizenship explicitly"),
+        ("permanent_resident", "img", "state your permanent residency explicitly"),
+        ("visa_required", "img", None),
+        ("us_citizen", "us_md", None),  # no one reads "IMG" as "visa" for a U.S. school
+    ],
+)
+def test_eras_step_says_to_state_citizenship_only_for_img_citizens(
+    example: tuple[LoadedScenario, PlanOutcome], citizenship: str, school: str, said: str | None
 ) -> None:
     loaded, outcome = example
-    student = loaded.scenario.student.model_copy(update={"citizenship": citizenship})
+    student = loaded.scenario.student.model_copy(
+        update={"citizenship": citizenship, "school_type": school}
+    )
     loaded = dataclasses.replace(
         loaded, scenario=loaded.scenario.model_copy(update={"student": student})
     )
     (eras,) = [s for s in build_timeline(loaded, outcome.payload) if s.kind == "eras"]
-    assert ("citizenship or permanent residency explicitly" in eras.text) is said
+    if said is None:
+        assert "explicitly" not in eras.text
+    else:
+        assert said in eras.text
 
 
 def test_a_locked_rotation_has_no_application_steps(

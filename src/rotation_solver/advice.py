@@ -1,14 +1,15 @@
 """Warnings for what the guide recommends but a model cannot (or should not) enforce.
 
 Spec v1 fixes the rules and the value model, so the guide's softer advice
-(rest between rotations, an affordable city, a month on site, a useful season)
-is said in words next to the plan, never folded into the objective.
+(rest between rotations, a month on site, a useful season, two institutions)
+is said in words next to the plan, never folded into the objective. A warning
+that fires on nearly every plan teaches students to skip them all, so each one
+here is meant to be rare on a sensible plan.
 """
 
 from __future__ import annotations
 
-import itertools
-import statistics
+import re
 from collections.abc import Sequence
 
 from rotation_solver.offerings import Offering
@@ -17,8 +18,10 @@ from rotation_solver.scenario.loader import interview_season_end
 
 # "Space your rotations enough to recover and reflect" [Pitfalls]: a week of rest.
 REST_DAYS = 7
-# "being on-site for four weeks", "a month-long interview" [Introduction, Step 4].
-LETTER_WEEKS = 4
+# "When can you leave for 4-8 weeks" [Step 1]: longer than this without a break is flagged.
+AWAY_WEEKS = 8
+# A one-week rotation is short for "a month-long interview" [Step 4].
+SHORTEST_USEFUL_WEEKS = 2
 
 
 def _ids(rotations: Sequence[Offering]) -> str:
@@ -26,7 +29,8 @@ def _ids(rotations: Sequence[Offering]) -> str:
 
 
 def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
-    """Plain-language cautions about a plan, each tied to a section of the guide."""
+    """Plain-language cautions about a plan, each tied to a section of the guide and,
+    where the student can act, saying how. Accepted offers (locks) are not second-guessed."""
     scenario = loaded.scenario
     radiology = [o for o in rotations if o.is_radiology]
     clinical = [o for o in rotations if not o.is_radiology]
@@ -34,7 +38,8 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     if not radiology:
         warnings.append(
             "no radiology rotation: this plan earns no letter from U.S. radiology faculty, "
-            "the first aim of away rotations (guide, Step 1: 'Letter-building rotations')."
+            "the first aim of away rotations (guide, Step 1: 'Letter-building rotations'); "
+            "requirements.radiology.min 1 or more asks for one."
         )
     if radiology and all(o.tier == "reach" for o in radiology):
         warnings.append(
@@ -45,11 +50,11 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     elif (
         radiology
         and scenario.student.school_type == "img"
-        and not any(o.img_friendly for o in radiology)
+        and not any(o.img_friendly and o.tier in ("target", "safety") for o in radiology)
     ):
         warnings.append(
-            "no radiology rotation is at an IMG-friendly program: the guide wants one at a "
-            "realistic-to-safety program that is clearly IMG friendly (guide, FAQ 1)."
+            "no radiology rotation is at a realistic-to-safety program that is clearly IMG "
+            "friendly, as the guide advises (FAQ 1); requirements.tier_mix asks for one."
         )
     if radiology and not clinical:
         warnings.append(
@@ -62,29 +67,48 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             "relative to the cost (guide, FAQ 1)."
         )
     if radiology and all(o.timing < 1 for o in radiology):
+        lead = loaded.value_model.timing.letter_lead_days
         warnings.append(
-            "no radiology letter will be ready for ERAS submission: the guide's primary window "
-            "is June-September (guide, Step 3)."
+            f"no radiology letter will be ready by ERAS submission ({scenario.eras_submission}):"
+            f" every radiology rotation ends less than {lead} days (the value model's "
+            "letter_lead_days) before it. The guide's primary window is June-September, with "
+            "time left for the letters (guide, Step 3)."
         )
     season_end = interview_season_end(scenario.eras_submission)
-    too_late = [o for o in rotations if o.start > season_end]
+    # Mostly after the season: the middle day of the rotation is past January 31.
+    too_late = [
+        o for o in rotations if not o.locked and o.start + (o.end - o.start) / 2 > season_end
+    ]
     if too_late:
         warnings.append(
-            f"{_ids(too_late)} start{'s' if len(too_late) == 1 else ''} after "
+            f"{_ids(too_late)} fall{'s' if len(too_late) == 1 else ''} mostly after "
             f"{season_end.isoformat()}, past the interview season that follows ERAS "
             "(Oct-Jan): too late to help this application cycle (guide, Step 1: 'Timing vs "
-            "application cycle'). Narrow calendar.window to leave it out."
+            "application cycle'), although the value model still counts it at its late "
+            "factor. Narrow calendar.window or --exclude it."
         )
-    short = [o for o in radiology if o.weeks < LETTER_WEEKS]
+    short = [o for o in radiology if o.weeks < SHORTEST_USEFUL_WEEKS and not o.locked]
     if short:
-        weeks = ", ".join(f"{o.program_id} {o.weeks} wk" for o in short)
         warnings.append(
-            f"short radiology rotation ({weeks}): the guide counts on about four weeks on site "
-            "for a detailed letter ('a month-long interview', guide, Step 4)."
+            f"one-week radiology rotation ({_ids(short)}): short for a detailed letter; the "
+            "guide has about four weeks on site in mind ('a month-long interview', Step 4)."
+        )
+    undated = [o for o in rotations if o.deadline is None and not o.locked]
+    if undated:
+        warnings.append(
+            f"no application deadline is known for {_ids(undated)}: planned as if it took "
+            "applications until the start; deadlines are often 3-6 months before it (guide, "
+            "Step 3), so check the program's page."
         )
     warnings += _same_institution(radiology)
-    warnings += _logistics(loaded, rotations)
+    warnings += _away_too_long(rotations)
     return warnings
+
+
+def _institution(o: Offering) -> tuple[str, str, str]:
+    """Name up to a department suffix (" - Neuroradiology", "(...)", ", ..."), city, state."""
+    name = re.split(r"\s[-\u2013\u2014]\s|\(|,", o.program_name, maxsplit=1)[0]
+    return (name.strip().casefold(), o.city.strip().casefold(), o.state.strip().casefold())
 
 
 def _same_institution(radiology: Sequence[Offering]) -> list[str]:
@@ -92,43 +116,38 @@ def _same_institution(radiology: Sequence[Offering]) -> list[str]:
     seen: dict[tuple[str, str, str], Offering] = {}
     warnings = []
     for o in radiology:
-        place = (o.program_name.strip().casefold(), o.city.strip().casefold(), o.state)
+        place = _institution(o)
         if place in seen:
+            first = seen[place]
             warnings.append(
-                f"{seen[place].program_id} and {o.program_id} are the same institution "
-                f"({o.program_name}): two letters from one department count less than two "
-                "from different institutions (guide, Step 2)."
+                f"{first.program_id} and {o.program_id} look like one institution "
+                f"({first.program_name} and {o.program_name}, {o.city}): the guide suggests "
+                "radiology rotations at two different institutions (Step 2); --exclude one "
+                "to see the best plan without it."
             )
         else:
             seen[place] = o
     return warnings
 
 
-def _logistics(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
-    """ "Back-to-back away rotations in high-cost cities without rest" [Pitfalls]."""
-    if len(rotations) < 2 or not loaded.programs:
-        return []
-    median = statistics.median(p.housing_per_week for p in loaded.programs)
-    costly = [o for o in rotations if o.housing_per_week > median]
-    warnings = []
+def _away_too_long(rotations: Sequence[Offering]) -> list[str]:
+    """ "Back-to-back away rotations ... without rest ... can exhaust you" [Pitfalls]:
+    a run of rotations with less than a week between them, longer than 8 weeks in all."""
     ordered = sorted(rotations, key=lambda o: o.start)
-    tight = [
-        (a, b)
-        for a, b in itertools.pairwise(ordered)
-        if (b.start - a.end).days - 1 < REST_DAYS and a in costly and b in costly
-    ]
-    if tight:
-        pairs = "; ".join(f"{a.program_id} then {b.program_id}" for a, b in tight)
-        warnings.append(
-            f"back to back in high-cost cities ({pairs}): housing above the catalog's median "
-            f"(${median:,.0f}/week) with less than a week between. The guide advises spacing "
-            "rotations to recover (guide, Pitfalls: 'Ignoring logistics and burning out'); "
-            "calendar.min_gap_days enforces a gap."
-        )
-    if len(costly) == len(rotations):
-        warnings.append(
-            f"every rotation's housing is above the catalog's median (${median:,.0f}/week): "
-            "the guide advises at least one affordable, manageable location (guide, Pitfalls: "
-            "'Ignoring logistics and burning out')."
-        )
+    runs: list[list[Offering]] = []
+    for o in ordered:
+        if runs and (o.start - runs[-1][-1].end).days - 1 < REST_DAYS:
+            runs[-1].append(o)
+        else:
+            runs.append([o])
+    warnings = []
+    for run in runs:
+        weeks = ((run[-1].end - run[0].start).days + 1) / 7
+        if len(run) > 1 and weeks > AWAY_WEEKS:
+            warnings.append(
+                f"{weeks:.0f} weeks away back to back ({' then '.join(o.program_id for o in run)},"
+                " less than a week between): the guide advises spacing rotations to recover "
+                "(Pitfalls: 'Ignoring logistics and burning out'); calendar.min_gap_days 7 "
+                "keeps a week free between rotations."
+            )
     return warnings

@@ -238,6 +238,8 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     for s in payload["evaluation"]["strategies"]:
         margin = f"{s['margin']:+.1f} {_ci(s['margin_ci95'])}" if "margin" in s else "—"
         lines.append(f"| {s['name']} | {s['value']:.1f} | {_ci(s['ci95'])} | {margin} |")
+    if payload.get("warnings"):
+        lines += ["", *[f"> warning: {w}" for w in payload["warnings"]]]
     return "\n".join(lines) + "\n"
 
 

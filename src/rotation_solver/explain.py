@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -90,6 +90,17 @@ def _unlocked(problem: PlanningProblem) -> PlanningProblem:
     )
 
 
+def _unlocked_one(problem: PlanningProblem, lock: tuple[str, date]) -> PlanningProblem:
+    """The problem with one accepted offer made optional again."""
+    return dataclasses.replace(
+        problem,
+        locks=tuple(k for k in problem.locks if k != lock),
+        offerings=tuple(
+            dataclasses.replace(o, locked=False) if o.key == lock else o for o in problem.offerings
+        ),
+    )
+
+
 def _blocking_rule(
     problem: PlanningProblem, options: SolveOptions, program_id: str, floor: int
 ) -> str | None:
@@ -105,11 +116,23 @@ def _blocking_rule(
                 f"with 0 a plan with it would be worth {lifted[0]}"
             )
     if problem.locks:
+        # One offer that stands in the way on its own is named alone (the best such);
+        # otherwise all of them, lifted together.
+        single = [
+            (found[0], lock)
+            for lock in problem.locks
+            if (found := _best_with(_unlocked_one(problem, lock), options, with_program=program_id))
+            is not None
+            and found[0] >= floor
+        ]
+        if single:
+            worth, (offer, _start) = max(single)
+            return f"the accepted offer ({offer}): without it a plan with it would be worth {worth}"
         lifted = _best_with(_unlocked(problem), options, with_program=program_id)
         if lifted is not None and lifted[0] >= floor:
-            accepted = ", ".join(sorted({pid for pid, _start in problem.locks}))
+            offers = ", ".join(sorted({pid for pid, _start in problem.locks}))
             return (
-                f"the accepted offer ({accepted}): without it a plan with it would be worth "
+                f"the accepted offers ({offers}): without them a plan with it would be worth "
                 f"{lifted[0]}"
             )
     return None

@@ -975,18 +975,35 @@ def outcome_value_distribution(
 RISKY_NO_PLAN = 0.2
 
 
-def portfolio_warnings(max_applications: int, p_no_plan: float) -> list[str]:
-    """The guide's advice on how broadly to apply, where the portfolio falls short of it."""
+def portfolio_warnings(
+    max_applications: int, p_no_plan: float, applied: int, open_programs: int
+) -> list[str]:
+    """The guide's advice on how broadly to apply, where the portfolio falls short of it
+    and the student can do something: allow more applications, or find more programs.
+
+    `applied`: applications chosen; `open_programs`: programs one could apply to.
+    """
     warnings = []
-    if max_applications < 6:
+    if open_programs < 6 and applied:
+        warnings.append(
+            f"only {open_programs} program(s) in the catalog can be applied to: the guide "
+            "suggests applying to 6-10, expecting 1-3 spots (Step 2); add programs to the "
+            "catalog."
+        )
+    elif max_applications < 6 and applied == max_applications:
         warnings.append(
             f"at most {max_applications} application(s): the guide suggests applying to 6-10 "
             "programs, expecting 1-3 spots (Step 2); try --max-applications 6 or more."
         )
     if RISKY_NO_PLAN < p_no_plan < 1:
+        more = (
+            "allow more applications, or add"
+            if applied == max_applications and open_programs > applied
+            else "add"
+        )
         warnings.append(
-            f"a {p_no_plan:.0%} chance of ending with no plan at all: allow more applications "
-            "or add realistic and safety programs that take IMGs (guide, Pitfalls)."
+            f"a {p_no_plan:.0%} chance of ending with no plan at all: {more} realistic and "
+            "safety programs that take IMGs (guide, Pitfalls)."
         )
     return warnings
 
@@ -1175,7 +1192,10 @@ def plan_portfolio(
             "evaluation_seconds": round(eval_seconds, 3),
             "total_seconds": round(time.perf_counter() - started, 3),
         },
-        "warnings": [*loaded.warnings, *portfolio_warnings(n, stats["p_no_plan"])],
+        "warnings": [
+            *loaded.warnings,
+            *portfolio_warnings(n, stats["p_no_plan"], len(applications), len(problem.candidates)),
+        ],
     }
     if stats["p_no_plan"] >= 1:
         status, why, conflict = no_plan_reason(loaded, n, inner)

@@ -279,7 +279,7 @@ def explanation_lines(explanation: dict[str, Any]) -> list[str]:
     lines.append(value)
     for item in explanation["without_each"]:
         if item.get("best_without") is not None:
-            tie = ", as good: a tied plan" if item["value_lost"] == 0 else ""
+            tie = ": a tied plan is as good" if item["value_lost"] == 0 else ""
             lines.append(
                 f"without {item['program_id']}: best plan worth {item['best_without']} "
                 f"(−{item['value_lost']}{tie})"

@@ -178,10 +178,11 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
     before = [r["program_id"] for r in rotations if _day(r["end"]) < eras]
     after = f" (rotations done: {_join(before)})" if before else ""
     # Guide, Pitfalls: "some programs see 'IMG' and automatically think 'visa issues'".
-    citizen = loaded.scenario.student.citizenship in ("us_citizen", "permanent_resident")
+    student = loaded.scenario.student
+    said = {"us_citizen": "U.S. citizenship", "permanent_resident": "permanent residency"}
     status = (
-        "; state your U.S. citizenship or permanent residency explicitly (no visa needed)"
-        if citizen
+        f"; state your {said[student.citizenship]} explicitly (no visa needed)"
+        if student.school_type == "img" and student.citizenship in said
         else ""
     )
     steps.append(TimelineStep(eras, "eras", None, f"Submit the ERAS application{after}{status}"))

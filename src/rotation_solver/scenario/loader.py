@@ -362,25 +362,12 @@ def load_scenario(
                 + (f" ({period.reason})" if period.reason else "")
                 + f" lies outside the window {window.start}..{window.end}: it blocks nothing."
             )
-    undated = [
-        p.id
-        for p in programs
-        if p.application_deadline is None and p.deadline_weeks_before_start is None
-    ]
-    if undated:
-        shown = ", ".join(undated[:5]) + (
-            f" and {len(undated) - 5} more" if len(undated) > 5 else ""
-        )
-        warnings.append(
-            f"no application deadline for {shown}: planned as if applications were taken until "
-            "the start; deadlines are often 3-6 months before it (guide, Step 3), so check "
-            "each program's page."
-        )
     season_end = interview_season_end(scenario.eras_submission)
     if window.end > season_end:
         warnings.append(
             f"calendar.window ends {window.end}, after the interview season that follows "
-            f"ERAS (Oct-Jan, to {season_end}): a rotation after it cannot help this cycle."
+            f"ERAS (Oct-Jan, to {season_end}): a rotation mostly after that cannot help this "
+            "cycle, and a plan that holds one says so."
         )
     if scenario.planning_date > scenario.eras_submission:
         warnings.append(
