@@ -119,6 +119,8 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
     console.print(summary)
     if payload["rotations"]:
         compact = console.width < 100  # narrow terminal: ids and short codes only
+        # Below 130 columns the specialty takes its short code, leaving the names room.
+        coded = compact or console.width < 130
         table = Table(
             title="Rotations",
             box=box.SIMPLE_HEAD,
@@ -129,7 +131,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
         for name in (
             "Dates",
             "Program",
-            "Kind" if compact else "Specialty",
+            "Kind" if coded else "Specialty",
             "Tier",
             "Cost",
             "Value",
@@ -158,7 +160,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 f"{r['start']}\n→ {r['end'][5:]} [dim]{r['weeks']} wk[/dim]{late}",
                 name,
                 escape(
-                    (SPECIALTY_CODE if compact else SPECIALTY_SHORT).get(
+                    (SPECIALTY_CODE if coded else SPECIALTY_SHORT).get(
                         r["specialty"], r["specialty"]
                     )
                 ),
