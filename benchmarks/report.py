@@ -11,21 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import CLASSES
+from benchmarks.methods import METHODS
 
 SOLVED = ("optimal", "infeasible")
-METHOD_ORDER = [
-    "exhaustive",
-    "spec-milp",
-    "greedy",
-    "highs",
-    "highs-tuned",
-    "cpsat",
-    "cpsat-nooverlap",
-    "cpsat-defaults",
-    "cpsat-no-hint",
-    "cpsat-no-reduction",
-    "cpsat-plain",
-]
+METHOD_ORDER = list(METHODS)
 # Targets of issue 5 (medians over the class, production CP-SAT, end to end).
 TARGETS = {"national": 0.3, "large": 1.0, "stress": 5.0}
 RATIO_TARGET = 1.5

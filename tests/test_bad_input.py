@@ -298,30 +298,27 @@ def test_inline_catalog_errors_point_at_the_yaml_line(files: Files) -> None:
     )
 
 
-def test_xlsx_catalog_error_names_row_and_column(files: Files, tmp_path: Path) -> None:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(HEADER.split(","))
-    sheet.append(ROW_A.split(","))
-    bad = ROW_B.split(",")
-    bad[columns()["tier"] - 1] = "stretch"
-    sheet.append(bad)
-    book.save(tmp_path / "programs.xlsx")
-    path = files(SCENARIO.replace("programs.csv", "programs.xlsx"))
-    fails(path, f"programs.xlsx:3:{columns()['tier']}", "tier")
-
-
-def test_xlsx_formula_without_a_saved_result_is_named(files: Files, tmp_path: Path) -> None:
-    # openpyxl and other libraries write formulas without calculating them.
+def _xlsx_scenario(files: Files, tmp_path: Path, column: str, value: str) -> Path:
+    """The two-row catalog as XLSX, with one cell of the second row replaced."""
     book = Workbook()
     sheet = book.active
     sheet.append(HEADER.split(","))
     sheet.append(ROW_A.split(","))
     row = ROW_B.split(",")
-    row[columns()["travel"] - 1] = "=2*200"
+    row[columns()[column] - 1] = value
     sheet.append(row)
     book.save(tmp_path / "programs.xlsx")
-    path = files(SCENARIO.replace("programs.csv", "programs.xlsx"))
+    return files(SCENARIO.replace("programs.csv", "programs.xlsx"))
+
+
+def test_xlsx_catalog_error_names_row_and_column(files: Files, tmp_path: Path) -> None:
+    path = _xlsx_scenario(files, tmp_path, "tier", "stretch")
+    fails(path, f"programs.xlsx:3:{columns()['tier']}", "tier")
+
+
+def test_xlsx_formula_without_a_saved_result_is_named(files: Files, tmp_path: Path) -> None:
+    # openpyxl and other libraries write formulas without calculating them.
+    path = _xlsx_scenario(files, tmp_path, "travel", "=2*200")
     fails(path, f"programs.xlsx:3:{columns()['travel']}", "travel", "formula (=2*200)")
 
 
