@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date, timedelta
 from typing import Any
 
@@ -70,9 +71,7 @@ def _best_with(
     cost = sum(o.cost for o in chosen_plan)
     # From the plan itself: when cost is minimised, the penalty variable is only bounded
     # below, so the model's objective expression may understate the plan's value.
-    extra = max(0, sum(o.is_radiology for o in chosen_plan) - 2)
-    value = sum(o.value for o in chosen_plan) - problem.extra_radiology_penalty * extra
-    return value, cost, [o.program_id for o in chosen_plan]
+    return problem.plan_value(chosen_plan), cost, [o.program_id for o in chosen_plan]
 
 
 def _without_rule(problem: PlanningProblem, **changes: Any) -> PlanningProblem:
@@ -81,22 +80,17 @@ def _without_rule(problem: PlanningProblem, **changes: Any) -> PlanningProblem:
     )
 
 
-def _unlocked(problem: PlanningProblem) -> PlanningProblem:
-    """The problem as if no offer had been accepted: locked offerings become optional."""
+def _unlocked(
+    problem: PlanningProblem, offers: Collection[tuple[str, date]] | None = None
+) -> PlanningProblem:
+    """The problem with some accepted offers (default: all) made optional again."""
+    lifted = set(problem.locks if offers is None else offers)
     return dataclasses.replace(
         problem,
-        locks=(),
-        offerings=tuple(dataclasses.replace(o, locked=False) for o in problem.offerings),
-    )
-
-
-def _unlocked_one(problem: PlanningProblem, lock: tuple[str, date]) -> PlanningProblem:
-    """The problem with one accepted offer made optional again."""
-    return dataclasses.replace(
-        problem,
-        locks=tuple(k for k in problem.locks if k != lock),
+        locks=tuple(k for k in problem.locks if k not in lifted),
         offerings=tuple(
-            dataclasses.replace(o, locked=False) if o.key == lock else o for o in problem.offerings
+            dataclasses.replace(o, locked=False) if o.key in lifted else o
+            for o in problem.offerings
         ),
     )
 
@@ -121,7 +115,7 @@ def _blocking_rule(
         single = [
             (found[0], lock)
             for lock in problem.locks
-            if (found := _best_with(_unlocked_one(problem, lock), options, with_program=program_id))
+            if (found := _best_with(_unlocked(problem, [lock]), options, with_program=program_id))
             is not None
             and found[0] >= floor
         ]

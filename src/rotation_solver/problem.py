@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +29,12 @@ class PlanningProblem:
     def with_budget(self, budget: int) -> PlanningProblem:
         """The same problem at another budget (what-if comparisons)."""
         return dataclasses.replace(self, budget=budget)
+
+    def plan_value(self, rotations: Iterable[Offering]) -> int:
+        """A plan's objective: its values less the penalty for radiology beyond two."""
+        chosen = list(rotations)
+        radiology = sum(1 for o in chosen if o.is_radiology)
+        return sum(o.value for o in chosen) - self.extra_radiology_penalty * max(0, radiology - 2)
 
     def value_ceiling(self) -> int:
         """A bound on any plan's objective: its `max_rotations` best programs' values (one

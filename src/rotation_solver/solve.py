@@ -441,9 +441,7 @@ def greedy_plan(problem: PlanningProblem) -> list[Offering] | None:
             return True
         return any(high(c) for c in plan) and any(safe(c) for c in plan)
 
-    def objective(plan: list[Offering]) -> int:
-        rad = sum(o.is_radiology for o in plan)
-        return sum(o.value for o in plan) - problem.extra_radiology_penalty * max(0, rad - 2)
+    objective = problem.plan_value
 
     if not mixed(chosen):
         return None

@@ -232,9 +232,7 @@ class ReusedModel:
         return [int(solver.value(v)) for v in self.hint_vars]
 
     def _plan_value(self, rotations: Sequence[Offering]) -> int:
-        radiology = sum(1 for o in rotations if o.is_radiology)
-        penalty = self.problem.extra_radiology_penalty * max(0, radiology - 2)
-        return sum(o.value for o in rotations) - penalty
+        return self.problem.plan_value(rotations)
 
     def best_plan(
         self,
