@@ -84,7 +84,7 @@ def summary(
         "",
         f"Machine: {meta['cpu']}, {meta['cores']} cores, Python {meta['python']}, "
         f"OR-Tools {meta['ortools']}, highspy {meta['highspy']}. Time limit {limit:g} s per run, "
-        f"{meta['repeats']} repeats per (instance, method) in fresh subprocesses, seeds "
+        f"{meta['repeats']} repeat(s) per (instance, method) in fresh subprocesses, seeds "
         f"{', '.join(map(str, meta['seeds']))}; the whole run took {meta['wall_minutes']} min "
         f"(1-minute load average {meta.get('load_average_start', '?')} at the start, "
         f"{meta.get('load_average_end', '?')} at the end; other work shares the machine). "

@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     problems = disagreements(rows)
     summary = report.write_all(rows, meta, problems, args.out)
-    console.print(summary)
+    print(summary)  # plain: Markdown tables must not be wrapped at the terminal's width
     for line in problems:
         console.print(f"[bold red]DISAGREEMENT[/bold red] {line}")
     return 1 if problems else 0

@@ -443,3 +443,12 @@ def test_user_text_that_looks_like_markup_is_printed_as_written(
     assert "Traceback" not in result.output and result.exception is None, result.output
     assert result.exit_code == 0, result.output
     assert MARKUP_LIKE in result.output or "rad[/x]-0" in result.output
+
+
+@pytest.mark.parametrize("args", [["--format", "json", "-o", "plan.json"], ["-o", "plan.txt"]])
+def test_no_plan_written_to_a_file_still_says_why(tmp_path: Path, args: list[str]) -> None:
+    infeasible = str(SCENARIOS / "infeasible" / "scenario.yaml")
+    args = [*args[:-1], str(tmp_path / args[-1])]
+    result = CliRunner().invoke(cli, ["solve", infeasible, *args, *FAST])
+    assert result.exit_code == 3
+    assert "no plan: these rules cannot all hold" in result.stderr

@@ -433,8 +433,8 @@ def test_a_bound_stopped_by_the_time_limit_stays_finite(monkeypatch: pytest.Monk
         (5, 0.0, 3, 30, []),  # the limit is not what holds the portfolio back
         (3, 0.0, 3, 3, ["only 3 program(s) in the catalog"]),
         (10, 0.0, 0, 3, []),  # nothing to apply to (every rotation already accepted)
-        (10, 0.21, 10, 30, ["21% chance of ending with no plan at all: allow more"]),
-        (10, 0.21, 7, 30, ["21% chance of ending with no plan at all: add realistic"]),
+        (10, 0.21, 10, 30, ["21.0% chance of ending with no plan at all: allow more"]),
+        (10, 0.21, 7, 30, ["21.0% chance of ending with no plan at all: more applications do"]),
         (10, 1.0, 10, 30, []),  # no plan at all is the status and its reason, not a warning
     ],
 )
@@ -444,3 +444,13 @@ def test_portfolio_warnings_follow_the_guide(
     warnings = portfolio_warnings(max_applications, p_no_plan, applied, open_programs)
     assert len(warnings) == len(expected), warnings
     assert all(text in w for text, w in zip(expected, warnings, strict=True))
+
+
+def test_a_strategy_worth_nothing_is_explained() -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["apply", str(SCENARIOS / "tight-budget" / "scenario.yaml"), "-q", "--scenarios", "50"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "top-N by letter is worth 0: no outcome of its applications" in result.output
+    assert "more applications do not help here" in result.output

@@ -161,7 +161,8 @@ def solve(
             outcome = plan_scenario(loaded, options, explain=explain)
     else:
         outcome = plan_scenario(loaded, options, explain=explain)
-    if fmt == "csv" and outcome.payload.get("why"):
+    if outcome.payload.get("why") and (fmt in ("csv", "json", "ics") or output is not None):
+        # The reason is in the document, but the terminal must not stay silent on exit 3/4.
         click.echo(f"no plan: {outcome.payload['why']}", err=True)
     if fmt in ("ics", "markdown"):
         emit_plan_document(loaded, outcome, fmt, output, force)

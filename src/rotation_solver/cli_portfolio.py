@@ -92,6 +92,16 @@ def _no_portfolio_lines(payload: dict[str, Any]) -> list[str] | None:
     return lines
 
 
+def _worthless_lines(payload: dict[str, Any]) -> list[str]:
+    """Say why a strategy is worth exactly 0: it never ends with a plan."""
+    return [
+        f"{s['name']} is worth 0: no outcome of its applications leaves a plan worth "
+        f"anything (its fees: ${s['fees']:,} of the ${payload['budget']:,} budget)."
+        for s in payload["evaluation"]["strategies"]
+        if s.get("exact_value") == 0
+    ]
+
+
 def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     """The report for the terminal."""
     reason = _no_portfolio_lines(payload)
@@ -186,6 +196,8 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             escape(s["name"]), f"{s['value']:.1f}", _ci(s["ci95"]), margin, f"${s['fees']:,}"
         )
     console.print(strategies)
+    for line in _worthless_lines(payload):
+        console.print(f"[dim]{escape(line)}[/dim]")
     dist = payload["distribution"]
     top = max(dist["counts"]) or 1
     console.print("[bold]Plan value over the outcomes[/bold] (exact probabilities)")
@@ -238,6 +250,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     for s in payload["evaluation"]["strategies"]:
         margin = f"{s['margin']:+.1f} {_ci(s['margin_ci95'])}" if "margin" in s else "—"
         lines.append(f"| {s['name']} | {s['value']:.1f} | {_ci(s['ci95'])} | {margin} |")
+    lines += ["", *_worthless_lines(payload)] if _worthless_lines(payload) else []
     if payload.get("warnings"):
         lines += ["", *[f"> warning: {w}" for w in payload["warnings"]]]
     return "\n".join(lines) + "\n"

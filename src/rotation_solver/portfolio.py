@@ -996,15 +996,20 @@ def portfolio_warnings(
             "programs, expecting 1-3 spots (Step 2); try --max-applications 6 or more."
         )
     if RISKY_NO_PLAN < p_no_plan < 1:
-        more = (
-            "allow more applications, or add"
-            if applied == max_applications and open_programs > applied
-            else "add"
-        )
-        warnings.append(
-            f"a {p_no_plan:.0%} chance of ending with no plan at all: {more} realistic and "
-            "safety programs that take IMGs (guide, Pitfalls)."
-        )
+        if applied == max_applications and open_programs > applied:
+            advice = (
+                "allow more applications, or add realistic and safety programs that take "
+                "IMGs (guide, Pitfalls)."
+            )
+        else:
+            # Room for more applications went unused: their fees would cost more plans
+            # than their offers add, so money or cheaper programs are what would help.
+            advice = (
+                f"more applications do not help here ({applied} of {max_applications} are "
+                "used: their fees would crowd out plans within the budget); a larger budget "
+                "or cheaper realistic and safety programs that take IMGs would."
+            )
+        warnings.append(f"a {p_no_plan:.1%} chance of ending with no plan at all: {advice}")
     return warnings
 
 

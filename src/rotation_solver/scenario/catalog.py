@@ -192,52 +192,56 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
     name = shown or str(path)
     if not path.exists():
         raise InputError(Problem(name, "catalog file not found"))
-    from openpyxl import load_workbook
-
-    try:
-        files.note_input(path)
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a bad file
-        raise InputError(Problem(name, f"cannot read as XLSX: {error}")) from None
-    sheet = book["programs"] if "programs" in book.sheetnames else book.worksheets[0]
-    table = [
-        (index, [_cell(c) for c in row])
-        for index, row in enumerate(sheet.iter_rows(values_only=True), 1)
-    ]
-    book.close()
+    files.note_input(path)
+    # One pass reads the cells as written; only a sheet with formulas needs a second
+    # for their saved results.
+    rows = _sheet_rows(path, name, data_only=False)
+    formulas = {
+        (r, c): value
+        for r, row in enumerate(rows)
+        for c, value in enumerate(row)
+        if isinstance(value, str) and value.startswith("=")
+    }
+    if formulas:
+        rows = _sheet_rows(path, name, data_only=True)
+        _refuse_uncalculated_formulas(name, rows, formulas)
+    table = [(index, [_cell(c) for c in row]) for index, row in enumerate(rows, 1)]
     if not table or all(c == "" for c in table[0][1]):
         raise InputError(Problem(name, "the sheet is empty; expected a header row", 1))
-    if any(c == "" for _, row in table for c in row):
-        _refuse_uncalculated_formulas(path, name, sheet.title, table)
     return _from_table(name, table[0][1], table[1:])
 
 
-def _refuse_uncalculated_formulas(
-    path: Path, name: str, title: str, table: list[tuple[int, list[str]]]
-) -> None:
-    """A formula cell whose result was never saved reads as blank: say so, not "blank"."""
+def _sheet_rows(path: Path, name: str, *, data_only: bool) -> list[tuple[Any, ...]]:
+    """The cells of the catalog sheet: as written, or with formulas as their saved result."""
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=False)
-    formulas = book[title].iter_rows(values_only=True)
-    header = table[0][1]
-    problems = []
-    for (index, values), raw in zip(table, formulas, strict=False):
-        for column, (value, formula) in enumerate(zip(values, raw, strict=False)):
-            if value == "" and isinstance(formula, str) and formula.startswith("="):
-                label = header[column] if column < len(header) and header[column] else None
-                problems.append(
-                    Problem(
-                        name,
-                        f"a formula ({formula}) with no saved result: the file was written "
-                        "without calculating it; open and save it in a spreadsheet program, "
-                        "or type the value",
-                        line=index,
-                        column=column + 1,
-                        field=label,
-                    )
-                )
+    try:
+        book = load_workbook(path, read_only=True, data_only=data_only)
+    except Exception as error:  # openpyxl raises many kinds for a bad file
+        raise InputError(Problem(name, f"cannot read as XLSX: {error}")) from None
+    sheet = book["programs"] if "programs" in book.sheetnames else book.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
     book.close()
+    return rows
+
+
+def _refuse_uncalculated_formulas(
+    name: str, rows: list[tuple[Any, ...]], formulas: dict[tuple[int, int], str]
+) -> None:
+    """A formula whose result was never saved reads as blank: say so, not "blank"."""
+    header = rows[0] if rows else ()
+    problems = [
+        Problem(
+            name,
+            f"a formula ({formula}) with no saved result: the file was written without "
+            "calculating it; open and save it in a spreadsheet program, or type the value",
+            line=r + 1,
+            column=c + 1,
+            field=str(header[c]) if c < len(header) and header[c] else None,
+        )
+        for (r, c), formula in formulas.items()
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] is None
+    ]
     if problems:
         raise InputError(problems[:20])
 
