@@ -250,7 +250,9 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     for s in payload["evaluation"]["strategies"]:
         margin = f"{s['margin']:+.1f} {_ci(s['margin_ci95'])}" if "margin" in s else "—"
         lines.append(f"| {s['name']} | {s['value']:.1f} | {_ci(s['ci95'])} | {margin} |")
-    lines += ["", *_worthless_lines(payload)] if _worthless_lines(payload) else []
+    worthless = _worthless_lines(payload)
+    if worthless:
+        lines += ["", *worthless]
     if payload.get("warnings"):
         lines += ["", *[f"> warning: {w}" for w in payload["warnings"]]]
     return "\n".join(lines) + "\n"
