@@ -11,6 +11,7 @@ import pytest
 
 from rotation_solver.planner import plan_scenario
 from rotation_solver.scenario import LoadedScenario
+from rotation_solver.scenario.loader import interview_season_end
 from rotation_solver.solve import SolveOptions
 from tests.conftest import program
 
@@ -139,7 +140,7 @@ def test_more_than_eight_weeks_away_without_a_week_off_is_flagged(
     ]
     req = {**BALANCED, "radiology": {"min": 2}}
     text = warnings_for(make(rows, requirements=req))
-    assert ("weeks away back to back (a then b then c" in text) is flagged
+    assert ("weeks of rotations back to back (a then b then c" in text) is flagged
     # b then c alone is 8 weeks: never flagged by itself.
     assert "(b then c," not in text
 
@@ -147,3 +148,21 @@ def test_more_than_eight_weeks_away_without_a_week_off_is_flagged(
 def test_a_planned_program_without_deadline_is_named(make: Make) -> None:
     text = warnings_for(make([program("r", weeks=4), clin("c")], requirements=BALANCED))
     assert "no application deadline is known for r:" in text
+
+
+def test_names_that_start_with_a_bracket_are_not_one_institution(make: Make) -> None:
+    req = {**BALANCED, "radiology": {"min": 2}}
+    rows = [
+        rad("a", name="(Synthetic) Lakeshore Radiology"),
+        rad("b", name="(Synthetic) Harbor Radiology", starts="2027-07-05"),
+        clin("c", starts="2027-09-06"),
+    ]
+    assert "one institution" not in warnings_for(make(rows, requirements=req))
+
+
+@pytest.mark.parametrize(
+    ("eras", "season_end"),
+    [("2027-09-25", "2028-01-31"), ("2028-01-10", "2028-05-31"), ("2027-08-31", "2027-12-31")],
+)
+def test_the_interview_season_follows_the_eras_date(eras: str, season_end: str) -> None:
+    assert interview_season_end(date.fromisoformat(eras)) == date.fromisoformat(season_end)

@@ -322,6 +322,37 @@ def test_xlsx_formula_without_a_saved_result_is_named(files: Files, tmp_path: Pa
     fails(path, f"programs.xlsx:3:{columns()['travel']}", "travel", "formula (=2*200)")
 
 
+def test_xlsx_damaged_blank_first_row_and_sheet_name_case(files: Files, tmp_path: Path) -> None:
+    import zipfile
+
+    path = _xlsx_scenario(files, tmp_path, "tier", "target")
+    book = Workbook()
+    book.active.title = "notes"
+    sheet = book.create_sheet("Programs")  # any case of "programs" is the catalog
+    for row in (HEADER.split(","), ROW_A.split(","), ROW_B.split(",")):
+        sheet.append(row)
+    book.save(tmp_path / "programs.xlsx")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    blank = Workbook()
+    blank.active.append([])
+    blank.active.append(HEADER.split(","))
+    blank.active.append(ROW_A.split(","))
+    blank.save(tmp_path / "programs.xlsx")
+    fails(path, "programs.xlsx:1:", "row 1 is blank")
+    # A valid zip whose sheet XML is cut in half: openpyxl fails only while reading rows.
+    source = tmp_path / "programs.xlsx"
+    _xlsx_scenario(files, tmp_path, "tier", "target")
+    with zipfile.ZipFile(source) as whole:
+        parts = {n: whole.read(n) for n in whole.namelist()}
+    sheet_xml = next(n for n in parts if n.startswith("xl/worksheets/"))
+    parts[sheet_xml] = parts[sheet_xml][: len(parts[sheet_xml]) // 2]
+    with zipfile.ZipFile(source, "w") as cut:
+        for part, data in parts.items():
+            cut.writestr(part, data)
+    fails(path, "programs.xlsx", "cannot read as XLSX")
+
+
 def test_every_problem_is_reported_at_once(files: Files) -> None:
     bad_a = ROW_A.replace("target", "stretch")
     bad_b = ROW_B.replace(",6,0,3,", ",60,0,3,")

@@ -452,3 +452,39 @@ def test_no_plan_written_to_a_file_still_says_why(tmp_path: Path, args: list[str
     result = CliRunner().invoke(cli, ["solve", infeasible, *args, *FAST])
     assert result.exit_code == 3
     assert "no plan: these rules cannot all hold" in result.stderr
+
+
+def test_a_trailing_backslash_and_a_markup_model_name_print_as_written(tmp_path: Path) -> None:
+    model = tmp_path / "odd.yaml"
+    default = SCENARIOS.parent / "models" / "default.yaml"
+    text = default.read_text(encoding="utf-8")
+    assert "name: default" in text
+    model.write_text(text.replace("name: default", 'name: "[/x] model"', 1), encoding="utf-8")
+    data = scenario_dict([program("r")], name="Ends in a backslash \\")
+    path = write_scenario(tmp_path, data, "scenario.yaml")
+    result = CliRunner().invoke(cli, ["validate", str(path), "--value-model", str(model)])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert "[/x] model" in result.output
+    result = CliRunner().invoke(cli, ["solve", str(path), *FAST])
+    assert result.exit_code == 0
+    assert "Ends in a backslash \\\n" in result.output  # once, not doubled
+
+
+def test_an_output_name_ending_in_a_slash_is_refused(tmp_path: Path) -> None:
+    code, output = invoke("solve", EXAMPLE, "-o", str(tmp_path / "newdir") + "/")
+    assert code == 2 and "names a folder" in output
+    assert not (tmp_path / "newdir").exists()
+
+
+def test_markdown_plan_table_escapes_pipes_and_an_empty_plan_is_a_plan(tmp_path: Path) -> None:
+    data = scenario_dict([program("r", name="Cedar | Pipe")])
+    code, output = invoke_stdout(
+        "solve", str(write_scenario(tmp_path, data, "s.yaml")), "--format", "markdown", *FAST
+    )
+    assert code == 0 and "Cedar \\| Pipe (r)" in output
+    empty = scenario_dict(
+        [program("r")],
+        requirements={"radiology": {"min": 0, "max": 0}, "clinical": {"min": 0, "max": 0}},
+    )
+    code, output = invoke("solve", str(write_scenario(tmp_path, empty, "e.yaml")), *FAST)
+    assert code == 0 and "Total cost  $0 of $100,000" in output

@@ -107,8 +107,10 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
 
 def _institution(o: Offering) -> tuple[str, str, str]:
     """Name up to a department suffix (" - Neuroradiology", "(...)", ", ..."), city, state."""
-    name = re.split(r"\s[-\u2013\u2014]\s|\(|,", o.program_name, maxsplit=1)[0]
-    return (name.strip().casefold(), o.city.strip().casefold(), o.state.strip().casefold())
+    name = re.split(r"\s[-\u2013\u2014]\s|\(|,", o.program_name, maxsplit=1)[0].strip()
+    # A name that starts with the suffix ("(Synthetic) Lakeshore ...") is kept whole.
+    name = name or o.program_name.strip()
+    return (name.casefold(), o.city.strip().casefold(), o.state.strip().casefold())
 
 
 def _same_institution(radiology: Sequence[Offering]) -> list[str]:
@@ -132,7 +134,7 @@ def _same_institution(radiology: Sequence[Offering]) -> list[str]:
 
 def _away_too_long(rotations: Sequence[Offering]) -> list[str]:
     """ "Back-to-back away rotations ... without rest ... can exhaust you" [Pitfalls]:
-    a run of rotations with less than a week between them, longer than 8 weeks in all."""
+    a run of rotations with less than a week between them, more than 8 weeks on site."""
     ordered = sorted(rotations, key=lambda o: o.start)
     runs: list[list[Offering]] = []
     for o in ordered:
@@ -142,11 +144,12 @@ def _away_too_long(rotations: Sequence[Offering]) -> list[str]:
             runs.append([o])
     warnings = []
     for run in runs:
-        weeks = ((run[-1].end - run[0].start).days + 1) / 7
+        weeks = sum(o.weeks for o in run)  # weeks on site; the short breaks do not count
         if len(run) > 1 and weeks > AWAY_WEEKS:
+            chain = " then ".join(o.program_id for o in run)
             warnings.append(
-                f"{weeks:.0f} weeks away back to back ({' then '.join(o.program_id for o in run)},"
-                " less than a week between): the guide advises spacing rotations to recover "
+                f"{weeks} weeks of rotations back to back ({chain}, less than a week "
+                "between): the guide advises spacing rotations to recover "
                 "(Pitfalls: 'Ignoring logistics and burning out'); calendar.min_gap_days 7 "
                 "keeps a week free between rotations."
             )

@@ -13,7 +13,7 @@ from typing import Any
 import click
 from pydantic import BaseModel
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from rotation_solver import files
 from rotation_solver.cli_options import (
@@ -62,7 +62,7 @@ class RotationGroup(click.Group):
                 raise
             err = Console(stderr=True, highlight=False, soft_wrap=True)
             for problem in error.problems:
-                err.print(f"[bold red]error:[/bold red] {escape(str(problem))}", markup=True)
+                err.print(Text.assemble(("error:", "bold red"), " ", str(problem)))
             ctx.exit(ExitCode.BAD_INPUT)
         except PlanRejected as error:
             if ctx.meta.get("debug"):
@@ -289,10 +289,11 @@ def validate(
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     problem = build_problem(loaded)
     req = loaded.requirements
-    console = Console(highlight=False)
+    # No markup: names, reasons and paths are the user's text; styles come as Text.
+    console = Console(highlight=False, markup=False)
     by_specialty = Counter(p.specialty for p in loaded.programs)
     kinds = Counter(o.kind for o in problem.offerings)
-    console.print(f"[bold]{escape(loaded.scenario.name)}[/bold]  ({escape(str(scenario))})")
+    console.print(Text.assemble((loaded.scenario.name, "bold"), f"  ({scenario})"))
     console.print(
         f"  programs: {len(loaded.programs)} ("
         + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(by_specialty.items()))
@@ -307,7 +308,7 @@ def validate(
     if dropped:
         console.print("  dropped:")
         for reason, count in dropped.items():
-            console.print(escape(f"    {reason:<28} {count}"))
+            console.print(f"    {reason:<28} {count}")
     else:
         console.print("  dropped: none")
     console.print(
@@ -322,21 +323,25 @@ def validate(
     )
     if loaded.locks:
         accepted = ", ".join(f"{k.program}@{k.start}" for k in loaded.locks)
-        console.print("  locks: " + escape(accepted))
+        console.print("  locks: " + accepted)
     if loaded.exclude:
-        console.print("  excluded: " + escape(", ".join(loaded.exclude)))
+        console.print("  excluded: " + ", ".join(loaded.exclude))
     for drop in problem.unplaceable_locks:
         console.print(
-            "[yellow]warning:[/yellow] "
-            + escape(f"lock {drop.program_id}@{drop.start}: {drop.detail}")
+            Text.assemble(
+                ("warning:", "yellow"), f" lock {drop.program_id}@{drop.start}: {drop.detail}"
+            )
         )
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, markup=False)
     for program in loaded.programs:
         opens, closes = program.application_opens, program.application_deadline
         if closes is not None and closes < opens:
             err.print(
-                f"[yellow]note:[/yellow] {escape(program.id)}: application_deadline {closes} is "
-                f"before application_opens {opens}, so it can never be applied to (a typo?)",
+                Text.assemble(
+                    ("note:", "yellow"),
+                    f" {program.id}: application_deadline {closes} is before "
+                    f"application_opens {opens}, so it can never be applied to (a typo?)",
+                ),
                 soft_wrap=True,
             )
     if problem.unplaceable_locks:

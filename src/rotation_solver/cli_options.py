@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from rotation_solver import files
 from rotation_solver.errors import InputError, Problem
@@ -165,6 +165,8 @@ class FilePath(click.Path):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and not value.strip():
             self.fail("is empty: give a file name", param, ctx)
+        if isinstance(value, str) and value.rstrip().endswith(("/", os.sep)):
+            self.fail(f"{value!r} names a folder: give a file name", param, ctx)
         return super().convert(value, param, ctx)
 
 
@@ -180,7 +182,7 @@ def warn(warnings: Iterable[str]) -> None:
     """Warnings go to standard error, one per line, in every output format."""
     err = Console(stderr=True, highlight=False)
     for warning in warnings:
-        err.print(f"[yellow]warning:[/yellow] {escape(warning)}", soft_wrap=True)
+        err.print(Text.assemble(("warning:", "yellow"), " ", warning), soft_wrap=True)
 
 
 def warn_about_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> None:

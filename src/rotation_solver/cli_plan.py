@@ -14,8 +14,8 @@ import click
 import pandas as pd
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from rotation_solver import files
 from rotation_solver.cli_options import (
@@ -66,7 +66,7 @@ _KIND_STYLES = {
 
 def timeline_table(steps: Sequence[TimelineStep], title: str, today: date) -> Table:
     table = Table(
-        title=escape(title),
+        title=Text(title),
         box=box.SIMPLE_HEAVY,
         title_justify="left",
         caption=f"Days: from the planning date, {today.isoformat()}.",
@@ -83,8 +83,8 @@ def timeline_table(steps: Sequence[TimelineStep], title: str, today: date) -> Ta
             f"{step.date:%a} {step.date.isoformat()}",
             f"{(step.date - today).days} d",
             f"[{style}]{step.label}[/{style}]" if style else step.label,
-            escape(step.program_id or ""),
-            escape(step.text),
+            Text(step.program_id or ""),
+            Text(step.text),
         )
     return table
 

@@ -12,9 +12,9 @@ from typing import Any
 import click
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from rotation_solver.cli_options import (
     FilePath,
@@ -106,7 +106,7 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     """The report for the terminal."""
     reason = _no_portfolio_lines(payload)
     if reason is not None:
-        console.print(f"[bold]Scenario[/bold]  {escape(payload['scenario'])}")
+        console.print(Text.assemble(("Scenario", "bold"), "  ", payload["scenario"]))
         for line in reason:
             console.print(line, soft_wrap=True, markup=False)
         return
@@ -152,7 +152,7 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             ("Locks", ", ".join(f"{x['program_id']}@{x['start']}" for x in payload["locks"]))
         )
     for label, value in rows:
-        summary.add_row(label, escape(value))  # names and ids are text, not markup
+        summary.add_row(label, Text(value))  # names and ids are text, never markup
     console.print(summary)
     apps = Table(title="Applications", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     for name in ("Program", "Kind", "Starts", "Submit on", "Deadline", "Fee", "Offer"):
@@ -166,8 +166,8 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             starts[0] if len(starts) == 1 else f"{len(starts)} · {starts[0][5:]}..{starts[-1][5:]}"
         )
         apps.add_row(
-            escape(a["program_id"]),
-            escape(f"{_SHORT.get(a['specialty'], a['specialty'])} · {a['tier']}"),
+            Text(a["program_id"]),
+            Text(f"{_SHORT.get(a['specialty'], a['specialty'])} · {a['tier']}"),
             span,
             a["submit_on"],
             a["deadline"] or "—",
@@ -193,11 +193,11 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     for s in payload["evaluation"]["strategies"]:
         margin = f"{s['margin']:+.1f} {_ci(s['margin_ci95'])}" if "margin" in s else "—"
         strategies.add_row(
-            escape(s["name"]), f"{s['value']:.1f}", _ci(s["ci95"]), margin, f"${s['fees']:,}"
+            Text(s["name"]), f"{s['value']:.1f}", _ci(s["ci95"]), margin, f"${s['fees']:,}"
         )
     console.print(strategies)
     for line in _worthless_lines(payload):
-        console.print(f"[dim]{escape(line)}[/dim]")
+        console.print(Text(line, "dim"))
     dist = payload["distribution"]
     top = max(dist["counts"]) or 1
     console.print("[bold]Plan value over the outcomes[/bold] (exact probabilities)")

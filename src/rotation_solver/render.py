@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from rotation_solver.timeline import TimelineStep, timeline_markdown
 
@@ -70,7 +70,7 @@ def headline(payload: dict[str, Any]) -> list[tuple[str, str]]:
         (
             "Total cost",
             f"{_money(cost)} of {_money(budget)} (${budget - cost:,} left)"
-            if payload["rotations"]
+            if payload["status"] in ("optimal", "feasible")
             else f"no plan; budget {_money(budget)}",
         ),
         (
@@ -115,7 +115,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
     summary.add_column(style="bold")
     summary.add_column()
     for label, value in headline(payload):
-        summary.add_row(label, escape(value))  # user text (names, reasons) is not markup
+        summary.add_row(label, Text(value))  # user text (names, reasons) is never markup
     console.print(summary)
     if payload["rotations"]:
         compact = console.width < 100  # narrow terminal: ids and short codes only
@@ -146,25 +146,24 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 min_width={"Program": 10 if compact else 14}.get(name),
             )
         for r in payload["rotations"]:
-            name = escape(r["program_id"])
+            program = Text(r["program_id"])
             if not compact:
-                place = escape(f"{r['program_name']}, {r['city']} {r['state']}")
-                name += f"\n[dim]{place}[/dim]"
+                program.append(f"\n{r['program_name']}, {r['city']} {r['state']}", style="dim")
             if r.get("locked") and not compact:
-                name += "\n[bold]accepted offer[/bold]"
+                program.append("\naccepted offer", style="bold")
             accepted = bool(r.get("locked"))
             late = "\n[yellow]letter after ERAS[/yellow]"
             if r.get("letter_before_eras", True):
                 late = ""
             table.add_row(
                 f"{r['start']}\n→ {r['end'][5:]} [dim]{r['weeks']} wk[/dim]{late}",
-                name,
-                escape(
+                program,
+                Text(
                     (SPECIALTY_CODE if coded else SPECIALTY_SHORT).get(
                         r["specialty"], r["specialty"]
                     )
                 ),
-                escape(r["tier"]),
+                Text(r["tier"]),
                 _money(r["cost"]),
                 str(r["value"]),
                 "accepted" if accepted else r["submit_on"],
@@ -186,7 +185,9 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
             "(together they leave no plan; each one is needed for that):"
         )
         for rule in conflict["rules"]:
-            console.print(f"  • {escape(rule['description'])}  [dim]({escape(rule['rule'])})[/dim]")
+            console.print(
+                Text.assemble("  • ", rule["description"], "  ", (f"({rule['rule']})", "dim"))
+            )
         cheapest = conflict.get("cheapest_plan_without_budget")
         if cheapest is not None:
             console.print(
@@ -199,9 +200,9 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 console.print(f"  • {line}", markup=False)
     dropped = payload.get("dropped") or {}
     if dropped:
-        parts = escape(", ".join(f"{reason} {count}" for reason, count in dropped.items()))
+        parts = ", ".join(f"{reason} {count}" for reason, count in dropped.items())
         console.print(
-            f"[dim]Offerings: {payload.get('offerings')} considered; dropped: {parts}[/dim]"
+            Text(f"Offerings: {payload.get('offerings')} considered; dropped: {parts}", "dim")
         )
 
 
@@ -230,8 +231,9 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
         for r in payload["rotations"]:
             accepted = bool(r.get("locked"))
             late = "" if r.get("letter_before_eras", True) else " (letter after ERAS)"
+            cell = f"{r['program_name']} ({r['program_id']})".replace("|", "\\|")
             lines.append(
-                f"| {r['start']} → {r['end']}{late} | {r['program_name']} ({r['program_id']})"
+                f"| {r['start']} → {r['end']}{late} | {cell}"
                 f"{' — accepted offer' if accepted else ''} | "
                 f"{r['specialty'].replace('_', ' ')} | {r['tier']} | {_money(r['cost'])} | "
                 f"{r['value']} | {'accepted' if accepted else r['submit_on']} | "

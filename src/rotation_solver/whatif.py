@@ -1096,17 +1096,17 @@ def frontier_markdown(payload: dict[str, Any]) -> str:
 def render_rich(title: str, rows: list[dict[str, str]], notes: list[str], console: Any) -> None:
     """A rich table (console: a rich Console)."""
     from rich import box
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     # Every cell is plain text (program ids, scenario names): never rich markup.
-    table = Table(title=escape(title), box=box.SIMPLE_HEAVY, title_justify="left")
+    table = Table(title=Text(title), box=box.SIMPLE_HEAVY, title_justify="left")
     names = list(rows[0]) if rows else ["Status"]
     for name in names:
         # fold, not "…": a narrow terminal must not hide which programs a plan holds
         table.add_column(name, justify="right" if name in _RIGHT else "left", overflow="fold")
     for row in rows:
-        table.add_row(*(escape(row[n]) for n in names))
+        table.add_row(*(Text(row[n]) for n in names))
     console.print(table)
     for note in notes:
         console.print(note, markup=False)

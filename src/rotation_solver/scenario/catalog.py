@@ -206,8 +206,12 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
         rows = _sheet_rows(path, name, data_only=True)
         _refuse_uncalculated_formulas(name, rows, formulas)
     table = [(index, [_cell(c) for c in row]) for index, row in enumerate(rows, 1)]
-    if not table or all(c == "" for c in table[0][1]):
+    if not any(c != "" for _, row in table for c in row):
         raise InputError(Problem(name, "the sheet is empty; expected a header row", 1))
+    if all(c == "" for c in table[0][1]):
+        raise InputError(
+            Problem(name, "row 1 is blank: the header (the column names) must be in row 1", 1)
+        )
     return _from_table(name, table[0][1], table[1:])
 
 
@@ -217,11 +221,14 @@ def _sheet_rows(path: Path, name: str, *, data_only: bool) -> list[tuple[Any, ..
 
     try:
         book = load_workbook(path, read_only=True, data_only=data_only)
-    except Exception as error:  # openpyxl raises many kinds for a bad file
+        # A sheet named "programs" (any case), else the first; read-only sheets are parsed
+        # only while iterating, so a damaged sheet fails here, inside the try.
+        named = [title for title in book.sheetnames if title.strip().casefold() == "programs"]
+        sheet = book[named[0]] if named else book.worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        book.close()
+    except Exception as error:  # openpyxl, zipfile and XML raise many kinds for a bad file
         raise InputError(Problem(name, f"cannot read as XLSX: {error}")) from None
-    sheet = book["programs"] if "programs" in book.sheetnames else book.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    book.close()
     return rows
 
 

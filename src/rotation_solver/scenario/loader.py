@@ -6,7 +6,7 @@ import dataclasses
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +97,13 @@ class Requirements:
 
 def interview_season_end(eras_submission: date) -> date:
     """The last day a rotation can still help this cycle: the guide's late window is
-    "Oct-Jan" after ERAS submission, so January 31 of the following year."""
-    return date(eras_submission.year + 1, 1, 31)
+    "Oct-Jan" after a September submission, so the end of the fourth month after the
+    submission's month (January 31 for September)."""
+    month = eras_submission.month + 4  # 5..16
+    year = eras_submission.year + (1 if month > 12 else 0)
+    month = month - 12 if month > 12 else month
+    first_of_next = date(year + (1 if month == 12 else 0), month % 12 + 1, 1)
+    return first_of_next - timedelta(days=1)
 
 
 @dataclass(frozen=True)
