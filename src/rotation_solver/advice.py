@@ -82,10 +82,10 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     if too_late:
         warnings.append(
             f"{_ids(too_late)} fall{'s' if len(too_late) == 1 else ''} mostly after "
-            f"{season_end.isoformat()}, past the interview season that follows ERAS "
-            "(Oct-Jan): too late to help this application cycle (guide, Step 1: 'Timing vs "
-            "application cycle'), although the value model still counts it at its late "
-            "factor. Narrow calendar.window or --exclude it."
+            f"{season_end.isoformat()}, past the interview season that follows ERAS (the "
+            "guide's Oct-Jan after a September submission): too late to help this application "
+            "cycle (guide, Step 1: 'Timing vs application cycle'), although the value model "
+            "still counts it at its late factor. Narrow calendar.window or --exclude it."
         )
     short = [o for o in radiology if o.weeks < SHORTEST_USEFUL_WEEKS and not o.locked]
     if short:

@@ -371,8 +371,9 @@ def load_scenario(
     if window.end > season_end:
         warnings.append(
             f"calendar.window ends {window.end}, after the interview season that follows "
-            f"ERAS (Oct-Jan, to {season_end}): a rotation mostly after that cannot help this "
-            "cycle, and a plan that holds one says so."
+            f"ERAS (to {season_end}: the guide's Oct-Jan after a September submission): a "
+            "rotation mostly after that cannot help this cycle, and a plan that holds one "
+            "says so."
         )
     if scenario.planning_date > scenario.eras_submission:
         warnings.append(
