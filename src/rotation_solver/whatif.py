@@ -231,9 +231,6 @@ class ReusedModel:
     def _values(self, solver: cp_model.CpSolver) -> list[int]:
         return [int(solver.value(v)) for v in self.hint_vars]
 
-    def _plan_value(self, rotations: Sequence[Offering]) -> int:
-        return self.problem.plan_value(rotations)
-
     def best_plan(
         self,
         budget: int,
@@ -263,7 +260,7 @@ class ReusedModel:
         if status not in ("optimal", "feasible"):
             return self._result(status, None, None, (), budget, seconds), None
         rotations = tuple(self.plan_model.chosen(solver))
-        objective = self._plan_value(rotations)
+        objective = self.problem.plan_value(rotations)
         if status == "optimal":
             bound = objective
         elif cheapest:
@@ -320,7 +317,8 @@ class ReusedModel:
         seconds: float,
     ) -> Result:
         if rotations:
-            assert objective == self._plan_value(rotations), "objective disagrees with the plan"
+            value = self.problem.plan_value(rotations)
+            assert objective == value, "objective disagrees with the plan"
         return Result(
             status=status,
             objective=objective,
