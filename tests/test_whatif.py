@@ -20,6 +20,7 @@ from rotation_solver.cli import cli
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, load_scenario
 from rotation_solver.solve import Result, SolveOptions, solve_problem
+from rotation_solver.whatif import budget_sweep
 from tests.brute_force import all_plans
 from tests.conftest import SCENARIOS, program, scenario_dict
 from tests.random_scenarios import random_scenario, write_scenario
@@ -156,12 +157,12 @@ def test_a_tie_at_a_higher_budget_keeps_the_cheaper_lower_plan(make: object) -> 
     by_id = {o.program_id: o for o in problem.offerings}
     low = Result("optimal", 110, 110, (by_id["cheap-a"],), 1000, 1500, 2, 0.0, 0.0)
     tied = dataclasses.replace(low, rotations=(by_id["cheap-b"],), budget=3000, status="feasible")
-    kept = whatif._same_plan_on_ties(tied, low)
+    kept = budget_sweep._same_plan_on_ties(tied, low)
     assert kept.rotations == low.rotations and (kept.budget, kept.status) == (3000, "feasible")
     dearer = dataclasses.replace(tied, total_cost=900)  # the higher budget found a cheaper one
-    assert whatif._same_plan_on_ties(dearer, low) is dearer
+    assert budget_sweep._same_plan_on_ties(dearer, low) is dearer
     better = dataclasses.replace(tied, objective=111)
-    assert whatif._same_plan_on_ties(better, low) is better
+    assert budget_sweep._same_plan_on_ties(better, low) is better
 
 
 @pytest.mark.parametrize("name", ["example", "national", "challenged-home"])
@@ -416,17 +417,19 @@ def test_a_worse_row_takes_the_plan_of_a_lower_budget() -> None:
     worse = dataclasses.replace(worse, budget=8000)
     ceiling = build_problem(loaded).value_ceiling()
     assert ceiling >= lower.objective + 5
-    kept = whatif._no_worse(worse, lower, ceiling)
+    kept = budget_sweep._no_worse(worse, lower, ceiling)
     assert (kept.objective, kept.rotations, kept.budget) == (lower.objective, lower.rotations, 8000)
     assert (kept.status, kept.bound) == ("feasible", lower.objective + 5)
-    proven = whatif._no_worse(dataclasses.replace(worse, bound=lower.objective), lower, ceiling)
+    proven = budget_sweep._no_worse(
+        dataclasses.replace(worse, bound=lower.objective), lower, ceiling
+    )
     assert proven.status == "optimal"
     nothing = dataclasses.replace(worse, status="unknown", objective=None, bound=None, rotations=())
-    lost = whatif._no_worse(nothing, lower, ceiling)
+    lost = budget_sweep._no_worse(nothing, lower, ceiling)
     # A solve that found nothing has no bound of its own: the row keeps a valid one.
     assert lost.status == "feasible" and lost.objective == lower.objective
     assert lost.bound == ceiling
-    assert whatif._no_worse(lower, None, ceiling) is lower
+    assert budget_sweep._no_worse(lower, None, ceiling) is lower
 
 
 def test_value_ceiling_bounds_the_best_plan_at_any_budget() -> None:

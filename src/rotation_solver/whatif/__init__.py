@@ -1,0 +1,66 @@
+"""What-if budgets: a sweep over budgets (`compare`) and the exact value/cost
+frontier (`frontier`), both on a re-used CP-SAT model.
+
+- `reuse`: the model re-bounded in place between solves; the least workable budget.
+- `lanes`: solves in two threads, stopped together.
+- `budget_sweep`: the best plan at each budget.
+- `value_cost_frontier`: every efficient (value, cost) plan.
+- `report`: JSON payloads and their text, CSV, Markdown and table forms.
+- `plot`: the pictures.
+
+Every plan returned has been re-verified by the independent checker. The click
+commands are in `cli_whatif`.
+"""
+
+from rotation_solver.whatif.budget_sweep import Row, Sweep, plan_label, sweep
+from rotation_solver.whatif.plot import plot_compare, plot_frontier
+from rotation_solver.whatif.report import (
+    compare_csv,
+    compare_markdown,
+    compare_table,
+    frontier_csv,
+    frontier_markdown,
+    frontier_payload,
+    frontier_table,
+    render_json,
+    sweep_payload,
+)
+from rotation_solver.whatif.reuse import (
+    LeastBudget,
+    OnStep,
+    ReusedModel,
+    Stopped,
+    least_budget,
+    plan_cost_bound,
+    reduce_for_budgets,
+)
+from rotation_solver.whatif.value_cost_frontier import Frontier, Method, Point, frontier
+
+__all__ = [
+    "Frontier",
+    "LeastBudget",
+    "Method",
+    "OnStep",
+    "Point",
+    "ReusedModel",
+    "Row",
+    "Stopped",
+    "Sweep",
+    "compare_csv",
+    "compare_markdown",
+    "compare_table",
+    "frontier",
+    "frontier_csv",
+    "frontier_markdown",
+    "frontier_payload",
+    "frontier_table",
+    "least_budget",
+    "plan_cost_bound",
+    "plan_label",
+    "plot_compare",
+    "plot_frontier",
+    "reduce_for_budgets",
+    "render_json",
+    "sweep",
+    "sweep_payload",
+]

@@ -1,0 +1,190 @@
+"""Pictures of a sweep (value by budget) and of a frontier (value against cost),
+drawn with matplotlib's Agg backend."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rotation_solver import files
+
+# -- pictures ------------------------------------------------------------------------
+
+
+def _figure(width: float = 10.0, height: float = 6.0) -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(width, height), dpi=110)
+    return fig, ax
+
+
+def _save(fig: Any, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    with files.replacing(path) as part:
+        fig.savefig(part, format=path.suffix.lstrip(".").lower())
+    plt.close(fig)
+
+
+def _short(labels: Sequence[str]) -> str:
+    """`rad-046 06-07` per rotation, one per line."""
+    return "\n".join(f"{x.split('@')[0]} {x.split('@')[1][5:]}" for x in labels)
+
+
+def plot_compare(payload: dict[str, Any], path: Path) -> None:
+    """Value against budget; plan changes marked and labelled."""
+    fig, ax = _figure()
+    rows = payload["rows"]
+    solved = [r for r in rows if r["objective"] is not None]
+    if solved:
+        ax.step(
+            [r["budget"] for r in solved],
+            [r["objective"] for r in solved],
+            where="post",
+            color="tab:blue",
+            linewidth=1.5,
+            label="best value within the budget",
+        )
+        ax.plot(
+            [r["budget"] for r in solved],
+            [r["objective"] for r in solved],
+            "o",
+            color="tab:blue",
+            markersize=4,
+        )
+    changed = [r for r in solved if r["added"] is None or r["added"] or r["removed"]]
+    for i, row in enumerate(changed):
+        ax.axvline(row["budget"], color="tab:orange", alpha=0.25, linewidth=1)
+        ax.plot(row["budget"], row["objective"], "D", color="tab:orange", markersize=7)
+        text = _short(row["plan"]) + f"\n${row['total_cost']:,}"
+        ax.annotate(
+            text,
+            (row["budget"], row["objective"]),
+            xytext=(6, -12 - 34 * (i % 2)),
+            textcoords="offset points",
+            fontsize=6.5,
+            va="top",
+            family="monospace",
+        )
+    infeasible = [r for r in rows if r["status"] == "infeasible"]
+    if infeasible:
+        # On the bottom edge, not at a value: there is no plan to value.
+        ax.plot(
+            [r["budget"] for r in infeasible],
+            [0.03] * len(infeasible),
+            "x",
+            color="tab:red",
+            label="no plan fits",
+            transform=ax.get_xaxis_transform(),
+            clip_on=False,
+        )
+    if payload.get("least_budget") is not None:
+        ax.axvline(
+            payload["least_budget"],
+            color="tab:red",
+            linestyle=":",
+            linewidth=1,
+            label=f"least workable budget ${payload['least_budget']:,}",
+        )
+    if solved:
+        low = min(r["objective"] for r in solved)
+        high = max(r["objective"] for r in solved)
+        pad = high - low if high > low else max(10, abs(high) // 10)  # one value: a sane axis
+        ax.set_ylim(low - 0.2 * pad, high + 0.08 * pad)
+    else:
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
+    ax.plot([], [], "D", color="tab:orange", label="plan changes (labelled: program, start)")
+    ax.set_xlabel("budget (USD)")
+    ax.set_ylabel("plan value (objective)")
+    ax.set_title(f"What-if budgets: {payload['scenario']}", fontsize=10)
+    ax.xaxis.set_major_formatter(_dollars())
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    _save(fig, path)
+
+
+def _dollars() -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda x, _pos: f"${x:,.0f}")
+
+
+def plot_frontier(payload: dict[str, Any], path: Path) -> None:
+    """The efficient staircase: value against cost; each plan numbered on the curve and
+    listed (value, cost, rotations) beside it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    points = payload["points"]
+    rows = max(1, len(points))
+    height = max(6.5, min(24.0, 1.6 + 0.16 * rows))
+    fig, (ax, side) = plt.subplots(
+        1, 2, figsize=(14.0, height), dpi=110, gridspec_kw={"width_ratios": [5, 3]}
+    )
+    if points:
+        costs = [p["total_cost"] for p in points]
+        values = [p["objective"] for p in points]
+        span = max(1, costs[-1] - costs[0])
+        ax.step(
+            [*costs, costs[-1] + 0.04 * span],
+            [*values, values[-1]],
+            where="post",
+            color="tab:blue",
+            linewidth=1.5,
+            label="best value you can buy",
+        )
+        ax.plot(costs, values, "o", color="tab:blue", markersize=4, label="efficient plan (#)")
+        offsets = ((-4, 5), (5, -9))
+        for i, p in enumerate(points, 1):
+            dx, dy = offsets[i % 2]
+            ax.annotate(
+                str(i),
+                (p["total_cost"], p["objective"]),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                fontsize=6.5,
+                ha="right" if dx < 0 else "left",
+                color="0.2",
+            )
+        lines = [
+            f"#{i:<3}{p['objective']:>5}  {'$' + format(p['total_cost'], ','):>8}  "
+            + "  ".join(f"{x.split('@')[0]} {x.split('@')[1][5:]}" for x in p["plan"])
+            for i, p in enumerate(points, 1)
+        ]
+        header = "#   value      cost  rotations (program, start MM-DD)"
+        side.text(
+            0.0,
+            1.0,
+            "\n".join([header, *lines]),
+            va="top",
+            ha="left",
+            family="monospace",
+            fontsize=max(4.5, min(7.5, 430 / rows)),
+            transform=side.transAxes,
+        )
+    side.axis("off")
+    ax.set_xlabel("total cost (USD)")
+    ax.set_ylabel("plan value (objective)")
+    exact = "proven exact" if payload.get("exact") else "not proven exact"
+    ax.set_title(f"Value/cost frontier: {len(points)} efficient plans, {exact}", fontsize=10)
+    fig.suptitle(payload["scenario"], fontsize=9)
+    ax.xaxis.set_major_formatter(_dollars())
+    ax.grid(alpha=0.3)
+    if points:
+        ax.legend(loc="lower right", fontsize=8)
+    else:  # say so on the chart instead of drawing empty axes
+        ax.set_xticks([])
+        ax.set_yticks([])
+        why = (payload.get("why") or "no plan fits").replace("$", r"\$")  # not mathtext
+        ax.text(0.5, 0.5, "\n".join(textwrap.wrap(why, 60)), ha="center", va="center",
+                transform=ax.transAxes, fontsize=9)  # fmt: skip
+    _save(fig, path)

@@ -1,0 +1,321 @@
+"""A sweep or a frontier as a JSON payload, and that payload as text, CSV, Markdown
+or a rich table (every format is drawn from the payload, so they agree)."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from rotation_solver.plan_json import rotation_dict
+from rotation_solver.solve import Result
+from rotation_solver.whatif.budget_sweep import Sweep, diff_labels, marginal_value, plan_label
+from rotation_solver.whatif.value_cost_frontier import Frontier, Point
+
+# -- payloads ------------------------------------------------------------------------
+
+
+def _gap(result: Result) -> float | None:
+    return None if result.gap is None else round(result.gap, 6)
+
+
+def sweep_payload(result: Sweep) -> dict[str, Any]:
+    """`{"rows": [...]}` plus the scenario, the least budget and timings."""
+    rows = []
+    for row in result.rows:
+        r = row.result
+        rows.append(
+            {
+                "budget": row.budget,
+                "status": r.status,
+                "objective": r.objective,
+                "bound": r.bound,
+                "gap": _gap(r),
+                "total_cost": r.total_cost,
+                "rotations": [rotation_dict(o) for o in r.rotations],
+                "plan": plan_label(r.rotations),
+                "added": None if row.added is None else list(row.added),
+                "removed": None if row.removed is None else list(row.removed),
+                "marginal_value_per_1000": row.marginal_per_1000,
+                "least_budget": row.least_budget,
+                "why": row.why,
+                "solve_seconds": round(r.solve_seconds, 4),
+            }
+        )
+    least = result.least
+    return {
+        "scenario": result.loaded.scenario.name,
+        "value_model": result.loaded.value_model_name,
+        "least_budget": None if least is None else least.amount,
+        "rows": rows,
+        "timings": {
+            "build_seconds": round(result.build_seconds, 4),
+            "total_seconds": round(result.total_seconds, 4),
+            "solves": result.solves,
+        },
+        "warnings": list(result.loaded.warnings),
+    }
+
+
+def frontier_payload(result: Frontier) -> dict[str, Any]:
+    """`{"points": [...]}` sorted by cost, plus whether the frontier is proven exact."""
+    points = []
+    before: Point | None = None
+    for point in result.points:
+        r = point.result
+        labels = plan_label(r.rotations)
+        diff = diff_labels(labels, None if before is None else plan_label(before.result.rotations))
+        points.append(
+            {
+                "objective": r.objective,
+                "total_cost": r.total_cost,
+                "status": r.status,
+                "bound": r.bound,
+                "gap": _gap(r),
+                "exact": point.exact,
+                "rotations": [rotation_dict(o) for o in r.rotations],
+                "plan": labels,
+                "added": None if diff is None else list(diff[0]),
+                "removed": None if diff is None else list(diff[1]),
+                "marginal_value_per_1000": None
+                if before is None
+                else marginal_value(
+                    r.objective,
+                    r.total_cost,
+                    before.result.objective,
+                    before.result.total_cost,
+                ),
+            }
+        )
+        before = point
+    return {
+        "scenario": result.loaded.scenario.name,
+        "value_model": result.loaded.value_model_name,
+        "exact": result.exact,
+        "complete": result.complete,
+        # null when the user gave none; `searched_up_to` is the ceiling the search used.
+        "max_budget": result.max_budget if result.max_budget_given else None,
+        "searched_up_to": result.max_budget,
+        "least_budget": result.least.amount,
+        "why": result.why,
+        "points": points,
+        "timings": {
+            "build_seconds": round(result.build_seconds, 4),
+            "total_seconds": round(result.total_seconds, 4),
+            "solves": result.solves,
+        },
+        "warnings": list(result.loaded.warnings),
+    }
+
+
+# -- text formats --------------------------------------------------------------------
+
+
+def _money(value: int | None) -> str:
+    return "—" if value is None else f"${value:,}"
+
+
+def _num(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _changes(added: list[str] | None, removed: list[str] | None) -> str:
+    """`+new@start -old@start`, and `~program start→start` for a rotation moved in time."""
+    if added is None or removed is None:
+        return ""
+    if not added and not removed:
+        return "same plan"
+    old = {x.split("@")[0]: x.split("@")[1] for x in removed}
+    new = {x.split("@")[0]: x.split("@")[1] for x in added}
+    parts = [f"+{x}" for x in added if x.split("@")[0] not in old]
+    parts += [f"-{x}" for x in removed if x.split("@")[0] not in new]
+    parts += [f"~{p} {old[p]}→{new[p][5:]}" for p in new if p in old]
+    return " ".join(parts)
+
+
+def _status_text(row: dict[str, Any]) -> str:
+    status = str(row["status"])
+    if status == "feasible" and row.get("gap") is not None:
+        status += f" (gap {100 * row['gap']:.2f}%)"
+    return status
+
+
+def compare_rows_text(payload: dict[str, Any]) -> list[dict[str, str]]:
+    """Display strings per row, shared by the table and Markdown."""
+    out = []
+    for row in payload["rows"]:
+        note = _changes(row["added"], row["removed"])
+        if row["status"] == "infeasible":
+            note = row.get("why") or "no plan"
+        elif row["status"] == "unknown":
+            note = row.get("why") or "no plan in time"
+        out.append(
+            {
+                "Budget": _money(row["budget"]),
+                "Status": _status_text(row),
+                "Value": _num(row["objective"]),
+                "Cost": _money(row["total_cost"]) if row["rotations"] else "—",
+                "Value per extra $1k budget": _num(row["marginal_value_per_1000"]),
+                "Plan": ", ".join(row["plan"]) or "—",
+                "Changes": note,
+            }
+        )
+    return out
+
+
+def frontier_rows_text(payload: dict[str, Any]) -> list[dict[str, str]]:
+    out = []
+    for i, point in enumerate(payload["points"], 1):
+        out.append(
+            {
+                "#": str(i),
+                "Cost": _money(point["total_cost"]),
+                "Value": _num(point["objective"]),
+                "Status": _status_text(point),
+                "Value per extra $1k cost": _num(point["marginal_value_per_1000"]),
+                "Plan": ", ".join(point["plan"]),
+                "Changes": _changes(point["added"], point["removed"]),
+            }
+        )
+    return out
+
+
+def render_json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> str:
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def compare_csv(payload: dict[str, Any]) -> str:
+    """One line per budget; plans and changes as `program@start` joined by `;`."""
+    header = [
+        "budget", "status", "objective", "bound", "gap", "total_cost", "rotations",
+        "added", "removed", "marginal_value_per_1000", "least_budget", "why",
+    ]  # fmt: skip
+    rows = [
+        [
+            r["budget"],
+            r["status"],
+            r["objective"],
+            r["bound"],
+            r["gap"],
+            r["total_cost"],
+            ";".join(r["plan"]),
+            None if r["added"] is None else ";".join(r["added"]),
+            None if r["removed"] is None else ";".join(r["removed"]),
+            r["marginal_value_per_1000"],
+            r["least_budget"],
+            r.get("why"),
+        ]
+        for r in payload["rows"]
+    ]
+    return _csv(header, rows)
+
+
+def frontier_csv(payload: dict[str, Any]) -> str:
+    """One line per frontier plan, sorted by cost."""
+    header = [
+        "objective", "total_cost", "status", "exact", "rotations", "added", "removed",
+        "marginal_value_per_1000",
+    ]  # fmt: skip
+    rows = [
+        [
+            p["objective"],
+            p["total_cost"],
+            p["status"],
+            p["exact"],
+            ";".join(p["plan"]),
+            None if p["added"] is None else ";".join(p["added"]),
+            None if p["removed"] is None else ";".join(p["removed"]),
+            p["marginal_value_per_1000"],
+        ]
+        for p in payload["points"]
+    ]
+    return _csv(header, rows)
+
+
+def _markdown_table(rows: list[dict[str, str]], right: set[str]) -> list[str]:
+    if not rows:
+        return []
+    names = list(rows[0])
+    lines = ["| " + " | ".join(names) + " |"]
+    lines.append("|" + "|".join("--:" if n in right else "---" for n in names) + "|")
+    for row in rows:
+        lines.append("| " + " | ".join(row[n].replace("|", "\\|") for n in names) + " |")
+    return lines
+
+
+_RIGHT = {"Budget", "Value", "Cost", "Value per extra $1k budget", "Value per extra $1k cost", "#"}
+
+
+def compare_markdown(payload: dict[str, Any]) -> str:
+    lines = [f"# What-if budgets: {payload['scenario']}", ""]
+    if payload.get("least_budget") is not None:
+        lines += [f"- **Least workable budget:** {_money(payload['least_budget'])}", ""]
+    lines += _markdown_table(compare_rows_text(payload), _RIGHT)
+    lines.append("")
+    lines += [f"> warning: {w}" for w in payload.get("warnings", [])]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def frontier_markdown(payload: dict[str, Any]) -> str:
+    lines = [f"# Value/cost frontier: {payload['scenario']}", ""]
+    lines.append(f"- **Plans on the frontier:** {len(payload['points'])}")
+    lines.append(f"- **Proven exact:** {'yes' if payload['exact'] else 'no'}")
+    if payload.get("why"):
+        lines.append(f"- **Why:** {payload['why']}")
+    lines.append("")
+    lines += _markdown_table(frontier_rows_text(payload), _RIGHT)
+    lines.append("")
+    lines += [f"> warning: {w}" for w in payload.get("warnings", [])]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_rich(title: str, rows: list[dict[str, str]], notes: list[str], console: Any) -> None:
+    """A rich table (console: a rich Console)."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    # Every cell is plain text (program ids, scenario names): never rich markup.
+    table = Table(title=Text(title), box=box.SIMPLE_HEAVY, title_justify="left")
+    names = list(rows[0]) if rows else ["Status"]
+    for name in names:
+        # fold, not "…": a narrow terminal must not hide which programs a plan holds
+        table.add_column(name, justify="right" if name in _RIGHT else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(row[n]) for n in names))
+    console.print(table)
+    for note in notes:
+        console.print(note, markup=False)
+
+
+def compare_table(payload: dict[str, Any], console: Any) -> None:
+    notes = []
+    if payload.get("least_budget") is not None:
+        notes.append(f"Least workable budget: {_money(payload['least_budget'])}")
+    render_rich(
+        f"What-if budgets: {payload['scenario']}", compare_rows_text(payload), notes, console
+    )
+
+
+def frontier_table(payload: dict[str, Any], console: Any) -> None:
+    notes = [
+        f"{len(payload['points'])} plan(s) on the frontier; "
+        + ("proven exact." if payload["exact"] else "NOT proven exact (time limit).")
+    ]
+    if payload.get("why"):
+        notes.append(f"Why: {payload['why']}")
+    render_rich(
+        f"Value/cost frontier: {payload['scenario']}", frontier_rows_text(payload), notes, console
+    )
