@@ -123,7 +123,7 @@ def run(path: Path, outcomes: int, seed: int, rounds: int, out: Path) -> list[di
     offers = portfolio.sample_offers(problem, outcomes, seed, stream=0)
     chosen = incumbent(problem, offers, n)
     table = portfolio.evaluate(problem, chosen)
-    in_sample = float(table.outcome_values(portfolio._masks(offers, chosen)).mean())
+    in_sample = float(table.outcome_values(portfolio.offer_masks(offers, chosen)).mean())
     plans = portfolio.OfferedPlans(problem, SolveOptions(seed=0, workers=1))
     budget = problem.budget - problem.lock_fees
 
@@ -146,7 +146,7 @@ def run(path: Path, outcomes: int, seed: int, rounds: int, out: Path) -> list[di
         perfect += value / len(offers)
         used.update(plan)
         add(plan)
-    for mask in portfolio._masks(offers, chosen):
+    for mask in portfolio.offer_masks(offers, chosen):
         picked = int(table.plan[mask])
         if picked >= 0:
             add(tuple(sorted(chosen[b] for b in range(len(chosen)) if picked >> b & 1)))

@@ -294,7 +294,7 @@ def test_cli_json_table_markdown_and_plot(tmp_path: Path) -> None:
 
 
 def test_large_portfolios_are_valued_the_same_without_the_table() -> None:
-    from rotation_solver.portfolio import _masks, sample_offers
+    from rotation_solver.portfolio import offer_masks, sample_offers
 
     problem = build_portfolio_problem(load_scenario(EXAMPLE))
     offers = sample_offers(problem, 150, 7, 0)
@@ -303,7 +303,7 @@ def test_large_portfolios_are_valued_the_same_without_the_table() -> None:
     for size in (3, 8, 13, 14):
         apps = tuple(sorted(rng.sample(range(len(problem.candidates)), size)))
         table = evaluate(problem, apps)
-        expected = table.outcome_values(_masks(offers, apps))
+        expected = table.outcome_values(offer_masks(offers, apps))
         assert np.array_equal(evaluator._direct(apps), expected)
 
 
@@ -411,13 +411,13 @@ def test_no_plan_at_all_names_the_conflicting_rules(tmp_path: Path) -> None:
 
 
 def test_a_bound_stopped_by_the_time_limit_stays_finite(monkeypatch: pytest.MonkeyPatch) -> None:
-    import rotation_solver.portfolio as portfolio_module
+    import rotation_solver.portfolio.bound as bound_module
     from rotation_solver.solve import Result
 
     loaded = load_scenario(EXAMPLE)
     problem = build_portfolio_problem(loaded)
     stopped = Result("unknown", None, None, (), 0, loaded.budget, 0, 0.0, 0.0)
-    monkeypatch.setattr(portfolio_module, "solve_problem", lambda *_a, **_k: stopped)
+    monkeypatch.setattr(bound_module, "solve_problem", lambda *_a, **_k: stopped)
     row = np.ones(len(problem.candidates), dtype=bool)
     value, proven, _plan = OfferedPlans(problem, ONE).best(row)
     assert not proven

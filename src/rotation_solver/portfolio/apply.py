@@ -1,0 +1,352 @@
+"""`apply`: choose the portfolio, bound it, evaluate it out of sample against the naive
+strategies, and build the report (JSON payload); one outcome's plan as a scenario."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from rotation_solver.offerings import Offering, expand
+from rotation_solver.planner import plan_scenario
+from rotation_solver.portfolio.bound import perfect_information_bound
+from rotation_solver.portfolio.candidates import (
+    Candidate,
+    PortfolioProblem,
+    build_portfolio_problem,
+    certain_scenario,
+)
+from rotation_solver.portfolio.local_search import (
+    SearchResult,
+    expected_value_seed,
+    search,
+    with_application_room,
+)
+from rotation_solver.portfolio.naive import Comparison, compare, naive_portfolio
+from rotation_solver.portfolio.outcomes import (
+    NO_PLAN,
+    Evaluator,
+    Table,
+    evaluate,
+    exact_value,
+    offer_masks,
+    sample_offers,
+)
+from rotation_solver.portfolio.summary import (
+    application_role,
+    histogram,
+    outcome_value_distribution,
+    plan_probabilities,
+    portfolio_warnings,
+)
+from rotation_solver.scenario import LoadedScenario
+from rotation_solver.scenario.schema import MAX_APPLICATIONS
+from rotation_solver.solve import SolveOptions
+
+ProgressFactory = Callable[[str, int], Callable[[int], None]]
+
+
+def _no_progress(_label: str, _total: int) -> Callable[[int], None]:
+    return lambda _advance: None
+
+
+def no_plan_reason(
+    loaded: LoadedScenario, max_applications: int, options: SolveOptions
+) -> tuple[str, str, dict[str, Any] | None]:
+    """(status, why, conflict) when the chosen applications never yield a plan.
+
+    Asks the certain scenario (every program offers, fees in cost): if it has no plan
+    within the application limit, no portfolio has one ("infeasible", with the
+    conflicting rules named as `solve` names them); if its best plan is worth 0 or
+    less, applying to nothing is as good and saves the fees ("feasible")."""
+    certain = certain_scenario(loaded, keep_fee=True)
+    limited = plan_scenario(with_application_room(certain, max_applications), options)
+    result = limited.result
+    if result.has_plan:
+        if result.objective is not None and result.objective <= 0:
+            why = (
+                f"the best plan is worth {result.objective} under this value model (0 or "
+                "less), so applying to nothing is as good and saves the fees"
+            )
+        else:
+            why = (
+                "a plan exists if the right programs offer, but none of the sampled outcomes "
+                "had one; try more --scenarios"
+            )
+        return "feasible", why, None
+    if result.status == "unknown":
+        return "unknown", "no plan was found within the time limit; try a longer --time-limit", None
+    unlimited = plan_scenario(certain, options)
+    if unlimited.result.has_plan:
+
+        def fits(k: int) -> bool:
+            room = with_application_room(certain, k)
+            return plan_scenario(room, options, diagnose=False).result.has_plan
+
+        most = loaded.requirements.max_rotations
+        fewest = next((k for k in range(max_applications + 1, most + 1) if fits(k)), most)
+        why = (
+            f"every plan needs at least {fewest} applications, more than max_applications "
+            f"{max_applications}; raise --max-applications"
+        )
+        return "infeasible", why, None
+    why = unlimited.payload.get("why") or "no plan meets the rules even if every program offers"
+    return "infeasible", str(why), unlimited.payload.get("conflict")
+
+
+@dataclass
+class PortfolioReport:
+    problem: PortfolioProblem
+    search: SearchResult
+    table: Table
+    payload: dict[str, Any]
+    comparisons: list[Comparison]
+    evaluation_values: np.ndarray  # out-of-sample values of the chosen portfolio
+
+
+def application_dict(problem: PortfolioProblem, c: Candidate) -> dict[str, Any]:
+    return {
+        "program_id": c.program_id,
+        "starts": [o.start.isoformat() for o in c.offerings],
+        "submit_on": c.submit_on.isoformat(),
+        "deadline": c.deadline.isoformat() if c.deadline else None,
+        "program_name": c.program_name,
+        "specialty": c.specialty,
+        "tier": c.tier,
+        "fee": c.fee,
+        "acceptance": c.acceptance,
+        "certain_value": c.values[0],
+        "cost": c.cost,
+    }
+
+
+def plan_portfolio(
+    loaded: LoadedScenario,
+    *,
+    max_applications: int | None = None,
+    scenarios: int = 200,
+    seed: int = 0,
+    evaluate_outcomes: int = 1000,
+    options: SolveOptions | None = None,
+    bound: bool = True,
+    restarts: int = 4,
+    progress: ProgressFactory = _no_progress,
+) -> PortfolioReport:
+    """Choose the applications, evaluate them out of sample and build the JSON report."""
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    n = max_applications if max_applications is not None else loaded.scenario.max_applications
+    if not 1 <= n <= MAX_APPLICATIONS:
+        raise ValueError(f"max_applications must be 1..{MAX_APPLICATIONS}, got {n}")
+    problem = build_portfolio_problem(loaded)
+    tick = progress("Sampling offers", scenarios)
+    offers = sample_offers(problem, scenarios, seed, stream=0)
+    tick(scenarios)
+    inner = SolveOptions(
+        time_limit=min(10.0, options.time_limit), workers=options.workers, seed=options.seed
+    )
+    seed_apps = expected_value_seed(problem, inner, n)
+    evaluator = Evaluator(problem, offers)
+    t0 = time.perf_counter()
+    found = search(
+        problem,
+        evaluator,
+        n,
+        seed=seed_apps,
+        time_limit=options.time_limit,
+        restarts=restarts,
+        random_seed=seed,
+        progress=progress("Searching applications (local search rounds)", 0),
+    )
+    search_seconds = time.perf_counter() - t0
+    table = evaluate(problem, found.portfolio)
+    values, probs = outcome_value_distribution(problem, table)
+    exact = float(probs @ values)
+
+    upper: float | None = None
+    proven = True
+    bound_seconds = 0.0
+    if bound:
+        t0 = time.perf_counter()
+        tick = progress("Perfect-information bound", scenarios)
+        upper, proven = perfect_information_bound(problem, offers, inner, tick)
+        bound_seconds = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    fresh = sample_offers(problem, evaluate_outcomes, seed, stream=1)
+    strategies = [
+        ("portfolio", found.portfolio),
+        ("top-N by expected value", naive_portfolio(problem, n, "value")),
+        ("top-N by letter", naive_portfolio(problem, n, "letter")),
+    ]
+    tick = progress("Out-of-sample evaluation", evaluate_outcomes * len(strategies))
+    comparisons = compare(problem, strategies, fresh, tick)
+    chosen_oos = table.outcome_values(offer_masks(fresh, table.portfolio)).astype(float)
+    eval_seconds = time.perf_counter() - t0
+
+    stats = plan_probabilities(problem, table, probs)
+    applications = []
+    for i, j in enumerate(table.portfolio):
+        c = problem.candidates[j]
+        without = exact_value(problem, [x for x in table.portfolio if x != j])
+        entry = application_dict(problem, c)
+        entry.update(application_role(problem, table, probs, i))
+        entry["p_offer"] = c.acceptance
+        entry["marginal_value"] = exact - without
+        applications.append(entry)
+    applications.sort(key=lambda a: (a["submit_on"], a["deadline"] or "", a["program_id"]))
+    gap = None if upper is None or upper <= 0 else max(0.0, (upper - found.value) / upper)
+    payload: dict[str, Any] = {
+        "scenario": loaded.scenario.name,
+        "status": "feasible",
+        "max_applications": n,
+        "applications": applications,
+        "expected_value": exact,
+        "in_sample_value": found.value,
+        "bound": upper,
+        "bound_kind": "perfect information (per-outcome best plan, then averaged)",
+        "bound_proven": proven,
+        "gap": gap,
+        "fees": table.fees,
+        "budget": loaded.budget,
+        "locks": [
+            {"program_id": c.program_id, "start": date.fromordinal(c.starts[0]).isoformat()}
+            for c in problem.locks
+            if c.starts
+        ],
+        "probabilities": {
+            "two_or_more_radiology": stats["p_two_radiology"],
+            "clinical": stats["p_clinical"],
+            "no_plan": stats["p_no_plan"],
+        },
+        "distribution": histogram(values, probs),
+        "sampling": {"scenarios": scenarios, "seed": seed, "stream": 0},
+        "evaluation": {
+            "outcomes": evaluate_outcomes,
+            "seed": seed,
+            "stream": 1,
+            "strategies": [
+                {
+                    "name": row.name,
+                    "programs": [problem.candidates[j].program_id for j in row.portfolio],
+                    "fees": sum(problem.candidates[j].fee for j in row.portfolio),
+                    "value": row.mean,
+                    "ci95": list(row.ci),
+                    "exact_value": exact_value(problem, row.portfolio),
+                    **(
+                        {"margin": row.margin, "margin_ci95": list(row.margin_ci or ())}
+                        if row.margin is not None
+                        else {}
+                    ),
+                }
+                for row in comparisons
+            ],
+        },
+        "saa": {
+            "in_sample_value": found.value,
+            "bound": upper,
+            "optimality_gap": gap,
+            "out_of_sample_value": comparisons[0].mean,
+            "out_of_sample_ci95": list(comparisons[0].ci),
+            "exact_value": exact,
+            "saa_gap": found.value - comparisons[0].mean,
+            "bound_vs_out_of_sample": None
+            if upper is None or upper <= 0
+            else (upper - comparisons[0].mean) / upper,
+            "local_optimum": found.local_optimum,
+            "evaluations": found.evaluations,
+            "moves": found.moves,
+            "candidates": len(problem.candidates),
+            "plan_sets_memoised": len(problem.plan_memo),
+        },
+        "timings": {
+            "search_seconds": round(search_seconds, 3),
+            "bound_seconds": round(bound_seconds, 3),
+            "evaluation_seconds": round(eval_seconds, 3),
+            "total_seconds": round(time.perf_counter() - started, 3),
+        },
+        "warnings": [
+            *loaded.warnings,
+            *portfolio_warnings(n, stats["p_no_plan"], len(applications), len(problem.candidates)),
+        ],
+    }
+    if stats["p_no_plan"] >= 1:
+        status, why, conflict = no_plan_reason(loaded, n, inner)
+        payload.update(status=status, why=why)
+        if conflict is not None:
+            payload["conflict"] = conflict
+    return PortfolioReport(problem, found, table, payload, comparisons, chosen_oos)
+
+
+# -- one outcome as a checkable plan (spec section 7) ------------------------------------------
+
+
+def outcome_scenario(
+    problem: PortfolioProblem, portfolio: Sequence[int], offered: Iterable[int]
+) -> LoadedScenario:
+    """The scenario the student faces in one outcome, for `check_plan`.
+
+    Offered applications become programs with acceptance 1, fee 0 and only the listed
+    starts; every other program is excluded; locks stay (acceptance 1 anyway, fee 0);
+    the budget is reduced by the fees of all applications and of the locks.
+    """
+    loaded = problem.loaded
+    offered_ids = {problem.candidates[i].program_id for i in offered}
+    listed = {
+        problem.candidates[i].program_id: [o.start for o in problem.candidates[i].offerings]
+        for i in portfolio
+    }
+    lock_ids = {lock.program for lock in loaded.locks}
+    fees = sum(problem.candidates[i].fee for i in portfolio) + problem.lock_fees
+    programs = []
+    for p in loaded.programs:
+        update: dict[str, Any] = {"acceptance": Decimal(1), "fee": 0}
+        if p.id in offered_ids:
+            update["starts"] = listed[p.id]
+        programs.append(p.model_copy(update=update))
+    exclude = [p.id for p in loaded.programs if p.id not in offered_ids and p.id not in lock_ids]
+    scenario = loaded.scenario.model_copy(
+        update={"programs": programs, "exclude": exclude, "budget": loaded.budget - fees}
+    )
+    return dataclasses.replace(
+        loaded, scenario=scenario, programs=tuple(programs), exclude=tuple(exclude)
+    )
+
+
+def outcome_plan(problem: PortfolioProblem, table: Table, mask: int) -> list[Offering]:
+    """The rotations of the best plan when the applications in `mask` are offered."""
+    plan = int(table.plan[mask])
+    if plan < 0:
+        return []
+    key = [table.portfolio[i] for i in range(len(table.portfolio)) if plan >> i & 1]
+    return problem.plan_rotations(key)
+
+
+def outcome_payload(
+    problem: PortfolioProblem, table: Table, mask: int
+) -> tuple[LoadedScenario, dict[str, Any]]:
+    """(scenario of the outcome, its plan as a spec-section-7 payload)."""
+    from rotation_solver.plan_json import rotation_dict
+
+    offered = [table.portfolio[i] for i in range(len(table.portfolio)) if mask >> i & 1]
+    scenario = outcome_scenario(problem, table.portfolio, offered)
+    certain = {o.key: o for o in expand(scenario).offerings}
+    rotations = [certain[o.key] for o in outcome_plan(problem, table, mask)]
+    value = int(table.value[mask])
+    has = value != NO_PLAN
+    payload = {
+        "scenario": scenario.scenario.name,
+        "status": "optimal" if has else "infeasible",
+        "objective": value if has else None,
+        "bound": value if has else None,
+        "budget": scenario.budget,
+        "total_cost": sum(o.cost for o in rotations),
+        "rotations": [rotation_dict(o) for o in rotations],
+    }
+    return scenario, payload

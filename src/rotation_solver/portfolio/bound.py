@@ -1,0 +1,96 @@
+"""The upper bound: the per-outcome perfect-information bound.
+
+In each sampled outcome, the best plan among the programs that offer, paying only
+their fees, solved by CP-SAT. It bounds the SAA optimum but includes the value of
+knowing the offers in advance, so its gap is an honest but loose certificate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+
+from rotation_solver.portfolio.candidates import PortfolioProblem, certain_scenario
+from rotation_solver.problem import build_problem
+from rotation_solver.solve import SolveOptions, solve_problem
+
+# -- the upper bound -----------------------------------------------------------------------
+
+
+class OfferedPlans:
+    """The best plan among the programs that offer in one outcome, applying only to the
+    plan's own programs (their fees count in its cost), optionally with a penalty per
+    program. Solved by CP-SAT on the certain offerings (`solve_problem`)."""
+
+    def __init__(self, problem: PortfolioProblem, options: SolveOptions):
+        self.options = options
+        self.base = build_problem(certain_scenario(problem.loaded, keep_fee=True))
+        self.index = {c.program_id: c.index for c in problem.candidates}
+        self.lock_ids = {c.program_id for c in problem.locks}
+        self.known = [
+            o
+            for o in self.base.offerings
+            if o.program_id in self.index or o.program_id in self.lock_ids
+        ]
+
+    def best(
+        self, row: np.ndarray, penalty: dict[int, int] | None = None
+    ) -> tuple[int, bool, tuple[int, ...]]:
+        """(value, proven, candidate indices of the plan) in the outcome `row`.
+
+        The value is at least 0 (no plan is worth 0). If a solve stops at its time
+        limit, its bound is returned with proven False (still an upper bound).
+        """
+        usable = []
+        for o in self.known:
+            if o.program_id in self.lock_ids:
+                usable.append(o)
+                continue
+            i = self.index[o.program_id]
+            if row[i]:
+                cut = penalty.get(i, 0) if penalty else 0
+                usable.append(dataclasses.replace(o, value=o.value - cut) if cut else o)
+        offered = dataclasses.replace(self.base, offerings=tuple(usable))
+        result = solve_problem(offered, self.options)
+        if result.status == "optimal" and result.objective is not None:
+            plan = tuple(
+                sorted(
+                    self.index[o.program_id] for o in result.rotations if o.program_id in self.index
+                )
+            )
+            return (max(0, result.objective), True, plan) if result.objective > 0 else (0, True, ())
+        if result.status == "infeasible":
+            return 0, True, ()
+        # Stopped by the time limit: CP-SAT's bound, or failing that the trivial one.
+        bound = result.bound if result.bound is not None else offered.value_ceiling()
+        return max(0, bound), False, ()
+
+
+def perfect_information_bound(
+    problem: PortfolioProblem,
+    offers: np.ndarray,
+    options: SolveOptions,
+    progress: Callable[[int], None] = lambda _n: None,
+) -> tuple[float, bool]:
+    """Mean over the sample of the best plan if the offers were known before applying.
+
+    In each outcome that plan applies only to its own programs (paying their fees): no
+    portfolio can do better in that outcome, so the mean bounds the SAA optimum. Returns
+    (bound, proven) where proven is False if a CP-SAT solve stopped at its time limit
+    (its bound is then used, which is still valid).
+    """
+    solver = OfferedPlans(problem, options)
+    total = 0.0
+    proven = True
+    memo: dict[bytes, int] = {}
+    for row in offers:
+        key = np.packbits(row).tobytes()
+        if key not in memo:
+            value, exact, _plan = solver.best(row)
+            proven = proven and exact
+            memo[key] = value
+        total += memo[key]
+        progress(1)
+    return total / max(1, len(offers)), proven

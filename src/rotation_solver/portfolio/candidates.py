@@ -1,0 +1,305 @@
+"""The first-stage choices (one candidate per program) and the plan rules on a set of them.
+
+Every rule except the calendar is a rule on the *set* of programs (counts, tier
+mix, budget, affordable housing), and a rotation's cost depends only on its
+program. For a set of programs the best dates follow from trying every order:
+placing each program at its earliest start after the ones before it makes every
+end as early as possible, and a rotation's value can only drop with a later
+start (`late_factor <= 1`), so the earliest placement of the best order is an
+optimal schedule. The best plan of every set is memoised.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rotation_solver.portfolio.outcomes import PlanList
+import bisect
+import dataclasses
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from itertools import pairwise, permutations
+
+from rotation_solver.model import TIERS_HIGH, TIERS_SAFE
+from rotation_solver.offerings import Offering, expand
+from rotation_solver.scenario import LoadedScenario
+
+# -- the certain catalog -----------------------------------------------------------------
+
+
+def certain_scenario(loaded: LoadedScenario, *, keep_fee: bool = False) -> LoadedScenario:
+    """The scenario as seen in an outcome: acceptance 1, fees paid up front (fee 0).
+
+    With `keep_fee`, fees stay in the rotation cost (the perfect-information bound,
+    where only the plan's own programs are applied to).
+    """
+    programs = tuple(
+        p.model_copy(update={"acceptance": Decimal(1), **({} if keep_fee else {"fee": 0})})
+        for p in loaded.programs
+    )
+    scenario = loaded.scenario.model_copy(update={"programs": list(programs)})
+    return dataclasses.replace(loaded, scenario=scenario, programs=programs)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A program as a first-stage choice (or a lock), with its certain offerings."""
+
+    index: int
+    program_id: str
+    program_name: str
+    specialty: str
+    kind: str  # radiology | clinical
+    tier: str
+    img_friendly: bool
+    housing_per_week: int
+    cost: int  # in an outcome: housing*weeks + travel + img surcharge (no fee)
+    fee: int
+    acceptance: float
+    letter: float
+    starts: tuple[int, ...]  # ordinals, sorted
+    values: tuple[int, ...]  # certain value at each start (non-increasing)
+    days: int  # 7 * weeks
+    offerings: tuple[Offering, ...]
+    expected_value: int  # the best acceptance-weighted value (spec section 6)
+    submit_on: date
+    deadline: date | None  # the earliest deadline of the listed starts
+    locked: bool
+
+    @property
+    def is_radiology(self) -> bool:
+        return self.kind == "radiology"
+
+    @property
+    def high(self) -> bool:
+        return self.is_radiology and self.tier in TIERS_HIGH
+
+    @property
+    def safe(self) -> bool:
+        return self.is_radiology and self.tier in TIERS_SAFE and self.img_friendly
+
+
+@dataclass
+class PortfolioProblem:
+    """The candidates, the locks and the plan rules, with the memo of best plans per set."""
+
+    loaded: LoadedScenario
+    candidates: tuple[Candidate, ...]  # first-stage choices (never locks)
+    locks: tuple[Candidate, ...]
+    budget: int
+    lock_fees: int
+    radiology_min: int
+    radiology_max: int
+    clinical_min: int
+    clinical_max: int
+    max_rotations: int
+    tier_mix: bool
+    min_gap_days: int
+    affordable: int | None
+    rest_days: int
+    penalty: int
+    plan_memo: dict[tuple[int, ...], tuple[int, int] | None] = field(default_factory=dict)
+    plan_lists: OrderedDict[tuple[int, ...], PlanList] = field(default_factory=OrderedDict)
+    list_cache_size: int = 256
+
+    @property
+    def all(self) -> tuple[Candidate, ...]:
+        return self.candidates + self.locks
+
+    def by_id(self, program_id: str) -> Candidate:
+        for c in self.all:
+            if c.program_id == program_id:
+                return c
+        raise KeyError(program_id)
+
+    # -- rules on a set of programs ------------------------------------------------------
+
+    def _rules_ok(self, members: Sequence[Candidate]) -> bool:
+        rad = sum(1 for c in members if c.is_radiology)
+        clin = len(members) - rad
+        if not (self.radiology_min <= rad <= self.radiology_max):
+            return False
+        if not (self.clinical_min <= clin <= self.clinical_max):
+            return False
+        if len(members) > self.max_rotations:
+            return False
+        if (
+            self.tier_mix
+            and rad >= 1
+            and not (any(c.high for c in members) and any(c.safe for c in members))
+        ):
+            return False
+        limit = self.affordable
+        return limit is None or not members or any(c.housing_per_week <= limit for c in members)
+
+    def _separation(self, a: Candidate, b: Candidate) -> int:
+        """Days from a's end to b's earliest start (b after a)."""
+        gap = self.min_gap_days
+        if (
+            self.affordable is not None
+            and self.rest_days
+            and a.housing_per_week > self.affordable
+            and b.housing_per_week > self.affordable
+        ):
+            gap = max(gap, self.rest_days)
+        return 1 + gap
+
+    def schedule(self, members: Sequence[Candidate]) -> tuple[int, tuple[int, ...]] | None:
+        """Best (value sum, start per member) over every order, or None if none fits."""
+        if any(not c.starts for c in members):
+            return None  # a lock that cannot be placed
+        ceiling = sum(c.values[0] for c in members)
+        best: tuple[int, tuple[int, ...]] | None = None
+        for order in permutations(range(len(members))):
+            starts = [0] * len(members)
+            total = 0
+            placed: list[tuple[Candidate, int]] = []  # (candidate, end ordinal)
+            ok = True
+            for i in order:
+                c = members[i]
+                earliest = max((end + self._separation(p, c) for p, end in placed), default=0)
+                j = bisect.bisect_left(c.starts, earliest)
+                if j == len(c.starts):
+                    ok = False
+                    break
+                starts[i] = c.starts[j]
+                total += c.values[j]
+                placed.append((c, c.starts[j] + c.days - 1))
+            if ok and (best is None or total > best[0]):
+                best = (total, tuple(starts))
+                if total == ceiling:
+                    break
+        return best
+
+    def plan_of(self, key: tuple[int, ...]) -> tuple[int, int] | None:
+        """(cost, objective) of the best plan with exactly these candidates plus the locks.
+
+        `key` holds candidate indices (sorted); None when no plan uses exactly them.
+        The budget is checked by the caller (it depends on the portfolio's fees).
+        """
+        if key in self.plan_memo:
+            return self.plan_memo[key]
+        members = [self.candidates[i] for i in key] + list(self.locks)
+        result: tuple[int, int] | None = None
+        if self._rules_ok(members):
+            cost = sum(c.cost for c in members)
+            if cost <= self.budget - self.lock_fees:
+                found = self.schedule(members)
+                if found is not None:
+                    rad = sum(1 for c in members if c.is_radiology)
+                    result = (cost, found[0] - self.penalty * max(0, rad - 2))
+        self.plan_memo[key] = result
+        return result
+
+    def plan_rotations(self, key: Sequence[int]) -> list[Offering]:
+        """The offerings of the best plan with exactly these candidates plus the locks."""
+        members = [self.candidates[i] for i in sorted(key)] + list(self.locks)
+        found = self.schedule(members)
+        assert found is not None
+        rotations = []
+        for c, ordinal in zip(members, found[1], strict=True):
+            start = date.fromordinal(ordinal)
+            rotations.append(next(o for o in c.offerings if o.start == start))
+        return sorted(rotations, key=lambda o: (o.start, o.program_id))
+
+
+def build_portfolio_problem(loaded: LoadedScenario) -> PortfolioProblem:
+    """Candidates: every program with a feasible offering it could afford, locks apart."""
+    certain = expand(certain_scenario(loaded))
+    weighted = {o.key: o.value for o in expand(loaded).offerings}
+    by_program: dict[str, list[Offering]] = {}
+    for o in certain.offerings:
+        by_program.setdefault(o.program_id, []).append(o)
+    lock_starts = {lock.program: lock.start for lock in loaded.locks}
+    programs = {p.id: p for p in loaded.programs}
+    req = loaded.requirements
+    budget = loaded.budget
+    lock_fees = sum(programs[pid].fee for pid in lock_starts)
+    candidates: list[Candidate] = []
+    locks: list[Candidate] = []
+    for pid, offers in by_program.items():
+        program = programs[pid]
+        locked = pid in lock_starts
+        if locked:
+            offers = [o for o in offers if o.start == lock_starts[pid]]
+        offers.sort(key=lambda o: o.start)
+        if not offers:
+            continue
+        if not locked and (program.acceptance <= 0 or offers[0].cost + program.fee > budget):
+            continue
+        values = tuple(o.value for o in offers)
+        # Earliest placement is optimal only if value never rises with a later start.
+        assert all(a >= b for a, b in pairwise(values)), pid
+        deadlines = [o.deadline for o in offers if o.deadline is not None]
+        candidate = Candidate(
+            index=len(locks) if locked else len(candidates),
+            program_id=pid,
+            program_name=program.name,
+            specialty=program.specialty,
+            kind=offers[0].kind,
+            tier=program.tier,
+            img_friendly=program.img_friendly,
+            housing_per_week=program.housing_per_week,
+            cost=offers[0].cost,
+            fee=program.fee,
+            acceptance=1.0 if locked else float(program.acceptance),
+            letter=float(program.letter),
+            starts=tuple(o.start.toordinal() for o in offers),
+            values=values,
+            days=7 * program.weeks,
+            offerings=tuple(offers),
+            expected_value=max(weighted.get(o.key, 0) for o in offers),
+            submit_on=offers[0].submit_on,
+            deadline=min(deadlines) if deadlines else None,
+            locked=locked,
+        )
+        (locks if locked else candidates).append(candidate)
+    missing = set(lock_starts) - {c.program_id for c in locks}
+    if missing:
+        # A lock that cannot be placed makes every outcome planless; keep it visible.
+        locks += [
+            Candidate(
+                index=len(locks) + k,
+                program_id=pid,
+                program_name=programs[pid].name,
+                specialty=programs[pid].specialty,
+                kind="radiology" if programs[pid].specialty == "radiology" else "clinical",
+                tier=programs[pid].tier,
+                img_friendly=programs[pid].img_friendly,
+                housing_per_week=programs[pid].housing_per_week,
+                cost=0,
+                fee=programs[pid].fee,
+                acceptance=1.0,
+                letter=float(programs[pid].letter),
+                starts=(),
+                values=(),
+                days=7 * programs[pid].weeks,
+                offerings=(),
+                expected_value=0,
+                submit_on=loaded.scenario.planning_date,
+                deadline=None,
+                locked=True,
+            )
+            for k, pid in enumerate(sorted(missing))
+        ]
+    return PortfolioProblem(
+        loaded=loaded,
+        candidates=tuple(candidates),
+        locks=tuple(locks),
+        budget=budget,
+        lock_fees=lock_fees,
+        radiology_min=req.radiology_min,
+        radiology_max=req.radiology_max,
+        clinical_min=req.clinical_min,
+        clinical_max=req.clinical_max,
+        max_rotations=req.max_rotations,
+        tier_mix=req.tier_mix,
+        min_gap_days=req.min_gap_days,
+        affordable=req.affordable_housing_per_week,
+        rest_days=req.high_cost_rest_days,
+        penalty=certain.weights.extra_radiology_penalty,
+    )

@@ -1,0 +1,184 @@
+"""The first stage: which programs to apply to, by local search on the SAA value.
+
+Seeded from the expected-value plan, grown greedily and improved by add / drop /
+swap moves (a move that keeps the value and saves fees counts too), then a few
+rounds of iterated local search, every move verified by exact SAA evaluation over
+the sample (common random numbers). Also the exhaustive search for tiny instances.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from rotation_solver.portfolio.candidates import PortfolioProblem
+from rotation_solver.portfolio.outcomes import Evaluator
+from rotation_solver.problem import build_problem
+from rotation_solver.scenario import LoadedScenario
+from rotation_solver.solve import SolveOptions, solve_problem
+
+# -- the first stage: seed, greedy, local search -----------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    portfolio: tuple[int, ...]
+    value: float  # in-sample SAA value
+    evaluations: int
+    moves: int
+    seconds: float
+    local_optimum: bool  # no add, drop or swap improves it (False if the time ran out)
+
+
+def with_application_room(loaded: LoadedScenario, max_applications: int | None) -> LoadedScenario:
+    """The scenario with plans of at most `max_applications` programs besides the locks."""
+    if max_applications is None:
+        return loaded
+    room = max_applications + len(loaded.locks)
+    if room >= loaded.requirements.max_rotations:
+        return loaded
+    requirements = dataclasses.replace(loaded.requirements, max_rotations=room)
+    return dataclasses.replace(loaded, requirements=requirements)
+
+
+def expected_value_seed(
+    problem: PortfolioProblem, options: SolveOptions, max_applications: int | None = None
+) -> tuple[int, ...]:
+    """The programs of the deterministic plan (acceptance-weighted values, fees in cost),
+    among plans that need at most `max_applications` applications: a larger plan cut
+    down to size may hold no plan at all (e.g. its clinical program dropped)."""
+    loaded = with_application_room(problem.loaded, max_applications)
+    result = solve_problem(build_problem(loaded), options)
+    ids = {o.program_id for o in result.rotations}
+    return tuple(c.index for c in problem.candidates if c.program_id in ids)
+
+
+def search(
+    problem: PortfolioProblem,
+    evaluator: Evaluator,
+    max_applications: int,
+    *,
+    seed: Sequence[int] = (),
+    time_limit: float = 60.0,
+    swap_candidates: int = 12,
+    restarts: int = 0,
+    random_seed: int = 0,
+    progress: Callable[[int], None] = lambda _n: None,
+) -> SearchResult:
+    """Greedy growth from the seed, best-improvement add / drop / swap moves, then
+    `restarts` rounds of iterated local search (drop a few applications at random,
+    grow and improve again, keep the result if it is better). Never worse than the seed.
+    """
+    started = time.perf_counter()
+    universe = range(len(problem.candidates))
+    rng = random.Random(random_seed)
+    moves = 0
+
+    def out_of_time() -> bool:
+        return time.perf_counter() - started > time_limit
+
+    def tiebreak(i: int) -> tuple[float, float]:
+        c = problem.candidates[i]
+        return (c.expected_value, -c.fee)
+
+    def grow(current: tuple[int, ...], value: float) -> tuple[tuple[int, ...], float]:
+        """The best addition while it helps (or while nothing is planned yet)."""
+        nonlocal moves
+        while len(current) < max_applications and not out_of_time():
+            gains = [
+                (evaluator((*current, q)), tiebreak(q), q) for q in universe if q not in current
+            ]
+            if not gains:
+                break
+            best_value, _, best_q = max(gains)
+            if best_value > value or (value <= 0 and best_value >= value):
+                current, value = tuple(sorted((*current, best_q))), best_value
+                moves += 1
+            else:
+                break
+        return current, value
+
+    def fees(portfolio: Sequence[int]) -> int:
+        return sum(problem.candidates[i].fee for i in portfolio)
+
+    def improve(current: tuple[int, ...], value: float) -> tuple[tuple[int, ...], float, bool]:
+        """Best-improvement add / drop / swap until none helps (or the time is up).
+
+        A move helps if it raises the SAA value, or keeps it and saves fees (so
+        applications that never matter are dropped).
+        """
+        nonlocal moves
+        while not out_of_time():
+            progress(1)
+            here = (value, -fees(current))
+            best: tuple[tuple[float, int], tuple[int, ...]] = (here, current)
+
+            def consider(trial: tuple[int, ...], v: float) -> None:
+                nonlocal best
+                key = (v, -fees(trial))
+                if key[0] > best[0][0] + 1e-9 or (
+                    abs(key[0] - best[0][0]) <= 1e-9 and key[1] > best[0][1]
+                ):
+                    best = (key, trial)
+
+            outside = [q for q in universe if q not in current]
+            add_values = {q: evaluator((*current, q)) for q in outside}
+            if len(current) < max_applications:
+                for q, v in add_values.items():
+                    consider(tuple(sorted((*current, q))), v)
+            for p in current:
+                rest = tuple(i for i in current if i != p)
+                consider(rest, evaluator(rest))
+            ranked = sorted(outside, key=lambda q: (add_values[q], tiebreak(q)), reverse=True)
+            for q in ranked[:swap_candidates]:
+                if out_of_time():
+                    break
+                for p in current:
+                    trial = tuple(sorted((*(i for i in current if i != p), q)))
+                    consider(trial, evaluator(trial))
+            if best[1] != current:
+                current, value = best[1], best[0][0]
+                moves += 1
+                continue
+            return current, value, not out_of_time()
+        return current, value, False
+
+    start = tuple(sorted(set(seed)))[:max_applications]
+    current, value = grow(start, evaluator(start))
+    current, value, local_optimum = improve(current, value)
+    for _ in range(restarts):
+        if out_of_time() or len(current) < 2:
+            break
+        kept = list(current)
+        for _drop in range(min(3, len(kept) - 1)):
+            kept.pop(rng.randrange(len(kept)))
+        trial = tuple(sorted(kept))
+        trial, trial_value = grow(trial, evaluator(trial))
+        trial, trial_value, trial_local = improve(trial, trial_value)
+        if trial_value > value + 1e-9:
+            current, value, local_optimum = trial, trial_value, trial_local
+    return SearchResult(
+        current,
+        value,
+        evaluator.evaluations,
+        moves,
+        time.perf_counter() - started,
+        local_optimum,
+    )
+
+
+def exhaustive(
+    problem: PortfolioProblem, max_applications: int, score: Callable[[tuple[int, ...]], float]
+) -> tuple[tuple[int, ...], float]:
+    """The best portfolio by `score` over every set of at most N candidates (tiny only)."""
+    best: tuple[tuple[int, ...], float] = ((), score(()))
+    for r in range(1, min(max_applications, len(problem.candidates)) + 1):
+        for portfolio in combinations(range(len(problem.candidates)), r):
+            v = score(portfolio)
+            if v > best[1] + 1e-9:
+                best = (portfolio, v)
+    return best

@@ -1,0 +1,131 @@
+"""What a portfolio's exact outcome table says: each application's role, the
+chances of two radiology rotations, a clinical one or no plan, the distribution of
+outcome values, and the guide's warnings on how broadly to apply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from rotation_solver.portfolio.candidates import PortfolioProblem
+from rotation_solver.portfolio.outcomes import NO_PLAN, Table, outcome_probabilities
+
+
+def application_role(
+    problem: PortfolioProblem, table: Table, probs: np.ndarray, i: int
+) -> dict[str, Any]:
+    """Why application i is there, from its role in the outcomes (exact probabilities).
+
+    - clinical backup: a clinical application (the plan needs a clinical rotation and
+      the clinical applications back each other up);
+    - audition target: a radiology application whose rotation is in the best plan in at
+      least half of the outcomes where it is offered (taken whenever it comes through);
+    - safety net: a radiology application taken in fewer than half of the outcomes where
+      it is offered: it is there for the outcomes where better offers fail;
+    - spare: never in the best plan (an option that costs its fee and adds nothing).
+    """
+    c = problem.candidates[table.portfolio[i]]
+    bit = 1 << i
+    offered = (np.arange(len(probs)) & bit) != 0
+    used = (table.plan >= 0) & ((table.plan & bit) != 0)
+    p_used = float(probs[used].sum())
+    p_offered = float(probs[offered].sum())
+    taken = p_used / p_offered if p_offered > 0 else 0.0
+    if p_used == 0:
+        role, why = "spare", "never in the best plan: it only adds an option"
+    elif not c.is_radiology:
+        role = "clinical backup"
+        why = f"the plan's clinical rotation in {100 * p_used:.0f}% of outcomes"
+    elif taken >= 0.5:
+        role = "audition target"
+        why = f"taken in {100 * taken:.0f}% of the outcomes where it is offered"
+    else:
+        role = "safety net"
+        why = (
+            f"taken in only {100 * taken:.0f}% of the outcomes where it is offered: "
+            "it covers the outcomes where better offers fail"
+        )
+    return {"role": role, "reason": why, "p_in_plan": p_used, "p_taken_if_offered": taken}
+
+
+def histogram(
+    values: np.ndarray, weights: np.ndarray | None = None, bins: int = 10
+) -> dict[str, list[float]]:
+    hist, edges = np.histogram(values, bins=bins, weights=weights)
+    return {"edges": [float(e) for e in edges], "counts": [float(h) for h in hist]}
+
+
+def outcome_value_distribution(
+    problem: PortfolioProblem, table: Table
+) -> tuple[np.ndarray, np.ndarray]:
+    """(value, probability) of every outcome of the portfolio, exactly."""
+    probs = outcome_probabilities(problem, table.portfolio)
+    return np.where(table.value == NO_PLAN, 0, table.value), probs
+
+
+# Above this chance of ending with no plan, the portfolio is worth a second look.
+RISKY_NO_PLAN = 0.2
+
+
+def portfolio_warnings(
+    max_applications: int, p_no_plan: float, applied: int, open_programs: int
+) -> list[str]:
+    """The guide's advice on how broadly to apply, where the portfolio falls short of it
+    and the student can do something: allow more applications, or find more programs.
+
+    `applied`: applications chosen; `open_programs`: programs one could apply to.
+    """
+    warnings = []
+    if open_programs < 6 and applied:
+        warnings.append(
+            f"only {open_programs} program(s) in the catalog can be applied to: the guide "
+            "suggests applying to 6-10, expecting 1-3 spots (Step 2); add programs to the "
+            "catalog."
+        )
+    elif max_applications < 6 and applied == max_applications:
+        warnings.append(
+            f"at most {max_applications} application(s): the guide suggests applying to 6-10 "
+            "programs, expecting 1-3 spots (Step 2); try --max-applications 6 or more."
+        )
+    if RISKY_NO_PLAN < p_no_plan < 1:
+        if applied == max_applications and open_programs > applied:
+            advice = (
+                "allow more applications, or add realistic and safety programs that take "
+                "IMGs (guide, Pitfalls)."
+            )
+        else:
+            # Room for more applications went unused: their fees would cost more plans
+            # than their offers add, so money or cheaper programs are what would help.
+            advice = (
+                f"more applications do not help here ({applied} of {max_applications} are "
+                "used: their fees would crowd out plans within the budget); a larger budget "
+                "or cheaper realistic and safety programs that take IMGs would."
+            )
+        warnings.append(f"a {p_no_plan:.1%} chance of ending with no plan at all: {advice}")
+    return warnings
+
+
+def plan_probabilities(
+    problem: PortfolioProblem, table: Table, probs: np.ndarray
+) -> dict[str, float]:
+    k = len(table.portfolio)
+    rad_of = np.zeros(1 << k, dtype=np.int64)
+    clin_of = np.zeros(1 << k, dtype=np.int64)
+    lock_rad = sum(1 for c in problem.locks if c.is_radiology)
+    lock_clin = len(problem.locks) - lock_rad
+    for i, j in enumerate(table.portfolio):
+        c = problem.candidates[j]
+        has = (table.plan >= 0) & ((table.plan & (1 << i)) != 0)
+        if c.is_radiology:
+            rad_of += has
+        else:
+            clin_of += has
+    planned = table.plan >= 0
+    rad_of = np.where(planned, rad_of + lock_rad, 0)
+    clin_of = np.where(planned, clin_of + lock_clin, 0)
+    return {
+        "p_two_radiology": float(probs[rad_of >= 2].sum()),
+        "p_clinical": float(probs[clin_of >= 1].sum()),
+        "p_no_plan": float(probs[~planned].sum()),
+    }
