@@ -208,6 +208,30 @@ def test_validate_summarises_offerings_and_drops() -> None:
     assert code == 0
     for text in ("programs: 17", "offerings: 56", "documents late", "blocked period", "valid"):
         assert text in output
+    assert "profile: strong (Step 2 CK 246 >= 240, 8 U.S. clinical weeks >= 4;" in output
+    assert "rad-fogbay@" not in output
+
+
+def test_validate_lists_each_dropped_pair_under_its_reason() -> None:
+    code, output = invoke("validate", EXAMPLE, "--dropped")
+    assert code == 0
+    lines = output.splitlines()
+    reason = lines.index("    program does not take IMGs   4")
+    listed = lines[reason + 1 : reason + 5]
+    assert all(line.startswith("      rad-fogbay@2027-") for line in listed), listed
+    assert "does not take visiting students from IMG schools" in listed[0]
+
+
+def test_the_profile_says_which_threshold_the_student_misses(tmp_path: Path) -> None:
+    from rotation_solver.offerings import profile_reason
+
+    data = scenario_dict([program("rad-a")])
+    data["student"].update({"step2ck": 238, "us_clinical_weeks": 2})
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    assert profile_reason(loaded) == "Step 2 CK 238 < 240, 2 U.S. clinical weeks < 4"
+    data["student"].update({"step2ck": None, "us_clinical_weeks": 8})
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    assert profile_reason(loaded) == "Step 2 CK not given"
 
 
 def test_schema_is_json_schema() -> None:

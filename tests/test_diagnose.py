@@ -107,6 +107,27 @@ def test_gap_repair_finds_the_largest_workable_gap(make: Make) -> None:
     assert gap.change == "shorten min_gap_days from 10 to 7"
 
 
+def test_a_repair_that_drops_a_kind_of_rotation_says_what_is_given_up(make: Make) -> None:
+    # Two radiology rotations and one clinical; the clinical one overlaps them both.
+    rows = [
+        program("a"),
+        program("b", starts="2027-06-21"),
+        program("im", specialty="internal_medicine", starts="2027-06-14"),
+    ]
+    req = {"radiology": {"min": 2}, "clinical": {"min": 1}, "tier_mix": False}
+    outcome = plan_scenario(make(rows, requirements=req), ONE_WORKER)
+    assert outcome.conflict is not None
+    changes = {r.rule: r.change for r in outcome.conflict.repairs}
+    assert changes["clinical.min"] == (
+        "change clinical.min from 1 to 0 (the plan then has no U.S. clinical rotation: no "
+        "bedside letter beyond radiology)"
+    )
+    assert changes["radiology.min"] == (
+        "change radiology.min from 2 to 0 (the plan then has no radiology rotation, so no "
+        "radiology letter)"
+    )
+
+
 # -- the named conflict, checked by brute force on relaxed scenarios ------------------------
 
 

@@ -19,6 +19,7 @@ What is checked, and against what:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import random
@@ -40,6 +41,7 @@ from rotation_solver.portfolio import (
     exact_value,
     exhaustive,
     expected_value_seed,
+    no_plan_only_for_tier_mix,
     outcome_payload,
     outcome_probabilities,
     outcome_scenario,
@@ -114,6 +116,55 @@ def tiny(
 
 
 # -- the second stage ----------------------------------------------------------------------
+
+
+def _brute_tier_mix_only(problem: PortfolioProblem, portfolio: tuple[int, ...]) -> float:
+    """Chance of outcomes with no plan that a plan without tier_mix would rescue."""
+    total = 0.0
+    for mask, p in enumerate(outcome_probabilities(problem, portfolio)):
+        offered = [portfolio[i] for i in range(len(portfolio)) if mask >> i & 1]
+        outcome = outcome_scenario(problem, portfolio, offered)
+        # The exhaustive planner reads the rules from the scenario file's model.
+        rules = outcome.scenario.requirements.model_copy(update={"tier_mix": False})
+        lifted = dataclasses.replace(
+            outcome, scenario=outcome.scenario.model_copy(update={"requirements": rules})
+        )
+        if best_plans(outcome).objective is None and best_plans(lifted).objective is not None:
+            total += p
+    return total
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_no_plan_only_for_tier_mix_matches_brute_force(tmp_path: Path, seed: int) -> None:
+    data = random_scenario(random.Random(100 + seed), 7)
+    data["requirements"]["tier_mix"] = True
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    problem = build_portfolio_problem(loaded)
+    portfolio = tuple(range(min(6, len(problem.candidates))))
+    table = evaluate(problem, portfolio)
+    probs = outcome_probabilities(problem, portfolio)
+    found = no_plan_only_for_tier_mix(problem, table, probs)
+    assert found == pytest.approx(_brute_tier_mix_only(problem, portfolio))
+    off = dataclasses.replace(problem, tier_mix=False)
+    assert no_plan_only_for_tier_mix(off, evaluate(off, portfolio), probs) == 0.0
+
+
+def test_apply_says_when_no_plan_is_only_tier_mix(make: Callable[..., LoadedScenario]) -> None:
+    # The reach program offers half the time; without it only the safety one is left,
+    # which makes a plan but not one meeting tier_mix.
+    loaded = make(
+        [
+            program("rad-reach", tier="reach", img_friendly=False, acceptance=0.5),
+            program("rad-safe", tier="safety", starts="2027-08-02", acceptance=1),
+        ],
+        requirements={"radiology": {"min": 1, "max": 2}, "clinical": {"min": 0}, "tier_mix": True},
+    )
+    payload = plan_portfolio(
+        loaded, max_applications=2, scenarios=50, evaluate_outcomes=100
+    ).payload
+    assert payload["probabilities"]["no_plan"] == pytest.approx(0.5)
+    assert payload["probabilities"]["no_plan_only_tier_mix"] == pytest.approx(0.5)
+    assert any("In 50.0% of outcomes the offers do make a plan" in w for w in payload["warnings"])
 
 
 @pytest.mark.parametrize("seed", range(20))

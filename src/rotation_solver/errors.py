@@ -15,6 +15,18 @@ class ExitCode(IntEnum):
     INFEASIBLE = 3
     NO_PLAN_IN_TIME = 4
 
+    @classmethod
+    def for_status(cls, status: str) -> ExitCode:
+        """The exit code of a solve that ended with this status (optimal, feasible,
+        infeasible or unknown)."""
+        if status in ("optimal", "feasible"):
+            return cls.PLAN
+        if status == "infeasible":
+            return cls.INFEASIBLE
+        if status == "unknown":
+            return cls.NO_PLAN_IN_TIME
+        raise ValueError(f"not a solve status: {status!r}")
+
 
 @dataclass(frozen=True)
 class Problem:

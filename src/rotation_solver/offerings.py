@@ -123,6 +123,28 @@ def student_profile(loaded: LoadedScenario) -> Profile:
     return "strong" if strong else "challenged"
 
 
+def profile_reason(loaded: LoadedScenario) -> str:
+    """Why the student has the profile `student_profile` gives, e.g. "Step 2 CK 238 < 240"."""
+    student = loaded.scenario.student
+    need_score = loaded.value_model.profile.strong_step2ck
+    need_weeks = loaded.value_model.profile.strong_us_clinical_weeks
+    score_ok = student.step2ck is not None and student.step2ck >= need_score
+    weeks_ok = student.us_clinical_weeks >= need_weeks
+    if student.step2ck is None:
+        score = "Step 2 CK not given"
+    else:
+        score = f"Step 2 CK {student.step2ck} {'>=' if score_ok else '<'} {need_score}"
+    weeks = (
+        f"{student.us_clinical_weeks} U.S. clinical weeks {'>=' if weeks_ok else '<'} {need_weeks}"
+    )
+    parts = (
+        [score, weeks]
+        if score_ok and weeks_ok
+        else [p for p, ok in ((score, score_ok), (weeks, weeks_ok)) if not ok]
+    )
+    return ", ".join(parts)
+
+
 def deadline_for(program: Program, start: date) -> date | None:
     """The earlier of the fixed deadline and the weeks-before-start deadline."""
     candidates = []

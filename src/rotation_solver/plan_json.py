@@ -6,7 +6,7 @@ from typing import Any
 
 from rotation_solver.advice import plan_warnings
 from rotation_solver.diagnose import Conflict
-from rotation_solver.offerings import Offering
+from rotation_solver.offerings import Offering, profile_reason
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import Result
@@ -53,6 +53,7 @@ def plan_payload(
         "rotations": [rotation_dict(o) for o in result.rotations],
         "gap": result.gap,
         "profile": problem.expansion.profile,
+        "profile_reason": profile_reason(loaded),
         "value_model": loaded.value_model_name,
         "requirements": {
             "radiology": {

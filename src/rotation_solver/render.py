@@ -39,6 +39,11 @@ SPECIALTY_SHORT = {
 }
 
 
+def _why_profile(payload: dict[str, Any]) -> str:
+    reason = payload.get("profile_reason")
+    return f" ({reason})" if reason else ""
+
+
 def _money(value: int | None) -> str:
     return "—" if value is None else f"${value:,}"
 
@@ -75,7 +80,8 @@ def headline(payload: dict[str, Any]) -> list[tuple[str, str]]:
         ),
         (
             "Profile",
-            f"{payload.get('profile', '?')} · value model {payload.get('value_model', '?')}",
+            f"{payload.get('profile', '?')}{_why_profile(payload)} · value model "
+            f"{payload.get('value_model', '?')}",
         ),
     ]
     if payload.get("why"):

@@ -80,6 +80,13 @@ def _count_rule(
             if not any(o.is_radiology for o in found.rotations):
                 # Possible, but it gives up the point of the whole plan: say so.
                 change += " (the plan then has no radiology rotation, so no radiology letter)"
+            elif not any(not o.is_radiology for o in found.rotations):
+                # The guide's U.S. clinical rotation shows bedside skills and earns a
+                # letter beyond radiology [Step 3, Pitfalls]: say what is given up.
+                change += (
+                    " (the plan then has no U.S. clinical rotation: no bedside letter beyond "
+                    "radiology)"
+                )
             return candidate, change
         value += step
     return None

@@ -205,6 +205,14 @@ def timeline_json(steps: Sequence[TimelineStep]) -> list[dict[str, Any]]:
     return [step_dict(step) for step in steps]
 
 
+# The timeline holds the plan's own applications; the guide's advice is broader.
+OTHER_APPLICATIONS_NOTE = (
+    "Only this plan's applications are listed. Offers are uncertain: the guide suggests "
+    "applying to 6-10 programs (Step 2); `rotation-solver apply` chooses which, with their "
+    "submit-on dates."
+)
+
+
 def timeline_markdown(steps: Sequence[TimelineStep]) -> list[str]:
     """The timeline as Markdown table lines (shared with the advisor report)."""
     lines = ["| Date | Step | Program | What to do |", "|---|---|---|---|"]

@@ -68,6 +68,7 @@ from rotation_solver.portfolio.plot import plot_distribution
 from rotation_solver.portfolio.summary import (
     RISKY_NO_PLAN,
     histogram,
+    no_plan_only_for_tier_mix,
     outcome_value_distribution,
     portfolio_warnings,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "expected_value_seed",
     "histogram",
     "naive_portfolio",
+    "no_plan_only_for_tier_mix",
     "no_plan_reason",
     "offer_masks",
     "outcome_payload",

@@ -41,6 +41,7 @@ from rotation_solver.portfolio.outcomes import (
 from rotation_solver.portfolio.summary import (
     application_role,
     histogram,
+    no_plan_only_for_tier_mix,
     outcome_value_distribution,
     plan_probabilities,
     portfolio_warnings,
@@ -191,6 +192,7 @@ def plan_portfolio(
     eval_seconds = time.perf_counter() - t0
 
     stats = plan_probabilities(problem, table, probs)
+    tier_mix_only = no_plan_only_for_tier_mix(problem, table, probs)
     applications = []
     for i, j in enumerate(table.portfolio):
         c = problem.candidates[j]
@@ -224,6 +226,8 @@ def plan_portfolio(
             "two_or_more_radiology": stats["p_two_radiology"],
             "clinical": stats["p_clinical"],
             "no_plan": stats["p_no_plan"],
+            # Part of no_plan: offers that make a plan failing only tier_mix.
+            "no_plan_only_tier_mix": tier_mix_only,
         },
         "distribution": histogram(values, probs),
         "sampling": {"scenarios": scenarios, "seed": seed, "stream": 0},
@@ -273,7 +277,9 @@ def plan_portfolio(
         },
         "warnings": [
             *loaded.warnings,
-            *portfolio_warnings(n, stats["p_no_plan"], len(applications), len(problem.candidates)),
+            *portfolio_warnings(
+                n, stats["p_no_plan"], len(applications), len(problem.candidates), tier_mix_only
+            ),
         ],
     }
     if stats["p_no_plan"] >= 1:

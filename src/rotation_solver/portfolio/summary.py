@@ -4,12 +4,14 @@ outcome values, and the guide's warnings on how broadly to apply."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 
 from rotation_solver.portfolio.candidates import PortfolioProblem
-from rotation_solver.portfolio.outcomes import NO_PLAN, Table, outcome_probabilities
+from rotation_solver.portfolio.outcomes import NO_PLAN, Table, evaluate, outcome_probabilities
 
 
 def application_role(
@@ -68,13 +70,28 @@ def outcome_value_distribution(
 RISKY_NO_PLAN = 0.2
 
 
+def no_plan_only_for_tier_mix(problem: PortfolioProblem, table: Table, probs: np.ndarray) -> float:
+    """Chance of an outcome whose offers make a plan that fails only tier_mix (0 when the
+    rule is off): "no plan" there means no plan *meeting every rule*."""
+    if not problem.tier_mix:
+        return 0.0
+    relaxed = dataclasses.replace(problem, tier_mix=False, plan_memo={}, plan_lists=OrderedDict())
+    without_rule = evaluate(relaxed, table.portfolio)
+    return float(probs[(table.plan < 0) & (without_rule.plan >= 0)].sum())
+
+
 def portfolio_warnings(
-    max_applications: int, p_no_plan: float, applied: int, open_programs: int
+    max_applications: int,
+    p_no_plan: float,
+    applied: int,
+    open_programs: int,
+    p_tier_mix_only: float = 0.0,
 ) -> list[str]:
     """The guide's advice on how broadly to apply, where the portfolio falls short of it
     and the student can do something: allow more applications, or find more programs.
 
-    `applied`: applications chosen; `open_programs`: programs one could apply to.
+    `applied`: applications chosen; `open_programs`: programs one could apply to;
+    `p_tier_mix_only`: chance of offers that make a plan failing only tier_mix.
     """
     warnings = []
     if open_programs < 6 and applied:
@@ -102,7 +119,15 @@ def portfolio_warnings(
                 "used: their fees would crowd out plans within the budget); a larger budget "
                 "or cheaper realistic and safety programs that take IMGs would."
             )
-        warnings.append(f"a {p_no_plan:.1%} chance of ending with no plan at all: {advice}")
+        if p_tier_mix_only >= 0.005:
+            advice += (
+                f" In {p_tier_mix_only:.1%} of outcomes the offers do make a plan, but not one "
+                "with both a reach/target and an IMG-friendly target/safety radiology rotation "
+                "(tier_mix); set requirements.tier_mix: false if such a plan would do."
+            )
+        warnings.append(
+            f"a {p_no_plan:.1%} chance of ending with no plan meeting every rule: {advice}"
+        )
     return warnings
 
 

@@ -9,7 +9,7 @@ frontier (`frontier`), both on a re-used CP-SAT model.
 - `plot`: the pictures.
 
 Every plan returned has been re-verified by the independent checker. The click
-commands are in `cli_whatif`.
+commands are in `cli.whatif`.
 """
 
 from rotation_solver.whatif.budget_sweep import Row, Sweep, plan_label, sweep

@@ -21,7 +21,7 @@ from rich.progress import (
 )
 
 from rotation_solver import whatif
-from rotation_solver.cli_options import (
+from rotation_solver.cli.options import (
     FilePath,
     debug_option,
     emit,

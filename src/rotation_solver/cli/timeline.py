@@ -5,10 +5,9 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 import pandas as pd
@@ -18,11 +17,10 @@ from rich.table import Table
 from rich.text import Text
 
 from rotation_solver import files
-from rotation_solver.cli_options import (
+from rotation_solver.cli.options import (
     FilePath,
     debug_option,
     emit,
-    emit_text,
     load,
     output_options,
     refuse_overwrite,
@@ -31,27 +29,17 @@ from rotation_solver.cli_options import (
     warn_about_plan,
 )
 from rotation_solver.errors import ExitCode
-from rotation_solver.planner import PlanOutcome, plan_scenario
-from rotation_solver.render import render_json, render_markdown, render_table
-from rotation_solver.scenario import LoadedScenario, Lock
+from rotation_solver.planner import plan_scenario
+from rotation_solver.render import render_json, render_table
+from rotation_solver.scenario import Lock
 from rotation_solver.solve import SolveOptions
 from rotation_solver.timeline import (
+    OTHER_APPLICATIONS_NOTE,
     TimelineStep,
     build_timeline,
     timeline_json,
     timeline_markdown,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-PLOT_FORMATS = ("png", "svg", "pdf")  # matplotlib and icalendar load only when used
-
-_EXIT_BY_STATUS = {
-    "optimal": ExitCode.PLAN,
-    "feasible": ExitCode.PLAN,
-    "infeasible": ExitCode.INFEASIBLE,
-    "unknown": ExitCode.NO_PLAN_IN_TIME,
-}
 
 _KIND_STYLES = {
     "document": "cyan",
@@ -69,7 +57,7 @@ def timeline_table(steps: Sequence[TimelineStep], title: str, today: date) -> Ta
         title=Text(title),
         box=box.SIMPLE_HEAVY,
         title_justify="left",
-        caption=f"Days: from the planning date, {today.isoformat()}.",
+        caption=f"Days: from the planning date, {today.isoformat()}. {OTHER_APPLICATIONS_NOTE}",
         caption_justify="left",
     )
     table.add_column("Date", no_wrap=True)
@@ -144,7 +132,7 @@ def timeline(
         render_table(outcome.payload, Console(stderr=True, highlight=False))
         if fmt == "json":
             emit(outcome.payload, fmt, output, render_table, render_json)
-        sys.exit(_EXIT_BY_STATUS[status])
+        sys.exit(ExitCode.for_status(status))
 
     steps = build_timeline(loaded, outcome.payload)
     if fmt == "table":
@@ -155,89 +143,18 @@ def timeline(
         table = timeline_table(steps, title, loaded.scenario.planning_date)
         emit(outcome.payload, fmt, output, lambda _p, console: console.print(table), width=140)
         warn_about_plan(loaded, outcome.payload)
-        sys.exit(_EXIT_BY_STATUS[status])
+        sys.exit(ExitCode.for_status(status))
     if fmt == "json":
         text = json.dumps(timeline_json(steps), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
         text = timeline_csv(steps)
     else:
         heading = f"# Timeline: {outcome.payload['scenario']}"
-        text = "\n".join([heading, "", *timeline_markdown(steps)]) + "\n"
+        lines = [heading, "", *timeline_markdown(steps), "", OTHER_APPLICATIONS_NOTE]
+        text = "\n".join(lines) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:
         files.write_text(output, text)
     warn_about_plan(loaded, outcome.payload)
-    sys.exit(_EXIT_BY_STATUS[status])
-
-
-# --- helpers for `solve`: --format ics|markdown and --plot -----------------------
-
-
-def _check_plot_suffix(
-    _ctx: click.Context, _param: click.Parameter, value: Path | None
-) -> Path | None:
-    if value is not None and value.suffix.lower().lstrip(".") not in PLOT_FORMATS:
-        raise click.BadParameter(f"{value}: the picture must end in .png, .svg or .pdf")
-    return value
-
-
-def plot_option(func: F) -> F:
-    """`--plot FILE.png|svg|pdf`: also draw the plan (only when a plan exists)."""
-    return click.option(
-        "--plot",
-        "plot",
-        type=FilePath(dir_okay=False),
-        callback=_check_plot_suffix,
-        metavar="FILE.png|svg|pdf",
-        help="Also draw the plan as a timeline picture (PNG, SVG or PDF); "
-        "written only when a plan exists, never over an existing file without --force.",
-    )(func)
-
-
-def emit_plan_document(
-    loaded: LoadedScenario,
-    outcome: PlanOutcome,
-    fmt: str,
-    output: Path | None,
-    force: bool,
-) -> None:
-    """Write the `solve` formats that need the scenario too: `ics` and `markdown`.
-
-    A calendar needs a plan: without one the reason goes to stderr and nothing
-    is written. The Markdown report carries the timeline when there is a plan.
-    """
-    payload = outcome.payload
-    has_plan = outcome.result.has_plan
-    if fmt == "markdown":
-        steps = build_timeline(loaded, payload) if has_plan else None
-        emit_text(render_markdown(payload, timeline=steps), payload, fmt, output, force)
-        return
-    refuse_overwrite(output, force, "--output")
-    if not has_plan:
-        render_table(payload, Console(stderr=True, highlight=False))
-        click.echo("no plan, so no calendar was written", err=True)
-        return
-    from rotation_solver.calendar_export import calendar_ics
-
-    data = calendar_ics(loaded, payload)
-    if output is None:
-        click.echo(data, nl=False)
-    else:
-        files.write_bytes(output, data)
-
-
-def write_plot(
-    loaded: LoadedScenario, outcome: PlanOutcome, plot: Path | None, force: bool
-) -> None:
-    """Draw the plan to `plot` when one was asked for and a plan exists."""
-    if plot is None:
-        return
-    if not outcome.result.has_plan:
-        click.echo(f"no plan, so {plot} was not drawn", err=True)
-        return
-    refuse_overwrite(plot, force, "--plot")
-    from rotation_solver.plot import plot_plan
-
-    plot_plan(loaded, outcome.payload, plot)
-    click.echo(f"picture written to {plot}", err=True)
+    sys.exit(ExitCode.for_status(status))

@@ -1,22 +1,18 @@
-"""The `rotation-solver` command line: one click group, shared option decorators."""
+"""The plan commands: `solve`, `check`, `validate` and `schema`."""
 
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import click
 from pydantic import BaseModel
 from rich.console import Console
 from rich.text import Text
 
-from rotation_solver import files
-from rotation_solver.cli_options import (
+from rotation_solver.cli.options import (
     FilePath,
     debug_option,
     emit_text,
@@ -28,85 +24,20 @@ from rotation_solver.cli_options import (
     solver_options,
     warn_about_plan,
 )
-from rotation_solver.cli_plan import (
+from rotation_solver.cli.plan_output import (
     emit_plan_document,
     plot_option,
     write_plot,
 )
 from rotation_solver.errors import ExitCode, InputError, Problem
-from rotation_solver.planner import PlanRejected, plan_scenario
+from rotation_solver.offerings import profile_reason
+from rotation_solver.planner import plan_scenario
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, Lock, Scenario, ValueModel
 from rotation_solver.solve import SolveOptions
 
-EXIT_INTERNAL = 70  # not a contract code: a bug, reported as such
-EXIT_INTERRUPTED = 130  # not a contract code: Ctrl-C, as shells report it
 
-_EXIT_BY_STATUS = {
-    "optimal": ExitCode.PLAN,
-    "feasible": ExitCode.PLAN,
-    "infeasible": ExitCode.INFEASIBLE,
-    "unknown": ExitCode.NO_PLAN_IN_TIME,
-}
-
-
-class RotationGroup(click.Group):
-    """Turns domain errors into clear messages and the contract's exit codes."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        files.forget_inputs()  # each command protects its own inputs (tests run many)
-        try:
-            return super().invoke(ctx)
-        except InputError as error:
-            if ctx.meta.get("debug"):
-                raise
-            err = Console(stderr=True, highlight=False, soft_wrap=True)
-            for problem in error.problems:
-                err.print(Text.assemble(("error:", "bold red"), " ", str(problem)))
-            ctx.exit(ExitCode.BAD_INPUT)
-        except PlanRejected as error:
-            if ctx.meta.get("debug"):
-                raise
-            click.echo(f"internal error (please report): {error}", err=True)
-            ctx.exit(EXIT_INTERNAL)
-        except KeyboardInterrupt:
-            # Click would say "Aborted!" and exit 1, which the contract keeps for
-            # bad input; 130 is the shell's code for Ctrl-C. A second Ctrl-C now
-            # would only garble the exit.
-            if threading.current_thread() is threading.main_thread():
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-            if ctx.meta.get("debug"):
-                raise
-            click.echo("\ninterrupted", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
-
-
-@click.group(cls=RotationGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="rotation-solver")
-@debug_option
-def cli() -> None:
-    """Plan away rotations for a US-citizen IMG applying to diagnostic radiology.
-
-    A scenario file (YAML) names the calendar, budget, documents and a catalog
-    of programs; `solve` picks the rotations with the highest expected letter
-    and audition value, proves the plan optimal with CP-SAT, and re-checks it
-    independently.
-
-    \b
-    Quick start:
-        rotation-solver validate scenarios/example/scenario.yaml
-        rotation-solver solve scenarios/example/scenario.yaml
-        rotation-solver solve scenarios/example/scenario.yaml --format json -o plan.json
-        rotation-solver check scenarios/example/scenario.yaml plan.json
-        rotation-solver timeline scenarios/example/scenario.yaml
-        rotation-solver compare scenarios/example/scenario.yaml --budgets 6000,8000,10000
-        rotation-solver apply scenarios/example/scenario.yaml --max-applications 8
-
-    Exit codes: 0 plan, 1 bad input, 2 usage, 3 infeasible, 4 no plan in time.
-    """
-
-
-@cli.command()
+@click.command()
 @click.argument("scenario", type=FilePath())
 @output_options(("table", "json", "csv", "markdown", "ics"))
 @plot_option
@@ -170,10 +101,10 @@ def solve(
         emit_text(render_payload(outcome.payload, fmt), outcome.payload, fmt, output, force)
     write_plot(loaded, outcome, plot, force)
     warn_about_plan(loaded, outcome.payload)
-    sys.exit(_EXIT_BY_STATUS[outcome.result.status])
+    sys.exit(ExitCode.for_status(outcome.result.status))
 
 
-@cli.command()
+@click.command()
 @click.argument("scenario", type=FilePath())
 @click.argument("plan", type=FilePath())
 @scenario_options
@@ -270,21 +201,33 @@ def _check_no_plan(loaded: LoadedScenario, status: str, plan: Path) -> None:
     sys.exit(ExitCode.INFEASIBLE)
 
 
-@cli.command()
+@click.command()
 @click.argument("scenario", type=FilePath())
+@click.option(
+    "--dropped",
+    "list_dropped",
+    is_flag=True,
+    help="List every dropped (program, start) pair with its reason, not just the counts.",
+)
 @scenario_options
 @debug_option
 def validate(
-    scenario: Path, value_model: str | None, locks: list[Lock], exclude: tuple[str, ...]
+    scenario: Path,
+    list_dropped: bool,
+    value_model: str | None,
+    locks: list[Lock],
+    exclude: tuple[str, ...],
 ) -> None:
     """Check SCENARIO and its catalog, and summarise what the planner will see.
 
     Prints how many programs and feasible offerings there are, and how many (program, start)
-    pairs were dropped and why. Exit 0 when the files are valid, 1 otherwise.
+    pairs were dropped and why (each one with --dropped). Exit 0 when the files are valid,
+    1 otherwise.
 
     \b
     Example:
         rotation-solver validate scenarios/example/scenario.yaml
+        rotation-solver validate scenarios/example/scenario.yaml --dropped
     """
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     problem = build_problem(loaded)
@@ -309,10 +252,15 @@ def validate(
         console.print("  dropped:")
         for reason, count in dropped.items():
             console.print(f"    {reason:<28} {count}")
+            if list_dropped:
+                for item in problem.expansion.dropped:
+                    if item.reason == reason:
+                        console.print(f"      {item.program_id}@{item.start}: {item.detail}")
     else:
         console.print("  dropped: none")
     console.print(
-        f"  profile: {problem.expansion.profile} (value model {loaded.value_model_name}); "
+        f"  profile: {problem.expansion.profile} ({profile_reason(loaded)}; value model "
+        f"{loaded.value_model_name}); "
         f"budget ${loaded.budget:,}"
     )
     console.print(
@@ -350,7 +298,7 @@ def validate(
         console.print("valid")
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--part",
     type=click.Choice(["scenario", "catalog", "value-model"]),
@@ -378,24 +326,3 @@ def schema(part: str) -> None:
     }
     model = models[part]
     click.echo(json.dumps(model.model_json_schema(), indent=2))
-
-
-# Command families that live in their own modules register here.
-# (one import + add_command per module)
-from rotation_solver.cli_plan import timeline  # noqa: E402
-from rotation_solver.cli_portfolio import apply  # noqa: E402
-from rotation_solver.cli_whatif import compare, frontier  # noqa: E402
-
-cli.add_command(timeline)
-cli.add_command(apply)
-cli.add_command(compare)
-cli.add_command(frontier)
-
-
-def main() -> None:
-    """Console-script entry point."""
-    try:
-        cli.main(standalone_mode=True)
-    except KeyboardInterrupt:  # pragma: no cover - interactive only
-        click.echo("interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)

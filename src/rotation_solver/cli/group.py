@@ -1,0 +1,88 @@
+"""The `rotation-solver` click group: domain errors become clear messages and the
+contract's exit codes (spec section 8), and no traceback unless `--debug`."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from rotation_solver import files
+from rotation_solver.cli.options import (
+    debug_option,
+)
+from rotation_solver.errors import ExitCode, InputError
+from rotation_solver.planner import PlanRejected
+
+EXIT_INTERNAL = 70  # not a contract code: a bug, reported as such
+EXIT_INTERRUPTED = 130  # not a contract code: Ctrl-C, as shells report it
+
+
+class RotationGroup(click.Group):
+    """Turns domain errors into clear messages and the contract's exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        files.forget_inputs()  # each command protects its own inputs (tests run many)
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            if ctx.meta.get("debug"):
+                raise
+            err = Console(stderr=True, highlight=False, soft_wrap=True)
+            for problem in error.problems:
+                err.print(Text.assemble(("error:", "bold red"), " ", str(problem)))
+            ctx.exit(ExitCode.BAD_INPUT)
+        except PlanRejected as error:
+            if ctx.meta.get("debug"):
+                raise
+            click.echo(f"internal error (please report): {error}", err=True)
+            ctx.exit(EXIT_INTERNAL)
+        except KeyboardInterrupt:
+            # Click would say "Aborted!" and exit 1, which the contract keeps for
+            # bad input; 130 is the shell's code for Ctrl-C. A second Ctrl-C now
+            # would only garble the exit.
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+            if ctx.meta.get("debug"):
+                raise
+            click.echo("\ninterrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=RotationGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rotation-solver")
+@debug_option
+def cli() -> None:
+    """Plan away rotations for a US-citizen IMG applying to diagnostic radiology.
+
+    A scenario file (YAML) names the calendar, budget, documents and a catalog
+    of programs; `solve` picks the rotations with the highest expected letter
+    and audition value, proves the plan optimal with CP-SAT, and re-checks it
+    independently.
+
+    \b
+    Quick start:
+        rotation-solver validate scenarios/example/scenario.yaml
+        rotation-solver solve scenarios/example/scenario.yaml
+        rotation-solver solve scenarios/example/scenario.yaml --format json -o plan.json
+        rotation-solver check scenarios/example/scenario.yaml plan.json
+        rotation-solver timeline scenarios/example/scenario.yaml
+        rotation-solver compare scenarios/example/scenario.yaml --budgets 6000,8000,10000
+        rotation-solver apply scenarios/example/scenario.yaml --max-applications 8
+
+    Exit codes: 0 plan, 1 bad input, 2 usage, 3 infeasible, 4 no plan in time.
+    """
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)

@@ -1,0 +1,178 @@
+"""`rotation-solver apply`: which electives to apply to, for the best plan from the offers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from rotation_solver.cli.options import (
+    FilePath,
+    debug_option,
+    emit,
+    load,
+    output_options,
+    quiet_option,
+    refuse_overwrite,
+    scenario_options,
+    solver_options,
+    warn_about_plan,
+)
+from rotation_solver.errors import ExitCode
+from rotation_solver.portfolio import MAX_APPLICATIONS, plan_portfolio, plot_distribution
+from rotation_solver.portfolio.render import render_portfolio_markdown, render_portfolio_table
+from rotation_solver.scenario import Lock
+from rotation_solver.solve import SolveOptions
+
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+# Sampled outcomes are rows of a (outcomes x programs) table held in memory.
+MAX_OUTCOMES = 100_000
+
+
+def _check_plot(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None and value.suffix.lower() not in PLOT_SUFFIXES:
+        raise click.BadParameter("the picture must end in .png, .svg or .pdf")
+    return value
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], None]]]:
+    """Rich progress bars on stderr (only on a terminal: stdout stays clean for JSON)."""
+    if not enabled:
+        yield lambda _label, _total: lambda _n: None
+        return
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    with progress:
+
+        def factory(label: str, total: int) -> Callable[[int], None]:
+            task = progress.add_task(label, total=total or None)
+            return lambda n: progress.advance(task, n)
+
+        yield factory
+
+
+@click.command()
+@click.argument("scenario", type=FilePath())
+@click.option(
+    "--max-applications",
+    type=click.IntRange(1, MAX_APPLICATIONS),
+    default=None,
+    help="Most applications to send (default: the scenario's `max_applications`, 10).",
+)
+@click.option(
+    "--scenarios",
+    type=click.IntRange(1, MAX_OUTCOMES),
+    default=200,
+    show_default=True,
+    help="Sampled offer outcomes for the sample average approximation.",
+)
+@click.option(
+    "--evaluate",
+    "evaluate_outcomes",
+    type=click.IntRange(1, MAX_OUTCOMES),
+    default=1000,
+    show_default=True,
+    help="Fresh outcomes for the out-of-sample evaluation (a separate seed stream).",
+)
+@click.option(
+    "--bound/--no-bound",
+    default=True,
+    show_default=True,
+    help="Compute the perfect-information upper bound (one CP-SAT solve per outcome).",
+)
+@click.option(
+    "--plot",
+    type=FilePath(dir_okay=False),
+    callback=_check_plot,
+    metavar="FILE.png|svg|pdf",
+    help="Also draw the distribution of the plan value over the outcomes (histogram).",
+)
+@output_options(("table", "json", "markdown"))
+@quiet_option
+@solver_options
+@scenario_options
+@debug_option
+def apply(
+    scenario: Path,
+    max_applications: int | None,
+    scenarios: int,
+    evaluate_outcomes: int,
+    bound: bool,
+    plot: Path | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    quiet: bool,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    value_model: str | None,
+    locks: list[Lock],
+    exclude: tuple[str, ...],
+) -> None:
+    """Choose which electives (and dates) to apply to, for the best plan from the offers.
+
+    Offers are uncertain (each program offers with its `acceptance`); every fee is
+    paid whatever happens. The applications maximise the expected value of the best
+    plan that can be built from the offers received, over --scenarios sampled
+    outcomes (--seed seeds the sampling and CP-SAT). The report gives each
+    application's dates and role, the chances of a full plan, an upper bound and
+    an out-of-sample comparison with two naive strategies. --time-limit caps the
+    local search. Values are on another scale than `solve`'s: here a rotation
+    that was offered counts in full, while `solve` multiplies each rotation's
+    value by its acceptance, so the numbers here are higher.
+
+    Exit 0 with a portfolio (or with none, when every plan is worth 0 or less);
+    3 when no portfolio can ever yield a plan, saying why (too few applications
+    allowed, or the conflicting rules, as `solve` names them); 4 when the time
+    limit stopped every search.
+
+    \b
+    Example:
+        rotation-solver apply scenarios/example/scenario.yaml
+        rotation-solver apply scenarios/example/scenario.yaml --format json -o apply.json
+        rotation-solver apply my.yaml --max-applications 8 --scenarios 400 --seed 1
+        rotation-solver apply my.yaml --plot outcomes.png --no-bound
+    """
+    refuse_overwrite(output, force, "--output")
+    refuse_overwrite(plot, force, "--plot")
+    loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
+    n = max_applications if max_applications is not None else loaded.scenario.max_applications
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    with _progress(Console(stderr=True).is_terminal and not quiet) as progress:
+        report = plan_portfolio(
+            loaded,
+            max_applications=n,
+            scenarios=scenarios,
+            seed=seed,
+            evaluate_outcomes=evaluate_outcomes,
+            options=options,
+            bound=bound,
+            progress=progress,
+        )
+    payload = report.payload
+    text = {"json": lambda p: json.dumps(p, indent=2) + "\n", "markdown": render_portfolio_markdown}
+    emit(payload, fmt, output, render_portfolio_table, text.get(fmt), width=140)
+    if plot is not None:
+        plot_distribution(report, plot)
+        click.echo(f"picture written to {plot}", err=True)
+    warn_about_plan(loaded, payload)
+    if "why" in payload and (fmt == "json" or output is not None):
+        click.echo(f"no plan in any outcome: {payload['why']}", err=True)
+    if payload["status"] == "infeasible":
+        sys.exit(ExitCode.INFEASIBLE)
+    if payload["status"] == "unknown":
+        sys.exit(ExitCode.NO_PLAN_IN_TIME)
