@@ -62,14 +62,16 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
     for i, row in enumerate(changed):
         ax.axvline(row["budget"], color="tab:orange", alpha=0.25, linewidth=1)
         ax.plot(row["budget"], row["objective"], "D", color="tab:orange", markersize=7)
-        text = _short(row["plan"]) + f"\n${row['total_cost']:,}"
+        text = _short(row["plan"]) + f"\nvalue {row['objective']} · ${row['total_cost']:,}"
         ax.annotate(
             text,
             (row["budget"], row["objective"]),
-            xytext=(6, -12 - 34 * (i % 2)),
+            # Neighbours alternate below and above their point, so close budgets'
+            # labels do not print over each other.
+            xytext=(6, -12 if i % 2 == 0 else 12),
             textcoords="offset points",
             fontsize=6.5,
-            va="top",
+            va="top" if i % 2 == 0 else "bottom",
             family="monospace",
         )
     infeasible = [r for r in rows if r["status"] == "infeasible"]
@@ -95,12 +97,16 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
     if solved:
         low = min(r["objective"] for r in solved)
         high = max(r["objective"] for r in solved)
-        pad = high - low if high > low else max(10, abs(high) // 10)  # one value: a sane axis
-        ax.set_ylim(low - 0.2 * pad, high + 0.08 * pad)
+        # At least a tenth of the value in view: a 5-point step on 218 should not look
+        # like a cliff (and one value alone still gets a sane axis).
+        pad = max(high - low, abs(high) / 10, 10)
+        ax.set_ylim(low - 0.3 * pad, high + 0.3 * pad)
     else:
         ax.set_ylim(0, 1)
         ax.set_yticks([])
-    ax.plot([], [], "D", color="tab:orange", label="plan changes (labelled: program, start)")
+    ax.plot(
+        [], [], "D", color="tab:orange", label="a new plan (labelled: program, start; value, cost)"
+    )
     ax.set_xlabel("budget (USD)")
     ax.set_ylabel("plan value (objective)")
     ax.set_title(f"What-if budgets: {payload['scenario']}", fontsize=10)
