@@ -28,6 +28,7 @@ def program(pid: str, **fields: Any) -> dict[str, Any]:
         "starts": "2027-06-07",
         "weeks": 2,
         "application_opens": "2027-01-04",
+        "requires": "transcript",  # ready before the planning date: harmless
         "housing_per_week": 300,
         "travel": 400,
         "fee": 0,
@@ -46,7 +47,12 @@ BASE: dict[str, Any] = {
     "name": "tiny (synthetic)",
     "planning_date": "2027-01-15",
     "eras_submission": "2027-09-25",
-    "student": {"school_type": "img", "step2ck": 250, "us_clinical_weeks": 8},
+    "student": {
+        "school_type": "img",
+        "step2ck": 250,
+        "us_clinical_weeks": 8,
+        "radiology_exposure": "none",
+    },
     "calendar": {"window": {"start": "2027-06-01", "end": "2027-12-17"}},
     "budget": 100000,
     "documents": {"transcript": "2027-01-10"},

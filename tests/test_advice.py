@@ -13,7 +13,7 @@ from rotation_solver.planner import plan_scenario
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.loader import interview_season_end
 from rotation_solver.solve import SolveOptions
-from tests.conftest import program
+from tests.conftest import BASE, program
 
 Make = Callable[..., LoadedScenario]
 
@@ -50,6 +50,7 @@ def test_late_letters_and_visa_are_flagged(make: Make) -> None:
         "citizenship": "visa_required",
         "step2ck": 250,
         "us_clinical_weeks": 8,
+        "radiology_exposure": "none",
     }
     text = warnings_for(make([rad("r", starts="2027-10-04")], student=student))
     assert "ready by ERAS submission" in text and "visa_required" in text
@@ -71,7 +72,7 @@ def test_no_img_friendly_radiology_is_flagged_for_img_students_only(make: Make) 
     rows[1]["starts"] = "2027-07-05"
     req = {**BALANCED, "radiology": {"min": 2}, "tier_mix": False}
     assert "clearly IMG friendly" in warnings_for(make(rows, requirements=req))
-    us_md = {"school_type": "us_md", "step2ck": 250, "us_clinical_weeks": 8}
+    us_md = {**BASE["student"], "school_type": "us_md"}
     assert "IMG friendly" not in warnings_for(make(rows, requirements=req, student=us_md))
 
 

@@ -20,6 +20,7 @@ student:
   school_type: img
   step2ck: 246
   us_clinical_weeks: 8
+  radiology_exposure: none
 calendar:
   window: {start: 2027-06-01, end: 2027-12-17}
   blocked:
@@ -553,3 +554,30 @@ def test_validate_writes_warnings_to_standard_error(files: Files) -> None:
 
 def test_thousands_separators_get_a_hint(files: Files) -> None:
     fails(files(SCENARIO.replace("budget: 9000", "budget: 9,000")), "e.g. 9000")
+
+
+@pytest.mark.parametrize("field", ["school_type", "us_clinical_weeks", "radiology_exposure"])
+def test_a_student_field_that_changes_the_plan_is_required(files: Files, field: str) -> None:
+    # Spec section 2 marks only step2ck optional; a silent default would change the plan.
+    lines = [line for line in SCENARIO.splitlines(keepends=True) if f"  {field}:" not in line]
+    fails(files("".join(lines)), "scenario.yaml:", f"student.{field}: required key is missing")
+
+
+def test_bad_utf8_names_the_line_and_column(files: Files, tmp_path: Path) -> None:
+    path = files(catalog=f"{HEADER}\n{ROW_A}\n{ROW_B}\n")
+    catalog = tmp_path / "programs.csv"
+    catalog.write_bytes(catalog.read_bytes().replace(b"B (synthetic)", b"B (synth\xe9tic)"))
+    fails(path, "programs.csv:3:14:", "not UTF-8 text", "save the file as UTF-8")
+    scenario = SCENARIO.replace('name: "bad input (synthetic)"', 'name: "Jos\xe9"')
+    path.write_bytes(scenario.encode("latin-1"))
+    fails(path, "scenario.yaml:2:11:", "not UTF-8 text")
+
+
+def test_a_catalog_without_requires_warns_that_documents_limit_nothing(files: Files) -> None:
+    at = columns()["requires"] - 1
+    drop = lambda row: ",".join(c for i, c in enumerate(row.split(",")) if i != at)  # noqa: E731
+    path = files(catalog=f"{drop(HEADER)}\n{drop(ROW_A)}\n{drop(ROW_B)}\n")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "`requires` column is missing or blank" in result.stderr
+    assert "requires" not in CliRunner().invoke(cli, ["validate", str(files())]).stderr

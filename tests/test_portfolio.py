@@ -484,8 +484,14 @@ def test_a_bound_stopped_by_the_time_limit_stays_finite(monkeypatch: pytest.Monk
         (5, 0.0, 3, 30, []),  # the limit is not what holds the portfolio back
         (3, 0.0, 3, 3, ["only 3 program(s) in the catalog"]),
         (10, 0.0, 0, 3, []),  # nothing to apply to (every rotation already accepted)
-        (10, 0.21, 10, 30, ["21.0% chance of ending with no plan at all: allow more"]),
-        (10, 0.21, 7, 30, ["21.0% chance of ending with no plan at all: more applications do"]),
+        (10, 0.21, 10, 30, ["21.0% chance of ending with no plan meeting every rule: allow more"]),
+        (
+            10,
+            0.21,
+            7,
+            30,
+            ["no plan meeting every rule: more applications do"],
+        ),
         (10, 1.0, 10, 30, []),  # no plan at all is the status and its reason, not a warning
     ],
 )

@@ -13,7 +13,7 @@ import pytest
 from rotation_solver.planner import PlanOutcome, plan_scenario
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import SolveOptions
-from tests.conftest import program
+from tests.conftest import BASE, program
 
 Make = Callable[..., LoadedScenario]
 ONE_WORKER = SolveOptions(workers=1, time_limit=20)
@@ -157,7 +157,7 @@ def test_documents_late(make: Make) -> None:
 
 
 def test_accepts_img(make: Make) -> None:
-    student = {"school_type": "us_md", "step2ck": 250, "us_clinical_weeks": 8}
+    student = {**BASE["student"], "school_type": "us_md"}
     assert run(make([program("a", accepts_img=False)], student=student)).result.has_plan
     outcome = run(make([program("a", accepts_img=False)]))
     assert outcome.problem.expansion.dropped_counts() == {"program does not take IMGs": 1}
@@ -256,6 +256,23 @@ def test_lock_still_obeys_blocked_periods(make: Make) -> None:
     assert conflict_keys(outcome) == {"lock:a@2027-06-07", "blocked:0"}
 
 
+@pytest.mark.parametrize(
+    ("row", "rule"),
+    [
+        ({"starts": "2027-12-13"}, "outside window: 2027-12-13..2027-12-26 is outside"),
+        ({"specialty": "transitional"}, "transitional is not a requested specialty"),
+    ],
+)
+def test_a_lock_that_breaks_a_rule_by_itself_names_that_rule(
+    make: Make, row: dict[str, str], rule: str
+) -> None:
+    locked = program("a", **row)
+    start = locked["starts"]
+    outcome = run(make([locked, program("b")], locks=[{"program": "a", "start": start}]))
+    assert conflict_keys(outcome) == {f"lock:a@{start}"}
+    assert "breaks a rule by itself" in outcome.payload["why"] and rule in outcome.payload["why"]
+
+
 def test_exclude(make: Make) -> None:
     rows = [program("a", letter=10), program("b", starts="2027-07-05", letter=1)]
     req = {"radiology": {"min": 1, "max": 1}, "clinical": {"min": 0}, "tier_mix": False}
@@ -285,7 +302,7 @@ def test_third_radiology_pays_only_above_the_penalty(
         program("r3", audition=0, letter=third_letter, starts="2027-08-02"),
     ]
     req = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 0}, "tier_mix": False}
-    outcome = run(make(rows, requirements=req, student={"school_type": "img", **student}))
+    outcome = run(make(rows, requirements=req, student={**BASE["student"], **student}))
     assert len(taken(outcome)) == expected
 
 

@@ -80,3 +80,23 @@ def write_bytes(path: Path, data: bytes) -> None:
     """`path.write_bytes(data)`, all or nothing."""
     with replacing(path) as temporary:
         temporary.write_bytes(data)
+
+
+def read_utf8(path: Path, shown: str | None = None) -> str:
+    """The file as text (a byte-order mark is not content); bad UTF-8 is an input error
+    naming the line and column of the first bad byte."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError(
+            Problem(
+                shown or str(path),
+                f"not UTF-8 text ({error.reason}, byte 0x{data[error.start]:02x}); save the "
+                "file as UTF-8",
+                line,
+                column,
+            )
+        ) from None

@@ -215,10 +215,14 @@ class PlanModel:
         index = {o.key: i for i, o in enumerate(self.candidates)}
         unplaceable = {(d.program_id, d.start): d for d in self.problem.unplaceable_locks}
         for program_id, start in self.problem.locks:
-            guard = self._guard(
-                f"lock:{program_id}@{start}", f"the accepted offer {program_id} starting {start}"
-            )
-            if (program_id, start) in unplaceable or (program_id, start) not in index:
+            description = f"the accepted offer {program_id} starting {start}"
+            dropped = unplaceable.get((program_id, start))
+            if dropped is not None:  # name the rule it breaks on its own
+                description += (
+                    f", which breaks a rule by itself ({dropped.reason}: {dropped.detail})"
+                )
+            guard = self._guard(f"lock:{program_id}@{start}", description)
+            if dropped is not None or (program_id, start) not in index:
                 self._enforce(self.model.add_bool_or([]), guard)
             else:
                 self._enforce(self.model.add(self.choose[index[(program_id, start)]] == 1), guard)

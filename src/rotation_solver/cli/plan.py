@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.text import Text
 
+from rotation_solver import files
 from rotation_solver.cli.options import (
     FilePath,
     debug_option,
@@ -137,13 +138,11 @@ def check(
     if plan.is_dir():
         raise InputError(Problem(str(plan), "is a folder; expected a JSON plan file"))
     try:
-        data = json.loads(plan.read_text(encoding="utf-8-sig"))
+        data = json.loads(files.read_utf8(plan))
     except json.JSONDecodeError as error:
         raise InputError(
             Problem(str(plan), f"not JSON: {error.msg}", error.lineno, error.colno)
         ) from None
-    except UnicodeDecodeError:
-        raise InputError(Problem(str(plan), "not UTF-8 text")) from None
     except RecursionError:
         raise InputError(Problem(str(plan), "JSON nested too deeply")) from None
     if not isinstance(data, dict):

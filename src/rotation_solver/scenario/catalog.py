@@ -136,11 +136,8 @@ def read_csv(path: Path, shown: str | None = None) -> Catalog:
     name = shown or str(path)
     if not path.exists():
         raise InputError(Problem(name, "catalog file not found"))
-    try:
-        files.note_input(path)
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(Problem(name, f"not UTF-8 text ({error.reason})")) from None
+    files.note_input(path)
+    text = files.read_utf8(path, name)
     if not text.strip():
         raise InputError(Problem(name, "catalog file is empty; expected a header row"))
     reader = csv.reader(text.splitlines(keepends=True))

@@ -161,10 +161,7 @@ def read_document(path: Path, kind: str = "scenario") -> Document:
         raise InputError(
             Problem(str(path), f"is {size:,} bytes; a {kind} file is at most {MAX_BYTES:,}")
         )
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not content
-    except UnicodeDecodeError as error:
-        raise InputError(Problem(str(path), f"not UTF-8 text ({error.reason})")) from None
+    text = files.read_utf8(path)
     if not text.strip():
         raise InputError(Problem(str(path), f"file is empty; expected a {kind} document"))
     suffix = path.suffix.lower()

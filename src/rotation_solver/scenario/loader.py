@@ -359,6 +359,13 @@ def load_scenario(
             "citizenship is visa_required: this planner is built for US citizens and permanent "
             "residents; many programs do not host visiting students who need a visa."
         )
+    if scenario.documents and programs and not any(p.requires for p in programs):
+        # A catalog without a `requires` column (or with it all blank) would quietly
+        # turn every document date off: say so.
+        warnings.append(
+            "no program in the catalog requires a document (its `requires` column is "
+            "missing or blank), so the dates under `documents` limit no application."
+        )
     window = scenario.calendar.window
     for period in scenario.calendar.blocked:
         if period.end < window.start or period.start > window.end:

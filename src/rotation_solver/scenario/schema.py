@@ -73,18 +73,16 @@ class Student(_Strict):
     citizenship: Literal["us_citizen", "permanent_resident", "visa_required"] = Field(
         "us_citizen", description="Informational in v1; `visa_required` raises a warning."
     )
+    # Required (spec section 2 marks only step2ck optional): each changes the plan.
     school_type: Literal["img", "us_md", "us_do"] = Field(
-        "img", description="`img` drops programs that do not take IMGs and adds img_surcharge."
+        description="`img` drops programs that do not take IMGs and adds img_surcharge."
     )
     step2ck: Whole | None = Field(
         None, ge=200, le=300, description="USMLE Step 2 CK score, 200..300, if taken."
     )
-    us_clinical_weeks: Whole = Field(
-        0, ge=0, le=520, description="Weeks of U.S. clinical experience."
-    )
+    us_clinical_weeks: Whole = Field(ge=0, le=520, description="Weeks of U.S. clinical experience.")
     radiology_exposure: Literal["none", "elective", "home_department"] = Field(
-        "none",
-        description="`home_department` lowers the default radiology minimum to 1.",
+        description="`home_department` lowers the default radiology minimum to 1."
     )
     radiology_research: bool = Field(False, description="Radiology research (informational).")
     home_city: str | None = Field(None, description="Home city (informational).")
