@@ -149,6 +149,11 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
         )
     ax.axvline(_x(today), color=TEXT_MUTED, linestyle=":", linewidth=1.2, zorder=1)
     ax.axvline(_x(eras), color=ERAS_COLOUR, linestyle="--", linewidth=1.6, zorder=1)
+    # The value model's letter cut-off: a rotation ending later counts at late_factor,
+    # which the guide's Jun-Sep shading alone does not show [Step 3].
+    timing = loaded.value_model.timing
+    letter_ready_by = eras - timedelta(days=timing.letter_lead_days)
+    ax.axvline(_x(letter_ready_by), color=ERAS_COLOUR, linestyle="-.", linewidth=1, zorder=1)
     top = rows - 0.3
     ax.text(
         _x(eras),
@@ -320,6 +325,15 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
             label="ask for the letter",
         ),
         Line2D([], [], color=ERAS_COLOUR, linestyle="--", label="ERAS submission"),
+        Line2D(
+            [],
+            [],
+            color=ERAS_COLOUR,
+            linestyle="-.",
+            linewidth=1,
+            label=f"letter ready for ERAS: ending by {_short(letter_ready_by)} "
+            f"(later counts x{timing.late_factor:g})",
+        ),
     ]
     fig.legend(
         handles=legend,
