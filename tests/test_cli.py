@@ -512,3 +512,20 @@ def test_markdown_plan_table_escapes_pipes_and_an_empty_plan_is_a_plan(tmp_path:
     )
     code, output = invoke("solve", str(write_scenario(tmp_path, empty, "e.yaml")), *FAST)
     assert code == 0 and "Total cost  $0 of $100,000" in output
+
+
+@pytest.mark.parametrize("example", ["example", "infeasible"])
+def test_a_plan_the_checker_rejects_is_an_internal_error_not_bad_input(
+    monkeypatch: pytest.MonkeyPatch, example: str
+) -> None:
+    # On "infeasible" the rejected plans are the repairs' re-solved plans.
+    from rotation_solver import verify
+    from rotation_solver.checker import CheckReport, Violation
+
+    rejected = CheckReport((Violation("budget", "planted by the test"),), None, None)
+    monkeypatch.setattr(verify, "check_plan", lambda *_a, **_k: rejected)
+    result = CliRunner().invoke(cli, ["solve", str(SCENARIOS / example / "scenario.yaml")])
+    assert result.exit_code == 70, result.output
+    assert "internal error (please report)" in result.stderr
+    assert "[budget] planted by the test" in result.stderr
+    assert "Traceback" not in result.output

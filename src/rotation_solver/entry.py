@@ -17,9 +17,11 @@ import sys
 def main() -> None:
     if hasattr(signal, "SIGPIPE"):  # not on Windows
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    from rotation_solver.errors import EXIT_INTERRUPTED  # light: no click, no OR-Tools
+
     try:
         from rotation_solver.cli import main as run_cli
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     run_cli()

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+# Not contract codes (spec section 8 has 0-4): a bug, reported as such, and Ctrl-C as
+# shells report it.
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
 
 class ExitCode(IntEnum):
     """Exit codes of spec section 8."""

@@ -9,7 +9,6 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from rotation_solver.checker import CheckReport, check_plan
 from rotation_solver.diagnose import Conflict, find_conflict
 from rotation_solver.explain import explain as explain_plan
 from rotation_solver.plan_json import plan_payload
@@ -18,15 +17,7 @@ from rotation_solver.repairs import suggest_repairs
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import Result, SolveOptions, solve_problem
 from rotation_solver.timeline import build_timeline, timeline_json
-
-
-class PlanRejected(RuntimeError):
-    """The independent checker rejected a plan the model returned: a bug, never bad input."""
-
-    def __init__(self, report: CheckReport):
-        self.report = report
-        lines = "\n".join(f"  - [{v.rule}] {v.message}" for v in report.violations)
-        super().__init__(f"the independent checker rejected the solver's plan:\n{lines}")
+from rotation_solver.verify import verify
 
 
 @dataclass(frozen=True)
@@ -35,14 +26,6 @@ class PlanOutcome:
     result: Result
     conflict: Conflict | None
     payload: dict[str, Any]
-
-
-def verify(loaded: LoadedScenario, payload: dict[str, Any]) -> CheckReport:
-    """Run the independent checker; raise PlanRejected if it disagrees."""
-    report = check_plan(loaded, payload)
-    if not report.ok:
-        raise PlanRejected(report)
-    return report
 
 
 def plan_scenario(

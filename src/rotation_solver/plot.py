@@ -1,4 +1,4 @@
-"""A picture of the plan (`solve --plot FILE.png|svg`), drawn with matplotlib's Agg backend.
+"""A picture of the plan (`solve --plot FILE.png|svg|pdf`), drawn with matplotlib's Agg backend.
 
 One row per chosen rotation, in plan order: the application (submit-on dot,
 deadline diamond) on the left, the rotation as a bar coloured by specialty on
@@ -371,8 +371,15 @@ def plot_plan(loaded: LoadedScenario, payload: dict[str, Any], path: Path) -> Pa
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"{path}: the picture must end in .png, .svg or .pdf")
-    fig = draw_plan(loaded, payload)
-    # Fixed metadata and SVG ids: the same plan draws the same file.
+    return save_figure(draw_plan(loaded, payload), path)
+
+
+def save_figure(fig: Figure, path: Path) -> Path:
+    """Write a figure to PATH in the format its suffix names, whole or not at all.
+
+    Fixed metadata and SVG ids: the same picture draws the same file, run after run.
+    """
+    fmt = path.suffix.lower().lstrip(".") or "png"
     metadata: dict[str, Any] = {"Date": None} if fmt in ("svg", "pdf") else {}
     with (
         matplotlib.rc_context({"svg.hashsalt": "rotation-solver", "svg.fonttype": "path"}),

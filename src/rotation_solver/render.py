@@ -212,7 +212,8 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
         )
 
 
-def render_json(payload: dict[str, Any]) -> str:
+def render_json(payload: Any) -> str:
+    """Any JSON document of the product: indented, non-ASCII text kept as it is."""
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 

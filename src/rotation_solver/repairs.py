@@ -11,12 +11,12 @@ import dataclasses
 from datetime import date
 from typing import Any
 
-from rotation_solver.checker import check_plan
-from rotation_solver.diagnose import Conflict, Repair, cheapest_plan_cost, describe
+from rotation_solver.diagnose import Conflict, Repair, cheapest_plan_cost
 from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, resolve_requirements
 from rotation_solver.solve import Result, SolveOptions, solve_problem
+from rotation_solver.verify import verify
 
 
 def changed(loaded: LoadedScenario, **updates: Any) -> LoadedScenario:
@@ -34,9 +34,7 @@ def best_plan(loaded: LoadedScenario, options: SolveOptions) -> Result | None:
     result = solve_problem(problem, options)
     if not result.has_plan:
         return None
-    report = check_plan(loaded, plan_payload(loaded, problem, result))
-    if not report.ok:
-        raise RuntimeError(f"checker rejected a repaired plan: {report.violations}")
+    verify(loaded, plan_payload(loaded, problem, result))  # a rejection is a bug: exit 70
     return result
 
 
@@ -238,4 +236,4 @@ def suggest_repairs(
     return tuple(repairs)
 
 
-__all__ = ["changed", "describe", "suggest_repairs"]
+__all__ = ["changed", "suggest_repairs"]

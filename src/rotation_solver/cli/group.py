@@ -16,11 +16,8 @@ from rotation_solver import files
 from rotation_solver.cli.options import (
     debug_option,
 )
-from rotation_solver.errors import ExitCode, InputError
-from rotation_solver.planner import PlanRejected
-
-EXIT_INTERNAL = 70  # not a contract code: a bug, reported as such
-EXIT_INTERRUPTED = 130  # not a contract code: Ctrl-C, as shells report it
+from rotation_solver.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ExitCode, InputError
+from rotation_solver.verify import PlanRejected
 
 
 class RotationGroup(click.Group):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from rotation_solver.cli.options import (
 from rotation_solver.errors import ExitCode
 from rotation_solver.portfolio import MAX_APPLICATIONS, plan_portfolio, plot_distribution
 from rotation_solver.portfolio.render import render_portfolio_markdown, render_portfolio_table
+from rotation_solver.render import render_json
 from rotation_solver.scenario import Lock
 from rotation_solver.solve import SolveOptions
 
@@ -164,7 +164,7 @@ def apply(
             progress=progress,
         )
     payload = report.payload
-    text = {"json": lambda p: json.dumps(p, indent=2) + "\n", "markdown": render_portfolio_markdown}
+    text = {"json": render_json, "markdown": render_portfolio_markdown}
     emit(payload, fmt, output, render_portfolio_table, text.get(fmt), width=140)
     if plot is not None:
         plot_distribution(report, plot)
@@ -172,7 +172,4 @@ def apply(
     warn_about_plan(loaded, payload)
     if "why" in payload and (fmt == "json" or output is not None):
         click.echo(f"no plan in any outcome: {payload['why']}", err=True)
-    if payload["status"] == "infeasible":
-        sys.exit(ExitCode.INFEASIBLE)
-    if payload["status"] == "unknown":
-        sys.exit(ExitCode.NO_PLAN_IN_TIME)
+    sys.exit(ExitCode.for_status(payload["status"]))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -145,7 +144,7 @@ def timeline(
         warn_about_plan(loaded, outcome.payload)
         sys.exit(ExitCode.for_status(status))
     if fmt == "json":
-        text = json.dumps(timeline_json(steps), indent=2, ensure_ascii=False) + "\n"
+        text = render_json(timeline_json(steps))
     elif fmt == "csv":
         text = timeline_csv(steps)
     else:

@@ -6,12 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
-from rotation_solver import files
+from rotation_solver.plot import save_figure
 from rotation_solver.portfolio.apply import PortfolioReport
 from rotation_solver.portfolio.outcomes import evaluate
 from rotation_solver.portfolio.summary import outcome_value_distribution
-
-# -- the picture -------------------------------------------------------------------------------
 
 
 def plot_distribution(report: PortfolioReport, path: Path) -> Path:
@@ -50,7 +48,4 @@ def plot_distribution(report: PortfolioReport, path: Path) -> Path:
     ax.legend(fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    fmt = path.suffix.lower().lstrip(".") or "png"
-    with files.replacing(path) as part:
-        fig.savefig(part, format=fmt, facecolor="white", metadata={} if fmt == "png" else None)
-    return path
+    return save_figure(fig, path)

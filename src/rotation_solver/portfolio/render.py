@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-_SHORT = {"internal_medicine": "IM", "emergency_medicine": "EM", "radiology": "rad"}
+from rotation_solver.render import SPECIALTY_CODE
 
 
 def _pct(x: float | None) -> str:
@@ -116,7 +116,7 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         )
         apps.add_row(
             Text(a["program_id"]),
-            Text(f"{_SHORT.get(a['specialty'], a['specialty'])} · {a['tier']}"),
+            Text(f"{SPECIALTY_CODE.get(a['specialty'], a['specialty'])} · {a['tier']}"),
             span,
             a["submit_on"],
             a["deadline"] or "—",

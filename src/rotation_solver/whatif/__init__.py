@@ -12,6 +12,7 @@ Every plan returned has been re-verified by the independent checker. The click
 commands are in `cli.whatif`.
 """
 
+from rotation_solver.render import render_json
 from rotation_solver.whatif.budget_sweep import Row, Sweep, plan_label, sweep
 from rotation_solver.whatif.plot import plot_compare, plot_frontier
 from rotation_solver.whatif.report import (
@@ -22,7 +23,6 @@ from rotation_solver.whatif.report import (
     frontier_markdown,
     frontier_payload,
     frontier_table,
-    render_json,
     sweep_payload,
 )
 from rotation_solver.whatif.reuse import (

@@ -19,10 +19,10 @@ from typing import Any
 
 from rotation_solver.offerings import Offering
 from rotation_solver.plan_json import plan_payload
-from rotation_solver.planner import verify
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import Result, SolveOptions
+from rotation_solver.verify import verify
 from rotation_solver.whatif.lanes import in_threads
 from rotation_solver.whatif.reuse import LeastBudget, OnStep, ReusedModel, least_budget, quiet
 

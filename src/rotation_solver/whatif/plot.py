@@ -8,28 +8,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rotation_solver import files
-
-# -- pictures ------------------------------------------------------------------------
+from rotation_solver.plot import save_figure
 
 
 def _figure(width: float = 10.0, height: float = 6.0) -> tuple[Any, Any]:
-    import matplotlib
+    # A Figure on its own Agg canvas: no pyplot, so no global backend switch.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(width, height), dpi=110)
-    return fig, ax
+    fig = Figure(figsize=(width, height), dpi=110)
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot(1, 1, 1)
 
 
 def _save(fig: Any, path: Path) -> None:
-    import matplotlib.pyplot as plt
-
     fig.tight_layout()
-    with files.replacing(path) as part:
-        fig.savefig(part, format=path.suffix.lstrip(".").lower())
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def _short(labels: Sequence[str]) -> str:
@@ -125,17 +119,13 @@ def _dollars() -> Any:
 def plot_frontier(payload: dict[str, Any], path: Path) -> None:
     """The efficient staircase: value against cost; each plan numbered on the curve and
     listed (value, cost, rotations) beside it."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     points = payload["points"]
     rows = max(1, len(points))
     height = max(6.5, min(24.0, 1.6 + 0.16 * rows))
-    fig, (ax, side) = plt.subplots(
-        1, 2, figsize=(14.0, height), dpi=110, gridspec_kw={"width_ratios": [5, 3]}
-    )
+    fig, ax = _figure(14.0, height)
+    grid = fig.add_gridspec(1, 2, width_ratios=[5, 3])
+    ax.set_subplotspec(grid[0])
+    side = fig.add_subplot(grid[1])
     if points:
         costs = [p["total_cost"] for p in points]
         values = [p["objective"] for p in points]

@@ -4,7 +4,6 @@ or a rich table (every format is drawn from the payload, so they agree)."""
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 from rotation_solver.plan_json import rotation_dict
@@ -180,10 +179,6 @@ def frontier_rows_text(payload: dict[str, Any]) -> list[dict[str, str]]:
             }
         )
     return out
-
-
-def render_json(payload: dict[str, Any]) -> str:
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
