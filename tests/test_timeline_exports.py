@@ -14,7 +14,8 @@ from icalendar import Calendar
 
 from rotation_solver import plot
 from rotation_solver.calendar_export import calendar_ics
-from rotation_solver.cli import cli, plan_output
+from rotation_solver.cli import cli
+from rotation_solver.cli import options as cli_options
 from rotation_solver.planner import PlanOutcome, plan_scenario
 from rotation_solver.render import render_markdown
 from rotation_solver.scenario import LoadedScenario, Lock, load_scenario
@@ -228,7 +229,7 @@ def test_plot_writes_png_and_svg(
     assert again.read_bytes() == svg.read_bytes()
     with pytest.raises(ValueError):
         plot.plot_plan(loaded, outcome.payload, tmp_path / "plan.jpg")
-    assert plot.FORMATS == plan_output.PLOT_FORMATS
+    assert plot.FORMATS == cli_options.PLOT_FORMATS
 
 
 def test_plot_of_a_locked_plan(locked: tuple[LoadedScenario, PlanOutcome], tmp_path: Path) -> None:

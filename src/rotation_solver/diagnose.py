@@ -67,7 +67,7 @@ def guarded_model(loaded: LoadedScenario, problem: PlanningProblem) -> PlanModel
     plan_model = PlanModel(problem, guarded=True, with_objective=False, max_budget=UNLIMITED)
     for take, offering in zip(plan_model.choose, plan_model.candidates, strict=True):
         for key in offering.forbidden_by:
-            guard = plan_model._guard(key, describe(loaded, key))
+            guard = plan_model.guard(key, describe(loaded, key))
             plan_model.model.add(take == 0).only_enforce_if(guard)
     return plan_model
 

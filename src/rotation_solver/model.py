@@ -116,7 +116,7 @@ class PlanModel:
         chosen = [x for x, o in zip(self.choose, self.candidates, strict=True) if which(o)]  # type: ignore[operator]
         return cp_model.LinearExpr.sum(chosen)
 
-    def _guard(self, key: str, description: str) -> list[cp_model.IntVar]:
+    def guard(self, key: str, description: str) -> list[cp_model.IntVar]:
         """The enforcement literal list for one rule (empty when not guarded)."""
         self.rules[key] = Rule(key, description)
         if not self.guarded:
@@ -164,7 +164,7 @@ class PlanModel:
             return
         for clique in cliques(0):
             self.model.add_at_most_one([self.choose[i] for i in clique])
-        guard = self._guard("min_gap_days", f"at least {gap} free days between rotations")
+        guard = self.guard("min_gap_days", f"at least {gap} free days between rotations")
         for clique in cliques(gap):
             self._enforce(self.model.add(sum(self.choose[i] for i in clique) <= 1), guard)
 
@@ -204,10 +204,10 @@ class PlanModel:
         )
         for key, bounded, needed, description in bounds:
             if needed:
-                self._enforce(self.model.add(bounded), self._guard(key, description))
+                self._enforce(self.model.add(bounded), self.guard(key, description))
 
     def _add_budget(self) -> None:
-        guard = self._guard("budget", f"total cost within the budget of ${self.problem.budget:,}")
+        guard = self.guard("budget", f"total cost within the budget of ${self.problem.budget:,}")
         self.budget_constraint = self.model.add(self.total_cost <= self.problem.budget)
         self._enforce(self.budget_constraint, guard)
 
@@ -221,7 +221,7 @@ class PlanModel:
                 description += (
                     f", which breaks a rule by itself ({dropped.reason}: {dropped.detail})"
                 )
-            guard = self._guard(f"lock:{program_id}@{start}", description)
+            guard = self.guard(f"lock:{program_id}@{start}", description)
             if dropped is not None or (program_id, start) not in index:
                 self._enforce(self.model.add_bool_or([]), guard)
             else:
@@ -231,7 +231,7 @@ class PlanModel:
         req = self.problem.requirements
         if not req.tier_mix:
             return
-        guard = self._guard(
+        guard = self.guard(
             "tier_mix",
             "tier mix: a reach/target radiology rotation and an IMG-friendly target/safety one",
         )
@@ -260,7 +260,7 @@ class PlanModel:
         limit = self.problem.requirements.affordable_housing_per_week
         if limit is None:
             return
-        guard = self._guard(
+        guard = self.guard(
             "affordable_housing_per_week",
             f"at least one rotation with housing at most ${limit:,}/week",
         )
@@ -283,7 +283,7 @@ class PlanModel:
         rest, limit = req.high_cost_rest_days, req.affordable_housing_per_week
         if not rest or limit is None:
             return
-        guard = self._guard(
+        guard = self.guard(
             "high_cost_rest_days",
             f"at least {rest} free days between rotations with housing above ${limit:,}/week",
         )

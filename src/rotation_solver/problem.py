@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rotation_solver.offerings import DroppedOffering, Expansion, Offering, expand
-from rotation_solver.scenario import LoadedScenario, Requirements
+from rotation_solver.scenario import LoadedScenario, ResolvedRequirements
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class PlanningProblem:
 
     name: str
     offerings: tuple[Offering, ...]
-    requirements: Requirements
+    requirements: ResolvedRequirements
     budget: int
     extra_radiology_penalty: int
     locks: tuple[tuple[str, date], ...]

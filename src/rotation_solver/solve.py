@@ -28,6 +28,11 @@ _STATUS: dict[Any, Status] = {
 }
 
 
+def status_of(code: Any) -> Status:
+    """The product's status for a CP-SAT status code (MODEL_INVALID counts as unknown)."""
+    return _STATUS.get(code, "unknown")
+
+
 def default_workers() -> int:
     """No more CP-SAT workers than the cores this process may use."""
     try:
@@ -141,7 +146,7 @@ def run(
     first = FirstSolution()
     code = solve_interruptibly(solver, plan_model.model, first)
     solve_seconds = time.perf_counter() - first.started
-    status = _STATUS.get(code, "unknown")
+    status = status_of(code)
     if code == cp_model.MODEL_INVALID:  # a bug in the model, never the user's fault
         raise RuntimeError(f"CP-SAT rejected the model: {plan_model.model.validate()}")
     problem = plan_model.problem
@@ -172,7 +177,7 @@ def run(
 
 # -- reduction before modelling ------------------------------------------------------------
 
-# Requirements fields the dominance rule below knows how to respect. A rule added later
+# ResolvedRequirements fields the dominance rule below knows how to respect. A rule added later
 # switches the reduction off until its offering attributes join `_rule_flags`.
 _KNOWN_REQUIREMENTS = frozenset(
     {

@@ -14,7 +14,13 @@ from rotation_solver.cli.portfolio import apply
 from rotation_solver.cli.timeline import timeline
 from rotation_solver.cli.whatif import compare, frontier
 
-for command in (solve, check, validate, schema, timeline, apply, compare, frontier):
-    cli.add_command(command)
+cli.add_command(solve)
+cli.add_command(check)
+cli.add_command(validate)
+cli.add_command(schema)
+cli.add_command(timeline)
+cli.add_command(apply)
+cli.add_command(compare)
+cli.add_command(frontier)
 
 __all__ = ["cli", "main"]

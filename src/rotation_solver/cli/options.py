@@ -17,7 +17,6 @@ from rich.text import Text
 
 from rotation_solver import files
 from rotation_solver.errors import InputError, Problem
-from rotation_solver.render import render_csv, render_json, render_markdown, render_table
 from rotation_solver.scenario import LoadedScenario, Lock, load_scenario
 from rotation_solver.scenario.value_model import available_models
 from rotation_solver.solve import default_workers
@@ -244,18 +243,38 @@ def emit(
         files.write_text(output, rendered)
 
 
-def emit_text(
-    text: str | None, payload: dict[str, Any], fmt: str, output: Path | None, force: bool
-) -> None:
-    """`emit` for a plan payload whose text is already rendered (refusing to clobber
-    a file unasked)."""
+PLOT_FORMATS = ("png", "svg", "pdf")  # matplotlib loads only when a picture is drawn
+
+
+def _check_plot_suffix(
+    _ctx: click.Context, _param: click.Parameter, value: Path | None
+) -> Path | None:
+    if value is not None and value.suffix.lower().lstrip(".") not in PLOT_FORMATS:
+        raise click.BadParameter(f"{value}: the picture must end in .png, .svg or .pdf")
+    return value
+
+
+def plot_option(what: str) -> Callable[[F], F]:
+    """`--plot FILE.png|svg|pdf`: also draw WHAT (shared by every command with a picture)."""
+
+    def decorate(func: F) -> F:
+        return click.option(
+            "--plot",
+            "plot",
+            type=FilePath(dir_okay=False),
+            callback=_check_plot_suffix,
+            metavar="FILE.png|svg|pdf",
+            help=f"Also draw {what} (PNG, SVG or PDF, by the suffix); never over an "
+            "existing file without --force.",
+        )(func)
+
+    return decorate
+
+
+def refuse_output_files(output: Path | None, plot: Path | None, force: bool) -> None:
+    """Before any work: the document and the picture are two files, neither overwritten
+    unasked."""
+    if output is not None and plot is not None and output.resolve() == plot.resolve():
+        raise click.UsageError("--output and --plot name the same file; give each its own")
     refuse_overwrite(output, force, "--output")
-    emit(payload, fmt, output, render_table, None if text is None else lambda _p: text)
-
-
-def render_payload(payload: dict[str, Any], fmt: str) -> str | None:
-    return {
-        "json": render_json,
-        "csv": render_csv,
-        "markdown": render_markdown,
-    }.get(fmt, lambda _p: None)(payload)
+    refuse_overwrite(plot, force, "--plot")

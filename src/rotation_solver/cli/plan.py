@@ -16,18 +16,18 @@ from rotation_solver import files
 from rotation_solver.cli.options import (
     FilePath,
     debug_option,
-    emit_text,
     load,
     output_options,
-    refuse_overwrite,
-    render_payload,
+    plot_option,
+    refuse_output_files,
     scenario_options,
     solver_options,
     warn_about_plan,
 )
 from rotation_solver.cli.plan_output import (
     emit_plan_document,
-    plot_option,
+    emit_text,
+    render_payload,
     write_plot,
 )
 from rotation_solver.errors import ExitCode, InputError, Problem
@@ -41,7 +41,7 @@ from rotation_solver.solve import SolveOptions
 @click.command()
 @click.argument("scenario", type=FilePath())
 @output_options(("table", "json", "csv", "markdown", "ics"))
-@plot_option
+@plot_option("the plan as a timeline picture (only when a plan exists)")
 @click.option(
     "--explain/--no-explain",
     default=True,
@@ -79,10 +79,7 @@ def solve(
         rotation-solver solve my.yaml --workers 1 --seed 0   # reproducible
         rotation-solver solve my.yaml --format ics -o plan.ics --plot plan.png
     """
-    if output is not None and plot is not None and output.resolve() == plot.resolve():
-        raise click.UsageError("--output and --plot name the same file; give each its own")
-    refuse_overwrite(output, force, "--output")
-    refuse_overwrite(plot, force, "--plot")
+    refuse_output_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     err = Console(stderr=True)

@@ -1,5 +1,5 @@
-"""Writing a plan: the plan document (`--format`, `-o`) and its picture (`--plot`),
-shared by `solve` and `timeline`."""
+"""How `solve` writes a plan: the plan document (`--format`, `-o`) and its picture
+(`--plot`)."""
 
 from __future__ import annotations
 
@@ -11,45 +11,13 @@ import click
 from rich.console import Console
 
 from rotation_solver import files
-from rotation_solver.cli.options import (
-    FilePath,
-    emit_text,
-    refuse_overwrite,
-)
+from rotation_solver.cli.options import emit, refuse_overwrite
 from rotation_solver.planner import PlanOutcome
-from rotation_solver.render import render_markdown, render_table
+from rotation_solver.render import render_csv, render_json, render_markdown, render_table
 from rotation_solver.scenario import LoadedScenario
-from rotation_solver.timeline import (
-    build_timeline,
-)
+from rotation_solver.timeline import build_timeline
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-PLOT_FORMATS = ("png", "svg", "pdf")  # matplotlib and icalendar load only when used
-
-
-# --- helpers for `solve`: --format ics|markdown and --plot -----------------------
-
-
-def _check_plot_suffix(
-    _ctx: click.Context, _param: click.Parameter, value: Path | None
-) -> Path | None:
-    if value is not None and value.suffix.lower().lstrip(".") not in PLOT_FORMATS:
-        raise click.BadParameter(f"{value}: the picture must end in .png, .svg or .pdf")
-    return value
-
-
-def plot_option(func: F) -> F:
-    """`--plot FILE.png|svg|pdf`: also draw the plan (only when a plan exists)."""
-    return click.option(
-        "--plot",
-        "plot",
-        type=FilePath(dir_okay=False),
-        callback=_check_plot_suffix,
-        metavar="FILE.png|svg|pdf",
-        help="Also draw the plan as a timeline picture (PNG, SVG or PDF); "
-        "written only when a plan exists, never over an existing file without --force.",
-    )(func)
 
 
 def emit_plan_document(
@@ -98,3 +66,20 @@ def write_plot(
 
     plot_plan(loaded, outcome.payload, plot)
     click.echo(f"picture written to {plot}", err=True)
+
+
+def emit_text(
+    text: str | None, payload: dict[str, Any], fmt: str, output: Path | None, force: bool
+) -> None:
+    """`emit` for a plan payload whose text is already rendered (refusing to clobber
+    a file unasked)."""
+    refuse_overwrite(output, force, "--output")
+    emit(payload, fmt, output, render_table, None if text is None else lambda _p: text)
+
+
+def render_payload(payload: dict[str, Any], fmt: str) -> str | None:
+    return {
+        "json": render_json,
+        "csv": render_csv,
+        "markdown": render_markdown,
+    }.get(fmt, lambda _p: None)(payload)

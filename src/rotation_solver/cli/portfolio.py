@@ -17,8 +17,9 @@ from rotation_solver.cli.options import (
     emit,
     load,
     output_options,
+    plot_option,
     quiet_option,
-    refuse_overwrite,
+    refuse_output_files,
     scenario_options,
     solver_options,
     warn_about_plan,
@@ -30,15 +31,8 @@ from rotation_solver.render import render_json
 from rotation_solver.scenario import Lock
 from rotation_solver.solve import SolveOptions
 
-PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 # Sampled outcomes are rows of a (outcomes x programs) table held in memory.
 MAX_OUTCOMES = 100_000
-
-
-def _check_plot(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
-    if value is not None and value.suffix.lower() not in PLOT_SUFFIXES:
-        raise click.BadParameter("the picture must end in .png, .svg or .pdf")
-    return value
 
 
 @contextmanager
@@ -93,13 +87,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], No
     show_default=True,
     help="Compute the perfect-information upper bound (one CP-SAT solve per outcome).",
 )
-@click.option(
-    "--plot",
-    type=FilePath(dir_okay=False),
-    callback=_check_plot,
-    metavar="FILE.png|svg|pdf",
-    help="Also draw the distribution of the plan value over the outcomes (histogram).",
-)
+@plot_option("the distribution of the plan value over the outcomes (histogram)")
 @output_options(("table", "json", "markdown"))
 @quiet_option
 @solver_options
@@ -147,8 +135,7 @@ def apply(
         rotation-solver apply my.yaml --max-applications 8 --scenarios 400 --seed 1
         rotation-solver apply my.yaml --plot outcomes.png --no-bound
     """
-    refuse_overwrite(output, force, "--output")
-    refuse_overwrite(plot, force, "--plot")
+    refuse_output_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     n = max_applications if max_applications is not None else loaded.scenario.max_applications
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)

@@ -7,7 +7,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
@@ -27,8 +26,9 @@ from rotation_solver.cli.options import (
     emit,
     load,
     output_options,
+    plot_option,
     quiet_option,
-    refuse_overwrite,
+    refuse_output_files,
     scenario_options,
     solver_options,
 )
@@ -37,7 +37,6 @@ from rotation_solver.scenario import Lock
 from rotation_solver.scenario.schema import MAX_DOLLARS
 from rotation_solver.solve import SolveOptions
 
-PLOT_SUFFIXES = (".png", ".svg")
 MAX_POINTS = 1000
 _AMOUNT = r"\$?\s*(\d[\d_]*)"
 
@@ -96,28 +95,6 @@ def _parse_range(
     return list(range(start, end + 1, step))
 
 
-def _check_plot(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
-    if value is not None and value.suffix.lower() not in PLOT_SUFFIXES:
-        raise click.BadParameter("the picture must end in .png or .svg")
-    return value
-
-
-def _plot_option(func: Any) -> Any:
-    return click.option(
-        "--plot",
-        type=FilePath(dir_okay=False),
-        callback=_check_plot,
-        help="Also draw a picture to this file (.png or .svg); --force overwrites.",
-    )(func)
-
-
-def _check_files(output: Path | None, plot: Path | None, force: bool) -> None:
-    if output is not None and plot is not None and output.resolve() == plot.resolve():
-        raise click.UsageError("--output and --plot name the same file; give each its own")
-    refuse_overwrite(output, force, "--output")
-    refuse_overwrite(plot, force, "--plot")
-
-
 @contextmanager
 def _progress(enabled: bool, unit: str) -> Iterator[whatif.OnStep | None]:
     """A rich progress bar on standard error (standard output stays clean)."""
@@ -157,7 +134,7 @@ def _progress(enabled: bool, unit: str) -> Iterator[whatif.OnStep | None]:
     metavar="START:END:STEP",
     help="Budgets from START to END (inclusive) every STEP dollars.",
 )
-@_plot_option
+@plot_option("a picture of the result")
 @output_options(("table", "json", "csv", "markdown"))
 @solver_options
 @scenario_options
@@ -199,7 +176,7 @@ def compare(
     chosen = [*(budgets or []), *(budget_range or [])]
     if not chosen:
         raise click.UsageError("give --budgets B1,B2,... or --budget-range START:END:STEP")
-    _check_files(output, plot, force)
+    refuse_output_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     with _progress(not quiet, "budgets") as on_step:
@@ -231,7 +208,7 @@ def compare(
     help="One solve per plan (best value, then least cost, in one objective) "
     "or two (maximise value; then minimise cost at that value). Same frontier.",
 )
-@_plot_option
+@plot_option("a picture of the result")
 @output_options(("table", "json", "csv", "markdown"))
 @solver_options
 @scenario_options
@@ -269,7 +246,7 @@ def frontier(
         rotation-solver frontier my.yaml --format json -o frontier.json
         rotation-solver frontier my.yaml --max-budget 10000 --format markdown
     """
-    _check_files(output, plot, force)
+    refuse_output_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     with _progress(not quiet, "plans") as on_step:

@@ -111,7 +111,7 @@ class PortfolioReport:
     evaluation_values: np.ndarray  # out-of-sample values of the chosen portfolio
 
 
-def application_dict(problem: PortfolioProblem, c: Candidate) -> dict[str, Any]:
+def application_dict(c: Candidate) -> dict[str, Any]:
     return {
         "program_id": c.program_id,
         "starts": [o.start.isoformat() for o in c.offerings],
@@ -197,7 +197,7 @@ def plan_portfolio(
     for i, j in enumerate(table.portfolio):
         c = problem.candidates[j]
         without = exact_value(problem, [x for x in table.portfolio if x != j])
-        entry = application_dict(problem, c)
+        entry = application_dict(c)
         entry.update(application_role(problem, table, probs, i))
         entry["p_offer"] = c.acceptance
         entry["marginal_value"] = exact - without

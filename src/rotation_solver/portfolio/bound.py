@@ -16,8 +16,6 @@ from rotation_solver.portfolio.candidates import PortfolioProblem, certain_scena
 from rotation_solver.problem import build_problem
 from rotation_solver.solve import SolveOptions, solve_problem
 
-# -- the upper bound -----------------------------------------------------------------------
-
 
 class OfferedPlans:
     """The best plan among the programs that offer in one outcome, applying only to the

@@ -21,8 +21,6 @@ from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import SolveOptions, solve_problem
 
-# -- the first stage: seed, greedy, local search -----------------------------------------
-
 
 @dataclass(frozen=True)
 class SearchResult:

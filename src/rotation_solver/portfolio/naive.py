@@ -66,7 +66,7 @@ def naive_portfolio(problem: PortfolioProblem, max_applications: int, by: str) -
     return tuple(sorted(c.index for c in chosen))
 
 
-# -- the report ----------------------------------------------------------------------------
+# -- the out-of-sample comparison --------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,7 @@ import numpy as np
 from rotation_solver.portfolio.candidates import PortfolioProblem
 
 NO_PLAN = -(10**9)
-DIRECT_FROM = 8  # larger portfolios are valued per sampled outcome, not per 2^k subset
-
-
-# -- exact evaluation of one portfolio ---------------------------------------------------
+MAX_TABLE_APPLICATIONS = 8  # larger portfolios: valued per sampled outcome, not per subset
 
 
 @dataclass(frozen=True)
@@ -163,7 +160,7 @@ class Evaluator:
     def __call__(self, portfolio: Iterable[int]) -> float:
         key = tuple(sorted(set(portfolio)))
         if key not in self.cache:
-            if len(key) <= DIRECT_FROM:
+            if len(key) <= MAX_TABLE_APPLICATIONS:
                 table = evaluate(self.problem, key)
                 values = table.outcome_values(offer_masks(self.offers, key))
             else:

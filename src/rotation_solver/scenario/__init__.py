@@ -2,7 +2,7 @@
 
 from rotation_solver.scenario.loader import (
     LoadedScenario,
-    Requirements,
+    ResolvedRequirements,
     load_scenario,
     load_value_model,
     resolve_requirements,
@@ -14,7 +14,7 @@ __all__ = [
     "LoadedScenario",
     "Lock",
     "Program",
-    "Requirements",
+    "ResolvedRequirements",
     "Scenario",
     "ValueModel",
     "Weights",

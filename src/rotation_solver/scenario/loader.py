@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from rotation_solver.errors import InputError, Problem
 from rotation_solver.scenario import schema
 from rotation_solver.scenario.catalog import Catalog, CatalogRow, read_catalog, read_inline
-from rotation_solver.scenario.documents import Document, dotted, read_document
+from rotation_solver.scenario.documents import Document, read_document
 from rotation_solver.scenario.messages import describe
 from rotation_solver.scenario.schema import Lock, Program, Scenario
 from rotation_solver.scenario.value_model import (
@@ -80,7 +80,7 @@ def validation_problems(
 
 
 @dataclass(frozen=True)
-class Requirements:
+class ResolvedRequirements:
     """The plan shape after spec section 5's defaults are applied."""
 
     radiology_min: int
@@ -117,7 +117,7 @@ class LoadedScenario:
     value_model_name: str
     locks: tuple[Lock, ...]
     exclude: tuple[str, ...]
-    requirements: Requirements
+    requirements: ResolvedRequirements
     warnings: tuple[str, ...]
 
     @property
@@ -137,11 +137,11 @@ class LoadedScenario:
         raise KeyError(program_id)
 
 
-def resolve_requirements(scenario: Scenario) -> Requirements:
+def resolve_requirements(scenario: Scenario) -> ResolvedRequirements:
     """Spec section 5 defaults."""
     given = scenario.requirements
     home = scenario.student.radiology_exposure == "home_department"
-    return Requirements(
+    return ResolvedRequirements(
         radiology_min=given.radiology.min
         if given.radiology.min is not None
         else (1 if home else 2),
@@ -400,4 +400,4 @@ def load_scenario(
     )
 
 
-__all__ = ["LoadedScenario", "Requirements", "dotted", "load_scenario", "load_value_model"]
+__all__ = ["LoadedScenario", "ResolvedRequirements", "load_scenario", "load_value_model"]

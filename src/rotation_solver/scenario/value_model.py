@@ -9,8 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rotation_solver.scenario.numbers import Number, Whole
 
-_NONNEG = Field(ge=0)
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

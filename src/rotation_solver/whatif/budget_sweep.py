@@ -38,9 +38,6 @@ def plan_label(offerings: Sequence[Offering] | Sequence[dict[str, Any]]) -> list
     return out
 
 
-# -- compare: a budget sweep -------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Row:
     """One budget of a sweep: the verified plan (if any) and how it differs from the last."""

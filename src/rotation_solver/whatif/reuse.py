@@ -25,13 +25,13 @@ from rotation_solver.offerings import Offering
 from rotation_solver.problem import PlanningProblem, build_problem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import (
-    _STATUS,
     Result,
     SolveOptions,
     Status,
     configure,
     configure_reduced,
     dominated_offerings,
+    status_of,
 )
 
 # (points done, points expected or None when unknown, what is happening)
@@ -142,8 +142,6 @@ class ReusedModel:
         constraint = self.plan_model.budget_constraint
         assert constraint is not None
         domain = constraint.proto.linear.domain
-        if domain[len(domain) - 1] != budget:
-            domain[len(domain) - 1] = budget
         assert domain[len(domain) - 1] == budget, "the budget bound did not change"
 
     def _set_window(self, low: int, high: int) -> None:
@@ -215,7 +213,7 @@ class ReusedModel:
             model.maximize(self.plan_model.objective)
         self._hint(hint)
         solver, code, seconds = self._solve()
-        status: Status = _STATUS.get(code, "unknown")
+        status: Status = status_of(code)
         if status not in ("optimal", "feasible"):
             return self._result(status, None, None, (), budget, seconds), None
         rotations = tuple(self.plan_model.chosen(solver))
@@ -243,7 +241,7 @@ class ReusedModel:
         self.plan_model.model.minimize(self.plan_model.total_cost)
         self._hint(hint)
         solver, code, seconds = self._solve()
-        status: Status = _STATUS.get(code, "unknown")
+        status: Status = status_of(code)
         if status not in ("optimal", "feasible"):
             return self._result(status, None, None, (), budget, seconds), None, False
         rotations = tuple(self.plan_model.chosen(solver))

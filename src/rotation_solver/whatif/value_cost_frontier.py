@@ -31,9 +31,6 @@ from rotation_solver.whatif.reuse import (
 Method = Literal["lexicographic", "two-step"]
 
 
-# -- frontier: the epsilon-constraint method ----------------------------------------
-
-
 @dataclass(frozen=True)
 class Point:
     """A plan on the frontier: the best value at its own cost, and the cheapest at its value."""
@@ -41,7 +38,6 @@ class Point:
     result: Result  # budget == total_cost
     payload: dict[str, Any]  # spec section 7 plan at budget = its cost, verified
     exact: bool  # both steps proven optimal
-    searched_budget: int  # the B of the step that found it
 
 
 @dataclass(frozen=True)
@@ -128,7 +124,7 @@ def frontier(
         )
         payload = plan_payload(own, problem.with_budget(cost), result)
         verify(own, payload)
-        points.append(Point(result, payload, step_exact, budget))
+        points.append(Point(result, payload, step_exact))
         hint = values  # the neighbour: infeasible below its cost, yet a good guide
         budget = cost - 1
     points.sort(key=lambda p: (p.result.total_cost, -(p.result.objective or 0)))
