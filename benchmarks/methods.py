@@ -26,9 +26,11 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from rotation_solver.greedy import greedy_plan
 from rotation_solver.model import PlanModel
 from rotation_solver.offerings import Offering
 from rotation_solver.problem import PlanningProblem
+from rotation_solver.reduction import reduce_problem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import (
     NO_PRESOLVE_CANDIDATES,
@@ -38,8 +40,6 @@ from rotation_solver.solve import (
     configure,
     configure_reduced,
     default_workers,
-    greedy_plan,
-    reduce_problem,
     solve_problem,
 )
 

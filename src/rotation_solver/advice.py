@@ -50,7 +50,7 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     elif (
         radiology
         and scenario.student.school_type == "img"
-        and not any(o.img_friendly and o.tier in ("target", "safety") for o in radiology)
+        and not any(o.tier_mix_safe for o in radiology)
     ):
         warnings.append(
             "no radiology rotation is at a realistic-to-safety program that is clearly IMG "

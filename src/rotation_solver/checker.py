@@ -14,7 +14,8 @@ Rule keys of `Violation.rule`:
 - feasibility of one offering: `accepts_img`, `exclude`, `specialty`, `window`, `blocked`,
   `deadline` (the application cannot be sent in time)
 - the plan: `one_per_program`, `overlap`, `gap`, `radiology.min`, `radiology.max`,
-  `clinical.min`, `clinical.max`, `max_rotations`, `budget`, `lock`, `tier_mix`
+  `clinical.min`, `clinical.max`, `max_rotations`, `budget`, `lock`, `tier_mix`,
+  and the extensions `affordable_housing_per_week`, `high_cost_rest_days`
 """
 
 from __future__ import annotations

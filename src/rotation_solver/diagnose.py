@@ -1,8 +1,9 @@
 """Name the user's rules that conflict when no plan exists.
 
 Every rule is guarded by an assumption literal: budget, the counts, tier_mix,
-max_rotations, each lock, min_gap_days, each blocked period and each
-document's ready date. CP-SAT returns a sufficient set of assumptions for
+max_rotations, each lock, min_gap_days, each blocked period, each document's
+ready date, and the extensions affordable_housing_per_week and
+high_cost_rest_days. CP-SAT returns a sufficient set of assumptions for
 infeasibility (single worker, no objective); deleting rules one at a time
 then shrinks it to a minimal set: dropping any one of the rules left makes
 a plan possible.

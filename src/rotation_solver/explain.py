@@ -12,14 +12,14 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from rotation_solver.interrupt import solve_interruptibly
-from rotation_solver.model import TIERS_HIGH, TIERS_SAFE, PlanModel
+from rotation_solver.model import PlanModel
 from rotation_solver.offerings import DropReason, Offering
 from rotation_solver.problem import PlanningProblem
+from rotation_solver.reduction import dominated_offerings
 from rotation_solver.solve import (
     Result,
     SolveOptions,
     configure_reduced,
-    dominated_offerings,
 )
 
 UNCHOSEN_SHOWN = 5
@@ -38,7 +38,7 @@ def _best_with(
     """(objective, cost, program ids) of the best plan without one program or with one
     forced in; with `cheapest_worth`, the cheapest such plan worth at least that much.
 
-    Dominated offerings are removed first (`solve.dominated_offerings`), with the
+    Dominated offerings are removed first (`reduction.dominated_offerings`), with the
     forced program's offerings protected: swapping a removed offering for a
     dominator keeps the forced program in the plan, so the optimum is unchanged.
     """
@@ -167,8 +167,8 @@ def binding_rules(problem: PlanningProblem, result: Result) -> list[str]:
         f"{len(rotations)} of at most {req.max_rotations} rotations"
     )
     if req.tier_mix and radiology:
-        high = [o.program_id for o in radiology if o.tier in TIERS_HIGH]
-        safe = [o.program_id for o in radiology if o.tier in TIERS_SAFE and o.img_friendly]
+        high = [o.program_id for o in radiology if o.tier_mix_high]
+        safe = [o.program_id for o in radiology if o.tier_mix_safe]
         lines.append(
             f"tier_mix: reach/target half met by {', '.join(high)}; "
             f"IMG-friendly target/safety half met by {', '.join(safe)}"
@@ -200,8 +200,7 @@ def _fits_beside(
     if req.tier_mix and o.is_radiology:  # the first radiology rotation must meet both halves
         radiology = [*(r for r in rotations if r.is_radiology), o]
         if not (
-            any(r.tier in TIERS_HIGH for r in radiology)
-            and any(r.tier in TIERS_SAFE and r.img_friendly for r in radiology)
+            any(r.tier_mix_high for r in radiology) and any(r.tier_mix_safe for r in radiology)
         ):
             return False
     limit = req.affordable_housing_per_week
@@ -285,8 +284,8 @@ def explain(
     """
     assert result.has_plan and result.objective is not None
     rotations = result.rotations
-    radiology = sum(1 for o in rotations if o.is_radiology)
-    penalty = problem.extra_radiology_penalty * max(0, radiology - 2)
+    objective = problem.plan_value(rotations)
+    penalty = sum(o.value for o in rotations) - objective
     without: list[dict[str, Any]] = []
     for offering in rotations:
         if offering.locked:
@@ -325,7 +324,7 @@ def explain(
     return {
         "value_breakdown": [value_breakdown(o) for o in rotations],
         "extra_radiology_penalty": penalty,
-        "objective_check": sum(o.value for o in rotations) - penalty,
+        "objective_check": objective,
         "binding_rules": binding_rules(problem, result),
         "without_each": without,
         "best_unchosen": unchosen,

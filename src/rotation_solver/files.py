@@ -36,7 +36,7 @@ def note_output(path: Path) -> None:
     _outputs[path.resolve()] = str(path)
 
 
-def forget_inputs() -> None:
+def start_run() -> None:
     """Start a new run: no file read or named so far."""
     _inputs.clear()
     _outputs.clear()

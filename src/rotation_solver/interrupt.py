@@ -30,7 +30,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-_RESTOP_SECONDS = 0.02  # a stop sent before the solve has set itself up is lost
+RESTOP_SECONDS = 0.02  # a stop sent before the solve has set itself up is lost
 
 
 class _Watcher:
@@ -54,7 +54,7 @@ class _Watcher:
                     if solver is None:
                         break
                     solver.stop_search()
-                time.sleep(_RESTOP_SECONDS)
+                time.sleep(RESTOP_SECONDS)
 
 
 _WATCHER: _Watcher | None = None
@@ -136,6 +136,6 @@ def _solve_in_worker(
     except KeyboardInterrupt:
         with ctrl_c_ignored():
             cancelled.set()
-            while started.is_set() and not finished.wait(_RESTOP_SECONDS):
+            while started.is_set() and not finished.wait(RESTOP_SECONDS):
                 solver.stop_search()
         raise

@@ -23,9 +23,6 @@ from ortools.sat.python import cp_model
 from rotation_solver.offerings import Offering
 from rotation_solver.problem import PlanningProblem
 
-TIERS_HIGH = frozenset({"reach", "target"})
-TIERS_SAFE = frozenset({"target", "safety"})
-
 
 @dataclass(frozen=True)
 class Rule:
@@ -236,12 +233,8 @@ class PlanModel:
             "tier mix: a reach/target radiology rotation and an IMG-friendly target/safety one",
         )
         pairs = list(zip(self.choose, self.candidates, strict=True))
-        high = cp_model.LinearExpr.sum(
-            [x for x, o in pairs if o.is_radiology and o.tier in TIERS_HIGH]
-        )
-        safe = cp_model.LinearExpr.sum(
-            [x for x, o in pairs if o.is_radiology and o.tier in TIERS_SAFE and o.img_friendly]
-        )
+        high = cp_model.LinearExpr.sum([x for x, o in pairs if o.tier_mix_high])
+        safe = cp_model.LinearExpr.sum([x for x, o in pairs if o.tier_mix_safe])
         # Applies only when the plan has radiology: rad_count <= max * (#high);
         # with radiology.min >= 1 this is simply #high >= 1 (a tighter LP). In a
         # diagnosis radiology.max may be relaxed, so the multiplier must not carry it
@@ -253,8 +246,6 @@ class PlanModel:
                 self.model.add(side >= 1)
             else:
                 self._enforce(self.model.add(self.radiology_count <= big * side), guard)
-
-    # -- in-place changes for re-solves ------------------------------------------
 
     def _add_affordable_location(self) -> None:
         limit = self.problem.requirements.affordable_housing_per_week
@@ -301,6 +292,8 @@ class PlanModel:
         for clique in maximal_cliques(spans):
             members = [self.choose[dear[k]] for k in clique]
             self._enforce(self.model.add(cp_model.LinearExpr.sum(members) <= 1), guard)
+
+    # -- in-place changes for re-solves ------------------------------------------
 
     def set_budget(self, budget: int) -> None:
         """Change the budget bound without rebuilding (what-if sweeps)."""

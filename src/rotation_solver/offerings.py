@@ -18,6 +18,10 @@ from typing import Literal
 
 from rotation_solver.scenario import LoadedScenario, Program, Weights
 
+# The two halves of tier_mix (spec section 5): one target, IMG-friendly rotation meets both.
+TIERS_HIGH = frozenset({"reach", "target"})
+TIERS_SAFE = frozenset({"target", "safety"})
+
 
 class DropReason(StrEnum):
     """Why a (program, start) pair is not an offering, in the order they are tested."""
@@ -67,6 +71,16 @@ class Offering:
     @property
     def is_radiology(self) -> bool:
         return self.kind == "radiology"
+
+    @property
+    def tier_mix_high(self) -> bool:
+        """Meets tier_mix's reach/target half (spec section 5)."""
+        return self.is_radiology and self.tier in TIERS_HIGH
+
+    @property
+    def tier_mix_safe(self) -> bool:
+        """Meets tier_mix's IMG-friendly target/safety half (spec section 5)."""
+        return self.is_radiology and self.tier in TIERS_SAFE and self.img_friendly
 
     @property
     def key(self) -> tuple[str, date]:

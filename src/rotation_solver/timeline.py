@@ -5,15 +5,22 @@ documents the chosen applications need, when to submit each application and
 its deadline, when each rotation starts and ends, when to ask for the letter
 (the last week of the rotation) and the ERAS submission. Steps are sorted by
 date; on the same day they follow the order of `KINDS`, then the plan's
-rotation order, so the timeline is the same on every run.
+rotation order, so the timeline is the same on every run. Rendered here as JSON,
+CSV, Markdown or a rich table.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
+
+import pandas as pd
+from rich import box
+from rich.table import Table
+from rich.text import Text
 
 from rotation_solver.scenario import LoadedScenario
 
@@ -223,3 +230,48 @@ def timeline_markdown(steps: Sequence[TimelineStep]) -> list[str]:
             f"{step.program_id or ''} | {text} |"
         )
     return lines
+
+
+_KIND_STYLES = {
+    "document": "cyan",
+    "submit": "bold green",
+    "deadline": "yellow",
+    "rotation_start": "bold blue",
+    "ask_letter": "magenta",
+    "rotation_end": "blue",
+    "eras": "bold red",
+}
+
+
+def timeline_table(steps: Sequence[TimelineStep], title: str, today: date) -> Table:
+    table = Table(
+        title=Text(title),
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+        caption=f"Days: from the planning date, {today.isoformat()}. {OTHER_APPLICATIONS_NOTE}",
+        caption_justify="left",
+    )
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Days", justify="right", no_wrap=True)
+    table.add_column("Step", no_wrap=True)
+    table.add_column("Program", no_wrap=True)
+    table.add_column("What to do")
+    for step in steps:
+        style = _KIND_STYLES.get(step.kind, "")
+        table.add_row(
+            f"{step.date:%a} {step.date.isoformat()}",
+            f"{(step.date - today).days} d",
+            f"[{style}]{step.label}[/{style}]" if style else step.label,
+            Text(step.program_id or ""),
+            Text(step.text),
+        )
+    return table
+
+
+def timeline_csv(steps: Sequence[TimelineStep]) -> str:
+    frame = pd.DataFrame(
+        timeline_json(steps), columns=["date", "kind", "program_id", "document", "text"]
+    )
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return buffer.getvalue()

@@ -24,7 +24,7 @@ class RotationGroup(click.Group):
     """Turns domain errors into clear messages and the contract's exit codes."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        files.forget_inputs()  # each command protects its own inputs (tests run many)
+        files.start_run()  # each command protects its own inputs (tests run many)
         try:
             return super().invoke(ctx)
         except InputError as error:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from rotation_solver import files
+from rotation_solver.checker import check_plan
 from rotation_solver.cli.options import (
     FilePath,
     debug_option,
@@ -34,7 +35,7 @@ from rotation_solver.errors import ExitCode, InputError, Problem
 from rotation_solver.offerings import profile_reason
 from rotation_solver.planner import plan_scenario
 from rotation_solver.problem import build_problem
-from rotation_solver.scenario import LoadedScenario, Lock, Scenario, ValueModel
+from rotation_solver.scenario import LoadedScenario, Lock, Program, Scenario, ValueModel
 from rotation_solver.solve import SolveOptions
 
 
@@ -127,7 +128,6 @@ def check(
         rotation-solver solve scenarios/example/scenario.yaml --format json -o plan.json
         rotation-solver check scenarios/example/scenario.yaml plan.json
     """
-    from rotation_solver.checker import check_plan
 
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     if not plan.exists():
@@ -313,7 +313,6 @@ def schema(part: str) -> None:
         rotation-solver schema > scenario.schema.json
         rotation-solver schema --part catalog
     """
-    from rotation_solver.scenario import Program
 
     models: dict[str, type[BaseModel]] = {
         "scenario": Scenario,

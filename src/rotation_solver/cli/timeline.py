@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import sys
-from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 import click
-import pandas as pd
-from rich import box
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from rotation_solver import files
 from rotation_solver.cli.options import (
@@ -34,55 +27,12 @@ from rotation_solver.scenario import Lock
 from rotation_solver.solve import SolveOptions
 from rotation_solver.timeline import (
     OTHER_APPLICATIONS_NOTE,
-    TimelineStep,
     build_timeline,
+    timeline_csv,
     timeline_json,
     timeline_markdown,
+    timeline_table,
 )
-
-_KIND_STYLES = {
-    "document": "cyan",
-    "submit": "bold green",
-    "deadline": "yellow",
-    "rotation_start": "bold blue",
-    "ask_letter": "magenta",
-    "rotation_end": "blue",
-    "eras": "bold red",
-}
-
-
-def timeline_table(steps: Sequence[TimelineStep], title: str, today: date) -> Table:
-    table = Table(
-        title=Text(title),
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
-        caption=f"Days: from the planning date, {today.isoformat()}. {OTHER_APPLICATIONS_NOTE}",
-        caption_justify="left",
-    )
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Days", justify="right", no_wrap=True)
-    table.add_column("Step", no_wrap=True)
-    table.add_column("Program", no_wrap=True)
-    table.add_column("What to do")
-    for step in steps:
-        style = _KIND_STYLES.get(step.kind, "")
-        table.add_row(
-            f"{step.date:%a} {step.date.isoformat()}",
-            f"{(step.date - today).days} d",
-            f"[{style}]{step.label}[/{style}]" if style else step.label,
-            Text(step.program_id or ""),
-            Text(step.text),
-        )
-    return table
-
-
-def timeline_csv(steps: Sequence[TimelineStep]) -> str:
-    frame = pd.DataFrame(
-        timeline_json(steps), columns=["date", "kind", "program_id", "document", "text"]
-    )
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    return buffer.getvalue()
 
 
 @click.command()

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from rotation_solver.offerings import Offering, expand
+from rotation_solver.plan_json import rotation_dict
 from rotation_solver.planner import plan_scenario
 from rotation_solver.portfolio.bound import perfect_information_bound
 from rotation_solver.portfolio.candidates import (
@@ -338,7 +339,6 @@ def outcome_payload(
     problem: PortfolioProblem, table: Table, mask: int
 ) -> tuple[LoadedScenario, dict[str, Any]]:
     """(scenario of the outcome, its plan as a spec-section-7 payload)."""
-    from rotation_solver.plan_json import rotation_dict
 
     offered = [table.portfolio[i] for i in range(len(table.portfolio)) if mask >> i & 1]
     scenario = outcome_scenario(problem, table.portfolio, offered)

@@ -79,14 +79,14 @@ def perfect_information_bound(
     (bound, proven) where proven is False if a CP-SAT solve stopped at its time limit
     (its bound is then used, which is still valid).
     """
-    solver = OfferedPlans(problem, options)
+    plans = OfferedPlans(problem, options)
     total = 0.0
     proven = True
     memo: dict[bytes, int] = {}
     for row in offers:
         key = np.packbits(row).tobytes()
         if key not in memo:
-            value, exact, _plan = solver.best(row)
+            value, exact, _plan = plans.best(row)
             proven = proven and exact
             memo[key] = value
         total += memo[key]

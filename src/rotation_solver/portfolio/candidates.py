@@ -24,8 +24,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise, permutations
 
-from rotation_solver.model import TIERS_HIGH, TIERS_SAFE
-from rotation_solver.offerings import Offering, expand
+from rotation_solver.offerings import TIERS_HIGH, TIERS_SAFE, Offering, expand
 from rotation_solver.scenario import LoadedScenario
 
 # -- the certain catalog -----------------------------------------------------------------

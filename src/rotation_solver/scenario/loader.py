@@ -13,11 +13,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from rotation_solver.errors import InputError, Problem
-from rotation_solver.scenario import schema
 from rotation_solver.scenario.catalog import Catalog, CatalogRow, read_catalog, read_inline
 from rotation_solver.scenario.documents import Document, read_document
 from rotation_solver.scenario.messages import describe
-from rotation_solver.scenario.schema import Lock, Program, Scenario
+from rotation_solver.scenario.schema import DEFAULT_CLINICAL_SPECIALTIES, Lock, Program, Scenario
 from rotation_solver.scenario.value_model import (
     ValueModel,
     available_models,
@@ -151,7 +150,7 @@ def resolve_requirements(scenario: Scenario) -> ResolvedRequirements:
         clinical_specialties=tuple(
             given.clinical.specialties
             if given.clinical.specialties is not None
-            else schema.DEFAULT_CLINICAL_SPECIALTIES
+            else DEFAULT_CLINICAL_SPECIALTIES
         ),
         max_rotations=given.max_rotations if given.max_rotations is not None else 4,
         tier_mix=given.tier_mix,

@@ -24,7 +24,7 @@ from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import Result, SolveOptions
 from rotation_solver.verify import verify
 from rotation_solver.whatif.lanes import in_threads
-from rotation_solver.whatif.reuse import LeastBudget, OnStep, ReusedModel, least_budget, quiet
+from rotation_solver.whatif.reuse import LeastBudget, OnStep, ReusedModel, least_budget, no_progress
 
 
 def plan_label(offerings: Sequence[Offering] | Sequence[dict[str, Any]]) -> list[str]:
@@ -108,7 +108,7 @@ def sweep(
     small enough for one CP-SAT worker, which is every reduced model here).
     """
     options = options or SolveOptions()
-    on_step = on_step or quiet
+    on_step = on_step or no_progress
     started = time.perf_counter()
     ordered = sorted(set(budgets))
     if not ordered:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from rotation_solver.interrupt import ctrl_c_ignored
+from rotation_solver.interrupt import RESTOP_SECONDS, ctrl_c_ignored
 from rotation_solver.whatif.reuse import ReusedModel
 
 _LANE_DONE = object()
@@ -55,7 +55,7 @@ def in_threads(
                 lane.stop()  # no lane starts another solve
             # A stop sent before a solve has set itself up is lost: send it again.
             while any(lane.busy for lane in lanes):
-                time.sleep(0.02)
+                time.sleep(RESTOP_SECONDS)
                 for lane in lanes:
                     lane.stop()
         raise

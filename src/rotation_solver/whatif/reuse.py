@@ -23,6 +23,7 @@ from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import PlanModel
 from rotation_solver.offerings import Offering
 from rotation_solver.problem import PlanningProblem, build_problem
+from rotation_solver.reduction import dominated_offerings
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import (
     Result,
@@ -30,7 +31,6 @@ from rotation_solver.solve import (
     Status,
     configure,
     configure_reduced,
-    dominated_offerings,
     status_of,
 )
 
@@ -40,7 +40,7 @@ OnStep = Callable[[int, int | None, str], None]
 _NO_LIMIT = (cp_model.INT_MIN, cp_model.INT_MAX)
 
 
-def quiet(_done: int, _total: int | None, _message: str) -> None:
+def no_progress(_done: int, _total: int | None, _message: str) -> None:
     return None
 
 
@@ -55,7 +55,7 @@ def plan_cost_bound(problem: PlanningProblem) -> int:
 
 def reduce_for_budgets(problem: PlanningProblem, max_budget: int) -> tuple[PlanningProblem, int]:
     """Leave out offerings dearer than `max_budget` and offerings dominated by others
-    (`solve.dominated_offerings`).
+    (`reduction.dominated_offerings`).
 
     Dominance keeps the frontier: in a plan with a removed offering, a dominator
     (same kind, inside its days, value at least, cost at most) can take its place,

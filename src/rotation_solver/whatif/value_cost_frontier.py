@@ -24,8 +24,8 @@ from rotation_solver.whatif.reuse import (
     OnStep,
     ReusedModel,
     least_budget,
+    no_progress,
     plan_cost_bound,
-    quiet,
 )
 
 Method = Literal["lexicographic", "two-step"]
@@ -71,7 +71,7 @@ def frontier(
     frontier; the first is about twice as fast.
     """
     options = options or SolveOptions()
-    on_step = on_step or quiet
+    on_step = on_step or no_progress
     started = time.perf_counter()
     problem = build_problem(loaded)
     ceiling = plan_cost_bound(problem) if max_budget is None else max_budget
