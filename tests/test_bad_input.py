@@ -581,3 +581,11 @@ def test_a_catalog_without_requires_warns_that_documents_limit_nothing(files: Fi
     assert result.exit_code == 0, result.output
     assert "`requires` column is missing or blank" in result.stderr
     assert "requires" not in CliRunner().invoke(cli, ["validate", str(files())]).stderr
+
+
+def test_bad_utf8_after_a_byte_order_mark_counts_characters(files: Files) -> None:
+    path = files()
+    # The mark is not content, and the column counts characters, not bytes.
+    bad = SCENARIO.encode().replace(b"bad input", b"b\xc3\xa9d \xff")
+    path.write_bytes(b"\xef\xbb\xbf" + bad)
+    fails(path, "scenario.yaml:2:12:", "byte 0xff")

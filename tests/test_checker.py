@@ -471,6 +471,13 @@ def test_stated_budget_differs_from_scenario(tmp_path: Path) -> None:
     assert rules(check_plan(scenario(tmp_path), {**BASE_PLAN, "budget": 9999})) == {"budget.stated"}
 
 
+def test_stated_profile_must_be_the_students(tmp_path: Path) -> None:
+    loaded = scenario(tmp_path)
+    assert check_plan(loaded, {**BASE_PLAN, "profile": "strong"}).ok
+    report = check_plan(loaded, {**BASE_PLAN, "profile": "challenged"})
+    assert rules(report) == {"profile.stated"}
+
+
 def test_img_surcharge_only_for_img_students(tmp_path: Path) -> None:
     # us_md: rad-a 3115 - 50 = 3065, rad-b 5050 - 500 = 4550, im-c 1500 -> 9115
     loaded = scenario(tmp_path, student={"school_type": "us_md"})

@@ -529,3 +529,44 @@ def test_a_plan_the_checker_rejects_is_an_internal_error_not_bad_input(
     assert "internal error (please report)" in result.stderr
     assert "[budget] planted by the test" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_dollar_signs_in_names_draw_as_dollars_in_every_picture(tmp_path: Path) -> None:
+    # Two "$" would start matplotlib's maths notation, which fails on "fee_%".
+    rows = [
+        program("rad-a", name="Cedar ($500 fee; $1_000 housing_weekly)"),
+        program("im-b", specialty="internal_medicine", starts="2027-07-05"),
+    ]
+    data = scenario_dict(rows, name="Plan: $500 fee_% $1 extra")
+    data["requirements"] = {"radiology": {"min": 1}, "tier_mix": False}
+    path = str(write_scenario(tmp_path, data))
+    runs = [
+        ["solve", path, "--plot", str(tmp_path / "plan.svg")],
+        ["compare", path, "--budgets", "2000,5000", "--plot", str(tmp_path / "compare.svg")],
+        ["frontier", path, "--plot", str(tmp_path / "frontier.svg")],
+        ["apply", path, "--scenarios", "10", "--evaluate", "20", "--plot", str(tmp_path / "a.svg")],
+    ]
+    for args in runs:
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, (args, result.output)
+    assert "$500 fee_% $1 extra" in (tmp_path / "plan.svg").read_text(encoding="utf-8")
+
+
+def test_markdown_cells_keep_pipes_backslashes_and_line_breaks_in_one_cell(
+    tmp_path: Path,
+) -> None:
+    from rotation_solver.markdown import cell
+
+    assert cell("a | b\\ c\nd") == "a \\| b\\\\ c d"
+    rows = [program("rad-a", name="Cedar | East\\\nWing"), program("rad-b", starts="2027-07-05")]
+    data = scenario_dict(rows, requirements={"clinical": {"min": 0}, "tier_mix": False})
+    result = CliRunner().invoke(
+        cli, ["solve", str(write_scenario(tmp_path, data)), "--format", "markdown"]
+    )
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if "Cedar" in line)
+    assert "Cedar \\| East\\\\ Wing (rad-a)" in row
+    # Every other row of that table has as many unescaped "|" as this one.
+    unescaped = len(row.replace("\\\\", "").replace("\\|", "").split("|"))
+    header = next(line for line in result.stdout.splitlines() if line.startswith("| Dates"))
+    assert unescaped == len(header.split("|"))

@@ -485,13 +485,8 @@ def test_a_bound_stopped_by_the_time_limit_stays_finite(monkeypatch: pytest.Monk
         (3, 0.0, 3, 3, ["only 3 program(s) in the catalog"]),
         (10, 0.0, 0, 3, []),  # nothing to apply to (every rotation already accepted)
         (10, 0.21, 10, 30, ["21.0% chance of ending with no plan meeting every rule: allow more"]),
-        (
-            10,
-            0.21,
-            7,
-            30,
-            ["no plan meeting every rule: more applications do"],
-        ),
+        (10, 0.21, 7, 30, ["no plan meeting every rule: more applications of this catalog"]),
+        (10, 0.3, 6, 6, ["every program in the catalog (6) is applied to"]),
         (10, 1.0, 10, 30, []),  # no plan at all is the status and its reason, not a warning
     ],
 )
@@ -510,4 +505,4 @@ def test_a_strategy_worth_nothing_is_explained() -> None:
     )
     assert result.exit_code == 0, result.output
     assert "top-N by letter is worth 0: no outcome of its applications" in result.output
-    assert "more applications do not help here" in result.output
+    assert "more applications of this catalog do not help" in result.output

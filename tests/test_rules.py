@@ -261,6 +261,11 @@ def test_lock_still_obeys_blocked_periods(make: Make) -> None:
     [
         ({"starts": "2027-12-13"}, "outside window: 2027-12-13..2027-12-26 is outside"),
         ({"specialty": "transitional"}, "transitional is not a requested specialty"),
+        (  # every rule it breaks, not the first one found
+            {"starts": "2027-12-13", "specialty": "transitional"},
+            "specialty not requested: transitional is not a requested specialty; outside "
+            "window: 2027-12-13..2027-12-26 is outside",
+        ),
     ],
 )
 def test_a_lock_that_breaks_a_rule_by_itself_names_that_rule(
@@ -270,7 +275,7 @@ def test_a_lock_that_breaks_a_rule_by_itself_names_that_rule(
     start = locked["starts"]
     outcome = run(make([locked, program("b")], locks=[{"program": "a", "start": start}]))
     assert conflict_keys(outcome) == {f"lock:a@{start}"}
-    assert "breaks a rule by itself" in outcome.payload["why"] and rule in outcome.payload["why"]
+    assert "which breaks by itself: " in outcome.payload["why"] and rule in outcome.payload["why"]
 
 
 def test_exclude(make: Make) -> None:

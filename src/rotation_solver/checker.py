@@ -7,7 +7,8 @@ model side, so that a bug in the model cannot hide itself in the check.
 Rule keys of `Violation.rule`:
 
 - plan shape: `malformed` (missing keys, wrong types, bad dates), `status`, `scenario`,
-  `order` (rotations sorted by start), `bound`, `objective`, `total_cost`, `budget.stated`
+  `order` (rotations sorted by start), `bound`, `objective`, `total_cost`, `budget.stated`,
+  `profile.stated`
 - a rotation's identity: `program` (unknown id), `start` (a start the program does not offer)
 - a rotation's stated fields: `program_name`, `specialty.stated`, `tier`, `end`, `weeks`,
   `cost`, `value`, `submit_on`, `deadline.stated`
@@ -278,6 +279,14 @@ class _Checker:
                     "budget.stated",
                     f"the plan states budget {stated_budget}, but the scenario's budget is "
                     f"{self.loaded.scenario.budget}",
+                )
+        if "profile" in plan:  # an extra key, but the value weights follow from it
+            expected = "strong" if _strong(self.loaded) else "challenged"
+            if plan["profile"] != expected:
+                self.add(
+                    "profile.stated",
+                    f"the plan states profile {_json(plan['profile'])}, but the student is "
+                    f"{expected} (section 6)",
                 )
         rows = plan.get("rotations", [])
         if not isinstance(rows, list):

@@ -84,19 +84,20 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 def read_utf8(path: Path, shown: str | None = None) -> str:
     """The file as text (a byte-order mark is not content); bad UTF-8 is an input error
-    naming the line and column of the first bad byte."""
+    naming the line and column (in characters) of the first bad byte."""
     data = path.read_bytes()
+    body = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        line_start = body.rfind(b"\n", 0, error.start) + 1
+        before = body[line_start : error.start].decode("utf-8", errors="replace")
         raise InputError(
             Problem(
                 shown or str(path),
-                f"not UTF-8 text ({error.reason}, byte 0x{data[error.start]:02x}); save the "
+                f"not UTF-8 text ({error.reason}, byte 0x{body[error.start]:02x}); save the "
                 "file as UTF-8",
-                line,
-                column,
+                body.count(b"\n", 0, error.start) + 1,
+                len(before) + 1,
             )
         ) from None

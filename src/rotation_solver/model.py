@@ -215,9 +215,7 @@ class PlanModel:
             description = f"the accepted offer {program_id} starting {start}"
             dropped = unplaceable.get((program_id, start))
             if dropped is not None:  # name the rule it breaks on its own
-                description += (
-                    f", which breaks a rule by itself ({dropped.reason}: {dropped.detail})"
-                )
+                description += f", which breaks by itself: {dropped.detail}"
             guard = self.guard(f"lock:{program_id}@{start}", description)
             if dropped is not None or (program_id, start) not in index:
                 self._enforce(self.model.add_bool_or([]), guard)

@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Literal
 
 from rotation_solver.scenario import LoadedScenario, Program, Weights
+from rotation_solver.scenario.schema import BlockedPeriod
 
 # The two halves of tier_mix (spec section 5): one target, IMG-friendly rotation meets both.
 TIERS_HIGH = frozenset({"reach", "target"})
@@ -198,6 +199,13 @@ def _value(
     )
 
 
+def _touches(period: BlockedPeriod) -> str:
+    """A blocked period as a drop detail."""
+    return f"touches blocked {period.start}..{period.end}" + (
+        f" ({period.reason})" if period.reason else ""
+    )
+
+
 def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansion:
     """Every feasible offering of the scenario (spec section 4), with cost and value.
 
@@ -226,42 +234,59 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
             ready = [scenario.documents[name] for name in program.requires]
             submit_on = max([submit_plain, *ready])
 
+            unrequested = (
+                program.specialty != "radiology"
+                and program.specialty not in requirements.clinical_specialties
+            )
+            outside = start < calendar.window.start or end > calendar.window.end
+            touched = [
+                (index, b)
+                for index, b in enumerate(calendar.blocked)
+                if start <= b.end and b.start <= end
+            ]
+            # What a lock breaks by itself, all of it: the first reason alone would
+            # hide the others from the student who accepted the offer.
+            lock_breaks = [
+                text
+                for broken, text in (
+                    (unrequested, f"{DropReason.SPECIALTY}: {program.specialty} is not a "
+                     "requested specialty"),
+                    (outside, f"{DropReason.OUTSIDE_WINDOW}: {start}..{end} is outside "
+                     f"{calendar.window.start}..{calendar.window.end}"),
+                    *((True, f"{DropReason.BLOCKED}: {_touches(b)}") for _, b in touched),
+                )
+                if broken
+            ] if locked else []  # fmt: skip
+
             def drop(
-                reason: DropReason, detail: str, program_id: str = program.id, start: date = start
+                reason: DropReason,
+                detail: str,
+                program_id: str = program.id,
+                start: date = start,
+                lock_breaks: list[str] = lock_breaks,
             ) -> None:
+                if lock_breaks:  # a lock: every rule it breaks, each named
+                    detail = "; ".join(lock_breaks)
                 dropped.append(DroppedOffering(program_id, start, reason, detail))
 
             if program.id in loaded.exclude:
                 drop(DropReason.EXCLUDED, "excluded by the student")
                 continue
-            if (
-                program.specialty != "radiology"
-                and program.specialty not in requirements.clinical_specialties
-            ):
+            if unrequested:
                 drop(DropReason.SPECIALTY, f"{program.specialty} is not a requested specialty")
                 continue
             if is_img and not program.accepts_img and not locked:
                 drop(DropReason.NO_IMG, "does not take visiting students from IMG schools")
                 continue
-            if start < calendar.window.start or end > calendar.window.end:
+            if outside:
                 drop(
                     DropReason.OUTSIDE_WINDOW,
                     f"{start}..{end} is outside {calendar.window.start}..{calendar.window.end}",
                 )
                 continue
             forbidden_by: list[str] = []
-            touched = [
-                (index, b)
-                for index, b in enumerate(calendar.blocked)
-                if start <= b.end and b.start <= end
-            ]
             if touched:
-                period = touched[0][1]
-                drop(
-                    DropReason.BLOCKED,
-                    f"touches blocked {period.start}..{period.end}"
-                    + (f" ({period.reason})" if period.reason else ""),
-                )
+                drop(DropReason.BLOCKED, _touches(touched[0][1]))
                 if not relax_user_rules:
                     continue
                 forbidden_by += [f"blocked:{index}" for index, _ in touched]

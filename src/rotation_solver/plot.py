@@ -9,10 +9,12 @@ ERAS submission. The title gives the objective and the cost against the budget.
 
 from __future__ import annotations
 
+import functools
 import textwrap
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import matplotlib
 from matplotlib import patheffects
@@ -100,6 +102,22 @@ def _overlaps(fig: Figure, first: Any, others: list[Any]) -> bool:
     return any(box.overlaps(other.get_window_extent(renderer)) for other in others)
 
 
+Draw = TypeVar("Draw", bound=Callable[..., Any])
+
+
+def plain_text(draw: Draw) -> Draw:
+    """Draw with every "$" a dollar sign: user names and costs hold "$", and two of
+    them would otherwise start matplotlib's maths notation (or fail to parse)."""
+
+    @functools.wraps(draw)
+    def drawing(*args: Any, **kwargs: Any) -> Any:
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return cast(Draw, drawing)
+
+
+@plain_text
 def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
     """The plan as a matplotlib Figure (Agg canvas attached)."""
     scenario = loaded.scenario
@@ -366,6 +384,7 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
     return fig
 
 
+@plain_text
 def plot_plan(loaded: LoadedScenario, payload: dict[str, Any], path: Path) -> Path:
     """Draw the plan to PATH (.png, .svg or .pdf, chosen by the suffix)."""
     fmt = path.suffix.lower().lstrip(".")

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from rotation_solver import markdown
 from rotation_solver.timeline import TimelineStep, timeline_markdown
 
 PLAN_COLUMNS = (
@@ -238,7 +239,7 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
         for r in payload["rotations"]:
             accepted = bool(r.get("locked"))
             late = "" if r.get("letter_before_eras", True) else " (letter after ERAS)"
-            cell = f"{r['program_name']} ({r['program_id']})".replace("|", "\\|")
+            cell = markdown.cell(f"{r['program_name']} ({r['program_id']})")
             lines.append(
                 f"| {r['start']} → {r['end']}{late} | {cell}"
                 f"{' — accepted offer' if accepted else ''} | "

@@ -22,6 +22,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from rotation_solver import markdown
 from rotation_solver.scenario import LoadedScenario
 
 StepKind = Literal[
@@ -224,10 +225,9 @@ def timeline_markdown(steps: Sequence[TimelineStep]) -> list[str]:
     """The timeline as Markdown table lines (shared with the advisor report)."""
     lines = ["| Date | Step | Program | What to do |", "|---|---|---|---|"]
     for step in steps:
-        text = step.text.replace("|", "\\|")
         lines.append(
             f"| {step.date.isoformat()} ({step.date:%a}) | {step.label} | "
-            f"{step.program_id or ''} | {text} |"
+            f"{markdown.cell(step.program_id or '')} | {markdown.cell(step.text)} |"
         )
     return lines
 

@@ -46,7 +46,7 @@ def _parse_lock(
 ) -> list[Lock]:
     locks = []
     for value in values:
-        match = re.fullmatch(r"\s*([^@\s]+)@(\d{4}-\d{2}-\d{2})\s*", value)
+        match = re.fullmatch(r"\s*(\S+)@(\d{4}-\d{2}-\d{2})\s*", value)  # ids may hold "@"
         if not match:
             raise click.BadParameter(f"{value!r}: expected PROGRAM@YYYY-MM-DD")
         try:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import numpy as np
 
-from rotation_solver.plot import save_figure
+from rotation_solver.plot import plain_text, save_figure
 from rotation_solver.portfolio.apply import PortfolioReport
 from rotation_solver.portfolio.outcomes import evaluate
 from rotation_solver.portfolio.summary import outcome_value_distribution
 
 
+@plain_text
 def plot_distribution(report: PortfolioReport, path: Path) -> Path:
     """Histogram of the plan value over the outcomes: exact for the portfolio, naive too."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from rotation_solver import markdown
 from rotation_solver.render import SPECIALTY_CODE
 
 
@@ -191,9 +192,10 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     ]
     for a in payload["applications"]:
         lines.append(
-            f"| {a['program_id']} | {a['specialty']} | {a['tier']} | {', '.join(a['starts'])} "
+            f"| {markdown.cell(a['program_id'])} | {a['specialty']} | {a['tier']} "
+            f"| {', '.join(a['starts'])} "
             f"| {a['submit_on']} | {a['deadline'] or '—'} | ${a['fee']:,} "
-            f"| {100 * a['acceptance']:.0f}% | {a['role']} | {a['reason']} |"
+            f"| {100 * a['acceptance']:.0f}% | {a['role']} | {markdown.cell(a['reason'])} |"
         )
     lines += [
         "",

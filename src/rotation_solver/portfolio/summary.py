@@ -106,24 +106,31 @@ def portfolio_warnings(
             "programs, expecting 1-3 spots (Step 2); try --max-applications 6 or more."
         )
     if RISKY_NO_PLAN < p_no_plan < 1:
-        if applied == max_applications and open_programs > applied:
+        if open_programs <= applied:
+            advice = (
+                f"every program in the catalog ({open_programs}) is applied to; add realistic "
+                "and safety programs that take IMGs (guide, Pitfalls)."
+            )
+        elif applied == max_applications:
             advice = (
                 "allow more applications, or add realistic and safety programs that take "
                 "IMGs (guide, Pitfalls)."
             )
         else:
-            # Room for more applications went unused: their fees would cost more plans
-            # than their offers add, so money or cheaper programs are what would help.
+            # Room went unused: in the sample, no further application raised the expected
+            # value (its fee cost more plans than its offers added, or it added none).
             advice = (
-                f"more applications do not help here ({applied} of {max_applications} are "
-                "used: their fees would crowd out plans within the budget); a larger budget "
-                "or cheaper realistic and safety programs that take IMGs would."
+                f"more applications of this catalog do not help ({applied} of "
+                f"{max_applications} are used: none of the other programs raises the expected "
+                "value once its fee is paid); other realistic and safety programs that take "
+                "IMGs, or a larger budget, would."
             )
         if p_tier_mix_only >= 0.005:
             advice += (
-                f" In {p_tier_mix_only:.1%} of outcomes the offers do make a plan, but not one "
+                f" In {p_tier_mix_only:.1%} of outcomes the offers do make a plan, but none "
                 "with both a reach/target and an IMG-friendly target/safety radiology rotation "
-                "(tier_mix); set requirements.tier_mix: false if such a plan would do."
+                "(tier_mix): apply to more programs of the kind that is missing, or set "
+                "requirements.tier_mix: false if such a plan would do."
             )
         warnings.append(
             f"a {p_no_plan:.1%} chance of ending with no plan meeting every rule: {advice}"

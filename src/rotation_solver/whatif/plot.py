@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rotation_solver.plot import save_figure
+from rotation_solver.plot import plain_text, save_figure
 
 
 def _figure(width: float = 10.0, height: float = 6.0) -> tuple[Any, Any]:
@@ -28,9 +28,10 @@ def _save(fig: Any, path: Path) -> None:
 
 def _short(labels: Sequence[str]) -> str:
     """`rad-046 06-07` per rotation, one per line."""
-    return "\n".join(f"{x.split('@')[0]} {x.split('@')[1][5:]}" for x in labels)
+    return "\n".join(f"{x.rsplit('@', 1)[0]} {x.rsplit('@', 1)[1][5:]}" for x in labels)
 
 
+@plain_text
 def plot_compare(payload: dict[str, Any], path: Path) -> None:
     """Value against budget; plan changes marked and labelled."""
     fig, ax = _figure()
@@ -91,8 +92,8 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
     if solved:
         low = min(r["objective"] for r in solved)
         high = max(r["objective"] for r in solved)
-        # At least a tenth of the value in view: a 5-point step on 218 should not look
-        # like a cliff (and one value alone still gets a sane axis).
+        # The axis spans at least 6% of the value (0.6 x a tenth): a 5-point step on
+        # 218 should not look like a cliff, and one value alone still gets a sane axis.
         pad = max(high - low, abs(high) / 10, 10)
         ax.set_ylim(low - 0.3 * pad, high + 0.3 * pad)
     else:
@@ -116,6 +117,7 @@ def _dollars() -> Any:
     return FuncFormatter(lambda x, _pos: f"${x:,.0f}")
 
 
+@plain_text
 def plot_frontier(payload: dict[str, Any], path: Path) -> None:
     """The efficient staircase: value against cost; each plan numbered on the curve and
     listed (value, cost, rotations) beside it."""
@@ -153,7 +155,7 @@ def plot_frontier(payload: dict[str, Any], path: Path) -> None:
             )
         lines = [
             f"#{i:<3}{p['objective']:>5}  {'$' + format(p['total_cost'], ','):>8}  "
-            + "  ".join(f"{x.split('@')[0]} {x.split('@')[1][5:]}" for x in p["plan"])
+            + "  ".join(f"{x.rsplit('@', 1)[0]} {x.rsplit('@', 1)[1][5:]}" for x in p["plan"])
             for i, p in enumerate(points, 1)
         ]
         header = "#   value      cost  rotations (program, start MM-DD)"
@@ -180,7 +182,7 @@ def plot_frontier(payload: dict[str, Any], path: Path) -> None:
     else:  # say so on the chart instead of drawing empty axes
         ax.set_xticks([])
         ax.set_yticks([])
-        why = (payload.get("why") or "no plan fits").replace("$", r"\$")  # not mathtext
+        why = payload.get("why") or "no plan fits"
         ax.text(0.5, 0.5, "\n".join(textwrap.wrap(why, 60)), ha="center", va="center",
                 transform=ax.transAxes, fontsize=9)  # fmt: skip
     _save(fig, path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from rotation_solver import markdown
 from rotation_solver.plan_json import rotation_dict
 from rotation_solver.solve import Result
 from rotation_solver.whatif.budget_sweep import Sweep, diff_labels, marginal_value, plan_label
@@ -126,10 +127,10 @@ def _changes(added: list[str] | None, removed: list[str] | None) -> str:
         return ""
     if not added and not removed:
         return "same plan"
-    old = {x.split("@")[0]: x.split("@")[1] for x in removed}
-    new = {x.split("@")[0]: x.split("@")[1] for x in added}
-    parts = [f"+{x}" for x in added if x.split("@")[0] not in old]
-    parts += [f"-{x}" for x in removed if x.split("@")[0] not in new]
+    old = {x.rsplit("@", 1)[0]: x.rsplit("@", 1)[1] for x in removed}
+    new = {x.rsplit("@", 1)[0]: x.rsplit("@", 1)[1] for x in added}
+    parts = [f"+{x}" for x in added if x.rsplit("@", 1)[0] not in old]
+    parts += [f"-{x}" for x in removed if x.rsplit("@", 1)[0] not in new]
     parts += [f"~{p} {old[p]}→{new[p][5:]}" for p in new if p in old]
     return " ".join(parts)
 
@@ -246,7 +247,7 @@ def _markdown_table(rows: list[dict[str, str]], right: set[str]) -> list[str]:
     lines = ["| " + " | ".join(names) + " |"]
     lines.append("|" + "|".join("--:" if n in right else "---" for n in names) + "|")
     for row in rows:
-        lines.append("| " + " | ".join(row[n].replace("|", "\\|") for n in names) + " |")
+        lines.append("| " + " | ".join(markdown.cell(row[n]) for n in names) + " |")
     return lines
 
 
