@@ -156,7 +156,19 @@ def machine() -> dict[str, str]:
         "rotation_solver": f"{version('rotation-solver')} at "
         f"{Path(rotation_solver.__file__).resolve().parent}",
         "git_commit": _git("rev-parse", "HEAD"),
-        "git_dirty": str(bool(_git("status", "--porcelain", "--untracked-files=no"))),
+        # The code, not the results this run writes, decides whether it was clean.
+        "git_dirty": str(
+            bool(
+                _git(
+                    "status",
+                    "--porcelain",
+                    "--untracked-files=no",
+                    "--",
+                    ".",
+                    ":(exclude)benchmarks/results",
+                )
+            )
+        ),
     }
 
 
@@ -225,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         rows: list[dict[str, Any]] = []
         started = time.time()
         load_before = load_average()
+        measured = machine()  # the code as it was when the run began
         with Progress(
             "[progress.description]{task.description}",
             BarColumn(),
@@ -265,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
             "methods": args.methods,
             "load_average_start": load_before,
             "load_average_end": load_average(),
-            **machine(),
+            **measured,
         }
         meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     rows = report.read(csv_path)
