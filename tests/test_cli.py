@@ -570,3 +570,18 @@ def test_markdown_cells_keep_pipes_backslashes_and_line_breaks_in_one_cell(
     unescaped = len(row.replace("\\\\", "").replace("\\|", "").split("|"))
     header = next(line for line in result.stdout.splitlines() if line.startswith("| Dates"))
     assert unescaped == len(header.split("|"))
+
+
+def test_the_command_line_loads_no_picture_or_calendar_library_until_asked() -> None:
+    # matplotlib alone adds about 0.3 s to every command; it loads only for --plot.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, rotation_solver.cli, rotation_solver.whatif, rotation_solver.portfolio; "
+        "print(sorted(m for m in ('matplotlib', 'icalendar') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"

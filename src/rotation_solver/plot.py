@@ -9,14 +9,11 @@ ERAS submission. The title gives the objective and the cost against the budget.
 
 from __future__ import annotations
 
-import functools
 import textwrap
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
-import matplotlib
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import MonthLocator, date2num, num2date
@@ -25,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from rotation_solver import files
+from rotation_solver.figures import plain_text, save_figure
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.timeline import letter_request_date
 
@@ -100,21 +97,6 @@ def _overlaps(fig: Figure, first: Any, others: list[Any]) -> bool:
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     box = first.get_window_extent(renderer).expanded(1.02, 1.1)
     return any(box.overlaps(other.get_window_extent(renderer)) for other in others)
-
-
-Draw = TypeVar("Draw", bound=Callable[..., Any])
-
-
-def plain_text(draw: Draw) -> Draw:
-    """Draw with every "$" a dollar sign: user names and costs hold "$", and two of
-    them would otherwise start matplotlib's maths notation (or fail to parse)."""
-
-    @functools.wraps(draw)
-    def drawing(*args: Any, **kwargs: Any) -> Any:
-        with matplotlib.rc_context({"text.parse_math": False}):
-            return draw(*args, **kwargs)
-
-    return cast(Draw, drawing)
 
 
 @plain_text
@@ -391,18 +373,3 @@ def plot_plan(loaded: LoadedScenario, payload: dict[str, Any], path: Path) -> Pa
     if fmt not in FORMATS:
         raise ValueError(f"{path}: the picture must end in .png, .svg or .pdf")
     return save_figure(draw_plan(loaded, payload), path)
-
-
-def save_figure(fig: Figure, path: Path) -> Path:
-    """Write a figure to PATH in the format its suffix names, whole or not at all.
-
-    Fixed metadata and SVG ids: the same picture draws the same file, run after run.
-    """
-    fmt = path.suffix.lower().lstrip(".") or "png"
-    metadata: dict[str, Any] = {"Date": None} if fmt in ("svg", "pdf") else {}
-    with (
-        matplotlib.rc_context({"svg.hashsalt": "rotation-solver", "svg.fonttype": "path"}),
-        files.replacing(path) as part,
-    ):
-        fig.savefig(part, format=fmt, metadata=metadata, facecolor="white")
-    return path

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rotation_solver.plot import plain_text, save_figure
+from rotation_solver.figures import plain_text, save_figure
 from rotation_solver.portfolio.apply import PortfolioReport
 from rotation_solver.portfolio.outcomes import evaluate
 from rotation_solver.portfolio.summary import outcome_value_distribution

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rotation_solver.plot import plain_text, save_figure
+from rotation_solver.figures import plain_text, save_figure
 
 
 def _figure(width: float = 10.0, height: float = 6.0) -> tuple[Any, Any]:
