@@ -16,11 +16,7 @@ from rotation_solver.model import PlanModel
 from rotation_solver.offerings import DropReason, Offering
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.reduction import dominated_offerings
-from rotation_solver.solve import (
-    Result,
-    SolveOptions,
-    configure_reduced,
-)
+from rotation_solver.solve import Result, SolveOptions, configure_reduced
 
 UNCHOSEN_SHOWN = 5
 UNAVAILABLE_SHOWN = 10

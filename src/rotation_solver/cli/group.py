@@ -13,9 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from rotation_solver import files
-from rotation_solver.cli.options import (
-    debug_option,
-)
+from rotation_solver.cli.options import debug_option
 from rotation_solver.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ExitCode, InputError
 from rotation_solver.verify import PlanRejected
 

@@ -17,11 +17,7 @@ from rotation_solver.scenario.catalog import Catalog, CatalogRow, read_catalog, 
 from rotation_solver.scenario.documents import Document, read_document
 from rotation_solver.scenario.messages import describe
 from rotation_solver.scenario.schema import DEFAULT_CLINICAL_SPECIALTIES, Lock, Program, Scenario
-from rotation_solver.scenario.value_model import (
-    ValueModel,
-    available_models,
-    resolve_model_path,
-)
+from rotation_solver.scenario.value_model import ValueModel, available_models, resolve_model_path
 
 
 def _field_names(model: type[BaseModel], seen: set[str]) -> set[str]:
