@@ -589,3 +589,12 @@ def test_bad_utf8_after_a_byte_order_mark_counts_characters(files: Files) -> Non
     bad = SCENARIO.encode().replace(b"bad input", b"b\xc3\xa9d \xff")
     path.write_bytes(b"\xef\xbb\xbf" + bad)
     fails(path, "scenario.yaml:2:12:", "byte 0xff")
+
+
+def test_a_line_separator_inside_a_csv_cell_stays_in_its_cell(files: Files) -> None:
+    # str.splitlines() would cut the row at U+2028; the csv writer does not quote it.
+    row_b = ROW_B.replace("B (synthetic)", "B\u2028(synthetic)")
+    result = CliRunner().invoke(
+        cli, ["validate", str(files(catalog=f"{HEADER}\n{ROW_A}\n{row_b}\n"))]
+    )
+    assert result.exit_code == 0, result.output

@@ -54,7 +54,7 @@ from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, load_scenario
 from rotation_solver.solve import SolveOptions, solve_problem
 from tests.brute_force import best_plans
-from tests.conftest import SCENARIOS, program
+from tests.conftest import SCENARIOS, program, scenario_dict
 from tests.random_scenarios import random_scenario, write_scenario
 
 EXAMPLE = SCENARIOS / "example" / "scenario.yaml"
@@ -164,7 +164,7 @@ def test_apply_says_when_no_plan_is_only_tier_mix(make: Callable[..., LoadedScen
     ).payload
     assert payload["probabilities"]["no_plan"] == pytest.approx(0.5)
     assert payload["probabilities"]["no_plan_only_tier_mix"] == pytest.approx(0.5)
-    assert any("In 50.0% of outcomes the offers do make a plan" in w for w in payload["warnings"])
+    assert any("In 50.0% of outcomes the offers make a plan" in w for w in payload["warnings"])
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -482,11 +482,11 @@ def test_a_bound_stopped_by_the_time_limit_stays_finite(monkeypatch: pytest.Monk
         (6, 0.2, 6, 30, []),
         (5, 0.0, 5, 30, ["guide suggests applying to 6-10"]),
         (5, 0.0, 3, 30, []),  # the limit is not what holds the portfolio back
-        (3, 0.0, 3, 3, ["only 3 program(s) in the catalog"]),
+        (3, 0.0, 3, 3, ["only 3 program(s) can be applied to"]),
         (10, 0.0, 0, 3, []),  # nothing to apply to (every rotation already accepted)
         (10, 0.21, 10, 30, ["21.0% chance of ending with no plan meeting every rule: allow more"]),
-        (10, 0.21, 7, 30, ["no plan meeting every rule: more applications of this catalog"]),
-        (10, 0.3, 6, 6, ["every program in the catalog (6) is applied to"]),
+        (10, 0.21, 7, 30, ["no plan meeting every rule: 7 of 10 applications are used"]),
+        (10, 0.3, 6, 6, ["all 6 programs that can be applied to are"]),
         (10, 1.0, 10, 30, []),  # no plan at all is the status and its reason, not a warning
     ],
 )
@@ -505,4 +505,22 @@ def test_a_strategy_worth_nothing_is_explained() -> None:
     )
     assert result.exit_code == 0, result.output
     assert "top-N by letter is worth 0: no outcome of its applications" in result.output
-    assert "more applications of this catalog do not help" in result.output
+    assert "no other program raised the average value" in result.output
+
+
+def test_no_plan_in_any_sampled_outcome_is_said_and_not_drawn(tmp_path: Path) -> None:
+    rows = [
+        program("rad-a", acceptance=0.001, fee=50),
+        program(
+            "im-b", specialty="internal_medicine", starts="2027-07-05", acceptance=0.001, fee=50
+        ),
+    ]  # neither offers in the one sampled outcome, so no fee is worth paying
+    data = scenario_dict(rows)
+    data["requirements"] = {"radiology": {"min": 1}, "tier_mix": False}
+    path = str(write_scenario(tmp_path, data))
+    picture = tmp_path / "outcomes.png"
+    quick = ["--scenarios", "1", "--evaluate", "10", "--plot", str(picture)]
+    result = CliRunner().invoke(cli, ["apply", path, *quick])
+    assert result.exit_code == 0, result.output
+    assert "No plan" in result.stdout and "try more --scenarios" in result.stdout
+    assert "was not drawn" in result.stderr and not picture.exists()

@@ -153,7 +153,7 @@ def apply(
     payload = report.payload
     text = {"json": render_json, "markdown": render_portfolio_markdown}
     emit(payload, fmt, output, render_portfolio_table, text.get(fmt), width=140)
-    if plot is not None and payload["status"] in ("infeasible", "unknown"):
+    if plot is not None and payload["probabilities"]["no_plan"] >= 1:
         click.echo(f"no plan in any outcome, so {plot} was not drawn", err=True)
     elif plot is not None:
         plot_distribution(report, plot)

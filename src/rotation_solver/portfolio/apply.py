@@ -279,7 +279,12 @@ def plan_portfolio(
         "warnings": [
             *loaded.warnings,
             *portfolio_warnings(
-                n, stats["p_no_plan"], len(applications), len(problem.candidates), tier_mix_only
+                n,
+                stats["p_no_plan"],
+                len(applications),
+                len(problem.candidates),
+                tier_mix_only,
+                samples=scenarios,
             ),
         ],
     }

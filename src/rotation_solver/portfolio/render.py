@@ -101,6 +101,8 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         rows.append(
             ("Locks", ", ".join(f"{x['program_id']}@{x['start']}" for x in payload["locks"]))
         )
+    if payload.get("why"):  # no outcome has a plan, yet some plan exists: say why
+        rows.append(("No plan", payload["why"]))
     for label, value in rows:
         summary.add_row(label, Text(value))  # names and ids are text, never markup
     console.print(summary)
@@ -185,6 +187,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         f"clinical one {_pct(probs['clinical'])}, of no plan {_pct(probs['no_plan'])}"
         f"{_tier_mix_part(probs)}",
         f"- Fees: ${payload['fees']:,} of the ${payload['budget']:,} budget",
+        *([f"- No plan in any outcome: {payload['why']}"] if payload.get("why") else []),
         "",
         "| Program | Specialty | Tier | Starts | Submit on | First deadline | Fee | Offer | Role "
         "| Why |",

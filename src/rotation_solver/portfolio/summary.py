@@ -86,19 +86,21 @@ def portfolio_warnings(
     applied: int,
     open_programs: int,
     p_tier_mix_only: float = 0.0,
+    samples: int | None = None,
 ) -> list[str]:
     """The guide's advice on how broadly to apply, where the portfolio falls short of it
     and the student can do something: allow more applications, or find more programs.
 
-    `applied`: applications chosen; `open_programs`: programs one could apply to;
-    `p_tier_mix_only`: chance of offers that make a plan failing only tier_mix.
+    `applied`: applications chosen; `open_programs`: programs one could apply to (not
+    excluded, affordable, open to the student); `p_tier_mix_only`: chance of offers that
+    make a plan failing only tier_mix; `samples`: the SAA's sampled outcomes.
     """
     warnings = []
     if open_programs < 6 and applied:
         warnings.append(
-            f"only {open_programs} program(s) in the catalog can be applied to: the guide "
-            "suggests applying to 6-10, expecting 1-3 spots (Step 2); add programs to the "
-            "catalog."
+            f"only {open_programs} program(s) can be applied to (not excluded, affordable, "
+            "open to the student): the guide suggests applying to 6-10, expecting 1-3 spots "
+            "(Step 2); add programs to the catalog."
         )
     elif max_applications < 6 and applied == max_applications:
         warnings.append(
@@ -108,8 +110,9 @@ def portfolio_warnings(
     if RISKY_NO_PLAN < p_no_plan < 1:
         if open_programs <= applied:
             advice = (
-                f"every program in the catalog ({open_programs}) is applied to; add realistic "
-                "and safety programs that take IMGs (guide, Pitfalls)."
+                f"all {open_programs} programs that can be applied to are; more programs "
+                "in the catalog would help (guide, Pitfalls: realistic and safety programs "
+                "that take IMGs)."
             )
         elif applied == max_applications:
             advice = (
@@ -117,19 +120,20 @@ def portfolio_warnings(
                 "IMGs (guide, Pitfalls)."
             )
         else:
-            # Room went unused: in the sample, no further application raised the expected
-            # value (its fee cost more plans than its offers added, or it added none).
+            # Room went unused: on the sample, no further application raised the average
+            # value once its fee was paid. A small sample can miss one that would.
+            sampled = f"the {samples} sampled outcomes" if samples else "the sampled outcomes"
             advice = (
-                f"more applications of this catalog do not help ({applied} of "
-                f"{max_applications} are used: none of the other programs raises the expected "
-                "value once its fee is paid); other realistic and safety programs that take "
-                "IMGs, or a larger budget, would."
+                f"{applied} of {max_applications} applications are used: in {sampled} no "
+                "other program raised the average value once its fee was paid (more "
+                "--scenarios may find one); other realistic and safety programs that take "
+                "IMGs, or a larger budget, would help."
             )
         if p_tier_mix_only >= 0.005:
             advice += (
-                f" In {p_tier_mix_only:.1%} of outcomes the offers do make a plan, but none "
-                "with both a reach/target and an IMG-friendly target/safety radiology rotation "
-                "(tier_mix): apply to more programs of the kind that is missing, or set "
+                f" In {p_tier_mix_only:.1%} of outcomes the offers make a plan, but none with "
+                "both a reach/target and an IMG-friendly target/safety radiology rotation "
+                "(tier_mix): programs of the missing kind would help, or set "
                 "requirements.tier_mix: false if such a plan would do."
             )
         warnings.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,7 +141,9 @@ def read_csv(path: Path, shown: str | None = None) -> Catalog:
     text = files.read_utf8(path, name)
     if not text.strip():
         raise InputError(Problem(name, "catalog file is empty; expected a header row"))
-    reader = csv.reader(text.splitlines(keepends=True))
+    # Lines end at \n or \r only: str.splitlines would also cut a cell at U+2028,
+    # U+0085 or a form feed, which the csv writer does not quote.
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
         rows = []
@@ -160,7 +163,7 @@ def _unclosed_quote(name: str, text: str, rows: list[tuple[int, list[str]]]) -> 
     if not rows or "\n" not in "".join(rows[-1][1]):
         return
     try:
-        for _cells in csv.reader(text.splitlines(keepends=True), strict=True):
+        for _cells in csv.reader(io.StringIO(text, newline=""), strict=True):
             pass
     except csv.Error:
         line = rows[-1][0]
