@@ -467,6 +467,11 @@ def test_budget_exceeded(tmp_path: Path) -> None:
     assert "9665" in report.violations[0].message
 
 
+def test_budget_one_dollar_short_is_caught(tmp_path: Path) -> None:
+    report = check_plan(scenario(tmp_path, budget=9664), {**BASE_PLAN, "budget": 9664})
+    assert rules(report) == {"budget"}
+
+
 def test_stated_budget_differs_from_scenario(tmp_path: Path) -> None:
     assert rules(check_plan(scenario(tmp_path), {**BASE_PLAN, "budget": 9999})) == {"budget.stated"}
 
@@ -1027,3 +1032,9 @@ def test_junk_anywhere_never_raises(
         bad["rotations"][row_index][row_key] = junk
     report = check_plan(loaded_once, bad)
     assert isinstance(report, CheckReport)
+    if where == "plan":
+        original = BASE_PLAN[plan_key]
+    else:
+        original = BASE_PLAN["rotations"][row_index][row_key]
+    # Anything but the original value (of the original type) is caught.
+    assert report.ok is (junk == original and type(junk) is type(original))

@@ -35,3 +35,18 @@ def test_housing_rules_catch_a_plan_made_without_them(tmp_path: Path) -> None:
     # The planner honours both rules and its plan passes.
     outcome = plan_scenario(rested, SolveOptions(workers=1))
     assert outcome.result.has_plan and check_plan(rested, outcome.payload).ok
+
+
+def test_rest_days_hold_at_exactly_the_rule_and_fail_one_day_short(tmp_path: Path) -> None:
+    # cedar (450/week) ends 07-11, juniper (above 400) starts 07-26: 14 free days between.
+    plan = plan_scenario(
+        load_scenario(SCENARIOS / "example" / "scenario.yaml"), SolveOptions(workers=1)
+    ).payload
+    rules = "  affordable_housing_per_week: 400\n  high_cost_rest_days: {}\n"
+    exact = tmp_path / "exact"
+    exact.mkdir()
+    assert check_plan(load_scenario(example_with(exact, rules.format(14))), plan).ok
+    short = tmp_path / "short"
+    short.mkdir()
+    report = check_plan(load_scenario(example_with(short, rules.format(15))), plan)
+    assert report.rules() == {"high_cost_rest_days"}

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import math
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -68,9 +69,12 @@ def brute_value(problem: PortfolioProblem, portfolio: tuple[int, ...], mask: int
 
 
 def brute_expected(problem: PortfolioProblem, portfolio: tuple[int, ...]) -> float:
-    probs = outcome_probabilities(problem, portfolio)
+    # Outcome probabilities from the catalog's acceptance, not the production code.
+    acceptance = {p.id: float(p.acceptance) for p in problem.loaded.programs}
+    chances = [acceptance[problem.candidates[i].program_id] for i in portfolio]
     total = 0.0
-    for mask, p in enumerate(probs):
+    for mask in range(1 << len(portfolio)):
+        p = math.prod(c if mask >> b & 1 else 1 - c for b, c in enumerate(chances))
         value = brute_value(problem, portfolio, mask)
         total += p * (value or 0)
     return total

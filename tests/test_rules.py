@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
+from rotation_solver.checker import check_plan
 from rotation_solver.planner import PlanOutcome, plan_scenario
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import SolveOptions
@@ -339,3 +340,25 @@ def test_high_cost_rest_days(make: Make) -> None:
     assert outcome.conflict is not None
     repair = next(r for r in outcome.conflict.repairs if r.rule == "high_cost_rest_days")
     assert repair.change == "shorten high_cost_rest_days from 8 to 7"
+
+
+@pytest.mark.parametrize(
+    ("start", "value"),
+    [
+        ("2027-08-22", 110),  # ends 09-04: 09-04 + 21 days = ERAS 09-25, the letter is ready
+        ("2027-08-23", 55),  # ends 09-05: one day late, counted at late_factor 0.5
+    ],
+)
+def test_letter_ready_exactly_letter_lead_days_before_eras_counts_in_full(
+    make: Make, start: str, value: int
+) -> None:
+    req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    loaded = make([program("a", starts=start)], requirements=req)
+    outcome = run(loaded)
+    # 10*5 + 12*5*5/5 = 110 with the strong weights, acceptance 1.
+    assert outcome.payload["rotations"][0]["value"] == value
+    # The independent checker draws the same line: the other value is a violation.
+    wrong = {**outcome.payload, "objective": 165 - value}
+    wrong["rotations"] = [{**outcome.payload["rotations"][0], "value": 165 - value}]
+    assert check_plan(loaded, outcome.payload).ok
+    assert "value" in check_plan(loaded, wrong).rules()
