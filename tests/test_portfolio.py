@@ -370,7 +370,7 @@ def test_naive_strategies_keep_the_plan_shape() -> None:
         picks = [problem.candidates[i] for i in naive_portfolio(problem, 10, by)]
         assert len(picks) == 10
         assert sum(not c.is_radiology for c in picks) == 4  # ceil(10 * 1 / 3)
-        assert any(c.high for c in picks) and any(c.safe for c in picks)
+        assert any(c.tier_mix_high for c in picks) and any(c.tier_mix_safe for c in picks)
 
 
 def test_no_plan_in_any_outcome_sends_no_application() -> None:

@@ -40,8 +40,31 @@ Kind = Literal["radiology", "clinical"]
 Profile = Literal["strong", "challenged"]
 
 
+class TierMixHalves:
+    """Radiology or clinical, and which half of tier_mix (spec section 5) a rotation at this
+    program meets; shared by offerings and by `apply`'s candidates."""
+
+    kind: str
+    tier: str
+    img_friendly: bool
+
+    @property
+    def is_radiology(self) -> bool:
+        return self.kind == "radiology"
+
+    @property
+    def tier_mix_high(self) -> bool:
+        """Meets tier_mix's reach/target half."""
+        return self.is_radiology and self.tier in TIERS_HIGH
+
+    @property
+    def tier_mix_safe(self) -> bool:
+        """Meets tier_mix's IMG-friendly target/safety half."""
+        return self.is_radiology and self.tier in TIERS_SAFE and self.img_friendly
+
+
 @dataclass(frozen=True)
-class Offering:
+class Offering(TierMixHalves):
     """A rotation the plan may choose: one program at one start date."""
 
     program_id: str
@@ -68,20 +91,6 @@ class Offering:
     acceptance: Fraction
     # Diagnosis only: user rules (e.g. "blocked:0", "documents:bls") that forbid it.
     forbidden_by: tuple[str, ...] = ()
-
-    @property
-    def is_radiology(self) -> bool:
-        return self.kind == "radiology"
-
-    @property
-    def tier_mix_high(self) -> bool:
-        """Meets tier_mix's reach/target half (spec section 5)."""
-        return self.is_radiology and self.tier in TIERS_HIGH
-
-    @property
-    def tier_mix_safe(self) -> bool:
-        """Meets tier_mix's IMG-friendly target/safety half (spec section 5)."""
-        return self.is_radiology and self.tier in TIERS_SAFE and self.img_friendly
 
     @property
     def key(self) -> tuple[str, date]:

@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise, permutations
 
-from rotation_solver.offerings import TIERS_HIGH, TIERS_SAFE, Offering, expand
+from rotation_solver.offerings import Offering, TierMixHalves, expand
 from rotation_solver.scenario import LoadedScenario
 
 # -- the certain catalog -----------------------------------------------------------------
@@ -45,7 +45,7 @@ def certain_scenario(loaded: LoadedScenario, *, keep_fee: bool = False) -> Loade
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Candidate(TierMixHalves):
     """A program as a first-stage choice (or a lock), with its certain offerings."""
 
     index: int
@@ -68,18 +68,6 @@ class Candidate:
     submit_on: date
     deadline: date | None  # the earliest deadline of the listed starts
     locked: bool
-
-    @property
-    def is_radiology(self) -> bool:
-        return self.kind == "radiology"
-
-    @property
-    def high(self) -> bool:
-        return self.is_radiology and self.tier in TIERS_HIGH
-
-    @property
-    def safe(self) -> bool:
-        return self.is_radiology and self.tier in TIERS_SAFE and self.img_friendly
 
 
 @dataclass
@@ -129,7 +117,9 @@ class PortfolioProblem:
         if (
             self.tier_mix
             and rad >= 1
-            and not (any(c.high for c in members) and any(c.safe for c in members))
+            and not (
+                any(c.tier_mix_high for c in members) and any(c.tier_mix_safe for c in members)
+            )
         ):
             return False
         limit = self.affordable

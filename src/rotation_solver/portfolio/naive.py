@@ -60,8 +60,8 @@ def naive_portfolio(problem: PortfolioProblem, max_applications: int, by: str) -
     n_clin = min(max_applications - n_rad, len(clinical))
     rad = radiology[:n_rad]
     if problem.tier_mix and rad:
-        rad = _with(rad, radiology, lambda c: c.high, lambda c: c.safe)
-        rad = _with(rad, radiology, lambda c: c.safe, lambda c: c.high)
+        rad = _with(rad, radiology, lambda c: c.tier_mix_high, lambda c: c.tier_mix_safe)
+        rad = _with(rad, radiology, lambda c: c.tier_mix_safe, lambda c: c.tier_mix_high)
     chosen = clinical[:n_clin] + rad
     return tuple(sorted(c.index for c in chosen))
 
