@@ -643,8 +643,8 @@ class _Checker:
             if plan.get("status") == "optimal":
                 self.add("bound", f"status is optimal, so bound must equal objective {stated}")
             return
-        if not _is_number(bound):
-            self.add("malformed", f"bound {bound!r} is not a number")
+        if not _is_number(bound) or not math.isfinite(bound):
+            self.add("malformed", f"bound {bound!r} is not a finite number")
             return
         if plan.get("status") == "optimal" and bound != stated:
             self.add("bound", f"status is optimal, but bound {bound} != objective {stated}")
