@@ -56,16 +56,18 @@ def test_random_set_has_both_outcomes(tmp_path: Path) -> None:
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    # At least 3 programs: with 1 or 2 most scenarios have no plan and say little.
-    seed=st.integers(min_value=0, max_value=2**32 - 1),
+    # Hypothesis drives every draw of this Random, so a failing scenario shrinks field by
+    # field (a plain seed would not shrink). At least 3 programs: with 1 or 2 most
+    # scenarios have no plan and say little.
+    rng=st.randoms(use_true_random=False),
     size=st.integers(min_value=3, max_value=8),
 )
 def test_generated_scenarios_give_valid_plans_or_proven_infeasibility(
-    tmp_path: Path, seed: int, size: int
+    tmp_path: Path, rng: random.Random, size: int
 ) -> None:
-    scenario = random_scenario(random.Random(seed), programs=size)
+    scenario = random_scenario(rng, programs=size)
     try:
-        loaded = load_scenario(write_scenario(tmp_path, scenario, f"h{seed}.yaml"))
+        loaded = load_scenario(write_scenario(tmp_path, scenario, "generated.yaml"))
     except InputError as error:  # pragma: no cover - the generator must only make valid files
         pytest.fail(f"generator made an invalid scenario: {error}")
     agree(loaded)
