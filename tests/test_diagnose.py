@@ -80,6 +80,26 @@ def test_lock_inside_blocked_period(make: Make) -> None:
     assert "2027-06-10..2027-06-11 (exam)" in moved.change and "a 2027-06-07" in moved.change
 
 
+def test_overlapping_locks_name_the_overlap(make: Make) -> None:
+    rows = [program("a"), program("b", starts="2027-06-14"), program("c", starts="2027-07-05")]
+    locks = [{"program": "a", "start": "2027-06-07"}, {"program": "b", "start": "2027-06-14"}]
+    outcome = plan_scenario(make(rows, locks=locks), ONE_WORKER)
+    assert outcome.conflict is not None
+    assert {r.key for r in outcome.conflict.rules} == {"lock:a@2027-06-07", "lock:b@2027-06-14"}
+    assert outcome.conflict.sentence().endswith(
+        "(the rotations overlap in time: a 2027-06-07..2027-06-20, b 2027-06-14..2027-06-27)"
+    )
+
+
+def test_locks_that_fit_the_calendar_are_not_called_overlapping(make: Make) -> None:
+    rows = [program("a"), program("b", starts="2027-07-05"), program("c", starts="2027-08-02")]
+    locks = [{"program": "a", "start": "2027-06-07"}, {"program": "b", "start": "2027-07-05"}]
+    outcome = plan_scenario(make(rows, locks=locks, budget=1500), ONE_WORKER)
+    assert outcome.conflict is not None
+    assert "budget" in {r.key for r in outcome.conflict.rules}
+    assert "overlap" not in outcome.conflict.sentence()
+
+
 def test_late_document_names_the_date_that_reopens_programs(make: Make) -> None:
     docs = {"transcript": "2027-01-10", "bls": "2027-05-01"}
     rows = [

@@ -12,6 +12,7 @@ a plan possible.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
@@ -43,12 +44,15 @@ class Conflict:
     minimal: bool
     cheapest_without_budget: int | None = None
     repairs: tuple[Repair, ...] = ()
+    # Why the rules clash when the reason is a rule the user cannot drop (the calendar).
+    reason: str | None = None
 
     def sentence(self) -> str:
         if not self.rules:
             return "no plan exists, but no single rule could be blamed"
         parts = "; ".join(rule.description for rule in self.rules)
-        return f"these rules cannot all hold: {parts}"
+        because = f" ({self.reason})" if self.reason else ""
+        return f"these rules cannot all hold: {parts}{because}"
 
 
 def describe(loaded: LoadedScenario, key: str) -> str:
@@ -120,7 +124,23 @@ def find_conflict(loaded: LoadedScenario, time_limit: float = 20.0, seed: int = 
     cheapest = None
     if "budget" in core:
         cheapest = cheapest_plan_cost(loaded, time_limit, seed)
-    return Conflict(tuple(plan_model.rules[k] for k in core), minimal, cheapest)
+    rules = tuple(plan_model.rules[k] for k in core)
+    return Conflict(rules, minimal, cheapest, reason=_lock_overlap(problem, core))
+
+
+def _lock_overlap(problem: PlanningProblem, core: list[str]) -> str | None:
+    """Name the overlap when only locks conflict: rotations never overlap, a rule that
+    has no guard (so the locks are all that can be blamed)."""
+    if len(core) < 2 or not all(key.startswith("lock:") for key in core):
+        return None
+    locked = {(o.program_id, o.start): o for o in problem.offerings}
+    keys = [lock for lock in problem.locks if f"lock:{lock[0]}@{lock[1]}" in core]
+    rotations = sorted((locked[lock] for lock in keys if lock in locked), key=lambda o: o.start)
+    overlapping = any(a.end >= b.start for a, b in pairwise(rotations))
+    if len(rotations) != len(core) or not overlapping:
+        return None
+    dates = ", ".join(f"{o.program_id} {o.start}..{o.end}" for o in rotations)
+    return f"the rotations overlap in time: {dates}"
 
 
 def cheapest_plan_cost(
