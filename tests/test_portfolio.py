@@ -34,6 +34,7 @@ from click.testing import CliRunner
 from rotation_solver.checker import check_plan
 from rotation_solver.cli import cli
 from rotation_solver.portfolio import (
+    EXHAUSTIVE_WORK,
     Evaluator,
     OfferedPlans,
     PortfolioProblem,
@@ -55,7 +56,7 @@ from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, load_scenario
 from rotation_solver.solve import SolveOptions, solve_problem
 from tests.brute_force import best_plans
-from tests.conftest import SCENARIOS, program, scenario_dict
+from tests.conftest import BASE, SCENARIOS, program, scenario_dict
 from tests.random_scenarios import random_scenario, write_scenario
 
 EXAMPLE = SCENARIOS / "example" / "scenario.yaml"
@@ -231,15 +232,18 @@ def test_locks_are_in_every_outcome_plan(make: Callable[..., LoadedScenario]) ->
 
 
 @pytest.mark.parametrize("budget", [5200, 3800])
+@pytest.mark.parametrize("exhaustive_work", [EXHAUSTIVE_WORK, 0], ids=["exhaustive", "local"])
 def test_search_finds_the_exhaustive_optimum_over_all_outcomes(
-    make: Callable[..., LoadedScenario], budget: int
+    make: Callable[..., LoadedScenario], budget: int, exhaustive_work: int
 ) -> None:
     problem = build_portfolio_problem(tiny(make, budget=budget))
     n = len(problem.candidates)
     assert n == 6
     evaluator = Evaluator(problem, all_outcomes(problem))  # all 2^6 outcomes, equally likely
     for cap in (2, 3, 4):
-        found = search(problem, evaluator, cap, seed=expected_value_seed(problem, ONE))
+        seed = expected_value_seed(problem, ONE)
+        found = search(problem, evaluator, cap, seed=seed, exhaustive_work=exhaustive_work)
+        assert found.exhaustive == (exhaustive_work > 0)
         _, best_value = exhaustive(problem, cap, lambda a: brute_expected(problem, a))
         assert found.value == pytest.approx(best_value)
         assert exact_value(problem, found.portfolio) == pytest.approx(best_value)
@@ -253,16 +257,77 @@ def test_exact_expectation_with_unequal_acceptance(make: Callable[..., LoadedSce
         assert exact_value(problem, portfolio) == pytest.approx(brute_expected(problem, portfolio))
 
 
-def test_more_applications_never_lower_the_in_sample_value() -> None:
+@pytest.mark.parametrize("exhaustive_work", [EXHAUSTIVE_WORK, 0], ids=["exhaustive", "local"])
+def test_more_applications_never_lower_the_in_sample_value(exhaustive_work: int) -> None:
     loaded = load_scenario(EXAMPLE)
     problem = build_portfolio_problem(loaded)
     from rotation_solver.portfolio import sample_offers
 
     evaluator = Evaluator(problem, sample_offers(problem, 120, 0, 0))
     seed = expected_value_seed(problem, ONE)
-    values = [search(problem, evaluator, n, seed=seed).value for n in range(1, 12)]
+    found = [search(problem, evaluator, n, seed=seed, exhaustive_work=exhaustive_work)
+             for n in range(1, 12)]  # fmt: skip
+    values = [f.value for f in found]
     assert values == sorted(values)
     assert values[-1] > 0
+    assert all(f.exhaustive == (exhaustive_work > 0) for f in found)
+
+
+REVIEWED_LOCAL_OPTIMUM = """\
+version: 1
+name: local optimum (from a review)
+planning_date: 2027-01-15
+eras_submission: 2027-09-25
+student: {citizenship: us_citizen, school_type: us_md, step2ck: 228, us_clinical_weeks: 8,
+          radiology_exposure: none, radiology_research: true, home_city: X}
+calendar: {window: {start: 2027-06-01, end: 2027-12-17}}
+budget: 2980
+requirements: {radiology: {min: 1, max: 2}, tier_mix: false}
+programs:
+- {id: r1, name: R1, specialty: radiology, tier: reach, img_friendly: false, accepts_img: true,
+   starts: "2027-06-14;2027-11-08", weeks: 3, application_opens: 2027-01-01,
+   housing_per_week: 300, travel: 500, fee: 0, letter: 5, audition: 9, interest: 5,
+   acceptance: 0.9}
+- {id: im, name: IM, specialty: internal_medicine, tier: target, img_friendly: true,
+   accepts_img: true, starts: "2027-07-12", weeks: 4, application_opens: 2027-01-01,
+   housing_per_week: 200, travel: 500, fee: 150, letter: 10, audition: 0, interest: 1,
+   acceptance: 0.2}
+- {id: r3, name: R3, specialty: radiology, tier: safety, img_friendly: true, accepts_img: true,
+   starts: "2027-07-19", weeks: 2, application_opens: 2027-01-01, housing_per_week: 700,
+   travel: 100, fee: 80, letter: 10, audition: 0, interest: 2, acceptance: 0.45}
+- {id: su, name: SU, specialty: surgery, tier: safety, img_friendly: false, accepts_img: true,
+   starts: "2027-06-21", weeks: 4, application_opens: 2027-01-01, housing_per_week: 200,
+   travel: 100, fee: 500, letter: 6, audition: 0, interest: 4, acceptance: 0.35}
+"""
+
+
+def exact_sample(problem: PortfolioProblem, slots: int = 20) -> np.ndarray:
+    """Offer rows whose equal-weight average is the exact expectation: each program draws
+    one of `slots` equally likely slots and offers in the first acceptance * slots."""
+    k = len(problem.candidates)
+    grid = np.indices((slots,) * k).reshape(k, -1).T
+    cut = np.array([round(c.acceptance * slots) for c in problem.candidates])
+    assert np.allclose(cut / slots, [c.acceptance for c in problem.candidates])
+    return grid < cut
+
+
+def test_exhaustive_search_finds_what_one_move_at_a_time_misses(tmp_path: Path) -> None:
+    """From a review: the best three applications (r1, r3, su) need a swap and an add at
+    once from the local optimum (im, r1); fees make r3 + su cost exactly the budget."""
+    path = tmp_path / "local.yaml"
+    path.write_text(REVIEWED_LOCAL_OPTIMUM, encoding="utf-8")
+    problem = build_portfolio_problem(load_scenario(path))
+    evaluator = Evaluator(problem, exact_sample(problem))  # the SAA value is exact here
+    ids = {c.index: c.program_id for c in problem.candidates}
+    best, best_value = exhaustive(problem, 3, lambda a: brute_expected(problem, a))
+    assert {ids[i] for i in best} == {"r1", "r3", "su"}
+    found = search(problem, evaluator, 3)
+    assert found.exhaustive and found.value == pytest.approx(best_value)
+    assert {ids[i] for i in found.portfolio} == {"r1", "r3", "su"}
+    # The local search alone stops short: that is why small problems are searched whole.
+    seed = expected_value_seed(problem, ONE)
+    local = search(problem, evaluator, 3, seed=seed, exhaustive_work=0)
+    assert local.local_optimum and local.value < best_value - 1
 
 
 def test_perfect_information_bound_is_above_the_optimum(
@@ -528,3 +593,62 @@ def test_no_plan_in_any_sampled_outcome_is_said_and_not_drawn(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert "No plan" in result.stdout and "try more --scenarios" in result.stdout
     assert "was not drawn" in result.stderr and not picture.exists()
+
+
+# -- found in a review of apply on small hand-made scenarios ---------------------------------
+
+
+def test_a_program_that_never_offers_is_not_counted_on(make: Callable[..., LoadedScenario]) -> None:
+    rows = [
+        program("ra", acceptance=0.6, starts="2027-06-07", weeks=4),
+        program("rb", tier="safety", acceptance=0.6, starts="2027-07-05", weeks=4),
+        program("im", specialty="internal_medicine", acceptance=0, starts="2027-08-02"),
+    ]
+    loaded = make(rows, requirements={"tier_mix": False})
+    for n in (2, 3):
+        report = plan_portfolio(loaded, max_applications=n, scenarios=50, bound=False, options=ONE)
+        payload = report.payload
+        assert payload["status"] == "infeasible", n
+        assert "clinical" in payload["why"] and "acceptance 0" in payload["why"]
+        assert "--max-applications" not in payload["why"]
+
+
+def test_a_plan_worth_nothing_advises_no_applications(make: Callable[..., LoadedScenario]) -> None:
+    rows = [
+        program(pid, letter=0, audition=0, acceptance=chance, starts=start, weeks=4)
+        for pid, chance, start in [
+            ("a", 0.5, "2027-06-07"), ("b", 1, "2027-07-05"), ("c", 1, "2027-08-02"),
+            ("d", 1, "2027-06-07"),
+        ]
+    ]  # fmt: skip
+    requirements = {"radiology": {"min": 3, "max": 3}, "clinical": {"min": 0, "max": 1},
+                    "tier_mix": False}  # fmt: skip
+    loaded = make(rows, requirements=requirements)
+    payload = plan_portfolio(loaded, scenarios=50, bound=False, options=ONE).payload
+    assert payload["applications"] == []
+    assert payload["status"] == "feasible" and "applying to nothing" in payload["why"]
+    assert payload["distribution"] == {"edges": [0.0, 0.0], "counts": [1.0]}
+
+
+def test_a_sample_too_small_to_choose_well_is_called_out(
+    make: Callable[..., LoadedScenario],
+) -> None:
+    rows = [
+        program(pid, tier=tier, fee=10, acceptance=0.05, weeks=4, starts="2027-06-07;2027-08-02")
+        for pid, tier in [("a", "target"), ("b", "safety")]
+    ]
+    student = {**BASE["student"], "school_type": "us_md"}
+    loaded = make(rows, student=student)
+    small = plan_portfolio(loaded, max_applications=3, scenarios=1, evaluate_outcomes=50,
+                           bound=False, options=ONE).payload  # fmt: skip
+    assert small["applications"] == []  # the one sampled outcome had no offer
+    warnings = " ".join(small["warnings"])
+    assert "top-N by expected value is worth more" in warnings and "raise --scenarios" in warnings
+    assert "rests on 50 fresh outcomes" in warnings
+    large = plan_portfolio(loaded, max_applications=3, scenarios=400, bound=False,
+                           options=ONE).payload  # fmt: skip
+    assert len(large["applications"]) == 2
+    assert not any("worth more" in w or "fresh outcomes" in w for w in large["warnings"])
+    # A U.S. MD student is not told to look for programs that take IMGs.
+    assert any("no plan" in w for w in large["warnings"])
+    assert not any("IMGs" in w for w in large["warnings"])

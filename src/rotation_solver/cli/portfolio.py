@@ -76,10 +76,11 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], No
 @click.option(
     "--evaluate",
     "evaluate_outcomes",
-    type=click.IntRange(1, MAX_OUTCOMES),
+    type=click.IntRange(2, MAX_OUTCOMES),
     default=1000,
     show_default=True,
-    help="Fresh outcomes for the out-of-sample evaluation (a separate seed stream).",
+    help="Fresh outcomes for the out-of-sample evaluation (a separate seed stream); "
+    "1,000 or more for a tight confidence interval.",
 )
 @click.option(
     "--bound/--no-bound",

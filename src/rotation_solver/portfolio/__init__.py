@@ -45,6 +45,7 @@ from rotation_solver.portfolio.candidates import (
     certain_scenario,
 )
 from rotation_solver.portfolio.local_search import (
+    EXHAUSTIVE_WORK,
     SearchResult,
     exhaustive,
     expected_value_seed,
@@ -75,6 +76,7 @@ from rotation_solver.portfolio.summary import (
 from rotation_solver.scenario.schema import MAX_APPLICATIONS
 
 __all__ = [
+    "EXHAUSTIVE_WORK",
     "MAX_APPLICATIONS",
     "NO_PLAN",
     "RISKY_NO_PLAN",

@@ -52,6 +52,8 @@ from rotation_solver.scenario.schema import MAX_APPLICATIONS
 from rotation_solver.solve import SolveOptions
 
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
+# The issue's protocol: the portfolio is judged on at least this many fresh outcomes.
+HONEST_EVALUATION = 1000
 
 
 def _no_progress(_label: str, _total: int) -> Callable[[int], None]:
@@ -66,7 +68,28 @@ def no_plan_reason(
     Asks the certain scenario (every program offers, fees in cost): if it has no plan
     within the application limit, no portfolio has one ("infeasible", with the
     conflicting rules named as `solve` names them); if its best plan is worth 0 or
-    less, applying to nothing is as good and saves the fees ("feasible")."""
+    less, applying to nothing is as good and saves the fees ("feasible"). Programs
+    that never offer (acceptance 0) are left out, as the search leaves them out."""
+    never = _never_offering(loaded)
+    without = dataclasses.replace(loaded, exclude=loaded.exclude + never)
+    status, why, conflict = _no_plan_reason(without, max_applications, options)
+    if never:
+        why += f" (programs that never offer, acceptance 0, are left out: {', '.join(never)})"
+    return status, why, conflict
+
+
+def _never_offering(loaded: LoadedScenario) -> tuple[str, ...]:
+    locked = {lock.program for lock in loaded.locks}
+    return tuple(
+        p.id
+        for p in loaded.programs
+        if p.acceptance <= 0 and p.id not in locked and p.id not in loaded.exclude
+    )
+
+
+def _no_plan_reason(
+    loaded: LoadedScenario, max_applications: int, options: SolveOptions
+) -> tuple[str, str, dict[str, Any] | None]:
     certain = certain_scenario(loaded, keep_fee=True)
     limited = plan_scenario(with_application_room(certain, max_applications), options)
     result = limited.result
@@ -174,7 +197,11 @@ def plan_portfolio(
     upper: float | None = None
     proven = True
     bound_seconds = 0.0
-    if bound:
+    bound_kind = "perfect information (per-outcome best plan, then averaged)"
+    if found.exhaustive:
+        # Every portfolio was evaluated on the sample: the SAA optimum itself.
+        upper, bound_kind = found.value, "exhaustive search (every portfolio on the sample)"
+    elif bound:
         t0 = time.perf_counter()
         tick = progress("Perfect-information bound", scenarios)
         upper, proven = perfect_information_bound(problem, offers, inner, tick)
@@ -205,6 +232,13 @@ def plan_portfolio(
         applications.append(entry)
     applications.sort(key=lambda a: (a["submit_on"], a["deadline"] or "", a["program_id"]))
     gap = None if upper is None or upper <= 0 else max(0.0, (upper - found.value) / upper)
+    exact_of = {row.name: exact_value(problem, row.portfolio) for row in comparisons}
+    # SAA can lose to a naive strategy on a small sample; say so rather than hide it.
+    beaten_by = [
+        f"{name} is worth more ({value:.1f} against {exact:.1f}, exact)"
+        for name, value in exact_of.items()
+        if value > exact + 1e-9
+    ]
     payload: dict[str, Any] = {
         "scenario": loaded.scenario.name,
         "status": "feasible",
@@ -213,7 +247,7 @@ def plan_portfolio(
         "expected_value": exact,
         "in_sample_value": found.value,
         "bound": upper,
-        "bound_kind": "perfect information (per-outcome best plan, then averaged)",
+        "bound_kind": bound_kind,
         "bound_proven": proven,
         "gap": gap,
         "fees": table.fees,
@@ -243,7 +277,7 @@ def plan_portfolio(
                     "fees": sum(problem.candidates[j].fee for j in row.portfolio),
                     "value": row.mean,
                     "ci95": list(row.ci),
-                    "exact_value": exact_value(problem, row.portfolio),
+                    "exact_value": exact_of[row.name],
                     **(
                         {"margin": row.margin, "margin_ci95": list(row.margin_ci or ())}
                         if row.margin is not None
@@ -265,6 +299,7 @@ def plan_portfolio(
             if upper is None or upper <= 0
             else (upper - comparisons[0].mean) / upper,
             "local_optimum": found.local_optimum,
+            "exhaustive": found.exhaustive,
             "evaluations": found.evaluations,
             "moves": found.moves,
             "candidates": len(problem.candidates),
@@ -285,6 +320,23 @@ def plan_portfolio(
                 len(problem.candidates),
                 tier_mix_only,
                 samples=scenarios,
+                img=loaded.scenario.student.school_type == "img",
+            ),
+            *(
+                [
+                    f"the out-of-sample value rests on {evaluate_outcomes} fresh outcomes; "
+                    f"{HONEST_EVALUATION:,} or more give a tight confidence interval."
+                ]
+                if evaluate_outcomes < HONEST_EVALUATION
+                else []
+            ),
+            *(
+                [
+                    f"{'; '.join(beaten_by)}: {scenarios} sampled outcomes were too few to "
+                    "choose well; raise --scenarios."
+                ]
+                if beaten_by
+                else []
             ),
         ],
     }

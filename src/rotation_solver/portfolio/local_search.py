@@ -1,14 +1,17 @@
-"""The first stage: which programs to apply to, by local search on the SAA value.
+"""The first stage: which programs to apply to, on the SAA value.
 
-Seeded from the expected-value plan, grown greedily and improved by add / drop /
-swap moves (a move that keeps the value and saves fees counts too), then a few
-rounds of iterated local search, every move verified by exact SAA evaluation over
-the sample (common random numbers). Also the exhaustive search for tiny instances.
+When every portfolio can be evaluated on the sample in about a second or two, all of
+them are: the SAA optimum, proven. Otherwise a local search, seeded from the
+expected-value plan, grown greedily and improved by add / drop / swap moves (a move
+that keeps the value and saves fees or an application counts too), then a few rounds
+of iterated local search, every move verified by exact SAA evaluation over the
+sample (common random numbers).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -30,6 +33,16 @@ class SearchResult:
     moves: int
     seconds: float
     local_optimum: bool  # no add, drop or swap improves it (False if the time ran out)
+    exhaustive: bool = False  # every portfolio was evaluated: the SAA optimum, proven
+
+
+# Portfolios x sampled outcomes evaluated by the exhaustive search: about 2 s on one core.
+EXHAUSTIVE_WORK = 4_000_000
+
+
+def portfolio_count(candidates: int, max_applications: int) -> int:
+    """How many portfolios of at most `max_applications` of `candidates` exist."""
+    return sum(math.comb(candidates, r) for r in range(min(candidates, max_applications) + 1))
 
 
 def with_application_room(loaded: LoadedScenario, max_applications: int | None) -> LoadedScenario:
@@ -65,13 +78,22 @@ def search(
     swap_candidates: int = 12,
     restarts: int = 0,
     random_seed: int = 0,
+    exhaustive_work: int = EXHAUSTIVE_WORK,
     progress: Callable[[int], None] = lambda _n: None,
 ) -> SearchResult:
-    """Greedy growth from the seed, best-improvement add / drop / swap moves, then
-    `restarts` rounds of iterated local search (drop a few applications at random,
-    grow and improve again, keep the result if it is better). Never worse than the seed.
+    """The best portfolio on the sample by exhaustive search when that is cheap
+    (portfolios x outcomes at most `exhaustive_work`); otherwise greedy growth from the
+    seed, best-improvement add / drop / swap moves, then `restarts` rounds of iterated
+    local search (drop a few applications at random, grow and improve again, keep the
+    result if it is better). Never worse than the seed.
     """
     started = time.perf_counter()
+    work = portfolio_count(len(problem.candidates), max_applications) * len(evaluator.offers)
+    if work <= exhaustive_work:
+        best, value = exhaustive(problem, max_applications, evaluator)
+        progress(1)
+        seconds = time.perf_counter() - started
+        return SearchResult(best, value, evaluator.evaluations, 0, seconds, True, True)
     universe = range(len(problem.candidates))
     rng = random.Random(random_seed)
     moves = 0
@@ -100,9 +122,6 @@ def search(
                 break
         return current, value
 
-    def fees(portfolio: Sequence[int]) -> int:
-        return sum(problem.candidates[i].fee for i in portfolio)
-
     def improve(current: tuple[int, ...], value: float) -> tuple[tuple[int, ...], float, bool]:
         """Best-improvement add / drop / swap until none helps (or the time is up).
 
@@ -112,16 +131,12 @@ def search(
         nonlocal moves
         while not out_of_time():
             progress(1)
-            here = (value, -fees(current))
-            best: tuple[tuple[float, int], tuple[int, ...]] = (here, current)
+            best = (value, current)
 
             def consider(trial: tuple[int, ...], v: float) -> None:
                 nonlocal best
-                key = (v, -fees(trial))
-                if key[0] > best[0][0] + 1e-9 or (
-                    abs(key[0] - best[0][0]) <= 1e-9 and key[1] > best[0][1]
-                ):
-                    best = (key, trial)
+                if better(problem, (v, trial), best):
+                    best = (v, trial)
 
             outside = [q for q in universe if q not in current]
             add_values = {q: evaluator((*current, q)) for q in outside}
@@ -139,7 +154,7 @@ def search(
                     trial = tuple(sorted((*(i for i in current if i != p), q)))
                     consider(trial, evaluator(trial))
             if best[1] != current:
-                current, value = best[1], best[0][0]
+                value, current = best
                 moves += 1
                 continue
             return current, value, not out_of_time()
@@ -169,14 +184,31 @@ def search(
     )
 
 
+def better(
+    problem: PortfolioProblem,
+    trial: tuple[float, tuple[int, ...]],
+    incumbent: tuple[float, tuple[int, ...]],
+) -> bool:
+    """A higher value, or the same value for less in fees, or for fewer applications
+    (so an application that never matters is not advised)."""
+
+    def key(entry: tuple[float, tuple[int, ...]]) -> tuple[int, int]:
+        return (-sum(problem.candidates[i].fee for i in entry[1]), -len(entry[1]))
+
+    if trial[0] > incumbent[0] + 1e-9:
+        return True
+    return abs(trial[0] - incumbent[0]) <= 1e-9 and key(trial) > key(incumbent)
+
+
 def exhaustive(
     problem: PortfolioProblem, max_applications: int, score: Callable[[tuple[int, ...]], float]
 ) -> tuple[tuple[int, ...], float]:
-    """The best portfolio by `score` over every set of at most N candidates (tiny only)."""
-    best: tuple[tuple[int, ...], float] = ((), score(()))
+    """The best portfolio by `score` over every set of at most N candidates (ties: fewer
+    fees, then fewer applications)."""
+    best: tuple[float, tuple[int, ...]] = (score(()), ())
     for r in range(1, min(max_applications, len(problem.candidates)) + 1):
         for portfolio in combinations(range(len(problem.candidates)), r):
-            v = score(portfolio)
-            if v > best[1] + 1e-9:
-                best = (portfolio, v)
-    return best
+            trial = (score(portfolio), portfolio)
+            if better(problem, trial, best):
+                best = trial
+    return best[1], best[0]

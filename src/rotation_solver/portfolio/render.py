@@ -30,6 +30,25 @@ def _tier_mix_part(probs: dict[str, Any]) -> str:
     return f" ({_pct(only)} only for tier_mix)" if only >= 0.0005 else ""
 
 
+# Offers expire in about a week (issue #6); an accepted offer is a lock from then on.
+NEXT_STEP = (
+    "When offers arrive (they expire in about a week): accept the ones you want, then "
+    "re-plan around them with `rotation-solver solve SCENARIO --lock PROGRAM@START`."
+)
+
+
+def _bound_part(saa: dict[str, Any]) -> str:
+    """How good the choice is on the sample: proven best, or within a bound."""
+    if saa.get("exhaustive"):
+        return "; the best portfolio on this sample (every portfolio evaluated), gap 0%"
+    if saa["bound"] is None:
+        return ""
+    return (
+        f"; bound {_num(saa['bound'])} (offers known in advance), "
+        f"gap at most {_pct(saa['optimality_gap'])}"
+    )
+
+
 def _no_portfolio_lines(payload: dict[str, Any]) -> list[str] | None:
     """When no portfolio can yield a plan, the report is the reason, not empty tables."""
     if payload["status"] not in ("infeasible", "unknown"):
@@ -50,6 +69,42 @@ def _worthless_lines(payload: dict[str, Any]) -> list[str]:
         for s in payload["evaluation"]["strategies"]
         if s.get("exact_value") == 0
     ]
+
+
+def _applications_table(payload: dict[str, Any], console: Console) -> None:
+    """Each application with its dates and role, then what the roles and starts mean."""
+    apps = Table(title="Applications", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for name in ("Program", "Kind", "Starts", "Submit on", "First deadline", "Fee", "Offer"):
+        # Names fold in a narrow terminal rather than end in "…"; dates and money stay whole.
+        folds = name in ("Program", "Kind", "Starts")
+        apps.add_column(name, no_wrap=not folds, overflow="fold" if folds else "ellipsis")
+    apps.add_column("Role · in plan / taken if offered")
+    for a in payload["applications"]:
+        starts = a["starts"]
+        span = (
+            starts[0] if len(starts) == 1 else f"{len(starts)} · {starts[0][5:]}..{starts[-1][5:]}"
+        )
+        apps.add_row(
+            Text(a["program_id"]),
+            Text(f"{SPECIALTY_CODE.get(a['specialty'], a['specialty'])} · {a['tier']}"),
+            span,
+            a["submit_on"],
+            a["deadline"] or "—",
+            f"${a['fee']:,}",
+            f"{100 * a['acceptance']:.0f}%",
+            f"[bold]{a['role']}[/bold] {100 * a['p_in_plan']:.0f}% / "
+            f"{100 * a['p_taken_if_offered']:.0f}%",
+        )
+    console.print(apps)
+    console.print(
+        "[dim]Roles (how the plans use an application, not the program's tier): audition "
+        "target = a radiology application taken in at least half of the outcomes where it "
+        "is offered; safety net = taken less often (it covers outcomes where better offers "
+        "fail); clinical backup = a clinical application; spare = never in the best plan. "
+        "Starts: ask for every listed start (alternative dates are free); the first "
+        "deadline is the earliest of theirs (--format markdown or json lists each start)."
+        "[/dim]"
+    )
 
 
 def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
@@ -79,11 +134,8 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         ),
         (
             "In sample (SAA)",
-            f"{saa['in_sample_value']:.1f} over {payload['sampling']['scenarios']} outcomes; "
-            f"bound {saa['bound']:.1f} (offers known in advance), "
-            f"gap at most {_pct(saa['optimality_gap'])}"
-            if saa["bound"] is not None
-            else f"{saa['in_sample_value']:.1f} over {payload['sampling']['scenarios']} outcomes",
+            f"{saa['in_sample_value']:.1f} over {payload['sampling']['scenarios']} outcomes"
+            f"{_bound_part(saa)}",
         ),
         (
             "Out of sample",
@@ -106,36 +158,9 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     for label, value in rows:
         summary.add_row(label, Text(value))  # names and ids are text, never markup
     console.print(summary)
-    apps = Table(title="Applications", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for name in ("Program", "Kind", "Starts", "Submit on", "First deadline", "Fee", "Offer"):
-        # Names fold in a narrow terminal rather than end in "…"; dates and money stay whole.
-        folds = name in ("Program", "Kind", "Starts")
-        apps.add_column(name, no_wrap=not folds, overflow="fold" if folds else "ellipsis")
-    apps.add_column("Role · in plan / taken if offered")
-    for a in payload["applications"]:
-        starts = a["starts"]
-        span = (
-            starts[0] if len(starts) == 1 else f"{len(starts)} · {starts[0][5:]}..{starts[-1][5:]}"
-        )
-        apps.add_row(
-            Text(a["program_id"]),
-            Text(f"{SPECIALTY_CODE.get(a['specialty'], a['specialty'])} · {a['tier']}"),
-            span,
-            a["submit_on"],
-            a["deadline"] or "—",
-            f"${a['fee']:,}",
-            f"{100 * a['acceptance']:.0f}%",
-            f"[bold]{a['role']}[/bold] {100 * a['p_in_plan']:.0f}% / "
-            f"{100 * a['p_taken_if_offered']:.0f}%",
-        )
-    console.print(apps)
-    console.print(
-        "[dim]Roles: audition target = taken in at least half of the outcomes where it is "
-        "offered; safety net = taken less often (it covers outcomes where better offers "
-        "fail); clinical backup = a clinical application. Starts: ask for every listed "
-        "start (alternative dates are free); the first deadline is the earliest of theirs "
-        "(--format markdown or json lists each start).[/dim]"
-    )
+    if payload["applications"]:
+        _applications_table(payload, console)
+        console.print(Text(NEXT_STEP, style="dim"))
     strategies = Table(
         title="Out-of-sample comparison (same outcomes, 95% CI)",
         box=box.SIMPLE_HEAD,
@@ -157,7 +182,8 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     console.print("[bold]Plan value over the outcomes[/bold] (exact probabilities)")
     for lo, hi, count in zip(dist["edges"], dist["edges"][1:], dist["counts"], strict=False):
         bar = "█" * round(30 * count / top)
-        console.print(f"  {lo:6.0f}–{hi:<6.0f} {bar} {100 * count:.1f}%")
+        span = f"{lo:6.0f}–{hi:<6.0f}" if hi > lo else f"{lo:6.0f}{'':7}"
+        console.print(f"  {span} {bar} {100 * count:.1f}%")
     timings = payload["timings"]
     console.print(
         f"[dim]search {timings['search_seconds']:.1f} s · bound {timings['bound_seconds']:.1f} s"
@@ -179,8 +205,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         "outcome of these applications; an offered rotation counts in full, not weighed "
         "by acceptance as in `solve`)",
         f"- In sample (SAA, {payload['sampling']['scenarios']} outcomes): "
-        f"{saa['in_sample_value']:.1f}; bound {_num(saa['bound'])} (as if the offers were "
-        f"known in advance); gap at most {_pct(saa['optimality_gap'])}",
+        f"{saa['in_sample_value']:.1f}{_bound_part(saa)}",
         f"- Out of sample ({payload['evaluation']['outcomes']} fresh outcomes): "
         f"{saa['out_of_sample_value']:.1f} {_ci(saa['out_of_sample_ci95'])}",
         f"- Chance of >= 2 radiology rotations {_pct(probs['two_or_more_radiology'])}, of a "
@@ -200,6 +225,8 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
             f"| {a['submit_on']} | {a['deadline'] or '—'} | ${a['fee']:,} "
             f"| {100 * a['acceptance']:.0f}% | {a['role']} | {markdown.cell(a['reason'])} |"
         )
+    if payload["applications"]:
+        lines += ["", NEXT_STEP]
     lines += [
         "",
         "| Strategy | Value | 95% CI | Margin of the portfolio (95% CI) |",

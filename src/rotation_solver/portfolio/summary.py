@@ -54,6 +54,10 @@ def application_role(
 def histogram(
     values: np.ndarray, weights: np.ndarray | None = None, bins: int = 10
 ) -> dict[str, list[float]]:
+    """Probability (or count) per value range; one range when every value is the same."""
+    if len(values) and values.min() == values.max():
+        total = float(weights.sum()) if weights is not None else float(len(values))
+        return {"edges": [float(values.min())] * 2, "counts": [total]}
     hist, edges = np.histogram(values, bins=bins, weights=weights)
     return {"edges": [float(e) for e in edges], "counts": [float(h) for h in hist]}
 
@@ -87,15 +91,20 @@ def portfolio_warnings(
     open_programs: int,
     p_tier_mix_only: float = 0.0,
     samples: int | None = None,
+    img: bool = True,
 ) -> list[str]:
     """The guide's advice on how broadly to apply, where the portfolio falls short of it
     and the student can do something: allow more applications, or find more programs.
 
     `applied`: applications chosen; `open_programs`: programs one could apply to (not
     excluded, affordable, open to the student); `p_tier_mix_only`: chance of offers that
-    make a plan failing only tier_mix; `samples`: the SAA's sampled outcomes.
+    make a plan failing only tier_mix; `samples`: the SAA's sampled outcomes; `img`:
+    the student is an IMG (the guide's advice on programs that take IMGs applies).
     """
     warnings = []
+    programs = (
+        "realistic and safety programs that take IMGs" if img else "realistic and safety programs"
+    )
     if open_programs < 6 and applied:
         warnings.append(
             f"only {open_programs} program(s) can be applied to (not excluded, affordable, "
@@ -111,14 +120,10 @@ def portfolio_warnings(
         if open_programs <= applied:
             advice = (
                 f"all {open_programs} programs that can be applied to are; more programs "
-                "in the catalog would help (guide, Pitfalls: realistic and safety programs "
-                "that take IMGs)."
+                f"in the catalog would help (guide, Pitfalls: {programs})."
             )
         elif applied == max_applications:
-            advice = (
-                "allow more applications, or add realistic and safety programs that take "
-                "IMGs (guide, Pitfalls)."
-            )
+            advice = f"allow more applications, or add {programs} (guide, Pitfalls)."
         else:
             # Room went unused: on the sample, no further application raised the average
             # value once its fee was paid. A small sample can miss one that would.
@@ -126,8 +131,8 @@ def portfolio_warnings(
             advice = (
                 f"{applied} of {max_applications} applications are used: in {sampled} no "
                 "other program raised the average value once its fee was paid (more "
-                "--scenarios may find one); other realistic and safety programs that take "
-                "IMGs, or a larger budget, would help."
+                f"--scenarios may find one); other {programs}, or a larger budget, would "
+                "help."
             )
         if p_tier_mix_only >= 0.005:
             advice += (
