@@ -222,10 +222,12 @@ def plan_portfolio(
     stats = plan_probabilities(problem, table, probs)
     tier_mix_only = no_plan_only_for_tier_mix(problem, table, probs)
     applications = []
+    used = starts_in_plans(problem, table)
     for i, j in enumerate(table.portfolio):
         c = problem.candidates[j]
         without = exact_value(problem, [x for x in table.portfolio if x != j])
         entry = application_dict(c)
+        entry["plan_starts"] = [d.isoformat() for d in sorted(used.get(c.program_id, ()))]
         entry.update(application_role(problem, table, probs, i))
         entry["p_offer"] = c.acceptance
         entry["marginal_value"] = exact - without
@@ -390,6 +392,21 @@ def outcome_plan(problem: PortfolioProblem, table: Table, mask: int) -> list[Off
         return []
     key = [table.portfolio[i] for i in range(len(table.portfolio)) if plan >> i & 1]
     return problem.plan_rotations(key)
+
+
+def starts_in_plans(problem: PortfolioProblem, table: Table) -> dict[str, set[date]]:
+    """The starts each program has in the best plan of some outcome (exact, all 2^k).
+
+    The other listed starts are alternates: asking for them is free, and a plan on
+    them is never better in this model (an offer comes per program, not per date)."""
+    used: dict[str, set[date]] = {}
+    for plan in np.unique(table.plan):
+        if plan < 0:
+            continue
+        key = [table.portfolio[i] for i in range(len(table.portfolio)) if int(plan) >> i & 1]
+        for o in problem.plan_rotations(key):
+            used.setdefault(o.program_id, set()).add(o.start)
+    return used
 
 
 def outcome_payload(

@@ -37,6 +37,16 @@ NEXT_STEP = (
 )
 
 
+def _starts_cell(starts: list[str], used: list[str]) -> str:
+    """The starts the plans use (month-day), then the count of free alternates."""
+    if not used:
+        if len(starts) == 1:
+            return starts[0]
+        return f"{len(starts)} · {starts[0][5:]}..{starts[-1][5:]}"
+    others = len(starts) - len(used)
+    return ", ".join(d[5:] for d in used) + (f" +{others} alt" if others else "")
+
+
 def _bound_part(saa: dict[str, Any]) -> str:
     """How good the choice is on the sample: proven best, or within a bound."""
     if saa.get("exhaustive"):
@@ -80,10 +90,7 @@ def _applications_table(payload: dict[str, Any], console: Console) -> None:
         apps.add_column(name, no_wrap=not folds, overflow="fold" if folds else "ellipsis")
     apps.add_column("Role · in plan / taken if offered")
     for a in payload["applications"]:
-        starts = a["starts"]
-        span = (
-            starts[0] if len(starts) == 1 else f"{len(starts)} · {starts[0][5:]}..{starts[-1][5:]}"
-        )
+        span = _starts_cell(a["starts"], a.get("plan_starts", []))
         apps.add_row(
             Text(a["program_id"]),
             Text(f"{SPECIALTY_CODE.get(a['specialty'], a['specialty'])} · {a['tier']}"),
@@ -101,9 +108,9 @@ def _applications_table(payload: dict[str, Any], console: Console) -> None:
         "target = a radiology application taken in at least half of the outcomes where it "
         "is offered; safety net = taken less often (it covers outcomes where better offers "
         "fail); clinical backup = a clinical application; spare = never in the best plan. "
-        "Starts: ask for every listed start (alternative dates are free); the first "
-        "deadline is the earliest of theirs (--format markdown or json lists each start)."
-        "[/dim]"
+        "Starts: the dates the plans use, then how many other listed starts to ask for as "
+        "free alternates; the first deadline is the earliest of all (--format markdown or "
+        "json lists each start).[/dim]"
     )
 
 
@@ -219,9 +226,11 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---:|---:|---|---|",
     ]
     for a in payload["applications"]:
+        used = set(a.get("plan_starts", []))
+        starts = ", ".join(f"**{d}**" if d in used else d for d in a["starts"])
         lines.append(
             f"| {markdown.cell(a['program_id'])} | {a['specialty']} | {a['tier']} "
-            f"| {', '.join(a['starts'])} "
+            f"| {starts} "
             f"| {a['submit_on']} | {a['deadline'] or '—'} | ${a['fee']:,} "
             f"| {100 * a['acceptance']:.0f}% | {a['role']} | {markdown.cell(a['reason'])} |"
         )
