@@ -184,3 +184,53 @@ def test_a_forced_third_radiology_is_said_to_be_forced(make: Any) -> None:
         plan_scenario(loaded, ONE_WORKER, explain=True).payload["explanation"]["binding_rules"]
     )
     assert "radiology.min is 3" in rules and "worth its penalty" not in rules
+
+
+# -- a re-solve that runs out of time makes no claim (from a review) ------------------------
+
+
+def test_no_time_left_makes_no_claim() -> None:
+    from rotation_solver.explain import UNDETERMINED, explain
+    from rotation_solver.problem import build_problem
+
+    loaded = load_scenario(SCENARIOS / "example" / "scenario.yaml")
+    outcome = plan_scenario(loaded, ONE_WORKER, explain=False)
+    explanation = explain(build_problem(loaded), outcome.result, SolveOptions(time_limit=1e-9))
+    assert explanation["without_each"]
+    for item in explanation["without_each"]:
+        assert item["best_without"] is None and item["note"] == UNDETERMINED
+    assert explanation["best_unchosen"]
+    assert all(item["why_not"] == UNDETERMINED for item in explanation["best_unchosen"])
+    # The value breakdown needs no re-solve: it is still there and still adds up.
+    values = [b["value"] for b in explanation["value_breakdown"]]
+    assert sum(values) - explanation["extra_radiology_penalty"] == outcome.result.objective
+
+
+def test_a_re_solve_stopped_with_a_plan_is_not_called_impossible(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A solve stopped by the time limit returns FEASIBLE (a plan, not proven best) or
+    UNKNOWN; neither may read as 'no plan exists without it'."""
+    from ortools.sat.python import cp_model
+
+    import rotation_solver.explain as explain_module
+    from rotation_solver.problem import build_problem
+
+    loaded = load_scenario(SCENARIOS / "example" / "scenario.yaml")
+    outcome = plan_scenario(loaded, ONE_WORKER, explain=False)
+    for stopped in (cp_model.FEASIBLE, cp_model.UNKNOWN):
+        monkeypatch.setattr(explain_module, "solve_interruptibly", lambda *_a, s=stopped: s)
+        explanation = explain_module.explain(build_problem(loaded), outcome.result, ONE_WORKER)
+        notes = [item["note"] for item in explanation["without_each"]]
+        assert notes and all(note == explain_module.UNDETERMINED for note in notes)
+        text = " ".join(explanation_lines(explanation))
+        assert "no plan exists" not in text and "over budget" not in text
+
+
+def test_a_plan_short_of_its_bound_is_not_called_proven_best() -> None:
+    from rotation_solver.render import _bound_text
+
+    assert "proven best" in _bound_text({"bound": 300, "objective": 300})
+    stopped = _bound_text({"bound": 320, "objective": 300})
+    assert "not proven best" in stopped and "--time-limit" in stopped
+    assert _bound_text({"bound": None, "objective": None}) == "—"

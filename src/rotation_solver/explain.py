@@ -1,11 +1,17 @@
 """Why this plan: value breakdown, binding rules, the cost of losing each rotation, and
-why the best programs left out are not in it. Every claim is a re-solve, not a guess."""
+why the best programs left out are not in it. Every claim is a re-solve, not a guess.
+
+The re-solves share one time limit (`--time-limit`, as much again as the plan's own
+solve); a claim whose re-solve does not finish in time is not made.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,11 +26,35 @@ from rotation_solver.solve import Result, SolveOptions, configure_reduced
 
 UNCHOSEN_SHOWN = 5
 UNAVAILABLE_SHOWN = 10
+UNDETERMINED = "not determined within the time limit (a longer --time-limit may tell)"
+
+
+class Undetermined(Exception):
+    """A re-solve stopped by the time limit: neither a best plan nor proof of none."""
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The solver options with one deadline shared by every re-solve."""
+
+    options: SolveOptions
+    deadline: float
+
+    @classmethod
+    def start(cls, options: SolveOptions) -> Clock:
+        return cls(options, time.monotonic() + options.time_limit)
+
+    def left(self) -> SolveOptions:
+        """The options with the time that is left (Undetermined once it is gone)."""
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise Undetermined
+        return dataclasses.replace(self.options, time_limit=min(self.options.time_limit, remaining))
 
 
 def _best_with(
     problem: PlanningProblem,
-    options: SolveOptions,
+    clock: Clock,
     *,
     without: str | None = None,
     with_program: str | None = None,
@@ -33,6 +63,7 @@ def _best_with(
 ) -> tuple[int, int, list[str]] | None:
     """(objective, cost, program ids) of the best plan without one program or with one
     forced in; with `cheapest_worth`, the cheapest such plan worth at least that much.
+    None when there is no such plan; Undetermined when the time ran out first.
 
     Dominated offerings are removed first (`reduction.dominated_offerings`), with the
     forced program's offerings protected: swapping a removed offering for a
@@ -60,9 +91,12 @@ def _best_with(
         plan_model.model.add(plan_model.objective >= cheapest_worth)
         plan_model.model.minimize(plan_model.total_cost)
     solver = cp_model.CpSolver()
-    configure_reduced(solver, options, len(plan_model.candidates))
-    if solve_interruptibly(solver, plan_model.model) != cp_model.OPTIMAL:
+    configure_reduced(solver, clock.left(), len(plan_model.candidates))
+    status = solve_interruptibly(solver, plan_model.model)
+    if status == cp_model.INFEASIBLE:
         return None
+    if status != cp_model.OPTIMAL:  # a plan found but not proven best is not a claim
+        raise Undetermined
     chosen_plan = plan_model.chosen(solver)
     cost = sum(o.cost for o in chosen_plan)
     # From the plan itself: when cost is minimised, the penalty variable is only bounded
@@ -92,14 +126,12 @@ def _unlocked(
 
 
 def _blocking_rule(
-    problem: PlanningProblem, options: SolveOptions, program_id: str, floor: int
+    problem: PlanningProblem, clock: Clock, program_id: str, floor: int
 ) -> str | None:
     """The gap rule or an accepted offer, when lifting it alone lets a plan with the
     program be worth at least `floor` (None: neither is the reason)."""
     if problem.requirements.min_gap_days:
-        lifted = _best_with(
-            _without_rule(problem, min_gap_days=0), options, with_program=program_id
-        )
+        lifted = _best_with(_without_rule(problem, min_gap_days=0), clock, with_program=program_id)
         if lifted is not None and lifted[0] >= floor:
             return (
                 f"the minimum gap (calendar.min_gap_days {problem.requirements.min_gap_days}): "
@@ -111,14 +143,14 @@ def _blocking_rule(
         single = [
             (found[0], lock)
             for lock in problem.locks
-            if (found := _best_with(_unlocked(problem, [lock]), options, with_program=program_id))
+            if (found := _best_with(_unlocked(problem, [lock]), clock, with_program=program_id))
             is not None
             and found[0] >= floor
         ]
         if single:
             worth, (offer, _start) = max(single)
             return f"the accepted offer ({offer}): without it a plan with it would be worth {worth}"
-        lifted = _best_with(_unlocked(problem), options, with_program=program_id)
+        lifted = _best_with(_unlocked(problem), clock, with_program=program_id)
         if lifted is not None and lifted[0] >= floor:
             offers = ", ".join(sorted({pid for pid, _start in problem.locks}))
             return (
@@ -219,11 +251,11 @@ def _fits_beside(
 def _why_not(
     problem: PlanningProblem,
     result: Result,
-    options: SolveOptions,
+    clock: Clock,
     program_id: str,
 ) -> str:
     assert result.objective is not None
-    forced = _best_with(problem, options, with_program=program_id)
+    forced = _best_with(problem, clock, with_program=program_id)
     if forced is not None:
         loss = result.objective - forced[0]
         # What it would push out: the chosen rotations missing from the best plan with it.
@@ -238,7 +270,7 @@ def _why_not(
         # The figure is the cheapest plan with it that beats this one, not the dearest.
         better = _best_with(
             problem,
-            options,
+            clock,
             with_program=program_id,
             ignore_budget=True,
             cheapest_worth=result.objective + 1,
@@ -249,23 +281,32 @@ def _why_not(
                 f"worth {better[0]}, more than this one; within the budget the best plan with "
                 f"it is worth {forced[0]} (−{loss}){pushes}"
             )
-        rule = _blocking_rule(problem, options, program_id, result.objective + 1)
+        rule = _blocking_rule(problem, clock, program_id, result.objective + 1)
         if rule is not None:
             return f"{rule}; as it is, the best plan with it is worth {forced[0]} (−{loss}){pushes}"
         return f"lower value: the best plan with it is worth {forced[0]} (−{loss}){pushes}"
     cheapest = _best_with(
-        problem, options, with_program=program_id, ignore_budget=True, cheapest_worth=-(10**9)
+        problem, clock, with_program=program_id, ignore_budget=True, cheapest_worth=-(10**9)
     )
     if cheapest is not None:
         return (
             f"over budget: the cheapest plan with it costs ${cheapest[1]:,} "
             f"(budget ${problem.budget:,})"
         )
-    rule = _blocking_rule(problem, options, program_id, -(10**9))
+    rule = _blocking_rule(problem, clock, program_id, -(10**9))
     if rule is not None:
         return rule
     rules = ["counts"] + (["tier mix"] if problem.requirements.tier_mix else []) + ["dates"]
     return f"no plan that includes it meets the other rules ({', '.join(rules)})"
+
+
+def _why_not_in_time(
+    problem: PlanningProblem, result: Result, clock: Clock, program_id: str
+) -> str:
+    try:
+        return _why_not(problem, result, clock, program_id)
+    except Undetermined:
+        return UNDETERMINED
 
 
 def explain(
@@ -279,6 +320,7 @@ def explain(
     `appeal` (program id -> catalog appeal) ranks the programs with no feasible start.
     """
     assert result.has_plan and result.objective is not None
+    clock = Clock.start(options)
     rotations = result.rotations
     objective = problem.plan_value(rotations)
     penalty = sum(o.value for o in rotations) - objective
@@ -294,13 +336,17 @@ def explain(
                 }
             )
             continue
-        best = _best_with(problem, options, without=offering.program_id)
+        try:
+            best = _best_with(problem, clock, without=offering.program_id)
+            note = "no plan exists without it" if best is None else ""
+        except Undetermined:
+            best, note = None, UNDETERMINED
         without.append(
             {
                 "program_id": offering.program_id,
                 "best_without": None if best is None else best[0],
                 "value_lost": None if best is None else result.objective - best[0],
-                "note": "no plan exists without it" if best is None else "",
+                "note": note,
             }
         )
     chosen_ids = {o.program_id for o in rotations}
@@ -313,7 +359,7 @@ def explain(
         {
             "program_id": program_id,
             "best_value": max(o.value for o in offerings),
-            "why_not": _why_not(problem, result, options, program_id),
+            "why_not": _why_not_in_time(problem, result, clock, program_id),
         }
         for program_id, offerings in ranked[:UNCHOSEN_SHOWN]
     ]

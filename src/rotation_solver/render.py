@@ -49,6 +49,19 @@ def _money(value: int | None) -> str:
     return "—" if value is None else f"${value:,}"
 
 
+def _bound_text(payload: dict[str, Any]) -> str:
+    """The bound, and what it proves about this plan."""
+    bound, objective = payload["bound"], payload["objective"]
+    if bound is None:
+        return "—"
+    if objective is not None and bound == objective:
+        return f"{bound} (no plan can beat this; equal to the objective: proven best)"
+    return (
+        f"{bound} (no plan can beat this; above the objective, so this plan is not proven "
+        "best: a longer --time-limit may close the gap)"
+    )
+
+
 def _gap(payload: dict[str, Any]) -> str:
     gap = payload.get("gap")
     return "—" if gap is None else f"{100 * gap:.2f}%"
@@ -66,12 +79,7 @@ def headline(payload: dict[str, Any]) -> list[tuple[str, str]]:
             if payload["objective"] is not None
             else "—",
         ),
-        (
-            "Bound",
-            f"{payload['bound']} (no plan can beat this; equal to the objective = proven best)"
-            if payload["bound"] is not None
-            else "—",
-        ),
+        ("Bound", _bound_text(payload)),
         ("Gap", _gap(payload)),
         (
             "Total cost",

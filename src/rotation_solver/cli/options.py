@@ -125,7 +125,9 @@ def solver_options(func: F) -> F:
         callback=_a_number,
         default=60.0,
         show_default=True,
-        help="Seconds before the best plan so far is returned.",
+        help="Seconds a solve may take before its best plan so far is returned. The "
+        "explanation's re-solves share as much again; what they cannot settle in time is "
+        "marked 'not determined'.",
     )(func)
     return func
 
