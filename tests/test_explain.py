@@ -234,3 +234,14 @@ def test_a_plan_short_of_its_bound_is_not_called_proven_best() -> None:
     stopped = _bound_text({"bound": 320, "objective": 300})
     assert "not proven best" in stopped and "--time-limit" in stopped
     assert _bound_text({"bound": None, "objective": None}) == "—"
+
+
+def test_a_repair_stopped_by_the_time_limit_says_at_least() -> None:
+    from rotation_solver.render import repair_lines
+
+    proven = {"change": "raise the budget", "objective": 200, "total_cost": 5000}
+    stopped = {**proven, "proven_optimal": False}
+    assert repair_lines({"repairs": [{**proven, "proven_optimal": True}]}) == [
+        "raise the budget → best plan worth 200 for $5,000"
+    ]
+    assert "worth at least 200" in repair_lines({"repairs": [stopped]})[0]

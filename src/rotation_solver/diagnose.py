@@ -34,6 +34,8 @@ class Repair:
     total_cost: int | None
     # The changed scenario the repair was solved on (None when no repair was found).
     repaired: LoadedScenario | None = field(default=None, compare=False, repr=False)
+    # False when the time limit stopped the solve: the plan is worth at least `objective`.
+    proven: bool = True
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,7 @@ def plan_payload(
                     "change": r.change,
                     "objective": r.objective,
                     "total_cost": r.total_cost,
+                    "proven_optimal": r.proven if r.objective is not None else None,
                 }
                 for r in conflict.repairs
             ],

@@ -326,8 +326,13 @@ def repair_lines(conflict: dict[str, Any]) -> list[str]:
     """Each repair of an infeasible scenario with what the best plan is then worth."""
     lines = []
     for repair in conflict.get("repairs", []):
+        best = (
+            "best plan worth"
+            if repair.get("proven_optimal", True)
+            else "a plan (not proven best in the time limit) worth at least"
+        )
         worth = (
-            f" → best plan worth {repair['objective']} for {_money(repair['total_cost'])}"
+            f" → {best} {repair['objective']} for {_money(repair['total_cost'])}"
             if repair["objective"] is not None
             else ""
         )

@@ -230,8 +230,9 @@ def suggest_repairs(
             change = f"relaxing {rule.key} alone is not enough: other rules still conflict"
             repairs.append(Repair(rule.key, change, None, None))
             continue
+        proven = result.status == "optimal"
         repairs.append(
-            Repair(rule.key, found[1], result.objective, result.total_cost, repaired=found[0])
+            Repair(rule.key, found[1], result.objective, result.total_cost, found[0], proven)
         )
     return tuple(repairs)
 
