@@ -114,7 +114,7 @@ def test_output_file_is_never_overwritten_unasked(tmp_path: Path) -> None:
     assert code == 0 and json.loads(target.read_text())["objective"] == 213
     target.write_text("my notes")
     code, output = invoke("solve", EXAMPLE, "--format", "json", "-o", str(target), *FAST)
-    assert code == 1 and "--force" in output
+    assert code == 2 and "--force" in output  # a usage error: the command line asks it
     assert target.read_text() == "my notes"
     code, _ = invoke("solve", EXAMPLE, "--format", "json", "-o", str(target), "--force", *FAST)
     assert code == 0 and json.loads(target.read_text())["objective"] == 213
@@ -293,7 +293,7 @@ def test_force_never_replaces_an_input_of_the_run(
     before = (tmp_path / target).read_bytes()
     args = [command[0], str(scenario), *command[1:], *FAST, "-o", str(tmp_path / target)]
     result = CliRunner().invoke(cli, [*args, "--force"])
-    assert result.exit_code == 1 and "is an input of this run" in result.output
+    assert result.exit_code == 2 and "is an input of this run" in result.output
     assert (tmp_path / target).read_bytes() == before
 
 
@@ -310,7 +310,7 @@ def test_output_through_a_symlink_writes_its_target(tmp_path: Path) -> None:
 
 def test_output_to_a_special_file_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["solve", EXAMPLE, *FAST, "-o", "/dev/null", "--force"])
-    assert result.exit_code == 1 and "not a regular file" in result.output
+    assert result.exit_code == 2 and "not a regular file" in result.output
     assert Path("/dev/null").is_char_device()
 
 
@@ -585,3 +585,21 @@ def test_the_command_line_loads_no_picture_or_calendar_library_until_asked() -> 
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "[]"
+
+
+def test_check_names_an_empty_plan_file(tmp_path: Path) -> None:
+    empty = tmp_path / "plan.json"
+    empty.write_text("  \n", encoding="utf-8")
+    code, output = invoke("check", EXAMPLE, str(empty))
+    assert code == 1 and "plan.json: the file is empty; expected a JSON plan" in output
+
+
+def test_check_of_a_plan_made_with_lock_suggests_the_same_lock(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    lock = "rad-harbor@2027-06-07"
+    code, _ = invoke("solve", EXAMPLE, "--lock", lock, "--format", "json", "-o", str(plan), *FAST)
+    assert code == 0
+    code, output = invoke("check", EXAMPLE, str(plan))
+    assert code == 1 and f"marks {lock} as accepted offers" in output and "--lock" in output
+    code, output = invoke("check", EXAMPLE, str(plan), "--lock", lock)
+    assert code == 0 and output.startswith("valid:")

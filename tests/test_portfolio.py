@@ -418,7 +418,7 @@ def test_cli_json_table_markdown_and_plot(tmp_path: Path) -> None:
     assert payload["bound"] >= payload["in_sample_value"] - 1e-9
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     again = runner.invoke(cli, [*args, "--format", "json", "-o", str(out)])
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == 2 and "already exists" in again.output
     result = runner.invoke(cli, [*args, "--no-bound", "--format", "json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["max_applications"] == 10

@@ -271,7 +271,7 @@ def test_timeline_command_csv_markdown_and_files(tmp_path: Path) -> None:
     assert _invoke("timeline", str(EXAMPLE), *FAST, "-o", str(target))[0] == 0
     assert "ERAS submission" in target.read_text(encoding="utf-8")
     code, output = _invoke("timeline", str(EXAMPLE), *FAST, "-o", str(target))
-    assert code == 1 and "--force" in output
+    assert code == 2 and "--force" in output
     assert _invoke("timeline", str(EXAMPLE), *FAST, "-o", str(target), "--force")[0] == 0
 
 
@@ -291,9 +291,9 @@ def test_solve_writes_calendar_and_picture(tmp_path: Path) -> None:
     # Neither file is overwritten without --force; with it, both are.
     before = png.stat().st_mtime_ns
     code, output = _invoke(*args)
-    assert code == 1 and "--force" in output
+    assert code == 2 and "--force" in output
     code, output = _invoke("solve", str(EXAMPLE), *FAST, "--plot", str(png))
-    assert code == 1 and "--plot" in output
+    assert code == 2 and "--plot" in output
     assert png.stat().st_mtime_ns == before
     assert _invoke(*args, "--force")[0] == 0
 
@@ -304,7 +304,7 @@ def test_solve_ics_to_stdout_and_bad_plot_suffix(tmp_path: Path) -> None:
     code, output = _invoke("solve", str(EXAMPLE), *FAST, "--plot", str(tmp_path / "plan.jpg"))
     assert code == 2 and "--plot" in output
     code, output = _invoke("solve", str(EXAMPLE), *FAST, "--plot", str(tmp_path / "no" / "p.png"))
-    assert code == 1 and "folder does not exist" in output
+    assert code == 2 and "folder does not exist" in output
 
 
 def test_solve_without_a_plan_draws_nothing(tmp_path: Path) -> None:

@@ -310,9 +310,9 @@ def test_table_markdown_output_file_and_plot(tmp_path: Path) -> None:
     assert picture.read_bytes()[:4] == b"\x89PNG"
     # never overwrite without --force
     code, _, output = run(*args, "-o", str(target))
-    assert code == 1 and "--force" in output
+    assert code == 2 and "--force" in output
     code, _, output = run(*args, "--plot", str(picture))
-    assert code == 1 and "--force" in output
+    assert code == 2 and "--force" in output
     code, _, _ = run(*args, "-o", str(target), "--force")
     assert code == 0
     svg = tmp_path / "front.svg"
@@ -474,7 +474,7 @@ def test_an_output_in_a_missing_folder_is_refused_before_any_work(
     tmp_path: Path, args: list[str]
 ) -> None:
     code, _, err = run(*(a.format(missing=tmp_path / "nope") for a in args))
-    assert code == 1
+    assert code == 2  # an output the command line cannot have: a usage error
     assert "the folder does not exist" in err and "Traceback" not in err
 
 

@@ -56,6 +56,16 @@ class Problem:
 class InputError(Exception):
     """Bad input: one or more problems, each naming its file and place."""
 
+    exit_code = ExitCode.BAD_INPUT
+
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class OutputError(InputError):
+    """An output named on the command line cannot be written as asked (it exists and
+    --force was not given, its folder is missing, it is an input of the run...): a
+    command-line usage error, exit 2, like an output of the wrong kind."""
+
+    exit_code = ExitCode.USAGE

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rotation_solver.errors import InputError, Problem
+from rotation_solver.errors import InputError, OutputError, Problem
 
 # Files this process read (scenario, catalog, value model) and the outputs it was asked
 # for: --force must not replace the scenario with its own plan, and a long run should
@@ -28,7 +28,7 @@ def note_input(path: Path) -> None:
     resolved = path.resolve()
     _inputs.add(resolved)
     if resolved in _outputs:
-        raise InputError(Problem(_outputs[resolved], _IS_INPUT))
+        raise OutputError(Problem(_outputs[resolved], _IS_INPUT))
 
 
 def note_output(path: Path) -> None:
@@ -48,9 +48,9 @@ def output_target(path: Path) -> Path:
     target = path.resolve()
     if target.exists() and not target.is_file():
         special = "is not a regular file; name a file to write (or leave out -o for stdout)"
-        raise InputError(Problem(str(path), special))
+        raise OutputError(Problem(str(path), special))
     if target in _inputs:
-        raise InputError(Problem(str(path), _IS_INPUT))
+        raise OutputError(Problem(str(path), _IS_INPUT))
     return target
 
 
@@ -65,7 +65,7 @@ def replacing(path: Path) -> Iterator[Path]:
             os.replace(temporary, target)
         except OSError as error:
             reason = error.strerror or str(error)
-            raise InputError(Problem(str(path), f"cannot write the file: {reason}")) from None
+            raise OutputError(Problem(str(path), f"cannot write the file: {reason}")) from None
     finally:
         temporary.unlink(missing_ok=True)
 

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from rotation_solver import files
 from rotation_solver.cli.options import debug_option
-from rotation_solver.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ExitCode, InputError
+from rotation_solver.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, InputError
 from rotation_solver.verify import PlanRejected
 
 
@@ -31,7 +31,7 @@ class RotationGroup(click.Group):
             err = Console(stderr=True, highlight=False, soft_wrap=True)
             for problem in error.problems:
                 err.print(Text.assemble(("error:", "bold red"), " ", str(problem)))
-            ctx.exit(ExitCode.BAD_INPUT)
+            ctx.exit(error.exit_code)
         except PlanRejected as error:
             if ctx.meta.get("debug"):
                 raise

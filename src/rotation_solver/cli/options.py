@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from rotation_solver import files
-from rotation_solver.errors import InputError, Problem
+from rotation_solver.errors import OutputError, Problem
 from rotation_solver.scenario import LoadedScenario, Lock, load_scenario
 from rotation_solver.scenario.value_model import available_models
 from rotation_solver.solve import default_workers
@@ -198,13 +198,13 @@ def refuse_overwrite(path: Path | None, force: bool, option: str) -> None:
     files.output_target(path)
     files.note_output(path)
     if path.exists() and not force:
-        raise InputError(
+        raise OutputError(
             Problem(str(path), "already exists; pass --force to overwrite it", field=option)
         )
     if not path.parent.is_dir():
-        raise InputError(Problem(str(path), "the folder does not exist", field=option))
+        raise OutputError(Problem(str(path), "the folder does not exist", field=option))
     if not os.access(path.parent, os.W_OK):
-        raise InputError(Problem(str(path), "the folder is not writable", field=option))
+        raise OutputError(Problem(str(path), "the folder is not writable", field=option))
 
 
 def _columns(default: int) -> int:

@@ -6,6 +6,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import click
 from pydantic import BaseModel
@@ -134,8 +135,11 @@ def check(
         raise InputError(Problem(str(plan), "plan file not found"))
     if plan.is_dir():
         raise InputError(Problem(str(plan), "is a folder; expected a JSON plan file"))
+    text = files.read_utf8(plan)
+    if not text.strip():
+        raise InputError(Problem(str(plan), "the file is empty; expected a JSON plan"))
     try:
-        data = json.loads(files.read_utf8(plan))
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(
             Problem(str(plan), f"not JSON: {error.msg}", error.lineno, error.colno)
@@ -161,9 +165,29 @@ def check(
             "or before the scenario was edited? Solve again to get a matching plan.",
             err=True,
         )
+    unlocked = _locked_in_plan_only(loaded, data)
+    if unlocked:
+        click.echo(
+            f"  The plan marks {', '.join(unlocked)} as accepted offers (locked) that this "
+            "scenario does not lock: if it was made with --lock, pass the same --lock to "
+            "check.",
+            err=True,
+        )
     for violation in report.violations:
         click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
+
+
+def _locked_in_plan_only(loaded: LoadedScenario, data: dict[str, Any]) -> list[str]:
+    """PROGRAM@START of rotations the plan marks locked that the scenario does not lock."""
+    locks = {(lock.program, lock.start.isoformat()) for lock in loaded.locks}
+    rows = data.get("rotations")
+    marked = [
+        (row.get("program_id"), row.get("start"))
+        for row in (rows if isinstance(rows, list) else [])
+        if isinstance(row, dict) and row.get("locked") is True
+    ]
+    return [f"{pid}@{start}" for pid, start in marked if (pid, start) not in locks]
 
 
 def _check_no_plan(loaded: LoadedScenario, status: str, plan: Path) -> None:
