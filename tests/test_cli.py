@@ -599,6 +599,11 @@ def test_check_of_a_plan_made_with_lock_suggests_the_same_lock(tmp_path: Path) -
     lock = "rad-harbor@2027-06-07"
     code, _ = invoke("solve", EXAMPLE, "--lock", lock, "--format", "json", "-o", str(plan), *FAST)
     assert code == 0
+    # An accepted offer has no application ahead of it: no submit-on date, no deadline.
+    locked = [r for r in json.loads(plan.read_text())["rotations"] if r["locked"]]
+    assert [(r["program_id"], r["submit_on"], r["deadline"]) for r in locked] == [
+        ("rad-harbor", None, None)
+    ]
     code, output = invoke("check", EXAMPLE, str(plan))
     assert code == 1 and f"marks {lock} as accepted offers" in output and "--lock" in output
     code, output = invoke("check", EXAMPLE, str(plan), "--lock", lock)

@@ -24,8 +24,11 @@ def rotation_dict(offering: Offering) -> dict[str, Any]:
         "weeks": offering.weeks,
         "cost": offering.cost,
         "value": offering.value,
-        "submit_on": offering.submit_on.isoformat(),
-        "deadline": offering.deadline.isoformat() if offering.deadline else None,
+        # An accepted offer's application is behind it (spec: timing rules do not apply).
+        "submit_on": None if offering.locked else offering.submit_on.isoformat(),
+        "deadline": offering.deadline.isoformat()
+        if offering.deadline and not offering.locked
+        else None,
         "city": offering.city,
         "state": offering.state,
         "img_friendly": offering.img_friendly,
