@@ -95,7 +95,7 @@ def test_yaml_syntax_error(files: Files) -> None:
 
 def test_duplicate_yaml_key(files: Files) -> None:
     path = files(SCENARIO + "budget: 100\n")
-    fails(path, f"scenario.yaml:{len(SCENARIO.splitlines()) + 1}:", "duplicate key")
+    fails(path, f"scenario.yaml:{len(SCENARIO.splitlines()) + 1}:", "duplicate key \"budget\"")
 
 
 def test_impossible_date(files: Files) -> None:
@@ -598,3 +598,24 @@ def test_a_line_separator_inside_a_csv_cell_stays_in_its_cell(files: Files) -> N
         cli, ["validate", str(files(catalog=f"{HEADER}\n{ROW_A}\n{row_b}\n"))]
     )
     assert result.exit_code == 0, result.output
+
+
+def test_inline_catalog_typo_suggests_the_column(files: Files) -> None:
+    inline = (
+        "programs:\n"
+        "  - {id: a, name: A, specialty: radiology, tier: target, img_friendly: true,\n"
+        "     accepts_img: true, starts: [2027-06-07], weeks: 4, application_opens: 2027-01-04,\n"
+        "     housing_per_week: 100, travel: 100, letter: 2, audition: 1, interest: 1,\n"
+        "     acceptance: 0.5, img_surchage: 100}\n"
+    )
+    path = files(SCENARIO.replace("programs: programs.csv\n", inline))
+    fails(path, "unknown column 'img_surchage'", "did you mean 'img_surcharge'?")
+
+
+def test_a_capitalised_choice_is_told_to_use_lower_case(files: Files) -> None:
+    path = files(catalog=f"{HEADER}\n{ROW_A.replace(',target,', ',Target,')}\n{ROW_B}\n")
+    fails(
+        path,
+        f"programs.csv:2:{columns()['tier']}: tier:",
+        "(got 'Target'); write it in lower case: 'target'",
+    )

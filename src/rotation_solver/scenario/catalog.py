@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,7 +267,9 @@ def read_inline(doc: Document, items: list[Any]) -> Catalog:
         columns = {key: doc.position((*loc, key), key=False)[1] or 0 for key in item}
         for key in item:
             if key not in KNOWN_COLUMNS:
-                problems.append(doc.problem((*loc, key), f"unknown column {key!r}", key=True))
+                close = difflib.get_close_matches(str(key), sorted(KNOWN_COLUMNS), n=1, cutoff=0.75)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                problems.append(doc.problem((*loc, key), f"unknown column {key!r}{hint}", key=True))
         values = {key: value for key, value in item.items() if key in KNOWN_COLUMNS}
         result = _row(values, str(doc.path), line, columns)
         if isinstance(result, CatalogRow):

@@ -199,7 +199,9 @@ def _read_yaml(path: Path, text: str, kind: str) -> Document:
         mark = error.problem_mark or error.context_mark
         what = error.problem or str(error).splitlines()[0]
         if "duplicate key" in str(error):
-            what = "duplicate key " + str(error).split("duplicate key", 1)[1].split(" with")[0]
+            what = (
+                "duplicate key " + str(error).split("duplicate key", 1)[1].split(" with")[0].strip()
+            )
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         raise InputError(Problem(str(path), f"YAML syntax error: {what}", line, column)) from None

@@ -50,4 +50,10 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     if isinstance(given, str) and re.fullmatch(r"\$?\d{1,3}(,\d{3})+", given.strip()):
         digits = given.strip().lstrip("$").replace(",", "")
         return f"{message} (got {shown(given)}); write it without separators, e.g. {digits}"
+    if kind in ("literal_error", "enum") and isinstance(given, str):
+        allowed = re.findall(r"'([^']*)'", str(item.get("ctx", {}).get("expected", "")))
+        if given.strip().lower() in allowed and given not in allowed:
+            return (
+                f"{message} (got {shown(given)}); write it in lower case: {given.strip().lower()!r}"
+            )
     return f"{message} (got {shown(given)})"
