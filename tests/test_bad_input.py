@@ -95,7 +95,7 @@ def test_yaml_syntax_error(files: Files) -> None:
 
 def test_duplicate_yaml_key(files: Files) -> None:
     path = files(SCENARIO + "budget: 100\n")
-    fails(path, f"scenario.yaml:{len(SCENARIO.splitlines()) + 1}:", "duplicate key \"budget\"")
+    fails(path, f"scenario.yaml:{len(SCENARIO.splitlines()) + 1}:", 'duplicate key "budget"')
 
 
 def test_impossible_date(files: Files) -> None:

@@ -58,7 +58,8 @@ def timeline(
     Documents to have ready, applications to submit (and their deadlines),
     rotation starts and ends, when to ask for each letter (the last week of
     the rotation) and the ERAS submission, sorted by date. When no plan
-    exists, the reason is shown instead (exit 3 or 4, as for `solve`).
+    exists, the reason is shown instead (exit 3 or 4, as for `solve`); JSON
+    then holds the plan document with its reason, CSV only the header.
 
     \b
     Example:
@@ -81,6 +82,11 @@ def timeline(
         render_table(outcome.payload, Console(stderr=True, highlight=False))
         if fmt == "json":
             emit(outcome.payload, fmt, output, render_table, render_json)
+        elif fmt == "csv":  # no steps: the header alone, so a script reads an empty table
+            _write(timeline_csv([]), output)
+        elif fmt == "markdown":
+            why = outcome.payload.get("why") or "no plan"
+            _write(f"# Timeline: {outcome.payload['scenario']}\n\nNo plan: {why}\n", output)
         sys.exit(ExitCode.for_status(status))
 
     steps = build_timeline(loaded, outcome.payload)
@@ -101,9 +107,13 @@ def timeline(
         heading = f"# Timeline: {outcome.payload['scenario']}"
         lines = [heading, "", *timeline_markdown(steps), "", OTHER_APPLICATIONS_NOTE]
         text = "\n".join(lines) + "\n"
+    _write(text, output)
+    warn_about_plan(loaded, outcome.payload)
+    sys.exit(ExitCode.for_status(status))
+
+
+def _write(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
         files.write_text(output, text)
-    warn_about_plan(loaded, outcome.payload)
-    sys.exit(ExitCode.for_status(status))
