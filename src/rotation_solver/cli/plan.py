@@ -254,6 +254,8 @@ def validate(
     req = loaded.requirements
     # No markup: names, reasons and paths are the user's text; styles come as Text.
     console = Console(highlight=False, markup=False)
+    if not console.is_terminal:  # a pipe or a file: whole lines, no padding at 80 columns
+        console = Console(highlight=False, markup=False, soft_wrap=True)
     by_specialty = Counter(p.specialty for p in loaded.programs)
     kinds = Counter(o.kind for o in problem.offerings)
     console.print(Text.assemble((loaded.scenario.name, "bold"), f"  ({scenario})"))

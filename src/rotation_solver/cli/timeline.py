@@ -79,7 +79,10 @@ def timeline(
     if not outcome.result.has_plan:
         # No plan, no timeline: say why on stderr, as the plan table would; JSON readers
         # get the plan document (status, why, conflict) as `solve` writes it.
-        render_table(outcome.payload, Console(stderr=True, highlight=False))
+        reason = Console(stderr=True, highlight=False)
+        if not reason.is_terminal:  # a log file: long lines, not 80 columns
+            reason = Console(stderr=True, highlight=False, width=140)
+        render_table(outcome.payload, reason)
         if fmt == "json":
             emit(outcome.payload, fmt, output, render_table, render_json)
         elif fmt == "csv":  # no steps: the header alone, so a script reads an empty table
