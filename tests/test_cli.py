@@ -605,6 +605,30 @@ def test_check_of_a_plan_made_with_lock_suggests_the_same_lock(tmp_path: Path) -
         ("rad-harbor", None, None)
     ]
     code, output = invoke("check", EXAMPLE, str(plan))
-    assert code == 1 and f"marks {lock} as accepted offers" in output and "--lock" in output
+    assert code == 1 and f"marks {lock} as an accepted offer" in output and "--lock" in output
     code, output = invoke("check", EXAMPLE, str(plan), "--lock", lock)
     assert code == 0 and output.startswith("valid:")
+
+
+def test_check_survives_a_locked_row_with_odd_types(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    lock = "rad-harbor@2027-06-07"
+    code, _ = invoke("solve", EXAMPLE, "--lock", lock, "--format", "json", "-o", str(plan), *FAST)
+    assert code == 0
+    data = json.loads(plan.read_text())
+    row = next(r for r in data["rotations"] if r["locked"])
+    for odd in (["rad-harbor"], {"id": 1}):
+        row["program_id"] = odd
+        plan.write_text(json.dumps(data))
+        code, output = invoke("check", EXAMPLE, str(plan), "--lock", lock)
+        assert code == 1 and "violation" in output  # invoke() asserts no traceback
+
+
+def test_a_value_model_named_as_the_output_is_a_usage_error(tmp_path: Path) -> None:
+    model = tmp_path / "vm.yaml"
+    model.write_text((SCENARIOS.parent / "models" / "default.yaml").read_text(encoding="utf-8"))
+    before = model.read_bytes()
+    args = ["--value-model", str(model), "--format", "json", "-o", str(model), "--force"]
+    code, output = invoke("solve", EXAMPLE, *args, *FAST)
+    assert code == 2 and "is an input of this run" in output
+    assert model.read_bytes() == before

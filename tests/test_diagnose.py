@@ -265,3 +265,13 @@ def test_max_rotations_is_named_with_the_affordable_rule(make: Make) -> None:
         "affordable_housing_per_week",
     }
     assert_minimal_and_repairable(loaded, conflict)
+
+
+def test_a_conflict_search_out_of_time_says_so(make: Make) -> None:
+    from rotation_solver.diagnose import CONFLICT_TIMED_OUT
+
+    rows = [program("a"), program("b", starts="2027-06-14")]
+    locks = [{"program": "a", "start": "2027-06-07"}, {"program": "b", "start": "2027-06-14"}]
+    conflict = find_conflict(make(rows, locks=locks), time_limit=1e-9)
+    assert conflict.rules == () and not conflict.minimal
+    assert conflict.sentence() == CONFLICT_TIMED_OUT

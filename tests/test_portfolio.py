@@ -669,3 +669,38 @@ def test_a_sample_too_small_to_choose_well_is_called_out(
     # A U.S. MD student is not told to look for programs that take IMGs.
     assert any("no plan" in w for w in large["warnings"])
     assert not any("IMGs" in w for w in large["warnings"])
+
+
+def test_a_free_application_is_never_dropped_on_a_tie(make: Callable[..., LoadedScenario]) -> None:
+    """From a review: on the sample, im-c (fee 0, 2% offers) never matters, but it can only
+    help; dropping it on a tie lost value that the exact expectation sees."""
+    rows = [
+        program("rad-a", fee=100, acceptance=0.5, weeks=4),
+        program("rad-b", fee=100, acceptance=0.5, weeks=4, starts="2027-07-05"),
+        program("im-c", specialty="internal_medicine", fee=0, acceptance=0.02, weeks=4,
+                starts="2027-08-02"),
+    ]  # fmt: skip
+    requirements = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 0, "max": 1},
+                    "tier_mix": False}  # fmt: skip
+    loaded = make(rows, budget=9000, requirements=requirements)
+    for seed in range(3):
+        payload = plan_portfolio(
+            loaded, scenarios=200, seed=seed, evaluate_outcomes=50, bound=False, options=ONE
+        ).payload
+        assert {a["program_id"] for a in payload["applications"]} == {"rad-a", "rad-b", "im-c"}
+        assert not any("worth more" in w for w in payload["warnings"])
+
+
+def test_certain_offers_make_one_histogram_range(make: Callable[..., LoadedScenario]) -> None:
+    rows = [
+        program("rad-a", acceptance=1, weeks=4),
+        program("rad-b", acceptance=1, weeks=4, starts="2027-07-05"),
+    ]
+    requirements = {"radiology": {"min": 2, "max": 2}, "clinical": {"min": 0, "max": 1},
+                    "tier_mix": False}  # fmt: skip
+    loaded = make(rows, requirements=requirements)
+    payload = plan_portfolio(loaded, scenarios=20, evaluate_outcomes=20, bound=False,
+                             options=ONE).payload  # fmt: skip
+    value = payload["expected_value"]
+    assert value > 0
+    assert payload["distribution"] == {"edges": [value, value], "counts": [1.0]}

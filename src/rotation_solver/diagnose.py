@@ -22,6 +22,10 @@ from rotation_solver.problem import PlanningProblem, build_problem
 from rotation_solver.scenario import LoadedScenario
 
 UNLIMITED = 10**12
+CONFLICT_TIMED_OUT = (
+    "no plan exists, but the search for the rules in conflict ran out of time; a longer "
+    "--time-limit may name them"
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class Conflict:
 
     def sentence(self) -> str:
         if not self.rules:
-            return "no plan exists, but no single rule could be blamed"
+            return self.reason or "no plan exists, but no single rule could be blamed"
         parts = "; ".join(rule.description for rule in self.rules)
         because = f" ({self.reason})" if self.reason else ""
         return f"these rules cannot all hold: {parts}{because}"
@@ -111,7 +115,9 @@ def find_conflict(loaded: LoadedScenario, time_limit: float = 20.0, seed: int = 
     plan_model = guarded_model(loaded, problem)
     keys = list(plan_model.guards)
     feasible, core = _feasible_with(plan_model, keys, time_limit, seed)
-    if feasible is not False:
+    if feasible is None:
+        return Conflict((), minimal=False, reason=CONFLICT_TIMED_OUT)
+    if feasible:
         return Conflict((), minimal=False)
     minimal = True
     for key in list(core):

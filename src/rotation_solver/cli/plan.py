@@ -167,10 +167,10 @@ def check(
         )
     unlocked = _locked_in_plan_only(loaded, data)
     if unlocked:
+        offers = "an accepted offer" if len(unlocked) == 1 else "accepted offers"
         click.echo(
-            f"  The plan marks {', '.join(unlocked)} as accepted offers (locked) that this "
-            "scenario does not lock: if it was made with --lock, pass the same --lock to "
-            "check.",
+            f"  The plan marks {', '.join(unlocked)} as {offers} (locked) that this scenario "
+            "does not lock: if it was made with --lock, pass the same --lock to check.",
             err=True,
         )
     for violation in report.violations:
@@ -187,7 +187,11 @@ def _locked_in_plan_only(loaded: LoadedScenario, data: dict[str, Any]) -> list[s
         for row in (rows if isinstance(rows, list) else [])
         if isinstance(row, dict) and row.get("locked") is True
     ]
-    return [f"{pid}@{start}" for pid, start in marked if (pid, start) not in locks]
+    return [
+        f"{pid}@{start}"
+        for pid, start in marked
+        if isinstance(pid, str) and isinstance(start, str) and (pid, start) not in locks
+    ]
 
 
 def _check_no_plan(loaded: LoadedScenario, status: str, plan: Path) -> None:

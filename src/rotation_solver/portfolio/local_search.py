@@ -3,9 +3,9 @@
 When every portfolio can be evaluated on the sample in about a second or two, all of
 them are: the SAA optimum, proven. Otherwise a local search, seeded from the
 expected-value plan, grown greedily and improved by add / drop / swap moves (a move
-that keeps the value and saves fees or an application counts too), then a few rounds
-of iterated local search, every move verified by exact SAA evaluation over the
-sample (common random numbers).
+that keeps the value and saves fees, or adds a free application, counts too), then a
+few rounds of iterated local search, every move verified by exact SAA evaluation
+over the sample (common random numbers).
 """
 
 from __future__ import annotations
@@ -191,11 +191,14 @@ def better(
     trial: tuple[float, tuple[int, ...]],
     incumbent: tuple[float, tuple[int, ...]],
 ) -> bool:
-    """A higher value, or the same value for less in fees, or for fewer applications
-    (so an application that never matters is not advised)."""
+    """A higher value; at the same value, less in fees; at the same fees too, more
+    applications (a free application never lowers the value and may help beyond the
+    sample), unless nothing is worth anything (then none: there is nothing to gain)."""
 
     def key(entry: tuple[float, tuple[int, ...]]) -> tuple[int, int]:
-        return (-sum(problem.candidates[i].fee for i in entry[1]), -len(entry[1]))
+        worthless = entry[0] <= 1e-9
+        size = len(entry[1])
+        return (-sum(problem.candidates[i].fee for i in entry[1]), -size if worthless else size)
 
     if trial[0] > incumbent[0] + 1e-9:
         return True
@@ -205,8 +208,8 @@ def better(
 def exhaustive(
     problem: PortfolioProblem, max_applications: int, score: Callable[[tuple[int, ...]], float]
 ) -> tuple[tuple[int, ...], float]:
-    """The best portfolio by `score` over every set of at most N candidates (ties: fewer
-    fees, then fewer applications)."""
+    """The best portfolio by `score` over every set of at most N candidates (ties as in
+    `better`)."""
     best: tuple[float, tuple[int, ...]] = (score(()), ())
     for r in range(1, min(max_applications, len(problem.candidates)) + 1):
         for portfolio in combinations(range(len(problem.candidates)), r):

@@ -55,9 +55,10 @@ def histogram(
     values: np.ndarray, weights: np.ndarray | None = None, bins: int = 10
 ) -> dict[str, list[float]]:
     """Probability (or count) per value range; one range when every value is the same."""
-    if len(values) and values.min() == values.max():
+    possible = values if weights is None else values[weights > 0]  # drop impossible outcomes
+    if len(possible) and possible.min() == possible.max():
         total = float(weights.sum()) if weights is not None else float(len(values))
-        return {"edges": [float(values.min())] * 2, "counts": [total]}
+        return {"edges": [float(possible.min())] * 2, "counts": [total]}
     hist, edges = np.histogram(values, bins=bins, weights=weights)
     return {"edges": [float(e) for e in edges], "counts": [float(h) for h in hist]}
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from rotation_solver.errors import InputError, Problem
+from rotation_solver.errors import InputError, OutputError, Problem
 from rotation_solver.scenario.catalog import Catalog, CatalogRow, read_catalog, read_inline
 from rotation_solver.scenario.documents import Document, read_document
 from rotation_solver.scenario.messages import describe
@@ -341,6 +341,8 @@ def load_scenario(
     where = None if value_model else doc.problem(("value_model",), "")
     try:
         model = load_value_model(model_reference, path.parent, where)
+    except OutputError:
+        raise  # the value model is an output of this run: a usage error, alone
     except InputError as error:
         problems.extend(error.problems)
         model = None

@@ -52,8 +52,9 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
         return f"{message} (got {shown(given)}); write it without separators, e.g. {digits}"
     if kind in ("literal_error", "enum") and isinstance(given, str):
         allowed = re.findall(r"'([^']*)'", str(item.get("ctx", {}).get("expected", "")))
+        if given.strip() in allowed and given not in allowed:
+            return f"{message} (got {shown(given)}); remove the spaces: {given.strip()!r}"
         if given.strip().lower() in allowed and given not in allowed:
-            return (
-                f"{message} (got {shown(given)}); write it in lower case: {given.strip().lower()!r}"
-            )
+            fixed = given.strip().lower()
+            return f"{message} (got {shown(given)}); write it in lower case: {fixed!r}"
     return f"{message} (got {shown(given)})"
