@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import random
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -275,3 +276,25 @@ def test_a_conflict_search_out_of_time_says_so(make: Make) -> None:
     conflict = find_conflict(make(rows, locks=locks), time_limit=1e-9)
     assert conflict.rules == () and not conflict.minimal
     assert conflict.sentence() == CONFLICT_TIMED_OUT
+
+
+def test_repairs_stopped_by_the_time_limit_are_not_called_impossible(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A repair's re-solve that ends 'unknown' proves nothing: 'not settled', never
+    'relaxing it alone is not enough'."""
+    import rotation_solver.repairs as repairs_module
+    from rotation_solver.diagnose import NOT_SETTLED
+
+    real = repairs_module.solve_problem
+
+    def stopped(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        return dataclasses.replace(result, status="unknown", objective=None, rotations=())
+
+    monkeypatch.setattr(repairs_module, "solve_problem", stopped)
+    loaded = load_scenario(SCENARIOS / "infeasible" / "scenario.yaml")
+    outcome = plan_scenario(loaded, ONE_WORKER)
+    assert outcome.conflict is not None and outcome.conflict.repairs
+    for repair in outcome.conflict.repairs:
+        assert repair.objective is None and repair.change.endswith(NOT_SETTLED), repair.change

@@ -28,6 +28,13 @@ CONFLICT_TIMED_OUT = (
 )
 
 
+class NotSettled(Exception):
+    """A re-solve stopped by the time limit with no plan: neither a plan nor proof of none."""
+
+
+NOT_SETTLED = "not settled within the time limit (a longer --time-limit may tell)"
+
+
 @dataclass(frozen=True)
 class Repair:
     """One concrete change to one rule that makes a plan possible, and what it is worth."""
@@ -131,7 +138,10 @@ def find_conflict(loaded: LoadedScenario, time_limit: float = 20.0, seed: int = 
             core = [k for k in trial if k in set(smaller)] or trial
     cheapest = None
     if "budget" in core:
-        cheapest = cheapest_plan_cost(loaded, time_limit, seed)
+        try:
+            cheapest = cheapest_plan_cost(loaded, time_limit, seed)
+        except NotSettled:
+            cheapest = None
     rules = tuple(plan_model.rules[k] for k in core)
     return Conflict(rules, minimal, cheapest, reason=_lock_overlap(problem, core))
 
@@ -154,13 +164,17 @@ def _lock_overlap(problem: PlanningProblem, core: list[str]) -> str | None:
 def cheapest_plan_cost(
     loaded: LoadedScenario, time_limit: float = 20.0, seed: int = 0
 ) -> int | None:
-    """Least total cost of a plan meeting every rule but the budget (None: no such plan)."""
+    """Least total cost of a plan meeting every rule but the budget (None: no such plan;
+    NotSettled when the time limit stopped the solve first)."""
     problem = build_problem(loaded)
     plan_model = PlanModel(problem, guarded=True, with_objective=False, max_budget=UNLIMITED)
     for key, guard in plan_model.guards.items():
         plan_model.model.add(guard == (0 if key == "budget" else 1))
     plan_model.model.minimize(plan_model.total_cost)
     solver = _solver(time_limit, seed)
-    if solve_interruptibly(solver, plan_model.model) == cp_model.OPTIMAL:
+    status = solve_interruptibly(solver, plan_model.model)
+    if status == cp_model.OPTIMAL:
         return round(solver.objective_value)
-    return None
+    if status == cp_model.INFEASIBLE:
+        return None
+    raise NotSettled

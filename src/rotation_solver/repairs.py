@@ -11,7 +11,13 @@ import dataclasses
 from datetime import date
 from typing import Any
 
-from rotation_solver.diagnose import Conflict, Repair, cheapest_plan_cost
+from rotation_solver.diagnose import (
+    NOT_SETTLED,
+    Conflict,
+    NotSettled,
+    Repair,
+    cheapest_plan_cost,
+)
 from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, resolve_requirements
@@ -29,9 +35,12 @@ def changed(loaded: LoadedScenario, **updates: Any) -> LoadedScenario:
 
 
 def best_plan(loaded: LoadedScenario, options: SolveOptions) -> Result | None:
-    """The optimal plan of a scenario, checked independently; None when there is none."""
+    """The best plan of a scenario, checked independently; None when there is none
+    (NotSettled when the time limit stopped the solve before it could tell)."""
     problem = build_problem(loaded)
     result = solve_problem(problem, options)
+    if result.status == "unknown":
+        raise NotSettled
     if not result.has_plan:
         return None
     verify(loaded, plan_payload(loaded, problem, result))  # a rejection is a bug: exit 70
@@ -222,8 +231,12 @@ def suggest_repairs(
     """One verified repair per rule of the conflict, with the best plan's value after it."""
     repairs = []
     for rule in conflict.rules:
-        found = _repair_for(loaded, rule.key, options)
-        result = best_plan(found[0], options) if found is not None else None
+        try:
+            found = _repair_for(loaded, rule.key, options)
+            result = best_plan(found[0], options) if found is not None else None
+        except NotSettled:
+            repairs.append(Repair(rule.key, f"relaxing {rule.key}: {NOT_SETTLED}", None, None))
+            continue
         if found is None or result is None:
             # Minimal means the set conflicts; the scenario's other rules may still
             # block a plan once this one alone is relaxed.
