@@ -623,5 +623,5 @@ def test_a_capitalised_choice_is_told_to_use_lower_case(files: Files) -> None:
 
 def test_a_choice_with_spaces_is_told_to_drop_them(files: Files) -> None:
     path = files(SCENARIO.replace("school_type: img", 'school_type: " img "'))
-    output = fails(path, "school_type", "remove the spaces: 'img'")
+    output = fails(path, "school_type", "remove the blanks around it: 'img'")
     assert "lower case" not in output

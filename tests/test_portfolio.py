@@ -704,3 +704,43 @@ def test_certain_offers_make_one_histogram_range(make: Callable[..., LoadedScena
     value = payload["expected_value"]
     assert value > 0
     assert payload["distribution"] == {"edges": [value, value], "counts": [1.0]}
+
+
+def test_no_plan_anywhere_is_exactly_certain_and_advises_nothing(
+    make: Callable[..., LoadedScenario],
+) -> None:
+    """From a review: a float sum over 2^k outcomes fell short of 1, so a portfolio with no
+    plan in any outcome read as 'feasible' and its paid applications were advised (the
+    local search, cut off by the time limit, had grown them at value 0)."""
+    from rotation_solver.portfolio.summary import plan_probabilities
+
+    chances = [0.95, 0.65, 0.3, 0.3, 0.85, 0.4]  # their 64 probabilities sum to 1 - 2e-16
+    rows = [  # $1,600 each: any one is affordable, but a plan needs two
+        program(f"rad-{i}", fee=25, acceptance=chance, weeks=4, starts=f"2027-0{6 + i % 4}-07")
+        for i, chance in enumerate(chances)
+    ]
+    requirements = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 0, "max": 1},
+                    "tier_mix": False}  # fmt: skip
+    problem = build_portfolio_problem(make(rows, budget=3000, requirements=requirements))
+    assert len(problem.candidates) == len(chances)
+    table = evaluate(problem, range(len(chances)))
+    probs = outcome_probabilities(problem, table.portfolio)
+    assert (table.plan < 0).all()
+    assert plan_probabilities(problem, table, probs)["p_no_plan"] == 1.0
+    evaluator = Evaluator(problem, sample_offers_for(problem))
+    cut = search(problem, evaluator, 6, seed=(0, 1, 2), time_limit=0, exhaustive_work=0)
+    assert cut.portfolio == () and cut.value == 0
+
+
+def sample_offers_for(problem: PortfolioProblem) -> np.ndarray:
+    from rotation_solver.portfolio import sample_offers
+
+    return sample_offers(problem, 50, 0, 0)
+
+
+def test_room_left_by_a_search_cut_short_is_not_blamed_on_the_sample() -> None:
+    cut = portfolio_warnings(6, 0.3, 5, 200, samples=200, search_finished=False)
+    assert any("stopped at the time limit" in w for w in cut)
+    assert not any("no other program raised" in w for w in cut)
+    finished = portfolio_warnings(6, 0.3, 5, 200, samples=200)
+    assert any("no other program raised" in w for w in finished)

@@ -507,3 +507,17 @@ def test_an_empty_frontier_draws_its_reason_without_warnings(tmp_path: Path) -> 
         warnings.simplefilter("error")
         whatif.plot_frontier(payload, picture)
     assert picture.read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_frontier_whose_least_budget_timed_out_exits_4(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From a review: no point searched because the least budget was not settled is
+    'no plan within the time limit' (exit 4), not 'infeasible' (exit 3)."""
+    import rotation_solver.whatif.value_cost_frontier as frontier_module
+    from rotation_solver.whatif.reuse import LeastBudget
+
+    stopped = LeastBudget(None, False, "no plan was found within the time limit")
+    monkeypatch.setattr(frontier_module, "least_budget", lambda *_a, **_k: stopped)
+    code, out, _ = run("frontier", EXAMPLE, "--format", "json", *CLI_FAST)
+    assert code == 4
+    payload = json.loads(out)
+    assert payload["complete"] is False and payload["points"] == []

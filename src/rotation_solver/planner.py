@@ -35,10 +35,12 @@ def plan_scenario(
     budget: int | None = None,
     diagnose: bool = True,
     explain: bool = False,
+    name_conflict: bool = True,
 ) -> PlanOutcome:
     """Solve a loaded scenario; diagnose it when infeasible; check any plan.
 
     `diagnose=False` skips the repairs (each costs a few re-solves);
+    `name_conflict=False` skips naming the rules in conflict too (only "is there a plan?");
     `explain=True` adds the plan explanation (a few re-solves too).
     """
     options = options or SolveOptions()
@@ -47,7 +49,7 @@ def plan_scenario(
     problem = build_problem(loaded)
     result = solve_problem(problem, options)
     conflict = None
-    if result.status == "infeasible":
+    if result.status == "infeasible" and name_conflict:
         conflict = find_conflict(loaded, time_limit=options.time_limit, seed=options.seed)
         if diagnose:
             conflict = dataclasses.replace(

@@ -194,7 +194,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
     if explanation:
         render_explanation(explanation, console)
     conflict = payload.get("conflict")
-    if conflict:
+    if conflict and conflict.get("rules"):  # none named: "Why" already says why not
         console.print(
             "[bold]Rules in conflict[/bold] "
             "(together they leave no plan; each one is needed for that):"
@@ -262,7 +262,7 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
         if not all(r.get("locked") for r in payload["rotations"]):
             lines += [APPLY_NOTE, ""]
     conflict = payload.get("conflict")
-    if conflict:
+    if conflict and conflict.get("rules"):
         lines.append("## Rules in conflict")
         lines += [f"- {rule['description']} (`{rule['rule']}`)" for rule in conflict["rules"]]
         lines.append("")

@@ -204,7 +204,8 @@ def _check_no_plan(loaded: LoadedScenario, status: str, plan: Path) -> None:
             err=True,
         )
         sys.exit(ExitCode.NO_PLAN_IN_TIME)
-    outcome = plan_scenario(loaded, SolveOptions(time_limit=30.0), diagnose=False)
+    options = SolveOptions(time_limit=30.0)
+    outcome = plan_scenario(loaded, options, diagnose=False, name_conflict=False)
     result = outcome.result
     if result.has_plan:
         click.echo(f"{plan}: 1 violation(s)", err=True)

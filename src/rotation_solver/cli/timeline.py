@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -80,9 +81,13 @@ def timeline(
         # No plan, no timeline: say why on stderr, as the plan table would; JSON readers
         # get the plan document (status, why, conflict) as `solve` writes it.
         reason = Console(stderr=True, highlight=False)
-        if not reason.is_terminal:  # a log file: long lines, not 80 columns
-            reason = Console(stderr=True, highlight=False, width=140)
-        render_table(outcome.payload, reason)
+        if reason.is_terminal:
+            render_table(outcome.payload, reason)
+        else:  # a log file: long lines, not 80 columns, and no padding
+            buffer = io.StringIO()
+            render_table(outcome.payload, Console(file=buffer, width=140, no_color=True))
+            click.echo("".join(f"{line.rstrip()}\n" for line in buffer.getvalue().splitlines()),
+                       err=True, nl=False)  # fmt: skip
         if fmt == "json":
             emit(outcome.payload, fmt, output, render_table, render_json)
         elif fmt == "csv":  # no steps: the header alone, so a script reads an empty table

@@ -112,7 +112,7 @@ def _no_plan_reason(
 
         def fits(k: int) -> bool:
             room = with_application_room(certain, k)
-            return plan_scenario(room, options, diagnose=False).result.has_plan
+            return plan_scenario(room, options, diagnose=False, name_conflict=False).result.has_plan
 
         most = loaded.requirements.max_rotations
         fewest = next((k for k in range(max_applications + 1, most + 1) if fits(k)), most)
@@ -323,6 +323,15 @@ def plan_portfolio(
                 tier_mix_only,
                 samples=scenarios,
                 img=loaded.scenario.student.school_type == "img",
+                search_finished=found.exhaustive or found.local_optimum,
+            ),
+            *(
+                []
+                if found.exhaustive or found.local_optimum
+                else [
+                    "the search for applications stopped at the time limit before it reached "
+                    "a local optimum; a longer --time-limit may find a better portfolio."
+                ]
             ),
             *(
                 [

@@ -176,6 +176,9 @@ def search(
         trial, trial_value, trial_local = improve(trial, trial_value)
         if trial_value > value + 1e-9:
             current, value, local_optimum = trial, trial_value, trial_local
+    nothing = (evaluator(()), ())
+    if better(problem, nothing, (value, current)):  # e.g. the time ran out while growing
+        value, current = nothing
     return SearchResult(
         current,
         value,

@@ -93,6 +93,7 @@ def portfolio_warnings(
     p_tier_mix_only: float = 0.0,
     samples: int | None = None,
     img: bool = True,
+    search_finished: bool = True,
 ) -> list[str]:
     """The guide's advice on how broadly to apply, where the portfolio falls short of it
     and the student can do something: allow more applications, or find more programs.
@@ -100,7 +101,8 @@ def portfolio_warnings(
     `applied`: applications chosen; `open_programs`: programs one could apply to (not
     excluded, affordable, open to the student); `p_tier_mix_only`: chance of offers that
     make a plan failing only tier_mix; `samples`: the SAA's sampled outcomes; `img`:
-    the student is an IMG (the guide's advice on programs that take IMGs applies).
+    the student is an IMG (the guide's advice on programs that take IMGs applies);
+    `search_finished`: the search ended on its own, not at the time limit.
     """
     warnings = []
     programs = (
@@ -125,6 +127,11 @@ def portfolio_warnings(
             )
         elif applied == max_applications:
             advice = f"allow more applications, or add {programs} (guide, Pitfalls)."
+        elif not search_finished:
+            advice = (
+                f"{applied} of {max_applications} applications are used because the search "
+                "stopped at the time limit; a longer --time-limit may use the room."
+            )
         else:
             # Room went unused: on the sample, no further application raised the average
             # value once its fee was paid. A small sample can miss one that would.
@@ -169,5 +176,7 @@ def plan_probabilities(
     return {
         "p_two_radiology": float(probs[rad_of >= 2].sum()),
         "p_clinical": float(probs[clin_of >= 1].sum()),
-        "p_no_plan": float(probs[~planned].sum()),
+        # Exactly 1 when no possible outcome has a plan: a float sum over 2^k outcomes can
+        # fall short of 1 and would hide that (the caller tests `>= 1`).
+        "p_no_plan": 1.0 if not (planned & (probs > 0)).any() else float(probs[~planned].sum()),
     }

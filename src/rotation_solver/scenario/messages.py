@@ -53,7 +53,7 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     if kind in ("literal_error", "enum") and isinstance(given, str):
         allowed = re.findall(r"'([^']*)'", str(item.get("ctx", {}).get("expected", "")))
         if given.strip() in allowed and given not in allowed:
-            return f"{message} (got {shown(given)}); remove the spaces: {given.strip()!r}"
+            return f"{message} (got {shown(given)}); remove the blanks around it: {given.strip()!r}"
         if given.strip().lower() in allowed and given not in allowed:
             fixed = given.strip().lower()
             return f"{message} (got {shown(given)}); write it in lower case: {fixed!r}"

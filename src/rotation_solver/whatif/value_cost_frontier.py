@@ -83,7 +83,8 @@ def frontier(
     least = least_budget(loaded, reused, options)
     points: list[Point] = []
     exact = least.proven
-    complete = True
+    # Not complete when the least budget itself was not settled: no point was searched.
+    complete = least.amount is not None or least.proven
     why = None
     if least.amount is None or least.amount > ceiling:
         why = least.why or (
