@@ -284,7 +284,7 @@ def test_repairs_stopped_by_the_time_limit_are_not_called_impossible(
     """A repair's re-solve that ends 'unknown' proves nothing: 'not settled', never
     'relaxing it alone is not enough'."""
     import rotation_solver.repairs as repairs_module
-    from rotation_solver.diagnose import NOT_SETTLED
+    from rotation_solver.solve import NOT_SETTLED
 
     real = repairs_module.solve_problem
 

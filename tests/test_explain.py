@@ -14,7 +14,7 @@ import pytest
 from rotation_solver.planner import plan_scenario
 from rotation_solver.render import UNAVAILABLE_IN_REPORT, explanation_lines
 from rotation_solver.scenario import LoadedScenario, load_scenario
-from rotation_solver.solve import SolveOptions
+from rotation_solver.solve import NOT_SETTLED, SolveOptions
 from tests.brute_force import all_plans, best_plans
 from tests.conftest import SCENARIOS, program
 from tests.random_scenarios import random_scenario, write_scenario
@@ -190,17 +190,18 @@ def test_a_forced_third_radiology_is_said_to_be_forced(make: Any) -> None:
 
 
 def test_no_time_left_makes_no_claim() -> None:
-    from rotation_solver.explain import UNDETERMINED, explain
+    from rotation_solver.explain import explain
     from rotation_solver.problem import build_problem
+    from rotation_solver.solve import NOT_SETTLED
 
     loaded = load_scenario(SCENARIOS / "example" / "scenario.yaml")
     outcome = plan_scenario(loaded, ONE_WORKER, explain=False)
     explanation = explain(build_problem(loaded), outcome.result, SolveOptions(time_limit=1e-9))
     assert explanation["without_each"]
     for item in explanation["without_each"]:
-        assert item["best_without"] is None and item["note"] == UNDETERMINED
+        assert item["best_without"] is None and item["note"] == NOT_SETTLED
     assert explanation["best_unchosen"]
-    assert all(item["why_not"] == UNDETERMINED for item in explanation["best_unchosen"])
+    assert all(item["why_not"] == NOT_SETTLED for item in explanation["best_unchosen"])
     # The value breakdown needs no re-solve: it is still there and still adds up.
     values = [b["value"] for b in explanation["value_breakdown"]]
     assert sum(values) - explanation["extra_radiology_penalty"] == outcome.result.objective
@@ -222,7 +223,7 @@ def test_a_re_solve_stopped_with_a_plan_is_not_called_impossible(
         monkeypatch.setattr(explain_module, "solve_interruptibly", lambda *_a, s=stopped: s)
         explanation = explain_module.explain(build_problem(loaded), outcome.result, ONE_WORKER)
         notes = [item["note"] for item in explanation["without_each"]]
-        assert notes and all(note == explain_module.UNDETERMINED for note in notes)
+        assert notes and all(note == NOT_SETTLED for note in notes)
         text = " ".join(explanation_lines(explanation))
         assert "no plan exists" not in text and "over budget" not in text
 

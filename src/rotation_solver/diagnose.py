@@ -20,19 +20,13 @@ from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import PlanModel, Rule
 from rotation_solver.problem import PlanningProblem, build_problem
 from rotation_solver.scenario import LoadedScenario
+from rotation_solver.solve import NotSettled
 
 UNLIMITED = 10**12
 CONFLICT_TIMED_OUT = (
     "no plan exists, but the search for the rules in conflict ran out of time; a longer "
     "--time-limit may name them"
 )
-
-
-class NotSettled(Exception):
-    """A re-solve stopped by the time limit with no plan: neither a plan nor proof of none."""
-
-
-NOT_SETTLED = "not settled within the time limit (a longer --time-limit may tell)"
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,10 @@ from rotation_solver.model import PlanModel
 from rotation_solver.offerings import DropReason, Offering
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.reduction import dominated_offerings
-from rotation_solver.solve import Result, SolveOptions, configure_reduced
+from rotation_solver.solve import NOT_SETTLED, NotSettled, Result, SolveOptions, configure_reduced
 
 UNCHOSEN_SHOWN = 5
 UNAVAILABLE_SHOWN = 10
-UNDETERMINED = "not determined within the time limit (a longer --time-limit may tell)"
-
-
-class Undetermined(Exception):
-    """A re-solve stopped by the time limit: neither a best plan nor proof of none."""
 
 
 @dataclass(frozen=True)
@@ -45,10 +40,10 @@ class Clock:
         return cls(options, time.monotonic() + options.time_limit)
 
     def left(self) -> SolveOptions:
-        """The options with the time that is left (Undetermined once it is gone)."""
+        """The options with the time that is left (NotSettled once it is gone)."""
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
-            raise Undetermined
+            raise NotSettled
         return dataclasses.replace(self.options, time_limit=min(self.options.time_limit, remaining))
 
 
@@ -63,7 +58,7 @@ def _best_with(
 ) -> tuple[int, int, list[str]] | None:
     """(objective, cost, program ids) of the best plan without one program or with one
     forced in; with `cheapest_worth`, the cheapest such plan worth at least that much.
-    None when there is no such plan; Undetermined when the time ran out first.
+    None when there is no such plan; NotSettled when the time ran out first.
 
     Dominated offerings are removed first (`reduction.dominated_offerings`), with the
     forced program's offerings protected: swapping a removed offering for a
@@ -96,7 +91,7 @@ def _best_with(
     if status == cp_model.INFEASIBLE:
         return None
     if status != cp_model.OPTIMAL:  # a plan found but not proven best is not a claim
-        raise Undetermined
+        raise NotSettled
     chosen_plan = plan_model.chosen(solver)
     cost = sum(o.cost for o in chosen_plan)
     # From the plan itself: when cost is minimised, the penalty variable is only bounded
@@ -305,8 +300,8 @@ def _why_not_in_time(
 ) -> str:
     try:
         return _why_not(problem, result, clock, program_id)
-    except Undetermined:
-        return UNDETERMINED
+    except NotSettled:
+        return NOT_SETTLED
 
 
 def explain(
@@ -339,8 +334,8 @@ def explain(
         try:
             best = _best_with(problem, clock, without=offering.program_id)
             note = "no plan exists without it" if best is None else ""
-        except Undetermined:
-            best, note = None, UNDETERMINED
+        except NotSettled:
+            best, note = None, NOT_SETTLED
         without.append(
             {
                 "program_id": offering.program_id,

@@ -11,17 +11,11 @@ import dataclasses
 from datetime import date
 from typing import Any
 
-from rotation_solver.diagnose import (
-    NOT_SETTLED,
-    Conflict,
-    NotSettled,
-    Repair,
-    cheapest_plan_cost,
-)
+from rotation_solver.diagnose import Conflict, Repair, cheapest_plan_cost
 from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, resolve_requirements
-from rotation_solver.solve import Result, SolveOptions, solve_problem
+from rotation_solver.solve import NOT_SETTLED, NotSettled, Result, SolveOptions, solve_problem
 from rotation_solver.verify import verify
 
 

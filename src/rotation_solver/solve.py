@@ -61,6 +61,14 @@ class SolveOptions:
     log: bool = False
 
 
+class NotSettled(Exception):
+    """A solve stopped by the time limit before it could tell: neither a proven answer
+    nor proof of none. Explanations and repairs then make no claim."""
+
+
+NOT_SETTLED = "not settled within the time limit (a longer --time-limit may tell)"
+
+
 @dataclass(frozen=True)
 class Result:
     """What a solve found: status, objective, bound, the plan and how long it took."""

@@ -127,7 +127,7 @@ def solver_options(func: F) -> F:
         show_default=True,
         help="Seconds a solve may take before its best plan so far is returned. The "
         "explanation's re-solves share as much again; what they cannot settle in time is "
-        "marked 'not determined'.",
+        "marked 'not settled'.",
     )(func)
     return func
 
