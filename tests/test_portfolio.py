@@ -24,9 +24,10 @@ import itertools
 import json
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -744,3 +745,39 @@ def test_room_left_by_a_search_cut_short_is_not_blamed_on_the_sample() -> None:
     assert not any("no other program raised" in w for w in cut)
     finished = portfolio_warnings(6, 0.3, 5, 200, samples=200)
     assert any("no other program raised" in w for w in finished)
+
+
+def test_no_plan_reason_out_of_time_is_unknown_not_infeasible(
+    make: Callable[..., LoadedScenario], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a review: a re-solve that the time limit stopped proves nothing, so the
+    reason is 'unknown' (exit 4), never 'infeasible' or a count of applications."""
+    import rotation_solver.portfolio.apply as apply_module
+    from rotation_solver.portfolio.apply import NO_PLAN_IN_TIME, no_plan_reason
+
+    rows = [program("a", weeks=4), program("b", tier="safety", weeks=4, starts="2027-07-05")]
+    requirements = {"radiology": {"min": 2, "max": 2}, "clinical": {"min": 0, "max": 1},
+                    "tier_mix": False}  # fmt: skip
+    loaded = make(rows, requirements=requirements)
+    status, why, _ = no_plan_reason(loaded, 1, ONE)
+    assert (status, why) == (
+        "infeasible",
+        "every plan needs at least 2 applications, more than max_applications 1; "
+        "raise --max-applications",
+    )
+    real = apply_module.plan_scenario
+    for stop_at in (2, 3):  # the solve without the limit, then the count of applications
+        calls = iter(range(1, 100))
+
+        def stopped(
+            *args: Any, stop_at: int = stop_at, calls: Iterator[int] = calls, **kwargs: Any
+        ) -> Any:
+            outcome = real(*args, **kwargs)
+            if next(calls) < stop_at:
+                return outcome
+            result = dataclasses.replace(outcome.result, status="unknown", objective=None,
+                                         rotations=())  # fmt: skip
+            return dataclasses.replace(outcome, result=result)
+
+        monkeypatch.setattr(apply_module, "plan_scenario", stopped)
+        assert no_plan_reason(loaded, 1, ONE) == ("unknown", NO_PLAN_IN_TIME, None), stop_at

@@ -54,6 +54,7 @@ from rotation_solver.solve import SolveOptions
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
 # The protocol: the portfolio is judged on at least this many fresh outcomes.
 HONEST_EVALUATION = 1000
+NO_PLAN_IN_TIME = "no plan was found within the time limit; try a longer --time-limit"
 
 
 def _no_progress(_label: str, _total: int) -> Callable[[int], None]:
@@ -105,19 +106,25 @@ def _no_plan_reason(
                 "had one; try more --scenarios"
             )
         return "feasible", why, None
+    out_of_time = "unknown", NO_PLAN_IN_TIME, None
     if result.status == "unknown":
-        return "unknown", "no plan was found within the time limit; try a longer --time-limit", None
+        return out_of_time
     unlimited = plan_scenario(certain, options)
+    if unlimited.result.status == "unknown":
+        return out_of_time
     if unlimited.result.has_plan:
-
-        def fits(k: int) -> bool:
+        fewest = None
+        for k in range(max_applications + 1, loaded.requirements.max_rotations + 1):
             room = with_application_room(certain, k)
-            return plan_scenario(room, options, diagnose=False, name_conflict=False).result.has_plan
-
-        most = loaded.requirements.max_rotations
-        fewest = next((k for k in range(max_applications + 1, most + 1) if fits(k)), most)
+            found = plan_scenario(room, options, diagnose=False, name_conflict=False).result
+            if found.status == "unknown":  # no claim on how many are needed
+                return out_of_time
+            if found.has_plan:
+                fewest = k
+                break
+        needs = f"at least {fewest}" if fewest is not None else "more"
         why = (
-            f"every plan needs at least {fewest} applications, more than max_applications "
+            f"every plan needs {needs} applications, more than max_applications "
             f"{max_applications}; raise --max-applications"
         )
         return "infeasible", why, None
@@ -327,7 +334,7 @@ def plan_portfolio(
             ),
             *(
                 []
-                if found.exhaustive or found.local_optimum
+                if found.exhaustive or found.local_optimum or stats["p_no_plan"] >= 1
                 else [
                     "the search for applications stopped at the time limit before it reached "
                     "a local optimum; a longer --time-limit may find a better portfolio."
