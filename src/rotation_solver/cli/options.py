@@ -216,6 +216,16 @@ def _columns(default: int) -> int:
     return columns if 40 <= columns <= 400 else default
 
 
+def plain_table(
+    table: Callable[[dict[str, Any], Console], None], payload: dict[str, Any], width: int
+) -> str:
+    """A rich table as plain text for a pipe, a file or a log: `width` columns, no colour,
+    no trailing spaces."""
+    buffer = io.StringIO()
+    table(payload, Console(file=buffer, width=width, no_color=True, highlight=False))
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
 def emit(
     payload: dict[str, Any],
     fmt: str,
@@ -233,9 +243,7 @@ def emit(
         if output is None and console.is_terminal:
             table(payload, console)
             return
-        buffer = io.StringIO()
-        table(payload, Console(file=buffer, width=_columns(width), no_color=True, highlight=False))
-        rendered = "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+        rendered = plain_table(table, payload, _columns(width))
     else:
         assert text is not None, f"no renderer for {fmt}"
         rendered = text(payload)

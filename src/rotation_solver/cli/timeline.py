@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from rotation_solver.cli.options import (
     emit,
     load,
     output_options,
+    plain_table,
     refuse_overwrite,
     scenario_options,
     solver_options,
@@ -84,10 +84,7 @@ def timeline(
         if reason.is_terminal:
             render_table(outcome.payload, reason)
         else:  # a log file: long lines, not 80 columns, and no padding
-            buffer = io.StringIO()
-            render_table(outcome.payload, Console(file=buffer, width=140, no_color=True))
-            click.echo("".join(f"{line.rstrip()}\n" for line in buffer.getvalue().splitlines()),
-                       err=True, nl=False)  # fmt: skip
+            click.echo(plain_table(render_table, outcome.payload, 140), err=True, nl=False)
         if fmt == "json":
             emit(outcome.payload, fmt, output, render_table, render_json)
         elif fmt == "csv":  # no steps: the header alone, so a script reads an empty table
