@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import random
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,10 @@ def assert_minimal_and_repairable(loaded: LoadedScenario, conflict: Conflict) ->
     assert keys, "an infeasible scenario must name at least one rule"
     assert conflict.minimal
     plan_model = guarded_model(loaded, build_problem(loaded, relax_user_rules=True))
-    feasible, _ = _feasible_with(plan_model, keys, 20, 0)
+    feasible = _feasible_with(plan_model, keys, 20, 0)
     assert feasible is False, "the named rules must conflict on their own"
     for key in keys:
-        feasible, _ = _feasible_with(plan_model, [k for k in keys if k != key], 20, 0)
+        feasible = _feasible_with(plan_model, [k for k in keys if k != key], 20, 0)
         assert feasible is True, f"without {key} the rest must be satisfiable (minimality)"
     assert len(conflict.repairs) == len(keys)
     for repair in conflict.repairs:
@@ -298,3 +299,55 @@ def test_repairs_stopped_by_the_time_limit_are_not_called_impossible(
     assert outcome.conflict is not None and outcome.conflict.repairs
     for repair in outcome.conflict.repairs:
         assert repair.objective is None and repair.change.endswith(NOT_SETTLED), repair.change
+
+
+def test_the_conflict_search_shares_one_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every deletion test draws on one deadline (it used to get the whole limit each: on a
+    national catalog, 5 minutes at the default). Rules it cannot settle stay in the set,
+    which is then not called minimal, in the JSON or in words."""
+    import time
+
+    import rotation_solver.diagnose as diagnose_module
+    from rotation_solver.diagnose import NOT_NARROWED
+
+    real = diagnose_module._feasible_with
+    limits: list[float] = []
+
+    def slow(plan_model: Any, keys: list[str], time_limit: float, seed: int) -> bool | None:
+        limits.append(time_limit)
+        time.sleep(0.25)
+        return real(plan_model, keys, time_limit, seed)
+
+    monkeypatch.setattr(diagnose_module, "_feasible_with", slow)
+    loaded = load_scenario(SCENARIOS / "infeasible" / "scenario.yaml")
+    started = time.monotonic()
+    conflict = find_conflict(loaded, time_limit=1.0)
+    assert time.monotonic() - started < 2.0
+    assert all(later < earlier for earlier, later in pairwise(limits)), limits
+    assert not conflict.minimal and conflict.rules
+    assert conflict.sentence().endswith(f"({NOT_NARROWED})")
+    unlimited = find_conflict(loaded, time_limit=20.0)
+    assert unlimited.minimal and len(unlimited.rules) < len(conflict.rules)
+
+
+def test_the_repairs_share_one_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import rotation_solver.repairs as repairs_module
+    from rotation_solver.repairs import suggest_repairs
+    from rotation_solver.solve import NOT_SETTLED
+
+    real = repairs_module.solve_problem
+    limits: list[float] = []
+
+    def slow(problem: Any, options: SolveOptions) -> Any:
+        limits.append(options.time_limit)
+        time.sleep(0.3)
+        return real(problem, options)
+
+    monkeypatch.setattr(repairs_module, "solve_problem", slow)
+    loaded = load_scenario(SCENARIOS / "infeasible" / "scenario.yaml")
+    conflict = find_conflict(loaded)
+    repairs = suggest_repairs(loaded, conflict, SolveOptions(workers=1, time_limit=0.5))
+    assert limits and all(limit <= 0.5 for limit in limits)
+    assert any(repair.change.endswith(NOT_SETTLED) for repair in repairs)

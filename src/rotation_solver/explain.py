@@ -8,10 +8,8 @@ solve); a claim whose re-solve does not finish in time is not made.
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,29 +20,17 @@ from rotation_solver.model import PlanModel
 from rotation_solver.offerings import DropReason, Offering
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.reduction import dominated_offerings
-from rotation_solver.solve import NOT_SETTLED, NotSettled, Result, SolveOptions, configure_reduced
+from rotation_solver.solve import (
+    NOT_SETTLED,
+    Clock,
+    NotSettled,
+    Result,
+    SolveOptions,
+    configure_reduced,
+)
 
 UNCHOSEN_SHOWN = 5
 UNAVAILABLE_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class Clock:
-    """The solver options with one deadline shared by every re-solve."""
-
-    options: SolveOptions
-    deadline: float
-
-    @classmethod
-    def start(cls, options: SolveOptions) -> Clock:
-        return cls(options, time.monotonic() + options.time_limit)
-
-    def left(self) -> SolveOptions:
-        """The options with the time that is left (NotSettled once it is gone)."""
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            raise NotSettled
-        return dataclasses.replace(self.options, time_limit=min(self.options.time_limit, remaining))
 
 
 def _best_with(

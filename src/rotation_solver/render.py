@@ -195,10 +195,12 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
         render_explanation(explanation, console)
     conflict = payload.get("conflict")
     if conflict and conflict.get("rules"):  # none named: "Why" already says why not
-        console.print(
-            "[bold]Rules in conflict[/bold] "
-            "(together they leave no plan; each one is needed for that):"
+        needed = (
+            "each one is needed for that"
+            if conflict.get("minimal")
+            else "the time limit stopped the search before it could tell which are needed"
         )
+        console.print(f"[bold]Rules in conflict[/bold] (together they leave no plan; {needed}):")
         for rule in conflict["rules"]:
             console.print(
                 Text.assemble("  • ", rule["description"], "  ", (f"({rule['rule']})", "dim"))

@@ -15,7 +15,14 @@ from rotation_solver.diagnose import Conflict, Repair, cheapest_plan_cost
 from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, resolve_requirements
-from rotation_solver.solve import NOT_SETTLED, NotSettled, Result, SolveOptions, solve_problem
+from rotation_solver.solve import (
+    NOT_SETTLED,
+    Clock,
+    NotSettled,
+    Result,
+    SolveOptions,
+    solve_problem,
+)
 from rotation_solver.verify import verify
 
 
@@ -28,11 +35,11 @@ def changed(loaded: LoadedScenario, **updates: Any) -> LoadedScenario:
     )
 
 
-def best_plan(loaded: LoadedScenario, options: SolveOptions) -> Result | None:
+def best_plan(loaded: LoadedScenario, clock: Clock) -> Result | None:
     """The best plan of a scenario, checked independently; None when there is none
     (NotSettled when the time limit stopped the solve before it could tell)."""
     problem = build_problem(loaded)
-    result = solve_problem(problem, options)
+    result = solve_problem(problem, clock.left())
     if result.status == "unknown":
         raise NotSettled
     if not result.has_plan:
@@ -42,7 +49,7 @@ def best_plan(loaded: LoadedScenario, options: SolveOptions) -> Result | None:
 
 
 def _count_rule(
-    loaded: LoadedScenario, kind: str, bound: str, options: SolveOptions
+    loaded: LoadedScenario, kind: str, bound: str, clock: Clock
 ) -> tuple[LoadedScenario, str] | None:
     requirements = loaded.scenario.requirements
     resolved = loaded.requirements
@@ -75,7 +82,7 @@ def _count_rule(
         if kind != "max_rotations" and bound == "max" and value < current[(kind, "min")]:
             break
         candidate = with_value(value)
-        found = best_plan(candidate, options)
+        found = best_plan(candidate, clock)
         if found is not None:
             change = f"change {label} from {start} to {value}"
             if not any(o.is_radiology for o in found.rotations):
@@ -93,7 +100,8 @@ def _count_rule(
     return None
 
 
-def _budget(loaded: LoadedScenario, options: SolveOptions) -> tuple[LoadedScenario, str] | None:
+def _budget(loaded: LoadedScenario, clock: Clock) -> tuple[LoadedScenario, str] | None:
+    options = clock.left()
     least = cheapest_plan_cost(loaded, options.time_limit, options.seed)
     if least is None:
         return None
@@ -104,36 +112,34 @@ def _budget(loaded: LoadedScenario, options: SolveOptions) -> tuple[LoadedScenar
     )
 
 
-def _gap(loaded: LoadedScenario, options: SolveOptions) -> tuple[LoadedScenario, str] | None:
+def _gap(loaded: LoadedScenario, clock: Clock) -> tuple[LoadedScenario, str] | None:
     current = loaded.scenario.calendar.min_gap_days
     for gap in range(current - 1, -1, -1):
         calendar = loaded.scenario.calendar.model_copy(update={"min_gap_days": gap})
         candidate = changed(loaded, calendar=calendar)
-        if best_plan(candidate, options) is not None:
+        if best_plan(candidate, clock) is not None:
             return candidate, f"shorten min_gap_days from {current} to {gap}"
     return None
 
 
-def _rest(loaded: LoadedScenario, options: SolveOptions) -> tuple[LoadedScenario, str] | None:
+def _rest(loaded: LoadedScenario, clock: Clock) -> tuple[LoadedScenario, str] | None:
     requirements = loaded.scenario.requirements
     current = requirements.high_cost_rest_days
     for days in range(current - 1, -1, -1):
         candidate = changed(
             loaded, requirements=requirements.model_copy(update={"high_cost_rest_days": days})
         )
-        if best_plan(candidate, options) is not None:
+        if best_plan(candidate, clock) is not None:
             return candidate, f"shorten high_cost_rest_days from {current} to {days}"
     return None
 
 
-def _blocked(
-    loaded: LoadedScenario, index: int, options: SolveOptions
-) -> tuple[LoadedScenario, str] | None:
+def _blocked(loaded: LoadedScenario, index: int, clock: Clock) -> tuple[LoadedScenario, str] | None:
     blocked = list(loaded.scenario.calendar.blocked)
     period = blocked.pop(index)
     calendar = loaded.scenario.calendar.model_copy(update={"blocked": blocked})
     candidate = changed(loaded, calendar=calendar)
-    result = best_plan(candidate, options)
+    result = best_plan(candidate, clock)
     if result is None:
         return None
     used = [
@@ -148,9 +154,7 @@ def _blocked(
     )
 
 
-def _document(
-    loaded: LoadedScenario, name: str, options: SolveOptions
-) -> tuple[LoadedScenario, str] | None:
+def _document(loaded: LoadedScenario, name: str, clock: Clock) -> tuple[LoadedScenario, str] | None:
     """The latest ready date for one document that makes a plan possible.
 
     Feasibility only grows as the date moves earlier, so a binary search over
@@ -169,7 +173,7 @@ def _document(
     low, high, found = 0, len(dates) - 1, None
     while low <= high:  # dates run latest first: find the first (latest) that works
         middle = (low + high) // 2
-        if best_plan(at(dates[middle]), options) is not None:
+        if best_plan(at(dates[middle]), clock) is not None:
             found, high = middle, middle - 1
         else:
             low = middle + 1
@@ -187,47 +191,50 @@ def _document(
 
 
 def _repair_for(
-    loaded: LoadedScenario, key: str, options: SolveOptions
+    loaded: LoadedScenario, key: str, clock: Clock
 ) -> tuple[LoadedScenario, str] | None:
     kind, _, detail = key.partition(":")
     if key == "budget":
-        return _budget(loaded, options)
+        return _budget(loaded, clock)
     if key == "tier_mix":
         requirements = loaded.scenario.requirements.model_copy(update={"tier_mix": False})
         return changed(loaded, requirements=requirements), "drop tier_mix"
     if key == "min_gap_days":
-        return _gap(loaded, options)
+        return _gap(loaded, clock)
     if key == "max_rotations":
-        return _count_rule(loaded, "max_rotations", "", options)
+        return _count_rule(loaded, "max_rotations", "", clock)
     if key.startswith(("radiology.", "clinical.")):
         group, bound = key.split(".")
-        return _count_rule(loaded, group, bound, options)
+        return _count_rule(loaded, group, bound, clock)
     if key == "affordable_housing_per_week":
         requirements = loaded.scenario.requirements.model_copy(
             update={"affordable_housing_per_week": None, "high_cost_rest_days": 0}
         )
         return changed(loaded, requirements=requirements), "drop affordable_housing_per_week"
     if key == "high_cost_rest_days":
-        return _rest(loaded, options)
+        return _rest(loaded, clock)
     if kind == "lock":
         remaining = [lock for lock in loaded.locks if f"{lock.program}@{lock.start}" != detail]
         return changed(loaded, locks=remaining), f"drop the lock on {detail}"
     if kind == "blocked":
-        return _blocked(loaded, int(detail), options)
+        return _blocked(loaded, int(detail), clock)
     if kind == "documents":
-        return _document(loaded, detail, options)
+        return _document(loaded, detail, clock)
     return None
 
 
 def suggest_repairs(
     loaded: LoadedScenario, conflict: Conflict, options: SolveOptions
 ) -> tuple[Repair, ...]:
-    """One verified repair per rule of the conflict, with the best plan's value after it."""
+    """One verified repair per rule of the conflict, with the best plan's value after it.
+
+    The repairs' solves share one deadline, as much again as `options.time_limit`."""
+    clock = Clock.start(options)
     repairs = []
     for rule in conflict.rules:
         try:
-            found = _repair_for(loaded, rule.key, options)
-            result = best_plan(found[0], options) if found is not None else None
+            found = _repair_for(loaded, rule.key, clock)
+            result = best_plan(found[0], clock) if found is not None else None
         except NotSettled:
             repairs.append(Repair(rule.key, f"relaxing {rule.key}: {NOT_SETTLED}", None, None))
             continue

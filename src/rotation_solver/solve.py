@@ -70,6 +70,26 @@ NOT_SETTLED = "not settled within the time limit (a longer --time-limit may tell
 
 
 @dataclass(frozen=True)
+class Clock:
+    """The solver options with one deadline shared by a series of re-solves (an
+    explanation, a conflict search, the repairs)."""
+
+    options: SolveOptions
+    deadline: float
+
+    @classmethod
+    def start(cls, options: SolveOptions) -> Clock:
+        return cls(options, time.monotonic() + options.time_limit)
+
+    def left(self) -> SolveOptions:
+        """The options with the time that is left (NotSettled once it is gone)."""
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise NotSettled
+        return dataclasses.replace(self.options, time_limit=min(self.options.time_limit, remaining))
+
+
+@dataclass(frozen=True)
 class Result:
     """What a solve found: status, objective, bound, the plan and how long it took."""
 

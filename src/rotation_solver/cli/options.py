@@ -126,7 +126,8 @@ def solver_options(func: F) -> F:
         default=60.0,
         show_default=True,
         help="Seconds a solve may take before its best plan so far is returned. The "
-        "explanation's re-solves share as much again; what they cannot settle in time is "
+        "explanation's re-solves share as much again; so do, with no plan, the search for "
+        "the rules in conflict and then the repairs. What they cannot settle in time is "
         "marked 'not settled'.",
     )(func)
     return func
