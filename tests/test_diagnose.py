@@ -313,10 +313,10 @@ def test_the_conflict_search_shares_one_time_limit(monkeypatch: pytest.MonkeyPat
     real = diagnose_module._feasible_with
     limits: list[float] = []
 
-    def slow(plan_model: Any, keys: list[str], time_limit: float, seed: int) -> bool | None:
+    def slow(plan_model: Any, keys: list[str], time_limit: float, *args: Any) -> bool | None:
         limits.append(time_limit)
         time.sleep(0.25)
-        return real(plan_model, keys, time_limit, seed)
+        return real(plan_model, keys, time_limit, *args)
 
     monkeypatch.setattr(diagnose_module, "_feasible_with", slow)
     loaded = load_scenario(SCENARIOS / "infeasible" / "scenario.yaml")

@@ -128,7 +128,7 @@ def _sufficient_rules(
 
 
 def _feasible_with(
-    plan_model: PlanModel, keys: list[str], time_limit: float, seed: int
+    plan_model: PlanModel, keys: list[str], time_limit: float, seed: int, workers: int = 1
 ) -> bool | None:
     """Is there a plan when exactly the rules `keys` hold (every other rule lifted)?
     None when the time limit stopped the solve first."""
@@ -136,8 +136,10 @@ def _feasible_with(
     for key, guard in plan_model.guards.items():
         domain = proto.variables[guard.index].domain
         domain[0] = domain[1] = 1 if key in keys else 0
+    solver = _solver(time_limit, seed)
+    solver.parameters.num_workers = workers
     try:
-        code = solve_interruptibly(_solver(time_limit, seed), plan_model.model)
+        code = solve_interruptibly(solver, plan_model.model)
     finally:
         for guard in plan_model.guards.values():
             domain = proto.variables[guard.index].domain
@@ -149,18 +151,21 @@ def _feasible_with(
     return None
 
 
-def find_conflict(loaded: LoadedScenario, time_limit: float = 20.0, seed: int = 0) -> Conflict:
+def find_conflict(
+    loaded: LoadedScenario, time_limit: float = 20.0, seed: int = 0, workers: int = 1
+) -> Conflict:
     """A minimal set of the scenario's rules in conflict (empty if a plan exists).
 
     Every solve of the search shares `time_limit`; what it cannot settle in time is
-    kept in the set, which is then not called minimal.
+    kept in the set, which is then not called minimal. Whether a set of rules leaves a
+    plan is exact, so `workers` changes only how fast the search goes.
     """
-    clock = Clock.start(SolveOptions(time_limit=time_limit, workers=1, seed=seed))
+    clock = Clock.start(SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
     problem = build_problem(loaded, relax_user_rules=True)
     plan_model = guarded_model(loaded, problem)
     keys = list(plan_model.guards)
     try:
-        feasible = _feasible_with(plan_model, keys, clock.left().time_limit, seed)
+        feasible = _feasible_with(plan_model, keys, clock.left().time_limit, seed, workers)
     except NotSettled:
         feasible = None
     if feasible is None:
@@ -168,18 +173,31 @@ def find_conflict(loaded: LoadedScenario, time_limit: float = 20.0, seed: int = 
     if feasible:
         return Conflict((), minimal=False)
     head_start = min(HEAD_START_SECONDS, clock.left().time_limit)
-    core = _sufficient_rules(plan_model, keys, head_start, seed) or keys
-    minimal = True
-    for key in list(core):
-        trial = [k for k in core if k != key]
+    untested = list(_sufficient_rules(plan_model, keys, head_start, seed) or keys)
+    needed: list[str] = []  # lifting any one of these leaves a plan
+    unsettled: list[str] = []  # kept because the time limit stopped their test
+
+    def conflicts(rules: list[str]) -> bool | None:
         try:
-            feasible = _feasible_with(plan_model, trial, clock.left().time_limit, seed)
+            feasible = _feasible_with(plan_model, rules, clock.left().time_limit, seed, workers)
         except NotSettled:
-            feasible = None
-        if feasible is None:
-            minimal = False  # not settled: keep the rule, and say the set may not be minimal
-        elif not feasible:
-            core = trial
+            return None
+        return None if feasible is None else not feasible
+
+    while untested:
+        key = untested.pop(0)
+        verdict = conflicts(needed + unsettled + untested)
+        if verdict is None:
+            unsettled.append(key)
+        elif not verdict:
+            needed.append(key)
+            # Lifting rules only adds plans, so if the rules kept so far already
+            # conflict on their own, every untested rule can go (and those kept stay
+            # needed): a national catalog then takes 5 tests, not 13.
+            if untested and conflicts(needed + unsettled):
+                untested = []
+    core = [k for k in keys if k in needed or k in unsettled]
+    minimal = not unsettled
     cheapest = None
     if "budget" in core:
         try:

@@ -50,7 +50,9 @@ def plan_scenario(
     result = solve_problem(problem, options)
     conflict = None
     if result.status == "infeasible" and name_conflict:
-        conflict = find_conflict(loaded, time_limit=options.time_limit, seed=options.seed)
+        conflict = find_conflict(
+            loaded, time_limit=options.time_limit, seed=options.seed, workers=options.workers
+        )
         if diagnose:
             conflict = dataclasses.replace(
                 conflict, repairs=suggest_repairs(loaded, conflict, options)

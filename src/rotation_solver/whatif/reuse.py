@@ -320,6 +320,9 @@ def least_budget(
     if not proven:
         return LeastBudget(None, False, "no plan was found within the time limit")
     conflict = find_conflict(
-        loaded.with_budget(full.max_budget), time_limit=options.time_limit, seed=options.seed
+        loaded.with_budget(full.max_budget),
+        time_limit=options.time_limit,
+        seed=options.seed,
+        workers=options.workers,
     )
     return LeastBudget(None, True, conflict.sentence())
