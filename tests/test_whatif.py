@@ -376,6 +376,19 @@ def test_no_plan_at_any_budget(tmp_path: Path) -> None:
     assert code == 3
     data = json.loads(out)
     assert data["points"] == [] and "radiology" in data["why"]
+    # No empty table (it squeezed its title into a one-word column), no half-blank picture.
+    picture = tmp_path / "frontier.png"
+    code, out, _ = run("frontier", str(path), *CLI_FAST, "--plot", str(picture))
+    assert code == 3
+    assert out.splitlines()[:2] == [
+        f"Value/cost frontier: {data['scenario']}",
+        "No plan at any budget; proven exact.",
+    ]
+    from PIL import Image
+
+    with Image.open(picture) as image:
+        width, height = image.size
+    assert width < 1.6 * height  # the chart alone, without the empty list of plans beside it
 
 
 def test_time_limit_points_report_their_gap() -> None:

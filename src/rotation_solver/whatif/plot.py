@@ -124,11 +124,12 @@ def plot_frontier(payload: dict[str, Any], path: Path) -> None:
     points = payload["points"]
     rows = max(1, len(points))
     height = max(6.5, min(24.0, 1.6 + 0.16 * rows))
-    fig, ax = _figure(14.0, height)
-    grid = fig.add_gridspec(1, 2, width_ratios=[5, 3])
-    ax.set_subplotspec(grid[0])
-    side = fig.add_subplot(grid[1])
-    if points:
+    fig, ax = _figure(14.0 if points else 9.0, height)
+    if points:  # the list of plans beside the chart
+        grid = fig.add_gridspec(1, 2, width_ratios=[5, 3])
+        ax.set_subplotspec(grid[0])
+        side = fig.add_subplot(grid[1])
+        side.axis("off")
         costs = [p["total_cost"] for p in points]
         values = [p["objective"] for p in points]
         span = max(1, costs[-1] - costs[0])
@@ -169,11 +170,11 @@ def plot_frontier(payload: dict[str, Any], path: Path) -> None:
             fontsize=max(4.5, min(7.5, 430 / rows)),
             transform=side.transAxes,
         )
-    side.axis("off")
     ax.set_xlabel("total cost (USD)")
     ax.set_ylabel("plan value (objective)")
     exact = "proven exact" if payload.get("exact") else "not proven exact"
-    ax.set_title(f"Value/cost frontier: {len(points)} efficient plans, {exact}", fontsize=10)
+    found = f"{len(points)} efficient plans" if points else "no plan at any budget"
+    ax.set_title(f"Value/cost frontier: {found}, {exact}", fontsize=10)
     fig.suptitle(payload["scenario"], fontsize=9)
     ax.xaxis.set_major_formatter(_dollars())
     ax.grid(alpha=0.3)

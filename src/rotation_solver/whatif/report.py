@@ -283,9 +283,14 @@ def render_rich(title: str, rows: list[dict[str, str]], notes: list[str], consol
     from rich.table import Table
     from rich.text import Text
 
+    if not rows:  # an empty table squeezes its title into one narrow column
+        console.print(Text(title, style="bold"))
+        for note in notes:
+            console.print(note, markup=False)
+        return
     # Every cell is plain text (program ids, scenario names): never rich markup.
     table = Table(title=Text(title), box=box.SIMPLE_HEAVY, title_justify="left")
-    names = list(rows[0]) if rows else ["Status"]
+    names = list(rows[0])
     for name in names:
         # fold, not "…": a narrow terminal must not hide which programs a plan holds
         table.add_column(name, justify="right" if name in _RIGHT else "left", overflow="fold")
@@ -306,8 +311,9 @@ def compare_table(payload: dict[str, Any], console: Any) -> None:
 
 
 def frontier_table(payload: dict[str, Any], console: Any) -> None:
+    count = len(payload["points"])
     notes = [
-        f"{len(payload['points'])} plan(s) on the frontier; "
+        (f"{count} plan(s) on the frontier; " if count else "No plan at any budget; ")
         + ("proven exact." if payload["exact"] else "NOT proven exact (time limit).")
     ]
     if payload.get("why"):
