@@ -351,3 +351,27 @@ def test_the_repairs_share_one_time_limit(monkeypatch: pytest.MonkeyPatch) -> No
     repairs = suggest_repairs(loaded, conflict, SolveOptions(workers=1, time_limit=0.5))
     assert limits and all(limit <= 0.5 for limit in limits)
     assert any(repair.change.endswith(NOT_SETTLED) for repair in repairs)
+
+
+def test_a_search_whose_time_runs_out_after_the_first_test_keeps_every_rule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The deadline can pass between any two tests (it did crash between the first test
+    and the head start): every rule not settled stays named, and the set is not minimal."""
+    import time
+
+    import rotation_solver.diagnose as diagnose_module
+
+    real = diagnose_module._feasible_with
+
+    def slow(plan_model: Any, keys: list[str], time_limit: float, *args: Any) -> bool | None:
+        answer = real(plan_model, keys, time_limit, *args)
+        time.sleep(0.2)
+        return answer
+
+    monkeypatch.setattr(diagnose_module, "_feasible_with", slow)
+    loaded = load_scenario(SCENARIOS / "infeasible" / "scenario.yaml")
+    conflict = find_conflict(loaded, time_limit=0.1)
+    every = guarded_model(loaded, build_problem(loaded, relax_user_rules=True)).guards
+    assert [rule.key for rule in conflict.rules] == list(every)
+    assert not conflict.minimal

@@ -172,8 +172,11 @@ def find_conflict(
         return Conflict((), minimal=False, reason=CONFLICT_TIMED_OUT)
     if feasible:
         return Conflict((), minimal=False)
-    head_start = min(HEAD_START_SECONDS, clock.left().time_limit)
-    untested = list(_sufficient_rules(plan_model, keys, head_start, seed) or keys)
+    try:
+        head_start = min(HEAD_START_SECONDS, clock.left().time_limit)
+        untested = list(_sufficient_rules(plan_model, keys, head_start, seed) or keys)
+    except NotSettled:
+        untested = list(keys)
     needed: list[str] = []  # lifting any one of these leaves a plan
     unsettled: list[str] = []  # kept because the time limit stopped their test
 
