@@ -375,3 +375,46 @@ def test_a_search_whose_time_runs_out_after_the_first_test_keeps_every_rule(
     every = guarded_model(loaded, build_problem(loaded, relax_user_rules=True)).guards
     assert [rule.key for rule in conflict.rules] == list(every)
     assert not conflict.minimal
+
+
+def test_an_accepted_offer_not_named_is_counted_as_open_and_says_so(make: Make) -> None:
+    """Lifting a lock keeps the offer open (exempt from accepts_img), so lifting a rule
+    only adds plans. Here the accepted program does not take IMGs: with the lock lifted
+    but the offer open, two radiology rotations fit only within a larger budget. The
+    sentence must say the accepted offer was counted as open."""
+    loaded = make(
+        [
+            program("rad-closed", accepts_img=False, starts="2027-06-07"),
+            program("rad-open", starts="2027-07-05"),
+            program("im-a", specialty="internal_medicine", starts="2027-08-02"),
+        ],
+        budget=2500,
+        requirements={"radiology": {"min": 2, "max": 3}, "tier_mix": False},
+        locks=[{"program": "rad-closed", "start": "2027-06-07"}],
+    )
+    conflict = plan_scenario(loaded, ONE_WORKER).conflict
+    assert conflict is not None
+    assert {rule.key for rule in conflict.rules} == {"radiology.min", "clinical.min", "budget"}
+    assert conflict.open_locks == ("rad-closed@2027-06-07",)
+    assert "counting your accepted offer rad-closed@2027-06-07 as open to you" in (
+        conflict.sentence()
+    )
+    assert_minimal_and_repairable(loaded, conflict)
+
+
+def test_a_cheapest_plan_stopped_by_the_time_limit_is_not_called_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import rotation_solver.diagnose as diagnose_module
+    from rotation_solver.solve import NotSettled
+
+    loaded = load_scenario(SCENARIOS / "infeasible" / "scenario.yaml")
+    settled = plan_scenario(loaded, ONE_WORKER, diagnose=False).payload["conflict"]
+    assert settled["cheapest_plan_without_budget"] == 4185 and settled["cheapest_plan_settled"]
+
+    def stopped(*_args: Any, **_kwargs: Any) -> int | None:
+        raise NotSettled
+
+    monkeypatch.setattr(diagnose_module, "cheapest_plan_cost", stopped)
+    cut = plan_scenario(loaded, ONE_WORKER, diagnose=False).payload["conflict"]
+    assert cut["cheapest_plan_without_budget"] is None and cut["cheapest_plan_settled"] is False

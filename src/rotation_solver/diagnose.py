@@ -8,6 +8,11 @@ infeasibility (single worker, no objective); deleting rules one at a time
 then shrinks it to a minimal set: dropping any one of the rules left makes
 a plan possible.
 
+Lifting a lock lifts "this offering must be in the plan", not the offer: the
+accepted offering stays open, exempt from the timing rule and accepts_img (spec
+section 5). Lifting any rule then only adds plans, which deletion filtering
+needs; removing the offering instead could take plans away.
+
 Each deletion test fixes the guards in the model instead of assuming them. An
 assumption is a search decision, so presolve cannot use it and the LP sees
 big-M rows: on the 6,400-offering national catalog one such test took 30-50 s,
@@ -63,6 +68,11 @@ class Conflict:
     repairs: tuple[Repair, ...] = ()
     # Why the rules clash when the reason is a rule the user cannot drop (the calendar).
     reason: str | None = None
+    # False when the time limit stopped the cheapest-plan solve (`cheapest_without_budget`
+    # is then None without meaning "no such plan").
+    cheapest_settled: bool = True
+    # Accepted offers (program@start) not named: counted as open, not as required.
+    open_locks: tuple[str, ...] = ()
 
     def sentence(self) -> str:
         if not self.rules:
@@ -70,7 +80,14 @@ class Conflict:
         parts = "; ".join(rule.description for rule in self.rules)
         because = f" ({self.reason})" if self.reason else ""
         narrowed = "" if self.minimal else f" ({NOT_NARROWED})"
-        return f"these rules cannot all hold: {parts}{because}{narrowed}"
+        counted = ""
+        if self.open_locks:
+            offers = "offers" if len(self.open_locks) > 1 else "offer"
+            counted = (
+                f" (counting your accepted {offers} {', '.join(self.open_locks)} as open to "
+                "you, not as required)"
+            )
+        return f"these rules cannot all hold: {parts}{because}{counted}{narrowed}"
 
 
 def describe(loaded: LoadedScenario, key: str) -> str:
@@ -201,14 +218,26 @@ def find_conflict(
                 untested = []
     core = [k for k in keys if k in needed or k in unsettled]
     minimal = not unsettled
-    cheapest = None
+    cheapest, cheapest_settled = None, True
     if "budget" in core:
         try:
             cheapest = cheapest_plan_cost(loaded, clock.left().time_limit, seed)
         except NotSettled:
-            cheapest = None
+            cheapest_settled = False
     rules = tuple(plan_model.rules[k] for k in core)
-    return Conflict(rules, minimal, cheapest, reason=_lock_overlap(problem, core))
+    open_locks = tuple(
+        f"{program_id}@{start}"
+        for program_id, start in problem.locks
+        if f"lock:{program_id}@{start}" not in core
+    )
+    return Conflict(
+        rules,
+        minimal,
+        cheapest,
+        reason=_lock_overlap(problem, core),
+        cheapest_settled=cheapest_settled,
+        open_locks=open_locks,
+    )
 
 
 def _lock_overlap(problem: PlanningProblem, core: list[str]) -> str | None:

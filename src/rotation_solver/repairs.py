@@ -149,7 +149,7 @@ def _blocked(loaded: LoadedScenario, index: int, clock: Clock) -> tuple[LoadedSc
     ]
     reason = f" ({period.reason})" if period.reason else ""
     return candidate, (
-        f"move the blocked period {period.start}..{period.end}{reason}"
+        f"free the blocked period {period.start}..{period.end}{reason} (move it or drop it)"
         + (f": the best plan then uses those days for {', '.join(used)}" if used else "")
     )
 
