@@ -22,6 +22,7 @@ assumptions is only a head start, tried for half a second.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -30,6 +31,7 @@ from ortools.sat.python import cp_model
 from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import PlanModel, Rule
 from rotation_solver.problem import PlanningProblem, build_problem
+from rotation_solver.reduction import dominated_offerings
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import Clock, NotSettled, SolveOptions
 
@@ -198,8 +200,11 @@ def find_conflict(
     unsettled: list[str] = []  # kept because the time limit stopped their test
 
     def conflicts(rules: list[str]) -> bool | None:
+        # An equal share of the time left (the tests to come and the cheapest plan), so
+        # one slow test cannot starve the others: it keeps its rule instead.
+        share = clock.share(len(untested) + 2)
         try:
-            feasible = _feasible_with(plan_model, rules, clock.left().time_limit, seed, workers)
+            feasible = _feasible_with(plan_model, rules, share.left().time_limit, seed, workers)
         except NotSettled:
             return None
         return None if feasible is None else not feasible
@@ -221,7 +226,7 @@ def find_conflict(
     cheapest, cheapest_settled = None, True
     if "budget" in core:
         try:
-            cheapest = cheapest_plan_cost(loaded, clock.left().time_limit, seed)
+            cheapest = cheapest_plan_cost(loaded, clock.left().time_limit, seed, workers)
         except NotSettled:
             cheapest_settled = False
     rules = tuple(plan_model.rules[k] for k in core)
@@ -256,16 +261,24 @@ def _lock_overlap(problem: PlanningProblem, core: list[str]) -> str | None:
 
 
 def cheapest_plan_cost(
-    loaded: LoadedScenario, time_limit: float = 20.0, seed: int = 0
+    loaded: LoadedScenario, time_limit: float = 20.0, seed: int = 0, workers: int = 1
 ) -> int | None:
     """Least total cost of a plan meeting every rule but the budget (None: no such plan;
-    NotSettled when the time limit stopped the solve first)."""
-    problem = build_problem(loaded)
-    plan_model = PlanModel(problem, guarded=True, with_objective=False, max_budget=UNLIMITED)
-    for key, guard in plan_model.guards.items():
-        plan_model.model.add(guard == (0 if key == "budget" else 1))
+    NotSettled when the time limit stopped the solve first).
+
+    Dominated offerings are left out first: a dominator is as cheap or cheaper and fits
+    where the dominated one was (`reduction.dominated_offerings`), so the least cost
+    survives. On a 23,000-offering catalog the full model took 13 s.
+    """
+    problem = build_problem(loaded).with_budget(UNLIMITED)
+    drop = dominated_offerings(problem)
+    kept = tuple(o for i, o in enumerate(problem.offerings) if i not in drop)
+    plan_model = PlanModel(
+        dataclasses.replace(problem, offerings=kept), with_objective=False, max_budget=UNLIMITED
+    )
     plan_model.model.minimize(plan_model.total_cost)
     solver = _solver(time_limit, seed)
+    solver.parameters.num_workers = workers
     status = solve_interruptibly(solver, plan_model.model)
     if status == cp_model.OPTIMAL:
         return round(solver.objective_value)

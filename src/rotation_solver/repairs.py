@@ -8,6 +8,7 @@ planner keeps, with the value of the best plan after the change.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -60,6 +61,11 @@ def _count_rule(
         ("clinical", "max"): resolved.clinical_max,
     }
 
+    # Above the number of programs of its kind a maximum no longer binds.
+    ceiling = sum(
+        1 for p in loaded.programs if (p.specialty == "radiology") == (kind == "radiology")
+    )
+
     def with_value(value: int) -> LoadedScenario:
         if kind == "max_rotations":
             return changed(
@@ -72,37 +78,51 @@ def _count_rule(
         return changed(loaded, requirements=requirements.model_copy(update={kind: group}))
 
     if kind == "max_rotations":
-        start, step, stop = resolved.max_rotations, 1, len(loaded.programs)
-        label = "max_rotations"
+        # Above radiology.max + clinical.max the rule no longer binds.
+        start, label = resolved.max_rotations, "max_rotations"
+        values = range(start + 1, resolved.radiology_max + resolved.clinical_max + 1)
     else:
         start, label = current[(kind, bound)], f"{kind}.{bound}"
-        step, stop = (-1, 0) if bound == "min" else (1, len(loaded.programs))
-    value = start + step
-    while (value >= stop) if step < 0 else (value <= stop):
-        if kind != "max_rotations" and bound == "max" and value < current[(kind, "min")]:
-            break
-        candidate = with_value(value)
-        found = best_plan(candidate, clock)
-        if found is not None:
-            change = f"change {label} from {start} to {value}"
-            if not any(o.is_radiology for o in found.rotations):
-                # Possible, but it gives up the point of the whole plan: say so.
-                change += " (the plan then has no radiology rotation, so no radiology letter)"
-            elif not any(not o.is_radiology for o in found.rotations):
-                # The guide's U.S. clinical rotation shows bedside skills and earns a
-                # letter beyond radiology [Step 3, Pitfalls]: say what is given up.
-                change += (
-                    " (the plan then has no U.S. clinical rotation: no bedside letter beyond "
-                    "radiology)"
-                )
-            return candidate, change
-        value += step
-    return None
+        values = range(start - 1, -1, -1) if bound == "min" else range(start + 1, ceiling + 1)
+    first = _first_that_works(values, lambda value: best_plan(with_value(value), clock))
+    if first is None:
+        return None
+    value, found = first
+    change = f"change {label} from {start} to {value}"
+    if not any(o.is_radiology for o in found.rotations):
+        # Possible, but it gives up the point of the whole plan: say so.
+        change += " (the plan then has no radiology rotation, so no radiology letter)"
+    elif not any(not o.is_radiology for o in found.rotations):
+        # The guide's U.S. clinical rotation shows bedside skills and earns a
+        # letter beyond radiology [Step 3, Pitfalls]: say what is given up.
+        change += (
+            " (the plan then has no U.S. clinical rotation: no bedside letter beyond radiology)"
+        )
+    return with_value(value), change
+
+
+def _first_that_works(
+    values: Sequence[int], attempt: Callable[[int], Result | None]
+) -> tuple[int, Result] | None:
+    """The first value, in order of growing change, with a plan, and that plan.
+
+    Each change only relaxes the rule further, so once a value works every later one
+    does: a binary search needs about log2(len(values)) solves, not one per value.
+    """
+    low, high, found = 0, len(values) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        result = attempt(values[middle])
+        if result is not None:
+            found, high = (values[middle], result), middle - 1
+        else:
+            low = middle + 1
+    return found
 
 
 def _budget(loaded: LoadedScenario, clock: Clock) -> tuple[LoadedScenario, str] | None:
     options = clock.left()
-    least = cheapest_plan_cost(loaded, options.time_limit, options.seed)
+    least = cheapest_plan_cost(loaded, options.time_limit, options.seed, options.workers)
     if least is None:
         return None
     return (
@@ -114,24 +134,30 @@ def _budget(loaded: LoadedScenario, clock: Clock) -> tuple[LoadedScenario, str] 
 
 def _gap(loaded: LoadedScenario, clock: Clock) -> tuple[LoadedScenario, str] | None:
     current = loaded.scenario.calendar.min_gap_days
-    for gap in range(current - 1, -1, -1):
+
+    def at(gap: int) -> LoadedScenario:
         calendar = loaded.scenario.calendar.model_copy(update={"min_gap_days": gap})
-        candidate = changed(loaded, calendar=calendar)
-        if best_plan(candidate, clock) is not None:
-            return candidate, f"shorten min_gap_days from {current} to {gap}"
-    return None
+        return changed(loaded, calendar=calendar)
+
+    first = _first_that_works(range(current - 1, -1, -1), lambda gap: best_plan(at(gap), clock))
+    if first is None:
+        return None
+    return at(first[0]), f"shorten min_gap_days from {current} to {first[0]}"
 
 
 def _rest(loaded: LoadedScenario, clock: Clock) -> tuple[LoadedScenario, str] | None:
     requirements = loaded.scenario.requirements
     current = requirements.high_cost_rest_days
-    for days in range(current - 1, -1, -1):
-        candidate = changed(
+
+    def at(days: int) -> LoadedScenario:
+        return changed(
             loaded, requirements=requirements.model_copy(update={"high_cost_rest_days": days})
         )
-        if best_plan(candidate, clock) is not None:
-            return candidate, f"shorten high_cost_rest_days from {current} to {days}"
-    return None
+
+    first = _first_that_works(range(current - 1, -1, -1), lambda days: best_plan(at(days), clock))
+    if first is None:
+        return None
+    return at(first[0]), f"shorten high_cost_rest_days from {current} to {first[0]}"
 
 
 def _blocked(loaded: LoadedScenario, index: int, clock: Clock) -> tuple[LoadedScenario, str] | None:
@@ -228,13 +254,15 @@ def suggest_repairs(
 ) -> tuple[Repair, ...]:
     """One verified repair per rule of the conflict, with the best plan's value after it.
 
-    The repairs' solves share one deadline, as much again as `options.time_limit`."""
+    The repairs' solves share one deadline, as much again as `options.time_limit`, each
+    repair getting an equal share of what is left."""
     clock = Clock.start(options)
     repairs = []
-    for rule in conflict.rules:
+    for index, rule in enumerate(conflict.rules):
+        share = clock.share(len(conflict.rules) - index)
         try:
-            found = _repair_for(loaded, rule.key, clock)
-            result = best_plan(found[0], clock) if found is not None else None
+            found = _repair_for(loaded, rule.key, share)
+            result = best_plan(found[0], share) if found is not None else None
         except NotSettled:
             repairs.append(Repair(rule.key, f"relaxing {rule.key}: {NOT_SETTLED}", None, None))
             continue

@@ -88,6 +88,12 @@ class Clock:
             raise NotSettled
         return dataclasses.replace(self.options, time_limit=min(self.options.time_limit, remaining))
 
+    def share(self, parts: int) -> Clock:
+        """A clock for one of `parts` tasks still to run: an equal share of the time left,
+        so one slow task cannot starve the rest (what it leaves unused goes to them)."""
+        remaining = self.deadline - time.monotonic()
+        return Clock(self.options, time.monotonic() + max(0.0, remaining) / max(1, parts))
+
 
 @dataclass(frozen=True)
 class Result:
