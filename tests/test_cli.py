@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -352,6 +355,45 @@ def test_check_confirms_a_true_no_plan_claim(tmp_path: Path) -> None:
     plan.write_text(solved.stdout, encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan)])
     assert result.exit_code == 3 and "no plan meets every rule" in result.output
+    assert "the rules it names conflict" in result.output
+
+
+def test_check_refutes_a_made_up_conflict_or_repair(tmp_path: Path) -> None:
+    """Found by review: a no-plan document whose conflict was replaced passed `check`."""
+    solved = CliRunner().invoke(cli, ["solve", INFEASIBLE, *FAST, "--format", "json"])
+    real = json.loads(solved.stdout)
+    keys = [rule["rule"] for rule in real["conflict"]["rules"]]
+    assert keys == ["radiology.min", "budget", "tier_mix"]
+
+    def tampered(change: Callable[[dict[str, Any]], None]) -> Any:
+        document = copy.deepcopy(real)
+        change(document["conflict"])
+        plan = tmp_path / "plan.json"
+        plan.write_text(json.dumps(document), encoding="utf-8")
+        return CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan), *FAST])
+
+    def one_rule(conflict: dict[str, Any]) -> None:
+        conflict["rules"] = [r for r in conflict["rules"] if r["rule"] == "tier_mix"]
+
+    def not_minimal(conflict: dict[str, Any]) -> None:
+        conflict["rules"].append({"rule": "clinical.min", "description": "added"})
+
+    def dearer_repair(conflict: dict[str, Any]) -> None:
+        budget = next(r for r in conflict["repairs"] if r["rule"] == "budget")
+        budget["objective"] += 1
+
+    def unknown_rule(conflict: dict[str, Any]) -> None:
+        conflict["rules"][0]["rule"] = "no-such-rule"
+
+    for change, says in [
+        (one_rule, "leave a plan on their own"),
+        (not_minimal, "still conflict without"),
+        (dearer_repair, "repair of budget"),
+        (unknown_rule, "not rules of this scenario"),
+    ]:
+        result = tampered(change)
+        assert result.exit_code == 1, (change.__name__, result.output)
+        assert says in result.output, (change.__name__, result.output)
 
 
 def test_table_and_markdown_explain_the_penalty_and_late_letters(tmp_path: Path) -> None:
@@ -632,3 +674,27 @@ def test_a_value_model_named_as_the_output_is_a_usage_error(tmp_path: Path) -> N
     code, output = invoke("solve", EXAMPLE, *args, *FAST)
     assert code == 2 and "is an input of this run" in output
     assert model.read_bytes() == before
+
+
+def test_check_of_a_no_plan_claim_it_cannot_settle_exits_4(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    import rotation_solver.cli.plan as plan_module
+
+    solved = CliRunner().invoke(cli, ["solve", INFEASIBLE, *FAST, "--format", "json"])
+    plan = tmp_path / "plan.json"
+    plan.write_text(solved.stdout, encoding="utf-8")
+    real = plan_module.plan_scenario
+
+    def stopped(*args: Any, **kwargs: Any) -> Any:
+        outcome = real(*args, **kwargs)
+        return dataclasses.replace(
+            outcome, result=dataclasses.replace(outcome.result, status="unknown")
+        )
+
+    monkeypatch.setattr(plan_module, "plan_scenario", stopped)
+    result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan), "--time-limit", "0.5"])
+    assert result.exit_code == 4, result.output
+    assert "did not prove" in result.output and "--time-limit" in result.output

@@ -285,3 +285,45 @@ def cheapest_plan_cost(
     if status == cp_model.INFEASIBLE:
         return None
     raise NotSettled
+
+
+def conflict_claim_errors(
+    loaded: LoadedScenario,
+    keys: list[str],
+    minimal: bool,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int = 1,
+) -> tuple[list[str], bool]:
+    """What is wrong with a document's claim that the rules `keys` conflict (and, when
+    `minimal`, that each is needed): (errors, settled). Unsettled tests claim nothing."""
+    clock = Clock.start(SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    plan_model = guarded_model(loaded, build_problem(loaded, relax_user_rules=True))
+    unknown = [key for key in keys if key not in plan_model.guards]
+    if unknown:
+        known = ", ".join(plan_model.guards)
+        return [f"rules {', '.join(unknown)} are not rules of this scenario ({known})"], True
+
+    def leaves_a_plan(rules: list[str], parts: int) -> bool | None:
+        try:
+            share = clock.share(parts).left().time_limit
+        except NotSettled:
+            return None
+        return _feasible_with(plan_model, rules, share, seed, workers)
+
+    errors: list[str] = []
+    settled = True
+    together = leaves_a_plan(keys, len(keys) + 1 if minimal else 1)
+    if together is None:
+        settled = False
+    elif together:
+        errors.append(f"the named rules ({', '.join(keys)}) leave a plan on their own")
+    if minimal and not errors:
+        for index, key in enumerate(keys):
+            rest = [k for k in keys if k != key]
+            lifted = leaves_a_plan(rest, len(keys) - index)
+            if lifted is None:
+                settled = False
+            elif not lifted:
+                errors.append(f"minimal, but the rules still conflict without {key}")
+    return errors, settled

@@ -32,10 +32,13 @@ from rotation_solver.cli.plan_output import (
     render_payload,
     write_plot,
 )
+from rotation_solver.diagnose import Conflict, conflict_claim_errors
 from rotation_solver.errors import ExitCode, InputError, Problem
+from rotation_solver.model import Rule
 from rotation_solver.offerings import profile_reason
 from rotation_solver.planner import plan_scenario
 from rotation_solver.problem import build_problem
+from rotation_solver.repairs import suggest_repairs
 from rotation_solver.scenario import LoadedScenario, Lock, Program, Scenario, ValueModel
 from rotation_solver.solve import SolveOptions
 
@@ -107,11 +110,15 @@ def solve(
 @click.command()
 @click.argument("scenario", type=FilePath())
 @click.argument("plan", type=FilePath())
+@solver_options
 @scenario_options
 @debug_option
 def check(
     scenario: Path,
     plan: Path,
+    time_limit: float,
+    workers: int,
+    seed: int,
     value_model: str | None,
     locks: list[Lock],
     exclude: tuple[str, ...],
@@ -121,8 +128,9 @@ def check(
     Every rule and the objective are recomputed from the scenario alone.
     Exit 0 when the plan is valid; otherwise each violation is listed and the
     exit code is 1. A "no plan" document (status infeasible) is checked by
-    solving the scenario: exit 3 if no plan exists indeed, 1 if one does; a
-    status-unknown document exits 4.
+    solving the scenario: exit 3 if no plan exists indeed, 1 if one does or if
+    its named conflict or a proven repair does not hold; 4 if the solve could
+    not tell within --time-limit, or the document's status is unknown.
 
     \b
     Example:
@@ -150,7 +158,9 @@ def check(
         raise InputError(Problem(str(plan), "expected a JSON object (spec section 7)", 1, 1))
     report = check_plan(loaded, data)
     if report.ok and data.get("status") in ("infeasible", "unknown"):
-        _check_no_plan(loaded, data["status"], plan)
+        _check_no_plan(
+            loaded, data, plan, SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+        )
     if report.ok:
         click.echo(
             f"valid: {len(data.get('rotations') or [])} rotation(s), objective "
@@ -194,17 +204,18 @@ def _locked_in_plan_only(loaded: LoadedScenario, data: dict[str, Any]) -> list[s
     ]
 
 
-def _check_no_plan(loaded: LoadedScenario, status: str, plan: Path) -> None:
+def _check_no_plan(
+    loaded: LoadedScenario, data: dict[str, Any], plan: Path, options: SolveOptions
+) -> None:
     """A document that claims no plan: the checker cannot refute a negative, so the
     scenario is solved (CP-SAT) to see whether a plan exists after all."""
-    if status == "unknown":
+    if data["status"] == "unknown":
         click.echo(
             f"{plan}: no plan (status unknown: the search that wrote it ran out of time); "
             "nothing to check. Run `rotation-solver solve` with a longer --time-limit.",
             err=True,
         )
         sys.exit(ExitCode.NO_PLAN_IN_TIME)
-    options = SolveOptions(time_limit=30.0)
     outcome = plan_scenario(loaded, options, diagnose=False, name_conflict=False)
     result = outcome.result
     if result.has_plan:
@@ -216,14 +227,76 @@ def _check_no_plan(loaded: LoadedScenario, status: str, plan: Path) -> None:
             err=True,
         )
         sys.exit(ExitCode.BAD_INPUT)
-    if result.status == "infeasible":
-        click.echo("valid: no plan meets every rule of this scenario (re-proved by CP-SAT).")
-    else:
+    if result.status != "infeasible":
         click.echo(
-            "consistent 'no plan' document; CP-SAT found no plan within 30 s either, "
-            "but did not prove that none exists."
+            f"{plan}: CP-SAT found no plan within {options.time_limit:g} s either, but did not "
+            "prove that none exists; give --time-limit more seconds.",
+            err=True,
         )
+        sys.exit(ExitCode.NO_PLAN_IN_TIME)
+    errors, settled = _conflict_errors(loaded, data, options)
+    if errors:
+        click.echo(f"{plan}: {len(errors)} violation(s)", err=True)
+        for error in errors:
+            click.echo(f"  - [conflict] {error}", err=True)
+        sys.exit(ExitCode.BAD_INPUT)
+    named = " and the rules it names conflict" if _named_rules(data) else ""
+    unsettled = "" if settled else " (some conflict tests were not settled in time)"
+    click.echo(
+        f"valid: no plan meets every rule of this scenario{named} (re-proved by CP-SAT){unsettled}."
+    )
     sys.exit(ExitCode.INFEASIBLE)
+
+
+def _named_rules(data: dict[str, Any]) -> list[str]:
+    conflict = data.get("conflict")
+    rules = conflict.get("rules") if isinstance(conflict, dict) else None
+    if not isinstance(rules, list):
+        return []
+    return [r["rule"] for r in rules if isinstance(r, dict) and isinstance(r.get("rule"), str)]
+
+
+def _conflict_errors(
+    loaded: LoadedScenario, data: dict[str, Any], options: SolveOptions
+) -> tuple[list[str], bool]:
+    """Re-prove the document's conflict: the named rules leave no plan together, and
+    when it says `minimal`, each is needed. Repairs with a proven value are re-solved."""
+    keys = _named_rules(data)
+    if not keys:
+        return [], True
+    conflict = data["conflict"]
+    minimal = conflict.get("minimal") is True
+    errors, settled = conflict_claim_errors(
+        loaded, keys, minimal, options.time_limit, options.seed, options.workers
+    )
+    if errors:
+        return errors, settled
+    claimed = [
+        r
+        for r in conflict.get("repairs") or []
+        if isinstance(r, dict) and r.get("proven_optimal") is True and r.get("rule") in keys
+    ]
+    if claimed:
+        rules = tuple(Rule(key, key) for key in keys)
+        redone = {
+            r.rule: r
+            for r in suggest_repairs(loaded, Conflict(rules, minimal), options)
+            if r.objective is not None and r.proven
+        }
+        for repair in claimed:
+            again = redone.get(repair["rule"])
+            if again is None:
+                settled = False
+            elif (repair.get("objective"), repair.get("total_cost")) != (
+                again.objective,
+                again.total_cost,
+            ):
+                errors.append(
+                    f"repair of {repair['rule']}: the document says worth "
+                    f"{repair.get('objective')} for ${repair.get('total_cost')}, but the "
+                    f"re-solved repair is worth {again.objective} for ${again.total_cost:,}"
+                )
+    return errors, settled
 
 
 @click.command()
