@@ -781,3 +781,34 @@ def test_no_plan_reason_out_of_time_is_unknown_not_infeasible(
 
         monkeypatch.setattr(apply_module, "plan_scenario", stopped)
         assert no_plan_reason(loaded, 1, ONE) == ("unknown", NO_PLAN_IN_TIME, None), stop_at
+
+
+def test_the_bound_shares_one_time_limit_and_stays_a_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by review: 200 bound solves each had the limit (national at --time-limit 0.05
+    spent 6 s on the bound). Past the shared deadline an outcome gets its loose ceiling
+    without a solve: still an upper bound on the perfect-information one, not proven."""
+    import time
+
+    import rotation_solver.portfolio.bound as bound_module
+
+    loaded = load_scenario(SCENARIOS / "example" / "scenario.yaml")
+    problem = build_portfolio_problem(loaded)
+    offers = sample_offers_for(problem)[:40]
+    exact, proven = perfect_information_bound(problem, offers, ONE)
+    assert proven
+    real = bound_module.solve_problem
+    solves: list[float] = []
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        solves.append(time.perf_counter())
+        time.sleep(0.05)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bound_module, "solve_problem", slow)
+    cut, cut_proven = perfect_information_bound(
+        problem, offers, dataclasses.replace(ONE, time_limit=0.2)
+    )
+    assert 1 <= len(solves) <= 5, len(solves)
+    assert not cut_proven and cut >= exact

@@ -120,7 +120,8 @@ def apply(
     outcomes (--seed seeds the sampling and CP-SAT). The report gives each
     application's dates and role, the chances of a full plan, an upper bound and
     an out-of-sample comparison with two naive strategies. --time-limit caps the
-    local search. Values are on another scale than `solve`'s: here a rotation
+    local search, and again the bound's solves (outcomes it cannot reach in time
+    get a looser bound, marked not proven). Values are on another scale than `solve`'s: here a rotation
     that was offered counts in full, while `solve` multiplies each rotation's
     value by its acceptance, so the numbers here are higher.
 

@@ -92,8 +92,9 @@ def _no_plan_reason(
     loaded: LoadedScenario, max_applications: int, options: SolveOptions
 ) -> tuple[str, str, dict[str, Any] | None]:
     certain = certain_scenario(loaded, keep_fee=True)
-    limited = plan_scenario(with_application_room(certain, max_applications), options)
-    result = limited.result
+    room = with_application_room(certain, max_applications)
+    # Only whether a plan exists: the conflict is named on the unlimited scenario below.
+    result = plan_scenario(room, options, diagnose=False, name_conflict=False).result
     if result.has_plan:
         if result.objective is not None and result.objective <= 0:
             why = (
@@ -211,7 +212,8 @@ def plan_portfolio(
     elif bound:
         t0 = time.perf_counter()
         tick = progress("Perfect-information bound", scenarios)
-        upper, proven = perfect_information_bound(problem, offers, inner, tick)
+        bound_options = dataclasses.replace(inner, time_limit=options.time_limit)
+        upper, proven = perfect_information_bound(problem, offers, bound_options, tick)
         bound_seconds = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -359,10 +361,12 @@ def plan_portfolio(
         ],
     }
     if stats["p_no_plan"] >= 1:
-        status, why, conflict = no_plan_reason(loaded, n, inner)
+        # The full time limit, as `solve` has, so the conflict is named as `solve` names it.
+        status, why, conflict = no_plan_reason(loaded, n, options)
         payload.update(status=status, why=why)
         if conflict is not None:
             payload["conflict"] = conflict
+        payload["timings"]["total_seconds"] = round(time.perf_counter() - started, 3)
     return PortfolioReport(problem, found, table, payload, comparisons, chosen_oos)
 
 

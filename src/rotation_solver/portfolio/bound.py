@@ -13,8 +13,8 @@ from collections.abc import Callable
 import numpy as np
 
 from rotation_solver.portfolio.candidates import PortfolioProblem, certain_scenario
-from rotation_solver.problem import build_problem
-from rotation_solver.solve import SolveOptions, solve_problem
+from rotation_solver.problem import PlanningProblem, build_problem
+from rotation_solver.solve import Clock, NotSettled, SolveOptions, solve_problem
 
 
 class OfferedPlans:
@@ -33,14 +33,8 @@ class OfferedPlans:
             if o.program_id in self.index or o.program_id in self.lock_ids
         ]
 
-    def best(
-        self, row: np.ndarray, penalty: dict[int, int] | None = None
-    ) -> tuple[int, bool, tuple[int, ...]]:
-        """(value, proven, candidate indices of the plan) in the outcome `row`.
-
-        The value is at least 0 (no plan is worth 0). If a solve stops at its time
-        limit, its bound is returned with proven False (still an upper bound).
-        """
+    def offered(self, row: np.ndarray, penalty: dict[int, int] | None = None) -> PlanningProblem:
+        """The problem of the outcome `row`: the offerings of the programs that offer."""
         usable = []
         for o in self.known:
             if o.program_id in self.lock_ids:
@@ -50,8 +44,21 @@ class OfferedPlans:
             if row[i]:
                 cut = penalty.get(i, 0) if penalty else 0
                 usable.append(dataclasses.replace(o, value=o.value - cut) if cut else o)
-        offered = dataclasses.replace(self.base, offerings=tuple(usable))
-        result = solve_problem(offered, self.options)
+        return dataclasses.replace(self.base, offerings=tuple(usable))
+
+    def best(
+        self,
+        row: np.ndarray,
+        penalty: dict[int, int] | None = None,
+        options: SolveOptions | None = None,
+    ) -> tuple[int, bool, tuple[int, ...]]:
+        """(value, proven, candidate indices of the plan) in the outcome `row`.
+
+        The value is at least 0 (no plan is worth 0). If a solve stops at its time
+        limit, its bound is returned with proven False (still an upper bound).
+        """
+        offered = self.offered(row, penalty)
+        result = solve_problem(offered, options or self.options)
         if result.status == "optimal" and result.objective is not None:
             plan = tuple(
                 sorted(
@@ -78,17 +85,29 @@ def perfect_information_bound(
     portfolio can do better in that outcome, so the mean bounds the SAA optimum. Returns
     (bound, proven) where proven is False if a CP-SAT solve stopped at its time limit
     (its bound is then used, which is still valid).
+
+    The solves share one deadline, `options.time_limit` in all, each with a fair share
+    of what is left; an outcome reached after the deadline gets the loose bound of its
+    best programs' values (`value_ceiling`), still valid.
     """
     plans = OfferedPlans(problem, options)
+    clock = Clock.start(options)
     total = 0.0
     proven = True
     memo: dict[bytes, int] = {}
-    for row in offers:
-        key = np.packbits(row).tobytes()
+    keys = [np.packbits(row).tobytes() for row in offers]
+    distinct = len(set(keys))
+    for row, key in zip(offers, keys, strict=True):
         if key not in memo:
-            value, exact, _plan = plans.best(row)
-            proven = proven and exact
-            memo[key] = value
+            try:
+                share = clock.share(distinct - len(memo)).left()
+            except NotSettled:
+                memo[key] = plans.offered(row).value_ceiling()
+                proven = False
+            else:
+                value, exact, _plan = plans.best(row, options=share)
+                proven = proven and exact
+                memo[key] = value
         total += memo[key]
         progress(1)
     return total / max(1, len(offers)), proven
