@@ -698,3 +698,16 @@ def test_check_of_a_no_plan_claim_it_cannot_settle_exits_4(
     result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan), "--time-limit", "0.5"])
     assert result.exit_code == 4, result.output
     assert "did not prove" in result.output and "--time-limit" in result.output
+
+
+def test_check_of_a_locked_no_plan_document_asks_for_the_same_locks(tmp_path: Path) -> None:
+    locks = ["--lock", "rad-lakeshore@2027-06-07", "--lock", "rad-harbor@2027-06-07"]
+    solved = CliRunner().invoke(cli, ["solve", EXAMPLE, *locks, *FAST, "--format", "json"])
+    assert solved.exit_code == 3, solved.output
+    plan = tmp_path / "plan.json"
+    plan.write_text(solved.stdout, encoding="utf-8")
+    without = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), *FAST])
+    assert without.exit_code == 1
+    assert "--lock rad-lakeshore@2027-06-07 --lock rad-harbor@2027-06-07" in without.output
+    with_locks = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), *locks, *FAST])
+    assert with_locks.exit_code == 3, with_locks.output

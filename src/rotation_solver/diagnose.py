@@ -302,7 +302,13 @@ def conflict_claim_errors(
     unknown = [key for key in keys if key not in plan_model.guards]
     if unknown:
         known = ", ".join(plan_model.guards)
-        return [f"rules {', '.join(unknown)} are not rules of this scenario ({known})"], True
+        locks = [key.removeprefix("lock:") for key in unknown if key.startswith("lock:")]
+        hint = (
+            f"; if the plan was solved with --lock {' --lock '.join(locks)}, pass the same to check"
+            if locks
+            else ""
+        )
+        return [f"rules {', '.join(unknown)} are not rules of this scenario ({known}){hint}"], True
 
     def leaves_a_plan(rules: list[str], parts: int) -> bool | None:
         try:

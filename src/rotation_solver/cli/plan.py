@@ -226,6 +226,18 @@ def _check_no_plan(
             "(see `rotation-solver solve`)",
             err=True,
         )
+        given = {f"{lock.program}@{lock.start}" for lock in loaded.locks}
+        missing = [
+            key.removeprefix("lock:")
+            for key in _named_rules(data)
+            if key.startswith("lock:") and key.removeprefix("lock:") not in given
+        ]
+        if missing:
+            click.echo(
+                f"  hint: the document names accepted offers; if it was solved with "
+                f"--lock {' --lock '.join(missing)}, pass the same to check",
+                err=True,
+            )
         sys.exit(ExitCode.BAD_INPUT)
     if result.status != "infeasible":
         click.echo(

@@ -121,9 +121,10 @@ def apply(
     application's dates and role, the chances of a full plan, an upper bound and
     an out-of-sample comparison with two naive strategies. --time-limit caps the
     local search, and again the bound's solves (outcomes it cannot reach in time
-    get a looser bound, marked not proven). Values are on another scale than `solve`'s: here a rotation
-    that was offered counts in full, while `solve` multiplies each rotation's
-    value by its acceptance, so the numbers here are higher.
+    get a looser bound, marked not proven). Values are on another scale than
+    `solve`'s: here a rotation that was offered counts in full, while `solve`
+    multiplies each rotation's value by its acceptance, so the numbers here are
+    higher.
 
     Exit 0 with a portfolio (or with none, when every plan is worth 0 or less);
     3 when no portfolio can ever yield a plan, saying why (too few applications
