@@ -355,7 +355,7 @@ def test_check_confirms_a_true_no_plan_claim(tmp_path: Path) -> None:
     plan.write_text(solved.stdout, encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan)])
     assert result.exit_code == 3 and "no plan meets every rule" in result.output
-    assert "the rules it names conflict" in result.output
+    assert "its conflict and repairs hold" in result.output
 
 
 def test_check_refutes_a_made_up_conflict_or_repair(tmp_path: Path) -> None:
@@ -385,11 +385,38 @@ def test_check_refutes_a_made_up_conflict_or_repair(tmp_path: Path) -> None:
     def unknown_rule(conflict: dict[str, Any]) -> None:
         conflict["rules"][0]["rule"] = "no-such-rule"
 
+    def cheaper(conflict: dict[str, Any]) -> None:
+        conflict["cheapest_plan_without_budget"] = 100
+
+    def described(conflict: dict[str, Any]) -> None:
+        conflict["rules"][1]["description"] = "total cost within the budget of $9,000"
+
+    def twice(conflict: dict[str, Any]) -> None:
+        conflict["rules"].append(dict(conflict["rules"][0]))
+
+    def no_repair(conflict: dict[str, Any]) -> None:
+        budget = next(r for r in conflict["repairs"] if r["rule"] == "budget")
+        budget.update(change="relaxing budget alone is not enough", objective=None)
+
+    def smaller_raise(conflict: dict[str, Any]) -> None:
+        budget = next(r for r in conflict["repairs"] if r["rule"] == "budget")
+        budget["change"] = budget["change"].replace("$4,185", "$3,100", 1)
+
+    def invented(conflict: dict[str, Any]) -> None:
+        tier = next(r for r in conflict["repairs"] if r["rule"] == "tier_mix")
+        tier.update(objective=999, total_cost=1, proven_optimal=False)
+
     for change, says in [
         (one_rule, "leave a plan on their own"),
         (not_minimal, "still conflict without"),
         (dearer_repair, "repair of budget"),
         (unknown_rule, "not rules of this scenario"),
+        (cheaper, "costs $4,185, not $100"),
+        (described, "this scenario's rule is"),
+        (twice, "named more than once"),
+        (no_repair, "gives a plan worth"),
+        (smaller_raise, "the least change that works"),
+        (invented, "relaxing tier_mix alone is not enough"),
     ]:
         result = tampered(change)
         assert result.exit_code == 1, (change.__name__, result.output)
@@ -711,3 +738,18 @@ def test_check_of_a_locked_no_plan_document_asks_for_the_same_locks(tmp_path: Pa
     assert "--lock rad-lakeshore@2027-06-07 --lock rad-harbor@2027-06-07" in without.output
     with_locks = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), *locks, *FAST])
     assert with_locks.exit_code == 3, with_locks.output
+
+
+def test_check_of_a_conflict_it_cannot_re_prove_in_time_exits_4(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: at a short --time-limit a made-up conflict was called valid."""
+    import rotation_solver.conflict_check as conflict_check
+
+    solved = CliRunner().invoke(cli, ["solve", INFEASIBLE, *FAST, "--format", "json"])
+    plan = tmp_path / "plan.json"
+    plan.write_text(solved.stdout, encoding="utf-8")
+    monkeypatch.setattr(conflict_check, "feasible_with", lambda *_args: None)
+    result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan), *FAST])
+    assert result.exit_code == 4, result.output
+    assert "could not all be re-proved" in result.output and "valid" not in result.output

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from rotation_solver.diagnose import Conflict, _feasible_with, find_conflict, guarded_model
+from rotation_solver.diagnose import Conflict, feasible_with, find_conflict, guarded_model
 from rotation_solver.planner import plan_scenario
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, load_scenario
@@ -30,10 +30,10 @@ def assert_minimal_and_repairable(loaded: LoadedScenario, conflict: Conflict) ->
     assert keys, "an infeasible scenario must name at least one rule"
     assert conflict.minimal
     plan_model = guarded_model(loaded, build_problem(loaded, relax_user_rules=True))
-    feasible = _feasible_with(plan_model, keys, 20, 0)
+    feasible = feasible_with(plan_model, keys, 20, 0)
     assert feasible is False, "the named rules must conflict on their own"
     for key in keys:
-        feasible = _feasible_with(plan_model, [k for k in keys if k != key], 20, 0)
+        feasible = feasible_with(plan_model, [k for k in keys if k != key], 20, 0)
         assert feasible is True, f"without {key} the rest must be satisfiable (minimality)"
     assert len(conflict.repairs) == len(keys)
     for repair in conflict.repairs:
@@ -310,7 +310,7 @@ def test_the_conflict_search_shares_one_time_limit(monkeypatch: pytest.MonkeyPat
     import rotation_solver.diagnose as diagnose_module
     from rotation_solver.diagnose import NOT_NARROWED
 
-    real = diagnose_module._feasible_with
+    real = diagnose_module.feasible_with
     limits: list[float] = []
 
     def slow(plan_model: Any, keys: list[str], time_limit: float, *args: Any) -> bool | None:
@@ -318,7 +318,7 @@ def test_the_conflict_search_shares_one_time_limit(monkeypatch: pytest.MonkeyPat
         time.sleep(0.25)
         return real(plan_model, keys, time_limit, *args)
 
-    monkeypatch.setattr(diagnose_module, "_feasible_with", slow)
+    monkeypatch.setattr(diagnose_module, "feasible_with", slow)
     loaded = load_scenario(SCENARIOS / "infeasible" / "scenario.yaml")
     started = time.monotonic()
     conflict = find_conflict(loaded, time_limit=1.0)
@@ -362,14 +362,14 @@ def test_a_search_whose_time_runs_out_after_the_first_test_keeps_every_rule(
 
     import rotation_solver.diagnose as diagnose_module
 
-    real = diagnose_module._feasible_with
+    real = diagnose_module.feasible_with
 
     def slow(plan_model: Any, keys: list[str], time_limit: float, *args: Any) -> bool | None:
         answer = real(plan_model, keys, time_limit, *args)
         time.sleep(0.2)
         return answer
 
-    monkeypatch.setattr(diagnose_module, "_feasible_with", slow)
+    monkeypatch.setattr(diagnose_module, "feasible_with", slow)
     loaded = load_scenario(SCENARIOS / "infeasible" / "scenario.yaml")
     conflict = find_conflict(loaded, time_limit=0.1)
     every = guarded_model(loaded, build_problem(loaded, relax_user_rules=True)).guards

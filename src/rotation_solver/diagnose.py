@@ -70,9 +70,10 @@ class Conflict:
     repairs: tuple[Repair, ...] = ()
     # Why the rules clash when the reason is a rule the user cannot drop (the calendar).
     reason: str | None = None
-    # False when the time limit stopped the cheapest-plan solve (`cheapest_without_budget`
-    # is then None without meaning "no such plan").
-    cheapest_settled: bool = True
+    # Whether `cheapest_without_budget` is proven: None when it was not asked (the budget
+    # is not named), False when the time limit stopped its solve (None then does not mean
+    # "no such plan").
+    cheapest_settled: bool | None = None
     # Accepted offers (program@start) not named: counted as open, not as required.
     open_locks: tuple[str, ...] = ()
 
@@ -146,7 +147,7 @@ def _sufficient_rules(
     return core or keys
 
 
-def _feasible_with(
+def feasible_with(
     plan_model: PlanModel, keys: list[str], time_limit: float, seed: int, workers: int = 1
 ) -> bool | None:
     """Is there a plan when exactly the rules `keys` hold (every other rule lifted)?
@@ -184,7 +185,7 @@ def find_conflict(
     plan_model = guarded_model(loaded, problem)
     keys = list(plan_model.guards)
     try:
-        feasible = _feasible_with(plan_model, keys, clock.left().time_limit, seed, workers)
+        feasible = feasible_with(plan_model, keys, clock.left().time_limit, seed, workers)
     except NotSettled:
         feasible = None
     if feasible is None:
@@ -204,7 +205,7 @@ def find_conflict(
         # one slow test cannot starve the others: it keeps its rule instead.
         share = clock.share(len(untested) + 2)
         try:
-            feasible = _feasible_with(plan_model, rules, share.left().time_limit, seed, workers)
+            feasible = feasible_with(plan_model, rules, share.left().time_limit, seed, workers)
         except NotSettled:
             return None
         return None if feasible is None else not feasible
@@ -223,10 +224,11 @@ def find_conflict(
                 untested = []
     core = [k for k in keys if k in needed or k in unsettled]
     minimal = not unsettled
-    cheapest, cheapest_settled = None, True
+    cheapest, cheapest_settled = None, None
     if "budget" in core:
         try:
             cheapest = cheapest_plan_cost(loaded, clock.left().time_limit, seed, workers)
+            cheapest_settled = True
         except NotSettled:
             cheapest_settled = False
     rules = tuple(plan_model.rules[k] for k in core)
@@ -239,13 +241,13 @@ def find_conflict(
         rules,
         minimal,
         cheapest,
-        reason=_lock_overlap(problem, core),
+        reason=lock_overlap(problem, core),
         cheapest_settled=cheapest_settled,
         open_locks=open_locks,
     )
 
 
-def _lock_overlap(problem: PlanningProblem, core: list[str]) -> str | None:
+def lock_overlap(problem: PlanningProblem, core: list[str]) -> str | None:
     """Name the overlap when only locks conflict: rotations never overlap, a rule that
     has no guard (so the locks are all that can be blamed)."""
     if len(core) < 2 or not all(key.startswith("lock:") for key in core):
@@ -285,51 +287,3 @@ def cheapest_plan_cost(
     if status == cp_model.INFEASIBLE:
         return None
     raise NotSettled
-
-
-def conflict_claim_errors(
-    loaded: LoadedScenario,
-    keys: list[str],
-    minimal: bool,
-    time_limit: float = 30.0,
-    seed: int = 0,
-    workers: int = 1,
-) -> tuple[list[str], bool]:
-    """What is wrong with a document's claim that the rules `keys` conflict (and, when
-    `minimal`, that each is needed): (errors, settled). Unsettled tests claim nothing."""
-    clock = Clock.start(SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
-    plan_model = guarded_model(loaded, build_problem(loaded, relax_user_rules=True))
-    unknown = [key for key in keys if key not in plan_model.guards]
-    if unknown:
-        known = ", ".join(plan_model.guards)
-        locks = [key.removeprefix("lock:") for key in unknown if key.startswith("lock:")]
-        hint = (
-            f"; if the plan was solved with --lock {' --lock '.join(locks)}, pass the same to check"
-            if locks
-            else ""
-        )
-        return [f"rules {', '.join(unknown)} are not rules of this scenario ({known}){hint}"], True
-
-    def leaves_a_plan(rules: list[str], parts: int) -> bool | None:
-        try:
-            share = clock.share(parts).left().time_limit
-        except NotSettled:
-            return None
-        return _feasible_with(plan_model, rules, share, seed, workers)
-
-    errors: list[str] = []
-    settled = True
-    together = leaves_a_plan(keys, len(keys) + 1 if minimal else 1)
-    if together is None:
-        settled = False
-    elif together:
-        errors.append(f"the named rules ({', '.join(keys)}) leave a plan on their own")
-    if minimal and not errors:
-        for index, key in enumerate(keys):
-            rest = [k for k in keys if k != key]
-            lifted = leaves_a_plan(rest, len(keys) - index)
-            if lifted is None:
-                settled = False
-            elif not lifted:
-                errors.append(f"minimal, but the rules still conflict without {key}")
-    return errors, settled

@@ -89,7 +89,8 @@ def plan_payload(
             "rules": [{"rule": r.key, "description": r.description} for r in conflict.rules],
             "minimal": conflict.minimal,
             "cheapest_plan_without_budget": conflict.cheapest_without_budget,
-            # null above means "no such plan" only when this is true
+            # true: the cheapest plan above is proven (null: none exists); false: the time
+            # limit stopped its solve; null: not asked (the budget is not named)
             "cheapest_plan_settled": conflict.cheapest_settled,
             "repairs": [
                 {

@@ -32,13 +32,11 @@ from rotation_solver.cli.plan_output import (
     render_payload,
     write_plot,
 )
-from rotation_solver.diagnose import Conflict, conflict_claim_errors
+from rotation_solver.conflict_check import conflict_errors, named_rules
 from rotation_solver.errors import ExitCode, InputError, Problem
-from rotation_solver.model import Rule
 from rotation_solver.offerings import profile_reason
 from rotation_solver.planner import plan_scenario
 from rotation_solver.problem import build_problem
-from rotation_solver.repairs import suggest_repairs
 from rotation_solver.scenario import LoadedScenario, Lock, Program, Scenario, ValueModel
 from rotation_solver.solve import SolveOptions
 
@@ -229,7 +227,7 @@ def _check_no_plan(
         given = {f"{lock.program}@{lock.start}" for lock in loaded.locks}
         missing = [
             key.removeprefix("lock:")
-            for key in _named_rules(data)
+            for key in named_rules(data)
             if key.startswith("lock:") and key.removeprefix("lock:") not in given
         ]
         if missing:
@@ -246,69 +244,22 @@ def _check_no_plan(
             err=True,
         )
         sys.exit(ExitCode.NO_PLAN_IN_TIME)
-    errors, settled = _conflict_errors(loaded, data, options)
+    errors, settled = conflict_errors(loaded, data, options)
     if errors:
         click.echo(f"{plan}: {len(errors)} violation(s)", err=True)
         for error in errors:
             click.echo(f"  - [conflict] {error}", err=True)
         sys.exit(ExitCode.BAD_INPUT)
-    named = " and the rules it names conflict" if _named_rules(data) else ""
-    unsettled = "" if settled else " (some conflict tests were not settled in time)"
-    click.echo(
-        f"valid: no plan meets every rule of this scenario{named} (re-proved by CP-SAT){unsettled}."
-    )
+    if not settled:
+        click.echo(
+            f"{plan}: no plan exists indeed, but its conflict and repairs could not all be "
+            f"re-proved within {options.time_limit:g} s; give --time-limit more seconds.",
+            err=True,
+        )
+        sys.exit(ExitCode.NO_PLAN_IN_TIME)
+    named = " and its conflict and repairs hold" if named_rules(data) else ""
+    click.echo(f"valid: no plan meets every rule of this scenario{named} (re-proved by CP-SAT).")
     sys.exit(ExitCode.INFEASIBLE)
-
-
-def _named_rules(data: dict[str, Any]) -> list[str]:
-    conflict = data.get("conflict")
-    rules = conflict.get("rules") if isinstance(conflict, dict) else None
-    if not isinstance(rules, list):
-        return []
-    return [r["rule"] for r in rules if isinstance(r, dict) and isinstance(r.get("rule"), str)]
-
-
-def _conflict_errors(
-    loaded: LoadedScenario, data: dict[str, Any], options: SolveOptions
-) -> tuple[list[str], bool]:
-    """Re-prove the document's conflict: the named rules leave no plan together, and
-    when it says `minimal`, each is needed. Repairs with a proven value are re-solved."""
-    keys = _named_rules(data)
-    if not keys:
-        return [], True
-    conflict = data["conflict"]
-    minimal = conflict.get("minimal") is True
-    errors, settled = conflict_claim_errors(
-        loaded, keys, minimal, options.time_limit, options.seed, options.workers
-    )
-    if errors:
-        return errors, settled
-    claimed = [
-        r
-        for r in conflict.get("repairs") or []
-        if isinstance(r, dict) and r.get("proven_optimal") is True and r.get("rule") in keys
-    ]
-    if claimed:
-        rules = tuple(Rule(key, key) for key in keys)
-        redone = {
-            r.rule: r
-            for r in suggest_repairs(loaded, Conflict(rules, minimal), options)
-            if r.objective is not None and r.proven
-        }
-        for repair in claimed:
-            again = redone.get(repair["rule"])
-            if again is None:
-                settled = False
-            elif (repair.get("objective"), repair.get("total_cost")) != (
-                again.objective,
-                again.total_cost,
-            ):
-                errors.append(
-                    f"repair of {repair['rule']}: the document says worth "
-                    f"{repair.get('objective')} for ${repair.get('total_cost')}, but the "
-                    f"re-solved repair is worth {again.objective} for ${again.total_cost:,}"
-                )
-    return errors, settled
 
 
 @click.command()
