@@ -341,6 +341,15 @@ def _no_plan(scenario: str) -> dict[str, object]:
             "budget": 9000, "total_cost": 0, "rotations": []}  # fmt: skip
 
 
+def _no_plan_document(tmp_path: Path) -> Path:
+    """The shipped infeasible scenario's JSON no-plan document, as `solve` writes it."""
+    solved = CliRunner().invoke(cli, ["solve", INFEASIBLE, *FAST, "--format", "json"])
+    assert solved.exit_code == 3
+    plan = tmp_path / "plan.json"
+    plan.write_text(solved.stdout, encoding="utf-8")
+    return plan
+
+
 def test_check_refutes_a_false_no_plan_claim(tmp_path: Path) -> None:
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(_no_plan(EXAMPLE)), encoding="utf-8")
@@ -349,10 +358,7 @@ def test_check_refutes_a_false_no_plan_claim(tmp_path: Path) -> None:
 
 
 def test_check_confirms_a_true_no_plan_claim(tmp_path: Path) -> None:
-    plan = tmp_path / "plan.json"
-    solved = CliRunner().invoke(cli, ["solve", INFEASIBLE, *FAST, "--format", "json"])
-    assert solved.exit_code == 3
-    plan.write_text(solved.stdout, encoding="utf-8")
+    plan = _no_plan_document(tmp_path)
     result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan)])
     assert result.exit_code == 3 and "no plan meets every rule" in result.output
     assert "its conflict and repairs hold" in result.output
@@ -710,9 +716,7 @@ def test_check_of_a_no_plan_claim_it_cannot_settle_exits_4(
 
     import rotation_solver.cli.plan as plan_module
 
-    solved = CliRunner().invoke(cli, ["solve", INFEASIBLE, *FAST, "--format", "json"])
-    plan = tmp_path / "plan.json"
-    plan.write_text(solved.stdout, encoding="utf-8")
+    plan = _no_plan_document(tmp_path)
     real = plan_module.plan_scenario
 
     def stopped(*args: Any, **kwargs: Any) -> Any:
@@ -746,9 +750,7 @@ def test_check_of_a_conflict_it_cannot_re_prove_in_time_exits_4(
     """Found by review: at a short --time-limit a made-up conflict was called valid."""
     import rotation_solver.conflict_check as conflict_check
 
-    solved = CliRunner().invoke(cli, ["solve", INFEASIBLE, *FAST, "--format", "json"])
-    plan = tmp_path / "plan.json"
-    plan.write_text(solved.stdout, encoding="utf-8")
+    plan = _no_plan_document(tmp_path)
     monkeypatch.setattr(conflict_check, "feasible_with", lambda *_args: None)
     result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan), *FAST])
     assert result.exit_code == 4, result.output
