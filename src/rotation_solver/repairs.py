@@ -120,9 +120,14 @@ def _first_that_works(
     return found
 
 
-def _budget(loaded: LoadedScenario, clock: Clock) -> tuple[LoadedScenario, str] | None:
-    options = clock.left()
-    least = cheapest_plan_cost(loaded, options.time_limit, options.seed, options.workers)
+def _budget(
+    loaded: LoadedScenario, clock: Clock, known: Conflict | None = None
+) -> tuple[LoadedScenario, str] | None:
+    if known is not None and known.cheapest_settled:  # the conflict search already solved it
+        least = known.cheapest_without_budget
+    else:
+        options = clock.left()
+        least = cheapest_plan_cost(loaded, options.time_limit, options.seed, options.workers)
     if least is None:
         return None
     return (
@@ -217,11 +222,11 @@ def _document(loaded: LoadedScenario, name: str, clock: Clock) -> tuple[LoadedSc
 
 
 def _repair_for(
-    loaded: LoadedScenario, key: str, clock: Clock
+    loaded: LoadedScenario, key: str, clock: Clock, conflict: Conflict | None = None
 ) -> tuple[LoadedScenario, str] | None:
     kind, _, detail = key.partition(":")
     if key == "budget":
-        return _budget(loaded, clock)
+        return _budget(loaded, clock, conflict)
     if key == "tier_mix":
         requirements = loaded.scenario.requirements.model_copy(update={"tier_mix": False})
         return changed(loaded, requirements=requirements), "drop tier_mix"
@@ -261,7 +266,7 @@ def suggest_repairs(
     for index, rule in enumerate(conflict.rules):
         share = clock.share(len(conflict.rules) - index)
         try:
-            found = _repair_for(loaded, rule.key, share)
+            found = _repair_for(loaded, rule.key, share, conflict)
             result = best_plan(found[0], share) if found is not None else None
         except NotSettled:
             repairs.append(Repair(rule.key, f"relaxing {rule.key}: {NOT_SETTLED}", None, None))
