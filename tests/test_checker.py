@@ -585,6 +585,19 @@ def test_application_opening_after_the_deadline(tmp_path: Path) -> None:
     assert rules(check_plan(loaded, late)) == {"deadline"}
 
 
+def test_without_a_deadline_the_application_goes_out_by_the_start(tmp_path: Path) -> None:
+    # im-c has no deadline; opening on its start day (08-02) is still in time.
+    loaded = scenario(tmp_path, programs={"im-c": {"application_opens": "2027-08-02"}})
+    on_start = plan(RA, RB, {**IC, "submit_on": "2027-08-02"}, objective=221, total_cost=9665)
+    assert_ok(check_plan(loaded, on_start))
+    # Opening the day after: the rotation has begun, so the application is too late.
+    loaded = scenario(tmp_path, programs={"im-c": {"application_opens": "2027-08-03"}})
+    after = plan(RA, RB, {**IC, "submit_on": "2027-08-03"}, objective=221, total_cost=9665)
+    report = check_plan(loaded, after)
+    assert rules(report) == {"deadline"}
+    assert "after its start 2027-08-02" in report.violations[0].message
+
+
 def test_deadline_is_the_earlier_of_both_rules(tmp_path: Path) -> None:
     loaded = scenario(tmp_path)
     # rad-b 08-02: min(04-30, 08-02 - 84 = 05-10) = 04-30; im-c moves to 09-06.

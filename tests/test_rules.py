@@ -147,6 +147,23 @@ def test_deadline_weeks_before_start_takes_the_earlier(make: Make) -> None:
     assert run(loaded).result.status == "infeasible"
 
 
+def test_without_a_deadline_the_application_goes_out_by_the_start(make: Make) -> None:
+    # No deadline column: applications open on the start day itself is still in time.
+    outcome = run(make([program("a", application_opens="2027-06-07")]))
+    assert outcome.payload["rotations"][0]["submit_on"] == "2027-06-07"
+    # A day after the start, the rotation has begun: the offering is past its deadline.
+    outcome = run(make([program("a", application_opens="2027-06-08")]))
+    assert outcome.result.status == "infeasible"
+    assert outcome.problem.expansion.dropped_counts() == {"past deadline": 1}
+
+
+def test_a_deadline_after_the_start_does_not_extend_it(make: Make) -> None:
+    late = program("a", application_opens="2027-06-08", application_deadline="2027-07-01")
+    outcome = run(make([late]))
+    assert outcome.result.status == "infeasible"
+    assert outcome.problem.expansion.dropped_counts() == {"past deadline": 1}
+
+
 def test_documents_late(make: Make) -> None:
     docs = {"transcript": "2027-01-10", "bls": "2027-03-02"}
     loaded = make([program("a", requires="bls", application_deadline="2027-03-02")], documents=docs)

@@ -483,21 +483,25 @@ class _Checker:
                     f"{r.label}: it runs {r.start}..{r.end} and touches the blocked period "
                     f"{period.start}..{period.end}{reason}",
                 )
-        if not r.locked and r.deadline is not None and r.submit > r.deadline:
+        # The application must also go out by the start: once the rotation has begun it
+        # cannot lead to it, deadline or not (the project's addition to section 4).
+        last_day = r.start if r.deadline is None or r.start < r.deadline else r.deadline
+        if not r.locked and r.submit > last_day:
             late = [
                 f"{name} ready {scenario.documents[name]}"
                 for name in p.requires
-                if name in scenario.documents and scenario.documents[name] > r.deadline
+                if name in scenario.documents and scenario.documents[name] > last_day
             ]
-            if p.application_opens > r.deadline:
+            if p.application_opens > last_day:
                 late.append(f"applications open {p.application_opens}")
-            if scenario.planning_date > r.deadline:
+            if scenario.planning_date > last_day:
                 late.append(f"planning date {scenario.planning_date}")
             because = f" ({'; '.join(late)})" if late else ""
+            what = f"the deadline {last_day}" if last_day == r.deadline else f"its start {r.start}"
             self.add(
                 "deadline",
                 f"{r.label}: the application can go out on {r.submit} at the earliest, after "
-                f"the deadline {r.deadline}{because}",
+                f"{what}{because}",
             )
 
     def check_pairs(self, rotations: list[_Rotation]) -> None:

@@ -179,6 +179,16 @@ def deadline_for(program: Program, start: date) -> date | None:
     return min(candidates) if candidates else None
 
 
+def apply_by(deadline: date | None, start: date) -> date:
+    """The last day the application can go out: its deadline, and never after the start.
+
+    An addition to spec section 4, which has no limit for a row without a deadline (or
+    with one after the start): an application sent once the rotation has begun cannot
+    lead to it, so such an offering is as late as one past its deadline.
+    """
+    return start if deadline is None else min(deadline, start)
+
+
 def _value(
     loaded: LoadedScenario, weights: Weights, program: Program, on_time: bool, locked: bool
 ) -> tuple[int, Fraction, Fraction, Fraction, Fraction]:
@@ -299,20 +309,17 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                 if not relax_user_rules:
                     continue
                 forbidden_by += [f"blocked:{index}" for index, _ in touched]
-            if not locked and deadline is not None and submit_on > deadline:
-                if submit_plain > deadline:
+            last_day = apply_by(deadline, start)
+            # The latest day in words: the deadline, or the start when it comes first.
+            limit = f"deadline {last_day}" if last_day == deadline else f"start {start}"
+            if not locked and submit_on > last_day:
+                if submit_plain > last_day:
                     if not touched:
-                        drop(
-                            DropReason.PAST_DEADLINE,
-                            f"deadline {deadline} is before {submit_plain}",
-                        )
+                        drop(DropReason.PAST_DEADLINE, f"{limit} is before {submit_plain}")
                     continue
-                late = [name for name in program.requires if scenario.documents[name] > deadline]
+                late = [name for name in program.requires if scenario.documents[name] > last_day]
                 if not touched:
-                    drop(
-                        DropReason.DOCUMENTS_LATE,
-                        f"{', '.join(late)} ready after the deadline {deadline}",
-                    )
+                    drop(DropReason.DOCUMENTS_LATE, f"{', '.join(late)} ready after the {limit}")
                 if not relax_user_rules:
                     continue
                 forbidden_by += [f"documents:{name}" for name in late]
