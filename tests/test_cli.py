@@ -261,6 +261,52 @@ def test_an_output_file_appears_whole_or_not_at_all(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
 
 
+@pytest.mark.parametrize("force", [False, True])
+def test_a_file_that_appears_while_the_run_works_is_kept_without_force(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, force: bool
+) -> None:
+    """The run checks -o at its start; a file someone saves there while it solves is
+    the user's, and only --force may replace it."""
+    import importlib
+
+    # The package exports the command under the module's name; fetch the module itself.
+    timeline_command = importlib.import_module("rotation_solver.cli.timeline")
+    target = tmp_path / "todo.csv"
+    solve = timeline_command.plan_scenario
+
+    def solve_while_the_user_saves(*args: Any, **kwargs: Any) -> Any:
+        target.write_text("the user's own notes", encoding="utf-8")
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(timeline_command, "plan_scenario", solve_while_the_user_saves)
+    args = ["timeline", str(SCENARIOS / "example" / "scenario.yaml"), *FAST]
+    args += ["--format", "csv", "-o", str(target), *(["--force"] if force else [])]
+    result = CliRunner().invoke(cli, args)
+    if force:
+        assert result.exit_code == 0
+        assert target.read_text(encoding="utf-8").startswith("date,kind")
+    else:
+        assert result.exit_code == 2 and "appeared while this run was working" in result.output
+        assert target.read_text(encoding="utf-8") == "the user's own notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["todo.csv"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_a_full_disk_is_a_short_message_not_a_traceback() -> None:
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "rotation_solver", "validate",
+             str(SCENARIOS / "example" / "scenario.yaml")],
+            stdout=full, stderr=subprocess.PIPE, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 74
+    assert b"Traceback" not in done.stderr and b"Exception ignored" not in done.stderr
+    assert b"cannot write the output (standard output): No space left" in done.stderr
+
+
 def test_a_reader_that_stops_early_ends_the_program_quietly() -> None:
     """`rotation-solver frontier ... | head -1`: ends the Unix way (SIGPIPE), not with
     click's exit 1, which the contract keeps for bad input."""

@@ -9,6 +9,8 @@ from enum import IntEnum
 # shells report it.
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
+# sysexits' EX_IOERR: the output could not be written (a full disk), not bad input.
+EXIT_SYSTEM = 74
 
 
 class ExitCode(IntEnum):

@@ -21,6 +21,12 @@ from rotation_solver.errors import InputError, OutputError, Problem
 _inputs: set[Path] = set()
 _outputs: dict[Path, str] = {}
 _IS_INPUT = "is an input of this run; choose another file"
+# Outputs named without --force: they did not exist when the run started, and a file
+# someone puts there while it works must survive (a long `apply` or `frontier`).
+_keep: set[Path] = set()
+_APPEARED = (
+    "appeared while this run was working and was left as it is; pass --force to overwrite it"
+)
 
 
 def note_input(path: Path) -> None:
@@ -31,15 +37,19 @@ def note_input(path: Path) -> None:
         raise OutputError(Problem(_outputs[resolved], _IS_INPUT))
 
 
-def note_output(path: Path) -> None:
-    """Remember an output named on the command line, to refuse it once it is read."""
+def note_output(path: Path, *, force: bool = True) -> None:
+    """Remember an output named on the command line, to refuse it once it is read; without
+    `force`, writing it later refuses a file that appeared there meanwhile."""
     _outputs[path.resolve()] = str(path)
+    if not force:
+        _keep.add(path.resolve())
 
 
 def start_run() -> None:
     """Start a new run: no file read or named so far."""
     _inputs.clear()
     _outputs.clear()
+    _keep.clear()
 
 
 def output_target(path: Path) -> Path:
@@ -62,12 +72,30 @@ def replacing(path: Path) -> Iterator[Path]:
     try:
         try:
             yield temporary
-            os.replace(temporary, target)
+            if target in _keep:
+                _place_new(temporary, target, path)
+            else:
+                os.replace(temporary, target)
+        except FileExistsError:
+            raise OutputError(Problem(str(path), _APPEARED)) from None
         except OSError as error:
             reason = error.strerror or str(error)
             raise OutputError(Problem(str(path), f"cannot write the file: {reason}")) from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _place_new(temporary: Path, target: Path, path: Path) -> None:
+    """Move the finished file into place only if nothing is there: a hard link fails
+    atomically on an existing name (FileExistsError), unlike a rename."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (some shared folders): check, then move
+        if target.exists():
+            raise FileExistsError(str(path)) from None
+        os.replace(temporary, target)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -3,6 +3,9 @@ contract's exit codes (spec section 8), and no traceback unless `--debug`."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import signal
 import sys
 import threading
@@ -14,7 +17,7 @@ from rich.text import Text
 
 from rotation_solver import files
 from rotation_solver.cli.options import debug_option
-from rotation_solver.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, InputError
+from rotation_solver.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_SYSTEM, InputError
 from rotation_solver.verify import PlanRejected
 
 
@@ -37,6 +40,17 @@ class RotationGroup(click.Group):
                 raise
             click.echo(f"internal error (please report): {error}", err=True)
             ctx.exit(EXIT_INTERNAL)
+        except OSError as error:
+            # Click handles a closed pipe (`| head`) itself; any other failure to write
+            # (a full disk, /dev/full) is the machine's, not a bug: say so, no traceback.
+            if error.errno == errno.EPIPE or ctx.meta.get("debug"):
+                raise
+            where = f" ({error.filename})" if error.filename else " (standard output)"
+            reason = error.strerror or str(error)
+            _say_on_stderr(f"error: cannot write the output{where}: {reason}")
+            # What is still buffered would fail again at exit, with a traceback.
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
+            ctx.exit(EXIT_SYSTEM)
         except KeyboardInterrupt:
             # Click would say "Aborted!" and exit 1, which the contract keeps for
             # bad input; 130 is the shell's code for Ctrl-C. A second Ctrl-C now
@@ -47,6 +61,12 @@ class RotationGroup(click.Group):
                 raise
             click.echo("\ninterrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+
+
+def _say_on_stderr(message: str) -> None:
+    """Write to stderr even if Python's stdout/stderr buffers are in a failed state."""
+    with contextlib.suppress(OSError):
+        os.write(2, (message + "\n").encode("utf-8", "replace"))
 
 
 @click.group(cls=RotationGroup, context_settings={"help_option_names": ["-h", "--help"]})

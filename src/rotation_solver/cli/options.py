@@ -197,7 +197,7 @@ def refuse_overwrite(path: Path | None, force: bool, option: str) -> None:
     if path is None:
         return
     files.output_target(path)
-    files.note_output(path)
+    files.note_output(path, force=force)
     if path.exists() and not force:
         raise OutputError(
             Problem(str(path), "already exists; pass --force to overwrite it", field=option)
