@@ -408,6 +408,12 @@ def test_check_confirms_a_true_no_plan_claim(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan)])
     assert result.exit_code == 3 and "no plan meets every rule" in result.output
     assert "its conflict and repairs hold" in result.output
+    # Without a `conflict`, only "no plan" is claimed, and the verdict says so.
+    document = json.loads(plan.read_text(encoding="utf-8"))
+    del document["conflict"]
+    plan.write_text(json.dumps(document), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan)])
+    assert result.exit_code == 3 and "names no conflict to re-prove" in result.output
 
 
 def test_check_refutes_a_made_up_conflict_or_repair(tmp_path: Path) -> None:
@@ -458,6 +464,31 @@ def test_check_refutes_a_made_up_conflict_or_repair(tmp_path: Path) -> None:
         tier = next(r for r in conflict["repairs"] if r["rule"] == "tier_mix")
         tier.update(objective=999, total_cost=1, proven_optimal=False)
 
+    def cost_of_one(conflict: dict[str, Any]) -> None:
+        next(r for r in conflict["repairs"] if r["rule"] == "budget")["total_cost"] = 1
+
+    def made_up_rule(conflict: dict[str, Any]) -> None:
+        wand = {"rule": "foo", "change": "wave a wand", "objective": 10000, "total_cost": 0}
+        conflict["repairs"].append({**wand, "proven_optimal": True})
+
+    def not_a_repair(conflict: dict[str, Any]) -> None:
+        conflict["repairs"].append("hi")
+
+    def repairs_null(conflict: dict[str, Any]) -> None:
+        conflict["repairs"] = None
+
+    def repaired_twice(conflict: dict[str, Any]) -> None:
+        conflict["repairs"].append(dict(conflict["repairs"][0]))
+
+    def settled_maybe(conflict: dict[str, Any]) -> None:
+        conflict["cheapest_plan_settled"] = "maybe"
+
+    def minimal_yes(conflict: dict[str, Any]) -> None:
+        conflict["minimal"] = "yes"
+
+    def no_rules(conflict: dict[str, Any]) -> None:
+        conflict["rules"] = []
+
     for change, says in [
         (one_rule, "leave a plan on their own"),
         (not_minimal, "still conflict without"),
@@ -469,6 +500,15 @@ def test_check_refutes_a_made_up_conflict_or_repair(tmp_path: Path) -> None:
         (no_repair, "gives a plan worth"),
         (smaller_raise, "the least change that works"),
         (invented, "relaxing tier_mix alone is not enough"),
+        # Found by a later review: repairs that were not checked at all.
+        (cost_of_one, "costs $1, but a plan worth 176 after that change costs exactly $4,185"),
+        (made_up_rule, "repairs 'foo', which the conflict does not name"),
+        (not_a_repair, "repairs[3]: expected {rule, change"),
+        (repairs_null, "conflict.repairs: expected a list"),
+        (repaired_twice, "a second repair of radiology.min"),
+        (settled_maybe, "cheapest_plan_settled: expected true, false or null, got 'maybe'"),
+        (minimal_yes, "minimal: expected true or false, got 'yes'"),
+        (no_rules, "the conflict names no rule, so there is nothing to repair"),
     ]:
         result = tampered(change)
         assert result.exit_code == 1, (change.__name__, result.output)

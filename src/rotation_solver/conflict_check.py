@@ -13,10 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from rotation_solver.diagnose import (
+    CONFLICT_TIMED_OUT,
     Conflict,
     Repair,
     feasible_with,
     guarded_model,
+    least_cost_worth,
     lock_overlap,
 )
 from rotation_solver.model import Rule
@@ -36,11 +38,14 @@ def named_rules(document: dict[str, Any]) -> list[str]:
 
 
 def _shape_errors(document: dict[str, Any]) -> list[str]:
-    """A `conflict` that is there must be readable: a list of {rule, description}."""
+    """A `conflict` that is there must be readable: a list of {rule, description}, flags
+    of the right type, and repairs of rules the conflict names, one each."""
     if "conflict" not in document:
         return []
     conflict = document["conflict"]
-    rules = conflict.get("rules") if isinstance(conflict, dict) else None
+    if not isinstance(conflict, dict):
+        return ["conflict: expected an object {rules, minimal, repairs, ...}"]
+    rules = conflict.get("rules")
     if not isinstance(rules, list):
         return ["conflict.rules: expected a list of {rule, description}"]
     errors = [
@@ -52,6 +57,42 @@ def _shape_errors(document: dict[str, Any]) -> list[str]:
     twice = sorted({key for key in keys if keys.count(key) > 1})
     if twice:
         errors.append(f"conflict.rules: {', '.join(twice)} named more than once")
+    for key, allowed, expected in (
+        ("minimal", (bool,), "true or false"),
+        ("cheapest_plan_settled", (bool, type(None)), "true, false or null"),
+        ("cheapest_plan_without_budget", (int, type(None)), "whole dollars or null"),
+    ):
+        value = conflict.get(key)
+        # JSON true/false are Python ints too: dollars must not be a flag.
+        wrong_flag = isinstance(value, bool) and bool not in allowed
+        if key in conflict and (wrong_flag or not isinstance(value, allowed)):
+            errors.append(f"conflict.{key}: expected {expected}, got {value!r}")
+    return errors + _repair_shape_errors(conflict.get("repairs", []))
+
+
+def _repair_shape_errors(repairs: Any) -> list[str]:
+    fields = "{rule, change, objective, total_cost, proven_optimal}"
+    if not isinstance(repairs, list):
+        return [f"conflict.repairs: expected a list of {fields}"]
+    errors: list[str] = []
+    seen: set[str] = set()
+    for index, repair in enumerate(repairs):
+        where = f"conflict.repairs[{index}]"
+        if not (isinstance(repair, dict) and isinstance(repair.get("rule"), str)):
+            errors.append(f"{where}: expected {fields} with a text rule")
+            continue
+        if repair["rule"] in seen:
+            errors.append(f"{where}: a second repair of {repair['rule']}")
+        seen.add(repair["rule"])
+        if not isinstance(repair.get("change"), str):
+            errors.append(f"{where}.change: expected text, got {repair.get('change')!r}")
+        for key in ("objective", "total_cost"):
+            value = repair.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                errors.append(f"{where}.{key}: expected a whole number or null, got {value!r}")
+        proven = repair.get("proven_optimal")
+        if proven is not None and not isinstance(proven, bool):
+            errors.append(f"{where}.proven_optimal: expected true, false or null, got {proven!r}")
     return errors
 
 
@@ -91,8 +132,10 @@ def conflict_errors(
     if shape:
         return shape, True
     keys = named_rules(document)
+    if "conflict" not in document:
+        return [], True  # nothing claimed beyond "no plan", which the caller re-proved
     if not keys:
-        return [], True
+        return _unnamed_errors(loaded, document, options)
     conflict = document["conflict"]
     minimal = conflict.get("minimal") is True
     # The "together" test first, with half the time when the minimality tests follow.
@@ -108,7 +151,11 @@ def conflict_errors(
         )
         known = ", ".join(guards)
         return [f"rules {', '.join(unknown)} are not rules of this scenario ({known}){hint}"], True
-    errors: list[str] = []
+    errors = [
+        f"conflict.repairs[{index}]: repairs {repair['rule']!r}, which the conflict does not name"
+        for index, repair in enumerate(conflict.get("repairs", []))
+        if repair["rule"] not in keys
+    ]
     for rule in conflict["rules"]:
         if isinstance(rule, dict) and rule.get("rule") in guards:
             want = checks.plan_model.rules[rule["rule"]].description
@@ -150,6 +197,34 @@ def conflict_errors(
     return errors + more_errors, settled and more_settled
 
 
+def _unnamed_errors(
+    loaded: LoadedScenario, document: dict[str, Any], options: SolveOptions
+) -> tuple[list[str], bool]:
+    """A conflict that names no rule: either the search ran out of time (which claims
+    nothing), or no rule is to blame, so lifting every rule must still leave no plan."""
+    errors = []
+    if document["conflict"].get("repairs"):
+        errors.append("conflict.repairs: the conflict names no rule, so there is nothing to repair")
+    why = document.get("why")
+    if why == CONFLICT_TIMED_OUT:
+        return errors, True
+    checks = _Checks(loaded, options, 1)
+    lifted = checks.leaves_a_plan([])
+    if lifted is None:
+        return errors, False
+    if lifted:
+        errors.append(
+            "the conflict names no rule, but lifting every rule leaves a plan: some of them "
+            "conflict (`rotation-solver solve` names them)"
+        )
+        return errors, True
+    reason = lock_overlap(checks.problem, [])
+    expected = Conflict((), minimal=False, reason=reason).sentence()
+    if why != expected:
+        errors.append(f"why: the document says {why!r}; expected {expected!r}")
+    return errors, True
+
+
 def _derived_claims(
     loaded: LoadedScenario,
     conflict: dict[str, Any],
@@ -175,14 +250,49 @@ def _derived_claims(
                     f"the cheapest plan without the budget costs {_money(cheapest)}, not "
                     f"{_money(stated)}"
                 )
-    for repair in conflict.get("repairs") or []:
-        if not isinstance(repair, dict) or repair.get("rule") not in redone:
-            continue
+    claimed = [r for r in conflict.get("repairs", []) if r["rule"] in redone]
+    clock = Clock.start(options)  # the costs get their own time, as the repairs had
+    for index, repair in enumerate(claimed):
         error, known = _repair_error(repair, redone[repair["rule"]])
+        if known and error is None:
+            share = clock.share(len(claimed) - index)
+            error, known = _repair_cost_error(repair, redone[repair["rule"]], share)
         settled = settled and known
         if error:
             errors.append(error)
     return errors, settled
+
+
+def _repair_cost_error(
+    claimed: dict[str, Any], again: Repair, clock: Clock
+) -> tuple[str | None, bool]:
+    """A proven repair's cost must be that of a plan worth its value after the change:
+    at least the least such cost, at most the changed budget (ties may cost less or
+    more, so no single cost is required)."""
+    objective = claimed.get("objective")
+    if objective is None or claimed.get("proven_optimal") is not True or again.repaired is None:
+        return None, True
+    try:
+        share = clock.left()
+        least = least_cost_worth(
+            again.repaired, objective, share.time_limit, share.seed, share.workers
+        )
+    except NotSettled:
+        return None, False
+    cost, budget = claimed.get("total_cost"), again.repaired.budget
+    if least is not None and isinstance(cost, int) and least <= cost <= budget:
+        return None, True
+    if least is None:
+        span = "nothing: there is no such plan"
+    elif least == budget:
+        span = f"exactly {_money(least)}"
+    else:
+        span = f"between {_money(least)} and {_money(budget)}"
+    return (
+        f"repair of {claimed['rule']}: the document says its plan costs {_money(cost)}, but a "
+        f"plan worth {objective} after that change costs {span}",
+        True,
+    )
 
 
 def _repair_error(claimed: dict[str, Any], again: Repair) -> tuple[str | None, bool]:

@@ -262,6 +262,24 @@ def lock_overlap(problem: PlanningProblem, core: list[str]) -> str | None:
     return f"the rotations overlap in time: {dates}"
 
 
+def least_cost_worth(
+    loaded: LoadedScenario, value: int, time_limit: float, seed: int = 0, workers: int = 1
+) -> int | None:
+    """Least total cost of a plan worth at least `value` under every rule of `loaded` (None:
+    no such plan; NotSettled when the time limit stopped the solve first)."""
+    plan_model = PlanModel(build_problem(loaded), with_objective=False)
+    plan_model.model.add(plan_model.objective >= value)
+    plan_model.model.minimize(plan_model.total_cost)
+    solver = _solver(time_limit, seed)
+    solver.parameters.num_workers = workers
+    status = solve_interruptibly(solver, plan_model.model)
+    if status == cp_model.OPTIMAL:
+        return round(solver.objective_value)
+    if status == cp_model.INFEASIBLE:
+        return None
+    raise NotSettled
+
+
 def cheapest_plan_cost(
     loaded: LoadedScenario, time_limit: float = 20.0, seed: int = 0, workers: int = 1
 ) -> int | None:

@@ -258,7 +258,10 @@ def _check_no_plan(
         )
         sys.exit(ExitCode.NO_PLAN_IN_TIME)
     named = " and its conflict and repairs hold" if named_rules(data) else ""
-    click.echo(f"valid: no plan meets every rule of this scenario{named} (re-proved by CP-SAT).")
+    unclaimed = "" if "conflict" in data else "; the document names no conflict to re-prove"
+    click.echo(
+        f"valid: no plan meets every rule of this scenario{named} (re-proved by CP-SAT){unclaimed}."
+    )
     sys.exit(ExitCode.INFEASIBLE)
 
 
