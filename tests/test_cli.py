@@ -396,6 +396,41 @@ def _no_plan_document(tmp_path: Path) -> Path:
     return plan
 
 
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        (["compare", EXAMPLE, "--budgets", "6000", *FAST, "--format", "json"], "the JSON of"),
+        (["frontier", EXAMPLE, *FAST, "--format", "json"], "the JSON of `rotation-solver"),
+        (["schema"], "a JSON Schema"),
+    ],
+)  # fmt: skip
+def test_check_names_another_command_s_json_instead_of_inventing_violations(
+    tmp_path: Path, command: list[str], kind: str
+) -> None:
+    made = CliRunner().invoke(cli, command)
+    assert made.exit_code == 0
+    document = tmp_path / "other.json"
+    document.write_text(made.stdout, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(document)])
+    assert result.exit_code == 1 and f"this is {kind}" in result.output, result.output
+    assert "[radiology.min]" not in result.output
+
+
+def test_check_refuses_a_key_given_twice_and_hints_at_the_value_model(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"status": "optimal", "objective": 213, "objective": 5}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan)])
+    assert result.exit_code == 1 and "'objective' appears twice" in result.output
+    args = ["solve", EXAMPLE, *FAST, "--value-model", "letters-first", "--format", "json"]
+    plan.write_text(CliRunner().invoke(cli, args).stdout, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan)])
+    assert result.exit_code == 1 and "pass --value-model letters-first" in result.output
+    result = CliRunner().invoke(
+        cli, ["check", EXAMPLE, str(plan), "--value-model", "letters-first"]
+    )
+    assert result.exit_code == 0, result.output
+
+
 def test_check_refutes_a_false_no_plan_claim(tmp_path: Path) -> None:
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(_no_plan(EXAMPLE)), encoding="utf-8")

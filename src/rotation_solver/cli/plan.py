@@ -145,7 +145,9 @@ def check(
     if not text.strip():
         raise InputError(Problem(str(plan), "the file is empty; expected a JSON plan"))
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_once_each)
+    except _SaidTwice as error:
+        raise InputError(Problem(str(plan), str(error))) from None
     except json.JSONDecodeError as error:
         raise InputError(
             Problem(str(plan), f"not JSON: {error.msg}", error.lineno, error.colno)
@@ -154,6 +156,15 @@ def check(
         raise InputError(Problem(str(plan), "JSON nested too deeply")) from None
     if not isinstance(data, dict):
         raise InputError(Problem(str(plan), "expected a JSON object (spec section 7)", 1, 1))
+    other = _other_document(data)
+    if other:
+        raise InputError(
+            Problem(
+                str(plan),
+                f"this is {other}, not a plan; check reads a plan from "
+                "`rotation-solver solve SCENARIO --format json`",
+            )
+        )
     report = check_plan(loaded, data)
     if report.ok and data.get("status") in ("infeasible", "unknown"):
         _check_no_plan(
@@ -181,9 +192,46 @@ def check(
             "does not lock: if it was made with --lock, pass the same --lock to check.",
             err=True,
         )
+    made_with = data.get("value_model")
+    if isinstance(made_with, str) and made_with != loaded.value_model_name:
+        click.echo(
+            f"  The plan was made with value model {made_with!r}, this check uses "
+            f"{loaded.value_model_name!r}: pass --value-model {made_with} to check it with "
+            "the same values.",
+            err=True,
+        )
     for violation in report.violations:
         click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
+
+
+class _SaidTwice(ValueError):
+    pass
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (json keeps the last one silently)."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _SaidTwice(f"the key {key!r} appears twice in one object; give each once")
+        seen[key] = value
+    return seen
+
+
+# Keys that tell the other commands' JSON apart from a plan (spec section 7).
+_OTHER_DOCUMENTS = (
+    ({"applications", "expected_value"}, "the JSON of `rotation-solver apply`"),
+    ({"rows", "least_budget"}, "the JSON of `rotation-solver compare`"),
+    ({"points", "least_budget"}, "the JSON of `rotation-solver frontier`"),
+    ({"properties", "type"}, "a JSON Schema (`rotation-solver schema`)"),
+)
+
+
+def _other_document(data: dict[str, Any]) -> str | None:
+    if "rotations" in data:
+        return None
+    return next((kind for keys, kind in _OTHER_DOCUMENTS if keys <= data.keys()), None)
 
 
 def _locked_in_plan_only(loaded: LoadedScenario, data: dict[str, Any]) -> list[str]:
