@@ -197,6 +197,19 @@ def test_lock_and_exclude_from_the_command_line() -> None:
     assert code == 1 and "unknown program id 'rad-nowhere'" in output
 
 
+def test_lock_a_program_whose_id_has_a_space(tmp_path: Path) -> None:
+    """Found by review: the catalog took "rad lake", --exclude did, --lock did not."""
+    programs = [program("rad lake"), program("rad-b", starts="2027-07-05")]
+    no_rules = {"clinical": {"min": 0}, "tier_mix": False}
+    path = write_scenario(tmp_path, scenario_dict(programs, requirements=no_rules))
+    code, output = invoke_stdout(
+        "solve", str(path), "--format", "json", "--lock", "rad lake@2027-06-07", *FAST
+    )
+    assert code == 0, output
+    locked = [r["program_id"] for r in json.loads(output)["rotations"] if r["locked"]]
+    assert locked == ["rad lake"]
+
+
 def test_value_model_option_changes_the_objective() -> None:
     code, output = invoke_stdout(
         "solve", EXAMPLE, "--format", "json", "--value-model", "letters-first", *FAST
