@@ -210,6 +210,35 @@ def test_lock_a_program_whose_id_has_a_space(tmp_path: Path) -> None:
     assert locked == ["rad lake"]
 
 
+def test_nothing_feasible_is_said_by_validate_and_by_the_conflict(tmp_path: Path) -> None:
+    """Found by review: a one-day window left 0 offerings, validate said "valid" and the
+    conflict named radiology.min with nothing pointing at the window."""
+    one_day = {"window": {"start": "2027-06-01", "end": "2027-06-01"}}
+    path = write_scenario(tmp_path, scenario_dict([program("rad-a")], calendar=one_day))
+    code, output = invoke("validate", str(path))
+    assert code == 0
+    assert "needed, but 0 radiology program(s) have a feasible start" in output
+    assert "no plan is possible" in output
+    code, output = invoke_stdout("solve", str(path), *FAST, "--format", "json")
+    assert code == 3
+    why = json.loads(output)["why"]
+    assert "rotation fits the window, the deadlines and the other fixed rules at all" in why
+    plan = tmp_path / "plan.json"
+    plan.write_text(output, encoding="utf-8")
+    assert invoke("check", str(path), str(plan), *FAST)[0] == 3
+
+
+def test_repeated_starts_and_empty_specialties_are_warned(tmp_path: Path) -> None:
+    repeated = program("rad-a", starts="2027-06-07;2027-06-07;2027-07-05")
+    clinical = {"clinical": {"min": 1, "specialties": []}}
+    path = write_scenario(tmp_path, scenario_dict([repeated], requirements=clinical))
+    code, output = invoke("validate", str(path))
+    assert code == 0
+    assert "lists the start 2027-06-07 more than once" in output
+    assert "clinical.specialties is empty" in output
+    assert "2 (program, start) pairs in the catalog" in output
+
+
 def test_value_model_option_changes_the_objective() -> None:
     code, output = invoke_stdout(
         "solve", EXAMPLE, "--format", "json", "--value-model", "letters-first", *FAST

@@ -16,10 +16,10 @@ from rotation_solver.diagnose import (
     CONFLICT_TIMED_OUT,
     Conflict,
     Repair,
+    conflict_reason,
     feasible_with,
     guarded_model,
     least_cost_worth,
-    lock_overlap,
 )
 from rotation_solver.model import Rule
 from rotation_solver.problem import build_problem
@@ -179,7 +179,7 @@ def conflict_errors(
         if f"lock:{program_id}@{start}" not in keys
     )
     sentence = Conflict(
-        rules, minimal, reason=lock_overlap(checks.problem, keys), open_locks=open_locks
+        rules, minimal, reason=conflict_reason(checks.problem, keys), open_locks=open_locks
     ).sentence()
     if document.get("why") != sentence:
         errors.append(f"why: the document says {document.get('why')!r}; expected {sentence!r}")
@@ -218,7 +218,7 @@ def _unnamed_errors(
             "conflict (`rotation-solver solve` names them)"
         )
         return errors, True
-    reason = lock_overlap(checks.problem, [])
+    reason = conflict_reason(checks.problem, [])
     expected = Conflict((), minimal=False, reason=reason).sentence()
     if why != expected:
         errors.append(f"why: the document says {why!r}; expected {expected!r}")

@@ -241,9 +241,31 @@ def find_conflict(
         rules,
         minimal,
         cheapest,
-        reason=lock_overlap(problem, core),
+        reason=conflict_reason(problem, core),
         cheapest_settled=cheapest_settled,
         open_locks=open_locks,
+    )
+
+
+def conflict_reason(problem: PlanningProblem, core: list[str]) -> str | None:
+    """What the student cannot lift that makes the named rules clash: overlapping locks,
+    or no offering at all of a kind a named count rule asks for."""
+    return lock_overlap(problem, core) or _none_of_a_kind(problem, core)
+
+
+def _none_of_a_kind(problem: PlanningProblem, core: list[str]) -> str | None:
+    """A count rule is named because the window, deadlines, specialties or exclusions
+    leave no offering of its kind: say so, since lifting another rule will not help."""
+    empty = [
+        kind
+        for rule, kind in (("radiology.min", "radiology"), ("clinical.min", "clinical"))
+        if rule in core and not any(o.kind == kind for o in problem.offerings)
+    ]
+    if not empty:
+        return None
+    return (
+        f"no {' or '.join(empty)} rotation fits the window, the deadlines and the other fixed "
+        "rules at all; `rotation-solver validate --dropped` lists why each start is dropped"
     )
 
 

@@ -358,7 +358,7 @@ def validate(
     )
     console.print(
         f"  offerings: {len(problem.offerings)} feasible (radiology {kinds['radiology']}, "
-        f"clinical {kinds['clinical']}); {sum(1 for p in loaded.programs for _ in p.starts)} "
+        f"clinical {kinds['clinical']}); {sum(len(set(p.starts)) for p in loaded.programs)} "
         "(program, start) pairs in the catalog"
     )
     dropped = problem.expansion.dropped_counts()
@@ -406,7 +406,20 @@ def validate(
                 ),
                 soft_wrap=True,
             )
-    if problem.unplaceable_locks:
+    # A count the feasible offerings cannot reach: no solve is needed to see it.
+    short = [
+        f"{need} {kind} rotation(s) needed, but {have} {kind} program(s) have a feasible start"
+        for kind, need in (("radiology", req.radiology_min), ("clinical", req.clinical_min))
+        if (have := len({o.program_id for o in problem.offerings if o.kind == kind})) < need
+    ]
+    for gap in short:
+        console.print(
+            Text.assemble(
+                ("warning:", "yellow"),
+                f" {gap}; see the dropped reasons above (--dropped lists each)",
+            )
+        )
+    if problem.unplaceable_locks or short:
         console.print("valid files, but no plan is possible: see the warning above")
     else:
         console.print("valid")

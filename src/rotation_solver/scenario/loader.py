@@ -379,6 +379,21 @@ def load_scenario(
             "rotation mostly after that cannot help this cycle, and a plan that holds one "
             "says so."
         )
+    for program in programs:
+        repeated = sorted({d for d in program.starts if program.starts.count(d) > 1})
+        if repeated:
+            warnings.append(
+                f"program {program.id} lists the start "
+                f"{', '.join(d.isoformat() for d in repeated)} more than once; each start "
+                "is counted once."
+            )
+    requirements = resolve_requirements(scenario)
+    if requirements.clinical_min > 0 and not requirements.clinical_specialties:
+        warnings.append(
+            f"requirements.clinical.min is {requirements.clinical_min} but "
+            "clinical.specialties is empty, so no clinical rotation can count: no plan can "
+            "meet it. List the specialties (e.g. internal_medicine) or set clinical.min to 0."
+        )
     if scenario.planning_date > scenario.eras_submission:
         warnings.append(
             f"planning_date {scenario.planning_date} is after eras_submission "
@@ -392,7 +407,7 @@ def load_scenario(
         value_model_name=model.name or Path(model_reference).stem,
         locks=merged_locks,
         exclude=merged_exclude,
-        requirements=resolve_requirements(scenario),
+        requirements=requirements,
         warnings=tuple(warnings),
     )
 
