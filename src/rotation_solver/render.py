@@ -5,18 +5,17 @@ Every format is drawn from the same payload, so they can never disagree.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from rotation_solver import markdown
+from rotation_solver.csv_out import records_csv
 from rotation_solver.timeline import TimelineStep, timeline_markdown
 
 PLAN_COLUMNS = (
@@ -230,10 +229,7 @@ def render_json(payload: Any) -> str:
 
 def render_csv(payload: dict[str, Any]) -> str:
     """One row per rotation, the spec's rotation keys as columns."""
-    frame = pd.DataFrame(payload["rotations"], columns=list(PLAN_COLUMNS))
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    return buffer.getvalue()
+    return records_csv(list(PLAN_COLUMNS), payload["rotations"])
 
 
 def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | None = None) -> str:

@@ -11,18 +11,17 @@ CSV, Markdown or a rich table.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-import pandas as pd
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from rotation_solver import markdown
+from rotation_solver.csv_out import records_csv
 from rotation_solver.scenario import LoadedScenario
 
 StepKind = Literal[
@@ -269,9 +268,4 @@ def timeline_table(steps: Sequence[TimelineStep], title: str, today: date) -> Ta
 
 
 def timeline_csv(steps: Sequence[TimelineStep]) -> str:
-    frame = pd.DataFrame(
-        timeline_json(steps), columns=["date", "kind", "program_id", "document", "text"]
-    )
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    return buffer.getvalue()
+    return records_csv(["date", "kind", "program_id", "document", "text"], timeline_json(steps))

@@ -3,10 +3,10 @@ or a rich table (every format is drawn from the payload, so they agree)."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from rotation_solver import markdown
+from rotation_solver.csv_out import csv_text
 from rotation_solver.plan_json import rotation_dict
 from rotation_solver.solve import Result
 from rotation_solver.whatif.budget_sweep import Sweep, diff_labels, marginal_value, plan_label
@@ -183,13 +183,7 @@ def frontier_rows_text(payload: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
-    import csv
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
-    return buffer.getvalue()
+    return csv_text(header, rows)
 
 
 def compare_csv(payload: dict[str, Any]) -> str:
