@@ -133,9 +133,20 @@ def test_reversed_blocked_period(files: Files) -> None:
     fails(path, f"scenario.yaml:{LINE['- {start']}:", "calendar.blocked[0]", "before start")
 
 
+def test_plain_words_for_quoted_numbers_choices_and_percentages(files: Files) -> None:
+    """pydantic's "Input should be 1" read as code (found by review)."""
+    path = files(SCENARIO.replace("version: 1", 'version: "1"'))
+    fails(path, "version: expected 1 (got the text '1'); write it without quotes")
+    percent = ROW_A.removesuffix("0.6") + "60%"
+    path = files(catalog=f"{HEADER}\n{percent}\n{ROW_B}\n")
+    fails(path, "acceptance: expected a number (got '60%'); write a fraction, e.g. 0.6")
+    path = files(catalog=f"{HEADER}\n{ROW_A.replace('target', 'best')}\n{ROW_B}\n")
+    fails(path, "tier: expected 'reach', 'target' or 'safety' (got 'best')")
+
+
 def test_negative_budget(files: Files) -> None:
     path = files(SCENARIO.replace("budget: 9000", "budget: -5"))
-    fails(path, f"scenario.yaml:{LINE['budget']}:9", "budget", "greater than or equal to 0")
+    fails(path, f"scenario.yaml:{LINE['budget']}:9", "budget", "expected 0 or more (got -5)")
 
 
 def test_fractional_budget(files: Files) -> None:
@@ -295,7 +306,7 @@ def test_inline_catalog_errors_point_at_the_yaml_line(files: Files) -> None:
         path,
         f"scenario.yaml:{LINE['programs'] + 3}:",
         "programs[0].letter",
-        "less than or equal to 10",
+        "expected at most 10 (got 12)",
     )
 
 
@@ -491,7 +502,9 @@ def test_a_scenario_as_the_value_model(files: Files) -> None:
 
 def test_max_applications_above_what_apply_handles(files: Files) -> None:
     fails(
-        files(SCENARIO + "max_applications: 100\n"), "max_applications", "less than or equal to 20"
+        files(SCENARIO + "max_applications: 100\n"),
+        "max_applications",
+        "expected at most 20 (got 100)",
     )
 
 

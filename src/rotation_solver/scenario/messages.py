@@ -30,6 +30,15 @@ _EXPECTED = {
 }
 
 
+# Range errors: "Input should be greater than or equal to 0" in plain words.
+_BOUNDS = {
+    "greater_than_equal": ("ge", "{} or more"),
+    "greater_than": ("gt", "more than {}"),
+    "less_than_equal": ("le", "at most {}"),
+    "less_than": ("lt", "less than {}"),
+}
+
+
 def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     """One error of `ValidationError.errors()` as a sentence about the user's value."""
     kind = item["type"]
@@ -46,7 +55,19 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     if kind == "value_error":  # our validators already quote the value
         return str(item["msg"]).removeprefix("Value error, ")
     message = _EXPECTED.get(kind, str(item["msg"]))
+    context = item.get("ctx") or {}
+    if kind in _BOUNDS:
+        bound, form = _BOUNDS[kind]
+        message = f"expected {form.format(shown(context.get(bound)))}"
+    if kind in ("literal_error", "enum") and context.get("expected"):
+        message = f"expected {context['expected']}"
     given = item["input"]
+    if isinstance(given, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*%\s*", given):
+        fraction = float(given.strip().rstrip("%")) / 100
+        return f"{message} (got {shown(given)}); write a fraction, e.g. {fraction:g}"
+    expected = str(context.get("expected", "")).strip()
+    if kind == "literal_error" and isinstance(given, str) and given.strip() == expected:
+        return f"{message} (got the text {shown(given)}); write it without quotes"
     if isinstance(given, str) and re.fullmatch(r"\$?\d{1,3}(,\d{3})+", given.strip()):
         digits = given.strip().lstrip("$").replace(",", "")
         return f"{message} (got {shown(given)}); write it without separators, e.g. {digits}"
