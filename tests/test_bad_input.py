@@ -142,6 +142,12 @@ def test_plain_words_for_quoted_numbers_choices_and_percentages(files: Files) ->
     fails(path, "acceptance: expected a number (got '60%'); write a fraction, e.g. 0.6")
     path = files(catalog=f"{HEADER}\n{ROW_A.replace('target', 'best')}\n{ROW_B}\n")
     fails(path, "tier: expected 'reach', 'target' or 'safety' (got 'best')")
+    path = files(SCENARIO + "locks:\n")
+    fails(path, "locks: expected a list (got nothing); write [] for none")
+    path = files(SCENARIO + "locks: [rad-a@2027-06-07]\n")
+    fails(path, "an accepted offer is written {program: rad-a, start: 2027-06-07}")
+    path = files(SCENARIO.replace("programs: programs.csv", 'programs: ""'))
+    fails(path, "programs: is empty; expected a catalog file")
 
 
 def test_negative_budget(files: Files) -> None:

@@ -288,6 +288,13 @@ def read_inline(doc: Document, items: list[Any]) -> Catalog:
 
 def read_catalog(reference: str, scenario_doc: Document) -> Catalog:
     """Resolve `programs:` (a path relative to the scenario file) into a catalog."""
+    if not reference.strip():
+        raise InputError(
+            scenario_doc.problem(
+                ("programs",),
+                "is empty; expected a catalog file (e.g. programs.csv) or an inline list",
+            )
+        )
     path = (scenario_doc.path.parent / reference).resolve()
     shown = scenario_doc.path.parent / reference
     suffix = path.suffix.lower()

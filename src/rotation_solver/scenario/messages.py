@@ -62,6 +62,14 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     if kind in ("literal_error", "enum") and context.get("expected"):
         message = f"expected {context['expected']}"
     given = item["input"]
+    if kind in ("model_type", "model_attributes_type") and isinstance(given, str) and "@" in given:
+        program, _, start = given.rpartition("@")
+        return (
+            f"{message} (got {shown(given)}); an accepted offer is written "
+            f"{{program: {program.strip()}, start: {start.strip()}}}"
+        )
+    if kind == "list_type" and given is None:
+        return f"{message} (got nothing); write [] for none, or leave the key out"
     if isinstance(given, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*%\s*", given):
         fraction = float(given.strip().rstrip("%")) / 100
         return f"{message} (got {shown(given)}); write a fraction, e.g. {fraction:g}"
