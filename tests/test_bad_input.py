@@ -270,7 +270,14 @@ def test_lock_start_not_offered(files: Files) -> None:
 
 def test_locked_and_excluded(files: Files) -> None:
     path = files(SCENARIO + "locks: [{program: rad-a, start: 2027-06-07}]\nexclude: [rad-a]\n")
-    fails(path, "scenario.yaml", "both locked and excluded")
+    fails(path, "scenario.yaml", "both locked and excluded (by exclude: in scenario.yaml)")
+    # On the command line, the message names the options, not the file (found by review).
+    path = files()
+    output = fails(
+        path, "--lock: rad-a@2027-06-07", "excluded (by --exclude)",
+        extra=("--lock", "rad-a@2027-06-07", "--exclude", "rad-a"),
+    )  # fmt: skip
+    assert "scenario.yaml" not in output
 
 
 def test_unknown_exclude_in_file_and_on_command_line(files: Files) -> None:

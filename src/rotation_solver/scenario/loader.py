@@ -218,6 +218,7 @@ def _cross_checks(
         return f"unknown program id {program_id!r}{hint}"
 
     locks: list[Lock] = []
+    locked_at: dict[str, Problem] = {}  # where each accepted lock was written
     sources: list[tuple[Lock, Problem]] = []
     for index, lock in enumerate(scenario.locks):
         sources.append((lock, doc.problem(("locks", index, "program"), "")))
@@ -245,25 +246,33 @@ def _cross_checks(
                 problems.append(at(f"program {lock.program!r} is locked at two different starts"))
             continue
         locks.append(lock)
+        locked_at[lock.program] = here
     exclude: list[str] = []
+    excluded_by: dict[str, str] = {}  # where each exclusion was written, for the message
     for index, program_id in enumerate(scenario.exclude):
         if program_id not in first_row:
             problems.append(doc.problem(("exclude", index), unknown(program_id)))
         elif program_id not in exclude:
             exclude.append(program_id)
+            excluded_by[program_id] = f"exclude: in {doc.path.name}"
     for program_id in cli_exclude:
         if program_id not in first_row:
             problems.append(Problem("--exclude", unknown(program_id), field=program_id))
         elif program_id not in exclude:
             exclude.append(program_id)
+            excluded_by[program_id] = "--exclude"
     for lock in locks:
         if lock.program in exclude:
+            here = locked_at[lock.program]
             problems.append(
                 Problem(
-                    str(doc.path),
-                    f"program {lock.program!r} is both locked and excluded; "
-                    "keep one (an accepted offer cannot be declined here)",
-                    field="locks/exclude",
+                    here.file,
+                    f"program {lock.program!r} is both locked and excluded (by "
+                    f"{excluded_by[lock.program]}); keep one (an accepted offer cannot be "
+                    "declined here)",
+                    here.line,
+                    here.column,
+                    here.field,
                 )
             )
     return tuple(locks), tuple(exclude), problems
