@@ -1001,6 +1001,14 @@ def test_malformed_plan(tmp_path: Path, bad: Any, rule: str) -> None:
     assert rule in rules(report), [str(v) for v in report.violations]
 
 
+@pytest.mark.parametrize("key", ["start", "program_id"])
+def test_a_missing_key_is_reported_once(tmp_path: Path, key: str) -> None:
+    """Found by review: a rotation without `start` was also "start None is not a date"."""
+    report = check_plan(scenario(tmp_path), _row_without(0, key))
+    about_the_row = [str(v) for v in report.violations if "rotation #1" in str(v)]
+    assert about_the_row == [f"[malformed] rotation #1 is missing the key(s) {key}"], about_the_row
+
+
 def test_unreadable_rotation_means_no_objective(tmp_path: Path) -> None:
     report = check_plan(scenario(tmp_path), _row(0, program_id="rad-zz"))
     assert report.objective is None

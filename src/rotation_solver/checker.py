@@ -354,10 +354,14 @@ class _Checker:
             program_id = row.get("program_id")
             start = _parse_date(row.get("start"))
             if not isinstance(program_id, str):
-                self.add("malformed", f"{where}: program_id {program_id!r} is not text")
+                if "program_id" not in missing:  # said once: missing is not also "not text"
+                    self.add("malformed", f"{where}: program_id {program_id!r} is not text")
                 complete = False
                 continue
             if start is None:
+                if "start" in missing:
+                    complete = False
+                    continue
                 self.add(
                     "malformed",
                     f"{where} ({program_id}): start {row.get('start')!r} is not a real "
