@@ -812,3 +812,61 @@ def test_the_bound_shares_one_time_limit_and_stays_a_bound(
     )
     assert 1 <= len(solves) <= 5, len(solves)
     assert not cut_proven and cut >= exact
+
+
+_TIED_SCENARIO = """\
+version: 1
+name: ties on the sample (found by review)
+planning_date: 2027-01-15
+eras_submission: 2027-09-25
+student: {school_type: us_md, us_clinical_weeks: 4, radiology_exposure: none, step2ck: 250}
+calendar:
+  window: {start: 2027-06-01, end: 2027-10-31}
+  blocked: [{start: 2027-06-15, end: 2027-06-25}]
+budget: 12000
+documents: {transcript: 2027-01-10, immunizations: 2027-01-09, bls: 2027-02-13}
+programs: programs.csv
+"""
+_TIED_CATALOG = """\
+id,name,specialty,tier,img_friendly,accepts_img,starts,weeks,application_opens,\
+application_deadline,deadline_weeks_before_start,requires,housing_per_week,travel,fee,\
+img_surcharge,letter,audition,interest,acceptance
+p0-rad,P0,radiology,safety,false,true,2027-07-12,4,2027-01-13,2027-04-29,,\
+transcript;immunizations,200,0,,,2,3,5,0.6
+p1-rad,P1,radiology,reach,true,true,2027-06-07;2027-08-16;2027-10-04,4,2027-02-02,,3,\
+bls;transcript;immunizations,400,0,50,100,3,8,3,0.15
+p2-eme,P2,emergency_medicine,target,false,true,2027-09-27;2027-10-11,2,2027-01-04,,,\
+bls;transcript,100,400,100,100,2,4,2,0.2
+p3-int,P3,internal_medicine,target,false,true,2027-06-28;2027-07-12;2027-08-23;2027-10-04,4,\
+2027-02-01,,,bls;immunizations,0,0,50,100,0,3,5,0.2
+p4-rad,P4,radiology,safety,true,true,2027-06-07;2027-08-09;2027-08-16;2027-09-13,3,\
+2027-01-22,,3,transcript;bls,400,400,50,0,6,1,2,0.2
+"""
+
+
+def test_ties_on_the_sample_go_to_the_best_exact_value(tmp_path: Path) -> None:
+    """Found by review: on 200 outcomes four portfolios tie at 1.09 in sample (exact
+    0.654, 0.654, 1.048, 1.094); the fee rule kept one worth 0.654, dropping the $100
+    p2-eme that no sampled outcome needed but that raises the exact value by two thirds."""
+    (tmp_path / "scenario.yaml").write_text(_TIED_SCENARIO, encoding="utf-8")
+    (tmp_path / "programs.csv").write_text(_TIED_CATALOG, encoding="utf-8")
+    loaded = load_scenario(tmp_path / "scenario.yaml")
+    report = plan_portfolio(
+        loaded, max_applications=10, scenarios=200, seed=0, evaluate_outcomes=100, options=ONE
+    )
+    problem, found = report.problem, report.search
+    assert found.exhaustive
+    from rotation_solver.portfolio import sample_offers
+
+    in_sample = Evaluator(problem, sample_offers(problem, 200, 0, 0))  # apply's own sample
+    everything = range(len(problem.candidates))
+    tied = [
+        p
+        for r in range(len(problem.candidates) + 1)
+        for p in itertools.combinations(everything, r)
+        if abs(in_sample(p) - found.value) <= 1e-9
+    ]
+    assert len(tied) > 1  # the case needs a tie on the sample
+    best_tied = max(exact_value(problem, p) for p in tied)
+    assert report.payload["expected_value"] == pytest.approx(best_tied)
+    assert "p2-eme" in [a["program_id"] for a in report.payload["applications"]]

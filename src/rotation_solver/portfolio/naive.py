@@ -104,7 +104,13 @@ def compare(
         if rows:
             diff = per[0] - values
             margin, margin_ci = float(diff.mean()), _ci(diff)
-        rows.append(
-            Comparison(name, portfolio, float(values.mean()), _ci(values), margin, margin_ci)
+        low, high = _ci(values)
+        # On a few outcomes the normal interval can leave the values' range (a negative
+        # plan value); the mean cannot, so neither does its interval.
+        ci = (
+            (max(low, float(values.min())), min(high, float(values.max())))
+            if len(values)
+            else (low, high)
         )
+        rows.append(Comparison(name, portfolio, float(values.mean()), ci, margin, margin_ci))
     return rows
