@@ -595,7 +595,18 @@ def test_a_strategy_worth_nothing_is_explained() -> None:
     assert "no other program raised the average value" in result.output
 
 
-def test_no_plan_in_any_sampled_outcome_is_said_and_not_drawn(tmp_path: Path) -> None:
+def _local_search_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The local search, as on a large catalog: the exhaustive search breaks ties on the
+    sample by the exact value, so it never keeps a portfolio no sampled outcome needs."""
+    from rotation_solver.portfolio import local_search
+
+    monkeypatch.setattr(local_search, "EXHAUSTIVE_PORTFOLIOS", 0)
+
+
+def test_no_plan_in_any_sampled_outcome_is_said_and_not_drawn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _local_search_only(monkeypatch)
     rows = [
         program("rad-a", acceptance=0.001, fee=50),
         program(
@@ -649,8 +660,9 @@ def test_a_plan_worth_nothing_advises_no_applications(make: Callable[..., Loaded
 
 
 def test_a_sample_too_small_to_choose_well_is_called_out(
-    make: Callable[..., LoadedScenario],
+    make: Callable[..., LoadedScenario], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _local_search_only(monkeypatch)
     rows = [
         program(pid, tier=tier, fee=10, acceptance=0.05, weeks=4, starts="2027-06-07;2027-08-02")
         for pid, tier in [("a", "target"), ("b", "safety")]
@@ -663,6 +675,12 @@ def test_a_sample_too_small_to_choose_well_is_called_out(
     warnings = " ".join(small["warnings"])
     assert "top-N by expected value is worth more" in warnings and "raise --scenarios" in warnings
     assert "rests on 50 fresh outcomes" in warnings
+    # The exhaustive search (this catalog is small) breaks the all-zero tie exactly.
+    monkeypatch.undo()
+    exact = plan_portfolio(loaded, max_applications=3, scenarios=1, evaluate_outcomes=50,
+                           bound=False, options=ONE).payload  # fmt: skip
+    assert len(exact["applications"]) == 2 and exact["in_sample_value"] == 0
+    assert not any("worth more" in w for w in exact["warnings"])
     large = plan_portfolio(loaded, max_applications=3, scenarios=400, bound=False,
                            options=ONE).payload  # fmt: skip
     assert len(large["applications"]) == 2
