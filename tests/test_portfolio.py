@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rotation_solver.checker import check_plan
 from rotation_solver.cli import cli
@@ -888,3 +890,17 @@ def test_ties_on_the_sample_go_to_the_best_exact_value(tmp_path: Path) -> None:
     best_tied = max(exact_value(problem, p) for p in tied)
     assert report.payload["expected_value"] == pytest.approx(best_tied)
     assert "p2-eme" in [a["program_id"] for a in report.payload["applications"]]
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=12))
+def test_histogram_percentages_add_to_exactly_100(weights: list[float]) -> None:
+    """Rounding each line alone showed 100.1% in all (a note from an earlier session)."""
+    from rotation_solver.portfolio.render import tenths_of_percent
+
+    total = sum(weights)
+    tenths = tenths_of_percent(weights)
+    if total <= 0:
+        assert tenths == [0] * len(weights)
+        return
+    assert sum(tenths) == 1000
+    assert all(abs(t - 1000 * w / total) < 1 for t, w in zip(tenths, weights, strict=True))

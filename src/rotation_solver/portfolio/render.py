@@ -13,6 +13,22 @@ from rotation_solver import markdown
 from rotation_solver.render import SPECIALTY_CODE
 
 
+def tenths_of_percent(shares: list[float]) -> list[int]:
+    """Shares (adding to 1) as tenths of a percent that add to 1000 exactly: each is
+    rounded down, then the largest remainders get the tenths left, so the histogram's
+    lines add to 100.0% (rounding each alone could show 100.1%)."""
+    total = sum(shares)
+    if total <= 0:
+        return [0 for _ in shares]
+    exact = [1000 * share / total for share in shares]
+    floors = [int(x) for x in exact]
+    left = 1000 - sum(floors)
+    by_remainder = sorted(range(len(shares)), key=lambda i: exact[i] - floors[i], reverse=True)
+    for i in by_remainder[:left]:
+        floors[i] += 1
+    return floors
+
+
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}%"
 
@@ -187,10 +203,13 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     dist = payload["distribution"]
     top = max(dist["counts"]) or 1
     console.print("[bold]Plan value over the outcomes[/bold] (exact probabilities)")
-    for lo, hi, count in zip(dist["edges"], dist["edges"][1:], dist["counts"], strict=False):
+    tenths = tenths_of_percent(dist["counts"])
+    for lo, hi, count, shown in zip(
+        dist["edges"], dist["edges"][1:], dist["counts"], tenths, strict=False
+    ):
         bar = "█" * round(30 * count / top)
         span = f"{lo:6.0f}–{hi:<6.0f}" if hi > lo else f"{lo:6.0f}{'':7}"
-        console.print(f"  {span} {bar} {100 * count:.1f}%")
+        console.print(f"  {span} {bar} {shown / 10:.1f}%")
     timings = payload["timings"]
     console.print(
         f"[dim]search {timings['search_seconds']:.1f} s · bound {timings['bound_seconds']:.1f} s"
