@@ -117,6 +117,24 @@ def test_late_document_names_the_date_that_reopens_programs(make: Make) -> None:
     assert fix.change.startswith("bls ready by 2027-04-01 (instead of 2027-05-01) reopens 1")
 
 
+@pytest.mark.parametrize("deadline", [None, "2027-08-15"])
+def test_a_document_ready_after_the_start_is_repaired_by_the_start(
+    make: Make, deadline: str | None
+) -> None:
+    """Found by review: without a deadline (or with one after the start), the repair
+    tried only deadlines, so it said relaxing the document "is not enough"."""
+    docs = {"transcript": "2027-08-01"}
+    row = program("a", starts="2027-07-05", application_deadline=deadline)
+    req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    loaded = make([row], documents=docs, requirements=req)
+    outcome = plan_scenario(loaded, ONE_WORKER)
+    assert outcome.conflict is not None
+    assert "documents:transcript" in {r.key for r in outcome.conflict.rules}
+    fix = next(r for r in outcome.conflict.repairs if r.rule == "documents:transcript")
+    assert fix.change.startswith("transcript ready by 2027-07-05 (instead of 2027-08-01)")
+    assert fix.objective is not None and fix.objective > 0
+
+
 def test_gap_repair_finds_the_largest_workable_gap(make: Make) -> None:
     calendar = {"window": {"start": "2027-06-01", "end": "2027-12-17"}, "min_gap_days": 10}
     rows = [program("a"), program("b", starts="2027-06-28")]  # a ends 06-20: gap 7 fits

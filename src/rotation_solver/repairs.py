@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from rotation_solver.diagnose import Conflict, Repair, cheapest_plan_cost
+from rotation_solver.offerings import apply_by
 from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, resolve_requirements
@@ -189,12 +190,13 @@ def _document(loaded: LoadedScenario, name: str, clock: Clock) -> tuple[LoadedSc
     """The latest ready date for one document that makes a plan possible.
 
     Feasibility only grows as the date moves earlier, so a binary search over
-    the deadlines the document misses finds the least demanding date.
+    the last days to apply (`apply_by`) the document misses finds the least demanding date.
     """
     old = loaded.scenario.documents[name]
     late = build_problem(loaded, relax_user_rules=True).offerings
+    # The last day each application can go out: its deadline, and never after the start.
     dates = sorted(
-        {o.deadline for o in late if f"documents:{name}" in o.forbidden_by and o.deadline},
+        {apply_by(o.deadline, o.start) for o in late if f"documents:{name}" in o.forbidden_by},
         reverse=True,
     )
 
