@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from rotation_solver import planner
 from rotation_solver.cli import cli
 from rotation_solver.scenario import load_scenario
-from rotation_solver.solve import Result
+from rotation_solver.solve import NOT_SETTLED, Result
 from tests.conftest import SCENARIOS, program, scenario_dict
 from tests.random_scenarios import write_scenario
 
@@ -566,6 +566,18 @@ def test_check_refutes_a_made_up_conflict_or_repair(tmp_path: Path) -> None:
     def no_rules(conflict: dict[str, Any]) -> None:
         conflict["rules"] = []
 
+    def unproven_and_dear(conflict: dict[str, Any]) -> None:
+        budget = next(r for r in conflict["repairs"] if r["rule"] == "budget")
+        budget.update(proven_optimal=None, total_cost=1_000_000_000)
+
+    def unsettled_with_numbers(conflict: dict[str, Any]) -> None:
+        budget = next(r for r in conflict["repairs"] if r["rule"] == "budget")
+        budget.update(change=f"relaxing budget: {NOT_SETTLED}", objective=99999, total_cost=5)
+        budget["proven_optimal"] = False
+
+    def unsettled_cheapest_stated(conflict: dict[str, Any]) -> None:
+        conflict.update(cheapest_plan_settled=False, cheapest_plan_without_budget=1)
+
     for change, says in [
         (one_rule, "leave a plan on their own"),
         (not_minimal, "still conflict without"),
@@ -586,6 +598,9 @@ def test_check_refutes_a_made_up_conflict_or_repair(tmp_path: Path) -> None:
         (settled_maybe, "cheapest_plan_settled: expected true, false or null, got 'maybe'"),
         (minimal_yes, "minimal: expected true or false, got 'yes'"),
         (no_rules, "the conflict names no rule, so there is nothing to repair"),
+        (unproven_and_dear, "costs $1,000,000,000, but after that change the budget is $4,185"),
+        (unsettled_with_numbers, "a repair not settled names no plan"),
+        (unsettled_cheapest_stated, "a cost is stated although cheapest_plan_settled is false"),
     ]:
         result = tampered(change)
         assert result.exit_code == 1, (change.__name__, result.output)

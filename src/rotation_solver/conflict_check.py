@@ -67,6 +67,13 @@ def _shape_errors(document: dict[str, Any]) -> list[str]:
         wrong_flag = isinstance(value, bool) and bool not in allowed
         if key in conflict and (wrong_flag or not isinstance(value, allowed)):
             errors.append(f"conflict.{key}: expected {expected}, got {value!r}")
+    if conflict.get("cheapest_plan_settled") is False and (
+        conflict.get("cheapest_plan_without_budget") is not None
+    ):
+        errors.append(
+            "conflict.cheapest_plan_without_budget: a cost is stated although "
+            "cheapest_plan_settled is false (not settled: null)"
+        )
     return errors + _repair_shape_errors(conflict.get("repairs", []))
 
 
@@ -270,8 +277,19 @@ def _repair_cost_error(
     at least the least such cost, at most the changed budget (ties may cost less or
     more, so no single cost is required)."""
     objective = claimed.get("objective")
-    if objective is None or claimed.get("proven_optimal") is not True or again.repaired is None:
+    if objective is None or again.repaired is None:
         return None, True
+    cost, budget = claimed.get("total_cost"), again.repaired.budget
+    if claimed.get("proven_optimal") is not True:
+        # A plan found but not proven best: its value is only "at least", but its cost
+        # still fits the changed budget like any plan's.
+        if isinstance(cost, int) and 0 <= cost <= budget:
+            return None, True
+        return (
+            f"repair of {claimed['rule']}: the document says its plan costs {_money(cost)}, "
+            f"but after that change the budget is {_money(budget)}",
+            True,
+        )
     try:
         share = clock.left()
         least = least_cost_worth(
@@ -279,7 +297,6 @@ def _repair_cost_error(
         )
     except NotSettled:
         return None, False
-    cost, budget = claimed.get("total_cost"), again.repaired.budget
     if least is not None and isinstance(cost, int) and least <= cost <= budget:
         return None, True
     if least is None:
@@ -302,7 +319,15 @@ def _repair_error(claimed: dict[str, Any], again: Repair) -> tuple[str | None, b
     if again.change.endswith(NOT_SETTLED) or (again.objective is not None and not again.proven):
         return None, False
     if change.endswith(NOT_SETTLED):
-        return None, True  # the document made no claim
+        # No claim about the plan, so no numbers either (solve writes null for both).
+        claims = [key for key in ("objective", "total_cost") if claimed.get(key) is not None]
+        if claims:
+            return (
+                f"repair of {rule}: the document says it was not settled, yet states "
+                f"{' and '.join(claims)}; a repair not settled names no plan",
+                True,
+            )
+        return None, True
     if again.objective is None:
         if objective is not None:
             return (
