@@ -140,6 +140,10 @@ def test_plain_words_for_quoted_numbers_choices_and_percentages(files: Files) ->
     percent = ROW_A.removesuffix("0.6") + "60%"
     path = files(catalog=f"{HEADER}\n{percent}\n{ROW_B}\n")
     fails(path, "acceptance: expected a number (got '60%'); write a fraction, e.g. 0.6")
+    # A score out of 10 is no fraction: no such hint there (found by review).
+    scored = ROW_A.replace(",8,7,4,0.6", ",80%,7,4,0.6")
+    output = fails(files(catalog=f"{HEADER}\n{scored}\n{ROW_B}\n"), "letter: expected a number")
+    assert "fraction" not in output
     path = files(catalog=f"{HEADER}\n{ROW_A.replace('target', 'best')}\n{ROW_B}\n")
     fails(path, "tier: expected 'reach', 'target' or 'safety' (got 'best')")
     path = files(SCENARIO + "locks:\n")

@@ -203,7 +203,7 @@ def test_lock_a_program_whose_id_has_a_space(tmp_path: Path) -> None:
     no_rules = {"clinical": {"min": 0}, "tier_mix": False}
     path = write_scenario(tmp_path, scenario_dict(programs, requirements=no_rules))
     code, output = invoke_stdout(
-        "solve", str(path), "--format", "json", "--lock", "rad lake@2027-06-07", *FAST
+        "solve", str(path), "--format", "json", "--lock", "rad lake @ 2027-06-07", *FAST
     )
     assert code == 0, output
     locked = [r["program_id"] for r in json.loads(output)["rotations"] if r["locked"]]
@@ -346,7 +346,27 @@ def test_a_full_disk_is_a_short_message_not_a_traceback() -> None:
         )  # fmt: skip
     assert done.returncode == 74
     assert b"Traceback" not in done.stderr and b"Exception ignored" not in done.stderr
-    assert b"cannot write the output (standard output): No space left" in done.stderr
+    assert b"cannot write the output: No space left" in done.stderr
+    # --help and --version run before any command, and are caught as well.
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "rotation_solver", "--version"],
+            stdout=full, stderr=subprocess.PIPE, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 74 and b"Traceback" not in done.stderr
+
+
+def test_a_full_disk_for_an_output_file_is_exit_74(tmp_path: Path) -> None:
+    import errno
+
+    from rotation_solver import files
+    from rotation_solver.errors import WriteError
+
+    target = tmp_path / "plan.json"
+    with pytest.raises(WriteError) as caught, files.replacing(target):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert caught.value.exit_code == 74 and not target.exists()
+    assert "cannot write the file: No space left on device" in str(caught.value)
 
 
 def test_a_reader_that_stops_early_ends_the_program_quietly() -> None:

@@ -12,6 +12,7 @@ from rotation_solver.csv_out import cell, csv_text, records_csv
 def test_formula_cells_are_quoted_and_numbers_are_not() -> None:
     assert cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert [cell(v) for v in ("+1", "-x", "@SUM(A1)")] == ["'+1", "'-x", "'@SUM(A1)"]
+    assert [cell(v) for v in ("\t=1+2", "\r=1")] == ["'\t=1+2", "'\r=1"]
     assert cell(-5) == -5 and cell(2.5) == 2.5
     assert cell("rad-a") == "rad-a"
 

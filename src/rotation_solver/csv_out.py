@@ -2,8 +2,9 @@
 
 Booleans are written `true`/`false` (JSON's spelling, not Python's), an empty value
 is an empty cell, and a text cell that a spreadsheet would run as a formula (it starts
-with `=`, `+`, `-` or `@`, e.g. a program named "=HYPERLINK(...)") gets a leading `'`,
-the usual guard against formula injection. Numbers are written as they are.
+with `=`, `+`, `-`, `@`, a tab or a carriage return, e.g. a program named
+"=HYPERLINK(...)") gets a leading `'`, the usual guard against formula injection.
+Numbers are written as they are.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-_FORMULA_START = ("=", "+", "-", "@")
+# OWASP's list: a tab or carriage return first can hide a formula after it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: Any) -> Any:

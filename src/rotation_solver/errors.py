@@ -58,7 +58,7 @@ class Problem:
 class InputError(Exception):
     """Bad input: one or more problems, each naming its file and place."""
 
-    exit_code = ExitCode.BAD_INPUT
+    exit_code: int = ExitCode.BAD_INPUT
 
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
@@ -71,3 +71,10 @@ class OutputError(InputError):
     command-line usage error, exit 2, like an output of the wrong kind."""
 
     exit_code = ExitCode.USAGE
+
+
+class WriteError(InputError):
+    """An output could not be written because of the machine (a full disk, a quota, an
+    I/O error), not because of what was asked: exit 74, as for standard output."""
+
+    exit_code = EXIT_SYSTEM

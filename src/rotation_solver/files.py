@@ -8,12 +8,13 @@ which a re-run would then refuse to overwrite without `--force`.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rotation_solver.errors import InputError, OutputError, Problem
+from rotation_solver.errors import InputError, OutputError, Problem, WriteError
 
 # Files this process read (scenario, catalog, value model) and the outputs it was asked
 # for: --force must not replace the scenario with its own plan, and a long run should
@@ -21,6 +22,8 @@ from rotation_solver.errors import InputError, OutputError, Problem
 _inputs: set[Path] = set()
 _outputs: dict[Path, str] = {}
 _IS_INPUT = "is an input of this run; choose another file"
+# A full disk or quota, or an I/O error: the machine's trouble (exit 74), not a usage error.
+_MACHINE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}
 # Outputs named without --force: they did not exist when the run started, and a file
 # someone puts there while it works must survive (a long `apply` or `frontier`).
 _keep: set[Path] = set()
@@ -80,7 +83,10 @@ def replacing(path: Path) -> Iterator[Path]:
             raise OutputError(Problem(str(path), _APPEARED)) from None
         except OSError as error:
             reason = error.strerror or str(error)
-            raise OutputError(Problem(str(path), f"cannot write the file: {reason}")) from None
+            problem = Problem(str(path), f"cannot write the file: {reason}")
+            if error.errno in _MACHINE_ERRORS:  # the disk, not the path the user named
+                raise WriteError(problem) from None
+            raise OutputError(problem) from None
     finally:
         temporary.unlink(missing_ok=True)
 

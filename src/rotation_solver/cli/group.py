@@ -45,11 +45,7 @@ class RotationGroup(click.Group):
             # (a full disk, /dev/full) is the machine's, not a bug: say so, no traceback.
             if error.errno == errno.EPIPE or ctx.meta.get("debug"):
                 raise
-            where = f" ({error.filename})" if error.filename else " (standard output)"
-            reason = error.strerror or str(error)
-            _say_on_stderr(f"error: cannot write the output{where}: {reason}")
-            # What is still buffered would fail again at exit, with a traceback.
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
+            _cannot_write(error)
             ctx.exit(EXIT_SYSTEM)
         except KeyboardInterrupt:
             # Click would say "Aborted!" and exit 1, which the contract keeps for
@@ -61,6 +57,16 @@ class RotationGroup(click.Group):
                 raise
             click.echo("\ninterrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+
+
+def _cannot_write(error: OSError) -> None:
+    """Say that the output could not be written, once, on stderr if it works."""
+    # Which standard stream failed cannot be told once the write has failed.
+    where = f" ({error.filename})" if error.filename else ""
+    _say_on_stderr(f"error: cannot write the output{where}: {error.strerror or error}")
+    # What is still buffered would fail again at exit, with a traceback.
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115
 
 
 def _say_on_stderr(message: str) -> None:
@@ -98,6 +104,11 @@ def main() -> None:
     """Console-script entry point."""
     try:
         cli.main(standalone_mode=True)
+    except OSError as error:  # --help or --version to a full disk: before any command runs
+        if error.errno == errno.EPIPE:
+            raise
+        _cannot_write(error)
+        sys.exit(EXIT_SYSTEM)
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)

@@ -47,7 +47,7 @@ def _parse_lock(
     locks = []
     for value in values:
         # Ids may hold "@" and spaces ("rad lake@2027-06-07"): the date is after the last "@".
-        match = re.fullmatch(r"\s*(\S(?:.*\S)?)@(\d{4}-\d{2}-\d{2})\s*", value)
+        match = re.fullmatch(r"\s*(\S(?:.*\S)?)\s*@\s*(\d{4}-\d{2}-\d{2})\s*", value)
         if not match:
             raise click.BadParameter(f"{value!r}: expected PROGRAM@YYYY-MM-DD")
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections import Counter
 from pathlib import Path
@@ -38,6 +39,7 @@ from rotation_solver.offerings import profile_reason
 from rotation_solver.planner import plan_scenario
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, Lock, Program, Scenario, ValueModel
+from rotation_solver.scenario.value_model import models_dir
 from rotation_solver.solve import SolveOptions
 
 
@@ -194,10 +196,12 @@ def check(
         )
     made_with = data.get("value_model")
     if isinstance(made_with, str) and made_with != loaded.value_model_name:
+        # A shipped model can be named; a file's own `name` is not a path to it.
+        shipped = (models_dir() / f"{made_with}.yaml").is_file()
+        option = f"--value-model {shlex.quote(made_with)}" if shipped else "the same --value-model"
         click.echo(
             f"  The plan was made with value model {made_with!r}, this check uses "
-            f"{loaded.value_model_name!r}: pass --value-model {made_with} to check it with "
-            "the same values.",
+            f"{loaded.value_model_name!r}: pass {option} to check it with the same values.",
             err=True,
         )
     for violation in report.violations:

@@ -30,6 +30,9 @@ _EXPECTED = {
 }
 
 
+# Fields that hold a fraction 0..1, where "60%" means 0.6 (a score of 0..10 does not).
+_FRACTIONS = {"acceptance", "late_factor"}
+
 # Range errors: "Input should be greater than or equal to 0" in plain words.
 _BOUNDS = {
     "greater_than_equal": ("ge", "{} or more"),
@@ -70,7 +73,8 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
         )
     if kind == "list_type" and given is None:
         return f"{message} (got nothing); write [] for none, or leave the key out"
-    if isinstance(given, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*%\s*", given):
+    fraction_field = item["loc"] and item["loc"][-1] in _FRACTIONS
+    if fraction_field and isinstance(given, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*%\s*", given):
         fraction = float(given.strip().rstrip("%")) / 100
         return f"{message} (got {shown(given)}); write a fraction, e.g. {fraction:g}"
     expected = str(context.get("expected", "")).strip()
