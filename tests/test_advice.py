@@ -115,6 +115,10 @@ def test_accepted_offers_are_not_second_guessed(make: Make) -> None:
         ({"name": "Big University Radiology (Neuro)"}, True),
         ({"name": "Big University Radiology - Body Imaging", "city": "Boston"}, False),
         ({"name": "Other Hospital Radiology"}, False),
+        # Found by review: a section named inside the name, not after " - ".
+        ({"name": "Big University Interventional Radiology"}, True),
+        ({"name": "Big University Hospital IR"}, True),
+        ({"name": "Big Valley Radiology"}, False),
     ],
 )
 def test_two_radiology_rotations_at_one_institution_are_flagged(

@@ -105,22 +105,48 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     return warnings
 
 
-def _institution(o: Offering) -> tuple[str, str, str]:
-    """Name up to a department suffix (" - Neuroradiology", "(...)", ", ..."), city, state."""
+# Words that name a radiology section rather than the institution: "Tidewater Community
+# Radiology" and "Tidewater Community Interventional Radiology" are one hospital.
+_SECTION_WORDS = frozenset((
+    "radiology", "radiologic", "radiological", "imaging", "interventional", "ir", "vir",
+    "neuroradiology", "neuro", "body", "abdominal", "chest", "thoracic", "cardiac",
+    "cardiothoracic", "vascular", "msk", "musculoskeletal", "pediatric", "paediatric",
+    "breast", "womens", "nuclear", "diagnostic", "department", "dept", "division", "section",
+    "service", "elective", "rotation", "clerkship", "program", "of", "and", "the", "at",
+    "synthetic",
+))  # fmt: skip
+
+
+def _institution(o: Offering) -> tuple[tuple[str, ...], str, str]:
+    """The name's institution words (up to a department suffix such as " - Neuroradiology",
+    "(...)" or ", ...", without section words), city, state."""
     name = re.split(r"\s[-\u2013\u2014]\s|\(|,", o.program_name, maxsplit=1)[0].strip()
     # A name that starts with the suffix ("(Synthetic) Lakeshore ...") is kept whole.
-    name = name or o.program_name.strip()
-    return (name.casefold(), o.city.strip().casefold(), o.state.strip().casefold())
+    name = name or o.program_name
+    words = tuple(w for w in re.findall(r"[a-z0-9]+", name.casefold()) if w not in _SECTION_WORDS)
+    return (words, o.city.strip().casefold(), o.state.strip().casefold())
+
+
+def _one_institution(
+    a: tuple[tuple[str, ...], str, str], b: tuple[tuple[str, ...], str, str]
+) -> bool:
+    """Same city and state, and the same institution words, or the one's words start the
+    other's ("Tidewater Community" and "Tidewater Community Hospital"; two words at least,
+    so "St" alone never matches)."""
+    if a[1:] != b[1:] or not a[0] or not b[0]:
+        return False
+    short, long = sorted((a[0], b[0]), key=len)
+    return short == long or (len(short) >= 2 and long[: len(short)] == short)
 
 
 def _same_institution(radiology: Sequence[Offering]) -> list[str]:
     """ "2 radiology away rotations (2 different institutions)" [Step 2]."""
-    seen: dict[tuple[str, str, str], Offering] = {}
+    seen: list[tuple[tuple[tuple[str, ...], str, str], Offering]] = []
     warnings = []
     for o in radiology:
         place = _institution(o)
-        if place in seen:
-            first = seen[place]
+        first = next((other for key, other in seen if _one_institution(key, place)), None)
+        if first is not None:
             warnings.append(
                 f"{first.program_id} and {o.program_id} look like one institution "
                 f"({first.program_name} and {o.program_name}, {o.city}): the guide suggests "
@@ -128,7 +154,7 @@ def _same_institution(radiology: Sequence[Offering]) -> list[str]:
                 "to see the best plan without it."
             )
         else:
-            seen[place] = o
+            seen.append((place, o))
     return warnings
 
 
