@@ -19,6 +19,7 @@ from rotation_solver.cli import options as cli_options
 from rotation_solver.planner import PlanOutcome, plan_scenario
 from rotation_solver.render import render_markdown
 from rotation_solver.scenario import LoadedScenario, Lock, load_scenario
+from rotation_solver.scenario.schema import BlockedPeriod
 from rotation_solver.solve import SolveOptions
 from rotation_solver.timeline import KINDS, build_timeline, timeline_json
 from tests.conftest import SCENARIOS
@@ -230,6 +231,30 @@ def test_plot_writes_png_and_svg(
     with pytest.raises(ValueError):
         plot.plot_plan(loaded, outcome.payload, tmp_path / "plan.jpg")
     assert plot.FORMATS == cli_options.PLOT_FORMATS
+
+
+def test_a_long_legend_is_saved_whole(tmp_path: Path) -> None:
+    """Found by review: with two blocked periods the legend's ends were cut off."""
+    import matplotlib.image
+
+    loaded = load_scenario(EXAMPLE)
+    blocked = [
+        {"start": "2027-07-12", "end": "2027-07-18", "reason": "a very long reason " * 3},
+        {"start": "2027-11-01", "end": "2027-11-05", "reason": "another long reason " * 3},
+    ]
+    calendar = loaded.scenario.calendar.model_copy(
+        update={"blocked": [BlockedPeriod.model_validate(b) for b in blocked]}
+    )
+    scenario = loaded.scenario.model_copy(update={"calendar": calendar})
+    loaded = dataclasses.replace(loaded, scenario=scenario)
+    payload = plan_scenario(loaded, OPTIONS).payload
+    figure = plot.draw_plan(loaded, payload)
+    figure.draw_without_rendering()
+    legend = figure.legends[0].get_window_extent()
+    assert legend.x0 < 0 or legend.x1 > figure.bbox.width  # the case: wider than the figure
+    saved = plot.plot_plan(loaded, payload, tmp_path / "plan.png")
+    width = matplotlib.image.imread(saved).shape[1]
+    assert width >= legend.width  # the whole legend is in the picture
 
 
 def test_plot_of_a_locked_plan(locked: tuple[LoadedScenario, PlanOutcome], tmp_path: Path) -> None:

@@ -46,5 +46,9 @@ def save_figure(fig: Figure, path: Path) -> Path:
         matplotlib.rc_context({"svg.hashsalt": "rotation-solver", "svg.fonttype": "path"}),
         files.replacing(path) as part,
     ):
-        fig.savefig(part, format=fmt, metadata=metadata, facecolor="white")
+        # "tight": a long legend row (several blocked periods) widens the picture rather
+        # than being cut at its edges.
+        fig.savefig(
+            part, format=fmt, metadata=metadata, facecolor="white", bbox_inches="tight"
+        )
     return path
