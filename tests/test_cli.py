@@ -286,6 +286,11 @@ def test_schema_is_json_schema() -> None:
         assert code == 0 and schema["type"] == "object" and schema["additionalProperties"] is False
     code, output = invoke("schema")
     assert "budget" in json.loads(output)["properties"]
+    # Bounds under JSON Schema's names, which editors read (pydantic wrote "ge"/"le").
+    assert json.loads(output)["properties"]["budget"]["minimum"] == 0
+    for part in ("scenario", "catalog", "value-model"):
+        text = invoke("schema", "--part", part)[1]
+        assert '"ge"' not in text and '"le"' not in text
 
 
 def test_an_output_file_appears_whole_or_not_at_all(tmp_path: Path) -> None:

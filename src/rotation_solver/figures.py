@@ -48,7 +48,5 @@ def save_figure(fig: Figure, path: Path) -> Path:
     ):
         # "tight": a long legend row (several blocked periods) widens the picture rather
         # than being cut at its edges.
-        fig.savefig(
-            part, format=fmt, metadata=metadata, facecolor="white", bbox_inches="tight"
-        )
+        fig.savefig(part, format=fmt, metadata=metadata, facecolor="white", bbox_inches="tight")
     return path

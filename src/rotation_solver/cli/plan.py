@@ -455,4 +455,27 @@ def schema(part: str) -> None:
         "value-model": ValueModel,
     }
     model = models[part]
-    click.echo(json.dumps(model.model_json_schema(), indent=2))
+    click.echo(json.dumps(standard_bounds(model.model_json_schema()), indent=2))
+
+
+# pydantic writes a bound it cannot attach to the type (behind a validator) under its own
+# name ("ge"); JSON Schema's names are what editors and validators read.
+_BOUND_NAMES = {
+    "ge": "minimum",
+    "le": "maximum",
+    "gt": "exclusiveMinimum",
+    "lt": "exclusiveMaximum",
+}
+
+
+def standard_bounds(schema: Any) -> Any:
+    """The schema with pydantic's bound keys renamed to JSON Schema's, at every level."""
+    if isinstance(schema, list):
+        return [standard_bounds(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    numeric = schema.get("type") in ("integer", "number")
+    return {
+        (_BOUND_NAMES[key] if numeric and key in _BOUND_NAMES else key): standard_bounds(value)
+        for key, value in schema.items()
+    }
