@@ -146,6 +146,8 @@ def test_plain_words_for_quoted_numbers_choices_and_percentages(files: Files) ->
     assert "fraction" not in output
     path = files(catalog=f"{HEADER}\n{ROW_A.replace('target', 'best')}\n{ROW_B}\n")
     fails(path, "tier: expected 'reach', 'target' or 'safety' (got 'best')")
+    commas = ROW_A.replace("2027-06-07", '"2027-06-07, 2027-08-02"')
+    fails(files(catalog=f"{HEADER}\n{commas}\n{ROW_B}\n"), "separate several dates with ';'")
     path = files(SCENARIO + "locks:\n")
     fails(path, "locks: expected a list (got nothing); write [] for none")
     path = files(SCENARIO + "locks: [rad-a@2027-06-07]\n")

@@ -534,3 +534,12 @@ def test_a_frontier_whose_least_budget_timed_out_exits_4(monkeypatch: pytest.Mon
     assert code == 4
     payload = json.loads(out)
     assert payload["complete"] is False and payload["points"] == []
+
+
+@pytest.mark.parametrize("command", [["compare", "--budgets", "6000,9000"], ["frontier"]])
+def test_no_progress_bar_frames_off_a_terminal(command: list[str]) -> None:
+    """Found by review: a log of `compare` held the bar's last frame; like `apply`, the
+    bars are drawn on a terminal only."""
+    result = CliRunner().invoke(cli, [command[0], EXAMPLE, *command[1:], "--workers", "1"])
+    assert result.exit_code == 0
+    assert "━" not in result.stderr and "budgets" not in result.stderr.lower()

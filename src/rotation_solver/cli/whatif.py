@@ -97,7 +97,8 @@ def _parse_range(
 
 @contextmanager
 def _progress(enabled: bool, unit: str) -> Iterator[whatif.OnStep | None]:
-    """A rich progress bar on standard error (standard output stays clean)."""
+    """A rich progress bar on standard error, on a terminal only (a log or a pipe gets no
+    bar frames; standard output stays clean)."""
     if not enabled:
         yield None
         return
@@ -179,7 +180,7 @@ def compare(
     refuse_output_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
-    with _progress(not quiet, "budgets") as on_step:
+    with _progress(not quiet and Console(stderr=True).is_terminal, "budgets") as on_step:
         result = whatif.sweep(loaded, chosen, options, on_step=on_step)
     payload = whatif.sweep_payload(result)
     if plot is not None:
@@ -249,7 +250,7 @@ def frontier(
     refuse_output_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
-    with _progress(not quiet, "plans") as on_step:
+    with _progress(not quiet and Console(stderr=True).is_terminal, "plans") as on_step:
         result = whatif.frontier(
             loaded, options, max_budget=max_budget, on_step=on_step, method=method
         )
