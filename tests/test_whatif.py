@@ -543,3 +543,22 @@ def test_no_progress_bar_frames_off_a_terminal(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [command[0], EXAMPLE, *command[1:], "--workers", "1"])
     assert result.exit_code == 0
     assert "━" not in result.stderr and "budgets" not in result.stderr.lower()
+
+
+def test_compare_and_frontier_give_the_guide_s_warnings_about_their_plans(tmp_path: Path) -> None:
+    """Found by review: `solve` warned about a plan that `compare` listed silently."""
+    args = ["compare", EXAMPLE, "--budgets", "5000,9000", "--workers", "1"]
+    result = CliRunner().invoke(cli, [*args, "--format", "json"])
+    rows = json.loads(result.stdout)["rows"]
+    assert any("no application deadline" in w for w in rows[0]["warnings"])
+    assert rows[1]["warnings"] == []
+    assert "warning: at budget $5,000: no application deadline is known" in result.stderr
+    # `solve` at that budget warns the same.
+    folder = SCENARIOS / "example"
+    (tmp_path / "programs.csv").write_bytes((folder / "programs.csv").read_bytes())
+    text = (folder / "scenario.yaml").read_text(encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(text.replace("budget: 9000", "budget: 5000"), "utf-8")
+    solved = CliRunner().invoke(cli, ["solve", str(tmp_path / "s.yaml"), "--workers", "1"])
+    assert "no application deadline is known for rad-prairie" in solved.stderr
+    result = CliRunner().invoke(cli, ["frontier", EXAMPLE, "--workers", "1"])
+    assert "in the plans costing" in result.stderr or "in the plan costing" in result.stderr

@@ -31,6 +31,7 @@ from rotation_solver.cli.options import (
     refuse_output_files,
     scenario_options,
     solver_options,
+    warn,
 )
 from rotation_solver.errors import ExitCode
 from rotation_solver.scenario import Lock
@@ -188,6 +189,7 @@ def compare(
     texts = {"json": whatif.render_json, "csv": whatif.compare_csv}
     texts["markdown"] = whatif.compare_markdown
     emit(payload, fmt, output, whatif.compare_table, texts.get(fmt), width=160)
+    warn(whatif.plan_warnings_by_budget(payload))
     # Exit codes as for one plan (spec section 8): 0 if any budget has a plan.
     statuses = {row.result.status for row in result.rows}
     if not statuses & {"optimal", "feasible"}:
@@ -260,5 +262,6 @@ def frontier(
     texts = {"json": whatif.render_json, "csv": whatif.frontier_csv}
     texts["markdown"] = whatif.frontier_markdown
     emit(payload, fmt, output, whatif.frontier_table, texts.get(fmt), width=160)
+    warn(whatif.plan_warnings_by_budget(payload))
     if not result.points:
         sys.exit(ExitCode.INFEASIBLE if result.complete else ExitCode.NO_PLAN_IN_TIME)

@@ -23,6 +23,7 @@ from rotation_solver.whatif.report import (
     frontier_markdown,
     frontier_payload,
     frontier_table,
+    plan_warnings_by_budget,
     sweep_payload,
 )
 from rotation_solver.whatif.reuse import (
@@ -57,6 +58,7 @@ __all__ = [
     "least_budget",
     "plan_cost_bound",
     "plan_label",
+    "plan_warnings_by_budget",
     "plot_compare",
     "plot_frontier",
     "reduce_for_budgets",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rotation_solver import markdown
+from rotation_solver.advice import plan_warnings
 from rotation_solver.csv_out import csv_text
 from rotation_solver.plan_json import rotation_dict
 from rotation_solver.solve import Result
@@ -40,6 +41,8 @@ def sweep_payload(result: Sweep) -> dict[str, Any]:
                 "least_budget": row.least_budget,
                 "why": row.why,
                 "solve_seconds": round(r.solve_seconds, 4),
+                # The guide's warnings about this plan, as `solve` gives them.
+                "warnings": plan_warnings(result.loaded, r.rotations) if r.has_plan else [],
             }
         )
     least = result.least
@@ -85,6 +88,7 @@ def frontier_payload(result: Frontier) -> dict[str, Any]:
                     before.result.objective,
                     before.result.total_cost,
                 ),
+                "warnings": plan_warnings(result.loaded, r.rotations),
             }
         )
         before = point
@@ -106,6 +110,27 @@ def frontier_payload(result: Frontier) -> dict[str, Any]:
         },
         "warnings": list(result.loaded.warnings),
     }
+
+
+def plan_warnings_by_budget(payload: dict[str, Any]) -> list[str]:
+    """Each distinct guide warning about the listed plans once, with the budgets (compare)
+    or plan costs (frontier) it is about."""
+    by_budget = "rows" in payload
+    rows = payload["rows"] if by_budget else payload.get("points", [])
+    where: dict[str, list[str]] = {}
+    for row in rows:
+        amount = row["budget"] if by_budget else row["total_cost"]
+        for warning in row.get("warnings", []):
+            where.setdefault(warning, []).append(f"${amount:,}")
+    lead = (
+        ("at budget", "at budgets")
+        if by_budget
+        else ("in the plan costing", "in the plans costing")
+    )
+    return [
+        f"{lead[len(amounts) > 1]} {', '.join(amounts)}: {warning}"
+        for warning, amounts in where.items()
+    ]
 
 
 # -- text formats --------------------------------------------------------------------
