@@ -1065,3 +1065,21 @@ def test_junk_anywhere_never_raises(
         number = isinstance(junk, int | float) and not isinstance(junk, bool)
         valid = number and math.isfinite(junk) and junk >= BASE_PLAN["objective"]
     assert report.ok is valid
+
+
+def test_a_plan_to_score_needs_only_program_and_start(tmp_path: Path) -> None:
+    """`check --score`: a hand-made plan, in any order, is checked and scored; what it
+    states is still compared; without --score, the same plan is malformed."""
+    loaded = scenario(tmp_path)
+    bare = {
+        "rotations": [
+            {"program_id": r["program_id"], "start": r["start"]} for r in BASE_PLAN["rotations"]
+        ][::-1]
+    }
+    report = check_plan(loaded, bare, score=True)
+    assert_ok(report)
+    assert (report.objective, report.total_cost) == (221, 9665)
+    assert "malformed" in rules(check_plan(loaded, bare))
+    wrong = copy.deepcopy(bare)
+    wrong["rotations"][0]["cost"] = 1
+    assert rules(check_plan(loaded, wrong, score=True)) == {"cost"}

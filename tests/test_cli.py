@@ -498,6 +498,40 @@ def test_check_refuses_a_key_given_twice_and_hints_at_the_value_model(tmp_path: 
     assert result.exit_code == 0, result.output
 
 
+def test_check_scores_a_plan_made_by_hand(tmp_path: Path) -> None:
+    """From a new-user review: an advisor could not check a plan of program and start."""
+    plan = tmp_path / "mine.csv"
+    plan.write_text(
+        "program_id,start,notes\nrad-cedar,2027-06-14,first\nrad-juniper,2027-07-26,\n"
+        "em-saguaro,2027-08-16,x\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), "--score", *FAST])
+    assert result.exit_code == 0, result.output
+    assert "objective 213, total cost $6,660 of $9,000. Every rule holds" in result.stdout
+    assert "The best plan is worth 213 at $6,660" in result.stdout
+    # A weaker plan, as the rotations alone in JSON, in any order.
+    rows = [
+        {"program_id": "im-derbyfield", "start": "2027-09-13"},
+        {"program_id": "rad-prairie", "start": "2027-06-14"},
+        {"program_id": "rad-lakeshore", "start": "2027-08-02"},
+    ]
+    plan = tmp_path / "mine.json"
+    plan.write_text(json.dumps(rows), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), "--score", *FAST])
+    assert result.exit_code == 0, result.output
+    assert "objective 158" in result.stdout and "reaches 74% of it" in result.stdout
+    # A broken rule is named, with exit 1; a CSV without a start column is bad input.
+    rows[2]["start"] = "2027-06-07"  # rad-lakeshore then overlaps rad-prairie
+    plan.write_text(json.dumps(rows), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), "--score", *FAST])
+    assert result.exit_code == 1 and "[overlap]" in result.output
+    csv_plan = tmp_path / "no-start.csv"
+    csv_plan.write_text("program_id\nrad-cedar\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(csv_plan), "--score"])
+    assert result.exit_code == 1 and "needs the column(s) start" in result.output
+
+
 def test_check_refutes_a_false_no_plan_claim(tmp_path: Path) -> None:
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(_no_plan(EXAMPLE)), encoding="utf-8")

@@ -238,9 +238,11 @@ def _fmt_date(value: date | None) -> str | None:
 
 
 class _Checker:
-    def __init__(self, loaded: LoadedScenario, plan: dict[str, Any]) -> None:
+    def __init__(self, loaded: LoadedScenario, plan: dict[str, Any], score: bool = False) -> None:
         self.loaded = loaded
         self.plan = plan
+        # A plan to score: only program_id and start are required; what is stated is checked.
+        self.score = score
         self.shape = _shape(loaded)
         self.programs = {program.id: program for program in loaded.programs}
         self.locks = {(lock.program, lock.start) for lock in loaded.locks}
@@ -254,11 +256,12 @@ class _Checker:
 
     def run(self) -> CheckReport:
         plan = self.plan
-        missing = [key for key in _PLAN_KEYS if key not in plan]
+        required = ("rotations",) if self.score else _PLAN_KEYS
+        missing = [key for key in required if key not in plan]
         if missing:
             self.add("malformed", f"the plan is missing the key(s) {', '.join(missing)}")
         status = plan.get("status")
-        if status not in _STATUSES:
+        if status not in _STATUSES and not (self.score and status is None):
             self.add(
                 "malformed",
                 f"status {status!r} is not one of {', '.join(_STATUSES)}",
@@ -297,7 +300,8 @@ class _Checker:
             return self.check_no_plan(status, rows)
 
         rotations, complete = self.resolve(rows)
-        self.check_order(rows)
+        if not self.score:  # a hand-made plan may list its rotations in any order
+            self.check_order(rows)
         for rotation in rotations:
             self.check_fields(rotation)
             self.check_offering(rotation)
@@ -348,7 +352,8 @@ class _Checker:
                 self.add("malformed", f"{where} is not a mapping: {row!r}")
                 complete = False
                 continue
-            missing = [key for key in _ROTATION_KEYS if key not in row]
+            required = ("program_id", "start") if self.score else _ROTATION_KEYS
+            missing = [key for key in required if key not in row]
             if missing:
                 self.add("malformed", f"{where} is missing the key(s) {', '.join(missing)}")
             program_id = row.get("program_id")
@@ -660,12 +665,17 @@ class _Checker:
             self.add("bound", f"bound {bound} is below the objective {stated} (maximising)")
 
 
-def check_plan(loaded: LoadedScenario, plan: Any) -> CheckReport:
-    """Re-verify `plan` (spec section 7) against `loaded`; never raises on malformed plans."""
+def check_plan(loaded: LoadedScenario, plan: Any, *, score: bool = False) -> CheckReport:
+    """Re-verify `plan` (spec section 7) against `loaded`; never raises on malformed plans.
+
+    With `score`, the plan may give only `rotations` with `program_id` and `start` (an
+    advisor's or a student's own plan): every rule is checked, whatever else it states
+    is compared, and the report carries the plan's objective and total cost.
+    """
     if not isinstance(plan, dict):
         return CheckReport(
             (Violation("malformed", f"a plan must be a JSON object, got {type(plan).__name__}"),),
             None,
             None,
         )
-    return _Checker(loaded, plan).run()
+    return _Checker(loaded, plan, score).run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shlex
 import sys
@@ -110,12 +112,20 @@ def solve(
 @click.command()
 @click.argument("scenario", type=FilePath())
 @click.argument("plan", type=FilePath())
+@click.option(
+    "--score",
+    is_flag=True,
+    help="PLAN is a plan made by hand: each rotation needs only program_id and start "
+    "(a JSON plan, or a CSV with those two columns). Check every rule, give its value and "
+    "cost, and compare it with the best plan.",
+)
 @solver_options
 @scenario_options
 @debug_option
 def check(
     scenario: Path,
     plan: Path,
+    score: bool,
     time_limit: float,
     workers: int,
     seed: int,
@@ -132,13 +142,20 @@ def check(
     its named conflict or a proven repair does not hold; 4 if the solve could
     not tell within --time-limit, or the document's status is unknown.
 
+    With --score, PLAN is a plan made by hand (a student's own, or an
+    advisor's proposal): each rotation needs only its program_id and start.
+    Every rule is checked, and the plan's value and cost are compared with the
+    best plan `solve` finds. Exit 0 when every rule holds, 1 otherwise.
+
     \b
-    Example:
+    Examples:
         rotation-solver solve scenarios/example/scenario.yaml --format json -o plan.json
         rotation-solver check scenarios/example/scenario.yaml plan.json
+        rotation-solver check scenarios/example/scenario.yaml my-plan.csv --score
     """
 
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     if not plan.exists():
         raise InputError(Problem(str(plan), "plan file not found"))
     if plan.is_dir():
@@ -146,6 +163,9 @@ def check(
     text = files.read_utf8(plan)
     if not text.strip():
         raise InputError(Problem(str(plan), "the file is empty; expected a JSON plan"))
+    if score:
+        _score(loaded, _hand_made_plan(plan, text), plan, options)
+        return
     try:
         data = json.loads(text, object_pairs_hook=_once_each)
     except _SaidTwice as error:
@@ -169,9 +189,7 @@ def check(
         )
     report = check_plan(loaded, data)
     if report.ok and data.get("status") in ("infeasible", "unknown"):
-        _check_no_plan(
-            loaded, data, plan, SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
-        )
+        _check_no_plan(loaded, data, plan, options)
     if report.ok:
         click.echo(
             f"valid: {len(data.get('rotations') or [])} rotation(s), objective "
@@ -207,6 +225,74 @@ def check(
     for violation in report.violations:
         click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
+
+
+def _hand_made_plan(path: Path, text: str) -> dict[str, Any]:
+    """A plan to score: JSON as `solve` writes it (or just its rotations), or a CSV with
+    program_id and start columns (other columns are not read)."""
+    if path.suffix.lower() != ".csv":
+        try:
+            data = json.loads(text, object_pairs_hook=_once_each)
+        except (_SaidTwice, json.JSONDecodeError, RecursionError) as error:
+            where = (error.lineno, error.colno) if isinstance(error, json.JSONDecodeError) else ()
+            reason = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+            raise InputError(Problem(str(path), f"not a JSON plan: {reason}", *where)) from None
+        if isinstance(data, list):  # the rotations alone
+            data = {"rotations": data}
+        if not isinstance(data, dict):
+            raise InputError(Problem(str(path), "expected a JSON object or a list of rotations"))
+        return data
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in ("program_id", "start") if name not in header]
+    if missing:
+        raise InputError(
+            Problem(str(path), f"the header needs the column(s) {', '.join(missing)}", 1)
+        )
+    rows = [
+        {
+            "program_id": (row.get("program_id") or "").strip(),
+            "start": (row.get("start") or "").strip(),
+        }
+        for row in reader
+        if any((value or "").strip() for value in row.values() if isinstance(value, str))
+    ]
+    return {"rotations": rows}
+
+
+def _score(loaded: LoadedScenario, data: dict[str, Any], plan: Path, options: SolveOptions) -> None:
+    """Check a hand-made plan, give its value and cost, and put it beside the best plan."""
+    report = check_plan(loaded, data, score=True)
+    listed = len(data.get("rotations") or [])
+    if report.objective is not None and report.total_cost is not None:
+        summary = (
+            f"{listed} rotation(s), objective {report.objective}, total cost "
+            f"${report.total_cost:,} of ${loaded.budget:,}"
+        )
+    else:
+        summary = f"{listed} rotation(s); the value could not be computed"
+    if not report.ok:
+        click.echo(f"{plan}: {summary}; {len(report.violations)} violation(s)", err=True)
+        for violation in report.violations:
+            click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
+    else:
+        click.echo(f"valid: {summary}. Every rule holds.")
+    best = plan_scenario(loaded, options, explain=False, diagnose=False, name_conflict=False).result
+    if best.has_plan and best.objective is not None:
+        proven = "the best plan" if best.status == "optimal" else "the best plan found in time"
+        mine = report.objective
+        share = ""
+        if mine is not None and report.ok and mine >= best.objective:
+            share = "; this plan is worth as much"
+        elif mine is not None and report.ok and best.objective > 0:
+            share = f"; this plan reaches {100 * mine / best.objective:.0f}% of it"
+        click.echo(
+            f"{proven[0].upper()}{proven[1:]} is worth {best.objective} at "
+            f"${best.total_cost:,} (`rotation-solver solve` shows it){share}."
+        )
+    elif best.status == "infeasible":
+        click.echo("No plan meets every rule of this scenario (`rotation-solver solve` says why).")
+    sys.exit(ExitCode.PLAN if report.ok else ExitCode.BAD_INPUT)
 
 
 class _SaidTwice(ValueError):
