@@ -43,7 +43,7 @@ def _ci(pair: list[float]) -> str:
 
 def _tier_mix_part(probs: dict[str, Any]) -> str:
     only = probs.get("no_plan_only_tier_mix") or 0.0
-    return f" ({_pct(only)} only for tier_mix)" if only >= 0.0005 else ""
+    return f" (of which {_pct(only)} fail only tier_mix)" if only >= 0.0005 else ""
 
 
 # Offers expire in about a week (issue #6); an accepted offer is a lock from then on.
@@ -169,7 +169,8 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         (
             "Chances",
             f">= 2 radiology {_pct(probs['two_or_more_radiology'])} · clinical "
-            f"{_pct(probs['clinical'])} · no plan {_pct(probs['no_plan'])}{_tier_mix_part(probs)}",
+            f"{_pct(probs['clinical'])} · no plan meeting your rules {_pct(probs['no_plan'])}"
+            f"{_tier_mix_part(probs)}",
         ),
     ]
     if payload["locks"]:
@@ -235,7 +236,8 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         f"- Out of sample ({payload['evaluation']['outcomes']} fresh outcomes): "
         f"{saa['out_of_sample_value']:.1f} {_ci(saa['out_of_sample_ci95'])}",
         f"- Chance of >= 2 radiology rotations {_pct(probs['two_or_more_radiology'])}, of a "
-        f"clinical one {_pct(probs['clinical'])}, of no plan {_pct(probs['no_plan'])}"
+        f"clinical one {_pct(probs['clinical'])}, of no plan meeting your rules "
+        f"{_pct(probs['no_plan'])}"
         f"{_tier_mix_part(probs)}",
         f"- Fees: ${payload['fees']:,} of the ${payload['budget']:,} budget",
         *([f"- No plan in any outcome: {payload['why']}"] if payload.get("why") else []),
