@@ -562,3 +562,35 @@ def test_compare_and_frontier_give_the_guide_s_warnings_about_their_plans(tmp_pa
     assert "no application deadline is known for rad-prairie" in solved.stderr
     result = CliRunner().invoke(cli, ["frontier", EXAMPLE, "--workers", "1"])
     assert "in the plans costing" in result.stderr or "in the plan costing" in result.stderr
+
+
+def test_compare_picture_labels_never_print_over_each_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: close budgets' plan labels overprinted in `compare --plot`."""
+    import importlib
+
+    drawing = importlib.import_module("rotation_solver.whatif.plot")
+    figures: list[object] = []
+    monkeypatch.setattr(drawing, "_save", lambda fig, _path: figures.append(fig))
+    rows = [
+        {
+            "budget": 3000 + 100 * i,
+            "status": "optimal",
+            "objective": 150 + 2 * i,
+            "total_cost": 2900 + 100 * i,
+            "plan": [f"rad-program-{i}@2027-06-07", "im-long-name-here@2027-08-02"],
+            "added": [f"rad-program-{i}@2027-06-07"],
+            "removed": [],
+        }
+        for i in range(8)
+    ]  # a new plan at each of 8 close budgets, at nearly the same value
+    payload = {"scenario": "close budgets", "rows": rows, "least_budget": 3000}
+    drawing.plot_compare(payload, tmp_path / "compare.png")
+    (fig,) = figures
+    fig.draw_without_rendering()  # type: ignore[attr-defined]
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    texts = fig.axes[0].texts  # type: ignore[attr-defined]
+    boxes = [t.get_window_extent(renderer) for t in texts if t.get_visible()]
+    assert len(boxes) >= 2
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])

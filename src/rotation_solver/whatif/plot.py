@@ -54,20 +54,23 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
             markersize=4,
         )
     changed = [r for r in solved if r["added"] is None or r["added"] or r["removed"]]
+    labels = []
     for i, row in enumerate(changed):
         ax.axvline(row["budget"], color="tab:orange", alpha=0.25, linewidth=1)
         ax.plot(row["budget"], row["objective"], "D", color="tab:orange", markersize=7)
         text = _short(row["plan"]) + f"\nvalue {row['objective']} · ${row['total_cost']:,}"
-        ax.annotate(
-            text,
-            (row["budget"], row["objective"]),
-            # Neighbours alternate below and above their point, so close budgets'
-            # labels do not print over each other.
-            xytext=(6, -12 if i % 2 == 0 else 12),
-            textcoords="offset points",
-            fontsize=6.5,
-            va="top" if i % 2 == 0 else "bottom",
-            family="monospace",
+        labels.append(
+            ax.annotate(
+                text,
+                (row["budget"], row["objective"]),
+                # Neighbours alternate below and above their point, so close budgets'
+                # labels do not print over each other.
+                xytext=(6, -12 if i % 2 == 0 else 12),
+                textcoords="offset points",
+                fontsize=6.5,
+                va="top" if i % 2 == 0 else "bottom",
+                family="monospace",
+            )
         )
     infeasible = [r for r in rows if r["status"] == "infeasible"]
     if infeasible:
@@ -108,7 +111,35 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
     ax.xaxis.set_major_formatter(_dollars())
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=8)
+    _keep_apart(fig, ax, labels, [(r["budget"], r["objective"]) for r in changed])
     _save(fig, path)
+
+
+def _keep_apart(fig: Any, ax: Any, labels: list[Any], marks: list[tuple[float, float]]) -> None:
+    """Move a plan label that still prints over an earlier one (or over a plan's marker)
+    to the other side of its point, then further away; if no place is free, leave it out
+    (the table and the JSON list every plan). Found by review: close budgets' labels
+    overprinted."""
+    from matplotlib.transforms import Bbox
+
+    fig.tight_layout()
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    kept: list[Any] = []
+    for x, y in marks:  # each diamond, about 7 points wide
+        px, py = ax.transData.transform((x, y))
+        kept.append(Bbox.from_extents(px - 6, py - 6, px + 6, py + 6))
+    for label in labels:
+        for dy in (None, 12, -12, 44, -44, 76, -76):
+            if dy is not None:
+                label.set_position((6, dy))
+                label.set_va("bottom" if dy > 0 else "top")
+            box = label.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in kept):
+                kept.append(box)
+                break
+        else:
+            label.set_visible(False)
 
 
 def _dollars() -> Any:
