@@ -119,6 +119,8 @@ def test_accepted_offers_are_not_second_guessed(make: Make) -> None:
         ({"name": "Big University Interventional Radiology"}, True),
         ({"name": "Big University Hospital IR"}, True),
         ({"name": "Big Valley Radiology"}, False),
+        # Section first, institution after the dash (flagged before, then missed).
+        ({"name": "Neuroradiology - Big University"}, True),
     ],
 )
 def test_two_radiology_rotations_at_one_institution_are_flagged(
@@ -171,3 +173,27 @@ def test_names_that_start_with_a_bracket_are_not_one_institution(make: Make) -> 
 )
 def test_the_interview_season_follows_the_eras_date(eras: str, season_end: str) -> None:
     assert interview_season_end(date.fromisoformat(eras)) == date.fromisoformat(season_end)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("Saint Louis University Radiology", "St. Louis University Hospital Radiology", True),
+        ("Cedars-Sinai Medical Center Imaging", "Cedars Sinai Body MRI", True),
+        ("Brigham and Women's Hospital Radiology", "Brigham Radiology", True),
+        ("Children's Hospital Radiology", "Children's Hospital of Philadelphia Radiology", False),
+        ("St. Mary's Hospital Radiology", "St. Luke's Hospital Radiology", False),
+        ("University of Chicago Radiology", "University of Illinois at Chicago Radiology", False),
+    ],
+)
+def test_institution_names_in_one_city(first: str, second: str, same: bool) -> None:
+    """From a review of realistic names: "Saint" is "St", scanner words are section
+    words, and a generic name ("Children's Hospital") never claims a longer one."""
+    from types import SimpleNamespace
+
+    from rotation_solver.advice import _institution, _one_institution
+
+    def place(name: str) -> Any:
+        return _institution(SimpleNamespace(program_name=name, city="Saint Louis", state="MO"))  # type: ignore[arg-type]
+
+    assert _one_institution(place(first), place(second)) is same

@@ -111,37 +111,56 @@ _SECTION_WORDS = frozenset((
     "radiology", "radiologic", "radiological", "imaging", "interventional", "ir", "vir",
     "neuroradiology", "neuro", "body", "abdominal", "chest", "thoracic", "cardiac",
     "cardiothoracic", "vascular", "msk", "musculoskeletal", "pediatric", "paediatric",
-    "breast", "womens", "nuclear", "diagnostic", "department", "dept", "division", "section",
-    "service", "elective", "rotation", "clerkship", "program", "of", "and", "the", "at",
-    "synthetic",
+    "breast", "women", "womens", "nuclear", "diagnostic", "department", "dept", "division",
+    "section", "service", "elective", "rotation", "clerkship", "program", "of", "and", "the",
+    "at", "synthetic", "mri", "ct", "ultrasound", "sonography", "mammography", "pet", "nm",
 ))  # fmt: skip
 
 
-def _institution(o: Offering) -> tuple[tuple[str, ...], str, str]:
+# Words many institutions share: a name made only of them ("Children's Hospital") is too
+# generic to say that a longer name is the same place.
+_GENERIC_WORDS = frozenset((
+    "university", "hospital", "hospitals", "medical", "center", "centre", "health",
+    "healthcare", "system", "clinic", "children", "general", "memorial", "regional",
+    "community", "school", "college", "medicine", "institute", "st", "new", "north",
+    "south", "east", "west", "county", "city", "state",
+))  # fmt: skip
+
+Place = tuple[tuple[str, ...], tuple[str, ...], str]  # institution words, city words, state
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Lower-case words, "Saint" as "St", without one-letter pieces ("Women's" -> women)."""
+    words = re.findall(r"[a-z0-9]+", text.casefold())
+    return tuple("st" if w == "saint" else w for w in words if len(w) > 1)
+
+
+def _institution(o: Offering) -> Place:
     """The name's institution words (up to a department suffix such as " - Neuroradiology",
     "(...)" or ", ...", without section words), city, state."""
-    name = re.split(r"\s[-\u2013\u2014]\s|\(|,", o.program_name, maxsplit=1)[0].strip()
-    # A name that starts with the suffix ("(Synthetic) Lakeshore ...") is kept whole.
-    name = name or o.program_name
-    words = tuple(w for w in re.findall(r"[a-z0-9]+", name.casefold()) if w not in _SECTION_WORDS)
-    return (words, o.city.strip().casefold(), o.state.strip().casefold())
+    head = re.split(r"\s[-\u2013\u2014]\s|\(|,", o.program_name, maxsplit=1)[0]
+    words = tuple(w for w in _words(head) if w not in _SECTION_WORDS)
+    if not words:  # "Radiology - Tidewater Community Hospital": the rest names the place
+        words = tuple(w for w in _words(o.program_name) if w not in _SECTION_WORDS)
+    return (words, _words(o.city), o.state.strip().casefold())
 
 
-def _one_institution(
-    a: tuple[tuple[str, ...], str, str], b: tuple[tuple[str, ...], str, str]
-) -> bool:
+def _one_institution(a: Place, b: Place) -> bool:
     """Same city and state, and the same institution words, or the one's words start the
-    other's ("Tidewater Community" and "Tidewater Community Hospital"; two words at least,
-    so "St" alone never matches)."""
+    other's ("Tidewater Community" and "Tidewater Community Hospital") when they hold a
+    word that is not generic (so "Children's Hospital" or "St" alone never matches)."""
     if a[1:] != b[1:] or not a[0] or not b[0]:
         return False
     short, long = sorted((a[0], b[0]), key=len)
-    return short == long or (len(short) >= 2 and long[: len(short)] == short)
+    if short == long:
+        return True
+    distinctive = any(w not in _GENERIC_WORDS for w in short)
+    return distinctive and long[: len(short)] == short
 
 
 def _same_institution(radiology: Sequence[Offering]) -> list[str]:
     """ "2 radiology away rotations (2 different institutions)" [Step 2]."""
-    seen: list[tuple[tuple[tuple[str, ...], str, str], Offering]] = []
+    seen: list[tuple[Place, Offering]] = []
     warnings = []
     for o in radiology:
         place = _institution(o)

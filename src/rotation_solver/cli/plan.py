@@ -229,11 +229,16 @@ def check(
 
 def _hand_made_plan(path: Path, text: str) -> dict[str, Any]:
     """A plan to score: JSON as `solve` writes it (or just its rotations), or a CSV with
-    program_id and start columns (other columns are not read)."""
+    program_id and start columns (other columns are not read; the header's case and
+    blanks do not matter). A file not named .csv that is no JSON but has such a header
+    is read as CSV."""
+    looks_like_csv = "program_id" in text.lstrip("\ufeff").split("\n", 1)[0].casefold()
     if path.suffix.lower() != ".csv":
         try:
             data = json.loads(text, object_pairs_hook=_once_each)
         except (_SaidTwice, json.JSONDecodeError, RecursionError) as error:
+            if looks_like_csv and not isinstance(error, _SaidTwice):
+                return _csv_plan(path, text)
             where = (error.lineno, error.colno) if isinstance(error, json.JSONDecodeError) else ()
             reason = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
             raise InputError(Problem(str(path), f"not a JSON plan: {reason}", *where)) from None
@@ -241,21 +246,38 @@ def _hand_made_plan(path: Path, text: str) -> dict[str, Any]:
             data = {"rotations": data}
         if not isinstance(data, dict):
             raise InputError(Problem(str(path), "expected a JSON object or a list of rotations"))
+        other = _other_document(data)
+        if other:
+            raise InputError(Problem(str(path), f"this is {other}, not a plan"))
         return data
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
+    return _csv_plan(path, text)
+
+
+def _csv_plan(path: Path, text: str) -> dict[str, Any]:
+    lines = text.lstrip("\ufeff").splitlines()
+    first = 1
+    if lines and lines[0].replace(" ", "").casefold().startswith("sep="):  # Excel's hint
+        lines, first = lines[1:], 2
+    try:
+        table = list(csv.reader(io.StringIO("\n".join(lines), newline="")))
+    except csv.Error as error:
+        raise InputError(Problem(str(path), f"not a readable CSV: {error}")) from None
+    if not table:
+        raise InputError(Problem(str(path), "the file is empty; expected a header and rows"))
+    header = [name.strip().casefold() for name in table[0]]
+    twice = sorted({name for name in header if name and header.count(name) > 1})
+    if twice:
+        raise InputError(Problem(str(path), f"the header names {', '.join(twice)} twice", first))
     missing = [name for name in ("program_id", "start") if name not in header]
     if missing:
         raise InputError(
-            Problem(str(path), f"the header needs the column(s) {', '.join(missing)}", 1)
+            Problem(str(path), f"the header needs the column(s) {', '.join(missing)}", first)
         )
+    at = {name: header.index(name) for name in ("program_id", "start")}
     rows = [
-        {
-            "program_id": (row.get("program_id") or "").strip(),
-            "start": (row.get("start") or "").strip(),
-        }
-        for row in reader
-        if any((value or "").strip() for value in row.values() if isinstance(value, str))
+        {name: (cells[i].strip() if i < len(cells) else "") for name, i in at.items()}
+        for cells in table[1:]
+        if any(cell.strip() for cell in cells)
     ]
     return {"rotations": rows}
 
@@ -285,13 +307,19 @@ def _score(loaded: LoadedScenario, data: dict[str, Any], plan: Path, options: So
         if mine is not None and report.ok and mine >= best.objective:
             share = "; this plan is worth as much"
         elif mine is not None and report.ok and best.objective > 0:
-            share = f"; this plan reaches {100 * mine / best.objective:.0f}% of it"
+            # Rounded down: a plan a point short never reads "100%".
+            share = f"; this plan reaches {100 * mine // best.objective}% of it"
         click.echo(
             f"{proven[0].upper()}{proven[1:]} is worth {best.objective} at "
             f"${best.total_cost:,} (`rotation-solver solve` shows it){share}."
         )
     elif best.status == "infeasible":
         click.echo("No plan meets every rule of this scenario (`rotation-solver solve` says why).")
+    else:
+        click.echo(
+            f"The best plan was not found within {options.time_limit:g} s, so this plan is not "
+            "compared with it; give --time-limit more seconds."
+        )
     sys.exit(ExitCode.PLAN if report.ok else ExitCode.BAD_INPUT)
 
 
