@@ -532,6 +532,39 @@ def test_check_scores_a_plan_made_by_hand(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "needs the column(s) start" in result.output
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("blanks.csv", "Program_ID, Start\r\nrad-cedar, 2027-06-14\r\n"),
+        ("mac.csv", "sep=,\rprogram_id,start\rrad-cedar,2027-06-14\r"),
+        ("plan.txt", "program_id,start\nrad-cedar,2027-06-14\n"),
+    ],
+)
+def test_check_score_reads_the_csv_a_spreadsheet_writes(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    """From a review: blanks and capitals in the header, old Mac line ends, Excel's
+    "sep=" line and a CSV not named .csv each failed or raised."""
+    plan = tmp_path / name
+    plan.write_bytes(content.encode("utf-8"))
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), "--score", *FAST])
+    assert "Traceback" not in result.output
+    # One radiology rotation: read, scored, and short of the counts the rules need.
+    assert result.exit_code == 1 and "1 rotation(s), objective 94" in result.output
+    assert "[radiology.min]" in result.output
+
+
+def test_check_score_of_a_no_plan_document_scores_an_empty_plan(tmp_path: Path) -> None:
+    plan = tmp_path / "none.json"
+    plan.write_text('{"status": "infeasible", "rotations": []}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), "--score", *FAST])
+    assert result.exit_code == 1 and "[radiology.min]" in result.output
+    big = tmp_path / "big.csv"
+    big.write_text("program_id,start\n" + "x" * 200_000 + ",2027-06-14\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(big), "--score"])
+    assert result.exit_code == 1 and "not a readable CSV" in result.output
+
+
 def test_check_refutes_a_false_no_plan_claim(tmp_path: Path) -> None:
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(_no_plan(EXAMPLE)), encoding="utf-8")
