@@ -572,7 +572,7 @@ def test_compare_picture_labels_never_print_over_each_other(
 
     drawing = importlib.import_module("rotation_solver.whatif.plot")
     figures: list[object] = []
-    monkeypatch.setattr(drawing, "_save", lambda fig, _path: figures.append(fig))
+    monkeypatch.setattr(drawing, "save_figure", lambda fig, _path: figures.append(fig))
     rows = [
         {
             "budget": 3000 + 100 * i,
@@ -591,6 +591,14 @@ def test_compare_picture_labels_never_print_over_each_other(
     fig.draw_without_rendering()  # type: ignore[attr-defined]
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     texts = fig.axes[0].texts  # type: ignore[attr-defined]
-    boxes = [t.get_window_extent(renderer) for t in texts if t.get_visible()]
+    from matplotlib.text import Text
+
+    # The text itself (its leader line may cross others); inside the axes, off the title.
+    boxes = [Text.get_window_extent(t, renderer) for t in texts if t.get_visible()]
     assert len(boxes) >= 2
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    frame = fig.axes[0].get_window_extent(renderer)  # type: ignore[attr-defined]
+    assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and b.y1 <= frame.y1 for b in boxes)
+    hidden = sum(1 for t in texts if not t.get_visible())
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]  # type: ignore[attr-defined]
+    assert any(("not: see the table" in t) == bool(hidden) for t in legend if "new plan" in t)

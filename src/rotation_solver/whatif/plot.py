@@ -70,6 +70,8 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
                 fontsize=6.5,
                 va="top" if i % 2 == 0 else "bottom",
                 family="monospace",
+                # A leader line: a label moved away still points at its plan.
+                arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.5, "shrinkB": 4},
             )
         )
     infeasible = [r for r in rows if r["status"] == "infeasible"]
@@ -112,7 +114,7 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=8)
     _keep_apart(fig, ax, labels, [(r["budget"], r["objective"]) for r in changed])
-    _save(fig, path)
+    save_figure(fig, path)  # laid out by _keep_apart: another layout would move the labels
 
 
 def _keep_apart(fig: Any, ax: Any, labels: list[Any], marks: list[tuple[float, float]]) -> None:
@@ -120,26 +122,38 @@ def _keep_apart(fig: Any, ax: Any, labels: list[Any], marks: list[tuple[float, f
     to the other side of its point, then further away; if no place is free, leave it out
     (the table and the JSON list every plan). Found by review: close budgets' labels
     overprinted."""
+    from matplotlib.text import Text
     from matplotlib.transforms import Bbox
 
     fig.tight_layout()
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
-    kept: list[Any] = []
+    inside = ax.get_window_extent(renderer)  # not over the title or outside the axes
+    kept: list[Any] = [ax.get_legend().get_window_extent(renderer)]
     for x, y in marks:  # each diamond, about 7 points wide
         px, py = ax.transData.transform((x, y))
         kept.append(Bbox.from_extents(px - 6, py - 6, px + 6, py + 6))
+    hidden = 0
     for label in labels:
         for dy in (None, 12, -12, 44, -44, 76, -76):
             if dy is not None:
                 label.set_position((6, dy))
                 label.set_va("bottom" if dy > 0 else "top")
-            box = label.get_window_extent(renderer)
-            if not any(box.overlaps(other) for other in kept):
+            box = Text.get_window_extent(label, renderer)  # the text, not its leader line
+            fits = inside.x0 <= box.x0 and box.x1 <= inside.x1
+            fits = fits and inside.y0 <= box.y0 and box.y1 <= inside.y1
+            if fits and not any(box.overlaps(other) for other in kept):
                 kept.append(box)
                 break
         else:
             label.set_visible(False)
+            hidden += 1
+    if hidden:  # the legend must not promise a label on every plan
+        for text in ax.get_legend().get_texts():
+            if text.get_text().startswith("a new plan (labelled"):
+                text.set_text(
+                    f"a new plan (labelled where there is room, {hidden} not: see the table)"
+                )
 
 
 def _dollars() -> Any:
