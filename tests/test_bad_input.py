@@ -148,6 +148,9 @@ def test_plain_words_for_quoted_numbers_choices_and_percentages(files: Files) ->
     fails(path, "tier: expected 'reach', 'target' or 'safety' (got 'best')")
     commas = ROW_A.replace("2027-06-07", '"2027-06-07, 2027-08-02"')
     fails(files(catalog=f"{HEADER}\n{commas}\n{ROW_B}\n"), "separate several dates with ';'")
+    opens = ROW_A.replace("2027-01-04", '"2027-01-04, 2027-02-01"')  # one date only
+    output = fails(files(catalog=f"{HEADER}\n{opens}\n{ROW_B}\n"), "application_opens")
+    assert "separate several dates" not in output
     path = files(SCENARIO + "locks:\n")
     fails(path, "locks: expected a list (got nothing); write [] for none")
     path = files(SCENARIO + "locks: [rad-a@2027-06-07]\n")

@@ -56,7 +56,12 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
             return "required value is blank or missing"
         return f"required {noun} is missing"
     if kind == "value_error":  # our validators already quote the value
-        return str(item["msg"]).removeprefix("Value error, ")
+        message = str(item["msg"]).removeprefix("Value error, ")
+        given = item.get("input")
+        several = isinstance(given, str) and len(re.findall(r"\d{4}-\d{2}-\d{2}", given)) > 1
+        if several and "starts" in item["loc"]:  # only `starts` holds several dates
+            message += "; separate several dates with ';'"
+        return message
     message = _EXPECTED.get(kind, str(item["msg"]))
     context = item.get("ctx") or {}
     if kind in _BOUNDS:

@@ -29,9 +29,7 @@ def _parse_iso_date(value: Any) -> date:
     if isinstance(value, date):
         return _in_range(value)
     if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
-        several = isinstance(value, str) and len(re.findall(r"\d{4}-\d{2}-\d{2}", value)) > 1
-        hint = "; separate several dates with ';'" if several else ""
-        raise ValueError(f"expected a date as YYYY-MM-DD, got {shown(value)}{hint}")
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {shown(value)}")
     try:
         parsed = date.fromisoformat(value.strip())
     except ValueError:
