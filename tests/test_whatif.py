@@ -562,6 +562,8 @@ def test_compare_and_frontier_give_the_guide_s_warnings_about_their_plans(tmp_pa
     assert "no application deadline is known for rad-prairie" in solved.stderr
     result = CliRunner().invoke(cli, ["frontier", EXAMPLE, "--workers", "1"])
     assert "in the plans costing" in result.stderr or "in the plan costing" in result.stderr
+    report = CliRunner().invoke(cli, [*args, "--format", "markdown"]).stdout
+    assert "> warning: at budget $5,000: no application deadline is known" in report
 
 
 def test_compare_picture_labels_never_print_over_each_other(

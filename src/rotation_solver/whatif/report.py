@@ -280,6 +280,7 @@ def compare_markdown(payload: dict[str, Any]) -> str:
     lines += _markdown_table(compare_rows_text(payload), _RIGHT)
     lines.append("")
     lines += [f"> warning: {w}" for w in payload.get("warnings", [])]
+    lines += [f"> warning: {w}" for w in plan_warnings_by_budget(payload)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -293,6 +294,7 @@ def frontier_markdown(payload: dict[str, Any]) -> str:
     lines += _markdown_table(frontier_rows_text(payload), _RIGHT)
     lines.append("")
     lines += [f"> warning: {w}" for w in payload.get("warnings", [])]
+    lines += [f"> warning: {w}" for w in plan_warnings_by_budget(payload)]
     return "\n".join(lines).rstrip() + "\n"
 
 
