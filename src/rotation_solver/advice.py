@@ -25,7 +25,8 @@ SHORTEST_USEFUL_WEEKS = 2
 
 
 def _ids(rotations: Sequence[Offering]) -> str:
-    return ", ".join(o.program_id for o in rotations)
+    # Sorted: the same programs read the same in every plan (compare groups by the text).
+    return ", ".join(sorted(o.program_id for o in rotations))
 
 
 def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:

@@ -128,9 +128,16 @@ def plan_warnings_by_budget(payload: dict[str, Any]) -> list[str]:
         else ("in the plan costing", "in the plans costing")
     )
     return [
-        f"{lead[len(amounts) > 1]} {', '.join(amounts)}: {warning}"
+        f"{lead[len(amounts) > 1]} {_amounts(amounts)}: {warning}"
         for warning, amounts in where.items()
     ]
+
+
+def _amounts(amounts: list[str]) -> str:
+    """Up to five amounts in full; more as the first two, the last and how many."""
+    if len(amounts) <= 5:
+        return ", ".join(amounts)
+    return f"{amounts[0]}, {amounts[1]}, … {amounts[-1]} ({len(amounts)} in all)"
 
 
 # -- text formats --------------------------------------------------------------------
