@@ -291,6 +291,11 @@ def least_cost_worth(
     no such plan; NotSettled when the time limit stopped the solve first)."""
     plan_model = PlanModel(build_problem(loaded), with_objective=False)
     plan_model.model.add(plan_model.objective >= value)
+    return _least_cost(plan_model, time_limit, seed, workers)
+
+
+def _least_cost(plan_model: PlanModel, time_limit: float, seed: int, workers: int) -> int | None:
+    """The least total cost the model allows (None: no plan; NotSettled: out of time)."""
     plan_model.model.minimize(plan_model.total_cost)
     solver = _solver(time_limit, seed)
     solver.parameters.num_workers = workers
@@ -318,12 +323,4 @@ def cheapest_plan_cost(
     plan_model = PlanModel(
         dataclasses.replace(problem, offerings=kept), with_objective=False, max_budget=UNLIMITED
     )
-    plan_model.model.minimize(plan_model.total_cost)
-    solver = _solver(time_limit, seed)
-    solver.parameters.num_workers = workers
-    status = solve_interruptibly(solver, plan_model.model)
-    if status == cp_model.OPTIMAL:
-        return round(solver.objective_value)
-    if status == cp_model.INFEASIBLE:
-        return None
-    raise NotSettled
+    return _least_cost(plan_model, time_limit, seed, workers)
