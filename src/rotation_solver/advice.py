@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rotation_solver.offerings import Offering
 from rotation_solver.scenario import LoadedScenario
@@ -120,14 +121,24 @@ _SECTION_WORDS = frozenset((
 
 # Words many institutions share: a name made only of them ("Children's Hospital") is too
 # generic to say that a longer name is the same place.
+# Words many institutions share. A name may only add these to another and still be the
+# same place ("Tidewater Community" and "Tidewater Community Hospital"); a word beyond
+# them ("... Texas Medical Center" against "... of Texas") names another institution.
 _GENERIC_WORDS = frozenset((
     "university", "hospital", "hospitals", "medical", "center", "centre", "health",
-    "healthcare", "system", "clinic", "children", "general", "memorial", "regional",
-    "community", "school", "college", "medicine", "institute", "st", "new", "north",
-    "south", "east", "west", "county", "city", "state",
+    "healthcare", "system", "clinic", "general", "memorial", "regional", "community",
+    "school", "college", "medicine", "institute", "st", "county", "city",
 ))  # fmt: skip
 
-Place = tuple[tuple[str, ...], tuple[str, ...], str]  # institution words, city words, state
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a program is, as far as its name and city tell."""
+
+    words: tuple[str, ...]  # the institution's words: the name before a suffix
+    suffix: tuple[str, ...]  # the suffix's words but sections and the city ("(Columbia)")
+    city: tuple[str, ...]
+    state: str
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -136,40 +147,56 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple("st" if w == "saint" else w for w in words if len(w) > 1)
 
 
-def _institution(o: Offering) -> Place:
-    """The name's institution words (up to a department suffix such as " - Neuroradiology",
-    "(...)" or ", ...", without section words), city, state."""
-    head = re.split(r"\s[-\u2013\u2014]\s|\(|,", o.program_name, maxsplit=1)[0]
-    words = tuple(w for w in _words(head) if w not in _SECTION_WORDS)
+def _institution(o: Offering) -> _Place:
+    """The name's institution words (up to a suffix such as " - Neuroradiology", "(...)"
+    or ", ...", without section words), the suffix's words, city, state."""
+    parts = re.split(r"\s[-\u2013\u2014]\s|\(|,", o.program_name, maxsplit=1)
+    city = _words(o.city)
+    words = tuple(w for w in _words(parts[0]) if w not in _SECTION_WORDS)
+    rest = parts[1] if len(parts) > 1 else ""
     if not words:  # "Radiology - Tidewater Community Hospital": the rest names the place
-        words = tuple(w for w in _words(o.program_name) if w not in _SECTION_WORDS)
-    return (words, _words(o.city), o.state.strip().casefold())
+        words, rest = tuple(w for w in _words(o.program_name) if w not in _SECTION_WORDS), ""
+    suffix = tuple(w for w in _words(rest) if w not in _SECTION_WORDS and w not in city)
+    return _Place(words, suffix, city, o.state.strip().casefold())
 
 
-def _one_institution(a: Place, b: Place) -> bool:
-    """Same city and state, and the same institution words, or the one's words start the
-    other's ("Tidewater Community" and "Tidewater Community Hospital") when they hold a
-    word that is not generic (so "Children's Hospital" or "St" alone never matches)."""
-    if a[1:] != b[1:] or not a[0] or not b[0]:
+def _one_institution(a: _Place, b: _Place) -> bool:
+    """Same city and state; suffixes that do not name two places ("(Columbia)" against
+    "(Weill Cornell)"); and the same institution words, or the one's words start the
+    other's, which adds only generic words or the city ("Tidewater Community" and
+    "Tidewater Community Hospital"), when the shorter is a specific name (not only generic
+    words, not the city alone: "Brooklyn Imaging" is not "Brooklyn Hospital Center")."""
+    if (a.city, a.state) != (b.city, b.state) or not a.words or not b.words:
         return False
-    short, long = sorted((a[0], b[0]), key=len)
+    if a.suffix and b.suffix and a.suffix != b.suffix:
+        return False
+    short, long = sorted((a.words, b.words), key=len)
     if short == long:
         return True
-    distinctive = any(w not in _GENERIC_WORDS for w in short)
-    return distinctive and long[: len(short)] == short
+    extra = long[len(short) :]
+    # A specific name: a word neither generic nor the city's, or the city with a generic
+    # word ("Saint Louis University"), but not the city alone ("Brooklyn Imaging").
+    beyond_city = [w for w in short if w not in a.city]
+    distinctive = any(w not in _GENERIC_WORDS for w in beyond_city) or (
+        bool(beyond_city) and len(beyond_city) < len(short)
+    )
+    only_generic = all(w in _GENERIC_WORDS or w in a.city for w in extra)
+    return distinctive and only_generic and long[: len(short)] == short
 
 
 def _same_institution(radiology: Sequence[Offering]) -> list[str]:
     """ "2 radiology away rotations (2 different institutions)" [Step 2]."""
-    seen: list[tuple[Place, Offering]] = []
+    seen: list[tuple[_Place, Offering]] = []
     warnings = []
     for o in radiology:
         place = _institution(o)
         first = next((other for key, other in seen if _one_institution(key, place)), None)
         if first is not None:
+            # In id order: the same pair reads the same in every plan.
+            one, two = sorted((first, o), key=lambda x: x.program_id)
             warnings.append(
-                f"{first.program_id} and {o.program_id} look like one institution "
-                f"({first.program_name} and {o.program_name}, {o.city}): the guide suggests "
+                f"{one.program_id} and {two.program_id} look like one institution "
+                f"({one.program_name} and {two.program_name}, {o.city}): the guide suggests "
                 "radiology rotations at two different institutions (Step 2); --exclude one "
                 "to see the best plan without it."
             )
