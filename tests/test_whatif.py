@@ -604,3 +604,21 @@ def test_compare_picture_labels_never_print_over_each_other(
     hidden = sum(1 for t in texts if not t.get_visible())
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]  # type: ignore[attr-defined]
     assert any(("not: see the table" in t) == bool(hidden) for t in legend if "new plan" in t)
+
+
+def test_a_plan_at_the_highest_budget_is_labelled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: a label could only go right of its point, so the plan at the
+    highest budget, usually the best one, was never labelled."""
+    import importlib
+
+    drawing = importlib.import_module("rotation_solver.whatif.plot")
+    figures: list[object] = []
+    monkeypatch.setattr(drawing, "save_figure", lambda fig, _path: figures.append(fig))
+    args = ["compare", EXAMPLE, "--budgets", "9000", "--workers", "1", "--format", "json"]
+    payload = json.loads(CliRunner().invoke(cli, args).stdout)
+    drawing.plot_compare(payload, tmp_path / "compare.png")
+    (fig,) = figures
+    texts = fig.axes[0].texts  # type: ignore[attr-defined]
+    assert [t.get_visible() for t in texts] == [True]

@@ -134,11 +134,15 @@ def _keep_apart(fig: Any, ax: Any, labels: list[Any], marks: list[tuple[float, f
         px, py = ax.transData.transform((x, y))
         kept.append(Bbox.from_extents(px - 6, py - 6, px + 6, py + 6))
     hidden = 0
+    # Right of the point first, then left of it (a plan at the highest budget has no room
+    # on the right); each side near, then further up or down.
+    places = [(dx, dy) for dx in (6, -6) for dy in (12, -12, 44, -44, 76, -76)]
     for label in labels:
-        for dy in (None, 12, -12, 44, -44, 76, -76):
-            if dy is not None:
-                label.set_position((6, dy))
+        for dx, dy in [(None, None), *places]:
+            if dx is not None and dy is not None:
+                label.set_position((dx, dy))
                 label.set_va("bottom" if dy > 0 else "top")
+                label.set_ha("left" if dx > 0 else "right")
             box = Text.get_window_extent(label, renderer)  # the text, not its leader line
             fits = inside.x0 <= box.x0 and box.x1 <= inside.x1
             fits = fits and inside.y0 <= box.y0 and box.y1 <= inside.y1
