@@ -538,6 +538,9 @@ def test_check_scores_a_plan_made_by_hand(tmp_path: Path) -> None:
         ("blanks.csv", "Program_ID, Start\r\nrad-cedar, 2027-06-14\r\n"),
         ("mac.csv", "sep=,\rprogram_id,start\rrad-cedar,2027-06-14\r"),
         ("plan.txt", "program_id,start\nrad-cedar,2027-06-14\n"),
+        ("semi.csv", "sep=;\nprogram_id;start\nrad-cedar;2027-06-14\n"),
+        ("tab.tsv", "program_id\tstart\nrad-cedar\t2027-06-14\n"),
+        ("list.csv", '[{"program_id": "rad-cedar", "start": "2027-06-14"}]'),
     ],
 )
 def test_check_score_reads_the_csv_a_spreadsheet_writes(
@@ -552,6 +555,22 @@ def test_check_score_reads_the_csv_a_spreadsheet_writes(
     # One radiology rotation: read, scored, and short of the counts the rules need.
     assert result.exit_code == 1 and "1 rotation(s), objective 94" in result.output
     assert "[radiology.min]" in result.output
+
+
+def test_check_score_notes_stale_numbers_but_judges_the_rules(tmp_path: Path) -> None:
+    """Found by review: a solve plan scored after the budget was raised failed on the
+    budget it stated, though every rule held."""
+    folder = SCENARIOS / "example"
+    (tmp_path / "programs.csv").write_bytes((folder / "programs.csv").read_bytes())
+    text = (folder / "scenario.yaml").read_text(encoding="utf-8")
+    richer = tmp_path / "richer.yaml"
+    richer.write_text(text.replace("budget: 9000", "budget: 12000"), encoding="utf-8")
+    plan = tmp_path / "plan.json"
+    plan.write_text(invoke_stdout("solve", EXAMPLE, *FAST, "--format", "json")[1], "utf-8")
+    result = CliRunner().invoke(cli, ["check", str(richer), str(plan), "--score", *FAST])
+    assert result.exit_code == 0, result.output
+    assert "note: 1 number(s) the document states differ" in result.stderr
+    assert "[budget.stated]" in result.stderr and "reaches 94% of it" in result.stdout
 
 
 def test_check_score_of_a_no_plan_document_scores_an_empty_plan(tmp_path: Path) -> None:
@@ -950,7 +969,7 @@ def test_check_of_a_plan_made_with_lock_suggests_the_same_lock(tmp_path: Path) -
         ("rad-harbor", None, None)
     ]
     code, output = invoke("check", EXAMPLE, str(plan))
-    assert code == 1 and f"marks {lock} as an accepted offer" in output and "--lock" in output
+    assert code == 1 and f"marks {lock} as accepted (locked)" in output and "--lock" in output
     code, output = invoke("check", EXAMPLE, str(plan), "--lock", lock)
     assert code == 0 and output.startswith("valid:")
 

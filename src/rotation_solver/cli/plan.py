@@ -204,24 +204,7 @@ def check(
             "or before the scenario was edited? Solve again to get a matching plan.",
             err=True,
         )
-    unlocked = _locked_in_plan_only(loaded, data)
-    if unlocked:
-        offers = "an accepted offer" if len(unlocked) == 1 else "accepted offers"
-        click.echo(
-            f"  The plan marks {', '.join(unlocked)} as {offers} (locked) that this scenario "
-            "does not lock: if it was made with --lock, pass the same --lock to check.",
-            err=True,
-        )
-    made_with = data.get("value_model")
-    if isinstance(made_with, str) and made_with != loaded.value_model_name:
-        # A shipped model can be named; a file's own `name` is not a path to it.
-        shipped = (models_dir() / f"{made_with}.yaml").is_file()
-        option = f"--value-model {shlex.quote(made_with)}" if shipped else "the same --value-model"
-        click.echo(
-            f"  The plan was made with value model {made_with!r}, this check uses "
-            f"{loaded.value_model_name!r}: pass {option} to check it with the same values.",
-            err=True,
-        )
+    _hints(loaded, data)
     for violation in report.violations:
         click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
@@ -233,7 +216,8 @@ def _hand_made_plan(path: Path, text: str) -> dict[str, Any]:
     blanks do not matter). A file not named .csv that is no JSON but has such a header
     is read as CSV."""
     looks_like_csv = "program_id" in text.lstrip("\ufeff").split("\n", 1)[0].casefold()
-    if path.suffix.lower() != ".csv":
+    looks_like_json = text.lstrip("\ufeff \t\r\n")[:1] in ("[", "{")
+    if path.suffix.lower() != ".csv" or looks_like_json:
         try:
             data = json.loads(text, object_pairs_hook=_once_each)
         except (_SaidTwice, json.JSONDecodeError, RecursionError) as error:
@@ -255,11 +239,14 @@ def _hand_made_plan(path: Path, text: str) -> dict[str, Any]:
 
 def _csv_plan(path: Path, text: str) -> dict[str, Any]:
     lines = text.lstrip("\ufeff").splitlines()
-    first = 1
+    first, delimiter = 1, ","
     if lines and lines[0].replace(" ", "").casefold().startswith("sep="):  # Excel's hint
-        lines, first = lines[1:], 2
+        declared = lines[0].strip()[4:5]
+        lines, first, delimiter = lines[1:], 2, declared or ","
+    elif lines and "," not in lines[0]:  # a spreadsheet's other separators
+        delimiter = next((d for d in ("\t", ";") if d in lines[0]), ",")
     try:
-        table = list(csv.reader(io.StringIO("\n".join(lines), newline="")))
+        table = list(csv.reader(io.StringIO("\n".join(lines), newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise InputError(Problem(str(path), f"not a readable CSV: {error}")) from None
     if not table:
@@ -282,9 +269,20 @@ def _csv_plan(path: Path, text: str) -> dict[str, Any]:
     return {"rotations": rows}
 
 
+# What a document states about itself rather than what the plan does: with --score the
+# plan is scored as recomputed, and a stale stated number is a note, not a broken rule.
+_STATED = frozenset((
+    "status", "scenario", "order", "bound", "objective", "total_cost", "budget.stated",
+    "profile.stated", "program_name", "specialty.stated", "tier", "end", "weeks", "cost",
+    "value", "submit_on", "deadline.stated",
+))  # fmt: skip
+
+
 def _score(loaded: LoadedScenario, data: dict[str, Any], plan: Path, options: SolveOptions) -> None:
     """Check a hand-made plan, give its value and cost, and put it beside the best plan."""
     report = check_plan(loaded, data, score=True)
+    broken = [v for v in report.violations if v.rule not in _STATED]
+    stale = [v for v in report.violations if v.rule in _STATED]
     listed = len(data.get("rotations") or [])
     if report.objective is not None and report.total_cost is not None:
         summary = (
@@ -293,25 +291,29 @@ def _score(loaded: LoadedScenario, data: dict[str, Any], plan: Path, options: So
         )
     else:
         summary = f"{listed} rotation(s); the value could not be computed"
-    if not report.ok:
-        click.echo(f"{plan}: {summary}; {len(report.violations)} violation(s)", err=True)
-        for violation in report.violations:
+    if broken:
+        click.echo(f"{plan}: {summary}; {len(broken)} violation(s)", err=True)
+        for violation in broken:
             click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
     else:
         click.echo(f"valid: {summary}. Every rule holds.")
-    best = plan_scenario(loaded, options, explain=False, diagnose=False, name_conflict=False).result
-    if best.has_plan and best.objective is not None:
-        proven = "the best plan" if best.status == "optimal" else "the best plan found in time"
-        mine = report.objective
-        share = ""
-        if mine is not None and report.ok and mine >= best.objective:
-            share = "; this plan is worth as much"
-        elif mine is not None and report.ok and best.objective > 0:
-            # Rounded down: a plan a point short never reads "100%".
-            share = f"; this plan reaches {100 * mine // best.objective}% of it"
+    if stale:
         click.echo(
-            f"{proven[0].upper()}{proven[1:]} is worth {best.objective} at "
-            f"${best.total_cost:,} (`rotation-solver solve` shows it){share}."
+            f"note: {len(stale)} number(s) the document states differ from this scenario "
+            "(scored as recomputed here):",
+            err=True,
+        )
+        for violation in stale:
+            click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
+    _hints(loaded, data)
+    best = plan_scenario(loaded, options, explain=False, diagnose=False, name_conflict=False).result
+    mine = report.objective if not broken else None
+    if best.has_plan and best.objective is not None:
+        proven = best.status == "optimal"
+        what = "The best plan" if proven else "The best plan found in time"
+        click.echo(
+            f"{what} is worth {best.objective} at ${best.total_cost:,} (`rotation-solver solve` "
+            f"shows it){_beside(mine, best.objective, proven)}."
         )
     elif best.status == "infeasible":
         click.echo("No plan meets every rule of this scenario (`rotation-solver solve` says why).")
@@ -320,7 +322,45 @@ def _score(loaded: LoadedScenario, data: dict[str, Any], plan: Path, options: So
             f"The best plan was not found within {options.time_limit:g} s, so this plan is not "
             "compared with it; give --time-limit more seconds."
         )
-    sys.exit(ExitCode.PLAN if report.ok else ExitCode.BAD_INPUT)
+    sys.exit(ExitCode.PLAN if not broken else ExitCode.BAD_INPUT)
+
+
+def _beside(mine: int | None, best: int, proven: bool) -> str:
+    """How a valid plan's value compares with the best plan's (nothing for an invalid one)."""
+    if mine is None:
+        return ""
+    if mine > best and not proven:
+        return (
+            f"; this plan is worth more ({mine}): the search was cut short, give --time-limit "
+            "more seconds"
+        )
+    if mine >= best:
+        return "; this plan is worth as much"
+    if best > 0 and mine >= 0:
+        # Rounded down: a plan a point short never reads "100%".
+        return f"; this plan reaches {100 * mine // best}% of it"
+    return f"; this plan is worth {mine}"
+
+
+def _hints(loaded: LoadedScenario, data: dict[str, Any]) -> None:
+    """What the document says it was made with that this check was not given."""
+    unlocked = _locked_in_plan_only(loaded, data)
+    if unlocked:
+        click.echo(
+            f"  The plan marks {', '.join(unlocked)} as accepted (locked), which this scenario "
+            "does not lock: if it was made with --lock, pass the same --lock to check.",
+            err=True,
+        )
+    made_with = data.get("value_model")
+    if isinstance(made_with, str) and made_with != loaded.value_model_name:
+        # A shipped model can be named; a file's own `name` is not a path to it.
+        shipped = (models_dir() / f"{made_with}.yaml").is_file()
+        option = f"--value-model {shlex.quote(made_with)}" if shipped else "the same --value-model"
+        click.echo(
+            f"  The plan was made with value model {made_with!r}, this check uses "
+            f"{loaded.value_model_name!r}: pass {option} to check it with the same values.",
+            err=True,
+        )
 
 
 class _SaidTwice(ValueError):

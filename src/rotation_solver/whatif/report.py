@@ -134,10 +134,11 @@ def plan_warnings_by_budget(payload: dict[str, Any]) -> list[str]:
 
 
 def _amounts(amounts: list[str]) -> str:
-    """Up to five amounts in full; more as the first two, the last and how many."""
+    """Up to five amounts in full; more as the first three and how many others (not as a
+    range: the ones between may not have the warning)."""
     if len(amounts) <= 5:
         return ", ".join(amounts)
-    return f"{amounts[0]}, {amounts[1]}, … {amounts[-1]} ({len(amounts)} in all)"
+    return f"{', '.join(amounts[:3])} and {len(amounts) - 3} more (the JSON lists each)"
 
 
 # -- text formats --------------------------------------------------------------------
