@@ -241,7 +241,7 @@ def _csv_plan(path: Path, text: str) -> dict[str, Any]:
     lines = text.lstrip("\ufeff").splitlines()
     first, delimiter = 1, ","
     if lines and lines[0].replace(" ", "").casefold().startswith("sep="):  # Excel's hint
-        declared = lines[0].strip()[4:5]
+        declared = lines[0].replace(" ", "")[4:5]
         lines, first, delimiter = lines[1:], 2, declared or ","
     elif lines and "," not in lines[0]:  # a spreadsheet's other separators
         delimiter = next((d for d in ("\t", ";") if d in lines[0]), ",")
