@@ -200,6 +200,13 @@ def test_the_interview_season_follows_the_eras_date(eras: str, season_end: str) 
          "University of Texas Health Science Center at Houston", "Houston", False),
         ("Brooklyn Imaging", "Brooklyn Hospital Center", "Brooklyn", False),
         ("Boston Radiology", "Boston Children's Hospital", "Boston", False),
+        ("Mass General Brigham (Massachusetts General Hospital)",
+         "Mass General Brigham (Brigham and Women's Hospital)", "Boston", False),
+        # Two departments of one hospital stay one institution (a later review).
+        ("Tidewater Community Hospital - Emergency Radiology",
+         "Tidewater Community Hospital - Oncologic Imaging", "Norfolk", True),
+        ("Tidewater Community Hospital - Visiting Student Elective",
+         "Tidewater Community Hospital (Genitourinary Radiology)", "Norfolk", True),
     ],
 )  # fmt: skip
 def test_institution_names_in_one_city(first: str, second: str, city: str, same: bool) -> None:

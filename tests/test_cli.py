@@ -541,6 +541,9 @@ def test_check_scores_a_plan_made_by_hand(tmp_path: Path) -> None:
         ("semi.csv", "sep=;\nprogram_id;start\nrad-cedar;2027-06-14\n"),
         ("tab.tsv", "program_id\tstart\nrad-cedar\t2027-06-14\n"),
         ("list.csv", '[{"program_id": "rad-cedar", "start": "2027-06-14"}]'),
+        ("sep-tab.csv", "sep=\t\nprogram_id\tstart\nrad-cedar\t2027-06-14\n"),
+        ("semi-comma.csv", "program_id;start;notes, more\nrad-cedar;2027-06-14;x\n"),
+        ("sep.json", "sep=;\nprogram_id;start\nrad-cedar;2027-06-14\n"),
     ],
 )
 def test_check_score_reads_the_csv_a_spreadsheet_writes(
@@ -571,6 +574,13 @@ def test_check_score_notes_stale_numbers_but_judges_the_rules(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert "note: 1 number(s) the document states differ" in result.stderr
     assert "[budget.stated]" in result.stderr and "reaches 94% of it" in result.stdout
+    # A stated number of the wrong type is a note too, where plain check calls it malformed.
+    document = json.loads(plan.read_text(encoding="utf-8"))
+    document["rotations"][0]["cost"] = float(document["rotations"][0]["cost"])
+    plan.write_text(json.dumps(document), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), "--score", *FAST])
+    assert result.exit_code == 0 and "[cost]" in result.stderr, result.output
+    assert CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), *FAST]).exit_code == 1
 
 
 def test_check_score_of_a_no_plan_document_scores_an_empty_plan(tmp_path: Path) -> None:

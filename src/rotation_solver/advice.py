@@ -121,9 +121,19 @@ _SECTION_WORDS = frozenset((
 
 # Words many institutions share: a name made only of them ("Children's Hospital") is too
 # generic to say that a longer name is the same place.
+# Words that only a department's name holds (not "Women's" or "Children's", which also
+# name hospitals): a suffix with one is a section of the same place.
+_DEPARTMENT_MARKS = frozenset((
+    "radiology", "radiologic", "radiological", "imaging", "interventional", "ir", "vir",
+    "neuroradiology", "elective", "rotation", "clerkship", "mri", "ct", "ultrasound",
+    "sonography", "mammography", "nuclear", "diagnostic", "department", "dept", "division",
+    "section", "service", "program", "synthetic",
+))  # fmt: skip
+
 # Words many institutions share. A name may only add these to another and still be the
 # same place ("Tidewater Community" and "Tidewater Community Hospital"); a word beyond
-# them ("... Texas Medical Center" against "... of Texas") names another institution.
+# them ("... Texas Medical Center" against "... of Texas") names another institution, and
+# a name made only of them ("University Hospital") is too generic to claim a longer one.
 _GENERIC_WORDS = frozenset((
     "university", "hospital", "hospitals", "medical", "center", "centre", "health",
     "healthcare", "system", "clinic", "general", "memorial", "regional", "community",
@@ -153,10 +163,13 @@ def _institution(o: Offering) -> _Place:
     parts = re.split(r"\s[-\u2013\u2014]\s|\(|,", o.program_name, maxsplit=1)
     city = _words(o.city)
     words = tuple(w for w in _words(parts[0]) if w not in _SECTION_WORDS)
-    rest = parts[1] if len(parts) > 1 else ""
+    rest = _words(parts[1]) if len(parts) > 1 else ()
     if not words:  # "Radiology - Tidewater Community Hospital": the rest names the place
-        words, rest = tuple(w for w in _words(o.program_name) if w not in _SECTION_WORDS), ""
-    suffix = tuple(w for w in _words(rest) if w not in _SECTION_WORDS and w not in city)
+        words, rest = tuple(w for w in _words(o.program_name) if w not in _SECTION_WORDS), ()
+    # A suffix with a section word names a department ("- Emergency Radiology"), not a
+    # campus ("(Weill Cornell)", "- Jacobi"): only a campus can make another institution.
+    department = any(w in _DEPARTMENT_MARKS for w in rest)
+    suffix = () if department else tuple(w for w in rest if w not in city)
     return _Place(words, suffix, city, o.state.strip().casefold())
 
 

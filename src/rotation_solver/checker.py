@@ -252,6 +252,11 @@ class _Checker:
     def add(self, rule: str, message: str) -> None:
         self.out.append(Violation(rule, message))
 
+    def badly_stated(self, rule: str) -> str:
+        """A stated number of the wrong type: malformed, or, for a plan to score (which is
+        scored as recomputed), under the rule of what it states."""
+        return rule if self.score else "malformed"
+
     # -- the plan's top level ------------------------------------------------------------
 
     def run(self) -> CheckReport:
@@ -276,7 +281,10 @@ class _Checker:
         if "budget" in plan:
             stated_budget = plan["budget"]
             if not _is_int(stated_budget):
-                self.add("malformed", f"budget {_json(stated_budget)} is not a whole number")
+                self.add(
+                    self.badly_stated("budget.stated"),
+                    f"budget {_json(stated_budget)} is not a whole number",
+                )
             elif stated_budget != self.loaded.scenario.budget:
                 self.add(
                     "budget.stated",
@@ -429,7 +437,9 @@ class _Checker:
                 continue
             got = r.raw[key]
             if isinstance(want, int) and not _is_int(got):
-                self.add("malformed", f"{r.label}: {key} {_json(got)} is not a whole number")
+                self.add(
+                    self.badly_stated(rule), f"{r.label}: {key} {_json(got)} is not a whole number"
+                )
             elif got != want:
                 self.add(rule, f"{r.label}: the plan states {key} {got!r}, recomputed {want!r}")
         dates: list[tuple[str, str, date | None]] = [
@@ -452,7 +462,7 @@ class _Checker:
                 )
             elif got_date is None:
                 self.add(
-                    "malformed",
+                    self.badly_stated(rule),
                     f"{r.label}: {key} {_json(got)} is not a real YYYY-MM-DD date",
                 )
             elif got_date != want_date:
@@ -636,7 +646,10 @@ class _Checker:
         stated_total = plan.get("total_cost")
         if "total_cost" in plan:
             if not _is_int(stated_total):
-                self.add("malformed", f"total_cost {_json(stated_total)} is not a whole number")
+                self.add(
+                    self.badly_stated("total_cost"),
+                    f"total_cost {_json(stated_total)} is not a whole number",
+                )
             elif stated_total != total:
                 self.add(
                     "total_cost",
@@ -645,7 +658,10 @@ class _Checker:
         stated = plan.get("objective")
         if not _is_int(stated):
             if "objective" in plan:
-                self.add("malformed", f"objective {_json(stated)} is not a whole number")
+                self.add(
+                    self.badly_stated("objective"),
+                    f"objective {_json(stated)} is not a whole number",
+                )
             return
         if stated != objective:
             self.add(
@@ -659,7 +675,7 @@ class _Checker:
                 self.add("bound", f"status is optimal, so bound must equal objective {stated}")
             return
         if not _is_number(bound) or not math.isfinite(bound):
-            self.add("malformed", f"bound {bound!r} is not a finite number")
+            self.add(self.badly_stated("bound"), f"bound {bound!r} is not a finite number")
             return
         if plan.get("status") == "optimal" and bound != stated:
             self.add("bound", f"status is optimal, but bound {bound} != objective {stated}")

@@ -215,7 +215,8 @@ def _hand_made_plan(path: Path, text: str) -> dict[str, Any]:
     program_id and start columns (other columns are not read; the header's case and
     blanks do not matter). A file not named .csv that is no JSON but has such a header
     is read as CSV."""
-    looks_like_csv = "program_id" in text.lstrip("\ufeff").split("\n", 1)[0].casefold()
+    # A header in the first two lines (the first may be Excel's "sep=;").
+    looks_like_csv = "program_id" in "\n".join(text.lstrip("\ufeff").splitlines()[:2]).casefold()
     looks_like_json = text.lstrip("\ufeff \t\r\n")[:1] in ("[", "{")
     if path.suffix.lower() != ".csv" or looks_like_json:
         try:
@@ -239,12 +240,18 @@ def _hand_made_plan(path: Path, text: str) -> dict[str, Any]:
 
 def _csv_plan(path: Path, text: str) -> dict[str, Any]:
     lines = text.lstrip("\ufeff").splitlines()
-    first, delimiter = 1, ","
+    first, choices = 1, [",", ";", "\t"]
     if lines and lines[0].replace(" ", "").casefold().startswith("sep="):  # Excel's hint
-        declared = lines[0].replace(" ", "")[4:5]
-        lines, first, delimiter = lines[1:], 2, declared or ","
-    elif lines and "," not in lines[0]:  # a spreadsheet's other separators
-        delimiter = next((d for d in ("\t", ";") if d in lines[0]), ",")
+        declared = lines[0].split("=", 1)[1].strip(" ")[:1]  # a tab is a separator too
+        lines, first, choices = lines[1:], 2, [declared or ","]
+    # The separator that splits the header into both columns (a spreadsheet may use ";"
+    # or a tab, and a header may hold a comma inside another column's name).
+    delimiter = choices[0]
+    for candidate in choices:
+        names = next(csv.reader([lines[0] if lines else ""], delimiter=candidate), [])
+        if {"program_id", "start"} <= {name.strip().casefold() for name in names}:
+            delimiter = candidate
+            break
     try:
         table = list(csv.reader(io.StringIO("\n".join(lines), newline=""), delimiter=delimiter))
     except csv.Error as error:
@@ -283,7 +290,8 @@ def _score(loaded: LoadedScenario, data: dict[str, Any], plan: Path, options: So
     report = check_plan(loaded, data, score=True)
     broken = [v for v in report.violations if v.rule not in _STATED]
     stale = [v for v in report.violations if v.rule in _STATED]
-    listed = len(data.get("rotations") or [])
+    rows = data.get("rotations")
+    listed = len(rows) if isinstance(rows, list) else 0
     if report.objective is not None and report.total_cost is not None:
         summary = (
             f"{listed} rotation(s), objective {report.objective}, total cost "
