@@ -146,7 +146,7 @@ class _Place:
     """Where a program is, as far as its name and city tell."""
 
     words: tuple[str, ...]  # the institution's words: the name before a suffix
-    suffix: tuple[str, ...]  # the suffix's words but sections and the city ("(Columbia)")
+    suffix: tuple[str, ...]  # a campus suffix's words but the city; () for a department
     city: tuple[str, ...]
     state: str
 
@@ -159,14 +159,14 @@ def _words(text: str) -> tuple[str, ...]:
 
 def _institution(o: Offering) -> _Place:
     """The name's institution words (up to a suffix such as " - Neuroradiology", "(...)"
-    or ", ...", without section words), the suffix's words, city, state."""
+    or ", ...", without section words), a campus suffix's words, city, state."""
     parts = re.split(r"\s[-\u2013\u2014]\s|\(|,", o.program_name, maxsplit=1)
     city = _words(o.city)
     words = tuple(w for w in _words(parts[0]) if w not in _SECTION_WORDS)
     rest = _words(parts[1]) if len(parts) > 1 else ()
     if not words:  # "Radiology - Tidewater Community Hospital": the rest names the place
         words, rest = tuple(w for w in _words(o.program_name) if w not in _SECTION_WORDS), ()
-    # A suffix with a section word names a department ("- Emergency Radiology"), not a
+    # A suffix with a department word names a section ("- Emergency Radiology"), not a
     # campus ("(Weill Cornell)", "- Jacobi"): only a campus can make another institution.
     department = any(w in _DEPARTMENT_MARKS for w in rest)
     suffix = () if department else tuple(w for w in rest if w not in city)
