@@ -20,12 +20,13 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 from ortools.sat.python import cp_model
 
+from benchmarks.report import write_results
 from rotation_solver.diagnose import find_conflict, guarded_model
 from rotation_solver.model import PlanModel
 from rotation_solver.planner import plan_scenario
@@ -153,22 +154,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     rows = measure(args.scenario, args.baseline_cap, not args.no_baseline)
-    args.out.mkdir(parents=True, exist_ok=True)
-    frame = pd.DataFrame(rows)
-    frame.to_csv(args.out / "diagnose.csv", index=False)
-    lines = [
-        f"# Conflict search benchmark ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
-        "",
-        "Infeasible variants of the national scenario, default options (seed 0). "
-        "End to end is solve + conflict search + repairs. The baseline is the "
-        f"assumption-based search, each test capped at {args.baseline_cap:g} s.",
-        "",
-        "| " + " | ".join(frame.columns) + " |",
-        "|" + "---|" * len(frame.columns),
-        *("| " + " | ".join(str(value) for value in row) + " |" for row in frame.itertuples(False)),
-    ]
-    (args.out / "diagnose.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+
+    def body(frame: pd.DataFrame) -> list[str]:
+        return [
+            "Infeasible variants of the national scenario, default options (seed 0). "
+            "End to end is solve + conflict search + repairs. The baseline is the "
+            f"assumption-based search, each test capped at {args.baseline_cap:g} s.",
+            "",
+            "| " + " | ".join(frame.columns) + " |",
+            "|" + "---|" * len(frame.columns),
+            *("| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(False)),
+        ]
+
+    write_results(rows, args.out, "diagnose", "Conflict search benchmark", body)
     return 0
 
 

@@ -15,11 +15,12 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from benchmarks.report import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -90,45 +91,45 @@ def main(argv: list[str] | None = None) -> int:
                     }
                 )
                 progress.advance(task)
-    args.out.mkdir(parents=True, exist_ok=True)
-    frame = pd.DataFrame(rows)
-    frame.to_csv(args.out / "portfolio.csv", index=False)
-    lines = [
-        f"# Portfolio benchmark ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
-        "",
-        f"`rotation-solver apply`, {args.outcomes} sampled outcomes, 1,000 out-of-sample "
-        f"outcomes, seeds {', '.join(map(str, args.seeds))}; medians over seeds. Target: "
-        "national within 60 s at a gap of 1% or less.",
-        "",
-        "`gap` = (bound - in-sample value) / bound. The bound is the SAA optimum itself when "
-        "every portfolio was evaluated on the sample (`exhaustive`), else the "
-        "perfect-information bound (every outcome plans with all offers); `gap vs exact` puts "
-        "the portfolio's exact expected value in place of its in-sample one. `worst` is the "
-        "largest over seeds.",
-        "",
-        "| scenario | wall s (worst) | in sample | bound | bound kind | gap (worst) | "
-        "exact value | gap vs exact | out of sample | margin vs top-N EV | "
-        "margin vs top-N letter | 60 s | 1% gap |",
-        "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|---|---|",
-    ]
-    for name, group in frame.groupby("scenario", sort=False):
-        worst_wall, worst_gap = max(group.wall_seconds), max(group.gap)
-        proven = all(group.bound_proven)
-        lines.append(
-            f"| {name} | {statistics.median(group.wall_seconds):.1f} ({worst_wall:.1f}) | "
-            f"{statistics.median(group.in_sample):.1f} | {statistics.median(group.bound):.1f} | "
-            f"{', '.join(sorted(set(group.bound_kind)))} | "
-            f"{100 * statistics.median(group.gap):.1f}% ({100 * worst_gap:.1f}%) | "
-            f"{statistics.median(group.expected_value):.1f} | "
-            f"{100 * statistics.median(group.gap_vs_exact):.1f}% | "
-            f"{statistics.median(group.out_of_sample):.1f} | "
-            f"{statistics.median(group.margin_vs_top_ev):+.1f} | "
-            f"{statistics.median(group.margin_vs_top_letter):+.1f} | "
-            f"{'met' if worst_wall <= 60 else 'NOT met'} | "
-            f"{'met' if proven and worst_gap <= 0.01 else 'NOT met'} |"
-        )
-    (args.out / "portfolio.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+
+    def body(frame: pd.DataFrame) -> list[str]:
+        lines = [
+            f"`rotation-solver apply`, {args.outcomes} sampled outcomes, 1,000 out-of-sample "
+            f"outcomes, seeds {', '.join(map(str, args.seeds))}; medians over seeds. Target: "
+            "national within 60 s at a gap of 1% or less.",
+            "",
+            "`gap` = (bound - in-sample value) / bound. The bound is the SAA optimum itself "
+            "when "
+            "every portfolio was evaluated on the sample (`exhaustive`), else the "
+            "perfect-information bound (every outcome plans with all offers); `gap vs exact` "
+            "puts the portfolio's exact expected value in place of its in-sample one. `worst` "
+            "is the largest over seeds.",
+            "",
+            "| scenario | wall s (worst) | in sample | bound | bound kind | gap (worst) | "
+            "exact value | gap vs exact | out of sample | margin vs top-N EV | "
+            "margin vs top-N letter | 60 s | 1% gap |",
+            "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|---|---|",
+        ]
+        for name, group in frame.groupby("scenario", sort=False):
+            worst_wall, worst_gap = max(group.wall_seconds), max(group.gap)
+            proven = all(group.bound_proven)
+            lines.append(
+                f"| {name} | {statistics.median(group.wall_seconds):.1f} ({worst_wall:.1f}) | "
+                f"{statistics.median(group.in_sample):.1f} | "
+                f"{statistics.median(group.bound):.1f} | "
+                f"{', '.join(sorted(set(group.bound_kind)))} | "
+                f"{100 * statistics.median(group.gap):.1f}% ({100 * worst_gap:.1f}%) | "
+                f"{statistics.median(group.expected_value):.1f} | "
+                f"{100 * statistics.median(group.gap_vs_exact):.1f}% | "
+                f"{statistics.median(group.out_of_sample):.1f} | "
+                f"{statistics.median(group.margin_vs_top_ev):+.1f} | "
+                f"{statistics.median(group.margin_vs_top_letter):+.1f} | "
+                f"{'met' if worst_wall <= 60 else 'NOT met'} | "
+                f"{'met' if proven and worst_gap <= 0.01 else 'NOT met'} |"
+            )
+        return lines
+
+    write_results(rows, args.out, "portfolio", "Portfolio benchmark", body)
     return 0
 
 

@@ -7,6 +7,8 @@ import csv
 import math
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -295,3 +297,18 @@ def write_all(
     (out / "summary.md").write_text(text, encoding="utf-8")
     pictures(rows, out, int(meta.get("repeats", 3)))
     return text
+
+
+def write_results(
+    rows: list[dict[str, Any]], out: Path, stem: str, title: str, body: Callable[[Any], list[str]]
+) -> None:
+    """`stem`.csv from the rows, and `stem`.md: a dated title, then `body(frame)` lines;
+    the Markdown is printed too."""
+    import pandas as pd
+
+    out.mkdir(parents=True, exist_ok=True)
+    frame = pd.DataFrame(rows)
+    frame.to_csv(out / f"{stem}.csv", index=False)
+    lines = [f"# {title} ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)", "", *body(frame)]
+    (out / f"{stem}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))

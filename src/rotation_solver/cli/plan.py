@@ -166,27 +166,10 @@ def check(
     if score:
         _score(loaded, _hand_made_plan(plan, text), plan, options)
         return
-    try:
-        data = json.loads(text, object_pairs_hook=_once_each)
-    except _SaidTwice as error:
-        raise InputError(Problem(str(plan), str(error))) from None
-    except json.JSONDecodeError as error:
-        raise InputError(
-            Problem(str(plan), f"not JSON: {error.msg}", error.lineno, error.colno)
-        ) from None
-    except RecursionError:
-        raise InputError(Problem(str(plan), "JSON nested too deeply")) from None
+    data = _read_json(plan, text)
     if not isinstance(data, dict):
         raise InputError(Problem(str(plan), "expected a JSON object (spec section 7)", 1, 1))
-    other = _other_document(data)
-    if other:
-        raise InputError(
-            Problem(
-                str(plan),
-                f"this is {other}, not a plan; check reads a plan from "
-                "`rotation-solver solve SCENARIO --format json`",
-            )
-        )
+    _refuse_other_document(plan, data)
     report = check_plan(loaded, data)
     if report.ok and data.get("status") in ("infeasible", "unknown"):
         _check_no_plan(loaded, data, plan, options)
@@ -220,22 +203,46 @@ def _hand_made_plan(path: Path, text: str) -> dict[str, Any]:
     looks_like_json = text.lstrip("\ufeff \t\r\n")[:1] in ("[", "{")
     if path.suffix.lower() != ".csv" or looks_like_json:
         try:
-            data = json.loads(text, object_pairs_hook=_once_each)
-        except (_SaidTwice, json.JSONDecodeError, RecursionError) as error:
-            if looks_like_csv and not isinstance(error, _SaidTwice):
+            data = _read_json(path, text)
+        except InputError:
+            if looks_like_csv and not looks_like_json:
                 return _csv_plan(path, text)
-            where = (error.lineno, error.colno) if isinstance(error, json.JSONDecodeError) else ()
-            reason = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
-            raise InputError(Problem(str(path), f"not a JSON plan: {reason}", *where)) from None
+            raise
         if isinstance(data, list):  # the rotations alone
             data = {"rotations": data}
         if not isinstance(data, dict):
             raise InputError(Problem(str(path), "expected a JSON object or a list of rotations"))
-        other = _other_document(data)
-        if other:
-            raise InputError(Problem(str(path), f"this is {other}, not a plan"))
+        _refuse_other_document(path, data)
         return data
     return _csv_plan(path, text)
+
+
+def _read_json(path: Path, text: str) -> Any:
+    """The JSON in `text`; a syntax error, a key given twice or too deep a nesting is an
+    input error naming the file (and the line and column where JSON says)."""
+    try:
+        return json.loads(text, object_pairs_hook=_once_each)
+    except _SaidTwice as error:
+        raise InputError(Problem(str(path), str(error))) from None
+    except json.JSONDecodeError as error:
+        raise InputError(
+            Problem(str(path), f"not JSON: {error.msg}", error.lineno, error.colno)
+        ) from None
+    except RecursionError:
+        raise InputError(Problem(str(path), "JSON nested too deeply")) from None
+
+
+def _refuse_other_document(path: Path, data: dict[str, Any]) -> None:
+    """Another command's JSON is named, rather than checked as a plan it is not."""
+    other = _other_document(data)
+    if other:
+        raise InputError(
+            Problem(
+                str(path),
+                f"this is {other}, not a plan; check reads a plan from "
+                "`rotation-solver solve SCENARIO --format json`",
+            )
+        )
 
 
 def _csv_plan(path: Path, text: str) -> dict[str, Any]:
