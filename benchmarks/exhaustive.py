@@ -76,8 +76,10 @@ def pairs(loaded: LoadedScenario) -> list[Pair]:
                 deadlines.append(p.application_deadline)
             if p.deadline_weeks_before_start is not None:
                 deadlines.append(start - timedelta(days=7 * p.deadline_weeks_before_start))
-            # Never after the start, deadline or not (the project's addition to section 4).
-            if not lock and submit > min([*deadlines, start]):
+            # The apply_by_start extension: never after the start, deadline or not.
+            if s.requirements.apply_by_start:
+                deadlines.append(start)
+            if not lock and deadlines and submit > min(deadlines):
                 continue
             cost = p.housing_per_week * p.weeks + p.travel + p.fee
             cost += p.img_surcharge if img else 0

@@ -70,8 +70,10 @@ def candidate_pairs(loaded: LoadedScenario) -> list[Pair]:
             submit = max(
                 [s.planning_date, p.application_opens] + [s.documents[d] for d in p.requires]
             )
-            # Never after the start, deadline or not (the project's addition to section 4).
-            if submit > min([*deadlines, start]) and not is_lock:
+            # The apply_by_start extension: never after the start, deadline or not.
+            if s.requirements.apply_by_start:
+                deadlines.append(start)
+            if deadlines and submit > min(deadlines) and not is_lock:
                 continue
             lead = timedelta(days=loaded.value_model.timing.letter_lead_days)
             timing = (

@@ -110,6 +110,11 @@ def random_scenario(rng: random.Random, programs: int | None = None) -> dict[str
         free = [r["id"] for r in rows if r["id"] not in locked]
         if free:
             scenario["exclude"] = [rng.choice(free)]
+    # Drawn last, so the draws above (and the scenarios tests pin) stay as they were.
+    if rng.random() < 0.2:  # a mid-summer re-plan: some starts come before any submit
+        scenario["planning_date"] = str(date(2027, 6, 1) + timedelta(days=rng.randint(0, 40)))
+    if rng.random() < 0.3:
+        scenario["requirements"]["apply_by_start"] = True
     return scenario
 
 

@@ -154,7 +154,27 @@ def test_more_than_eight_weeks_away_without_a_week_off_is_flagged(
 
 def test_a_planned_program_without_deadline_is_named(make: Make) -> None:
     text = warnings_for(make([program("r", weeks=4), clin("c")], requirements=BALANCED))
-    assert "no application deadline is known for r:" in text
+    assert "for r: planned as if it took applications until any time;" in text
+    by_start = {**BALANCED, "apply_by_start": True}
+    text = warnings_for(make([program("r", weeks=4), clin("c")], requirements=by_start))
+    assert "until the start" in text
+
+
+def test_an_application_after_the_start_is_named(make: Make) -> None:
+    # Spec section 4 lets it through (a deadline after the start); the plan says so.
+    late = rad(
+        "r",
+        application_opens="2027-06-10",
+        deadline_weeks_before_start=None,
+        application_deadline="2027-06-30",
+    )
+    text = warnings_for(make([late, clin("c")], requirements=BALANCED))
+    assert "after its rotation has begun (r on 2027-06-10, its rotation starts 2027-06-07)" in (
+        text
+    )
+    assert "after its rotation has begun" not in warnings_for(
+        make([rad("r"), clin("c")], requirements=BALANCED)
+    )
 
 
 def test_names_that_start_with_a_bracket_are_not_one_institution(make: Make) -> None:

@@ -585,13 +585,21 @@ def test_application_opening_after_the_deadline(tmp_path: Path) -> None:
     assert rules(check_plan(loaded, late)) == {"deadline"}
 
 
-def test_without_a_deadline_the_application_goes_out_by_the_start(tmp_path: Path) -> None:
-    # im-c has no deadline; opening on its start day (08-02) is still in time.
-    loaded = scenario(tmp_path, programs={"im-c": {"application_opens": "2027-08-02"}})
+def test_without_a_deadline_an_application_after_the_start_is_in_time(tmp_path: Path) -> None:
+    # Spec section 4 as written: im-c has no deadline, so opening after its start (08-02)
+    # is no violation.
+    loaded = scenario(tmp_path, programs={"im-c": {"application_opens": "2027-08-03"}})
+    after = plan(RA, RB, {**IC, "submit_on": "2027-08-03"}, objective=221, total_cost=9665)
+    assert_ok(check_plan(loaded, after))
+
+
+def test_apply_by_start_ends_applications_on_the_start(tmp_path: Path) -> None:
+    by_start = {"requirements": {"apply_by_start": True}}
+    loaded = scenario(tmp_path, programs={"im-c": {"application_opens": "2027-08-02"}}, **by_start)
     on_start = plan(RA, RB, {**IC, "submit_on": "2027-08-02"}, objective=221, total_cost=9665)
     assert_ok(check_plan(loaded, on_start))
     # Opening the day after: the rotation has begun, so the application is too late.
-    loaded = scenario(tmp_path, programs={"im-c": {"application_opens": "2027-08-03"}})
+    loaded = scenario(tmp_path, programs={"im-c": {"application_opens": "2027-08-03"}}, **by_start)
     after = plan(RA, RB, {**IC, "submit_on": "2027-08-03"}, objective=221, total_cost=9665)
     report = check_plan(loaded, after)
     assert rules(report) == {"deadline"}

@@ -121,12 +121,15 @@ def test_late_document_names_the_date_that_reopens_programs(make: Make) -> None:
 def test_a_document_ready_after_the_start_is_repaired_by_the_start(
     make: Make, deadline: str | None
 ) -> None:
-    """Found by review: without a deadline (or with one after the start), the repair
-    tried only deadlines, so it said relaxing the document "is not enough"."""
+    """Found by review: with `apply_by_start` and no deadline (or one after the start), the
+    repair tried only deadlines, so it said relaxing the document "is not enough"."""
     docs = {"transcript": "2027-08-01"}
     row = program("a", starts="2027-07-05", application_deadline=deadline)
     req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False}
-    loaded = make([row], documents=docs, requirements=req)
+    # Spec section 4 as written: the document is in time for both (no deadline, or 08-15).
+    literal = plan_scenario(make([row], documents=docs, requirements=req), ONE_WORKER)
+    assert literal.conflict is None
+    loaded = make([row], documents=docs, requirements={**req, "apply_by_start": True})
     outcome = plan_scenario(loaded, ONE_WORKER)
     assert outcome.conflict is not None
     assert "documents:transcript" in {r.key for r in outcome.conflict.rules}

@@ -147,19 +147,35 @@ def test_deadline_weeks_before_start_takes_the_earlier(make: Make) -> None:
     assert run(loaded).result.status == "infeasible"
 
 
-def test_without_a_deadline_the_application_goes_out_by_the_start(make: Make) -> None:
-    # No deadline column: applications open on the start day itself is still in time.
-    outcome = run(make([program("a", application_opens="2027-06-07")]))
+def test_without_a_deadline_an_application_after_the_start_is_in_time(make: Make) -> None:
+    # Spec section 4 as written: a row with no deadline is never late.
+    outcome = run(make([program("a", application_opens="2027-06-08")]))
+    assert outcome.payload["rotations"][0]["submit_on"] == "2027-06-08"
+    late = program("a", application_opens="2027-06-08", application_deadline="2027-07-01")
+    assert run(make([late])).payload["rotations"][0]["submit_on"] == "2027-06-08"
+
+
+BY_START = {
+    "radiology": {"min": 1},
+    "clinical": {"min": 0},
+    "tier_mix": False,
+    "apply_by_start": True,
+}
+
+
+def test_apply_by_start_ends_applications_on_the_start(make: Make) -> None:
+    """The `apply_by_start` extension: opening on the start day itself is still in time."""
+    outcome = run(make([program("a", application_opens="2027-06-07")], requirements=BY_START))
     assert outcome.payload["rotations"][0]["submit_on"] == "2027-06-07"
     # A day after the start, the rotation has begun: the offering is past its deadline.
-    outcome = run(make([program("a", application_opens="2027-06-08")]))
+    outcome = run(make([program("a", application_opens="2027-06-08")], requirements=BY_START))
     assert outcome.result.status == "infeasible"
     assert outcome.problem.expansion.dropped_counts() == {"past deadline": 1}
 
 
-def test_a_deadline_after_the_start_does_not_extend_it(make: Make) -> None:
+def test_apply_by_start_is_not_extended_by_a_later_deadline(make: Make) -> None:
     late = program("a", application_opens="2027-06-08", application_deadline="2027-07-01")
-    outcome = run(make([late]))
+    outcome = run(make([late], requirements=BY_START))
     assert outcome.result.status == "infeasible"
     assert outcome.problem.expansion.dropped_counts() == {"past deadline": 1}
 

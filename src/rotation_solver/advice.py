@@ -97,10 +97,26 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
         )
     undated = [o for o in rotations if o.deadline is None and not o.locked]
     if undated:
+        until = "the start" if loaded.requirements.apply_by_start else "any time"
         warnings.append(
             f"no application deadline is known for {_ids(undated)}: planned as if it took "
-            "applications until the start; deadlines are often 3-6 months before it (guide, "
+            f"applications until {until}; deadlines are often 3-6 months before it (guide, "
             "Step 3), so check the program's page."
+        )
+    # Spec section 4 limits an application only by its deadline; say when that lets one go
+    # out after its rotation has begun (apply_by_start rules such plans out).
+    after_start = [o for o in rotations if o.submit_on > o.start and not o.locked]
+    if after_start:
+        when = "; ".join(
+            f"{o.program_id} on {o.submit_on.isoformat()}, its rotation starts "
+            f"{o.start.isoformat()}"
+            for o in sorted(after_start, key=lambda o: o.program_id)
+        )
+        warnings.append(
+            f"an application goes out after its rotation has begun ({when}): no deadline "
+            "stops it, but a program rarely takes an application that late. Confirm with the "
+            "program, or set requirements.apply_by_start: true to plan only applications "
+            "sent by the start."
         )
     warnings += _same_institution(radiology)
     warnings += _away_too_long(rotations)

@@ -102,6 +102,7 @@ class _Shape:
     min_gap_days: int
     affordable_housing: int | None
     high_cost_rest_days: int
+    apply_by_start: bool
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ def _shape(loaded: LoadedScenario) -> _Shape:
         min_gap_days=scenario.calendar.min_gap_days,
         affordable_housing=given.affordable_housing_per_week,
         high_cost_rest_days=given.high_cost_rest_days,
+        apply_by_start=bool(given.apply_by_start),
     )
 
 
@@ -502,10 +504,11 @@ class _Checker:
                     f"{r.label}: it runs {r.start}..{r.end} and touches the blocked period "
                     f"{period.start}..{period.end}{reason}",
                 )
-        # The application must also go out by the start: once the rotation has begun it
-        # cannot lead to it, deadline or not (the project's addition to section 4).
-        last_day = r.start if r.deadline is None or r.start < r.deadline else r.deadline
-        if not r.locked and r.submit > last_day:
+        # With the apply_by_start extension the application must also go out by the start.
+        last_day = r.deadline
+        if self.shape.apply_by_start and (last_day is None or r.start < last_day):
+            last_day = r.start
+        if not r.locked and last_day is not None and r.submit > last_day:
             late = [
                 f"{name} ready {scenario.documents[name]}"
                 for name in p.requires

@@ -179,13 +179,15 @@ def deadline_for(program: Program, start: date) -> date | None:
     return min(candidates) if candidates else None
 
 
-def apply_by(deadline: date | None, start: date) -> date:
-    """The last day the application can go out: its deadline, and never after the start.
+def apply_by(deadline: date | None, start: date, by_start: bool) -> date | None:
+    """The last day the application can go out, or None when nothing limits it.
 
-    An addition to spec section 4, which has no limit for a row without a deadline (or
-    with one after the start): an application sent once the rotation has begun cannot
-    lead to it, so such an offering is as late as one past its deadline.
+    Spec section 4 limits an application by its deadline only. `by_start` (the scenario's
+    `requirements.apply_by_start`, an extension) also limits it by the start, since an
+    application sent once the rotation has begun cannot lead to it.
     """
+    if not by_start:
+        return deadline
     return start if deadline is None else min(deadline, start)
 
 
@@ -309,10 +311,10 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                 if not relax_user_rules:
                     continue
                 forbidden_by += [f"blocked:{index}" for index, _ in touched]
-            last_day = apply_by(deadline, start)
+            last_day = apply_by(deadline, start, requirements.apply_by_start)
             # The latest day in words: the deadline, or the start when it comes first.
             limit = f"deadline {last_day}" if last_day == deadline else f"start {start}"
-            if not locked and submit_on > last_day:
+            if not locked and last_day is not None and submit_on > last_day:
                 if submit_plain > last_day:
                     if not touched:
                         drop(DropReason.PAST_DEADLINE, f"{limit} is before {submit_plain}")

@@ -31,6 +31,7 @@ _KNOWN_REQUIREMENTS = frozenset(
         "min_gap_days",
         "affordable_housing_per_week",
         "high_cost_rest_days",
+        "apply_by_start",  # decides which offerings exist, not how a plan combines them
     }
 )
 

@@ -194,11 +194,14 @@ def _document(loaded: LoadedScenario, name: str, clock: Clock) -> tuple[LoadedSc
     """
     old = loaded.scenario.documents[name]
     late = build_problem(loaded, relax_user_rules=True).offerings
-    # The last day each application can go out: its deadline, and never after the start.
-    dates = sorted(
-        {apply_by(o.deadline, o.start) for o in late if f"documents:{name}" in o.forbidden_by},
-        reverse=True,
-    )
+    by_start = loaded.requirements.apply_by_start
+    # The last day each late application can go out (never None: a late one has a limit).
+    last_days = {
+        apply_by(o.deadline, o.start, by_start)
+        for o in late
+        if f"documents:{name}" in o.forbidden_by
+    }
+    dates = sorted((day for day in last_days if day is not None), reverse=True)
 
     def at(ready: date) -> LoadedScenario:
         return changed(loaded, documents={**loaded.scenario.documents, name: ready})

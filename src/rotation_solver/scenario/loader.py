@@ -88,6 +88,7 @@ class ResolvedRequirements:
     min_gap_days: int
     affordable_housing_per_week: int | None = None
     high_cost_rest_days: int = 0
+    apply_by_start: bool = False
 
 
 def interview_season_end(eras_submission: date) -> date:
@@ -153,6 +154,7 @@ def resolve_requirements(scenario: Scenario) -> ResolvedRequirements:
         min_gap_days=scenario.calendar.min_gap_days,
         affordable_housing_per_week=given.affordable_housing_per_week,
         high_cost_rest_days=given.high_cost_rest_days,
+        apply_by_start=given.apply_by_start,
     )
 
 

@@ -179,6 +179,13 @@ class Requirements(_Strict):
         description="Radiology needs a reach/target rotation and an IMG-friendly "
         "target/safety one.",
     )
+    apply_by_start: bool = Field(
+        False,
+        description="Extension: every application goes out by its rotation's start at the "
+        "latest, also for a program with no deadline (or one after the start). Default "
+        "false: spec section 4 as written, with a warning on a planned application that "
+        "goes out after its start.",
+    )
 
 
 class Lock(_Strict):
