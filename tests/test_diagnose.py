@@ -290,14 +290,21 @@ def test_max_rotations_is_named_with_the_affordable_rule(make: Make) -> None:
     assert_minimal_and_repairable(loaded, conflict)
 
 
-def test_a_conflict_search_out_of_time_says_so(make: Make) -> None:
-    from rotation_solver.diagnose import CONFLICT_TIMED_OUT
-
+def test_a_conflict_search_out_of_time_names_every_rule_unnarrowed(make: Make) -> None:
+    """Spec section 8: exit 3 names the conflicting rules, even when the time limit stops
+    the search at once. No plan is proven, so all the rules together are a conflict."""
     rows = [program("a"), program("b", starts="2027-06-14")]
     locks = [{"program": "a", "start": "2027-06-07"}, {"program": "b", "start": "2027-06-14"}]
-    conflict = find_conflict(make(rows, locks=locks), time_limit=1e-9)
-    assert conflict.rules == () and not conflict.minimal
-    assert conflict.sentence() == CONFLICT_TIMED_OUT
+    loaded = make(rows, locks=locks)
+    conflict = find_conflict(loaded, time_limit=1e-9)
+    keys = {rule.key for rule in conflict.rules}
+    assert {"lock:a@2027-06-07", "lock:b@2027-06-14", "budget", "radiology.min"} <= keys
+    assert not conflict.minimal
+    assert "a longer --time-limit may name fewer" in conflict.sentence()
+    # With time, the same search narrows it to the two locks.
+    narrowed = find_conflict(loaded, time_limit=20)
+    assert {rule.key for rule in narrowed.rules} == {"lock:a@2027-06-07", "lock:b@2027-06-14"}
+    assert narrowed.minimal
 
 
 def test_repairs_stopped_by_the_time_limit_are_not_called_impossible(

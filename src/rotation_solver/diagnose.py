@@ -176,9 +176,11 @@ def find_conflict(
 ) -> Conflict:
     """A minimal set of the scenario's rules in conflict (empty if a plan exists).
 
-    Every solve of the search shares `time_limit`; what it cannot settle in time is
-    kept in the set, which is then not called minimal. Whether a set of rules leaves a
-    plan is exact, so `workers` changes only how fast the search goes.
+    Called once "no plan" is proven. Every solve of the search shares `time_limit`; what
+    it cannot settle in time is kept in the set, which is then not called minimal (when
+    not even the first solve ends, that is every rule: together they are known to
+    conflict). Whether a set of rules leaves a plan is exact, so `workers` changes only
+    how fast the search goes.
     """
     clock = Clock.start(SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
     problem = build_problem(loaded, relax_user_rules=True)
@@ -189,7 +191,16 @@ def find_conflict(
     except NotSettled:
         feasible = None
     if feasible is None:
-        return Conflict((), minimal=False, reason=CONFLICT_TIMED_OUT)
+        if not keys:
+            return Conflict((), minimal=False, reason=CONFLICT_TIMED_OUT)
+        # The caller proved there is no plan, so every rule together is a conflict: named
+        # but not narrowed (spec section 8: exit 3 names the conflicting rules).
+        return Conflict(
+            tuple(plan_model.rules[k] for k in keys),
+            minimal=False,
+            reason=conflict_reason(problem, keys),
+            cheapest_settled=False if "budget" in keys else None,
+        )
     if feasible:
         return Conflict((), minimal=False)
     try:
