@@ -973,15 +973,23 @@ def test_check_of_a_plan_made_with_lock_suggests_the_same_lock(tmp_path: Path) -
     lock = "rad-harbor@2027-06-07"
     code, _ = invoke("solve", EXAMPLE, "--lock", lock, "--format", "json", "-o", str(plan), *FAST)
     assert code == 0
-    # An accepted offer has no application ahead of it: no submit-on date, no deadline.
+    # An accepted offer keeps section 4's dates, as the spec's section 7 example shows.
     locked = [r for r in json.loads(plan.read_text())["rotations"] if r["locked"]]
     assert [(r["program_id"], r["submit_on"], r["deadline"]) for r in locked] == [
-        ("rad-harbor", None, None)
+        ("rad-harbor", "2027-03-01", "2027-03-29")
     ]
     code, output = invoke("check", EXAMPLE, str(plan))
     assert code == 1 and f"marks {lock} as accepted (locked)" in output and "--lock" in output
     code, output = invoke("check", EXAMPLE, str(plan), "--lock", lock)
     assert code == 0 and output.startswith("valid:")
+    # The dates are checked like any other stated number; null stays accepted for a lock.
+    for stated, valid in (("2027-03-02", False), (None, True)):
+        document = json.loads(plan.read_text())
+        next(r for r in document["rotations"] if r["locked"])["submit_on"] = stated
+        changed = tmp_path / f"changed-{stated}.json"
+        changed.write_text(json.dumps(document))
+        code, output = invoke("check", EXAMPLE, str(changed), "--lock", lock)
+        assert (code == 0) == valid, output
 
 
 def test_check_survives_a_locked_row_with_odd_types(tmp_path: Path) -> None:

@@ -24,11 +24,10 @@ def rotation_dict(offering: Offering) -> dict[str, Any]:
         "weeks": offering.weeks,
         "cost": offering.cost,
         "value": offering.value,
-        # An accepted offer's application is behind it (spec: timing rules do not apply).
-        "submit_on": None if offering.locked else offering.submit_on.isoformat(),
-        "deadline": offering.deadline.isoformat()
-        if offering.deadline and not offering.locked
-        else None,
+        # Section 4's dates also for an accepted offer (the spec's section 7 example shows
+        # them for its lock); `locked` tells readers that the timing rule did not apply.
+        "submit_on": offering.submit_on.isoformat(),
+        "deadline": offering.deadline.isoformat() if offering.deadline else None,
         "city": offering.city,
         "state": offering.state,
         "img_friendly": offering.img_friendly,
