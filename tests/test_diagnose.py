@@ -82,6 +82,24 @@ def test_lock_inside_blocked_period(make: Make) -> None:
     assert "2027-06-10..2027-06-11 (exam)" in moved.change and "a 2027-06-07" in moved.change
 
 
+def test_two_accepted_starts_of_one_program_name_both_locks(make: Make) -> None:
+    """Spec section 5 names no input error for it: the scenario is valid and has no plan."""
+    rows = [program("a", starts="2027-06-07;2027-08-02"), program("b", starts="2027-07-05")]
+    locks = [{"program": "a", "start": "2027-06-07"}, {"program": "a", "start": "2027-08-02"}]
+    loaded = make(rows, locks=locks)
+    assert any("locked (accepted) at 2 starts" in w for w in loaded.warnings)
+    outcome = plan_scenario(loaded, ONE_WORKER)
+    assert outcome.result.status == "infeasible" and outcome.conflict is not None
+    assert {r.key for r in outcome.conflict.rules} == {"lock:a@2027-06-07", "lock:a@2027-08-02"}
+    assert outcome.conflict.sentence().endswith(
+        "(a is accepted at two starts, and a plan holds at most one rotation per program)"
+    )
+    assert_minimal_and_repairable(loaded, outcome.conflict)
+    # The same lock written twice is one accepted offer.
+    same = make(rows, locks=[locks[0], locks[0]])
+    assert plan_scenario(same, ONE_WORKER).result.status == "optimal"
+
+
 def test_overlapping_locks_name_the_overlap(make: Make) -> None:
     rows = [program("a"), program("b", starts="2027-06-14"), program("c", starts="2027-07-05")]
     locks = [{"program": "a", "start": "2027-06-07"}, {"program": "b", "start": "2027-06-14"}]

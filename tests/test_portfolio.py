@@ -550,6 +550,17 @@ def test_no_plan_at_all_names_the_conflicting_rules(tmp_path: Path) -> None:
     assert json.loads(as_json.stdout)["status"] == "infeasible"
 
 
+def test_two_accepted_starts_of_one_program_leave_no_portfolio() -> None:
+    """Both locks stay (the search once kept only the last one and found plans)."""
+    locks = ["--lock", "rad-harbor@2027-06-07", "--lock", "rad-harbor@2027-08-02"]
+    quick = ["--scenarios", "20", "--no-bound", "--evaluate", "20", "--workers", "1"]
+    result = CliRunner().invoke(cli, ["apply", str(EXAMPLE), *quick, *locks, "--format", "json"])
+    assert result.exit_code == 3, result.output
+    document = json.loads(result.stdout)
+    assert document["status"] == "infeasible" and document["applications"] == []
+    assert "rad-harbor is accepted at two starts" in document["why"]
+
+
 def test_a_bound_stopped_by_the_time_limit_stays_finite(monkeypatch: pytest.MonkeyPatch) -> None:
     import rotation_solver.portfolio.bound as bound_module
     from rotation_solver.solve import Result

@@ -287,6 +287,12 @@ def lock_overlap(problem: PlanningProblem, core: list[str]) -> str | None:
         return None
     locked = {(o.program_id, o.start): o for o in problem.offerings}
     keys = [lock for lock in problem.locks if f"lock:{lock[0]}@{lock[1]}" in core]
+    twice = sorted({pid for pid, _ in keys if sum(other == pid for other, _ in keys) > 1})
+    if twice and len(keys) == len(core):
+        return (
+            f"{' and '.join(twice)} {'is' if len(twice) == 1 else 'are'} accepted at two "
+            "starts, and a plan holds at most one rotation per program"
+        )
     rotations = sorted((locked[lock] for lock in keys if lock in locked), key=lambda o: o.start)
     overlapping = any(a.end >= b.start for a, b in pairwise(rotations))
     if len(rotations) != len(core) or not overlapping:

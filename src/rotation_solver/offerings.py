@@ -240,7 +240,7 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
     profile = student_profile(loaded)
     weights = getattr(loaded.value_model.weights, profile)
     is_img = scenario.student.school_type == "img"
-    locked_starts = {lock.program: lock.start for lock in loaded.locks}
+    locked_pairs = {(lock.program, lock.start) for lock in loaded.locks}
     offerings: list[Offering] = []
     dropped: list[DroppedOffering] = []
     letter_lead = timedelta(days=loaded.value_model.timing.letter_lead_days)
@@ -248,7 +248,7 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
 
     for program in loaded.programs:
         for start in sorted(set(program.starts)):
-            locked = locked_starts.get(program.id) == start
+            locked = (program.id, start) in locked_pairs
             end = rotation_end(start, program.weeks)
             deadline = deadline_for(program, start)
             submit_plain = max(scenario.planning_date, program.application_opens)

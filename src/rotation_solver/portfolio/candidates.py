@@ -203,7 +203,9 @@ def build_portfolio_problem(loaded: LoadedScenario) -> PortfolioProblem:
     by_program: dict[str, list[Offering]] = {}
     for o in certain.offerings:
         by_program.setdefault(o.program_id, []).append(o)
-    lock_starts = {lock.program: lock.start for lock in loaded.locks}
+    lock_starts: dict[str, set[date]] = {}
+    for lock in loaded.locks:
+        lock_starts.setdefault(lock.program, set()).add(lock.start)
     programs = {p.id: p for p in loaded.programs}
     req = loaded.requirements
     budget = loaded.budget
@@ -214,7 +216,9 @@ def build_portfolio_problem(loaded: LoadedScenario) -> PortfolioProblem:
         program = programs[pid]
         locked = pid in lock_starts
         if locked:
-            offers = [o for o in offers if o.start == lock_starts[pid]]
+            # Two accepted starts of one program never fit one plan: no offer, no plan.
+            starts = lock_starts[pid]
+            offers = [o for o in offers if len(starts) == 1 and o.start in starts]
         offers.sort(key=lambda o: o.start)
         if not offers:
             continue

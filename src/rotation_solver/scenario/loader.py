@@ -243,12 +243,12 @@ def _cross_checks(
                 )
             )
             continue
-        if any(other.program == lock.program for other in locks):
-            if all(not (o.program == lock.program and o.start == lock.start) for o in locks):
-                problems.append(at(f"program {lock.program!r} is locked at two different starts"))
-            continue
+        if any(o.program == lock.program and o.start == lock.start for o in locks):
+            continue  # the same accepted offer written twice
+        # Two starts of one program are valid input (spec section 5 names no such error):
+        # a plan holds one rotation per program, so there is no plan and exit 3 says why.
         locks.append(lock)
-        locked_at[lock.program] = here
+        locked_at.setdefault(lock.program, here)
     exclude: list[str] = []
     excluded_by: dict[str, str] = {}  # where each exclusion was written, for the message
     for index, program_id in enumerate(scenario.exclude):
@@ -397,6 +397,14 @@ def load_scenario(
                 f"program {program.id} lists the start "
                 f"{', '.join(d.isoformat() for d in repeated)} more than once; each start "
                 "is counted once."
+            )
+    for program_id in sorted({lock.program for lock in merged_locks}):
+        starts = sorted(lock.start for lock in merged_locks if lock.program == program_id)
+        if len(starts) > 1:
+            warnings.append(
+                f"program {program_id} is locked (accepted) at {len(starts)} starts, "
+                f"{', '.join(d.isoformat() for d in starts)}, but a plan holds at most one "
+                "rotation per program: no plan can keep them all. Keep the start you accepted."
             )
     requirements = resolve_requirements(scenario)
     if requirements.clinical_min > 0 and not requirements.clinical_specialties:
