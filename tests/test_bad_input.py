@@ -635,7 +635,9 @@ def test_a_line_separator_inside_a_csv_cell_stays_in_its_cell(files: Files) -> N
     assert result.exit_code == 0, result.output
 
 
-def test_inline_catalog_typo_suggests_the_column(files: Files) -> None:
+def test_inline_catalog_extra_column_is_warned_once_with_a_hint(files: Files) -> None:
+    """Spec section 3: extra catalog columns are allowed and listed once in a warning;
+    an inline catalog is a catalog too (its extra keys were errors before)."""
     inline = (
         "programs:\n"
         "  - {id: a, name: A, specialty: radiology, tier: target, img_friendly: true,\n"
@@ -643,8 +645,17 @@ def test_inline_catalog_typo_suggests_the_column(files: Files) -> None:
         "     housing_per_week: 100, travel: 100, letter: 2, audition: 1, interest: 1,\n"
         "     acceptance: 0.5, img_surchage: 100}\n"
     )
-    path = files(SCENARIO.replace("programs: programs.csv\n", inline))
-    fails(path, "unknown column 'img_surchage'", "did you mean 'img_surcharge'?")
+    path = files(
+        SCENARIO.replace(
+            "programs: programs.csv\n",
+            inline + inline[len("programs:\n") :].replace("id: a, name: A", "id: b, name: B"),
+        )
+    )
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if "extra catalog columns" in line]
+    assert len(warned) == 1, result.stderr
+    assert "img_surchage (line " in warned[0] and "did you mean 'img_surcharge'?" in warned[0]
 
 
 def test_a_capitalised_choice_is_told_to_use_lower_case(files: Files) -> None:

@@ -258,6 +258,7 @@ def read_inline(doc: Document, items: list[Any]) -> Catalog:
     """Programs given inline in the scenario file, located by YAML line."""
     out: list[CatalogRow] = []
     problems: list[Problem] = []
+    extra: dict[str, int | None] = {}  # each extra column, with the line it first appears on
     for index, item in enumerate(items):
         loc = ("programs", index)
         line, _ = doc.position(loc)
@@ -266,10 +267,8 @@ def read_inline(doc: Document, items: list[Any]) -> Catalog:
             continue
         columns = {key: doc.position((*loc, key), key=False)[1] or 0 for key in item}
         for key in item:
-            if key not in KNOWN_COLUMNS:
-                close = difflib.get_close_matches(str(key), sorted(KNOWN_COLUMNS), n=1, cutoff=0.75)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                problems.append(doc.problem((*loc, key), f"unknown column {key!r}{hint}", key=True))
+            if key not in KNOWN_COLUMNS and str(key) not in extra:
+                extra[str(key)] = doc.position((*loc, key), key=True)[0]
         values = {key: value for key, value in item.items() if key in KNOWN_COLUMNS}
         result = _row(values, str(doc.path), line, columns)
         if isinstance(result, CatalogRow):
@@ -283,7 +282,20 @@ def read_inline(doc: Document, items: list[Any]) -> Catalog:
         raise InputError(problems)
     if not out:
         raise InputError(doc.problem(("programs",), "the inline catalog is empty"))
-    return Catalog(tuple(out), ())
+    # Spec section 3: extra catalog columns (a student's notes) are allowed, inline too,
+    # and listed once in a warning so that a misspelt optional column is seen.
+    warnings = []
+    if extra:
+        named = []
+        for key, key_line in extra.items():
+            close = difflib.get_close_matches(key, sorted(KNOWN_COLUMNS), n=1, cutoff=0.75)
+            where = f"line {key_line}" if key_line else "first seen"
+            named.append(f"{key} ({where}{f'; did you mean {close[0]!r}?' if close else ''})")
+        warnings.append(
+            f"{doc.path.name}: extra catalog columns ignored (check the spelling if one was "
+            f"meant as a catalog field): {', '.join(named)}"
+        )
+    return Catalog(tuple(out), tuple(warnings))
 
 
 def read_catalog(reference: str, scenario_doc: Document) -> Catalog:

@@ -205,6 +205,10 @@ def _split_list(value: Any) -> Any:
 class Program(_Strict):
     """One row of the program catalog (spec section 3)."""
 
+    # Extra catalog columns (the student's notes) are allowed, and the loader warns about
+    # them (spec section 3); only the JSON Schema reads this, as rows arrive filtered.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
     id: str = Field(min_length=1, description="Stable unique key.")
     name: str = Field(min_length=1, description="Program name shown to the user.")
     city: str = Field("", description="City shown to the user.")
