@@ -151,6 +151,7 @@ def test_without_a_deadline_an_application_after_the_start_is_in_time(make: Make
     # Spec section 4 as written: a row with no deadline is never late.
     outcome = run(make([program("a", application_opens="2027-06-08")]))
     assert outcome.payload["rotations"][0]["submit_on"] == "2027-06-08"
+    assert "apply_by_start" not in outcome.payload["requirements"]
     late = program("a", application_opens="2027-06-08", application_deadline="2027-07-01")
     assert run(make([late])).payload["rotations"][0]["submit_on"] == "2027-06-08"
 
@@ -167,6 +168,7 @@ def test_apply_by_start_ends_applications_on_the_start(make: Make) -> None:
     """The `apply_by_start` extension: opening on the start day itself is still in time."""
     outcome = run(make([program("a", application_opens="2027-06-07")], requirements=BY_START))
     assert outcome.payload["rotations"][0]["submit_on"] == "2027-06-07"
+    assert outcome.payload["requirements"]["apply_by_start"] is True  # the plan says so
     # A day after the start, the rotation has begun: the offering is past its deadline.
     outcome = run(make([program("a", application_opens="2027-06-08")], requirements=BY_START))
     assert outcome.result.status == "infeasible"

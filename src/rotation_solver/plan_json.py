@@ -38,6 +38,18 @@ def rotation_dict(offering: Offering) -> dict[str, Any]:
     }
 
 
+def _extensions(problem: PlanningProblem) -> dict[str, Any]:
+    """The extension rules the plan was made under, when set (spec-only plans are unchanged)."""
+    req = problem.requirements
+    rules: dict[str, Any] = {}
+    if req.affordable_housing_per_week is not None:
+        rules["affordable_housing_per_week"] = req.affordable_housing_per_week
+        rules["high_cost_rest_days"] = req.high_cost_rest_days
+    if req.apply_by_start:
+        rules["apply_by_start"] = True
+    return rules
+
+
 def plan_payload(
     loaded: LoadedScenario,
     problem: PlanningProblem,
@@ -70,6 +82,7 @@ def plan_payload(
             "max_rotations": problem.requirements.max_rotations,
             "tier_mix": problem.requirements.tier_mix,
             "min_gap_days": problem.requirements.min_gap_days,
+            **_extensions(problem),
         },
         "offerings": len(problem.offerings),
         "dropped": {str(k): v for k, v in problem.expansion.dropped_counts().items()},

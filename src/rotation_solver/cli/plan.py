@@ -555,6 +555,7 @@ def validate(
         f"{req.clinical_min}..{req.clinical_max} ({', '.join(req.clinical_specialties)}), "
         f"at most {req.max_rotations} rotations, tier_mix {'on' if req.tier_mix else 'off'}, "
         f"gap {req.min_gap_days} days"
+        + (", applications by the start" if req.apply_by_start else "")
     )
     if loaded.locks:
         accepted = ", ".join(f"{k.program}@{k.start}" for k in loaded.locks)
