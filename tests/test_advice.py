@@ -154,7 +154,7 @@ def test_more_than_eight_weeks_away_without_a_week_off_is_flagged(
 
 def test_a_planned_program_without_deadline_is_named(make: Make) -> None:
     text = warnings_for(make([program("r", weeks=4), clin("c")], requirements=BALANCED))
-    assert "for r: planned as if it took applications until any time;" in text
+    assert "for r: planned as if it took applications at any time;" in text
     by_start = {**BALANCED, "apply_by_start": True}
     text = warnings_for(make([program("r", weeks=4), clin("c")], requirements=by_start))
     assert "until the start" in text
@@ -169,12 +169,14 @@ def test_an_application_after_the_start_is_named(make: Make) -> None:
         application_deadline="2027-06-30",
     )
     text = warnings_for(make([late, clin("c")], requirements=BALANCED))
-    assert "after its rotation has begun (r on 2027-06-10, its rotation starts 2027-06-07)" in (
+    assert "r's application goes out on 2027-06-10, after its start 2027-06-07 (deadline " in text
+    # Opening after the rotation ended (no deadline): the plan says it is over by then.
+    over = rad("r", application_opens="2027-07-06", deadline_weeks_before_start=None)
+    text = warnings_for(make([over, clin("c")], requirements=BALANCED))
+    assert "r runs 2027-06-07..2027-07-04, over before its application goes out on 2027-07-06" in (
         text
     )
-    assert "after its rotation has begun" not in warnings_for(
-        make([rad("r"), clin("c")], requirements=BALANCED)
-    )
+    assert "after its start" not in warnings_for(make([rad("r"), clin("c")], requirements=BALANCED))
 
 
 def test_names_that_start_with_a_bracket_are_not_one_institution(make: Make) -> None:

@@ -287,6 +287,11 @@ def test_locked_and_excluded(files: Files) -> None:
         extra=("--lock", "rad-a@2027-06-07", "--exclude", "rad-a"),
     )  # fmt: skip
     assert "scenario.yaml" not in output
+    # Two locks on the program (valid on their own): still one message, where the first is.
+    two = "locks: [{program: rad-a, start: 2027-06-07}, {program: rad-a, start: 2027-06-14}]\n"
+    catalog = f"{HEADER}\n{ROW_A.replace('2027-06-07', '2027-06-07;2027-06-14')}\n"
+    output = fails(files(SCENARIO + two + "exclude: [rad-a]\n", catalog=catalog), "both locked")
+    assert output.count("both locked and excluded") == 1, output
 
 
 def test_unknown_exclude_in_file_and_on_command_line(files: Files) -> None:
@@ -656,6 +661,32 @@ def test_inline_catalog_extra_column_is_warned_once_with_a_hint(files: Files) ->
     warned = [line for line in result.stderr.splitlines() if "extra catalog columns" in line]
     assert len(warned) == 1, result.stderr
     assert "img_surchage (line " in warned[0] and "did you mean 'img_surcharge'?" in warned[0]
+
+
+def test_a_misspelt_required_column_points_at_the_typo(files: Files) -> None:
+    # Inline: reported missing, and the typo is named where it stands.
+    inline = (
+        "programs:\n"
+        "  - {id: a, name: A, specialty: radiology, tier: target, img_friendly: true,\n"
+        "     accepts_img: true, starts: [2027-06-07], weeks: 4, application_opens: 2027-01-04,\n"
+        "     housing_per_week: 100, travel: 100, letter: 2, audition: 1, interest: 1,\n"
+        "     acceptence: 0.5}\n"
+    )
+    path = files(SCENARIO.replace("programs: programs.csv\n", inline))
+    fails(path, "acceptance: required value", "unknown column 'acceptence'; did you mean")
+    # CSV: the missing column's message names the header's near miss.
+    header = HEADER.replace("acceptance", "acceptence")
+    fails(
+        files(catalog=f"{header}\n{ROW_A}\n"),
+        "missing required column 'acceptance' (the header has 'acceptence': a typo?)",
+    )
+
+
+def test_a_csv_extra_column_near_a_catalog_column_gets_a_hint(files: Files) -> None:
+    header = HEADER.replace("application_deadline", "aplication_deadlin")
+    result = CliRunner().invoke(cli, ["validate", str(files(catalog=f"{header}\n{ROW_A}\n"))])
+    assert result.exit_code == 0, result.output
+    assert "aplication_deadlin (did you mean 'application_deadline'?)" in result.stderr
 
 
 def test_a_capitalised_choice_is_told_to_use_lower_case(files: Files) -> None:

@@ -313,12 +313,15 @@ def test_a_conflict_search_out_of_time_names_every_rule_unnarrowed(make: Make) -
     the search at once. No plan is proven, so all the rules together are a conflict."""
     rows = [program("a"), program("b", starts="2027-06-14")]
     locks = [{"program": "a", "start": "2027-06-07"}, {"program": "b", "start": "2027-06-14"}]
-    loaded = make(rows, locks=locks)
+    loaded = make(rows, locks=locks, budget=1500)  # below the two rotations' $2,000
     conflict = find_conflict(loaded, time_limit=1e-9)
     keys = {rule.key for rule in conflict.rules}
     assert {"lock:a@2027-06-07", "lock:b@2027-06-14", "budget", "radiology.min"} <= keys
     assert not conflict.minimal
     assert "a longer --time-limit may name fewer" in conflict.sentence()
+    # A budget that covers any plan is not named (a what-if asks at such a budget).
+    rich = find_conflict(loaded.with_budget(2000), time_limit=1e-9)
+    assert "budget" not in {rule.key for rule in rich.rules} and rich.rules
     # With time, the same search narrows it to the two locks.
     narrowed = find_conflict(loaded, time_limit=20)
     assert {rule.key for rule in narrowed.rules} == {"lock:a@2027-06-07", "lock:b@2027-06-14"}

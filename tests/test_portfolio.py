@@ -561,6 +561,23 @@ def test_two_accepted_starts_of_one_program_leave_no_portfolio() -> None:
     assert "rad-harbor is accepted at two starts" in document["why"]
 
 
+def test_an_application_after_its_start_is_warned(tmp_path: Path) -> None:
+    """A mid-summer re-plan: spec section 4 lets rad-prairie's 06-14 start through (no
+    deadline) although the application goes out 06-20; apply says so."""
+    for name in ("scenario.yaml", "programs.csv"):
+        text = (SCENARIOS / "example" / name).read_text(encoding="utf-8")
+        text = text.replace("planning_date: 2027-01-15", "planning_date: 2027-06-20")
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    quick = ["--scenarios", "20", "--no-bound", "--evaluate", "20", "--workers", "1"]
+    args = ["apply", str(tmp_path / "scenario.yaml"), *quick, "--format", "json"]
+    document = json.loads(CliRunner().invoke(cli, args).stdout)
+    late = [a for a in document["applications"] if min(a["starts"]) < a["submit_on"]]
+    assert late, "the example no longer plans an application after its start"
+    warned = [w for w in document["warnings"] if "rarely takes an application" in w]
+    assert len(warned) == 1
+    assert all(f"{a['program_id']}'s application goes out on 2027-06-20" in warned[0] for a in late)
+
+
 def test_a_bound_stopped_by_the_time_limit_stays_finite(monkeypatch: pytest.MonkeyPatch) -> None:
     import rotation_solver.portfolio.bound as bound_module
     from rotation_solver.solve import Result

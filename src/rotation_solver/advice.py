@@ -97,30 +97,41 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
         )
     undated = [o for o in rotations if o.deadline is None and not o.locked]
     if undated:
-        until = "the start" if loaded.requirements.apply_by_start else "any time"
+        until = "until the start" if loaded.requirements.apply_by_start else "at any time"
         warnings.append(
             f"no application deadline is known for {_ids(undated)}: planned as if it took "
-            f"applications until {until}; deadlines are often 3-6 months before it (guide, "
+            f"applications {until}; deadlines are often 3-6 months before it (guide, "
             "Step 3), so check the program's page."
         )
-    # Spec section 4 limits an application only by its deadline; say when that lets one go
-    # out after its rotation has begun (apply_by_start rules such plans out).
     after_start = [o for o in rotations if o.submit_on > o.start and not o.locked]
     if after_start:
-        when = "; ".join(
-            f"{o.program_id} on {o.submit_on.isoformat()}, its rotation starts "
-            f"{o.start.isoformat()}"
-            for o in sorted(after_start, key=lambda o: o.program_id)
-        )
-        warnings.append(
-            f"an application goes out after its rotation has begun ({when}): no deadline "
-            "stops it, but a program rarely takes an application that late. Confirm with the "
-            "program, or set requirements.apply_by_start: true to plan only applications "
-            "sent by the start."
-        )
+        warnings.append(_applied_after_start(after_start))
     warnings += _same_institution(radiology)
     warnings += _away_too_long(rotations)
     return warnings
+
+
+def _applied_after_start(late: Sequence[Offering]) -> str:
+    """Spec section 4 limits an application only by its deadline, so with none (or one
+    after the start) it may go out once the rotation has begun, or even ended."""
+    cases = []
+    for o in sorted(late, key=lambda o: o.program_id):
+        limit = f"deadline {o.deadline.isoformat()}" if o.deadline else "no deadline"
+        if o.end < o.submit_on:
+            cases.append(
+                f"{o.program_id} runs {o.start.isoformat()}..{o.end.isoformat()}, over before "
+                f"its application goes out on {o.submit_on.isoformat()} ({limit})"
+            )
+        else:
+            cases.append(
+                f"{o.program_id}'s application goes out on {o.submit_on.isoformat()}, after "
+                f"its start {o.start.isoformat()} ({limit})"
+            )
+    return (
+        f"{'; '.join(cases)}: no deadline rules this out, but a program rarely takes an "
+        "application that late. Confirm with the program, or set "
+        "requirements.apply_by_start: true to plan only applications sent by the start."
+    )
 
 
 # Words that name a radiology section rather than the institution: "Tidewater Community

@@ -191,15 +191,18 @@ def find_conflict(
     except NotSettled:
         feasible = None
     if feasible is None:
-        if not keys:
-            return Conflict((), minimal=False, reason=CONFLICT_TIMED_OUT)
         # The caller proved there is no plan, so every rule together is a conflict: named
-        # but not narrowed (spec section 8: exit 3 names the conflicting rules).
+        # but not narrowed (spec section 8: exit 3 names the conflicting rules). A budget
+        # that covers the dearest plan there could be is no part of it.
+        slack = loaded.budget >= problem.cost_ceiling()
+        named = [k for k in keys if not (k == "budget" and slack)]
+        if not named:
+            return Conflict((), minimal=False, reason=CONFLICT_TIMED_OUT)
         return Conflict(
-            tuple(plan_model.rules[k] for k in keys),
+            tuple(plan_model.rules[k] for k in named),
             minimal=False,
-            reason=conflict_reason(problem, keys),
-            cheapest_settled=False if "budget" in keys else None,
+            reason=conflict_reason(problem, named),
+            cheapest_settled=False if "budget" in named else None,
         )
     if feasible:
         return Conflict((), minimal=False)

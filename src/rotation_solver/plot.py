@@ -111,7 +111,10 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
 
     today, eras = scenario.planning_date, scenario.eras_submission
     ends = [date.fromisoformat(r["end"]) for r in rotations]
-    left = today.replace(day=1) - timedelta(days=4)
+    # A rotation may start before the plan is made (a lock, or spec section 4 with no
+    # deadline): the axis begins with whichever comes first.
+    first = min([today, *(date.fromisoformat(r["start"]) for r in rotations)])
+    left = first.replace(day=1) - timedelta(days=4)
     right = max([eras + timedelta(days=25), *(end + timedelta(days=50) for end in ends)])
     ax.set_xlim(_x(left), _x(right))
     ax.set_ylim(-0.7, rows - 0.3)
@@ -214,7 +217,7 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
                 markersize=7,
                 color=APPLY_COLOUR,
                 markeredgecolor="white",
-                zorder=3,
+                zorder=6,  # above the bar: an application may go out after the start
             )
             submit_x = _x(submit)
             apply_label = ax.text(

@@ -45,6 +45,11 @@ class PlanningProblem:
         top = sorted(best.values(), reverse=True)[: self.requirements.max_rotations]
         return sum(v for v in top if v > 0)
 
+    def cost_ceiling(self) -> int:
+        """No plan costs more than the `max_rotations` dearest offerings together."""
+        costs = sorted((o.cost for o in self.offerings), reverse=True)
+        return sum(costs[: self.requirements.max_rotations])
+
     def offering(self, program_id: str, start: date) -> Offering | None:
         for offering in self.offerings:
             if offering.program_id == program_id and offering.start == start:

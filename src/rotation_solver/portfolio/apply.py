@@ -42,6 +42,7 @@ from rotation_solver.portfolio.outcomes import (
 from rotation_solver.portfolio.summary import (
     application_role,
     histogram,
+    late_application_warnings,
     no_plan_only_for_tier_mix,
     outcome_value_distribution,
     plan_probabilities,
@@ -334,6 +335,7 @@ def plan_portfolio(
                 img=loaded.scenario.student.school_type == "img",
                 search_finished=found.exhaustive or found.local_optimum,
             ),
+            *late_application_warnings(applications),
             *(
                 []
                 if found.exhaustive or found.local_optimum or stats["p_no_plan"] >= 1

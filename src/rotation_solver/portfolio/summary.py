@@ -180,3 +180,24 @@ def plan_probabilities(
         # fall short of 1 and would hide that (the caller tests `>= 1`).
         "p_no_plan": 1.0 if not (planned & (probs > 0)).any() else float(probs[~planned].sum()),
     }
+
+
+def late_application_warnings(applications: list[dict[str, Any]]) -> list[str]:
+    """Applications listing a start before their submit-on date: spec section 4 lets
+    them through when no deadline stops them (see `advice`'s plan warning)."""
+    cases = []
+    for a in sorted(applications, key=lambda a: a["program_id"]):
+        early = [start for start in a["starts"] if start < a["submit_on"]]
+        if early:
+            starts = "the start" if len(early) == 1 else "the starts"
+            cases.append(
+                f"{a['program_id']}'s application goes out on {a['submit_on']}, after "
+                f"{starts} {', '.join(early)}"
+            )
+    if not cases:
+        return []
+    return [
+        f"{'; '.join(cases)}: no deadline rules this out, but a program rarely takes an "
+        "application once the rotation has begun. Confirm with the program, or set "
+        "requirements.apply_by_start: true to apply only for starts still ahead."
+    ]

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from rotation_solver import files
 from rotation_solver.errors import InputError, Problem
-from rotation_solver.scenario.documents import Document
+from rotation_solver.scenario.documents import Document, Path_
 from rotation_solver.scenario.messages import describe
 from rotation_solver.scenario.schema import KNOWN_COLUMNS, REQUIRED_COLUMNS, Program
 
@@ -86,20 +86,27 @@ def _from_table(file: str, header: list[str], rows: list[tuple[int, list[Any]]])
             columns[name] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     lower = {h.lower(): h for h in header}
+    extra = [name for name in columns if name not in KNOWN_COLUMNS]
+    meant = {_close_column(name): name for name in reversed(extra)}
     for n in missing:
         hint = f" (the header has {lower[n]!r}; names are lower case)" if n in lower else ""
+        if not hint and n in meant:
+            hint = f" (the header has {meant[n]!r}: a typo?)"
         problems.append(Problem(file, f"missing required column {n!r}{hint}", 1, None, n))
     if len(missing) == len(REQUIRED_COLUMNS):
         unknown = f"no catalog column recognised in the header: {_header_hint(header)}"
         problems = [Problem(file, unknown, 1)]
     if problems:
         raise InputError(problems)
-    extra = [name for name in columns if name not in KNOWN_COLUMNS]
     warnings = []
     if extra:
+        named = [
+            f"{name} (did you mean {close!r}?)" if (close := _close_column(name)) else name
+            for name in extra
+        ]
         warnings.append(
             f"{file}: extra catalog columns ignored (check the spelling if one was meant "
-            f"as a catalog field): {', '.join(extra)}"
+            f"as a catalog field): {', '.join(named)}"
         )
     out: list[CatalogRow] = []
     for line, cells in rows:
@@ -254,11 +261,17 @@ def _refuse_uncalculated_formulas(
         raise InputError(problems[:20])
 
 
+def _close_column(name: str) -> str | None:
+    """The catalog column a misspelt name most likely meant, if any."""
+    close = difflib.get_close_matches(name, sorted(KNOWN_COLUMNS), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def read_inline(doc: Document, items: list[Any]) -> Catalog:
     """Programs given inline in the scenario file, located by YAML line."""
     out: list[CatalogRow] = []
     problems: list[Problem] = []
-    extra: dict[str, int | None] = {}  # each extra column, with the line it first appears on
+    extra: dict[str, Path_] = {}  # each extra column, where it first appears
     for index, item in enumerate(items):
         loc = ("programs", index)
         line, _ = doc.position(loc)
@@ -268,7 +281,7 @@ def read_inline(doc: Document, items: list[Any]) -> Catalog:
         columns = {key: doc.position((*loc, key), key=False)[1] or 0 for key in item}
         for key in item:
             if key not in KNOWN_COLUMNS and str(key) not in extra:
-                extra[str(key)] = doc.position((*loc, key), key=True)[0]
+                extra[str(key)] = (*loc, key)
         values = {key: value for key, value in item.items() if key in KNOWN_COLUMNS}
         result = _row(values, str(doc.path), line, columns)
         if isinstance(result, CatalogRow):
@@ -278,7 +291,14 @@ def read_inline(doc: Document, items: list[Any]) -> Catalog:
             for problem in result:
                 field = problem.field or ""
                 problems.append(doc.problem((*loc, field) if field else loc, problem.message))
+    hints = {key: _close_column(key) for key in extra}
     if problems:
+        # A misspelt required column is also reported missing: point at the typo too.
+        problems += [
+            doc.problem(extra[key], f"unknown column {key!r}; did you mean {hint!r}?", key=True)
+            for key, hint in hints.items()
+            if hint
+        ]
         raise InputError(problems)
     if not out:
         raise InputError(doc.problem(("programs",), "the inline catalog is empty"))
@@ -287,10 +307,11 @@ def read_inline(doc: Document, items: list[Any]) -> Catalog:
     warnings = []
     if extra:
         named = []
-        for key, key_line in extra.items():
-            close = difflib.get_close_matches(key, sorted(KNOWN_COLUMNS), n=1, cutoff=0.75)
-            where = f"line {key_line}" if key_line else "first seen"
-            named.append(f"{key} ({where}{f'; did you mean {close[0]!r}?' if close else ''})")
+        for key, hint in hints.items():
+            line = doc.position(extra[key], key=True)[0]
+            notes = [f"line {line}"] if line else []
+            notes += [f"did you mean {hint!r}?"] if hint else []
+            named.append(f"{key} ({'; '.join(notes)})" if notes else key)
         warnings.append(
             f"{doc.path.name}: extra catalog columns ignored (check the spelling if one was "
             f"meant as a catalog field): {', '.join(named)}"

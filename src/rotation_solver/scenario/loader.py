@@ -263,14 +263,13 @@ def _cross_checks(
         elif program_id not in exclude:
             exclude.append(program_id)
             excluded_by[program_id] = "--exclude"
-    for lock in locks:
-        if lock.program in exclude:
-            here = locked_at[lock.program]
+    for program_id, here in locked_at.items():  # once per program, however many locks
+        if program_id in exclude:
             problems.append(
                 Problem(
                     here.file,
-                    f"program {lock.program!r} is both locked and excluded (by "
-                    f"{excluded_by[lock.program]}); keep one (an accepted offer cannot be "
+                    f"program {program_id!r} is both locked and excluded (by "
+                    f"{excluded_by[program_id]}); keep one (an accepted offer cannot be "
                     "declined here)",
                     here.line,
                     here.column,

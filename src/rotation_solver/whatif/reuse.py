@@ -46,8 +46,7 @@ def no_progress(_done: int, _total: int | None, _message: str) -> None:
 
 def plan_cost_bound(problem: PlanningProblem) -> int:
     """No plan costs more than the `max_rotations` dearest offerings together."""
-    costs = sorted((o.cost for o in problem.offerings), reverse=True)
-    return sum(costs[: problem.requirements.max_rotations])
+    return problem.cost_ceiling()
 
 
 # -- the re-used model -------------------------------------------------------------
