@@ -156,6 +156,18 @@ def test_without_a_deadline_an_application_after_the_start_is_in_time(make: Make
     assert run(make([late])).payload["rotations"][0]["submit_on"] == "2027-06-08"
 
 
+def test_a_window_opening_before_the_planning_date_is_warned(make: Make) -> None:
+    rows = [program("a")]
+    assert not any("before planning_date" in w for w in make(rows).warnings)
+    replan = make(rows, planning_date="2027-06-20")
+    assert any(
+        "calendar.window starts 2027-06-01, before planning_date" in w for w in replan.warnings
+    )
+    req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "apply_by_start": True}
+    quiet = make(rows, planning_date="2027-06-20", requirements=req)
+    assert not any("before planning_date" in w for w in quiet.warnings)
+
+
 BY_START = {
     "radiology": {"min": 1},
     "clinical": {"min": 0},

@@ -412,6 +412,14 @@ def load_scenario(
             "clinical.specialties is empty, so no clinical rotation can count: no plan can "
             "meet it. List the specialties (e.g. internal_medicine) or set clinical.min to 0."
         )
+    if window.start < scenario.planning_date and not requirements.apply_by_start:
+        warnings.append(
+            f"calendar.window starts {window.start}, before planning_date "
+            f"{scenario.planning_date}: a program with no deadline (or one after its start) "
+            "may be planned for a start before its application can go out, as spec section "
+            "4 allows. Move window.start to the planning date, or set "
+            "requirements.apply_by_start: true."
+        )
     if scenario.planning_date > scenario.eras_submission:
         warnings.append(
             f"planning_date {scenario.planning_date} is after eras_submission "
