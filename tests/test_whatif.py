@@ -283,6 +283,19 @@ def test_compare_json_and_csv_reread() -> None:
     assert rows[2]["why"] == ""
 
 
+def test_compare_more_sets_the_scenario_budget_beside_a_raise() -> None:
+    """What does another $2,000 buy me? (The example's budget is $9,000.)"""
+    code, out, _ = run("compare", EXAMPLE, "--more", "2000", *CLI_FAST, "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["scenario_budget"] == 9000
+    assert [(r["budget"], r["objective"]) for r in data["rows"]] == [(9000, 213), (11000, 218)]
+    # No budget given: a step down and two up; the table marks the student's own.
+    code, out, _ = run("compare", EXAMPLE, *CLI_FAST, "--format", "json")
+    assert [r["budget"] for r in json.loads(out)["rows"]] == [8000, 9000, 10000, 11000]
+    code, out, _ = run("compare", EXAMPLE, *CLI_FAST)
+    assert code == 0 and "$9,000 (yours)" in out and "$8,000 (yours)" not in out
+
+
 def test_frontier_json_and_csv_reread() -> None:
     code, out, _ = run("frontier", EXAMPLE, *CLI_FAST, "--format", "json")
     assert code == 0
@@ -329,7 +342,8 @@ def test_table_markdown_output_file_and_plot(tmp_path: Path) -> None:
         ["--budget-range", "3000:1000:500"],
         ["--budget-range", "3000:5000:0"],
         ["--budgets", "4000", "--plot", "x.gif"],
-        [],
+        ["--more", "-500"],
+        ["--more", "999999999"],  # above the largest budget once added
     ],
 )
 def test_compare_usage_errors_exit_2(args: list[str]) -> None:

@@ -136,6 +136,13 @@ def _progress(enabled: bool, unit: str) -> Iterator[whatif.OnStep | None]:
     metavar="START:END:STEP",
     help="Budgets from START to END (inclusive) every STEP dollars.",
 )
+@click.option(
+    "--more",
+    callback=_parse_budgets,
+    metavar="D1,D2,...",
+    help="Compare the scenario's own budget with it raised by each amount, in dollars "
+    "(what does another $2,000 buy?).",
+)
 @plot_option("a picture of the result")
 @output_options(("table", "json", "csv", "markdown"))
 @solver_options
@@ -146,6 +153,7 @@ def compare(
     scenario: Path,
     budgets: list[int] | None,
     budget_range: list[int] | None,
+    more: list[int] | None,
     plot: Path | None,
     fmt: str,
     output: Path | None,
@@ -165,21 +173,31 @@ def compare(
     row before, and the value each extra $1,000 bought. A budget too small for
     any plan is a row that says so, with the least budget that works; the exit
     code is 0 if any budget has a plan (3 if none, 4 if the time limit stopped
-    every search). The scenario's own `budget:` is ignored. One model is built and re-used for
-    every budget; every plan is re-verified by the independent checker.
+    every search). The scenario's own `budget:` is compared only with --more, or
+    when no budget is given: then it is compared with $1,000 less and $1,000 and
+    $2,000 more. One model is built and re-used for every budget; every plan is
+    re-verified by the independent checker.
 
     \b
     Examples:
+        rotation-solver compare scenarios/example/scenario.yaml
+        rotation-solver compare scenarios/example/scenario.yaml --more 2000
         rotation-solver compare scenarios/example/scenario.yaml --budgets 4000,6000,8000
         rotation-solver compare scenarios/national/scenario.yaml --budget-range 3000:15000:1000
         rotation-solver compare my.yaml --budget-range 4000:12000:500 --format csv -o sweep.csv
         rotation-solver compare my.yaml --budgets 5000,9000 --plot compare.png
     """
-    chosen = [*(budgets or []), *(budget_range or [])]
-    if not chosen:
-        raise click.UsageError("give --budgets B1,B2,... or --budget-range START:END:STEP")
     refuse_output_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
+    own = loaded.budget
+    if more is None and not budgets and not budget_range:
+        more = [-min(own, 1000), 1000, 2000]  # the default: a step down and two up
+    raised = [own + delta for delta in more] if more is not None else []
+    if any(budget > MAX_DOLLARS for budget in raised):
+        raise click.BadParameter(
+            f"the budget raised goes above {MAX_DOLLARS:,} dollars", param_hint="'--more'"
+        )
+    chosen = [*(budgets or []), *(budget_range or []), *([own, *raised] if raised else [])]
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     with _progress(not quiet and Console(stderr=True).is_terminal, "budgets") as on_step:
         result = whatif.sweep(loaded, chosen, options, on_step=on_step)

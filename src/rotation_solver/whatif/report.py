@@ -50,6 +50,7 @@ def sweep_payload(result: Sweep) -> dict[str, Any]:
         "scenario": result.loaded.scenario.name,
         "value_model": result.loaded.value_model_name,
         "least_budget": None if least is None else least.amount,
+        "scenario_budget": result.loaded.budget,
         "rows": rows,
         "timings": {
             "build_seconds": round(result.build_seconds, 4),
@@ -184,9 +185,10 @@ def compare_rows_text(payload: dict[str, Any]) -> list[dict[str, str]]:
             note = row.get("why") or "no plan"
         elif row["status"] == "unknown":
             note = row.get("why") or "no plan in time"
+        yours = " (yours)" if row["budget"] == payload.get("scenario_budget") else ""
         out.append(
             {
-                "Budget": _money(row["budget"]),
+                "Budget": _money(row["budget"]) + yours,
                 "Status": _status_text(row),
                 "Value": _num(row["objective"]),
                 "Cost": _money(row["total_cost"]) if row["rotations"] else "—",
