@@ -94,6 +94,9 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
             linewidth=1,
             label=f"least workable budget ${payload['least_budget']:,}",
         )
+    own = payload.get("scenario_budget")
+    if own is not None and any(r["budget"] == own for r in rows):
+        ax.axvline(own, color="0.35", linestyle="--", linewidth=1, label=f"your budget ${own:,}")
     if solved:
         low = min(r["objective"] for r in solved)
         high = max(r["objective"] for r in solved)
