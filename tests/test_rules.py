@@ -163,6 +163,12 @@ def test_a_window_opening_before_the_planning_date_is_warned(make: Make) -> None
     assert any(
         "calendar.window starts 2027-06-01, before planning_date" in w for w in replan.warnings
     )
+    assert any("Move window.start to the planning date" in w for w in replan.warnings)
+    # A lock that started already would leave a moved window: that advice is left out.
+    lock = [{"program": "a", "start": "2027-06-07"}]
+    locked = make(rows, planning_date="2027-06-20", locks=lock)
+    assert not any("Move window.start" in w for w in locked.warnings)
+    assert any("Set requirements.apply_by_start: true" in w for w in locked.warnings)
     req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "apply_by_start": True}
     quiet = make(rows, planning_date="2027-06-20", requirements=req)
     assert not any("before planning_date" in w for w in quiet.warnings)

@@ -294,6 +294,29 @@ def test_compare_more_sets_the_scenario_budget_beside_a_raise() -> None:
     assert [r["budget"] for r in json.loads(out)["rows"]] == [8000, 9000, 10000, 11000]
     code, out, _ = run("compare", EXAMPLE, *CLI_FAST)
     assert code == 0 and "$9,000 (yours)" in out and "$8,000 (yours)" not in out
+    # A signed change lowers it; CSV marks the student's own row.
+    code, out, _ = run("compare", EXAMPLE, "--more", "-500,+500", *CLI_FAST, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["budget"], r["scenario_budget"]) for r in rows] == [
+        ("8500", "false"),
+        ("9000", "true"),
+        ("9500", "false"),
+    ]
+
+
+def test_compare_default_stays_within_the_budget_limits(tmp_path: Path) -> None:
+    for budget, expected in ((500, [500, 1500, 2500]), (10_000_000, [9_999_000, 10_000_000])):
+        text = (
+            Path(EXAMPLE).read_text(encoding="utf-8").replace("budget: 9000", f"budget: {budget}")
+        )
+        scenario = tmp_path / f"s{budget}.yaml"
+        scenario.write_text(text, encoding="utf-8")
+        (tmp_path / "programs.csv").write_text(
+            (Path(EXAMPLE).parent / "programs.csv").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        code, out, output = run("compare", str(scenario), *CLI_FAST, "--format", "json")
+        assert code in (0, 3), output
+        assert [r["budget"] for r in json.loads(out)["rows"]] == expected
 
 
 def test_frontier_json_and_csv_reread() -> None:
@@ -342,8 +365,9 @@ def test_table_markdown_output_file_and_plot(tmp_path: Path) -> None:
         ["--budget-range", "3000:1000:500"],
         ["--budget-range", "3000:5000:0"],
         ["--budgets", "4000", "--plot", "x.gif"],
-        ["--more", "-500"],
+        ["--more", "-9001"],  # below $0 once added to the $9,000 budget
         ["--more", "999999999"],  # above the largest budget once added
+        ["--more", "1e3"],
     ],
 )
 def test_compare_usage_errors_exit_2(args: list[str]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from rotation_solver.offerings import Offering
 from rotation_solver.scenario import LoadedScenario
@@ -114,23 +115,37 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
 def _applied_after_start(late: Sequence[Offering]) -> str:
     """Spec section 4 limits an application only by its deadline, so with none (or one
     after the start) it may go out once the rotation has begun, or even ended."""
-    cases = []
-    for o in sorted(late, key=lambda o: o.program_id):
-        limit = f"deadline {o.deadline.isoformat()}" if o.deadline else "no deadline"
-        if o.end < o.submit_on:
-            cases.append(
-                f"{o.program_id} runs {o.start.isoformat()}..{o.end.isoformat()}, over before "
-                f"its application goes out on {o.submit_on.isoformat()} ({limit})"
-            )
+    return after_start_warning(
+        [(o.program_id, o.start, o.end, o.submit_on, o.deadline) for o in late]
+    )
+
+
+def after_start_warning(late: Sequence[tuple[str, date, date, date, date | None]]) -> str:
+    """One warning for applications (program, start, end, submit on, deadline) that go
+    out after their start; shared by `solve`'s plans and `apply`'s portfolios."""
+    over, begun = [], []
+    for program_id, start, end, submit_on, deadline in sorted(late):
+        allows = f"deadline {deadline.isoformat()}" if deadline else "no deadline"
+        if end < submit_on:
+            over.append(f"{program_id} {start.isoformat()}..{end.isoformat()} ({allows})")
         else:
-            cases.append(
-                f"{o.program_id}'s application goes out on {o.submit_on.isoformat()}, after "
-                f"its start {o.start.isoformat()} ({limit})"
-            )
+            begun.append(f"{program_id} from {start.isoformat()} ({allows})")
+    submit = sorted({item[3].isoformat() for item in late})
+    parts = []
+    if over:
+        parts.append(
+            f"{', '.join(over)} {'is' if len(over) == 1 else 'are'} over before the "
+            "application can go out: such a rotation cannot happen"
+        )
+    if begun:
+        parts.append(
+            f"{', '.join(begun)} will have begun when the application goes out, which a "
+            "program rarely accepts"
+        )
     return (
-        f"{'; '.join(cases)}: no deadline rules this out, but a program rarely takes an "
-        "application that late. Confirm with the program, or set "
-        "requirements.apply_by_start: true to plan only applications sent by the start."
+        f"applications going out on {', '.join(submit)}: {'; '.join(parts)}. The catalog's "
+        "deadlines allow it (spec section 4); exclude such a program, confirm with it, or "
+        "set requirements.apply_by_start: true to plan only applications sent by the start."
     )
 
 

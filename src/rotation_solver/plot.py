@@ -169,7 +169,18 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
         ha="right",
         path_effects=HALO,
     )
-    ax.text(_x(today), top, f" plan made {_short(today)}", color=TEXT_MUTED, fontsize=9, va="top")
+    # A re-plan made in the summer: its label goes to the foot of the line, where no row
+    # label is; at the top it would print over the window's (about 60 days wide).
+    crowded = left < win_start <= today < win_start + timedelta(days=70)
+    ax.text(
+        _x(today),
+        -0.68 if crowded else top,
+        f" plan made {_short(today)}",
+        color=TEXT_MUTED,
+        fontsize=9,
+        va="bottom" if crowded else "top",
+        path_effects=HALO,
+    )
     if left < win_start < right:
         ax.text(
             _x(win_start),

@@ -76,6 +76,22 @@ def _parse_budgets(
     return budgets
 
 
+def _parse_changes(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> list[int] | None:
+    """Signed amounts: +2000 (or 2000) raises the budget, -1000 lowers it."""
+    if value is None:
+        return None
+    signs = [-1 if p.strip().startswith("-") else 1 for p in value.split(",")]
+    unsigned = ",".join(p.strip().lstrip("+-") for p in value.split(","))
+    try:
+        amounts = _parse_budgets(ctx, param, unsigned) or []
+    except click.BadParameter as error:
+        message = str(error.message).replace(repr(unsigned), repr(value))
+        raise click.BadParameter(message.replace("a budget", "an amount")) from None
+    return [sign * amount for sign, amount in zip(signs, amounts, strict=True)]
+
+
 def _parse_range(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> list[int] | None:
@@ -138,10 +154,10 @@ def _progress(enabled: bool, unit: str) -> Iterator[whatif.OnStep | None]:
 )
 @click.option(
     "--more",
-    callback=_parse_budgets,
+    callback=_parse_changes,
     metavar="D1,D2,...",
-    help="Compare the scenario's own budget with it raised by each amount, in dollars "
-    "(what does another $2,000 buy?).",
+    help="Compare the scenario's own budget with it changed by each amount, in dollars: "
+    "2000 raises it (what does another $2,000 buy?), -1000 lowers it.",
 )
 @plot_option("a picture of the result")
 @output_options(("table", "json", "csv", "markdown"))
@@ -174,7 +190,7 @@ def compare(
     any plan is a row that says so, with the least budget that works; the exit
     code is 0 if any budget has a plan (3 if none, 4 if the time limit stopped
     every search). The scenario's own `budget:` is compared only with --more, or
-    when no budget is given: then it is compared with $1,000 less and $1,000 and
+    when no budget is given: then it is set beside $1,000 less and $1,000 and
     $2,000 more. One model is built and re-used for every budget; every plan is
     re-verified by the independent checker.
 
@@ -191,13 +207,20 @@ def compare(
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     own = loaded.budget
     if more is None and not budgets and not budget_range:
-        more = [-min(own, 1000), 1000, 2000]  # the default: a step down and two up
-    raised = [own + delta for delta in more] if more is not None else []
-    if any(budget > MAX_DOLLARS for budget in raised):
-        raise click.BadParameter(
-            f"the budget raised goes above {MAX_DOLLARS:,} dollars", param_hint="'--more'"
-        )
-    chosen = [*(budgets or []), *(budget_range or []), *([own, *raised] if raised else [])]
+        # The default: a step down and two up, as far as budgets go.
+        changed = [b for b in (own - 1000, own + 1000, own + 2000) if 0 <= b <= MAX_DOLLARS]
+    else:
+        changed = [own + delta for delta in more or []]
+        outside = [b for b in changed if not 0 <= b <= MAX_DOLLARS]
+        if outside:
+            raise click.BadParameter(
+                f"your budget ${own:,} changed by it is {'-' if outside[0] < 0 else ''}"
+                f"${abs(outside[0]):,}; a budget lies between $0 and ${MAX_DOLLARS:,}",
+                param_hint="'--more'",
+            )
+    chosen = [*(budgets or []), *(budget_range or []), *([own, *changed] if changed else [])]
+    if not chosen:
+        chosen = [own]
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     with _progress(not quiet and Console(stderr=True).is_terminal, "budgets") as on_step:
         result = whatif.sweep(loaded, chosen, options, on_step=on_step)

@@ -335,7 +335,7 @@ def plan_portfolio(
                 img=loaded.scenario.student.school_type == "img",
                 search_finished=found.exhaustive or found.local_optimum,
             ),
-            *late_application_warnings(applications),
+            *late_application_warnings([problem.candidates[j] for j in table.portfolio]),
             *(
                 []
                 if found.exhaustive or found.local_optimum or stats["p_no_plan"] >= 1

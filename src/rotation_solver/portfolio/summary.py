@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from rotation_solver.portfolio.candidates import PortfolioProblem
+from rotation_solver.advice import after_start_warning
+from rotation_solver.portfolio.candidates import Candidate, PortfolioProblem
 from rotation_solver.portfolio.outcomes import NO_PLAN, Table, evaluate, outcome_probabilities
 
 
@@ -182,22 +184,13 @@ def plan_probabilities(
     }
 
 
-def late_application_warnings(applications: list[dict[str, Any]]) -> list[str]:
+def late_application_warnings(applications: Sequence[Candidate]) -> list[str]:
     """Applications listing a start before their submit-on date: spec section 4 lets
-    them through when no deadline stops them (see `advice`'s plan warning)."""
-    cases = []
-    for a in sorted(applications, key=lambda a: a["program_id"]):
-        early = [start for start in a["starts"] if start < a["submit_on"]]
-        if early:
-            starts = "the start" if len(early) == 1 else "the starts"
-            cases.append(
-                f"{a['program_id']}'s application goes out on {a['submit_on']}, after "
-                f"{starts} {', '.join(early)}"
-            )
-    if not cases:
-        return []
-    return [
-        f"{'; '.join(cases)}: no deadline rules this out, but a program rarely takes an "
-        "application once the rotation has begun. Confirm with the program, or set "
-        "requirements.apply_by_start: true to apply only for starts still ahead."
+    them through when no deadline stops them (worded as `solve` words it)."""
+    late = [
+        (c.program_id, o.start, o.end, o.submit_on, o.deadline)
+        for c in applications
+        for o in c.offerings
+        if o.submit_on > o.start
     ]
+    return [after_start_warning(late)] if late else []

@@ -288,18 +288,18 @@ def read_inline(doc: Document, items: list[Any]) -> Catalog:
             # Inline rows are located by each value's own line, not the item's.
             out.append(result)
         else:
+            # A column reported missing may be in the row under a misspelt key: say so,
+            # as the CSV reader does for its header.
+            meant = {_close_column(str(key)): str(key) for key in item if key not in values}
             for problem in result:
                 field = problem.field or ""
-                problems.append(doc.problem((*loc, field) if field else loc, problem.message))
-    hints = {key: _close_column(key) for key in extra}
+                message = problem.message
+                if field in meant and field not in values:
+                    message += f" (the row has {meant[field]!r}: a typo?)"
+                problems.append(doc.problem((*loc, field) if field else loc, message))
     if problems:
-        # A misspelt required column is also reported missing: point at the typo too.
-        problems += [
-            doc.problem(extra[key], f"unknown column {key!r}; did you mean {hint!r}?", key=True)
-            for key, hint in hints.items()
-            if hint
-        ]
         raise InputError(problems)
+    hints = {key: _close_column(key) for key in extra}
     if not out:
         raise InputError(doc.problem(("programs",), "the inline catalog is empty"))
     # Spec section 3: extra catalog columns (a student's notes) are allowed, inline too,

@@ -413,12 +413,17 @@ def load_scenario(
             "meet it. List the specialties (e.g. internal_medicine) or set clinical.min to 0."
         )
     if window.start < scenario.planning_date and not requirements.apply_by_start:
+        # Moving the window would push out an accepted offer that started already.
+        move = (
+            ""
+            if any(lock.start < scenario.planning_date for lock in merged_locks)
+            else "Move window.start to the planning date, or set "
+        )
         warnings.append(
             f"calendar.window starts {window.start}, before planning_date "
             f"{scenario.planning_date}: a program with no deadline (or one after its start) "
             "may be planned for a start before its application can go out, as spec section "
-            "4 allows. Move window.start to the planning date, or set "
-            "requirements.apply_by_start: true."
+            f"4 allows. {move or 'Set '}requirements.apply_by_start: true to rule that out."
         )
     if scenario.planning_date > scenario.eras_submission:
         warnings.append(

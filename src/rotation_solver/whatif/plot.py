@@ -107,9 +107,14 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
     else:
         ax.set_ylim(0, 1)
         ax.set_yticks([])
-    ax.plot(
-        [], [], "D", color="tab:orange", label="a new plan (labelled: program, start; value, cost)"
-    )
+    if changed:
+        ax.plot(
+            [],
+            [],
+            "D",
+            color="tab:orange",
+            label="a new plan (labelled: program, start; value, cost)",
+        )
     ax.set_xlabel("budget (USD)")
     ax.set_ylabel("plan value (objective)")
     ax.set_title(f"What-if budgets: {payload['scenario']}", fontsize=10)

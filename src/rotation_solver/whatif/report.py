@@ -226,6 +226,7 @@ def compare_csv(payload: dict[str, Any]) -> str:
     header = [
         "budget", "status", "objective", "bound", "gap", "total_cost", "rotations",
         "added", "removed", "marginal_value_per_1000", "least_budget", "why",
+        "scenario_budget",
     ]  # fmt: skip
     rows = [
         [
@@ -241,6 +242,7 @@ def compare_csv(payload: dict[str, Any]) -> str:
             r["marginal_value_per_1000"],
             r["least_budget"],
             r.get("why"),
+            r["budget"] == payload.get("scenario_budget"),  # the student's own budget
         ]
         for r in payload["rows"]
     ]
