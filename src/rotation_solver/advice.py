@@ -104,27 +104,25 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             f"applications {until}; deadlines are often 3-6 months before it (guide, "
             "Step 3), so check the program's page."
         )
-    after_start = [o for o in rotations if o.submit_on > o.start and not o.locked]
+    # Spec section 4 limits an application only by its deadline: with none (or one after
+    # the start) it may go out once the rotation has begun, or even ended.
+    after_start = [
+        (o.program_id, o.start, o.end, o.submit_on, o.deadline)
+        for o in rotations
+        if o.submit_on > o.start and not o.locked
+    ]
     if after_start:
-        warnings.append(_applied_after_start(after_start))
+        warnings.append(after_start_warning(after_start))
     warnings += _same_institution(radiology)
     warnings += _away_too_long(rotations)
     return warnings
-
-
-def _applied_after_start(late: Sequence[Offering]) -> str:
-    """Spec section 4 limits an application only by its deadline, so with none (or one
-    after the start) it may go out once the rotation has begun, or even ended."""
-    return after_start_warning(
-        [(o.program_id, o.start, o.end, o.submit_on, o.deadline) for o in late]
-    )
 
 
 def after_start_warning(late: Sequence[tuple[str, date, date, date, date | None]]) -> str:
     """One warning for applications (program, start, end, submit on, deadline) that go
     out after their start; shared by `solve`'s plans and `apply`'s portfolios."""
     over, begun = [], []
-    for program_id, start, end, submit_on, deadline in sorted(late):
+    for program_id, start, end, submit_on, deadline in sorted(late, key=lambda a: a[:2]):
         allows = f"deadline {deadline.isoformat()}" if deadline else "no deadline"
         if end < submit_on:
             over.append(f"{program_id} {start.isoformat()}..{end.isoformat()} ({allows})")

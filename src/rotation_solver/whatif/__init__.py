@@ -32,7 +32,6 @@ from rotation_solver.whatif.reuse import (
     ReusedModel,
     Stopped,
     least_budget,
-    plan_cost_bound,
     reduce_for_budgets,
 )
 from rotation_solver.whatif.value_cost_frontier import Frontier, Method, Point, frontier
@@ -56,7 +55,6 @@ __all__ = [
     "frontier_payload",
     "frontier_table",
     "least_budget",
-    "plan_cost_bound",
     "plan_label",
     "plan_warnings_by_budget",
     "plot_compare",

@@ -44,11 +44,6 @@ def no_progress(_done: int, _total: int | None, _message: str) -> None:
     return None
 
 
-def plan_cost_bound(problem: PlanningProblem) -> int:
-    """No plan costs more than the `max_rotations` dearest offerings together."""
-    return problem.cost_ceiling()
-
-
 # -- the re-used model -------------------------------------------------------------
 
 
@@ -312,7 +307,7 @@ def least_budget(
         return LeastBudget(None, False, "no plan was found within the time limit")
     # The shared model leaves out offerings dearer than its largest budget: ask a full one.
     problem = build_problem(loaded)
-    full = ReusedModel(problem, max(plan_cost_bound(problem), problem.budget), options)
+    full = ReusedModel(problem, max(problem.cost_ceiling(), problem.budget), options)
     amount, proven = full.least_cost()
     if amount is not None:
         return LeastBudget(amount, proven)

@@ -25,7 +25,6 @@ from rotation_solver.whatif.reuse import (
     ReusedModel,
     least_budget,
     no_progress,
-    plan_cost_bound,
 )
 
 Method = Literal["lexicographic", "two-step"]
@@ -74,7 +73,7 @@ def frontier(
     on_step = on_step or no_progress
     started = time.perf_counter()
     problem = build_problem(loaded)
-    ceiling = plan_cost_bound(problem) if max_budget is None else max_budget
+    ceiling = problem.cost_ceiling() if max_budget is None else max_budget
     if ceiling < 0:
         raise ValueError("the largest budget must not be negative")
     on_step(0, None, "building the model")
