@@ -170,17 +170,19 @@ def test_an_application_after_the_start_is_named(make: Make) -> None:
     )
     text = warnings_for(make([late, clin("c")], requirements=BALANCED))
     assert (
-        "applications going out on 2027-06-10: r from 2027-06-07 (deadline 2027-06-30) will "
-        "have begun" in text
+        "applications after the start: r starts 2027-06-07, before its application goes out on "
+        "2027-06-10 (deadline 2027-06-30)." in text
     )
     # Opening after the rotation ended (no deadline): the plan says it is over by then.
     over = rad("r", application_opens="2027-07-06", deadline_weeks_before_start=None)
     text = warnings_for(make([over, clin("c")], requirements=BALANCED))
     assert (
-        "going out on 2027-07-06: r 2027-06-07..2027-07-04 (no deadline) is over before the "
-        "application can go out: such a rotation cannot happen." in text
+        "r 2027-06-07..2027-07-04 is over before its application goes out on 2027-07-06 (no "
+        "deadline)." in text
     )
-    assert "going out on" not in warnings_for(make([rad("r"), clin("c")], requirements=BALANCED))
+    assert "applications after the start" not in warnings_for(
+        make([rad("r"), clin("c")], requirements=BALANCED)
+    )
 
 
 def test_names_that_start_with_a_bracket_are_not_one_institution(make: Make) -> None:

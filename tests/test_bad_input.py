@@ -676,6 +676,13 @@ def test_a_misspelt_required_column_points_at_the_typo(files: Files) -> None:
     fails(
         path, "acceptance: required value is blank or missing (the row has 'acceptence': a typo?)"
     )
+    # Matched from the missing column's side: 'acceptance_img' is nearer 'acceptance', a
+    # column the row has, and both misspellings of one column are named.
+    typos = inline.replace("accepts_img: true", "acceptance_img: true").replace(
+        "weeks: 4", "weks: 4, weekss: 4"
+    )
+    path = files(SCENARIO.replace("programs: programs.csv\n", typos))
+    fails(path, "(the row has 'acceptance_img': a typo?)", "(the row has 'weekss' and 'weks'")
     # CSV: the missing column's message names the header's near miss.
     header = HEADER.replace("acceptance", "acceptence")
     fails(

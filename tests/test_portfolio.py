@@ -573,9 +573,13 @@ def test_an_application_after_its_start_is_warned(tmp_path: Path) -> None:
     document = json.loads(CliRunner().invoke(cli, args).stdout)
     late = [a for a in document["applications"] if min(a["starts"]) < a["submit_on"]]
     assert late, "the example no longer plans an application after its start"
-    warned = [w for w in document["warnings"] if "applications going out on 2027-06-20" in w]
+    warned = [w for w in document["warnings"] if "applications after the start" in w]
     assert len(warned) == 1
-    assert all(f"{a['program_id']} from {min(a['starts'])}" in warned[0] for a in late)
+    assert all(
+        f"{a['program_id']} starts {min(a['starts'])}, before its application goes out on "
+        "2027-06-20" in warned[0]
+        for a in late
+    )
 
 
 def test_a_bound_stopped_by_the_time_limit_stays_finite(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -295,9 +295,9 @@ def test_compare_more_sets_the_scenario_budget_beside_a_raise() -> None:
     code, out, _ = run("compare", EXAMPLE, *CLI_FAST)
     assert code == 0 and "$9,000 (yours)" in out and "$8,000 (yours)" not in out
     # A signed change lowers it; CSV marks the student's own row.
-    code, out, _ = run("compare", EXAMPLE, "--more", "-500,+500", *CLI_FAST, "--format", "csv")
+    code, out, _ = run("compare", EXAMPLE, "--more=-500,+500", *CLI_FAST, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [(r["budget"], r["scenario_budget"]) for r in rows] == [
+    assert [(r["budget"], r["yours"]) for r in rows] == [
         ("8500", "false"),
         ("9000", "true"),
         ("9500", "false"),
@@ -368,6 +368,8 @@ def test_table_markdown_output_file_and_plot(tmp_path: Path) -> None:
         ["--more", "-9001"],  # below $0 once added to the $9,000 budget
         ["--more", "999999999"],  # above the largest budget once added
         ["--more", "1e3"],
+        ["--more", "+-5"],  # one sign at most
+        ["--more", "1,000"],  # a thousands separator, not +1 and +0
     ],
 )
 def test_compare_usage_errors_exit_2(args: list[str]) -> None:

@@ -121,29 +121,25 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
 def after_start_warning(late: Sequence[tuple[str, date, date, date, date | None]]) -> str:
     """One warning for applications (program, start, end, submit on, deadline) that go
     out after their start; shared by `solve`'s plans and `apply`'s portfolios."""
-    over, begun = [], []
+    cases = []
     for program_id, start, end, submit_on, deadline in sorted(late, key=lambda a: a[:2]):
         allows = f"deadline {deadline.isoformat()}" if deadline else "no deadline"
         if end < submit_on:
-            over.append(f"{program_id} {start.isoformat()}..{end.isoformat()} ({allows})")
+            cases.append(
+                f"{program_id} {start.isoformat()}..{end.isoformat()} is over before its "
+                f"application goes out on {submit_on.isoformat()} ({allows})"
+            )
         else:
-            begun.append(f"{program_id} from {start.isoformat()} ({allows})")
-    submit = sorted({item[3].isoformat() for item in late})
-    parts = []
-    if over:
-        parts.append(
-            f"{', '.join(over)} {'is' if len(over) == 1 else 'are'} over before the "
-            "application can go out: such a rotation cannot happen"
-        )
-    if begun:
-        parts.append(
-            f"{', '.join(begun)} will have begun when the application goes out, which a "
-            "program rarely accepts"
-        )
+            cases.append(
+                f"{program_id} starts {start.isoformat()}, before its application goes out on "
+                f"{submit_on.isoformat()} ({allows})"
+            )
     return (
-        f"applications going out on {', '.join(submit)}: {'; '.join(parts)}. The catalog's "
-        "deadlines allow it (spec section 4); exclude such a program, confirm with it, or "
-        "set requirements.apply_by_start: true to plan only applications sent by the start."
+        f"applications after the start: {'; '.join(cases)}. The catalog's deadlines allow "
+        "this (spec section 4), so these rotations count, but a program rarely takes an "
+        "application once its rotation has begun, and never once it is over. Set "
+        "requirements.apply_by_start: true to plan only applications sent by the start, or "
+        "confirm with the program."
     )
 
 

@@ -170,8 +170,11 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
         path_effects=HALO,
     )
     # A re-plan made in the summer: its label goes to the foot of the line, where no row
-    # label is; at the top it would print over the window's (about 60 days wide).
-    crowded = left < win_start <= today < win_start + timedelta(days=70)
+    # label is; at the top it would print over the window's (about 60 days wide) or the
+    # ERAS label (right-aligned on its line, about 40 days wide).
+    crowded = left < win_start <= today < win_start + timedelta(days=70) or (
+        eras - timedelta(days=50) < today <= eras + timedelta(days=3)
+    )
     ax.text(
         _x(today),
         -0.68 if crowded else top,
@@ -242,13 +245,17 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
                 path_effects=HALO,
             )
         else:
+            # After the bar when the accepted rotation is under way on the planning date.
+            beside = today if not start <= today <= end else end + timedelta(days=1)
             ax.text(
-                _x(today) + 4,
+                _x(beside) + 4,
                 y,
                 "accepted offer (locked)",
                 fontsize=8.5,
                 color=TEXT_MUTED,
                 va="center",
+                zorder=5,
+                path_effects=HALO,
             )
 
         # The rotation bar, its label and dates, and the letter request.

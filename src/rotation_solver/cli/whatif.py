@@ -77,19 +77,38 @@ def _parse_budgets(
 
 
 def _parse_changes(
-    ctx: click.Context, param: click.Parameter, value: str | None
+    _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> list[int] | None:
     """Signed amounts: +2000 (or 2000) raises the budget, -1000 lowers it."""
     if value is None:
         return None
-    signs = [-1 if p.strip().startswith("-") else 1 for p in value.split(",")]
-    unsigned = ",".join(p.strip().lstrip("+-") for p in value.split(","))
-    try:
-        amounts = _parse_budgets(ctx, param, unsigned) or []
-    except click.BadParameter as error:
-        message = str(error.message).replace(repr(unsigned), repr(value))
-        raise click.BadParameter(message.replace("a budget", "an amount")) from None
-    return [sign * amount for sign, amount in zip(signs, amounts, strict=True)]
+    parts = [p.strip() for p in value.split(",")]
+    if any(not p for p in parts):
+        raise click.BadParameter(f"{value!r}: expected amounts joined by commas, e.g. -1000,2000")
+    if len(parts) > MAX_POINTS:
+        raise click.BadParameter(f"{value!r}: more than {MAX_POINTS} amounts")
+    changes = []
+    for part in parts:
+        sign, rest = (part[0], part[1:].strip()) if part[0] in "+-" else ("", part)
+        if rest[:1] in ("+", "-"):
+            raise click.BadParameter(f"{part!r}: give one sign at most, e.g. -1000 or 2000")
+        try:
+            amount = _amount(rest, "an amount")
+        except click.BadParameter as error:  # name the amount as written, sign and all
+            raise click.BadParameter(str(error.message).replace(repr(rest), repr(part))) from None
+        changes.append((sign, rest, amount))
+    # "1,000" would read as +1 and +0: an unsigned group of three digits after an
+    # unsigned amount under 100, or with a leading zero, is a thousands separator.
+    for (sign, rest, amount), (after_sign, after, _) in zip(
+        changes, [*changes[1:], ("+", "", 0)], strict=True
+    ):
+        group = not after_sign and len(after) == 3 and after.isdigit()
+        if (len(rest) > 1 and rest.startswith("0")) or (not sign and 0 < amount < 100 and group):
+            raise click.BadParameter(
+                f"{value!r}: commas separate amounts, so write each without thousands "
+                "separators, e.g. -1000,2000"
+            )
+    return [-amount if sign == "-" else amount for sign, _, amount in changes]
 
 
 def _parse_range(
@@ -190,9 +209,9 @@ def compare(
     any plan is a row that says so, with the least budget that works; the exit
     code is 0 if any budget has a plan (3 if none, 4 if the time limit stopped
     every search). The scenario's own `budget:` is compared only with --more, or
-    when no budget is given: then it is set beside $1,000 less and $1,000 and
-    $2,000 more. One model is built and re-used for every budget; every plan is
-    re-verified by the independent checker.
+    when no budget is given: then it is set beside $1,000 less (if it is at
+    least $1,000) and $1,000 and $2,000 more. One model is built and re-used for
+    every budget; every plan is re-verified by the independent checker.
 
     \b
     Examples:
@@ -211,13 +230,14 @@ def compare(
         changed = [b for b in (own - 1000, own + 1000, own + 2000) if 0 <= b <= MAX_DOLLARS]
     else:
         changed = [own + delta for delta in more or []]
-        outside = [b for b in changed if not 0 <= b <= MAX_DOLLARS]
-        if outside:
-            raise click.BadParameter(
-                f"your budget ${own:,} changed by it is {'-' if outside[0] < 0 else ''}"
-                f"${abs(outside[0]):,}; a budget lies between $0 and ${MAX_DOLLARS:,}",
-                param_hint="'--more'",
-            )
+        for delta, budget in zip(more or [], changed, strict=True):
+            if not 0 <= budget <= MAX_DOLLARS:
+                raise click.BadParameter(
+                    f"your budget ${own:,} changed by {delta:+,} is "
+                    f"{'-' if budget < 0 else ''}${abs(budget):,}; a budget lies between $0 "
+                    f"and ${MAX_DOLLARS:,}",
+                    param_hint="'--more'",
+                )
     chosen = [*(budgets or []), *(budget_range or []), *([own, *changed] if changed else [])]
     if not chosen:
         chosen = [own]

@@ -87,11 +87,10 @@ def _from_table(file: str, header: list[str], rows: list[tuple[int, list[Any]]])
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     lower = {h.lower(): h for h in header}
     extra = [name for name in columns if name not in KNOWN_COLUMNS]
-    meant = {_close_column(name): name for name in reversed(extra)}
     for n in missing:
         hint = f" (the header has {lower[n]!r}; names are lower case)" if n in lower else ""
-        if not hint and n in meant:
-            hint = f" (the header has {meant[n]!r}: a typo?)"
+        if not hint and (typos := _typos_of(n, extra)):
+            hint = f" (the header has {_quoted(typos)}: a typo?)"
         problems.append(Problem(file, f"missing required column {n!r}{hint}", 1, None, n))
     if len(missing) == len(REQUIRED_COLUMNS):
         unknown = f"no catalog column recognised in the header: {_header_hint(header)}"
@@ -267,6 +266,15 @@ def _close_column(name: str) -> str | None:
     return close[0] if close else None
 
 
+def _typos_of(column: str, names: list[str]) -> list[str]:
+    """The names among `names` that look like misspellings of `column`."""
+    return difflib.get_close_matches(column, names, n=3, cutoff=0.75)
+
+
+def _quoted(names: list[str]) -> str:
+    return " and ".join(repr(name) for name in names)
+
+
 def read_inline(doc: Document, items: list[Any]) -> Catalog:
     """Programs given inline in the scenario file, located by YAML line."""
     out: list[CatalogRow] = []
@@ -290,12 +298,12 @@ def read_inline(doc: Document, items: list[Any]) -> Catalog:
         else:
             # A column reported missing may be in the row under a misspelt key: say so,
             # as the CSV reader does for its header.
-            meant = {_close_column(str(key)): str(key) for key in item if key not in values}
+            others = [str(key) for key in item if key not in values]
             for problem in result:
                 field = problem.field or ""
                 message = problem.message
-                if field in meant and field not in values:
-                    message += f" (the row has {meant[field]!r}: a typo?)"
+                if field not in values and (typos := _typos_of(field, others)):
+                    message += f" (the row has {_quoted(typos)}: a typo?)"
                 problems.append(doc.problem((*loc, field) if field else loc, message))
     if problems:
         raise InputError(problems)

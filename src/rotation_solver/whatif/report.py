@@ -225,8 +225,7 @@ def compare_csv(payload: dict[str, Any]) -> str:
     """One line per budget; plans and changes as `program@start` joined by `;`."""
     header = [
         "budget", "status", "objective", "bound", "gap", "total_cost", "rotations",
-        "added", "removed", "marginal_value_per_1000", "least_budget", "why",
-        "scenario_budget",
+        "added", "removed", "marginal_value_per_1000", "least_budget", "why", "yours",
     ]  # fmt: skip
     rows = [
         [
