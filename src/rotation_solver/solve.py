@@ -22,6 +22,7 @@ from rotation_solver.model import PlanModel
 from rotation_solver.offerings import Offering
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.reduction import reduce_problem
+from rotation_solver.ties import cheapest_of_value, earliest_schedule
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
@@ -226,4 +227,20 @@ def solve_problem(problem: PlanningProblem, options: SolveOptions | None = None)
         for x, o in zip(plan_model.choose, plan_model.candidates, strict=True):
             plan_model.model.add_hint(x, o.key in taken)
     result = run(plan_model, options, time.perf_counter() - started, reduced=True)
-    return dataclasses.replace(result, removed=removed)
+    return dataclasses.replace(settle_ties(problem, plan_model, result, options), removed=removed)
+
+
+def settle_ties(
+    problem: PlanningProblem, plan_model: PlanModel, result: Result, options: SolveOptions
+) -> Result:
+    """The plan every command shows for this value: the cheapest of a proven best value
+    (on `plan_model`), then its earliest schedule (on every offering of `problem`)."""
+    if not result.has_plan:
+        return result
+    rotations = result.rotations
+    if result.status == "optimal":
+        rotations = cheapest_of_value(plan_model, rotations, options.seed)
+    rotations = earliest_schedule(problem, rotations, options.seed)
+    return dataclasses.replace(
+        result, rotations=rotations, total_cost=sum(o.cost for o in rotations)
+    )

@@ -22,6 +22,7 @@ from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import Result, SolveOptions
+from rotation_solver.ties import earliest_schedule
 from rotation_solver.verify import verify
 from rotation_solver.whatif.lanes import in_threads
 from rotation_solver.whatif.reuse import LeastBudget, OnStep, ReusedModel, least_budget, no_progress
@@ -140,6 +141,7 @@ def sweep(
     if ceiling is None:
         ceiling = problem.value_ceiling()
     rows: list[Row] = []
+    schedules: dict[Any, tuple[Offering, ...]] = {}  # one plan's schedule, once per sweep
     prev = _Previous()
     best_below: Result | None = None  # the best plan at a lower budget
     for budget in ordered:
@@ -151,6 +153,9 @@ def sweep(
             result = dataclasses.replace(top, budget=budget, solve_seconds=0.0)
         else:  # below the least workable budget
             result = Result("infeasible", None, None, (), 0, budget, candidates, 0.0, 0.0)
+        if result.has_plan:  # the schedule `solve` shows for these programs (see `ties`)
+            rotations = earliest_schedule(problem, result.rotations, options.seed, schedules)
+            result = dataclasses.replace(result, rotations=rotations)
         result = _same_plan_on_ties(result, best_below)
         if result.has_plan:
             best_below = result

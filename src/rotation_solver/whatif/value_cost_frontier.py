@@ -14,10 +14,12 @@ import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from rotation_solver.offerings import Offering
 from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import Result, SolveOptions
+from rotation_solver.ties import earliest_schedule
 from rotation_solver.verify import verify
 from rotation_solver.whatif.reuse import (
     LeastBudget,
@@ -92,6 +94,7 @@ def frontier(
             else None
         )
     budget = ceiling
+    schedules: dict[Any, tuple[Offering, ...]] = {}
     hint = reused.least_values  # feasible at every budget from the least one up
     while least.amount is not None and not (least.proven and budget < least.amount):
         on_step(len(points), None, f"best plan within ${budget:,}")
@@ -116,6 +119,8 @@ def frontier(
         own = loaded.with_budget(cost)
         result = dataclasses.replace(
             cheapest,
+            # The schedule `solve` shows for these programs (see `ties`).
+            rotations=earliest_schedule(problem, cheapest.rotations, options.seed, schedules),
             status="optimal" if best.status == "optimal" else "feasible",
             bound=best.bound,
             budget=cost,

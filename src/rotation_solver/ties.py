@@ -1,0 +1,129 @@
+"""One plan among equals: the cheapest of the best value, then its earliest schedule.
+
+Several plans often tie on value. Without a rule for ties, `solve` and `compare`
+(different models, different searches) could show different plans for one budget. So
+every command settles ties the same way, after its own search:
+
+1. `cheapest_of_value`: among plans worth the optimum, the least total cost. Done on
+   the solve's own (reduced) model; the dominance reduction keeps a plan that is best
+   on value and then on cost (a dominator is as valuable and no dearer).
+2. `earliest_schedule`: the same programs (so the same value and cost) at the earliest
+   starts: the least sum of start days, then each program's start by id. Done on every
+   feasible offering of those programs, so it does not depend on which reduction a
+   command used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ortools.sat.python import cp_model
+
+from rotation_solver.interrupt import solve_interruptibly
+from rotation_solver.model import PlanModel
+from rotation_solver.offerings import Offering
+from rotation_solver.problem import PlanningProblem
+
+# Small models: a second is far more than they need; a stopped search keeps the plan.
+TIE_SECONDS = 2.0
+
+
+def _solver(seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # deterministic, and the models are tiny
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = TIE_SECONDS
+    return solver
+
+
+def cheapest_of_value(
+    plan_model: PlanModel, rotations: tuple[Offering, ...], seed: int = 0
+) -> tuple[Offering, ...]:
+    """The least-cost plan of `plan_model` worth what `rotations` are worth (proven
+    best value); `rotations` again if the search does not end in time."""
+    if not rotations:
+        return rotations
+    value = plan_model.problem.plan_value(rotations)
+    cost = sum(o.cost for o in rotations)
+    model = plan_model.model.clone()
+    choose = [model.get_bool_var_from_proto_index(x.index) for x in plan_model.choose]
+    extra = model.get_int_var_from_proto_index(plan_model.extra_radiology.index)
+    values = [o.value for o in plan_model.candidates]
+    penalty = plan_model.problem.extra_radiology_penalty
+    worth = cp_model.LinearExpr.weighted_sum(choose, values) - penalty * extra
+    model.add(worth >= value)
+    total = cp_model.LinearExpr.weighted_sum(choose, [o.cost for o in plan_model.candidates])
+    model.add(total <= cost)
+    model.minimize(total)
+    taken = {o.key for o in rotations}
+    model.clear_hints()
+    for x, o in zip(choose, plan_model.candidates, strict=True):
+        model.add_hint(x, o.key in taken)
+    solver = _solver(seed)
+    if solve_interruptibly(solver, model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return rotations
+    return tuple(o for x, o in zip(choose, plan_model.candidates, strict=True) if solver.value(x))
+
+
+def earliest_schedule(
+    problem: PlanningProblem,
+    rotations: tuple[Offering, ...],
+    seed: int = 0,
+    cache: dict[tuple[frozenset[str], int], tuple[Offering, ...]] | None = None,
+) -> tuple[Offering, ...]:
+    """The same programs as `rotations`, at the earliest starts that keep every rule and
+    the plan's value; sorted by start. Earliest: the least sum of start days, then each
+    program's start in turn (by id) as early as it can be, so exactly one schedule wins.
+    `cache` (keyed by programs and value) spares a sweep the repeats of one plan."""
+    programs = frozenset(o.program_id for o in rotations)
+    value = problem.plan_value(rotations)
+    key = (programs, value)
+    if cache is not None and key in cache:
+        return cache[key]
+    found = _earliest(problem, rotations, programs, value, seed)
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def _earliest(
+    problem: PlanningProblem,
+    rotations: tuple[Offering, ...],
+    programs: frozenset[str],
+    value: int,
+    seed: int,
+) -> tuple[Offering, ...]:
+    by_start = tuple(sorted(rotations, key=lambda o: o.start))
+    offerings = tuple(o for o in problem.offerings if o.program_id in programs)
+    if len(offerings) == len(rotations):  # one start each: nothing to choose
+        return by_start
+    own = dataclasses.replace(problem, offerings=offerings, budget=sum(o.cost for o in rotations))
+    plan_model = PlanModel(own, with_objective=False)
+    model = plan_model.model
+    pairs = list(zip(plan_model.choose, plan_model.candidates, strict=True))
+    for program_id in programs:
+        model.add_exactly_one(x for x, o in pairs if o.program_id == program_id)
+    # The same value exactly: a plan the time limit cut short keeps its stated objective.
+    # The same programs hold the same radiology count: pin the penalty's variable, which
+    # the model bounds only from below (maximising keeps it down; nothing does here).
+    radiology = sum(1 for o in rotations if o.is_radiology)
+    model.add(plan_model.extra_radiology == max(0, radiology - 2))
+    model.add(plan_model.objective == value)
+    first = min(o.start for o in offerings).toordinal()
+
+    def days(of: str | None = None) -> cp_model.LinearExprT:
+        chosen = [(x, o) for x, o in pairs if of is None or o.program_id == of]
+        return cp_model.LinearExpr.weighted_sum(
+            [x for x, _ in chosen], [o.start.toordinal() - first for _, o in chosen]
+        )
+
+    taken = {o.key for o in rotations}
+    for x, o in pairs:
+        model.add_hint(x, o.key in taken)
+    solver = _solver(seed)
+    for of in [None, *sorted(programs)]:  # the sum first, then each program in turn
+        model.minimize(days(of))
+        if solve_interruptibly(solver, model) != cp_model.OPTIMAL:
+            return by_start
+        model.add(days(of) == round(solver.objective_value))
+    return tuple(sorted(plan_model.chosen(solver), key=lambda o: o.start))
