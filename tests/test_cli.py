@@ -164,7 +164,7 @@ def test_infeasible_exit_3_names_the_rules() -> None:
 
 
 def test_no_plan_in_time_exit_4(monkeypatch: pytest.MonkeyPatch) -> None:
-    def unknown(problem: object, options: object) -> Result:
+    def unknown(problem: object, options: object, **_: object) -> Result:
         return Result("unknown", None, None, (), 0, 9000, 0, 0.0, 0.0)
 
     monkeypatch.setattr(planner, "solve_problem", unknown)

@@ -47,7 +47,7 @@ def plan_scenario(
     if budget is not None:
         loaded = loaded.with_budget(budget)
     problem = build_problem(loaded)
-    result = solve_problem(problem, options)
+    result = solve_problem(problem, options, settle=True)
     conflict = None
     if result.status == "infeasible" and name_conflict:
         conflict = find_conflict(

@@ -215,8 +215,13 @@ def run(
     )
 
 
-def solve_problem(problem: PlanningProblem, options: SolveOptions | None = None) -> Result:
-    """Reduce, build and solve the model of one problem (greedy plan as a hint)."""
+def solve_problem(
+    problem: PlanningProblem, options: SolveOptions | None = None, *, settle: bool = False
+) -> Result:
+    """Reduce, build and solve the model of one problem (greedy plan as a hint).
+
+    `settle`: settle ties as every command shows a plan (`ties`); searches that use only
+    the value (the portfolio's outcomes, repairs) leave it off, as it costs solves."""
     options = options or SolveOptions()
     started = time.perf_counter()
     reduced, removed = reduce_problem(problem)
@@ -227,7 +232,9 @@ def solve_problem(problem: PlanningProblem, options: SolveOptions | None = None)
         for x, o in zip(plan_model.choose, plan_model.candidates, strict=True):
             plan_model.model.add_hint(x, o.key in taken)
     result = run(plan_model, options, time.perf_counter() - started, reduced=True)
-    return dataclasses.replace(settle_ties(problem, plan_model, result, options), removed=removed)
+    if settle:
+        result = settle_ties(problem, plan_model, result, options)
+    return dataclasses.replace(result, removed=removed)
 
 
 def settle_ties(
