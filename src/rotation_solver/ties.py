@@ -4,9 +4,11 @@ Several plans often tie on value. Without a rule for ties, `solve` and `compare`
 (different models, different searches) could show different plans for one budget. So
 every command settles ties the same way, after its own search:
 
-1. `cheapest_of_value`: among plans worth the optimum, the least total cost. Done on
-   the solve's own (reduced) model; the dominance reduction keeps a plan that is best
-   on value and then on cost (a dominator is as valuable and no dearer).
+1. `cheapest_of_value`: among plans worth the optimum, the least total cost. `solve`
+   does it on its own (reduced) model; the dominance reduction keeps a plan that is
+   best on value and then on cost (a dominator is as valuable and no dearer).
+   `compare` and `frontier` get the same from their own objective (best value, then
+   least cost). Two sets of programs equal in both can still differ between them.
 2. `earliest_schedule`: the same programs (so the same value and cost) at the earliest
    starts: the least sum of start days, then each program's start by id. Done on every
    feasible offering of those programs, so it does not depend on which reduction a
