@@ -54,26 +54,41 @@ def _amount(text: str, what: str) -> int:
     return amount
 
 
+def _amounts(value: str, *, signed: bool, what: str, example: str) -> list[int]:
+    """Whole dollars joined by commas; with `signed`, each may start with + or -."""
+    parts = [p.strip() for p in value.split(",")]
+    if any(not p for p in parts):
+        raise click.BadParameter(f"{value!r}: expected amounts joined by commas, e.g. {example}")
+    read = []  # (sign, digits as written, amount)
+    for part in parts:
+        sign, rest = (part[0], part[1:].strip()) if signed and part[0] in "+-" else ("", part)
+        if signed and rest[:1] in ("+", "-"):
+            raise click.BadParameter(f"{part!r}: give one sign at most, e.g. {example}")
+        try:
+            amount = _amount(rest, what)
+        except click.BadParameter as error:  # name the amount as written, sign and all
+            raise click.BadParameter(str(error.message).replace(repr(rest), repr(part))) from None
+        read.append((sign, rest, amount))
+    # "4,000,6,000" would read as 4, 0, 6, 0: an unsigned group with a leading zero, or
+    # one of three digits after an unsigned amount under 100, is a thousands separator.
+    for (sign, rest, amount), (after_sign, after, _) in zip(
+        read, [*read[1:], ("+", "", 0)], strict=True
+    ):
+        group = not after_sign and len(after) == 3 and after.isdigit()
+        if (len(rest) > 1 and rest.startswith("0")) or (not sign and 0 < amount < 100 and group):
+            raise click.BadParameter(
+                f"{value!r}: commas separate amounts, so write each without thousands "
+                f"separators, e.g. {example}"
+            )
+    return [-amount if sign == "-" else amount for sign, _, amount in read]
+
+
 def _parse_budgets(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> list[int] | None:
     if value is None:
         return None
-    parts = [p.strip() for p in value.split(",")]
-    if not parts or any(not p for p in parts):
-        raise click.BadParameter(f"{value!r}: expected amounts joined by commas, e.g. 4000,6000")
-    budgets = [_amount(p, "a budget") for p in parts]
-    # "4,000,6,000" would read as $4, $0, $6, $0: a group with a leading zero, or a
-    # budget under $100 followed by three digits, is a thousands separator.
-    if any(
-        (len(p) > 1 and p.startswith("0")) or (0 < b < 100 and len(after) == 3 and after.isdigit())
-        for p, b, after in zip(parts, budgets, [*parts[1:], ""], strict=True)
-    ):
-        raise click.BadParameter(
-            f"{value!r}: commas separate budgets, so write each amount without thousands "
-            "separators, e.g. 4000,6000"
-        )
-    return budgets
+    return _amounts(value, signed=False, what="a budget", example="4000,6000")
 
 
 def _parse_changes(
@@ -82,33 +97,9 @@ def _parse_changes(
     """Signed amounts: +2000 (or 2000) raises the budget, -1000 lowers it."""
     if value is None:
         return None
-    parts = [p.strip() for p in value.split(",")]
-    if any(not p for p in parts):
-        raise click.BadParameter(f"{value!r}: expected amounts joined by commas, e.g. -1000,2000")
-    if len(parts) > MAX_POINTS:
+    if value.count(",") >= MAX_POINTS:
         raise click.BadParameter(f"{value!r}: more than {MAX_POINTS} amounts")
-    changes = []
-    for part in parts:
-        sign, rest = (part[0], part[1:].strip()) if part[0] in "+-" else ("", part)
-        if rest[:1] in ("+", "-"):
-            raise click.BadParameter(f"{part!r}: give one sign at most, e.g. -1000 or 2000")
-        try:
-            amount = _amount(rest, "an amount")
-        except click.BadParameter as error:  # name the amount as written, sign and all
-            raise click.BadParameter(str(error.message).replace(repr(rest), repr(part))) from None
-        changes.append((sign, rest, amount))
-    # "1,000" would read as +1 and +0: an unsigned group of three digits after an
-    # unsigned amount under 100, or with a leading zero, is a thousands separator.
-    for (sign, rest, amount), (after_sign, after, _) in zip(
-        changes, [*changes[1:], ("+", "", 0)], strict=True
-    ):
-        group = not after_sign and len(after) == 3 and after.isdigit()
-        if (len(rest) > 1 and rest.startswith("0")) or (not sign and 0 < amount < 100 and group):
-            raise click.BadParameter(
-                f"{value!r}: commas separate amounts, so write each without thousands "
-                "separators, e.g. -1000,2000"
-            )
-    return [-amount if sign == "-" else amount for sign, _, amount in changes]
+    return _amounts(value, signed=True, what="an amount", example="-1000,2000")
 
 
 def _parse_range(
