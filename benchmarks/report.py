@@ -185,23 +185,30 @@ def summary(
         "## Targets (production CP-SAT, median end to end in the process)",
         "",
         "Judged on `total` (load, expand, build, solve; after imports). The command line adds "
-        "Python start-up and imports, about half a second: see `wall`.",
+        "Python start-up and imports, about half a second: see `wall`. `with ties` is "
+        "`cpsat-settled`, the search plus the tie step `rotation-solver solve` runs; when it "
+        "was measured, the verdict needs both within the target.",
         "",
     ]
     lines += [
-        "| class | target | measured (in process) | wall (subprocess) | proved | verdict |",
-        "|---|---|---|---|---|---|",
+        "| class | target | measured (in process) | with ties (in process) | wall (subprocess) "
+        "| proved | verdict |",
+        "|---|---|---|---|---|---|---|",
     ]
     for size, target in TARGETS.items():
         cell = [v for k, v in inst.items() if k[0] == size and k[2] == "cpsat"]
         if not cell:
             continue
+        settled = [v for k, v in inst.items() if k[0] == size and k[2] == "cpsat-settled"]
         measured = _median([c["total_s"] for c in cell])
+        with_ties = _median([c["total_s"] for c in settled])
         wall = _median([c["wall_s"] for c in cell])
         proved = sum(c["solved"] for c in cell)
         ok = measured is not None and measured <= target and proved == len(cell)
+        ok = ok and (with_ties is None or with_ties <= target)
         lines.append(
-            f"| {size} | <= {target:g} s | {_fmt(measured)} s | {_fmt(wall)} s | "
+            f"| {size} | <= {target:g} s | {_fmt(measured)} s | "
+            f"{'—' if with_ties is None else f'{_fmt(with_ties)} s'} | {_fmt(wall)} s | "
             f"{proved}/{len(cell)} | "
             f"{'met' if ok else 'NOT met'} |"
         )

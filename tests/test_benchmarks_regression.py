@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from benchmarks import exhaustive, spec_milp
 from benchmarks.generate import generate, write
-from benchmarks.methods import run_greedy, run_highs, run_highs_tuned
+from benchmarks.methods import run_greedy, run_highs, run_highs_tuned, run_settled
 from benchmarks.runner import disagreements
 from ortools.sat.python import cp_model
 
@@ -82,6 +82,19 @@ def test_highs_and_greedy_agree_with_the_known_optimum(key: str) -> None:
         assert KNOWN[key]["objective"] is not None
         assert greedy.objective is not None and greedy.objective <= KNOWN[key]["objective"]
         assert check_plan(loaded, plan_payload(loaded, problem, greedy)).ok
+
+
+@pytest.mark.parametrize("key", CASES)
+def test_the_settled_method_times_the_tie_step_and_keeps_the_optimum(key: str) -> None:
+    loaded = load_scenario(_path(key))
+    problem = build_problem(loaded)
+    run = run_settled(loaded, problem, 20)
+    _agrees(key, run.result)
+    ties = run.extra["ties_s"]
+    assert ties >= 0
+    assert run.result.solve_seconds >= ties  # the tie step is counted in `solve`
+    if run.result.has_plan:
+        assert check_plan(loaded, plan_payload(loaded, problem, run.result)).ok
 
 
 @pytest.mark.parametrize("seed", range(100, 112))
