@@ -131,7 +131,9 @@ def _earliest(
     for x, o in pairs:
         model.add_hint(x, o.key in taken)
     solver = _solver(seed)
-    for of in [None, *sorted(programs)]:  # the sum first, then each program in turn
+    # The sum first, then each program in turn; the last program's start then follows
+    # from the sum, so it needs no solve of its own.
+    for of in [None, *sorted(programs)[:-1]]:
         model.minimize(days(of))
         if solve_interruptibly(solver, model) != cp_model.OPTIMAL:
             return by_start
