@@ -38,11 +38,13 @@ from hypothesis import strategies as st
 from rotation_solver.checker import check_plan
 from rotation_solver.cli import cli
 from rotation_solver.portfolio import (
+    EXACT_CANDIDATES,
     EXHAUSTIVE_WORK,
     Evaluator,
     OfferedPlans,
     PortfolioProblem,
     build_portfolio_problem,
+    enumerated_search,
     evaluate,
     exact_value,
     exhaustive,
@@ -291,6 +293,71 @@ def test_more_applications_never_lower_the_in_sample_value(exhaustive_work: int)
     assert values == sorted(values)
     assert values[-1] > 0
     assert all(f.exhaustive == (exhaustive_work > 0) for f in found)
+
+
+@pytest.mark.parametrize("budget", [5200, 3800])
+def test_enumeration_finds_the_exact_optimum_with_unequal_acceptance(
+    make: Callable[..., LoadedScenario], budget: int
+) -> None:
+    loaded = tiny(make, acceptance=[0.9, 0.3, 0.75, 0.2, 0.6, 0.95], budget=budget)
+    problem = build_portfolio_problem(loaded)
+    values = []
+    for cap in (1, 2, 3, 6):
+        found = enumerated_search(problem, cap)
+        values.append(found.value)
+        assert found.enumerated and found.exhaustive and len(found.portfolio) <= cap
+        _, best_value = exhaustive(problem, cap, lambda a: brute_expected(problem, a))
+        assert found.value == pytest.approx(best_value)
+        assert brute_expected(problem, found.portfolio) == pytest.approx(best_value)
+    assert values == sorted(values)  # more applications never lower the value
+
+
+TWO_PROGRAMS = """\
+version: 1
+name: two programs, four outcomes (from a review)
+planning_date: 2027-01-15
+eras_submission: 2027-09-25
+student: {school_type: us_md, step2ck: 250, us_clinical_weeks: 8, radiology_exposure: none}
+calendar: {window: {start: 2027-06-01, end: 2027-12-17}, min_gap_days: 0}
+budget: 20000
+documents: {transcript: 2027-01-10}
+max_applications: 1
+requirements: {radiology: {min: 1, max: 2}, clinical: {min: 0, max: 1}, tier_mix: false}
+programs:
+- {id: rad-a, name: A, city: X, state: YY, specialty: radiology, tier: target,
+   img_friendly: true, accepts_img: true, starts: "2027-06-07", weeks: 2,
+   application_opens: 2027-01-15, requires: transcript, housing_per_week: 100, travel: 100,
+   fee: 0, letter: 10, audition: 0, interest: 3, acceptance: 0.5}
+- {id: rad-b, name: B, city: X, state: YY, specialty: radiology, tier: target,
+   img_friendly: true, accepts_img: true, starts: "2027-07-05", weeks: 2,
+   application_opens: 2027-01-15, requires: transcript, housing_per_week: 100, travel: 100,
+   fee: 0, letter: 9, audition: 1, interest: 3, acceptance: 0.54}
+"""
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_tiny_catalog_is_chosen_exactly_whatever_the_sample(tmp_path: Path, seed: int) -> None:
+    """Review: rad-a is worth 0.5 * 100 = 50, rad-b 0.54 * 97 = 52.38; a 200-outcome sample
+    chose rad-a on seeds 1, 3 and 4. With every outcome enumerated, every seed agrees."""
+    path = tmp_path / "scenario.yaml"
+    path.write_text(TWO_PROGRAMS, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["apply", str(path), "--format", "json", "--seed", str(seed),
+                                      "--evaluate", "200", "-q"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert [a["program_id"] for a in payload["applications"]] == ["rad-b"]
+    assert payload["expected_value"] == pytest.approx(52.38)
+    assert payload["bound"] == pytest.approx(52.38) and payload["gap"] == 0
+    assert payload["sampling"]["enumerated"] and payload["sampling"]["outcomes"] == 4
+    sampled = CliRunner().invoke(cli, ["apply", str(path), "--format", "json", "--seed", "1",
+                                       "--evaluate", "200", "-q", "--no-enumerate"])  # fmt: skip
+    assert not json.loads(sampled.stdout)["sampling"]["enumerated"]
+
+
+def test_the_help_states_the_enumeration_limit() -> None:
+    from rotation_solver.cli.portfolio import apply as apply_command
+
+    assert f"at most {EXACT_CANDIDATES} programs" in (apply_command.help or "")
 
 
 REVIEWED_LOCAL_OPTIMUM = """\
@@ -619,14 +686,19 @@ def test_portfolio_warnings_follow_the_guide(
     assert all(text in w for text, w in zip(expected, warnings, strict=True))
 
 
-def test_a_strategy_worth_nothing_is_explained() -> None:
-    result = CliRunner().invoke(
-        cli,
-        ["apply", str(SCENARIOS / "tight-budget" / "scenario.yaml"), "-q", "--scenarios", "50"],
-    )
+@pytest.mark.parametrize(
+    ("mode", "unused_room"),
+    [
+        ("--enumerate", "over every offer outcome, no other program raised the expected value"),
+        ("--no-enumerate", "no other program raised the average value"),
+    ],
+)
+def test_a_strategy_worth_nothing_is_explained(mode: str, unused_room: str) -> None:
+    scenario = str(SCENARIOS / "tight-budget" / "scenario.yaml")
+    result = CliRunner().invoke(cli, ["apply", scenario, "-q", "--scenarios", "50", mode])
     assert result.exit_code == 0, result.output
     assert "top-N by letter is worth 0: no outcome of its applications" in result.output
-    assert "no other program raised the average value" in result.output
+    assert unused_room in result.output
 
 
 def _local_search_only(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -635,6 +707,7 @@ def _local_search_only(monkeypatch: pytest.MonkeyPatch) -> None:
     from rotation_solver.portfolio import local_search
 
     monkeypatch.setattr(local_search, "EXHAUSTIVE_PORTFOLIOS", 0)
+    monkeypatch.setattr("rotation_solver.portfolio.apply.EXACT_CANDIDATES", -1)
 
 
 def test_no_plan_in_any_sampled_outcome_is_said_and_not_drawn(
@@ -712,9 +785,16 @@ def test_a_sample_too_small_to_choose_well_is_called_out(
     # The exhaustive search (this catalog is small) breaks the all-zero tie exactly.
     monkeypatch.undo()
     exact = plan_portfolio(loaded, max_applications=3, scenarios=1, evaluate_outcomes=50,
-                           bound=False, options=ONE).payload  # fmt: skip
+                           bound=False, options=ONE, enumerate_outcomes=False).payload  # fmt: skip
     assert len(exact["applications"]) == 2 and exact["in_sample_value"] == 0
     assert not any("worth more" in w for w in exact["warnings"])
+    # Two programs: every outcome is enumerated by default, whatever the sample.
+    enumerated = plan_portfolio(loaded, max_applications=3, scenarios=1, evaluate_outcomes=50,
+                                bound=False, options=ONE).payload  # fmt: skip
+    assert enumerated["sampling"]["enumerated"] and len(enumerated["applications"]) == 2
+    assert enumerated["expected_value"] > 0
+    assert enumerated["in_sample_value"] == pytest.approx(enumerated["expected_value"])
+    assert not any("worth more" in w or "--scenarios" in w for w in enumerated["warnings"])
     large = plan_portfolio(loaded, max_applications=3, scenarios=400, bound=False,
                            options=ONE).payload  # fmt: skip
     assert len(large["applications"]) == 2
@@ -904,10 +984,11 @@ def test_ties_on_the_sample_go_to_the_best_exact_value(tmp_path: Path) -> None:
     (tmp_path / "programs.csv").write_text(_TIED_CATALOG, encoding="utf-8")
     loaded = load_scenario(tmp_path / "scenario.yaml")
     report = plan_portfolio(
-        loaded, max_applications=10, scenarios=200, seed=0, evaluate_outcomes=100, options=ONE
-    )
+        loaded, max_applications=10, scenarios=200, seed=0, evaluate_outcomes=100, options=ONE,
+        enumerate_outcomes=False,
+    )  # fmt: skip
     problem, found = report.problem, report.search
-    assert found.exhaustive
+    assert found.exhaustive and not found.enumerated
     from rotation_solver.portfolio import sample_offers
 
     in_sample = Evaluator(problem, sample_offers(problem, 200, 0, 0))  # apply's own sample

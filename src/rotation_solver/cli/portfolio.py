@@ -26,6 +26,7 @@ from rotation_solver.cli.options import (
 )
 from rotation_solver.errors import ExitCode
 from rotation_solver.portfolio import MAX_APPLICATIONS, plan_portfolio, plot_distribution
+from rotation_solver.portfolio.local_search import EXACT_CANDIDATES
 from rotation_solver.portfolio.render import render_portfolio_markdown, render_portfolio_table
 from rotation_solver.render import render_json
 from rotation_solver.scenario import Lock
@@ -83,10 +84,20 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], No
     "1,000 or more for a tight confidence interval.",
 )
 @click.option(
+    "--enumerate/--no-enumerate",
+    "enumerate_outcomes",
+    default=True,
+    show_default=True,
+    help=f"With at most {EXACT_CANDIDATES} programs to apply to, value every portfolio on "
+    "every offer outcome (all 2^k): the exact optimum, no sample needed. --no-enumerate "
+    "keeps to the sampled outcomes, as on larger catalogs.",
+)
+@click.option(
     "--bound/--no-bound",
     default=True,
     show_default=True,
-    help="Compute the perfect-information upper bound (one CP-SAT solve per outcome).",
+    help="Compute the perfect-information upper bound (one CP-SAT solve per outcome) "
+    "when the search is not exhaustive; an exhaustive search is its own bound.",
 )
 @plot_option("the distribution of the plan value over the outcomes (histogram)")
 @output_options(("table", "json", "markdown"))
@@ -99,6 +110,7 @@ def apply(
     max_applications: int | None,
     scenarios: int,
     evaluate_outcomes: int,
+    enumerate_outcomes: bool,
     bound: bool,
     plot: Path | None,
     fmt: str,
@@ -117,11 +129,12 @@ def apply(
     Offers are uncertain (each program offers with its `acceptance`); every fee is
     paid whatever happens. The applications maximise the expected value of the best
     plan that can be built from the offers received, over --scenarios sampled
-    outcomes (--seed seeds the sampling and CP-SAT). The report gives each
-    application's dates and role, the chances of a full plan, an upper bound and
-    an out-of-sample comparison with two naive strategies. --time-limit caps the
-    local search, and again the bound's solves (outcomes it cannot reach in time
-    get a looser bound, marked not proven). Values are on another scale than
+    outcomes (--seed seeds the sampling and CP-SAT); with at most 13 programs to
+    apply to, over every outcome exactly (--no-enumerate: on the sample). The
+    report gives each application's dates and role, the chances of a full plan,
+    an upper bound and an out-of-sample comparison with two naive strategies.
+    --time-limit caps the local search, and again the bound's solves (outcomes it
+    cannot reach in time get a looser bound, marked not proven). Values are on another scale than
     `solve`'s: here a rotation that was offered counts in full, while `solve`
     multiplies each rotation's value by its acceptance, so the numbers here are
     higher.
@@ -152,6 +165,7 @@ def apply(
             options=options,
             bound=bound,
             progress=progress,
+            enumerate_outcomes=enumerate_outcomes,
         )
     payload = report.payload
     text = {"json": render_json, "markdown": render_portfolio_markdown}

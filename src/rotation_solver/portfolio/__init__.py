@@ -17,11 +17,13 @@ Modelling rules (fixed by the issue, so that results can be checked):
 - An outcome with no feasible plan is worth 0 (and counted as "no plan").
 
 Method: a sample average approximation (SAA). The second stage (the best plan from the
-offers received) is solved exactly by enumeration, the first stage by local search.
+offers received) is solved exactly by enumeration, the first stage by local search. With
+at most `EXACT_CANDIDATES` programs, every portfolio is valued on every offer outcome
+instead: the exact optimum, with no sampling error.
 
 - `candidates`: the programs as first-stage choices; the best plan of a set of them.
 - `outcomes`: a portfolio's exact value in every outcome; the sampled outcomes.
-- `local_search`: the first stage; the exhaustive search for tiny instances.
+- `local_search`: the first stage; the exhaustive and the exact search for small ones.
 - `bound`: the perfect-information upper bound.
 - `naive`: the naive strategies and the out-of-sample comparison.
 - `summary`: roles, probabilities, distribution and warnings of a portfolio.
@@ -45,8 +47,10 @@ from rotation_solver.portfolio.candidates import (
     certain_scenario,
 )
 from rotation_solver.portfolio.local_search import (
+    EXACT_CANDIDATES,
     EXHAUSTIVE_WORK,
     SearchResult,
+    enumerated_search,
     exhaustive,
     expected_value_seed,
     search,
@@ -76,6 +80,7 @@ from rotation_solver.portfolio.summary import (
 from rotation_solver.scenario.schema import MAX_APPLICATIONS
 
 __all__ = [
+    "EXACT_CANDIDATES",
     "EXHAUSTIVE_WORK",
     "MAX_APPLICATIONS",
     "NO_PLAN",
@@ -93,6 +98,7 @@ __all__ = [
     "build_portfolio_problem",
     "certain_scenario",
     "compare",
+    "enumerated_search",
     "evaluate",
     "exact_value",
     "exhaustive",

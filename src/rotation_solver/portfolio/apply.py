@@ -24,7 +24,9 @@ from rotation_solver.portfolio.candidates import (
     certain_scenario,
 )
 from rotation_solver.portfolio.local_search import (
+    EXACT_CANDIDATES,
     SearchResult,
+    enumerated_search,
     expected_value_seed,
     search,
     with_application_room,
@@ -171,8 +173,14 @@ def plan_portfolio(
     bound: bool = True,
     restarts: int = 4,
     progress: ProgressFactory = _no_progress,
+    enumerate_outcomes: bool = True,
 ) -> PortfolioReport:
-    """Choose the applications, evaluate them out of sample and build the JSON report."""
+    """Choose the applications, evaluate them out of sample and build the JSON report.
+
+    With at most `EXACT_CANDIDATES` candidates (and `enumerate_outcomes`), every
+    portfolio is valued on every offer outcome instead of the sample: the exact optimum.
+    Then the "in-sample" value is the exact value (the sample is the whole distribution).
+    """
     options = options or SolveOptions()
     started = time.perf_counter()
     n = max_applications if max_applications is not None else loaded.scenario.max_applications
@@ -185,19 +193,20 @@ def plan_portfolio(
     inner = SolveOptions(
         time_limit=min(10.0, options.time_limit), workers=options.workers, seed=options.seed
     )
-    seed_apps = expected_value_seed(problem, inner, n)
-    evaluator = Evaluator(problem, offers)
     t0 = time.perf_counter()
-    found = search(
-        problem,
-        evaluator,
-        n,
-        seed=seed_apps,
-        time_limit=options.time_limit,
-        restarts=restarts,
-        random_seed=seed,
-        progress=progress("Searching applications (local search rounds)", 0),
-    )
+    if enumerate_outcomes and len(problem.candidates) <= EXACT_CANDIDATES:
+        found = enumerated_search(problem, n)
+    else:
+        found = search(
+            problem,
+            Evaluator(problem, offers),
+            n,
+            seed=expected_value_seed(problem, inner, n),
+            time_limit=options.time_limit,
+            restarts=restarts,
+            random_seed=seed,
+            progress=progress("Searching applications (local search rounds)", 0),
+        )
     search_seconds = time.perf_counter() - t0
     table = evaluate(problem, found.portfolio)
     values, probs = outcome_value_distribution(problem, table)
@@ -207,8 +216,11 @@ def plan_portfolio(
     proven = True
     bound_seconds = 0.0
     bound_kind = "perfect information (per-outcome best plan, then averaged)"
-    if found.exhaustive:
-        # Every portfolio was evaluated on the sample: the SAA optimum itself.
+    if found.enumerated:
+        upper, bound_kind = found.value, "exact optimum (every portfolio on every outcome)"
+    elif found.exhaustive:
+        # Every portfolio was evaluated on the sample: the SAA optimum itself (a bound on
+        # the sample, not on the exact value, which can be above it).
         upper, bound_kind = found.value, "exhaustive search (every portfolio on the sample)"
     elif bound:
         t0 = time.perf_counter()
@@ -277,7 +289,14 @@ def plan_portfolio(
             "no_plan_only_tier_mix": tier_mix_only,
         },
         "distribution": histogram(values, probs),
-        "sampling": {"scenarios": scenarios, "seed": seed, "stream": 0},
+        "sampling": {
+            "scenarios": scenarios,
+            "seed": seed,
+            "stream": 0,
+            # True: every offer outcome was enumerated and the sample was not needed.
+            "enumerated": found.enumerated,
+            "outcomes": 2 ** len(problem.candidates) if found.enumerated else scenarios,
+        },
         "evaluation": {
             "outcomes": evaluate_outcomes,
             "seed": seed,
@@ -312,6 +331,7 @@ def plan_portfolio(
             else (upper - comparisons[0].mean) / upper,
             "local_optimum": found.local_optimum,
             "exhaustive": found.exhaustive,
+            "enumerated": found.enumerated,
             "evaluations": found.evaluations,
             "moves": found.moves,
             "candidates": len(problem.candidates),
@@ -334,6 +354,7 @@ def plan_portfolio(
                 samples=scenarios,
                 img=loaded.scenario.student.school_type == "img",
                 search_finished=found.exhaustive or found.local_optimum,
+                enumerated=found.enumerated,
             ),
             *late_application_warnings([problem.candidates[j] for j in table.portfolio]),
             *(

@@ -63,6 +63,22 @@ def _starts_cell(starts: list[str], used: list[str]) -> str:
     return ", ".join(d[5:] for d in used) + (f" +{others} alt" if others else "")
 
 
+def _search_row(payload: dict[str, Any]) -> tuple[str, str]:
+    """(label, text): how the applications were chosen, on the sample or exactly."""
+    saa, sampling = payload["saa"], payload["sampling"]
+    if sampling.get("enumerated"):
+        return (
+            "Search",
+            f"exact: every portfolio on all {sampling['outcomes']:,} offer outcomes of the "
+            f"{saa['candidates']} programs (no sampling needed), so this is the best "
+            "portfolio, gap 0%",
+        )
+    return (
+        "In sample (SAA)",
+        f"{saa['in_sample_value']:.1f} over {sampling['scenarios']} outcomes{_bound_part(saa)}",
+    )
+
+
 def _bound_part(saa: dict[str, Any]) -> str:
     """How good the choice is on the sample: proven best, or within a bound."""
     if saa.get("exhaustive"):
@@ -155,16 +171,16 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             f"{payload['expected_value']:.1f} (exact; an offered rotation counts in full, "
             "not weighed by acceptance as in `solve`)",
         ),
-        (
-            "In sample (SAA)",
-            f"{saa['in_sample_value']:.1f} over {payload['sampling']['scenarios']} outcomes"
-            f"{_bound_part(saa)}",
-        ),
+        _search_row(payload),
         (
             "Out of sample",
             f"{saa['out_of_sample_value']:.1f} {_ci(saa['out_of_sample_ci95'])} over "
-            f"{payload['evaluation']['outcomes']} fresh outcomes; SAA gap "
-            f"{saa['saa_gap']:+.1f}",
+            f"{payload['evaluation']['outcomes']} fresh outcomes; "
+            + (
+                f"{saa['saa_gap']:+.1f} from the exact value (sampling noise)"
+                if payload["sampling"].get("enumerated")
+                else f"SAA gap {saa['saa_gap']:+.1f}"
+            ),
         ),
         (
             "Chances",
@@ -231,8 +247,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         f"- Expected plan value: **{payload['expected_value']:.1f}** (exact over every offer "
         "outcome of these applications; an offered rotation counts in full, not weighed "
         "by acceptance as in `solve`)",
-        f"- In sample (SAA, {payload['sampling']['scenarios']} outcomes): "
-        f"{saa['in_sample_value']:.1f}{_bound_part(saa)}",
+        "- {}: {}".format(*_search_row(payload)),
         f"- Out of sample ({payload['evaluation']['outcomes']} fresh outcomes): "
         f"{saa['out_of_sample_value']:.1f} {_ci(saa['out_of_sample_ci95'])}",
         f"- Chance of >= 2 radiology rotations {_pct(probs['two_or_more_radiology'])}, of a "

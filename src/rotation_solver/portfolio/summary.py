@@ -96,6 +96,7 @@ def portfolio_warnings(
     samples: int | None = None,
     img: bool = True,
     search_finished: bool = True,
+    enumerated: bool = False,
 ) -> list[str]:
     """The guide's advice on how broadly to apply, where the portfolio falls short of it
     and the student can do something: allow more applications, or find more programs.
@@ -104,7 +105,8 @@ def portfolio_warnings(
     excluded, affordable, open to the student); `p_tier_mix_only`: chance of offers that
     make a plan failing only tier_mix; `samples`: the SAA's sampled outcomes; `img`:
     the student is an IMG (the guide's advice on programs that take IMGs applies);
-    `search_finished`: the search ended on its own, not at the time limit.
+    `search_finished`: the search ended on its own, not at the time limit; `enumerated`:
+    the choice was made on every offer outcome, not on a sample.
     """
     warnings = []
     programs = (
@@ -133,6 +135,12 @@ def portfolio_warnings(
             advice = (
                 f"{applied} of {max_applications} applications are used because the search "
                 "stopped at the time limit; a longer --time-limit may use the room."
+            )
+        elif enumerated:
+            advice = (
+                f"{applied} of {max_applications} applications are used: over every offer "
+                "outcome, no other program raised the expected value once its fee was paid; "
+                f"other {programs}, or a larger budget, would help."
             )
         else:
             # Room went unused: on the sample, no further application raised the average
