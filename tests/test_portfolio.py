@@ -804,7 +804,10 @@ def test_a_sample_too_small_to_choose_well_is_called_out(
     assert not any("IMGs" in w for w in large["warnings"])
 
 
-def test_a_free_application_is_never_dropped_on_a_tie(make: Callable[..., LoadedScenario]) -> None:
+@pytest.mark.parametrize("enumerate_outcomes", [True, False], ids=["exact", "sample"])
+def test_a_free_application_is_never_dropped_on_a_tie(
+    make: Callable[..., LoadedScenario], enumerate_outcomes: bool
+) -> None:
     """From a review: on the sample, im-c (fee 0, 2% offers) never matters, but it can only
     help; dropping it on a tie lost value that the exact expectation sees."""
     rows = [
@@ -818,10 +821,32 @@ def test_a_free_application_is_never_dropped_on_a_tie(make: Callable[..., Loaded
     loaded = make(rows, budget=9000, requirements=requirements)
     for seed in range(3):
         payload = plan_portfolio(
-            loaded, scenarios=200, seed=seed, evaluate_outcomes=50, bound=False, options=ONE
-        ).payload
+            loaded, scenarios=200, seed=seed, evaluate_outcomes=50, bound=False, options=ONE,
+            enumerate_outcomes=enumerate_outcomes,
+        ).payload  # fmt: skip
         assert {a["program_id"] for a in payload["applications"]} == {"rad-a", "rad-b", "im-c"}
         assert not any("worth more" in w for w in payload["warnings"])
+
+
+def test_an_exact_choice_sends_no_application_that_adds_exactly_nothing(
+    make: Callable[..., LoadedScenario],
+) -> None:
+    """From a review: exact values tie a portfolio with the same plus a free application
+    that no outcome's plan uses; the exact choice leaves it out (the sample keeps it, as
+    an outcome it missed might use it)."""
+    rows = [
+        program("rad-a", fee=0, acceptance=1, weeks=4, letter=9),
+        program("rad-b", fee=0, acceptance=1, weeks=4, letter=5),  # same dates, worth less
+    ]
+    requirements = {"radiology": {"min": 1, "max": 1}, "clinical": {"min": 0, "max": 1},
+                    "tier_mix": False}  # fmt: skip
+    loaded = make(rows, budget=9000, requirements=requirements)
+    exact = plan_portfolio(loaded, evaluate_outcomes=50, bound=False, options=ONE).payload
+    assert [a["program_id"] for a in exact["applications"]] == ["rad-a"]
+    sampled = plan_portfolio(loaded, evaluate_outcomes=50, bound=False, options=ONE,
+                             enumerate_outcomes=False).payload  # fmt: skip
+    assert {a["program_id"] for a in sampled["applications"]} == {"rad-a", "rad-b"}
+    assert sampled["expected_value"] == exact["expected_value"]
 
 
 def test_certain_offers_make_one_histogram_range(make: Callable[..., LoadedScenario]) -> None:

@@ -203,8 +203,8 @@ def search(
 
 def enumerated_search(problem: PortfolioProblem, max_applications: int) -> SearchResult:
     """The exact optimum: every portfolio of at most `max_applications`, each valued by
-    its exact expected value over all its offer outcomes (`exact_value`). Ties as in
-    `better`. For at most `EXACT_CANDIDATES` candidates."""
+    its exact expected value over all its offer outcomes (`exact_value`). Ties: less in
+    fees, then fewer applications. For at most `EXACT_CANDIDATES` candidates."""
     started = time.perf_counter()
     values: dict[tuple[int, ...], float] = {}
 
@@ -214,7 +214,7 @@ def enumerated_search(problem: PortfolioProblem, max_applications: int) -> Searc
             values[portfolio] = round(exact_value(problem, portfolio), 9)
         return values[portfolio]
 
-    best, value = exhaustive(problem, max_applications, exact)
+    best, value = exhaustive(problem, max_applications, exact, score_is_exact=True)
     seconds = time.perf_counter() - started
     return SearchResult(best, value, len(values), 0, seconds, True, True, enumerated=True)
 
@@ -234,10 +234,15 @@ def better(
     )
 
 
-def _tie_key(problem: PortfolioProblem, entry: tuple[float, tuple[int, ...]]) -> tuple[int, int]:
-    worthless = entry[0] <= 1e-9
+def _tie_key(
+    problem: PortfolioProblem, entry: tuple[float, tuple[int, ...]], exact: bool = False
+) -> tuple[int, int]:
+    """Less in fees, then more applications (on a sample, a free one may help in an
+    outcome the sample missed), or fewer when nothing is worth anything or the value is
+    exact (a free application that adds exactly nothing is clutter)."""
+    fewer = exact or entry[0] <= 1e-9
     size = len(entry[1])
-    return (-sum(problem.candidates[i].fee for i in entry[1]), -size if worthless else size)
+    return (-sum(problem.candidates[i].fee for i in entry[1]), -size if fewer else size)
 
 
 # Ties on the sample are broken by the exact expected value (all 2^k outcomes) for at
@@ -251,6 +256,7 @@ def exhaustive(
     max_applications: int,
     score: Callable[[tuple[int, ...]], float],
     exact: Callable[[tuple[int, ...]], float] | None = None,
+    score_is_exact: bool = False,
 ) -> tuple[tuple[int, ...], float]:
     """The best portfolio by `score` over every set of at most N candidates.
 
@@ -268,7 +274,7 @@ def exhaustive(
                 best, tied = trial, [trial]
             elif abs(trial[0] - best[0]) <= 1e-9:
                 tied.append(trial)
-    tied.sort(key=lambda entry: _tie_key(problem, entry), reverse=True)
+    tied.sort(key=lambda entry: _tie_key(problem, entry, score_is_exact), reverse=True)
     best = tied[0]
     shortlist = tied[:EXACT_TIES]
     small = all(len(entry[1]) <= EXACT_TIE_APPLICATIONS for entry in shortlist)
