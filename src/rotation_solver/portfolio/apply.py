@@ -187,16 +187,17 @@ def plan_portfolio(
     if not 1 <= n <= MAX_APPLICATIONS:
         raise ValueError(f"max_applications must be 1..{MAX_APPLICATIONS}, got {n}")
     problem = build_portfolio_problem(loaded)
-    tick = progress("Sampling offers", scenarios)
-    offers = sample_offers(problem, scenarios, seed, stream=0)
-    tick(scenarios)
     inner = SolveOptions(
         time_limit=min(10.0, options.time_limit), workers=options.workers, seed=options.seed
     )
     t0 = time.perf_counter()
     if enumerate_outcomes and len(problem.candidates) <= EXACT_CANDIDATES:
-        found = enumerated_search(problem, n)
+        found = enumerated_search(problem, n)  # every outcome: no sample to draw
     else:
+        tick = progress("Sampling offers", scenarios)
+        offers = sample_offers(problem, scenarios, seed, stream=0)
+        tick(scenarios)
+        t0 = time.perf_counter()
         found = search(
             problem,
             Evaluator(problem, offers),
