@@ -187,7 +187,8 @@ def summary(
         "Judged on `total` (load, expand, build, solve; after imports). The command line adds "
         "Python start-up and imports, about half a second: see `wall`. `with ties` is "
         "`cpsat-settled`, the search plus the tie step `rotation-solver solve` runs; when it "
-        "was measured, the verdict needs both within the target.",
+        "was measured, the verdict needs both within the target and every instance proved "
+        "(`proved` counts both methods' instances).",
         "",
     ]
     lines += [
@@ -197,19 +198,22 @@ def summary(
     ]
     for size, target in TARGETS.items():
         cell = [v for k, v in inst.items() if k[0] == size and k[2] == "cpsat"]
-        if not cell:
-            continue
         settled = [v for k, v in inst.items() if k[0] == size and k[2] == "cpsat-settled"]
+        if not cell and not settled:
+            continue
         measured = _median([c["total_s"] for c in cell])
         with_ties = _median([c["total_s"] for c in settled])
-        wall = _median([c["wall_s"] for c in cell])
-        proved = sum(c["solved"] for c in cell)
-        ok = measured is not None and measured <= target and proved == len(cell)
-        ok = ok and (with_ties is None or with_ties <= target)
+        wall = _median([c["wall_s"] for c in cell or settled])
+        both = cell + settled
+        proved = sum(c["solved"] for c in both)
+        ok = proved == len(both) and all(
+            m is None or m <= target for m in (measured, with_ties)
+        )  # each method measured must be within the target and prove every instance
         lines.append(
-            f"| {size} | <= {target:g} s | {_fmt(measured)} s | "
+            f"| {size} | <= {target:g} s | "
+            f"{'—' if measured is None else f'{_fmt(measured)} s'} | "
             f"{'—' if with_ties is None else f'{_fmt(with_ties)} s'} | {_fmt(wall)} s | "
-            f"{proved}/{len(cell)} | "
+            f"{proved}/{len(both)} | "
             f"{'met' if ok else 'NOT met'} |"
         )
     lines += ["", "## Agreement", ""]
@@ -221,8 +225,9 @@ def summary(
             "every instance (same optimum, or all proved infeasible)."
         )
     statuses: dict[str, int] = defaultdict(int)
+    production = "cpsat" if any(k[2] == "cpsat" for k in inst) else "cpsat-settled"
     for (_size, _seed, method), cell in inst.items():
-        if method == "cpsat":
+        if method == production:
             statuses[cell["status"]] += 1
     lines += [
         "",

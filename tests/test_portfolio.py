@@ -24,6 +24,7 @@ import itertools
 import json
 import math
 import random
+import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -43,6 +44,7 @@ from rotation_solver.portfolio import (
     Evaluator,
     OfferedPlans,
     PortfolioProblem,
+    SearchTimeout,
     build_portfolio_problem,
     enumerated_search,
     evaluate,
@@ -352,6 +354,28 @@ def test_a_tiny_catalog_is_chosen_exactly_whatever_the_sample(tmp_path: Path, se
     sampled = CliRunner().invoke(cli, ["apply", str(path), "--format", "json", "--seed", "1",
                                        "--evaluate", "200", "-q", "--no-enumerate"])  # fmt: skip
     assert not json.loads(sampled.stdout)["sampling"]["enumerated"]
+
+
+def test_an_exhaustive_search_past_its_deadline_raises(make: Callable[..., LoadedScenario]) -> None:
+    problem = build_portfolio_problem(tiny(make))  # 6 candidates: 64 portfolios
+    with pytest.raises(SearchTimeout):
+        enumerated_search(problem, 6, deadline=time.perf_counter() - 1)
+    assert enumerated_search(problem, 6, deadline=time.perf_counter() + 60).enumerated
+
+
+def test_an_enumeration_cut_by_the_time_limit_falls_back_to_the_sample(
+    make: Callable[..., LoadedScenario], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a review: 13 programs with max_rotations 8 took 334 s, whatever --time-limit."""
+
+    def too_slow(*_args: object) -> None:
+        raise SearchTimeout
+
+    monkeypatch.setattr("rotation_solver.portfolio.apply.enumerated_search", too_slow)
+    payload = plan_portfolio(tiny(make), evaluate_outcomes=50, bound=False, options=ONE).payload
+    assert not payload["sampling"]["enumerated"] and payload["saa"]["exhaustive"]
+    assert payload["applications"]
+    assert any("did not end within half of --time-limit" in w for w in payload["warnings"])
 
 
 def test_the_help_states_the_enumeration_limit() -> None:

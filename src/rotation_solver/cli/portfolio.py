@@ -129,12 +129,14 @@ def apply(
     Offers are uncertain (each program offers with its `acceptance`); every fee is
     paid whatever happens. The applications maximise the expected value of the best
     plan that can be built from the offers received, over --scenarios sampled
-    outcomes (--seed seeds the sampling and CP-SAT); with at most 13 programs to
+    outcomes (--seed seeds the sampling and CP-SAT); with at most 14 programs to
     apply to, over every outcome exactly (--no-enumerate: on the sample). The
     report gives each application's dates and role, the chances of a full plan,
     an upper bound and an out-of-sample comparison with two naive strategies.
-    --time-limit caps the local search, and again the bound's solves (outcomes it
-    cannot reach in time get a looser bound, marked not proven). Values are on another scale than
+    --time-limit caps the search for applications (one that tries every portfolio
+    takes at most half of it, then the sample and a local search take over), and
+    again the bound's solves (outcomes it cannot reach in time get a looser bound,
+    marked not proven). Values are on another scale than
     `solve`'s: here a rotation that was offered counts in full, while `solve`
     multiplies each rotation's value by its acceptance, so the numbers here are
     higher.

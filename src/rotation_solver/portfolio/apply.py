@@ -26,8 +26,10 @@ from rotation_solver.portfolio.candidates import (
 from rotation_solver.portfolio.local_search import (
     EXACT_CANDIDATES,
     SearchResult,
+    SearchTimeout,
     enumerated_search,
     expected_value_seed,
+    portfolio_count,
     search,
     with_application_room,
 )
@@ -191,19 +193,29 @@ def plan_portfolio(
         time_limit=min(10.0, options.time_limit), workers=options.workers, seed=options.seed
     )
     t0 = time.perf_counter()
+    found: SearchResult | None = None
+    enumeration_cut = False
     if enumerate_outcomes and len(problem.candidates) <= EXACT_CANDIDATES:
-        found = enumerated_search(problem, n)  # every outcome: no sample to draw
-    else:
+        # Every outcome, so no sample to draw. Half the time limit at most: valuing plans
+        # of many rotations can be slow, and the sample path then gets the rest.
+        tick = progress(
+            "Valuing every portfolio on every outcome",
+            portfolio_count(len(problem.candidates), n),
+        )
+        try:
+            found = enumerated_search(problem, n, t0 + options.time_limit / 2, tick)
+        except SearchTimeout:
+            enumeration_cut = True
+    if found is None:
         tick = progress("Sampling offers", scenarios)
         offers = sample_offers(problem, scenarios, seed, stream=0)
         tick(scenarios)
-        t0 = time.perf_counter()
         found = search(
             problem,
             Evaluator(problem, offers),
             n,
             seed=expected_value_seed(problem, inner, n),
-            time_limit=options.time_limit,
+            time_limit=max(0.0, options.time_limit - (time.perf_counter() - t0)),
             restarts=restarts,
             random_seed=seed,
             progress=progress("Searching applications (local search rounds)", 0),
@@ -217,8 +229,11 @@ def plan_portfolio(
     proven = True
     bound_seconds = 0.0
     bound_kind = "perfect information (per-outcome best plan, then averaged)"
+    # With every outcome enumerated, the "sample" is the whole distribution: the exact
+    # value (unrounded, so that the bound is never a hair below it).
+    in_sample = exact if found.enumerated else found.value
     if found.enumerated:
-        upper, bound_kind = found.value, "exact optimum (every portfolio on every outcome)"
+        upper, bound_kind = exact, "exact optimum (every portfolio on every outcome)"
     elif found.exhaustive:
         # Every portfolio was evaluated on the sample: the SAA optimum itself (a bound on
         # the sample, not on the exact value, which can be above it).
@@ -256,7 +271,7 @@ def plan_portfolio(
         entry["marginal_value"] = exact - without
         applications.append(entry)
     applications.sort(key=lambda a: (a["submit_on"], a["deadline"] or "", a["program_id"]))
-    gap = None if upper is None or upper <= 0 else max(0.0, (upper - found.value) / upper)
+    gap = None if upper is None or upper <= 0 else max(0.0, (upper - in_sample) / upper)
     exact_of = {row.name: exact_value(problem, row.portfolio) for row in comparisons}
     # SAA can lose to a naive strategy on a small sample; say so rather than hide it.
     beaten_by = [
@@ -270,7 +285,7 @@ def plan_portfolio(
         "max_applications": n,
         "applications": applications,
         "expected_value": exact,
-        "in_sample_value": found.value,
+        "in_sample_value": in_sample,
         "bound": upper,
         "bound_kind": bound_kind,
         "bound_proven": proven,
@@ -320,13 +335,13 @@ def plan_portfolio(
             ],
         },
         "saa": {
-            "in_sample_value": found.value,
+            "in_sample_value": in_sample,
             "bound": upper,
             "optimality_gap": gap,
             "out_of_sample_value": comparisons[0].mean,
             "out_of_sample_ci95": list(comparisons[0].ci),
             "exact_value": exact,
-            "saa_gap": found.value - comparisons[0].mean,
+            "saa_gap": in_sample - comparisons[0].mean,
             "bound_vs_out_of_sample": None
             if upper is None or upper <= 0
             else (upper - comparisons[0].mean) / upper,
@@ -379,7 +394,17 @@ def plan_portfolio(
                     f"{'; '.join(beaten_by)}: {scenarios} sampled outcomes were too few to "
                     "choose well; raise --scenarios."
                 ]
-                if beaten_by
+                if beaten_by and not found.enumerated
+                else []
+            ),
+            *(
+                [
+                    "valuing every portfolio on every offer outcome did not end within half "
+                    f"of --time-limit ({options.time_limit / 2:g} s), so the choice was made "
+                    f"on {scenarios} sampled outcomes; a longer --time-limit may allow the "
+                    "exact choice."
+                ]
+                if enumeration_cut
                 else []
             ),
         ],

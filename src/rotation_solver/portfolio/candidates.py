@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from itertools import pairwise, permutations
+from itertools import pairwise
 
 from rotation_solver.offerings import Offering, TierMixHalves, expand
 from rotation_solver.scenario import LoadedScenario
@@ -138,30 +138,63 @@ class PortfolioProblem:
         return 1 + gap
 
     def schedule(self, members: Sequence[Candidate]) -> tuple[int, tuple[int, ...]] | None:
-        """Best (value sum, start per member) over every order, or None if none fits."""
+        """Best (value sum, start per member) over every order, or None if none fits.
+
+        Each order places its members one by one at their earliest fitting start (values
+        never rise with the start, and an earlier end never hurts the rest), so every
+        member placed later starts after every member placed before. The orders are
+        walked depth first in the order `permutations` lists them, so the first best
+        order wins as before. A prefix is not extended when some remaining member has no
+        start after it, or when the remaining members' best values after it cannot beat
+        the best order found (8 members are 40,320 orders; review: 13 candidates with
+        max_rotations 8 took 334 s)."""
         if any(not c.starts for c in members):
             return None  # a lock that cannot be placed
-        ceiling = sum(c.values[0] for c in members)
+        count = len(members)
+        # best_after[i][j]: the best value of member i at its j-th start or later.
+        best_after = []
+        for c in members:
+            suffix = list(c.values)
+            for j in range(len(suffix) - 2, -1, -1):
+                suffix[j] = max(suffix[j], suffix[j + 1])
+            best_after.append(suffix)
+        starts = [0] * count
+        placed: list[tuple[Candidate, int]] = []  # (candidate, end ordinal)
+        used = [False] * count
         best: tuple[int, tuple[int, ...]] | None = None
-        for order in permutations(range(len(members))):
-            starts = [0] * len(members)
-            total = 0
-            placed: list[tuple[Candidate, int]] = []  # (candidate, end ordinal)
-            ok = True
-            for i in order:
+
+        def extend(total: int, last_end: int) -> None:
+            nonlocal best
+            if len(placed) == count:
+                if best is None or total > best[0]:
+                    best = (total, tuple(starts))
+                return
+            ceiling = total
+            for i in range(count):
+                if not used[i]:
+                    j = bisect.bisect_left(members[i].starts, last_end + 1)
+                    if j == len(members[i].starts):
+                        return  # this member fits after no completion of the prefix
+                    ceiling += best_after[i][j]
+            if best is not None and ceiling <= best[0]:
+                return  # no completion beats the best order found
+            for i in range(count):
+                if used[i]:
+                    continue
                 c = members[i]
                 earliest = max((end + self._separation(p, c) for p, end in placed), default=0)
                 j = bisect.bisect_left(c.starts, earliest)
                 if j == len(c.starts):
-                    ok = False
-                    break
+                    continue  # every order with this prefix fails here
+                end = c.starts[j] + c.days - 1
+                used[i] = True
                 starts[i] = c.starts[j]
-                total += c.values[j]
-                placed.append((c, c.starts[j] + c.days - 1))
-            if ok and (best is None or total > best[0]):
-                best = (total, tuple(starts))
-                if total == ceiling:
-                    break
+                placed.append((c, end))
+                extend(total + c.values[j], max(last_end, end))
+                placed.pop()
+                used[i] = False
+
+        extend(0, -1)
         return best
 
     def plan_of(self, key: tuple[int, ...]) -> tuple[int, int] | None:
