@@ -1,7 +1,9 @@
-"""The first stage: which programs to apply to, on the SAA value.
+"""The first stage: which programs to apply to, on the exact or the SAA value.
 
-When every portfolio can be evaluated on the sample in about a second or two, all of
-them are: the SAA optimum, proven. Otherwise a local search, seeded from the
+With at most `EXACT_CANDIDATES` candidates, `enumerated_search` values every portfolio on
+every offer outcome: the exact optimum. Otherwise, on a sample: when every portfolio can
+be evaluated on it in about a second or two, all of them are: the SAA optimum, proven.
+Either exhaustive search gives up past its deadline. Otherwise a local search, seeded from the
 expected-value plan, grown greedily and improved by add / drop / swap moves (a move
 that keeps the value and saves fees, or adds a free application, counts too), then a
 few rounds of iterated local search, every move verified by exact SAA evaluation
