@@ -177,7 +177,7 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             f"{saa['out_of_sample_value']:.1f} {_ci(saa['out_of_sample_ci95'])} over "
             f"{payload['evaluation']['outcomes']} fresh outcomes; "
             + (
-                f"{saa['saa_gap']:+.1f} from the exact value (sampling noise)"
+                f"{-saa['saa_gap']:+.1f} against the exact value (sampling noise)"
                 if payload["sampling"].get("enumerated")
                 else f"SAA gap {saa['saa_gap']:+.1f}"
             ),
