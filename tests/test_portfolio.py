@@ -351,6 +351,10 @@ def test_a_tiny_catalog_is_chosen_exactly_whatever_the_sample(tmp_path: Path, se
     assert payload["expected_value"] == pytest.approx(52.38)
     assert payload["bound"] == pytest.approx(52.38) and payload["gap"] == 0
     assert payload["sampling"]["enumerated"] and payload["sampling"]["outcomes"] == 4
+    table = CliRunner().invoke(cli, ["apply", str(path), "--seed", str(seed), "--evaluate",
+                                     "200", "-q"]).stdout  # fmt: skip
+    drift = payload["saa"]["out_of_sample_value"] - payload["expected_value"]
+    assert f"{drift:+.1f} against the exact value" in table  # out of sample minus exact
     sampled = CliRunner().invoke(cli, ["apply", str(path), "--format", "json", "--seed", "1",
                                        "--evaluate", "200", "-q", "--no-enumerate"])  # fmt: skip
     assert not json.loads(sampled.stdout)["sampling"]["enumerated"]
