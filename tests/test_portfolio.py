@@ -199,6 +199,41 @@ def test_every_outcome_matches_brute_force_and_passes_check(tmp_path: Path, seed
         assert report.objective == got
 
 
+def _schedule_by_every_order(
+    problem: PortfolioProblem, members: list[Any]
+) -> tuple[int, tuple[int, ...]] | None:
+    """The schedule as first written: every order, each member at its earliest start."""
+    best = None
+    for order in itertools.permutations(range(len(members))):
+        starts, total, placed = [0] * len(members), 0, []
+        for i in order:
+            c = members[i]
+            earliest = max((end + problem._separation(p, c) for p, end in placed), default=0)
+            later = [j for j, start in enumerate(c.starts) if start >= earliest]
+            if not later:
+                break
+            starts[i] = c.starts[later[0]]
+            total += c.values[later[0]]
+            placed.append((c, c.starts[later[0]] + c.days - 1))
+        else:
+            if best is None or total > best[0]:
+                best = (total, tuple(starts))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_pruned_schedule_equals_every_order(tmp_path: Path, seed: int) -> None:
+    """The depth-first schedule (cut prefixes) against the plain walk over every order, on
+    every set of up to 5 candidates (random rules: gaps, rest days, blocked weeks)."""
+    rng = random.Random(500 + seed)
+    loaded = load_scenario(write_scenario(tmp_path, random_scenario(rng, 14)))
+    problem = build_portfolio_problem(loaded)
+    for size in range(1, 6):
+        for key in itertools.combinations(problem.candidates, size):
+            members = list(key)
+            assert problem.schedule(members) == _schedule_by_every_order(problem, members)
+
+
 def test_every_outcome_of_the_example_portfolio_passes_check() -> None:
     report = plan_portfolio(
         load_scenario(EXAMPLE), scenarios=100, evaluate_outcomes=200, options=ONE, bound=False
