@@ -111,6 +111,22 @@ def test_solve_csv_and_markdown() -> None:
     assert "| Cedar Lantern Medical Center Radiology (synthetic) (rad-cedar) |" in output
 
 
+def test_solve_csv_leaves_the_dates_of_an_accepted_offer_blank() -> None:
+    """Found by review: a lock's CSV row read "submit 02-15, deadline 02-01", a missed
+    deadline to a student; the table says "accepted" and so does the CSV now."""
+    lock = ["--lock", "rad-lakeshore@2027-06-07"]
+    code, output = invoke_stdout("solve", EXAMPLE, "--format", "csv", *lock, *FAST)
+    assert code == 0
+    rows = {r["program_id"]: r for r in csv.DictReader(io.StringIO(output))}
+    assert rows["rad-lakeshore"]["locked"] == "true"
+    assert rows["rad-lakeshore"]["submit_on"] == rows["rad-lakeshore"]["deadline"] == ""
+    others = [r for pid, r in rows.items() if pid != "rad-lakeshore"]
+    assert others and all(r["submit_on"] and r["locked"] == "false" for r in others)
+    code, output = invoke_stdout("solve", EXAMPLE, "--format", "json", *lock, *FAST)
+    locked = [r for r in json.loads(output)["rotations"] if r["locked"]]
+    assert locked[0]["submit_on"]  # the JSON keeps section 4's dates
+
+
 def test_output_file_is_never_overwritten_unasked(tmp_path: Path) -> None:
     target = tmp_path / "plan.json"
     code, _ = invoke("solve", EXAMPLE, "--format", "json", "-o", str(target), *FAST)

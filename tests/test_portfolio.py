@@ -290,6 +290,23 @@ def test_locks_are_in_every_outcome_plan(make: Callable[..., LoadedScenario]) ->
             assert check_plan(scenario, payload).ok
 
 
+def test_no_application_names_a_start_that_clashes_with_a_lock(
+    make: Callable[..., LoadedScenario],
+) -> None:
+    """rad-b is accepted for 2027-06-07..06-20: nothing that overlaps it is worth applying to,
+    nor rad-b's other start (a plan holds one rotation per program)."""
+    loaded = tiny(make, locks=[{"program": "rad-b", "start": "2027-06-07"}])
+    problem = build_portfolio_problem(loaded)
+    starts = {c.program_id: [o.start.isoformat() for o in c.offerings] for c in problem.candidates}
+    assert "rad-a" not in starts  # its only start clashes
+    assert starts["rad-c"] == ["2027-09-06"]
+    assert starts["rad-d"] == ["2027-06-21"]
+    assert starts["em-b"] == ["2027-08-16"]
+    assert [(c.program_id, [o.start.isoformat() for o in c.offerings]) for c in problem.locks] == [
+        ("rad-b", ["2027-06-07"])
+    ]
+
+
 # -- the first stage ------------------------------------------------------------------------
 
 

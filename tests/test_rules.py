@@ -311,6 +311,47 @@ def test_lock_still_obeys_blocked_periods(make: Make) -> None:
 
 
 @pytest.mark.parametrize(
+    ("gap", "kept", "clashing"),
+    [  # the lock a runs 2027-06-07..06-20
+        (0, {"b@2027-06-21", "b@2027-06-22"}, {"a@2027-07-05", "b@2027-06-14"}),
+        (1, {"b@2027-06-22"}, {"a@2027-07-05", "b@2027-06-14", "b@2027-06-21"}),
+    ],
+)
+def test_offerings_that_cannot_sit_beside_a_lock_are_dropped(
+    make: Make, gap: int, kept: set[str], clashing: set[str]
+) -> None:
+    """Another start of the locked program, or one too close to the lock, is no offering:
+    it would be suggested as an application or named as a tempting alternative."""
+    rows = [
+        program("a", starts="2027-06-07;2027-07-05"),
+        program("b", starts="2027-06-14;2027-06-21;2027-06-22", letter=9),
+    ]
+    calendar = {"window": {"start": "2027-06-01", "end": "2027-12-17"}, "min_gap_days": gap}
+    req = {"radiology": {"min": 1, "max": 2}, "clinical": {"min": 0}, "tier_mix": False}
+    loaded = make(
+        rows, calendar=calendar, requirements=req, locks=[{"program": "a", "start": "2027-06-07"}]
+    )
+    outcome = run(loaded)
+    expansion = outcome.problem.expansion
+    offered = {f"{o.program_id}@{o.start}" for o in expansion.offerings}
+    assert offered == {"a@2027-06-07"} | kept
+    dropped = {f"{d.program_id}@{d.start}": d for d in expansion.dropped}
+    assert set(dropped) == clashing
+    assert all(d.reason == "clashes with an accepted offer" for d in dropped.values())
+    assert "a is accepted for 2027-06-07" in dropped["a@2027-07-05"].detail
+    # The plan is unchanged: the lock and the best rotation that fits beside it.
+    lock, other = taken(outcome)
+    assert lock == ("a", "2027-06-07") and "@".join(other) in kept
+
+
+def test_two_clashing_locks_stay_and_are_named(make: Make) -> None:
+    rows = [program("a"), program("b", starts="2027-06-14")]
+    locks = [{"program": "a", "start": "2027-06-07"}, {"program": "b", "start": "2027-06-14"}]
+    outcome = run(make(rows, locks=locks))
+    assert conflict_keys(outcome) == {"lock:a@2027-06-07", "lock:b@2027-06-14"}
+
+
+@pytest.mark.parametrize(
     ("row", "rule"),
     [
         ({"starts": "2027-12-13"}, "outside window: 2027-12-13..2027-12-26 is outside"),

@@ -34,6 +34,7 @@ class DropReason(StrEnum):
     BLOCKED = "blocked period"
     PAST_DEADLINE = "past deadline"
     DOCUMENTS_LATE = "documents late"
+    LOCK_CLASH = "clashes with an accepted offer"
 
 
 Kind = Literal["radiology", "clinical"]
@@ -363,4 +364,45 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                     forbidden_by=tuple(forbidden_by),
                 )
             )
+    if not relax_user_rules:  # a diagnosis may lift a lock or the gap: keep them there
+        offerings = _drop_lock_clashes(offerings, dropped, requirements.min_gap_days)
     return Expansion(tuple(offerings), tuple(dropped), profile, weights)
+
+
+def _drop_lock_clashes(
+    offerings: list[Offering], dropped: list[DroppedOffering], min_gap_days: int
+) -> list[Offering]:
+    """Leave out offerings no plan can hold beside the locks (spec sections 1 and 5).
+
+    A lock is in every plan, so another start of its program, or a rotation too close
+    to it, can never be chosen; left in, it would be suggested as an application or
+    named as a tempting alternative.
+    """
+    locks = [o for o in offerings if o.locked]
+    if not locks:
+        return offerings
+    gap = timedelta(days=min_gap_days)
+    kept: list[Offering] = []
+    for offering in offerings:
+        clash = None
+        for lock in locks:
+            if offering.locked:
+                break
+            if offering.program_id == lock.program_id:
+                clash = f"{lock.program_id} is accepted for {lock.start}"
+                break
+            apart = (
+                offering.start > lock.end + gap or lock.start > offering.end + gap
+            )  # spec section 1, in either order
+            if not apart:
+                clash = f"too close to the accepted {lock.program_id} {lock.start}..{lock.end}"
+                if min_gap_days:
+                    clash += f" (min_gap_days {min_gap_days})"
+                break
+        if clash is None:
+            kept.append(offering)
+        else:
+            dropped.append(
+                DroppedOffering(offering.program_id, offering.start, DropReason.LOCK_CLASH, clash)
+            )
+    return kept

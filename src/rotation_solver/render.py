@@ -228,8 +228,17 @@ def render_json(payload: Any) -> str:
 
 
 def render_csv(payload: dict[str, Any]) -> str:
-    """One row per rotation, the spec's rotation keys as columns."""
-    return records_csv(list(PLAN_COLUMNS), payload["rotations"])
+    """One row per rotation, the spec's rotation keys as columns.
+
+    An accepted offer (locked) has no application to send: its submit_on and deadline
+    cells are blank, as the table shows "accepted", so a spreadsheet never reads as a
+    missed deadline. The JSON keeps section 4's dates, with `locked`.
+    """
+    rows = [
+        {**r, "submit_on": None, "deadline": None} if r.get("locked") else r
+        for r in payload["rotations"]
+    ]
+    return records_csv(list(PLAN_COLUMNS), rows)
 
 
 def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | None = None) -> str:
