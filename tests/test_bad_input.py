@@ -194,6 +194,26 @@ def test_duplicate_program_id(files: Files) -> None:
     fails(path, f"programs.csv:4:{columns()['id']}", "duplicate program id 'rad-a'", "line 2")
 
 
+def test_spreadsheet_mistakes_get_a_hint(files: Files) -> None:
+    """Found by review: a date stored as Excel's day number, 40 for 40%, and documents
+    joined by commas each got a bare "expected ..." message."""
+    serial = ROW_A.replace("2027-01-04", "46391")
+    path = files(catalog=f"{HEADER}\n{serial}\n")
+    fails(path, "application_opens: expected a date as YYYY-MM-DD, got '46391'", "2027-01-04")
+    percent = ROW_A.removesuffix("0.6") + "40"
+    path = files(catalog=f"{HEADER}\n{percent}\n")
+    fails(path, "acceptance: expected at most 1 (got '40'); write a fraction: 40% is 0.4")
+    two_documents = SCENARIO.replace(
+        "  transcript: 2027-01-10\n", "  transcript: 2027-01-10\n  bls: 2027-01-10\n"
+    )
+    commas = ROW_A.replace(",transcript,", ',"transcript, bls",')
+    path = files(two_documents, f"{HEADER}\n{commas}\n")
+    fails(path, "unknown document 'transcript, bls'", "separate several documents with ';'")
+    # Only when each part is a known document: a plain unknown name gets no such hint.
+    output = fails(files(catalog=f"{HEADER}\n{ROW_A.replace('transcript', 'visa, cv')}\n"))
+    assert "separate several" not in output
+
+
 def test_unknown_document(files: Files) -> None:
     path = files(catalog=f"{HEADER}\n{ROW_A.replace('transcript', 'transcript;visa')}\n")
     fails(path, f"programs.csv:2:{columns()['requires']}", "unknown document 'visa'")
@@ -390,6 +410,49 @@ def test_xlsx_damaged_blank_first_row_and_sheet_name_case(files: Files, tmp_path
         for part, data in parts.items():
             cut.writestr(part, data)
     fails(path, "programs.xlsx", "cannot read as XLSX")
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[str]]]) -> None:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+
+
+def test_xlsx_the_one_catalog_sheet_is_read_and_named(files: Files, tmp_path: Path) -> None:
+    """Found by review: a README sheet first gave "no catalog column recognised" with no
+    sheet named; the sheet with the catalog header is read, and messages name it."""
+    path = _xlsx_scenario(files, tmp_path, "tier", "target")
+    bad_b = ROW_B.split(",")
+    bad_b[columns()["tier"] - 1] = "stretch"
+    readme = [["How to use this workbook"], ["One row per program."]]
+    catalog = [HEADER.split(","), ROW_A.split(","), bad_b]
+    _workbook(tmp_path / "programs.xlsx", {"README": readme, "catalog": catalog})
+    fails(path, f"programs.xlsx (sheet 'catalog'):3:{columns()['tier']}:", "tier")
+    catalog[2] = ROW_B.split(",")
+    _workbook(tmp_path / "programs.xlsx", {"README": readme, "catalog": catalog})
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "programs: 2" in result.output
+
+
+def test_xlsx_two_catalog_sheets_are_an_error_unless_one_is_named_programs(
+    files: Files, tmp_path: Path
+) -> None:
+    """Radiology on one sheet, clinical on another: reading the first alone dropped the
+    clinical programs silently and the plan was blamed on clinical.min."""
+    path = _xlsx_scenario(files, tmp_path, "tier", "target")
+    first = [HEADER.split(","), ROW_A.split(",")]
+    second = [HEADER.split(","), ROW_B.split(",")]
+    _workbook(tmp_path / "programs.xlsx", {"Radiology": first, "Clinical": second})
+    fails(path, "programs.xlsx:", "'Radiology' and 'Clinical'", "name the sheet to read 'programs'")
+    _workbook(tmp_path / "programs.xlsx", {"old list": first, "Programs": second})
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "read the sheet 'Programs' only; 'old list' also looks like a catalog" in result.output
 
 
 def test_every_problem_is_reported_at_once(files: Files) -> None:
@@ -590,6 +653,16 @@ def test_validate_writes_warnings_to_standard_error(files: Files) -> None:
     assert result.exit_code == 0
     assert result.stderr.count("extra catalog columns ignored") == 1
     assert "extra catalog columns ignored" not in result.stdout
+
+
+def test_an_optional_column_in_other_case_is_warned_with_its_name(files: Files) -> None:
+    """Found by review: "IMG_Surcharge" was ignored with no hint, so the surcharge fell
+    to 0 unnoticed."""
+    path = files(catalog=f"{HEADER},IMG_Surcharge,Housing per week\n{ROW_A},100,5\n")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "IMG_Surcharge (did you mean 'img_surcharge'?)" in result.stderr
+    assert "Housing per week (did you mean 'housing_per_week'?)" in result.stderr
 
 
 def test_thousands_separators_get_a_hint(files: Files) -> None:

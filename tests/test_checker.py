@@ -465,7 +465,7 @@ def test_budget_exactly_spent_passes(tmp_path: Path) -> None:
 def test_budget_exceeded(tmp_path: Path) -> None:
     report = check_plan(scenario(tmp_path, budget=9000), {**BASE_PLAN, "budget": 9000})
     assert rules(report) == {"budget"}
-    assert "9665" in report.violations[0].message
+    assert "$9,665" in report.violations[0].message
 
 
 def test_budget_one_dollar_short_is_caught(tmp_path: Path) -> None:

@@ -627,7 +627,11 @@ class _Checker:
             )
         budget = self.loaded.scenario.budget
         if total > budget:
-            self.add("budget", f"the rotations cost {total} in all, over the budget {budget}")
+            self.add(
+                "budget",
+                f"the rotations cost ${total:,} in all, ${total - budget:,} over the budget "
+                f"${budget:,}",
+            )
         if shape.tier_mix and radiology:
             if not any(r.program.tier in ("reach", "target") for r in radiology):
                 self.add(

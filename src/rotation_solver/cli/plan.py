@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import shlex
@@ -166,7 +167,16 @@ def check(
     if score:
         _score(loaded, _hand_made_plan(plan, text), plan, options)
         return
-    data = _read_json(plan, text)
+    try:
+        data = _read_json(plan, text)
+    except InputError as error:
+        if plan.suffix.lower() in (".csv", ".tsv", ".txt") or "program_id" in text[:500]:
+            # A hand-made table is what --score reads; plain check reads solve's JSON.
+            hint = "; a hand-made plan (program_id and start columns) is checked with --score"
+            *others, last = error.problems
+            told = dataclasses.replace(last, message=last.message + hint)
+            raise InputError([*others, told]) from None
+        raise
     if not isinstance(data, dict):
         raise InputError(Problem(str(plan), "expected a JSON object (spec section 7)", 1, 1))
     _refuse_other_document(plan, data)

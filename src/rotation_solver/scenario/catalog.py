@@ -195,14 +195,17 @@ def _cell(value: Any) -> Any:
 
 
 def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
-    """An XLSX catalog: the first sheet (or one named `programs`), header in row 1."""
+    """An XLSX catalog, header in row 1, from one sheet (see `_pick_sheet`).
+
+    In a workbook of several sheets every message names the sheet read.
+    """
     name = shown or str(path)
     if not path.exists():
         raise InputError(Problem(name, "catalog file not found"))
     files.note_input(path)
     # One pass reads the cells as written; only a sheet with formulas needs a second
     # for their saved results.
-    rows = _sheet_rows(path, name, data_only=False)
+    rows, name, warnings = _sheet_rows(path, name, data_only=False)
     formulas = {
         (r, c): value
         for r, row in enumerate(rows)
@@ -210,7 +213,7 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
         if isinstance(value, str) and value.startswith("=")
     }
     if formulas:
-        rows = _sheet_rows(path, name, data_only=True)
+        rows, _, _ = _sheet_rows(path, shown or str(path), data_only=True)
         _refuse_uncalculated_formulas(name, rows, formulas)
     table = [(index, [_cell(c) for c in row]) for index, row in enumerate(rows, 1)]
     if not any(c != "" for _, row in table for c in row):
@@ -219,24 +222,81 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
         raise InputError(
             Problem(name, "row 1 is blank: the header (the column names) must be in row 1", 1)
         )
-    return _from_table(name, table[0][1], table[1:])
+    catalog = _from_table(name, table[0][1], table[1:])
+    return Catalog(catalog.rows, (*warnings, *catalog.warnings))
 
 
-def _sheet_rows(path: Path, name: str, *, data_only: bool) -> list[tuple[Any, ...]]:
-    """The cells of the catalog sheet: as written, or with formulas as their saved result."""
+def _looks_like_catalog(first_row: tuple[Any, ...]) -> bool:
+    header = {str(c).strip() for c in first_row if c is not None}
+    return "id" in header and len(header & set(REQUIRED_COLUMNS)) >= 3
+
+
+def _pick_sheet(book: Any, name: str) -> tuple[Any, str, list[str]]:
+    """The sheet to read, its label for messages, and warnings.
+
+    A sheet named "programs" (any case); else the one sheet whose row 1 is a catalog
+    header (a notes or README sheet may come first); else the first sheet. Two catalog
+    sheets and no "programs" one is an error: reading one silently would drop programs,
+    and merging could bring in an old list.
+    """
+    sheets = book.worksheets
+    if len(sheets) == 1:
+        return sheets[0], name, []
+    catalogs = [
+        sheet
+        for sheet in sheets
+        if _looks_like_catalog(next(sheet.iter_rows(max_row=1, values_only=True), ()))
+    ]
+    named = [s for s in sheets if s.title.strip().casefold() == "programs"]
+    if named:
+        sheet = named[0]
+        ignored = [s.title for s in catalogs if s is not sheet]
+        warnings = (
+            [
+                f"{name}: read the sheet {sheet.title!r} only; "
+                f"{_quoted(ignored)} also look{'s' if len(ignored) == 1 else ''} like a "
+                f"catalog and {'is' if len(ignored) == 1 else 'are'} not read"
+            ]
+            if ignored
+            else []
+        )
+    elif len(catalogs) > 1:
+        raise InputError(
+            Problem(
+                name,
+                f"the sheets {_quoted([s.title for s in catalogs])} all hold a catalog "
+                "(a header in row 1), but only one sheet is read: put every program on "
+                "one sheet, or name the sheet to read 'programs'",
+            )
+        )
+    else:
+        sheet, warnings = (catalogs or sheets)[0], []
+    return sheet, f"{name} (sheet {sheet.title!r})", warnings
+
+
+def _sheet_rows(
+    path: Path, name: str, *, data_only: bool
+) -> tuple[list[tuple[Any, ...]], str, list[str]]:
+    """The cells of the catalog sheet (as written, or with formulas as their saved
+    result), the label that names it in messages, and warnings about other sheets."""
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=data_only)
-        # A sheet named "programs" (any case), else the first; read-only sheets are parsed
-        # only while iterating, so a damaged sheet fails here, inside the try.
-        named = [title for title in book.sheetnames if title.strip().casefold() == "programs"]
-        sheet = book[named[0]] if named else book.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-        book.close()
     except Exception as error:  # openpyxl, zipfile and XML raise many kinds for a bad file
         raise InputError(Problem(name, f"cannot read as XLSX: {error}")) from None
-    return rows
+    try:
+        # Read-only sheets are parsed only while iterating, so a damaged sheet fails
+        # here, inside the try.
+        sheet, label, warnings = _pick_sheet(book, name)
+        rows = list(sheet.iter_rows(values_only=True))
+    except InputError:
+        raise
+    except Exception as error:
+        raise InputError(Problem(name, f"cannot read as XLSX: {error}")) from None
+    finally:
+        book.close()
+    return rows, label, warnings
 
 
 def _refuse_uncalculated_formulas(
@@ -261,8 +321,14 @@ def _refuse_uncalculated_formulas(
 
 
 def _close_column(name: str) -> str | None:
-    """The catalog column a misspelt name most likely meant, if any."""
-    close = difflib.get_close_matches(name, sorted(KNOWN_COLUMNS), n=1, cutoff=0.75)
+    """The catalog column a misspelt name most likely meant, if any.
+
+    Compared lower case, spaces as underscores: "IMG Surcharge" means img_surcharge.
+    """
+    plain = name.strip().lower().replace(" ", "_")
+    if plain in KNOWN_COLUMNS:
+        return plain
+    close = difflib.get_close_matches(plain, sorted(KNOWN_COLUMNS), n=1, cutoff=0.75)
     return close[0] if close else None
 
 

@@ -205,11 +205,18 @@ def _cross_checks(
     known = ", ".join(sorted(scenario.documents)) or "none: `documents` is empty or missing"
     for name, rows in missing_documents.items():
         more = f" (and {len(rows) - 1} more rows)" if len(rows) > 1 else ""
+        parts = [part.strip() for part in name.split(",")]
+        # "transcript, bls" is two known names joined the CSV way, not one unknown name.
+        joined = (
+            "; separate several documents with ';'"
+            if len(parts) > 1 and all(part in scenario.documents for part in parts)
+            else ""
+        )
         problems.append(
             rows[0].problem(
                 "requires",
                 f"unknown document {name!r}{more}; expected one of the keys of "
-                f"`documents` in the scenario ({known})",
+                f"`documents` in the scenario ({known}){joined}",
             )
         )
     known_ids = sorted(first_row)

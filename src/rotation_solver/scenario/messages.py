@@ -42,6 +42,15 @@ _BOUNDS = {
 }
 
 
+def _percent_like(value: Any) -> bool:
+    """A number above 1 and at most 100: a percentage typed where a fraction belongs."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return False
+    return 1 < number <= 100
+
+
 def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     """One error of `ValidationError.errors()` as a sentence about the user's value."""
     kind = item["type"]
@@ -82,6 +91,10 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     if fraction_field and isinstance(given, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*%\s*", given):
         fraction = float(given.strip().rstrip("%")) / 100
         return f"{message} (got {shown(given)}); write a fraction, e.g. {fraction:g}"
+    if fraction_field and kind == "less_than_equal" and _percent_like(given):
+        fraction = float(str(given).strip()) / 100
+        percent = str(given).strip()
+        return f"{message} (got {shown(given)}); write a fraction: {percent}% is {fraction:g}"
     expected = str(context.get("expected", "")).strip()
     if kind == "literal_error" and isinstance(given, str) and given.strip() == expected:
         return f"{message} (got the text {shown(given)}); write it without quotes"

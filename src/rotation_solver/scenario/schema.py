@@ -8,7 +8,7 @@ field, which `rotation-solver schema` publishes as JSON Schema.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -29,12 +29,24 @@ def _parse_iso_date(value: Any) -> date:
     if isinstance(value, date):
         return _in_range(value)
     if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
-        raise ValueError(f"expected a date as YYYY-MM-DD, got {shown(value)}")
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {shown(value)}{_serial_hint(value)}")
     try:
         parsed = date.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(f"{value.strip()!r} is not a real calendar date") from None
     return _in_range(parsed)
+
+
+def _serial_hint(value: Any) -> str:
+    """A spreadsheet stores a date as a day count (46477 is 2027-03-31): name it."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not re.fullmatch(r"\d{5}(\.0+)?", text):
+        return ""
+    day = date(1899, 12, 30) + timedelta(days=int(float(text)))  # Excel's day 0
+    return (
+        f" (a spreadsheet's date number, {day.isoformat()}: format the cell as a date "
+        "or type the date as text)"
+    )
 
 
 def _in_range(day: date) -> date:
