@@ -108,6 +108,47 @@ def test_accepted_offers_are_not_second_guessed(make: Make) -> None:
     assert "no application deadline" not in text
 
 
+@pytest.mark.parametrize("locked", [False, True])
+def test_cautions_about_accepted_offers_alone_are_left_out(make: Make, locked: bool) -> None:
+    """Found by review: three accepted offers back to back, all at reach programs, were
+    still warned about; the warnings stand while a rotation they name is the plan's choice."""
+    req = {"radiology": {"min": 3, "max": 3}, "clinical": {"min": 0}, "tier_mix": False}
+    rows = [
+        rad("a", tier="reach", name="Big University Radiology"),
+        rad("b", tier="reach", starts="2027-07-05", name="Big University Hospital IR"),
+        rad("d", tier="reach", starts="2027-08-02"),
+    ]
+    locks = [{"program": p, "start": r["starts"]} for p, r in zip("abd", rows, strict=True)]
+    text = warnings_for(make(rows, requirements=req, locks=locks if locked else []))
+    for caution in ("reach program", "back to back (a then b then d", "look like one institution"):
+        assert (caution in text) is not locked, caution
+
+
+@pytest.mark.parametrize(("count", "flagged"), [(3, False), (4, True)])
+def test_more_than_three_radiology_rotations_are_flagged(
+    make: Make, count: int, flagged: bool
+) -> None:
+    req = {"radiology": {"min": count, "max": count}, "clinical": {"min": 0}, "max_rotations": 4}
+    starts = ["2027-06-07", "2027-07-12", "2027-08-16", "2027-09-20"]
+    rows = [rad(f"r{i}", starts=starts[i]) for i in range(count)]
+    text = warnings_for(
+        make(
+            rows,
+            requirements=req,
+            calendar={"window": {"start": "2027-06-01", "end": "2027-12-17"}, "min_gap_days": 7},
+        )
+    )
+    assert (f"{count} radiology rotations: beyond three" in text) is flagged
+
+
+def test_a_letter_after_eras_is_not_said_to_end_before_it(make: Make) -> None:
+    """Found by review: a rotation ending in October read "ends less than 21 days before"
+    a September ERAS date."""
+    text = warnings_for(make([rad("r", starts="2027-10-04"), clin("c")], requirements=BALANCED))
+    assert "every radiology rotation ends later than 21 days before it" in text
+    assert "less than" not in text
+
+
 @pytest.mark.parametrize(
     ("second", "flagged"),
     [

@@ -34,6 +34,61 @@ def conflict_keys(outcome: PlanOutcome) -> set[str]:
     return {rule.key for rule in outcome.conflict.rules}
 
 
+# -- spec section 5's defaults, on the planner (the checker has its own copy) -------------
+
+HOME = {**BASE["student"], "radiology_exposure": "home_department"}
+JUNE_TO_DEC = ["2027-06-07", "2027-07-05", "2027-08-02", "2027-08-30", "2027-09-27"]
+
+
+def _spread(pids: str, specialty: str = "radiology", **fields: object) -> list[dict[str, object]]:
+    """One program per letter, each at its own month: no two of them overlap."""
+    offset = 0 if specialty == "radiology" else len(JUNE_TO_DEC) - len(pids)
+    return [
+        program(pid, specialty=specialty, starts=JUNE_TO_DEC[offset + i], **fields)
+        for i, pid in enumerate(pids)
+    ]
+
+
+def test_default_radiology_min_is_one_with_a_home_department(make: Make) -> None:
+    rows = _spread("a") + _spread("c", specialty="surgery")
+    outcome = run(make(rows, requirements={}, student=HOME))
+    assert taken(outcome) == [("a", "2027-06-07"), ("c", "2027-09-27")]
+
+
+def test_default_radiology_min_is_two_without_one(make: Make) -> None:
+    rows = _spread("a") + _spread("c", specialty="surgery")
+    assert conflict_keys(run(make(rows, requirements={}))) >= {"radiology.min"}
+    rows = _spread("ab") + _spread("c", specialty="surgery")
+    assert len(taken(run(make(rows, requirements={})))) == 3
+
+
+def test_default_clinical_is_exactly_one(make: Make) -> None:
+    rows = _spread("ab")
+    assert conflict_keys(run(make(rows, requirements={}))) >= {"clinical.min"}
+    rows = _spread("ab") + _spread("cd", specialty="surgery", letter=10)
+    outcome = run(make(rows, requirements={}))
+    assert [r["specialty"] for r in outcome.payload["rotations"]].count("surgery") == 1
+
+
+def test_default_radiology_max_is_three_and_max_rotations_four(make: Make) -> None:
+    # Strong profile, letter 10 and audition 10: each extra radiology rotation (220) beats
+    # the penalty of 40, so only the caps hold the plan back.
+    rows = _spread("abcd", letter=10, audition=10)
+    outcome = run(make(rows, requirements={"clinical": {"min": 0}}))
+    assert len(taken(outcome)) == 3
+    assert outcome.result.objective == 3 * 220 - 40
+    rows = _spread("abc", letter=10, audition=10) + _spread("de", specialty="surgery")
+    outcome = run(make(rows, requirements={"clinical": {"min": 1, "max": 2}}))
+    assert len(taken(outcome)) == 4  # 3 radiology + 2 clinical would be 5
+
+
+def test_default_tier_mix_is_on(make: Make) -> None:
+    rows = _spread("ab", tier="reach") + _spread("c", specialty="surgery")
+    assert conflict_keys(run(make(rows, requirements={}))) >= {"tier_mix"}
+    rows[1]["tier"] = "target"
+    assert len(taken(run(make(rows, requirements={})))) == 3
+
+
 def test_budget_feasible_at_exact_cost(make: Make) -> None:
     # 300*2 + 400 = 1000 per rotation; two radiology = 2000.
     loaded = make(

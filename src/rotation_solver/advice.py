@@ -33,10 +33,12 @@ def _ids(rotations: Sequence[Offering]) -> str:
 
 def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
     """Plain-language cautions about a plan, each tied to a section of the guide and,
-    where the student can act, saying how. Accepted offers (locks) are not second-guessed."""
+    where the student can act, saying how. Accepted offers (locks) are not second-guessed:
+    a caution about rotations that are all locked is left out (nothing there to change)."""
     scenario = loaded.scenario
     radiology = [o for o in rotations if o.is_radiology]
     clinical = [o for o in rotations if not o.is_radiology]
+    radiology_open = any(not o.locked for o in radiology)  # a choice the student can revisit
     warnings = []
     if not radiology:
         warnings.append(
@@ -44,14 +46,14 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             "the first aim of away rotations (guide, Step 1: 'Letter-building rotations'); "
             "requirements.radiology.min 1 or more asks for one."
         )
-    if radiology and all(o.tier == "reach" for o in radiology):
+    if radiology_open and all(o.tier == "reach" for o in radiology):
         warnings.append(
             "every radiology rotation is at a reach program: balance the list with realistic "
             "and safety programs that take IMGs (guide, Pitfalls: 'Applying only to top name "
             "programs')."
         )
     elif (
-        radiology
+        radiology_open
         and scenario.student.school_type == "img"
         and not any(o.tier_mix_safe for o in radiology)
     ):
@@ -69,13 +71,13 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             f"{len(radiology)} radiology rotations: beyond three the benefit usually plateaus "
             "relative to the cost (guide, FAQ 1)."
         )
-    if radiology and all(o.timing < 1 for o in radiology):
+    if radiology_open and all(o.timing < 1 for o in radiology):
         lead = loaded.value_model.timing.letter_lead_days
         warnings.append(
             f"no radiology letter will be ready by ERAS submission ({scenario.eras_submission}):"
-            f" every radiology rotation ends less than {lead} days (the value model's "
-            "letter_lead_days) before it. The guide's primary window is June-September, with "
-            "time left for the letters (guide, Step 3)."
+            f" every radiology rotation ends later than {lead} days before it (the value "
+            "model's letter_lead_days for a letter to be written and uploaded). The guide's "
+            "primary window is June-September, with time left for the letters (guide, Step 3)."
         )
     season_end = interview_season_end(scenario.eras_submission)
     # Mostly after the season: the middle day of the rotation is past January 31.
@@ -240,7 +242,7 @@ def _same_institution(radiology: Sequence[Offering]) -> list[str]:
     for o in radiology:
         place = _institution(o)
         first = next((other for key, other in seen if _one_institution(key, place)), None)
-        if first is not None:
+        if first is not None and not (first.locked and o.locked):
             # In id order: the same pair reads the same in every plan.
             one, two = sorted((first, o), key=lambda x: x.program_id)
             warnings.append(
@@ -267,7 +269,7 @@ def _away_too_long(rotations: Sequence[Offering]) -> list[str]:
     warnings = []
     for run in runs:
         weeks = sum(o.weeks for o in run)  # weeks on site; the short breaks do not count
-        if len(run) > 1 and weeks > AWAY_WEEKS:
+        if len(run) > 1 and weeks > AWAY_WEEKS and not all(o.locked for o in run):
             chain = " then ".join(o.program_id for o in run)
             warnings.append(
                 f"{weeks} weeks of rotations back to back ({chain}, less than a week "
