@@ -281,6 +281,11 @@ def test_compare_json_and_csv_reread() -> None:
     assert rows[2]["rotations"].count("@") == 3
     assert rows[0]["status"] == "infeasible" and "$4,185" in rows[0]["why"]
     assert rows[2]["why"] == ""
+    # A moved rotation is in added and removed (data), and reads as a move in `changes`,
+    # as in the table (found by review: the two read differently).
+    moved = "~em-saguaro 2027-08-23→08-16"
+    assert "em-saguaro@2027-08-16" in rows[2]["added"] and moved in rows[2]["changes"]
+    assert "em-saguaro" not in rows[2]["changes"].replace(moved, "")
 
 
 def test_compare_more_sets_the_scenario_budget_beside_a_raise() -> None:

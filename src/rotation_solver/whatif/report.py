@@ -222,10 +222,15 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def compare_csv(payload: dict[str, Any]) -> str:
-    """One line per budget; plans and changes as `program@start` joined by `;`."""
+    """One line per budget; plans and changes as `program@start` joined by `;`.
+
+    `added`/`removed` keep a moved rotation in both (data to filter on); `changes` reads
+    as the table does, a move as `~program old→new`.
+    """
     header = [
         "budget", "status", "objective", "bound", "gap", "total_cost", "rotations",
         "added", "removed", "marginal_value_per_1000", "least_budget", "why", "yours",
+        "changes",
     ]  # fmt: skip
     rows = [
         [
@@ -242,6 +247,7 @@ def compare_csv(payload: dict[str, Any]) -> str:
             r["least_budget"],
             r.get("why"),
             r["budget"] == payload.get("scenario_budget"),  # the student's own budget
+            _changes(r["added"], r["removed"]) or None,
         ]
         for r in payload["rows"]
     ]
