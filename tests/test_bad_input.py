@@ -647,6 +647,18 @@ def test_one_upper_case_column_gets_the_hint(files: Files) -> None:
     fails(files(catalog=f"{header}\n{ROW_A}\n"), "missing required column 'weeks'", "'Weeks'")
 
 
+def test_validate_notes_a_program_whose_starts_are_all_in_the_past(files: Files) -> None:
+    """Found by review: a start typed with last year's date was only counted as "outside
+    window", with no hint at the likely typo."""
+    past = ROW_B.replace("2027-", "2026-")
+    result = CliRunner().invoke(
+        cli, ["validate", str(files(catalog=f"{HEADER}\n{ROW_A}\n{past}\n"))]
+    )
+    assert result.exit_code == 0, result.output
+    assert "im-b: every start is before the planning date 2027-01-15" in result.stderr
+    assert "rad-a:" not in result.stderr
+
+
 def test_validate_writes_warnings_to_standard_error(files: Files) -> None:
     path = files(catalog=f"{HEADER},my_notes\n{ROW_A},x\n")
     result = CliRunner().invoke(cli, ["validate", str(path)])

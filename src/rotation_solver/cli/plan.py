@@ -590,6 +590,15 @@ def validate(
                 ),
                 soft_wrap=True,
             )
+        if program.starts and max(program.starts) < loaded.scenario.planning_date:
+            err.print(
+                Text.assemble(
+                    ("note:", "yellow"),
+                    f" {program.id}: every start is before the planning date "
+                    f"{loaded.scenario.planning_date} (the year mistyped?)",
+                ),
+                soft_wrap=True,
+            )
     # A count the feasible offerings cannot reach: no solve is needed to see it.
     short = [
         f"{need} {kind} rotation(s) needed, but {have} {kind} program(s) have a feasible start"
