@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from rotation_solver.offerings import expand
 from rotation_solver.planner import plan_scenario
 from rotation_solver.render import UNAVAILABLE_IN_REPORT, explanation_lines
 from rotation_solver.scenario import LoadedScenario, load_scenario
@@ -80,6 +81,13 @@ def _with(plans: list[Plan], program_id: str) -> list[Plan]:
     return [p for p in plans if any(pid == program_id for pid, _start in p[2])]
 
 
+def _lifted_worth(why: str) -> int:
+    """V in "... a plan with it would be worth V", whatever follows ("; as it is, ...")."""
+    found = re.search(r"would be worth (-?\d+)", why)
+    assert found is not None, why
+    return int(found.group(1))
+
+
 def _check_why_not(loaded: LoadedScenario, objective: int, program_id: str, why: str) -> None:
     plans = all_plans(loaded)
     with_it = _with(plans, program_id)
@@ -109,7 +117,7 @@ def _check_why_not(loaded: LoadedScenario, objective: int, program_id: str, why:
             lifted = dataclasses.replace(
                 loaded, scenario=loaded.scenario.model_copy(update={"calendar": calendar})
             )
-            worth = numbers[2]  # "(calendar.min_gap_days N): with 0 ... worth V"
+            worth = _lifted_worth(why)  # "(calendar.min_gap_days N): with 0 ... worth V"
         else:
             assert why.startswith("the accepted offer"), why
             named = set(re.search(r"\(([^)]*)\)", why).group(1).split(", "))  # type: ignore[union-attr]
@@ -117,13 +125,36 @@ def _check_why_not(loaded: LoadedScenario, objective: int, program_id: str, why:
                 assert named == {k.program for k in loaded.locks}
             kept = tuple(k for k in loaded.locks if k.program not in named)
             lifted = dataclasses.replace(loaded, locks=kept)
-            worth = numbers[-1]
+            worth = _lifted_worth(why)
         lifted_within = [p for p in _with(all_plans(lifted), program_id) if p[1] <= loaded.budget]
         assert max(p[0] for p in lifted_within) == worth
         if within:  # it fits as things are, but lifting the rule makes it worth taking
             assert max(p[0] for p in within) < objective < worth
         else:  # no plan holds it at any budget until the rule is lifted
             assert not with_it
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_every_why_not_matches_exhaustive_search_with_locks(tmp_path: Path, seed: int) -> None:
+    """Found by review: offerings that clash with a lock are left out of the problem, and
+    "would lifting the lock help?" asked that same problem, so it named the wrong offer or
+    the wrong worth, or missed the lock. Here every scenario has one or two locks."""
+    rng = random.Random(10_000 + seed)
+    data = random_scenario(rng)
+    data.pop("locks", None)
+    # Lock one or two offerings that exist, so that most scenarios keep a plan.
+    offers = expand(load_scenario(write_scenario(tmp_path, data, "free.yaml"))).offerings
+    picks = rng.sample(offers, min(len(offers), rng.randint(1, 2)))
+    data["locks"] = [{"program": o.program_id, "start": str(o.start)} for o in picks]
+    data["exclude"] = [p for p in data.get("exclude", []) if p not in {o.program_id for o in picks}]
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
+    if not outcome.result.has_plan:
+        assert best_plans(loaded).objective is None
+        return
+    assert outcome.result.objective is not None
+    for item in outcome.payload["explanation"]["best_unchosen"]:
+        _check_why_not(loaded, outcome.result.objective, item["program_id"], item["why_not"])
 
 
 @pytest.mark.parametrize("seed", range(120))  # about half have a plan to explain

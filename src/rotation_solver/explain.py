@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import PlanModel
-from rotation_solver.offerings import DropReason, Offering
+from rotation_solver.offerings import DropReason, Offering, drop_lock_clashes
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.reduction import dominated_offerings
 from rotation_solver.solve import (
@@ -85,24 +85,28 @@ def _best_with(
     return problem.plan_value(chosen_plan), cost, [o.program_id for o in chosen_plan]
 
 
-def _without_rule(problem: PlanningProblem, **changes: Any) -> PlanningProblem:
-    return dataclasses.replace(
-        problem, requirements=dataclasses.replace(problem.requirements, **changes)
-    )
-
-
-def _unlocked(
-    problem: PlanningProblem, offers: Collection[tuple[str, date]] | None = None
+def _lifted(
+    problem: PlanningProblem,
+    *,
+    offers: Collection[tuple[str, date]] = (),
+    min_gap_days: int | None = None,
 ) -> PlanningProblem:
-    """The problem with some accepted offers (default: all) made optional again."""
-    lifted = set(problem.locks if offers is None else offers)
+    """The problem with some accepted offers made optional again, or another gap.
+
+    Offerings left out for clashing with a lock come back where the lifted rules no
+    longer rule them out (else lifting a lock could never open what it blocked).
+    """
+    lifted = set(offers)
+    gap = problem.requirements.min_gap_days if min_gap_days is None else min_gap_days
+    every = problem.expansion.before_lock_clashes or problem.offerings
+    offerings, _ = drop_lock_clashes(
+        [dataclasses.replace(o, locked=False) if o.key in lifted else o for o in every], gap
+    )
     return dataclasses.replace(
         problem,
         locks=tuple(k for k in problem.locks if k not in lifted),
-        offerings=tuple(
-            dataclasses.replace(o, locked=False) if o.key in lifted else o
-            for o in problem.offerings
-        ),
+        offerings=tuple(offerings),
+        requirements=dataclasses.replace(problem.requirements, min_gap_days=gap),
     )
 
 
@@ -112,7 +116,7 @@ def _blocking_rule(
     """The gap rule or an accepted offer, when lifting it alone lets a plan with the
     program be worth at least `floor` (None: neither is the reason)."""
     if problem.requirements.min_gap_days:
-        lifted = _best_with(_without_rule(problem, min_gap_days=0), clock, with_program=program_id)
+        lifted = _best_with(_lifted(problem, min_gap_days=0), clock, with_program=program_id)
         if lifted is not None and lifted[0] >= floor:
             return (
                 f"the minimum gap (calendar.min_gap_days {problem.requirements.min_gap_days}): "
@@ -124,14 +128,16 @@ def _blocking_rule(
         single = [
             (found[0], lock)
             for lock in problem.locks
-            if (found := _best_with(_unlocked(problem, [lock]), clock, with_program=program_id))
+            if (
+                found := _best_with(_lifted(problem, offers=[lock]), clock, with_program=program_id)
+            )
             is not None
             and found[0] >= floor
         ]
         if single:
             worth, (offer, _start) = max(single)
             return f"the accepted offer ({offer}): without it a plan with it would be worth {worth}"
-        lifted = _best_with(_unlocked(problem), clock, with_program=program_id)
+        lifted = _best_with(_lifted(problem, offers=problem.locks), clock, with_program=program_id)
         if lifted is not None and lifted[0] >= floor:
             offers = ", ".join(sorted({pid for pid, _start in problem.locks}))
             return (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -116,6 +117,9 @@ class Expansion:
     dropped: tuple[DroppedOffering, ...]
     profile: Profile
     weights: Weights
+    # The offerings before those that clash with a lock were left out, in the same
+    # order: an explanation asks what lifting a lock or the gap would open.
+    before_lock_clashes: tuple[Offering, ...] = ()
 
     def dropped_counts(self) -> dict[DropReason, int]:
         return dict(self._dropped_counts)
@@ -364,15 +368,21 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                     forbidden_by=tuple(forbidden_by),
                 )
             )
+    every = tuple(offerings)
     if not relax_user_rules:  # a diagnosis may lift a lock or the gap: keep them there
-        offerings = _drop_lock_clashes(offerings, dropped, requirements.min_gap_days)
-    return Expansion(tuple(offerings), tuple(dropped), profile, weights)
+        offerings, clashes = drop_lock_clashes(offerings, requirements.min_gap_days)
+        dropped += [
+            DroppedOffering(o.program_id, o.start, DropReason.LOCK_CLASH, detail)
+            for o, detail in clashes
+        ]
+    return Expansion(tuple(offerings), tuple(dropped), profile, weights, every)
 
 
-def _drop_lock_clashes(
-    offerings: list[Offering], dropped: list[DroppedOffering], min_gap_days: int
-) -> list[Offering]:
-    """Leave out offerings no plan can hold beside the locks (spec sections 1 and 5).
+def drop_lock_clashes(
+    offerings: Sequence[Offering], min_gap_days: int
+) -> tuple[list[Offering], list[tuple[Offering, str]]]:
+    """The offerings a plan can hold beside the locks (spec sections 1 and 5), and the
+    others, each with why.
 
     A lock is in every plan, so another start of its program, or a rotation too close
     to it, can never be chosen; left in, it would be suggested as an application or
@@ -380,9 +390,10 @@ def _drop_lock_clashes(
     """
     locks = [o for o in offerings if o.locked]
     if not locks:
-        return offerings
+        return list(offerings), []
     gap = timedelta(days=min_gap_days)
     kept: list[Offering] = []
+    clashes: list[tuple[Offering, str]] = []
     for offering in offerings:
         clash = None
         for lock in locks:
@@ -402,7 +413,5 @@ def _drop_lock_clashes(
         if clash is None:
             kept.append(offering)
         else:
-            dropped.append(
-                DroppedOffering(offering.program_id, offering.start, DropReason.LOCK_CLASH, clash)
-            )
-    return kept
+            clashes.append((offering, clash))
+    return kept, clashes
