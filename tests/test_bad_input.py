@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from rotation_solver.cli import cli
 
@@ -209,6 +209,13 @@ def test_spreadsheet_mistakes_get_a_hint(files: Files) -> None:
     commas = ROW_A.replace(",transcript,", ',"transcript, bls",')
     path = files(two_documents, f"{HEADER}\n{commas}\n")
     fails(path, "unknown document 'transcript, bls'", "separate several documents with ';'")
+    # Not for what is no percentage, nor for a number no one means as a date.
+    for slip in ("1.5", "250"):
+        output = fails(files(catalog=f"{HEADER}\n{ROW_A.removesuffix('0.6') + slip}\n"))
+        assert "write a fraction" not in output, slip
+    for number in ("10000", "99999"):
+        output = fails(files(catalog=f"{HEADER}\n{ROW_A.replace('2027-01-04', number)}\n"))
+        assert "date number" not in output, number
     # Only when each part is a known document: a plain unknown name gets no such hint.
     output = fails(files(catalog=f"{HEADER}\n{ROW_A.replace('transcript', 'visa, cv')}\n"))
     assert "separate several" not in output
@@ -453,6 +460,38 @@ def test_xlsx_two_catalog_sheets_are_an_error_unless_one_is_named_programs(
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert "read the sheet 'Programs' only; 'old list' also looks like a catalog" in result.output
+
+
+def test_xlsx_other_sheets_that_are_not_a_second_catalog_are_left_alone(
+    files: Files, tmp_path: Path
+) -> None:
+    """Found by review: a shortlist sheet (id, name, interest, notes), a hidden old
+    catalog, an empty "programs" sheet or a capitalised header after a README each made
+    the wrong sheet read or a valid workbook fail."""
+    path = _xlsx_scenario(files, tmp_path, "tier", "target")
+    catalog = [HEADER.split(","), ROW_A.split(","), ROW_B.split(",")]
+    book = tmp_path / "programs.xlsx"
+
+    def valid() -> str:
+        result = CliRunner().invoke(cli, ["validate", str(path)])
+        assert result.exit_code == 0, result.output
+        assert "programs: 2" in result.output
+        return result.stderr
+
+    _workbook(book, {"Sheet1": catalog, "Shortlist": [["id", "name", "interest", "notes"]]})
+    valid()
+    _workbook(book, {"2027": catalog, "2026 old": catalog[:2]})
+    old = load_workbook(book)
+    old["2026 old"].sheet_state = "hidden"  # an old list, out of sight
+    old.save(book)
+    valid()
+    _workbook(book, {"programs": [], "Sheet1": catalog})
+    assert "the sheet 'programs' has no header" in valid()
+    capitalised = [[h.upper() for h in catalog[0]], *catalog[1:]]
+    _workbook(book, {"README": [["notes"]], "Catalog": capitalised})
+    fails(path, "programs.xlsx (sheet 'Catalog'):1:", "column names are lower case")
+    _workbook(book, {"A": catalog, "B": catalog, "C": catalog})
+    fails(path, "'A' and 'B' and 'C' all hold a catalog")
 
 
 def test_every_problem_is_reported_at_once(files: Files) -> None:

@@ -550,6 +550,21 @@ def test_check_scores_a_plan_made_by_hand(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "needs the column(s) start" in result.output
 
 
+def test_check_without_score_points_a_table_at_score(tmp_path: Path) -> None:
+    """Found by review: a CSV plan given to plain `check` read only "not JSON"; a broken
+    JSON plan must not be sent to --score (found by the next review)."""
+    table = tmp_path / "mine.csv"
+    table.write_text("program_id,start\nrad-cedar,2027-06-14\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(table)])
+    assert result.exit_code == 1 and "not JSON" in result.output
+    assert "is checked with --score" in result.output
+    broken = tmp_path / "plan.json"
+    broken.write_text('{"rotations": [{"program_id": "rad-cedar",}]}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(broken)])
+    assert result.exit_code == 1 and "not JSON" in result.output
+    assert "--score" not in result.output
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [

@@ -66,7 +66,7 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             "no U.S. clinical rotation: consider one in medicine, surgery or emergency medicine "
             "for a letter outside radiology (guide, Pitfalls: 'too few backups')."
         )
-    if len(radiology) > 3:
+    if len(radiology) > 3 and radiology_open:
         warnings.append(
             f"{len(radiology)} radiology rotations: beyond three the benefit usually plateaus "
             "relative to the cost (guide, FAQ 1)."

@@ -170,7 +170,9 @@ def check(
     try:
         data = _read_json(plan, text)
     except InputError as error:
-        if plan.suffix.lower() in (".csv", ".tsv", ".txt") or "program_id" in text[:500]:
+        json_like = text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")  # broken JSON, not a table
+        table_like = plan.suffix.lower() in (".csv", ".tsv", ".txt") or "program_id" in text[:500]
+        if table_like and not json_like:
             # A hand-made table is what --score reads; plain check reads solve's JSON.
             hint = "; a hand-made plan (program_id and start columns) is checked with --score"
             *others, last = error.problems

@@ -205,7 +205,7 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
     files.note_input(path)
     # One pass reads the cells as written; only a sheet with formulas needs a second
     # for their saved results.
-    rows, name, warnings = _sheet_rows(path, name, data_only=False)
+    rows, name, warnings, title = _sheet_rows(path, name, data_only=False)
     formulas = {
         (r, c): value
         for r, row in enumerate(rows)
@@ -213,7 +213,7 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
         if isinstance(value, str) and value.startswith("=")
     }
     if formulas:
-        rows, _, _ = _sheet_rows(path, shown or str(path), data_only=True)
+        rows, _, _, _ = _sheet_rows(path, shown or str(path), data_only=True, title=title)
         _refuse_uncalculated_formulas(name, rows, formulas)
     table = [(index, [_cell(c) for c in row]) for index, row in enumerate(rows, 1)]
     if not any(c != "" for _, row in table for c in row):
@@ -226,77 +226,96 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
     return Catalog(catalog.rows, (*warnings, *catalog.warnings))
 
 
+def _first_row(sheet: Any) -> tuple[Any, ...]:
+    """Row 1 of a sheet; () when it cannot be read (a damaged sheet that is not the
+    catalog must not stop the catalog from loading)."""
+    try:
+        return next(sheet.iter_rows(max_row=1, values_only=True), ())
+    except Exception:  # openpyxl raises many kinds for a damaged part
+        return ()
+
+
 def _looks_like_catalog(first_row: tuple[Any, ...]) -> bool:
-    header = {str(c).strip() for c in first_row if c is not None}
-    return "id" in header and len(header & set(REQUIRED_COLUMNS)) >= 3
+    """Row 1 names `id` and most required columns (in any case): a catalog header, not a
+    shortlist or a lookup table that shares a few names."""
+    header = {str(c).strip().casefold() for c in first_row if c is not None}
+    return "id" in header and 2 * len(header & set(REQUIRED_COLUMNS)) > len(REQUIRED_COLUMNS)
 
 
-def _pick_sheet(book: Any, name: str) -> tuple[Any, str, list[str]]:
+def _pick_sheet(book: Any, name: str, title: str | None = None) -> tuple[Any, str, list[str]]:
     """The sheet to read, its label for messages, and warnings.
 
-    A sheet named "programs" (any case); else the one sheet whose row 1 is a catalog
-    header (a notes or README sheet may come first); else the first sheet. Two catalog
-    sheets and no "programs" one is an error: reading one silently would drop programs,
-    and merging could bring in an old list.
+    A sheet named "programs" (any case) that is not empty; else the one visible sheet
+    whose row 1 is a catalog header (a notes or README sheet may come first); else the
+    first sheet. Two visible catalog sheets and no "programs" one is an error: reading
+    one silently would drop programs, and merging could bring in an old list. `title`
+    names the sheet already chosen (the second pass, for formulas' saved results).
     """
     sheets = book.worksheets
+    if title is not None:
+        chosen = book[title]
+        return chosen, name if len(sheets) == 1 else f"{name} (sheet {title!r})", []
     if len(sheets) == 1:
         return sheets[0], name, []
-    catalogs = [
-        sheet
-        for sheet in sheets
-        if _looks_like_catalog(next(sheet.iter_rows(max_row=1, values_only=True), ()))
-    ]
+    warnings: list[str] = []
+    rows = {sheet.title: _first_row(sheet) for sheet in sheets}
     named = [s for s in sheets if s.title.strip().casefold() == "programs"]
+    if named and not any(c not in ("", None) for c in rows[named[0].title]):
+        warnings.append(f"{name}: the sheet {named[0].title!r} has no header; looking for one")
+        named = []
+    visible = [s for s in sheets if s.sheet_state == "visible"]
+    catalogs = [s for s in visible if _looks_like_catalog(rows[s.title])]
     if named:
         sheet = named[0]
         ignored = [s.title for s in catalogs if s is not sheet]
-        warnings = (
-            [
-                f"{name}: read the sheet {sheet.title!r} only; "
-                f"{_quoted(ignored)} also look{'s' if len(ignored) == 1 else ''} like a "
-                f"catalog and {'is' if len(ignored) == 1 else 'are'} not read"
-            ]
-            if ignored
-            else []
-        )
+        if sheet.sheet_state != "visible":
+            warnings.append(f"{name}: reading the hidden sheet {sheet.title!r}")
+        if ignored:
+            one = len(ignored) == 1
+            warnings.append(
+                f"{name}: read the sheet {sheet.title!r} only; {_quoted(ignored)} also "
+                f"look{'s' if one else ''} like a catalog and {'is' if one else 'are'} not read"
+            )
     elif len(catalogs) > 1:
+        every = "both" if len(catalogs) == 2 else "all"
         raise InputError(
             Problem(
                 name,
-                f"the sheets {_quoted([s.title for s in catalogs])} all hold a catalog "
+                f"the sheets {_quoted([s.title for s in catalogs])} {every} hold a catalog "
                 "(a header in row 1), but only one sheet is read: put every program on "
                 "one sheet, or name the sheet to read 'programs'",
             )
         )
     else:
-        sheet, warnings = (catalogs or sheets)[0], []
+        sheet = (catalogs or visible or sheets)[0]
     return sheet, f"{name} (sheet {sheet.title!r})", warnings
 
 
 def _sheet_rows(
-    path: Path, name: str, *, data_only: bool
-) -> tuple[list[tuple[Any, ...]], str, list[str]]:
+    path: Path, name: str, *, data_only: bool, title: str | None = None
+) -> tuple[list[tuple[Any, ...]], str, list[str], str]:
     """The cells of the catalog sheet (as written, or with formulas as their saved
-    result), the label that names it in messages, and warnings about other sheets."""
+    result), the label that names it in messages, warnings about other sheets, and its
+    title (for a second pass to read the same sheet)."""
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=data_only)
     except Exception as error:  # openpyxl, zipfile and XML raise many kinds for a bad file
         raise InputError(Problem(name, f"cannot read as XLSX: {error}")) from None
+    label = name
     try:
+        sheet, label, warnings = _pick_sheet(book, name, title)
         # Read-only sheets are parsed only while iterating, so a damaged sheet fails
         # here, inside the try.
-        sheet, label, warnings = _pick_sheet(book, name)
         rows = list(sheet.iter_rows(values_only=True))
     except InputError:
         raise
     except Exception as error:
-        raise InputError(Problem(name, f"cannot read as XLSX: {error}")) from None
+        raise InputError(Problem(label, f"cannot read as XLSX: {error}")) from None
     finally:
         book.close()
-    return rows, label, warnings
+    return rows, label, warnings, sheet.title
 
 
 def _refuse_uncalculated_formulas(

@@ -43,12 +43,13 @@ _BOUNDS = {
 
 
 def _percent_like(value: Any) -> bool:
-    """A number above 1 and at most 100: a percentage typed where a fraction belongs."""
+    """A whole number from 2 to 100: a percentage typed where a fraction belongs (1.5 is
+    more likely a slip than 1.5%)."""
     try:
         number = float(str(value).strip())
     except ValueError:
         return False
-    return 1 < number <= 100
+    return number.is_integer() and 2 <= number <= 100
 
 
 def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:

@@ -43,6 +43,8 @@ def _serial_hint(value: Any) -> str:
     if isinstance(value, bool) or not re.fullmatch(r"\d{5}(\.0+)?", text):
         return ""
     day = date(1899, 12, 30) + timedelta(days=int(float(text)))  # Excel's day 0
+    if not 1990 <= day.year <= 2100:  # 10000 or 99999 is no date anyone means
+        return ""
     return (
         f" (a spreadsheet's date number, {day.isoformat()}: format the cell as a date "
         "or type the date as text)"
