@@ -281,7 +281,9 @@ def plan_portfolio(
     ]
     payload: dict[str, Any] = {
         "scenario": loaded.scenario.name,
-        "status": "feasible",
+        # optimal: every portfolio valued on every offer outcome, so proven best; on a
+        # sample the choice is only the sample's best (or a local search's).
+        "status": "optimal" if found.enumerated else "feasible",
         "max_applications": n,
         "applications": applications,
         "expected_value": exact,

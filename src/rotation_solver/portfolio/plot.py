@@ -41,7 +41,7 @@ def plot_distribution(report: PortfolioReport, path: Path) -> Path:
             width=width,
             align="edge",
             color=colours[k % len(colours)],
-            label=f"{name} (mean {mean:.0f})",
+            label=f"{name} (exact mean {mean:.1f})",
         )
     ax.set_xlabel("value of the best plan built from the offers received (0 = no plan)")
     ax.set_ylabel("probability")

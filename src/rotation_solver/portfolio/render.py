@@ -87,7 +87,7 @@ def _bound_part(saa: dict[str, Any]) -> str:
         return ""
     return (
         f"; bound {_num(saa['bound'])} (offers known in advance), "
-        f"gap at most {_pct(saa['optimality_gap'])}"
+        f"gap at most {_pct(saa['optimality_gap'])} on these outcomes"
     )
 
 
@@ -202,17 +202,22 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         _applications_table(payload, console)
         console.print(Text(NEXT_STEP, style="dim"))
     strategies = Table(
-        title="Out-of-sample comparison (same outcomes, 95% CI)",
+        title="Out-of-sample comparison (same outcomes, 95% CI); exact: over every outcome",
         box=box.SIMPLE_HEAD,
         title_justify="left",
         pad_edge=False,
     )
-    for name in ("Strategy", "Value", "95% CI", "Margin of the portfolio", "Fees"):
+    for name in ("Strategy", "Value", "95% CI", "Margin of the portfolio", "Exact", "Fees"):
         strategies.add_column(name)
     for s in payload["evaluation"]["strategies"]:
         margin = f"{s['margin']:+.1f} {_ci(s['margin_ci95'])}" if "margin" in s else "—"
         strategies.add_row(
-            Text(s["name"]), f"{s['value']:.1f}", _ci(s["ci95"]), margin, f"${s['fees']:,}"
+            Text(s["name"]),
+            f"{s['value']:.1f}",
+            _ci(s["ci95"]),
+            margin,
+            f"{s['exact_value']:.1f}",
+            f"${s['fees']:,}",
         )
     console.print(strategies)
     for line in _worthless_lines(payload):
@@ -274,12 +279,18 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         lines += ["", NEXT_STEP]
     lines += [
         "",
-        "| Strategy | Value | 95% CI | Margin of the portfolio (95% CI) |",
-        "|---|---:|---|---|",
+        "Out of sample: the same fresh outcomes for every strategy, with 95% CIs. Exact: "
+        "the expected value over every offer outcome, which the sample estimates.",
+        "",
+        "| Strategy | Value | 95% CI | Margin of the portfolio (95% CI) | Exact |",
+        "|---|---:|---|---|---:|",
     ]
     for s in payload["evaluation"]["strategies"]:
         margin = f"{s['margin']:+.1f} {_ci(s['margin_ci95'])}" if "margin" in s else "—"
-        lines.append(f"| {s['name']} | {s['value']:.1f} | {_ci(s['ci95'])} | {margin} |")
+        lines.append(
+            f"| {s['name']} | {s['value']:.1f} | {_ci(s['ci95'])} | {margin} "
+            f"| {s['exact_value']:.1f} |"
+        )
     worthless = _worthless_lines(payload)
     if worthless:
         lines += ["", *worthless]

@@ -200,16 +200,36 @@ def compare_rows_text(payload: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
+def _rate_text(rate: float | None, value_step: int | None, cost_step: int | None) -> str:
+    """The value per extra $1,000, with the step itself when it is under $1,000: "+3 for
+    $20" reads truer than a rate of 150 that no $1,000 would buy."""
+    text = _num(rate)
+    small = cost_step is not None and 0 < cost_step < 1000
+    if rate is not None and value_step is not None and small:
+        text += f" (+{value_step} for {_money(cost_step)})"
+    return text
+
+
 def frontier_rows_text(payload: dict[str, Any]) -> list[dict[str, str]]:
     out = []
+    previous: dict[str, Any] | None = None
     for i, point in enumerate(payload["points"], 1):
+        steps = (
+            (
+                point["objective"] - previous["objective"],
+                point["total_cost"] - previous["total_cost"],
+            )
+            if previous is not None
+            else (None, None)
+        )
+        previous = point
         out.append(
             {
                 "#": str(i),
                 "Cost": _money(point["total_cost"]),
                 "Value": _num(point["objective"]),
                 "Status": _status_text(point),
-                "Value per extra $1k cost": _num(point["marginal_value_per_1000"]),
+                "Value per extra $1k cost": _rate_text(point["marginal_value_per_1000"], *steps),
                 "Plan": ", ".join(point["plan"]),
                 "Changes": _changes(point["added"], point["removed"]),
             }
