@@ -111,6 +111,32 @@ def test_solve_csv_and_markdown() -> None:
     assert "| Cedar Lantern Medical Center Radiology (synthetic) (rad-cedar) |" in output
 
 
+def test_solve_says_what_the_guides_other_applications_would_cost(tmp_path: Path) -> None:
+    """From an advisor's review: a plan with $55 left looked affordable, but the 6-10
+    applications the guide advises cost more than that in fees."""
+    code, output = invoke_stdout("solve", EXAMPLE, "--format", "json", *FAST)
+    other = json.loads(output)["other_applications"]
+    assert other == {
+        "guide_applications": [6, 10],
+        "more": [3, 7],
+        "median_fee": 90,
+        "fees": [270, 630],
+        "left": 2340,
+    }
+    code, output = invoke_stdout("solve", EXAMPLE, "--format", "markdown", *FAST)
+    assert (
+        "Applying to 3-7 more at this catalog's median fee ($90) adds about $270-$630; " in output
+    )
+    assert "$2,340 of the budget is left." in output
+    for name in ("scenario.yaml", "programs.csv"):
+        text = (Path(EXAMPLE).parent / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.replace("budget: 9000", "budget: 6700"), encoding="utf-8")
+    code, output = invoke_stdout(
+        "solve", str(tmp_path / "scenario.yaml"), "--format", "markdown", *FAST
+    )
+    assert code == 0 and "$40 of the budget is left: not enough for them" in output
+
+
 def test_solve_csv_leaves_the_dates_of_an_accepted_offer_blank() -> None:
     """Found by review: a lock's CSV row read "submit 02-15, deadline 02-01", a missed
     deadline to a student; the table says "accepted" and so does the CSV now."""

@@ -50,6 +50,33 @@ def _extensions(problem: PlanningProblem) -> dict[str, Any]:
     return rules
 
 
+# The guide's list size for 1-3 spots [Step 2]: the plan's programs and more.
+GUIDE_APPLICATIONS = (6, 10)
+
+
+def _other_applications(
+    loaded: LoadedScenario, problem: PlanningProblem, result: Result
+) -> dict[str, Any]:
+    """What the guide's 6-10 applications would add in fees beyond the plan's own: the
+    plan's total cost holds only its programs' fees, and offers are uncertain."""
+    chosen = {o.program_id for o in result.rotations}
+    others = sorted(
+        {o.program_id for o in problem.offerings if not o.locked} - chosen,
+    )
+    fees = sorted(loaded.program(pid).fee for pid in others)
+    median = fees[len(fees) // 2] if fees else 0
+    applied = len([o for o in result.rotations if not o.locked])
+    low, high = (max(0, n - applied) for n in GUIDE_APPLICATIONS)
+    low, high = min(low, len(others)), min(high, len(others))
+    return {
+        "guide_applications": list(GUIDE_APPLICATIONS),
+        "more": [low, high],
+        "median_fee": median,
+        "fees": [low * median, high * median],
+        "left": result.budget - result.total_cost,
+    }
+
+
 def plan_payload(
     loaded: LoadedScenario,
     problem: PlanningProblem,
@@ -95,6 +122,8 @@ def plan_payload(
             *(plan_warnings(loaded, result.rotations) if result.has_plan else []),
         ],
     }
+    if result.has_plan:
+        payload["other_applications"] = _other_applications(loaded, problem, result)
     if conflict is not None:
         payload["why"] = conflict.sentence()
         payload["conflict"] = {

@@ -123,6 +123,25 @@ APPLY_NOTE = (
 )
 
 
+def apply_note(payload: dict[str, Any]) -> str:
+    """APPLY_NOTE, with what the other applications would cost beside what is left."""
+    other = payload.get("other_applications")
+    if not other or not other["more"][1] or not other["median_fee"]:
+        return APPLY_NOTE
+    (low, high), (fee_low, fee_high) = other["more"], other["fees"]
+    count = f"{low}-{high}" if low != high else f"{high}"
+    cost = f"${fee_low:,}-${fee_high:,}" if fee_low != fee_high else f"${fee_high:,}"
+    text = (
+        f"{APPLY_NOTE} Applying to {count} more at this catalog's median fee "
+        f"(${other['median_fee']:,}) adds about {cost}; ${other['left']:,} of the budget is left"
+    )
+    if fee_low > other["left"]:
+        return (
+            f"{text}: not enough for them, so follow `rotation-solver apply`, which pays every fee."
+        )
+    return text + "."
+
+
 def render_table(payload: dict[str, Any], console: Console) -> None:
     """A human-readable plan for the terminal."""
     summary = Table.grid(padding=(0, 2))
@@ -188,7 +207,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
         if note:
             console.print(f"[dim]{note}[/dim]")
         if not all(r.get("locked") for r in payload["rotations"]):
-            console.print(f"[dim]{APPLY_NOTE}[/dim]")
+            console.print(Text(apply_note(payload), style="dim"))
     explanation = payload.get("explanation")
     if explanation:
         render_explanation(explanation, console)
@@ -267,7 +286,7 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
         if note:
             lines += [note, ""]
         if not all(r.get("locked") for r in payload["rotations"]):
-            lines += [APPLY_NOTE, ""]
+            lines += [apply_note(payload), ""]
     conflict = payload.get("conflict")
     if conflict and conflict.get("rules"):
         lines.append("## Rules in conflict")
