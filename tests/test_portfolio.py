@@ -60,6 +60,7 @@ from rotation_solver.portfolio import (
     portfolio_warnings,
     search,
 )
+from rotation_solver.portfolio.budgets import portfolio_budgets
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, load_scenario
 from rotation_solver.solve import SolveOptions, solve_problem
@@ -305,6 +306,69 @@ def test_no_application_names_a_start_that_clashes_with_a_lock(
     assert [(c.program_id, [o.start.isoformat() for o in c.offerings]) for c in problem.locks] == [
         ("rad-b", ["2027-06-07"])
     ]
+
+
+def test_budgets_give_each_budget_its_own_best_portfolio(
+    make: Callable[..., LoadedScenario],
+) -> None:
+    """`apply --budgets`: each row is `apply` at that budget; more money never lowers the
+    exact optimum (the cheaper budget's portfolio still fits), and the changes add up."""
+    loaded = tiny(make)
+
+    def apply_at(at: LoadedScenario) -> dict[str, object]:
+        return plan_portfolio(
+            at, max_applications=3, scenarios=50, bound=False, options=ONE
+        ).payload
+
+    sweep = portfolio_budgets(loaded, [5200, 2000, 3800, 3800], apply_at)
+    rows = sweep["rows"]
+    assert [r["budget"] for r in rows] == [2000, 3800, 5200]
+    assert [r["yours"] for r in rows] == [False, False, True]
+    for row in rows:
+        alone = apply_at(loaded.with_budget(row["budget"]))
+        if row["expected_value"] is None:
+            assert not alone["applications"] and row["why"] == alone.get("why")
+            continue
+        assert row["expected_value"] == alone["expected_value"] and row["exact"] is True
+        assert row["applications"] == [a["program_id"] for a in alone["applications"]]
+    priced = [r for r in rows if r["expected_value"] is not None]
+    assert len(priced) >= 2
+    for before, after in itertools.pairwise(priced):
+        assert after["expected_value"] >= before["expected_value"] - 1e-9
+        assert set(after["applications"]) == (
+            set(before["applications"]) | set(after["added"])
+        ) - set(after["removed"])
+        gain = after["expected_value"] - before["expected_value"]
+        assert after["value_per_1000"] == pytest.approx(
+            1000 * gain / (after["budget"] - before["budget"])
+        )
+
+
+def test_cli_budgets_and_more(tmp_path: Path) -> None:
+    runner = CliRunner()
+    quick = ["--workers", "1", "--no-bound", "--evaluate", "20"]
+    result = runner.invoke(
+        cli, ["apply", str(EXAMPLE), *quick, "--more", "2000", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    assert [(r["budget"], r["yours"]) for r in rows] == [(9000, True), (11000, False)]
+    assert rows[0]["expected_value"] == pytest.approx(327.7, abs=0.05)
+    assert rows[1]["expected_value"] > rows[0]["expected_value"]
+    result = runner.invoke(
+        cli, ["apply", str(EXAMPLE), *quick, "--budgets", "500,9000", "--format", "markdown"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# Applications at each budget")
+    assert "| $500 | — |" in result.stdout and "| $9,000 (yours) | 327.7 |" in result.stdout
+    result = runner.invoke(cli, ["apply", str(EXAMPLE), *quick, "--budgets", "300,500"])
+    assert result.exit_code == 3, result.output  # no budget has a portfolio
+    result = runner.invoke(
+        cli, ["apply", str(EXAMPLE), *quick, "--budgets", "9000", "--plot", str(tmp_path / "p.png")]
+    )
+    assert result.exit_code == 2 and "--plot draws one portfolio" in result.output
+    result = runner.invoke(cli, ["apply", str(EXAMPLE), *quick, "--more=-10000"])
+    assert result.exit_code == 2 and "outside $0" in result.output
 
 
 # -- the first stage ------------------------------------------------------------------------

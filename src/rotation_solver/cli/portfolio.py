@@ -24,16 +24,38 @@ from rotation_solver.cli.options import (
     solver_options,
     warn_about_plan,
 )
+from rotation_solver.cli.whatif import parse_budgets, parse_changes
 from rotation_solver.errors import ExitCode
 from rotation_solver.portfolio import MAX_APPLICATIONS, plan_portfolio, plot_distribution
+from rotation_solver.portfolio.apply import PortfolioReport
+from rotation_solver.portfolio.budgets import (
+    portfolio_budgets,
+    render_budgets_markdown,
+    render_budgets_table,
+)
 from rotation_solver.portfolio.local_search import EXACT_CANDIDATES
 from rotation_solver.portfolio.render import render_portfolio_markdown, render_portfolio_table
 from rotation_solver.render import render_json
-from rotation_solver.scenario import Lock
+from rotation_solver.scenario import LoadedScenario, Lock
+from rotation_solver.scenario.schema import MAX_DOLLARS
 from rotation_solver.solve import SolveOptions
 
 # Sampled outcomes are rows of a (outcomes x programs) table held in memory.
 MAX_OUTCOMES = 100_000
+
+
+def _changed_budgets(own: int, more: list[int] | None) -> list[int]:
+    """The scenario's own budget and it changed by each amount (--more)."""
+    if more is None:
+        return []
+    changed = [own + delta for delta in more]
+    for delta, budget in zip(more, changed, strict=True):
+        if not 0 <= budget <= MAX_DOLLARS:
+            raise click.BadParameter(
+                f"your budget ${own:,} changed by {delta:+,} is outside $0..${MAX_DOLLARS:,}",
+                param_hint="'--more'",
+            )
+    return [own, *changed]
 
 
 @contextmanager
@@ -99,6 +121,20 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], No
     help="Compute the perfect-information upper bound (one CP-SAT solve per outcome) "
     "when the search is not exhaustive; an exhaustive search is its own bound.",
 )
+@click.option(
+    "--budgets",
+    callback=parse_budgets,
+    metavar="B1,B2,...",
+    help="Instead of one portfolio, the best applications at each of these budgets, with "
+    "their expected values side by side (offers uncertain, unlike `compare`).",
+)
+@click.option(
+    "--more",
+    callback=parse_changes,
+    metavar="D1,D2,...",
+    help="As --budgets, with the scenario's own budget and it changed by each amount: "
+    "2000 asks what another $2,000 buys once offers are uncertain.",
+)
 @plot_option("the distribution of the plan value over the outcomes (histogram)")
 @output_options(("table", "json", "markdown"))
 @quiet_option
@@ -112,6 +148,8 @@ def apply(
     evaluate_outcomes: int,
     enumerate_outcomes: bool,
     bound: bool,
+    budgets: list[int] | None,
+    more: list[int] | None,
     plot: Path | None,
     fmt: str,
     output: Path | None,
@@ -152,23 +190,49 @@ def apply(
         rotation-solver apply scenarios/example/scenario.yaml --format json -o apply.json
         rotation-solver apply my.yaml --max-applications 8 --scenarios 400 --seed 1
         rotation-solver apply my.yaml --plot outcomes.png --no-bound
+        rotation-solver apply scenarios/example/scenario.yaml --more 2000 --no-bound
+
+    With --budgets or --more, one row per budget instead: the best applications
+    there, their exact expected value, fees, the chance of no plan, and what
+    changed from the row before (exit 0 if any budget has a portfolio).
     """
+    if plot is not None and (budgets or more is not None):
+        raise click.UsageError("--plot draws one portfolio; leave it out with --budgets or --more")
     refuse_output_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     n = max_applications if max_applications is not None else loaded.scenario.max_applications
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     with _progress(Console(stderr=True).is_terminal and not quiet) as progress:
-        report = plan_portfolio(
-            loaded,
-            max_applications=n,
-            scenarios=scenarios,
-            seed=seed,
-            evaluate_outcomes=evaluate_outcomes,
-            options=options,
-            bound=bound,
-            progress=progress,
-            enumerate_outcomes=enumerate_outcomes,
-        )
+
+        def apply_at(at: LoadedScenario) -> PortfolioReport:
+            return plan_portfolio(
+                at,
+                max_applications=n,
+                scenarios=scenarios,
+                seed=seed,
+                evaluate_outcomes=evaluate_outcomes,
+                options=options,
+                bound=bound,
+                progress=progress,
+                enumerate_outcomes=enumerate_outcomes,
+            )
+
+        if budgets or more is not None:
+            chosen = [*(budgets or []), *_changed_budgets(loaded.budget, more)]
+            sweep = portfolio_budgets(loaded, chosen, lambda at: apply_at(at).payload)
+        else:
+            report = apply_at(loaded)
+    if budgets or more is not None:
+        text = {"json": render_json, "markdown": render_budgets_markdown}
+        emit(sweep, fmt, output, render_budgets_table, text.get(fmt), width=160)
+        for row in sweep["rows"]:
+            for warning in row["warnings"]:
+                click.echo(f"warning: at budget ${row['budget']:,}: {warning}", err=True)
+        statuses = {row["status"] for row in sweep["rows"] if row["expected_value"] is not None}
+        if not statuses:
+            every = {row["status"] for row in sweep["rows"]}
+            sys.exit(ExitCode.NO_PLAN_IN_TIME if every == {"unknown"} else ExitCode.INFEASIBLE)
+        return
     payload = report.payload
     text = {"json": render_json, "markdown": render_portfolio_markdown}
     emit(payload, fmt, output, render_portfolio_table, text.get(fmt), width=140)

@@ -83,7 +83,7 @@ def _amounts(value: str, *, signed: bool, what: str, example: str) -> list[int]:
     return [-amount if sign == "-" else amount for sign, _, amount in read]
 
 
-def _parse_budgets(
+def parse_budgets(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> list[int] | None:
     if value is None:
@@ -91,7 +91,7 @@ def _parse_budgets(
     return _amounts(value, signed=False, what="a budget", example="4000,6000")
 
 
-def _parse_changes(
+def parse_changes(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> list[int] | None:
     """Signed amounts: +2000 (or 2000) raises the budget, -1000 lowers it."""
@@ -152,7 +152,7 @@ def _progress(enabled: bool, unit: str) -> Iterator[whatif.OnStep | None]:
 @click.argument("scenario", type=FilePath())
 @click.option(
     "--budgets",
-    callback=_parse_budgets,
+    callback=parse_budgets,
     metavar="B1,B2,...",
     help="Budgets to compare, in dollars, joined by commas.",
 )
@@ -164,7 +164,7 @@ def _progress(enabled: bool, unit: str) -> Iterator[whatif.OnStep | None]:
 )
 @click.option(
     "--more",
-    callback=_parse_changes,
+    callback=parse_changes,
     metavar="D1,D2,...",
     help="Compare the scenario's own budget with it changed by each amount, in dollars: "
     "2000 raises it (what does another $2,000 buy?), -1000 lowers it.",

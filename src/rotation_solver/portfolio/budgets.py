@@ -1,0 +1,129 @@
+"""`apply --budgets`: the best applications at several budgets, with offers uncertain.
+
+`compare` answers "what does more money buy?" with `solve`'s values, as if the plan's
+programs all said yes. Under uncertain offers more money also lets the student take
+the dearer offers that do arrive, and pay more fees; here each budget gets its own
+portfolio, chosen as `apply` chooses, and the rows compare their exact expected values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from rotation_solver import markdown
+from rotation_solver.scenario import LoadedScenario
+
+# One `apply` report (its JSON payload) for a scenario at one budget.
+ApplyAt = Callable[[LoadedScenario], dict[str, Any]]
+
+
+def _row(budget: int, own: int, report: dict[str, Any]) -> dict[str, Any]:
+    has = report["status"] in ("optimal", "feasible") and bool(report["applications"])
+    return {
+        "budget": budget,
+        "yours": budget == own,
+        "status": report["status"],
+        "expected_value": report["expected_value"] if has else None,
+        "exact": bool(report["sampling"].get("enumerated")) if has else None,
+        "fees": report["fees"] if has else 0,
+        "no_plan": report["probabilities"]["no_plan"] if has else None,
+        "applications": [a["program_id"] for a in report["applications"]] if has else [],
+        "why": report.get("why"),
+        "warnings": list(report.get("warnings", [])),
+    }
+
+
+def portfolio_budgets(
+    loaded: LoadedScenario, budgets: Sequence[int], apply_at: ApplyAt
+) -> dict[str, Any]:
+    """One row per budget (ascending, each once): the best portfolio there, its exact
+    expected value, what changed from the row before, and the value per extra $1,000."""
+    rows: list[dict[str, Any]] = []
+    for budget in sorted(set(budgets)):
+        rows.append(_row(budget, loaded.budget, apply_at(loaded.with_budget(budget))))
+    previous: dict[str, Any] | None = None
+    for row in rows:
+        row["added"] = row["removed"] = row["value_per_1000"] = None
+        if previous is not None and row["expected_value"] is not None:
+            before = set(previous["applications"])
+            row["added"] = [p for p in row["applications"] if p not in before]
+            row["removed"] = sorted(before - set(row["applications"]))
+            if previous["expected_value"] is not None:
+                gain = row["expected_value"] - previous["expected_value"]
+                row["value_per_1000"] = 1000 * gain / (row["budget"] - previous["budget"])
+        if row["expected_value"] is not None:
+            previous = row
+    return {"scenario": loaded.scenario.name, "rows": rows}
+
+
+def _changes(row: dict[str, Any]) -> str:
+    if row["added"] is None:
+        return ""
+    parts = [f"+{p}" for p in row["added"]] + [f"-{p}" for p in row["removed"]]
+    return " ".join(parts) or "same applications"
+
+
+def _cells(row: dict[str, Any]) -> list[str]:
+    budget = f"${row['budget']:,}" + (" (yours)" if row["yours"] else "")
+    if row["expected_value"] is None:
+        return [budget, "—", "—", "—", "—", row["why"] or row["status"], ""]
+    rate = "—" if row["value_per_1000"] is None else f"{row['value_per_1000']:+.1f}"
+    return [
+        budget,
+        f"{row['expected_value']:.1f}" + ("" if row["exact"] else " (sample)"),
+        rate,
+        f"${row['fees']:,}",
+        f"{100 * row['no_plan']:.1f}%",
+        ", ".join(row["applications"]),
+        _changes(row),
+    ]
+
+
+HEADER = (
+    "Budget",
+    "Expected value",
+    "Per extra $1k",
+    "Fees",
+    "No plan",
+    "Applications",
+    "Changes",
+)
+NOTE = (
+    "Each budget gets its own applications, chosen as `apply` chooses them; the expected "
+    "value is exact over every offer outcome (on --scenarios sampled outcomes where it says "
+    "so), on `apply`'s scale: an offered rotation counts in full."
+)
+
+
+def render_budgets_table(payload: dict[str, Any], console: Console) -> None:
+    table = Table(
+        title=f"Applications at each budget: {payload['scenario']}",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+    )
+    for name in HEADER:
+        right = name in ("Expected value", "Per extra $1k", "Fees", "No plan")
+        table.add_column(name, justify="right" if right else "left")
+    for row in payload["rows"]:
+        table.add_row(*(Text(cell) for cell in _cells(row)))
+    console.print(table)
+    console.print(Text(NOTE, style="dim"))
+
+
+def render_budgets_markdown(payload: dict[str, Any]) -> str:
+    lines = [
+        f"# Applications at each budget: {payload['scenario']}",
+        "",
+        "| " + " | ".join(HEADER) + " |",
+        "|---|--:|--:|--:|--:|---|---|",
+    ]
+    for row in payload["rows"]:
+        lines.append("| " + " | ".join(markdown.cell(c) for c in _cells(row)) + " |")
+    return "\n".join([*lines, "", NOTE]) + "\n"
