@@ -329,7 +329,7 @@ def test_budgets_give_each_budget_its_own_best_portfolio(
         if row["expected_value"] is None:
             assert not alone["applications"] and row["why"] == alone.get("why")
             continue
-        assert row["expected_value"] == alone["expected_value"] and row["exact"] is True
+        assert row["expected_value"] == alone["expected_value"] and row["chosen_exactly"] is True
         assert row["applications"] == [a["program_id"] for a in alone["applications"]]
     priced = [r for r in rows if r["expected_value"] is not None]
     assert len(priced) >= 2

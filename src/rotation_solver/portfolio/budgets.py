@@ -30,7 +30,8 @@ def _row(budget: int, own: int, report: dict[str, Any]) -> dict[str, Any]:
         "yours": budget == own,
         "status": report["status"],
         "expected_value": report["expected_value"] if has else None,
-        "exact": bool(report["sampling"].get("enumerated")) if has else None,
+        # True: every portfolio valued on every outcome; False: chosen on the sample.
+        "chosen_exactly": bool(report["sampling"].get("enumerated")) if has else None,
         "fees": report["fees"] if has else 0,
         "no_plan": report["probabilities"]["no_plan"] if has else None,
         "applications": [a["program_id"] for a in report["applications"]] if has else [],
@@ -76,7 +77,7 @@ def _cells(row: dict[str, Any]) -> list[str]:
     rate = "—" if row["value_per_1000"] is None else f"{row['value_per_1000']:+.1f}"
     return [
         budget,
-        f"{row['expected_value']:.1f}" + ("" if row["exact"] else " (sample)"),
+        f"{row['expected_value']:.1f}" + ("" if row["chosen_exactly"] else " *"),
         rate,
         f"${row['fees']:,}",
         f"{100 * row['no_plan']:.1f}%",
@@ -95,9 +96,10 @@ HEADER = (
     "Changes",
 )
 NOTE = (
-    "Each budget gets its own applications, chosen as `apply` chooses them; the expected "
-    "value is exact over every offer outcome (on --scenarios sampled outcomes where it says "
-    "so), on `apply`'s scale: an offered rotation counts in full."
+    "Each budget gets its own applications, chosen as `apply` chooses them. The expected "
+    "value is exact over every offer outcome of those applications, on `apply`'s scale (an "
+    "offered rotation counts in full). * chosen on --scenarios sampled outcomes (more than "
+    "14 programs to apply to), so another choice may be worth a little more."
 )
 
 
