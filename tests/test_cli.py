@@ -119,13 +119,14 @@ def test_solve_says_what_the_guides_other_applications_would_cost(tmp_path: Path
     assert other == {
         "guide_applications": [6, 10],
         "more": [3, 7],
+        "others": 11,
         "median_fee": 90,
         "fees": [270, 630],
         "left": 2340,
     }
     code, output = invoke_stdout("solve", EXAMPLE, "--format", "markdown", *FAST)
     assert (
-        "Applying to 3-7 more at this catalog's median fee ($90) adds about $270-$630; " in output
+        "Applying to 3-7 more (at this catalog's median fee, $90) adds about $270-$630; " in output
     )
     assert "$2,340 of the budget is left." in output
     for name in ("scenario.yaml", "programs.csv"):
@@ -135,6 +136,49 @@ def test_solve_says_what_the_guides_other_applications_would_cost(tmp_path: Path
         "solve", str(tmp_path / "scenario.yaml"), "--format", "markdown", *FAST
     )
     assert code == 0 and "$40 of the budget is left: not enough for them" in output
+
+
+def test_the_fee_note_counts_what_the_catalog_has(tmp_path: Path) -> None:
+    """From a review: the median was the upper one, counted programs that never offer,
+    and multiplied it when the catalog had fewer programs left than the guide's count;
+    an accepted offer counts as one of the guide's 6-10, and a plan of them alone needs
+    no more applications."""
+    rows = [
+        program("r1", starts="2027-06-07", fee=50),
+        program("r2", starts="2027-07-05", fee=50),
+        program("c1", specialty="surgery", starts="2027-08-02", fee=60),
+        program("o1", starts="2027-09-06", fee=10, letter=0, audition=0),
+        program("o2", starts="2027-09-06", fee=1000, letter=0, audition=0),
+        program("never", starts="2027-09-06", fee=3000, acceptance=0),
+    ]
+    req = {"radiology": {"min": 2, "max": 2}, "clinical": {"min": 1, "max": 1}}
+
+    def solved(locks: list[dict[str, str]]) -> dict[str, Any]:
+        data = scenario_dict(rows, requirements=req, locks=locks)
+        path = write_scenario(tmp_path, data, f"s{len(locks)}.yaml")
+        code, output = invoke_stdout("solve", str(path), "--format", "json", *FAST)
+        assert code == 0, output
+        return dict(json.loads(output))
+
+    payload = solved([])
+    assert payload["other_applications"] == {
+        "guide_applications": [6, 10],
+        "more": [2, 2],
+        "others": 2,
+        "median_fee": 10,
+        "fees": [1010, 1010],
+        "left": payload["budget"] - payload["total_cost"],
+    }
+    path = write_scenario(tmp_path, scenario_dict(rows, requirements=req), "md.yaml")
+    code, output = invoke_stdout("solve", str(path), "--format", "markdown", *FAST)
+    assert code == 0
+    assert "Applying to 2 more (the catalog has 2 other programs that fit) adds about $1,010" in (
+        output
+    )
+    locks = [{"program": "r1", "start": "2027-06-07"}]
+    assert solved(locks)["other_applications"]["more"] == [2, 2]  # the lock is one of six
+    locks += [{"program": "r2", "start": "2027-07-05"}, {"program": "c1", "start": "2027-08-02"}]
+    assert "other_applications" not in solved(locks)
 
 
 def test_solve_csv_leaves_the_dates_of_an_accepted_offer_blank() -> None:

@@ -371,6 +371,42 @@ def test_cli_budgets_and_more(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "outside $0" in result.output
 
 
+def test_cli_budgets_keep_a_portfolio_of_no_application() -> None:
+    """From a review: with accepted offers that already make the plan, the best is to
+    apply to nothing; the row said "no portfolio", lost the next row's changes and
+    could exit 3 where plain `apply` exits 0."""
+    locks = ["--lock", "rad-lakeshore@2027-06-07", "--lock", "rad-juniper@2027-07-26"]
+    locks += ["--lock", "em-saguaro@2027-08-16"]
+    quick = ["--workers", "1", "--no-bound", "--evaluate", "20", *locks]
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["apply", str(EXAMPLE), *quick, "--budgets", "7395,9395", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    low, high = json.loads(result.stdout)["rows"]
+    assert low["applications"] == [] and low["expected_value"] == pytest.approx(330.0)
+    assert high["applications"] and high["added"] == high["applications"]
+    assert high["value_per_1000"] == pytest.approx((high["expected_value"] - 330.0) / 2)
+    result = runner.invoke(cli, ["apply", str(EXAMPLE), *quick, "--budgets", "7395"])
+    assert result.exit_code == 0 and "none" in result.stdout
+
+
+def test_budgets_keep_a_worthless_portfolio(make: Callable[..., LoadedScenario]) -> None:
+    loaded = make(
+        [program("em-z", specialty="emergency_medicine", letter=0, fee=25)],
+        requirements={"radiology": {"min": 0}, "clinical": {"min": 1, "max": 1}},
+    )
+
+    def apply_at(at: LoadedScenario) -> dict[str, object]:
+        return plan_portfolio(
+            at, max_applications=1, scenarios=20, bound=False, options=ONE
+        ).payload
+
+    (row,) = portfolio_budgets(loaded, [5000], apply_at)["rows"]
+    assert row["status"] == "feasible" and row["applications"] == []
+    assert row["expected_value"] is not None and "applying to nothing" in row["why"]
+
+
 # -- the first stage ------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 from rotation_solver.advice import plan_warnings
@@ -56,23 +57,30 @@ GUIDE_APPLICATIONS = (6, 10)
 
 def _other_applications(
     loaded: LoadedScenario, problem: PlanningProblem, result: Result
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     """What the guide's 6-10 applications would add in fees beyond the plan's own: the
-    plan's total cost holds only its programs' fees, and offers are uncertain."""
+    plan's total cost holds only its programs' fees, and offers are uncertain. An
+    accepted offer counts as one of the 6-10; a plan of accepted offers alone needs none.
+    """
+    if all(o.locked for o in result.rotations):
+        return None
     chosen = {o.program_id for o in result.rotations}
-    others = sorted(
-        {o.program_id for o in problem.offerings if not o.locked} - chosen,
-    )
+    # Programs with a start that fits, not in the plan, that may offer at all.
+    others = sorted({o.program_id for o in problem.offerings if o.acceptance > 0} - chosen)
     fees = sorted(loaded.program(pid).fee for pid in others)
-    median = fees[len(fees) // 2] if fees else 0
-    applied = len([o for o in result.rotations if not o.locked])
-    low, high = (max(0, n - applied) for n in GUIDE_APPLICATIONS)
-    low, high = min(low, len(others)), min(high, len(others))
+    median = statistics.median_low(fees) if fees else 0
+
+    def fees_of(count: int) -> int:
+        # Every other program: their own fees; fewer: that many at the median fee.
+        return sum(fees) if count == len(fees) else count * median
+
+    low, high = (min(len(others), max(0, n - len(chosen))) for n in GUIDE_APPLICATIONS)
     return {
         "guide_applications": list(GUIDE_APPLICATIONS),
         "more": [low, high],
+        "others": len(others),
         "median_fee": median,
-        "fees": [low * median, high * median],
+        "fees": [fees_of(low), fees_of(high)],
         "left": result.budget - result.total_cost,
     }
 
@@ -122,8 +130,8 @@ def plan_payload(
             *(plan_warnings(loaded, result.rotations) if result.has_plan else []),
         ],
     }
-    if result.has_plan:
-        payload["other_applications"] = _other_applications(loaded, problem, result)
+    if result.has_plan and (other := _other_applications(loaded, problem, result)):
+        payload["other_applications"] = other
     if conflict is not None:
         payload["why"] = conflict.sentence()
         payload["conflict"] = {

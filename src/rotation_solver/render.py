@@ -131,9 +131,16 @@ def apply_note(payload: dict[str, Any]) -> str:
     (low, high), (fee_low, fee_high) = other["more"], other["fees"]
     count = f"{low}-{high}" if low != high else f"{high}"
     cost = f"${fee_low:,}-${fee_high:,}" if fee_low != fee_high else f"${fee_high:,}"
+    if high == other.get("others"):  # the catalog runs short of the guide's count
+        one = high == 1
+        where = (
+            f"the catalog has {high} other program{'' if one else 's'} that fit{'s' if one else ''}"
+        )
+    else:
+        where = f"at this catalog's median fee, ${other['median_fee']:,}"
     text = (
-        f"{APPLY_NOTE} Applying to {count} more at this catalog's median fee "
-        f"(${other['median_fee']:,}) adds about {cost}; ${other['left']:,} of the budget is left"
+        f"{APPLY_NOTE} Applying to {count} more ({where}) adds about {cost}; "
+        f"${other['left']:,} of the budget is left"
     )
     if fee_low > other["left"]:
         return (

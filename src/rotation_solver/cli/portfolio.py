@@ -22,6 +22,7 @@ from rotation_solver.cli.options import (
     refuse_output_files,
     scenario_options,
     solver_options,
+    warn,
     warn_about_plan,
 )
 from rotation_solver.cli.whatif import parse_budgets, parse_changes
@@ -32,6 +33,7 @@ from rotation_solver.portfolio.budgets import (
     portfolio_budgets,
     render_budgets_markdown,
     render_budgets_table,
+    sweep_warnings,
 )
 from rotation_solver.portfolio.local_search import EXACT_CANDIDATES
 from rotation_solver.portfolio.render import render_portfolio_markdown, render_portfolio_table
@@ -125,15 +127,17 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], No
     "--budgets",
     callback=parse_budgets,
     metavar="B1,B2,...",
-    help="Instead of one portfolio, the best applications at each of these budgets, with "
-    "their expected values side by side (offers uncertain, unlike `compare`).",
+    help="Instead of one portfolio, the best applications at each of these budgets (in "
+    "dollars, joined by commas), their expected values side by side (offers uncertain, "
+    "unlike `compare`). --time-limit applies to each budget; --plot is refused.",
 )
 @click.option(
     "--more",
     callback=parse_changes,
     metavar="D1,D2,...",
-    help="As --budgets, with the scenario's own budget and it changed by each amount: "
-    "2000 asks what another $2,000 buys once offers are uncertain.",
+    help="As --budgets (and with it), the scenario's own budget and it changed by each "
+    "amount in dollars: 2000 asks what another $2,000 buys once offers are uncertain; "
+    "-1000 (write --more=-1000) what $1,000 less costs.",
 )
 @plot_option("the distribution of the plan value over the outcomes (histogram)")
 @output_options(("table", "json", "markdown"))
@@ -190,11 +194,14 @@ def apply(
         rotation-solver apply scenarios/example/scenario.yaml --format json -o apply.json
         rotation-solver apply my.yaml --max-applications 8 --scenarios 400 --seed 1
         rotation-solver apply my.yaml --plot outcomes.png --no-bound
-        rotation-solver apply scenarios/example/scenario.yaml --more 2000 --no-bound
+        rotation-solver apply scenarios/example/scenario.yaml --more 2000
+        rotation-solver apply my.yaml --budgets 5000,6000,7000 --format markdown
 
     With --budgets or --more, one row per budget instead: the best applications
-    there, their exact expected value, fees, the chance of no plan, and what
-    changed from the row before (exit 0 if any budget has a portfolio).
+    there (possibly none, when accepted offers already make the plan), their
+    exact expected value, fees, the chance of no plan, and what changed from the
+    row before. Exit 0 if any budget has a portfolio, else 3 (4 if a time limit
+    stopped one).
     """
     if plot is not None and (budgets or more is not None):
         raise click.UsageError("--plot draws one portfolio; leave it out with --budgets or --more")
@@ -205,6 +212,8 @@ def apply(
     with _progress(Console(stderr=True).is_terminal and not quiet) as progress:
 
         def apply_at(at: LoadedScenario) -> PortfolioReport:
+            sweeping = budgets or more is not None
+            prefix = f"${at.budget:,}: " if sweeping else ""  # which budget a bar is for
             return plan_portfolio(
                 at,
                 max_applications=n,
@@ -213,7 +222,7 @@ def apply(
                 evaluate_outcomes=evaluate_outcomes,
                 options=options,
                 bound=bound,
-                progress=progress,
+                progress=lambda label, total: progress(prefix + label, total),
                 enumerate_outcomes=enumerate_outcomes,
             )
 
@@ -225,13 +234,11 @@ def apply(
     if budgets or more is not None:
         text = {"json": render_json, "markdown": render_budgets_markdown}
         emit(sweep, fmt, output, render_budgets_table, text.get(fmt), width=160)
-        for row in sweep["rows"]:
-            for warning in row["warnings"]:
-                click.echo(f"warning: at budget ${row['budget']:,}: {warning}", err=True)
-        statuses = {row["status"] for row in sweep["rows"] if row["expected_value"] is not None}
-        if not statuses:
-            every = {row["status"] for row in sweep["rows"]}
-            sys.exit(ExitCode.NO_PLAN_IN_TIME if every == {"unknown"} else ExitCode.INFEASIBLE)
+        warn(sweep_warnings(sweep, loaded.warnings))
+        # As `compare`: 0 if any budget has a portfolio, else 4 if a time limit stopped one.
+        statuses = {row["status"] for row in sweep["rows"]}
+        if not statuses & {"optimal", "feasible"}:
+            sys.exit(ExitCode.NO_PLAN_IN_TIME if "unknown" in statuses else ExitCode.INFEASIBLE)
         return
     payload = report.payload
     text = {"json": render_json, "markdown": render_portfolio_markdown}

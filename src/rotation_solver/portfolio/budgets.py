@@ -24,7 +24,9 @@ ApplyAt = Callable[[LoadedScenario], dict[str, Any]]
 
 
 def _row(budget: int, own: int, report: dict[str, Any]) -> dict[str, Any]:
-    has = report["status"] in ("optimal", "feasible") and bool(report["applications"])
+    # A portfolio, even an empty one: accepted offers may make the plan with no
+    # application, or applying to nothing may be as good (plain `apply` exits 0 there).
+    has = report["status"] in ("optimal", "feasible")
     return {
         "budget": budget,
         "yours": budget == own,
@@ -38,6 +40,20 @@ def _row(budget: int, own: int, report: dict[str, Any]) -> dict[str, Any]:
         "why": report.get("why"),
         "warnings": list(report.get("warnings", [])),
     }
+
+
+def sweep_warnings(payload: dict[str, Any], known: Sequence[str]) -> list[str]:
+    """Each row's warnings once, with the budgets it applies to; `known` (the scenario's
+    own, shown when it was loaded) left out."""
+    budgets: dict[str, list[int]] = {}
+    for row in payload["rows"]:
+        for warning in row["warnings"]:
+            if warning not in known:
+                budgets.setdefault(warning, []).append(row["budget"])
+    return [
+        f"at budget{'s' if len(where) > 1 else ''} {', '.join(f'${b:,}' for b in where)}: {text}"
+        for text, where in budgets.items()
+    ]
 
 
 def portfolio_budgets(
@@ -81,7 +97,7 @@ def _cells(row: dict[str, Any]) -> list[str]:
         rate,
         f"${row['fees']:,}",
         f"{100 * row['no_plan']:.1f}%",
-        ", ".join(row["applications"]),
+        ", ".join(row["applications"]) or "none",
         _changes(row),
     ]
 
@@ -98,9 +114,17 @@ HEADER = (
 NOTE = (
     "Each budget gets its own applications, chosen as `apply` chooses them. The expected "
     "value is exact over every offer outcome of those applications, on `apply`'s scale (an "
-    "offered rotation counts in full). * chosen on --scenarios sampled outcomes (more than "
-    "14 programs to apply to), so another choice may be worth a little more."
+    "offered rotation counts in full); the fees leave out those of accepted offers."
 )
+STAR = (
+    "* chosen on the --scenarios sampled outcomes, not on every outcome, so another "
+    "choice may be worth a little more."
+)
+
+
+def _notes(payload: dict[str, Any]) -> list[str]:
+    starred = any(r["chosen_exactly"] is False for r in payload["rows"])
+    return [NOTE, *([STAR] if starred else [])]
 
 
 def render_budgets_table(payload: dict[str, Any], console: Console) -> None:
@@ -116,7 +140,8 @@ def render_budgets_table(payload: dict[str, Any], console: Console) -> None:
     for row in payload["rows"]:
         table.add_row(*(Text(cell) for cell in _cells(row)))
     console.print(table)
-    console.print(Text(NOTE, style="dim"))
+    for note in _notes(payload):
+        console.print(Text(note, style="dim"))
 
 
 def render_budgets_markdown(payload: dict[str, Any]) -> str:
@@ -128,4 +153,4 @@ def render_budgets_markdown(payload: dict[str, Any]) -> str:
     ]
     for row in payload["rows"]:
         lines.append("| " + " | ".join(markdown.cell(c) for c in _cells(row)) + " |")
-    return "\n".join([*lines, "", NOTE]) + "\n"
+    return "\n".join([*lines, "", *_notes(payload)]) + "\n"
