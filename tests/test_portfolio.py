@@ -368,7 +368,7 @@ def test_cli_budgets_and_more(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "--plot draws one portfolio" in result.output
     result = runner.invoke(cli, ["apply", str(EXAMPLE), *quick, "--more=-10000"])
-    assert result.exit_code == 2 and "outside $0" in result.output
+    assert result.exit_code == 2 and "a budget lies between $0" in result.output
 
 
 def test_cli_budgets_keep_a_portfolio_of_no_application() -> None:

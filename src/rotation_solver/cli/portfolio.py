@@ -25,7 +25,7 @@ from rotation_solver.cli.options import (
     warn,
     warn_about_plan,
 )
-from rotation_solver.cli.whatif import parse_budgets, parse_changes
+from rotation_solver.cli.whatif import changed_budgets, parse_budgets, parse_changes
 from rotation_solver.errors import ExitCode
 from rotation_solver.portfolio import MAX_APPLICATIONS, plan_portfolio, plot_distribution
 from rotation_solver.portfolio.apply import PortfolioReport
@@ -39,25 +39,10 @@ from rotation_solver.portfolio.local_search import EXACT_CANDIDATES
 from rotation_solver.portfolio.render import render_portfolio_markdown, render_portfolio_table
 from rotation_solver.render import render_json
 from rotation_solver.scenario import LoadedScenario, Lock
-from rotation_solver.scenario.schema import MAX_DOLLARS
 from rotation_solver.solve import SolveOptions
 
 # Sampled outcomes are rows of a (outcomes x programs) table held in memory.
 MAX_OUTCOMES = 100_000
-
-
-def _changed_budgets(own: int, more: list[int] | None) -> list[int]:
-    """The scenario's own budget and it changed by each amount (--more)."""
-    if more is None:
-        return []
-    changed = [own + delta for delta in more]
-    for delta, budget in zip(more, changed, strict=True):
-        if not 0 <= budget <= MAX_DOLLARS:
-            raise click.BadParameter(
-                f"your budget ${own:,} changed by {delta:+,} is outside $0..${MAX_DOLLARS:,}",
-                param_hint="'--more'",
-            )
-    return [own, *changed]
 
 
 @contextmanager
@@ -203,7 +188,8 @@ def apply(
     row before. Exit 0 if any budget has a portfolio, else 3 (4 if a time limit
     stopped one).
     """
-    if plot is not None and (budgets or more is not None):
+    sweeping = bool(budgets) or more is not None
+    if plot is not None and sweeping:
         raise click.UsageError("--plot draws one portfolio; leave it out with --budgets or --more")
     refuse_output_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
@@ -212,7 +198,6 @@ def apply(
     with _progress(Console(stderr=True).is_terminal and not quiet) as progress:
 
         def apply_at(at: LoadedScenario) -> PortfolioReport:
-            sweeping = budgets or more is not None
             prefix = f"${at.budget:,}: " if sweeping else ""  # which budget a bar is for
             return plan_portfolio(
                 at,
@@ -226,12 +211,13 @@ def apply(
                 enumerate_outcomes=enumerate_outcomes,
             )
 
-        if budgets or more is not None:
-            chosen = [*(budgets or []), *_changed_budgets(loaded.budget, more)]
+        if sweeping:
+            own = [loaded.budget, *changed_budgets(loaded.budget, more)] if more is not None else []
+            chosen = [*(budgets or []), *own]
             sweep = portfolio_budgets(loaded, chosen, lambda at: apply_at(at).payload)
         else:
             report = apply_at(loaded)
-    if budgets or more is not None:
+    if sweeping:
         text = {"json": render_json, "markdown": render_budgets_markdown}
         emit(sweep, fmt, output, render_budgets_table, text.get(fmt), width=160)
         warn(sweep_warnings(sweep, loaded.warnings))

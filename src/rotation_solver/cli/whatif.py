@@ -91,6 +91,20 @@ def parse_budgets(
     return _amounts(value, signed=False, what="a budget", example="4000,6000")
 
 
+def changed_budgets(own: int, more: list[int]) -> list[int]:
+    """The budget `own` changed by each amount of --more, each within $0..MAX_DOLLARS."""
+    changed = [own + delta for delta in more]
+    for delta, budget in zip(more, changed, strict=True):
+        if not 0 <= budget <= MAX_DOLLARS:
+            raise click.BadParameter(
+                f"your budget ${own:,} changed by {delta:+,} is "
+                f"{'-' if budget < 0 else ''}${abs(budget):,}; a budget lies between $0 "
+                f"and ${MAX_DOLLARS:,}",
+                param_hint="'--more'",
+            )
+    return changed
+
+
 def parse_changes(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> list[int] | None:
@@ -220,15 +234,7 @@ def compare(
         # The default: a step down and two up, as far as budgets go.
         changed = [b for b in (own - 1000, own + 1000, own + 2000) if 0 <= b <= MAX_DOLLARS]
     else:
-        changed = [own + delta for delta in more or []]
-        for delta, budget in zip(more or [], changed, strict=True):
-            if not 0 <= budget <= MAX_DOLLARS:
-                raise click.BadParameter(
-                    f"your budget ${own:,} changed by {delta:+,} is "
-                    f"{'-' if budget < 0 else ''}${abs(budget):,}; a budget lies between $0 "
-                    f"and ${MAX_DOLLARS:,}",
-                    param_hint="'--more'",
-                )
+        changed = changed_budgets(own, more or [])
     chosen = [*(budgets or []), *(budget_range or []), *([own, *changed] if changed else [])]
     if not chosen:
         chosen = [own]
