@@ -113,6 +113,15 @@ def _worthless_lines(payload: dict[str, Any]) -> list[str]:
     ]
 
 
+# The roles read like tiers but are not: say what they mean wherever they are shown.
+ROLES = (
+    "Roles (how the plans use an application, not the program's tier): audition target = "
+    "a radiology application taken in at least half of the outcomes where it is offered; "
+    "safety net = taken less often (it covers outcomes where better offers fail); clinical "
+    "backup = a clinical application; spare = never in the best plan."
+)
+
+
 def _applications_table(payload: dict[str, Any], console: Console) -> None:
     """Each application with its dates and role, then what the roles and starts mean."""
     apps = Table(title="Applications", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
@@ -136,13 +145,12 @@ def _applications_table(payload: dict[str, Any], console: Console) -> None:
         )
     console.print(apps)
     console.print(
-        "[dim]Roles (how the plans use an application, not the program's tier): audition "
-        "target = a radiology application taken in at least half of the outcomes where it "
-        "is offered; safety net = taken less often (it covers outcomes where better offers "
-        "fail); clinical backup = a clinical application; spare = never in the best plan. "
-        "Starts: the dates the plans use, then how many other listed starts to ask for as "
-        "free alternates; the first deadline is the earliest of all (--format markdown or "
-        "json lists each start).[/dim]"
+        Text(
+            f"{ROLES} Starts: the dates the plans use, then how many other listed starts to "
+            "ask for as free alternates; the first deadline is the earliest of all (--format "
+            "markdown or json lists each start).",
+            style="dim",
+        )
     )
 
 
@@ -276,7 +284,13 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
             f"| {100 * a['acceptance']:.0f}% | {a['role']} | {markdown.cell(a['reason'])} |"
         )
     if payload["applications"]:
-        lines += ["", NEXT_STEP]
+        lines += [
+            "",
+            f"{ROLES} Starts in bold are the dates the plans use; the others are free "
+            "alternates worth asking for too. The first deadline is the earliest of all.",
+            "",
+            NEXT_STEP,
+        ]
     lines += [
         "",
         "Out of sample: the same fresh outcomes for every strategy, with 95% CIs. Exact: "
