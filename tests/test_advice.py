@@ -226,6 +226,25 @@ def test_an_application_after_the_start_is_named(make: Make) -> None:
     )
 
 
+def test_the_timeline_step_of_an_application_after_the_start_carries_the_caveat(
+    make: Make,
+) -> None:
+    """Found by review: the warning reached the terminal only; the saved timeline (CSV,
+    Markdown, calendar) said "Apply 06-10 for the 06-07 start" with no caveat."""
+    late = rad(
+        "r",
+        application_opens="2027-06-10",
+        deadline_weeks_before_start=None,
+        application_deadline="2027-06-30",
+    )
+    outcome = plan_scenario(make([late, clin("c")], requirements=BALANCED), SolveOptions(workers=1))
+    steps = {
+        s["program_id"]: s["text"] for s in outcome.payload["timeline"] if s["kind"] == "submit"
+    }
+    assert "after the rotation starts: confirm that the program still takes" in steps["r"]
+    assert "after the rotation starts" not in steps["c"]
+
+
 def test_names_that_start_with_a_bracket_are_not_one_institution(make: Make) -> None:
     req = {**BALANCED, "radiology": {"min": 2}}
     rows = [

@@ -197,6 +197,23 @@ def test_solve_csv_leaves_the_dates_of_an_accepted_offer_blank() -> None:
     assert locked[0]["submit_on"]  # the JSON keeps section 4's dates
 
 
+def test_an_output_file_suffix_names_its_format(tmp_path: Path) -> None:
+    """Found by review: `-o plan.ics` wrote the text table into a file no calendar could
+    read, and `-o plan.json` one that `check` refused. --format, when given, still wins."""
+    calendar, plan = tmp_path / "plan.ics", tmp_path / "plan.json"
+    assert invoke("solve", EXAMPLE, "-o", str(calendar), *FAST)[0] == 0
+    assert calendar.read_text().startswith("BEGIN:VCALENDAR")
+    assert invoke("solve", EXAMPLE, "-o", str(plan), *FAST)[0] == 0
+    assert json.loads(plan.read_text())["objective"] == 213
+    assert invoke("check", EXAMPLE, str(plan))[0] == 0
+    table = tmp_path / "table.json"
+    assert invoke("solve", EXAMPLE, "--format", "table", "-o", str(table), *FAST)[0] == 0
+    assert table.read_text().startswith("Scenario")
+    code, output = invoke("compare", EXAMPLE, "-o", str(tmp_path / "sweep.ics"), *FAST)
+    assert code == 2 and "needs the ics format" in output
+    assert not (tmp_path / "sweep.ics").exists()
+
+
 def test_output_file_is_never_overwritten_unasked(tmp_path: Path) -> None:
     target = tmp_path / "plan.json"
     code, _ = invoke("solve", EXAMPLE, "--format", "json", "-o", str(target), *FAST)
@@ -618,6 +635,21 @@ def test_check_scores_a_plan_made_by_hand(tmp_path: Path) -> None:
     csv_plan.write_text("program_id\nrad-cedar\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", EXAMPLE, str(csv_plan), "--score"])
     assert result.exit_code == 1 and "needs the column(s) start" in result.output
+
+
+def test_check_score_of_a_broken_plan_keeps_everything_on_standard_error(tmp_path: Path) -> None:
+    """Found by review: the violations went to standard error and "The best plan is
+    worth ..." to standard output, so `> result.txt` saved what read as a pass; a plan
+    saved as a workbook got "not UTF-8 text"."""
+    plan = tmp_path / "mine.csv"
+    plan.write_text("program_id,start\nrad-cedar,2027-06-14\nrad-bayou,2027-06-14\n", "utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), "--score", *FAST])
+    assert result.exit_code == 1
+    assert result.stdout == "" and "The best plan is worth 213" in result.stderr
+    workbook = tmp_path / "mine.xlsx"
+    workbook.write_bytes(b"PK\x03\x04 not really a workbook")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(workbook), "--score"])
+    assert result.exit_code == 1 and "save the plan as CSV" in result.output
 
 
 def test_check_without_score_points_a_table_at_score(tmp_path: Path) -> None:

@@ -203,6 +203,17 @@ def test_calendar_parses_back_with_one_event_per_action(
     assert "Submit ERAS" in by_summary
 
 
+def test_the_calendar_name_is_escaped() -> None:
+    """Found by review: the scenario name went into X-WR-CALNAME unescaped, so "; , \\"
+    in it broke the line for a client that unescapes it."""
+    loaded = load_scenario(EXAMPLE)
+    named = dataclasses.replace(
+        loaded, scenario=loaded.scenario.model_copy(update={"name": "Plan; A, B \\new"})
+    )
+    ics = calendar_ics(named, plan_scenario(named, OPTIONS).payload)
+    assert b"X-WR-CALNAME:Away rotations: Plan\\; A\\, B \\\\new\r\n" in ics
+
+
 def test_calendar_is_byte_identical_across_runs() -> None:
     first_loaded = load_scenario(EXAMPLE)
     second_loaded = load_scenario(EXAMPLE)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vText
 
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.timeline import TimelineStep, build_timeline
@@ -116,7 +116,8 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Away rotations: {scenario}")
+    # An X- property is not escaped unless typed as text (";" "," "\\" in a name).
+    calendar.add("x-wr-calname", vText(f"Away rotations: {scenario}"))
     rotations = {r["program_id"]: r for r in payload.get("rotations") or []}
     letters = {s.program_id: s.text for s in steps if s.kind == "ask_letter"}
     for step in steps:

@@ -140,12 +140,21 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
             requires = loaded.program(pid).requires
             docs = f" with {_join(requires)}" if requires else ""
             due = f"; deadline {deadline}" if deadline else "; no deadline"
+            submit_on = _day(rotation["submit_on"])
+            # The spec allows it (no deadline, or one after the start); a file read later
+            # must carry the caveat the terminal's warning gives (found by review).
+            late = (
+                "; this is after the rotation starts: confirm that the program still takes "
+                "the application"
+                if submit_on > start
+                else ""
+            )
             steps.append(
                 TimelineStep(
-                    _day(rotation["submit_on"]),
+                    submit_on,
                     "submit",
                     pid,
-                    f"Apply to {name} for the {start.isoformat()} start{docs}{due}",
+                    f"Apply to {name} for the {start.isoformat()} start{docs}{due}{late}",
                 )
             )
             if deadline:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -134,8 +135,42 @@ def solver_options(func: F) -> F:
     return func
 
 
+# A file's suffix names the format it is for: `-o plan.json` alone writes JSON.
+SUFFIX_FORMATS = {
+    ".json": "json",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".ics": "ics",
+    ".txt": "table",
+}
+
+
+def _format_for(fmt: str, output: Path | None, formats: tuple[str, ...]) -> str:
+    """--format as given; when it was not given, the one the --output suffix names (found
+    by review: `-o plan.ics` wrote the text table into a file no calendar could read)."""
+    ctx = click.get_current_context()
+    given = ctx.get_parameter_source("fmt") not in (None, click.core.ParameterSource.DEFAULT)
+    if given or output is None:
+        return fmt
+    wanted = SUFFIX_FORMATS.get(output.suffix.lower())
+    if wanted is None:
+        return fmt
+    if wanted not in formats:
+        raise click.UsageError(
+            f"-o {output}: a {output.suffix} file needs the {wanted} format, which this "
+            f"command does not write ({', '.join(formats)}); pass --format or another name"
+        )
+    return wanted
+
+
 def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
-    def decorate(func: F) -> F:
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def func(*args: Any, **kwargs: Any) -> Any:
+            kwargs["fmt"] = _format_for(kwargs["fmt"], kwargs.get("output"), formats)
+            return command(*args, **kwargs)
+
         func = click.option(
             "--force", is_flag=True, help="Overwrite the --output file if it already exists."
         )(func)
@@ -152,9 +187,10 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
             type=click.Choice(formats),
             default=formats[0],
             show_default=True,
-            help="Output format.",
+            help="Output format (without it, an --output file's suffix names it: "
+            ".json, .csv, .md, .ics, .txt).",
         )(func)
-        return func
+        return func  # type: ignore[return-value]
 
     return decorate
 

@@ -161,6 +161,14 @@ def check(
         raise InputError(Problem(str(plan), "plan file not found"))
     if plan.is_dir():
         raise InputError(Problem(str(plan), "is a folder; expected a JSON plan file"))
+    if plan.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        raise InputError(
+            Problem(
+                str(plan),
+                "a spreadsheet file: save the plan as CSV (columns program_id and start) "
+                "and check it with --score",
+            )
+        )
     text = files.read_utf8(plan)
     if not text.strip():
         raise InputError(Problem(str(plan), "the file is empty; expected a JSON plan"))
@@ -338,9 +346,12 @@ def _score(loaded: LoadedScenario, data: dict[str, Any], plan: Path, options: So
     if best.has_plan and best.objective is not None:
         proven = best.status == "optimal"
         what = "The best plan" if proven else "The best plan found in time"
+        # Beside the violations (standard error) when the plan breaks a rule: a saved
+        # standard output alone must not read as a pass (found by review).
         click.echo(
             f"{what} is worth {best.objective} at ${best.total_cost:,} (`rotation-solver solve` "
-            f"shows it){_beside(mine, best.objective, proven)}."
+            f"shows it){_beside(mine, best.objective, proven)}.",
+            err=bool(broken),
         )
     elif best.status == "infeasible":
         click.echo("No plan meets every rule of this scenario (`rotation-solver solve` says why).")
