@@ -660,6 +660,19 @@ def test_an_unclosed_quote_is_named(files: Files) -> None:
     assert output.count("error:") == 1
 
 
+def test_an_impossible_toml_date_is_named(tmp_path: Path) -> None:
+    """Found by review: TOML reads 2027-07-32 as broken syntax ("Unclosed inline table");
+    the message names the date."""
+    path = tmp_path / "scenario.toml"
+    path.write_text(
+        "version = 1\n[calendar]\nblocked = [{start = 2027-07-20, end = 2027-07-32}]\n",
+        encoding="utf-8",
+    )
+    fails(path, "scenario.toml:3:", "TOML syntax error", "2027-07-32 is not a real calendar date")
+    path.write_text("version = 1\nname = [\n", encoding="utf-8")  # no date: no such hint
+    assert "calendar date" not in fails(path, "TOML syntax error")
+
+
 def test_deep_toml_and_plan_json_are_refused_cleanly(tmp_path: Path, files: Files) -> None:
     path = tmp_path / "deep.toml"
     path.write_text("x = " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")

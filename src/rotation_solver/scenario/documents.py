@@ -12,6 +12,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,22 @@ def _exact_numbers(value: Any) -> Any:
     return value
 
 
+def _impossible_date_hint(text: str, line: int | None) -> str:
+    """TOML reads 2027-07-32 as a broken date and reports the syntax around it ("Unclosed
+    inline table"): name the impossible date on that line instead (found by review)."""
+    if line is None:
+        return ""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", lines[line - 1]):
+        try:
+            date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return f"; {match[0]} is not a real calendar date"
+    return ""
+
+
 def read_document(path: Path, kind: str = "scenario") -> Document:
     """Read a YAML, JSON or TOML file (a `kind` document); raise InputError naming the
     file and place."""
@@ -173,7 +190,12 @@ def read_document(path: Path, kind: str = "scenario") -> Document:
             message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
             line, column = (int(where[1]), int(where[2])) if where else (None, None)
             raise InputError(
-                Problem(str(path), f"TOML syntax error: {message}", line, column)
+                Problem(
+                    str(path),
+                    f"TOML syntax error: {message}{_impossible_date_hint(text, line)}",
+                    line,
+                    column,
+                )
             ) from None
         except RecursionError:
             raise InputError(Problem(str(path), "TOML nested too deeply")) from None
