@@ -494,6 +494,31 @@ def test_xlsx_other_sheets_that_are_not_a_second_catalog_are_left_alone(
     fails(path, "'A' and 'B' and 'C' all hold a catalog")
 
 
+def test_offers_name_a_program_and_start_of_the_catalog(files: Files) -> None:
+    """Extension `offers`: an unknown program, a start it does not offer, or an offer of
+    an excluded program is an input error at its line; a locked program's offer is
+    already taken (a note)."""
+    output = fails(
+        files(SCENARIO + "offers:\n  - {program: rad-x, start: 2027-06-07}\n"),
+        "offers[0].program",
+        "unknown program id 'rad-x'",
+    )
+    assert "Traceback" not in output
+    fails(
+        files(SCENARIO + "offers:\n  - {program: rad-a, start: 2027-06-14}\n"),
+        "offers[0].start",
+        "does not offer a start on 2027-06-14",
+    )
+    fails(
+        files(SCENARIO + "exclude: [rad-a]\noffers:\n  - {program: rad-a, start: 2027-06-07}\n"),
+        "both offered and excluded",
+    )
+    both = "locks:\n  - {program: rad-a, start: 2027-06-07}\n"
+    both += "offers:\n  - {program: rad-a, start: 2027-06-07}\n"
+    result = CliRunner().invoke(cli, ["validate", str(files(SCENARIO + both))])
+    assert result.exit_code == 0 and "its offer is already taken" in result.stderr
+
+
 def test_every_problem_is_reported_at_once(files: Files) -> None:
     bad_a = ROW_A.replace("target", "stretch")
     bad_b = ROW_B.replace(",6,0,3,", ",60,0,3,")

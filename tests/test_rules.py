@@ -350,6 +350,33 @@ def test_lock_bypasses_timing_and_img_rule_with_acceptance_one(make: Make) -> No
     assert outcome.payload["rotations"][0]["value"] == 110
 
 
+def test_an_offer_in_hand_counts_in_full_and_needs_no_application(make: Make) -> None:
+    """Extension `offers`: received, not accepted. Its deadline has passed and the program
+    takes no IMGs, yet the offer stands: acceptance 1, nothing to apply for."""
+    row = program("a", accepts_img=False, application_deadline="2027-01-01", acceptance=0.25)
+    req = {"radiology": {"min": 1, "max": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    assert conflict_keys(run(make([row], requirements=req))) == {"radiology.min"}
+    outcome = run(make([row], requirements=req, offers=[{"program": "a", "start": "2027-06-07"}]))
+    assert taken(outcome) == [("a", "2027-06-07")]
+    (rotation,) = outcome.payload["rotations"]
+    assert rotation["value"] == 110 and rotation["offered"] is True  # 10*5 + 12*5*5/5
+    assert rotation["submit_on"] == "2027-01-15" and rotation["deadline"] is None
+
+
+def test_an_offer_in_hand_is_not_forced_into_the_plan(make: Make) -> None:
+    """Unlike a lock, an offer is taken only when it is worth it; only its start counts."""
+    rows = [
+        program("a", letter=1, audition=1, starts="2027-06-07;2027-07-05"),
+        program("b", letter=9, audition=9, starts="2027-06-07"),
+    ]
+    req = {"radiology": {"min": 1, "max": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    offers = [{"program": "a", "start": "2027-07-05"}]
+    outcome = run(make(rows, requirements=req, offers=offers))
+    assert taken(outcome) == [("b", "2027-06-07")]
+    offered = {(o.program_id, o.start.isoformat()) for o in outcome.problem.offerings}
+    assert ("a", "2027-07-05") in offered and ("a", "2027-06-07") not in offered
+
+
 def test_lock_still_obeys_blocked_periods(make: Make) -> None:
     calendar = {
         "window": {"start": "2027-06-01", "end": "2027-12-17"},

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -17,7 +19,7 @@ from rotation_solver.calendar_export import calendar_ics
 from rotation_solver.cli import cli
 from rotation_solver.cli import options as cli_options
 from rotation_solver.planner import PlanOutcome, plan_scenario
-from rotation_solver.render import render_markdown
+from rotation_solver.render import render_csv, render_markdown
 from rotation_solver.scenario import LoadedScenario, Lock, load_scenario
 from rotation_solver.scenario.schema import BlockedPeriod
 from rotation_solver.solve import SolveOptions
@@ -212,6 +214,34 @@ def test_the_calendar_name_is_escaped() -> None:
     )
     ics = calendar_ics(named, plan_scenario(named, OPTIONS).payload)
     assert b"X-WR-CALNAME:Away rotations: Plan\\; A\\, B \\\\new\r\n" in ics
+
+
+def test_an_offer_in_hand_is_a_step_to_accept_not_to_apply(tmp_path: Path) -> None:
+    """Extension `offers`: a May re-plan with two offers in hand. The timeline and the
+    calendar say to accept them, with no application or deadline step; CSV leaves their
+    dates blank, as for a lock."""
+    folder = EXAMPLE.parent
+    (tmp_path / "programs.csv").write_text((folder / "programs.csv").read_text("utf-8"), "utf-8")
+    text = (folder / "scenario.yaml").read_text("utf-8")
+    text = text.replace("planning_date: 2027-01-15", "planning_date: 2027-05-20")
+    text += "offers:\n  - {program: rad-harbor, start: 2027-08-02}\n"
+    (tmp_path / "scenario.yaml").write_text(text, "utf-8")
+    loaded = load_scenario(tmp_path / "scenario.yaml")
+    payload = plan_scenario(loaded, OPTIONS).payload
+    harbor = next(r for r in payload["rotations"] if r["program_id"] == "rad-harbor")
+    assert harbor["offered"] and harbor["value"] == 198  # acceptance 1, deadline passed
+    steps = [s for s in build_timeline(loaded, payload) if s.program_id == "rad-harbor"]
+    kinds = {s.kind for s in steps}
+    assert "deadline" not in kinds
+    (accept,) = [s for s in steps if s.kind == "submit"]
+    assert accept.text.startswith("Accept the offer from Harbor Point") and accept.date == date(
+        2027, 5, 20
+    )
+    events = Calendar.from_ical(calendar_ics(loaded, payload)).walk("VEVENT")
+    assert "Accept the offer from rad-harbor" in {str(e["SUMMARY"]) for e in events}
+    assert "Apply to rad-harbor" not in {str(e["SUMMARY"]) for e in events}
+    rows = {r["program_id"]: r for r in csv.DictReader(io.StringIO(render_csv(payload)))}
+    assert rows["rad-harbor"]["submit_on"] == rows["rad-harbor"]["deadline"] == ""
 
 
 def test_calendar_is_byte_identical_across_runs() -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from icalendar import Alarm, Calendar, Event, vText
 
 from rotation_solver.scenario import LoadedScenario
-from rotation_solver.timeline import TimelineStep, build_timeline
+from rotation_solver.timeline import ACCEPT_OFFER, TimelineStep, build_timeline
 
 PRODID = "-//rotation-solver//away rotation plan//EN"
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://rotation-solver.invalid/plan")
@@ -71,6 +71,8 @@ def _rotation_event(
     ]
     if rotation.get("locked"):
         lines.append("Accepted offer")
+    elif rotation.get("offered"):
+        lines.append("Offer in hand: accept it")
     if letter_text:
         lines.append(letter_text)
     event.add("description", "\n".join(lines))
@@ -87,6 +89,8 @@ def _step_event(step: TimelineStep, scenario: str, stamp: datetime) -> Event:
     event.add("dtstart", step.date)
     event.add("dtend", step.date + timedelta(days=1))
     summary = _SUMMARY[step.kind].format(program=step.program_id, document=step.document)
+    if step.kind == "submit" and step.text.startswith(ACCEPT_OFFER):  # an offer in hand
+        summary = f"{ACCEPT_OFFER} from {step.program_id}"
     event.add("summary", summary)
     event.add("description", step.text)
     event.add("categories", [step.kind])

@@ -93,6 +93,8 @@ class Offering(TierMixHalves):
     acceptance: Fraction
     # Diagnosis only: user rules (e.g. "blocked:0", "documents:bls") that forbid it.
     forbidden_by: tuple[str, ...] = ()
+    # An offer received, not accepted (scenario `offers`): certain, nothing to apply for.
+    offered: bool = False
 
     @property
     def key(self) -> tuple[str, date]:
@@ -246,6 +248,7 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
     weights = getattr(loaded.value_model.weights, profile)
     is_img = scenario.student.school_type == "img"
     locked_pairs = {(lock.program, lock.start) for lock in loaded.locks}
+    offered_pairs = {(offer.program, offer.start) for offer in loaded.offers}
     offerings: list[Offering] = []
     dropped: list[DroppedOffering] = []
     letter_lead = timedelta(days=loaded.value_model.timing.letter_lead_days)
@@ -366,6 +369,7 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                     timing=timing,
                     acceptance=acceptance,
                     forbidden_by=tuple(forbidden_by),
+                    offered=(program.id, start) in offered_pairs,
                 )
             )
     every = tuple(offerings)

@@ -34,6 +34,8 @@ def rotation_dict(offering: Offering) -> dict[str, Any]:
         "img_friendly": offering.img_friendly,
         "acceptance": float(offering.acceptance),
         "locked": offering.locked,
+        # An offer in hand (scenario `offers`): no application to send, accept it instead.
+        "offered": offering.offered,
         # False: the letter is ready after ERAS submission, so the value is discounted.
         "letter_before_eras": offering.timing == 1,
     }

@@ -191,7 +191,10 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 program.append(f"\n{r['program_name']}, {r['city']} {r['state']}", style="dim")
             if r.get("locked") and not compact:
                 program.append("\naccepted offer", style="bold")
+            elif r.get("offered") and not compact:
+                program.append("\noffer in hand: accept it", style="bold")
             accepted = bool(r.get("locked"))
+            in_hand = bool(r.get("offered"))
             late = "\n[yellow]letter after ERAS[/yellow]"
             if r.get("letter_before_eras", True):
                 late = ""
@@ -206,8 +209,8 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 Text(r["tier"]),
                 _money(r["cost"]),
                 str(r["value"]),
-                "accepted" if accepted else r["submit_on"],
-                "—" if accepted else r["deadline"] or "none",
+                "accepted" if accepted else "offered" if in_hand else r["submit_on"],
+                "—" if accepted or in_hand else r["deadline"] or "none",
             )
         console.print(table)
         note = _sum_note(payload)
@@ -261,7 +264,7 @@ def render_csv(payload: dict[str, Any]) -> str:
     missed deadline. The JSON keeps section 4's dates, with `locked`.
     """
     rows = [
-        {**r, "submit_on": None, "deadline": None} if r.get("locked") else r
+        {**r, "submit_on": None, "deadline": None} if r.get("locked") or r.get("offered") else r
         for r in payload["rotations"]
     ]
     return records_csv(list(PLAN_COLUMNS), rows)
@@ -279,14 +282,16 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
         ]
         for r in payload["rotations"]:
             accepted = bool(r.get("locked"))
+            in_hand = bool(r.get("offered"))
             late = "" if r.get("letter_before_eras", True) else " (letter after ERAS)"
             cell = markdown.cell(f"{r['program_name']} ({r['program_id']})")
             lines.append(
                 f"| {r['start']} → {r['end']}{late} | {cell}"
-                f"{' — accepted offer' if accepted else ''} | "
+                f"{' — accepted offer' if accepted else ' — offer in hand' if in_hand else ''} | "
                 f"{r['specialty'].replace('_', ' ')} | {r['tier']} | {_money(r['cost'])} | "
-                f"{r['value']} | {'accepted' if accepted else r['submit_on']} | "
-                f"{'—' if accepted else r['deadline'] or 'none'} |"
+                f"{r['value']} | "
+                f"{'accepted' if accepted else 'offered' if in_hand else r['submit_on']} | "
+                f"{'—' if accepted or in_hand else r['deadline'] or 'none'} |"
             )
         lines.append("")
         note = _sum_note(payload)

@@ -29,6 +29,9 @@ StepKind = Literal[
 ]
 
 # Same-day order: what must happen first comes first.
+# The submit step of an offer in hand (scenario `offers`) begins with these words.
+ACCEPT_OFFER = "Accept the offer"
+
 KINDS: tuple[StepKind, ...] = (
     "document",
     "submit",
@@ -135,7 +138,18 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
         pid = rotation["program_id"]
         start, end = _day(rotation["start"]), _day(rotation["end"])
         name, where = rotation["program_name"], _where(rotation)
-        if not rotation.get("locked"):
+        if rotation.get("offered"):
+            # An offer in hand: nothing to apply for; answer it before it lapses.
+            steps.append(
+                TimelineStep(
+                    today,
+                    "submit",
+                    pid,
+                    f"{ACCEPT_OFFER} from {name} for the {start.isoformat()} start (an offer "
+                    "is usually held about a week), then re-plan with it as a lock",
+                )
+            )
+        elif not rotation.get("locked"):
             deadline = rotation.get("deadline")
             requires = loaded.program(pid).requires
             docs = f" with {_join(requires)}" if requires else ""

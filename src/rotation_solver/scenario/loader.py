@@ -7,6 +7,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,8 @@ class LoadedScenario:
     exclude: tuple[str, ...]
     requirements: ResolvedRequirements
     warnings: tuple[str, ...]
+    # Offers received, not accepted: their catalog rows already say so (see `_as_offered`).
+    offers: tuple[Lock, ...] = ()
 
     @property
     def budget(self) -> int:
@@ -286,6 +289,73 @@ def _cross_checks(
     return tuple(locks), tuple(exclude), problems
 
 
+def _offers(
+    scenario: Scenario,
+    doc: Document,
+    catalog: Catalog,
+    locks: tuple[Lock, ...],
+    exclude: tuple[str, ...],
+) -> tuple[tuple[Lock, ...], list[str], list[Problem]]:
+    """The `offers` that stand, notes about the ones a lock already takes, and problems
+    (an unknown program or start, an offer of an excluded program)."""
+    rows = {row.program.id: row.program for row in catalog.rows}
+    locked = {lock.program for lock in locks}
+    offers: list[Lock] = []
+    notes: list[str] = []
+    problems: list[Problem] = []
+    for index, offer in enumerate(scenario.offers):
+        where = ("offers", index, "program")
+        program = rows.get(offer.program)
+        if program is None:
+            close = difflib.get_close_matches(offer.program, sorted(rows), n=1, cutoff=0.75)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(doc.problem(where, f"unknown program id {offer.program!r}{hint}"))
+        elif offer.start not in program.starts:
+            offered = ", ".join(str(d) for d in sorted(program.starts))
+            problems.append(
+                doc.problem(
+                    ("offers", index, "start"),
+                    f"program {offer.program!r} does not offer a start on {offer.start}; it "
+                    f"offers {offered}",
+                )
+            )
+        elif offer.program in exclude:
+            problems.append(
+                doc.problem(
+                    where,
+                    f"program {offer.program!r} is both offered and excluded; keep one (to "
+                    "decline the offer, remove it from offers)",
+                )
+            )
+        elif offer.program in locked:
+            notes.append(
+                f"offers: {offer.program} is locked (accepted), so its offer is already taken"
+            )
+        elif offer not in offers:
+            offers.append(offer)
+    return tuple(offers), notes, problems
+
+
+def _as_offered(program: Program, scenario: Scenario, offers: tuple[Lock, ...]) -> Program:
+    """An offered program's row as the offer makes it: only the offered starts, certain
+    (acceptance 1), open to this student, and nothing left to apply for. Every rule and
+    the checker then read the offer from the catalog itself."""
+    starts = sorted({offer.start for offer in offers if offer.program == program.id})
+    if not starts:
+        return program
+    return program.model_copy(
+        update={
+            "starts": starts,
+            "acceptance": Decimal(1),
+            "accepts_img": True,
+            "application_opens": min(program.application_opens, scenario.planning_date),
+            "application_deadline": None,
+            "deadline_weeks_before_start": None,
+            "requires": [],
+        }
+    )
+
+
 def load_value_model(reference: str, relative_to: Path, where: Problem | None = None) -> ValueModel:
     """A value model by name (models/NAME.yaml) or path."""
     path = resolve_model_path(reference, relative_to)
@@ -354,6 +424,10 @@ def load_scenario(
     )
     merged_locks, merged_exclude, cross = _cross_checks(scenario, doc, catalog, locks, exclude)
     problems.extend(cross)
+    offers, offer_notes, offer_problems = _offers(
+        scenario, doc, catalog, merged_locks, merged_exclude
+    )
+    problems.extend(offer_problems)
     model_reference = value_model or scenario.value_model
     where = None if value_model else doc.problem(("value_model",), "")
     try:
@@ -365,9 +439,9 @@ def load_scenario(
         model = None
     if problems or model is None:
         raise InputError(problems)
-    programs = tuple(row.program for row in catalog.rows)
+    programs = tuple(_as_offered(row.program, scenario, offers) for row in catalog.rows)
     scenario = scenario.model_copy(update={"programs": list(programs)})
-    warnings = list(catalog.warnings)
+    warnings = list(catalog.warnings) + offer_notes
     if scenario.student.citizenship == "visa_required":
         warnings.append(
             "citizenship is visa_required: this planner is built for US citizens and permanent "
@@ -447,6 +521,7 @@ def load_scenario(
         exclude=merged_exclude,
         requirements=requirements,
         warnings=tuple(warnings),
+        offers=offers,
     )
 
 

@@ -274,6 +274,12 @@ class Scenario(_Strict):
         default_factory=Requirements, description="Plan shape (all optional)."
     )
     locks: list[Lock] = Field(default_factory=list, description="Offers already accepted.")
+    offers: list[Lock] = Field(
+        default_factory=list,
+        description="Extension: offers received but not yet accepted. Each counts with "
+        "acceptance 1 at its start and needs no application; the plan takes it only if it "
+        "is worth it (a lock is one it must take).",
+    )
     exclude: list[str] = Field(
         default_factory=list, description="Program ids never to put in the plan."
     )
