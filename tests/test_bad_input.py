@@ -516,7 +516,10 @@ def test_offers_name_a_program_and_start_of_the_catalog(files: Files) -> None:
     both = "locks:\n  - {program: rad-a, start: 2027-06-07}\n"
     both += "offers:\n  - {program: rad-a, start: 2027-06-07}\n"
     result = CliRunner().invoke(cli, ["validate", str(files(SCENARIO + both))])
-    assert result.exit_code == 0 and "its offer is already taken" in result.stderr
+    assert result.exit_code == 0
+    assert "rad-a is locked (accepted) at 2027-06-07, so its offer at 2027-06-07 is left out" in (
+        result.stderr
+    )
 
 
 def test_every_problem_is_reported_at_once(files: Files) -> None:

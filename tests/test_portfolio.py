@@ -391,6 +391,16 @@ def test_cli_budgets_keep_a_portfolio_of_no_application() -> None:
     assert result.exit_code == 0 and "none" in result.stdout
 
 
+def test_apply_says_how_it_treats_an_offer_in_hand(make: Callable[..., LoadedScenario]) -> None:
+    """Found by review: an offer in hand took an application slot and its fee without a
+    word; `apply` now says so and points to --lock."""
+    loaded = tiny(make, offers=[{"program": "rad-b", "start": "2027-08-02"}])
+    report = plan_portfolio(loaded, scenarios=20, evaluate_outcomes=20, bound=False, options=ONE)
+    assert any("offers in hand (rad-b)" in w for w in report.payload["warnings"])
+    plain = plan_portfolio(tiny(make), scenarios=20, evaluate_outcomes=20, bound=False, options=ONE)
+    assert not any("offers in hand" in w for w in plain.payload["warnings"])
+
+
 def test_budgets_keep_a_worthless_portfolio(make: Callable[..., LoadedScenario]) -> None:
     loaded = make(
         [program("em-z", specialty="emergency_medicine", letter=0, fee=25)],

@@ -377,6 +377,27 @@ def test_an_offer_in_hand_is_not_forced_into_the_plan(make: Make) -> None:
     assert ("a", "2027-07-05") in offered and ("a", "2027-06-07") not in offered
 
 
+def test_an_offer_no_plan_can_take_is_warned_about(make: Make) -> None:
+    """Found by review: an offer outside the window, or on a blocked period, vanished
+    silently (with the program's other starts, which the offer replaces)."""
+    calendar = {
+        "window": {"start": "2027-06-01", "end": "2027-12-17"},
+        "blocked": [{"start": "2027-07-12", "end": "2027-07-25"}],
+    }
+    rows = [program("a", starts="2027-05-24;2027-07-05;2027-08-02"), program("b")]
+    for start, why in (("2027-05-24", "outside the window"), ("2027-07-05", "blocked period")):
+        loaded = make(rows, calendar=calendar, offers=[{"program": "a", "start": start}])
+        notes = [w for w in loaded.warnings if w.startswith("offers: a at")]
+        assert len(notes) == 1 and why in notes[0], loaded.warnings
+        assert ("a", "2027-08-02") not in taken(run(loaded))  # only the offered start
+    loaded = make(rows, calendar=calendar, offers=[{"program": "a", "start": "2027-08-02"}])
+    assert not [w for w in loaded.warnings if w.startswith("offers:")]
+    outcome = run(loaded)
+    assert ("a", "2027-08-02") in taken(outcome)
+    # No "no application deadline" caution: nothing is left to apply for.
+    assert "no application deadline is known for a" not in " ".join(outcome.payload["warnings"])
+
+
 def test_lock_still_obeys_blocked_periods(make: Make) -> None:
     calendar = {
         "window": {"start": "2027-06-01", "end": "2027-12-17"},

@@ -98,7 +98,8 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             f"one-week radiology rotation ({_ids(short)}): short for a detailed letter; the "
             "guide has about four weeks on site in mind ('a month-long interview', Step 4)."
         )
-    undated = [o for o in rotations if o.deadline is None and not o.locked]
+    # An offer in hand has no deadline because nothing is left to apply for.
+    undated = [o for o in rotations if o.deadline is None and not o.locked and not o.offered]
     if undated:
         until = "until the start" if loaded.requirements.apply_by_start else "at any time"
         warnings.append(

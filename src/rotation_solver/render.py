@@ -20,7 +20,7 @@ from rotation_solver.timeline import TimelineStep, timeline_markdown
 
 PLAN_COLUMNS = (
     "program_id", "program_name", "specialty", "tier", "start", "end", "weeks",
-    "cost", "value", "submit_on", "deadline", "locked",
+    "cost", "value", "submit_on", "deadline", "locked", "offered",
 )  # fmt: skip
 
 

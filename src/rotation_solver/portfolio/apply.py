@@ -363,6 +363,17 @@ def plan_portfolio(
         },
         "warnings": [
             *loaded.warnings,
+            *(
+                [
+                    "offers in hand ("
+                    + ", ".join(sorted({o.program for o in loaded.offers}))
+                    + ") are treated here as applications certain to be offered: each takes "
+                    "an application slot and its fee counts; lock the ones you accept "
+                    "(--lock) to plan the rest of your applications around them."
+                ]
+                if loaded.offers
+                else []
+            ),
             *portfolio_warnings(
                 n,
                 stats["p_no_plan"],

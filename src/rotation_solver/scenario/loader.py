@@ -328,12 +328,36 @@ def _offers(
                 )
             )
         elif offer.program in locked:
+            at = ", ".join(str(lock.start) for lock in locks if lock.program == offer.program)
             notes.append(
-                f"offers: {offer.program} is locked (accepted), so its offer is already taken"
+                f"offers: {offer.program} is locked (accepted) at {at}, so its offer at "
+                f"{offer.start} is left out"
             )
         elif offer not in offers:
             offers.append(offer)
+            notes += _unplannable_offer(scenario, program, offer)
     return tuple(offers), notes, problems
+
+
+def _unplannable_offer(scenario: Scenario, program: Program, offer: Lock) -> list[str]:
+    """A note when an offer can never be in a plan (outside the window, on a blocked
+    period): the offer replaces the program's other starts, so it would vanish unsaid."""
+    end = offer.start + timedelta(days=7 * program.weeks - 1)
+    window = scenario.calendar.window
+    why = []
+    if offer.start < window.start or end > window.end:
+        why.append(f"outside the window {window.start}..{window.end}")
+    why += [
+        f"touches the blocked period {b.start}..{b.end}"
+        for b in scenario.calendar.blocked
+        if offer.start <= b.end and b.start <= end
+    ]
+    if not why:
+        return []
+    return [
+        f"offers: {offer.program} at {offer.start}..{end} {' and '.join(why)}, so no plan can "
+        "take it (and the program's other starts are not offered)"
+    ]
 
 
 def _as_offered(program: Program, scenario: Scenario, offers: tuple[Lock, ...]) -> Program:
