@@ -149,6 +149,16 @@ def apply_note(payload: dict[str, Any]) -> str:
     return text + "."
 
 
+def _application_cells(rotation: dict[str, Any]) -> tuple[str, str]:
+    """The Submit-on and Deadline cells: an accepted offer or an offer in hand has no
+    application to send."""
+    if rotation.get("locked"):
+        return "accepted", "—"
+    if rotation.get("offered"):
+        return "offered", "—"
+    return rotation["submit_on"], rotation["deadline"] or "none"
+
+
 def render_table(payload: dict[str, Any], console: Console) -> None:
     """A human-readable plan for the terminal."""
     summary = Table.grid(padding=(0, 2))
@@ -193,8 +203,6 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 program.append("\naccepted offer", style="bold")
             elif r.get("offered") and not compact:
                 program.append("\noffer in hand: accept it", style="bold")
-            accepted = bool(r.get("locked"))
-            in_hand = bool(r.get("offered"))
             late = "\n[yellow]letter after ERAS[/yellow]"
             if r.get("letter_before_eras", True):
                 late = ""
@@ -209,8 +217,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 Text(r["tier"]),
                 _money(r["cost"]),
                 str(r["value"]),
-                "accepted" if accepted else "offered" if in_hand else r["submit_on"],
-                "—" if accepted or in_hand else r["deadline"] or "none",
+                *_application_cells(r),
             )
         console.print(table)
         note = _sum_note(payload)
@@ -283,6 +290,7 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
         for r in payload["rotations"]:
             accepted = bool(r.get("locked"))
             in_hand = bool(r.get("offered"))
+            submit, deadline = _application_cells(r)
             late = "" if r.get("letter_before_eras", True) else " (letter after ERAS)"
             cell = markdown.cell(f"{r['program_name']} ({r['program_id']})")
             lines.append(
@@ -290,8 +298,7 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
                 f"{' — accepted offer' if accepted else ' — offer in hand' if in_hand else ''} | "
                 f"{r['specialty'].replace('_', ' ')} | {r['tier']} | {_money(r['cost'])} | "
                 f"{r['value']} | "
-                f"{'accepted' if accepted else 'offered' if in_hand else r['submit_on']} | "
-                f"{'—' if accepted or in_hand else r['deadline'] or 'none'} |"
+                f"{submit} | {deadline} |"
             )
         lines.append("")
         note = _sum_note(payload)

@@ -225,9 +225,7 @@ def _cross_checks(
     known_ids = sorted(first_row)
 
     def unknown(program_id: str) -> str:
-        close = difflib.get_close_matches(program_id, known_ids, n=1, cutoff=0.75)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"unknown program id {program_id!r}{hint}"
+        return unknown_program(program_id, known_ids)
 
     locks: list[Lock] = []
     locked_at: dict[str, Problem] = {}  # where each accepted lock was written
@@ -289,6 +287,13 @@ def _cross_checks(
     return tuple(locks), tuple(exclude), problems
 
 
+def unknown_program(program_id: str, known_ids: list[str]) -> str:
+    """An unknown id, with the catalog id it most likely meant."""
+    close = difflib.get_close_matches(program_id, known_ids, n=1, cutoff=0.75)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown program id {program_id!r}{hint}"
+
+
 def _offers(
     scenario: Scenario,
     doc: Document,
@@ -307,9 +312,7 @@ def _offers(
         where = ("offers", index, "program")
         program = rows.get(offer.program)
         if program is None:
-            close = difflib.get_close_matches(offer.program, sorted(rows), n=1, cutoff=0.75)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            problems.append(doc.problem(where, f"unknown program id {offer.program!r}{hint}"))
+            problems.append(doc.problem(where, unknown_program(offer.program, sorted(rows))))
         elif offer.start not in program.starts:
             offered = ", ".join(str(d) for d in sorted(program.starts))
             problems.append(
