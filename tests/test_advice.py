@@ -295,6 +295,10 @@ def test_the_interview_season_follows_the_eras_date(eras: str, season_end: str) 
          "Tidewater Community Hospital - Oncologic Imaging", "Norfolk", True),
         ("Tidewater Community Hospital - Visiting Student Elective",
          "Tidewater Community Hospital (Genitourinary Radiology)", "Norfolk", True),
+        # A docs review: one-letter words were dropped, so A and B read as one place.
+        ("Hospital A Radiology", "Hospital B Radiology", "Boston", False),
+        ("Brigham and Women\u2019s Hospital Radiology", "Brigham and Women's Hospital - MRI",
+         "Boston", True),
     ],
 )  # fmt: skip
 def test_institution_names_in_one_city(first: str, second: str, city: str, same: bool) -> None:

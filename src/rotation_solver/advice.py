@@ -191,9 +191,10 @@ class _Place:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    """Lower-case words, "Saint" as "St", without one-letter pieces ("Women's" -> women)."""
-    words = re.findall(r"[a-z0-9]+", text.casefold())
-    return tuple("st" if w == "saint" else w for w in words if len(w) > 1)
+    """Lower-case words, "Saint" as "St", without a possessive ("Women's" -> women). A
+    one-letter word stays: "Hospital A" and "Hospital B" are two places (review)."""
+    words = re.findall(r"[a-z0-9]+", re.sub(r"['\u2019]s\b", "", text.casefold()))
+    return tuple("st" if w == "saint" else w for w in words)
 
 
 def _institution(o: Offering) -> _Place:
