@@ -52,6 +52,21 @@ def test_every_command_has_help_with_an_example() -> None:
     assert code == 0 and "Exit codes" in output
 
 
+def test_the_shared_options_help_says_only_what_the_command_does() -> None:
+    """Found by a docs review: every command's --time-limit spoke of the explanation's
+    re-solves (only `solve` explains), and --format offered .ics where it is refused."""
+    for name, command in sorted(cli.commands.items()):  # type: ignore[attr-defined]
+        options = {opt: param for param in command.params for opt in param.opts}
+        if "--time-limit" in options:
+            helped = options["--time-limit"].help or ""
+            assert ("explanation" in helped) is (name == "solve"), name
+        if "--format" in options:
+            writes = set(options["--format"].type.choices)
+            helped = options["--format"].help or ""
+            assert (".ics" in helped) is ("ics" in writes), name
+            assert (".csv" in helped) is ("csv" in writes), name
+
+
 def test_solve_table_shows_the_plan() -> None:
     code, output = invoke("solve", EXAMPLE, *FAST)
     assert code == 0
@@ -1197,3 +1212,28 @@ def test_check_of_a_conflict_it_cannot_re_prove_in_time_exits_4(
     result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan), *FAST])
     assert result.exit_code == 4, result.output
     assert "could not all be re-proved" in result.output and "valid" not in result.output
+
+
+def test_a_value_model_path_on_the_command_line_is_relative_to_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a docs review: `--value-model models/letters-first.yaml` from the repository
+    root was looked up beside the scenario only, and not found. The scenario's own
+    `value_model:` stays relative to the scenario's folder."""
+    letters_first = (SCENARIOS.parent / "models" / "letters-first.yaml").read_text("utf-8")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "model.yaml").write_text(letters_first, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    by_name = CliRunner().invoke(cli, ["solve", EXAMPLE, "--value-model", "letters-first", *FAST])
+    by_path = CliRunner().invoke(cli, ["solve", EXAMPLE, "--value-model", "mine/model.yaml", *FAST])
+    assert by_path.exit_code == 0, by_path.output
+    assert by_path.stdout == by_name.stdout
+    data = scenario_dict([program("r")], value_model="mine/model.yaml")
+    (tmp_path / "elsewhere").mkdir()
+    scenario = write_scenario(tmp_path / "elsewhere", data, "scenario.yaml")
+    result = CliRunner().invoke(cli, ["validate", str(scenario)])
+    assert result.exit_code == 1
+    assert "scenario.yaml" in result.stderr and "'mine/model.yaml' not found" in result.stderr
+    missing = CliRunner().invoke(cli, ["validate", EXAMPLE, "--value-model", "mine/none.yaml"])
+    assert missing.exit_code == 1
+    assert "relative to the working directory or to the scenario's folder" in missing.stderr

@@ -86,8 +86,9 @@ def scenario_options(func: F) -> F:
         "--value-model",
         metavar="NAME|PATH",
         callback=_not_blank,
-        help="Value model to use instead of the file's `value_model:` "
-        f"({', '.join(available_models())}).",
+        help="Value model to use instead of the file's `value_model:`: a name "
+        f"({', '.join(available_models())}) or a YAML file's path, relative to the "
+        "working directory.",
     )(func)
     return func
 
@@ -105,7 +106,17 @@ def quiet_option(func: F) -> F:
     )
 
 
-def solver_options(func: F) -> F:
+# `solve` alone explains its plan; the other commands only share the diagnosis with it.
+EACH_SOLVE = "Seconds each solve may take before its best plan so far is returned."
+SOLVE_TIME_LIMIT = (
+    "Seconds a solve may take before its best plan so far is returned. The "
+    "explanation's re-solves share as much again; so do, with no plan, the search for "
+    "the rules in conflict and then the repairs. What they cannot settle in time is "
+    "marked 'not settled'."
+)
+
+
+def solver_options(func: F, time_limit_help: str = EACH_SOLVE) -> F:
     """CP-SAT run settings; the same seed with --workers 1 gives the same plan."""
     func = click.option(
         "--seed",
@@ -127,12 +138,14 @@ def solver_options(func: F) -> F:
         callback=_a_number,
         default=60.0,
         show_default=True,
-        help="Seconds a solve may take before its best plan so far is returned. The "
-        "explanation's re-solves share as much again; so do, with no plan, the search for "
-        "the rules in conflict and then the repairs. What they cannot settle in time is "
-        "marked 'not settled'.",
+        help=time_limit_help,
     )(func)
     return func
+
+
+def solve_solver_options(func: F) -> F:
+    """`solver_options` with the time limit `solve` shares with its explanation."""
+    return solver_options(func, SOLVE_TIME_LIMIT)
 
 
 # A file's suffix names the format it is for: `-o plan.json` alone writes JSON.
@@ -164,6 +177,15 @@ def _format_for(fmt: str, output: Path | None, formats: tuple[str, ...]) -> str:
     return wanted
 
 
+def _suffixes(formats: tuple[str, ...]) -> str:
+    """The suffixes that name these formats, one per format (.md, not also .markdown)."""
+    first = {}
+    for suffix, fmt in SUFFIX_FORMATS.items():
+        if fmt in formats:
+            first.setdefault(fmt, suffix)
+    return ", ".join(first.values())
+
+
 def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
     def decorate(command: F) -> F:
         @functools.wraps(command)
@@ -188,7 +210,7 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
             default=formats[0],
             show_default=True,
             help="Output format (without it, an --output file's suffix names it: "
-            ".json, .csv, .md, .ics, .txt).",
+            f"{_suffixes(formats)}).",
         )(func)
         return func  # type: ignore[return-value]
 

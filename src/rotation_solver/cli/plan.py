@@ -27,6 +27,7 @@ from rotation_solver.cli.options import (
     plot_option,
     refuse_output_files,
     scenario_options,
+    solve_solver_options,
     solver_options,
     warn_about_plan,
 )
@@ -56,7 +57,7 @@ from rotation_solver.solve import SolveOptions
     show_default=True,
     help="Explain the plan (value breakdown, binding rules, what each rotation is worth).",
 )
-@solver_options
+@solve_solver_options
 @scenario_options
 @debug_option
 def solve(

@@ -384,14 +384,21 @@ def _as_offered(program: Program, scenario: Scenario, offers: tuple[Lock, ...]) 
 
 
 def load_value_model(reference: str, relative_to: Path, where: Problem | None = None) -> ValueModel:
-    """A value model by name (models/NAME.yaml) or path."""
-    path = resolve_model_path(reference, relative_to)
+    """A value model by name (models/NAME.yaml) or path. The scenario's `value_model:`
+    (`where`) is relative to the scenario's folder `relative_to`; `--value-model` is
+    relative to the working directory, as a command-line path is, then to that folder
+    (which it used to be alone: a review found `--value-model models/x.yaml` not found)."""
+    folders = (relative_to,) if where is not None else (Path.cwd(), relative_to)
+    path = resolve_model_path(reference, *folders)
     if path is None:
         message = (
             f"value model {reference!r} not found; expected one of "
             f"{', '.join(available_models())} or a path to a YAML file"
         )
         if where is None:
+            message += (
+                f" (relative to the working directory or to the scenario's folder, {relative_to})"
+            )
             raise InputError(Problem("--value-model", message))
         raise InputError(Problem(where.file, message, where.line, where.column, where.field))
     doc = read_document(path, "value model")

@@ -77,10 +77,14 @@ def available_models() -> list[str]:
     return sorted(path.stem for path in models_dir().glob("*.yaml"))
 
 
-def resolve_model_path(reference: str, relative_to: Path) -> Path | None:
-    """A model name in models/ or a path (relative to the scenario file)."""
-    direct = (relative_to / reference).resolve()
+def resolve_model_path(reference: str, *relative_to: Path) -> Path | None:
+    """A model name in models/ or a path, relative to the first folder of `relative_to`
+    where it exists (the scenario's folder for its `value_model:`)."""
     if reference.endswith((".yaml", ".yml", ".json")) or "/" in reference:
-        return direct if direct.exists() else None
+        for folder in relative_to:
+            direct = (folder / reference).resolve()
+            if direct.exists():
+                return direct
+        return None
     shipped = models_dir() / f"{reference}.yaml"
     return shipped if shipped.exists() else None
