@@ -179,7 +179,7 @@ def _format_for(fmt: str, output: Path | None, formats: tuple[str, ...]) -> str:
 
 def _suffixes(formats: tuple[str, ...]) -> str:
     """The suffixes that name these formats, one per format (.md, not also .markdown)."""
-    first = {}
+    first: dict[str, str] = {}
     for suffix, fmt in SUFFIX_FORMATS.items():
         if fmt in formats:
             first.setdefault(fmt, suffix)
