@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from rotation_solver.cli import cli
+from tests.conftest import SCENARIOS
 
 SCENARIO = """\
 version: 1
@@ -876,3 +877,111 @@ def test_a_choice_with_spaces_is_told_to_drop_them(files: Files) -> None:
     path = files(SCENARIO.replace("school_type: img", 'school_type: " img "'))
     output = fails(path, "school_type", "remove the blanks around it: 'img'")
     assert "lower case" not in output
+
+
+EXAMPLE_TOML = """\
+version = 1
+name = "US-IMG (synthetic)"   # a comment
+planning_date = 2027-01-15
+eras_submission = 2027-09-25
+budget = 9000
+programs = "{catalog}"
+
+[student]
+school_type = "img"
+step2ck = 246
+us_clinical_weeks = 8
+radiology_exposure = "none"
+
+[calendar]
+window = {{ start = 2027-06-01, end = 2027-12-17 }}
+blocked = [
+  {{ start = 2027-07-12, end = 2027-07-25, reason = "exam, \\"mock\\"" }},
+  {{ start = 2027-08-30, end = 2027-09-05 }},
+]
+
+[documents]
+transcript = 2027-01-10
+immunizations = 2027-02-20
+bls = 2027-03-01
+
+[requirements.radiology]
+min = 2
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "message"),
+    [
+        # Spec section 1: an impossible date names the file and the line, in TOML too.
+        (("planning_date = 2027-01-15", 'planning_date = "2027-02-30"'), ":3:", "planning_date"),
+        (("budget = 9000", 'budget = "lots"'), ":5:", "budget"),
+        (("min = 2", "min = -1"), ":27:", "requirements.radiology.min"),
+        (("bls = 2027-03-01", 'bls = "2027-3-1"'), ":24:", "documents.bls"),
+        ((", reason", ", reasn"), ":17:", "calendar.blocked[0].reasn"),
+        (("end = 2027-09-05", 'end = "2027-09-31"'), ":18:", "calendar.blocked[1].end"),
+        (("[student]", "[student]\nschool = 1"), ":9:", "student.school"),
+        (("[requirements.radiology]", "[requirments.radiology]"), ":26:", "requirments"),
+    ],
+)
+def test_toml_errors_about_values_name_the_line(
+    tmp_path: Path, change: tuple[str, str], where: str, message: str
+) -> None:
+    """Found by a fuzz review: a TOML value error named the file and the field but no
+    line (tomllib gives no positions), where YAML and JSON give `file:line:column`."""
+    catalog = (SCENARIOS / "example" / "programs.csv").as_posix()
+    text = EXAMPLE_TOML.format(catalog=catalog)
+    path = tmp_path / "scenario.toml"
+    path.write_text(text, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["validate", str(path)]).exit_code == 0
+    old, new = change
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    fails(path, f"scenario.toml{where}", message)
+
+
+def test_every_toml_key_and_value_is_located() -> None:
+    """The TOML scanner on the syntax it must walk past: comments, the four kinds of
+    string (with '#', quotes, brackets and newlines inside), quoted and dotted keys,
+    nested arrays, inline tables, and [[arrays of tables]]."""
+    import tomllib
+
+    from rotation_solver.scenario.toml_positions import toml_positions
+
+    text = (
+        "a = 'x # [not a comment'  # a comment\n"
+        'b = """two\n{lines} = "\n"""\n'
+        "c.d = '''lit\n[e]'''\n"
+        '"quoted key" = [[1, 2], ["]", "#"]]\n'
+        "[t]\n"
+        "inline = { p = 1, q = { r = 'x,}' } }\n"
+        "[[offers]]\n"
+        'program = "x"\n'
+        "[[offers]]\n"
+        'program = "y"\n'
+    )
+    data = tomllib.loads(text)
+    keys, values = toml_positions(text)
+
+    def walk(node: object, path: tuple[str | int, ...]) -> None:
+        if path:
+            assert path in values, path
+        if isinstance(node, dict):
+            for key, child in node.items():
+                assert (*path, key) in keys, (*path, key)
+                walk(child, (*path, key))
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                walk(child, (*path, index))
+
+    walk(data, ())
+    lines = text.splitlines()
+
+    def at(line: int, literal: str) -> tuple[int, int]:
+        return line, lines[line - 1].index(literal) + 1
+
+    assert keys[("c", "d")] == (5, 1)
+    assert values[("quoted key", 1, 0)] == at(7, '"]"')
+    assert values[("t", "inline", "q", "r")] == at(9, "'x,}'")
+    assert keys[("offers", 1, "program")] == (13, 1)
+    assert toml_positions("a = [1,\n")[1] == {("a",): (1, 5), ("a", 0): (1, 6)}  # stops

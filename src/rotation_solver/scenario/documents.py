@@ -24,6 +24,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from rotation_solver import files
 from rotation_solver.errors import InputError, Problem
+from rotation_solver.scenario.toml_positions import toml_positions
 
 Path_ = tuple[str | int, ...]
 MAX_BYTES = 20_000_000  # far above any real scenario (2,000 inline programs is ~1 MB)
@@ -199,7 +200,8 @@ def read_document(path: Path, kind: str = "scenario") -> Document:
             ) from None
         except RecursionError:
             raise InputError(Problem(str(path), "TOML nested too deeply")) from None
-        return Document(path, _exact_numbers(data))
+        keys, values = toml_positions(text)
+        return Document(path, _exact_numbers(data), keys, values)
     if suffix == ".json":
         try:
             json.loads(text)  # JSON's own messages are clearer for JSON files
