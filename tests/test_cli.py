@@ -1237,3 +1237,7 @@ def test_a_value_model_path_on_the_command_line_is_relative_to_the_working_direc
     missing = CliRunner().invoke(cli, ["validate", EXAMPLE, "--value-model", "mine/none.yaml"])
     assert missing.exit_code == 1
     assert "relative to the working directory or to the scenario's folder" in missing.stderr
+    (tmp_path / "model.txt").write_text(letters_first, encoding="utf-8")
+    txt = CliRunner().invoke(cli, ["solve", EXAMPLE, "--value-model", "model.txt", *FAST])
+    assert txt.exit_code == 0, txt.output  # a path by its suffix, read as YAML
+    assert txt.stdout == by_name.stdout

@@ -80,7 +80,9 @@ def available_models() -> list[str]:
 def resolve_model_path(reference: str, *relative_to: Path) -> Path | None:
     """A model name in models/ or a path, relative to the first folder of `relative_to`
     where it exists (the scenario's folder for its `value_model:`)."""
-    if reference.endswith((".yaml", ".yml", ".json")) or "/" in reference:
+    # Any suffix makes a path (a fuzz review's `model.txt` was looked up as a name);
+    # the shipped names have none.
+    if Path(reference).suffix or "/" in reference:
         for folder in relative_to:
             direct = (folder / reference).resolve()
             if direct.exists():
