@@ -652,6 +652,32 @@ def test_check_scores_a_plan_made_by_hand(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "needs the column(s) start" in result.output
 
 
+def test_check_score_names_the_csv_line_and_what_is_wrong_with_a_start(tmp_path: Path) -> None:
+    """Found by a fuzz review: "rotation #3 (em-saguaro): start '2027-8-16' is not a real
+    YYYY-MM-DD date" gave no line of the CSV, called a real date unreal, and a JSON null
+    read as Python's None."""
+    plan = tmp_path / "mine.csv"
+    plan.write_text(
+        "program_id,start\nrad-cedar,2027-06-14\n\nrad-juniper,2027-02-30\nem-saguaro,2027-8-16\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), "--score", *FAST])
+    assert result.exit_code == 1
+    assert (
+        'rotation #2 (line 4 of mine.csv) (rad-juniper): start "2027-02-30" is not a real '
+        "calendar date" in result.stderr
+    )
+    assert (
+        'rotation #3 (line 5 of mine.csv) (em-saguaro): start "2027-8-16" is not a date as '
+        "YYYY-MM-DD" in result.stderr
+    )
+    plan = tmp_path / "mine.json"
+    plan.write_text('[{"program_id": "rad-cedar", "start": null}]', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), "--score", *FAST])
+    assert result.exit_code == 1
+    assert "rotation #1 (rad-cedar): start null is not a date as YYYY-MM-DD" in result.stderr
+
+
 def test_check_score_of_a_broken_plan_keeps_everything_on_standard_error(tmp_path: Path) -> None:
     """Found by review: the violations went to standard error and "The best plan is
     worth ..." to standard output, so `> result.txt` saved what read as a pass; a plan

@@ -227,6 +227,13 @@ def _parse_date(value: Any) -> date | None:
         return None
 
 
+def _not_a_date(value: Any) -> str:
+    """Why a start is not read as a date: its form, or a day the calendar lacks."""
+    if isinstance(value, str) and _ISO.match(value):
+        return f"start {_json(value)} is not a real calendar date"
+    return f"start {_json(value)} is not a date as YYYY-MM-DD"
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -377,11 +384,7 @@ class _Checker:
                 if "start" in missing:
                     complete = False
                     continue
-                self.add(
-                    "malformed",
-                    f"{where} ({program_id}): start {row.get('start')!r} is not a real "
-                    "YYYY-MM-DD date",
-                )
+                self.add("malformed", f"{where} ({program_id}): {_not_a_date(row.get('start'))}")
                 complete = False
                 continue
             program = self.programs.get(program_id)

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 import shlex
 import sys
 from collections import Counter
@@ -174,7 +175,8 @@ def check(
     if not text.strip():
         raise InputError(Problem(str(plan), "the file is empty; expected a JSON plan"))
     if score:
-        _score(loaded, _hand_made_plan(plan, text), plan, options)
+        data, lines = _hand_made_plan(plan, text)
+        _score(loaded, data, plan, options, lines)
         return
     try:
         data = _read_json(plan, text)
@@ -214,11 +216,11 @@ def check(
     sys.exit(ExitCode.BAD_INPUT)
 
 
-def _hand_made_plan(path: Path, text: str) -> dict[str, Any]:
+def _hand_made_plan(path: Path, text: str) -> tuple[dict[str, Any], dict[int, int] | None]:
     """A plan to score: JSON as `solve` writes it (or just its rotations), or a CSV with
     program_id and start columns (other columns are not read; the header's case and
     blanks do not matter). A file not named .csv that is no JSON but has such a header
-    is read as CSV."""
+    is read as CSV. Also, for a CSV, the file line of each rotation (numbered from 1)."""
     # A header in the first two lines (the first may be Excel's "sep=;").
     looks_like_csv = "program_id" in "\n".join(text.lstrip("\ufeff").splitlines()[:2]).casefold()
     looks_like_json = text.lstrip("\ufeff \t\r\n")[:1] in ("[", "{")
@@ -234,7 +236,7 @@ def _hand_made_plan(path: Path, text: str) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise InputError(Problem(str(path), "expected a JSON object or a list of rotations"))
         _refuse_other_document(path, data)
-        return data
+        return data, None
     return _csv_plan(path, text)
 
 
@@ -266,7 +268,7 @@ def _refuse_other_document(path: Path, data: dict[str, Any]) -> None:
         )
 
 
-def _csv_plan(path: Path, text: str) -> dict[str, Any]:
+def _csv_plan(path: Path, text: str) -> tuple[dict[str, Any], dict[int, int]]:
     lines = text.lstrip("\ufeff").splitlines()
     first, choices = 1, [",", ";", "\t"]
     if lines and lines[0].replace(" ", "").casefold().startswith("sep="):  # Excel's hint
@@ -281,12 +283,14 @@ def _csv_plan(path: Path, text: str) -> dict[str, Any]:
             delimiter = candidate
             break
     try:
-        table = list(csv.reader(io.StringIO("\n".join(lines), newline=""), delimiter=delimiter))
+        reader = csv.reader(io.StringIO("\n".join(lines), newline=""), delimiter=delimiter)
+        # Each row with the file line it ends on (a quoted cell may span lines).
+        numbered = [(cells, first - 1 + reader.line_num) for cells in reader]
     except csv.Error as error:
         raise InputError(Problem(str(path), f"not a readable CSV: {error}")) from None
-    if not table:
+    if not numbered:
         raise InputError(Problem(str(path), "the file is empty; expected a header and rows"))
-    header = [name.strip().casefold() for name in table[0]]
+    header = [name.strip().casefold() for name in numbered[0][0]]
     twice = sorted({name for name in header if name and header.count(name) > 1})
     if twice:
         raise InputError(Problem(str(path), f"the header names {', '.join(twice)} twice", first))
@@ -296,12 +300,23 @@ def _csv_plan(path: Path, text: str) -> dict[str, Any]:
             Problem(str(path), f"the header needs the column(s) {', '.join(missing)}", first)
         )
     at = {name: header.index(name) for name in ("program_id", "start")}
+    kept = [(cells, line) for cells, line in numbered[1:] if any(cell.strip() for cell in cells)]
     rows = [
         {name: (cells[i].strip() if i < len(cells) else "") for name, i in at.items()}
-        for cells in table[1:]
-        if any(cell.strip() for cell in cells)
+        for cells, _line in kept
     ]
-    return {"rotations": rows}
+    return {"rotations": rows}, {index: line for index, (_c, line) in enumerate(kept, 1)}
+
+
+def _at_line(message: str, plan: Path, lines: dict[int, int]) -> str:
+    """ "rotation #3" as "rotation #3 (line 4 of my-plan.csv)" (a fuzz review: a CSV's
+    author counts lines, not rotations)."""
+
+    def located(match: re.Match[str]) -> str:
+        line = lines.get(int(match[1]))
+        return match[0] if line is None else f"{match[0]} (line {line} of {plan.name})"
+
+    return re.sub(r"rotation #(\d+)", located, message)
 
 
 # What a document states about itself rather than what the plan does: with --score the
@@ -313,9 +328,24 @@ _STATED = frozenset((
 ))  # fmt: skip
 
 
-def _score(loaded: LoadedScenario, data: dict[str, Any], plan: Path, options: SolveOptions) -> None:
-    """Check a hand-made plan, give its value and cost, and put it beside the best plan."""
+def _score(
+    loaded: LoadedScenario,
+    data: dict[str, Any],
+    plan: Path,
+    options: SolveOptions,
+    lines: dict[int, int] | None = None,
+) -> None:
+    """Check a hand-made plan, give its value and cost, and put it beside the best plan.
+    `lines`: a CSV's line of each rotation, so that "rotation #3" says where it is."""
     report = check_plan(loaded, data, score=True)
+    if lines:
+        report = dataclasses.replace(
+            report,
+            violations=tuple(
+                dataclasses.replace(v, message=_at_line(v.message, plan, lines))
+                for v in report.violations
+            ),
+        )
     broken = [v for v in report.violations if v.rule not in _STATED]
     stale = [v for v in report.violations if v.rule in _STATED]
     rows = data.get("rotations")
