@@ -985,3 +985,16 @@ def test_every_toml_key_and_value_is_located() -> None:
     assert values[("t", "inline", "q", "r")] == at(9, "'x,}'")
     assert keys[("offers", 1, "program")] == (13, 1)
     assert toml_positions("a = [1,\n")[1] == {("a",): (1, 5), ("a", 0): (1, 6)}  # stops
+
+
+def test_ids_that_differ_only_in_capitals_get_a_note(files: Files) -> None:
+    """Found by a fuzz review: RAD-A beside rad-a loaded as two programs, silently."""
+    twin = ROW_A.replace("rad-a,", "RAD-A,", 1)
+    path = files(catalog=f"{HEADER}\n{ROW_A}\n{ROW_B}\n{twin}\n")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "program ids 'rad-a' and 'RAD-A' (lines 2 and 4) differ only in capitals" in result.stderr
+    )
+    result = CliRunner().invoke(cli, ["validate", str(files())])
+    assert "capitals" not in result.stderr

@@ -180,6 +180,22 @@ def _count_bounds(scenario: Scenario, doc: Document) -> list[Problem]:
     return problems
 
 
+def _case_twins(catalog: Catalog) -> list[str]:
+    """Ids that differ only in capitals are two programs (ids are exact), which is
+    rarely meant (a fuzz review: RAD-LAKESHORE beside rad-lakeshore loaded silently)."""
+    first: dict[str, CatalogRow] = {}
+    notes = []
+    for row in catalog.rows:
+        twin = first.setdefault(row.program.id.casefold(), row)
+        if twin.program.id != row.program.id:
+            where = f" (lines {twin.line} and {row.line})" if row.line and twin.line else ""
+            notes.append(
+                f"{twin.file}: program ids {twin.program.id!r} and {row.program.id!r}{where} "
+                "differ only in capitals; they are two programs, one row each"
+            )
+    return notes
+
+
 def _cross_checks(
     scenario: Scenario,
     doc: Document,
@@ -475,7 +491,7 @@ def load_scenario(
         raise InputError(problems)
     programs = tuple(_as_offered(row.program, scenario, offers) for row in catalog.rows)
     scenario = scenario.model_copy(update={"programs": list(programs)})
-    warnings = list(catalog.warnings) + offer_notes
+    warnings = list(catalog.warnings) + offer_notes + _case_twins(catalog)
     if scenario.student.citizenship == "visa_required":
         warnings.append(
             "citizenship is visa_required: this planner is built for US citizens and permanent "
