@@ -107,9 +107,9 @@ def lagrangian_bound(
             cut = math.floor(samples * price)  # rounded down: the bound stays valid
             if cut:
                 penalty[u] = cut
-        value, proven, plan = plans.best(row, penalty)
-        if not proven:
-            raise RuntimeError("an outcome was not solved to optimality")
+        # Stopped by its time limit (a busy machine), a solve gives CP-SAT's bound: the
+        # bound stays valid, and no plan joins the pool from that outcome.
+        value, _proven, plan = plans.best(row, penalty)
         inner += value / samples
         found.append(plan)
     return inner + sum(sorted(per_program.values(), reverse=True)[:n]), found
