@@ -142,3 +142,19 @@ def test_a_bound_of_the_schema_is_where_the_spec_puts_it(case: str, field: str) 
     with pytest.raises(InputError) as error:
         load(case)
     assert field in str(error.value)
+
+
+def test_an_outcome_payload_keeps_the_locks_and_their_fees() -> None:
+    """portfolio/apply.py `outcome_payload`, with a lock (fee 100) that is the whole plan in
+    every outcome; mutants: the lock's fee left in the outcome's budget (400, not 300),
+    and a plan of locks alone reported with no rotations beside objective 110."""
+    from rotation_solver.portfolio import outcome_payload
+    from rotation_solver.portfolio.candidates import build_portfolio_problem
+    from rotation_solver.portfolio.outcomes import evaluate
+
+    problem = build_portfolio_problem(load("AP06_AP07_outcome_payload_with_lock"))
+    table = evaluate(problem, range(len(problem.candidates)))
+    for mask in range(len(table.value)):
+        _, payload = outcome_payload(problem, table, mask)
+        assert payload["objective"] == 110 and payload["budget"] == 300
+        assert [r["program_id"] for r in payload["rotations"]] == ["r0"]
