@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import difflib
 import io
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +29,13 @@ class CatalogRow:
     file: str
     line: int | None
     columns: dict[str, int]  # column name -> 1-based column number (or YAML column)
+    # An inline row's cells sit on lines of their own: the scenario document places
+    # them (at `programs[i].column`), where a file row has one line for all.
+    locate: Callable[[str, str], Problem] | None = field(default=None, compare=False)
 
     def problem(self, column: str, message: str) -> Problem:
+        if self.locate is not None:
+            return self.locate(column, message)
         return Problem(self.file, message, self.line, self.columns.get(column), column)
 
 
@@ -93,7 +100,7 @@ def _from_table(file: str, header: list[str], rows: list[tuple[int, list[Any]]])
             hint = f" (the header has {_quoted(typos)}: a typo?)"
         problems.append(Problem(file, f"missing required column {n!r}{hint}", 1, None, n))
     if len(missing) == len(REQUIRED_COLUMNS):
-        unknown = f"no catalog column recognised in the header: {_header_hint(header)}"
+        unknown = f"no required catalog column recognised in the header: {_header_hint(header)}"
         problems = [Problem(file, unknown, 1)]
     if problems:
         raise InputError(problems)
@@ -360,6 +367,13 @@ def _quoted(names: list[str]) -> str:
     return " and ".join(repr(name) for name in names)
 
 
+def _locator(doc: Document, loc: Path_) -> Callable[[str, str], Problem]:
+    def locate(column: str, message: str) -> Problem:
+        return doc.problem((*loc, column), message)
+
+    return locate
+
+
 def read_inline(doc: Document, items: list[Any]) -> Catalog:
     """Programs given inline in the scenario file, located by YAML line."""
     out: list[CatalogRow] = []
@@ -379,7 +393,7 @@ def read_inline(doc: Document, items: list[Any]) -> Catalog:
         result = _row(values, str(doc.path), line, columns)
         if isinstance(result, CatalogRow):
             # Inline rows are located by each value's own line, not the item's.
-            out.append(result)
+            out.append(dataclasses.replace(result, locate=_locator(doc, loc)))
         else:
             # A column reported missing may be in the row under a misspelt key: say so,
             # as the CSV reader does for its header.

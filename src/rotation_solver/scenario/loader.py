@@ -245,12 +245,15 @@ def _cross_checks(
 
     locks: list[Lock] = []
     locked_at: dict[str, Problem] = {}  # where each accepted lock was written
-    sources: list[tuple[Lock, Problem]] = []
+    # (lock, where its program is written, where its start is written)
+    sources: list[tuple[Lock, Problem, Problem]] = []
     for index, lock in enumerate(scenario.locks):
-        sources.append((lock, doc.problem(("locks", index, "program"), "")))
+        program_at = doc.problem(("locks", index, "program"), "")
+        sources.append((lock, program_at, doc.problem(("locks", index, "start"), "")))
     for lock in cli_locks:
-        sources.append((lock, Problem("--lock", "", field=f"{lock.program}@{lock.start}")))
-    for lock, here in sources:
+        cli_at = Problem("--lock", "", field=f"{lock.program}@{lock.start}")
+        sources.append((lock, cli_at, cli_at))
+    for lock, here, start_at in sources:
 
         def at(message: str, here: Problem = here) -> Problem:
             return Problem(here.file, message, here.line, here.column, here.field)
@@ -263,7 +266,8 @@ def _cross_checks(
             problems.append(
                 at(
                     f"program {lock.program!r} does not offer a start on {lock.start}; it offers "
-                    + ", ".join(str(d) for d in offered)
+                    + ", ".join(str(d) for d in sorted(offered)),
+                    start_at,  # the start is what is wrong, as for an offer
                 )
             )
             continue
