@@ -51,6 +51,7 @@ from rotation_solver.portfolio import (
     exact_value,
     exhaustive,
     expected_value_seed,
+    histogram,
     no_plan_only_for_tier_mix,
     outcome_payload,
     outcome_probabilities,
@@ -1082,6 +1083,17 @@ def test_certain_offers_make_one_histogram_range(make: Callable[..., LoadedScena
     value = payload["expected_value"]
     assert value > 0
     assert payload["distribution"] == {"edges": [value, value], "counts": [1.0]}
+
+
+def test_histogram_bins_span_only_possible_outcomes() -> None:
+    """From a review: with one program certain to offer, the outcome worth 0 has
+    probability 0, yet the bins started at 0 ("0-15: 0.0%")."""
+    values = np.array([0.0, 100.0, 150.0, 200.0])
+    shown = histogram(values, np.array([0.0, 0.25, 0.25, 0.5]), bins=4)
+    assert shown["edges"] == [100.0, 125.0, 150.0, 175.0, 200.0]
+    assert shown["counts"] == [0.25, 0.0, 0.25, 0.5]
+    unweighted = histogram(values, bins=2)
+    assert unweighted == {"edges": [0.0, 100.0, 200.0], "counts": [1.0, 3.0]}
 
 
 def test_no_plan_anywhere_is_exactly_certain_and_advises_nothing(

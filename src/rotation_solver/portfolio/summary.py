@@ -61,7 +61,10 @@ def histogram(
     if len(possible) and possible.min() == possible.max():
         total = float(weights.sum()) if weights is not None else float(len(values))
         return {"edges": [float(possible.min())] * 2, "counts": [total]}
-    hist, edges = np.histogram(values, bins=bins, weights=weights)
+    # The bins span the possible values only: an outcome of probability 0 (a program
+    # certain to offer, never missing) must not stretch the axis to values never seen.
+    span = (float(possible.min()), float(possible.max())) if len(possible) else None
+    hist, edges = np.histogram(values, bins=bins, weights=weights, range=span)
     return {"edges": [float(e) for e in edges], "counts": [float(h) for h in hist]}
 
 
