@@ -1,5 +1,6 @@
-"""Inputs from a second mutation review (apply, the calendar, the timeline, the diagnosis
-and repairs, ties, compare and frontier): each command's whole output on its input
+"""Inputs from the second and third mutation reviews (apply, the calendar, the timeline,
+the diagnosis and repairs, ties, compare and frontier; cases `R3A_*` the input layer,
+`R3B_*` the reduction and the portfolio): each command's whole output on its input
 tells the code from a one-line mutant that no other test caught. `cases.json` names the
 mutant beside each case; `expected.out` is the output the code gives (timings left out).
 
