@@ -68,11 +68,11 @@ def test_a_plan_stopped_short_of_its_bound_reports_the_gap(first_plan_only: None
     assert result.gap == pytest.approx((result.bound - result.objective) / result.bound)
     assert "explanation" not in payload and "explanation_skipped" in payload
     rows = dict(headline(payload))
-    assert rows["Gap"] == f"{100 * result.gap:.2f}%"
+    assert rows["Gap"] == f"{100 * (result.gap or 0):.2f}%"
     cost, budget = result.total_cost, loaded.budget
     assert rows["Total cost"] == f"${cost:,} of ${budget:,} (${budget - cost:,} left)"
     assert "not proven best" in rows["Bound"]
-    assert "- **Gap:** " + f"{100 * result.gap:.2f}%" in render_markdown(payload)
+    assert "- **Gap:** " + f"{100 * (result.gap or 0):.2f}%" in render_markdown(payload)
 
 
 def test_the_gap_is_relative_to_the_bound() -> None:
@@ -234,6 +234,47 @@ def test_restarts_keep_the_portfolio_unless_they_find_better(make: Make) -> None
     restarted = search(problem, evaluator, 2, exhaustive_work=0, time_limit=1.0, restarts=4)
     assert plain.local_optimum and restarted.local_optimum
     assert restarted.portfolio == plain.portfolio and len(plain.portfolio) == 2
+
+
+class _TableEvaluator:
+    """The SAA value of each portfolio from a table: the search, not the sampling, is
+    under test. Candidate indices: 0 = a, 1 = b, 2 = c."""
+
+    def __init__(self, values: dict[tuple[int, ...], float]):
+        self.values = values
+        self.evaluations = 0
+        self.offers: list[object] = [None]  # one outcome: `exhaustive_work=0` skips it
+
+    def __call__(self, portfolio: tuple[int, ...]) -> float:
+        self.evaluations += 1
+        return self.values[tuple(sorted(portfolio))]
+
+
+def test_swaps_try_more_than_the_best_ranked_candidate(make: Make) -> None:
+    """Kills LS06 (`ranked[:swap_candidates]` -> `ranked[:1]`). With one application
+    allowed and the seed `a`, swaps are ranked by the value of adding: `b` (30 beside
+    `a`) before `c` (15). Swapping in `b` alone is worse (5), swapping in `c` is better
+    (20): the original tries both and ends at `c`, the mutant stays at `a`."""
+    from rotation_solver.portfolio import build_portfolio_problem, search
+
+    loaded = make(
+        [
+            program("a", fee=0),
+            program("b", starts="2027-08-02", fee=0),
+            program("c", starts="2027-07-05", fee=0),
+        ]
+    )
+    problem = build_portfolio_problem(loaded)
+    assert [c.program_id for c in problem.candidates] == ["a", "b", "c"]
+    table: dict[tuple[int, ...], float] = {
+        (): 0, (0,): 10, (1,): 5, (2,): 20, (0, 1): 30, (0, 2): 15, (1, 2): 25
+    }  # fmt: skip
+    evaluator: Any = _TableEvaluator(table)
+    found = search(problem, evaluator, 1, seed=(0,), exhaustive_work=0)
+    assert found.portfolio == (2,) and found.value == 20 and found.local_optimum
+    evaluator = _TableEvaluator(table)
+    narrow = search(problem, evaluator, 1, seed=(0,), exhaustive_work=0, swap_candidates=1)
+    assert narrow.portfolio == (0,)  # the same search trying one swap stops at the seed
 
 
 def test_no_applications_when_nothing_can_be_worth_anything(make: Make) -> None:
