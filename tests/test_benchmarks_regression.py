@@ -137,3 +137,20 @@ def test_a_wrong_repeat_is_flagged_even_when_the_last_one_is_right() -> None:
     assert any("disagree" in line for line in disagreements(wrong_first))
     false_infeasible = [row("cpsat", 1, "infeasible", None), row("cpsat", 2, "optimal", right)]
     assert any("disagree" in line for line in disagreements(false_infeasible))
+
+
+def test_the_whatif_benchmark_checks_its_answers(tmp_path: Path) -> None:
+    """Found by review: the what-if benchmark timed the naive sweeps and threw their
+    answers away. Every budget is now compared with a fresh production solve, and a
+    disagreement fails the run."""
+    from benchmarks import whatif
+
+    fresh = {3000: ("infeasible", None), 9000: ("optimal", 213)}
+    assert whatif.disagreements("the sweep", fresh, fresh) == []
+    wrong = whatif.disagreements("the sweep", {**fresh, 9000: ("optimal", 212)}, fresh)
+    assert wrong == [
+        "the sweep at $9,000: ('optimal', 212) but a fresh solve gives ('optimal', 213)"
+    ]
+    example = Path(__file__).resolve().parents[1] / "scenarios" / "example" / "scenario.yaml"
+    assert whatif.main(["--scenario", str(example), "--repeats", "1", "--out", str(tmp_path)]) == 0
+    assert "all agree" in (tmp_path / "whatif.md").read_text(encoding="utf-8")
