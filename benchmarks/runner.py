@@ -1,6 +1,6 @@
 """Run every method on every instance, one subprocess at a time, and write the reports.
 
-python -m benchmarks                       # the whole suite (about 7 minutes, 2 cores)
+python -m benchmarks                       # the whole suite (about 14 minutes, 2 cores)
 python -m benchmarks --classes tiny small  # a subset, written to results/partial/
 python -m benchmarks --report-only         # redraw the reports from results.csv
 """
@@ -217,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out = RESULTS if full or args.report_only else RESULTS / "partial"
 
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from benchmarks import report
@@ -259,8 +260,8 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 if row.get("status") == "error" or row.get("checked") not in ("ok", "no plan"):
                     progress.console.print(
-                        f"[red]{size}/seed{seed} {method}: {row.get('status')} "
-                        f"{row.get('checked')}[/red]"
+                        f"[red]{size}/seed{seed} {method}: {escape(str(row.get('status')))} "
+                        f"{escape(str(row.get('checked')))}[/red]"
                     )
                 progress.advance(task)
         with csv_path.open("w", newline="", encoding="utf-8") as f:
@@ -287,5 +288,12 @@ def main(argv: list[str] | None = None) -> int:
     summary = report.write_all(rows, meta, problems, args.out)
     print(summary)  # plain: Markdown tables must not be wrapped at the terminal's width
     for line in problems:
-        console.print(f"[bold red]DISAGREEMENT[/bold red] {line}")
+        # escaped: a checker's "[overlap]" is text, not Rich markup
+        console.print(f"[bold red]DISAGREEMENT[/bold red] {escape(line)}")
+    now = _git("rev-parse", "HEAD")
+    if args.report_only and now and meta.get("git_commit") not in (None, "", now):
+        console.print(
+            f"[yellow]These results measured commit {meta['git_commit'][:12]}; the code is now "
+            f"at {now[:12]}. Run the suite again before quoting them.[/yellow]"
+        )
     return 1 if problems else 0
