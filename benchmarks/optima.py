@@ -37,6 +37,7 @@ def plain_cp_sat(path: Path, time_limit: float) -> tuple[str, int | None, float]
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 2
+    solver.parameters.random_seed = 0
     started = time.perf_counter()
     code = solver.solve(plan_model.model)
     seconds = time.perf_counter() - started
@@ -77,6 +78,10 @@ def main(argv: list[str] | None = None) -> None:
             if status == "unknown":
                 print(f"{key}: not proved in {args.time_limit:g} s; not stored")
                 continue
+            before = known.get(key, {})
+            if before and (before.get("status"), before.get("objective")) != (status, objective):
+                # A stored optimum is a reference: a change needs a reason, so say it loudly.
+                print(f"{key}: CHANGED from {before.get('status')} {before.get('objective')}")
             known[key] = entry
             print(key, entry, flush=True)
             KNOWN.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n", encoding="utf-8")
