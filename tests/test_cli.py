@@ -564,8 +564,9 @@ def test_output_to_a_special_file_is_refused(tmp_path: Path) -> None:
         ["frontier", EXAMPLE, "--max-budget", str(2**63)],
         ["apply", EXAMPLE, "--scenarios", str(10**9)],
         ["solve", EXAMPLE, "--value-model", ""],
+        ["solve", EXAMPLE, "--exclude", " "],
     ],
-    ids=["nan-time", "seed", "budget", "max-budget", "outcomes", "blank-model"],
+    ids=["nan-time", "seed", "budget", "max-budget", "outcomes", "blank-model", "blank-exclude"],
 )
 def test_out_of_range_options_are_usage_errors(args: list[str]) -> None:
     result = CliRunner().invoke(cli, args)

@@ -65,6 +65,16 @@ def _not_blank(_ctx: click.Context, _param: click.Parameter, value: str | None) 
     return value
 
 
+def _program_ids(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    # A blank id is a malformed option (usage, exit 2), as a blank --value-model is; an
+    # id the catalog lacks is bad input about the scenario (exit 1), found when loading.
+    if any(not program_id.strip() for program_id in value):
+        raise click.BadParameter("expected a program id, got an empty text")
+    return value
+
+
 def scenario_options(func: F) -> F:
     """Options that change what a scenario file says, without editing it."""
     func = click.option(
@@ -72,6 +82,7 @@ def scenario_options(func: F) -> F:
         "exclude",
         multiple=True,
         metavar="PROGRAM",
+        callback=_program_ids,
         help="Never use this program (declined or unwanted). Repeatable; merged with `exclude:`.",
     )(func)
     func = click.option(
