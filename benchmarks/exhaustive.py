@@ -43,7 +43,7 @@ def _round_half_up(x: Fraction) -> int:
 
 def pairs(loaded: LoadedScenario) -> list[Pair]:
     s = loaded.scenario
-    specialties = s.requirements.clinical.specialties or list(DEFAULT_CLINICAL)
+    specialties: list[str] = list(s.requirements.clinical.specialties or DEFAULT_CLINICAL)
     locked = {(k.program, k.start) for k in loaded.locks}
     vm = loaded.value_model
     strong = (

@@ -186,7 +186,11 @@ def proto_to_highs(model: cp_model.CpModel) -> Any:
     lp.col_cost_ = cost
     lp.offset_ = obj.offset
     lp.sense_ = highspy.ObjSense.kMinimize
-    starts, index, value, lower, upper = [0], [], [], [], []
+    starts: list[int] = [0]
+    index: list[int] = []
+    value: list[float] = []
+    lower: list[float] = []
+    upper: list[float] = []
 
     def row(terms: list[tuple[int, int]], lo: float, hi: float) -> None:
         merged: dict[int, float] = {}

@@ -7,7 +7,7 @@ import csv
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ def _num(value: Any) -> float | None:
     return float(value)
 
 
-def _median(values: list[float | None]) -> float | None:
+def _median(values: Sequence[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return statistics.median(present) if present else None
 
@@ -239,9 +239,9 @@ def summary(
         )
     statuses: dict[str, int] = defaultdict(int)
     production = "cpsat" if any(k[2] == "cpsat" for k in inst) else "cpsat-settled"
-    for (_size, _seed, method), cell in inst.items():
+    for (_size, _seed, method), result in inst.items():
         if method == production:
-            statuses[cell["status"]] += 1
+            statuses[result["status"]] += 1
     lines += [
         "",
         "Instance outcomes (production CP-SAT): "
