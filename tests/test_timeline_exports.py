@@ -407,10 +407,12 @@ def test_timeline_json_without_a_plan_is_the_plan_document() -> None:
 
 
 def test_timeline_files_without_a_plan_are_still_written(tmp_path: Path) -> None:
-    """-o writes a file in every format: CSV the header alone, Markdown the reason."""
+    """-o writes a file in every format: CSV the header alone, Markdown and the table
+    the reason."""
     for fmt, check in [
         ("csv", lambda text: text == "date,kind,program_id,document,text\n"),
         ("markdown", lambda text: "No plan: these rules cannot all hold" in text),
+        ("table", lambda text: "Status" in text and "these rules cannot all hold" in text),
     ]:
         target = tmp_path / f"todo.{fmt}"
         code, _ = _invoke("timeline", str(INFEASIBLE), "--format", fmt, "-o", str(target))

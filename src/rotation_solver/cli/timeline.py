@@ -60,7 +60,8 @@ def timeline(
     rotation starts and ends, when to ask for each letter (the last week of
     the rotation) and the ERAS submission, sorted by date. When no plan
     exists, the reason is shown instead (exit 3 or 4, as for `solve`); JSON
-    then holds the plan document with its reason, CSV only the header.
+    then holds the plan document with its reason, CSV only the header, and a
+    table written with -o the reason table.
 
     \b
     Example:
@@ -85,7 +86,8 @@ def timeline(
             render_table(outcome.payload, reason)
         else:  # a log file: long lines, not 80 columns, and no padding
             click.echo(plain_table(render_table, outcome.payload, 140), err=True, nl=False)
-        if fmt == "json":
+        if fmt == "json" or (fmt == "table" and output is not None):
+            # -o always leaves a file, as `solve -o` does: here the reason table
             emit(outcome.payload, fmt, output, render_table, render_json)
         elif fmt == "csv":  # no steps: the header alone, so a script reads an empty table
             _write(timeline_csv([]), output)
