@@ -467,3 +467,51 @@ def test_a_cheapest_plan_stopped_by_the_time_limit_is_not_called_missing(
     monkeypatch.setattr(diagnose_module, "cheapest_plan_cost", stopped)
     cut = plan_scenario(loaded, ONE_WORKER, diagnose=False).payload["conflict"]
     assert cut["cheapest_plan_without_budget"] is None and cut["cheapest_plan_settled"] is False
+
+
+def test_too_few_programs_of_a_kind_are_counted_and_the_other_count_is_named(
+    make: Make,
+) -> None:
+    """One radiology program left where two are needed, no clinical one where one is:
+    the reason counts the programs, and relaxing radiology.min names clinical.min."""
+    past = {"application_deadline": "2027-01-01"}  # before the planning date
+    rows = [
+        program("a"),
+        program("b", **past),
+        program("im", specialty="internal_medicine", **past),
+    ]
+    requirements = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 1, "max": 1}}
+    loaded = make(rows, requirements={**requirements, "tier_mix": False})
+    outcome = plan_scenario(loaded, ONE_WORKER)
+    assert outcome.conflict is not None
+    keys = [r.key for r in outcome.conflict.rules]
+    assert len(keys) == 1 and keys[0] in {"radiology.min", "clinical.min"}
+    sentence = outcome.conflict.sentence()
+    if keys == ["radiology.min"]:
+        assert (
+            "only 1 radiology program has a start that fits the window, the deadlines and "
+            "the other fixed rules, and 2 rotations at different programs are needed" in sentence
+        )
+        other = "clinical.min still cannot hold (no clinical rotation fits"
+    else:
+        assert "no clinical rotation fits" in sentence
+        other = "radiology.min still cannot hold (only 1 radiology program has a start"
+    (repair,) = outcome.conflict.repairs
+    assert repair.objective is None
+    assert repair.change.startswith(f"relaxing {keys[0]} alone is not enough: {other}")
+
+
+def test_a_repair_that_is_not_enough_for_other_reasons_says_so(make: Make) -> None:
+    """No count rule short of programs (one radiology program, one needed): relaxing
+    tier_mix or the budget alone leaves the other, and the repair keeps the general words."""
+    rows = [program("a", tier="reach", img_friendly=False, housing_per_week=3000)]
+    requirements = {"radiology": {"min": 1, "max": 3}, "clinical": {"min": 0, "max": 1}}
+    loaded = make(rows, budget=2000, requirements={**requirements, "tier_mix": True})
+    outcome = plan_scenario(loaded, ONE_WORKER)
+    assert outcome.conflict is not None
+    assert "rotations at different programs" not in outcome.conflict.sentence()
+    stuck = [r for r in outcome.conflict.repairs if r.rule in {"tier_mix", "budget"}]
+    assert stuck and all(
+        r.change == f"relaxing {r.rule} alone is not enough: other rules still conflict"
+        for r in stuck
+    )

@@ -269,18 +269,54 @@ def conflict_reason(problem: PlanningProblem, core: list[str]) -> str | None:
 
 def _none_of_a_kind(problem: PlanningProblem, core: list[str]) -> str | None:
     """A count rule is named because the window, deadlines, specialties or exclusions
-    leave no offering of its kind: say so, since lifting another rule will not help."""
-    empty = [
-        kind
-        for rule, kind in (("radiology.min", "radiology"), ("clinical.min", "clinical"))
-        if rule in core and not any(o.kind == kind for o in problem.offerings)
-    ]
-    if not empty:
+    leave too few programs of its kind: say so, since lifting another rule will not help."""
+    named = [kind for rule, kind in short_of_programs(problem).items() if rule in core]
+    if not named:
         return None
-    return (
-        f"no {' or '.join(empty)} rotation fits the window, the deadlines and the other fixed "
-        "rules at all; `rotation-solver validate --dropped` lists why each start is dropped"
+    if all(not _programs_of(problem, kind) for kind in named):
+        cause = f"no {' or '.join(named)} rotation fits {FIXED_RULES} at all"
+    else:
+        cause = "; ".join(unmeetable_count(problem, kind) for kind in named)
+    return f"{cause}; `rotation-solver validate --dropped` lists why each start is dropped"
+
+
+FIXED_RULES = "the window, the deadlines and the other fixed rules"
+
+
+def short_of_programs(problem: PlanningProblem) -> dict[str, str]:
+    """The count rules no plan can meet whatever other rule is lifted (rule key -> kind):
+    fewer programs of the kind have a start that fits the window, the deadlines and the
+    exclusions than the rule's minimum, and a plan holds one rotation per program."""
+    needed = {
+        "radiology": problem.requirements.radiology_min,
+        "clinical": problem.requirements.clinical_min,
+    }
+    return {
+        f"{kind}.min": kind
+        for kind, need in needed.items()
+        if len(_programs_of(problem, kind)) < need
+    }
+
+
+def unmeetable_count(problem: PlanningProblem, kind: str) -> str:
+    """Why the count rule of `kind` cannot hold (see `short_of_programs`), in words."""
+    have = len(_programs_of(problem, kind))
+    if not have:
+        return f"no {kind} rotation fits {FIXED_RULES} at all"
+    need = (
+        problem.requirements.radiology_min
+        if kind == "radiology"
+        else problem.requirements.clinical_min
     )
+    programs = "program has" if have == 1 else "programs have"
+    return (
+        f"only {have} {kind} {programs} a start that fits {FIXED_RULES}, and {need} "
+        "rotations at different programs are needed"
+    )
+
+
+def _programs_of(problem: PlanningProblem, kind: str) -> set[str]:
+    return {o.program_id for o in problem.offerings if o.kind == kind}
 
 
 def lock_overlap(problem: PlanningProblem, core: list[str]) -> str | None:

@@ -12,7 +12,13 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from rotation_solver.diagnose import Conflict, Repair, cheapest_plan_cost
+from rotation_solver.diagnose import (
+    Conflict,
+    Repair,
+    cheapest_plan_cost,
+    short_of_programs,
+    unmeetable_count,
+)
 from rotation_solver.offerings import apply_by
 from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import build_problem
@@ -279,7 +285,9 @@ def suggest_repairs(
         if found is None or result is None:
             # Minimal means the set conflicts; the scenario's other rules may still
             # block a plan once this one alone is relaxed.
-            change = f"relaxing {rule.key} alone is not enough: other rules still conflict"
+            change = (
+                f"relaxing {rule.key} alone is not enough: {_still_conflicting(loaded, rule.key)}"
+            )
             repairs.append(Repair(rule.key, change, None, None))
             continue
         proven = result.status == "optimal"
@@ -287,6 +295,18 @@ def suggest_repairs(
             Repair(rule.key, found[1], result.objective, result.total_cost, found[0], proven)
         )
     return tuple(repairs)
+
+
+def _still_conflicting(loaded: LoadedScenario, relaxed: str) -> str:
+    """What still stands in the way once `relaxed` is lifted: a count rule that too few
+    programs can meet, named, since no change to the other rules helps it."""
+    problem = build_problem(loaded, relax_user_rules=True)
+    causes = [
+        f"{rule} still cannot hold ({unmeetable_count(problem, kind)})"
+        for rule, kind in short_of_programs(problem).items()
+        if rule != relaxed
+    ]
+    return "; ".join(causes) or "other rules still conflict"
 
 
 __all__ = ["changed", "suggest_repairs"]
