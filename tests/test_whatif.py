@@ -439,6 +439,14 @@ def test_no_plan_at_any_budget(tmp_path: Path) -> None:
     assert width < 1.6 * height  # the chart alone, without the empty list of plans beside it
 
 
+def test_a_frontier_empty_below_max_budget_says_up_to_where() -> None:
+    """Plans exist above --max-budget: "no plan at any budget" would be false."""
+    code, out, _ = run("frontier", EXAMPLE, *CLI_FAST, "--max-budget", "0")
+    assert code == 3
+    assert "No plan up to $0; proven exact." in out and "any budget" not in out
+    assert "Why: the cheapest plan costs $4,185, above $0" in out
+
+
 def test_time_limit_points_report_their_gap() -> None:
     loaded = load_scenario(SCENARIOS / "national" / "scenario.yaml")
     tight = SolveOptions(workers=1, seed=0, time_limit=0.01)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rotation_solver.figures import plain_text, save_figure
+from rotation_solver.whatif.report import no_plan_span
 
 
 def _figure(width: float = 10.0, height: float = 6.0) -> tuple[Any, Any]:
@@ -230,7 +231,7 @@ def plot_frontier(payload: dict[str, Any], path: Path) -> None:
     ax.set_xlabel("total cost (USD)")
     ax.set_ylabel("plan value (objective)")
     exact = "proven exact" if payload.get("exact") else "not proven exact"
-    found = f"{len(points)} efficient plans" if points else "no plan at any budget"
+    found = f"{len(points)} efficient plans" if points else f"no plan {no_plan_span(payload)}"
     ax.set_title(f"Value/cost frontier: {found}, {exact}", fontsize=10)
     fig.suptitle(payload["scenario"], fontsize=9)
     ax.xaxis.set_major_formatter(_dollars())

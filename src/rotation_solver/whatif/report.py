@@ -321,6 +321,12 @@ def compare_markdown(payload: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def no_plan_span(payload: dict[str, Any]) -> str:
+    """Where the frontier found no plan: up to the user's --max-budget, or anywhere."""
+    ceiling = payload.get("max_budget")
+    return "at any budget" if ceiling is None else f"up to {_money(ceiling)}"
+
+
 def frontier_markdown(payload: dict[str, Any]) -> str:
     lines = [f"# Value/cost frontier: {payload['scenario']}", ""]
     lines.append(f"- **Plans on the frontier:** {len(payload['points'])}")
@@ -371,7 +377,7 @@ def compare_table(payload: dict[str, Any], console: Any) -> None:
 def frontier_table(payload: dict[str, Any], console: Any) -> None:
     count = len(payload["points"])
     notes = [
-        (f"{count} plan(s) on the frontier; " if count else "No plan at any budget; ")
+        (f"{count} plan(s) on the frontier; " if count else f"No plan {no_plan_span(payload)}; ")
         + ("proven exact." if payload["exact"] else "NOT proven exact (time limit).")
     ]
     if payload.get("why"):
