@@ -678,3 +678,29 @@ def test_a_plan_at_the_highest_budget_is_labelled(
     (fig,) = figures
     texts = fig.axes[0].texts  # type: ignore[attr-defined]
     assert [t.get_visible() for t in texts] == [True]
+
+
+def test_compare_picture_steps_up_at_the_new_plan_s_cost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: the step to 218 was drawn at the $10,000 budget that found it,
+    although its plan costs $9,330 and serves every budget from there."""
+    import importlib
+
+    drawing = importlib.import_module("rotation_solver.whatif.plot")
+    figures: list[object] = []
+    monkeypatch.setattr(drawing, "save_figure", lambda fig, _path: figures.append(fig))
+    budgets = ["--budgets", "8000,9000,10000,11000", "--workers", "1", "--format", "json"]
+    payload = json.loads(CliRunner().invoke(cli, ["compare", EXAMPLE, *budgets]).stdout)
+    drawing.plot_compare(payload, tmp_path / "compare.png")
+    (fig,) = figures
+    line = fig.axes[0].get_lines()[0]  # type: ignore[attr-defined]
+    steps = list(zip(line.get_xdata(), line.get_ydata(), strict=True))
+    assert steps == [(6660, 213), (9330, 218), (11000, 218)]
+    diamonds = [
+        (x, y)
+        for other in fig.axes[0].get_lines()[1:]  # type: ignore[attr-defined]
+        if other.get_marker() == "D"
+        for x, y in zip(other.get_xdata(), other.get_ydata(), strict=True)
+    ]
+    assert diamonds == [(6660, 213), (9330, 218)]

@@ -32,6 +32,18 @@ def _short(labels: Sequence[str]) -> str:
     return "\n".join(f"{x.rsplit('@', 1)[0]} {x.rsplit('@', 1)[1][5:]}" for x in labels)
 
 
+def _affordable(solved: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
+    """The best value known at each budget, as (cost, value) steps: every plan found
+    counts from its own cost, and a dearer plan only where it is worth more."""
+    costs: list[int] = []
+    values: list[int] = []
+    for row in sorted(solved, key=lambda r: (r["total_cost"], -r["objective"])):
+        if not values or row["objective"] > values[-1]:
+            costs.append(row["total_cost"])
+            values.append(row["objective"])
+    return costs, values
+
+
 @plain_text
 def plot_compare(payload: dict[str, Any], path: Path) -> None:
     """Value against budget; plan changes marked and labelled."""
@@ -39,13 +51,16 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
     rows = payload["rows"]
     solved = [r for r in rows if r["objective"] is not None]
     if solved:
+        # A plan serves every budget from its own cost up: the value steps up at the
+        # cost of the plan that brings it, not at the budget that happened to find it.
+        costs, values = _affordable(solved)
         ax.step(
-            [r["budget"] for r in solved],
-            [r["objective"] for r in solved],
+            [*costs, max(r["budget"] for r in solved)],
+            [*values, values[-1]],
             where="post",
             color="tab:blue",
             linewidth=1.5,
-            label="best value within the budget",
+            label="best value within the budget (steps at each plan's cost)",
         )
         ax.plot(
             [r["budget"] for r in solved],
@@ -53,17 +68,18 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
             "o",
             color="tab:blue",
             markersize=4,
+            label="budgets compared",
         )
     changed = [r for r in solved if r["added"] is None or r["added"] or r["removed"]]
     labels = []
     for i, row in enumerate(changed):
-        ax.axvline(row["budget"], color="tab:orange", alpha=0.25, linewidth=1)
-        ax.plot(row["budget"], row["objective"], "D", color="tab:orange", markersize=7)
+        ax.axvline(row["total_cost"], color="tab:orange", alpha=0.25, linewidth=1)
+        ax.plot(row["total_cost"], row["objective"], "D", color="tab:orange", markersize=7)
         text = _short(row["plan"]) + f"\nvalue {row['objective']} · ${row['total_cost']:,}"
         labels.append(
             ax.annotate(
                 text,
-                (row["budget"], row["objective"]),
+                (row["total_cost"], row["objective"]),
                 # Neighbours alternate below and above their point, so close budgets'
                 # labels do not print over each other.
                 xytext=(6, -12 if i % 2 == 0 else 12),
