@@ -101,12 +101,7 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     # An offer in hand has no deadline because nothing is left to apply for.
     undated = [o for o in rotations if o.deadline is None and not o.locked and not o.offered]
     if undated:
-        until = "until the start" if loaded.requirements.apply_by_start else "at any time"
-        warnings.append(
-            f"no application deadline is known for {_ids(undated)}: planned as if it took "
-            f"applications {until}; deadlines are often 3-6 months before it (guide, "
-            "Step 3), so check the program's page."
-        )
+        warnings.append(undated_warning(_ids(undated), loaded.requirements.apply_by_start))
     # Spec section 4 limits an application only by its deadline: with none (or one after
     # the start) it may go out once the rotation has begun, or even ended.
     after_start = [
@@ -119,6 +114,16 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     warnings += _same_institution(radiology)
     warnings += _away_too_long(rotations)
     return warnings
+
+
+def undated_warning(programs: str, apply_by_start: bool) -> str:
+    """Programs with no known deadline; shared by `solve`'s plans and `apply`'s portfolios."""
+    until = "until the start" if apply_by_start else "at any time"
+    return (
+        f"no application deadline is known for {programs}: planned as if it took "
+        f"applications {until}; deadlines are often 3-6 months before it (guide, "
+        "Step 3), so check the program's page."
+    )
 
 
 def after_start_warning(late: Sequence[tuple[str, date, date, date, date | None]]) -> str:

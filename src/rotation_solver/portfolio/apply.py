@@ -51,6 +51,7 @@ from rotation_solver.portfolio.summary import (
     outcome_value_distribution,
     plan_probabilities,
     portfolio_warnings,
+    undated_application_warnings,
 )
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.schema import MAX_APPLICATIONS
@@ -384,6 +385,10 @@ def plan_portfolio(
                 img=loaded.scenario.student.school_type == "img",
                 search_finished=found.exhaustive or found.local_optimum,
                 enumerated=found.enumerated,
+            ),
+            *undated_application_warnings(
+                [problem.candidates[j] for j in table.portfolio],
+                loaded.requirements.apply_by_start,
             ),
             *late_application_warnings([problem.candidates[j] for j in table.portfolio]),
             *(

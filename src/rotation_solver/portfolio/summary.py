@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from rotation_solver.advice import after_start_warning
+from rotation_solver.advice import after_start_warning, undated_warning
 from rotation_solver.portfolio.candidates import Candidate, PortfolioProblem
 from rotation_solver.portfolio.outcomes import NO_PLAN, Table, evaluate, outcome_probabilities
 
@@ -193,6 +193,22 @@ def plan_probabilities(
         # fall short of 1 and would hide that (the caller tests `>= 1`).
         "p_no_plan": 1.0 if not (planned & (probs > 0)).any() else float(probs[~planned].sum()),
     }
+
+
+def undated_application_warnings(
+    applications: Sequence[Candidate], apply_by_start: bool
+) -> list[str]:
+    """Applications to programs with no known deadline (worded as `solve` words it); an
+    offer in hand has none because nothing is left to apply for."""
+    undated = sorted(
+        {
+            c.program_id
+            for c in applications
+            for o in c.offerings
+            if o.deadline is None and not o.offered and not o.locked
+        }
+    )
+    return [undated_warning(", ".join(undated), apply_by_start)] if undated else []
 
 
 def late_application_warnings(applications: Sequence[Candidate]) -> list[str]:
