@@ -89,6 +89,26 @@ def test_the_template_is_valid(files: Files) -> None:
     assert result.exit_code == 0, result.output
 
 
+def test_paths_under_the_home_folder_are_expanded(
+    files: Files, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: `programs: ~/cat.csv` was looked up as a folder named `~`."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    default = (Path(__file__).parents[1] / "models" / "default.yaml").read_text("utf-8")
+    (tmp_path / "mine.yaml").write_text(default, encoding="utf-8")
+    away = tmp_path / "elsewhere"
+    away.mkdir()
+    scenario = SCENARIO.replace("programs: programs.csv", "programs: ~/programs.csv")
+    path = files(scenario)
+    moved = away / "scenario.yaml"
+    path.rename(moved)
+    args = ["validate", str(moved), "--value-model", "~/mine.yaml"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    moved.write_text(scenario.replace("~/programs.csv", "~/nothing.csv"), encoding="utf-8")
+    fails(moved, "nothing.csv' not found")
+
+
 def test_yaml_syntax_error(files: Files) -> None:
     path = files(SCENARIO.replace("budget: 9000", "budget: [9000"))
     fails(path, "scenario.yaml:", "YAML syntax error")
@@ -204,6 +224,9 @@ def test_spreadsheet_mistakes_get_a_hint(files: Files) -> None:
     percent = ROW_A.removesuffix("0.6") + "40"
     path = files(catalog=f"{HEADER}\n{percent}\n")
     fails(path, "acceptance: expected at most 1 (got '40'); write a fraction: 40% is 0.4")
+    # A small whole number is as likely a factor as a percentage: both readings are given.
+    path = files(catalog=f"{HEADER}\n{ROW_A.removesuffix('0.6') + '2'}\n")
+    fails(path, "write a fraction from 0 to 1 (if you meant 2%, that is 0.02)")
     two_documents = SCENARIO.replace(
         "  transcript: 2027-01-10\n", "  transcript: 2027-01-10\n  bls: 2027-01-10\n"
     )

@@ -435,8 +435,9 @@ def read_catalog(reference: str, scenario_doc: Document) -> Catalog:
                 "is empty; expected a catalog file (e.g. programs.csv) or an inline list",
             )
         )
-    path = (scenario_doc.path.parent / reference).resolve()
-    shown = scenario_doc.path.parent / reference
+    # `~/catalog.csv` as a shell would read it: YAML does not expand the home folder.
+    shown = scenario_doc.path.parent / Path(reference).expanduser()
+    path = shown.resolve()
     suffix = path.suffix.lower()
     if not path.exists():
         raise InputError(

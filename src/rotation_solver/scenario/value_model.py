@@ -84,7 +84,7 @@ def resolve_model_path(reference: str, *relative_to: Path) -> Path | None:
     # the shipped names have none.
     if Path(reference).suffix or "/" in reference:
         for folder in relative_to:
-            direct = (folder / reference).resolve()
+            direct = (folder / Path(reference).expanduser()).resolve()
             if direct.exists():
                 return direct
         return None
