@@ -99,7 +99,7 @@ def scenario_options(func: F) -> F:
         callback=_not_blank,
         help="Value model to use instead of the file's `value_model:`: a name "
         f"({', '.join(available_models())}) or a YAML file's path, relative to the "
-        "working directory.",
+        "working directory, else to the scenario's folder.",
     )(func)
     return func
 

@@ -95,6 +95,11 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     if fraction_field and kind == "less_than_equal" and _percent_like(given):
         fraction = float(str(given).strip()) / 100
         percent = str(given).strip()
+        if fraction < 0.1:  # `late_factor: 2` is more likely "twice" than 2%: say both
+            return (
+                f"{message} (got {shown(given)}); write a fraction from 0 to 1 (if you "
+                f"meant {percent}%, that is {fraction:g})"
+            )
         return f"{message} (got {shown(given)}); write a fraction: {percent}% is {fraction:g}"
     expected = str(context.get("expected", "")).strip()
     if kind == "literal_error" and isinstance(given, str) and given.strip() == expected:
