@@ -195,6 +195,17 @@ def test_the_fee_note_counts_what_the_catalog_has(tmp_path: Path) -> None:
     assert solved(locks)["other_applications"]["more"] == [2, 2]  # the lock is one of six
     locks += [{"program": "r2", "start": "2027-07-05"}, {"program": "c1", "start": "2027-08-02"}]
     assert "other_applications" not in solved(locks)
+    # Offers in hand, not yet accepted, count as the plan's too (found by review).
+    data = scenario_dict(rows, requirements=req, offers=locks)
+    path = write_scenario(tmp_path, data, "offers.yaml")
+    code, output = invoke_stdout("solve", str(path), "--format", "json", *FAST)
+    assert code == 0, output
+    assert all(r["offered"] for r in json.loads(output)["rotations"])
+    assert "other_applications" not in json.loads(output)
+    data = scenario_dict(rows, requirements=req, offers=locks[:2])
+    path = write_scenario(tmp_path, data, "two-offers.yaml")
+    code, output = invoke_stdout("solve", str(path), "--format", "json", *FAST)
+    assert json.loads(output)["other_applications"]["more"] == [2, 2]
 
 
 def test_solve_csv_leaves_the_dates_of_an_accepted_offer_blank() -> None:

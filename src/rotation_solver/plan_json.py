@@ -62,9 +62,10 @@ def _other_applications(
 ) -> dict[str, Any] | None:
     """What the guide's 6-10 applications would add in fees beyond the plan's own: the
     plan's total cost holds only its programs' fees, and offers are uncertain. An
-    accepted offer counts as one of the 6-10; a plan of accepted offers alone needs none.
+    accepted offer counts as one of the 6-10; a plan of accepted offers and offers in
+    hand alone needs none.
     """
-    if all(o.locked for o in result.rotations):
+    if all(o.locked or o.offered for o in result.rotations):
         return None
     chosen = {o.program_id for o in result.rotations}
     # Programs with a start that fits, not in the plan, that may offer at all.
