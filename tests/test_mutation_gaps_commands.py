@@ -447,6 +447,9 @@ def test_no_plan_leaves_standard_output_empty_for_a_calendar_and_clean_for_json(
     assert result.stdout == ""
     assert "no plan, so no calendar was written" in result.stderr
     assert "Offerings:" in result.stderr  # the table that says why
+    # Once, in long plain lines: a log file is no 80-column terminal (found by review).
+    assert result.stderr.count("these rules cannot all hold") == 1
+    assert not any(line.endswith(" ") for line in result.stderr.splitlines())
     picture = tmp_path / "plan.png"
     result = CliRunner().invoke(
         cli, ["solve", INFEASIBLE, *FAST, "--format", "json", "--plot", str(picture)]

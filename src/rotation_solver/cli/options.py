@@ -297,6 +297,18 @@ def plain_table(
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
+def table_to_stderr(
+    table: Callable[[dict[str, Any], Console], None], payload: dict[str, Any]
+) -> None:
+    """A table on stderr: the terminal's width there, else a log file's long plain lines
+    (140 columns, no padding) rather than 80 padded ones."""
+    console = Console(stderr=True, highlight=False)
+    if console.is_terminal:
+        table(payload, console)
+    else:
+        click.echo(plain_table(table, payload, 140), err=True, nl=False)
+
+
 def emit(
     payload: dict[str, Any],
     fmt: str,

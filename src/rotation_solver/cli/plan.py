@@ -100,8 +100,9 @@ def solve(
             outcome = plan_scenario(loaded, options, explain=explain)
     else:
         outcome = plan_scenario(loaded, options, explain=explain)
-    if outcome.payload.get("why") and (fmt in ("csv", "json", "ics") or output is not None):
-        # The reason is in the document, but the terminal must not stay silent on exit 3/4.
+    if outcome.payload.get("why") and fmt != "ics" and (fmt in ("csv", "json") or output):
+        # The reason is in the document, but the terminal must not stay silent on exit 3/4
+        # (a calendar without a plan shows the reason table on stderr instead).
         click.echo(f"no plan: {outcome.payload['why']}", err=True)
     if fmt in ("ics", "markdown"):
         emit_plan_document(loaded, outcome, fmt, output, force)

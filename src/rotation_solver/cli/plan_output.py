@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
 
 from rotation_solver import files
-from rotation_solver.cli.options import emit, refuse_overwrite
+from rotation_solver.cli.options import emit, refuse_overwrite, table_to_stderr
 from rotation_solver.planner import PlanOutcome
 from rotation_solver.render import render_csv, render_json, render_markdown, render_table
 from rotation_solver.scenario import LoadedScenario
@@ -40,7 +39,7 @@ def emit_plan_document(
         return
     refuse_overwrite(output, force, "--output")
     if not has_plan:
-        render_table(payload, Console(stderr=True, highlight=False))
+        table_to_stderr(render_table, payload)
         click.echo("no plan, so no calendar was written", err=True)
         return
     from rotation_solver.calendar_export import calendar_ics

@@ -15,10 +15,10 @@ from rotation_solver.cli.options import (
     emit,
     load,
     output_options,
-    plain_table,
     refuse_overwrite,
     scenario_options,
     solver_options,
+    table_to_stderr,
     warn_about_plan,
 )
 from rotation_solver.errors import ExitCode
@@ -81,11 +81,7 @@ def timeline(
     if not outcome.result.has_plan:
         # No plan, no timeline: say why on stderr, as the plan table would; JSON readers
         # get the plan document (status, why, conflict) as `solve` writes it.
-        reason = Console(stderr=True, highlight=False)
-        if reason.is_terminal:
-            render_table(outcome.payload, reason)
-        else:  # a log file: long lines, not 80 columns, and no padding
-            click.echo(plain_table(render_table, outcome.payload, 140), err=True, nl=False)
+        table_to_stderr(render_table, outcome.payload)
         if fmt == "json" or (fmt == "table" and output is not None):
             # -o always leaves a file, as `solve -o` does: here the reason table
             emit(outcome.payload, fmt, output, render_table, render_json)
