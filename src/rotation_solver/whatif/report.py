@@ -201,11 +201,10 @@ def compare_rows_text(payload: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def _rate_text(rate: float | None, value_step: int | None, cost_step: int | None) -> str:
-    """The value per extra $1,000, with the step itself when it is under $1,000: "+3 for
-    $20" reads truer than a rate of 150 that no $1,000 would buy."""
+    """The value per extra $1,000, with the step itself: "+3 for $20" reads truer than a
+    rate of 150 that no $1,000 would buy, and every row reads the same way."""
     text = _num(rate)
-    small = cost_step is not None and 0 < cost_step < 1000
-    if rate is not None and value_step is not None and small:
+    if rate is not None and value_step is not None and cost_step:
         text += f" (+{value_step} for {_money(cost_step)})"
     return text
 
