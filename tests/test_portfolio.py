@@ -692,6 +692,8 @@ def test_cli_json_table_markdown_and_plot(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "| Strategy |" in result.stdout
     # The roles read like tiers: the legend is in the Markdown too (found by review).
     assert "Roles (how the plans use an application, not the program's tier)" in result.stdout
+    # Specialties in words, as `solve`'s Markdown writes them (found by review).
+    assert "_medicine" not in result.stdout and " medicine |" in result.stdout
     # Each strategy's exact value beside its out-of-sample estimate (found by review: the
     # picture showed exact means, the table only the estimates, and they could disagree).
     assert payload["status"] == "optimal"  # exact mode: every portfolio on every outcome

@@ -278,7 +278,8 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         used = set(a.get("plan_starts", []))
         starts = ", ".join(f"**{d}**" if d in used else d for d in a["starts"])
         lines.append(
-            f"| {markdown.cell(a['program_id'])} | {a['specialty']} | {a['tier']} "
+            f"| {markdown.cell(a['program_id'])} | {a['specialty'].replace('_', ' ')} "
+            f"| {a['tier']} "
             f"| {starts} "
             f"| {a['submit_on']} | {a['deadline'] or '—'} | ${a['fee']:,} "
             f"| {100 * a['acceptance']:.0f}% | {a['role']} | {markdown.cell(a['reason'])} |"
