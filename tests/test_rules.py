@@ -242,17 +242,17 @@ def test_apply_by_start_ends_applications_on_the_start(make: Make) -> None:
     outcome = run(make([program("a", application_opens="2027-06-07")], requirements=BY_START))
     assert outcome.payload["rotations"][0]["submit_on"] == "2027-06-07"
     assert outcome.payload["requirements"]["apply_by_start"] is True  # the plan says so
-    # A day after the start, the rotation has begun: the offering is past its deadline.
+    # A day after the start, the rotation has begun: the application comes too late.
     outcome = run(make([program("a", application_opens="2027-06-08")], requirements=BY_START))
     assert outcome.result.status == "infeasible"
-    assert outcome.problem.expansion.dropped_counts() == {"past deadline": 1}
+    assert outcome.problem.expansion.dropped_counts() == {"applied after the start": 1}
 
 
 def test_apply_by_start_is_not_extended_by_a_later_deadline(make: Make) -> None:
     late = program("a", application_opens="2027-06-08", application_deadline="2027-07-01")
     outcome = run(make([late], requirements=BY_START))
     assert outcome.result.status == "infeasible"
-    assert outcome.problem.expansion.dropped_counts() == {"past deadline": 1}
+    assert outcome.problem.expansion.dropped_counts() == {"applied after the start": 1}
 
 
 def test_documents_late(make: Make) -> None:
@@ -559,3 +559,25 @@ def test_letter_ready_exactly_letter_lead_days_before_eras_counts_in_full(
     wrong["rotations"] = [{**outcome.payload["rotations"][0], "value": 165 - value}]
     assert check_plan(loaded, outcome.payload).ok
     assert "value" in check_plan(loaded, wrong).rules()
+
+
+def test_a_start_ruled_out_by_apply_by_start_is_not_called_past_its_deadline(
+    make: Make,
+) -> None:
+    """Found by review: with requirements.apply_by_start, a start before the application
+    was counted "past deadline", even for a program with no deadline at all."""
+    from rotation_solver.offerings import DropReason, expand
+
+    rows = [
+        program("undated", starts="2027-06-07;2027-08-02", application_opens="2027-07-01"),
+        program("dated", application_deadline="2027-01-10"),  # before the planning date
+    ]
+    requirements = {**BASE["requirements"], "apply_by_start": True}
+    dropped = {
+        (d.program_id, str(d.start)): d.reason
+        for d in expand(make(rows, requirements=requirements)).dropped
+    }
+    assert dropped == {
+        ("undated", "2027-06-07"): DropReason.AFTER_START,
+        ("dated", "2027-06-07"): DropReason.PAST_DEADLINE,
+    }

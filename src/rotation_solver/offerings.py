@@ -34,6 +34,8 @@ class DropReason(StrEnum):
     OUTSIDE_WINDOW = "outside window"
     BLOCKED = "blocked period"
     PAST_DEADLINE = "past deadline"
+    # requirements.apply_by_start: the start comes before the deadline, or there is none.
+    AFTER_START = "applied after the start"
     DOCUMENTS_LATE = "documents late"
     LOCK_CLASH = "clashes with an accepted offer"
 
@@ -325,7 +327,12 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
             if not locked and last_day is not None and submit_on > last_day:
                 if submit_plain > last_day:
                     if not touched:
-                        drop(DropReason.PAST_DEADLINE, f"{limit} is before {submit_plain}")
+                        reason = (
+                            DropReason.PAST_DEADLINE
+                            if last_day == deadline
+                            else DropReason.AFTER_START
+                        )
+                        drop(reason, f"{limit} is before {submit_plain}")
                     continue
                 late = [name for name in program.requires if scenario.documents[name] > last_day]
                 if not touched:
