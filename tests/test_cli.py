@@ -1284,3 +1284,21 @@ def test_a_value_model_path_on_the_command_line_is_relative_to_the_working_direc
     txt = CliRunner().invoke(cli, ["solve", EXAMPLE, "--value-model", "model.txt", *FAST])
     assert txt.exit_code == 0, txt.output  # a path by its suffix, read as YAML
     assert txt.stdout == by_name.stdout
+
+
+def test_long_bullets_wrap_under_their_own_text() -> None:
+    """Found by review: a long repair or "why this plan" item wrapped back to column 0."""
+    for scenario, heading in ((INFEASIBLE, "Repairs"), (EXAMPLE, "Why this plan")):
+        result = CliRunner(env={"COLUMNS": "80"}).invoke(
+            cli, ["solve", scenario, "--workers", "1", "--seed", "0"]
+        )
+        lines = result.stdout.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith(heading))
+        section = []
+        for line in lines[start + 1 :]:
+            if not line.startswith("  "):
+                break
+            section.append(line)
+        wrapped = [line for line in section if not line.startswith("  • ")]
+        assert section and wrapped, heading  # some item is longer than 80 columns
+        assert all(line.startswith("    ") and line[4] != " " for line in wrapped), wrapped

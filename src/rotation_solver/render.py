@@ -236,10 +236,13 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
             else "the time limit stopped the search before it could tell which are needed"
         )
         console.print(f"[bold]Rules in conflict[/bold] (together they leave no plan; {needed}):")
-        for rule in conflict["rules"]:
-            console.print(
-                Text.assemble("  • ", rule["description"], "  ", (f"({rule['rule']})", "dim"))
-            )
+        print_bullets(
+            console,
+            [
+                Text.assemble(rule["description"], "  ", (f"({rule['rule']})", "dim"))
+                for rule in conflict["rules"]
+            ],
+        )
         cheapest = conflict.get("cheapest_plan_without_budget")
         if cheapest is not None:
             console.print(
@@ -248,8 +251,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
             )
         if conflict.get("repairs"):
             console.print("[bold]Repairs[/bold] (each re-solved and checked):")
-            for line in repair_lines(conflict):
-                console.print(f"  • {line}", markup=False)
+            print_bullets(console, repair_lines(conflict))
     dropped = payload.get("dropped") or {}
     if dropped:
         parts = ", ".join(f"{reason} {count}" for reason, count in dropped.items())
@@ -388,5 +390,14 @@ def repair_lines(conflict: dict[str, Any]) -> list[str]:
 def render_explanation(explanation: dict[str, Any], console: Console) -> None:
     """The "why this plan" section of the table output."""
     console.print("[bold]Why this plan[/bold]")
-    for line in explanation_lines(explanation):
-        console.print(f"  • {line}", markup=False)
+    print_bullets(console, explanation_lines(explanation))
+
+
+def print_bullets(console: Console, lines: Sequence[str | Text]) -> None:
+    """A bulleted list whose long items wrap under their own text, not at column 0."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for line in lines:
+        grid.add_row("  • ", line if isinstance(line, Text) else Text(line))
+    console.print(grid)
