@@ -515,3 +515,40 @@ def test_a_repair_that_is_not_enough_for_other_reasons_says_so(make: Make) -> No
         r.change == f"relaxing {r.rule} alone is not enough: other rules still conflict"
         for r in stuck
     )
+
+
+@pytest.mark.parametrize("ruled_out_by", ["blocked", "documents", "lock"])
+def test_the_count_also_says_how_many_programs_the_student_s_own_rules_leave(
+    make: Make, ruled_out_by: str
+) -> None:
+    """Found by review: a program that only a blocked period, a late document or a lock
+    clash rules out was counted as fitting, against `validate`'s count of 1."""
+    rows = [
+        program("a"),
+        program("b", starts="2027-07-05"),
+        program("c", **{"application_deadline": "2027-01-01"}),
+    ]
+    changes: dict[str, Any] = {}
+    if ruled_out_by == "blocked":
+        changes["calendar"] = {
+            "window": {"start": "2027-06-01", "end": "2027-12-17"},
+            "blocked": [{"start": "2027-07-06", "end": "2027-07-08"}],
+        }
+    elif ruled_out_by == "documents":
+        rows[1] = program(
+            "b", starts="2027-07-05", requires="bls", application_deadline="2027-03-01"
+        )
+        changes["documents"] = {"transcript": "2027-01-10", "bls": "2027-04-01"}
+    else:
+        rows[0] = program("a", weeks=6)  # 06-07..07-18 holds b's start
+        changes["locks"] = [{"program": "a", "start": "2027-06-07"}]
+    requirements = {"radiology": {"min": 3, "max": 3}, "clinical": {"min": 0, "max": 1}}
+    loaded = make(rows, requirements={**requirements, "tier_mix": False}, **changes)
+    outcome = plan_scenario(loaded, ONE_WORKER)
+    assert outcome.conflict is not None
+    assert (
+        "only 2 radiology programs have a start that fits the window, the deadlines and the "
+        "other fixed rules, 1 with your blocked periods, document dates and accepted offers "
+        "as they are; 3 rotations at different programs are needed"
+    ) in outcome.conflict.sentence()
+    assert len(build_problem(loaded).programs_of("radiology")) == 1  # what validate counts

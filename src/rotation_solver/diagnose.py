@@ -30,6 +30,7 @@ from ortools.sat.python import cp_model
 
 from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import PlanModel, Rule
+from rotation_solver.offerings import drop_lock_clashes
 from rotation_solver.problem import PlanningProblem, build_problem
 from rotation_solver.reduction import dominated_offerings
 from rotation_solver.scenario import LoadedScenario
@@ -273,7 +274,7 @@ def _none_of_a_kind(problem: PlanningProblem, core: list[str]) -> str | None:
     named = [kind for rule, kind in short_of_programs(problem).items() if rule in core]
     if not named:
         return None
-    if all(not _programs_of(problem, kind) for kind in named):
+    if all(not problem.programs_of(kind) for kind in named):
         cause = f"no {' or '.join(named)} rotation fits {FIXED_RULES} at all"
     else:
         cause = "; ".join(unmeetable_count(problem, kind) for kind in named)
@@ -284,39 +285,46 @@ FIXED_RULES = "the window, the deadlines and the other fixed rules"
 
 
 def short_of_programs(problem: PlanningProblem) -> dict[str, str]:
-    """The count rules no plan can meet whatever other rule is lifted (rule key -> kind):
-    fewer programs of the kind have a start that fits the window, the deadlines and the
-    exclusions than the rule's minimum, and a plan holds one rotation per program."""
-    needed = {
-        "radiology": problem.requirements.radiology_min,
-        "clinical": problem.requirements.clinical_min,
-    }
+    """The count rules no plan can meet whatever other rule is lifted (rule key -> kind).
+
+    `problem` is the diagnosis's (`relax_user_rules`): it keeps the starts that only
+    blocked periods, document dates or a lock rule out, since those can be lifted. Fewer
+    programs of a kind there than the rule's minimum, and no plan can meet it: a plan
+    holds one rotation per program."""
     return {
         f"{kind}.min": kind
-        for kind, need in needed.items()
-        if len(_programs_of(problem, kind)) < need
+        for kind in ("radiology", "clinical")
+        if len(problem.programs_of(kind)) < _minimum(problem, kind)
     }
 
 
 def unmeetable_count(problem: PlanningProblem, kind: str) -> str:
-    """Why the count rule of `kind` cannot hold (see `short_of_programs`), in words."""
-    have = len(_programs_of(problem, kind))
+    """Why the count rule of `kind` cannot hold (see `short_of_programs`), in words.
+
+    The count is of the relaxed problem; when the student's own blocked periods, document
+    dates or accepted offers rule out some of those programs as things stand, the count
+    as things stand (what `validate` reports) is given too."""
+    have = len(problem.programs_of(kind))
     if not have:
         return f"no {kind} rotation fits {FIXED_RULES} at all"
-    need = (
-        problem.requirements.radiology_min
-        if kind == "radiology"
-        else problem.requirements.clinical_min
+    free = [o for o in problem.offerings if not o.forbidden_by]
+    kept, _clashes = drop_lock_clashes(free, problem.requirements.min_gap_days)
+    now = len({o.program_id for o in kept if o.kind == kind})
+    as_they_stand = (
+        f", {now} with your blocked periods, document dates and accepted offers as they are;"
+        if now != have
+        else ", and"
     )
     programs = "program has" if have == 1 else "programs have"
     return (
-        f"only {have} {kind} {programs} a start that fits {FIXED_RULES}, and {need} "
-        "rotations at different programs are needed"
+        f"only {have} {kind} {programs} a start that fits {FIXED_RULES}{as_they_stand} "
+        f"{_minimum(problem, kind)} rotations at different programs are needed"
     )
 
 
-def _programs_of(problem: PlanningProblem, kind: str) -> set[str]:
-    return {o.program_id for o in problem.offerings if o.kind == kind}
+def _minimum(problem: PlanningProblem, kind: str) -> int:
+    requirements = problem.requirements
+    return requirements.radiology_min if kind == "radiology" else requirements.clinical_min
 
 
 def lock_overlap(problem: PlanningProblem, core: list[str]) -> str | None:

@@ -50,6 +50,10 @@ class PlanningProblem:
         costs = sorted((o.cost for o in self.offerings), reverse=True)
         return sum(costs[: self.requirements.max_rotations])
 
+    def programs_of(self, kind: str) -> set[str]:
+        """The programs with an offering of `kind` (radiology or clinical)."""
+        return {o.program_id for o in self.offerings if o.kind == kind}
+
     def offering(self, program_id: str, start: date) -> Offering | None:
         for offering in self.offerings:
             if offering.program_id == program_id and offering.start == start:

@@ -274,6 +274,7 @@ def suggest_repairs(
     repair getting an equal share of what is left."""
     clock = Clock.start(options)
     repairs = []
+    short: dict[str, str] | None = None
     for index, rule in enumerate(conflict.rules):
         share = clock.share(len(conflict.rules) - index)
         try:
@@ -285,8 +286,11 @@ def suggest_repairs(
         if found is None or result is None:
             # Minimal means the set conflicts; the scenario's other rules may still
             # block a plan once this one alone is relaxed.
+            if short is None:  # built once, and only when some repair is not enough
+                short = _short_counts(loaded)
+            causes = "; ".join(text for key, text in short.items() if key != rule.key)
             change = (
-                f"relaxing {rule.key} alone is not enough: {_still_conflicting(loaded, rule.key)}"
+                f"relaxing {rule.key} alone is not enough: {causes or 'other rules still conflict'}"
             )
             repairs.append(Repair(rule.key, change, None, None))
             continue
@@ -297,16 +301,14 @@ def suggest_repairs(
     return tuple(repairs)
 
 
-def _still_conflicting(loaded: LoadedScenario, relaxed: str) -> str:
-    """What still stands in the way once `relaxed` is lifted: a count rule that too few
-    programs can meet, named, since no change to the other rules helps it."""
+def _short_counts(loaded: LoadedScenario) -> dict[str, str]:
+    """The count rules too few programs can meet, each with why (rule key -> words): no
+    change to another rule helps them, so a repair that is not enough names them."""
     problem = build_problem(loaded, relax_user_rules=True)
-    causes = [
-        f"{rule} still cannot hold ({unmeetable_count(problem, kind)})"
+    return {
+        rule: f"{rule} still cannot hold ({unmeetable_count(problem, kind)})"
         for rule, kind in short_of_programs(problem).items()
-        if rule != relaxed
-    ]
-    return "; ".join(causes) or "other rules still conflict"
+    }
 
 
 __all__ = ["changed", "suggest_repairs"]

@@ -648,7 +648,7 @@ def validate(
     short = [
         f"{need} {kind} rotation(s) needed, but {have} {kind} program(s) have a feasible start"
         for kind, need in (("radiology", req.radiology_min), ("clinical", req.clinical_min))
-        if (have := len({o.program_id for o in problem.offerings if o.kind == kind})) < need
+        if (have := len(problem.programs_of(kind))) < need
     ]
     for gap in short:
         console.print(
