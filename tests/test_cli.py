@@ -889,6 +889,10 @@ def test_check_refutes_a_made_up_conflict_or_repair(tmp_path: Path) -> None:
         budget.update(change=f"relaxing budget: {NOT_SETTLED}", objective=99999, total_cost=5)
         budget["proven_optimal"] = False
 
+    def other_obstacle(conflict: dict[str, Any]) -> None:
+        tier = next(r for r in conflict["repairs"] if r["rule"] == "tier_mix")
+        tier["change"] = "relaxing tier_mix alone is not enough: clinical.min still cannot hold"
+
     def unsettled_cheapest_stated(conflict: dict[str, Any]) -> None:
         conflict.update(cheapest_plan_settled=False, cheapest_plan_without_budget=1)
 
@@ -915,6 +919,7 @@ def test_check_refutes_a_made_up_conflict_or_repair(tmp_path: Path) -> None:
         (unproven_and_dear, "costs $1,000,000,000, but after that change the budget is $4,185"),
         (unsettled_with_numbers, "a repair not settled names no plan"),
         (unsettled_cheapest_stated, "a cost is stated although cheapest_plan_settled is false"),
+        (other_obstacle, "expected 'relaxing tier_mix alone is not enough: other rules still"),
     ]:
         result = tampered(change)
         assert result.exit_code == 1, (change.__name__, result.output)

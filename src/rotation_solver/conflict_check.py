@@ -335,6 +335,11 @@ def _repair_error(claimed: dict[str, Any], again: Repair) -> tuple[str | None, b
                 f"{rule} alone is not enough",
                 True,
             )
+        if change != again.change:  # what still stands in the way is named: it must hold
+            return (
+                f"repair of {rule}: the document says {change!r}; expected {again.change!r}",
+                True,
+            )
         return None, True
     if objective is None:
         return (
