@@ -107,6 +107,15 @@ def test_paths_under_the_home_folder_are_expanded(
     assert result.exit_code == 0, result.output
     moved.write_text(scenario.replace("~/programs.csv", "~/nothing.csv"), encoding="utf-8")
     fails(moved, "nothing.csv' not found")
+    # An unknown user's home is no home: "not found", not a traceback (found by review).
+    moved.write_text(scenario.replace("~/programs.csv", "~nosuchuser/p.csv"), encoding="utf-8")
+    fails(moved, "~nosuchuser/p.csv' not found")
+    moved.write_text(scenario, encoding="utf-8")
+    fails(
+        moved,
+        "value model '~nosuchuser/m.yaml' not found",
+        extra=("--value-model", "~nosuchuser/m.yaml"),
+    )
 
 
 def test_yaml_syntax_error(files: Files) -> None:

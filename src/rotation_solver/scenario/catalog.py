@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import io
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -436,7 +437,8 @@ def read_catalog(reference: str, scenario_doc: Document) -> Catalog:
             )
         )
     # `~/catalog.csv` as a shell would read it: YAML does not expand the home folder.
-    shown = scenario_doc.path.parent / Path(reference).expanduser()
+    # os.path's expanduser leaves an unknown `~user` as it is (Path's raises).
+    shown = scenario_doc.path.parent / os.path.expanduser(reference)
     path = shown.resolve()
     suffix = path.suffix.lower()
     if not path.exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def resolve_model_path(reference: str, *relative_to: Path) -> Path | None:
     # the shipped names have none.
     if Path(reference).suffix or "/" in reference:
         for folder in relative_to:
-            direct = (folder / Path(reference).expanduser()).resolve()
+            direct = (folder / os.path.expanduser(reference)).resolve()
             if direct.exists():
                 return direct
         return None
