@@ -32,16 +32,17 @@ def _short(labels: Sequence[str]) -> str:
     return "\n".join(f"{x.rsplit('@', 1)[0]} {x.rsplit('@', 1)[1][5:]}" for x in labels)
 
 
-def _affordable(solved: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
-    """The best value known at each budget, as (cost, value) steps: every plan found
-    counts from its own cost, and a dearer plan only where it is worth more."""
-    costs: list[int] = []
-    values: list[int] = []
-    for row in sorted(solved, key=lambda r: (r["total_cost"], -r["objective"])):
-        if not values or row["objective"] > values[-1]:
-            costs.append(row["total_cost"])
-            values.append(row["objective"])
-    return costs, values
+def known_values(solved: Sequence[dict[str, Any]]) -> list[tuple[int, int, int]]:
+    """(from, to, value): the budgets where the best value is known, one run per value.
+
+    A plan serves every budget from its own cost, and nothing better fits up to the
+    largest compared budget that returned its value; beyond that, up to the cost of the
+    next plan, the best value is only known to be at least this one."""
+    runs: dict[int, tuple[int, int]] = {}
+    for row in solved:
+        low, high = runs.get(row["objective"], (row["total_cost"], row["budget"]))
+        runs[row["objective"]] = (min(low, row["total_cost"]), max(high, row["budget"]))
+    return [(low, high, value) for value, (low, high) in sorted(runs.items())]
 
 
 @plain_text
@@ -51,17 +52,27 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
     rows = payload["rows"]
     solved = [r for r in rows if r["objective"] is not None]
     if solved:
-        # A plan serves every budget from its own cost up: the value steps up at the
-        # cost of the plan that brings it, not at the budget that happened to find it.
-        costs, values = _affordable(solved)
-        ax.step(
-            [*costs, max(r["budget"] for r in solved)],
-            [*values, values[-1]],
-            where="post",
-            color="tab:blue",
-            linewidth=1.5,
-            label="best value within the budget (steps at each plan's cost)",
-        )
+        runs = known_values(solved)
+        for i, (low, high, value) in enumerate(runs):
+            # Solid where the value is proven; dashed (a lower bound) up to the next plan.
+            ax.plot(
+                [low, high],
+                [value, value],
+                color="tab:blue",
+                linewidth=1.5,
+                label="best value within the budget (from each plan's cost)" if i == 0 else None,
+            )
+            if i + 1 < len(runs):
+                following = runs[i + 1]
+                ax.plot(
+                    [high, max(high, following[0]), max(high, following[0])],
+                    [value, value, following[2]],
+                    color="tab:blue",
+                    linewidth=1,
+                    linestyle="--",
+                    alpha=0.6,
+                    label="at least this (budgets not compared)" if i == 0 else None,
+                )
         ax.plot(
             [r["budget"] for r in solved],
             [r["objective"] for r in solved],
