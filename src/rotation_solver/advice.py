@@ -98,8 +98,7 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             f"one-week radiology rotation ({_ids(short)}): short for a detailed letter; the "
             "guide has about four weeks on site in mind ('a month-long interview', Step 4)."
         )
-    # An offer in hand has no deadline because nothing is left to apply for.
-    undated = [o for o in rotations if o.deadline is None and not o.locked and not o.offered]
+    undated = [o for o in rotations if o.undated_application]
     if undated:
         warnings.append(undated_warning(_ids(undated), loaded.requirements.apply_by_start))
     # Spec section 4 limits an application only by its deadline: with none (or one after

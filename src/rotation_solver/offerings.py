@@ -102,6 +102,12 @@ class Offering(TierMixHalves):
     def key(self) -> tuple[str, date]:
         return (self.program_id, self.start)
 
+    @property
+    def undated_application(self) -> bool:
+        """An application still to send to a program with no known deadline (an accepted
+        offer or an offer in hand has nothing left to apply for)."""
+        return self.deadline is None and not self.locked and not self.offered
+
 
 @dataclass(frozen=True)
 class DroppedOffering:

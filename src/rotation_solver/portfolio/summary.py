@@ -201,12 +201,7 @@ def undated_application_warnings(
     """Applications to programs with no known deadline (worded as `solve` words it); an
     offer in hand has none because nothing is left to apply for."""
     undated = sorted(
-        {
-            c.program_id
-            for c in applications
-            for o in c.offerings
-            if o.deadline is None and not o.offered and not o.locked
-        }
+        {c.program_id for c in applications for o in c.offerings if o.undated_application}
     )
     return [undated_warning(", ".join(undated), apply_by_start)] if undated else []
 
