@@ -65,7 +65,7 @@ def test_timeline_is_sorted_and_has_every_kind(
     rank = {kind: i for i, kind in enumerate(KINDS)}
     keys = [(s.date, rank[s.kind]) for s in steps]
     assert keys == sorted(keys)
-    assert {s.kind for s in steps} == set(KINDS)
+    assert {s.kind for s in steps} == set(KINDS) - {"offer"}  # the example has no offers
     assert all(s.date >= loaded.scenario.planning_date for s in steps)
     rotations = payload["rotations"]
     for kind in ("submit", "rotation_start", "ask_letter", "rotation_end"):
@@ -217,14 +217,16 @@ def test_the_calendar_name_is_escaped() -> None:
 
 
 def test_an_offer_in_hand_is_a_step_to_accept_not_to_apply(tmp_path: Path) -> None:
-    """Extension `offers`: a May re-plan with two offers in hand. The timeline and the
-    calendar say to accept them, with no application or deadline step; CSV leaves their
-    dates blank, as for a lock."""
+    """Extension `offers`: a May re-plan with offers in hand. The timeline and the
+    calendar say to accept the one the plan uses, with no application or deadline step, and
+    to decline the one it does not (found by review: labelled "Submit application", no
+    decline step); CSV leaves their dates blank, as for a lock."""
     folder = EXAMPLE.parent
     (tmp_path / "programs.csv").write_text((folder / "programs.csv").read_text("utf-8"), "utf-8")
     text = (folder / "scenario.yaml").read_text("utf-8")
     text = text.replace("planning_date: 2027-01-15", "planning_date: 2027-05-20")
     text += "offers:\n  - {program: rad-harbor, start: 2027-08-02}\n"
+    text += "  - {program: rad-desert, start: 2027-10-04}\n"  # a late letter: not used
     (tmp_path / "scenario.yaml").write_text(text, "utf-8")
     loaded = load_scenario(tmp_path / "scenario.yaml")
     payload = plan_scenario(loaded, OPTIONS).payload
@@ -233,13 +235,21 @@ def test_an_offer_in_hand_is_a_step_to_accept_not_to_apply(tmp_path: Path) -> No
     steps = [s for s in build_timeline(loaded, payload) if s.program_id == "rad-harbor"]
     kinds = {s.kind for s in steps}
     assert "deadline" not in kinds
-    (accept,) = [s for s in steps if s.kind == "submit"]
+    assert "submit" not in kinds
+    (accept,) = [s for s in steps if s.kind == "offer"]
     assert accept.text.startswith("Accept the offer from Harbor Point") and accept.date == date(
         2027, 5, 20
     )
-    events = Calendar.from_ical(calendar_ics(loaded, payload)).walk("VEVENT")
-    assert "Accept the offer from rad-harbor" in {str(e["SUMMARY"]) for e in events}
-    assert "Apply to rad-harbor" not in {str(e["SUMMARY"]) for e in events}
+    assert accept.label == "Answer an offer"
+    assert not any(r["program_id"] == "rad-desert" for r in payload["rotations"])
+    (decline,) = [s for s in build_timeline(loaded, payload) if s.program_id == "rad-desert"]
+    assert decline.kind == "offer" and decline.date == date(2027, 5, 20)
+    assert decline.text.startswith("Decline the offer from Desert Bloom")
+    summaries = {
+        str(e["SUMMARY"]) for e in Calendar.from_ical(calendar_ics(loaded, payload)).walk("VEVENT")
+    }
+    assert {"Accept the offer from rad-harbor", "Decline the offer from rad-desert"} <= summaries
+    assert "Apply to rad-harbor" not in summaries
     rows = {r["program_id"]: r for r in csv.DictReader(io.StringIO(render_csv(payload)))}
     assert rows["rad-harbor"]["submit_on"] == rows["rad-harbor"]["deadline"] == ""
 

@@ -25,14 +25,23 @@ from rotation_solver.csv_out import records_csv
 from rotation_solver.scenario import LoadedScenario
 
 StepKind = Literal[
-    "document", "submit", "deadline", "rotation_start", "ask_letter", "rotation_end", "eras"
+    "offer",
+    "document",
+    "submit",
+    "deadline",
+    "rotation_start",
+    "ask_letter",
+    "rotation_end",
+    "eras",
 ]
 
-# Same-day order: what must happen first comes first.
-# The submit step of an offer in hand (scenario `offers`) begins with these words.
+# The step of an offer in hand (scenario `offers`) begins with one of these.
 ACCEPT_OFFER = "Accept the offer"
+DECLINE_OFFER = "Decline the offer"
 
+# Same-day order: what must happen first comes first (an offer lapses within days).
 KINDS: tuple[StepKind, ...] = (
+    "offer",
     "document",
     "submit",
     "deadline",
@@ -43,6 +52,7 @@ KINDS: tuple[StepKind, ...] = (
 )
 
 KIND_LABELS: dict[str, str] = {
+    "offer": "Answer an offer",
     "document": "Document ready",
     "submit": "Submit application",
     "deadline": "Application deadline",
@@ -143,7 +153,7 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
             steps.append(
                 TimelineStep(
                     today,
-                    "submit",
+                    "offer",
                     pid,
                     f"{ACCEPT_OFFER} from {name} for the {start.isoformat()} start (an offer "
                     "is usually held about a week), then re-plan with it as a lock",
@@ -216,6 +226,20 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
         else ""
     )
     steps.append(TimelineStep(eras, "eras", None, f"Submit the ERAS application{after}{status}"))
+    # An offer in hand the plan does not use: say so, so that its seat is given back.
+    taken = {(r["program_id"], r["start"]) for r in rotations}
+    for offer in loaded.offers:
+        if (offer.program, offer.start.isoformat()) not in taken:
+            program = loaded.program(offer.program)
+            steps.append(
+                TimelineStep(
+                    today,
+                    "offer",
+                    offer.program,
+                    f"{DECLINE_OFFER} from {program.name} for the {offer.start.isoformat()} "
+                    "start: this plan does not use it",
+                )
+            )
     rank = {kind: i for i, kind in enumerate(KINDS)}
     return sorted(steps, key=lambda s: (s.date, rank[s.kind]))
 
@@ -255,6 +279,7 @@ def timeline_markdown(steps: Sequence[TimelineStep]) -> list[str]:
 
 
 _KIND_STYLES = {
+    "offer": "bold green",
     "document": "cyan",
     "submit": "bold green",
     "deadline": "yellow",
