@@ -694,6 +694,11 @@ def test_cli_json_table_markdown_and_plot(tmp_path: Path) -> None:
     assert "Roles (how the plans use an application, not the program's tier)" in result.stdout
     # Specialties in words, as `solve`'s Markdown writes them (found by review).
     assert "_medicine" not in result.stdout and " medicine |" in result.stdout
+    # The Fee column is the application fee alone (found by review: the IMG surcharge is
+    # not in it, since it is paid only for a rotation taken).
+    assert "Fee: paid when you apply, whatever the answer; a rotation's other costs" in (
+        result.stdout
+    )
     # Each strategy's exact value beside its out-of-sample estimate (found by review: the
     # picture showed exact means, the table only the estimates, and they could disagree).
     assert payload["status"] == "optimal"  # exact mode: every portfolio on every outcome
@@ -709,6 +714,7 @@ def test_cli_json_table_markdown_and_plot(tmp_path: Path) -> None:
         line for line in table.stdout.splitlines() if line.strip().startswith("portfolio ")
     )
     assert f"{payload['expected_value']:.1f}" in portfolio_row
+    assert "Fee: paid when you apply" in " ".join(table.stdout.split())
     result = runner.invoke(cli, [*args, "--max-applications", "0"])
     assert result.exit_code == 2
 

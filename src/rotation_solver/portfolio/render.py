@@ -148,7 +148,9 @@ def _applications_table(payload: dict[str, Any], console: Console) -> None:
         Text(
             f"{ROLES} Starts: the dates the plans use, then how many other listed starts to "
             "ask for as free alternates; the first deadline is the earliest of all (--format "
-            "markdown or json lists each start).",
+            "markdown or json lists each start). Fee: paid when you apply, whatever the "
+            "answer; a rotation's other costs (housing, travel, any IMG surcharge) count only "
+            "if you take it.",
             style="dim",
         )
     )
@@ -288,7 +290,9 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         lines += [
             "",
             f"{ROLES} Starts in bold are the dates the plans use; the others are free "
-            "alternates worth asking for too. The first deadline is the earliest of all.",
+            "alternates worth asking for too. The first deadline is the earliest of all. "
+            "Fee: paid when you apply, whatever the answer; a rotation's other costs "
+            "(housing, travel, any IMG surcharge) count only if you take it.",
             "",
             NEXT_STEP,
         ]
