@@ -1282,3 +1282,32 @@ def test_histogram_percentages_add_to_exactly_100(weights: list[float]) -> None:
         return
     assert sum(tenths) == 1000
     assert all(abs(t - 1000 * w / total) < 1 for t, w in zip(tenths, weights, strict=True))
+
+
+def test_an_offer_in_hand_is_not_an_application_to_send(tmp_path: Path) -> None:
+    """Found by review: with two overlapping offers in hand, `apply` listed the one it
+    keeps with a submit-on date and a 100% "offer", and left the other out without a word."""
+    text = EXAMPLE.read_text("utf-8").replace(
+        "planning_date: 2027-01-15", "planning_date: 2027-03-20"
+    )
+    text += "offers:\n  - {program: rad-harbor, start: 2027-06-07}\n"
+    text += "  - {program: rad-desert, start: 2027-06-07}\n"  # the same dates
+    (tmp_path / "programs.csv").write_text(
+        (EXAMPLE.parent / "programs.csv").read_text("utf-8"), "utf-8"
+    )
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(text, "utf-8")
+    args = ["apply", str(scenario), "--workers", "1", "--scenarios", "60", "--evaluate", "200"]
+    result = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    kept = [a["program_id"] for a in payload["applications"] if a["offered"]]
+    not_kept = [o["program_id"] for o in payload["offers_not_kept"]]
+    assert sorted(kept + not_kept) == ["rad-desert", "rad-harbor"] and len(kept) == 1
+    assert not any(a["offered"] for a in payload["applications"] if a["program_id"] not in kept)
+    table = CliRunner().invoke(cli, args).stdout
+    (row,) = [line for line in table.splitlines() if line.strip().startswith(kept[0])]
+    assert "offer in hand" in row and "in hand" in row.split("offer in hand")[1]
+    assert f"Offers in hand not kept: {not_kept[0]} 2027-06-07." in table
+    markdown = CliRunner().invoke(cli, [*args, "--format", "markdown"]).stdout
+    assert f"Offers in hand not kept: {not_kept[0]} 2027-06-07." in markdown

@@ -162,6 +162,8 @@ def application_dict(c: Candidate) -> dict[str, Any]:
         "acceptance": c.acceptance,
         "certain_value": c.values[0],
         "cost": c.cost,
+        # An offer in hand (scenario `offers`): kept as an application certain to come.
+        "offered": any(o.offered for o in c.offerings),
     }
 
 
@@ -287,6 +289,12 @@ def plan_portfolio(
         "status": "optimal" if found.enumerated else "feasible",
         "max_applications": n,
         "applications": applications,
+        # Offers in hand the best applications leave out: to decline (found by review).
+        "offers_not_kept": [
+            {"program_id": offer.program, "start": offer.start.isoformat()}
+            for offer in loaded.offers
+            if offer.program not in {a["program_id"] for a in applications}
+        ],
         "expected_value": exact,
         "in_sample_value": in_sample,
         "bound": upper,

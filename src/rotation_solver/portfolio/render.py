@@ -122,6 +122,27 @@ ROLES = (
 )
 
 
+def _offer_cells(application: dict[str, Any]) -> tuple[str, str, str]:
+    """Submit on, first deadline and offer chance; an offer in hand has nothing to send."""
+    if application.get("offered"):
+        return "offer in hand", "—", "in hand"
+    deadline = application["deadline"] or "—"
+    return application["submit_on"], deadline, f"{100 * application['acceptance']:.0f}%"
+
+
+def offers_not_kept_lines(payload: dict[str, Any]) -> list[str]:
+    """The offers in hand that the best applications leave out, and what to do."""
+    dropped = payload.get("offers_not_kept") or []
+    if not dropped:
+        return []
+    offers = ", ".join(f"{o['program_id']} {o['start']}" for o in dropped)
+    return [
+        f"Offers in hand not kept: {offers}. The best applications do without "
+        f"{'it' if len(dropped) == 1 else 'them'}: decline, or accept with --lock to plan "
+        "around an offer you want anyway."
+    ]
+
+
 def _applications_table(payload: dict[str, Any], console: Console) -> None:
     """Each application with its dates and role, then what the roles and starts mean."""
     apps = Table(title="Applications", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
@@ -136,14 +157,15 @@ def _applications_table(payload: dict[str, Any], console: Console) -> None:
             Text(a["program_id"]),
             Text(f"{SPECIALTY_CODE.get(a['specialty'], a['specialty'])} · {a['tier']}"),
             span,
-            a["submit_on"],
-            a["deadline"] or "—",
+            *_offer_cells(a)[:2],
             f"${a['fee']:,}",
-            f"{100 * a['acceptance']:.0f}%",
+            _offer_cells(a)[2],
             f"[bold]{a['role']}[/bold] {100 * a['p_in_plan']:.0f}% / "
             f"{100 * a['p_taken_if_offered']:.0f}%",
         )
     console.print(apps)
+    for line in offers_not_kept_lines(payload):
+        console.print(Text(line))
     console.print(
         Text(
             f"{ROLES} Starts: the dates the plans use, then how many other listed starts to "
@@ -279,15 +301,16 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     for a in payload["applications"]:
         used = set(a.get("plan_starts", []))
         starts = ", ".join(f"**{d}**" if d in used else d for d in a["starts"])
+        submit, deadline, offer = _offer_cells(a)
         lines.append(
             f"| {markdown.cell(a['program_id'])} | {a['specialty'].replace('_', ' ')} "
-            f"| {a['tier']} "
-            f"| {starts} "
-            f"| {a['submit_on']} | {a['deadline'] or '—'} | ${a['fee']:,} "
-            f"| {100 * a['acceptance']:.0f}% | {a['role']} | {markdown.cell(a['reason'])} |"
+            f"| {a['tier']} | {starts} | {submit} | {deadline} | ${a['fee']:,} | {offer} "
+            f"| {a['role']} | {markdown.cell(a['reason'])} |"
         )
     if payload["applications"]:
         lines += [
+            "",
+            *offers_not_kept_lines(payload),
             "",
             f"{ROLES} Starts in bold are the dates the plans use; the others are free "
             "alternates worth asking for too. The first deadline is the earliest of all. "
