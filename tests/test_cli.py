@@ -647,6 +647,15 @@ def test_check_scores_a_plan_made_by_hand(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "objective 213, total cost $6,660 of $9,000. Every rule holds" in result.stdout
     assert "The best plan is worth 213 at $6,660" in result.stdout
+    # Each rotation's share, and the guide's warnings as `solve` gives them (found by
+    # review: an advisor got the total alone).
+    assert "  rad-cedar 2027-06-14..2027-07-11: value 94, cost $2,380\n" in result.stdout
+    late = tmp_path / "late.csv"
+    rows_text = "rad-cedar,2027-09-06\nem-saguaro,2027-10-18\nrad-bayou,2027-11-15\n"
+    late.write_text(f"program_id,start\n{rows_text}", "utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(late), "--score", *FAST])
+    assert "value 47, cost $2,380 (letter after ERAS)" in result.stdout, result.output
+    assert "warning: no radiology letter will be ready by ERAS submission" in result.stderr
     # A weaker plan, as the rotations alone in JSON, in any order.
     rows = [
         {"program_id": "im-derbyfield", "start": "2027-09-13"},

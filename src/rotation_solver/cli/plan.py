@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.text import Text
 
 from rotation_solver import files
+from rotation_solver.advice import plan_warnings
 from rotation_solver.checker import check_plan
 from rotation_solver.cli.options import (
     FilePath,
@@ -30,6 +31,7 @@ from rotation_solver.cli.options import (
     scenario_options,
     solve_solver_options,
     solver_options,
+    warn,
     warn_about_plan,
 )
 from rotation_solver.cli.plan_output import (
@@ -40,7 +42,7 @@ from rotation_solver.cli.plan_output import (
 )
 from rotation_solver.conflict_check import conflict_errors, named_rules
 from rotation_solver.errors import ExitCode, InputError, Problem
-from rotation_solver.offerings import profile_reason
+from rotation_solver.offerings import Offering, profile_reason
 from rotation_solver.planner import plan_scenario
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, Lock, Program, Scenario, ValueModel
@@ -364,6 +366,13 @@ def _score(
             click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
     else:
         click.echo(f"valid: {summary}. Every rule holds.")
+        rotations = _offerings_of(loaded, data)
+        for o in rotations:  # what an advisor weighs: each rotation's share
+            click.echo(
+                f"  {o.program_id} {o.start}..{o.end}: value {o.value}, cost ${o.cost:,}"
+                + ("" if o.timing == 1 else " (letter after ERAS)")
+            )
+        warn(plan_warnings(loaded, rotations))
     if stale:
         click.echo(
             f"note: {len(stale)} number(s) the document states differ from this scenario "
@@ -393,6 +402,15 @@ def _score(
             "compared with it; give --time-limit more seconds."
         )
     sys.exit(ExitCode.PLAN if not broken else ExitCode.BAD_INPUT)
+
+
+def _offerings_of(loaded: LoadedScenario, data: dict[str, Any]) -> list[Offering]:
+    """The offerings a valid hand-made plan names, by start (none if one is not found)."""
+    by_key = {(o.program_id, o.start.isoformat()): o for o in build_problem(loaded).offerings}
+    rows = data.get("rotations") or []
+    found = [by_key.get((r.get("program_id"), str(r.get("start")))) for r in rows]
+    chosen = [o for o in found if o is not None]
+    return sorted(chosen, key=lambda o: o.start) if len(chosen) == len(rows) else []
 
 
 def _beside(mine: int | None, best: int, proven: bool) -> str:
