@@ -150,8 +150,10 @@ def check(
 
     With --score, PLAN is a plan made by hand (a student's own, or an
     advisor's proposal): each rotation needs only its program_id and start.
-    Every rule is checked, and the plan's value and cost are compared with the
-    best plan `solve` finds. Exit 0 when every rule holds, 1 otherwise.
+    Every rule is checked; a valid plan's rotations are listed with their
+    value and cost, the guide's warnings follow (as `solve` gives them), and
+    the plan is compared with the best plan `solve` finds. Exit 0 when every
+    rule holds, 1 otherwise.
 
     \b
     Examples:
