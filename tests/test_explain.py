@@ -52,7 +52,12 @@ def test_explanation_of_the_example_plan() -> None:
     unavailable = {
         item["program_id"]: item["why_not"] for item in explanation["unavailable_programs"]
     }
-    assert unavailable["rad-loonwater"] == "documents late (3 starts)"
+    # Which document, and by when, for the latest start (found by review: the reason
+    # alone left the student to find the date).
+    assert unavailable["rad-loonwater"] == (
+        "documents late (3 starts): for the 2027-10-04 start, bls ready after the deadline "
+        "2027-02-26"
+    )
     assert "ty-coastal" not in unavailable  # transitional was not requested
     # The best unchosen programs each have a reason, and forcing one in never beats the optimum.
     assert explanation["best_unchosen"]

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import PlanModel
-from rotation_solver.offerings import DropReason, Offering, drop_lock_clashes
+from rotation_solver.offerings import DroppedOffering, DropReason, Offering, drop_lock_clashes
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.reduction import dominated_offerings
 from rotation_solver.solve import (
@@ -369,18 +369,30 @@ def unavailable_programs(
     Capped: a national catalog has hundreds (`validate` lists the counts).
     """
     reasons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # Late documents are the student's to fix: say which, and by when (the latest start).
+    late_documents: dict[str, DroppedOffering] = {}
     # Programs the student ruled out (excluded, unrequested specialty) need no reason.
     chosen_out = {DropReason.EXCLUDED, DropReason.SPECIALTY}
     for item in problem.expansion.dropped:
         if item.program_id not in available and item.reason not in chosen_out:
             reasons[item.program_id][str(item.reason)] += 1
+            if item.reason == DropReason.DOCUMENTS_LATE:
+                latest = late_documents.get(item.program_id)
+                if latest is None or item.start > latest.start:
+                    late_documents[item.program_id] = item
+
+    def words(pid: str, reason: str, count: int) -> str:
+        text = f"{reason} ({count} start{'s' if count > 1 else ''})"
+        if reason == DropReason.DOCUMENTS_LATE:
+            text += f": for the {late_documents[pid].start} start, {late_documents[pid].detail}"
+        return text
+
     order = sorted(reasons, key=lambda pid: (-(appeal or {}).get(pid, 0.0), pid))
     return [
         {
             "program_id": pid,
             "why_not": "; ".join(
-                f"{reason} ({count} start{'s' if count > 1 else ''})"
-                for reason, count in reasons[pid].items()
+                words(pid, reason, count) for reason, count in reasons[pid].items()
             ),
         }
         for pid in order[:UNAVAILABLE_SHOWN]
