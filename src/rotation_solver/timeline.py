@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from rich import box
 from rich.table import Table
@@ -24,6 +24,7 @@ from rotation_solver import markdown
 from rotation_solver.csv_out import records_csv
 from rotation_solver.scenario import LoadedScenario
 
+# In same-day order: what must happen first comes first (an offer lapses within days).
 StepKind = Literal[
     "offer",
     "document",
@@ -39,17 +40,7 @@ StepKind = Literal[
 ACCEPT_OFFER = "Accept the offer"
 DECLINE_OFFER = "Decline the offer"
 
-# Same-day order: what must happen first comes first (an offer lapses within days).
-KINDS: tuple[StepKind, ...] = (
-    "offer",
-    "document",
-    "submit",
-    "deadline",
-    "rotation_start",
-    "ask_letter",
-    "rotation_end",
-    "eras",
-)
+KINDS: tuple[StepKind, ...] = get_args(StepKind)
 
 KIND_LABELS: dict[str, str] = {
     "offer": "Answer an offer",
