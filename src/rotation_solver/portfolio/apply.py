@@ -274,6 +274,7 @@ def plan_portfolio(
         entry["marginal_value"] = exact - without
         applications.append(entry)
     applications.sort(key=lambda a: (a["submit_on"], a["deadline"] or "", a["program_id"]))
+    applied = {a["program_id"] for a in applications}
     gap = None if upper is None or upper <= 0 else max(0.0, (upper - in_sample) / upper)
     exact_of = {row.name: exact_value(problem, row.portfolio) for row in comparisons}
     # SAA can lose to a naive strategy on a small sample; say so rather than hide it.
@@ -293,7 +294,7 @@ def plan_portfolio(
         "offers_not_kept": [
             {"program_id": offer.program, "start": offer.start.isoformat()}
             for offer in loaded.offers
-            if offer.program not in {a["program_id"] for a in applications}
+            if offer.program not in applied
         ],
         "expected_value": exact,
         "in_sample_value": in_sample,

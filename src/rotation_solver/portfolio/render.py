@@ -153,13 +153,15 @@ def _applications_table(payload: dict[str, Any], console: Console) -> None:
     apps.add_column("Role · in plan / taken if offered")
     for a in payload["applications"]:
         span = _starts_cell(a["starts"], a.get("plan_starts", []))
+        submit, deadline, offer = _offer_cells(a)
         apps.add_row(
             Text(a["program_id"]),
             Text(f"{SPECIALTY_CODE.get(a['specialty'], a['specialty'])} · {a['tier']}"),
             span,
-            *_offer_cells(a)[:2],
+            submit,
+            deadline,
             f"${a['fee']:,}",
-            _offer_cells(a)[2],
+            offer,
             f"[bold]{a['role']}[/bold] {100 * a['p_in_plan']:.0f}% / "
             f"{100 * a['p_taken_if_offered']:.0f}%",
         )
