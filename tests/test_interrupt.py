@@ -110,3 +110,40 @@ def test_a_solve_leaves_the_wakeup_fd_as_it_found_it() -> None:
     finally:
         os.close(reader)
         os.close(writer)
+
+
+LOST_CTRL_C = """
+import os, signal, sys, time
+from rotation_solver.ctrl_c import install_ctrl_c_handler
+from rotation_solver.interrupt import solve_interruptibly
+from ortools.sat.python import cp_model
+
+install_ctrl_c_handler()
+
+
+class Closing:
+    def __del__(self):  # as zipfile.ZipFile's: a Ctrl-C here is swallowed by Python
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)
+
+
+Closing()  # collected at once: the KeyboardInterrupt is raised in __del__ and lost
+model = cp_model.CpModel()
+model.new_bool_var("x")
+try:
+    solve_interruptibly(cp_model.CpSolver(), model)
+except KeyboardInterrupt:
+    print("stopped")
+else:
+    print("went on")
+"""
+
+
+def test_a_ctrl_c_swallowed_by_a_destructor_still_stops_the_next_solve() -> None:
+    """Found in CI: Ctrl-C landing while the XLSX catalog's ZIP file was being closed was
+    swallowed ("Exception ignored in ZipFile.__del__"), and `solve` went on for minutes."""
+    done = subprocess.run(
+        [sys.executable, "-c", LOST_CTRL_C], capture_output=True, text=True, timeout=60
+    )
+    assert "Exception ignored in" in done.stderr  # the case itself happened
+    assert done.stdout == "stopped\n", done.stderr

@@ -17,7 +17,10 @@ import sys
 def main() -> None:
     if hasattr(signal, "SIGPIPE"):  # not on Windows
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    from rotation_solver.ctrl_c import install_ctrl_c_handler
     from rotation_solver.errors import EXIT_INTERRUPTED  # light: no click, no OR-Tools
+
+    install_ctrl_c_handler()
 
     try:
         from rotation_solver.cli import main as run_cli

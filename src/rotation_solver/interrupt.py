@@ -15,6 +15,12 @@ descriptor is taken (an event loop uses it), the solve runs in a worker thread
 instead, and the main thread waits for it and stops it on Ctrl-C.
 
 Solves on other threads run in place: their caller handles Ctrl-C (`whatif`).
+
+A KeyboardInterrupt raised inside a destructor (`__del__`) is swallowed by Python
+("Exception ignored in ..."), so a Ctrl-C that lands while, say, a catalog's ZIP
+file is being closed would be lost and the command would go on. The console
+script's handler (`ctrl_c.install_ctrl_c_handler`) also remembers the Ctrl-C, and every
+solve on the main thread raises KeyboardInterrupt first if one was lost.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from ortools.sat.python import cp_model
+
+from rotation_solver.ctrl_c import raise_if_interrupted
 
 RESTOP_SECONDS = 0.02  # a stop sent before the solve has set itself up is lost
 
@@ -106,6 +114,8 @@ def solve_interruptibly(
     with watcher.lock:
         watcher.solver = solver
     try:
+        # After registering: a Ctrl-C from here on stops the solve through the watcher.
+        raise_if_interrupted()
         return solver.solve(model, callback)
     finally:
         with watcher.lock:
