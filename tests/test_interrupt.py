@@ -147,3 +147,62 @@ def test_a_ctrl_c_swallowed_by_a_destructor_still_stops_the_next_solve() -> None
     )
     assert "Exception ignored in" in done.stderr  # the case itself happened
     assert done.stdout == "stopped\n", done.stderr
+
+
+LOST_CTRL_C_IN_LANES = """
+import os, signal, sys, threading, time
+from rotation_solver.ctrl_c import install_ctrl_c_handler
+from rotation_solver.interrupt import solve_interruptibly
+from rotation_solver.whatif.lanes import in_threads
+from ortools.sat.python import cp_model
+
+install_ctrl_c_handler()
+
+
+class Closing:
+    def __del__(self):  # as zipfile.ZipFile's: a Ctrl-C here is swallowed by Python
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)
+
+
+def solve_in_lane(report):
+    model = cp_model.CpModel()
+    model.new_bool_var("x")
+    solve_interruptibly(cp_model.CpSolver(), model)
+    report("solved")
+
+
+def report_then_work(report):
+    report("progress")
+    threading.Event().wait(3)  # a long solve
+
+
+def draw_progress(item):
+    if sys.argv[1] == "progress":
+        Closing()  # the Ctrl-C is lost while the calling thread draws progress
+
+
+if sys.argv[1] == "before":
+    Closing()  # lost before the lanes start
+task = solve_in_lane if sys.argv[1] == "before" else report_then_work
+try:
+    in_threads([task], [], draw_progress)
+except KeyboardInterrupt:
+    print("stopped")
+else:
+    print("went on")
+"""
+
+
+@pytest.mark.parametrize("when", ["before", "progress"])
+def test_a_ctrl_c_swallowed_by_a_destructor_stops_the_lanes(when: str) -> None:
+    """`compare` solves in worker threads ("lanes"): a lost Ctrl-C stops them too, whether
+    it was lost before a lane's solve or while the calling thread drew progress."""
+    done = subprocess.run(
+        [sys.executable, "-c", LOST_CTRL_C_IN_LANES, when],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Exception ignored in" in done.stderr  # the case itself happened
+    assert done.stdout == "stopped\n", done.stderr

@@ -15,12 +15,14 @@ descriptor is taken (an event loop uses it), the solve runs in a worker thread
 instead, and the main thread waits for it and stops it on Ctrl-C.
 
 Solves on other threads run in place: their caller handles Ctrl-C (`whatif`).
+They too raise a Ctrl-C that was lost (below) before they start, which the caller
+then re-raises.
 
 A KeyboardInterrupt raised inside a destructor (`__del__`) is swallowed by Python
 ("Exception ignored in ..."), so a Ctrl-C that lands while, say, a catalog's ZIP
 file is being closed would be lost and the command would go on. The console
 script's handler (`ctrl_c.install_ctrl_c_handler`) also remembers the Ctrl-C, and every
-solve on the main thread raises KeyboardInterrupt first if one was lost.
+solve raises KeyboardInterrupt first if one was lost.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ def solve_interruptibly(
     global _WATCHER
     solver.parameters.catch_sigint_signal = False
     if threading.current_thread() is not threading.main_thread():
+        raise_if_interrupted()
         return solver.solve(model, callback)
     if _WATCHER is None:
         _WATCHER = _Watcher()

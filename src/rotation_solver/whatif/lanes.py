@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from rotation_solver.ctrl_c import raise_if_interrupted
 from rotation_solver.interrupt import RESTOP_SECONDS, ctrl_c_ignored
 from rotation_solver.whatif.reuse import ReusedModel
 
@@ -49,6 +50,8 @@ def in_threads(
                 raise item
             else:
                 on_item(item)
+            # A Ctrl-C swallowed by a destructor (while on_item drew progress, say)
+            raise_if_interrupted()
     except BaseException:
         with ctrl_c_ignored():
             for lane in lanes:
