@@ -719,6 +719,79 @@ def test_cli_json_table_markdown_and_plot(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+def _events(data: bytes) -> list[tuple[date, str, str]]:
+    from icalendar import Calendar
+
+    return [
+        (e["DTSTART"].dt, str(e["SUMMARY"]), str(e["DESCRIPTION"]))
+        for e in Calendar.from_ical(data).walk("VEVENT")
+    ]
+
+
+def test_cli_calendar_of_the_applications(tmp_path: Path) -> None:
+    """`apply --format ics`: a reminder to send each application on its submit-on date,
+    its first deadline, the documents they need and ERAS (found by review: only `solve`'s
+    plan had a calendar, not the applications a student sends in January)."""
+    runner = CliRunner()
+    args = ["apply", str(EXAMPLE), "--workers", "1", "--scenarios", "60", "--evaluate", "300"]
+    result = runner.invoke(cli, [*args, "--format", "json"])
+    payload = json.loads(result.stdout)
+    out = tmp_path / "applications.ics"
+    result = runner.invoke(cli, [*args, "-o", str(out)])  # the suffix names the format
+    assert result.exit_code == 0, result.output
+    events = _events(out.read_bytes())
+    assert events == sorted(events, key=lambda e: e[0])
+    loaded = load_scenario(EXAMPLE)
+    assert all(day >= loaded.scenario.planning_date for day, _, _ in events)
+    for a in payload["applications"]:
+        (submit,) = [e for e in events if e[1] == f"Apply to {a['program_id']}"]
+        assert submit[0] == date.fromisoformat(a["submit_on"])
+        assert all(start in submit[2] for start in a["starts"]) and a["role"] in submit[2]
+        deadlines = [e for e in events if e[1] == f"Deadline: {a['program_id']}"]
+        if a["deadline"] is None:
+            assert deadlines == [] and "no deadline known" in submit[2]
+        else:
+            assert [e[0] for e in deadlines] == [date.fromisoformat(a["deadline"])]
+            assert submit[0] <= deadlines[0][0]
+    assert len([e for e in events if e[1].startswith("Apply to")]) == len(payload["applications"])
+    needed = {d for a in payload["applications"] for d in loaded.program(a["program_id"]).requires}
+    assert {e[1] for e in events if e[1].startswith("Ready: ")} == {f"Ready: {d}" for d in needed}
+    assert [e[0] for e in events if e[1] == "Submit ERAS"] == [loaded.scenario.eras_submission]
+    result = runner.invoke(cli, [*args, "--format", "ics", "--budgets", "5000,6000"])
+    assert result.exit_code == 2 and "one portfolio's calendar" in result.output
+
+
+def test_cli_calendar_answers_the_offers_in_hand(tmp_path: Path) -> None:
+    """With offers in hand, the calendar says to accept the ones the applications keep and
+    to decline the rest, and sends no application to them."""
+    folder = EXAMPLE.parent
+    (tmp_path / "programs.csv").write_text((folder / "programs.csv").read_text("utf-8"), "utf-8")
+    text = (folder / "scenario.yaml").read_text("utf-8")
+    text = text.replace("planning_date: 2027-01-15", "planning_date: 2027-02-25")
+    text += "offers:\n  - {program: rad-harbor, start: 2027-08-02}\n"
+    text += "  - {program: rad-desert, start: 2027-10-04}\n"
+    text += "  - {program: rad-prairie, start: 2027-10-11}\n"
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, "utf-8")
+    runner = CliRunner()
+    args = ["apply", str(path), "--workers", "1", "--scenarios", "60", "--evaluate", "300"]
+    payload = json.loads(runner.invoke(cli, [*args, "--format", "json"]).stdout)
+    kept = {a["program_id"] for a in payload["applications"] if a["offered"]}
+    not_kept = {o["program_id"] for o in payload["offers_not_kept"]}
+    assert kept and not_kept and kept | not_kept == {"rad-harbor", "rad-desert", "rad-prairie"}
+    result = runner.invoke(cli, [*args, "--format", "ics"])
+    assert result.exit_code == 0, result.output
+    events = _events(result.stdout_bytes)
+    summaries = [e[1] for e in events]
+    for pid in kept:
+        assert f"Accept the offer from {pid}" in summaries
+    for pid in not_kept:
+        assert f"Decline the offer from {pid}" in summaries
+    for pid in kept | not_kept:
+        assert f"Apply to {pid}" not in summaries and f"Deadline: {pid}" not in summaries
+        assert not any(pid in e[2] for e in events if e[1].startswith("Ready: "))
+
+
 def test_large_portfolios_are_valued_the_same_without_the_table() -> None:
     from rotation_solver.portfolio import offer_masks, sample_offers
 

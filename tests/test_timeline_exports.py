@@ -236,6 +236,9 @@ def test_an_offer_in_hand_is_a_step_to_accept_not_to_apply(tmp_path: Path) -> No
     kinds = {s.kind for s in steps}
     assert "deadline" not in kinds
     assert "submit" not in kinds
+    # Nothing to send, so no document is needed for it either.
+    documents = [s for s in build_timeline(loaded, payload) if s.kind == "document"]
+    assert not any("rad-harbor" in s.text for s in documents)
     (accept,) = [s for s in steps if s.kind == "offer"]
     assert accept.text.startswith("Accept the offer from Harbor Point") and accept.date == date(
         2027, 5, 20

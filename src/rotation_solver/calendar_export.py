@@ -111,6 +111,7 @@ def build_calendar(
     loaded: LoadedScenario,
     payload: dict[str, Any],
     steps: Sequence[TimelineStep] | None = None,
+    title: str = "Away rotations",
 ) -> Calendar:
     """The plan's calendar: rotations, documents, submit-on, deadlines, letters, ERAS."""
     if steps is None:
@@ -123,7 +124,7 @@ def build_calendar(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     # An X- property is not escaped unless typed as text (";" "," "\\" in a name).
-    calendar.add("x-wr-calname", vText(f"Away rotations: {scenario}"))
+    calendar.add("x-wr-calname", vText(f"{title}: {scenario}"))
     rotations = {r["program_id"]: r for r in payload.get("rotations") or []}
     letters = {s.program_id: s.text for s in steps if s.kind == "ask_letter"}
     for step in steps:
@@ -146,3 +147,12 @@ def calendar_ics(
 ) -> bytes:
     """The calendar as RFC 5545 bytes (CRLF line endings, UTF-8)."""
     return build_calendar(loaded, payload, steps).to_ical()
+
+
+def applications_ics(loaded: LoadedScenario, payload: dict[str, Any]) -> bytes:
+    """`apply`'s applications as a calendar: documents, submit-on, deadlines, offers, ERAS."""
+    from rotation_solver.portfolio.steps import application_steps
+
+    steps = application_steps(loaded, payload)
+    plan: dict[str, Any] = {"scenario": payload.get("scenario"), "rotations": []}
+    return build_calendar(loaded, plan, steps, title="Applications").to_ical()

@@ -82,7 +82,8 @@ def _where(rotation: dict[str, Any]) -> str:
     return f"{rotation['program_name']}, {place}" if place else str(rotation["program_name"])
 
 
-def _join(names: Iterable[str]) -> str:
+def join_names(names: Iterable[str]) -> str:
+    """a; a and b; a, b and c."""
     items = list(names)
     if len(items) <= 1:
         return "".join(items)
@@ -110,30 +111,9 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
     rotations: list[dict[str, Any]] = list(payload.get("rotations") or [])
     steps: list[TimelineStep] = []
 
-    needed_by: dict[str, list[str]] = {}
-    for rotation in rotations:
-        if rotation.get("locked"):
-            continue
-        for name in loaded.program(rotation["program_id"]).requires:
-            needed_by.setdefault(name, []).append(rotation["program_id"])
-    for name, programs in sorted(
-        needed_by.items(), key=lambda kv: (scenario.documents[kv[0]], kv[0])
-    ):
-        ready = scenario.documents[name]
-        when = (
-            f"ready since {ready.isoformat()}"
-            if ready < today
-            else "expected ready on this date, as your scenario says"
-        )
-        steps.append(
-            TimelineStep(
-                max(ready, today),
-                "document",
-                None,
-                f"{name.replace('_', ' ')}: {when} (needed for {_join(programs)})",
-                document=name,
-            )
-        )
+    # Offers in hand need no documents either.
+    applying = [r["program_id"] for r in rotations if not r.get("locked") and not r.get("offered")]
+    steps.extend(document_steps(loaded, applying))
 
     for rotation in rotations:
         pid = rotation["program_id"]
@@ -153,7 +133,7 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
         elif not rotation.get("locked"):
             deadline = rotation.get("deadline")
             requires = loaded.program(pid).requires
-            docs = f" with {_join(requires)}" if requires else ""
+            docs = f" with {join_names(requires)}" if requires else ""
             due = f"; deadline {deadline}" if deadline else "; no deadline"
             submit_on = _day(rotation["submit_on"])
             # The spec allows it (no deadline, or one after the start); a file read later
@@ -206,17 +186,7 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
             TimelineStep(end, "rotation_end", pid, f"Last day at {name}; send thank-you notes")
         )
 
-    before = [r["program_id"] for r in rotations if _day(r["end"]) < eras]
-    after = f" (rotations done: {_join(before)})" if before else ""
-    # Guide, Pitfalls: "some programs see 'IMG' and automatically think 'visa issues'".
-    student = loaded.scenario.student
-    said = {"us_citizen": "U.S. citizenship", "permanent_resident": "permanent residency"}
-    status = (
-        f"; state your {said[student.citizenship]} explicitly (no visa needed)"
-        if student.school_type == "img" and student.citizenship in said
-        else ""
-    )
-    steps.append(TimelineStep(eras, "eras", None, f"Submit the ERAS application{after}{status}"))
+    steps.append(eras_step(loaded, [r["program_id"] for r in rotations if _day(r["end"]) < eras]))
     # An offer in hand the plan does not use: say so, so that its seat is given back.
     taken = {(r["program_id"], r["start"]) for r in rotations}
     for offer in loaded.offers:
@@ -231,8 +201,59 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
                     "start: this plan does not use it",
                 )
             )
+    return in_order(steps)
+
+
+def in_order(steps: Iterable[TimelineStep]) -> list[TimelineStep]:
+    """By date; on one day, in the order of `StepKind` (stable among equals)."""
     rank = {kind: i for i, kind in enumerate(KINDS)}
     return sorted(steps, key=lambda s: (s.date, rank[s.kind]))
+
+
+def document_steps(loaded: LoadedScenario, program_ids: Iterable[str]) -> list[TimelineStep]:
+    """When each document these programs' applications need is ready. One ready before
+    the planning date is listed on the planning date ("ready since ...")."""
+    scenario = loaded.scenario
+    today = scenario.planning_date
+    needed_by: dict[str, list[str]] = {}
+    for pid in program_ids:
+        for name in loaded.program(pid).requires:
+            needed_by.setdefault(name, []).append(pid)
+    steps = []
+    for name, programs in sorted(
+        needed_by.items(), key=lambda kv: (scenario.documents[kv[0]], kv[0])
+    ):
+        ready = scenario.documents[name]
+        when = (
+            f"ready since {ready.isoformat()}"
+            if ready < today
+            else "expected ready on this date, as your scenario says"
+        )
+        steps.append(
+            TimelineStep(
+                max(ready, today),
+                "document",
+                None,
+                f"{name.replace('_', ' ')}: {when} (needed for {join_names(programs)})",
+                document=name,
+            )
+        )
+    return steps
+
+
+def eras_step(loaded: LoadedScenario, done: Sequence[str]) -> TimelineStep:
+    """The ERAS submission, naming the rotations `done` by then."""
+    after = f" (rotations done: {join_names(done)})" if done else ""
+    # Guide, Pitfalls: "some programs see 'IMG' and automatically think 'visa issues'".
+    student = loaded.scenario.student
+    said = {"us_citizen": "U.S. citizenship", "permanent_resident": "permanent residency"}
+    status = (
+        f"; state your {said[student.citizenship]} explicitly (no visa needed)"
+        if student.school_type == "img" and student.citizenship in said
+        else ""
+    )
+    eras = loaded.scenario.eras_submission
+    return TimelineStep(eras, "eras", None, f"Submit the ERAS application{after}{status}")
 
 
 def step_dict(step: TimelineStep) -> dict[str, Any]:

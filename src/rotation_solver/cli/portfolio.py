@@ -6,11 +6,13 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from rotation_solver import files
 from rotation_solver.cli.options import (
     FilePath,
     debug_option,
@@ -22,6 +24,7 @@ from rotation_solver.cli.options import (
     refuse_output_files,
     scenario_options,
     solver_options,
+    table_to_stderr,
     warn,
     warn_about_plan,
 )
@@ -125,7 +128,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], No
     "-1000 (write --more=-1000) what $1,000 less costs.",
 )
 @plot_option("the distribution of the plan value over the outcomes (histogram)")
-@output_options(("table", "json", "markdown"))
+@output_options(("table", "json", "markdown", "ics"))
 @quiet_option
 @solver_options
 @scenario_options
@@ -179,6 +182,7 @@ def apply(
         rotation-solver apply scenarios/example/scenario.yaml --format json -o apply.json
         rotation-solver apply my.yaml --max-applications 8 --scenarios 400 --seed 1
         rotation-solver apply my.yaml --plot outcomes.png --no-bound
+        rotation-solver apply my.yaml -o applications.ics   # submit-on dates in a calendar
         rotation-solver apply scenarios/example/scenario.yaml --more 2000
         rotation-solver apply my.yaml --budgets 5000,6000,7000 --format markdown
 
@@ -191,6 +195,10 @@ def apply(
     sweeping = bool(budgets) or more is not None
     if plot is not None and sweeping:
         raise click.UsageError("--plot draws one portfolio; leave it out with --budgets or --more")
+    if fmt == "ics" and sweeping:
+        raise click.UsageError(
+            "--format ics is one portfolio's calendar; leave it out with --budgets or --more"
+        )
     refuse_output_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     n = max_applications if max_applications is not None else loaded.scenario.max_applications
@@ -227,8 +235,11 @@ def apply(
             sys.exit(ExitCode.NO_PLAN_IN_TIME if "unknown" in statuses else ExitCode.INFEASIBLE)
         return
     payload = report.payload
-    text = {"json": render_json, "markdown": render_portfolio_markdown}
-    emit(payload, fmt, output, render_portfolio_table, text.get(fmt), width=140)
+    if fmt == "ics":
+        _emit_calendar(loaded, payload, output)
+    else:
+        text = {"json": render_json, "markdown": render_portfolio_markdown}
+        emit(payload, fmt, output, render_portfolio_table, text.get(fmt), width=140)
     if plot is not None and payload["probabilities"]["no_plan"] >= 1:
         click.echo(f"no plan in any outcome, so {plot} was not drawn", err=True)
     elif plot is not None:
@@ -238,3 +249,18 @@ def apply(
     if "why" in payload and (fmt == "json" or output is not None):
         click.echo(f"no plan in any outcome: {payload['why']}", err=True)
     sys.exit(ExitCode.for_status(payload["status"]))
+
+
+def _emit_calendar(loaded: LoadedScenario, payload: dict[str, Any], output: Path | None) -> None:
+    """The applications as a calendar; with none to send, the report goes to stderr."""
+    if not payload["applications"]:
+        table_to_stderr(render_portfolio_table, payload)
+        click.echo("no applications, so no calendar was written", err=True)
+        return
+    from rotation_solver.calendar_export import applications_ics
+
+    data = applications_ics(loaded, payload)
+    if output is None:
+        click.echo(data, nl=False)
+    else:
+        files.write_bytes(output, data)
