@@ -19,7 +19,9 @@ What is checked, and against what:
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import itertools
 import json
 import math
@@ -356,6 +358,16 @@ def test_cli_budgets_and_more(tmp_path: Path) -> None:
     assert [(r["budget"], r["yours"]) for r in rows] == [(9000, True), (11000, False)]
     assert rows[0]["expected_value"] == pytest.approx(327.7, abs=0.05)
     assert rows[1]["expected_value"] > rows[0]["expected_value"]
+    result = runner.invoke(
+        cli, ["apply", str(EXAMPLE), *quick, "--more", "2000", "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["budget"], r["yours"]) for r in table] == [("9000", "true"), ("11000", "false")]
+    for row, there in zip(rows, table, strict=True):
+        assert float(there["expected_value"]) == pytest.approx(row["expected_value"], abs=0.005)
+        assert there["applications"].split(";") == row["applications"]
+    assert table[1]["added"].split(";") == rows[1]["added"]
     result = runner.invoke(
         cli, ["apply", str(EXAMPLE), *quick, "--budgets", "500,9000", "--format", "markdown"]
     )
@@ -757,6 +769,16 @@ def test_cli_calendar_of_the_applications(tmp_path: Path) -> None:
     needed = {d for a in payload["applications"] for d in loaded.program(a["program_id"]).requires}
     assert {e[1] for e in events if e[1].startswith("Ready: ")} == {f"Ready: {d}" for d in needed}
     assert [e[0] for e in events if e[1] == "Submit ERAS"] == [loaded.scenario.eras_submission]
+    # The applications as a spreadsheet: one row each, as the JSON has them.
+    result = runner.invoke(cli, [*args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["program_id"] for r in table] == [a["program_id"] for a in payload["applications"]]
+    for row, a in zip(table, payload["applications"], strict=True):
+        assert row["starts"].split(";") == a["starts"]
+        assert (row["submit_on"], row["deadline"]) == (a["submit_on"], a["deadline"] or "")
+        assert (int(row["fee"]), row["role"]) == (a["fee"], a["role"])
+        assert float(row["p_in_plan"]) == pytest.approx(a["p_in_plan"], abs=5e-5)
     result = runner.invoke(cli, [*args, "--format", "ics", "--budgets", "5000,6000"])
     assert result.exit_code == 2 and "one portfolio's calendar" in result.output
 

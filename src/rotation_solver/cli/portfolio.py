@@ -34,12 +34,17 @@ from rotation_solver.portfolio import MAX_APPLICATIONS, plan_portfolio, plot_dis
 from rotation_solver.portfolio.apply import PortfolioReport
 from rotation_solver.portfolio.budgets import (
     portfolio_budgets,
+    render_budgets_csv,
     render_budgets_markdown,
     render_budgets_table,
     sweep_warnings,
 )
 from rotation_solver.portfolio.local_search import EXACT_CANDIDATES
-from rotation_solver.portfolio.render import render_portfolio_markdown, render_portfolio_table
+from rotation_solver.portfolio.render import (
+    render_portfolio_csv,
+    render_portfolio_markdown,
+    render_portfolio_table,
+)
 from rotation_solver.render import render_json
 from rotation_solver.scenario import LoadedScenario, Lock
 from rotation_solver.solve import SolveOptions
@@ -128,7 +133,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], No
     "-1000 (write --more=-1000) what $1,000 less costs.",
 )
 @plot_option("the distribution of the plan value over the outcomes (histogram)")
-@output_options(("table", "json", "markdown", "ics"))
+@output_options(("table", "json", "csv", "markdown", "ics"))
 @quiet_option
 @solver_options
 @scenario_options
@@ -226,7 +231,11 @@ def apply(
         else:
             report = apply_at(loaded)
     if sweeping:
-        text = {"json": render_json, "markdown": render_budgets_markdown}
+        text = {
+            "json": render_json,
+            "csv": render_budgets_csv,
+            "markdown": render_budgets_markdown,
+        }
         emit(sweep, fmt, output, render_budgets_table, text.get(fmt), width=160)
         warn(sweep_warnings(sweep, loaded.warnings))
         # As `compare`: 0 if any budget has a portfolio, else 4 if a time limit stopped one.
@@ -238,7 +247,11 @@ def apply(
     if fmt == "ics":
         _emit_calendar(loaded, payload, output)
     else:
-        text = {"json": render_json, "markdown": render_portfolio_markdown}
+        text = {
+            "json": render_json,
+            "csv": render_portfolio_csv,
+            "markdown": render_portfolio_markdown,
+        }
         emit(payload, fmt, output, render_portfolio_table, text.get(fmt), width=140)
     if plot is not None and payload["probabilities"]["no_plan"] >= 1:
         click.echo(f"no plan in any outcome, so {plot} was not drawn", err=True)
@@ -246,7 +259,7 @@ def apply(
         plot_distribution(report, plot)
         click.echo(f"picture written to {plot}", err=True)
     warn_about_plan(loaded, payload)
-    if "why" in payload and (fmt == "json" or output is not None):
+    if "why" in payload and (fmt in ("json", "csv") or output is not None):
         click.echo(f"no plan in any outcome: {payload['why']}", err=True)
     sys.exit(ExitCode.for_status(payload["status"]))
 

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rotation_solver import markdown
+from rotation_solver.csv_out import records_csv
 from rotation_solver.scenario import LoadedScenario
 
 # One `apply` report (its JSON payload) for a scenario at one budget.
@@ -156,3 +157,34 @@ def render_budgets_markdown(payload: dict[str, Any]) -> str:
     for row in payload["rows"]:
         lines.append("| " + " | ".join(markdown.cell(c) for c in _cells(row)) + " |")
     return "\n".join([*lines, "", *_notes(payload)]) + "\n"
+
+
+BUDGET_CSV_COLUMNS = (
+    "budget",
+    "yours",
+    "status",
+    "expected_value",
+    "fees",
+    "no_plan",
+    "applications",
+    "added",
+    "removed",
+    "value_per_1000",
+    "why",
+)
+
+
+def render_budgets_csv(payload: dict[str, Any]) -> str:
+    """One row per budget; program lists joined by `;`, values to 2 decimals and chances
+    to 4 (JSON keeps them whole)."""
+    lists = ("applications", "added", "removed")
+    places = {"expected_value": 2, "value_per_1000": 2, "no_plan": 4}
+    rows = [
+        {
+            **row,
+            **{key: ";".join(row[key]) for key in lists if row.get(key) is not None},
+            **{key: round(row[key], n) for key, n in places.items() if row.get(key) is not None},
+        }
+        for row in payload["rows"]
+    ]
+    return records_csv(BUDGET_CSV_COLUMNS, rows)

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rotation_solver import markdown
+from rotation_solver.csv_out import records_csv
 from rotation_solver.render import SPECIALTY_CODE
 
 
@@ -341,3 +342,38 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     if payload.get("warnings"):
         lines += ["", *[f"> warning: {w}" for w in payload["warnings"]]]
     return "\n".join(lines) + "\n"
+
+
+APPLICATION_CSV_COLUMNS = (
+    "program_id",
+    "program_name",
+    "specialty",
+    "tier",
+    "starts",
+    "plan_starts",
+    "submit_on",
+    "deadline",
+    "fee",
+    "acceptance",
+    "offered",
+    "role",
+    "p_in_plan",
+    "p_taken_if_offered",
+    "reason",
+)
+
+
+def render_portfolio_csv(payload: dict[str, Any]) -> str:
+    """One row per application, for a spreadsheet; dates joined by `;` as in a catalog,
+    chances to 4 decimals (JSON keeps them whole)."""
+    rows = [
+        {
+            **a,
+            "starts": ";".join(a["starts"]),
+            "plan_starts": ";".join(a.get("plan_starts") or []),
+            "p_in_plan": round(a["p_in_plan"], 4),
+            "p_taken_if_offered": round(a["p_taken_if_offered"], 4),
+        }
+        for a in payload.get("applications") or []
+    ]
+    return records_csv(APPLICATION_CSV_COLUMNS, rows)
