@@ -8,6 +8,7 @@ positions found so far are kept (an error then names its nearest located parent)
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import re
 
@@ -29,11 +30,14 @@ class _Scanner:
         self.keys: Positions = {}
         self.values: Positions = {}
         self.tables: dict[Path_, int] = {}  # [[array]] headers seen so far, per path
+        # Where each line starts, found once: counting newlines for each key made a
+        # 1,500-program inline catalog take 49 s to load (found by review).
+        self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
 
     def where(self, offset: int | None = None) -> tuple[int, int]:
         offset = self.at if offset is None else offset
-        line_start = self.text.rfind("\n", 0, offset) + 1
-        return self.text.count("\n", 0, offset) + 1, offset - line_start + 1
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
 
     def peek(self, length: int = 1) -> str:
         return self.text[self.at : self.at + length]
