@@ -723,3 +723,16 @@ def test_the_portfolio_report_shows_offers_locks_bounds_and_the_starts_used(
     assert "rad-z@2027-06-07" in next(line for line in table.splitlines() if "Locks" in line)
     im_a = next(line for line in table.splitlines() if line.lstrip().startswith("im-a "))
     assert re.search(r"\$30 +30% ", im_a), im_a  # the fee, then the chance of an offer
+
+
+@pytest.mark.parametrize("proven", [True, False])
+def test_a_bound_cut_short_by_the_time_limit_says_so(proven: bool) -> None:
+    """`apply`'s JSON had `bound_proven: false`, but the report printed the loose bound's
+    gap (21.5%, 2.6% with time to finish) as if it were the real one (found by review)."""
+    from rotation_solver.portfolio.render import _search_row
+
+    saa = {"in_sample_value": 454.9, "bound": 579.6, "optimality_gap": 0.215}
+    payload = {"saa": saa, "sampling": {"scenarios": 2000}, "bound_proven": proven}
+    label, text = _search_row(payload)
+    assert label == "In sample (SAA)" and "gap at most 21.5%" in text
+    assert ("cut its solves short" in text) is not proven

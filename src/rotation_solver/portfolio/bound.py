@@ -32,6 +32,16 @@ class OfferedPlans:
             for o in self.base.offerings
             if o.program_id in self.index or o.program_id in self.lock_ids
         ]
+        # Each program's best value, for `ceiling` (no solve, no problem to build).
+        self.best_value = np.zeros(len(problem.candidates), dtype=np.int64)
+        lock_best: dict[str, int] = {}
+        for o in self.known:
+            if o.program_id in self.lock_ids:
+                lock_best[o.program_id] = max(lock_best.get(o.program_id, 0), o.value)
+            else:
+                i = self.index[o.program_id]
+                self.best_value[i] = max(self.best_value[i], o.value)
+        self.lock_values = np.array(list(lock_best.values()), dtype=np.int64)
 
     def offered(self, row: np.ndarray, penalty: dict[int, int] | None = None) -> PlanningProblem:
         """The problem of the outcome `row`: the offerings of the programs that offer."""
@@ -45,6 +55,16 @@ class OfferedPlans:
                 cut = penalty.get(i, 0) if penalty else 0
                 usable.append(dataclasses.replace(o, value=o.value - cut) if cut else o)
         return dataclasses.replace(self.base, offerings=tuple(usable))
+
+    def ceiling(self, row: np.ndarray) -> int:
+        """`offered(row).value_ceiling()` without building the problem: the loose bound
+        for outcomes the time limit leaves unsolved (100,000 of them took 80 s built)."""
+        values = np.concatenate([self.best_value[row.astype(bool)], self.lock_values])
+        values = values[values > 0]
+        k = self.base.requirements.max_rotations
+        if len(values) > k:
+            values = np.partition(values, len(values) - k)[len(values) - k :]
+        return int(values.sum())
 
     def best(
         self,
@@ -102,7 +122,7 @@ def perfect_information_bound(
             try:
                 share = clock.share(distinct - len(memo)).left()
             except NotSettled:
-                memo[key] = plans.offered(row).value_ceiling()
+                memo[key] = plans.ceiling(row)
                 proven = False
             else:
                 value, exact, _plan = plans.best(row, options=share)
