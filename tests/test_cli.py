@@ -1316,3 +1316,19 @@ def test_long_bullets_wrap_under_their_own_text() -> None:
         wrapped = [line for line in section if not line.startswith("  • ")]
         assert section and wrapped, heading  # some item is longer than 80 columns
         assert all(line.startswith("    ") and line[4] != " " for line in wrapped), wrapped
+
+
+@pytest.mark.parametrize(
+    "command", [["solve"], ["timeline"], ["compare", "--budgets", "8000,9000"], ["frontier"]]
+)
+def test_a_dash_as_output_is_standard_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """`-o -` wrote a file named `-` (found by review); it means standard output."""
+    monkeypatch.chdir(tmp_path)
+    args = [command[0], EXAMPLE, *command[1:], *FAST]
+    to_stdout = CliRunner().invoke(cli, args)
+    dashed = CliRunner().invoke(cli, [*args, "-o", "-"])
+    assert dashed.exit_code == to_stdout.exit_code == 0, dashed.output
+    assert dashed.stdout == to_stdout.stdout and dashed.stdout
+    assert list(tmp_path.iterdir()) == []

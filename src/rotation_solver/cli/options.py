@@ -211,8 +211,10 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
             "-o",
             "--output",
             type=FilePath(dir_okay=False),
+            callback=_dash_is_stdout,
             help="Write to this file instead of standard output "
-            "(an existing file is never overwritten without --force).",
+            "(an existing file is never overwritten without --force; `-` is standard "
+            "output).",
         )(func)
         func = click.option(
             "--format",
@@ -226,6 +228,14 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
         return func  # type: ignore[return-value]
 
     return decorate
+
+
+def _dash_is_stdout(
+    _ctx: click.Context, _param: click.Parameter, value: Path | None
+) -> Path | None:
+    """`-o -` is standard output, as in most tools (found by review: it wrote a file
+    named `-`)."""
+    return None if value is not None and str(value) == "-" else value
 
 
 class FilePath(click.Path):
