@@ -22,7 +22,7 @@ from rotation_solver.model import PlanModel
 from rotation_solver.offerings import Offering
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.reduction import reduce_problem
-from rotation_solver.ties import cheapest_of_value, earliest_schedule
+from rotation_solver.ties import cheapest_of_value, earliest_schedule, tie_work
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
@@ -245,9 +245,15 @@ def settle_ties(
     if not result.has_plan:
         return result
     rotations = result.rotations
+    work = tie_work(options.time_limit, result.build_seconds + result.solve_seconds)
     if result.status == "optimal":
-        rotations = cheapest_of_value(plan_model, rotations, options.seed)
-    rotations = earliest_schedule(problem, rotations, options.seed)
+        started = time.perf_counter()
+        rotations, spent = cheapest_of_value(plan_model, rotations, options.seed, work)
+        # What is left, in work and in seconds (a unit of work can take more than a
+        # second); the schedule gets a little whatever is left.
+        spent = max(spent, time.perf_counter() - started)
+        work = max(work - spent, options.time_limit / 20)
+    rotations = earliest_schedule(problem, rotations, options.seed, work=work)
     return dataclasses.replace(
         result, rotations=rotations, total_cost=sum(o.cost for o in rotations)
     )

@@ -33,24 +33,35 @@ TIE_WORK = 20.0
 TIE_SECONDS = 60.0  # a backstop only
 
 
-def _solver(seed: int) -> cp_model.CpSolver:
+def tie_work(time_limit: float, elapsed: float) -> float:
+    """The work both tie rules may take together: what the solve's time limit leaves
+    after its search, at least a tenth of the limit and at most TIE_WORK. A search that
+    ends well inside its limit, the usual case, leaves them more than they need, so the
+    plan shown does not depend on the machine's load. (A 50-rotation plan's ties took
+    34 s after a 10 s search under a 30 s limit; found by review.)"""
+    return min(TIE_WORK, max(time_limit - elapsed, time_limit / 10))
+
+
+def _solver(seed: int, work: float = TIE_WORK) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = 1  # deterministic, and the models are small
     params.random_seed = seed
-    params.max_deterministic_time = TIE_WORK
-    params.max_time_in_seconds = TIE_SECONDS
+    params.max_deterministic_time = work
+    # A unit of work can take more than a second: the wall clock keeps the limit too.
+    params.max_time_in_seconds = min(TIE_SECONDS, work)
     params.linearization_level = 2  # as on the reduced models (benchmarks/README.md)
     return solver
 
 
 def cheapest_of_value(
-    plan_model: PlanModel, rotations: tuple[Offering, ...], seed: int = 0
-) -> tuple[Offering, ...]:
+    plan_model: PlanModel, rotations: tuple[Offering, ...], seed: int = 0, work: float = TIE_WORK
+) -> tuple[tuple[Offering, ...], float]:
     """The least-cost plan of `plan_model` worth what `rotations` are worth (proven
-    best value); `rotations` again if the search does not end in time."""
+    best value), `rotations` again if the search does not end in time; and the work
+    (deterministic time) that took."""
     if not rotations:
-        return rotations
+        return rotations, 0.0
     value = plan_model.problem.plan_value(rotations)
     cost = sum(o.cost for o in rotations)
     model = plan_model.model.clone()
@@ -67,12 +78,15 @@ def cheapest_of_value(
     model.clear_hints()
     for x, o in zip(choose, plan_model.candidates, strict=True):
         model.add_hint(x, o.key in taken)
-    solver = _solver(seed)
+    solver = _solver(seed, work)
     # The reduced model is presolved by hand already (as `solve.configure_reduced`).
     solver.parameters.max_presolve_iterations = 1
     if solve_interruptibly(solver, model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return rotations
-    return tuple(o for x, o in zip(choose, plan_model.candidates, strict=True) if solver.value(x))
+        return rotations, solver.deterministic_time
+    cheapest = tuple(
+        o for x, o in zip(choose, plan_model.candidates, strict=True) if solver.value(x)
+    )
+    return cheapest, solver.deterministic_time
 
 
 def earliest_schedule(
@@ -80,17 +94,20 @@ def earliest_schedule(
     rotations: tuple[Offering, ...],
     seed: int = 0,
     cache: dict[tuple[frozenset[str], int], tuple[Offering, ...]] | None = None,
+    work: float = TIE_WORK,
 ) -> tuple[Offering, ...]:
     """The same programs as `rotations`, at the earliest starts that keep every rule and
     the plan's value; sorted by start. Earliest: the least sum of start days, then each
     program's start in turn (by id) as early as it can be, so exactly one schedule wins.
-    `cache` (keyed by programs and value) spares a sweep the repeats of one plan."""
+    `cache` (keyed by programs and value) spares a sweep the repeats of one plan. `work`
+    caps the deterministic time of all its solves together: the schedule settled so far
+    is kept when it runs out."""
     programs = frozenset(o.program_id for o in rotations)
     value = problem.plan_value(rotations)
     key = (programs, value)
     if cache is not None and key in cache:
         return cache[key]
-    found = _earliest(problem, rotations, programs, value, seed)
+    found = _earliest(problem, rotations, programs, value, seed, work)
     if cache is not None:
         cache[key] = found
     return found
@@ -102,6 +119,7 @@ def _earliest(
     programs: frozenset[str],
     value: int,
     seed: int,
+    work: float,
 ) -> tuple[Offering, ...]:
     by_start = tuple(sorted(rotations, key=lambda o: o.start))
     offerings = tuple(o for o in problem.offerings if o.program_id in programs)
@@ -130,12 +148,48 @@ def _earliest(
     taken = {o.key for o in rotations}
     for x, o in pairs:
         model.add_hint(x, o.key in taken)
-    solver = _solver(seed)
+    solver = _solver(seed, work)
     # The sum first, then each program in turn; the last program's start then follows
     # from the sum, so it needs no solve of its own.
+    settled = by_start
     for of in [None, *sorted(programs)[:-1]]:
         model.minimize(days(of))
         if solve_interruptibly(solver, model) != cp_model.OPTIMAL:
-            return by_start
+            break
+        work -= solver.deterministic_time
+        settled = tuple(sorted(plan_model.chosen(solver), key=lambda o: o.start))
         model.add(days(of) == round(solver.objective_value))
-    return tuple(sorted(plan_model.chosen(solver), key=lambda o: o.start))
+        if of is None and work > 0:
+            unique, used = _only_one(model, plan_model, settled, seed, work)
+            work -= used
+            if unique:
+                break
+        if work <= 0:
+            break
+        solver.parameters.max_deterministic_time = work
+        solver.parameters.max_time_in_seconds = min(TIE_SECONDS, work)
+    return settled
+
+
+def _only_one(
+    model: cp_model.CpModel,
+    plan_model: PlanModel,
+    settled: tuple[Offering, ...],
+    seed: int,
+    work: float,
+) -> tuple[bool, float]:
+    """Whether no other schedule has the least sum of start days (then each program's
+    start is settled too, and its own solves can be skipped: a 50-rotation plan had 49),
+    and the work that took."""
+    other = model.clone()
+    other.clear_objective()
+    taken = {o.key for o in settled}
+    same = [
+        other.get_bool_var_from_proto_index(x.index)
+        for x, o in zip(plan_model.choose, plan_model.candidates, strict=True)
+        if o.key in taken
+    ]
+    other.add(cp_model.LinearExpr.sum(same) <= len(same) - 1)
+    solver = _solver(seed, work)
+    unique = solve_interruptibly(solver, other) == cp_model.INFEASIBLE
+    return unique, solver.deterministic_time
