@@ -82,6 +82,29 @@ def test_lock_inside_blocked_period(make: Make) -> None:
     assert "2027-06-10..2027-06-11 (exam)" in moved.change and "a 2027-06-07" in moved.change
 
 
+def test_freeing_a_blocked_period_names_the_dates_solve_then_gives(tmp_path: Path) -> None:
+    """The repair's dates are the plan `solve` shows once the period is freed (found by
+    review: the same programs at other starts, skipping the earliest-schedule rule; on
+    national, rad-033 07-19 and rad-046 08-16 where `solve` gives the other order)."""
+    folder = SCENARIOS / "national"
+    (tmp_path / "programs.csv").write_text((folder / "programs.csv").read_text("utf-8"), "utf-8")
+    text = (folder / "scenario.yaml").read_text("utf-8")
+    freed = tmp_path / "freed.yaml"
+    freed.write_text(text, "utf-8")
+    text = text.replace(
+        "  blocked:\n", "  blocked:\n    - {start: 2027-06-01, end: 2027-12-17, reason: all}\n"
+    )
+    assert "reason: all" in text
+    (tmp_path / "scenario.yaml").write_text(text, "utf-8")
+    outcome = plan_scenario(load_scenario(tmp_path / "scenario.yaml"), ONE_WORKER)
+    assert outcome.conflict is not None
+    (repair,) = [r for r in outcome.conflict.repairs if r.rule == "blocked:0"]
+    plan = plan_scenario(load_scenario(freed), ONE_WORKER, explain=False).result
+    assert repair.objective == plan.objective
+    named = repair.change.split("uses those days for ", 1)[1].split(", ")
+    assert named == [f"{o.program_id} {o.start}..{o.end}" for o in plan.rotations]
+
+
 def test_two_accepted_starts_of_one_program_name_both_locks(make: Make) -> None:
     """Spec section 5 names no input error for it: the scenario is valid and has no plan."""
     rows = [program("a", starts="2027-06-07;2027-08-02"), program("b", starts="2027-07-05")]

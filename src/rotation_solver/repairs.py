@@ -43,11 +43,12 @@ def changed(loaded: LoadedScenario, **updates: Any) -> LoadedScenario:
     )
 
 
-def best_plan(loaded: LoadedScenario, clock: Clock) -> Result | None:
+def best_plan(loaded: LoadedScenario, clock: Clock, *, settle: bool = False) -> Result | None:
     """The best plan of a scenario, checked independently; None when there is none
-    (NotSettled when the time limit stopped the solve before it could tell)."""
+    (NotSettled when the time limit stopped the solve before it could tell). `settle`:
+    the plan `solve` would show, for a repair that names its dates."""
     problem = build_problem(loaded)
-    result = solve_problem(problem, clock.left())
+    result = solve_problem(problem, clock.left(), settle=settle)
     if result.status == "unknown":
         raise NotSettled
     if not result.has_plan:
@@ -177,7 +178,9 @@ def _blocked(loaded: LoadedScenario, index: int, clock: Clock) -> tuple[LoadedSc
     period = blocked.pop(index)
     calendar = loaded.scenario.calendar.model_copy(update={"blocked": blocked})
     candidate = changed(loaded, calendar=calendar)
-    result = best_plan(candidate, clock)
+    # Its dates are shown: the ones `solve` gives once the period is freed (found by
+    # review: the same plan at other starts).
+    result = best_plan(candidate, clock, settle=True)
     if result is None:
         return None
     used = [
