@@ -736,3 +736,48 @@ def test_a_bound_cut_short_by_the_time_limit_says_so(proven: bool) -> None:
     label, text = _search_row(payload)
     assert label == "In sample (SAA)" and "gap at most 21.5%" in text
     assert ("cut its solves short" in text) is not proven
+
+
+@pytest.mark.parametrize(
+    ("counts", "radiology", "clinical"),
+    [
+        ({"radiology": [2, 3], "clinical": [1, 1]}, "", ""),
+        (
+            {"radiology": [1, 1], "clinical": [0, 0]},
+            " (your rules allow at most 1)",
+            " (your rules allow none)",
+        ),
+        ({"radiology": [0, 0], "clinical": [0, 2]}, " (your rules allow at most 0)", ""),
+    ],
+)
+def test_a_chance_the_count_rules_rule_out_says_so(
+    counts: dict[str, list[int]], radiology: str, clinical: str
+) -> None:
+    """'>= 2 radiology 0.0%' read as a failure where the rules allow one radiology
+    rotation (found by review)."""
+    from rotation_solver.portfolio.render import _ruled_out
+
+    payload = {"counts": counts}
+    assert (_ruled_out(payload, "radiology"), _ruled_out(payload, "clinical")) == (
+        radiology,
+        clinical,
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "programs", "words"),
+    [
+        (1, 0, "on the one offer outcome of the 0 programs"),
+        (2, 1, "on all 2 offer outcomes of the 1 program "),
+        (16384, 14, "on all 16,384 offer outcomes of the 14 programs"),
+    ],
+)
+def test_the_exact_search_counts_in_words(outcomes: int, programs: int, words: str) -> None:
+    """'all 2 offer outcomes of the 1 programs' (found by review)."""
+    from rotation_solver.portfolio.render import _search_row
+
+    payload = {
+        "saa": {"candidates": programs},
+        "sampling": {"enumerated": True, "outcomes": outcomes},
+    }
+    assert words in _search_row(payload)[1]

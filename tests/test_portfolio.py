@@ -692,6 +692,7 @@ def test_cli_json_table_markdown_and_plot(tmp_path: Path) -> None:
         assert {"program_id", "starts", "submit_on", "deadline", "role"} <= set(application)
         assert application["starts"]
     assert payload["bound"] >= payload["in_sample_value"] - 1e-9
+    assert payload["counts"] == {"radiology": [2, 3], "clinical": [1, 1]}
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     again = runner.invoke(cli, [*args, "--format", "json", "-o", str(out)])
     assert again.exit_code == 2 and "already exists" in again.output

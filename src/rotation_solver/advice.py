@@ -59,7 +59,7 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     ):
         warnings.append(
             "no radiology rotation is at a realistic-to-safety program that is clearly IMG "
-            "friendly, as the guide advises (FAQ 1); requirements.tier_mix asks for one."
+            "friendly, as the guide advises (FAQ 1); requirements.tier_mix: true would ask for one."
         )
     if radiology and not clinical:
         warnings.append(

@@ -304,6 +304,11 @@ def plan_portfolio(
         "gap": gap,
         "fees": table.fees,
         "budget": loaded.budget,
+        # The count rules, so that a chance the rules rule out reads as such.
+        "counts": {
+            "radiology": [loaded.requirements.radiology_min, loaded.requirements.radiology_max],
+            "clinical": [loaded.requirements.clinical_min, loaded.requirements.clinical_max],
+        },
         "locks": [
             {"program_id": c.program_id, "start": date.fromordinal(c.starts[0]).isoformat()}
             for c in problem.locks

@@ -42,6 +42,18 @@ def _ci(pair: list[float]) -> str:
     return f"[{pair[0]:.1f}, {pair[1]:.1f}]"
 
 
+def _ruled_out(payload: dict[str, Any], kind: str) -> str:
+    """After a chance the count rules make 0: why (found by review: '>= 2 radiology 0.0%'
+    read as a failure where the rules allow one radiology rotation)."""
+    counts = payload.get("counts") or {}
+    most = counts.get(kind, [0, 2])[1]
+    if kind == "radiology" and most < 2:
+        return f" (your rules allow at most {most})"
+    if kind == "clinical" and most == 0:
+        return " (your rules allow none)"
+    return ""
+
+
 def _tier_mix_part(probs: dict[str, Any]) -> str:
     only = probs.get("no_plan_only_tier_mix") or 0.0
     return f" (of which {_pct(only)} fail only tier_mix)" if only >= 0.0005 else ""
@@ -68,11 +80,13 @@ def _search_row(payload: dict[str, Any]) -> tuple[str, str]:
     """(label, text): how the applications were chosen, on the sample or exactly."""
     saa, sampling = payload["saa"], payload["sampling"]
     if sampling.get("enumerated"):
+        outcomes, programs = sampling["outcomes"], saa["candidates"]
+        every = f"all {outcomes:,} offer outcomes" if outcomes != 1 else "the one offer outcome"
         return (
             "Search",
-            f"exact: every portfolio on all {sampling['outcomes']:,} offer outcomes of the "
-            f"{saa['candidates']} programs (no sampling needed), so this is the best "
-            "portfolio, gap 0%",
+            f"exact: every portfolio on {every} of the {programs} "
+            f"program{'' if programs == 1 else 's'} (no sampling needed), so this is the "
+            "best portfolio, gap 0%",
         )
     return (
         "In sample (SAA)",
@@ -228,8 +242,10 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         ),
         (
             "Chances",
-            f">= 2 radiology {_pct(probs['two_or_more_radiology'])} · clinical "
-            f"{_pct(probs['clinical'])} · no plan meeting your rules {_pct(probs['no_plan'])}"
+            f">= 2 radiology {_pct(probs['two_or_more_radiology'])}"
+            f"{_ruled_out(payload, 'radiology')} · clinical {_pct(probs['clinical'])}"
+            f"{_ruled_out(payload, 'clinical')} · no plan meeting your rules "
+            f"{_pct(probs['no_plan'])}"
             f"{_tier_mix_part(probs)}",
         ),
     ]
@@ -299,8 +315,9 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         "- {}: {}".format(*_search_row(payload)),
         f"- Out of sample ({payload['evaluation']['outcomes']} fresh outcomes): "
         f"{saa['out_of_sample_value']:.1f} {_ci(saa['out_of_sample_ci95'])}",
-        f"- Chance of >= 2 radiology rotations {_pct(probs['two_or_more_radiology'])}, of a "
-        f"clinical one {_pct(probs['clinical'])}, of no plan meeting your rules "
+        f"- Chance of >= 2 radiology rotations {_pct(probs['two_or_more_radiology'])}"
+        f"{_ruled_out(payload, 'radiology')}, of a clinical one {_pct(probs['clinical'])}"
+        f"{_ruled_out(payload, 'clinical')}, of no plan meeting your rules "
         f"{_pct(probs['no_plan'])}"
         f"{_tier_mix_part(probs)}",
         f"- Fees: ${payload['fees']:,} of the ${payload['budget']:,} budget",
