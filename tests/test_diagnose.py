@@ -105,6 +105,24 @@ def test_freeing_a_blocked_period_names_the_dates_solve_then_gives(tmp_path: Pat
     assert named == [f"{o.program_id} {o.start}..{o.end}" for o in plan.rotations]
 
 
+def test_no_program_of_a_kind_says_what_rules_each_out(make: Make) -> None:
+    """With every radiology program excluded or past its deadline, the reason counted
+    neither (found by review); it counts each program by the rule its furthest start
+    failed, and leaves clinical programs out of the radiology count."""
+    rows = [
+        program("a"),
+        program("b"),
+        program("late", application_deadline="2027-01-01"),
+        program("c", specialty="internal_medicine"),
+    ]
+    loaded = make(rows, exclude=["a", "b"])
+    outcome = plan_scenario(loaded, ONE_WORKER)
+    assert outcome.conflict is not None
+    why = str(outcome.payload["why"])
+    assert "no radiology rotation fits" in why
+    assert "of the 3 radiology programs, 2 excluded, 1 past deadline" in why
+
+
 def test_two_accepted_starts_of_one_program_name_both_locks(make: Make) -> None:
     """Spec section 5 names no input error for it: the scenario is valid and has no plan."""
     rows = [program("a", starts="2027-06-07;2027-08-02"), program("b", starts="2027-07-05")]
@@ -412,10 +430,10 @@ def test_the_repairs_share_one_time_limit(monkeypatch: pytest.MonkeyPatch) -> No
     real = repairs_module.solve_problem
     limits: list[float] = []
 
-    def slow(problem: Any, options: SolveOptions) -> Any:
+    def slow(problem: Any, options: SolveOptions, **kwargs: Any) -> Any:
         limits.append(options.time_limit)
         time.sleep(0.3)
-        return real(problem, options)
+        return real(problem, options, **kwargs)
 
     monkeypatch.setattr(repairs_module, "solve_problem", slow)
     loaded = load_scenario(SCENARIOS / "infeasible" / "scenario.yaml")

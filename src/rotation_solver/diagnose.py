@@ -23,6 +23,7 @@ assumptions is only a head start, tried for half a second.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -30,7 +31,7 @@ from ortools.sat.python import cp_model
 
 from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import PlanModel, Rule
-from rotation_solver.offerings import drop_lock_clashes
+from rotation_solver.offerings import DropReason, drop_lock_clashes
 from rotation_solver.problem import PlanningProblem, build_problem
 from rotation_solver.reduction import dominated_offerings
 from rotation_solver.scenario import LoadedScenario
@@ -275,7 +276,8 @@ def _none_of_a_kind(problem: PlanningProblem, core: list[str]) -> str | None:
     if not named:
         return None
     if all(not problem.programs_of(kind) for kind in named):
-        cause = f"no {' or '.join(named)} rotation fits {FIXED_RULES} at all"
+        why = "".join(_why_none(problem, kind) for kind in named)
+        cause = f"no {' or '.join(named)} rotation fits {FIXED_RULES} at all{why}"
     else:
         cause = "; ".join(unmeetable_count(problem, kind) for kind in named)
     return f"{cause}; `rotation-solver validate --dropped` lists why each start is dropped"
@@ -306,7 +308,7 @@ def unmeetable_count(problem: PlanningProblem, kind: str) -> str:
     as things stand (what `validate` reports) is given too."""
     have = len(problem.programs_of(kind))
     if not have:
-        return f"no {kind} rotation fits {FIXED_RULES} at all"
+        return f"no {kind} rotation fits {FIXED_RULES} at all{_why_none(problem, kind)}"
     free = [o for o in problem.offerings if not o.forbidden_by]
     kept, _clashes = drop_lock_clashes(free, problem.requirements.min_gap_days)
     now = len({o.program_id for o in kept if o.kind == kind})
@@ -320,6 +322,29 @@ def unmeetable_count(problem: PlanningProblem, kind: str) -> str:
         f"only {have} {kind} {programs} a start that fits {FIXED_RULES}{as_they_stand} "
         f"{_minimum(problem, kind)} rotations at different programs are needed"
     )
+
+
+def _why_none(problem: PlanningProblem, kind: str) -> str:
+    """What rules out each program of `kind`, counted: the rule its furthest start failed
+    (found by review: with every radiology program excluded, or the planning date past
+    every deadline, the sentence named neither)."""
+    order = list(DropReason)
+    furthest: dict[str, DropReason] = {}
+    for item in problem.expansion.dropped:
+        if item.reason == DropReason.SPECIALTY or not item.specialty:
+            continue
+        if (item.specialty == "radiology") != (kind == "radiology"):
+            continue
+        seen = furthest.get(item.program_id)
+        if seen is None or order.index(item.reason) > order.index(seen):
+            furthest[item.program_id] = item.reason
+    if not furthest:
+        return ""
+    counts = Counter(furthest.values())
+    parts = ", ".join(f"{counts[reason]} {reason}" for reason in order if counts[reason])
+    total = len(furthest)
+    programs = "program" if total == 1 else "programs"
+    return f": of the {total} {kind} {programs}, {parts}"
 
 
 def _minimum(problem: PlanningProblem, kind: str) -> int:

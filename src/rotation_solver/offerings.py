@@ -117,6 +117,7 @@ class DroppedOffering:
     start: date
     reason: DropReason
     detail: str
+    specialty: str = ""  # the program's, so a diagnosis can count by kind
 
 
 @dataclass(frozen=True)
@@ -301,10 +302,11 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                 program_id: str = program.id,
                 start: date = start,
                 lock_breaks: list[str] = lock_breaks,
+                specialty: str = program.specialty,
             ) -> None:
                 if lock_breaks:  # a lock: every rule it breaks, each named
                     detail = "; ".join(lock_breaks)
-                dropped.append(DroppedOffering(program_id, start, reason, detail))
+                dropped.append(DroppedOffering(program_id, start, reason, detail, specialty))
 
             if program.id in loaded.exclude:
                 drop(DropReason.EXCLUDED, "excluded by the student")
