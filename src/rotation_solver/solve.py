@@ -9,8 +9,10 @@ worker when asked.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -176,8 +178,13 @@ def run(
     build_seconds: float = 0.0,
     *,
     reduced: bool = False,
+    fallback: Sequence[Offering] | None = None,
 ) -> Result:
-    """Solve an already built model (`reduced`: built by `solve_problem`, tuned for it)."""
+    """Solve an already built model (`reduced`: built by `solve_problem`, tuned for it).
+
+    `fallback`: a plan to return as `feasible` when the search ends before finding one,
+    if the model accepts it (the greedy hint: found by review, a 0.5 s limit on a large
+    catalog gave 'no plan' with a plan in hand)."""
     solver = cp_model.CpSolver()
     if reduced:
         configure_reduced(solver, options, len(plan_model.candidates))
@@ -197,6 +204,11 @@ def run(
         if status == "optimal":
             bound = objective
         total = sum(o.cost for o in rotations)
+    elif status == "unknown" and fallback and _accepts(plan_model, fallback, options):
+        status, rotations = "feasible", tuple(sorted(fallback, key=lambda o: o.start))
+        objective = problem.plan_value(rotations)
+        bound = max(objective, min(problem.value_ceiling(), _bound_of(solver)))
+        total = sum(o.cost for o in rotations)
     else:
         rotations, objective, bound, total = (), None, None, 0
     return Result(
@@ -215,6 +227,26 @@ def run(
     )
 
 
+def _bound_of(solver: cp_model.CpSolver) -> int:
+    """CP-SAT's bound on a maximisation, or a huge number when it has none."""
+    bound = solver.best_objective_bound
+    return round(bound) if math.isfinite(bound) and abs(bound) < 2**62 else 2**62
+
+
+def _accepts(plan_model: PlanModel, plan: Sequence[Offering], options: SolveOptions) -> bool:
+    """Whether the model holds `plan`: every choice fixed to it, a quick solve."""
+    fixed = plan_model.model.clone()
+    fixed.clear_hints()
+    taken = {o.key for o in plan}
+    for x, o in zip(plan_model.choose, plan_model.candidates, strict=True):
+        fixed.add(fixed.get_bool_var_from_proto_index(x.index) == (o.key in taken))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = options.seed
+    solver.parameters.max_time_in_seconds = max(1.0, options.time_limit)
+    return status_of(solve_interruptibly(solver, fixed)) in ("optimal", "feasible")
+
+
 def solve_problem(
     problem: PlanningProblem, options: SolveOptions | None = None, *, settle: bool = False
 ) -> Result:
@@ -231,7 +263,7 @@ def solve_problem(
         taken = {o.key for o in hint}
         for x, o in zip(plan_model.choose, plan_model.candidates, strict=True):
             plan_model.model.add_hint(x, o.key in taken)
-    result = run(plan_model, options, time.perf_counter() - started, reduced=True)
+    result = run(plan_model, options, time.perf_counter() - started, reduced=True, fallback=hint)
     if settle:
         result = settle_ties(problem, plan_model, result, options)
     return dataclasses.replace(result, removed=removed)
