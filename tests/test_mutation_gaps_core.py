@@ -376,7 +376,7 @@ def test_the_apply_report_bars_labels_and_no_plan_reasons(
         **payload,
         "probabilities": {**payload["probabilities"], "no_plan_only_tier_mix": 0.001},
     }
-    assert "(of which 0.1% fail only tier_mix)" in _portfolio_text(rare)
+    assert "(of which 0.1% fail only tier_mix)" in " ".join(_portfolio_text(rare).split())
     stopped = {"status": "unknown", "scenario": "s", "why": "out of time"}
     assert render_portfolio_markdown(stopped) == (
         "# Applications: s\n\nNo applications can lead to a plan: out of time\n"
