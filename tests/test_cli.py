@@ -1139,6 +1139,8 @@ def test_markdown_cells_keep_pipes_backslashes_and_line_breaks_in_one_cell(
     from rotation_solver.markdown import cell
 
     assert cell("a | b\\ c\nd") == "a \\| b\\\\ c d"
+    # Formatting and HTML too (found by review): the name reads as written.
+    assert cell("*New* <b>_x_</b> `y` [z]") == ("\\*New\\* \\<b\\>\\_x\\_\\</b\\> \\`y\\` \\[z\\]")
     rows = [program("rad-a", name="Cedar | East\\\nWing"), program("rad-b", starts="2027-07-05")]
     data = scenario_dict(rows, requirements={"clinical": {"min": 0}, "tier_mix": False})
     result = CliRunner().invoke(

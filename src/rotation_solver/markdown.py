@@ -1,9 +1,15 @@
-"""Markdown table cells from user text, which may hold "|", "\\" or a line break."""
+"""Markdown table cells from user text, which may hold "|", "\\", a line break, or
+characters Markdown would read as formatting or HTML (a program named `*New* <Imaging>`)."""
 
 from __future__ import annotations
 
+# Backslash first, so that the escapes added after it stay single.
+_SPECIAL = ("\\", "|", "*", "_", "`", "[", "]", "<", ">")
+
 
 def cell(text: str) -> str:
-    """TEXT as one Markdown table cell: "|" and "\\" escaped, line breaks as spaces."""
-    escaped = text.replace("\\", "\\\\").replace("|", "\\|")
-    return " ".join(escaped.splitlines())
+    """TEXT as one Markdown table cell: formatting characters and "|" escaped with a
+    backslash (found by review: only "|" was), line breaks as spaces."""
+    for char in _SPECIAL:
+        text = text.replace(char, "\\" + char)
+    return " ".join(text.splitlines())
