@@ -108,19 +108,28 @@ def test_freeing_a_blocked_period_names_the_dates_solve_then_gives(tmp_path: Pat
 def test_no_program_of_a_kind_says_what_rules_each_out(make: Make) -> None:
     """With every radiology program excluded or past its deadline, the reason counted
     neither (found by review); it counts each program by the rule its furthest start
-    failed, and leaves clinical programs out of the radiology count."""
+    failed, kinds apart, clinical programs only in the requested specialties, in words
+    that follow a count (a second review: "2 program does not take IMGs", and an
+    excluded transitional program counted as clinical)."""
     rows = [
         program("a"),
         program("b"),
         program("late", application_deadline="2027-01-01"),
-        program("c", specialty="internal_medicine"),
+        program("c", specialty="internal_medicine", accepts_img=False),
+        program("d", specialty="surgery", accepts_img=False),
+        program("e", specialty="emergency_medicine"),
+        program("t", specialty="transitional"),
     ]
-    loaded = make(rows, exclude=["a", "b"])
-    outcome = plan_scenario(loaded, ONE_WORKER)
-    assert outcome.conflict is not None
-    why = str(outcome.payload["why"])
-    assert "no radiology rotation fits" in why
-    assert "of the 3 radiology programs, 2 excluded, 1 past deadline" in why
+    whys = []
+    for radiology, clinical in ((1, 0), (0, 1)):
+        req = {"radiology": {"min": radiology}, "clinical": {"min": clinical}, "tier_mix": False}
+        outcome = plan_scenario(make(rows, exclude=["a", "b", "e", "t"], requirements=req))
+        assert outcome.conflict is not None
+        whys.append(str(outcome.payload["why"]))
+    assert "no radiology rotation fits" in whys[0]
+    assert "; of the 3 radiology programs, 2 excluded, 1 past their deadlines;" in whys[0]
+    assert "no clinical rotation fits" in whys[1]
+    assert "; of the 3 clinical programs, 1 excluded, 2 not taking IMGs;" in whys[1]
 
 
 def test_two_accepted_starts_of_one_program_name_both_locks(make: Make) -> None:

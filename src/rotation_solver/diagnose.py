@@ -324,16 +324,31 @@ def unmeetable_count(problem: PlanningProblem, kind: str) -> str:
     )
 
 
+# What rules a program out, as words that follow a count ("3 excluded").
+_RULED_OUT = {
+    DropReason.EXCLUDED: "excluded",
+    DropReason.NO_IMG: "not taking IMGs",
+    DropReason.OUTSIDE_WINDOW: "outside the window",
+    DropReason.BLOCKED: "in blocked periods",
+    DropReason.PAST_DEADLINE: "past their deadlines",
+    DropReason.AFTER_START: "applied for after the start",
+    DropReason.DOCUMENTS_LATE: "with documents late",
+    DropReason.LOCK_CLASH: "clashing with an accepted offer",
+}
+
+
 def _why_none(problem: PlanningProblem, kind: str) -> str:
     """What rules out each program of `kind`, counted: the rule its furthest start failed
     (found by review: with every radiology program excluded, or the planning date past
-    every deadline, the sentence named neither)."""
+    every deadline, the sentence named neither). Clinical programs count only in the
+    requested specialties, whatever ruled them out."""
+    requested = (
+        {"radiology"} if kind == "radiology" else set(problem.requirements.clinical_specialties)
+    )
     order = list(DropReason)
     furthest: dict[str, DropReason] = {}
     for item in problem.expansion.dropped:
-        if item.reason == DropReason.SPECIALTY or not item.specialty:
-            continue
-        if (item.specialty == "radiology") != (kind == "radiology"):
+        if item.reason == DropReason.SPECIALTY or item.specialty not in requested:
             continue
         seen = furthest.get(item.program_id)
         if seen is None or order.index(item.reason) > order.index(seen):
@@ -341,10 +356,9 @@ def _why_none(problem: PlanningProblem, kind: str) -> str:
     if not furthest:
         return ""
     counts = Counter(furthest.values())
-    parts = ", ".join(f"{counts[reason]} {reason}" for reason in order if counts[reason])
+    parts = ", ".join(f"{counts[r]} {_RULED_OUT[r]}" for r in order if counts[r])
     total = len(furthest)
-    programs = "program" if total == 1 else "programs"
-    return f": of the {total} {kind} {programs}, {parts}"
+    return f"; of the {total} {kind} program{'' if total == 1 else 's'}, {parts}"
 
 
 def _minimum(problem: PlanningProblem, kind: str) -> int:
