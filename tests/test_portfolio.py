@@ -792,6 +792,7 @@ def test_cli_calendar_answers_the_offers_in_hand(tmp_path: Path) -> None:
     text = (folder / "scenario.yaml").read_text("utf-8")
     text = text.replace("planning_date: 2027-01-15", "planning_date: 2027-02-25")
     text += "offers:\n  - {program: rad-harbor, start: 2027-08-02}\n"
+    text += "  - {program: rad-harbor, start: 2027-06-07}\n"  # two starts of one program
     text += "  - {program: rad-desert, start: 2027-10-04}\n"
     text += "  - {program: rad-prairie, start: 2027-10-11}\n"
     path = tmp_path / "scenario.yaml"
@@ -813,6 +814,13 @@ def test_cli_calendar_answers_the_offers_in_hand(tmp_path: Path) -> None:
     for pid in kept | not_kept:
         assert f"Apply to {pid}" not in summaries and f"Deadline: {pid}" not in summaries
         assert not any(pid in e[2] for e in events if e[1].startswith("Ready: "))
+    # Two starts of one program are one application, so one answer; every event its UID.
+    from icalendar import Calendar
+
+    uids = [str(e["UID"]) for e in Calendar.from_ical(result.stdout_bytes).walk("VEVENT")]
+    answers = [e for e in events if "the offer from rad-harbor" in e[1]]
+    assert len(answers) == 1 and len(set(uids)) == len(uids)
+    assert "2027-06-07 and 2027-08-02" in answers[0][2]
 
 
 def test_large_portfolios_are_valued_the_same_without_the_table() -> None:

@@ -19,7 +19,13 @@ from rotation_solver.planner import plan_scenario
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, load_scenario
 from rotation_solver.solve import SolveOptions, solve_problem
-from rotation_solver.ties import cheapest_of_value, earliest_schedule
+from rotation_solver.ties import (
+    TIE_FLOOR,
+    TIE_WORK,
+    cheapest_of_value,
+    earliest_schedule,
+    tie_work,
+)
 from tests.brute_force import all_plans
 from tests.conftest import SCENARIOS, program
 from tests.random_scenarios import random_scenario, write_scenario
@@ -123,3 +129,20 @@ def test_the_cheapest_plan_of_the_best_value_is_kept(make: Make) -> None:
     # And solve shows that plan (whichever of the two its search met first).
     settled = solve_problem(problem, ONE_WORKER, settle=True)
     assert [o.program_id for o in settled.rotations] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("time_limit", "elapsed", "work"),
+    [
+        (60.0, 1.0, TIE_WORK),  # the usual case: far more than ties need
+        (30.0, 10.0, 20.0),  # what the search left
+        (30.0, 29.0, 3.0),  # a tenth of the limit at least
+        (0.05, 0.05, TIE_FLOOR),  # a tiny limit still settles ordinary ties
+    ],
+)
+def test_the_tie_rules_get_what_the_search_left(
+    time_limit: float, elapsed: float, work: float
+) -> None:
+    """A 50-rotation plan's ties took 34 s after a 10 s search under a 30 s limit, and a
+    0.05 s limit kept the search's own schedule (both found by review)."""
+    assert tie_work(time_limit, elapsed) == pytest.approx(work)

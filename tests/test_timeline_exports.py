@@ -257,6 +257,25 @@ def test_an_offer_in_hand_is_a_step_to_accept_not_to_apply(tmp_path: Path) -> No
     assert rows["rad-harbor"]["submit_on"] == rows["rad-harbor"]["deadline"] == ""
 
 
+def test_two_offers_of_one_program_are_two_calendar_events(tmp_path: Path) -> None:
+    """Accepting one start and declining the other shared a UID, and a calendar keeps one
+    event per UID (found by review)."""
+    folder = EXAMPLE.parent
+    (tmp_path / "programs.csv").write_text((folder / "programs.csv").read_text("utf-8"), "utf-8")
+    text = (folder / "scenario.yaml").read_text("utf-8")
+    text = text.replace("planning_date: 2027-01-15", "planning_date: 2027-05-20")
+    text += "offers:\n  - {program: rad-harbor, start: 2027-08-02}\n"
+    text += "  - {program: rad-harbor, start: 2027-06-07}\n"
+    (tmp_path / "scenario.yaml").write_text(text, "utf-8")
+    loaded = load_scenario(tmp_path / "scenario.yaml")
+    payload = plan_scenario(loaded, OPTIONS).payload
+    events = list(Calendar.from_ical(calendar_ics(loaded, payload)).walk("VEVENT"))
+    answers = [e for e in events if "the offer from rad-harbor" in str(e["SUMMARY"])]
+    assert len(answers) == 2
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids)
+
+
 def test_calendar_is_byte_identical_across_runs() -> None:
     first_loaded = load_scenario(EXAMPLE)
     second_loaded = load_scenario(EXAMPLE)

@@ -85,6 +85,10 @@ def _rotation_event(
 def _step_event(step: TimelineStep, scenario: str, stamp: datetime) -> Event:
     event = Event()
     subject = step.program_id or step.document
+    # One program may have offered two starts: two answers, two events (found by review:
+    # they shared a UID, and a calendar keeps one).
+    if step.offer_start is not None:
+        subject = f"{subject}@{step.offer_start.isoformat()}"
     event.add("uid", event_uid(scenario, subject, step.kind, step.date))
     event.add("dtstamp", stamp)
     event.add("dtstart", step.date)

@@ -23,7 +23,7 @@ from rotation_solver.model import PlanModel
 from rotation_solver.offerings import Offering
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.reduction import reduce_problem
-from rotation_solver.ties import cheapest_of_value, earliest_schedule, tie_work
+from rotation_solver.ties import TIE_FLOOR, cheapest_of_value, earliest_schedule, tie_work
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
@@ -279,7 +279,7 @@ def settle_ties(
         # What is left, in work and in seconds (a unit of work can take more than a
         # second); the schedule gets a little whatever is left.
         spent = max(spent, time.perf_counter() - started)
-        work = max(work - spent, options.time_limit / 20)
+        work = max(work - spent, options.time_limit / 20, TIE_FLOOR)
     rotations = earliest_schedule(problem, rotations, options.seed, work=work)
     return dataclasses.replace(
         result, rotations=rotations, total_cost=sum(o.cost for o in rotations)

@@ -58,6 +58,9 @@ KIND_LABELS: dict[str, str] = {
 LETTER_ASK_DAYS_BEFORE_END = 6
 
 
+_Day = date  # inside TimelineStep, `date` names its field
+
+
 @dataclass(frozen=True)
 class TimelineStep:
     """One dated action."""
@@ -67,6 +70,8 @@ class TimelineStep:
     program_id: str | None
     text: str
     document: str | None = None  # the document's name, for "document" steps
+    # The offer's start, for "offer" steps: two offers of one program are two steps.
+    offer_start: _Day | None = None
 
     @property
     def label(self) -> str:
@@ -128,6 +133,7 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
                     pid,
                     f"{ACCEPT_OFFER} from {name} for the {start.isoformat()} start (an offer "
                     "is usually held about a week), then re-plan with it as a lock",
+                    offer_start=start,
                 )
             )
         elif not rotation.get("locked"):
@@ -199,6 +205,7 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
                     offer.program,
                     f"{DECLINE_OFFER} from {program.name} for the {offer.start.isoformat()} "
                     "start: this plan does not use it",
+                    offer_start=offer.start,
                 )
             )
     return in_order(steps)

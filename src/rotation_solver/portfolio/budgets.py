@@ -164,6 +164,7 @@ BUDGET_CSV_COLUMNS = (
     "yours",
     "status",
     "expected_value",
+    "chosen_exactly",
     "fees",
     "no_plan",
     "applications",

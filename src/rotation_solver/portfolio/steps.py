@@ -70,6 +70,7 @@ def application_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[T
                     f"these applications count on it (in the best plan in "
                     f"{100 * a['p_in_plan']:.0f}% of the outcomes); an offer is usually "
                     "held about a week",
+                    offer_start=date.fromisoformat(a["starts"][0]),
                 )
             )
     for offer in payload.get("offers_not_kept") or []:
@@ -81,6 +82,7 @@ def application_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[T
                 f"{DECLINE_OFFER} from {loaded.program(offer['program_id']).name} for the "
                 f"{offer['start']} start: the best applications do without it (or accept it "
                 "and plan around it with --lock)",
+                offer_start=date.fromisoformat(offer["start"]),
             )
         )
     # Which rotations happen is not known yet: ERAS names none.
