@@ -112,8 +112,10 @@ def test_a_solve_leaves_the_wakeup_fd_as_it_found_it() -> None:
         os.close(writer)
 
 
-LOST_CTRL_C = """
-import os, signal, sys, time
+# The console script's Ctrl-C handler, and an object whose destructor receives a Ctrl-C,
+# as zipfile.ZipFile's did in CI: Python swallows a KeyboardInterrupt raised there.
+SWALLOWING_DESTRUCTOR = """
+import os, signal, sys, threading, time
 from rotation_solver.ctrl_c import install_ctrl_c_handler
 from rotation_solver.interrupt import solve_interruptibly
 from ortools.sat.python import cp_model
@@ -122,13 +124,16 @@ install_ctrl_c_handler()
 
 
 class Closing:
-    def __del__(self):  # as zipfile.ZipFile's: a Ctrl-C here is swallowed by Python
+    def __del__(self):
         print("closing", flush=True)
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(0.2)
         print("not interrupted", flush=True)
+"""
 
-
+LOST_CTRL_C = (
+    SWALLOWING_DESTRUCTOR
+    + """
 Closing()  # collected at once: the KeyboardInterrupt is raised in __del__ and lost
 model = cp_model.CpModel()
 model.new_bool_var("x")
@@ -139,6 +144,7 @@ except KeyboardInterrupt:
 else:
     print("went on")
 """
+)
 
 
 def test_a_ctrl_c_swallowed_by_a_destructor_still_stops_the_next_solve() -> None:
@@ -153,22 +159,10 @@ def test_a_ctrl_c_swallowed_by_a_destructor_still_stops_the_next_solve() -> None
     assert done.stderr == ""
 
 
-LOST_CTRL_C_IN_LANES = """
-import os, signal, sys, threading, time
-from rotation_solver.ctrl_c import install_ctrl_c_handler
-from rotation_solver.interrupt import solve_interruptibly
+LOST_CTRL_C_IN_LANES = (
+    SWALLOWING_DESTRUCTOR
+    + """
 from rotation_solver.whatif.lanes import in_threads
-from ortools.sat.python import cp_model
-
-install_ctrl_c_handler()
-
-
-class Closing:
-    def __del__(self):  # as zipfile.ZipFile's: a Ctrl-C here is swallowed by Python
-        print("closing", flush=True)
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(0.2)
-        print("not interrupted", flush=True)
 
 
 def solve_in_lane(report):
@@ -198,6 +192,7 @@ except KeyboardInterrupt:
 else:
     print("went on")
 """
+)
 
 
 @pytest.mark.parametrize("when", ["before", "progress"])

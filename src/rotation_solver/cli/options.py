@@ -319,6 +319,27 @@ def table_to_stderr(
         click.echo(plain_table(table, payload, 140), err=True, nl=False)
 
 
+def emit_calendar(
+    payload: dict[str, Any],
+    output: Path | None,
+    table: Callable[[dict[str, Any], Console], None],
+    calendar: Callable[[], bytes] | None,
+    nothing: str,
+) -> None:
+    """A calendar to stdout or to `output` (whole or not at all). With nothing to put in
+    it (`calendar` None), the report goes to stderr, saying `nothing`, and no file is
+    written."""
+    if calendar is None:
+        table_to_stderr(table, payload)
+        click.echo(f"{nothing}, so no calendar was written", err=True)
+        return
+    data = calendar()
+    if output is None:
+        click.echo(data, nl=False)
+    else:
+        files.write_bytes(output, data)
+
+
 def emit(
     payload: dict[str, Any],
     fmt: str,

@@ -9,8 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from rotation_solver import files
-from rotation_solver.cli.options import emit, refuse_overwrite, table_to_stderr
+from rotation_solver.cli.options import emit, emit_calendar, refuse_overwrite
 from rotation_solver.planner import PlanOutcome
 from rotation_solver.render import render_csv, render_json, render_markdown, render_table
 from rotation_solver.scenario import LoadedScenario
@@ -38,17 +37,13 @@ def emit_plan_document(
         emit_text(render_markdown(payload, timeline=steps), payload, fmt, output, force)
         return
     refuse_overwrite(output, force, "--output")
-    if not has_plan:
-        table_to_stderr(render_table, payload)
-        click.echo("no plan, so no calendar was written", err=True)
-        return
-    from rotation_solver.calendar_export import calendar_ics
 
-    data = calendar_ics(loaded, payload)
-    if output is None:
-        click.echo(data, nl=False)
-    else:
-        files.write_bytes(output, data)
+    def calendar() -> bytes:
+        from rotation_solver.calendar_export import calendar_ics  # icalendar loads late
+
+        return calendar_ics(loaded, payload)
+
+    emit_calendar(payload, output, render_table, calendar if has_plan else None, "no plan")
 
 
 def write_plot(

@@ -12,11 +12,11 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from rotation_solver import files
 from rotation_solver.cli.options import (
     FilePath,
     debug_option,
     emit,
+    emit_calendar,
     load,
     output_options,
     plot_option,
@@ -24,7 +24,6 @@ from rotation_solver.cli.options import (
     refuse_output_files,
     scenario_options,
     solver_options,
-    table_to_stderr,
     warn,
     warn_about_plan,
 )
@@ -266,14 +265,17 @@ def apply(
 
 def _emit_calendar(loaded: LoadedScenario, payload: dict[str, Any], output: Path | None) -> None:
     """The applications as a calendar; with none to send, the report goes to stderr."""
-    if not payload["applications"]:
-        table_to_stderr(render_portfolio_table, payload)
-        click.echo("no applications, so no calendar was written", err=True)
-        return
-    from rotation_solver.calendar_export import applications_ics
 
-    data = applications_ics(loaded, payload)
-    if output is None:
-        click.echo(data, nl=False)
-    else:
-        files.write_bytes(output, data)
+    def calendar() -> bytes:
+        from rotation_solver.calendar_export import applications_ics  # icalendar loads late
+
+        return applications_ics(loaded, payload)
+
+    has_applications = bool(payload["applications"])
+    emit_calendar(
+        payload,
+        output,
+        render_portfolio_table,
+        calendar if has_applications else None,
+        "no applications",
+    )
