@@ -157,6 +157,6 @@ def applications_ics(loaded: LoadedScenario, payload: dict[str, Any]) -> bytes:
     """`apply`'s applications as a calendar: documents, submit-on, deadlines, offers, ERAS."""
     from rotation_solver.portfolio.steps import application_steps
 
+    # The report has no rotations: every step is a one-day event.
     steps = application_steps(loaded, payload)
-    plan: dict[str, Any] = {"scenario": payload.get("scenario"), "rotations": []}
-    return build_calendar(loaded, plan, steps, title="Applications").to_ical()
+    return build_calendar(loaded, payload, steps, title="Applications").to_ical()

@@ -53,11 +53,15 @@ def _solver(seed: int, work: float = TIE_WORK) -> cp_model.CpSolver:
     params = solver.parameters
     params.num_workers = 1  # deterministic, and the models are small
     params.random_seed = seed
-    params.max_deterministic_time = work
-    # A unit of work can take more than a second: the wall clock keeps the limit too.
-    params.max_time_in_seconds = min(TIE_SECONDS, work)
     params.linearization_level = 2  # as on the reduced models (benchmarks/README.md)
+    _limit(solver, work)
     return solver
+
+
+def _limit(solver: cp_model.CpSolver, work: float) -> None:
+    solver.parameters.max_deterministic_time = work
+    # A unit of work can take more than a second: the wall clock keeps the limit too.
+    solver.parameters.max_time_in_seconds = min(TIE_SECONDS, work)
 
 
 def cheapest_of_value(
@@ -172,8 +176,7 @@ def _earliest(
                 break
         if work <= 0:
             break
-        solver.parameters.max_deterministic_time = work
-        solver.parameters.max_time_in_seconds = min(TIE_SECONDS, work)
+        _limit(solver, work)
     return settled
 
 

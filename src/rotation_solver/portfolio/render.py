@@ -45,8 +45,10 @@ def _ci(pair: list[float]) -> str:
 def _ruled_out(payload: dict[str, Any], kind: str) -> str:
     """After a chance the count rules make 0: why (found by review: '>= 2 radiology 0.0%'
     read as a failure where the rules allow one radiology rotation)."""
-    counts = payload.get("counts") or {}
-    most = counts.get(kind, [0, 2])[1]
+    bounds = (payload.get("counts") or {}).get(kind)
+    if bounds is None:
+        return ""
+    most = bounds[1]
     if kind == "radiology" and most < 2:
         return f" (your rules allow at most {most})"
     if kind == "clinical" and most == 0:
