@@ -57,6 +57,22 @@ def _extensions(problem: PlanningProblem) -> dict[str, Any]:
 GUIDE_APPLICATIONS = (6, 10)
 
 
+# `compare` asks once per budget, of the same offerings: the last answer, kept with
+# the very tuple it is for (so its identity cannot be reused by another).
+_last_may_offer: tuple[tuple[Offering, ...], frozenset[str]] | None = None
+
+
+def _programs_that_may_offer(offerings: tuple[Offering, ...]) -> frozenset[str]:
+    global _last_may_offer
+    last = _last_may_offer
+    if last is not None and last[0] is offerings:
+        return last[1]
+    # `numerator`: a Fraction's sign, without its slow comparison
+    found = frozenset(o.program_id for o in offerings if o.acceptance.numerator > 0)
+    _last_may_offer = (offerings, found)
+    return found
+
+
 def _other_applications(
     loaded: LoadedScenario, problem: PlanningProblem, result: Result
 ) -> dict[str, Any] | None:
@@ -69,22 +85,28 @@ def _other_applications(
         return None
     chosen = {o.program_id for o in result.rotations}
     # Programs with a start that fits, not in the plan, that may offer at all.
-    others = sorted({o.program_id for o in problem.offerings if o.acceptance > 0} - chosen)
-    fees = sorted(loaded.program(pid).fee for pid in others)
+    others = sorted(_programs_that_may_offer(problem.offerings) - chosen)
+    fee_of = {program.id: program.fee for program in loaded.programs}
+    fees = sorted(fee_of[pid] for pid in others)
     median = statistics.median_low(fees) if fees else 0
 
-    def fees_of(count: int) -> int:
-        # Every other program: their own fees; fewer: that many at the median fee.
-        return sum(fees) if count == len(fees) else count * median
-
     low, high = (min(len(others), max(0, n - len(chosen))) for n in GUIDE_APPLICATIONS)
+    short = high == len(others)  # the catalog runs short of the guide's count
+
+    def fees_of(count: int) -> int:
+        # Too few programs left: their own fees, cheapest first; else the median fee each.
+        return sum(fees[:count]) if short else count * median
+
+    left = result.budget - result.total_cost
+    affordable = max((n for n in range(high + 1) if fees_of(n) <= left), default=0)
     return {
         "guide_applications": list(GUIDE_APPLICATIONS),
         "more": [low, high],
         "others": len(others),
         "median_fee": median,
         "fees": [fees_of(low), fees_of(high)],
-        "left": result.budget - result.total_cost,
+        "left": left,
+        "affordable": affordable,  # how many of them `left` pays for
     }
 
 

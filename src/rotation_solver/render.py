@@ -146,6 +146,9 @@ def apply_note(payload: dict[str, Any]) -> str:
         return (
             f"{text}: not enough for them, so follow `rotation-solver apply`, which pays every fee."
         )
+    if fee_high > other["left"] and "affordable" in other:
+        about = "" if high == other.get("others") else "about "
+        return f"{text}: enough for {about}{other['affordable']} of them."
     return text + "."
 
 
