@@ -329,3 +329,42 @@ def test_offers_in_hand_beside_uncertain_rotations_point_to_apply(make: Make) ->
     both = [*offer, {"program": "c", "start": "2027-08-02"}]
     assert "offers in hand" not in warnings_for(make(rows, requirements=BALANCED, offers=both))
     assert "offers in hand" not in warnings_for(make(rows, requirements=BALANCED))
+
+
+def test_a_rotation_that_never_offers_is_named(make: Make) -> None:
+    """Found by review: a plan needing a program with acceptance 0 (value 0) read like any
+    other plan, while `apply` said no plan could come of it."""
+    never = rad("r", acceptance=0)
+    text = warnings_for(make([never, clin("c")], requirements=BALANCED))
+    assert "r never offers (acceptance 0 in the catalog)" in text
+    assert "never offer" not in warnings_for(make([rad("r"), clin("c")], requirements=BALANCED))
+    # An accepted offer counts with acceptance 1 (spec section 5): nothing to say.
+    locked = make(
+        [never, clin("c")], requirements=BALANCED, locks=[{"program": "r", "start": "2027-06-07"}]
+    )
+    assert "never offer" not in warnings_for(locked)
+
+
+@pytest.mark.parametrize(
+    ("opens", "flagged"),
+    [
+        ("2027-04-12", "r on 2027-04-12, its deadline day"),  # deadline 8 weeks before 06-07
+        ("2027-04-06", "r on 2027-04-06, 6 days before its deadline"),
+        ("2027-04-05", None),  # a week of room
+    ],
+)
+def test_an_application_sent_in_the_last_week_is_named(
+    make: Make, opens: str, flagged: str | None
+) -> None:
+    text = warnings_for(make([rad("r", application_opens=opens), clin("c")], requirements=BALANCED))
+    if flagged is None:
+        assert "applications on the last days" not in text
+    else:
+        assert f"applications on the last days: {flagged}." in text
+    # An accepted offer sends no application.
+    locked = make(
+        [rad("r", application_opens=opens), clin("c")],
+        requirements=BALANCED,
+        locks=[{"program": "r", "start": "2027-06-07"}],
+    )
+    assert "applications on the last days" not in warnings_for(locked)

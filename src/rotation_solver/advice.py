@@ -24,6 +24,8 @@ REST_DAYS = 7
 AWAY_WEEKS = 8
 # A one-week rotation is short for "a month-long interview" [Step 4].
 SHORTEST_USEFUL_WEEKS = 2
+# "Start applications early" [Step 3]: sent less than a week before the deadline is flagged.
+TIGHT_DAYS = 7
 
 
 def _ids(rotations: Sequence[Offering]) -> str:
@@ -98,6 +100,28 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             f"one-week radiology rotation ({_ids(short)}): short for a detailed letter; the "
             "guide has about four weeks on site in mind ('a month-long interview', Step 4)."
         )
+    # Acceptance 0 gives value 0, so a plan takes such a rotation only when a rule
+    # needs it (or it is free), and then it looks like any other row of the plan.
+    never = [o for o in rotations if o.acceptance == 0]
+    if never:
+        one = len(never) == 1
+        warnings.append(
+            f"{_ids(never)} never offer{'s' if one else ''} (acceptance 0 in the catalog): "
+            f"this plan counts on {'a rotation' if one else 'rotations'} that will not happen "
+            f"(value 0; a rule of the plan, such as a minimum count or tier_mix, may need "
+            f"{'it' if one else 'them'}). Check the catalog's acceptance, or apply to more "
+            "programs (guide, Step 3: 'cast a broad net'); `rotation-solver apply` leaves "
+            "such programs out."
+        )
+    tight = [
+        o
+        for o in rotations
+        if not (o.locked or o.offered)
+        and o.deadline is not None
+        and 0 <= (o.deadline - o.submit_on).days < TIGHT_DAYS
+    ]
+    if tight:
+        warnings.append(tight_deadline_warning(tight))
     undated = [o for o in rotations if o.undated_application]
     if undated:
         warnings.append(undated_warning(_ids(undated), loaded.requirements.apply_by_start))
@@ -124,6 +148,26 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     warnings += _same_institution(radiology)
     warnings += _away_too_long(rotations)
     return warnings
+
+
+def tight_deadline_warning(tight: Sequence[Offering]) -> str:
+    """Applications sent within `TIGHT_DAYS` of their deadline (on time, by the spec)."""
+    when = "; ".join(
+        f"{o.program_id} on {o.submit_on.isoformat()}, "
+        + (
+            "its deadline day"
+            if o.submit_on == o.deadline
+            else f"{(o.deadline - o.submit_on).days} days before its deadline"
+        )
+        for o in sorted(tight, key=lambda o: (o.submit_on, o.program_id))
+        if o.deadline is not None
+    )
+    return (
+        f"applications on the last days: {when}. On time, with no room for a delay (a "
+        "document that comes late, a slow portal): send each the day it can go out, and "
+        "get its documents ready sooner if you can (guide, Step 3: 'Start applications "
+        "early')."
+    )
 
 
 def undated_warning(programs: str, apply_by_start: bool) -> str:
