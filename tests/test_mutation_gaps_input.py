@@ -410,7 +410,7 @@ def test_a_wrong_sentence_is_named(tmp_path: Path) -> None:
     assert conflict_errors(loaded, document, ONE_WORKER) == (
         [
             "why: the document says 'budget too small'; expected 'these rules cannot all "
-            "hold: at least 1 radiology rotation(s); total cost within the budget of $500'"
+            "hold: at least 1 radiology rotation; total cost within the budget of $500'"
         ],
         True,
     )

@@ -572,7 +572,7 @@ def test_frontier_markdown_says_whether_it_is_exact_and_why(tmp_path: Path) -> N
     frontier_table(payload, console)
     console.file.close()
     table = (tmp_path / "table.txt").read_text()
-    assert "1 plan(s) on the frontier; NOT proven exact (time limit)." in table
+    assert "1 plan on the frontier; NOT proven exact (time limit)." in table
 
 
 # -- the what-if pictures -------------------------------------------------------------

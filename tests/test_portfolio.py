@@ -1018,7 +1018,7 @@ def test_the_fast_ceiling_is_the_offered_problems_ceiling(locked: bool) -> None:
         (6, 0.2, 6, 30, []),
         (5, 0.0, 5, 30, ["guide suggests applying to 6-10"]),
         (5, 0.0, 3, 30, []),  # the limit is not what holds the portfolio back
-        (3, 0.0, 3, 3, ["only 3 program(s) can be applied to"]),
+        (3, 0.0, 3, 3, ["only 3 programs can be applied to"]),
         (10, 0.0, 0, 3, []),  # nothing to apply to (every rotation already accepted)
         (10, 0.21, 10, 30, ["21.0% chance of ending with no plan meeting every rule: allow more"]),
         (10, 0.21, 7, 30, ["no plan meeting every rule: 7 of 10 applications are used"]),

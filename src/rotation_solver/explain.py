@@ -28,6 +28,7 @@ from rotation_solver.solve import (
     SolveOptions,
     configure_reduced,
 )
+from rotation_solver.words import counted
 
 UNCHOSEN_SHOWN = 5
 UNAVAILABLE_SHOWN = 10
@@ -123,7 +124,7 @@ def _blocking_rule(
         if lifted is not None and lifted[0] >= floor:
             return (
                 f"the minimum gap (calendar.min_gap_days {problem.requirements.min_gap_days}): "
-                f"with 0 a plan with it would be worth {lifted[0]}"
+                f"at 0, a plan with it would be worth {lifted[0]}"
             )
     if problem.locks:
         # One offer that stands in the way on its own is named alone (the best such);
@@ -139,13 +140,16 @@ def _blocking_rule(
         ]
         if single:
             worth, (offer, _start) = max(single)
-            return f"the accepted offer ({offer}): without it a plan with it would be worth {worth}"
+            return (
+                f"the accepted offer ({offer}): without that offer, a plan with it would be "
+                f"worth {worth}"
+            )
         lifted = _best_with(_lifted(problem, offers=problem.locks), clock, with_program=program_id)
         if lifted is not None and lifted[0] >= floor:
             offers = ", ".join(sorted({pid for pid, _start in problem.locks}))
             return (
-                f"the accepted offers ({offers}): without them a plan with it would be worth "
-                f"{lifted[0]}"
+                f"the accepted offers ({offers}): without those offers, a plan with it would "
+                f"be worth {lifted[0]}"
             )
     return None
 
@@ -175,7 +179,8 @@ def binding_rules(problem: PlanningProblem, result: Result) -> list[str]:
         + (
             "; no other rotation could be added (money, dates, counts)"
             if not addable
-            else f"; {len(addable)} offering(s) could still be added (money, dates, counts)"
+            else f"; {counted(len(addable), 'offering')} could still be added "
+            "(money, dates, counts)"
             + (", none of them worth it" if result.status == "optimal" else "")
         )
     ]

@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 
 from rotation_solver.offerings import Offering
 from rotation_solver.problem import PlanningProblem
+from rotation_solver.words import counted
 
 
 @dataclass(frozen=True)
@@ -172,25 +173,25 @@ class PlanModel:
                 "radiology.min",
                 self.radiology_count >= req.radiology_min,
                 req.radiology_min > 0,
-                f"at least {req.radiology_min} radiology rotation(s)",
+                f"at least {counted(req.radiology_min, 'radiology rotation')}",
             ),
             (
                 "radiology.max",
                 self.radiology_count <= req.radiology_max,
                 True,
-                f"at most {req.radiology_max} radiology rotation(s)",
+                f"at most {counted(req.radiology_max, 'radiology rotation')}",
             ),
             (
                 "clinical.min",
                 self.clinical_count >= req.clinical_min,
                 req.clinical_min > 0,
-                f"at least {req.clinical_min} clinical rotation(s)",
+                f"at least {counted(req.clinical_min, 'clinical rotation')}",
             ),
             (
                 "clinical.max",
                 self.clinical_count <= req.clinical_max,
                 True,
-                f"at most {req.clinical_max} clinical rotation(s)",
+                f"at most {counted(req.clinical_max, 'clinical rotation')}",
             ),
             (
                 "max_rotations",

@@ -32,6 +32,7 @@ from rotation_solver.solve import (
     solve_problem,
 )
 from rotation_solver.verify import verify
+from rotation_solver.words import counted
 
 
 def changed(loaded: LoadedScenario, **updates: Any) -> LoadedScenario:
@@ -230,8 +231,8 @@ def _document(loaded: LoadedScenario, name: str, clock: Clock) -> tuple[LoadedSc
     reopened = [o for o in build_problem(candidate).offerings if o.key not in before]
     programs = len({o.program_id for o in reopened})
     return candidate, (
-        f"{name} ready by {ready_by} (instead of {old}) reopens {len(reopened)} offering(s) "
-        f"at {programs} program(s)"
+        f"{name} ready by {ready_by} (instead of {old}) reopens "
+        f"{counted(len(reopened), 'offering')} at {counted(programs, 'program')}"
     )
 
 

@@ -48,6 +48,7 @@ from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, Lock, Program, Scenario, ValueModel
 from rotation_solver.scenario.value_model import models_dir
 from rotation_solver.solve import SolveOptions
+from rotation_solver.words import counted
 
 
 @click.command()
@@ -203,12 +204,12 @@ def check(
         _check_no_plan(loaded, data, plan, options)
     if report.ok:
         click.echo(
-            f"valid: {len(data.get('rotations') or [])} rotation(s), objective "
+            f"valid: {counted(len(data.get('rotations') or []), 'rotation')}, objective "
             f"{report.objective}, total cost ${report.total_cost:,}. Every rule and the stated "
             "values hold; optimality is the solver's claim (check does not re-prove it)."
         )
         return
-    click.echo(f"{plan}: {len(report.violations)} violation(s)", err=True)
+    click.echo(f"{plan}: {counted(len(report.violations), 'violation')}", err=True)
     if {v.rule for v in report.violations} & {"scenario", "budget.stated", "program"}:
         click.echo(
             "  The plan does not match this scenario: was it made from another scenario, "
@@ -302,7 +303,12 @@ def _csv_plan(path: Path, text: str) -> tuple[dict[str, Any], dict[int, int]]:
     missing = [name for name in ("program_id", "start") if name not in header]
     if missing:
         raise InputError(
-            Problem(str(path), f"the header needs the column(s) {', '.join(missing)}", first)
+            Problem(
+                str(path),
+                f"the header needs the column{'s' if len(missing) > 1 else ''} "
+                + " and ".join(missing),
+                first,
+            )
         )
     at = {name: header.index(name) for name in ("program_id", "start")}
     kept = [(cells, line) for cells, line in numbered[1:] if any(cell.strip() for cell in cells)]
@@ -357,13 +363,13 @@ def _score(
     listed = len(rows) if isinstance(rows, list) else 0
     if report.objective is not None and report.total_cost is not None:
         summary = (
-            f"{listed} rotation(s), objective {report.objective}, total cost "
+            f"{counted(listed, 'rotation')}, objective {report.objective}, total cost "
             f"${report.total_cost:,} of ${loaded.budget:,}"
         )
     else:
-        summary = f"{listed} rotation(s); the value could not be computed"
+        summary = f"{counted(listed, 'rotation')}; the value could not be computed"
     if broken:
-        click.echo(f"{plan}: {summary}; {len(broken)} violation(s)", err=True)
+        click.echo(f"{plan}: {summary}; {counted(len(broken), 'violation')}", err=True)
         for violation in broken:
             click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
     else:
@@ -377,7 +383,7 @@ def _score(
         warn(plan_warnings(loaded, rotations))
     if stale:
         click.echo(
-            f"note: {len(stale)} number(s) the document states differ from this scenario "
+            f"note: {counted(len(stale), 'number')} the document states differ from this scenario "
             "(scored as recomputed here):",
             err=True,
         )
@@ -513,7 +519,7 @@ def _check_no_plan(
     outcome = plan_scenario(loaded, options, diagnose=False, name_conflict=False)
     result = outcome.result
     if result.has_plan:
-        click.echo(f"{plan}: 1 violation(s)", err=True)
+        click.echo(f"{plan}: 1 violation", err=True)
         click.echo(
             f"  - [status] status is infeasible, but a plan exists: objective "
             f"{result.objective}, total cost ${result.total_cost:,} "
@@ -542,7 +548,7 @@ def _check_no_plan(
         sys.exit(ExitCode.NO_PLAN_IN_TIME)
     errors, settled = conflict_errors(loaded, data, options)
     if errors:
-        click.echo(f"{plan}: {len(errors)} violation(s)", err=True)
+        click.echo(f"{plan}: {counted(len(errors), 'violation')}", err=True)
         for error in errors:
             click.echo(f"  - [conflict] {error}", err=True)
         sys.exit(ExitCode.BAD_INPUT)
@@ -666,7 +672,8 @@ def validate(
             )
     # A count the feasible offerings cannot reach: no solve is needed to see it.
     short = [
-        f"{need} {kind} rotation(s) needed, but {have} {kind} program(s) have a feasible start"
+        f"{counted(need, kind + ' rotation')} needed, but {counted(have, kind + ' program')} "
+        f"{'has' if have == 1 else 'have'} a feasible start"
         for kind, need in (("radiology", req.radiology_min), ("clinical", req.clinical_min))
         if (have := len(problem.programs_of(kind))) < need
     ]

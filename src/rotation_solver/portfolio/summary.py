@@ -14,6 +14,7 @@ import numpy as np
 from rotation_solver.advice import after_start_warning, undated_warning
 from rotation_solver.portfolio.candidates import Candidate, PortfolioProblem
 from rotation_solver.portfolio.outcomes import NO_PLAN, Table, evaluate, outcome_probabilities
+from rotation_solver.words import counted
 
 
 def application_role(
@@ -117,14 +118,14 @@ def portfolio_warnings(
     )
     if open_programs < 6 and applied:
         warnings.append(
-            f"only {open_programs} program(s) can be applied to (not excluded, affordable, "
-            "open to the student): the guide suggests applying to 6-10, expecting 1-3 spots "
-            "(Step 2); add programs to the catalog."
+            f"only {counted(open_programs, 'program')} can be applied to (not excluded, "
+            "affordable, open to the student): the guide suggests applying to 6-10, expecting "
+            "1-3 spots (Step 2); add programs to the catalog."
         )
     elif max_applications < 6 and applied == max_applications:
         warnings.append(
-            f"at most {max_applications} application(s): the guide suggests applying to 6-10 "
-            "programs, expecting 1-3 spots (Step 2); try --max-applications 6 or more."
+            f"at most {counted(max_applications, 'application')}: the guide suggests applying "
+            "to 6-10 programs, expecting 1-3 spots (Step 2); try --max-applications 6 or more."
         )
     if RISKY_NO_PLAN < p_no_plan < 1:
         if open_programs <= applied:

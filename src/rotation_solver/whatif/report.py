@@ -12,6 +12,7 @@ from rotation_solver.plan_json import rotation_dict
 from rotation_solver.solve import Result
 from rotation_solver.whatif.budget_sweep import Sweep, diff_labels, marginal_value, plan_label
 from rotation_solver.whatif.value_cost_frontier import Frontier, Point
+from rotation_solver.words import counted
 
 # -- payloads ------------------------------------------------------------------------
 
@@ -376,7 +377,11 @@ def compare_table(payload: dict[str, Any], console: Any) -> None:
 def frontier_table(payload: dict[str, Any], console: Any) -> None:
     count = len(payload["points"])
     notes = [
-        (f"{count} plan(s) on the frontier; " if count else f"No plan {no_plan_span(payload)}; ")
+        (
+            f"{counted(count, 'plan')} on the frontier; "
+            if count
+            else f"No plan {no_plan_span(payload)}; "
+        )
         + ("proven exact." if payload["exact"] else "NOT proven exact (time limit).")
     ]
     if payload.get("why"):
