@@ -112,6 +112,25 @@ def test_sweep_matches_exhaustive_search(folder: str, seed: int, options: SolveO
     assert sweep.least is not None and sweep.least.amount == least
 
 
+@pytest.mark.parametrize("seed", [4, 5, 8, 10, 11, 22])  # the seeds with several plans
+def test_a_fine_grid_needs_one_solve_per_efficient_plan(folder: str, seed: int) -> None:
+    """Every plan's cost, the dollar below it and a grid between: each row is the best
+    plan (cheapest of its value) at that budget, and a block walked from the top solves
+    once per efficient plan it crosses, not once per budget."""
+    loaded, plans = _random(seed, folder)
+    costs = sorted({c for _, c, _ in plans})
+    grid = range(costs[0] - 2, costs[-1] + 2, max(1, (costs[-1] - costs[0]) // 150))
+    budgets = sorted({b for b in (*grid, *costs, *(c - 1 for c in costs)) if b >= 0})
+    sweep = whatif.sweep(loaded, budgets, FAST)
+    for row in sweep.rows:
+        expected = best_within(plans, row.budget)
+        found = row.result
+        assert (found.objective, found.total_cost) == (expected or (None, 0)), row.budget
+    # The least budget and the top plan, then at most one solve per efficient plan
+    # in reach, and one more per block where a plan's span crosses the boundary.
+    assert sweep.solves <= 2 + len(nondominated(plans)) + 2, (sweep.solves, len(budgets))
+
+
 def test_sweep_reports_changes_and_marginal_value(make: object) -> None:
     loaded = load_scenario(EXAMPLE)
     sweep = whatif.sweep(loaded, [8000, 4000, 6000, 6000, 10000], FAST)
