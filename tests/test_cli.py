@@ -1351,3 +1351,30 @@ def test_a_dash_as_output_is_standard_output(
     assert dashed.exit_code == to_stdout.exit_code == 0, dashed.output
     assert dashed.stdout == to_stdout.stdout and dashed.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_written_file_is_named_and_a_format_against_its_suffix_is_noted(
+    tmp_path: Path,
+) -> None:
+    """From a new-user review: `-o` wrote in silence (the picture says where it went), and
+    `--format csv -o plan.json` put CSV in a .json file without a word."""
+    out = tmp_path / "plan.json"
+    result = CliRunner().invoke(cli, ["solve", EXAMPLE, "-o", str(out), *FAST])
+    assert result.exit_code == 0 and json.loads(out.read_text("utf-8"))["objective"] == 213
+    assert result.stderr == f"json written to {out}\n"
+    result = CliRunner().invoke(
+        cli, ["solve", EXAMPLE, "-o", str(out), "--format", "csv", "--force", *FAST]
+    )
+    assert result.exit_code == 0 and out.read_text("utf-8").startswith("program_id,")
+    assert f"note: {out} gets the csv format (--format), not the json its suffix" in (result.stderr)
+    # Any text fits a .txt; standard output gets neither line.
+    notes = tmp_path / "notes.txt"
+    result = CliRunner().invoke(
+        cli, ["solve", EXAMPLE, "-o", str(notes), "--format", "markdown", *FAST]
+    )
+    assert result.stderr == f"markdown written to {notes}\n"
+    result = CliRunner().invoke(cli, ["solve", EXAMPLE, "--format", "json", *FAST])
+    assert "written to" not in result.stderr
+    calendar = tmp_path / "plan.ics"
+    result = CliRunner().invoke(cli, ["solve", EXAMPLE, "-o", str(calendar), *FAST])
+    assert result.stderr == f"calendar written to {calendar}\n"

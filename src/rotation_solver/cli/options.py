@@ -175,9 +175,18 @@ def _format_for(fmt: str, output: Path | None, formats: tuple[str, ...]) -> str:
     by review: `-o plan.ics` wrote the text table into a file no calendar could read)."""
     ctx = click.get_current_context()
     given = ctx.get_parameter_source("fmt") not in (None, click.core.ParameterSource.DEFAULT)
-    if given or output is None:
+    if output is None:
         return fmt
     wanted = SUFFIX_FORMATS.get(output.suffix.lower())
+    if given:
+        # Asked for, so written; but said (a .txt may hold any text: no note for it).
+        if wanted not in (None, fmt, "table"):
+            click.echo(
+                f"note: {output} gets the {fmt} format (--format), not the {wanted} its "
+                "suffix suggests",
+                err=True,
+            )
+        return fmt
     if wanted is None:
         return fmt
     if wanted not in formats:
@@ -338,6 +347,7 @@ def emit_calendar(
         click.echo(data, nl=False)
     else:
         files.write_bytes(output, data)
+        click.echo(f"calendar written to {output}", err=True)
 
 
 def emit(
@@ -365,6 +375,8 @@ def emit(
         click.echo(rendered, nl=False)
     else:
         files.write_text(output, rendered)
+        # Said like the picture's line: a silent write left users unsure (new-user review).
+        click.echo(f"{fmt} written to {output}", err=True)
 
 
 PLOT_FORMATS = ("png", "svg", "pdf")  # matplotlib loads only when a picture is drawn
