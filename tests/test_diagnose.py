@@ -602,3 +602,15 @@ def test_the_count_also_says_how_many_programs_the_student_s_own_rules_leave(
         "as they are; 3 rotations at different programs are needed"
     ) in outcome.conflict.sentence()
     assert len(build_problem(loaded).programs_of("radiology")) == 1  # what validate counts
+
+
+def test_repairs_come_best_first() -> None:
+    """From a new-user review: "change radiology.min from 2 to 0 (worth 31)" led the
+    list of a radiology applicant, above "raise the budget to $4,185 (worth 176)"."""
+    loaded = load_scenario(SCENARIOS / "infeasible" / "scenario.yaml")
+    conflict = plan_scenario(loaded, SolveOptions(workers=1)).conflict
+    assert conflict is not None
+    worth = [r.objective for r in conflict.repairs]
+    assert worth[:2] == [176, 31] and worth[2:] == [None]
+    found = [w for w in worth if w is not None]
+    assert found == sorted(found, reverse=True) and worth.index(None) == len(found)

@@ -367,6 +367,11 @@ def no_plan_document(tmp_path: Path) -> tuple[LoadedScenario, dict[str, Any]]:
     return load_scenario(path), json.loads(result.stdout)
 
 
+def _repair_of(document: dict[str, Any], rule: str) -> dict[str, Any]:
+    repair: dict[str, Any] = next(r for r in document["conflict"]["repairs"] if r["rule"] == rule)
+    return repair
+
+
 def test_a_cheapest_cost_of_true_is_a_shape_error(tmp_path: Path) -> None:
     """CC01: conflict_check.py:67 `isinstance(value, bool) and bool not in allowed` ->
     `False`. JSON `true` is not whole dollars (Python counts it as 1): the document is
@@ -461,8 +466,9 @@ def test_an_unproven_repair_may_spend_the_whole_changed_budget(tmp_path: Path) -
     `... (objective != again.objective)`. A repair not proven best may cost exactly the
     raised budget, and may claim less value than the re-solve finds."""
     loaded, document = no_plan_document(tmp_path)
-    document["conflict"]["repairs"][1].update(proven_optimal=False, objective=100)
-    assert document["conflict"]["repairs"][1]["total_cost"] == 1000
+    budget = _repair_of(document, "budget")
+    budget.update(proven_optimal=False, objective=100)
+    assert budget["total_cost"] == 1000
     assert conflict_errors(loaded, document, ONE_WORKER) == ([], True)
 
 
@@ -471,7 +477,7 @@ def test_a_repair_change_is_compared_without_its_tail(tmp_path: Path) -> None:
     `change != again.change`. What follows the change (after ':' or ' (') is about the
     plan, which ties may vary: it is not compared."""
     loaded, document = no_plan_document(tmp_path)
-    document["conflict"]["repairs"][1]["change"] = (
+    _repair_of(document, "budget")["change"] = (
         "raise the budget from $500 to $1,000: one rotation at a"
     )
     assert conflict_errors(loaded, document, ONE_WORKER) == ([], True)
