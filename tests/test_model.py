@@ -108,3 +108,29 @@ def test_a_fallback_plan_the_model_rejects_is_not_returned(
     _first_search_stops(monkeypatch)
     stopped = run(tight, options, fallback=solved.rotations)
     assert stopped.status == "unknown" and stopped.rotations == ()
+
+
+def test_the_model_accepts_a_plan_only_as_a_whole() -> None:
+    """Mutation review (F7): `_accepts` fixes every choice, the ones left out too; fixing
+    only the taken ones accepted a part of a plan, which the count rules forbid."""
+    from rotation_solver.solve import _accepts
+
+    problem = build_problem(load_scenario(SCENARIOS / "national" / "scenario.yaml"))
+    options = SolveOptions(workers=1)
+    solved = run(PlanModel(problem), options)
+    assert len(solved.rotations) >= 3
+    assert _accepts(PlanModel(problem), solved.rotations, options)
+    assert not _accepts(PlanModel(problem), solved.rotations[:1], options)
+
+
+def test_a_tiny_time_limit_still_lets_the_model_check_the_fallback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mutation review (F5): the check of the fallback plan gets at least a second, so
+    a 2 ms limit (reachable from the API; the CLI's least is 10 ms) still returns it."""
+    problem = build_problem(load_scenario(SCENARIOS / "national" / "scenario.yaml"))
+    options = SolveOptions(workers=1, time_limit=0.002)
+    solved = run(PlanModel(problem), SolveOptions(workers=1))
+    _first_search_stops(monkeypatch)
+    stopped = run(PlanModel(problem), options, fallback=solved.rotations)
+    assert stopped.status == "feasible" and stopped.objective == solved.objective
