@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -1378,3 +1379,27 @@ def test_a_written_file_is_named_and_a_format_against_its_suffix_is_noted(
     calendar = tmp_path / "plan.ics"
     result = CliRunner().invoke(cli, ["solve", EXAMPLE, "-o", str(calendar), *FAST])
     assert result.stderr == f"calendar written to {calendar}\n"
+
+
+def test_markdown_titles_escape_the_scenario_name(tmp_path: Path) -> None:
+    """A scenario named with Markdown's characters reads as written in every Markdown
+    report, not as italics or an HTML tag (table cells were escaped, titles were not)."""
+    for name in ("scenario.yaml", "programs.csv"):
+        text = (Path(EXAMPLE).parent / name).read_text(encoding="utf-8")
+        if name == "scenario.yaml":
+            text = re.sub(r"(?m)^name: .*$", 'name: "Plan *A* _b_ <i>"', text)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    scenario = str(tmp_path / "scenario.yaml")
+    escaped = r"Plan \*A\* \_b\_ \<i\>"
+    for command, title in [
+        (["solve"], "# Away-rotation plan: "),
+        (["compare", "--budgets", "9000"], "# What-if budgets: "),
+        (["frontier", "--max-budget", "4500"], "# Value/cost frontier: "),
+        (["timeline"], "# Timeline: "),
+        (["apply", "--scenarios", "20", "--evaluate", "50"], "# Applications: "),
+    ]:
+        code, output = invoke_stdout(*command, scenario, "--format", "markdown", *FAST)
+        assert code == 0, (command, output)
+        assert output.startswith(title + escaped + "\n"), (command, output[:200])
+    code, output = invoke_stdout("solve", scenario, "--format", "markdown", *FAST)
+    assert f"- **Scenario:** {escaped}\n" in output

@@ -1,5 +1,6 @@
-"""Markdown table cells from user text, which may hold "|", "\\", a line break, or
-characters Markdown would read as formatting or HTML (a program named `*New* <Imaging>`)."""
+"""Markdown table cells (and titles) from user text, which may hold "|", "\\", a line
+break, or characters Markdown would read as formatting or HTML (a program named
+`*New* <Imaging>`). Text we write around it keeps its own formatting."""
 
 from __future__ import annotations
 

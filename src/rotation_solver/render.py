@@ -284,8 +284,11 @@ def render_csv(payload: dict[str, Any]) -> str:
 
 def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | None = None) -> str:
     """A report an advisor can read; with `timeline`, the dated steps too."""
-    lines = [f"# Away-rotation plan: {payload['scenario']}", ""]
-    lines += [f"- **{label}:** {value}" for label, value in headline(payload)]
+    lines = [f"# Away-rotation plan: {markdown.cell(payload['scenario'])}", ""]
+    lines += [
+        f"- **{label}:** {markdown.cell(value) if label == 'Scenario' else value}"
+        for label, value in headline(payload)
+    ]
     lines.append("")
     if payload["rotations"]:
         lines += [

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from rotation_solver import files
+from rotation_solver import files, markdown
 from rotation_solver.cli.options import (
     FilePath,
     debug_option,
@@ -89,7 +89,8 @@ def timeline(
             _write(timeline_csv([]), output)
         elif fmt == "markdown":
             why = outcome.payload.get("why") or "no plan"
-            _write(f"# Timeline: {outcome.payload['scenario']}\n\nNo plan: {why}\n", output)
+            title = f"# Timeline: {markdown.cell(outcome.payload['scenario'])}"
+            _write(f"{title}\n\nNo plan: {why}\n", output)
         sys.exit(ExitCode.for_status(status))
 
     steps = build_timeline(loaded, outcome.payload)
@@ -107,7 +108,7 @@ def timeline(
     elif fmt == "csv":
         text = timeline_csv(steps)
     else:
-        heading = f"# Timeline: {outcome.payload['scenario']}"
+        heading = f"# Timeline: {markdown.cell(outcome.payload['scenario'])}"
         lines = [heading, "", *timeline_markdown(steps), "", OTHER_APPLICATIONS_NOTE]
         text = "\n".join(lines) + "\n"
     _write(text, output)

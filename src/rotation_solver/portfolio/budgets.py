@@ -149,7 +149,7 @@ def render_budgets_table(payload: dict[str, Any], console: Console) -> None:
 
 def render_budgets_markdown(payload: dict[str, Any]) -> str:
     lines = [
-        f"# Applications at each budget: {payload['scenario']}",
+        f"# Applications at each budget: {markdown.cell(payload['scenario'])}",
         "",
         "| " + " | ".join(HEADER) + " |",
         "|---|--:|--:|--:|--:|---|---|",

@@ -327,11 +327,12 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
 def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     reason = _no_portfolio_lines(payload)
     if reason is not None:
-        return "\n".join([f"# Applications: {payload['scenario']}", "", *reason]) + "\n"
+        title = f"# Applications: {markdown.cell(payload['scenario'])}"
+        return "\n".join([title, "", *reason]) + "\n"
     saa = payload["saa"]
     probs = payload["probabilities"]
     lines = [
-        f"# Applications: {payload['scenario']}",
+        f"# Applications: {markdown.cell(payload['scenario'])}",
         "",
         f"- Expected plan value: **{payload['expected_value']:.1f}** (exact over every offer "
         "outcome of these applications; an offered rotation counts in full, not weighed "

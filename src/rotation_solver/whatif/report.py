@@ -311,7 +311,7 @@ _RIGHT = {"Budget", "Value", "Cost", "Value per extra $1k budget", "Value per ex
 
 
 def compare_markdown(payload: dict[str, Any]) -> str:
-    lines = [f"# What-if budgets: {payload['scenario']}", ""]
+    lines = [f"# What-if budgets: {markdown.cell(payload['scenario'])}", ""]
     if payload.get("least_budget") is not None:
         lines += [f"- **Least workable budget:** {_money(payload['least_budget'])}", ""]
     lines += _markdown_table(compare_rows_text(payload), _RIGHT)
@@ -328,7 +328,7 @@ def no_plan_span(payload: dict[str, Any]) -> str:
 
 
 def frontier_markdown(payload: dict[str, Any]) -> str:
-    lines = [f"# Value/cost frontier: {payload['scenario']}", ""]
+    lines = [f"# Value/cost frontier: {markdown.cell(payload['scenario'])}", ""]
     lines.append(f"- **Plans on the frontier:** {len(payload['points'])}")
     lines.append(f"- **Proven exact:** {'yes' if payload['exact'] else 'no'}")
     if payload.get("why"):
