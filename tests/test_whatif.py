@@ -499,6 +499,35 @@ def test_more_money_never_hurts_even_after_a_time_limit(workers: int) -> None:
             assert check_plan(loaded.with_budget(row.budget), row.payload).ok
 
 
+def test_a_budget_whose_solve_found_nothing_shows_the_cheapest_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by review: walked from the top, the lowest budget is solved last, hinted
+    with a plan that costs too much; cut short, it came back "unknown" above a proven
+    least workable budget. The cheapest plan fits there, so the row shows it."""
+    from rotation_solver.whatif.reuse import ReusedModel
+
+    loaded = load_scenario(SCENARIOS / "national" / "scenario.yaml")
+    real = ReusedModel.best_plan
+
+    def nothing_at_3500(self: ReusedModel, budget: int, **kwargs: object) -> object:
+        result, values = real(self, budget, **kwargs)  # type: ignore[arg-type]
+        if budget == 3500:  # as a time limit would leave it
+            result = dataclasses.replace(result, status="unknown", objective=None, bound=None)
+            return dataclasses.replace(result, rotations=(), total_cost=0), None
+        return result, values
+
+    monkeypatch.setattr(ReusedModel, "best_plan", nothing_at_3500)
+    sweep = whatif.sweep(loaded, [3000, 3500, 9000], FAST)
+    below, row, top = (r.result for r in sweep.rows)
+    assert below.status == "infeasible" and sweep.least is not None
+    assert sweep.least.amount == 3305 and sweep.least.proven
+    assert row.status == "feasible" and row.objective is not None
+    assert row.total_cost == 3305 and row.bound is not None and row.bound >= row.objective
+    assert check_plan(loaded.with_budget(3500), sweep.rows[1].payload).ok
+    assert top.status == "optimal" and top.objective == 394
+
+
 def test_a_worse_row_takes_the_plan_of_a_lower_budget() -> None:
     loaded = load_scenario(EXAMPLE)
     lower = whatif.sweep(loaded, [7000], FAST).rows[0].result

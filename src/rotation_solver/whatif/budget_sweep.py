@@ -144,7 +144,13 @@ def sweep(
     rows: list[Row] = []
     schedules: dict[Any, tuple[Offering, ...]] = {}  # one plan's schedule, once per sweep
     prev = _Previous()
-    best_below: Result | None = None  # the best plan at a lower budget
+    # The best plan at a lower budget; to begin with, the cheapest plan, which fits every
+    # budget from its cost up: a solve the time limit cut short never shows less (found
+    # by review: walked from the top, the lowest budgets could come back "unknown").
+    best_below: Result | None = lanes[0].least_plan
+    if best_below is not None:  # shown at the schedule `solve` shows, like any row
+        rotations = earliest_schedule(problem, best_below.rotations, options.seed, schedules)
+        best_below = dataclasses.replace(best_below, rotations=rotations)
     for budget in ordered:
         at_budget = loaded.with_budget(budget)
         problem_b = problem.with_budget(budget)
@@ -212,6 +218,8 @@ def _no_worse(result: Result, best_below: Result | None, ceiling: int) -> Result
     if best_below is None or best_below.objective is None:
         return result
     if result.objective is not None and result.objective >= best_below.objective:
+        return result
+    if best_below.total_cost > result.budget:  # the cheapest plan, below its own cost
         return result
     bound = result.bound if result.bound is not None else ceiling
     proven = bound <= best_below.objective

@@ -101,6 +101,7 @@ class ReusedModel:
         self.build_seconds = time.perf_counter() - started
         self.solves = 0
         self.least_values: list[int] | None = None  # the cheapest plan, once known
+        self.least_plan: Result | None = None  # the same plan, as a result
         self.max_workers: int | None = None  # a cap when lanes share the cores
         self._lock = threading.Lock()
         self._running: cp_model.CpSolver | None = None
@@ -255,6 +256,10 @@ class ReusedModel:
         self.plan_model.model.maximize(self.plan_model.objective)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.least_values = self._values(solver)
+            rotations = tuple(self.plan_model.chosen(solver))
+            value = self.problem.plan_value(rotations)
+            # Not the best at any budget, only a plan that fits every budget from its cost up.
+            self.least_plan = self._result("feasible", value, None, rotations, self.max_budget, 0.0)
             return round(solver.objective_value), code == cp_model.OPTIMAL
         return None, code == cp_model.INFEASIBLE
 
