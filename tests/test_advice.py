@@ -350,6 +350,7 @@ def test_a_rotation_that_never_offers_is_named(make: Make) -> None:
     [
         ("2027-04-12", "r on 2027-04-12, its deadline day"),  # deadline 8 weeks before 06-07
         ("2027-04-06", "r on 2027-04-06, 6 days before its deadline"),
+        ("2027-04-11", "r on 2027-04-11, 1 day before its deadline"),
         ("2027-04-05", None),  # a week of room
     ],
 )
@@ -368,3 +369,17 @@ def test_an_application_sent_in_the_last_week_is_named(
         locks=[{"program": "r", "start": "2027-06-07"}],
     )
     assert "applications on the last days" not in warnings_for(locked)
+
+
+def test_with_apply_by_start_the_start_is_the_last_day_to_apply(make: Make) -> None:
+    """Found by review: with requirements.apply_by_start an application 4 days before
+    the start (and no deadline) was not named, though the start is its last day."""
+    by_start = {**BALANCED, "apply_by_start": True}
+    row = rad("r", application_opens="2027-06-03", deadline_weeks_before_start=None)
+    text = warnings_for(make([row, clin("c")], requirements=by_start))
+    assert (
+        "applications on the last days: r on 2027-06-03, 4 days before its deadline (its "
+        "start: requirements.apply_by_start)." in text
+    )
+    text = warnings_for(make([row, clin("c")], requirements=BALANCED))
+    assert "applications on the last days" not in text

@@ -17,6 +17,7 @@ from datetime import date
 from rotation_solver.offerings import Offering
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.loader import interview_season_end
+from rotation_solver.words import counted
 
 # "Space your rotations enough to recover and reflect" [Pitfalls]: a week of rest.
 REST_DAYS = 7
@@ -113,12 +114,13 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             "programs (guide, Step 3: 'cast a broad net'); `rotation-solver apply` leaves "
             "such programs out."
         )
+    by_start = loaded.requirements.apply_by_start
     tight = [
-        o
+        (o, last)
         for o in rotations
         if not (o.locked or o.offered)
-        and o.deadline is not None
-        and 0 <= (o.deadline - o.submit_on).days < TIGHT_DAYS
+        and (last := last_day_to_apply(o, by_start)) is not None
+        and 0 <= (last - o.submit_on).days < TIGHT_DAYS
     ]
     if tight:
         warnings.append(tight_deadline_warning(tight))
@@ -150,17 +152,24 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     return warnings
 
 
-def tight_deadline_warning(tight: Sequence[Offering]) -> str:
-    """Applications sent within `TIGHT_DAYS` of their deadline (on time, by the spec)."""
+def last_day_to_apply(offering: Offering, apply_by_start: bool) -> date | None:
+    """The deadline; with requirements.apply_by_start, no later than the start day."""
+    if not apply_by_start:
+        return offering.deadline
+    return min(offering.deadline or offering.start, offering.start)
+
+
+def tight_deadline_warning(tight: Sequence[tuple[Offering, date]]) -> str:
+    """Applications sent within `TIGHT_DAYS` of their last day (on time, by the spec)."""
     when = "; ".join(
         f"{o.program_id} on {o.submit_on.isoformat()}, "
         + (
             "its deadline day"
-            if o.submit_on == o.deadline
-            else f"{(o.deadline - o.submit_on).days} days before its deadline"
+            if o.submit_on == last
+            else f"{counted((last - o.submit_on).days, 'day')} before its deadline"
         )
-        for o in sorted(tight, key=lambda o: (o.submit_on, o.program_id))
-        if o.deadline is not None
+        + ("" if last == o.deadline else " (its start: requirements.apply_by_start)")
+        for o, last in sorted(tight, key=lambda pair: (pair[0].submit_on, pair[0].program_id))
     )
     return (
         f"applications on the last days: {when}. On time, with no room for a delay (a "

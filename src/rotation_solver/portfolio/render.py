@@ -14,6 +14,7 @@ from rotation_solver import markdown
 from rotation_solver.advice import TIGHT_DAYS
 from rotation_solver.csv_out import records_csv
 from rotation_solver.render import SPECIALTY_CODE
+from rotation_solver.words import counted
 
 
 def tenths_of_percent(shares: list[float]) -> list[int]:
@@ -180,7 +181,7 @@ def tight_deadline_lines(payload: dict[str, Any]) -> list[str]:
             continue
         days = (date.fromisoformat(a["deadline"]) - date.fromisoformat(a["submit_on"])).days
         if 0 <= days < TIGHT_DAYS:
-            when = "its deadline day" if days == 0 else f"{days} days before it"
+            when = "its deadline day" if days == 0 else f"{counted(days, 'day')} before it"
             tight.append(f"{a['program_id']} on {a['submit_on']}, {when}")
     if not tight:
         return []
