@@ -1379,6 +1379,12 @@ def test_a_written_file_is_named_and_a_format_against_its_suffix_is_noted(
     calendar = tmp_path / "plan.ics"
     result = CliRunner().invoke(cli, ["solve", EXAMPLE, "-o", str(calendar), *FAST])
     assert result.stderr == f"calendar written to {calendar}\n"
+    # Found by review: the note came before the work, even when nothing was written.
+    result = CliRunner().invoke(cli, ["solve", EXAMPLE, "-o", str(out), "--format", "csv", *FAST])
+    assert result.exit_code == 2 and "note:" not in result.stderr
+    todo = tmp_path / "todo.csv"  # the timeline writes its own formats
+    result = CliRunner().invoke(cli, ["timeline", EXAMPLE, "-o", str(todo), *FAST])
+    assert result.exit_code == 0 and result.stderr == f"csv written to {todo}\n"
 
 
 def test_markdown_titles_escape_the_scenario_name(tmp_path: Path) -> None:
@@ -1387,10 +1393,10 @@ def test_markdown_titles_escape_the_scenario_name(tmp_path: Path) -> None:
     for name in ("scenario.yaml", "programs.csv"):
         text = (Path(EXAMPLE).parent / name).read_text(encoding="utf-8")
         if name == "scenario.yaml":
-            text = re.sub(r"(?m)^name: .*$", 'name: "Plan *A* _b_ <i>"', text)
+            text = re.sub(r"(?m)^name: .*$", 'name: "Plan *A* _b_ <i> #"', text)
         (tmp_path / name).write_text(text, encoding="utf-8")
     scenario = str(tmp_path / "scenario.yaml")
-    escaped = r"Plan \*A\* \_b\_ \<i\>"
+    escaped = r"Plan \*A\* \_b\_ \<i\> \#"  # a title's last "#" is markup
     for command, title in [
         (["solve"], "# Away-rotation plan: "),
         (["compare", "--budgets", "9000"], "# What-if budgets: "),
@@ -1403,3 +1409,47 @@ def test_markdown_titles_escape_the_scenario_name(tmp_path: Path) -> None:
         assert output.startswith(title + escaped + "\n"), (command, output[:200])
     code, output = invoke_stdout("solve", scenario, "--format", "markdown", *FAST)
     assert f"- **Scenario:** {escaped}\n" in output
+
+
+def test_check_reads_a_no_plan_document_saved_before_the_counted_nouns(tmp_path: Path) -> None:
+    """Found by review: documents saved before 2026-11-27 say "at least 2 radiology
+    rotation(s)"; `check` compares the rules' words, and refused them as wrong. The
+    plural ending is not compared; a different count still is."""
+    solved = CliRunner().invoke(cli, ["solve", INFEASIBLE, *FAST, "--format", "json"])
+    document = json.loads(solved.stdout)
+    assert "at least 2 radiology rotations" in document["why"]
+
+    def checked(text: str) -> Any:
+        plan = tmp_path / "old.json"
+        plan.write_text(text, encoding="utf-8")
+        return CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan), *FAST])
+
+    old = json.dumps(document).replace("radiology rotations", "radiology rotation(s)")
+    assert "rotation(s)" in old
+    result = checked(old)
+    assert result.exit_code == 3 and result.output.startswith("valid: no plan"), result.output
+    wrong = json.dumps(document).replace("at least 2 radiology", "at least 3 radiology")
+    result = checked(wrong)
+    assert result.exit_code == 1 and "this scenario's rule is 'at least 2 radiology rotations'" in (
+        result.output
+    )
+
+
+def test_the_fee_note_speaks_of_fees_even_when_the_median_is_free() -> None:
+    """Found by review: fees [0, 500] have a median of 0, and the note said nothing of
+    the $500; only applications that are all free leave it out."""
+    from rotation_solver.render import APPLY_NOTE, apply_note
+
+    other = {
+        "guide_applications": [6, 10],
+        "more": [2, 2],
+        "others": 2,
+        "median_fee": 0,
+        "fees": [500, 500],
+        "left": 300,
+        "affordable": 1,
+    }
+    note = apply_note({"other_applications": other})
+    assert "adds about $500; $300 of the budget is left: not enough for them" in note
+    free = {**other, "fees": [0, 0], "affordable": 2}
+    assert apply_note({"other_applications": free}) == APPLY_NOTE

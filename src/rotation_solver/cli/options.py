@@ -179,12 +179,11 @@ def _format_for(fmt: str, output: Path | None, formats: tuple[str, ...]) -> str:
         return fmt
     wanted = SUFFIX_FORMATS.get(output.suffix.lower())
     if given:
-        # Asked for, so written; but said (a .txt may hold any text: no note for it).
+        # Asked for, so written; but said, once written (a .txt may hold any text).
         if wanted not in (None, fmt, "table"):
-            click.echo(
+            ctx.meta[_FORMAT_NOTE] = (
                 f"note: {output} gets the {fmt} format (--format), not the {wanted} its "
-                "suffix suggests",
-                err=True,
+                "suffix suggests"
             )
         return fmt
     if wanted is None:
@@ -195,6 +194,18 @@ def _format_for(fmt: str, output: Path | None, formats: tuple[str, ...]) -> str:
             f"command does not write ({', '.join(formats)}); pass --format or another name"
         )
     return wanted
+
+
+_FORMAT_NOTE = "rotation_solver.format_note"
+
+
+def announce_written(output: Path, what: str) -> None:
+    """Say on stderr what was written where, as the picture's line does (a silent write
+    left a new user unsure), after the note on a --format its suffix does not name."""
+    note = click.get_current_context().meta.pop(_FORMAT_NOTE, None)
+    if note:
+        click.echo(note, err=True)
+    click.echo(f"{what} written to {output}", err=True)
 
 
 def _suffixes(formats: tuple[str, ...]) -> str:
@@ -347,7 +358,7 @@ def emit_calendar(
         click.echo(data, nl=False)
     else:
         files.write_bytes(output, data)
-        click.echo(f"calendar written to {output}", err=True)
+        announce_written(output, "calendar")
 
 
 def emit(
@@ -375,8 +386,7 @@ def emit(
         click.echo(rendered, nl=False)
     else:
         files.write_text(output, rendered)
-        # Said like the picture's line: a silent write left users unsure (new-user review).
-        click.echo(f"{fmt} written to {output}", err=True)
+        announce_written(output, fmt)
 
 
 PLOT_FORMATS = ("png", "svg", "pdf")  # matplotlib loads only when a picture is drawn

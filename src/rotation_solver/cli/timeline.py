@@ -11,6 +11,7 @@ from rich.console import Console
 from rotation_solver import files, markdown
 from rotation_solver.cli.options import (
     FilePath,
+    announce_written,
     debug_option,
     emit,
     load,
@@ -86,11 +87,11 @@ def timeline(
             # -o always leaves a file, as `solve -o` does: here the reason table
             emit(outcome.payload, fmt, output, render_table, render_json)
         elif fmt == "csv":  # no steps: the header alone, so a script reads an empty table
-            _write(timeline_csv([]), output)
+            _write(timeline_csv([]), output, fmt)
         elif fmt == "markdown":
             why = outcome.payload.get("why") or "no plan"
             title = f"# Timeline: {markdown.cell(outcome.payload['scenario'])}"
-            _write(f"{title}\n\nNo plan: {why}\n", output)
+            _write(f"{title}\n\nNo plan: {why}\n", output, fmt)
         sys.exit(ExitCode.for_status(status))
 
     steps = build_timeline(loaded, outcome.payload)
@@ -111,13 +112,14 @@ def timeline(
         heading = f"# Timeline: {markdown.cell(outcome.payload['scenario'])}"
         lines = [heading, "", *timeline_markdown(steps), "", OTHER_APPLICATIONS_NOTE]
         text = "\n".join(lines) + "\n"
-    _write(text, output)
+    _write(text, output, fmt)
     warn_about_plan(loaded, outcome.payload)
     sys.exit(ExitCode.for_status(status))
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str, output: Path | None, fmt: str) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
         files.write_text(output, text)
+        announce_written(output, fmt)

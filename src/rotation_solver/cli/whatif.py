@@ -244,6 +244,7 @@ def compare(
     payload = whatif.sweep_payload(result)
     if plot is not None:
         whatif.plot_compare(payload, plot)
+        click.echo(f"picture written to {plot}", err=True)
     texts = {"json": whatif.render_json, "csv": whatif.compare_csv}
     texts["markdown"] = whatif.compare_markdown
     emit(payload, fmt, output, whatif.compare_table, texts.get(fmt), width=160)
@@ -317,6 +318,7 @@ def frontier(
     payload = whatif.frontier_payload(result)
     if plot is not None:
         whatif.plot_frontier(payload, plot)
+        click.echo(f"picture written to {plot}", err=True)
     texts = {"json": whatif.render_json, "csv": whatif.frontier_csv}
     texts["markdown"] = whatif.frontier_markdown
     emit(payload, fmt, output, whatif.frontier_table, texts.get(fmt), width=160)
