@@ -10,6 +10,7 @@ exits 4, never "valid".
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rotation_solver.diagnose import (
@@ -103,6 +104,20 @@ def _repair_shape_errors(repairs: Any) -> list[str]:
     return errors
 
 
+# Until 2026-11-27 the words read "at least 2 radiology rotation(s)"; a document saved
+# then is still right, so these nouns are compared without their plural ending.
+_COUNTED_NOUN = re.compile(r"\b(rotation|program|offering)(?:\(s\)|s)(?!\w)")
+
+
+def _same_words(said: object, expected: str) -> bool:
+    """The document's text is the expected one, whichever way a count noun was written."""
+    if said == expected:
+        return True
+    return isinstance(said, str) and (
+        _COUNTED_NOUN.sub(r"\1", said) == _COUNTED_NOUN.sub(r"\1", expected)
+    )
+
+
 def _core(change: str) -> str:
     """The change itself, without what follows about the plan (which ties may vary)."""
     for mark in (" (", ":"):
@@ -166,7 +181,7 @@ def conflict_errors(
     for rule in conflict["rules"]:
         if isinstance(rule, dict) and rule.get("rule") in guards:
             want = checks.plan_model.rules[rule["rule"]].description
-            if rule.get("description") != want:
+            if not _same_words(rule.get("description"), want):
                 errors.append(
                     f"rule {rule['rule']}: the document describes it as "
                     f"{rule.get('description')!r}; this scenario's rule is {want!r}"
@@ -188,7 +203,7 @@ def conflict_errors(
     sentence = Conflict(
         rules, minimal, reason=conflict_reason(checks.problem, keys), open_locks=open_locks
     ).sentence()
-    if document.get("why") != sentence:
+    if not _same_words(document.get("why"), sentence):
         errors.append(f"why: the document says {document.get('why')!r}; expected {sentence!r}")
     if minimal:
         checks.tests_left = len(keys)
@@ -227,7 +242,7 @@ def _unnamed_errors(
         return errors, True
     reason = conflict_reason(checks.problem, [])
     expected = Conflict((), minimal=False, reason=reason).sentence()
-    if why != expected:
+    if not _same_words(why, expected):
         errors.append(f"why: the document says {why!r}; expected {expected!r}")
     return errors, True
 

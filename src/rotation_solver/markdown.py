@@ -5,7 +5,7 @@ break, or characters Markdown would read as formatting or HTML (a program named
 from __future__ import annotations
 
 # Backslash first, so that the escapes added after it stay single.
-_SPECIAL = ("\\", "|", "*", "_", "`", "[", "]", "<", ">")
+_SPECIAL = ("\\", "|", "*", "_", "`", "[", "]", "<", ">", "#")  # "#": a title's end
 
 
 def cell(text: str) -> str:

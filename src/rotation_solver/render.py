@@ -126,7 +126,9 @@ APPLY_NOTE = (
 def apply_note(payload: dict[str, Any]) -> str:
     """APPLY_NOTE, with what the other applications would cost beside what is left."""
     other = payload.get("other_applications")
-    if not other or not other["more"][1] or not other["median_fee"]:
+    # Nothing to add: no more applications, or all of them free (a median of 0 alone
+    # is not that: found by review, fees [0, 500] went unmentioned).
+    if not other or not other["more"][1] or not other["fees"][1]:
         return APPLY_NOTE
     (low, high), (fee_low, fee_high) = other["more"], other["fees"]
     count = f"{low}-{high}" if low != high else f"{high}"
