@@ -123,6 +123,13 @@ def test_yaml_syntax_error(files: Files) -> None:
     fails(path, "scenario.yaml:", "YAML syntax error")
 
 
+def test_an_unclosed_quote_is_traced_to_where_it_opens(files: Files) -> None:
+    """Found by review: an unclosed quote was reported only at the end of the file."""
+    path = files(SCENARIO.replace('name: "bad input (synthetic)"', 'name: "bad input', 1))
+    output = fails(path, "while scanning a quoted scalar that starts at line")
+    assert f"starts at line {LINE['name']}, column 7)" in output
+
+
 def test_duplicate_yaml_key(files: Files) -> None:
     path = files(SCENARIO + "budget: 100\n")
     fails(path, f"scenario.yaml:{len(SCENARIO.splitlines()) + 1}:", 'duplicate key "budget"')

@@ -228,6 +228,15 @@ def _read_yaml(path: Path, text: str, kind: str) -> Document:
             )
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
+        start = error.context_mark
+        elsewhere = start is not None and (
+            mark is None or (start.line, start.column) != (mark.line, mark.column)
+        )
+        if error.context and elsewhere and start is not None and "duplicate key" not in what:
+            # Where the trouble began (found by review: an unclosed quote on line 2 was
+            # reported only at the end of the file, line 4).
+            what += f" ({error.context} that starts at line {start.line + 1}, column "
+            what += f"{start.column + 1})"
         raise InputError(Problem(str(path), f"YAML syntax error: {what}", line, column)) from None
     except (YAMLError, ValueError) as error:
         raise InputError(Problem(str(path), f"YAML error: {error}")) from None
