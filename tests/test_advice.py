@@ -319,13 +319,14 @@ def test_institution_names_in_one_city(first: str, second: str, city: str, same:
 
 
 def test_offers_in_hand_beside_uncertain_rotations_point_to_apply(make: Make) -> None:
-    """Found by review: `solve` and `apply` can rank two offers in opposite orders, since
-    only `apply` weighs an offer against the rotations that may not come."""
+    """With offers in hand and rotations still pending, the plan says what to do with the
+    offers and points to `apply` for the applications that cover the pending ones."""
     rows = [rad("r"), clin("c")]
     offer = [{"program": "r", "start": "2027-06-07"}]
     text = warnings_for(make(rows, requirements=BALANCED, offers=offer))
     assert "offers in hand: this plan counts c at its chance of an offer" in text
-    assert "`rotation-solver apply` weighs each one" in text
+    assert "Accept the offers this plan takes and decline the others" in text
+    assert "then let `rotation-solver apply` choose the applications" in text
     both = [*offer, {"program": "c", "start": "2027-08-02"}]
     assert "offers in hand" not in warnings_for(make(rows, requirements=BALANCED, offers=both))
     assert "offers in hand" not in warnings_for(make(rows, requirements=BALANCED))

@@ -138,20 +138,26 @@ def test_the_deadline_event_names_the_earliest_start(offers: Offers) -> None:
     assert "for the 2027-06-07 start, its earliest" in peachleaf
 
 
-def test_the_accept_event_states_the_chance_as_a_percentage(offers: Offers) -> None:
-    """Kills S6 (portfolio/steps.py: `100 *` dropped): the share of outcomes whose best
-    plan uses an offer in hand is said in percent; without the factor rad-harbor's 98%
-    reads "1%", advice to let go of the offer the applications count on most."""
-    kept = [a for a in offers.payload["applications"] if a["offered"]]
-    assert kept
-    for a in kept:
-        (event,) = [
-            e for e in offers.events if e.summary == f"Accept the offer from {a['program_id']}"
-        ]
-        percent = round(100 * a["p_in_plan"])
-        assert f"(in the best plan in {percent}% of the outcomes)" in event.description
-    harbor = next(a for a in kept if a["program_id"] == "rad-harbor")
-    assert round(100 * harbor["p_in_plan"]) > 1
+def test_the_offers_to_accept_are_those_of_solve_s_plan(offers: Offers) -> None:
+    """Found by a season-long review: `apply`'s calendar said "accept" to every offer in
+    hand its outcomes used, two of them on the same dates, while `solve` declined one.
+    Now both answer as `solve` plans: accept the offers in its plan, decline the rest."""
+    solved = plan_scenario(offers.loaded, ONE_WORKER).payload
+    in_plan = {(r["program_id"], r["start"]) for r in solved["rotations"] if r["offered"]}
+    answers = offers.payload["offer_answers"]
+    accepted = {(o["program_id"], o["start"]) for o in answers["accept"]}
+    declined = {(o["program_id"], o["start"]) for o in answers["decline"]}
+    assert accepted == in_plan and accepted and declined
+    assert accepted | declined == {(o.program, o.start.isoformat()) for o in offers.loaded.offers}
+    assert answers["plan_value"] == solved["objective"]
+    verbs = {
+        (e.summary.split(" from ")[0], e.summary.rsplit(" ", 1)[1], e.day) for e in offers.events
+    }
+    today = offers.loaded.scenario.planning_date
+    for pid, _start in accepted:
+        assert ("Accept the offer", pid, today) in verbs
+    for pid, _start in declined:
+        assert ("Decline the offer", pid, today) in verbs
 
 
 def test_the_applications_eras_event_names_no_rotation(offers: Offers) -> None:

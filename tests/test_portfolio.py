@@ -785,8 +785,8 @@ def test_cli_calendar_of_the_applications(tmp_path: Path) -> None:
 
 
 def test_cli_calendar_answers_the_offers_in_hand(tmp_path: Path) -> None:
-    """With offers in hand, the calendar says to accept the ones the applications keep and
-    to decline the rest, and sends no application to them."""
+    """With offers in hand, the calendar says to accept the ones `solve`'s plan takes and
+    to decline the rest, one answer per offer, and sends no application to them."""
     folder = EXAMPLE.parent
     (tmp_path / "programs.csv").write_text((folder / "programs.csv").read_text("utf-8"), "utf-8")
     text = (folder / "scenario.yaml").read_text("utf-8")
@@ -800,27 +800,33 @@ def test_cli_calendar_answers_the_offers_in_hand(tmp_path: Path) -> None:
     runner = CliRunner()
     args = ["apply", str(path), "--workers", "1", "--scenarios", "60", "--evaluate", "300"]
     payload = json.loads(runner.invoke(cli, [*args, "--format", "json"]).stdout)
-    kept = {a["program_id"] for a in payload["applications"] if a["offered"]}
-    not_kept = {o["program_id"] for o in payload["offers_not_kept"]}
-    assert kept and not_kept and kept | not_kept == {"rad-harbor", "rad-desert", "rad-prairie"}
+    answers = payload["offer_answers"]
+    accepted = {(o["program_id"], o["start"]) for o in answers["accept"]}
+    declined = {(o["program_id"], o["start"]) for o in answers["decline"]}
+    assert accepted and declined and len(accepted | declined) == 4
+    # At most one start of a program is taken.
+    assert len({pid for pid, _start in accepted}) == len(accepted)
     result = runner.invoke(cli, [*args, "--format", "ics"])
     assert result.exit_code == 0, result.output
     events = _events(result.stdout_bytes)
     summaries = [e[1] for e in events]
-    for pid in kept:
-        assert f"Accept the offer from {pid}" in summaries
-    for pid in not_kept:
-        assert f"Decline the offer from {pid}" in summaries
-    for pid in kept | not_kept:
+    for verb, offers in (("Accept", accepted), ("Decline", declined)):
+        for pid, start in offers:
+            said = [
+                e
+                for e in events
+                if e[1] == f"{verb} the offer from {pid}" and f"for the {start} start" in e[2]
+            ]
+            assert len(said) == 1, (verb, pid, start)
+    for pid in {pid for pid, _start in accepted | declined}:
         assert f"Apply to {pid}" not in summaries and f"Deadline: {pid}" not in summaries
         assert not any(pid in e[2] for e in events if e[1].startswith("Ready: "))
-    # Two starts of one program are one application, so one answer; every event its UID.
+    # Two offers of one program are two answers, each with its own UID.
     from icalendar import Calendar
 
     uids = [str(e["UID"]) for e in Calendar.from_ical(result.stdout_bytes).walk("VEVENT")]
-    answers = [e for e in events if "the offer from rad-harbor" in e[1]]
-    assert len(answers) == 1 and len(set(uids)) == len(uids)
-    assert "2027-06-07 and 2027-08-02" in answers[0][2]
+    assert len([e for e in events if "the offer from rad-harbor" in e[1]]) == 2
+    assert len(set(uids)) == len(uids)
 
 
 def test_large_portfolios_are_valued_the_same_without_the_table() -> None:
@@ -1427,9 +1433,17 @@ def test_an_offer_in_hand_is_not_an_application_to_send(tmp_path: Path) -> None:
     table = CliRunner().invoke(cli, args).stdout
     (row,) = [line for line in table.splitlines() if line.strip().startswith(kept[0])]
     assert "offer in hand" in row and "in hand" in row.split("offer in hand")[1]
-    assert f"Offers in hand not kept: {not_kept[0]} 2027-06-07." in table
+    # What to answer now is `solve`'s plan: one of the two, not both (same dates).
+    answers = payload["offer_answers"]
+    (accept,), (decline,) = answers["accept"], answers["decline"]
+    assert {accept["program_id"], decline["program_id"]} == {"rad-desert", "rad-harbor"}
+    said = (
+        f"Offers in hand, to answer now: accept {accept['program_id']} 2027-06-07; decline "
+        f"{decline['program_id']} 2027-06-07."
+    )
+    assert said in " ".join(table.split())
     markdown = CliRunner().invoke(cli, [*args, "--format", "markdown"]).stdout
-    assert f"Offers in hand not kept: {not_kept[0]} 2027-06-07." in markdown
+    assert said in markdown
 
 
 def test_applications_close_to_their_first_deadline_are_named() -> None:

@@ -138,14 +138,15 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
         warnings.append(after_start_warning(after_start))
     pending = [o for o in rotations if not o.locked and not o.offered]
     if loaded.offers and pending:
-        # Found by review: solve and apply can rank two offers in opposite orders.
+        # `apply` answers the offers as this plan does (`offer_answers`), and then covers
+        # what may not come with further applications.
         warnings.append(
             f"offers in hand: this plan counts {_ids(pending)} at "
             f"{'its' if len(pending) == 1 else 'their'} chance of an offer, with nothing to "
             f"fall back on if {'it does' if len(pending) == 1 else 'they do'} not come. "
-            "Before you accept or decline "
-            "an offer, `rotation-solver apply` weighs each one against the offers that may "
-            "not come (a cheaper offer can leave money for them) and may rank them otherwise."
+            "Accept the offers this plan takes and decline the others, lock the ones you "
+            "accept (--lock), then let `rotation-solver apply` choose the applications that "
+            "cover the rest (its outcomes also show how often each offer would be used)."
         )
     warnings += _same_institution(radiology)
     warnings += _away_too_long(rotations)

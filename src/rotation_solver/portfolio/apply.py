@@ -149,6 +149,29 @@ class PortfolioReport:
     evaluation_values: np.ndarray  # out-of-sample values of the chosen portfolio
 
 
+def offer_answers(loaded: LoadedScenario, options: SolveOptions) -> dict[str, Any] | None:
+    """The offers in hand to accept and to decline now: those in the plan `solve` makes
+    (each pending application weighed by its chance of an offer), and the rest. An
+    offer is answered in about a week, before most other answers come; this report's
+    outcomes assume it could be held until then, so they cannot say which to take.
+    None without offers in hand, or when `solve` finds no plan."""
+    if not loaded.offers:
+        return None
+    result = plan_scenario(loaded, options, diagnose=False, name_conflict=False).result
+    if not result.has_plan:
+        return None
+    taken = {(o.program_id, o.start) for o in result.rotations if o.offered}
+
+    def listed(accept: bool) -> list[dict[str, str]]:
+        return [
+            {"program_id": offer.program, "start": offer.start.isoformat()}
+            for offer in loaded.offers
+            if ((offer.program, offer.start) in taken) == accept
+        ]
+
+    return {"accept": listed(True), "decline": listed(False), "plan_value": result.objective}
+
+
 def application_dict(c: Candidate) -> dict[str, Any]:
     return {
         "program_id": c.program_id,
@@ -290,6 +313,10 @@ def plan_portfolio(
         "status": "optimal" if found.enumerated else "feasible",
         "max_applications": n,
         "applications": applications,
+        # Which offers in hand to accept now, as `solve` plans (found by review: this
+        # report counted every offer as usable in any outcome, and its calendar said
+        # "accept" to two offers of the same dates while `solve` said decline one).
+        "offer_answers": offer_answers(loaded, inner),
         # Offers in hand the best applications leave out: to decline (found by review).
         "offers_not_kept": [
             {"program_id": offer.program, "start": offer.start.isoformat()}

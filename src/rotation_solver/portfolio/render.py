@@ -14,6 +14,7 @@ from rotation_solver import markdown
 from rotation_solver.advice import TIGHT_DAYS
 from rotation_solver.csv_out import records_csv
 from rotation_solver.render import SPECIALTY_CODE
+from rotation_solver.timeline import join_names
 from rotation_solver.words import counted
 
 
@@ -159,6 +160,26 @@ def _offer_cells(application: dict[str, Any]) -> tuple[str, str, str]:
     return application["submit_on"], deadline, f"{100 * application['acceptance']:.0f}%"
 
 
+def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
+    """Which offers in hand to accept and decline now (`offer_answers`, as `solve` plans);
+    without them, the offers the best applications leave out."""
+    answers = payload.get("offer_answers")
+    if answers is None:
+        return offers_not_kept_lines(payload)
+
+    def named(offers: list[dict[str, str]]) -> str:
+        return join_names([f"{o['program_id']} {o['start']}" for o in offers]) or "none"
+
+    return [
+        f"Offers in hand, to answer now: accept {named(answers['accept'])}; decline "
+        f"{named(answers['decline'])}. That is the best plan now, worth "
+        f"{answers['plan_value']} in `solve` (each pending application weighed by its "
+        "chance). The outcomes above count every offer in hand as if it could be held until "
+        "the other answers come; an offer is usually answered within about a week. Lock the "
+        "ones you accept (--lock) and run apply again to plan the rest around them."
+    ]
+
+
 def offers_not_kept_lines(payload: dict[str, Any]) -> list[str]:
     """The offers in hand that the best applications leave out, and what to do."""
     dropped = payload.get("offers_not_kept") or []
@@ -215,7 +236,7 @@ def _applications_table(payload: dict[str, Any], console: Console) -> None:
             f"{100 * a['p_taken_if_offered']:.0f}%",
         )
     console.print(apps)
-    for line in [*offers_not_kept_lines(payload), *tight_deadline_lines(payload)]:
+    for line in [*offer_answer_lines(payload), *tight_deadline_lines(payload)]:
         console.print(Text(line))
     console.print(
         Text(
@@ -365,7 +386,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     if payload["applications"]:
         lines += [
             "",
-            *offers_not_kept_lines(payload),
+            *offer_answer_lines(payload),
             *tight_deadline_lines(payload),
             "",
             f"{ROLES} Starts in bold are the dates the plans use; the others are free "

@@ -28,9 +28,32 @@ def _starts(starts: list[str]) -> str:
     return f"the starts {join_names(starts)} (one application)"
 
 
+def _offer_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[TimelineStep]:
+    """Answer each offer in hand now, as `solve` plans (`offer_answers`: None only when
+    no plan exists at all, and then there is nothing to accept)."""
+    answers = payload.get("offer_answers") or {"accept": [], "decline": []}
+    why = {
+        ACCEPT_OFFER: "the best plan now takes it (`solve`: each pending application weighed "
+        "by its chance); an offer is usually held about a week",
+        DECLINE_OFFER: "the best plan now does without it (or accept it and plan around it "
+        "with --lock)",
+    }
+    return [
+        TimelineStep(
+            loaded.scenario.planning_date,
+            "offer",
+            offer["program_id"],
+            f"{verb} from {loaded.program(offer['program_id']).name} for the "
+            f"{offer['start']} start: {why[verb]}",
+            offer_start=date.fromisoformat(offer["start"]),
+        )
+        for verb, offers in ((ACCEPT_OFFER, answers["accept"]), (DECLINE_OFFER, answers["decline"]))
+        for offer in offers
+    ]
+
+
 def application_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[TimelineStep]:
     """Every dated step of the applications in `payload` (an `apply` report)."""
-    today = loaded.scenario.planning_date
     applications = payload.get("applications") or []
     sent = [a for a in applications if not a.get("offered")]
     steps = document_steps(loaded, [a["program_id"] for a in sent])
@@ -59,32 +82,7 @@ def application_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[T
                     f"earliest (planned submission {a['submit_on']})",
                 )
             )
-    for a in applications:
-        if a.get("offered"):
-            steps.append(
-                TimelineStep(
-                    today,
-                    "offer",
-                    a["program_id"],
-                    f"{ACCEPT_OFFER} from {a['program_name']} for {_starts(a['starts'])}: "
-                    f"these applications count on it (in the best plan in "
-                    f"{100 * a['p_in_plan']:.0f}% of the outcomes); an offer is usually "
-                    "held about a week",
-                    offer_start=date.fromisoformat(a["starts"][0]),
-                )
-            )
-    for offer in payload.get("offers_not_kept") or []:
-        steps.append(
-            TimelineStep(
-                today,
-                "offer",
-                offer["program_id"],
-                f"{DECLINE_OFFER} from {loaded.program(offer['program_id']).name} for the "
-                f"{offer['start']} start: the best applications do without it (or accept it "
-                "and plan around it with --lock)",
-                offer_start=date.fromisoformat(offer["start"]),
-            )
-        )
+    steps += _offer_steps(loaded, payload)
     # Which rotations happen is not known yet: ERAS names none.
     steps.append(eras_step(loaded, []))
     return in_order(steps)
