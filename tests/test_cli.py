@@ -145,7 +145,8 @@ def test_solve_says_what_the_guides_other_applications_would_cost(tmp_path: Path
     code, output = invoke_stdout("solve", EXAMPLE, "--format", "markdown", *FAST)
     assert code == 0
     assert (
-        "Applying to 3-7 more (at this catalog's median fee, $90) adds about $270-$630; " in output
+        "Applying to 3-7 more (at the median fee of the 11 other programs that fit, $90) adds "
+        "about $270-$630; " in output
     )
     assert "$2,340 of the budget is left." in output
 

@@ -139,7 +139,10 @@ def apply_note(payload: dict[str, Any]) -> str:
             f"the catalog has {high} other program{'' if one else 's'} that fit{'s' if one else ''}"
         )
     else:
-        where = f"at this catalog's median fee, ${other['median_fee']:,}"
+        # The programs still open move with the planning date, and so does the median:
+        # say whose median it is (found by review: $90, then $60, then $40).
+        where = f"at the median fee of the {other['others']} other programs that fit, "
+        where += f"${other['median_fee']:,}"
     text = (
         f"{APPLY_NOTE} Applying to {count} more ({where}) adds about {cost}; "
         f"${other['left']:,} of the budget is left"
