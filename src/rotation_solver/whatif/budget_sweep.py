@@ -326,8 +326,9 @@ def _descend(
     """Best plan at each budget of `block`, from the largest down.
 
     A proven answer at budget b, worth v and costing c (the cheapest plan of
-    value v), is also the answer at every budget from c to b: nothing dearer
-    than c is affordable there, and it is still affordable. Below c every plan
+    value v), is also the answer at every budget from c to b: it still fits,
+    nothing worth more does (nothing did at b), and nothing worth v is cheaper
+    (else it would have been the answer at b). Below c every plan
     is worth less than v (a plan worth v or more costing less than c would
     have been the answer at b). So a block needs one solve per efficient plan
     it crosses, not one per budget. Stating "worth less than v" as a bound on
