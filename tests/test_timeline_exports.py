@@ -450,3 +450,23 @@ def test_timeline_files_without_a_plan_are_still_written(tmp_path: Path) -> None
         code, _ = _invoke("timeline", str(INFEASIBLE), "--format", fmt, "-o", str(target))
         assert code == 3
         assert check(target.read_text(encoding="utf-8")), fmt
+
+
+@pytest.mark.parametrize(("opens", "reminded"), [("2027-04-12", False), ("2027-04-05", True)])
+def test_a_deadline_reminds_a_week_ahead_only_if_the_application_can_go_by_then(
+    make: Any, opens: str, reminded: bool
+) -> None:
+    """From two reviews: "In a week: application deadline" fired before the application
+    could even go out (sent on the deadline day); the submit event reminds instead."""
+    from tests.conftest import program
+
+    row = program("r", weeks=4, deadline_weeks_before_start=8, application_opens=opens)
+    req = {"radiology": {"min": 1, "max": 1}, "clinical": {"min": 0, "max": 1}, "tier_mix": False}
+    loaded = make([row], requirements=req)
+    outcome = plan_scenario(loaded, SolveOptions(workers=1))
+    events = Calendar.from_ical(calendar_ics(loaded, outcome.payload)).walk("VEVENT")
+    by_summary = {str(e["SUMMARY"]): e for e in events}
+    deadline = by_summary["Deadline: r"]
+    assert deadline.decoded("DTSTART") == date(2027, 4, 12)  # 8 weeks before 06-07
+    assert bool(deadline.walk("VALARM")) == reminded
+    assert by_summary["Apply to r"].walk("VALARM")  # the day before it goes out

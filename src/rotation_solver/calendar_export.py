@@ -82,6 +82,14 @@ def _rotation_event(
     return event
 
 
+def _too_early(step: TimelineStep) -> bool:
+    """A deadline's week-ahead reminder before its application can even go out (found by
+    review: "In a week: application deadline" on 02-22 for an application sent 03-01, the
+    deadline day); the submit event reminds the day before instead."""
+    sent = step.planned_submission
+    return step.kind == "deadline" and sent is not None and (step.date - sent).days < 7
+
+
 def _step_event(step: TimelineStep, scenario: str, stamp: datetime) -> Event:
     event = Event()
     subject = step.program_id or step.document
@@ -101,7 +109,7 @@ def _step_event(step: TimelineStep, scenario: str, stamp: datetime) -> Event:
     event.add("description", step.text)
     event.add("categories", [step.kind])
     event.add("transp", "TRANSPARENT")
-    if step.kind in _ALARMS:
+    if step.kind in _ALARMS and not _too_early(step):
         offset, text = _ALARMS[step.kind]
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

@@ -72,6 +72,8 @@ class TimelineStep:
     document: str | None = None  # the document's name, for "document" steps
     # The offer's start, for "offer" steps: two offers of one program are two steps.
     offer_start: _Day | None = None
+    # For "deadline" steps: when the application is planned to go out.
+    planned_submission: _Day | None = None
 
     @property
     def label(self) -> str:
@@ -165,6 +167,7 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
                         "deadline",
                         pid,
                         f"Last day to apply to {name} (planned submission {rotation['submit_on']})",
+                        planned_submission=submit_on,
                     )
                 )
         accepted = " (accepted offer)" if rotation.get("locked") else ""

@@ -80,6 +80,7 @@ def application_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[T
                     pid,
                     f"Last day to apply to {name} for the {min(a['starts'])} start, its "
                     f"earliest (planned submission {a['submit_on']})",
+                    planned_submission=date.fromisoformat(a["submit_on"]),
                 )
             )
     steps += _offer_steps(loaded, payload)
