@@ -161,11 +161,11 @@ def _offer_cells(application: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
-    """Which offers in hand to accept and decline now (`offer_answers`, as `solve` plans);
-    without them, the offers the best applications leave out."""
+    """Which offers in hand to accept and decline now (`offer_answers`, as `solve` plans).
+    None means no offers in hand, or no plan at all (and then no applications table)."""
     answers = payload.get("offer_answers")
     if answers is None:
-        return offers_not_kept_lines(payload)
+        return []
 
     def named(offers: list[dict[str, str]]) -> str:
         return join_names([f"{o['program_id']} {o['start']}" for o in offers]) or "none"
@@ -177,19 +177,6 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
         "chance). The outcomes above count every offer in hand as if it could be held until "
         "the other answers come; an offer is usually answered within about a week. Lock the "
         "ones you accept (--lock) and run apply again to plan the rest around them."
-    ]
-
-
-def offers_not_kept_lines(payload: dict[str, Any]) -> list[str]:
-    """The offers in hand that the best applications leave out, and what to do."""
-    dropped = payload.get("offers_not_kept") or []
-    if not dropped:
-        return []
-    offers = ", ".join(f"{o['program_id']} {o['start']}" for o in dropped)
-    return [
-        f"Offers in hand not kept: {offers}. The best applications do without "
-        f"{'it' if len(dropped) == 1 else 'them'}: decline, or accept with --lock to plan "
-        "around an offer you want anyway."
     ]
 
 
