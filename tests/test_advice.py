@@ -325,8 +325,8 @@ def test_offers_in_hand_beside_uncertain_rotations_point_to_apply(make: Make) ->
     offer = [{"program": "r", "start": "2027-06-07"}]
     text = warnings_for(make(rows, requirements=BALANCED, offers=offer))
     assert "offers in hand: this plan counts c at its chance of an offer" in text
-    assert "Accept the offers this plan takes and decline the others" in text
-    assert "then let `rotation-solver apply` choose the applications" in text
+    assert "`rotation-solver apply` weighs every way to answer the offers" in text
+    assert "lock the offers you accept (--lock)" in text
     both = [*offer, {"program": "c", "start": "2027-08-02"}]
     assert "offers in hand" not in warnings_for(make(rows, requirements=BALANCED, offers=both))
     assert "offers in hand" not in warnings_for(make(rows, requirements=BALANCED))

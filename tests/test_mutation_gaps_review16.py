@@ -111,8 +111,10 @@ def test_two_declined_offers_of_one_program_are_two_events(offers: Offers) -> No
     two offers of one program to decline share program, kind and date, so only the
     offered start keeps their UIDs apart; with one UID a calendar app keeps one event
     and the student never sees the other answer to give."""
-    not_kept = [o for o in offers.payload["offers_not_kept"] if o["program_id"] == "rad-desert"]
-    assert sorted(o["start"] for o in not_kept) == ["2027-06-28", "2027-10-04"]
+    declined = [
+        o for o in offers.payload["offer_answers"]["decline"] if o["program_id"] == "rad-desert"
+    ]
+    assert sorted(o["start"] for o in declined) == ["2027-06-28", "2027-10-04"]
     declines = [e for e in offers.events if e.summary == "Decline the offer from rad-desert"]
     assert len(declines) == 2
     assert len({e.uid for e in declines}) == 2
@@ -138,18 +140,24 @@ def test_the_deadline_event_names_the_earliest_start(offers: Offers) -> None:
     assert "for the 2027-06-07 start, its earliest" in peachleaf
 
 
-def test_the_offers_to_accept_are_those_of_solve_s_plan(offers: Offers) -> None:
+def test_the_offers_to_accept_are_the_best_way_to_answer(offers: Offers) -> None:
     """Found by a season-long review: `apply`'s calendar said "accept" to every offer in
-    hand its outcomes used, two of them on the same dates, while `solve` declined one.
-    Now both answer as `solve` plans: accept the offers in its plan, decline the rest."""
-    solved = plan_scenario(offers.loaded, ONE_WORKER).payload
-    in_plan = {(r["program_id"], r["start"]) for r in solved["rotations"] if r["offered"]}
+    hand its outcomes used, two of them on the same dates. Now it weighs every way to
+    answer (accepted offers locked in every outcome) and keeps the best: the report's
+    value is that way's, and the calendar answers each offer as chosen."""
     answers = offers.payload["offer_answers"]
     accepted = {(o["program_id"], o["start"]) for o in answers["accept"]}
     declined = {(o["program_id"], o["start"]) for o in answers["decline"]}
-    assert accepted == in_plan and accepted and declined
+    assert accepted.isdisjoint(declined)
     assert accepted | declined == {(o.program, o.start.isoformat()) for o in offers.loaded.offers}
-    assert answers["plan_value"] == solved["objective"]
+    assert len({pid for pid, _ in accepted}) == len(accepted)
+    assert answers["expected_value"] == pytest.approx(offers.payload["expected_value"])
+    # 3 x 3 x 2 ways (none or one of each program's offers), every one accounted for.
+    assert len(answers["ways"]) == 18
+    searched = [w["expected_value"] for w in answers["ways"] if w["outcome"] == "searched"]
+    assert searched and max(searched) <= answers["expected_value"] + 1e-9
+    locks = {(x["program_id"], x["start"]) for x in offers.payload["locks"]}
+    assert accepted <= locks
     verbs = {
         (e.summary.split(" from ")[0], e.summary.rsplit(" ", 1)[1], e.day) for e in offers.events
     }

@@ -404,14 +404,24 @@ def test_cli_budgets_keep_a_portfolio_of_no_application() -> None:
     assert result.exit_code == 0 and "none" in result.stdout
 
 
-def test_apply_says_how_it_treats_an_offer_in_hand(make: Callable[..., LoadedScenario]) -> None:
+def test_an_offer_in_hand_takes_no_application_slot(make: Callable[..., LoadedScenario]) -> None:
     """Found by review: an offer in hand took an application slot and its fee without a
-    word; `apply` now says so and points to --lock."""
+    word. Now it is answered first: accepted, it is a lock in every outcome and leaves
+    every slot to applications; declined, its program is left out."""
     loaded = tiny(make, offers=[{"program": "rad-b", "start": "2027-08-02"}])
-    report = plan_portfolio(loaded, scenarios=20, evaluate_outcomes=20, bound=False, options=ONE)
-    assert any("offers in hand (rad-b)" in w for w in report.payload["warnings"])
+    report = plan_portfolio(
+        loaded, max_applications=2, scenarios=20, evaluate_outcomes=20, bound=False, options=ONE
+    )
+    payload = report.payload
+    answers = payload["offer_answers"]
+    assert len(answers["ways"]) == 2 and payload["expected_value"] == answers["expected_value"]
+    assert "rad-b" not in {a["program_id"] for a in payload["applications"]}
+    assert len(payload["applications"]) <= 2
+    assert not any("offers in hand" in w for w in payload["warnings"])
+    if answers["accept"]:
+        assert payload["locks"] == answers["accept"]
     plain = plan_portfolio(tiny(make), scenarios=20, evaluate_outcomes=20, bound=False, options=ONE)
-    assert not any("offers in hand" in w for w in plain.payload["warnings"])
+    assert plain.payload["offer_answers"] is None
 
 
 def test_budgets_keep_a_worthless_portfolio(make: Callable[..., LoadedScenario]) -> None:
@@ -1411,7 +1421,8 @@ def test_histogram_percentages_add_to_exactly_100(weights: list[float]) -> None:
 
 def test_an_offer_in_hand_is_not_an_application_to_send(tmp_path: Path) -> None:
     """Found by review: with two overlapping offers in hand, `apply` listed the one it
-    keeps with a submit-on date and a 100% "offer", and left the other out without a word."""
+    keeps with a submit-on date and a 100% "offer", and left the other out without a word.
+    Now neither is an application: one is accepted (a lock), the other declined."""
     text = EXAMPLE.read_text("utf-8").replace(
         "planning_date: 2027-01-15", "planning_date: 2027-03-20"
     )
@@ -1426,17 +1437,16 @@ def test_an_offer_in_hand_is_not_an_application_to_send(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, [*args, "--format", "json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    kept = [a["program_id"] for a in payload["applications"] if a["offered"]]
-    not_kept = [o["program_id"] for o in payload["offers_not_kept"]]
-    assert sorted(kept + not_kept) == ["rad-desert", "rad-harbor"] and len(kept) == 1
-    assert not any(a["offered"] for a in payload["applications"] if a["program_id"] not in kept)
+    assert not any(a["offered"] for a in payload["applications"])
+    sent = {a["program_id"] for a in payload["applications"]}
+    assert not sent & {"rad-desert", "rad-harbor"}
     table = CliRunner().invoke(cli, args).stdout
-    (row,) = [line for line in table.splitlines() if line.strip().startswith(kept[0])]
-    assert "offer in hand" in row and "in hand" in row.split("offer in hand")[1]
-    # What to answer now is `solve`'s plan: one of the two, not both (same dates).
+    assert "offer in hand" not in table
+    # One of the two, not both (same dates): the other is declined.
     answers = payload["offer_answers"]
     (accept,), (decline,) = answers["accept"], answers["decline"]
     assert {accept["program_id"], decline["program_id"]} == {"rad-desert", "rad-harbor"}
+    assert payload["locks"] == [accept]
     said = (
         f"Offers in hand, to answer now: accept {accept['program_id']} 2027-06-07; decline "
         f"{decline['program_id']} 2027-06-07."

@@ -138,15 +138,15 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
         warnings.append(after_start_warning(after_start))
     pending = [o for o in rotations if not o.locked and not o.offered]
     if loaded.offers and pending:
-        # `apply` answers the offers as this plan does (`offer_answers`), and then covers
-        # what may not come with further applications.
+        # `apply` weighs each way to answer the offers over the outcomes of the
+        # applications still to send; this plan counts them at their chance instead.
         warnings.append(
             f"offers in hand: this plan counts {_ids(pending)} at "
             f"{'its' if len(pending) == 1 else 'their'} chance of an offer, with nothing to "
             f"fall back on if {'it does' if len(pending) == 1 else 'they do'} not come. "
-            "Accept the offers this plan takes and decline the others, lock the ones you "
-            "accept (--lock), then let `rotation-solver apply` choose the applications that "
-            "cover the rest (its outcomes also show how often each offer would be used)."
+            "`rotation-solver apply` weighs every way to answer the offers against the "
+            "applications that would cover the rest, over every way those could come, and "
+            "may answer otherwise; lock the offers you accept (--lock)."
         )
     warnings += _same_institution(radiology)
     warnings += _away_too_long(rotations)

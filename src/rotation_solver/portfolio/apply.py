@@ -16,6 +16,12 @@ import numpy as np
 from rotation_solver.offerings import Offering, expand
 from rotation_solver.plan_json import rotation_dict
 from rotation_solver.planner import plan_scenario
+from rotation_solver.portfolio.acceptance import (
+    Choice,
+    OfferAnswers,
+    answer_offers,
+    answered,
+)
 from rotation_solver.portfolio.bound import perfect_information_bound
 from rotation_solver.portfolio.candidates import (
     Candidate,
@@ -149,29 +155,6 @@ class PortfolioReport:
     evaluation_values: np.ndarray  # out-of-sample values of the chosen portfolio
 
 
-def offer_answers(loaded: LoadedScenario, options: SolveOptions) -> dict[str, Any] | None:
-    """The offers in hand to accept and to decline now: those in the plan `solve` makes
-    (each pending application weighed by its chance of an offer), and the rest. An
-    offer is answered in about a week, before most other answers come; this report's
-    outcomes assume it could be held until then, so they cannot say which to take.
-    None without offers in hand, or when `solve` finds no plan."""
-    if not loaded.offers:
-        return None
-    result = plan_scenario(loaded, options, diagnose=False, name_conflict=False).result
-    if not result.has_plan:
-        return None
-    taken = {(o.program_id, o.start) for o in result.rotations if o.offered}
-
-    def listed(accept: bool) -> list[dict[str, str]]:
-        return [
-            {"program_id": offer.program, "start": offer.start.isoformat()}
-            for offer in loaded.offers
-            if ((offer.program, offer.start) in taken) == accept
-        ]
-
-    return {"accept": listed(True), "decline": listed(False), "plan_value": result.objective}
-
-
 def application_dict(c: Candidate) -> dict[str, Any]:
     return {
         "program_id": c.program_id,
@@ -188,6 +171,54 @@ def application_dict(c: Candidate) -> dict[str, Any]:
         # An offer in hand (scenario `offers`): kept as an application certain to come.
         "offered": any(o.offered for o in c.offerings),
     }
+
+
+def _choose(
+    loaded: LoadedScenario,
+    n: int,
+    *,
+    scenarios: int,
+    seed: int,
+    inner: SolveOptions,
+    time_limit: float,
+    restarts: int,
+    progress: ProgressFactory,
+    enumerate_outcomes: bool,
+) -> Choice:
+    """The applications for `loaded`: every portfolio on every offer outcome when there
+    are at most `EXACT_CANDIDATES` candidates (within half of `time_limit`), else the
+    search on `scenarios` sampled outcomes."""
+    problem = build_portfolio_problem(loaded)
+    t0 = time.perf_counter()
+    found: SearchResult | None = None
+    sample: np.ndarray | None = None
+    enumeration_cut = False
+    if enumerate_outcomes and len(problem.candidates) <= EXACT_CANDIDATES:
+        # Every outcome, so no sample to draw. Half the time limit at most: valuing plans
+        # of many rotations can be slow, and the sample path then gets the rest.
+        tick = progress(
+            "Valuing every portfolio on every outcome",
+            portfolio_count(len(problem.candidates), n),
+        )
+        try:
+            found = enumerated_search(problem, n, t0 + time_limit / 2, tick)
+        except SearchTimeout:
+            enumeration_cut = True
+    if found is None:
+        tick = progress("Sampling offers", scenarios)
+        sample = sample_offers(problem, scenarios, seed, stream=0)
+        tick(scenarios)
+        found = search(
+            problem,
+            Evaluator(problem, sample),
+            n,
+            seed=expected_value_seed(problem, inner, n),
+            time_limit=max(0.0, time_limit - (time.perf_counter() - t0)),
+            restarts=restarts,
+            random_seed=seed,
+            progress=progress("Searching applications (local search rounds)", 0),
+        )
+    return Choice(problem, found, sample, enumeration_cut, time.perf_counter() - t0)
 
 
 def plan_portfolio(
@@ -214,39 +245,34 @@ def plan_portfolio(
     n = max_applications if max_applications is not None else loaded.scenario.max_applications
     if not 1 <= n <= MAX_APPLICATIONS:
         raise ValueError(f"max_applications must be 1..{MAX_APPLICATIONS}, got {n}")
-    problem = build_portfolio_problem(loaded)
     inner = SolveOptions(
         time_limit=min(10.0, options.time_limit), workers=options.workers, seed=options.seed
     )
-    t0 = time.perf_counter()
-    found: SearchResult | None = None
-    enumeration_cut = False
-    if enumerate_outcomes and len(problem.candidates) <= EXACT_CANDIDATES:
-        # Every outcome, so no sample to draw. Half the time limit at most: valuing plans
-        # of many rotations can be slow, and the sample path then gets the rest.
-        tick = progress(
-            "Valuing every portfolio on every outcome",
-            portfolio_count(len(problem.candidates), n),
-        )
-        try:
-            found = enumerated_search(problem, n, t0 + options.time_limit / 2, tick)
-        except SearchTimeout:
-            enumeration_cut = True
-    if found is None:
-        tick = progress("Sampling offers", scenarios)
-        offers = sample_offers(problem, scenarios, seed, stream=0)
-        tick(scenarios)
-        found = search(
-            problem,
-            Evaluator(problem, offers),
+
+    def choose(at: LoadedScenario, time_limit: float, quiet: bool) -> Choice:
+        return _choose(
+            at,
             n,
-            seed=expected_value_seed(problem, inner, n),
-            time_limit=max(0.0, options.time_limit - (time.perf_counter() - t0)),
+            scenarios=scenarios,
+            seed=seed,
+            inner=inner,
+            time_limit=time_limit,
             restarts=restarts,
-            random_seed=seed,
-            progress=progress("Searching applications (local search rounds)", 0),
+            progress=_no_progress if quiet else progress,
+            enumerate_outcomes=enumerate_outcomes,
         )
-    search_seconds = time.perf_counter() - t0
+
+    answers: OfferAnswers | None = None
+    asked = loaded
+    if loaded.offers:
+        answers = answer_offers(loaded, n, choose, inner, options.time_limit, progress)
+        if answers.choice is not None:
+            loaded = answered(loaded, answers.accept)
+    choice = answers.choice if answers is not None and answers.choice else None
+    if choice is None:
+        choice = choose(loaded, options.time_limit, quiet=False)
+    problem, found, offers = choice.problem, choice.found, choice.sample
+    enumeration_cut, search_seconds = choice.enumeration_cut, choice.seconds
     table = evaluate(problem, found.portfolio)
     values, probs = outcome_value_distribution(problem, table)
     exact = float(probs @ values)
@@ -268,6 +294,7 @@ def plan_portfolio(
         t0 = time.perf_counter()
         tick = progress("Perfect-information bound", scenarios)
         bound_options = dataclasses.replace(inner, time_limit=options.time_limit)
+        assert offers is not None  # neither enumerated nor exhaustive: the sample was searched
         upper, proven = perfect_information_bound(problem, offers, bound_options, tick)
         bound_seconds = time.perf_counter() - t0
 
@@ -297,7 +324,6 @@ def plan_portfolio(
         entry["marginal_value"] = exact - without
         applications.append(entry)
     applications.sort(key=lambda a: (a["submit_on"], a["deadline"] or "", a["program_id"]))
-    applied = {a["program_id"] for a in applications}
     gap = None if upper is None or upper <= 0 else max(0.0, (upper - in_sample) / upper)
     exact_of = {row.name: exact_value(problem, row.portfolio) for row in comparisons}
     # SAA can lose to a naive strategy on a small sample; say so rather than hide it.
@@ -313,16 +339,8 @@ def plan_portfolio(
         "status": "optimal" if found.enumerated else "feasible",
         "max_applications": n,
         "applications": applications,
-        # Which offers in hand to accept now, as `solve` plans (found by review: this
-        # report counted every offer as usable in any outcome, and its calendar said
-        # "accept" to two offers of the same dates while `solve` said decline one).
-        "offer_answers": offer_answers(loaded, inner),
-        # Offers in hand the best applications leave out: to decline (found by review).
-        "offers_not_kept": [
-            {"program_id": offer.program, "start": offer.start.isoformat()}
-            for offer in loaded.offers
-            if offer.program not in applied
-        ],
+        # Which offers in hand to accept now, and the other ways to answer them.
+        "offer_answers": answers.payload() if answers and answers.choice else None,
         "expected_value": exact,
         "in_sample_value": in_sample,
         "bound": upper,
@@ -405,17 +423,6 @@ def plan_portfolio(
         },
         "warnings": [
             *loaded.warnings,
-            *(
-                [
-                    "offers in hand ("
-                    + ", ".join(sorted({o.program for o in loaded.offers}))
-                    + ") are treated here as applications certain to be offered: each takes "
-                    "an application slot and its fee counts; lock the ones you accept "
-                    "(--lock) to plan the rest of your applications around them."
-                ]
-                if loaded.offers
-                else []
-            ),
             *portfolio_warnings(
                 n,
                 stats["p_no_plan"],
@@ -470,7 +477,7 @@ def plan_portfolio(
     }
     if stats["p_no_plan"] >= 1:
         # The full time limit, as `solve` has, so the conflict is named as `solve` names it.
-        status, why, conflict = no_plan_reason(loaded, n, options)
+        status, why, conflict = no_plan_reason(asked, n, options)
         payload.update(status=status, why=why)
         if conflict is not None:
             payload["conflict"] = conflict

@@ -161,8 +161,9 @@ def _offer_cells(application: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
-    """Which offers in hand to accept and decline now (`offer_answers`, as `solve` plans).
-    None means no offers in hand, or no plan at all (and then no applications table)."""
+    """Which offers in hand to accept and decline now (`offer_answers`), and what the
+    next best ways to answer would be worth. None means no offers in hand, or no plan
+    in any way to answer them."""
     answers = payload.get("offer_answers")
     if answers is None:
         return []
@@ -170,13 +171,20 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
     def named(offers: list[dict[str, str]]) -> str:
         return join_names([f"{o['program_id']} {o['start']}" for o in offers]) or "none"
 
+    ways = answers["ways"]
+    others = [w for w in ways if w["outcome"] == "searched"][:2]
+    runners_up = "; ".join(
+        f"accept {named(w['accept'])}: {w['expected_value']:.1f}" for w in others
+    )
     return [
         f"Offers in hand, to answer now: accept {named(answers['accept'])}; decline "
-        f"{named(answers['decline'])}. That is the best plan now, worth "
-        f"{answers['plan_value']} in `solve` (each pending application weighed by its "
-        "chance). The outcomes above count every offer in hand as if it could be held until "
-        "the other answers come; an offer is usually answered within about a week. Lock the "
-        "ones you accept (--lock) and run apply again to plan the rest around them."
+        f"{named(answers['decline'])}. Of the {counted(len(ways), 'way')} to answer them, "
+        f"this gives the applications above the best expected value, "
+        f"{answers['expected_value']:.1f}"
+        + (f" (next: {runners_up})" if runners_up else "")
+        + ". The plans above take the accepted offers as locks and leave the declined "
+        "programs out. An offer is usually answered within about a week; lock the ones you "
+        "accept (--lock) when you run apply or solve again."
     ]
 
 

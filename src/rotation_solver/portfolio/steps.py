@@ -29,14 +29,13 @@ def _starts(starts: list[str]) -> str:
 
 
 def _offer_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[TimelineStep]:
-    """Answer each offer in hand now, as `solve` plans (`offer_answers`: None only when
-    no plan exists at all, and then there is nothing to accept)."""
+    """Answer each offer in hand now, as `apply` chose (`offer_answers`: None only when
+    no way to answer them has a plan, and then there is nothing to accept)."""
     answers = payload.get("offer_answers") or {"accept": [], "decline": []}
     why = {
-        ACCEPT_OFFER: "the best plan now takes it (`solve`: each pending application weighed "
-        "by its chance); an offer is usually held about a week",
-        DECLINE_OFFER: "the best plan now does without it (or accept it and plan around it "
-        "with --lock)",
+        ACCEPT_OFFER: "of every way to answer the offers in hand, this one gives the "
+        "applications the best expected value; an offer is usually held about a week",
+        DECLINE_OFFER: "the best way to answer the offers in hand does without it",
     }
     return [
         TimelineStep(

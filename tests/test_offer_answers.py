@@ -1,0 +1,263 @@
+"""`apply` with offers in hand: which to accept now (the first stage).
+
+An offer is answered within about a week, so `apply` tries every way to answer the
+offers (accepted ones locked, declined programs left out) and keeps the way whose
+applications have the best exact expected value. The oracle here builds each way's
+scenario from the scenario file itself (locks and exclude written out, no offers) and
+values every portfolio on every outcome with the exhaustive planner.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from rotation_solver.cli import cli
+from rotation_solver.portfolio import build_portfolio_problem, plan_portfolio
+from rotation_solver.portfolio.acceptance import (
+    CANNOT_BEAT,
+    CHOSEN,
+    NO_PLAN,
+    SEARCHED,
+    answer_sets,
+    answered,
+    best_case,
+)
+from rotation_solver.scenario import LoadedScenario, Lock, load_scenario
+from rotation_solver.solve import SolveOptions
+from tests.random_scenarios import random_scenario, write_scenario
+from tests.test_portfolio import brute_expected
+
+ONE = SolveOptions(workers=1, time_limit=20)
+Offer = tuple[str, str]
+
+
+def _ways(offers: list[Offer]) -> list[tuple[Offer, ...]]:
+    """Every set of offers with at most one per program (written apart from the code)."""
+    found = []
+    for size in range(len(offers) + 1):
+        for accept in itertools.combinations(offers, size):
+            if len({pid for pid, _ in accept}) == size:
+                found.append(accept)
+    return found
+
+
+def _way_scenario(data: dict[str, Any], accept: tuple[Offer, ...]) -> dict[str, Any]:
+    """The scenario file once `accept` is accepted and every other offer declined."""
+    way = copy.deepcopy(data)
+    offers = way.pop("offers")
+    taken = {pid for pid, _ in accept}
+    way["locks"] = way.get("locks", []) + [{"program": p, "start": s} for p, s in accept]
+    declined = sorted({o["program"] for o in offers} - taken)
+    way["exclude"] = way.get("exclude", []) + declined
+    return way
+
+
+def _oracle(folder: Path, data: dict[str, Any], cap: int) -> dict[tuple[Offer, ...], float]:
+    """Each way's best expected value over every portfolio of at most `cap` (0: no plan
+    in any outcome)."""
+    offers = [(o["program"], o["start"]) for o in data["offers"]]
+    best: dict[tuple[Offer, ...], float] = {}
+    for k, accept in enumerate(_ways(offers)):
+        path = write_scenario(folder, _way_scenario(data, accept), f"way{k}.yaml")
+        problem = build_portfolio_problem(load_scenario(path))
+        portfolios = [
+            combo
+            for size in range(cap + 1)
+            for combo in itertools.combinations(range(len(problem.candidates)), size)
+        ]
+        best[accept] = max(brute_expected(problem, p) for p in portfolios)
+    return best
+
+
+def _keyed(offers: list[dict[str, str]]) -> tuple[Offer, ...]:
+    return tuple((o["program_id"], o["start"]) for o in offers)
+
+
+def _check_against_oracle(tmp_path: Path, data: dict[str, Any], cap: int) -> dict[str, Any]:
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    payload = plan_portfolio(
+        loaded, max_applications=cap, scenarios=20, evaluate_outcomes=20, bound=False, options=ONE
+    ).payload
+    oracle = _oracle(tmp_path, data, cap)
+    answers = payload["offer_answers"]
+    best = max(oracle.values())
+    assert answers["expected_value"] == pytest.approx(best)
+    assert payload["expected_value"] == pytest.approx(best)
+    chosen = _keyed(answers["accept"])
+    assert oracle[tuple(sorted(chosen, key=lambda o: _order(data, o)))] == pytest.approx(best)
+    ways = {
+        tuple(sorted(_keyed(w["accept"]), key=lambda o: _order(data, o))): w
+        for w in answers["ways"]
+    }
+    assert set(ways) == set(oracle)  # every way, once
+    for accept, way in ways.items():
+        if way["outcome"] == SEARCHED:
+            assert way["expected_value"] == pytest.approx(oracle[accept])
+        if way["best_case"] is not None:
+            # The best case bounds every portfolio of that way.
+            assert way["best_case"] >= oracle[accept] - 1e-6
+        if way["outcome"] == CANNOT_BEAT:
+            assert way["best_case"] <= best + 1e-6
+    (won,) = [w for w in answers["ways"] if w["outcome"] == CHOSEN]
+    assert _keyed(won["accept"]) == chosen
+    declined = {(o["program"], o["start"]) for o in data["offers"]} - set(chosen)
+    assert set(_keyed(answers["decline"])) == declined
+    # The applications are planned around the answer: no declined program is applied to.
+    declined_programs = {pid for pid, _ in declined} - {pid for pid, _ in chosen}
+    assert not declined_programs & {a["program_id"] for a in payload["applications"]}
+    return payload
+
+
+def _order(data: dict[str, Any], offer: Offer) -> int:
+    listed = [(o["program"], o["start"]) for o in data["offers"]]
+    return listed.index(offer)
+
+
+def _tiny(offers: list[Offer], budget: int = 5200) -> dict[str, Any]:
+    from tests.conftest import program, scenario_dict
+
+    programs = [
+        program("rad-a", tier="reach", img_friendly=False, letter=9, audition=9, fee=100,
+                starts="2027-06-07", acceptance=0.9, housing_per_week=600),
+        program("rad-b", tier="target", letter=8, audition=8, fee=50,
+                starts="2027-06-07;2027-08-02", acceptance=0.3),
+        program("rad-c", tier="safety", letter=6, audition=5, fee=20,
+                starts="2027-06-14;2027-09-06", acceptance=0.75),
+        program("rad-d", tier="target", img_friendly=False, letter=7, audition=7, fee=60,
+                starts="2027-06-07;2027-06-21", acceptance=0.2),
+        program("im-a", specialty="internal_medicine", letter=7, fee=30,
+                starts="2027-07-05;2027-10-04", acceptance=0.6),
+        program("em-b", specialty="emergency_medicine", letter=5, fee=10,
+                starts="2027-06-07;2027-08-16", acceptance=0.95),
+    ]  # fmt: skip
+    data = scenario_dict(
+        programs,
+        budget=budget,
+        requirements={
+            "radiology": {"min": 1, "max": 2},
+            "clinical": {"min": 1, "max": 1},
+            "tier_mix": True,
+        },
+    )
+    data["offers"] = [{"program": p, "start": s} for p, s in offers]
+    return data
+
+
+@pytest.mark.parametrize(
+    "offers",
+    [
+        [("rad-b", "2027-08-02")],
+        [("rad-b", "2027-06-07"), ("rad-d", "2027-06-07")],  # the same dates
+        [("rad-b", "2027-06-07"), ("rad-b", "2027-08-02"), ("im-a", "2027-07-05")],
+        [("rad-d", "2027-06-21"), ("em-b", "2027-08-16"), ("im-a", "2027-10-04")],
+    ],
+    ids=["one", "same-dates", "two-of-one-program", "two-clinical"],
+)
+@pytest.mark.parametrize("budget", [5200, 3000])
+def test_the_answer_is_the_best_way_by_exhaustive_search(
+    tmp_path: Path, offers: list[Offer], budget: int
+) -> None:
+    _check_against_oracle(tmp_path, _tiny(offers, budget), cap=2)
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_random_offers_are_answered_as_exhaustive_search_answers(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    data = random_scenario(rng, 6)
+    data["planning_date"] = "2027-01-15"
+    data.pop("exclude", None)
+    # Looser rules, so that most seeds have ways worth something (13 of 16, two with
+    # ties between ways); strict ones mostly leave no plan in any way.
+    data["budget"] = max(data["budget"], 8000)
+    rules = data["requirements"]
+    rules["radiology"]["min"] = rules["clinical"]["min"] = 0
+    rules["tier_mix"] = False
+    rules["max_rotations"] = max(rules["max_rotations"], 2)
+    locked = {lock["program"] for lock in data.get("locks", [])}
+    pairs = [
+        (row["id"], start)
+        for row in data["programs"]
+        if row["id"] not in locked
+        for start in row["starts"].split(";")
+    ]
+    picked = sorted(rng.sample(pairs, min(3, len(pairs))))
+    data["offers"] = [{"program": p, "start": s} for p, s in picked]
+    oracle = _oracle(tmp_path, data, 2)
+    if max(oracle.values()) <= 0:  # no way to answer has a plan worth anything
+        loaded = load_scenario(write_scenario(tmp_path, data, "probe.yaml"))
+        payload = plan_portfolio(loaded, max_applications=2, scenarios=20, evaluate_outcomes=20,
+                                 bound=False, options=ONE).payload  # fmt: skip
+        assert payload["expected_value"] == pytest.approx(0)
+        answers = payload["offer_answers"]
+        assert answers is None or answers["expected_value"] == pytest.approx(0)
+        return
+    _check_against_oracle(tmp_path, data, cap=2)
+
+
+def test_answer_sets_take_at_most_one_offer_per_program() -> None:
+    from datetime import date
+
+    a1, a2 = Lock(program="a", start=date(2027, 6, 7)), Lock(program="a", start=date(2027, 8, 2))
+    b = Lock(program="b", start=date(2027, 6, 7))
+    ways = answer_sets([a1, a2, b])
+    assert len(ways) == 3 * 2 and len(set(ways)) == 6
+    assert ways[0] == ()  # declining them all comes first
+    assert (a1, a2) not in ways and (a1, b) in ways and (a2, b) in ways
+    assert all(len({o.program for o in w}) == len(w) for w in ways)
+
+
+def test_an_answered_scenario_locks_the_accepted_and_leaves_out_the_declined(
+    make: Callable[..., LoadedScenario],
+) -> None:
+    data = _tiny([("rad-b", "2027-06-07"), ("rad-b", "2027-08-02"), ("rad-c", "2027-09-06")])
+    loaded = make(data["programs"], **{k: v for k, v in data.items() if k != "programs"})
+    accept = (loaded.offers[1],)
+    way = answered(loaded, accept)
+    assert way.offers == () and way.scenario.offers == []
+    assert way.locks == loaded.locks + accept
+    # rad-b's other offer is declined, but rad-b is locked: only rad-c is left out.
+    assert way.exclude == (*loaded.exclude, "rad-c")
+    none = answered(loaded, ())
+    assert set(none.exclude) == {"rad-b", "rad-c"} and none.locks == loaded.locks
+    # The bound is a plan's value as if every program offered: no plan with both
+    # June starts of rad-b and rad-d (same dates, tier_mix needs an IMG-friendly one).
+    assert best_case(way, 2, ONE) is not None
+
+
+def test_two_offers_on_the_same_dates_are_never_both_accepted(tmp_path: Path) -> None:
+    payload = _check_against_oracle(
+        tmp_path, _tiny([("rad-b", "2027-06-07"), ("rad-d", "2027-06-07")]), cap=2
+    )
+    assert len(payload["offer_answers"]["accept"]) <= 1
+    both = [w for w in payload["offer_answers"]["ways"] if len(w["accept"]) == 2]
+    assert [w["outcome"] for w in both] == [NO_PLAN]
+
+
+def test_the_table_and_calendar_say_how_to_answer(tmp_path: Path) -> None:
+    data = _tiny([("rad-b", "2027-06-07"), ("rad-d", "2027-06-07")])
+    path = write_scenario(tmp_path, data)
+    runner = CliRunner()
+    args = ["apply", str(path), "--workers", "1", "--max-applications", "2"]
+    payload = __import__("json").loads(runner.invoke(cli, [*args, "--format", "json"]).stdout)
+    answers = payload["offer_answers"]
+    table = " ".join(runner.invoke(cli, args).stdout.split())
+    assert f"Of the {len(answers['ways'])} ways to answer them" in table
+    assert f"the best expected value, {answers['expected_value']:.1f}" in table
+    # The locks row shows the accepted offer, planned around as a lock.
+    for offer in answers["accept"]:
+        assert f"{offer['program_id']}@{offer['start']}" in table
+    result = runner.invoke(cli, [*args, "--format", "ics"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout.replace("\r\n ", "")
+    for offer in answers["accept"]:
+        assert f"Accept the offer from {offer['program_id']}" in text
+    for offer in answers["decline"]:
+        assert f"Decline the offer from {offer['program_id']}" in text
