@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -246,7 +247,7 @@ def test_the_table_and_calendar_say_how_to_answer(tmp_path: Path) -> None:
     path = write_scenario(tmp_path, data)
     runner = CliRunner()
     args = ["apply", str(path), "--workers", "1", "--max-applications", "2"]
-    payload = __import__("json").loads(runner.invoke(cli, [*args, "--format", "json"]).stdout)
+    payload = json.loads(runner.invoke(cli, [*args, "--format", "json"]).stdout)
     answers = payload["offer_answers"]
     table = " ".join(runner.invoke(cli, args).stdout.split())
     assert f"Of the {len(answers['ways'])} ways to answer them" in table
@@ -261,3 +262,29 @@ def test_the_table_and_calendar_say_how_to_answer(tmp_path: Path) -> None:
         assert f"Accept the offer from {offer['program_id']}" in text
     for offer in answers["decline"]:
         assert f"Decline the offer from {offer['program_id']}" in text
+
+
+def test_each_budget_row_names_the_offers_to_accept_there(tmp_path: Path) -> None:
+    """The answer may move with the budget (a dearer offer becomes affordable), so every
+    row of `apply --budgets` says which offers to accept, as `apply` at that budget does."""
+    data = _tiny([("rad-a", "2027-06-07"), ("rad-c", "2027-06-14")])
+    path = write_scenario(tmp_path, data)
+    budgets = [2500, 3500, 5200]
+    runner = CliRunner()
+    args = ["apply", str(path), "--workers", "1", "--max-applications", "2"]
+    result = runner.invoke(cli, [*args, "--budgets", ",".join(map(str, budgets)), "--format",
+                                 "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    seen = set()
+    for row, budget in zip(rows, budgets, strict=True):
+        data["budget"] = budget
+        alone = load_scenario(write_scenario(tmp_path, data, f"at{budget}.yaml"))
+        answers = plan_portfolio(alone, max_applications=2, evaluate_outcomes=20, bound=False,
+                                 options=ONE).payload["offer_answers"]  # fmt: skip
+        accept = [f"{o['program_id']}@{o['start']}" for o in answers["accept"]]
+        assert row["accept_offers"] == accept, budget
+        seen.add(tuple(accept))
+    assert len(seen) > 1  # the budgets were picked so that the answer moves
+    table = " ".join(runner.invoke(cli, [*args, "--budgets", "2500,5200"]).stdout.split())
+    assert "apply to" in table and ("accept rad-" in table or "decline every offer" in table)

@@ -28,6 +28,7 @@ def _row(budget: int, own: int, report: dict[str, Any]) -> dict[str, Any]:
     # A portfolio, even an empty one: accepted offers may make the plan with no
     # application, or applying to nothing may be as good (plain `apply` exits 0 there).
     has = report["status"] in ("optimal", "feasible")
+    answers = report.get("offer_answers")
     return {
         "budget": budget,
         "yours": budget == own,
@@ -38,6 +39,11 @@ def _row(budget: int, own: int, report: dict[str, Any]) -> dict[str, Any]:
         "fees": report["fees"] if has else 0,
         "no_plan": report["probabilities"]["no_plan"] if has else None,
         "applications": [a["program_id"] for a in report["applications"]] if has else [],
+        # The offers in hand to accept at this budget (a lock each; None: no offers in hand
+        # or no plan): the answer may move with the budget, a dearer offer affordable.
+        "accept_offers": [f"{o['program_id']}@{o['start']}" for o in answers["accept"]]
+        if has and answers
+        else None,
         "why": report.get("why"),
         "warnings": list(report.get("warnings", [])),
     }
@@ -87,6 +93,13 @@ def _changes(row: dict[str, Any]) -> str:
     return " ".join(parts) or "same applications"
 
 
+def _accepting(row: dict[str, Any]) -> str:
+    accept = row.get("accept_offers")
+    if accept is None:
+        return ""
+    return f"accept {', '.join(accept)}; apply to " if accept else "decline every offer; apply to "
+
+
 def _cells(row: dict[str, Any]) -> list[str]:
     budget = f"${row['budget']:,}" + (" (yours)" if row["yours"] else "")
     if row["expected_value"] is None:
@@ -98,7 +111,7 @@ def _cells(row: dict[str, Any]) -> list[str]:
         rate,
         f"${row['fees']:,}",
         f"{100 * row['no_plan']:.1f}%",
-        ", ".join(row["applications"]) or "none",
+        _accepting(row) + (", ".join(row["applications"]) or "none"),
         _changes(row),
     ]
 
@@ -117,7 +130,8 @@ NOTE = (
     "value is exact over every offer outcome of those applications, on `apply`'s scale (an "
     "offered rotation counts in full); the fees leave out those of accepted offers. A "
     "row's gain need not come from its changed applications: more money also lets you "
-    "accept dearer offers from the same ones."
+    "accept dearer offers from the same ones. With offers in hand, a row also names the "
+    "ones to accept at that budget, as `apply` answers them."
 )
 STAR = (
     "* chosen on the --scenarios sampled outcomes, not on every outcome, so another "
@@ -168,6 +182,7 @@ BUDGET_CSV_COLUMNS = (
     "fees",
     "no_plan",
     "applications",
+    "accept_offers",
     "added",
     "removed",
     "value_per_1000",
@@ -178,7 +193,7 @@ BUDGET_CSV_COLUMNS = (
 def render_budgets_csv(payload: dict[str, Any]) -> str:
     """One row per budget; program lists joined by `;`, values to 2 decimals and chances
     to 4 (JSON keeps them whole)."""
-    lists = ("applications", "added", "removed")
+    lists = ("applications", "accept_offers", "added", "removed")
     places = {"expected_value": 2, "value_per_1000": 2, "no_plan": 4}
     rows = [
         {

@@ -334,9 +334,11 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         span = f"{lo:6.0f}–{hi:<6.0f}" if hi > lo else f"{lo:6.0f}{'':7}"
         console.print(f"  {span} {bar} {shown / 10:.1f}%")
     timings = payload["timings"]
+    answering = timings.get("answer_seconds") or 0
     console.print(
-        f"[dim]search {timings['search_seconds']:.1f} s · bound {timings['bound_seconds']:.1f} s"
-        f" · evaluation {timings['evaluation_seconds']:.1f} s · total "
+        ("[dim]" + (f"answering offers {answering:.1f} s · " if answering else ""))
+        + f"search {timings['search_seconds']:.1f} s · bound {timings['bound_seconds']:.1f} s"
+        + f" · evaluation {timings['evaluation_seconds']:.1f} s · total "
         f"{timings['total_seconds']:.1f} s[/dim]"
     )
 
