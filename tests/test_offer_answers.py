@@ -288,3 +288,4 @@ def test_each_budget_row_names_the_offers_to_accept_there(tmp_path: Path) -> Non
     assert len(seen) > 1  # the budgets were picked so that the answer moves
     table = " ".join(runner.invoke(cli, [*args, "--budgets", "2500,5200"]).stdout.split())
     assert "apply to" in table and ("accept rad-" in table or "decline every offer" in table)
+    assert "With offers in hand, each row also says which to accept" in table

@@ -130,8 +130,11 @@ NOTE = (
     "value is exact over every offer outcome of those applications, on `apply`'s scale (an "
     "offered rotation counts in full); the fees leave out those of accepted offers. A "
     "row's gain need not come from its changed applications: more money also lets you "
-    "accept dearer offers from the same ones. With offers in hand, a row also names the "
-    "ones to accept at that budget, as `apply` answers them."
+    "accept dearer offers from the same ones."
+)
+OFFERS = (
+    "With offers in hand, each row also says which to accept at that budget (the rest "
+    "declined), as `apply` answers them there."
 )
 STAR = (
     "* chosen on the --scenarios sampled outcomes, not on every outcome, so another "
@@ -141,7 +144,8 @@ STAR = (
 
 def _notes(payload: dict[str, Any]) -> list[str]:
     starred = any(r["chosen_exactly"] is False for r in payload["rows"])
-    return [NOTE, *([STAR] if starred else [])]
+    offers = any(r.get("accept_offers") is not None for r in payload["rows"])
+    return [NOTE, *([OFFERS] if offers else []), *([STAR] if starred else [])]
 
 
 def render_budgets_table(payload: dict[str, Any], console: Console) -> None:
