@@ -107,6 +107,9 @@ def _check_against_oracle(tmp_path: Path, data: dict[str, Any], cap: int) -> dic
             assert way["best_case"] >= oracle[accept] - 1e-6
         if way["outcome"] == CANNOT_BEAT:
             assert way["best_case"] <= best + 1e-6
+    # Few programs: every searched way is valued exactly, so the answer is proven.
+    assert answers["proven"] and payload["status"] == "optimal"
+    assert all(w["exact"] for w in answers["ways"] if w["outcome"] in (CHOSEN, SEARCHED))
     (won,) = [w for w in answers["ways"] if w["outcome"] == CHOSEN]
     assert _keyed(won["accept"]) == chosen
     declined = {(o["program"], o["start"]) for o in data["offers"]} - set(chosen)
@@ -289,3 +292,16 @@ def test_each_budget_row_names_the_offers_to_accept_there(tmp_path: Path) -> Non
     table = " ".join(runner.invoke(cli, [*args, "--budgets", "2500,5200"]).stdout.split())
     assert "apply to" in table and ("accept rad-" in table or "decline every offer" in table)
     assert "With offers in hand, each row also says which to accept" in table
+
+
+def test_an_answer_chosen_on_a_sample_is_not_called_proven(tmp_path: Path) -> None:
+    data = _tiny([("rad-b", "2027-06-07"), ("rad-d", "2027-06-07")])
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    report = plan_portfolio(
+        loaded, max_applications=2, scenarios=30, evaluate_outcomes=20, bound=False,
+        options=ONE, enumerate_outcomes=False,
+    )  # fmt: skip
+    payload = report.payload
+    answers = payload["offer_answers"]
+    assert not answers["proven"] and payload["status"] == "feasible"
+    assert not any(w["exact"] for w in answers["ways"])

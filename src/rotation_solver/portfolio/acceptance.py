@@ -59,6 +59,7 @@ class Way:
     best_case: float | None  # math.inf: not known in time; None: no plan at all
     expected_value: float | None  # of the applications chosen around it; None: not searched
     outcome: str
+    exact: bool = False  # searched with every portfolio on every outcome: its best value
 
 
 @dataclass
@@ -68,6 +69,15 @@ class OfferAnswers:
     ways: tuple[Way, ...]
     choice: Choice | None  # the chosen way's applications; None when no way has a plan
     expected_value: float | None
+
+    @property
+    def proven(self) -> bool:
+        """True when no way can beat the chosen one: every way searched exactly, ruled
+        out by its best case, or without a plan."""
+        return all(
+            w.exact if w.outcome in (CHOSEN, SEARCHED) else w.outcome in (CANNOT_BEAT, NO_PLAN)
+            for w in self.ways
+        )
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -82,9 +92,11 @@ class OfferAnswers:
                     else way.best_case,
                     "expected_value": way.expected_value,
                     "outcome": way.outcome,
+                    "exact": way.exact,
                 }
                 for way in self.ways
             ],
+            "proven": self.proven,
         }
 
 
@@ -155,6 +167,7 @@ def answer_offers(
     )
     outcomes: dict[int, str] = {}
     values: dict[int, float] = {}
+    exact: set[int] = set()
     best: int | None = None
     best_choice: Choice | None = None
     for rank, i in enumerate(order):
@@ -178,13 +191,15 @@ def answer_offers(
         choice = choose(answered(loaded, sets[i]), max(left, 0.0) / contenders, quiet=True)
         values[i] = exact_value(choice.problem, choice.found.portfolio)
         outcomes[i] = SEARCHED
+        if choice.found.enumerated:
+            exact.add(i)
         if best is None or values[i] > values[best] + 1e-9:
             best, best_choice = i, choice
     if best is not None:
         outcomes[best] = CHOSEN
     accept = sets[best] if best is not None else ()
     ways = tuple(
-        Way(sets[i], cases[i], values.get(i), outcomes[i])
+        Way(sets[i], cases[i], values.get(i), outcomes[i], i in exact)
         for i in sorted(order, key=lambda i: (-values.get(i, -math.inf), order.index(i)))
     )
     return OfferAnswers(

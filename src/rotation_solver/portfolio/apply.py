@@ -339,7 +339,9 @@ def plan_portfolio(
         "scenario": loaded.scenario.name,
         # optimal: every portfolio valued on every offer outcome, so proven best; on a
         # sample the choice is only the sample's best (or a local search's).
-        "status": "optimal" if found.enumerated else "feasible",
+        "status": "optimal"
+        if found.enumerated and (answers is None or answers.proven)
+        else "feasible",
         "max_applications": n,
         "applications": applications,
         # Which offers in hand to accept now, and the other ways to answer them.

@@ -85,19 +85,29 @@ def _starts_cell(starts: list[str], used: list[str]) -> str:
 def _search_row(payload: dict[str, Any]) -> tuple[str, str]:
     """(label, text): how the applications were chosen, on the sample or exactly."""
     saa, sampling = payload["saa"], payload["sampling"]
+    answers = payload.get("offer_answers")
+    # With offers in hand, the search and its bound are those of the chosen answer.
+    around = "" if answers is None else ", around the chosen answer to the offers in hand"
     if sampling.get("enumerated"):
         outcomes, programs = sampling["outcomes"], saa["candidates"]
         every = f"all {outcomes:,} offer outcomes" if outcomes != 1 else "the one offer outcome"
+        proven = (
+            ""
+            if answers is None
+            else "; no other answer can beat it"
+            if answers["proven"]
+            else "; other answers were chosen on a sample, so one of them may be worth more"
+        )
         return (
             "Search",
             f"exact: every portfolio on {every} of the {programs} "
             f"program{'' if programs == 1 else 's'} (no sampling needed), so this is the "
-            "best portfolio, gap 0%",
+            f"best portfolio{around}, gap 0%{proven}",
         )
     return (
         "In sample (SAA)",
         f"{saa['in_sample_value']:.1f} over {sampling['scenarios']} outcomes"
-        f"{_bound_part(saa, payload.get('bound_proven', True))}",
+        f"{_bound_part(saa, payload.get('bound_proven', True))}{around}",
     )
 
 
