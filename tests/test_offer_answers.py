@@ -305,3 +305,19 @@ def test_an_answer_chosen_on_a_sample_is_not_called_proven(tmp_path: Path) -> No
     answers = payload["offer_answers"]
     assert not answers["proven"] and payload["status"] == "feasible"
     assert not any(w["exact"] for w in answers["ways"])
+
+
+def test_the_shipped_offers_scenario_answers_otherwise_than_solve() -> None:
+    """`scenarios/offers-in-hand`: `solve` takes the cedar and peachleaf offers; weighed
+    over every way the applications could come, accepting cedar alone is worth more."""
+    from tests.conftest import SCENARIOS
+
+    loaded = load_scenario(SCENARIOS / "offers-in-hand" / "scenario.yaml")
+    payload = plan_portfolio(loaded, evaluate_outcomes=50, bound=False, options=ONE).payload
+    answers = payload["offer_answers"]
+    assert _keyed(answers["accept"]) == (("rad-cedar", "2027-06-14"),)
+    assert answers["proven"] and len(answers["ways"]) == 8
+    ways = {_keyed(w["accept"]): w for w in answers["ways"]}
+    solves = ways[(("rad-cedar", "2027-06-14"), ("rad-peachleaf", "2027-08-02"))]
+    assert solves["outcome"] == SEARCHED and solves["exact"]
+    assert solves["expected_value"] < answers["expected_value"] - 10
