@@ -195,6 +195,12 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
         + ". The plans above take the accepted offers as locks and leave the declined "
         "programs out. An offer is usually answered within about a week; lock the ones you "
         "accept (--lock) when you run apply or solve again."
+        + (
+            " The outcomes let later offers be held until all have come, which flatters "
+            "declining a sure offer: decline one only for a clear gain."
+            if answers["decline"]
+            else ""
+        )
     ]
 
 
