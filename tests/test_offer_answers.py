@@ -10,6 +10,8 @@ values every portfolio on every outcome with the exhaustive planner.
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import itertools
 import json
 import random
@@ -258,6 +260,16 @@ def test_the_table_and_calendar_say_how_to_answer(tmp_path: Path) -> None:
     # The locks row shows the accepted offer, planned around as a lock.
     for offer in answers["accept"]:
         assert f"{offer['program_id']}@{offer['start']}" in table
+    # The CSV ends with one row per offer: its answer as the role, nothing to send.
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(cli, [*args, "--format", "csv"]).stdout)))
+    answered_rows = {
+        (r["program_id"], r["starts"]): r["role"] for r in rows if r["offered"] == "true"
+    }
+    assert answered_rows == {
+        **{(o["program_id"], o["start"]): "accept offer" for o in answers["accept"]},
+        **{(o["program_id"], o["start"]): "decline offer" for o in answers["decline"]},
+    }
+    assert all(r["program_name"] and r["fee"] == "0" for r in rows if r["offered"] == "true")
     result = runner.invoke(cli, [*args, "--format", "ics"])
     assert result.exit_code == 0, result.output
     text = result.stdout.replace("\r\n ", "")

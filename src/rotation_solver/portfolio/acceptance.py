@@ -79,10 +79,19 @@ class OfferAnswers:
             for w in self.ways
         )
 
-    def payload(self) -> dict[str, Any]:
+    def payload(self, loaded: LoadedScenario) -> dict[str, Any]:
+        def named(offer: Lock) -> dict[str, str]:
+            program = loaded.program(offer.program)
+            return {
+                **_offer_dict(offer),
+                "program_name": program.name,
+                "specialty": program.specialty,
+                "tier": program.tier,
+            }
+
         return {
-            "accept": [_offer_dict(o) for o in self.accept],
-            "decline": [_offer_dict(o) for o in self.decline],
+            "accept": [named(o) for o in self.accept],
+            "decline": [named(o) for o in self.decline],
             "expected_value": self.expected_value,
             "ways": [
                 {

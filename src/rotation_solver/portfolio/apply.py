@@ -345,7 +345,7 @@ def plan_portfolio(
         "max_applications": n,
         "applications": applications,
         # Which offers in hand to accept now, and the other ways to answer them.
-        "offer_answers": answers.payload() if answers and answers.choice else None,
+        "offer_answers": answers.payload(asked) if answers and answers.choice else None,
         "expected_value": exact,
         "in_sample_value": in_sample,
         "bound": upper,

@@ -463,4 +463,23 @@ def render_portfolio_csv(payload: dict[str, Any]) -> str:
         }
         for a in payload.get("applications") or []
     ]
+    # The offers in hand, last: nothing to send, one answer each (role "accept offer" or
+    # "decline offer"), so a spreadsheet holds every step of the answer.
+    answers = payload.get("offer_answers") or {}
+    for role, key in (("accept offer", "accept"), ("decline offer", "decline")):
+        for offer in answers.get(key) or []:
+            rows.append(
+                {
+                    **offer,
+                    "starts": offer["start"],
+                    "plan_starts": offer["start"] if role == "accept offer" else "",
+                    "acceptance": 1,
+                    "offered": True,
+                    "fee": 0,
+                    "role": role,
+                    "reason": f"the best of the {counted(len(answers['ways']), 'way')} to "
+                    "answer the offers in hand (expected value "
+                    f"{answers['expected_value']:.1f})",
+                }
+            )
     return records_csv(APPLICATION_CSV_COLUMNS, rows)
