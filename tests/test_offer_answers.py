@@ -60,6 +60,10 @@ def _way_scenario(data: dict[str, Any], accept: tuple[Offer, ...]) -> dict[str, 
     way["locks"] = way.get("locks", []) + [{"program": p, "start": s} for p, s in accept]
     declined = sorted({o["program"] for o in offers} - taken)
     way["exclude"] = way.get("exclude", []) + declined
+    # Every offer's fee was paid when it was applied for: an accepted one's counts in
+    # its lock's cost, a declined one's comes off the budget.
+    fees = {row["id"]: int(row.get("fee") or 0) for row in way["programs"]}
+    way["budget"] -= sum(fees[pid] for pid in declined)
     return way
 
 
@@ -167,7 +171,7 @@ def _tiny(offers: list[Offer], budget: int = 5200) -> dict[str, Any]:
     ],
     ids=["one", "same-dates", "two-of-one-program", "two-clinical"],
 )
-@pytest.mark.parametrize("budget", [5200, 3000])
+@pytest.mark.parametrize("budget", [5200, 3000, 2600])
 def test_the_answer_is_the_best_way_by_exhaustive_search(
     tmp_path: Path, offers: list[Offer], budget: int
 ) -> None:
@@ -333,3 +337,112 @@ def test_the_shipped_offers_scenario_answers_otherwise_than_solve() -> None:
     solves = ways[(("rad-cedar", "2027-06-14"), ("rad-peachleaf", "2027-08-02"))]
     assert solves["outcome"] == SEARCHED and solves["exact"]
     assert solves["expected_value"] < answers["expected_value"] - 10
+
+
+@pytest.mark.parametrize(
+    "offers",
+    [
+        [("rad-a", "2027-06-07"), ("rad-c", "2027-06-14")],
+        [("rad-a", "2027-06-07"), ("rad-b", "2027-08-02")],
+    ],
+)
+def test_a_fee_already_paid_does_not_change_the_answer(tmp_path: Path, offers: list[Offer]) -> None:
+    """Found by review: with the offers' fees set to 0, the answer changed (an accepted
+    offer's fee counted, a declined one's did not). Every offer's fee is paid already:
+    raising one by d, and the budget by d, leaves every way's value as it was."""
+    results = []
+    for extra in (0, 1000):  # at $2,600 the budget binds (the old rule moved the answer)
+        data = _tiny(offers, budget=2600 + extra)
+        for row in data["programs"]:
+            if row["id"] == offers[0][0]:
+                row["fee"] = int(row.get("fee") or 0) + extra
+        loaded = load_scenario(write_scenario(tmp_path, data, f"fee{extra}.yaml"))
+        payload = plan_portfolio(loaded, max_applications=2, evaluate_outcomes=20, bound=False,
+                                 options=ONE).payload  # fmt: skip
+        answers = payload["offer_answers"]
+        values = {
+            _keyed(w["accept"]): w["expected_value"]
+            for w in answers["ways"]
+            if w["expected_value"] is not None
+        }
+        results.append((_keyed(answers["accept"]), answers["expected_value"], values))
+    (accept0, value0, ways0), (accept1, value1, ways1) = results
+    assert accept0 == accept1 and value0 == pytest.approx(value1)
+    for key in set(ways0) & set(ways1):
+        assert ways0[key] == pytest.approx(ways1[key])
+
+
+def test_out_of_time_the_answer_still_has_a_plan_and_says_what_was_not_searched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by review: with --time-limit 5 on national with six offers, no best case
+    was known in time, those ways came first, and the answer accepted an offer no plan
+    can take (value 0.0) while 43 ways went unsearched without a word. Now ways of
+    unknown best case come last, searching goes on until an answer with a plan is
+    found, and the report says which ways were not searched."""
+    from rotation_solver.portfolio import acceptance
+    from rotation_solver.portfolio.render import offer_answer_lines
+    from tests.conftest import SCENARIOS
+
+    loaded = load_scenario(SCENARIOS / "offers-in-hand" / "scenario.yaml")
+    monkeypatch.setattr(acceptance, "BEST_CASE_SHARE", 0.0)  # no best case in time
+    monkeypatch.setattr(acceptance, "LEAST_SEARCH", 0.0)
+    quick = SolveOptions(workers=1, time_limit=0.01)
+    payload = plan_portfolio(loaded, evaluate_outcomes=20, bound=False, options=quick).payload
+    answers = payload["offer_answers"]
+    assert answers["expected_value"] > 0 and not answers["proven"]
+    assert answers["out_of_time"] == sum(w["outcome"] == "out of time" for w in answers["ways"])
+    assert answers["out_of_time"] > 0 and payload["status"] == "feasible"
+    assert all(w["best_case"] is None for w in answers["ways"])  # none known
+    said = f"{answers['out_of_time']} of the {len(answers['ways'])} ways to answer the offers"
+    assert any(said in w and "were not searched" in w for w in payload["warnings"])
+    line = " ".join(offer_answer_lines(payload))
+    assert f"{answers['out_of_time']} not searched in time" in line
+
+
+def test_a_tie_keeps_the_sure_offer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The report says to decline a sure offer only for a gain: on equal values the way
+    that accepts more offers wins, whatever order the ways were searched in."""
+    from rotation_solver.portfolio import acceptance
+
+    data = _tiny([("rad-b", "2027-08-02")])
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    # Equal best cases, so declining comes first (fewest accepted), and equal values.
+    monkeypatch.setattr(acceptance, "best_case", lambda *_args: 200.0)
+    monkeypatch.setattr(acceptance, "exact_value", lambda *_args: 100.0)
+    payload = plan_portfolio(loaded, max_applications=2, evaluate_outcomes=20, bound=False,
+                             options=ONE).payload  # fmt: skip
+    answers = payload["offer_answers"]
+    assert _keyed(answers["accept"]) == (("rad-b", "2027-08-02"),)
+    assert [w["outcome"] for w in answers["ways"]] == ["chosen", "searched"]
+
+
+def test_a_way_whose_search_was_cut_short_is_worth_at_least_its_value() -> None:
+    """A search stopped by the time limit found a portfolio, not the best: its value is
+    a lower bound on the way's, and the line says "at least"."""
+    from rotation_solver.portfolio.render import offer_answer_lines
+
+    def way(accept: list[dict[str, str]], value: float, outcome: str, cut: bool) -> dict:
+        return {"accept": accept, "best_case": 600.0, "expected_value": value,
+                "outcome": outcome, "exact": False, "cut_short": cut}  # fmt: skip
+
+    offer = {"program_id": "rad-x", "start": "2027-06-07"}
+    payload = {
+        "offer_answers": {
+            "accept": [offer],
+            "decline": [],
+            "expected_value": 540.0,
+            "ways": [way([offer], 540.0, "chosen", False), way([], 475.3, "searched", True)],
+            "proven": False,
+            "declined_fees": 0,
+            "out_of_time": 0,
+        }
+    }
+    line = " ".join(offer_answer_lines(payload))
+    assert "(next: accept none: at least 475.3)" in line
+    assert "2 searched" in line and "fees, already paid" not in line
+    payload["offer_answers"]["ways"][1]["cut_short"] = False
+    payload["offer_answers"]["declined_fees"] = 115
+    line = " ".join(offer_answer_lines(payload))
+    assert "(next: accept none: 475.3)" in line
+    assert "the declined offers' fees, already paid ($115), come off the budget" in line

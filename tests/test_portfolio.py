@@ -418,8 +418,8 @@ def test_an_offer_in_hand_takes_no_application_slot(make: Callable[..., LoadedSc
     assert "rad-b" not in {a["program_id"] for a in payload["applications"]}
     assert len(payload["applications"]) <= 2
     assert not any("offers in hand" in w for w in payload["warnings"])
-    if answers["accept"]:
-        assert payload["locks"] == answers["accept"]
+    locks = [(x["program_id"], x["start"]) for x in payload["locks"] if x["offer"]]
+    assert locks == [(o["program_id"], o["start"]) for o in answers["accept"]]
     plain = plan_portfolio(tiny(make), scenarios=20, evaluate_outcomes=20, bound=False, options=ONE)
     assert plain.payload["offer_answers"] is None
 
@@ -1446,7 +1446,9 @@ def test_an_offer_in_hand_is_not_an_application_to_send(tmp_path: Path) -> None:
     answers = payload["offer_answers"]
     (accept,), (decline,) = answers["accept"], answers["decline"]
     assert {accept["program_id"], decline["program_id"]} == {"rad-desert", "rad-harbor"}
-    assert payload["locks"] == [accept]
+    assert payload["locks"] == [
+        {"program_id": accept["program_id"], "start": accept["start"], "offer": True}
+    ]
     said = (
         f"Offers in hand, to answer now: accept {accept['program_id']} 2027-06-07; decline "
         f"{decline['program_id']} 2027-06-07."

@@ -60,6 +60,8 @@ class Way:
     expected_value: float | None  # of the applications chosen around it; None: not searched
     outcome: str
     exact: bool = False  # searched with every portfolio on every outcome: its best value
+    # Its search stopped at the time limit: the value is what was found, a lower bound.
+    cut_short: bool = False
 
 
 @dataclass
@@ -69,6 +71,7 @@ class OfferAnswers:
     ways: tuple[Way, ...]
     choice: Choice | None  # the chosen way's applications; None when no way has a plan
     expected_value: float | None
+    fees_paid: int = 0  # of the declined offers' programs, taken off the budget
 
     @property
     def proven(self) -> bool:
@@ -102,10 +105,13 @@ class OfferAnswers:
                     "expected_value": way.expected_value,
                     "outcome": way.outcome,
                     "exact": way.exact,
+                    "cut_short": way.cut_short,
                 }
                 for way in self.ways
             ],
             "proven": self.proven,
+            "declined_fees": self.fees_paid,
+            "out_of_time": sum(w.outcome == OUT_OF_TIME for w in self.ways),
         }
 
 
@@ -126,29 +132,61 @@ def answer_sets(offers: Sequence[Lock]) -> list[tuple[Lock, ...]]:
 
 def answered(loaded: LoadedScenario, accept: Sequence[Lock]) -> LoadedScenario:
     """The scenario once the offers in `accept` are accepted (locks) and the others
-    declined (their programs left out, unless another of their offers is accepted)."""
+    declined (their programs left out, unless another of their offers is accepted).
+
+    Every offer's fee was paid when its application went out. An accepted offer is a
+    lock and its fee counts in its cost (spec section 5); a declined one's fee comes off
+    the budget, so that every way counts the same fees and a fee already paid cannot
+    tip the answer (found by review: with the two fees set to 0, the answer changed).
+    """
     accept = tuple(accept)
     taken = {offer.program for offer in accept}
     declined = tuple(dict.fromkeys(o.program for o in loaded.offers if o.program not in taken))
     locks = loaded.locks + accept
     exclude = loaded.exclude + declined
+    paid = sum(loaded.program(pid).fee for pid in declined)
     scenario = loaded.scenario.model_copy(
-        update={"locks": list(locks), "exclude": list(exclude), "offers": []}
+        update={
+            "locks": list(locks),
+            "exclude": list(exclude),
+            "offers": [],
+            "budget": loaded.budget - paid,
+        }
     )
     return dataclasses.replace(loaded, scenario=scenario, locks=locks, exclude=exclude, offers=())
+
+
+def declined_fees(loaded: LoadedScenario, accept: Sequence[Lock]) -> int:
+    """The fees of the programs whose offers are all declined (paid, and taken off the
+    budget by `answered`)."""
+    taken = {offer.program for offer in accept}
+    declined = dict.fromkeys(o.program for o in loaded.offers if o.program not in taken)
+    return sum(loaded.program(pid).fee for pid in declined)
 
 
 def best_case(loaded: LoadedScenario, max_applications: int, options: SolveOptions) -> float | None:
     """An upper bound on the expected value of any applications in `loaded`: the best
     plan if every program offered, paying only its own programs' fees, with at most
-    `max_applications` programs besides the locks. None: no plan; inf: not known."""
+    `max_applications` programs besides the locks, or 0 if that is higher (an outcome
+    with no plan counts 0). None: no plan at all; inf: not known in time."""
     room = with_application_room(certain_scenario(loaded, keep_fee=True), max_applications)
     result = plan_scenario(room, options, diagnose=False, name_conflict=False).result
     if result.status == "unknown":
         return math.inf
     if not result.has_plan or result.bound is None:
         return None
-    return float(result.bound)
+    return max(0.0, float(result.bound))
+
+
+# Shares of the time limit: the best cases take at most the first quarter; every way
+# that may win is searched until `SCREEN_UNTIL` of it; the rest goes to searching again
+# the best `RESEARCH` ways whose search was cut short.
+BEST_CASE_SHARE = 0.25
+SCREEN_UNTIL = 0.6
+RESEARCH = 3
+# The least time a way's search gets, even past the time limit: a search with none
+# returns its seed, and its value would understate the way (found by review).
+LEAST_SEARCH = 0.5
 
 
 def answer_offers(
@@ -160,61 +198,130 @@ def answer_offers(
     progress: Callable[[str, int], Callable[[int], None]],
 ) -> OfferAnswers:
     """The way to answer the offers in hand whose applications have the best exact
-    expected value, searching ways in order of their best case and skipping those that
-    cannot beat the best found. Each search gets an equal share of the time left."""
-    deadline = time.perf_counter() + time_limit
+    expected value.
+
+    Ways are searched in order of their best case (known ones first; a way whose best
+    case was not computed in time comes after them), and a way whose best case cannot
+    beat the best value found is skipped. Each search gets an equal share of the time
+    left; a search cut short is run again with the time the others did not use. On a
+    tie the way that accepts more offers is kept: a sure offer is declined only for a
+    gain.
+    """
+    started = time.perf_counter()
+    deadline = started + time_limit
+    screen_until = started + SCREEN_UNTIL * time_limit
     sets = answer_sets(loaded.offers)
     tick = progress("Answering the offers in hand (ways to answer)", len(sets))
     cases: list[float | None] = []
+    cases_until = started + BEST_CASE_SHARE * time_limit
     for accept in sets:
-        if time.perf_counter() > deadline:
+        left = cases_until - time.perf_counter()
+        if left <= 0:
             cases.append(math.inf)
             continue
-        cases.append(best_case(answered(loaded, accept), max_applications, options))
-    order = sorted(
-        range(len(sets)), key=lambda i: (-(c if (c := cases[i]) is not None else -math.inf), i)
-    )
+        limited = dataclasses.replace(options, time_limit=min(options.time_limit, left))
+        cases.append(best_case(answered(loaded, accept), max_applications, limited))
+
+    def rank(i: int) -> tuple[int, float, int]:
+        case = cases[i]
+        if case is None:
+            return (2, 0.0, i)
+        return (1 if math.isinf(case) else 0, -case, i)
+
+    order = sorted(range(len(sets)), key=rank)
     outcomes: dict[int, str] = {}
     values: dict[int, float] = {}
-    exact: set[int] = set()
+    choices: dict[int, Choice] = {}
     best: int | None = None
-    best_choice: Choice | None = None
-    for rank, i in enumerate(order):
+
+    def wins(i: int) -> bool:
+        if best is None:
+            return True
+        return values[i] > values[best] + 1e-9 or (
+            values[i] >= values[best] - 1e-9 and len(sets[i]) > len(sets[best])
+        )
+
+    def may_win(i: int) -> bool:
+        """Its best case beats the best value (or ties it, accepting more offers)."""
         case = cases[i]
-        tick(1)
         if case is None:
+            return False
+        if best is None:
+            return True
+        return case > values[best] + 1e-9 or (
+            case >= values[best] - 1e-9 and len(sets[i]) > len(sets[best])
+        )
+
+    def search(i: int, share: float) -> None:
+        nonlocal best
+        choice = choose(answered(loaded, sets[i]), max(share, LEAST_SEARCH), quiet=True)
+        value = exact_value(choice.problem, choice.found.portfolio)
+        if i not in values or value > values[i]:
+            values[i], choices[i] = value, choice
+        if wins(i):
+            best = i
+
+    for position, i in enumerate(order):
+        tick(1)
+        if cases[i] is None:
             outcomes[i] = NO_PLAN
             continue
-        if best is not None and case <= values[best] + 1e-9:
+        if not may_win(i):
             outcomes[i] = CANNOT_BEAT
             continue
-        left = deadline - time.perf_counter()
-        if left <= 0 and best is not None:
+        left = screen_until - time.perf_counter()
+        # Out of time, but nothing worth anything found yet (say, the first way searched
+        # had no plan in any outcome): go on, `LEAST_SEARCH` each, until one is.
+        if left <= 0 and best is not None and values[best] > 0:
             outcomes[i] = OUT_OF_TIME
             continue
-        contenders = sum(
-            1
-            for j in order[rank:]
-            if (c := cases[j]) is not None and (best is None or c > values[best] + 1e-9)
-        )
-        choice = choose(answered(loaded, sets[i]), max(left, 0.0) / contenders, quiet=True)
-        values[i] = exact_value(choice.problem, choice.found.portfolio)
+        contenders = sum(1 for j in order[position:] if may_win(j))
+        search(i, left / max(1, contenders))
         outcomes[i] = SEARCHED
-        if choice.found.enumerated:
-            exact.add(i)
-        if best is None or values[i] > values[best] + 1e-9:
-            best, best_choice = i, choice
+    # The time left: search again the best ways cut short that may still win.
+    cut = [i for i in values if _cut_short(choices[i]) and may_win_again(i, best, values, cases)]
+    cut = sorted(cut, key=lambda i: -values[i])[:RESEARCH]
+    for k, i in enumerate(cut):
+        left = deadline - time.perf_counter()
+        if left <= LEAST_SEARCH:
+            break
+        search(i, left / (len(cut) - k))
     if best is not None:
         outcomes[best] = CHOSEN
+        for i in values:
+            if i != best:
+                outcomes[i] = SEARCHED
     accept = sets[best] if best is not None else ()
     ways = tuple(
-        Way(sets[i], cases[i], values.get(i), outcomes[i], i in exact)
-        for i in sorted(order, key=lambda i: (-values.get(i, -math.inf), order.index(i)))
+        Way(
+            sets[i],
+            cases[i],
+            values.get(i),
+            outcomes[i],
+            i in choices and choices[i].found.enumerated,
+            i in choices and _cut_short(choices[i]),
+        )
+        for i in sorted(order, key=lambda i: (-values.get(i, -math.inf), i != best, order.index(i)))
     )
     return OfferAnswers(
         accept=accept,
         decline=tuple(o for o in loaded.offers if o not in accept),
         ways=ways,
-        choice=best_choice,
+        choice=choices[best] if best is not None else None,
         expected_value=values[best] if best is not None else None,
+        fees_paid=declined_fees(loaded, accept),
     )
+
+
+def _cut_short(choice: Choice) -> bool:
+    found = choice.found
+    return not (found.enumerated or found.exhaustive or found.local_optimum)
+
+
+def may_win_again(
+    i: int, best: int | None, values: dict[int, float], cases: list[float | None]
+) -> bool:
+    """A way searched once may be worth more than found: its best case is above the
+    best value found."""
+    case = cases[i]
+    return best is not None and case is not None and case > values[best] + 1e-9

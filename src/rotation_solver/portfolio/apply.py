@@ -353,14 +353,20 @@ def plan_portfolio(
         "bound_proven": proven,
         "gap": gap,
         "fees": table.fees,
-        "budget": loaded.budget,
+        # As stated: the fees of declined offers, already paid, are in `offer_answers`.
+        "budget": asked.budget,
         # The count rules, so that a chance the rules rule out reads as such.
         "counts": {
             "radiology": [loaded.requirements.radiology_min, loaded.requirements.radiology_max],
             "clinical": [loaded.requirements.clinical_min, loaded.requirements.clinical_max],
         },
+        # `offer`: an offer in hand this report accepts, not one of the scenario's locks.
         "locks": [
-            {"program_id": c.program_id, "start": date.fromordinal(c.starts[0]).isoformat()}
+            {
+                "program_id": c.program_id,
+                "start": date.fromordinal(c.starts[0]).isoformat(),
+                "offer": c.program_id in {o.program for o in answers.accept} if answers else False,
+            }
             for c in problem.locks
             if c.starts
         ],
@@ -468,6 +474,15 @@ def plan_portfolio(
                     "choose well; raise --scenarios."
                 ]
                 if beaten_by and not found.enumerated
+                else []
+            ),
+            *(
+                [
+                    f"{answers.payload(asked)['out_of_time']} of the {len(answers.ways)} ways "
+                    "to answer the offers in hand were not searched before the time limit; "
+                    "a longer --time-limit may find a better answer."
+                ]
+                if answers and any(w.outcome == "out of time" for w in answers.ways)
                 else []
             ),
             *(

@@ -74,10 +74,12 @@ def portfolio_budgets(
     previous: dict[str, Any] | None = None
     for row in rows:
         row["added"] = row["removed"] = row["value_per_1000"] = None
+        row["offers_changed"] = False
         if previous is not None and row["expected_value"] is not None:
             before = set(previous["applications"])
             row["added"] = [p for p in row["applications"] if p not in before]
             row["removed"] = sorted(before - set(row["applications"]))
+            row["offers_changed"] = row["accept_offers"] != previous["accept_offers"]
             if previous["expected_value"] is not None:
                 gain = row["expected_value"] - previous["expected_value"]
                 row["value_per_1000"] = 1000 * gain / (row["budget"] - previous["budget"])
@@ -90,6 +92,9 @@ def _changes(row: dict[str, Any]) -> str:
     if row["added"] is None:
         return ""
     parts = [f"+{p}" for p in row["added"]] + [f"-{p}" for p in row["removed"]]
+    if row.get("offers_changed"):
+        accept = row["accept_offers"]
+        parts.insert(0, f"accept {', '.join(accept)};" if accept else "decline every offer;")
     return " ".join(parts) or "same applications"
 
 
@@ -203,6 +208,8 @@ def render_budgets_csv(payload: dict[str, Any]) -> str:
         {
             **row,
             **{key: ";".join(row[key]) for key in lists if row.get(key) is not None},
+            # Offers in hand, all declined: "none", not an empty cell (no offers, no plan).
+            **({"accept_offers": "none"} if row.get("accept_offers") == [] else {}),
             **{key: round(row[key], n) for key, n in places.items() if row.get(key) is not None},
         }
         for row in payload["rows"]

@@ -96,6 +96,8 @@ def _search_row(payload: dict[str, Any]) -> tuple[str, str]:
             if answers is None
             else "; no other answer can beat it"
             if answers["proven"]
+            else "; some other answers were not searched in time, so one may be worth more"
+            if answers.get("out_of_time")
             else "; other answers were chosen on a sample, so one of them may be worth more"
         )
         return (
@@ -183,17 +185,34 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
 
     ways = answers["ways"]
     others = [w for w in ways if w["outcome"] == "searched"][:2]
+    tally = [
+        f"{sum(w['outcome'] in ('searched', 'chosen') for w in ways)} searched",
+        f"{sum(w['outcome'] == 'cannot beat' for w in ways)} ruled out by their best case",
+        f"{sum(w['outcome'] == 'no plan' for w in ways)} without a plan",
+        f"{sum(w['outcome'] == 'out of time' for w in ways)} not searched in time",
+    ]
+    tally = [t for t in tally if not t.startswith("0 ")]
+    paid = answers.get("declined_fees") or 0
     runners_up = "; ".join(
-        f"accept {named(w['accept'])}: {w['expected_value']:.1f}" for w in others
+        f"accept {named(w['accept'])}: "
+        + ("at least " if w.get("cut_short") else "")
+        + f"{w['expected_value']:.1f}"
+        for w in others
     )
     return [
         f"Offers in hand, to answer now: accept {named(answers['accept'])}; decline "
-        f"{named(answers['decline'])}. Of the {counted(len(ways), 'way')} to answer them, "
-        f"this gives the applications above the best expected value, "
+        f"{named(answers['decline'])}. Of the {counted(len(ways), 'way')} to answer them "
+        f"({', '.join(tally)}), this gives the applications above the best expected value, "
         f"{answers['expected_value']:.1f}"
         + (f" (next: {runners_up})" if runners_up else "")
         + ". The plans above take the accepted offers as locks and leave the declined "
-        "programs out. An offer is usually answered within about a week; lock the ones you "
+        "programs out"
+        + (
+            f"; the declined offers' fees, already paid (${paid:,}), come off the budget"
+            if paid
+            else ""
+        )
+        + ". An offer is usually answered within about a week; lock the ones you "
         "accept (--lock) when you run apply or solve again."
         + (
             " The outcomes let later offers be held until all have come, which flatters "
@@ -308,7 +327,14 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     ]
     if payload["locks"]:
         rows.append(
-            ("Locks", ", ".join(f"{x['program_id']}@{x['start']}" for x in payload["locks"]))
+            (
+                "Locks",
+                ", ".join(
+                    f"{x['program_id']}@{x['start']}"
+                    + (" (offer to accept)" if x.get("offer") else "")
+                    for x in payload["locks"]
+                ),
+            )
         )
     if payload.get("why"):  # no outcome has a plan, yet some plan exists: say why
         rows.append(("No plan", payload["why"]))
