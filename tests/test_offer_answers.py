@@ -35,8 +35,9 @@ from rotation_solver.portfolio.acceptance import (
 )
 from rotation_solver.scenario import LoadedScenario, Lock, load_scenario
 from rotation_solver.solve import SolveOptions
+from tests.conftest import scenario_dict
 from tests.random_scenarios import random_scenario, write_scenario
-from tests.test_portfolio import brute_expected
+from tests.test_portfolio import brute_expected, tiny_programs
 
 ONE = SolveOptions(workers=1, time_limit=20)
 Offer = tuple[str, str]
@@ -132,22 +133,7 @@ def _order(data: dict[str, Any], offer: Offer) -> int:
 
 
 def _tiny(offers: list[Offer], budget: int = 5200) -> dict[str, Any]:
-    from tests.conftest import program, scenario_dict
-
-    programs = [
-        program("rad-a", tier="reach", img_friendly=False, letter=9, audition=9, fee=100,
-                starts="2027-06-07", acceptance=0.9, housing_per_week=600),
-        program("rad-b", tier="target", letter=8, audition=8, fee=50,
-                starts="2027-06-07;2027-08-02", acceptance=0.3),
-        program("rad-c", tier="safety", letter=6, audition=5, fee=20,
-                starts="2027-06-14;2027-09-06", acceptance=0.75),
-        program("rad-d", tier="target", img_friendly=False, letter=7, audition=7, fee=60,
-                starts="2027-06-07;2027-06-21", acceptance=0.2),
-        program("im-a", specialty="internal_medicine", letter=7, fee=30,
-                starts="2027-07-05;2027-10-04", acceptance=0.6),
-        program("em-b", specialty="emergency_medicine", letter=5, fee=10,
-                starts="2027-06-07;2027-08-16", acceptance=0.95),
-    ]  # fmt: skip
+    programs = tiny_programs([0.9, 0.3, 0.75, 0.2, 0.6, 0.95])
     data = scenario_dict(
         programs,
         budget=budget,

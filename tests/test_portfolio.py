@@ -100,9 +100,7 @@ def all_outcomes(problem: PortfolioProblem) -> np.ndarray:
     return np.array(rows, dtype=bool)
 
 
-def tiny(
-    make: Callable[..., LoadedScenario], acceptance: list[float] | None = None, **changes: object
-) -> LoadedScenario:
+def tiny_programs(acceptance: list[float] | None = None) -> list[dict[str, Any]]:
     """Two radiology slots that clash in June, one clinical: where the dates matter."""
     programs = [
         program("rad-a", tier="reach", img_friendly=False, letter=9, audition=9, fee=100,
@@ -120,6 +118,14 @@ def tiny(
     ]  # fmt: skip
     for row, chance in zip(programs, acceptance or [], strict=False):
         row["acceptance"] = chance
+    return programs
+
+
+def tiny(
+    make: Callable[..., LoadedScenario], acceptance: list[float] | None = None, **changes: object
+) -> LoadedScenario:
+    """`tiny_programs` with one or two radiology rotations and one clinical."""
+    programs = tiny_programs(acceptance)
     settings: dict[str, object] = {
         "budget": 5200,
         "requirements": {
