@@ -145,8 +145,26 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             f"{'its' if len(pending) == 1 else 'their'} chance of an offer, with nothing to "
             f"fall back on if {'it does' if len(pending) == 1 else 'they do'} not come. "
             "`rotation-solver apply` weighs every way to answer the offers against the "
-            "applications that would cover the rest, over every way those could come, and "
-            "may answer otherwise; lock the offers you accept (--lock)."
+            "applications that would cover the rest, over every way those could come: "
+            "answer the offers as it says (it may differ from this plan), then lock the "
+            "ones you accept (--lock)."
+        )
+    taken = {o.program_id for o in rotations}
+    unpaid = sorted({o.program for o in loaded.offers if o.program not in taken})
+    fees = sum(loaded.program(pid).fee for pid in unpaid)
+    if fees:
+        # Found by review: the fees of offers left out were paid too, and `apply` counts them.
+        spent = sum(o.cost for o in rotations) + fees
+        over = (
+            f": with them the season costs ${spent:,}, over the budget ${loaded.budget:,}"
+            if spent > loaded.budget
+            else ""
+        )
+        warnings.append(
+            f"offers in hand: this plan's total counts the fees of the offers it takes, not "
+            f"those of {', '.join(unpaid)} (${fees:,}), which were paid when applying{over}; "
+            f"lower `budget` by ${fees:,} to plan with what is left (`apply` already takes "
+            "them off)."
         )
     warnings += _same_institution(radiology)
     warnings += _away_too_long(rotations)

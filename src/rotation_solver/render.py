@@ -203,6 +203,14 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 no_wrap=name not in ("Program", "Specialty", "Kind"),
                 min_width={"Program": 10 if compact else 14}.get(name),
             )
+        # With rotations still to apply for, `apply` answers the offers (it weighs them
+        # against those applications); this plan only counts the pending ones' chances.
+        pending = any(not (r.get("locked") or r.get("offered")) for r in payload["rotations"])
+        offer_note = (
+            "offer in hand: this plan takes it (`apply` says whether to accept)"
+            if pending
+            else "offer in hand: accept it"
+        )
         for r in payload["rotations"]:
             program = Text(r["program_id"])
             if not compact:
@@ -210,7 +218,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
             if r.get("locked") and not compact:
                 program.append("\naccepted offer", style="bold")
             elif r.get("offered") and not compact:
-                program.append("\noffer in hand: accept it", style="bold")
+                program.append(f"\n{offer_note}", style="bold")
             late = "\n[yellow]letter after ERAS[/yellow]"
             if r.get("letter_before_eras", True):
                 late = ""

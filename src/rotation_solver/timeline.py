@@ -122,6 +122,15 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
     applying = [r["program_id"] for r in rotations if not r.get("locked") and not r.get("offered")]
     steps.extend(document_steps(loaded, applying))
 
+    # With rotations still to apply for, `apply` answers the offers: it weighs each way
+    # to answer against those applications, where this plan counts their chances (found
+    # by review: this timeline said "accept" to an offer `apply` said to decline).
+    defer = (
+        "; with applications still to send, check `rotation-solver apply SCENARIO` first: "
+        "it weighs every way to answer the offers and its answer comes first"
+        if applying and loaded.offers
+        else ""
+    )
     for rotation in rotations:
         pid = rotation["program_id"]
         start, end = _day(rotation["start"]), _day(rotation["end"])
@@ -134,7 +143,7 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
                     "offer",
                     pid,
                     f"{ACCEPT_OFFER} from {name} for the {start.isoformat()} start (an offer "
-                    "is usually held about a week), then re-plan with it as a lock",
+                    f"is usually held about a week), then re-plan with it as a lock{defer}",
                     offer_start=start,
                 )
             )
@@ -207,7 +216,7 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
                     "offer",
                     offer.program,
                     f"{DECLINE_OFFER} from {program.name} for the {offer.start.isoformat()} "
-                    "start: this plan does not use it",
+                    f"start: this plan does not use it{defer}",
                     offer_start=offer.start,
                 )
             )

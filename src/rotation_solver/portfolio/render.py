@@ -173,18 +173,39 @@ def _offer_cells(application: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
-    """Which offers in hand to accept and decline now (`offer_answers`), and what the
-    next best ways to answer would be worth. None means no offers in hand, or no plan
-    in any way to answer them."""
+    """Which offers in hand to accept and decline now (`offer_answers`), what the next
+    best ways to answer would be worth, and how to re-plan once answered. None means no
+    offers in hand, or no plan in any way to answer them."""
     answers = payload.get("offer_answers")
     if answers is None:
         return []
 
     def named(offers: list[dict[str, str]]) -> str:
-        return join_names([f"{o['program_id']} {o['start']}" for o in offers]) or "none"
+        return join_names([f"{o['program_id']} {o['start']}" for o in offers])
 
+    def worth(way: dict[str, Any]) -> str:
+        chance = way.get("no_plan")
+        return (
+            ("at least " if way.get("cut_short") else "")
+            + f"{way['expected_value']:.1f}"
+            + ("" if chance is None else f", no plan {100 * chance:.1f}%")
+        )
+
+    def answer(way: dict[str, Any]) -> str:
+        return f"accept {named(way['accept'])}" if way["accept"] else "decline all"
+
+    accept, decline = answers["accept"], answers["decline"]
+    if not decline:
+        told = f"accept {'it' if len(accept) == 1 else 'all of them'}: {named(accept)}"
+    elif not accept:
+        told = f"decline {'it' if len(decline) == 1 else 'all of them'}: {named(decline)}"
+    else:
+        told = f"accept {named(accept)}; decline {named(decline)}"
     ways = answers["ways"]
-    others = [w for w in ways if w["outcome"] == "searched"][:2]
+    chosen = next(w for w in ways if w["outcome"] == "chosen")
+    others = sorted(
+        (w for w in ways if w["outcome"] == "searched"), key=lambda w: -w["expected_value"]
+    )
     tally = [
         f"{sum(w['outcome'] in ('searched', 'chosen') for w in ways)} searched",
         f"{sum(w['outcome'] == 'cannot beat' for w in ways)} ruled out by their best case",
@@ -192,35 +213,40 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
         f"{sum(w['outcome'] == 'out of time' for w in ways)} not searched in time",
     ]
     tally = [t for t in tally if not t.startswith("0 ")]
-    paid = answers.get("declined_fees") or 0
-    runners_up = "; ".join(
-        f"accept {named(w['accept'])}: "
-        + ("at least " if w.get("cut_short") else "")
-        + f"{w['expected_value']:.1f}"
-        for w in others
+    runners_up = "; ".join(f"{answer(w)}: {worth(w)}" for w in others[:2])
+    text = (
+        f"Offers in hand, to answer now: {told}. Of the {counted(len(ways), 'way')} to "
+        f"answer {'it' if len(accept) + len(decline) == 1 else 'them'} ({', '.join(tally)}), "
+        "this one's applications above are worth "
+        f"{worth(chosen)}" + (f" (next: {runners_up})" if runners_up else "") + "."
     )
-    return [
-        f"Offers in hand, to answer now: accept {named(answers['accept'])}; decline "
-        f"{named(answers['decline'])}. Of the {counted(len(ways), 'way')} to answer them "
-        f"({', '.join(tally)}), this gives the applications above the best expected value, "
-        f"{answers['expected_value']:.1f}"
-        + (f" (next: {runners_up})" if runners_up else "")
-        + ". The plans above take the accepted offers as locks and leave the declined "
-        "programs out"
+    margin = answers.get("decline_margin") or 0
+    if others and others[0]["expected_value"] > chosen["expected_value"] + 1e-9:
+        text += (
+            f' Answering "{answer(others[0])}" is worth a little more '
+            f"({others[0]['expected_value']:.1f}), but within {100 * margin:.0f}%: a sure "
+            "offer is kept unless the gain is larger, since these outcomes let later offers "
+            "be held until all have come, which flatters waiting."
+        )
+    elif decline:
+        text += (
+            " These outcomes let later offers be held until all have come, which flatters "
+            f"declining; a sure offer is declined here only for a gain above {100 * margin:.0f}%."
+        )
+    paid = answers.get("declined_fees") or 0
+    text += (
+        " The plans above take the accepted offers as locks and leave the declined programs "
+        "out. An offer is usually answered within about a week; once answered, re-plan with "
+        "the accepted ones as locks (--lock), the offers taken out of `offers:`"
         + (
-            f"; the declined offers' fees, already paid (${paid:,}), come off the budget"
+            f", and the budget lowered by the declined offers' fees, already paid (${paid:,}), "
+            "as these plans count them"
             if paid
             else ""
         )
-        + ". An offer is usually answered within about a week; lock the ones you "
-        "accept (--lock) when you run apply or solve again."
-        + (
-            " The outcomes let later offers be held until all have come, which flatters "
-            "declining a sure offer: decline one only for a clear gain."
-            if answers["decline"]
-            else ""
-        )
-    ]
+        + "."
+    )
+    return [text]
 
 
 def tight_deadline_lines(payload: dict[str, Any]) -> list[str]:
