@@ -470,3 +470,48 @@ def test_a_sure_offer_is_kept_unless_declining_gains_more_than_the_margin(
         f'Answering "decline all" is worth a little more ({declining["expected_value"]:.1f})'
         in table
     )
+
+
+def test_solve_defers_to_apply_on_offers_and_counts_their_fees() -> None:
+    """Found by a student-journey review: `timeline` said "accept" to the peachleaf offer
+    that `apply` declines, and `solve`'s total left out the fee already paid for the
+    rainfern offer it does not take ($9,100 spent of $9,000)."""
+    from tests.conftest import SCENARIOS
+
+    scenario = str(SCENARIOS / "offers-in-hand" / "scenario.yaml")
+    runner = CliRunner()
+    solved = runner.invoke(cli, ["solve", scenario, "--workers", "1"])
+    assert solved.exit_code == 0, solved.output
+    table = " ".join(solved.stdout.split())
+    assert "offer in hand: this plan takes it (`apply` says whether to accept)" in table
+    said = " ".join(solved.stderr.split())
+    assert "answer the offers as it says (it may differ from this plan)" in said
+    assert (
+        "not those of rad-rainfern ($200), which were paid when applying: with them the "
+        "season costs $9,100, over the budget $9,000; lower `budget` by $200" in said
+    )
+    timeline = " ".join(runner.invoke(cli, ["timeline", scenario, "--workers", "1"]).stdout.split())
+    assert (
+        timeline.count("check `rotation-solver apply SCENARIO` first") == 3
+    )  # 2 accept, 1 decline
+
+
+def test_without_applications_to_send_solve_answers_the_offers_itself(tmp_path: Path) -> None:
+    """Every rotation an offer or a lock: nothing is uncertain, so `solve`'s answer is
+    the answer, and the fees of offers it leaves out are still named."""
+    data = _tiny([("rad-b", "2027-08-02"), ("im-a", "2027-07-05"), ("rad-c", "2027-09-06")])
+    data["requirements"]["radiology"] = {"min": 1, "max": 1}
+    data["exclude"] = ["rad-a", "rad-d", "em-b"]
+    path = write_scenario(tmp_path, data)
+    result = CliRunner().invoke(cli, ["solve", str(path), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    table = " ".join(result.stdout.split())
+    assert "offer in hand: accept it" in table and "`apply` says" not in table
+    assert "answer the offers as it says" not in result.stderr
+    payload = json.loads(
+        CliRunner().invoke(cli, ["solve", str(path), "--workers", "1", "--format", "json"]).stdout
+    )
+    left_out = {r["program_id"] for r in payload["rotations"]} ^ {"rad-b", "im-a", "rad-c"}
+    (pid,) = left_out & {"rad-b", "rad-c"}
+    fee = {"rad-b": 50, "rad-c": 20}[pid]
+    assert f"not those of {pid} (${fee})" in " ".join(result.stderr.split())
