@@ -266,7 +266,7 @@ def test_the_table_and_calendar_say_how_to_answer(tmp_path: Path) -> None:
         **{(o["program_id"], o["start"]): "accept offer" for o in answers["accept"]},
         **{(o["program_id"], o["start"]): "decline offer" for o in answers["decline"]},
     }
-    assert all(r["program_name"] and r["fee"] == "0" for r in rows if r["offered"] == "true")
+    assert all(r["program_name"] and r["fee"] == "" for r in rows if r["offered"] == "true")
     result = runner.invoke(cli, [*args, "--format", "ics"])
     assert result.exit_code == 0, result.output
     text = result.stdout.replace("\r\n ", "")
@@ -515,3 +515,16 @@ def test_without_applications_to_send_solve_answers_the_offers_itself(tmp_path: 
     (pid,) = left_out & {"rad-b", "rad-c"}
     fee = {"rad-b": 50, "rad-c": 20}[pid]
     assert f"not those of {pid} (${fee})" in " ".join(result.stderr.split())
+
+
+def test_an_offer_excluded_on_the_command_line_says_so() -> None:
+    """Found by review: `--exclude` of an offered program was reported at the offer's
+    line in the file, with no word about the option."""
+    from tests.conftest import SCENARIOS
+
+    scenario = str(SCENARIOS / "offers-in-hand" / "scenario.yaml")
+    result = CliRunner().invoke(cli, ["apply", scenario, "--exclude", "rad-rainfern"])
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "offers[2].program: program 'rad-rainfern' is both offered and excluded (by " in said
+    assert "--exclude on the command line)" in said and "Traceback" not in said

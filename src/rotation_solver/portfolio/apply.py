@@ -488,9 +488,10 @@ def plan_portfolio(
             *(
                 [
                     "valuing every portfolio on every offer outcome did not end within half "
-                    f"of --time-limit ({options.time_limit / 2:g} s), so the choice was made "
-                    f"on {scenarios} sampled outcomes; a longer --time-limit may allow the "
-                    "exact choice."
+                    f"of --time-limit ({options.time_limit / 2:g} s"
+                    + (", less: the ways to answer the offers share it" if answers else "")
+                    + f"), so the choice was made on {scenarios} sampled outcomes; a longer "
+                    "--time-limit may allow the exact choice."
                 ]
                 if enumeration_cut
                 else []

@@ -75,11 +75,13 @@ def portfolio_budgets(
     for row in rows:
         row["added"] = row["removed"] = row["value_per_1000"] = None
         row["offers_changed"] = False
+        row["offers_before"] = None
         if previous is not None and row["expected_value"] is not None:
             before = set(previous["applications"])
             row["added"] = [p for p in row["applications"] if p not in before]
             row["removed"] = sorted(before - set(row["applications"]))
             row["offers_changed"] = row["accept_offers"] != previous["accept_offers"]
+            row["offers_before"] = previous["accept_offers"]
             if previous["expected_value"] is not None:
                 gain = row["expected_value"] - previous["expected_value"]
                 row["value_per_1000"] = 1000 * gain / (row["budget"] - previous["budget"])
@@ -93,8 +95,12 @@ def _changes(row: dict[str, Any]) -> str:
         return ""
     parts = [f"+{p}" for p in row["added"]] + [f"-{p}" for p in row["removed"]]
     if row.get("offers_changed"):
-        accept = row["accept_offers"]
-        parts.insert(0, f"accept {', '.join(accept)};" if accept else "decline every offer;")
+        # What changed in the answer, as the applications' changes are shown (found by
+        # review: the whole answer read as a change).
+        before, now = set(row["offers_before"] or []), set(row["accept_offers"] or [])
+        answer = [f"+accept {o}" for o in row["accept_offers"] if o not in before]
+        answer += [f"-accept {o}" for o in sorted(before - now)]
+        parts = answer + parts
     return " ".join(parts) or "same applications"
 
 

@@ -348,7 +348,14 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             f"{_ruled_out(payload, 'radiology')} · clinical {_pct(probs['clinical'])}"
             f"{_ruled_out(payload, 'clinical')} · no plan meeting your rules "
             f"{_pct(probs['no_plan'])}"
-            f"{_tier_mix_part(probs)}",
+            f"{_tier_mix_part(probs)}"
+            # Found by review: two locked radiology rotations, yet ">= 2 radiology 75%".
+            + (
+                " (counted in plans meeting your rules: an outcome without one counts 0, "
+                "locks and accepted offers included)"
+                if payload["locks"] and probs["no_plan"] > 0
+                else ""
+            ),
         ),
     ]
     if payload["locks"]:
@@ -527,7 +534,7 @@ def render_portfolio_csv(payload: dict[str, Any]) -> str:
                     "plan_starts": offer["start"] if role == "accept offer" else "",
                     "acceptance": 1,
                     "offered": True,
-                    "fee": 0,
+                    "fee": None,  # paid when applying; nothing to pay now (found by review)
                     "role": role,
                     "reason": f"the best of the {counted(len(answers['ways']), 'way')} to "
                     "answer the offers in hand (expected value "

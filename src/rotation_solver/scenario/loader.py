@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -320,9 +320,11 @@ def _offers(
     catalog: Catalog,
     locks: tuple[Lock, ...],
     exclude: tuple[str, ...],
+    by_option: Collection[str] = (),
 ) -> tuple[tuple[Lock, ...], list[str], list[Problem]]:
     """The `offers` that stand, notes about the ones a lock already takes, and problems
-    (an unknown program or start, an offer of an excluded program)."""
+    (an unknown program or start, an offer of an excluded program; `by_option`: the ones
+    excluded with --exclude, so that the message says where the exclusion came from)."""
     rows = {row.program.id: row.program for row in catalog.rows}
     locked = {lock.program for lock in locks}
     offers: list[Lock] = []
@@ -343,11 +345,18 @@ def _offers(
                 )
             )
         elif offer.program in exclude:
+            # Found by review: an --exclude on the command line was reported at the offer's
+            # line without a word about the option.
+            how = (
+                " (by --exclude on the command line)"
+                if offer.program in by_option and offer.program not in scenario.exclude
+                else ""
+            )
             problems.append(
                 doc.problem(
                     where,
-                    f"program {offer.program!r} is both offered and excluded; keep one (to "
-                    "decline the offer, remove it from offers)",
+                    f"program {offer.program!r} is both offered and excluded{how}; keep one "
+                    "(to decline the offer, remove it from offers)",
                 )
             )
         elif offer.program in locked:
@@ -479,7 +488,7 @@ def load_scenario(
     merged_locks, merged_exclude, cross = _cross_checks(scenario, doc, catalog, locks, exclude)
     problems.extend(cross)
     offers, offer_notes, offer_problems = _offers(
-        scenario, doc, catalog, merged_locks, merged_exclude
+        scenario, doc, catalog, merged_locks, merged_exclude, by_option=set(exclude)
     )
     problems.extend(offer_problems)
     model_reference = value_model or scenario.value_model
