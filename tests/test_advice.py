@@ -326,7 +326,8 @@ def test_offers_in_hand_beside_uncertain_rotations_point_to_apply(make: Make) ->
     text = warnings_for(make(rows, requirements=BALANCED, offers=offer))
     assert "offers in hand: this plan counts c at its chance of an offer" in text
     assert "`rotation-solver apply` weighs every way to answer the offers" in text
-    assert "lock the offers you accept (--lock)" in text
+    assert "answer the offers as it says (it may differ from this plan)" in text
+    assert "then lock the ones you accept (--lock)" in text
     both = [*offer, {"program": "c", "start": "2027-08-02"}]
     assert "offers in hand" not in warnings_for(make(rows, requirements=BALANCED, offers=both))
     assert "offers in hand" not in warnings_for(make(rows, requirements=BALANCED))
