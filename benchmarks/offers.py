@@ -71,7 +71,7 @@ def _baseline(ways: dict[tuple[tuple[str, str], ...], dict[str, Any]], key: Any)
     if way is None:
         return "?"
     if way["expected_value"] is not None:
-        return f"{way['expected_value']:.1f}"
+        return f"{round(way['expected_value'], 4):.1f}"  # as `value` is shown
     if way["outcome"] == "no plan":
         return "no plan"
     return f"<= {way['best_case']:.1f}" if way["best_case"] is not None else "?"
@@ -102,7 +102,7 @@ def run_one(name: str, path: Path) -> dict[str, Any]:
         "answer_seconds": report.payload["timings"]["answer_seconds"],
         "wall_seconds": round(wall, 3),
         "accept": " ".join(f"{p}@{s}" for p, s in chosen) or "none",
-        "value": round(answers["expected_value"], 2) if answers else None,
+        "value": round(answers["expected_value"], 4) if answers else None,
         "solve_accept": " ".join(f"{p}@{s}" for p, s in solve_key) or "none",
         "solve_agrees": solve_key == chosen,
         "solve_value": _baseline(ways, solve_key),
