@@ -76,8 +76,9 @@ class OfferAnswers:
 
     @property
     def proven(self) -> bool:
-        """True when no way can beat the chosen one: every way searched exactly, ruled
-        out by its best case, or without a plan."""
+        """True when the answer is exactly the rule's (best value; within the margin,
+        more offers kept): every way searched exactly, ruled out by its best case, or
+        without a plan."""
         return all(
             w.exact if w.outcome in (CHOSEN, SEARCHED) else w.outcome in (CANNOT_BEAT, NO_PLAN)
             for w in self.ways

@@ -94,7 +94,7 @@ def _search_row(payload: dict[str, Any]) -> tuple[str, str]:
         proven = (
             ""
             if answers is None
-            else "; no other answer can beat it"
+            else "; every other answer to the offers was valued exactly or ruled out"
             if answers["proven"]
             else "; some other answers were not searched in time, so one may be worth more"
             if answers.get("out_of_time")
