@@ -528,3 +528,32 @@ def test_an_offer_excluded_on_the_command_line_says_so() -> None:
     said = " ".join(result.output.split())
     assert "offers[2].program: program 'rad-rainfern' is both offered and excluded (by " in said
     assert "--exclude on the command line)" in said and "Traceback" not in said
+
+
+def test_the_applications_calendar_holds_the_rotation_accepted_now() -> None:
+    """Found by a student-journey review: `apply`'s calendar said to accept the cedar
+    offer, but the rotation itself (06-14 to 07-11) was nowhere in it."""
+    from icalendar import Calendar
+
+    from tests.conftest import SCENARIOS
+
+    scenario = str(SCENARIOS / "offers-in-hand" / "scenario.yaml")
+    result = CliRunner().invoke(cli, ["apply", scenario, "--workers", "1", "--format", "ics"])
+    assert result.exit_code == 0, result.output
+    events = {str(e["SUMMARY"]): e for e in Calendar.from_ical(result.stdout_bytes).walk("VEVENT")}
+    (name,) = [s for s in events if s.startswith("Rotation: Cedar Lantern")]
+    rotation = events[name]
+    assert rotation.decoded("DTSTART").isoformat() == "2027-06-14"
+    assert rotation.decoded("DTEND").isoformat() == "2027-07-12"  # exclusive: ends 07-11
+    assert "Ask for the letter at rad-cedar" in events
+    assert not any(s.startswith("Rotation: Peachleaf") for s in events)  # declined
+    payload = json.loads(
+        CliRunner().invoke(cli, ["apply", scenario, "--workers", "1", "--format", "json"]).stdout
+    )
+    (cedar,) = payload["lock_rotations"]
+    assert (cedar["program_id"], cedar["start"], cedar["end"]) == (
+        "rad-cedar",
+        "2027-06-14",
+        "2027-07-11",
+    )
+    assert cedar["cost"] == 2380 and cedar["locked"]  # its fee in its cost, as a lock's

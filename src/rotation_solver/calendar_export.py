@@ -165,6 +165,8 @@ def applications_ics(loaded: LoadedScenario, payload: dict[str, Any]) -> bytes:
     """`apply`'s applications as a calendar: documents, submit-on, deadlines, offers, ERAS."""
     from rotation_solver.portfolio.steps import application_steps
 
-    # The report has no rotations: every step is a one-day event.
+    # The rotations in every outcome (locks, offers accepted now) are whole events; every
+    # other step is a one-day event.
     steps = application_steps(loaded, payload)
-    return build_calendar(loaded, payload, steps, title="Applications").to_ical()
+    certain = {**payload, "rotations": payload.get("lock_rotations") or []}
+    return build_calendar(loaded, certain, steps, title="Applications").to_ical()

@@ -370,6 +370,9 @@ def plan_portfolio(
             for c in problem.locks
             if c.starts
         ],
+        # The rotations in every outcome (locks, offers accepted now), with their cost
+        # and value, for the calendar (found by review: the accepted rotation was not in it).
+        "lock_rotations": lock_rotations(problem),
         "probabilities": {
             "two_or_more_radiology": stats["p_two_radiology"],
             "clinical": stats["p_clinical"],
@@ -506,6 +509,13 @@ def plan_portfolio(
             payload["conflict"] = conflict
         payload["timings"]["total_seconds"] = round(time.perf_counter() - started, 3)
     return PortfolioReport(problem, found, table, payload, comparisons, chosen_oos)
+
+
+def lock_rotations(problem: PortfolioProblem) -> list[dict[str, Any]]:
+    """The locked rotations (spec section 7 rotation keys), sorted by start."""
+    keys = {(lock.program, lock.start) for lock in problem.loaded.locks}
+    found = [o for o in expand(problem.loaded).offerings if o.key in keys]
+    return [rotation_dict(o) for o in sorted(found, key=lambda o: o.start)]
 
 
 # -- one outcome as a checkable plan (spec section 7) ------------------------------------------

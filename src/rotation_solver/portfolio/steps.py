@@ -3,6 +3,8 @@
 `solve`'s timeline follows one plan; here nothing is planned yet, so the steps are
 what the student does now: have the documents ready, send each application on its
 submit-on date before its first deadline, answer the offers in hand, and submit ERAS.
+The rotations already certain (the locks, and the offers in hand it accepts) are in
+every outcome, so they are dated too.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from rotation_solver.timeline import (
     eras_step,
     in_order,
     join_names,
+    letter_request_date,
 )
 
 
@@ -49,6 +52,36 @@ def _offer_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Timeli
         for verb, offers in ((ACCEPT_OFFER, answers["accept"]), (DECLINE_OFFER, answers["decline"]))
         for offer in offers
     ]
+
+
+def _lock_steps(payload: dict[str, Any]) -> list[TimelineStep]:
+    """The rotations in every outcome (`lock_rotations`): start, letter request and last
+    day (found by review: the accepted cedar rotation was nowhere in `apply`'s calendar).
+    The calendar draws each start as the whole rotation."""
+    accepted = {o["program_id"] for o in (payload.get("offer_answers") or {}).get("accept", [])}
+    steps = []
+    for rotation in payload.get("lock_rotations") or []:
+        pid = rotation["program_id"]
+        start, end = date.fromisoformat(rotation["start"]), date.fromisoformat(rotation["end"])
+        why = "the offer to accept now" if pid in accepted else "locked"
+        steps += [
+            TimelineStep(
+                start,
+                "rotation_start",
+                pid,
+                f"Start {rotation['weeks']}-week {rotation['specialty'].replace('_', ' ')} "
+                f"rotation at {rotation['program_name']} ({why}: in every outcome)",
+            ),
+            TimelineStep(
+                letter_request_date(end),
+                "ask_letter",
+                pid,
+                f"Last week at {pid}: ask for a strong, detailed letter; give the letter "
+                "packet (CV, personal statement draft)",
+            ),
+            TimelineStep(end, "rotation_end", pid, f"Last day at {rotation['program_name']}"),
+        ]
+    return steps
 
 
 def application_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[TimelineStep]:
@@ -83,6 +116,7 @@ def application_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[T
                 )
             )
     steps += _offer_steps(loaded, payload)
+    steps += _lock_steps(payload)
     # Which rotations happen is not known yet: ERAS names none.
     steps.append(eras_step(loaded, []))
     return in_order(steps)
