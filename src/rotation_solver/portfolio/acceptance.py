@@ -2,10 +2,11 @@
 
 An offer is answered within about a week, before most other answers come, so each way
 to answer the offers in hand is a scenario of its own: the accepted offers become locks,
-the programs whose offers are all declined are left out, and the applications are chosen
-around them. The way with the best exact expected value wins. A way whose best case (a
-plan as if every application were offered) is no better than the best value found is
-not searched: no portfolio can beat it there.
+the programs whose offers are all declined are left out (their fees, already paid, come
+off the budget), and the applications are chosen around them. The way with the best
+exact expected value wins, unless a way that keeps more offers is within
+`DECLINE_MARGIN` of it. A way whose best case (a plan as if every application were
+offered) cannot come within that margin of the best value found is not searched.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from rotation_solver.solve import SolveOptions
 # How each way to answer ended (`OfferAnswers.ways`).
 CHOSEN = "chosen"
 SEARCHED = "searched"
-CANNOT_BEAT = "cannot beat"  # its best case is no better than the value chosen
+CANNOT_BEAT = "cannot beat"  # its best case is below the margin under the best value
 NO_PLAN = "no plan"  # no plan even if every application were offered
 OUT_OF_TIME = "out of time"
 
@@ -144,8 +145,7 @@ def answered(loaded: LoadedScenario, accept: Sequence[Lock]) -> LoadedScenario:
     tip the answer (found by review: with the two fees set to 0, the answer changed).
     """
     accept = tuple(accept)
-    taken = {offer.program for offer in accept}
-    declined = tuple(dict.fromkeys(o.program for o in loaded.offers if o.program not in taken))
+    declined = _declined_programs(loaded, accept)
     locks = loaded.locks + accept
     exclude = loaded.exclude + declined
     paid = sum(loaded.program(pid).fee for pid in declined)
@@ -163,9 +163,13 @@ def answered(loaded: LoadedScenario, accept: Sequence[Lock]) -> LoadedScenario:
 def declined_fees(loaded: LoadedScenario, accept: Sequence[Lock]) -> int:
     """The fees of the programs whose offers are all declined (paid, and taken off the
     budget by `answered`)."""
+    return sum(loaded.program(pid).fee for pid in _declined_programs(loaded, accept))
+
+
+def _declined_programs(loaded: LoadedScenario, accept: Sequence[Lock]) -> tuple[str, ...]:
+    """The programs none of whose offers is in `accept`, each once."""
     taken = {offer.program for offer in accept}
-    declined = dict.fromkeys(o.program for o in loaded.offers if o.program not in taken)
-    return sum(loaded.program(pid).fee for pid in declined)
+    return tuple(dict.fromkeys(o.program for o in loaded.offers if o.program not in taken))
 
 
 def best_case(loaded: LoadedScenario, max_applications: int, options: SolveOptions) -> float | None:

@@ -481,7 +481,8 @@ def plan_portfolio(
             ),
             *(
                 [
-                    f"{answers.payload(asked)['out_of_time']} of the {len(answers.ways)} ways "
+                    f"{sum(w.outcome == 'out of time' for w in answers.ways)} of the "
+                    f"{len(answers.ways)} ways "
                     "to answer the offers in hand were not searched before the time limit; "
                     "a longer --time-limit may find a better answer."
                 ]
