@@ -557,3 +557,27 @@ def test_the_applications_calendar_holds_the_rotation_accepted_now() -> None:
         "2027-07-11",
     )
     assert cedar["cost"] == 2380 and cedar["locked"]  # its fee in its cost, as a lock's
+
+
+def test_every_outcome_plan_of_the_chosen_answer_passes_the_checker(tmp_path: Path) -> None:
+    """The plans behind the answer are re-checked: the chosen way's scenario (accepted
+    offers locked, declined programs out, their fees off the budget) and each offer
+    outcome's best plan pass the independent checker, with the value the table holds."""
+    from rotation_solver.checker import check_plan
+    from rotation_solver.portfolio import outcome_payload
+
+    data = _tiny([("rad-b", "2027-06-07"), ("rad-c", "2027-06-14")], budget=2600)
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    report = plan_portfolio(loaded, max_applications=2, evaluate_outcomes=20, bound=False,
+                            options=ONE)  # fmt: skip
+    assert report.problem.loaded.budget == 2600 - report.payload["offer_answers"]["declined_fees"]
+    checked = 0
+    for mask in range(1 << len(report.table.portfolio)):
+        scenario, payload = outcome_payload(report.problem, report.table, mask)
+        if payload["objective"] is None:
+            continue
+        verdict = check_plan(scenario, payload)
+        assert verdict.ok, (mask, verdict.violations)
+        assert verdict.objective == payload["objective"]
+        checked += 1
+    assert checked > 0
