@@ -129,6 +129,15 @@ def test_generated_scenarios_give_valid_plans_or_proven_infeasibility(
             ],
         ),
         (
+            "applications-sent",
+            213,
+            [
+                ("rad-cedar", "2027-06-14"),
+                ("rad-juniper", "2027-07-26"),
+                ("em-saguaro", "2027-08-16"),
+            ],
+        ),
+        (
             "challenged-home",
             259,
             [

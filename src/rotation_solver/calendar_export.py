@@ -74,6 +74,8 @@ def _rotation_event(
         lines.append("Accepted offer")
     elif rotation.get("offered"):
         lines.append("Offer in hand: accept it")
+    elif rotation.get("applied"):
+        lines.append("Application sent: if it comes back with an offer")
     if letter_text:
         lines.append(letter_text)
     event.add("description", "\n".join(lines))

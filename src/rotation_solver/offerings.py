@@ -97,6 +97,9 @@ class Offering(TierMixHalves):
     forbidden_by: tuple[str, ...] = ()
     # An offer received, not accepted (scenario `offers`): certain, nothing to apply for.
     offered: bool = False
+    # An application already sent, not answered (scenario `applied`): nothing to apply
+    # for, the offer still uncertain.
+    applied: bool = False
 
     @property
     def key(self) -> tuple[str, date]:
@@ -105,8 +108,14 @@ class Offering(TierMixHalves):
     @property
     def undated_application(self) -> bool:
         """An application still to send to a program with no known deadline (an accepted
-        offer or an offer in hand has nothing left to apply for)."""
-        return self.deadline is None and not self.locked and not self.offered
+        offer, an offer in hand or an application already sent has nothing left to apply
+        for)."""
+        return self.deadline is None and not (self.locked or self.offered or self.applied)
+
+    @property
+    def to_apply(self) -> bool:
+        """An application is still to send for it."""
+        return not (self.locked or self.offered or self.applied)
 
 
 @dataclass(frozen=True)
@@ -258,6 +267,7 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
     is_img = scenario.student.school_type == "img"
     locked_pairs = {(lock.program, lock.start) for lock in loaded.locks}
     offered_pairs = {(offer.program, offer.start) for offer in loaded.offers}
+    sent_programs = {application.program for application in loaded.applied}
     offerings: list[Offering] = []
     dropped: list[DroppedOffering] = []
     letter_lead = timedelta(days=loaded.value_model.timing.letter_lead_days)
@@ -385,6 +395,7 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                     acceptance=acceptance,
                     forbidden_by=tuple(forbidden_by),
                     offered=(program.id, start) in offered_pairs,
+                    applied=program.id in sent_programs and not locked,
                 )
             )
     every = tuple(offerings)

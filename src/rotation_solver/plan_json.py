@@ -36,6 +36,8 @@ def rotation_dict(offering: Offering) -> dict[str, Any]:
         "locked": offering.locked,
         # An offer in hand (scenario `offers`): no application to send, accept it instead.
         "offered": offering.offered,
+        # An application already sent (scenario `applied`): its answer is still to come.
+        "applied": offering.applied,
         # False: the letter is ready after ERAS submission, so the value is discounted.
         "letter_before_eras": offering.timing == 1,
     }
@@ -78,19 +80,22 @@ def _other_applications(
 ) -> dict[str, Any] | None:
     """What the guide's 6-10 applications would add in fees beyond the plan's own: the
     plan's total cost holds only its programs' fees, and offers are uncertain. An
-    accepted offer counts as one of the 6-10; a plan of accepted offers and offers in
-    hand alone needs none.
+    accepted offer and an application already sent count as one of the 6-10; a plan of
+    accepted offers and offers in hand alone needs none.
     """
     if all(o.locked or o.offered for o in result.rotations):
         return None
     chosen = {o.program_id for o in result.rotations}
+    # Applications already sent count among the 6-10, and their fees are paid.
+    sent = {application.program for application in loaded.applied}
+    counted = len(chosen | sent)
     # Programs with a start that fits, not in the plan, that may offer at all.
-    others = sorted(_programs_that_may_offer(problem.offerings) - chosen)
+    others = sorted(_programs_that_may_offer(problem.offerings) - chosen - sent)
     fee_of = {program.id: program.fee for program in loaded.programs}
     fees = sorted(fee_of[pid] for pid in others)
     median = statistics.median_low(fees) if fees else 0
 
-    low, high = (min(len(others), max(0, n - len(chosen))) for n in GUIDE_APPLICATIONS)
+    low, high = (min(len(others), max(0, n - counted)) for n in GUIDE_APPLICATIONS)
     short = high == len(others)  # the catalog runs short of the guide's count
 
     def fees_of(count: int) -> int:

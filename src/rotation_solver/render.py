@@ -20,7 +20,7 @@ from rotation_solver.timeline import TimelineStep, timeline_markdown
 
 PLAN_COLUMNS = (
     "program_id", "program_name", "specialty", "tier", "start", "end", "weeks",
-    "cost", "value", "submit_on", "deadline", "locked", "offered",
+    "cost", "value", "submit_on", "deadline", "locked", "offered", "applied",
 )  # fmt: skip
 
 
@@ -158,12 +158,14 @@ def apply_note(payload: dict[str, Any]) -> str:
 
 
 def _application_cells(rotation: dict[str, Any]) -> tuple[str, str]:
-    """The Submit-on and Deadline cells: an accepted offer or an offer in hand has no
-    application to send."""
+    """The Submit-on and Deadline cells: an accepted offer, an offer in hand or an
+    application already sent has no application to send."""
     if rotation.get("locked"):
         return "accepted", "—"
     if rotation.get("offered"):
         return "offered", "—"
+    if rotation.get("applied"):
+        return "sent", "—"
     return rotation["submit_on"], rotation["deadline"] or "none"
 
 
@@ -219,6 +221,8 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
                 program.append("\naccepted offer", style="bold")
             elif r.get("offered") and not compact:
                 program.append(f"\n{offer_note}", style="bold")
+            elif r.get("applied") and not compact:
+                program.append("\napplication sent, answer to come", style="bold")
             late = "\n[yellow]letter after ERAS[/yellow]"
             if r.get("letter_before_eras", True):
                 late = ""
@@ -284,12 +288,15 @@ def render_json(payload: Any) -> str:
 def render_csv(payload: dict[str, Any]) -> str:
     """One row per rotation, the spec's rotation keys as columns.
 
-    An accepted offer (locked) has no application to send: its submit_on and deadline
-    cells are blank, as the table shows "accepted", so a spreadsheet never reads as a
-    missed deadline. The JSON keeps section 4's dates, with `locked`.
+    An accepted offer (locked), an offer in hand or an application already sent has no
+    application to send: its submit_on and deadline cells are blank, as the table shows
+    "accepted", "offered" or "sent", so a spreadsheet never reads as a missed deadline.
+    The JSON keeps section 4's dates, with `locked`, `offered` and `applied`.
     """
     rows = [
-        {**r, "submit_on": None, "deadline": None} if r.get("locked") or r.get("offered") else r
+        {**r, "submit_on": None, "deadline": None}
+        if r.get("locked") or r.get("offered") or r.get("applied")
+        else r
         for r in payload["rotations"]
     ]
     return records_csv(list(PLAN_COLUMNS), rows)
@@ -311,12 +318,14 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
         for r in payload["rotations"]:
             accepted = bool(r.get("locked"))
             in_hand = bool(r.get("offered"))
+            sent = bool(r.get("applied"))
             submit, deadline = _application_cells(r)
             late = "" if r.get("letter_before_eras", True) else " (letter after ERAS)"
             cell = markdown.cell(f"{r['program_name']} ({r['program_id']})")
             lines.append(
                 f"| {r['start']} → {r['end']}{late} | {cell}"
-                f"{' — accepted offer' if accepted else ' — offer in hand' if in_hand else ''} | "
+                f"{' — accepted offer' if accepted else ' — offer in hand' if in_hand else ''}"
+                f"{' — application sent' if sent else ''} | "
                 f"{r['specialty'].replace('_', ' ')} | {r['tier']} | {_money(r['cost'])} | "
                 f"{r['value']} | "
                 f"{submit} | {deadline} |"

@@ -106,7 +106,8 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
     """Every dated step of the plan in `payload`, sorted by date (stable tiebreak).
 
     A locked rotation is an offer already accepted, so it has no application
-    steps (submit, deadline, documents); its start, letter and end remain.
+    steps (submit, deadline, documents); its start, letter and end remain. An
+    offer in hand and an application already sent have no application steps either.
     A document ready before the planning date is listed on the planning date
     ("ready since ...") so that every step lies on or after the day the plan
     is made.
@@ -118,9 +119,16 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
     rotations: list[dict[str, Any]] = list(payload.get("rotations") or [])
     steps: list[TimelineStep] = []
 
-    # Offers in hand need no documents either.
-    applying = [r["program_id"] for r in rotations if not r.get("locked") and not r.get("offered")]
+    # Offers in hand and applications already sent need no documents either.
+    applying = [
+        r["program_id"]
+        for r in rotations
+        if not (r.get("locked") or r.get("offered") or r.get("applied"))
+    ]
     steps.extend(document_steps(loaded, applying))
+    # Sent applications are still to be answered, so `apply` weighs the offers against
+    # them as well.
+    answers_to_come = applying or any(r.get("applied") for r in rotations)
 
     # With rotations still to apply for, `apply` answers the offers: it weighs each way
     # to answer against those applications, where this plan counts their chances (found
@@ -128,7 +136,7 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
     defer = (
         "; with applications still to send, check `rotation-solver apply SCENARIO` first: "
         "it weighs every way to answer the offers and its answer comes first"
-        if applying and loaded.offers
+        if answers_to_come and loaded.offers
         else ""
     )
     for rotation in rotations:
@@ -147,7 +155,7 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
                     offer_start=start,
                 )
             )
-        elif not rotation.get("locked"):
+        elif not (rotation.get("locked") or rotation.get("applied")):
             deadline = rotation.get("deadline")
             requires = loaded.program(pid).requires
             docs = f" with {join_names(requires)}" if requires else ""
@@ -179,7 +187,13 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
                         planned_submission=submit_on,
                     )
                 )
-        accepted = " (accepted offer)" if rotation.get("locked") else ""
+        accepted = (
+            " (accepted offer)"
+            if rotation.get("locked")
+            else " (if the application sent comes back with an offer)"
+            if rotation.get("applied")
+            else ""
+        )
         steps.append(
             TimelineStep(
                 start,

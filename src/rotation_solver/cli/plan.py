@@ -641,6 +641,15 @@ def validate(
     if loaded.locks:
         accepted = ", ".join(f"{k.program}@{k.start}" for k in loaded.locks)
         console.print("  locks: " + accepted)
+    if loaded.offers:
+        console.print(
+            "  offers in hand: " + ", ".join(f"{o.program}@{o.start}" for o in loaded.offers)
+        )
+    if loaded.applied:
+        sent = ", ".join(
+            f"{a.program} ({', '.join(d.isoformat() for d in a.starts)})" for a in loaded.applied
+        )
+        console.print("  applications sent: " + sent)
     if loaded.exclude:
         console.print("  excluded: " + ", ".join(loaded.exclude))
     for drop in problem.unplaceable_locks:

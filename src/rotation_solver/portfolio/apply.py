@@ -62,6 +62,7 @@ from rotation_solver.portfolio.summary import (
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.schema import MAX_APPLICATIONS
 from rotation_solver.solve import SolveOptions
+from rotation_solver.words import counted
 
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
 # The protocol: the portfolio is judged on at least this many fresh outcomes.
@@ -170,6 +171,8 @@ def application_dict(c: Candidate) -> dict[str, Any]:
         "cost": c.cost,
         # An offer in hand (scenario `offers`): kept as an application certain to come.
         "offered": any(o.offered for o in c.offerings),
+        # Already sent (scenario `applied`): in every portfolio, nothing to send.
+        "sent": c.sent,
     }
 
 
@@ -198,7 +201,7 @@ def _choose(
         # of many rotations can be slow, and the sample path then gets the rest.
         tick = progress(
             "Valuing every portfolio on every outcome",
-            portfolio_count(len(problem.candidates), n),
+            portfolio_count(len(problem.candidates), n, len(problem.sent)),
         )
         try:
             found = enumerated_search(problem, n, t0 + time_limit / 2, tick)
@@ -245,6 +248,9 @@ def plan_portfolio(
     n = max_applications if max_applications is not None else loaded.scenario.max_applications
     if not 1 <= n <= MAX_APPLICATIONS:
         raise ValueError(f"max_applications must be 1..{MAX_APPLICATIONS}, got {n}")
+    # Applications already sent are in every portfolio and count among the N.
+    sent_over = len(loaded.applied) - n
+    n = max(n, len(loaded.applied))
     inner = SolveOptions(
         time_limit=min(10.0, options.time_limit), workers=options.workers, seed=options.seed
     )
@@ -326,7 +332,10 @@ def plan_portfolio(
         entry["p_offer"] = c.acceptance
         entry["marginal_value"] = exact - without
         applications.append(entry)
-    applications.sort(key=lambda a: (a["submit_on"], a["deadline"] or "", a["program_id"]))
+    # Those already sent first, then in the order they go out.
+    applications.sort(
+        key=lambda a: (not a["sent"], a["submit_on"], a["deadline"] or "", a["program_id"])
+    )
     gap = None if upper is None or upper <= 0 else max(0.0, (upper - in_sample) / upper)
     exact_of = {row.name: exact_value(problem, row.portfolio) for row in comparisons}
     # SAA can lose to a naive strategy on a small sample; say so rather than hide it.
@@ -439,6 +448,15 @@ def plan_portfolio(
         },
         "warnings": [
             *loaded.warnings,
+            *(
+                [
+                    f"{counted(len(loaded.applied), 'application')} already sent, more than "
+                    f"max_applications {n - sent_over}: every portfolio keeps them, so the "
+                    f"limit is {n} and no new application is added."
+                ]
+                if sent_over > 0
+                else []
+            ),
             *portfolio_warnings(
                 n,
                 stats["p_no_plan"],

@@ -68,6 +68,7 @@ class Candidate(TierMixHalves):
     submit_on: date
     deadline: date | None  # the earliest deadline of the listed starts
     locked: bool
+    sent: bool = False  # an application already sent (scenario `applied`): in every portfolio
 
 
 @dataclass
@@ -78,6 +79,8 @@ class PortfolioProblem:
     candidates: tuple[Candidate, ...]  # first-stage choices (never locks)
     locks: tuple[Candidate, ...]
     budget: int
+    # Fees paid whatever the portfolio: the locks', and those of applications already
+    # sent that no plan can use (the others are candidates in every portfolio).
     lock_fees: int
     radiology_min: int
     radiology_max: int
@@ -89,6 +92,8 @@ class PortfolioProblem:
     affordable: int | None
     rest_days: int
     penalty: int
+    # Candidates already applied to (scenario `applied`): in every portfolio.
+    sent: tuple[int, ...] = ()
     plan_memo: dict[tuple[int, ...], tuple[int, int] | None] = field(default_factory=dict)
     plan_lists: OrderedDict[tuple[int, ...], PlanList] = field(default_factory=OrderedDict)
     list_cache_size: int = 256
@@ -243,6 +248,7 @@ def build_portfolio_problem(loaded: LoadedScenario) -> PortfolioProblem:
     req = loaded.requirements
     budget = loaded.budget
     lock_fees = sum(programs[pid].fee for pid in lock_starts)
+    sent_programs = {application.program for application in loaded.applied}
     candidates: list[Candidate] = []
     locks: list[Candidate] = []
     for pid, offers in by_program.items():
@@ -282,8 +288,13 @@ def build_portfolio_problem(loaded: LoadedScenario) -> PortfolioProblem:
             submit_on=offers[0].submit_on,
             deadline=min(deadlines) if deadlines else None,
             locked=locked,
+            sent=pid in sent_programs,
         )
         (locks if locked else candidates).append(candidate)
+    # A sent application no plan can use (no start fits, it never offers, or it is never
+    # affordable) still paid its fee.
+    kept = {c.program_id for c in candidates}
+    lock_fees += sum(programs[pid].fee for pid in sent_programs - kept)
     missing = set(lock_starts) - {c.program_id for c in locks}
     if missing:
         # A lock that cannot be placed makes every outcome planless; keep it visible.
@@ -328,4 +339,5 @@ def build_portfolio_problem(loaded: LoadedScenario) -> PortfolioProblem:
         affordable=req.affordable_housing_per_week,
         rest_days=req.high_cost_rest_days,
         penalty=certain.weights.extra_radiology_penalty,
+        sent=tuple(c.index for c in candidates if c.sent),
     )

@@ -60,9 +60,11 @@ class SearchTimeout(Exception):
     """An exhaustive search could not try every portfolio before its deadline."""
 
 
-def portfolio_count(candidates: int, max_applications: int) -> int:
-    """How many portfolios of at most `max_applications` of `candidates` exist."""
-    return sum(math.comb(candidates, r) for r in range(min(candidates, max_applications) + 1))
+def portfolio_count(candidates: int, max_applications: int, sent: int = 0) -> int:
+    """How many portfolios of at most `max_applications` of `candidates` exist, when
+    `sent` of them are in every portfolio (applications already sent)."""
+    free, room = candidates - sent, max_applications - sent
+    return sum(math.comb(free, r) for r in range(max(-1, min(free, room)) + 1))
 
 
 def with_application_room(loaded: LoadedScenario, max_applications: int | None) -> LoadedScenario:
@@ -108,7 +110,8 @@ def search(
     and improve again, keep the result if it is better). Never worse than the seed.
     """
     started = time.perf_counter()
-    count = portfolio_count(len(problem.candidates), max_applications)
+    sent = problem.sent
+    count = portfolio_count(len(problem.candidates), max_applications, len(sent))
     if count <= EXHAUSTIVE_PORTFOLIOS and count * len(evaluator.offers) <= exhaustive_work:
         exact = functools.partial(exact_value, problem)
         try:
@@ -124,7 +127,8 @@ def search(
             progress(1)
             seconds = time.perf_counter() - started
             return SearchResult(best, value, evaluator.evaluations, 0, seconds, True, True)
-    universe = range(len(problem.candidates))
+    # Applications already sent are in every portfolio: never added, dropped or swapped.
+    universe = [i for i in range(len(problem.candidates)) if i not in sent]
     rng = random.Random(random_seed)
     moves = 0
 
@@ -173,14 +177,15 @@ def search(
             if len(current) < max_applications:
                 for q, v in add_values.items():
                     consider(tuple(sorted((*current, q))), v)
-            for p in current:
+            droppable = [p for p in current if p not in sent]
+            for p in droppable:
                 rest = tuple(i for i in current if i != p)
                 consider(rest, evaluator(rest))
             ranked = sorted(outside, key=lambda q: (add_values[q], tiebreak(q)), reverse=True)
             for q in ranked[:swap_candidates]:
                 if out_of_time():
                     break
-                for p in current:
+                for p in droppable:
                     trial = tuple(sorted((*(i for i in current if i != p), q)))
                     consider(trial, evaluator(trial))
             if best[1] != current:
@@ -190,21 +195,22 @@ def search(
             return current, value, not out_of_time()
         return current, value, False
 
-    start = tuple(sorted(set(seed)))[:max_applications]
+    chosen = [i for i in dict.fromkeys(seed) if i not in sent]
+    start = tuple(sorted((*sent, *chosen[: max(0, max_applications - len(sent))])))
     current, value = grow(start, evaluator(start))
     current, value, local_optimum = improve(current, value)
     for _ in range(restarts):
-        if out_of_time() or len(current) < 2:
+        kept = [i for i in current if i not in sent]
+        if out_of_time() or len(kept) < 2:
             break
-        kept = list(current)
         for _drop in range(min(3, len(kept) - 1)):
             kept.pop(rng.randrange(len(kept)))
-        trial = tuple(sorted(kept))
+        trial = tuple(sorted((*sent, *kept)))
         trial, trial_value = grow(trial, evaluator(trial))
         trial, trial_value, trial_local = improve(trial, trial_value)
         if trial_value > value + 1e-9:
             current, value, local_optimum = trial, trial_value, trial_local
-    nothing = (evaluator(()), ())
+    nothing = (evaluator(sent), sent)
     if better(problem, nothing, (value, current)):  # e.g. the time ran out while growing
         value, current = nothing
     return SearchResult(
@@ -296,11 +302,14 @@ def exhaustive(
     when given, then as in `better`. Found by review: with 200 outcomes, four
     portfolios tied and the fee rule kept one worth 40% less than the best of them.
     """
-    best: tuple[float, tuple[int, ...]] = (score(()), ())
+    sent = problem.sent
+    best: tuple[float, tuple[int, ...]] = (score(sent), sent)
     tied = [best]
     tried = 0
-    for r in range(1, min(max_applications, len(problem.candidates)) + 1):
-        for portfolio in combinations(range(len(problem.candidates)), r):
+    free = [i for i in range(len(problem.candidates)) if i not in sent]
+    for r in range(1, min(max_applications - len(sent), len(free)) + 1):
+        for more in combinations(free, r):
+            portfolio = tuple(sorted((*sent, *more)))
             tried += 1
             if tried % 64 == 0:
                 progress(64)

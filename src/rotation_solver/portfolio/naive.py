@@ -43,6 +43,7 @@ def naive_portfolio(problem: PortfolioProblem, max_applications: int, by: str) -
     the best reach/target one, or IMG-friendly target/safety one, if it has none.
     Without these, top-N by value is all radiology (no outcome has the clinical
     rotation) and on the national catalog all safety tier (no outcome meets tier_mix).
+    Applications already sent are kept, and the rule fills the rest of the N.
     """
 
     def key(c: Candidate) -> tuple[float, ...]:
@@ -50,7 +51,9 @@ def naive_portfolio(problem: PortfolioProblem, max_applications: int, by: str) -
             return (c.letter, c.expected_value, -c.fee)
         return (c.expected_value, c.letter, -c.fee)
 
-    ranked = sorted(problem.candidates, key=key, reverse=True)
+    sent = [problem.candidates[i] for i in problem.sent]
+    max_applications = max(0, max_applications - len(sent))
+    ranked = sorted((c for c in problem.candidates if not c.sent), key=key, reverse=True)
     clinical = [c for c in ranked if not c.is_radiology]
     radiology = [c for c in ranked if c.is_radiology]
     need = problem.radiology_min + problem.clinical_min
@@ -62,7 +65,7 @@ def naive_portfolio(problem: PortfolioProblem, max_applications: int, by: str) -
     if problem.tier_mix and rad:
         rad = _with(rad, radiology, lambda c: c.tier_mix_high, lambda c: c.tier_mix_safe)
         rad = _with(rad, radiology, lambda c: c.tier_mix_safe, lambda c: c.tier_mix_high)
-    chosen = clinical[:n_clin] + rad
+    chosen = sent + clinical[:n_clin] + rad
     return tuple(sorted(c.index for c in chosen))
 
 

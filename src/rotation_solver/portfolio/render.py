@@ -168,6 +168,8 @@ def _offer_cells(application: dict[str, Any]) -> tuple[str, str, str]:
     """Submit on, first deadline and offer chance; an offer in hand has nothing to send."""
     if application.get("offered"):
         return "offer in hand", "—", "in hand"
+    if application.get("sent"):
+        return "sent", "—", f"{100 * application['acceptance']:.0f}%"
     deadline = application["deadline"] or "—"
     return application["submit_on"], deadline, f"{100 * application['acceptance']:.0f}%"
 
@@ -254,7 +256,7 @@ def tight_deadline_lines(payload: dict[str, Any]) -> list[str]:
     submit on 03-01, deadline 03-01, and nothing said)."""
     tight = []
     for a in payload["applications"]:
-        if a.get("offered") or not a.get("deadline"):
+        if a.get("offered") or a.get("sent") or not a.get("deadline"):
             continue
         days = (date.fromisoformat(a["deadline"]) - date.fromisoformat(a["submit_on"])).days
         if 0 <= days < TIGHT_DAYS:
@@ -502,6 +504,7 @@ APPLICATION_CSV_COLUMNS = (
     "fee",
     "acceptance",
     "offered",
+    "sent",
     "role",
     "p_in_plan",
     "p_taken_if_offered",

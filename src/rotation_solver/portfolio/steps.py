@@ -87,9 +87,10 @@ def _lock_steps(payload: dict[str, Any]) -> list[TimelineStep]:
 def application_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[TimelineStep]:
     """Every dated step of the applications in `payload` (an `apply` report)."""
     applications = payload.get("applications") or []
-    sent = [a for a in applications if not a.get("offered")]
-    steps = document_steps(loaded, [a["program_id"] for a in sent])
-    for a in sent:
+    # Offers in hand and applications already sent have nothing left to send.
+    to_send = [a for a in applications if not (a.get("offered") or a.get("sent"))]
+    steps = document_steps(loaded, [a["program_id"] for a in to_send])
+    for a in to_send:
         pid, name = a["program_id"], a["program_name"]
         requires = loaded.program(pid).requires
         docs = f" with {join_names(requires)}" if requires else ""

@@ -214,6 +214,6 @@ def late_application_warnings(applications: Sequence[Candidate]) -> list[str]:
         (c.program_id, o.start, o.end, o.submit_on, o.deadline)
         for c in applications
         for o in c.offerings
-        if o.submit_on > o.start
+        if o.submit_on > o.start and o.to_apply
     ]
     return [after_start_warning(late)] if late else []

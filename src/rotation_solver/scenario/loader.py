@@ -17,7 +17,13 @@ from rotation_solver.errors import InputError, OutputError, Problem
 from rotation_solver.scenario.catalog import Catalog, CatalogRow, read_catalog, read_inline
 from rotation_solver.scenario.documents import Document, read_document
 from rotation_solver.scenario.messages import describe
-from rotation_solver.scenario.schema import DEFAULT_CLINICAL_SPECIALTIES, Lock, Program, Scenario
+from rotation_solver.scenario.schema import (
+    DEFAULT_CLINICAL_SPECIALTIES,
+    MAX_APPLICATIONS,
+    Lock,
+    Program,
+    Scenario,
+)
 from rotation_solver.scenario.value_model import ValueModel, available_models, resolve_model_path
 
 
@@ -104,6 +110,15 @@ def interview_season_end(eras_submission: date) -> date:
 
 
 @dataclass(frozen=True)
+class SentApplication:
+    """An application already sent and not yet answered (scenario `applied`), with the
+    starts it lists (every start of the program when it lists none)."""
+
+    program: str
+    starts: tuple[date, ...]
+
+
+@dataclass(frozen=True)
 class LoadedScenario:
     """A scenario with its catalog and value model, checked and ready to plan."""
 
@@ -118,6 +133,8 @@ class LoadedScenario:
     warnings: tuple[str, ...]
     # Offers received, not accepted: their catalog rows already say so (see `_as_offered`).
     offers: tuple[Lock, ...] = ()
+    # Applications sent, not answered: their rows already say so too (see `_as_sent`).
+    applied: tuple[SentApplication, ...] = ()
 
     @property
     def budget(self) -> int:
@@ -392,6 +409,118 @@ def _unplannable_offer(scenario: Scenario, program: Program, offer: Lock) -> lis
     ]
 
 
+def _applied(
+    scenario: Scenario,
+    doc: Document,
+    catalog: Catalog,
+    locks: tuple[Lock, ...],
+    exclude: tuple[str, ...],
+    offers: tuple[Lock, ...],
+    by_option: Collection[str] = (),
+) -> tuple[tuple[SentApplication, ...], list[str], list[Problem]]:
+    """The `applied` entries that stand (one per program, their starts merged), notes
+    about the ones an answer already settles (a lock or an offer in hand), and problems
+    (an unknown program or start, an application of an excluded program)."""
+    rows = {row.program.id: row.program for row in catalog.rows}
+    locked = {lock.program for lock in locks}
+    offered = {offer.program for offer in offers}
+    starts_of: dict[str, set[date]] = {}
+    notes: list[str] = []
+    problems: list[Problem] = []
+    for index, application in enumerate(scenario.applied):
+        program = rows.get(application.program)
+        if program is None:
+            problems.append(
+                doc.problem(
+                    ("applied", index, "program"),
+                    unknown_program(application.program, sorted(rows)),
+                )
+            )
+            continue
+        listed = application.starts
+        if listed is not None and not listed:
+            problems.append(
+                doc.problem(
+                    ("applied", index, "starts"),
+                    "lists no start; list the starts the application names, or leave "
+                    "`starts` out for every start of the program",
+                )
+            )
+            continue
+        wrong = [
+            doc.problem(
+                ("applied", index, "starts", k),
+                f"program {program.id!r} does not offer a start on {start}; it offers "
+                + ", ".join(str(d) for d in sorted(set(program.starts))),
+            )
+            for k, start in enumerate(listed or ())
+            if start not in program.starts
+        ]
+        if wrong:
+            problems.extend(wrong)
+        elif program.id in exclude:
+            how = (
+                " (by --exclude on the command line)"
+                if program.id in by_option and program.id not in scenario.exclude
+                else ""
+            )
+            problems.append(
+                doc.problem(
+                    ("applied", index, "program"),
+                    f"program {program.id!r} is both applied to and excluded{how}; keep one "
+                    "(to withdraw the application, remove it from applied)",
+                )
+            )
+        elif program.id in locked:
+            notes.append(
+                f"applied: {program.id} is locked (accepted), so its application is "
+                "answered and left out"
+            )
+        elif program.id in offered:
+            notes.append(
+                f"applied: {program.id} has made an offer (under offers), so its "
+                "application is answered and left out"
+            )
+        else:
+            starts_of.setdefault(program.id, set()).update(listed or program.starts)
+    if len(starts_of) > MAX_APPLICATIONS:
+        # `apply` values every outcome of a portfolio that holds them all.
+        problems.append(
+            doc.problem(
+                ("applied",),
+                f"{len(starts_of)} programs applied to; at most {MAX_APPLICATIONS} are supported",
+            )
+        )
+    if scenario.student.school_type == "img":
+        for program_id in starts_of:
+            if not rows[program_id].accepts_img:
+                notes.append(
+                    f"applied: {program_id} does not take visiting students from IMG "
+                    "schools (accepts_img is false), so this application cannot lead to a "
+                    "rotation"
+                )
+    sent = tuple(SentApplication(pid, tuple(sorted(s))) for pid, s in starts_of.items())
+    return sent, notes, problems
+
+
+def _as_sent(program: Program, scenario: Scenario, sent: tuple[SentApplication, ...]) -> Program:
+    """A program's row as a pending application makes it: only the listed starts, and
+    nothing left to apply for (no deadline or document can rule it out); its acceptance
+    stays, since the answer is still to come."""
+    for application in sent:
+        if application.program == program.id:
+            return program.model_copy(
+                update={
+                    "starts": list(application.starts),
+                    "application_opens": min(program.application_opens, scenario.planning_date),
+                    "application_deadline": None,
+                    "deadline_weeks_before_start": None,
+                    "requires": [],
+                }
+            )
+    return program
+
+
 def _as_offered(program: Program, scenario: Scenario, offers: tuple[Lock, ...]) -> Program:
     """An offered program's row as the offer makes it: only the offered starts, certain
     (acceptance 1), open to this student, and nothing left to apply for. Every rule and
@@ -491,6 +620,10 @@ def load_scenario(
         scenario, doc, catalog, merged_locks, merged_exclude, by_option=set(exclude)
     )
     problems.extend(offer_problems)
+    sent, sent_notes, sent_problems = _applied(
+        scenario, doc, catalog, merged_locks, merged_exclude, offers, by_option=set(exclude)
+    )
+    problems.extend(sent_problems)
     model_reference = value_model or scenario.value_model
     where = None if value_model else doc.problem(("value_model",), "")
     try:
@@ -502,9 +635,11 @@ def load_scenario(
         model = None
     if problems or model is None:
         raise InputError(problems)
-    programs = tuple(_as_offered(row.program, scenario, offers) for row in catalog.rows)
+    programs = tuple(
+        _as_offered(_as_sent(row.program, scenario, sent), scenario, offers) for row in catalog.rows
+    )
     scenario = scenario.model_copy(update={"programs": list(programs)})
-    warnings = list(catalog.warnings) + offer_notes + _case_twins(catalog)
+    warnings = list(catalog.warnings) + offer_notes + sent_notes + _case_twins(catalog)
     if scenario.student.citizenship == "visa_required":
         warnings.append(
             "citizenship is visa_required: this planner is built for US citizens and permanent "
@@ -585,7 +720,14 @@ def load_scenario(
         requirements=requirements,
         warnings=tuple(warnings),
         offers=offers,
+        applied=sent,
     )
 
 
-__all__ = ["LoadedScenario", "ResolvedRequirements", "load_scenario", "load_value_model"]
+__all__ = [
+    "LoadedScenario",
+    "ResolvedRequirements",
+    "SentApplication",
+    "load_scenario",
+    "load_value_model",
+]

@@ -209,6 +209,17 @@ class Lock(_Strict):
     start: IsoDate = Field(description="The accepted start date; one the program offers.")
 
 
+class Application(_Strict):
+    """An application already sent and not yet answered (extension `applied`)."""
+
+    program: str = Field(description="Program id from the catalog.")
+    starts: list[IsoDate] | None = Field(
+        None,
+        description="The starts the application lists (ones the program offers); left "
+        "out: every start of the program.",
+    )
+
+
 def _split_list(value: Any) -> Any:
     # Catalog cells join lists with ';'; inline YAML may give a real list.
     if isinstance(value, str):
@@ -279,6 +290,14 @@ class Scenario(_Strict):
         description="Extension: offers received but not yet accepted. Each counts with "
         "acceptance 1 at its start and needs no application; the plan takes it only if it "
         "is worth it (a lock is one it must take).",
+    )
+    applied: list[Application] = Field(
+        default_factory=list,
+        description="Extension: applications already sent, not yet answered. Each keeps "
+        "its program's acceptance (the offer is still uncertain) and has nothing left to "
+        "apply for, so no deadline or document date rules it out; only the starts it "
+        "lists can be planned. `apply` keeps them in every portfolio (their fees are paid) "
+        "and counts them in max_applications.",
     )
     exclude: list[str] = Field(
         default_factory=list, description="Program ids never to put in the plan."

@@ -1,0 +1,353 @@
+"""Applications already sent and not yet answered (scenario extension `applied`).
+
+An application that went out keeps its program's acceptance (the answer is still to
+come) but has nothing left to apply for: no deadline or document date can rule it out
+any more, and only the starts it lists can be planned. `apply` keeps it in every
+portfolio, since its fee is paid.
+
+The oracles here write the same scenario without `applied`: each sent program's row
+edited by hand (its deadlines and documents removed, its starts cut to the listed ones,
+its opening no later than the planning date), then planned by the exhaustive planner.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import itertools
+import json
+import random
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from rotation_solver.checker import check_plan
+from rotation_solver.cli import cli
+from rotation_solver.errors import InputError
+from rotation_solver.plan_json import plan_payload
+from rotation_solver.portfolio import (
+    Evaluator,
+    build_portfolio_problem,
+    plan_portfolio,
+    search,
+)
+from rotation_solver.portfolio.naive import naive_portfolio
+from rotation_solver.portfolio.outcomes import sample_offers
+from rotation_solver.problem import build_problem
+from rotation_solver.scenario import LoadedScenario, load_scenario
+from rotation_solver.solve import SolveOptions, solve_problem
+from tests.brute_force import best_plans
+from tests.conftest import program, scenario_dict
+from tests.random_scenarios import random_scenario, write_scenario
+from tests.test_portfolio import brute_expected, tiny_programs
+
+ONE = SolveOptions(workers=1, time_limit=20)
+
+
+def _sent_by_hand(data: dict[str, Any]) -> dict[str, Any]:
+    """The scenario with each `applied` entry written into its catalog row instead."""
+    plain = copy.deepcopy(data)
+    applied = plain.pop("applied")
+    rows = {row["id"]: row for row in plain["programs"]}
+    listed: dict[str, set[str]] = {}
+    for entry in applied:
+        row = rows[entry["program"]]
+        listed.setdefault(entry["program"], set()).update(
+            entry.get("starts") or row["starts"].split(";")
+        )
+    for pid, starts in listed.items():
+        row = rows[pid]
+        row["starts"] = ";".join(sorted(starts))
+        for key in ("application_deadline", "deadline_weeks_before_start", "requires"):
+            row.pop(key, None)
+        row["application_opens"] = min(row["application_opens"], plain["planning_date"])
+    return plain
+
+
+def _solve(loaded: LoadedScenario) -> dict[str, Any]:
+    problem = build_problem(loaded)
+    return plan_payload(loaded, problem, solve_problem(problem, ONE))
+
+
+# -- solve -------------------------------------------------------------------------------
+
+
+def test_a_sent_application_is_planned_after_its_deadline_at_its_chance(make) -> None:
+    rows = [
+        program("rad-sent", application_deadline="2027-01-10", acceptance=0.5, letter=9),
+        program("rad-late", application_deadline="2027-01-10", acceptance=1, letter=9),
+    ]
+    loaded = make(rows, applied=[{"program": "rad-sent"}])
+    payload = _solve(loaded)
+    (rotation,) = payload["rotations"]
+    assert rotation["program_id"] == "rad-sent"  # rad-late: past its deadline, never sent
+    assert rotation["applied"] and not rotation["offered"] and not rotation["locked"]
+    # Acceptance stays (a lock would count 1): 0.5 * (10*9 + 12*5*5/5) = 75.
+    assert rotation["value"] == 75 and payload["objective"] == 75
+    assert check_plan(loaded, payload).violations == ()
+    without = make(rows)
+    assert _solve(without)["rotations"] == []
+
+
+def test_only_the_listed_starts_can_be_planned(make) -> None:
+    rows = [program("rad-a", starts="2027-06-07;2027-08-02", application_deadline="2027-01-01")]
+    loaded = make(rows, applied=[{"program": "rad-a", "starts": ["2027-08-02"]}])
+    assert [r["start"] for r in _solve(loaded)["rotations"]] == ["2027-08-02"]
+    assert loaded.program("rad-a").starts == [_day("2027-08-02")]
+
+
+def _day(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    return date.fromisoformat(text)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_sent_applications_agree_with_rows_edited_by_hand(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(8100 + seed)
+    data = random_scenario(rng)
+    taken = {lock["program"] for lock in data.get("locks", [])} | set(data.get("exclude", []))
+    free = [row for row in data["programs"] if row["id"] not in taken]
+    applied = []
+    for row in rng.sample(free, min(len(free), rng.randint(1, 3))):
+        starts = row["starts"].split(";")
+        entry: dict[str, Any] = {"program": row["id"]}
+        if rng.random() < 0.5:
+            entry["starts"] = sorted(rng.sample(starts, rng.randint(1, len(starts))))
+        applied.append(entry)
+    data["applied"] = applied
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    by_hand = load_scenario(write_scenario(tmp_path, _sent_by_hand(data), "by_hand.yaml"))
+    expected = best_plans(by_hand).objective
+    payload = _solve(loaded)
+    assert payload["objective"] == expected
+    if expected is not None:
+        assert check_plan(loaded, payload).violations == ()
+        sent = {entry["program"] for entry in applied}
+        assert all(r["applied"] == (r["program_id"] in sent) for r in payload["rotations"])
+
+
+def test_a_sent_application_left_out_of_the_plan_names_its_paid_fee(tmp_path: Path) -> None:
+    rows = [
+        program("rad-a", fee=70, letter=9),
+        program("rad-b", fee=30, letter=1, starts="2027-08-02"),
+    ]
+    data = scenario_dict(rows, budget=1100, applied=[{"program": "rad-b"}])
+    path = write_scenario(tmp_path, data)
+    result = CliRunner().invoke(cli, ["solve", str(path), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert (
+        "applications sent: this plan's total counts the fees of the programs it takes, not "
+        "those of rad-b ($30), which were paid when applying" in said
+    )
+
+
+# -- the scenario file -------------------------------------------------------------------
+
+
+def _problems(make: Callable[..., LoadedScenario], rows: list[dict[str, Any]], **changes: Any):  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError) as raised:
+        make(rows, **changes)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def test_an_unknown_program_or_start_is_an_input_error_at_its_line(make) -> None:
+    rows = [program("rad-a", starts="2027-06-07;2027-08-02")]
+    (unknown,) = _problems(make, rows, applied=[{"program": "rad-b"}])
+    assert "applied" in unknown and "unknown program id 'rad-b'" in unknown
+    (start,) = _problems(make, rows, applied=[{"program": "rad-a", "starts": ["2027-07-05"]}])
+    assert "does not offer a start on 2027-07-05; it offers 2027-06-07, 2027-08-02" in start
+    assert re.search(r"\.yaml:\d+:\d+: applied\[0\]\.starts\[0\]: ", start)
+    (empty,) = _problems(make, rows, applied=[{"program": "rad-a", "starts": []}])
+    assert "lists no start" in empty
+
+
+def test_applied_and_excluded_is_an_input_error(make) -> None:
+    rows = [program("rad-a")]
+    (both,) = _problems(make, rows, applied=[{"program": "rad-a"}], exclude=["rad-a"])
+    assert "both applied to and excluded" in both and "remove it from applied" in both
+
+
+def test_an_unknown_key_in_an_application_is_an_input_error(make) -> None:
+    (typo,) = _problems(make, [program("rad-a")], applied=[{"program": "rad-a", "start": "x"}])
+    assert "start" in typo
+
+
+def test_an_answered_application_is_left_out_with_a_note(make) -> None:
+    rows = [program("rad-a"), program("rad-b", starts="2027-08-02")]
+    loaded = make(
+        rows,
+        applied=[{"program": "rad-a"}, {"program": "rad-b"}, {"program": "rad-b"}],
+        locks=[{"program": "rad-a", "start": "2027-06-07"}],
+        offers=[],
+    )
+    assert [a.program for a in loaded.applied] == ["rad-b"]  # written twice: once
+    assert any("rad-a is locked (accepted), so its application is" in w for w in loaded.warnings)
+    offered = make(
+        rows, applied=[{"program": "rad-b"}], offers=[{"program": "rad-b", "start": "2027-08-02"}]
+    )
+    assert offered.applied == ()
+    assert any("rad-b has made an offer" in w for w in offered.warnings)
+
+
+def test_an_application_to_a_program_closed_to_imgs_gets_a_note(make) -> None:
+    loaded = make([program("rad-a", accepts_img=False)], applied=[{"program": "rad-a"}])
+    assert any("cannot lead to a rotation" in w for w in loaded.warnings)
+    assert _solve(loaded)["rotations"] == []
+
+
+# -- apply -------------------------------------------------------------------------------
+
+
+def _apply_oracle(tmp_path: Path, data: dict[str, Any], cap: int) -> float:
+    """The best expected value over every portfolio of at most `cap` that holds every
+    sent application, on the scenario with the rows edited by hand."""
+    sent = {entry["program"] for entry in data["applied"]}
+    path = write_scenario(tmp_path, _sent_by_hand(data), "oracle.yaml")
+    problem = build_portfolio_problem(load_scenario(path))
+    ids = [c.program_id for c in problem.candidates]
+    held = tuple(i for i, pid in enumerate(ids) if pid in sent)
+    free = [i for i in range(len(ids)) if i not in held]
+    return max(
+        brute_expected(problem, tuple(sorted(held + more)))
+        for size in range(cap - len(held) + 1)
+        for more in itertools.combinations(free, size)
+    )
+
+
+@pytest.mark.parametrize(
+    ("sent", "budget", "cap"),
+    [
+        (["rad-c"], 5200, 3),
+        (["rad-a", "em-b"], 5200, 3),
+        (["rad-d"], 3000, 4),
+        (["rad-b", "im-a"], 2600, 2),
+    ],
+)
+def test_apply_keeps_the_sent_applications_and_is_exact(
+    tmp_path: Path, sent: list[str], budget: int, cap: int
+) -> None:
+    data = scenario_dict(
+        tiny_programs([0.5, 0.6, 0.8, 0.4, 0.7, 0.9]),
+        budget=budget,
+        requirements={"radiology": {"min": 1, "max": 2}, "clinical": {"min": 1, "max": 1}},
+        planning_date="2027-03-01",  # after some deadlines: sent ones are still planned
+        applied=[{"program": pid} for pid in sent],
+    )
+    for row in data["programs"]:
+        row["application_deadline"] = "2027-02-15" if row["id"] in sent else "2027-04-01"
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    payload = plan_portfolio(
+        loaded, max_applications=cap, scenarios=20, evaluate_outcomes=20, bound=False, options=ONE
+    ).payload
+    chosen = {a["program_id"]: a for a in payload["applications"]}
+    assert set(sent) <= set(chosen)
+    assert all(chosen[pid]["sent"] == (pid in sent) for pid in chosen)
+    assert payload["status"] == "optimal"
+    assert payload["expected_value"] == pytest.approx(_apply_oracle(tmp_path, data, cap))
+    # The naive strategies keep them too.
+    for strategy in payload["evaluation"]["strategies"]:
+        assert set(sent) <= set(strategy["programs"])
+
+
+def test_more_sent_applications_than_the_limit_are_all_kept(tmp_path: Path) -> None:
+    sent = ["rad-a", "rad-b", "im-a"]
+    data = scenario_dict(
+        tiny_programs(),
+        budget=5200,
+        requirements={"radiology": {"min": 1, "max": 2}, "clinical": {"min": 1, "max": 1}},
+        applied=[{"program": pid} for pid in sent],
+    )
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    payload = plan_portfolio(
+        loaded, max_applications=2, scenarios=20, evaluate_outcomes=20, bound=False, options=ONE
+    ).payload
+    assert sorted(a["program_id"] for a in payload["applications"]) == sorted(sent)
+    assert payload["max_applications"] == 3
+    assert any(
+        "3 applications already sent, more than max_applications 2" in w
+        for w in payload["warnings"]
+    )
+
+
+def test_the_sampled_search_and_the_naive_strategies_never_drop_a_sent_application(
+    tmp_path: Path,
+) -> None:
+    rng = random.Random(5)
+    rows = [
+        program(
+            f"rad-{k}",
+            starts=f"2027-0{6 + k % 4}-0{1 + k % 7}",
+            letter=rng.randint(1, 10),
+            acceptance=0.5,
+            tier=rng.choice(["reach", "target", "safety"]),
+        )
+        for k in range(16)
+    ]
+    data = scenario_dict(rows, budget=20000, applied=[{"program": "rad-3"}, {"program": "rad-11"}])
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    problem = build_portfolio_problem(loaded)
+    held = set(problem.sent)
+    assert {problem.candidates[i].program_id for i in held} == {"rad-3", "rad-11"}
+    found = search(
+        problem,
+        Evaluator(problem, sample_offers(problem, 30, 0, stream=0)),
+        5,
+        seed=(),
+        time_limit=20,
+        restarts=2,
+    )
+    assert held <= set(found.portfolio) and len(found.portfolio) <= 5
+    for by in ("value", "letter"):
+        picked = naive_portfolio(problem, 5, by)
+        assert held <= set(picked) and len(picked) == 5
+
+
+# -- the CLI -----------------------------------------------------------------------------
+
+
+def test_the_cli_shows_a_sent_application_with_nothing_to_send(tmp_path: Path) -> None:
+    rows = [
+        program("rad-a", letter=9, application_deadline="2027-01-12"),
+        program("im-b", specialty="internal_medicine", starts="2027-08-02", letter=7),
+    ]
+    data = scenario_dict(
+        rows,
+        requirements={"radiology": {"min": 1, "max": 1}, "clinical": {"min": 1, "max": 1}},
+        applied=[{"program": "rad-a"}],
+    )
+    path = str(write_scenario(tmp_path, data))
+    runner = CliRunner()
+    table = runner.invoke(cli, ["solve", path, "--workers", "1"], terminal_width=140)
+    assert table.exit_code == 0, table.output
+    assert "application sent, answer to come" in table.stdout
+    line = next(x for x in table.stdout.splitlines() if "rad-a" in x)
+    assert "sent" in line and "2027-01-12" not in line
+    csv_text = runner.invoke(cli, ["solve", path, "--workers", "1", "--format", "csv"]).stdout
+    row = next(r for r in csv.DictReader(io.StringIO(csv_text)) if r["program_id"] == "rad-a")
+    assert row["applied"] == "true"
+    assert row["submit_on"] == "" and row["deadline"] == ""
+    timeline = runner.invoke(cli, ["timeline", path, "--workers", "1", "--format", "json"])
+    steps = json.loads(timeline.stdout)
+    assert not [
+        s for s in steps if s["program_id"] == "rad-a" and s["kind"] in ("submit", "deadline")
+    ]
+    assert [s for s in steps if s["program_id"] == "im-b" and s["kind"] == "submit"]
+    applied = runner.invoke(
+        cli,
+        ["apply", path, "--workers", "1", "--format", "json", "--evaluate", "50"],
+    )
+    assert applied.exit_code == 0, applied.output
+    apps = {a["program_id"]: a for a in json.loads(applied.stdout)["applications"]}
+    assert apps["rad-a"]["sent"] and not apps["im-b"]["sent"]
+    ics = runner.invoke(
+        cli, ["apply", path, "--workers", "1", "--format", "ics", "--evaluate", "50"]
+    )
+    assert ics.exit_code == 0, ics.output
+    assert "Apply to rad-a" not in ics.stdout and "Apply to im-b" in ics.stdout
