@@ -351,3 +351,14 @@ def test_the_cli_shows_a_sent_application_with_nothing_to_send(tmp_path: Path) -
     )
     assert ics.exit_code == 0, ics.output
     assert "Apply to rad-a" not in ics.stdout and "Apply to im-b" in ics.stdout
+
+
+def test_an_exclude_on_the_command_line_is_named_as_such(tmp_path: Path) -> None:
+    data = scenario_dict([program("rad-a"), program("rad-b")], applied=[{"program": "rad-a"}])
+    path = str(write_scenario(tmp_path, data))
+    result = CliRunner().invoke(cli, ["solve", path, "--exclude", "rad-a"])
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "applied[0].program" in said
+    assert "is both applied to and excluded (by --exclude on the command line)" in said
+    assert "Traceback" not in result.output

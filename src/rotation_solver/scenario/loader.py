@@ -364,11 +364,7 @@ def _offers(
         elif offer.program in exclude:
             # Found by review: an --exclude on the command line was reported at the offer's
             # line without a word about the option.
-            how = (
-                " (by --exclude on the command line)"
-                if offer.program in by_option and offer.program not in scenario.exclude
-                else ""
-            )
+            how = _excluded_how(offer.program, scenario, by_option)
             problems.append(
                 doc.problem(
                     where,
@@ -407,6 +403,13 @@ def _unplannable_offer(scenario: Scenario, program: Program, offer: Lock) -> lis
         f"offers: {offer.program} at {offer.start}..{end} {' and '.join(why)}, so no plan can "
         "take it (and the program's other starts are not offered)"
     ]
+
+
+def _excluded_how(program_id: str, scenario: Scenario, by_option: Collection[str]) -> str:
+    """Where an exclusion came from, when it was the command line's --exclude."""
+    if program_id in by_option and program_id not in scenario.exclude:
+        return " (by --exclude on the command line)"
+    return ""
 
 
 def _applied(
@@ -459,11 +462,7 @@ def _applied(
         if wrong:
             problems.extend(wrong)
         elif program.id in exclude:
-            how = (
-                " (by --exclude on the command line)"
-                if program.id in by_option and program.id not in scenario.exclude
-                else ""
-            )
+            how = _excluded_how(program.id, scenario, by_option)
             problems.append(
                 doc.problem(
                     ("applied", index, "program"),
