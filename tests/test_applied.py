@@ -346,6 +346,14 @@ def test_the_cli_shows_a_sent_application_with_nothing_to_send(tmp_path: Path) -
     assert applied.exit_code == 0, applied.output
     apps = {a["program_id"]: a for a in json.loads(applied.stdout)["applications"]}
     assert apps["rad-a"]["sent"] and not apps["im-b"]["sent"]
+    table = runner.invoke(cli, ["apply", path, "--workers", "1", "--evaluate", "50"])
+    assert "(1 already sent)" in table.stdout
+    row = next(x for x in table.stdout.splitlines() if x.lstrip().startswith("rad-a"))
+    assert " sent " in row
+    md = runner.invoke(
+        cli, ["apply", path, "--workers", "1", "--evaluate", "50", "--format", "markdown"]
+    )
+    assert "(1 application already sent)" in md.stdout
     ics = runner.invoke(
         cli, ["apply", path, "--workers", "1", "--format", "ics", "--evaluate", "50"]
     )

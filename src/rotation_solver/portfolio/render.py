@@ -164,6 +164,10 @@ ROLES = (
 )
 
 
+def _sent_count(payload: dict[str, Any]) -> int:
+    return sum(1 for a in payload["applications"] if a.get("sent"))
+
+
 def _offer_cells(application: dict[str, Any]) -> tuple[str, str, str]:
     """Submit on, first deadline and offer chance; an offer in hand has nothing to send."""
     if application.get("offered"):
@@ -325,8 +329,9 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         ("Scenario", payload["scenario"]),
         (
             "Applications",
-            f"{len(payload['applications'])} of at most {payload['max_applications']} · "
-            f"fees ${payload['fees']:,} of the ${payload['budget']:,} budget",
+            f"{len(payload['applications'])} of at most {payload['max_applications']}"
+            + (f" ({sent} already sent)" if (sent := _sent_count(payload)) else "")
+            + f" · fees ${payload['fees']:,} of the ${payload['budget']:,} budget",
         ),
         (
             "Expected value",
@@ -441,7 +446,12 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         f"{_ruled_out(payload, 'clinical')}, of no plan meeting your rules "
         f"{_pct(probs['no_plan'])}"
         f"{_tier_mix_part(probs)}",
-        f"- Fees: ${payload['fees']:,} of the ${payload['budget']:,} budget",
+        f"- Fees: ${payload['fees']:,} of the ${payload['budget']:,} budget"
+        + (
+            f" ({counted(sent, 'application')} already sent)"
+            if (sent := _sent_count(payload))
+            else ""
+        ),
         *([f"- No plan in any outcome: {payload['why']}"] if payload.get("why") else []),
         "",
         "| Program | Specialty | Tier | Starts | Submit on | First deadline | Fee | Offer | Role "
