@@ -204,7 +204,15 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
             )
         )
         in_time = end + timedelta(days=lead_days) <= eras
-        letter_note = "" if in_time else f"; the letter may arrive after ERAS on {eras.isoformat()}"
+        letter_note = (
+            ""
+            if in_time
+            # Found by review: "may arrive" for a letter asked for a month after ERAS.
+            else f"; ERAS goes in on {eras.isoformat()}, before this rotation is over, so the "
+            "letter comes after it"
+            if end >= eras
+            else f"; the letter may arrive after ERAS on {eras.isoformat()}"
+        )
         steps.append(
             TimelineStep(
                 letter_request_date(end),
