@@ -116,6 +116,25 @@ def write_bytes(path: Path, data: bytes) -> None:
         temporary.write_bytes(data)
 
 
+@contextmanager
+def reading(shown: str, where: Problem | None = None) -> Iterator[None]:
+    """An input that cannot be read (no permission, a folder on its way that cannot be
+    entered) is bad input naming it, at `where` (the key that names the file) when
+    given; it is not a failure to write (found by review: exit 74, "cannot write")."""
+    try:
+        yield
+    except InputError:
+        raise
+    except OSError as error:
+        message = f"cannot read {shown!r}: {error.strerror or error}"
+        if where is None:
+            reason = error.strerror or error
+            raise InputError(Problem(shown, f"cannot read the file: {reason}")) from None
+        raise InputError(
+            Problem(where.file, message, where.line, where.column, where.field)
+        ) from None
+
+
 def read_utf8(path: Path, shown: str | None = None) -> str:
     """The file as text (a byte-order mark is not content); bad UTF-8 is an input error
     naming the line and column (in characters) of the first bad byte."""

@@ -262,6 +262,8 @@ class FilePath(click.Path):
     """A file argument or option; an empty name is a usage error, not the current folder."""
 
     def __init__(self, **kwargs: Any) -> None:
+        # An unreadable input is bad input (exit 1, said by the loader), not a usage error.
+        kwargs.setdefault("readable", False)
         super().__init__(path_type=Path, **kwargs)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:

@@ -165,21 +165,11 @@ def check(
 
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
-    if not plan.exists():
-        raise InputError(Problem(str(plan), "plan file not found"))
-    if plan.is_dir():
-        raise InputError(Problem(str(plan), "is a folder; expected a JSON plan file"))
-    if plan.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-        raise InputError(
-            Problem(
-                str(plan),
-                "a spreadsheet file: save the plan as CSV (columns program_id and start) "
-                "and check it with --score",
-            )
-        )
-    text = files.read_utf8(plan)
+    with files.reading(str(plan)):
+        text = _plan_text(plan)
     if not text.strip():
-        raise InputError(Problem(str(plan), "the file is empty; expected a JSON plan"))
+        expected = "a JSON plan, or a CSV one with --score" if not score else "a JSON or CSV plan"
+        raise InputError(Problem(str(plan), f"the file is empty; expected {expected}"))
     if score:
         data, lines = _hand_made_plan(plan, text)
         _score(loaded, data, plan, options, lines)
@@ -220,6 +210,23 @@ def check(
     for violation in report.violations:
         click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
+
+
+def _plan_text(plan: Path) -> str:
+    """The plan file's text (an input error when it is missing, a folder or a sheet)."""
+    if not plan.exists():
+        raise InputError(Problem(str(plan), "plan file not found"))
+    if plan.is_dir():
+        raise InputError(Problem(str(plan), "is a folder; expected a JSON plan file"))
+    if plan.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        raise InputError(
+            Problem(
+                str(plan),
+                "a spreadsheet file: save the plan as CSV (columns program_id and start) "
+                "and check it with --score",
+            )
+        )
+    return files.read_utf8(plan)
 
 
 def _hand_made_plan(path: Path, text: str) -> tuple[dict[str, Any], dict[int, int] | None]:

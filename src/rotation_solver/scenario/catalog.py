@@ -439,6 +439,11 @@ def read_catalog(reference: str, scenario_doc: Document) -> Catalog:
     # `~/catalog.csv` as a shell would read it: YAML does not expand the home folder.
     # os.path's expanduser leaves an unknown `~user` as it is (Path's raises).
     shown = scenario_doc.path.parent / os.path.expanduser(reference)
+    with files.reading(str(shown), scenario_doc.problem(("programs",), "")):
+        return _read_catalog_file(reference, shown, scenario_doc)
+
+
+def _read_catalog_file(reference: str, shown: Path, scenario_doc: Document) -> Catalog:
     path = shown.resolve()
     suffix = path.suffix.lower()
     if not path.exists():

@@ -161,6 +161,11 @@ def _impossible_date_hint(text: str, line: int | None) -> str:
 def read_document(path: Path, kind: str = "scenario") -> Document:
     """Read a YAML, JSON or TOML file (a `kind` document); raise InputError naming the
     file and place."""
+    with files.reading(str(path)):
+        return _read_document(path, kind)
+
+
+def _read_document(path: Path, kind: str) -> Document:
     if not path.exists():
         raise InputError(Problem(str(path), "file not found"))
     if path.is_dir():

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from rotation_solver import files
 from rotation_solver.errors import InputError, OutputError, Problem
 from rotation_solver.scenario.catalog import Catalog, CatalogRow, read_catalog, read_inline
 from rotation_solver.scenario.documents import Document, read_document
@@ -546,7 +547,9 @@ def load_value_model(reference: str, relative_to: Path, where: Problem | None = 
     relative to the working directory, as a command-line path is, then to that folder
     (which it used to be alone: a review found `--value-model models/x.yaml` not found)."""
     folders = (relative_to,) if where is not None else (Path.cwd(), relative_to)
-    path = resolve_model_path(reference, *folders)
+    named_at = where or Problem("--value-model", "")
+    with files.reading(reference, named_at):
+        path = resolve_model_path(reference, *folders)
     if path is None:
         message = (
             f"value model {reference!r} not found; expected one of "
