@@ -305,7 +305,14 @@ def refuse_overwrite(path: Path | None, force: bool, option: str) -> None:
             Problem(str(path), "already exists; pass --force to overwrite it", field=option)
         )
     if not path.parent.is_dir():
-        raise OutputError(Problem(str(path), "the folder does not exist", field=option))
+        # Found by review: a file on the way was called a missing folder.
+        missing = next((p for p in reversed(path.parents) if not p.is_dir()), path.parent)
+        why = (
+            f"{str(missing)!r} is a file, not a folder"
+            if missing.exists()
+            else "the folder does not exist"
+        )
+        raise OutputError(Problem(str(path), why, field=option))
     if not os.access(path.parent, os.W_OK):
         raise OutputError(Problem(str(path), "the folder is not writable", field=option))
 

@@ -242,7 +242,11 @@ def _read_yaml(path: Path, text: str, kind: str) -> Document:
             # reported only at the end of the file, line 4).
             what += f" ({error.context} that starts at line {start.line + 1}, column "
             what += f"{start.column + 1})"
-        raise InputError(Problem(str(path), f"YAML syntax error: {what}", line, column)) from None
+        # Valid JSON is read as YAML for its positions: name the format the user wrote.
+        language = "JSON" if path.suffix.lower() == ".json" else "YAML"
+        raise InputError(
+            Problem(str(path), f"{language} syntax error: {what}", line, column)
+        ) from None
     except (YAMLError, ValueError) as error:
         raise InputError(Problem(str(path), f"YAML error: {error}")) from None
     except RecursionError:

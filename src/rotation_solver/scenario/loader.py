@@ -18,6 +18,7 @@ from rotation_solver.errors import InputError, OutputError, Problem
 from rotation_solver.scenario.catalog import Catalog, CatalogRow, read_catalog, read_inline
 from rotation_solver.scenario.documents import Document, read_document
 from rotation_solver.scenario.messages import describe
+from rotation_solver.scenario.numbers import shown
 from rotation_solver.scenario.schema import (
     DEFAULT_CLINICAL_SPECIALTIES,
     MAX_APPLICATIONS,
@@ -592,10 +593,24 @@ def load_scenario(
     inline = data.get("programs")
     if isinstance(inline, list):
         data["programs"] = "(inline)"
+    # One message for `programs:` of the wrong kind, not one per kind it may be (found
+    # by review: "expected text" and "expected a list" together).
+    wrong_catalog = []
+    if "programs" in data and not isinstance(data["programs"], str):
+        wrong_catalog.append(
+            doc.problem(
+                ("programs",),
+                "expected a catalog file (e.g. programs.csv) or a list of rows "
+                f"(got {shown(data['programs'])})",
+            )
+        )
+        data["programs"] = "(not read)"
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        raise InputError(validation_problems(error, doc)) from None
+        raise InputError(validation_problems(error, doc) + wrong_catalog) from None
+    if wrong_catalog:
+        raise InputError(wrong_catalog)
     problems = _count_bounds(scenario, doc)
     given = scenario.requirements
     if given.high_cost_rest_days and given.affordable_housing_per_week is None:
@@ -670,11 +685,14 @@ def load_scenario(
             "rotation mostly after that cannot help this cycle, and a plan that holds one "
             "says so."
         )
-    for program in programs:
-        repeated = sorted({d for d in program.starts if program.starts.count(d) > 1})
+    for row in catalog.rows:
+        starts = row.program.starts
+        repeated = sorted({d for d in starts if starts.count(d) > 1})
         if repeated:
+            # Where, as an error would say it (found by review: no file or row named).
+            where = row.problem("starts", "")
             warnings.append(
-                f"program {program.id} lists the start "
+                f"{where}program {row.program.id} lists the start "
                 f"{', '.join(d.isoformat() for d in repeated)} more than once; each start "
                 "is counted once."
             )

@@ -72,6 +72,8 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
         if several and "starts" in item["loc"]:  # only `starts` holds several dates
             message += "; separate several dates with ';'"
         return message
+    if kind == "too_short" and item["loc"] and item["loc"][-1] == "starts":
+        return "expected at least one start date as YYYY-MM-DD (several joined by ';')"
     message = _EXPECTED.get(kind, str(item["msg"]))
     context = item.get("ctx") or {}
     if kind in _BOUNDS:
