@@ -95,3 +95,22 @@ def test_an_empty_plan_for_score_may_be_json_or_csv(tmp_path: Path) -> None:
     empty.write_text("", encoding="utf-8")
     code, said = _run("check", str(scenario), str(empty), "--score")
     assert code == 1 and "the file is empty; expected a JSON or CSV plan" in said
+
+
+def test_counts_that_no_plan_can_meet_are_warned_by_validate(tmp_path: Path) -> None:
+    rules = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 1, "max": 1}}
+    path = write_scenario(
+        tmp_path, scenario_dict([program("rad-a")], requirements={**rules, "max_rotations": 2})
+    )
+    code, said = _run("validate", str(path))
+    assert code == 0
+    assert (
+        "radiology.min 2 + clinical.min 1 = 3 rotations, more than max_rotations 2: no plan "
+        "can meet these rules" in said
+    )
+    fits = write_scenario(
+        tmp_path,
+        scenario_dict([program("rad-a")], requirements={**rules, "max_rotations": 3}),
+        "ok.yaml",
+    )
+    assert "more than max_rotations" not in _run("validate", str(fits))[1]

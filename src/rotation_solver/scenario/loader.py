@@ -711,6 +711,14 @@ def load_scenario(
             "clinical.specialties is empty, so no clinical rotation can count: no plan can "
             "meet it. List the specialties (e.g. internal_medicine) or set clinical.min to 0."
         )
+    least = requirements.radiology_min + requirements.clinical_min
+    if least > requirements.max_rotations:
+        # Found by review: `validate` said "valid" and only `solve` found no plan.
+        warnings.append(
+            f"requirements: radiology.min {requirements.radiology_min} + clinical.min "
+            f"{requirements.clinical_min} = {least} rotations, more than max_rotations "
+            f"{requirements.max_rotations}: no plan can meet these rules."
+        )
     if window.start < scenario.planning_date and not requirements.apply_by_start:
         # Moving the window would push out an accepted offer that started already.
         move = (
