@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rotation_solver import markdown
+from rotation_solver.changes import change_lines
 from rotation_solver.csv_out import records_csv
 from rotation_solver.timeline import TimelineStep, timeline_markdown
 
@@ -245,6 +246,10 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
             console.print(f"[dim]{note}[/dim]")
         if not all(r.get("locked") for r in payload["rotations"]):
             console.print(Text(apply_note(payload), style="dim"))
+    changes = payload.get("changes")
+    if changes:
+        console.print(Text(f"Since {changes['since']}", style="bold"))
+        print_bullets(console, change_lines(changes))
     explanation = payload.get("explanation")
     if explanation:
         render_explanation(explanation, console)
@@ -343,6 +348,10 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
         lines.append("")
         if conflict.get("repairs"):
             lines += ["## Repairs", "", *[f"- {line}" for line in repair_lines(conflict)], ""]
+    changes = payload.get("changes")
+    if changes:
+        lines += [f"## Since {markdown.cell(changes['since'])}", ""]
+        lines += [f"- {markdown.cell(line)}" for line in change_lines(changes)] + [""]
     explanation = payload.get("explanation")
     if explanation:
         lines += ["## Why this plan", "", *[f"- {line}" for line in explanation_lines(explanation)]]

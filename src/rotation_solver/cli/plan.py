@@ -20,6 +20,7 @@ from rich.text import Text
 
 from rotation_solver import files
 from rotation_solver.advice import plan_warnings
+from rotation_solver.changes import plan_changes, read_earlier_plan
 from rotation_solver.checker import check_plan
 from rotation_solver.cli.options import (
     FilePath,
@@ -61,6 +62,13 @@ from rotation_solver.words import counted
     show_default=True,
     help="Explain the plan (value breakdown, binding rules, what each rotation is worth).",
 )
+@click.option(
+    "--since",
+    type=FilePath(dir_okay=False),
+    default=None,
+    help="An earlier plan (`solve --format json`): say which rotations are kept, moved, "
+    "new or dropped, and why each dropped one left (the `changes` key in JSON).",
+)
 @solve_solver_options
 @scenario_options
 @debug_option
@@ -77,6 +85,7 @@ def solve(
     exclude: tuple[str, ...],
     explain: bool,
     plot: Path | None,
+    since: Path | None,
 ) -> None:
     """Find the best plan for SCENARIO and show dates, costs and when to apply.
 
@@ -91,7 +100,9 @@ def solve(
         rotation-solver solve my.yaml --lock rad-lakeshore@2027-06-07 --exclude rad-harbor
         rotation-solver solve my.yaml --workers 1 --seed 0   # reproducible
         rotation-solver solve my.yaml --format ics -o plan.ics --plot plan.png
+        rotation-solver solve my.yaml --since plan.json   # what changed since that plan
     """
+    earlier = read_earlier_plan(since) if since is not None else None
     refuse_output_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
@@ -103,6 +114,8 @@ def solve(
             outcome = plan_scenario(loaded, options, explain=explain)
     else:
         outcome = plan_scenario(loaded, options, explain=explain)
+    if earlier is not None:
+        outcome.payload["changes"] = plan_changes(earlier, outcome.payload, loaded, outcome.problem)
     if outcome.payload.get("why") and fmt != "ics" and (fmt in ("csv", "json") or output):
         # The reason is in the document, but the terminal must not stay silent on exit 3/4
         # (a calendar without a plan shows the reason table on stderr instead).

@@ -1,0 +1,183 @@
+"""What changed since an earlier plan (`solve --since OLD.json`).
+
+A student re-plans when news comes: an offer, a refusal, a later planning date. The
+new plan is then read against the old one: the rotations kept, moved to another start,
+added and dropped, with why each dropped one left (excluded now, a start no longer
+possible and the rule that rules it out, or simply worth less than the new plan).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rotation_solver import files
+from rotation_solver.errors import InputError, Problem
+from rotation_solver.problem import PlanningProblem
+from rotation_solver.scenario import LoadedScenario
+
+
+@dataclass(frozen=True)
+class EarlierRotation:
+    program_id: str
+    start: date
+    cost: int | None
+    value: int | None
+
+
+@dataclass(frozen=True)
+class EarlierPlan:
+    path: Path
+    rotations: tuple[EarlierRotation, ...]
+    objective: int | None
+    total_cost: int | None
+
+
+def read_earlier_plan(path: Path) -> EarlierPlan:
+    """An earlier `solve --format json` plan; an input error names the file and field."""
+    with files.reading(str(path)):
+        if not path.exists():
+            raise InputError(Problem(str(path), "plan file not found", field="--since"))
+        files.note_input(path)  # `-o` must not replace the plan it is compared with
+        text = files.read_utf8(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            Problem(
+                str(path),
+                f"not JSON: {error.msg}; --since reads a plan from `solve --format json`",
+                error.lineno,
+                error.colno,
+            )
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("rotations"), list):
+        raise InputError(
+            Problem(
+                str(path),
+                "expected a plan with a `rotations` list, as `solve --format json` writes",
+                field="rotations",
+            )
+        )
+    rotations = []
+    for index, item in enumerate(data["rotations"]):
+        where = f"rotations[{index}]"
+        if not isinstance(item, dict) or not isinstance(item.get("program_id"), str):
+            raise InputError(Problem(str(path), "expected a program_id", field=where))
+        try:
+            start = date.fromisoformat(str(item.get("start")))
+        except ValueError:
+            raise InputError(
+                Problem(str(path), "expected a start as YYYY-MM-DD", field=f"{where}.start")
+            ) from None
+        rotations.append(
+            EarlierRotation(item["program_id"], start, _whole(item, "cost"), _whole(item, "value"))
+        )
+    return EarlierPlan(
+        path, tuple(rotations), _whole(data, "objective"), _whole(data, "total_cost")
+    )
+
+
+def _whole(data: dict[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def plan_changes(
+    earlier: EarlierPlan,
+    payload: dict[str, Any],
+    loaded: LoadedScenario,
+    problem: PlanningProblem,
+) -> dict[str, Any]:
+    """The `changes` key of the JSON plan: kept, moved, added and dropped rotations."""
+    now = {r["program_id"]: date.fromisoformat(r["start"]) for r in payload["rotations"]}
+    before = {r.program_id: r for r in earlier.rotations}
+    kept = [pid for pid, r in before.items() if now.get(pid) == r.start]
+    moved = [
+        {
+            "program_id": pid,
+            "from": r.start.isoformat(),
+            "to": now[pid].isoformat(),
+            "why": _why_dropped(r, loaded, problem),
+        }
+        for pid, r in before.items()
+        if pid in now and now[pid] != r.start
+    ]
+    added = [
+        {"program_id": r["program_id"], "start": r["start"]}
+        for r in payload["rotations"]
+        if r["program_id"] not in before
+    ]
+    dropped = [
+        {
+            "program_id": pid,
+            "start": r.start.isoformat(),
+            "why": _why_dropped(r, loaded, problem),
+        }
+        for pid, r in before.items()
+        if pid not in now
+    ]
+    return {
+        "since": str(earlier.path),
+        "kept": kept,
+        "moved": moved,
+        "added": added,
+        "dropped": dropped,
+        "objective": [earlier.objective, payload.get("objective")],
+        "total_cost": [earlier.total_cost, payload.get("total_cost")],
+    }
+
+
+def _why_dropped(
+    rotation: EarlierRotation, loaded: LoadedScenario, problem: PlanningProblem
+) -> str:
+    pid, start = rotation.program_id, rotation.start
+    programs = {p.id: p for p in loaded.programs}
+    if pid not in programs:
+        return "no longer in the catalog"
+    if pid in loaded.exclude:
+        return "excluded now"
+    if start not in programs[pid].starts:
+        return f"{start.isoformat()} is no longer a start it offers"
+    for drop in problem.expansion.dropped:
+        if drop.program_id == pid and drop.start == start:
+            return f"no longer possible: {drop.reason}" + (
+                f" ({drop.detail})" if drop.detail else ""
+            )
+    if any(o.program_id == pid and o.start == start for o in problem.offerings):
+        return "still possible, but the best plan now leaves it out"
+    return "no longer possible"
+
+
+def change_lines(changes: dict[str, Any]) -> list[str]:
+    """The changes as lines for the table and the Markdown report."""
+    lines = []
+    for item in changes["added"]:
+        lines.append(f"new: {item['program_id']} {item['start']}")
+    for item in changes["moved"]:
+        lines.append(
+            f"moved: {item['program_id']} from {item['from']} to {item['to']} "
+            f"({item['from']}: {item['why']})"
+        )
+    for item in changes["dropped"]:
+        lines.append(f"dropped: {item['program_id']} {item['start']}: {item['why']}")
+    if changes["kept"]:
+        lines.append(f"kept: {', '.join(changes['kept'])}")
+    if not (changes["added"] or changes["moved"] or changes["dropped"]):
+        lines.append("the same rotations as before")
+    totals = []
+    for key, label, money in (("objective", "value", False), ("total_cost", "cost", True)):
+        old, new = changes[key]
+        if old is None or new is None:
+            continue
+        show = (lambda v: f"${v:,}") if money else str
+        delta = new - old
+        sign = "+" if delta > 0 else "−" if delta < 0 else "±"
+        amount = f"${abs(delta):,}" if money else str(abs(delta))
+        totals.append(f"{label} {show(old)} → {show(new)} ({sign}{amount})")
+    if totals:
+        lines.append(" · ".join(totals))
+    return lines

@@ -1,0 +1,121 @@
+"""`solve --since OLD.json`: what changed since an earlier plan, and why."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from rotation_solver.cli import cli
+from tests.conftest import SCENARIOS
+
+EXAMPLE = SCENARIOS / "example"
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [*args, "--workers", "1"])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout, " ".join(result.stderr.split())
+
+
+def _january_plan(tmp_path: Path) -> Path:
+    """The example's plan, made in January."""
+    for name in ("scenario.yaml", "programs.csv"):
+        shutil.copy(EXAMPLE / name, tmp_path / name)
+    plan = tmp_path / "january.json"
+    code, out, _ = _run("solve", str(tmp_path / "scenario.yaml"), "--format", "json")
+    assert code == 0
+    plan.write_text(out, encoding="utf-8")
+    return plan
+
+
+def _april(tmp_path: Path) -> Path:
+    """The same student at the end of April: rad-cedar's June deadline has passed."""
+    text = (tmp_path / "scenario.yaml").read_text(encoding="utf-8")
+    april = tmp_path / "april.yaml"
+    april.write_text(text.replace("planning_date: 2027-01-15", "planning_date: 2027-04-25"))
+    assert april.read_text() != text
+    return april
+
+
+def test_the_changes_name_moves_additions_and_their_reasons(tmp_path: Path) -> None:
+    january = _january_plan(tmp_path)
+    april = _april(tmp_path)
+    code, out, _ = _run("solve", str(april), "--since", str(january), "--format", "json")
+    assert code == 0
+    changes = json.loads(out)["changes"]
+    assert changes["kept"] == ["rad-juniper", "em-saguaro"]
+    assert changes["added"] == [{"program_id": "rad-bayou", "start": "2027-06-14"}]
+    (moved,) = changes["moved"]
+    assert (moved["program_id"], moved["from"], moved["to"]) == (
+        "rad-cedar",
+        "2027-06-14",
+        "2027-09-06",
+    )
+    assert moved["why"].startswith("no longer possible: past deadline")
+    assert changes["dropped"] == []
+    assert changes["objective"] == [213, 203] and changes["total_cost"] == [6660, 8550]
+    code, table, _ = _run("solve", str(april), "--since", str(january))
+    said = " ".join(table.split())
+    assert f"Since {january}" in said
+    assert "new: rad-bayou 2027-06-14" in said
+    assert "moved: rad-cedar from 2027-06-14 to 2027-09-06" in said
+    assert "value 213 → 203 (−10) · cost $6,660 → $8,550 (+$1,890)" in said
+
+
+def test_a_dropped_rotation_says_why_it_left(tmp_path: Path) -> None:
+    january = _january_plan(tmp_path)
+    scenario = str(tmp_path / "scenario.yaml")
+    code, out, _ = _run(
+        "solve", scenario, "--since", str(january), "--exclude", "rad-juniper", "--format", "json"
+    )
+    assert code == 0
+    dropped = {d["program_id"]: d["why"] for d in json.loads(out)["changes"]["dropped"]}
+    assert dropped["rad-juniper"] == "excluded now"
+    code, md, _ = _run("solve", scenario, "--since", str(january), "--format", "markdown")
+    assert "## Since" in md and "the same rotations as before" in md
+
+
+def test_a_rotation_the_plan_no_longer_needs_is_still_possible(tmp_path: Path) -> None:
+    january = _january_plan(tmp_path)
+    data = json.loads(january.read_text(encoding="utf-8"))
+    data["rotations"].append({"program_id": "rad-bayou", "start": "2027-09-20"})
+    richer = tmp_path / "richer.json"
+    richer.write_text(json.dumps(data), encoding="utf-8")
+    code, out, _ = _run(
+        "solve", str(tmp_path / "scenario.yaml"), "--since", str(richer), "--format", "json"
+    )
+    assert code == 0
+    (dropped,) = json.loads(out)["changes"]["dropped"]
+    assert dropped["why"] == "still possible, but the best plan now leaves it out"
+
+
+def test_a_bad_earlier_plan_is_bad_input_naming_it(tmp_path: Path) -> None:
+    _january_plan(tmp_path)
+    scenario = str(tmp_path / "scenario.yaml")
+    for text, expected in (
+        ("not json", "not JSON"),
+        ('{"steps": []}', "expected a plan with a `rotations` list"),
+        ('{"rotations": [{"program_id": "x", "start": "June"}]}', "rotations[0].start"),
+    ):
+        bad = tmp_path / "bad.json"
+        bad.write_text(text, encoding="utf-8")
+        code, _, said = _run("solve", scenario, "--since", str(bad))
+        assert code == 1 and "bad.json" in said and expected in said
+    code, _, said = _run("solve", scenario, "--since", str(tmp_path / "missing.json"))
+    assert code == 1 and "missing.json" in said and "not found" in said
+
+
+def test_the_earlier_plan_is_never_overwritten(tmp_path: Path) -> None:
+    january = _january_plan(tmp_path)
+    before = january.read_text(encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["solve", str(tmp_path / "scenario.yaml"), "--since", str(january), "--format", "json",
+         "-o", str(january), "--force", "--workers", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "is an input of this run" in " ".join(result.output.split())
+    assert january.read_text(encoding="utf-8") == before
