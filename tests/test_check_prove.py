@@ -1,0 +1,84 @@
+"""`check --prove`: a valid plan's claims (status optimal, bound) against the optimum
+found by solving again. Found by review: a hand-edited plan worth less than the
+optimum passed `check` as optimal, since check alone trusts the solver's claims."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from rotation_solver.cli import cli
+from tests.conftest import SCENARIOS
+
+EXAMPLE = str(SCENARIOS / "example" / "scenario.yaml")
+ONE = ["--workers", "1"]
+
+
+def _plan(tmp_path: Path, *extra: str) -> dict:  # type: ignore[type-arg]
+    result = CliRunner().invoke(cli, ["solve", EXAMPLE, "--format", "json", *ONE, *extra])
+    assert result.exit_code == 0
+    return json.loads(result.stdout)
+
+
+def _check(tmp_path: Path, data: dict, *extra: str) -> tuple[int, str]:  # type: ignore[type-arg]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(path), "--prove", *ONE, *extra])
+    assert "Traceback" not in result.output
+    return result.exit_code, " ".join(result.output.split())
+
+
+def test_the_solvers_own_plan_is_proven(tmp_path: Path) -> None:
+    code, said = _check(tmp_path, _plan(tmp_path))
+    assert code == 0
+    assert "valid and proven: 3 rotations, objective 213, total cost $6,660" in said
+    assert "solving again proves the optimum is 213." in said
+
+
+def test_a_worse_plan_called_optimal_is_refuted(tmp_path: Path) -> None:
+    # The best plan without rad-cedar is valid but worth less; call it optimal.
+    worse = _plan(tmp_path, "--exclude", "rad-cedar")
+    assert worse["objective"] < 213
+    worse["bound"] = worse["objective"]
+    code, said = _check(tmp_path, worse)
+    assert code == 1
+    assert (
+        f"status is optimal, but a plan worth 213 exists (this one is worth {worse['objective']}"
+        in said
+    )
+    assert f"bound {worse['objective']} is below a plan worth 213, so it bounds nothing" in said
+    # Plain check trusts the claims, and says so.
+    path = tmp_path / "plan.json"
+    plain = CliRunner().invoke(cli, ["check", EXAMPLE, str(path), *ONE])
+    assert plain.exit_code == 0 and "--prove does" in plain.output
+
+
+def test_a_worse_plan_called_feasible_with_a_true_bound_passes(tmp_path: Path) -> None:
+    worse = _plan(tmp_path, "--exclude", "rad-cedar")
+    worse.update(status="feasible", bound=213)
+    code, said = _check(tmp_path, worse)
+    assert code == 0
+    assert "as status feasible allows" in said
+
+
+def test_no_proof_in_time_is_exit_4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _plan(tmp_path)
+    from rotation_solver.cli import plan as plan_commands
+
+    real = plan_commands.plan_scenario
+
+    def out_of_time(*args: Any, **kwargs: Any) -> Any:
+        outcome = real(*args, **kwargs)
+        return dataclasses.replace(
+            outcome, result=dataclasses.replace(outcome.result, status="feasible")
+        )
+
+    monkeypatch.setattr(plan_commands, "plan_scenario", out_of_time)
+    code, said = _check(tmp_path, data)
+    assert code == 4
+    assert "every rule holds, but the optimum was not proven within --time-limit" in said
