@@ -370,3 +370,28 @@ def test_an_exclude_on_the_command_line_is_named_as_such(tmp_path: Path) -> None
     assert "applied[0].program" in said
     assert "is both applied to and excluded (by --exclude on the command line)" in said
     assert "Traceback" not in result.output
+
+
+def test_a_sent_application_no_plan_can_use_still_takes_a_slot_and_its_fee(
+    tmp_path: Path,
+) -> None:
+    rows = tiny_programs([0.5, 0.6, 0.8, 0.4, 0.7, 0.9])
+    rows[0]["accepts_img"] = False  # rad-a: the student's school is an IMG one
+    rules = {"radiology": {"min": 1, "max": 2}, "clinical": {"min": 1, "max": 1}}
+    data = scenario_dict(rows, budget=3000, requirements=rules, applied=[{"program": "rad-a"}])
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    payload = plan_portfolio(
+        loaded, max_applications=3, scenarios=20, evaluate_outcomes=20, bound=False, options=ONE
+    ).payload
+    assert payload["sent_unused"] == ["rad-a"]
+    assert len(payload["applications"]) <= 2
+    assert any("applications sent that no plan can use: rad-a" in w for w in payload["warnings"])
+    # The oracle: rad-a left out, its fee ($100) off the budget, two applications at most.
+    plain = scenario_dict(rows, budget=3000 - 100, requirements=rules, exclude=["rad-a"])
+    problem = build_portfolio_problem(load_scenario(write_scenario(tmp_path, plain, "o.yaml")))
+    best = max(
+        brute_expected(problem, combo)
+        for size in range(3)
+        for combo in itertools.combinations(range(len(problem.candidates)), size)
+    )
+    assert payload["expected_value"] == pytest.approx(best)

@@ -26,6 +26,7 @@ from rotation_solver.portfolio.bound import perfect_information_bound
 from rotation_solver.portfolio.candidates import (
     Candidate,
     PortfolioProblem,
+    application_room,
     build_portfolio_problem,
     certain_scenario,
 )
@@ -192,6 +193,7 @@ def _choose(
     are at most `EXACT_CANDIDATES` candidates (within half of `time_limit`), else the
     search on `scenarios` sampled outcomes."""
     problem = build_portfolio_problem(loaded)
+    n = application_room(problem, n)
     t0 = time.perf_counter()
     found: SearchResult | None = None
     sample: np.ndarray | None = None
@@ -308,11 +310,12 @@ def plan_portfolio(
         bound_seconds = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    room = application_room(problem, n)
     fresh = sample_offers(problem, evaluate_outcomes, seed, stream=1)
     strategies = [
         ("portfolio", found.portfolio),
-        ("top-N by expected value", naive_portfolio(problem, n, "value")),
-        ("top-N by letter", naive_portfolio(problem, n, "letter")),
+        ("top-N by expected value", naive_portfolio(problem, room, "value")),
+        ("top-N by letter", naive_portfolio(problem, room, "letter")),
     ]
     tick = progress("Out-of-sample evaluation", evaluate_outcomes * len(strategies))
     comparisons = compare(problem, strategies, fresh, tick)
@@ -353,6 +356,8 @@ def plan_portfolio(
         else "feasible",
         "max_applications": n,
         "applications": applications,
+        # Sent applications no plan can use: not among `applications`, but among the N.
+        "sent_unused": list(problem.sent_unused),
         # Which offers in hand to accept now, and the other ways to answer them.
         "offer_answers": answers.payload(asked) if answers and answers.choice else None,
         "expected_value": exact,
@@ -448,6 +453,16 @@ def plan_portfolio(
         },
         "warnings": [
             *loaded.warnings,
+            *(
+                [
+                    f"applications sent that no plan can use: {', '.join(problem.sent_unused)} "
+                    "(no start fits the rules, or the program never offers, is never "
+                    "affordable or does not take IMG students); their fees count as paid, and "
+                    "they count among max_applications."
+                ]
+                if problem.sent_unused
+                else []
+            ),
             *(
                 [
                     f"{counted(len(loaded.applied), 'application')} already sent, more than "

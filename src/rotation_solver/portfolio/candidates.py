@@ -94,6 +94,9 @@ class PortfolioProblem:
     penalty: int
     # Candidates already applied to (scenario `applied`): in every portfolio.
     sent: tuple[int, ...] = ()
+    # Applications sent that no plan can use (no start fits, the program never offers or
+    # is never affordable, or it does not take IMGs): fee paid, a slot of the N taken.
+    sent_unused: tuple[str, ...] = ()
     plan_memo: dict[tuple[int, ...], tuple[int, int] | None] = field(default_factory=dict)
     plan_lists: OrderedDict[tuple[int, ...], PlanList] = field(default_factory=OrderedDict)
     list_cache_size: int = 256
@@ -340,4 +343,11 @@ def build_portfolio_problem(loaded: LoadedScenario) -> PortfolioProblem:
         rest_days=req.high_cost_rest_days,
         penalty=certain.weights.extra_radiology_penalty,
         sent=tuple(c.index for c in candidates if c.sent),
+        sent_unused=tuple(sorted(sent_programs - kept)),
     )
+
+
+def application_room(problem: PortfolioProblem, max_applications: int) -> int:
+    """How many candidates a portfolio may hold: the N less the sent applications no plan
+    can use (they count among the N too), and never fewer than the usable sent ones."""
+    return max(len(problem.sent), max_applications - len(problem.sent_unused))

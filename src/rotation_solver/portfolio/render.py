@@ -165,7 +165,8 @@ ROLES = (
 
 
 def _sent_count(payload: dict[str, Any]) -> int:
-    return sum(1 for a in payload["applications"] if a.get("sent"))
+    listed = sum(1 for a in payload["applications"] if a.get("sent"))
+    return listed + len(payload.get("sent_unused") or ())
 
 
 def _offer_cells(application: dict[str, Any]) -> tuple[str, str, str]:
