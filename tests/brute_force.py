@@ -47,12 +47,17 @@ def candidate_pairs(loaded: LoadedScenario) -> list[Pair]:
     )
     w = loaded.value_model.weights.strong if strong else loaded.value_model.weights.challenged
     img = s.student.school_type == "img"
+    # Extension `applied`: only the starts an application sent names can be planned.
+    sent = {a.program for a in loaded.applied}
+    named = {(a.program, day) for a in loaded.applied for day in a.starts}
     out = []
     for p in loaded.programs:
         for start in set(p.starts):
             is_lock = (p.id, start) in locked
             end = start + timedelta(days=7 * p.weeks - 1)
             if p.id in loaded.exclude:
+                continue
+            if p.id in sent and (p.id, start) not in named:
                 continue
             if p.specialty != "radiology" and p.specialty not in specialties:
                 continue
@@ -169,6 +174,7 @@ def all_plans(loaded: LoadedScenario) -> list[tuple[int, int, tuple[tuple[str, d
                 if any(b.start < a.end + rest for a, b in itertools.pairwise(dear)):
                     continue
             objective = sum(c.value for c in combo) - w.extra_radiology_penalty * max(0, rad - 2)
-            cost = sum(c.cost for c in combo)
+            # Fees already paid (extensions `applied`, `offers`) count in every plan.
+            cost = sum(c.cost for c in combo) + loaded.paid_fees
             out.append((objective, cost, tuple((c.program, c.start) for c in combo)))
     return out

@@ -119,3 +119,29 @@ def test_the_earlier_plan_is_never_overwritten(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "is an input of this run" in " ".join(result.output.split())
     assert january.read_text(encoding="utf-8") == before
+
+
+def test_an_offer_and_a_clash_are_named_as_reasons(tmp_path: Path) -> None:
+    january = _january_plan(tmp_path)
+    text = (tmp_path / "scenario.yaml").read_text(encoding="utf-8")
+    offers = tmp_path / "offers.yaml"
+    offers.write_text(
+        text
+        + "offers:\n  - {program: rad-cedar, start: 2027-06-14}\n"
+        + "  - {program: rad-peachleaf, start: 2027-08-02}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _run("solve", str(offers), "--since", str(january), "--format", "json")
+    assert code == 0
+    changes = json.loads(out)["changes"]
+    (cedar,) = changes["revalued"]
+    assert (cedar["program_id"], cedar["from"], cedar["why"]) == (
+        "rad-cedar",
+        94,
+        "an offer in hand now, counted in full",
+    )
+    assert cedar["to"] > 94
+    why = {d["program_id"]: d["why"] for d in changes["dropped"]}
+    assert why["rad-juniper"] == (
+        "its dates clash with rad-peachleaf (2027-08-02..2027-08-29) in this plan"
+    )

@@ -254,12 +254,15 @@ def test_an_unknown_or_negative_best_case(monkeypatch: pytest.MonkeyPatch, tmp_p
 
 
 def test_a_declined_program_s_fee_comes_off_once(tmp_path: Path) -> None:
-    """Kills M07, M08, M31, P01: two offers of rad-b (fee 50), both declined, take 50
-    off the budget, not 100; the report keeps the stated budget."""
+    """Kills M07, M08, M31, P01: two offers of rad-b (fee 50), both declined, count 50
+    as paid, not 100; the report keeps the stated budget. The fee stays paid whatever
+    the answer (the budget is the season's)."""
     loaded = _offers_scenario(tmp_path, [("rad-b", "2027-06-07"), ("rad-b", "2027-08-02")])
     assert declined_fees(loaded, ()) == 50
-    assert answered(loaded, ()).budget == 5200 - 50
-    assert answered(loaded, (loaded.offers[0],)).budget == 5200
+    assert loaded.paid_fees == 50
+    for accept in ((), (loaded.offers[0],)):
+        way = answered(loaded, accept)
+        assert way.budget == 5200 and way.paid_fees == 50
     payload = plan_portfolio(
         loaded, max_applications=2, evaluate_outcomes=20, bound=False, options=ONE
     ).payload

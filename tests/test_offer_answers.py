@@ -438,7 +438,10 @@ def test_a_way_whose_search_was_cut_short_is_worth_at_least_its_value() -> None:
     payload["offer_answers"]["declined_fees"] = 115
     line = " ".join(offer_answer_lines(payload))
     assert "(next: decline all: 475.3)" in line
-    assert "the budget lowered by the declined offers' fees, already paid ($115)" in line
+    assert (
+        "the declined ones moved to `applied:` and `exclude:` together, so that their fees, "
+        "already paid ($115), still count" in line
+    )
 
 
 def test_a_sure_offer_is_kept_unless_declining_gains_more_than_the_margin(
@@ -475,7 +478,8 @@ def test_a_sure_offer_is_kept_unless_declining_gains_more_than_the_margin(
 def test_solve_defers_to_apply_on_offers_and_counts_their_fees() -> None:
     """Found by a student-journey review: `timeline` said "accept" to the peachleaf offer
     that `apply` declines, and `solve`'s total left out the fee already paid for the
-    rainfern offer it does not take ($9,100 spent of $9,000)."""
+    rainfern offer it does not take ($9,100 spent of $9,000). Now every offer's fee is in
+    the total, whatever the plan takes."""
     from tests.conftest import SCENARIOS
 
     scenario = str(SCENARIOS / "offers-in-hand" / "scenario.yaml")
@@ -486,10 +490,7 @@ def test_solve_defers_to_apply_on_offers_and_counts_their_fees() -> None:
     assert "offer in hand: this plan takes it (`apply` says whether to accept)" in table
     said = " ".join(solved.stderr.split())
     assert "answer the offers as it says (it may differ from this plan)" in said
-    assert (
-        "not those of rad-rainfern ($200), which were paid when applying: with them the "
-        "season costs $9,100, over the budget $9,000; lower `budget` by $200" in said
-    )
+    assert "includes $370 of fees already paid" in table  # cedar 80, peachleaf 90, rainfern 200
     timeline = " ".join(runner.invoke(cli, ["timeline", scenario, "--workers", "1"]).stdout.split())
     assert (
         timeline.count("check `rotation-solver apply SCENARIO` first") == 3
@@ -498,7 +499,7 @@ def test_solve_defers_to_apply_on_offers_and_counts_their_fees() -> None:
 
 def test_without_applications_to_send_solve_answers_the_offers_itself(tmp_path: Path) -> None:
     """Every rotation an offer or a lock: nothing is uncertain, so `solve`'s answer is
-    the answer, and the fees of offers it leaves out are still named."""
+    the answer, and the fees of offers it leaves out still count."""
     data = _tiny([("rad-b", "2027-08-02"), ("im-a", "2027-07-05"), ("rad-c", "2027-09-06")])
     data["requirements"]["radiology"] = {"min": 1, "max": 1}
     data["exclude"] = ["rad-a", "rad-d", "em-b"]
@@ -511,10 +512,9 @@ def test_without_applications_to_send_solve_answers_the_offers_itself(tmp_path: 
     payload = json.loads(
         CliRunner().invoke(cli, ["solve", str(path), "--workers", "1", "--format", "json"]).stdout
     )
-    left_out = {r["program_id"] for r in payload["rotations"]} ^ {"rad-b", "im-a", "rad-c"}
-    (pid,) = left_out & {"rad-b", "rad-c"}
-    fee = {"rad-b": 50, "rad-c": 20}[pid]
-    assert f"not those of {pid} (${fee})" in " ".join(result.stderr.split())
+    # Every offer's fee (rad-b 50, im-a 30, rad-c 20) is in the total, taken or not.
+    assert payload["paid_fees"] == 100
+    assert payload["total_cost"] == sum(r["cost"] for r in payload["rotations"]) + 100
 
 
 def test_an_offer_excluded_on_the_command_line_says_so() -> None:
@@ -556,12 +556,14 @@ def test_the_applications_calendar_holds_the_rotation_accepted_now() -> None:
         "2027-06-14",
         "2027-07-11",
     )
-    assert cedar["cost"] == 2380 and cedar["locked"]  # its fee in its cost, as a lock's
+    # Its fee ($80) was paid with the application: in `paid_fees`, not its cost.
+    assert cedar["cost"] == 2380 - 80 and cedar["locked"]
+    assert payload["paid_fees"] == 80 + 90 + 200
 
 
 def test_every_outcome_plan_of_the_chosen_answer_passes_the_checker(tmp_path: Path) -> None:
     """The plans behind the answer are re-checked: the chosen way's scenario (accepted
-    offers locked, declined programs out, their fees off the budget) and each offer
+    offers locked, declined programs out, every offer's fee paid) and each offer
     outcome's best plan pass the independent checker, with the value the table holds."""
     from rotation_solver.checker import check_plan
     from rotation_solver.portfolio import outcome_payload
@@ -570,7 +572,9 @@ def test_every_outcome_plan_of_the_chosen_answer_passes_the_checker(tmp_path: Pa
     loaded = load_scenario(write_scenario(tmp_path, data))
     report = plan_portfolio(loaded, max_applications=2, evaluate_outcomes=20, bound=False,
                             options=ONE)  # fmt: skip
-    assert report.problem.loaded.budget == 2600 - report.payload["offer_answers"]["declined_fees"]
+    # The budget stays the season's; every offer's fee is paid in every way.
+    assert report.problem.loaded.budget == 2600
+    assert report.problem.loaded.paid_fees == 50 + 20
     checked = 0
     for mask in range(1 << len(report.table.portfolio)):
         scenario, payload = outcome_payload(report.problem, report.table, mask)

@@ -120,12 +120,11 @@ def test_generated_scenarios_give_valid_plans_or_proven_infeasibility(
         ),
         (
             "offers-in-hand",
-            302,
+            300,
             [
                 ("rad-cedar", "2027-06-14"),
                 ("rad-peachleaf", "2027-08-02"),
                 ("em-saguaro", "2027-09-20"),
-                ("rad-desert", "2027-10-04"),
             ],
         ),
         (

@@ -149,39 +149,9 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             "answer the offers as it says (it may differ from this plan), then lock the "
             "ones you accept (--lock)."
         )
-    paid = _paid_fees_left_out(loaded, rotations)
-    if paid:
-        warnings.append(paid)
     warnings += _same_institution(radiology)
     warnings += _away_too_long(rotations)
     return warnings
-
-
-def _paid_fees_left_out(loaded: LoadedScenario, rotations: Sequence[Offering]) -> str | None:
-    """The fees already paid (offers in hand, applications sent) of programs the plan
-    leaves out: the plan's total counts only its own programs' fees."""
-    taken = {o.program_id for o in rotations}
-    offers = sorted({o.program for o in loaded.offers if o.program not in taken})
-    sent = sorted({a.program for a in loaded.applied if a.program not in taken})
-    fees = sum(loaded.program(pid).fee for pid in offers + sent)
-    if not fees:
-        return None
-    # Found by review: the fees of offers left out were paid too, and `apply` counts them.
-    spent = sum(o.cost for o in rotations) + fees
-    over = (
-        f": with them the season costs ${spent:,}, over the budget ${loaded.budget:,}"
-        if spent > loaded.budget
-        else ""
-    )
-    whose = ", ".join(offers + sent)
-    if offers and sent:
-        whose = f"{', '.join(offers)} (offers in hand) and {', '.join(sent)} (applications sent)"
-    label = "offers in hand" if not sent else "applications sent" if not offers else "fees paid"
-    return (
-        f"{label}: this plan's total counts the fees of the programs it takes, not those of "
-        f"{whose} (${fees:,}), which were paid when applying{over}; lower `budget` by "
-        f"${fees:,} to plan with what is left (`apply` already counts them)."
-    )
 
 
 def last_day_to_apply(offering: Offering, apply_by_start: bool) -> date | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +101,7 @@ def plan_changes(
             "program_id": pid,
             "from": r.start.isoformat(),
             "to": now[pid].isoformat(),
-            "why": _why_dropped(r, loaded, problem),
+            "why": _why_dropped(r, loaded, problem, payload["rotations"]),
         }
         for pid, r in before.items()
         if pid in now and now[pid] != r.start
@@ -115,14 +115,31 @@ def plan_changes(
         {
             "program_id": pid,
             "start": r.start.isoformat(),
-            "why": _why_dropped(r, loaded, problem),
+            "why": _why_dropped(r, loaded, problem, payload["rotations"]),
         }
         for pid, r in before.items()
         if pid not in now
     ]
+    revalued = [
+        {
+            "program_id": r["program_id"],
+            "from": before[r["program_id"]].value,
+            "to": r["value"],
+            "why": "an offer in hand now, counted in full"
+            if r.get("offered")
+            else "accepted (locked), counted in full"
+            if r.get("locked")
+            else "",
+        }
+        for r in payload["rotations"]
+        if r["program_id"] in kept
+        and before[r["program_id"]].value is not None
+        and before[r["program_id"]].value != r["value"]
+    ]
     return {
         "since": str(earlier.path),
         "kept": kept,
+        "revalued": revalued,
         "moved": moved,
         "added": added,
         "dropped": dropped,
@@ -132,8 +149,12 @@ def plan_changes(
 
 
 def _why_dropped(
-    rotation: EarlierRotation, loaded: LoadedScenario, problem: PlanningProblem
+    rotation: EarlierRotation,
+    loaded: LoadedScenario,
+    problem: PlanningProblem,
+    rotations: list[dict[str, Any]],
 ) -> str:
+    """Why an earlier rotation is not in the new plan (`rotations`) at its start."""
     pid, start = rotation.program_id, rotation.start
     programs = {p.id: p for p in loaded.programs}
     if pid not in programs:
@@ -147,9 +168,20 @@ def _why_dropped(
             return f"no longer possible: {drop.reason}" + (
                 f" ({drop.detail})" if drop.detail else ""
             )
-    if any(o.program_id == pid and o.start == start for o in problem.offerings):
-        return "still possible, but the best plan now leaves it out"
-    return "no longer possible"
+    offering = next(
+        (o for o in problem.offerings if o.program_id == pid and o.start == start), None
+    )
+    if offering is None:
+        return "no longer possible"
+    gap = timedelta(days=problem.requirements.min_gap_days)
+    for r in rotations:
+        if r["program_id"] == pid:
+            continue
+        other_start, other_end = date.fromisoformat(r["start"]), date.fromisoformat(r["end"])
+        if not (offering.end + gap < other_start or other_end + gap < offering.start):
+            # Found by review: "still possible" hid that a new rotation took its dates.
+            return f"its dates clash with {r['program_id']} ({r['start']}..{r['end']}) in this plan"
+    return "still possible, but the best plan now leaves it out"
 
 
 def change_lines(changes: dict[str, Any]) -> list[str]:
@@ -166,6 +198,9 @@ def change_lines(changes: dict[str, Any]) -> list[str]:
         lines.append(f"dropped: {item['program_id']} {item['start']}: {item['why']}")
     if changes["kept"]:
         lines.append(f"kept: {', '.join(changes['kept'])}")
+    for item in changes.get("revalued") or []:
+        why = f": {item['why']}" if item["why"] else ""
+        lines.append(f"value of {item['program_id']}: {item['from']} → {item['to']}{why}")
     if not (changes["added"] or changes["moved"] or changes["dropped"]):
         lines.append("the same rotations as before")
     totals = []

@@ -12,7 +12,8 @@ Rule keys of `Violation.rule`:
 - a rotation's identity: `program` (unknown id), `start` (a start the program does not offer)
 - a rotation's stated fields: `program_name`, `specialty.stated`, `tier`, `end`, `weeks`,
   `cost`, `value`, `submit_on`, `deadline.stated`
-- feasibility of one offering: `accepts_img`, `exclude`, `specialty`, `window`, `blocked`,
+- feasibility of one offering: `applied` (a start the application sent names),
+  `accepts_img`, `exclude`, `specialty`, `window`, `blocked`,
   `deadline` (the application cannot be sent in time)
 - the plan: `one_per_program`, `overlap`, `gap`, `radiology.min`, `radiology.max`,
   `clinical.min`, `clinical.max`, `max_rotations`, `budget`, `lock`, `tier_mix`,
@@ -332,7 +333,8 @@ class _Checker:
                 "checked",
             )
             return self.report(None, None)
-        total = sum(rotation.cost for rotation in rotations)
+        # Fees already paid (applications sent, offers in hand) are in every plan's total.
+        total = sum(rotation.cost for rotation in rotations) + self.loaded.paid_fees
         objective = self.objective(rotations)
         self.check_plan_rules(rotations, total)
         self.check_housing_rules(rotations)
@@ -480,6 +482,13 @@ class _Checker:
     def check_offering(self, r: _Rotation) -> None:
         scenario = self.loaded.scenario
         p = r.program
+        for application in self.loaded.applied:
+            if application.program == p.id and r.start not in application.starts:
+                named = ", ".join(day.isoformat() for day in application.starts)
+                self.add(
+                    "applied",
+                    f"{r.label}: the application sent to {p.id} names {named}, not {r.start}",
+                )
         if scenario.student.school_type == "img" and not p.accepts_img and not r.locked:
             self.add(
                 "accepts_img",
@@ -630,10 +639,12 @@ class _Checker:
             )
         budget = self.loaded.scenario.budget
         if total > budget:
+            paid = self.loaded.paid_fees
+            with_paid = f" with ${paid:,} of fees already paid" if paid else ""
             self.add(
                 "budget",
-                f"the rotations cost ${total:,} in all, ${total - budget:,} over the budget "
-                f"${budget:,}",
+                f"the rotations cost ${total:,} in all{with_paid}, ${total - budget:,} over "
+                f"the budget ${budget:,}",
             )
         if shape.tier_mix and radiology:
             if not any(r.program.tier in ("reach", "target") for r in radiology):

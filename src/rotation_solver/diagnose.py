@@ -327,6 +327,7 @@ def unmeetable_count(problem: PlanningProblem, kind: str) -> str:
 # What rules a program out, as words that follow a count ("3 excluded").
 _RULED_OUT = {
     DropReason.EXCLUDED: "excluded",
+    DropReason.NOT_NAMED: "not named in the applications sent",
     DropReason.NO_IMG: "not taking IMGs",
     DropReason.OUTSIDE_WINDOW: "outside the window",
     DropReason.BLOCKED: "in blocked periods",

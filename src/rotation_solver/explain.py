@@ -83,7 +83,7 @@ def _best_with(
     if status != cp_model.OPTIMAL:  # a plan found but not proven best is not a claim
         raise NotSettled
     chosen_plan = plan_model.chosen(solver)
-    cost = sum(o.cost for o in chosen_plan)
+    cost = problem.plan_cost(chosen_plan)
     # From the plan itself: when cost is minimised, the penalty variable is only bounded
     # below, so the model's objective expression may understate the plan's value.
     return problem.plan_value(chosen_plan), cost, [o.program_id for o in chosen_plan]

@@ -31,7 +31,7 @@ def greedy_plan(problem: PlanningProblem) -> list[Offering] | None:
         return o.tier_mix_safe
 
     def fits(o: Offering) -> bool:
-        if o in chosen or sum(c.cost for c in chosen) + o.cost > problem.budget:
+        if o in chosen or problem.plan_cost([*chosen, o]) > problem.budget:
             return False
         if len(chosen) >= req.max_rotations or any(c.program_id == o.program_id for c in chosen):
             return False

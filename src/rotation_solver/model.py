@@ -78,15 +78,17 @@ class PlanModel:
         self.budget_limit = limit
         locked = set(problem.locks)
         self.candidates: tuple[Offering, ...] = tuple(
-            o for o in problem.offerings if o.cost <= limit or o.key in locked
+            o for o in problem.offerings if o.cost + problem.paid_fees <= limit or o.key in locked
         )
         self.choose = [
             self.model.new_bool_var(f"take[{o.program_id}@{o.start}]") for o in self.candidates
         ]
         self.radiology_count = self._count(lambda o: o.is_radiology)
         self.clinical_count = self._count(lambda o: not o.is_radiology)
-        self.total_cost = cp_model.LinearExpr.weighted_sum(
-            self.choose, [o.cost for o in self.candidates]
+        # The fees already paid count in every plan's total, whatever it holds.
+        self.total_cost = (
+            cp_model.LinearExpr.weighted_sum(self.choose, [o.cost for o in self.candidates])
+            + problem.paid_fees
         )
         self.budget_constraint: cp_model.Constraint | None = None
         self._add_one_per_program()
@@ -205,7 +207,12 @@ class PlanModel:
                 self._enforce(self.model.add(bounded), self.guard(key, description))
 
     def _add_budget(self) -> None:
-        guard = self.guard("budget", f"total cost within the budget of ${self.problem.budget:,}")
+        paid = self.problem.paid_fees
+        guard = self.guard(
+            "budget",
+            f"total cost within the budget of ${self.problem.budget:,}"
+            + (f" (${paid:,} of it fees already paid)" if paid else ""),
+        )
         self.budget_constraint = self.model.add(self.total_cost <= self.problem.budget)
         self._enforce(self.budget_constraint, guard)
 

@@ -29,6 +29,8 @@ class DropReason(StrEnum):
     """Why a (program, start) pair is not an offering, in the order they are tested."""
 
     EXCLUDED = "excluded"
+    # Extension `applied`: a start the application sent does not name.
+    NOT_NAMED = "not named in the application sent"
     SPECIALTY = "specialty not requested"
     NO_IMG = "program does not take IMGs"
     OUTSIDE_WINDOW = "outside window"
@@ -268,6 +270,7 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
     locked_pairs = {(lock.program, lock.start) for lock in loaded.locks}
     offered_pairs = {(offer.program, offer.start) for offer in loaded.offers}
     sent_programs = {application.program for application in loaded.applied}
+    named = {(a.program, day) for a in loaded.applied for day in a.starts}
     offerings: list[Offering] = []
     dropped: list[DroppedOffering] = []
     letter_lead = timedelta(days=loaded.value_model.timing.letter_lead_days)
@@ -320,6 +323,13 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
 
             if program.id in loaded.exclude:
                 drop(DropReason.EXCLUDED, "excluded by the student")
+                continue
+            if program.id in sent_programs and (program.id, start) not in named:
+                drop(
+                    DropReason.NOT_NAMED,
+                    "the application sent names other starts (add this one to its `starts` "
+                    "if it asks for it too)",
+                )
                 continue
             if unrequested:
                 drop(DropReason.SPECIALTY, f"{program.specialty} is not a requested specialty")

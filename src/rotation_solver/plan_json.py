@@ -86,8 +86,13 @@ def _other_applications(
     if all(o.locked or o.offered for o in result.rotations):
         return None
     chosen = {o.program_id for o in result.rotations}
-    # Applications already sent count among the 6-10, and their fees are paid.
-    sent = {application.program for application in loaded.applied}
+    # Applications already made (sent, refused, answered with an offer) count among the
+    # 6-10, and their fees are paid.
+    sent = (
+        {application.program for application in loaded.applied}
+        | set(loaded.refused)
+        | {offer.program for offer in loaded.offers}
+    )
     counted = len(chosen | sent)
     # Programs with a start that fits, not in the plan, that may offer at all.
     others = sorted(_programs_that_may_offer(problem.offerings) - chosen - sent)
@@ -112,6 +117,7 @@ def _other_applications(
         "fees": [fees_of(low), fees_of(high)],
         "left": left,
         "affordable": affordable,  # how many of them `left` pays for
+        **({"already_applied": len(sent)} if sent else {}),
     }
 
 
@@ -130,6 +136,9 @@ def plan_payload(
         "budget": result.budget,
         "total_cost": result.total_cost,
         "rotations": [rotation_dict(o) for o in result.rotations],
+        # Extensions `applied` and `offers`: fees already paid, in total_cost with the
+        # rotations' costs (the programs' own rotations cost no fee).
+        **({"paid_fees": problem.paid_fees} if problem.paid_fees else {}),
         "gap": result.gap,
         "profile": problem.expansion.profile,
         "profile_reason": profile_reason(loaded),

@@ -25,6 +25,9 @@ class PlanningProblem:
     # the lock itself makes every plan impossible.
     unplaceable_locks: tuple[DroppedOffering, ...]
     expansion: Expansion
+    # Fees already paid (scenario `applied`, `offers`): in every plan's total cost, since
+    # the budget is the season's; those programs' offerings cost no fee.
+    paid_fees: int = 0
 
     def with_budget(self, budget: int) -> PlanningProblem:
         """The same problem at another budget (what-if comparisons)."""
@@ -46,9 +49,14 @@ class PlanningProblem:
         return sum(v for v in top if v > 0)
 
     def cost_ceiling(self) -> int:
-        """No plan costs more than the `max_rotations` dearest offerings together."""
+        """No plan costs more than the `max_rotations` dearest offerings together (and the
+        fees already paid)."""
         costs = sorted((o.cost for o in self.offerings), reverse=True)
-        return sum(costs[: self.requirements.max_rotations])
+        return sum(costs[: self.requirements.max_rotations]) + self.paid_fees
+
+    def plan_cost(self, rotations: Iterable[Offering]) -> int:
+        """A plan's total cost: its rotations and the fees already paid."""
+        return sum(o.cost for o in rotations) + self.paid_fees
 
     def programs_of(self, kind: str) -> set[str]:
         """The programs with an offering of `kind` (radiology or clinical)."""
@@ -86,4 +94,5 @@ def build_problem(
         locks=locks,
         unplaceable_locks=unplaceable,
         expansion=expansion,
+        paid_fees=loaded.paid_fees,
     )

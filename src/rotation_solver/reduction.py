@@ -220,7 +220,8 @@ def reduce_problem(problem: PlanningProblem) -> tuple[PlanningProblem, int]:
     arrays = _Arrays(problem)
     kind = arrays.kind[arrays.prog]
     cost = arrays.p_cost[arrays.prog]
-    affordable = (cost + _cheapest_rest(problem, arrays)[kind] <= problem.budget) | ~arrays.free
+    rest = _cheapest_rest(problem, arrays)[kind]
+    affordable = (cost + rest + problem.paid_fees <= problem.budget) | ~arrays.free
     keep = np.flatnonzero(affordable)
     if _reducible(problem) and len(keep) > 1:
         keep = keep[~_dominated(problem, arrays.subset(keep))]

@@ -18,6 +18,7 @@ from rotation_solver import markdown
 from rotation_solver.changes import change_lines
 from rotation_solver.csv_out import records_csv
 from rotation_solver.timeline import TimelineStep, timeline_markdown
+from rotation_solver.words import counted
 
 PLAN_COLUMNS = (
     "program_id", "program_name", "specialty", "tier", "start", "end", "weeks",
@@ -84,6 +85,11 @@ def headline(payload: dict[str, Any]) -> list[tuple[str, str]]:
         (
             "Total cost",
             f"{_money(cost)} of {_money(budget)} (${budget - cost:,} left)"
+            + (
+                f"; includes {_money(payload['paid_fees'])} of fees already paid"
+                if payload.get("paid_fees")
+                else ""
+            )
             if payload["status"] in ("optimal", "feasible")
             else f"no plan; budget {_money(budget)}",
         ),
@@ -126,11 +132,24 @@ APPLY_NOTE = (
 
 def apply_note(payload: dict[str, Any]) -> str:
     """APPLY_NOTE, with what the other applications would cost beside what is left."""
+    note = APPLY_NOTE
+    if payload.get("paid_fees"):
+        note = note.replace(
+            "the fees of these programs only", "the fees of these programs and those already paid"
+        )
     other = payload.get("other_applications")
+    made = (other or {}).get("already_applied", 0)
+    if other and made and not other["more"][1]:
+        # Found by review: "apply to 6-10" after ten had gone out.
+        return (
+            f"Offers are uncertain: {counted(made, 'application')} already made (the guide "
+            "suggests 6-10 for 1-3 spots, Step 2); `rotation-solver apply` says whether more "
+            "are worth their fees."
+        )
     # Nothing to add: no more applications, or all of them free (a median of 0 alone
     # is not that: found by review, fees [0, 500] went unmentioned).
     if not other or not other["more"][1] or not other["fees"][1]:
-        return APPLY_NOTE
+        return note
     (low, high), (fee_low, fee_high) = other["more"], other["fees"]
     count = f"{low}-{high}" if low != high else f"{high}"
     cost = f"${fee_low:,}-${fee_high:,}" if fee_low != fee_high else f"${fee_high:,}"
@@ -145,7 +164,7 @@ def apply_note(payload: dict[str, Any]) -> str:
         where = f"at the median fee of the {other['others']} other programs that fit, "
         where += f"${other['median_fee']:,}"
     text = (
-        f"{APPLY_NOTE} Applying to {count} more ({where}) adds about {cost}; "
+        f"{note} Applying to {count} more ({where}) adds about {cost}; "
         f"${other['left']:,} of the budget is left"
     )
     if fee_low > other["left"]:

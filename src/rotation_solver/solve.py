@@ -202,14 +202,14 @@ def run(
         bound = round(solver.best_objective_bound)
         if status == "optimal":
             bound = objective
-        total = sum(o.cost for o in rotations)
+        total = problem.plan_cost(rotations)
     elif status == "unknown" and fallback and _accepts(plan_model, fallback, options):
         status, rotations = "feasible", tuple(sorted(fallback, key=lambda o: o.start))
         objective = problem.plan_value(rotations)
         # Not CP-SAT's bound: stopped before it had one, it reports 0 (found by review:
         # "proven best" for a plan worth 328 of 394). The ceiling is loose but valid.
         bound = max(objective, problem.value_ceiling())
-        total = sum(o.cost for o in rotations)
+        total = problem.plan_cost(rotations)
     else:
         rotations, objective, bound, total = (), None, None, 0
     return Result(
@@ -281,6 +281,4 @@ def settle_ties(
         spent = max(spent, time.perf_counter() - started)
         work = max(work - spent, options.time_limit / 20, TIE_FLOOR)
     rotations = earliest_schedule(problem, rotations, options.seed, work=work)
-    return dataclasses.replace(
-        result, rotations=rotations, total_cost=sum(o.cost for o in rotations)
-    )
+    return dataclasses.replace(result, rotations=rotations, total_cost=problem.plan_cost(rotations))

@@ -135,7 +135,7 @@ def _earliest(
     offerings = tuple(o for o in problem.offerings if o.program_id in programs)
     if len(offerings) == len(rotations):  # one start each: nothing to choose
         return by_start
-    own = dataclasses.replace(problem, offerings=offerings, budget=sum(o.cost for o in rotations))
+    own = dataclasses.replace(problem, offerings=offerings, budget=problem.plan_cost(rotations))
     plan_model = PlanModel(own, with_objective=False)
     model = plan_model.model
     pairs = list(zip(plan_model.choose, plan_model.candidates, strict=True))

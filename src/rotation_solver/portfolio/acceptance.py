@@ -139,31 +139,25 @@ def answered(loaded: LoadedScenario, accept: Sequence[Lock]) -> LoadedScenario:
     """The scenario once the offers in `accept` are accepted (locks) and the others
     declined (their programs left out, unless another of their offers is accepted).
 
-    Every offer's fee was paid when its application went out. An accepted offer is a
-    lock and its fee counts in its cost (spec section 5); a declined one's fee comes off
-    the budget, so that every way counts the same fees and a fee already paid cannot
-    tip the answer (found by review: with the two fees set to 0, the answer changed).
+    Every offer's fee was paid when its application went out, and stays in the fees
+    already paid (`paid_fees`) whatever the answer, so that every way counts the same
+    fees and a fee already paid cannot tip the answer (found by review: with the two
+    fees set to 0, the answer changed).
     """
     accept = tuple(accept)
     declined = _declined_programs(loaded, accept)
     locks = loaded.locks + accept
     exclude = loaded.exclude + declined
-    paid = sum(loaded.program(pid).fee for pid in declined)
     scenario = loaded.scenario.model_copy(
-        update={
-            "locks": list(locks),
-            "exclude": list(exclude),
-            "offers": [],
-            "budget": loaded.budget - paid,
-        }
+        update={"locks": list(locks), "exclude": list(exclude), "offers": []}
     )
     return dataclasses.replace(loaded, scenario=scenario, locks=locks, exclude=exclude, offers=())
 
 
 def declined_fees(loaded: LoadedScenario, accept: Sequence[Lock]) -> int:
-    """The fees of the programs whose offers are all declined (paid, and taken off the
-    budget by `answered`)."""
-    return sum(loaded.program(pid).fee for pid in _declined_programs(loaded, accept))
+    """The fees of the programs whose offers are all declined (paid, and counted in
+    every plan's total cost whatever the answer)."""
+    return sum(loaded.fee_paid(pid) for pid in _declined_programs(loaded, accept))
 
 
 def _declined_programs(loaded: LoadedScenario, accept: Sequence[Lock]) -> tuple[str, ...]:

@@ -330,6 +330,8 @@ def plan_portfolio(
         c = problem.candidates[j]
         without = exact_value(problem, [x for x in table.portfolio if x != j])
         entry = application_dict(c)
+        if c.sent:  # its fee is in `paid_fees`; show what was paid
+            entry["fee"] = loaded.fee_paid(c.program_id)
         entry["plan_starts"] = [d.isoformat() for d in sorted(used.get(c.program_id, ()))]
         entry.update(application_role(problem, table, probs, i))
         entry["p_offer"] = c.acceptance
@@ -367,6 +369,9 @@ def plan_portfolio(
         "bound_proven": proven,
         "gap": gap,
         "fees": table.fees,
+        # Fees already paid (applications sent, offers in hand), off the budget in every
+        # outcome besides `fees`.
+        "paid_fees": loaded.paid_fees,
         # As stated: the fees of declined offers, already paid, are in `offer_answers`.
         "budget": asked.budget,
         # The count rules, so that a chance the rules rule out reads as such.
@@ -582,8 +587,9 @@ def outcome_scenario(
     scenario = loaded.scenario.model_copy(
         update={"programs": programs, "exclude": exclude, "budget": loaded.budget - fees}
     )
+    # The fees already paid are in `lock_fees`, so off the budget above.
     return dataclasses.replace(
-        loaded, scenario=scenario, programs=tuple(programs), exclude=tuple(exclude)
+        loaded, scenario=scenario, programs=tuple(programs), exclude=tuple(exclude), paid=()
     )
 
 

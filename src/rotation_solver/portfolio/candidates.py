@@ -250,7 +250,8 @@ def build_portfolio_problem(loaded: LoadedScenario) -> PortfolioProblem:
     programs = {p.id: p for p in loaded.programs}
     req = loaded.requirements
     budget = loaded.budget
-    lock_fees = sum(programs[pid].fee for pid in lock_starts)
+    # Fees paid whatever the portfolio: the locks' and those already paid.
+    lock_fees = sum(programs[pid].fee for pid in lock_starts) + loaded.paid_fees
     sent_programs = {application.program for application in loaded.applied}
     candidates: list[Candidate] = []
     locks: list[Candidate] = []
@@ -294,10 +295,7 @@ def build_portfolio_problem(loaded: LoadedScenario) -> PortfolioProblem:
             sent=pid in sent_programs,
         )
         (locks if locked else candidates).append(candidate)
-    # A sent application no plan can use (no start fits, it never offers, or it is never
-    # affordable) still paid its fee.
     kept = {c.program_id for c in candidates}
-    lock_fees += sum(programs[pid].fee for pid in sent_programs - kept)
     missing = set(lock_starts) - {c.program_id for c in locks}
     if missing:
         # A lock that cannot be placed makes every outcome planless; keep it visible.

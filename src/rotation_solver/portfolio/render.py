@@ -67,8 +67,11 @@ def _tier_mix_part(probs: dict[str, Any]) -> str:
 
 # Offers expire in about a week (issue #6); an accepted offer is a lock from then on.
 NEXT_STEP = (
-    "When offers arrive (they expire in about a week): accept the ones you want, then "
-    "re-plan around them with `rotation-solver solve SCENARIO --lock PROGRAM@START`."
+    "Once sent, list these applications under `applied:` in the scenario. When offers "
+    "arrive (they expire in about a week), move them to `offers:` and run `rotation-solver "
+    "apply` again: it says which to accept. Accepted offers go under `locks:`; refused "
+    "applications and declined offers stay under `applied:` and go under `exclude:` too, "
+    "so that their fees still count."
 )
 
 
@@ -244,12 +247,12 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
     text += (
         " The plans above take the accepted offers as locks and leave the declined programs "
         "out. An offer is usually answered within about a week; once answered, re-plan with "
-        "the accepted ones as locks (--lock), the offers taken out of `offers:`"
+        "the accepted ones moved from `offers:` to `locks:`"
         + (
-            f", and the budget lowered by the declined offers' fees, already paid (${paid:,}), "
-            "as these plans count them"
+            " and the declined ones moved to `applied:` and `exclude:` together, so that "
+            f"their fees, already paid (${paid:,}), still count as these plans count them"
             if paid
-            else ""
+            else " and the declined ones moved to `exclude:`"
         )
         + "."
     )
@@ -332,7 +335,9 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             "Applications",
             f"{len(payload['applications'])} of at most {payload['max_applications']}"
             + (f" ({sent} already sent)" if (sent := _sent_count(payload)) else "")
-            + f" · fees ${payload['fees']:,} of the ${payload['budget']:,} budget",
+            + f" · fees ${payload['fees']:,}"
+            + (f" (and ${paid:,} already paid)" if (paid := payload.get("paid_fees")) else "")
+            + f" of the ${payload['budget']:,} budget",
         ),
         (
             "Expected value",
@@ -447,7 +452,9 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         f"{_ruled_out(payload, 'clinical')}, of no plan meeting your rules "
         f"{_pct(probs['no_plan'])}"
         f"{_tier_mix_part(probs)}",
-        f"- Fees: ${payload['fees']:,} of the ${payload['budget']:,} budget"
+        f"- Fees: ${payload['fees']:,}"
+        + (f" and ${paid:,} already paid" if (paid := payload.get("paid_fees")) else "")
+        + f" of the ${payload['budget']:,} budget"
         + (
             f" ({counted(sent, 'application')} already sent)"
             if (sent := _sent_count(payload))

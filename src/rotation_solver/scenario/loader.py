@@ -137,10 +137,25 @@ class LoadedScenario:
     offers: tuple[Lock, ...] = ()
     # Applications sent, not answered: their rows already say so too (see `_as_sent`).
     applied: tuple[SentApplication, ...] = ()
+    # Applications sent that are refused or withdrawn (under both `applied` and
+    # `exclude`): never planned, their fee paid.
+    refused: tuple[str, ...] = ()
+    # Fees already paid (applications sent or refused, offers in hand), by program:
+    # counted once against the budget whatever the plan, so those rows carry fee 0.
+    paid: tuple[tuple[str, int], ...] = ()
 
     @property
     def budget(self) -> int:
         return self.scenario.budget
+
+    @property
+    def paid_fees(self) -> int:
+        """The fees already paid, in every plan's total cost."""
+        return sum(fee for _, fee in self.paid)
+
+    def fee_paid(self, program_id: str) -> int:
+        """The fee paid to a program (0 if none was, or it is counted in a lock's cost)."""
+        return dict(self.paid).get(program_id, 0)
 
     def with_budget(self, budget: int) -> LoadedScenario:
         """The same scenario at another budget (what-if comparisons)."""
@@ -421,15 +436,16 @@ def _applied(
     locks: tuple[Lock, ...],
     exclude: tuple[str, ...],
     offers: tuple[Lock, ...],
-    by_option: Collection[str] = (),
-) -> tuple[tuple[SentApplication, ...], list[str], list[Problem]]:
-    """The `applied` entries that stand (one per program, their starts merged), notes
-    about the ones an answer already settles (a lock or an offer in hand), and problems
-    (an unknown program or start, an application of an excluded program)."""
+) -> tuple[tuple[SentApplication, ...], tuple[str, ...], list[str], list[Problem]]:
+    """The `applied` entries that stand (one per program, their starts merged), the
+    programs applied to and excluded (refused or withdrawn), notes about the ones an
+    answer already settles (a lock or an offer in hand), and problems (an unknown
+    program or start)."""
     rows = {row.program.id: row.program for row in catalog.rows}
     locked = {lock.program for lock in locks}
     offered = {offer.program for offer in offers}
     starts_of: dict[str, set[date]] = {}
+    refused: list[str] = []
     notes: list[str] = []
     problems: list[Problem] = []
     for index, application in enumerate(scenario.applied):
@@ -464,14 +480,9 @@ def _applied(
         if wrong:
             problems.extend(wrong)
         elif program.id in exclude:
-            how = _excluded_how(program.id, scenario, by_option)
-            problems.append(
-                doc.problem(
-                    ("applied", index, "program"),
-                    f"program {program.id!r} is both applied to and excluded{how}; keep one "
-                    "(to withdraw the application, remove it from applied)",
-                )
-            )
+            # Refused, withdrawn, or an offer declined: never planned, its fee paid.
+            if program.id not in refused:
+                refused.append(program.id)
         elif program.id in locked:
             notes.append(
                 f"applied: {program.id} is locked (accepted), so its application is "
@@ -501,25 +512,32 @@ def _applied(
                     "rotation"
                 )
     sent = tuple(SentApplication(pid, tuple(sorted(s))) for pid, s in starts_of.items())
-    return sent, notes, problems
+    return sent, tuple(refused), notes, problems
 
 
 def _as_sent(program: Program, scenario: Scenario, sent: tuple[SentApplication, ...]) -> Program:
-    """A program's row as a pending application makes it: only the listed starts, and
-    nothing left to apply for (no deadline or document can rule it out); its acceptance
-    stays, since the answer is still to come."""
+    """A program's row as a pending application makes it: nothing left to apply for (no
+    deadline or document can rule it out) and its fee paid (counted in `paid_fees`); its
+    acceptance stays, since the answer is still to come. The starts the application
+    does not name stay in the row, ruled out when the catalog is expanded, so that
+    they are said to be unnamed rather than missing."""
     for application in sent:
         if application.program == program.id:
             return program.model_copy(
                 update={
-                    "starts": list(application.starts),
                     "application_opens": min(program.application_opens, scenario.planning_date),
                     "application_deadline": None,
                     "deadline_weeks_before_start": None,
                     "requires": [],
+                    "fee": 0,
                 }
             )
     return program
+
+
+def _paid(program: Program, paid: set[str]) -> Program:
+    """A refused application's row: its fee is in `paid_fees`."""
+    return program.model_copy(update={"fee": 0}) if program.id in paid else program
 
 
 def _as_offered(program: Program, scenario: Scenario, offers: tuple[Lock, ...]) -> Program:
@@ -637,8 +655,8 @@ def load_scenario(
         scenario, doc, catalog, merged_locks, merged_exclude, by_option=set(exclude)
     )
     problems.extend(offer_problems)
-    sent, sent_notes, sent_problems = _applied(
-        scenario, doc, catalog, merged_locks, merged_exclude, offers, by_option=set(exclude)
+    sent, refused, sent_notes, sent_problems = _applied(
+        scenario, doc, catalog, merged_locks, merged_exclude, offers
     )
     problems.extend(sent_problems)
     model_reference = value_model or scenario.value_model
@@ -652,8 +670,11 @@ def load_scenario(
         model = None
     if problems or model is None:
         raise InputError(problems)
+    paid = {a.program for a in sent} | set(refused) | {o.program for o in offers}
+    fees = {row.program.id: row.program.fee for row in catalog.rows}
     programs = tuple(
-        _as_offered(_as_sent(row.program, scenario, sent), scenario, offers) for row in catalog.rows
+        _paid(_as_offered(_as_sent(row.program, scenario, sent), scenario, offers), paid)
+        for row in catalog.rows
     )
     scenario = scenario.model_copy(update={"programs": list(programs)})
     warnings = list(catalog.warnings) + offer_notes + sent_notes + _case_twins(catalog)
@@ -749,6 +770,8 @@ def load_scenario(
         warnings=tuple(warnings),
         offers=offers,
         applied=sent,
+        refused=refused,
+        paid=tuple((pid, fees[pid]) for pid in sorted(paid)),
     )
 
 

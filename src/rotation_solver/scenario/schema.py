@@ -289,15 +289,18 @@ class Scenario(_Strict):
         default_factory=list,
         description="Extension: offers received but not yet accepted. Each counts with "
         "acceptance 1 at its start and needs no application; the plan takes it only if it "
-        "is worth it (a lock is one it must take).",
+        "is worth it (a lock is one it must take). Its fee was paid when applying: it "
+        "counts in every plan's total cost (`paid_fees`).",
     )
     applied: list[Application] = Field(
         default_factory=list,
-        description="Extension: applications already sent, not yet answered. Each keeps "
-        "its program's acceptance (the offer is still uncertain) and has nothing left to "
-        "apply for, so no deadline or document date rules it out; only the starts it "
-        "lists can be planned. `apply` keeps them in every portfolio (their fees are paid) "
-        "and counts them in max_applications.",
+        description="Extension: applications already sent. Each keeps its program's "
+        "acceptance (the offer is still uncertain) and has nothing left to apply for, so "
+        "no deadline or document date rules it out; only the starts it lists can be "
+        "planned. Its fee is paid: it counts in every plan's total cost (`paid_fees`). A "
+        "program also under `exclude` is an application refused or withdrawn (or an "
+        "offer declined): never planned, its fee still paid. `apply` keeps the others in "
+        "every portfolio and counts them in max_applications.",
     )
     exclude: list[str] = Field(
         default_factory=list, description="Program ids never to put in the plan."

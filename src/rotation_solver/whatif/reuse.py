@@ -58,7 +58,9 @@ def reduce_for_budgets(problem: PlanningProblem, max_budget: int) -> tuple[Plann
     budget, is still reachable.
     """
     locked = set(problem.locks)
-    affordable = tuple(o for o in problem.offerings if o.cost <= max_budget or o.key in locked)
+    affordable = tuple(
+        o for o in problem.offerings if o.cost + problem.paid_fees <= max_budget or o.key in locked
+    )
     smaller = dataclasses.replace(problem, offerings=affordable)
     drop = dominated_offerings(smaller)
     kept = tuple(o for i, o in enumerate(affordable) if i not in drop)
@@ -280,7 +282,8 @@ class ReusedModel:
             objective=objective,
             bound=bound,
             rotations=rotations,
-            total_cost=sum(o.cost for o in rotations),
+            # No plan costs nothing; a plan also carries the fees already paid.
+            total_cost=self.problem.plan_cost(rotations) if objective is not None else 0,
             budget=budget,
             candidates=len(self.plan_model.candidates),
             build_seconds=0.0,
