@@ -134,6 +134,11 @@ def test_random_sent_applications_agree_with_rows_edited_by_hand(tmp_path: Path,
         if rng.random() < 0.5:
             entry["starts"] = sorted(rng.sample(starts, rng.randint(1, len(starts))))
         applied.append(entry)
+    left = [row for row in free if row["id"] not in {e["program"] for e in applied}]
+    if left and rng.random() < 0.5:  # an application refused: applied and excluded
+        refused = rng.choice(left)["id"]
+        applied.append({"program": refused})
+        data["exclude"] = [*data.get("exclude", []), refused]
     data["applied"] = applied
     loaded = load_scenario(write_scenario(tmp_path, data))
     by_hand = load_scenario(write_scenario(tmp_path, _sent_by_hand(data), "by_hand.yaml"))
@@ -142,8 +147,13 @@ def test_random_sent_applications_agree_with_rows_edited_by_hand(tmp_path: Path,
     assert payload["objective"] == expected
     if expected is not None:
         assert check_plan(loaded, payload).violations == ()
-        sent = {entry["program"] for entry in applied}
+        sent = {entry["program"] for entry in applied} - set(data.get("exclude", []))
         assert all(r["applied"] == (r["program_id"] in sent) for r in payload["rotations"])
+        # Every fee paid is in the total, whatever the plan holds.
+        fees = {row["id"]: int(row.get("fee") or 0) for row in data["programs"]}
+        paid = sum(fees[pid] for pid in {entry["program"] for entry in applied})
+        costs = sum(r["cost"] for r in payload["rotations"])
+        assert payload["total_cost"] == costs + paid <= data["budget"]
 
 
 def test_the_fee_of_a_sent_application_counts_whatever_the_plan(tmp_path: Path) -> None:
@@ -423,3 +433,14 @@ def test_a_sent_application_no_plan_can_use_still_takes_a_slot_and_its_fee(
         for combo in itertools.combinations(range(len(problem.candidates)), size)
     )
     assert payload["expected_value"] == pytest.approx(best)
+
+
+def test_a_budget_that_fees_already_paid_exhaust_names_them(tmp_path: Path) -> None:
+    rows = [program("rad-a", fee=500), program("rad-b", fee=0, starts="2027-08-02")]
+    data = scenario_dict(rows, budget=1200, applied=[{"program": "rad-a"}], exclude=["rad-a"])
+    path = str(write_scenario(tmp_path, data))
+    result = CliRunner().invoke(cli, ["solve", path, "--workers", "1"])
+    assert result.exit_code == 3
+    said = " ".join(result.output.split())
+    assert "total cost within the budget of $1,200 ($500 of it fees already paid)" in said
+    assert "raise the budget from $1,200 to $1,500" in said
