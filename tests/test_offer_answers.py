@@ -585,3 +585,47 @@ def test_every_outcome_plan_of_the_chosen_answer_passes_the_checker(tmp_path: Pa
         assert verdict.objective == payload["objective"]
         checked += 1
     assert checked > 0
+
+
+def test_declining_sure_offers_names_the_no_plan_outcomes_of_keeping_them() -> None:
+    """Found by a mid-season review: two sure offers were declined because keeping both
+    left 25% of outcomes without a clinical rotation, which count 0 though the accepted
+    rotations stand. The line says so when a way keeping more offers loses that way."""
+    from rotation_solver.portfolio.render import offer_answer_lines
+
+    harbor = {"program_id": "rad-harbor", "start": "2027-06-07"}
+    peach = {"program_id": "rad-peachleaf", "start": "2027-08-02"}
+
+    def way(accept: list[dict[str, str]], value: float, outcome: str, no_plan: float) -> dict:
+        return {
+            "accept": accept,
+            "best_case": 600.0,
+            "expected_value": value,
+            "outcome": outcome,
+            "exact": True,
+            "cut_short": False,
+            "no_plan": no_plan,
+        }
+
+    answers = {
+        "accept": [],
+        "decline": [harbor, peach],
+        "expected_value": 317.2,
+        "ways": [
+            way([], 317.2, "chosen", 0.041),
+            way([peach], 305.1, "searched", 0.008),
+            way([harbor, peach], 255.8, "searched", 0.25),
+        ],
+        "proven": True,
+        "declined_fees": 340,
+        "out_of_time": 0,
+    }
+    line = " ".join(offer_answer_lines({"offer_answers": answers}))
+    assert (
+        "Keeping more offers (accept rad-harbor 2027-06-07 and rad-peachleaf 2027-08-02) is "
+        "worth 255.8, no plan 25.0%: the outcomes with no plan meeting your rules" in line
+    )
+    # Not when keeping them does not end without a plan more often.
+    answers["ways"][2]["no_plan"] = 0.05
+    line = " ".join(offer_answer_lines({"offer_answers": answers}))
+    assert "Keeping more offers" not in line

@@ -243,6 +243,22 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
             " These outcomes let later offers be held until all have come, which flatters "
             f"declining; a sure offer is declined here only for a gain above {100 * margin:.0f}%."
         )
+    keeping = [
+        w
+        for w in others
+        if len(w["accept"]) > len(chosen["accept"])
+        and (w.get("no_plan") or 0) >= max(0.1, 2 * (chosen.get("no_plan") or 0))
+    ]
+    if decline and keeping:
+        # Found by review: declining two sure offers because keeping them left 25% of
+        # outcomes without a clinical rotation, which count 0 though the offers stand.
+        w = max(keeping, key=lambda way: way["expected_value"])
+        text += (
+            f" Keeping more offers ({answer(w)}) is worth {worth(w)}: the outcomes with no "
+            "plan meeting your rules (often: no clinical rotation comes) count 0 here, even "
+            "though the accepted rotations would stand; if you could fill that gap another "
+            "way, accepting may be the better answer."
+        )
     paid = answers.get("declined_fees") or 0
     text += (
         " The plans above take the accepted offers as locks and leave the declined programs "
