@@ -444,3 +444,27 @@ def test_a_budget_that_fees_already_paid_exhaust_names_them(tmp_path: Path) -> N
     said = " ".join(result.output.split())
     assert "total cost within the budget of $1,200 ($500 of it fees already paid)" in said
     assert "raise the budget from $1,200 to $1,500" in said
+
+
+def test_the_timeline_defers_offers_to_apply_while_sent_answers_are_to_come(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        program("rad-a", letter=9),
+        program("rad-b", starts="2027-08-02", acceptance=0.5),
+    ]
+    data = scenario_dict(
+        rows,
+        requirements={"radiology": {"min": 1, "max": 2}, "clinical": {"min": 0, "max": 1}},
+        applied=[{"program": "rad-b"}],
+        offers=[{"program": "rad-a", "start": "2027-06-07"}],
+    )
+    path = str(write_scenario(tmp_path, data))
+    result = CliRunner().invoke(cli, ["timeline", path, "--workers", "1", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    offer_steps = [s["text"] for s in json.loads(result.stdout) if s["kind"] == "offer"]
+    assert offer_steps and all(
+        "with answers still to come from applications already sent, check "
+        "`rotation-solver apply SCENARIO` first" in text
+        for text in offer_steps
+    )

@@ -133,9 +133,14 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
     # With rotations still to apply for, `apply` answers the offers: it weighs each way
     # to answer against those applications, where this plan counts their chances (found
     # by review: this timeline said "accept" to an offer `apply` said to decline).
+    pending = (
+        "applications still to send"
+        if applying
+        else "answers still to come from applications already sent"
+    )
     defer = (
-        "; with applications still to send, check `rotation-solver apply SCENARIO` first: "
-        "it weighs every way to answer the offers and its answer comes first"
+        f"; with {pending}, check `rotation-solver apply SCENARIO` first: it weighs every "
+        "way to answer the offers and its answer comes first"
         if answers_to_come and loaded.offers
         else ""
     )
