@@ -468,3 +468,38 @@ def test_the_timeline_defers_offers_to_apply_while_sent_answers_are_to_come(
         "`rotation-solver apply SCENARIO` first" in text
         for text in offer_steps
     )
+
+
+def test_compare_and_frontier_count_the_fees_already_paid(tmp_path: Path) -> None:
+    """Found while checking the paid fees: `compare` re-solved with the budget bound
+    written over the fees CP-SAT had moved into it, and planned $1,010 over budget."""
+    rows = tiny_programs([0.5, 0.6, 0.8, 0.4, 0.7, 0.9])
+    rules = {"radiology": {"min": 1, "max": 2}, "clinical": {"min": 1, "max": 1}}
+    data = scenario_dict(
+        rows,
+        budget=3000,
+        requirements=rules,
+        applied=[{"program": "rad-b"}, {"program": "rad-a"}],
+        exclude=["rad-a"],  # refused: its $100 stays paid
+    )
+    base = write_scenario(tmp_path, data)
+    runner = CliRunner()
+    budgets = [2000, 2400, 2800, 3200]
+    swept = runner.invoke(
+        cli, ["compare", str(base), "--budgets", ",".join(map(str, budgets)), "--workers", "1",
+              "--format", "json"],
+    )  # fmt: skip
+    assert swept.exit_code == 0, swept.output
+    rows_by_budget = {r["budget"]: r for r in json.loads(swept.stdout)["rows"]}
+    for budget in budgets:
+        at = write_scenario(tmp_path, {**data, "budget": budget}, f"b{budget}.yaml")
+        expected = best_plans(load_scenario(at)).objective
+        assert rows_by_budget[budget]["objective"] == expected, budget
+        if expected is not None:
+            assert rows_by_budget[budget]["total_cost"] <= budget
+    front = runner.invoke(cli, ["frontier", str(base), "--workers", "1", "--format", "json"])
+    assert front.exit_code == 0, front.output
+    for point in json.loads(front.stdout)["points"]:
+        at = write_scenario(tmp_path, {**data, "budget": point["total_cost"]}, "p.yaml")
+        assert best_plans(load_scenario(at)).objective == point["objective"]
+        assert point["total_cost"] >= 150  # rad-a's $100 and rad-b's $50 are in every plan

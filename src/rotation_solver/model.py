@@ -306,8 +306,9 @@ class PlanModel:
         if self.budget_constraint is None or budget > self.budget_limit:
             raise ValueError(f"budget {budget} is above the model's limit {self.budget_limit}")
         # The pybind proto list ignores negative indices: address the upper bound by position.
+        # CP-SAT moved the constant of `total_cost` (the fees already paid) to the bound.
         domain = self.budget_constraint.proto.linear.domain
-        domain[len(domain) - 1] = budget
+        domain[len(domain) - 1] = budget - self.problem.paid_fees
         self.problem = self.problem.with_budget(budget)
 
     def chosen(self, solver: cp_model.CpSolver) -> list[Offering]:

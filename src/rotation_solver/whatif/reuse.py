@@ -139,7 +139,8 @@ class ReusedModel:
         constraint = self.plan_model.budget_constraint
         assert constraint is not None
         domain = constraint.proto.linear.domain
-        assert domain[len(domain) - 1] == budget, "the budget bound did not change"
+        paid = self.plan_model.problem.paid_fees
+        assert domain[len(domain) - 1] == budget - paid, "the budget bound did not change"
 
     def _set_window(self, low: int, high: int) -> None:
         domain = self.window.proto.linear.domain
