@@ -442,7 +442,7 @@ def test_a_budget_that_fees_already_paid_exhaust_names_them(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["solve", path, "--workers", "1"])
     assert result.exit_code == 3
     said = " ".join(result.output.split())
-    assert "total cost within the budget of $1,200 ($500 of it fees already paid)" in said
+    assert "total cost within the budget of $1,200 (fees already paid: $500)" in said
     assert "raise the budget from $1,200 to $1,500" in said
 
 
@@ -503,3 +503,22 @@ def test_compare_and_frontier_count_the_fees_already_paid(tmp_path: Path) -> Non
         at = write_scenario(tmp_path, {**data, "budget": point["total_cost"]}, "p.yaml")
         assert best_plans(load_scenario(at)).objective == point["objective"]
         assert point["total_cost"] >= 150  # rad-a's $100 and rad-b's $50 are in every plan
+
+
+def test_check_refuses_a_wrong_paid_fees_and_validate_shows_them(tmp_path: Path) -> None:
+    rows = [program("rad-a", fee=300), program("rad-b", fee=20, starts="2027-08-02")]
+    data = scenario_dict(rows, applied=[{"program": "rad-a"}, {"program": "rad-b"}],
+                         exclude=["rad-a"])  # fmt: skip
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    payload = _solve(loaded)
+    assert payload["paid_fees"] == 320
+    assert check_plan(loaded, payload).violations == ()
+    wrong = {**payload, "paid_fees": 99}
+    assert [v.rule for v in check_plan(loaded, wrong).violations] == ["paid_fees"]
+    short = {**payload, "total_cost": payload["total_cost"] - 320}
+    (violation,) = check_plan(loaded, short).violations
+    assert "(320 of it fees already paid)" in violation.message
+    path = str(write_scenario(tmp_path, {**data, "budget": 300}, "low.yaml"))
+    said = " ".join(CliRunner().invoke(cli, ["validate", path]).output.split())
+    assert "applications refused or withdrawn: rad-a" in said
+    assert "fees already paid: $320 (in every plan's total cost), more than the budget $300" in said

@@ -7,8 +7,8 @@ model side, so that a bug in the model cannot hide itself in the check.
 Rule keys of `Violation.rule`:
 
 - plan shape: `malformed` (missing keys, wrong types, bad dates), `status`, `scenario`,
-  `order` (rotations sorted by start), `bound`, `objective`, `total_cost`, `budget.stated`,
-  `profile.stated`
+  `order` (rotations sorted by start), `bound`, `objective`, `total_cost`, `paid_fees`,
+  `budget.stated`, `profile.stated`
 - a rotation's identity: `program` (unknown id), `start` (a start the program does not offer)
 - a rotation's stated fields: `program_name`, `specialty.stated`, `tier`, `end`, `weeks`,
   `cost`, `value`, `submit_on`, `deadline.stated`
@@ -672,10 +672,18 @@ class _Checker:
                     f"total_cost {_json(stated_total)} is not a whole number",
                 )
             elif stated_total != total:
-                self.add(
-                    "total_cost",
-                    f"the plan states total_cost {stated_total}, the rotations cost {total}",
+                paid = self.loaded.paid_fees
+                what = f"the plan costs {total}" + (
+                    f" ({paid} of it fees already paid)" if paid else ""
                 )
+                self.add("total_cost", f"the plan states total_cost {stated_total}, {what}")
+        if "paid_fees" in plan and plan["paid_fees"] != self.loaded.paid_fees:
+            # Found by review: a wrong paid_fees passed; total_cost alone was compared.
+            self.add(
+                "paid_fees",
+                f"the plan states paid_fees {_json(plan.get('paid_fees'))}, the scenario has "
+                f"{self.loaded.paid_fees} of fees already paid",
+            )
         stated = plan.get("objective")
         if not _is_int(stated):
             if "objective" in plan:

@@ -211,7 +211,7 @@ class PlanModel:
         guard = self.guard(
             "budget",
             f"total cost within the budget of ${self.problem.budget:,}"
-            + (f" (${paid:,} of it fees already paid)" if paid else ""),
+            + (f" (fees already paid: ${paid:,})" if paid else ""),
         )
         self.budget_constraint = self.model.add(self.total_cost <= self.problem.budget)
         self._enforce(self.budget_constraint, guard)

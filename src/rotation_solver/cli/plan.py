@@ -727,6 +727,17 @@ def validate(
             f"{a.program} ({', '.join(d.isoformat() for d in a.starts)})" for a in loaded.applied
         )
         console.print("  applications sent: " + sent)
+    if loaded.refused:
+        console.print("  applications refused or withdrawn: " + ", ".join(loaded.refused))
+    if loaded.paid_fees:
+        console.print(
+            f"  fees already paid: ${loaded.paid_fees:,} (in every plan's total cost)"
+            + (
+                f", more than the budget ${loaded.budget:,}"
+                if loaded.paid_fees > loaded.budget
+                else ""
+            )
+        )
     if loaded.exclude:
         console.print("  excluded: " + ", ".join(loaded.exclude))
     for drop in problem.unplaceable_locks:

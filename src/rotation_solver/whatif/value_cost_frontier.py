@@ -14,13 +14,14 @@ import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from rotation_solver.checker import CheckReport, Violation
 from rotation_solver.offerings import Offering
 from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import Result, SolveOptions
 from rotation_solver.ties import earliest_schedule
-from rotation_solver.verify import verify
+from rotation_solver.verify import PlanRejected, verify
 from rotation_solver.whatif.reuse import (
     LeastBudget,
     OnStep,
@@ -116,6 +117,11 @@ def frontier(
             step_exact = step_exact and proven
         exact = exact and step_exact
         cost = cheapest.total_cost
+        if cost > budget:
+            # The next budget is cost - 1: a plan dearer than its budget would loop for ever
+            # (found by review, when the re-used model lost the fees already paid).
+            violation = Violation("budget", f"a plan costing ${cost:,} for the budget ${budget:,}")
+            raise PlanRejected(CheckReport((violation,), cheapest.objective, cost))
         own = loaded.with_budget(cost)
         result = dataclasses.replace(
             cheapest,
