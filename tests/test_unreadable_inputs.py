@@ -57,37 +57,22 @@ def test_an_unreadable_catalog_is_bad_input_at_the_programs_key(
     assert "cannot write" not in said and "Traceback" not in result.output
 
 
-def test_an_unreadable_scenario_is_bad_input_not_a_usage_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    scenario = _copy(tmp_path)
-    _refuse(monkeypatch, "scenario.yaml")
-    result = CliRunner().invoke(cli, ["solve", str(scenario)])
-    assert result.exit_code == 1
-    assert "scenario.yaml: cannot read the file: Permission denied" in _said(result)
-
-
-def test_an_unreadable_value_model_is_bad_input(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("name", ["scenario.yaml", "mine.yaml", "plan.json"])
+def test_an_unreadable_scenario_value_model_or_plan_is_bad_input_not_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     scenario = _copy(tmp_path)
     shutil.copy(SCENARIOS.parent / "models" / "default.yaml", tmp_path / "mine.yaml")
-    _refuse(monkeypatch, "mine.yaml")
-    result = CliRunner().invoke(
-        cli, ["validate", str(scenario), "--value-model", str(tmp_path / "mine.yaml")]
-    )
+    (tmp_path / "plan.json").write_text("{}", encoding="utf-8")
+    _refuse(monkeypatch, name)
+    args = {
+        "scenario.yaml": ["solve", str(scenario)],
+        "mine.yaml": ["validate", str(scenario), "--value-model", str(tmp_path / "mine.yaml")],
+        "plan.json": ["check", str(scenario), str(tmp_path / "plan.json")],
+    }[name]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1
-    assert "mine.yaml: cannot read the file: Permission denied" in _said(result)
-
-
-def test_an_unreadable_plan_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    scenario = _copy(tmp_path)
-    plan = tmp_path / "plan.json"
-    plan.write_text("{}", encoding="utf-8")
-    _refuse(monkeypatch, "plan.json")
-    result = CliRunner().invoke(cli, ["check", str(scenario), str(plan)])
-    assert result.exit_code == 1
-    assert "plan.json: cannot read the file: Permission denied" in _said(result)
+    assert f"{name}: cannot read the file: Permission denied" in _said(result)
 
 
 def test_a_folder_that_cannot_be_entered_is_bad_input(

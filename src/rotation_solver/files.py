@@ -135,6 +135,14 @@ def reading(shown: str, where: Problem | None = None) -> Iterator[None]:
         ) from None
 
 
+def existing_file(path: Path, kind: str, missing: str = "file not found") -> None:
+    """An input error unless `path` is a file (`kind` names what it should hold)."""
+    if not path.exists():
+        raise InputError(Problem(str(path), missing))
+    if path.is_dir():
+        raise InputError(Problem(str(path), f"is a folder; expected a {kind} file"))
+
+
 def read_utf8(path: Path, shown: str | None = None) -> str:
     """The file as text (a byte-order mark is not content); bad UTF-8 is an input error
     naming the line and column (in characters) of the first bad byte."""

@@ -239,10 +239,7 @@ def check(
 
 def _plan_text(plan: Path) -> str:
     """The plan file's text (an input error when it is missing, a folder or a sheet)."""
-    if not plan.exists():
-        raise InputError(Problem(str(plan), "plan file not found"))
-    if plan.is_dir():
-        raise InputError(Problem(str(plan), "is a folder; expected a JSON plan file"))
+    files.existing_file(plan, "JSON plan", "plan file not found")
     if plan.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise InputError(
             Problem(

@@ -166,10 +166,7 @@ def read_document(path: Path, kind: str = "scenario") -> Document:
 
 
 def _read_document(path: Path, kind: str) -> Document:
-    if not path.exists():
-        raise InputError(Problem(str(path), "file not found"))
-    if path.is_dir():
-        raise InputError(Problem(str(path), f"is a folder; expected a {kind} file"))
+    files.existing_file(path, kind)
     if path.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls"):
         raise InputError(
             Problem(
