@@ -79,8 +79,8 @@ class PortfolioProblem:
     candidates: tuple[Candidate, ...]  # first-stage choices (never locks)
     locks: tuple[Candidate, ...]
     budget: int
-    # Fees paid whatever the portfolio: the locks', and those of applications already
-    # sent that no plan can use (the others are candidates in every portfolio).
+    # Fees paid whatever the portfolio: the locks' and every fee already paid
+    # (`LoadedScenario.paid_fees`: applications sent, offers in hand).
     lock_fees: int
     radiology_min: int
     radiology_max: int
