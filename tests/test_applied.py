@@ -520,5 +520,40 @@ def test_check_refuses_a_wrong_paid_fees_and_validate_shows_them(tmp_path: Path)
     assert "(320 of it fees already paid)" in violation.message
     path = str(write_scenario(tmp_path, {**data, "budget": 300}, "low.yaml"))
     said = " ".join(CliRunner().invoke(cli, ["validate", path]).output.split())
-    assert "applications refused or withdrawn: rad-a" in said
+    assert "applications refused, withdrawn or declined: rad-a" in said
     assert "fees already paid: $320 (in every plan's total cost), more than the budget $300" in said
+
+
+def test_the_season_s_wording_follows_what_was_sent(tmp_path: Path) -> None:
+    """From a second season review: compare and frontier name the fees already paid,
+    the timeline and apply stop asking to apply or to list what was sent, and the
+    loader's advice on declining an offer keeps its fee."""
+    from rotation_solver.portfolio.render import NEXT_STEP, next_step
+    from rotation_solver.timeline import OTHER_APPLICATIONS_NOTE, other_applications_note
+
+    rows = [program("rad-a", fee=40), program("rad-b", fee=60, starts="2027-08-02")]
+    data = scenario_dict(rows, applied=[{"program": "rad-a"}, {"program": "rad-b"}])
+    path = str(write_scenario(tmp_path, data))
+    runner = CliRunner()
+    swept = runner.invoke(cli, ["compare", path, "--budgets", "5000", "--workers", "1"])
+    note = "Every cost includes $100 of fees already paid (applications sent, offers in hand)"
+    assert note in " ".join(swept.output.split())
+    front = runner.invoke(cli, ["frontier", path, "--workers", "1", "--format", "json"])
+    assert json.loads(front.stdout)["paid_fees"] == 100
+    loaded = load_scenario(path)
+    assert other_applications_note(loaded).startswith(
+        "Only this plan's applications still to send are listed; 2 applications already made"
+    )
+    assert other_applications_note(make_plain(tmp_path)) == OTHER_APPLICATIONS_NOTE
+    assert next_step({"applications": [{"sent": True}]}).startswith("When offers arrive")
+    assert next_step({"applications": [{"sent": True}, {"sent": False}]}) == NEXT_STEP
+    data = scenario_dict(rows, offers=[{"program": "rad-a", "start": "2027-06-07"}])
+    with pytest.raises(InputError) as raised:
+        load_scenario(write_scenario(tmp_path, {**data, "exclude": ["rad-a"]}, "x.yaml"))
+    assert "move it from offers to applied and keep it under exclude" in str(
+        raised.value.problems[0]
+    )
+
+
+def make_plain(tmp_path: Path) -> LoadedScenario:
+    return load_scenario(write_scenario(tmp_path, scenario_dict([program("rad-a")]), "p.yaml"))

@@ -327,8 +327,8 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
             if program.id in sent_programs and (program.id, start) not in named:
                 drop(
                     DropReason.NOT_NAMED,
-                    "the application sent names other starts (add this one to its `starts` "
-                    "if it asks for it too)",
+                    "the application sent names other starts; add this one to its `starts` "
+                    "if it asks for it too",
                 )
                 continue
             if unrequested:

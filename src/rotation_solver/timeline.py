@@ -23,6 +23,7 @@ from rich.text import Text
 from rotation_solver import markdown
 from rotation_solver.csv_out import records_csv
 from rotation_solver.scenario import LoadedScenario
+from rotation_solver.words import counted
 
 # In same-day order: what must happen first comes first (an offer lapses within days).
 StepKind = Literal[
@@ -325,6 +326,20 @@ OTHER_APPLICATIONS_NOTE = (
 )
 
 
+def other_applications_note(loaded: LoadedScenario) -> str:
+    """OTHER_APPLICATIONS_NOTE, or, once applications have gone out, how many (found by
+    review: "apply to 6-10" after ten were sent)."""
+    made = {a.program for a in loaded.applied} | set(loaded.refused)
+    made |= {o.program for o in loaded.offers}
+    if not made:
+        return OTHER_APPLICATIONS_NOTE
+    return (
+        "Only this plan's applications still to send are listed; "
+        f"{counted(len(made), 'application')} already made (sent, answered or refused). "
+        "`rotation-solver apply` says whether more are worth their fees."
+    )
+
+
 def timeline_markdown(steps: Sequence[TimelineStep]) -> list[str]:
     """The timeline as Markdown table lines (shared with the advisor report)."""
     lines = ["| Date | Step | Program | What to do |", "|---|---|---|---|"]
@@ -348,12 +363,14 @@ _KIND_STYLES = {
 }
 
 
-def timeline_table(steps: Sequence[TimelineStep], title: str, today: date) -> Table:
+def timeline_table(
+    steps: Sequence[TimelineStep], title: str, today: date, note: str = OTHER_APPLICATIONS_NOTE
+) -> Table:
     table = Table(
         title=Text(title),
         box=box.SIMPLE_HEAVY,
         title_justify="left",
-        caption=f"Days: from the planning date, {today.isoformat()}. {OTHER_APPLICATIONS_NOTE}",
+        caption=f"Days: from the planning date, {today.isoformat()}. {note}",
         caption_justify="left",
     )
     table.add_column("Date", no_wrap=True)

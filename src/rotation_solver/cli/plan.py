@@ -725,7 +725,7 @@ def validate(
         )
         console.print("  applications sent: " + sent)
     if loaded.refused:
-        console.print("  applications refused or withdrawn: " + ", ".join(loaded.refused))
+        console.print("  applications refused, withdrawn or declined: " + ", ".join(loaded.refused))
     if loaded.paid_fees:
         console.print(
             f"  fees already paid: ${loaded.paid_fees:,} (in every plan's total cost)"

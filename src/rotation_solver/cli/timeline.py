@@ -28,8 +28,8 @@ from rotation_solver.render import render_json, render_table
 from rotation_solver.scenario import Lock
 from rotation_solver.solve import SolveOptions
 from rotation_solver.timeline import (
-    OTHER_APPLICATIONS_NOTE,
     build_timeline,
+    other_applications_note,
     timeline_csv,
     timeline_json,
     timeline_markdown,
@@ -100,7 +100,8 @@ def timeline(
             f"Timeline: {outcome.payload['scenario']} "
             f"({status}, objective {outcome.payload['objective']})"
         )
-        table = timeline_table(steps, title, loaded.scenario.planning_date)
+        note = other_applications_note(loaded)
+        table = timeline_table(steps, title, loaded.scenario.planning_date, note)
         emit(outcome.payload, fmt, output, lambda _p, console: console.print(table), width=140)
         warn_about_plan(loaded, outcome.payload)
         sys.exit(ExitCode.for_status(status))
@@ -110,7 +111,7 @@ def timeline(
         text = timeline_csv(steps)
     else:
         heading = f"# Timeline: {markdown.cell(outcome.payload['scenario'])}"
-        lines = [heading, "", *timeline_markdown(steps), "", OTHER_APPLICATIONS_NOTE]
+        lines = [heading, "", *timeline_markdown(steps), "", other_applications_note(loaded)]
         text = "\n".join(lines) + "\n"
     _write(text, output, fmt)
     warn_about_plan(loaded, outcome.payload)

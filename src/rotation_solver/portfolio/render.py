@@ -75,6 +75,15 @@ NEXT_STEP = (
 )
 
 
+def next_step(payload: dict[str, Any]) -> str:
+    """NEXT_STEP, without "once sent" when every application is sent already (found by
+    review: the advice to list them under `applied:` after they all were)."""
+    applications = payload.get("applications") or []
+    if applications and all(a.get("sent") for a in applications):
+        return NEXT_STEP.split(". ", 1)[1]
+    return NEXT_STEP
+
+
 def _starts_cell(starts: list[str], used: list[str]) -> str:
     """The starts the plans use (month-day), then the count of free alternates."""
     if not used:
@@ -405,7 +414,7 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     console.print(summary)
     if payload["applications"]:
         _applications_table(payload, console)
-        console.print(Text(NEXT_STEP, style="dim"))
+        console.print(Text(next_step(payload), style="dim"))
     strategies = Table(
         title="Out-of-sample comparison (same outcomes, 95% CI); exact: over every outcome",
         box=box.SIMPLE_HEAD,
@@ -502,7 +511,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
             "Fee: paid when you apply, whatever the answer; a rotation's other costs "
             "(housing, travel, any IMG surcharge) count only if you take it.",
             "",
-            NEXT_STEP,
+            next_step(payload),
         ]
     lines += [
         "",

@@ -331,8 +331,9 @@ def _cross_checks(
                 Problem(
                     here.file,
                     f"program {program_id!r} is both locked and excluded (by "
-                    f"{excluded_by[program_id]}); keep one (an accepted offer cannot be "
-                    "declined here)",
+                    f"{excluded_by[program_id]}); keep one (to give up an accepted offer, "
+                    "move it from locks to applied and keep it under exclude, so that its "
+                    "fee still counts)",
                     here.line,
                     here.column,
                     here.field,
@@ -386,7 +387,8 @@ def _offers(
                 doc.problem(
                     where,
                     f"program {offer.program!r} is both offered and excluded{how}; keep one "
-                    "(to decline the offer, remove it from offers)",
+                    "(to decline the offer, move it from offers to applied and keep it under "
+                    "exclude, so that its fee still counts)",
                 )
             )
         elif offer.program in locked:

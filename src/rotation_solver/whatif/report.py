@@ -9,6 +9,7 @@ from rotation_solver import markdown
 from rotation_solver.advice import plan_warnings
 from rotation_solver.csv_out import csv_text
 from rotation_solver.plan_json import rotation_dict
+from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import Result
 from rotation_solver.whatif.budget_sweep import Sweep, diff_labels, marginal_value, plan_label
 from rotation_solver.whatif.value_cost_frontier import Frontier, Point
@@ -52,6 +53,7 @@ def sweep_payload(result: Sweep) -> dict[str, Any]:
         "value_model": result.loaded.value_model_name,
         "least_budget": None if least is None else least.amount,
         "scenario_budget": result.loaded.budget,
+        **_paid(result.loaded),
         "rows": rows,
         "timings": {
             "build_seconds": round(result.build_seconds, 4),
@@ -104,6 +106,7 @@ def frontier_payload(result: Frontier) -> dict[str, Any]:
         "searched_up_to": result.max_budget,
         "least_budget": result.least.amount,
         "why": result.why,
+        **_paid(result.loaded),
         "points": points,
         "timings": {
             "build_seconds": round(result.build_seconds, 4),
@@ -310,10 +313,27 @@ def _markdown_table(rows: list[dict[str, str]], right: set[str]) -> list[str]:
 _RIGHT = {"Budget", "Value", "Cost", "Value per extra $1k budget", "Value per extra $1k cost", "#"}
 
 
+def _paid(loaded: LoadedScenario) -> dict[str, Any]:
+    """`paid_fees` when some are (extensions `applied`, `offers`): in every cost."""
+    return {"paid_fees": loaded.paid_fees} if loaded.paid_fees else {}
+
+
+def paid_note(payload: dict[str, Any]) -> list[str]:
+    """Found by review: costs above the sum of their rotations, with no word why."""
+    paid = payload.get("paid_fees")
+    if not paid:
+        return []
+    return [
+        f"Every cost includes {_money(paid)} of fees already paid (applications sent, offers "
+        "in hand), whatever the plan holds; budgets are the season's."
+    ]
+
+
 def compare_markdown(payload: dict[str, Any]) -> str:
     lines = [f"# What-if budgets: {markdown.cell(payload['scenario'])}", ""]
     if payload.get("least_budget") is not None:
         lines += [f"- **Least workable budget:** {_money(payload['least_budget'])}", ""]
+    lines += [*paid_note(payload), ""] if payload.get("paid_fees") else []
     lines += _markdown_table(compare_rows_text(payload), _RIGHT)
     lines.append("")
     lines += [f"> warning: {w}" for w in payload.get("warnings", [])]
@@ -333,6 +353,7 @@ def frontier_markdown(payload: dict[str, Any]) -> str:
     lines.append(f"- **Proven exact:** {'yes' if payload['exact'] else 'no'}")
     if payload.get("why"):
         lines.append(f"- **Why:** {payload['why']}")
+    lines += [f"- {note}" for note in paid_note(payload)]
     lines.append("")
     lines += _markdown_table(frontier_rows_text(payload), _RIGHT)
     lines.append("")
@@ -369,6 +390,7 @@ def compare_table(payload: dict[str, Any], console: Any) -> None:
     notes = []
     if payload.get("least_budget") is not None:
         notes.append(f"Least workable budget: {_money(payload['least_budget'])}")
+    notes += paid_note(payload)
     render_rich(
         f"What-if budgets: {payload['scenario']}", compare_rows_text(payload), notes, console
     )
@@ -386,6 +408,7 @@ def frontier_table(payload: dict[str, Any], console: Any) -> None:
     ]
     if payload.get("why"):
         notes.append(f"Why: {payload['why']}")
+    notes += paid_note(payload)
     render_rich(
         f"Value/cost frontier: {payload['scenario']}", frontier_rows_text(payload), notes, console
     )
