@@ -145,3 +145,15 @@ def test_an_offer_and_a_clash_are_named_as_reasons(tmp_path: Path) -> None:
     assert why["rad-juniper"] == (
         "its dates clash with rad-peachleaf (2027-08-02..2027-08-29) in this plan"
     )
+
+
+def test_fees_paid_since_the_earlier_plan_explain_a_dearer_same_plan(tmp_path: Path) -> None:
+    january = _january_plan(tmp_path)
+    text = (tmp_path / "scenario.yaml").read_text(encoding="utf-8")
+    sent = tmp_path / "sent.yaml"
+    sent.write_text(text + "applied:\n  - {program: rad-lakeshore}\n", encoding="utf-8")
+    code, out, _ = _run("solve", str(sent), "--since", str(january))
+    assert code == 0
+    said = " ".join(out.split())
+    assert "the same rotations as before" in said
+    assert "cost $6,660 → $6,785 (+$125) · of it fees already paid $0 → $125" in said

@@ -34,6 +34,7 @@ class EarlierPlan:
     rotations: tuple[EarlierRotation, ...]
     objective: int | None
     total_cost: int | None
+    paid_fees: int = 0
 
 
 def read_earlier_plan(path: Path) -> EarlierPlan:
@@ -77,7 +78,11 @@ def read_earlier_plan(path: Path) -> EarlierPlan:
             EarlierRotation(item["program_id"], start, _whole(item, "cost"), _whole(item, "value"))
         )
     return EarlierPlan(
-        path, tuple(rotations), _whole(data, "objective"), _whole(data, "total_cost")
+        path,
+        tuple(rotations),
+        _whole(data, "objective"),
+        _whole(data, "total_cost"),
+        _whole(data, "paid_fees") or 0,
     )
 
 
@@ -145,6 +150,7 @@ def plan_changes(
         "dropped": dropped,
         "objective": [earlier.objective, payload.get("objective")],
         "total_cost": [earlier.total_cost, payload.get("total_cost")],
+        "paid_fees": [earlier.paid_fees, payload.get("paid_fees", 0)],
     }
 
 
@@ -213,6 +219,10 @@ def change_lines(changes: dict[str, Any]) -> list[str]:
         sign = "+" if delta > 0 else "−" if delta < 0 else "±"
         amount = f"${abs(delta):,}" if money else str(abs(delta))
         totals.append(f"{label} {show(old)} → {show(new)} ({sign}{amount})")
+    old_paid, new_paid = changes.get("paid_fees") or (0, 0)
+    if old_paid != new_paid:
+        # Found by review: "cost $6,660 -> $7,380" with the same rotations, unexplained.
+        totals.append(f"of it fees already paid ${old_paid:,} → ${new_paid:,}")
     if totals:
         lines.append(" · ".join(totals))
     return lines
