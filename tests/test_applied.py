@@ -557,3 +557,50 @@ def test_the_season_s_wording_follows_what_was_sent(tmp_path: Path) -> None:
 
 def make_plain(tmp_path: Path) -> LoadedScenario:
     return load_scenario(write_scenario(tmp_path, scenario_dict([program("rad-a")]), "p.yaml"))
+
+
+def _offered_by_hand(data: dict[str, Any]) -> dict[str, Any]:
+    """`_sent_by_hand`, then each offer written into its row: only the offered starts,
+    certain, open to the student, nothing to apply for, its fee paid (off the budget)."""
+    plain = _sent_by_hand(data) if data.get("applied") else copy.deepcopy(data)
+    offers = plain.pop("offers", [])
+    rows = {row["id"]: row for row in plain["programs"]}
+    starts: dict[str, list[str]] = {}
+    for offer in offers:
+        starts.setdefault(offer["program"], []).append(offer["start"])
+    for pid, days in starts.items():
+        row = rows[pid]
+        row.update(starts=";".join(sorted(set(days))), acceptance=1, accepts_img=True)
+        for key in ("application_deadline", "deadline_weeks_before_start", "requires"):
+            row.pop(key, None)
+        row["application_opens"] = min(row["application_opens"], plain["planning_date"])
+        plain["budget"] -= int(row.get("fee") or 0)
+        row["fee"] = 0
+    return plain
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_offers_sent_and_refused_applications_agree_with_rows_edited_by_hand(
+    tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(9300 + seed)
+    data = random_scenario(rng)
+    taken = {lock["program"] for lock in data.get("locks", [])} | set(data.get("exclude", []))
+    free = [row for row in data["programs"] if row["id"] not in taken]
+    rng.shuffle(free)
+    offered, sent, refused = free[:1], free[1:3], free[3:4]
+    data["offers"] = [
+        {"program": row["id"], "start": rng.choice(row["starts"].split(";"))} for row in offered
+    ]
+    data["applied"] = [{"program": row["id"]} for row in sent + refused]
+    data["exclude"] = [*data.get("exclude", []), *(row["id"] for row in refused)]
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    by_hand = load_scenario(write_scenario(tmp_path, _offered_by_hand(data), "by_hand.yaml"))
+    expected = best_plans(by_hand).objective
+    payload = _solve(loaded)
+    assert payload["objective"] == expected
+    if expected is not None:
+        assert check_plan(loaded, payload).violations == ()
+        fees = {row["id"]: int(row.get("fee") or 0) for row in data["programs"]}
+        paid = sum(fees[row["id"]] for row in offered + sent + refused)
+        assert payload["total_cost"] == sum(r["cost"] for r in payload["rotations"]) + paid
