@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import io
 import itertools
 import json
@@ -604,3 +605,26 @@ def test_random_offers_sent_and_refused_applications_agree_with_rows_edited_by_h
         fees = {row["id"]: int(row.get("fee") or 0) for row in data["programs"]}
         paid = sum(fees[row["id"]] for row in offered + sent + refused)
         assert payload["total_cost"] == sum(r["cost"] for r in payload["rotations"]) + paid
+
+
+def test_frontier_stops_instead_of_looping_on_a_plan_dearer_than_its_budget(
+    make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: with the budget bound wrong, each step found the same plan above
+    its budget and the frontier never ended. It now stops with the checker's error."""
+    from rotation_solver.verify import PlanRejected
+    from rotation_solver.whatif import value_cost_frontier
+    from rotation_solver.whatif.reuse import ReusedModel
+
+    loaded = make([program("rad-a"), program("rad-b", starts="2027-08-02", letter=9)])
+    real = ReusedModel.best_plan
+
+    def dearer(self: ReusedModel, budget: int, **kwargs: Any) -> Any:
+        result, values = real(self, budget, **kwargs)
+        if result.has_plan:
+            result = dataclasses.replace(result, total_cost=budget + 1)
+        return result, values
+
+    monkeypatch.setattr(ReusedModel, "best_plan", dearer)
+    with pytest.raises(PlanRejected, match="a plan costing"):
+        value_cost_frontier.frontier(loaded, ONE)
