@@ -62,15 +62,20 @@ def _sent_by_hand(data: dict[str, Any]) -> dict[str, Any]:
             entry.get("starts") or row["starts"].split(";")
         )
     for pid, starts in listed.items():
-        row = rows[pid]
-        row["starts"] = ";".join(sorted(starts))
-        for key in ("application_deadline", "deadline_weeks_before_start", "requires"):
-            row.pop(key, None)
-        row["application_opens"] = min(row["application_opens"], plain["planning_date"])
-        # Its fee is paid whatever the plan: off the budget, not in the rotation's cost.
-        plain["budget"] -= int(row.get("fee") or 0)
-        row["fee"] = 0
+        _nothing_to_apply_for(plain, rows[pid], starts)
     return plain
+
+
+def _nothing_to_apply_for(plain: dict[str, Any], row: dict[str, Any], starts: set[str]) -> None:
+    """A row once its application is sent: only `starts`, no deadline or document, open
+    by the planning date, and its fee paid whatever the plan (off the budget, not in the
+    rotation's cost)."""
+    row["starts"] = ";".join(sorted(starts))
+    for key in ("application_deadline", "deadline_weeks_before_start", "requires"):
+        row.pop(key, None)
+    row["application_opens"] = min(row["application_opens"], plain["planning_date"])
+    plain["budget"] -= int(row.get("fee") or 0)
+    row["fee"] = 0
 
 
 def _solve(loaded: LoadedScenario) -> dict[str, Any]:
@@ -570,13 +575,8 @@ def _offered_by_hand(data: dict[str, Any]) -> dict[str, Any]:
     for offer in offers:
         starts.setdefault(offer["program"], []).append(offer["start"])
     for pid, days in starts.items():
-        row = rows[pid]
-        row.update(starts=";".join(sorted(set(days))), acceptance=1, accepts_img=True)
-        for key in ("application_deadline", "deadline_weeks_before_start", "requires"):
-            row.pop(key, None)
-        row["application_opens"] = min(row["application_opens"], plain["planning_date"])
-        plain["budget"] -= int(row.get("fee") or 0)
-        row["fee"] = 0
+        rows[pid].update(acceptance=1, accepts_img=True)
+        _nothing_to_apply_for(plain, rows[pid], set(days))
     return plain
 
 
