@@ -146,20 +146,28 @@ def test_random_sent_applications_agree_with_rows_edited_by_hand(tmp_path: Path,
         applied.append({"program": refused})
         data["exclude"] = [*data.get("exclude", []), refused]
     data["applied"] = applied
-    loaded = load_scenario(write_scenario(tmp_path, data))
-    by_hand = load_scenario(write_scenario(tmp_path, _sent_by_hand(data), "by_hand.yaml"))
-    expected = best_plans(by_hand).objective
-    payload = _solve(loaded)
-    assert payload["objective"] == expected
-    if expected is not None:
-        assert check_plan(loaded, payload).violations == ()
-        sent = {entry["program"] for entry in applied} - set(data.get("exclude", []))
+    paid = {entry["program"] for entry in applied}
+    payload = _agrees_with_rows_by_hand(tmp_path, data, _sent_by_hand(data), paid)
+    if payload["objective"] is not None:
+        sent = paid - set(data.get("exclude", []))
         assert all(r["applied"] == (r["program_id"] in sent) for r in payload["rotations"])
-        # Every fee paid is in the total, whatever the plan holds.
-        fees = {row["id"]: int(row.get("fee") or 0) for row in data["programs"]}
-        paid = sum(fees[pid] for pid in {entry["program"] for entry in applied})
+
+
+def _agrees_with_rows_by_hand(
+    tmp_path: Path, data: dict[str, Any], by_hand: dict[str, Any], paid: set[str]
+) -> dict[str, Any]:
+    """`solve` on `data` equals the exhaustive planner on `by_hand`; its plan passes the
+    checker, and its total holds every fee of the `paid` programs, whatever it takes."""
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    expected = best_plans(load_scenario(write_scenario(tmp_path, by_hand, "by_hand.yaml")))
+    payload = _solve(loaded)
+    assert payload["objective"] == expected.objective
+    if expected.objective is not None:
+        assert check_plan(loaded, payload).violations == ()
+        fees = sum(int(row.get("fee") or 0) for row in data["programs"] if row["id"] in paid)
         costs = sum(r["cost"] for r in payload["rotations"])
-        assert payload["total_cost"] == costs + paid <= data["budget"]
+        assert payload["total_cost"] == costs + fees <= data["budget"]
+    return payload
 
 
 def test_the_fee_of_a_sent_application_counts_whatever_the_plan(tmp_path: Path) -> None:
@@ -595,16 +603,8 @@ def test_random_offers_sent_and_refused_applications_agree_with_rows_edited_by_h
     ]
     data["applied"] = [{"program": row["id"]} for row in sent + refused]
     data["exclude"] = [*data.get("exclude", []), *(row["id"] for row in refused)]
-    loaded = load_scenario(write_scenario(tmp_path, data))
-    by_hand = load_scenario(write_scenario(tmp_path, _offered_by_hand(data), "by_hand.yaml"))
-    expected = best_plans(by_hand).objective
-    payload = _solve(loaded)
-    assert payload["objective"] == expected
-    if expected is not None:
-        assert check_plan(loaded, payload).violations == ()
-        fees = {row["id"]: int(row.get("fee") or 0) for row in data["programs"]}
-        paid = sum(fees[row["id"]] for row in offered + sent + refused)
-        assert payload["total_cost"] == sum(r["cost"] for r in payload["rotations"]) + paid
+    paid = {row["id"] for row in offered + sent + refused}
+    _agrees_with_rows_by_hand(tmp_path, data, _offered_by_hand(data), paid)
 
 
 def test_frontier_stops_instead_of_looping_on_a_plan_dearer_than_its_budget(
