@@ -34,6 +34,20 @@ def _ids(rotations: Sequence[Offering]) -> str:
     return ", ".join(sorted(o.program_id for o in rotations))
 
 
+# The offers-in-hand caution in two fixed parts, so that `compare` and `frontier` can
+# name each plan's rotations once and give the advice once.
+OFFERS_PENDING_LEAD = "offers in hand: this plan counts "
+
+
+def offers_pending_advice(plans: str = "this plan") -> str:
+    return (
+        "`rotation-solver apply` weighs every way to answer the offers against the "
+        "applications that would cover the rest, over every way those could come: answer "
+        f"the offers as it says (it may differ from {plans}), then lock the ones you accept "
+        "(--lock)."
+    )
+
+
 def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
     """Plain-language cautions about a plan, each tied to a section of the guide and,
     where the student can act, saying how. Accepted offers (locks) are not second-guessed:
@@ -140,14 +154,11 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     if loaded.offers and pending:
         # `apply` weighs each way to answer the offers over the outcomes of the
         # applications still to send; this plan counts them at their chance instead.
+        one = len(pending) == 1
         warnings.append(
-            f"offers in hand: this plan counts {_ids(pending)} at "
-            f"{'its' if len(pending) == 1 else 'their'} chance of an offer, with nothing to "
-            f"fall back on if {'it does' if len(pending) == 1 else 'they do'} not come. "
-            "`rotation-solver apply` weighs every way to answer the offers against the "
-            "applications that would cover the rest, over every way those could come: "
-            "answer the offers as it says (it may differ from this plan), then lock the "
-            "ones you accept (--lock)."
+            f"{OFFERS_PENDING_LEAD}{_ids(pending)} at {'its' if one else 'their'} chance of "
+            f"an offer, with nothing to fall back on if {'it does' if one else 'they do'} "
+            f"not come. {offers_pending_advice()}"
         )
     warnings += _same_institution(radiology)
     warnings += _away_too_long(rotations)
@@ -181,11 +192,14 @@ def tight_deadline_warning(tight: Sequence[tuple[Offering, date]]) -> str:
     )
 
 
+UNDATED_LEAD = "no application deadline is known for "
+
+
 def undated_warning(programs: str, apply_by_start: bool) -> str:
     """Programs with no known deadline; shared by `solve`'s plans and `apply`'s portfolios."""
     until = "until the start" if apply_by_start else "at any time"
     return (
-        f"no application deadline is known for {programs}: planned as if it took "
+        f"{UNDATED_LEAD}{programs}: planned as if it took "
         f"applications {until}; deadlines are often 3-6 months before it (guide, "
         "Step 3), so check the program's page."
     )

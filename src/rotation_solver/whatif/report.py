@@ -3,10 +3,16 @@ or a rich table (every format is drawn from the payload, so they agree)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rotation_solver import markdown
-from rotation_solver.advice import plan_warnings
+from rotation_solver.advice import (
+    OFFERS_PENDING_LEAD,
+    UNDATED_LEAD,
+    offers_pending_advice,
+    plan_warnings,
+)
 from rotation_solver.csv_out import csv_text
 from rotation_solver.plan_json import rotation_dict
 from rotation_solver.scenario import LoadedScenario
@@ -119,7 +125,8 @@ def frontier_payload(result: Frontier) -> dict[str, Any]:
 
 def plan_warnings_by_budget(payload: dict[str, Any]) -> list[str]:
     """Each distinct guide warning about the listed plans once, with the budgets (compare)
-    or plan costs (frontier) it is about."""
+    or plan costs (frontier) it is about. The two cautions that differ between plans
+    only by the programs they name come as one line each."""
     by_budget = "rows" in payload
     rows = payload["rows"] if by_budget else payload.get("points", [])
     where: dict[str, list[str]] = {}
@@ -132,10 +139,57 @@ def plan_warnings_by_budget(payload: dict[str, Any]) -> list[str]:
         if by_budget
         else ("in the plan costing", "in the plans costing")
     )
-    return [
-        f"{lead[len(amounts) > 1]} {_amounts(amounts)}: {warning}"
-        for warning, amounts in where.items()
-    ]
+
+    def at(amounts: list[str]) -> str:
+        return f"{lead[len(amounts) > 1]} {_amounts(amounts)}"
+
+    undated = [w for w in where if w.startswith(UNDATED_LEAD) and _UNDATED_TAIL in w]
+    advice = offers_pending_advice()
+    pending = [w for w in where if w.startswith(OFFERS_PENDING_LEAD) and w.endswith(advice)]
+    lines = []
+    for warning, amounts in where.items():
+        if len(undated) > 1 and warning == undated[0]:
+            lines.append(_merged_undated(undated, where, at))
+        elif len(pending) > 1 and warning == pending[0]:
+            lines.append(_merged_offers_pending(pending, where, at))
+        elif not (len(undated) > 1 and warning in undated) and not (
+            len(pending) > 1 and warning in pending
+        ):
+            lines.append(f"{at(amounts)}: {warning}")
+    return lines
+
+
+_UNDATED_TAIL = ": planned as if"
+
+
+def _merged_undated(
+    undated: list[str], where: dict[str, list[str]], at: Callable[[list[str]], str]
+) -> str:
+    """Programs with no known deadline, named once for every plan that holds any: the
+    deadline is the program's, not the plan's."""
+    programs: list[str] = []
+    amounts: list[str] = []
+    tail = ""
+    for warning in undated:
+        ids, tail = warning[len(UNDATED_LEAD) :].split(_UNDATED_TAIL, 1)
+        programs += [p for p in ids.split(", ") if p not in programs]
+        amounts += [a for a in where[warning] if a not in amounts]
+    amounts.sort(key=lambda amount: int(amount.lstrip("$").replace(",", "")))
+    return f"{at(amounts)}: {UNDATED_LEAD}{', '.join(sorted(programs))}{_UNDATED_TAIL}{tail}"
+
+
+def _merged_offers_pending(
+    pending: list[str], where: dict[str, list[str]], at: Callable[[list[str]], str]
+) -> str:
+    """The offers-in-hand caution: each plan's rotations, then the advice once."""
+    which = "; ".join(
+        f"{at(where[w])}: {w[len(OFFERS_PENDING_LEAD) :].split(' at ', 1)[0]}" for w in pending
+    )
+    return (
+        "offers in hand: these plans count rotations at their chance of an offer, with "
+        f"nothing to fall back on if they do not come ({which}). "
+        + offers_pending_advice("these plans")
+    )
 
 
 def _amounts(amounts: list[str]) -> str:
