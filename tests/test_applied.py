@@ -628,3 +628,24 @@ def test_frontier_stops_instead_of_looping_on_a_plan_dearer_than_its_budget(
     monkeypatch.setattr(ReusedModel, "best_plan", dearer)
     with pytest.raises(PlanRejected, match="a plan costing"):
         value_cost_frontier.frontier(loaded, ONE)
+
+
+def test_validate_says_an_offered_program_counts_only_its_offered_starts(
+    tmp_path: Path,
+) -> None:
+    rows = [program("rad-a", starts="2027-06-07;2027-07-05;2027-08-02"), program("rad-b")]
+    offers = [{"program": "rad-a", "start": "2027-07-05"}]
+    said = " ".join(
+        CliRunner()
+        .invoke(
+            cli, ["validate", str(write_scenario(tmp_path, scenario_dict(rows, offers=offers)))]
+        )
+        .output.split()
+    )
+    assert (
+        "2 (program, start) pairs in the catalog (an offered program counts only its "
+        "offered starts)" in said
+    )
+    plain = write_scenario(tmp_path, scenario_dict(rows), "plain.yaml")
+    said = " ".join(CliRunner().invoke(cli, ["validate", str(plain)]).output.split())
+    assert "4 (program, start) pairs in the catalog" in said and "offered program" not in said

@@ -688,6 +688,8 @@ def validate(
         f"  offerings: {len(problem.offerings)} feasible (radiology {kinds['radiology']}, "
         f"clinical {kinds['clinical']}); {sum(len(set(p.starts)) for p in loaded.programs)} "
         "(program, start) pairs in the catalog"
+        # `_as_offered` keeps an offered program's offered starts only.
+        + (" (an offered program counts only its offered starts)" if loaded.offers else "")
     )
     dropped = problem.expansion.dropped_counts()
     if dropped:
