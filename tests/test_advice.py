@@ -385,3 +385,77 @@ def test_with_apply_by_start_the_start_is_the_last_day_to_apply(make: Make) -> N
     )
     text = warnings_for(make([row, clin("c")], requirements=BALANCED))
     assert "applications on the last days" not in text
+
+
+@pytest.mark.parametrize(("radiology", "flagged"), [(2, False), (3, True)])
+def test_more_than_three_rotations_in_all_are_flagged(
+    make: Make, radiology: int, flagged: bool
+) -> None:
+    """From the guide-rules audit: FAQ 1's plateau is about rotations in all, not only
+    radiology ones; a challenged profile's fourth rotation had no caveat."""
+    starts = ["2027-06-07", "2027-07-12", "2027-08-16"]
+    rows = [rad(f"r{i}", starts=starts[i]) for i in range(radiology)]
+    req = {**BALANCED, "radiology": {"min": radiology}, "max_rotations": 4}
+    calendar = {"window": {"start": "2027-06-01", "end": "2027-12-17"}, "min_gap_days": 7}
+    text = warnings_for(
+        make([*rows, clin("c", starts="2027-09-20")], requirements=req, calendar=calendar)
+    )
+    assert ("4 rotations in all: the guide says a third can help" in text) is flagged
+    assert "radiology rotations: beyond three" not in text
+
+
+@pytest.mark.parametrize(("tier", "flagged"), [("safety", True), ("target", False)])
+def test_an_all_safety_radiology_plan_is_flagged(make: Make, tier: str, flagged: bool) -> None:
+    req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    text = warnings_for(make([rad("r", tier=tier)], requirements=req))
+    assert ("every radiology rotation is at a safety program" in text) is flagged
+
+
+@pytest.mark.parametrize(
+    ("blocked", "min_gap_days", "said"),
+    [
+        ({"start": "2027-07-05", "end": "2027-07-10"}, 7, "r ends 2027-07-04, 0 days before"),
+        ({"start": "2027-07-11", "end": "2027-07-20"}, 7, "r ends 2027-07-04, 6 days before"),
+        ({"start": "2027-07-12", "end": "2027-07-20"}, 7, None),  # 7 free days: enough
+        ({"start": "2027-07-05", "end": "2027-07-10"}, 0, None),  # no spacing asked for
+        ({"start": "2027-05-20", "end": "2027-06-02"}, 7, "r starts 2027-06-07, 4 days after"),
+    ],
+)
+def test_a_rotation_closer_to_a_blocked_period_than_min_gap_days_is_flagged(
+    make: Make, blocked: dict[str, str], min_gap_days: int, said: str | None
+) -> None:
+    """From the guide-rules audit: min_gap_days spaces rotations only (spec section 1),
+    so a rotation may end the day before a home-school exam abroad, with no day to fly."""
+    calendar = {
+        "window": {"start": "2027-05-01", "end": "2027-12-17"},
+        "blocked": [{**blocked, "reason": "home exam"}],
+        "min_gap_days": min_gap_days,
+    }
+    req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    payload = plan_scenario(make([rad("r")], requirements=req, calendar=calendar),
+                            SolveOptions(workers=1)).payload  # fmt: skip
+    assert [r["program_id"] for r in payload["rotations"]] == ["r"]
+    text = " ".join(payload["warnings"])
+    if said is None:
+        assert "keeps days free between rotations, not beside a blocked period" not in text
+    else:
+        assert f"{said} the blocked period" in text
+        assert f"(home exam): calendar.min_gap_days {min_gap_days} keeps days free" in text
+
+
+@pytest.mark.parametrize(
+    ("school_type", "radiology_min", "warned"),
+    [("img", None, True), ("img", 1, False), ("us_md", None, False)],
+)
+def test_a_home_department_lowering_the_minimum_is_explained_to_an_img(
+    make: Make, school_type: str, radiology_min: int | None, warned: bool
+) -> None:
+    """From the guide-rules audit: the guide's two letters are from U.S. faculty, and an
+    IMG's home department is usually abroad."""
+    student = {**BASE["student"], "school_type": school_type,
+               "radiology_exposure": "home_department"}  # fmt: skip
+    radiology = {} if radiology_min is None else {"min": radiology_min}
+    loaded = make([rad("r")], student=student, requirements={"radiology": radiology})
+    assert loaded.requirements.radiology_min == (radiology_min or 1)
+    said = " ".join(loaded.warnings)
+    assert ("if your home radiology department is not in the U.S." in said) is warned

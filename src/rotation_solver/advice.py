@@ -88,6 +88,20 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             f"{len(radiology)} radiology rotations: beyond three the benefit usually plateaus "
             "relative to the cost (guide, FAQ 1)."
         )
+    if len(rotations) > 3 and len(radiology) <= 3 and not all(o.locked for o in rotations):
+        warnings.append(
+            f"{len(rotations)} rotations in all: the guide says a third can help, but beyond "
+            "three the benefits usually plateau relative to the cost (FAQ 1); "
+            "requirements.max_rotations: 3 keeps to three."
+        )
+    if radiology_open and all(o.tier == "safety" for o in radiology):
+        # tier_mix (on by default) already asks for a reach or target program.
+        warnings.append(
+            "every radiology rotation is at a safety program: the guide asks for at least one "
+            "at a realistic-to-reach program as well (guide: 'a wise distribution for a US "
+            "citizen IMG', Step 2); "
+            "requirements.tier_mix: true would ask for one."
+        )
     if radiology_open and all(o.timing < 1 for o in radiology):
         lead = loaded.value_model.timing.letter_lead_days
         warnings.append(
@@ -104,8 +118,9 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     if too_late:
         warnings.append(
             f"{_ids(too_late)} fall{'s' if len(too_late) == 1 else ''} mostly after "
-            f"{season_end.isoformat()}, past the interview season that follows ERAS (the "
-            "guide's Oct-Jan after a September submission): too late to help this application "
+            f"{season_end.isoformat()}, past the interview season that follows ERAS (four "
+            "months after the ERAS month, as the guide's Oct-Jan follows a September "
+            "submission): too late to help this application "
             "cycle (guide, Step 1: 'Timing vs application cycle'), although the value model "
             "still counts it at its late factor. Narrow calendar.window or --exclude it."
         )
@@ -162,6 +177,7 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
         )
     warnings += _same_institution(radiology)
     warnings += _away_too_long(rotations)
+    warnings += _next_to_blocked(rotations, loaded)
     return warnings
 
 
@@ -364,3 +380,36 @@ def _away_too_long(rotations: Sequence[Offering]) -> list[str]:
                 "keeps a week free between rotations."
             )
     return warnings
+
+
+def _next_to_blocked(rotations: Sequence[Offering], loaded: LoadedScenario) -> list[str]:
+    """`calendar.min_gap_days` spaces rotations from each other only (spec section 1); a
+    student who asked for days between them (to travel, or to recover) most likely
+    wants them beside a blocked period too, such as an exam at the home school."""
+    spacing = loaded.requirements.min_gap_days
+    if spacing <= 0:
+        return []
+    close = []
+    for o in sorted(rotations, key=lambda o: o.start):
+        if o.locked:
+            continue
+        for period in loaded.scenario.calendar.blocked:
+            reason = f" ({period.reason})" if period.reason else ""
+            if period.start > o.end and (free := (period.start - o.end).days - 1) < spacing:
+                close.append(
+                    f"{o.program_id} ends {o.end}, {counted(free, 'day')} before the blocked "
+                    f"period {period.start}..{period.end}{reason}"
+                )
+            elif period.end < o.start and (free := (o.start - period.end).days - 1) < spacing:
+                close.append(
+                    f"{o.program_id} starts {o.start}, {counted(free, 'day')} after the blocked "
+                    f"period {period.start}..{period.end}{reason}"
+                )
+    if not close:
+        return []
+    return [
+        f"{'; '.join(close)}: calendar.min_gap_days {spacing} keeps days free between "
+        "rotations, not beside a blocked period (spec section 1). To keep days there for "
+        "travel or rest (guide, Pitfalls: 'Ignoring logistics and burning out'), widen the "
+        "blocked period by them."
+    ]

@@ -685,6 +685,19 @@ def load_scenario(
             "citizenship is visa_required: this planner is built for US citizens and permanent "
             "residents; many programs do not host visiting students who need a visa."
         )
+    student = scenario.student
+    if (
+        student.school_type == "img"
+        and student.radiology_exposure == "home_department"
+        and scenario.requirements.radiology.min is None
+    ):
+        # Spec section 5 lowers the default; the guide's two letters are from U.S. faculty.
+        warnings.append(
+            "student.radiology_exposure is home_department, so at least 1 radiology rotation "
+            "is asked for instead of 2 (spec section 5). The guide asks for two radiology "
+            "letters from U.S. faculty (Step 5): if your home radiology department is not in "
+            "the U.S., set requirements.radiology.min: 2."
+        )
     if scenario.documents and programs and not any(p.requires for p in programs):
         # A catalog without a `requires` column (or with it all blank) would quietly
         # turn every document date off: say so.
@@ -704,7 +717,8 @@ def load_scenario(
     if window.end > season_end:
         warnings.append(
             f"calendar.window ends {window.end}, after the interview season that follows "
-            f"ERAS (to {season_end}: the guide's Oct-Jan after a September submission): a "
+            f"ERAS (to {season_end}, four months after the ERAS month, as the guide's Oct-Jan "
+            "follows a September submission): a "
             "rotation mostly after that cannot help this cycle, and a plan that holds one "
             "says so."
         )
