@@ -67,6 +67,14 @@ def test_the_shared_options_help_says_only_what_the_command_does() -> None:
             helped = options["--format"].help or ""
             assert (".ics" in helped) is ("ics" in writes), name
             assert (".csv" in helped) is ("csv" in writes), name
+        if "--seed" in options:
+            # Found by a docs review: apply's seed also draws the sampled outcomes.
+            helped = options["--seed"].help or ""
+            assert ("sampled offer outcomes" in helped) is (name == "apply"), name
+    apply_options = {opt: p for p in cli.commands["apply"].params for opt in p.opts}  # type: ignore[attr-defined]
+    assert "Not used when every outcome can be enumerated" in (
+        apply_options["--scenarios"].help or ""
+    )
 
 
 def test_solve_table_shows_the_plan() -> None:

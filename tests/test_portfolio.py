@@ -1152,6 +1152,24 @@ def test_a_sample_too_small_to_choose_well_is_called_out(
     warnings = " ".join(small["warnings"])
     assert "top-N by expected value is worth more" in warnings and "raise --scenarios" in warnings
     assert "rests on 50 fresh outcomes" in warnings
+    # A search stopped by the clock blames the clock, not the sample (a docs review
+    # found "raise --scenarios" after --time-limit 0.01).
+    import dataclasses
+
+    from rotation_solver.portfolio import apply as apply_module
+
+    plain_search = apply_module.search
+    monkeypatch.setattr(
+        apply_module,
+        "search",
+        lambda *a, **k: dataclasses.replace(plain_search(*a, **k), local_optimum=False),
+    )
+    stopped = plan_portfolio(loaded, max_applications=3, scenarios=1, evaluate_outcomes=50,
+                             bound=False, options=ONE).payload  # fmt: skip
+    warnings = " ".join(stopped["warnings"])
+    assert "top-N by expected value is worth more" in warnings
+    assert "the search stopped at the time limit; raise --time-limit." in warnings
+    assert "raise --scenarios" not in warnings
     # The exhaustive search (this catalog is small) breaks the all-zero tie exactly.
     monkeypatch.undo()
     exact = plan_portfolio(loaded, max_applications=3, scenarios=1, evaluate_outcomes=50,

@@ -127,14 +127,16 @@ SOLVE_TIME_LIMIT = (
 )
 
 
-def solver_options(func: F, time_limit_help: str = EACH_SOLVE) -> F:
+def solver_options(
+    func: F, time_limit_help: str = EACH_SOLVE, seed_help: str = "CP-SAT random seed."
+) -> F:
     """CP-SAT run settings; the same seed with --workers 1 gives the same plan."""
     func = click.option(
         "--seed",
         type=click.IntRange(0, 2**31 - 1),  # CP-SAT's random_seed is a 32-bit int
         default=0,
         show_default=True,
-        help="CP-SAT random seed.",
+        help=seed_help,
     )(func)
     func = click.option(
         "--workers",
@@ -152,6 +154,15 @@ def solver_options(func: F, time_limit_help: str = EACH_SOLVE) -> F:
         help=time_limit_help,
     )(func)
     return func
+
+
+def apply_solver_options(func: F) -> F:
+    """`solver_options` whose seed also draws `apply`'s sampled outcomes."""
+    return solver_options(
+        func,
+        seed_help="Seed of the sampled offer outcomes (the evaluation's fresh outcomes come "
+        "from a separate stream of it) and of CP-SAT.",
+    )
 
 
 def solve_solver_options(func: F) -> F:

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from rotation_solver.cli.options import (
     FilePath,
+    apply_solver_options,
     debug_option,
     emit,
     emit_calendar,
@@ -23,7 +24,6 @@ from rotation_solver.cli.options import (
     quiet_option,
     refuse_output_files,
     scenario_options,
-    solver_options,
     warn,
     warn_about_plan,
 )
@@ -88,7 +88,9 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], No
     type=click.IntRange(1, MAX_OUTCOMES),
     default=200,
     show_default=True,
-    help="Sampled offer outcomes for the sample average approximation.",
+    help="Sampled offer outcomes for the sample average approximation. Not used when "
+    "every outcome can be enumerated (at most 14 programs to choose from, unless "
+    "--no-enumerate): the choice is then exact.",
 )
 @click.option(
     "--evaluate",
@@ -134,7 +136,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], No
 @plot_option("the distribution of the plan value over the outcomes (histogram)")
 @output_options(("table", "json", "csv", "markdown", "ics"))
 @quiet_option
-@solver_options
+@apply_solver_options
 @scenario_options
 @debug_option
 def apply(

@@ -344,6 +344,7 @@ def plan_portfolio(
     gap = None if upper is None or upper <= 0 else max(0.0, (upper - in_sample) / upper)
     exact_of = {row.name: exact_value(problem, row.portfolio) for row in comparisons}
     # SAA can lose to a naive strategy on a small sample; say so rather than hide it.
+    searched_out = found.exhaustive or found.local_optimum  # not stopped by the clock
     beaten_by = [
         f"{name} is worth more ({value:.1f} against {exact:.1f}, exact)"
         for name, value in exact_of.items()
@@ -495,7 +496,7 @@ def plan_portfolio(
             *late_application_warnings([problem.candidates[j] for j in table.portfolio]),
             *(
                 []
-                if found.exhaustive or found.local_optimum or stats["p_no_plan"] >= 1
+                if searched_out or stats["p_no_plan"] >= 1
                 else [
                     "the search for applications stopped at the time limit before it reached "
                     "a local optimum; a longer --time-limit may find a better portfolio."
@@ -511,8 +512,14 @@ def plan_portfolio(
             ),
             *(
                 [
-                    f"{'; '.join(beaten_by)}: {scenarios} sampled outcomes were too few to "
-                    "choose well; raise --scenarios."
+                    f"{'; '.join(beaten_by)}: "
+                    + (
+                        f"{scenarios} sampled outcomes were too few to choose well; raise "
+                        "--scenarios."
+                        if searched_out
+                        # Stopped by the clock: the sample is not what to blame.
+                        else "the search stopped at the time limit; raise --time-limit."
+                    )
                 ]
                 if beaten_by and not found.enumerated
                 else []

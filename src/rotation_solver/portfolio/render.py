@@ -449,8 +449,14 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     timings = payload["timings"]
     answering = timings.get("answer_seconds") or 0
     console.print(
-        ("[dim]" + (f"answering offers {answering:.1f} s · " if answering else ""))
-        + f"search {timings['search_seconds']:.1f} s · bound {timings['bound_seconds']:.1f} s"
+        "[dim]"
+        # Answering the offers searches every way, the chosen way's search included.
+        + (
+            f"answering offers {answering:.1f} s, of which the chosen way's search "
+            if answering
+            else "search "
+        )
+        + f"{timings['search_seconds']:.1f} s · bound {timings['bound_seconds']:.1f} s"
         + f" · evaluation {timings['evaluation_seconds']:.1f} s · total "
         f"{timings['total_seconds']:.1f} s[/dim]"
     )
