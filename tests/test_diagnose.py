@@ -239,6 +239,29 @@ def test_a_repair_that_drops_a_kind_of_rotation_says_what_is_given_up(make: Make
     )
 
 
+@pytest.mark.parametrize(
+    ("cheap", "given_up"),
+    [
+        ({"tier": "safety"}, " (the plan then has no reach or target radiology rotation)"),
+        ({"img_friendly": False}, " (the plan then has no IMG-friendly target or safety "
+                                  "radiology rotation)"),
+        ({"tier": "reach"}, " (the plan then has no IMG-friendly target or safety radiology "
+                            "rotation)"),
+    ],
+)  # fmt: skip
+def test_dropping_tier_mix_says_which_half_the_plan_gives_up(
+    make: Make, cheap: dict[str, Any], given_up: str
+) -> None:
+    """From the guide-rules audit: "drop tier_mix" did not say what was given up, as
+    the clinical.min repair does."""
+    rows = [program("cheap", fee=0, **cheap), program("dear", fee=5000, starts="2027-07-05")]
+    req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": True}
+    outcome = plan_scenario(make(rows, requirements=req, budget=2000), ONE_WORKER)
+    assert outcome.conflict is not None
+    changes = {r.rule: r.change for r in outcome.conflict.repairs}
+    assert changes["tier_mix"] == "drop tier_mix" + given_up
+
+
 # -- the named conflict, checked by brute force on relaxed scenarios ------------------------
 
 

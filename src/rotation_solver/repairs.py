@@ -301,10 +301,24 @@ def suggest_repairs(
             repairs.append(Repair(rule.key, change, None, None))
             continue
         proven = result.status == "optimal"
+        change = found[1] + (_tier_mix_given_up(result) if rule.key == "tier_mix" else "")
         repairs.append(
-            Repair(rule.key, found[1], result.objective, result.total_cost, found[0], proven)
+            Repair(rule.key, change, result.objective, result.total_cost, found[0], proven)
         )
     return tuple(sorted(repairs, key=lambda r: (r.objective is None, -(r.objective or 0))))
+
+
+def _tier_mix_given_up(result: Result) -> str:
+    """What the plan without tier_mix lacks of the guide's balance (Step 2: one realistic-
+    to-reach rotation, one realistic-to-safety one at an IMG-friendly program), as
+    `clinical.min`'s repair says it gives up the bedside letter."""
+    radiology = [o for o in result.rotations if o.is_radiology]
+    lacks = []
+    if radiology and not any(o.tier_mix_high for o in radiology):
+        lacks.append("no reach or target radiology rotation")
+    if radiology and not any(o.tier_mix_safe for o in radiology):
+        lacks.append("no IMG-friendly target or safety radiology rotation")
+    return f" (the plan then has {' and '.join(lacks)})" if lacks else ""
 
 
 def _short_counts(loaded: LoadedScenario) -> dict[str, str]:
