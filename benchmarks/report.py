@@ -153,42 +153,38 @@ def summary(
         "configurations: `highs` (defaults) and `highs-tuned` (presolve off on models of at "
         "most 500 candidates, the rule CP-SAT's production parameters use). The 1.5x target "
         "is judged on `path` against the faster of the two for each instance, so the baseline "
-        "gets the same tuning effort.",
+        "gets the same tuning effort. `each repeat` is that median from each repeat's runs "
+        "alone; the verdict is `unsettled` when repeats fall on both sides of 1.5x.",
         "",
         "| class | vs highs (path) | vs highs-tuned (path) | vs the faster (path) | range | "
-        "solver alone | end to end | target 1.5x |",
-        "|---|---|---|---|---|---|---|---|",
+        "each repeat | solver alone | end to end | target 1.5x |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
+    repeats = sorted({int(r["repeat"]) for r in rows if r.get("repeat") not in (None, "")})
+    by_repeat = {r: per_instance([row for row in rows if int(row["repeat"]) == r]) for r in repeats}
     for size in classes:
-        ratios: dict[str, list[float]] = defaultdict(list)
-        for seed in sorted({k[1] for k in inst if k[0] == size}):
-            cp = inst.get((size, seed, "cpsat"))
-            if not cp or _path(cp) is None:
-                continue
-            cp_path = max(_path(cp) or 0.0, 1e-9)
-            paths = {}
-            for name in ("highs", "highs-tuned"):
-                hi = inst.get((size, seed, name))
-                if hi and _path(hi) is not None:
-                    paths[name] = _path(hi) or 0.0
-                    ratios[name].append(paths[name] / cp_path)
-            if not paths:
-                continue
-            fastest = min(paths, key=lambda n: paths[n])
-            hi = inst[(size, seed, fastest)]
-            ratios["best"].append(paths[fastest] / cp_path)
-            ratios["solve"].append((hi["solve_s"] or 0) / max(cp["solve_s"] or 0, 1e-9))
-            if hi["total_s"] and cp["total_s"]:
-                ratios["total"].append(hi["total_s"] / cp["total_s"])
+        ratios = _ratios(inst, size)
         best = _median(list(ratios["best"]))
         stats["ratio_total"][size], stats["ratio_path"][size] = _median(ratios["total"]), best
-        met = "met" if best is not None and best >= RATIO_TARGET else "NOT met"
+        # The verdict holds only if every repeat alone gives it: on millisecond medians a
+        # single run's ratio flips across 1.5x with the machine's noise (found by review).
+        each = [
+            m for r in repeats if (m := _median(_ratios(by_repeat[r], size)["best"])) is not None
+        ]
+        if best is None:
+            met = "—"
+        elif len(each) > 1 and min(each) < RATIO_TARGET <= max(each):
+            met = "unsettled"
+        else:
+            met = "met" if best >= RATIO_TARGET else "NOT met"
+        per_repeat = " / ".join(f"{m:.2f}" for m in each) + "x" if each else "—"
         spread = f"{min(ratios['best']):.2f}–{max(ratios['best']):.2f}x" if ratios["best"] else "—"
         lines.append(
             f"| {size} | {_fmt(_median(ratios['highs']), 2)}x | "
             # truncated, not rounded, so 1.4996 does not read as a met 1.500
             f"{_fmt(_median(ratios['highs-tuned']), 2)}x | "
             f"{'—' if best is None else f'{math.floor(best * 1000) / 1000:.3f}'}x | {spread} | "
+            f"{per_repeat} | "
             f"{_fmt(_median(ratios['solve']), 2)}x | {_fmt(_median(ratios['total']), 2)}x | "
             f"{met} |"
         )
@@ -252,6 +248,32 @@ def summary(
     return "\n".join(lines), stats
 
 
+def _ratios(inst: dict[tuple[str, int, str], dict[str, Any]], size: str) -> dict[str, list[float]]:
+    """Per instance of the class, HiGHS time / CP-SAT time: `highs`, `highs-tuned`, `best`
+    (the faster HiGHS, on build + solve), `solve` and `total`."""
+    ratios: dict[str, list[float]] = defaultdict(list)
+    for seed in sorted({k[1] for k in inst if k[0] == size}):
+        cp = inst.get((size, seed, "cpsat"))
+        if not cp or _path(cp) is None:
+            continue
+        cp_path = max(_path(cp) or 0.0, 1e-9)
+        paths = {}
+        for name in ("highs", "highs-tuned"):
+            hi = inst.get((size, seed, name))
+            if hi and _path(hi) is not None:
+                paths[name] = _path(hi) or 0.0
+                ratios[name].append(paths[name] / cp_path)
+        if not paths:
+            continue
+        fastest = min(paths, key=lambda n: paths[n])
+        hi = inst[(size, seed, fastest)]
+        ratios["best"].append(paths[fastest] / cp_path)
+        ratios["solve"].append((hi["solve_s"] or 0) / max(cp["solve_s"] or 0, 1e-9))
+        if hi["total_s"] and cp["total_s"]:
+            ratios["total"].append(hi["total_s"] / cp["total_s"])
+    return ratios
+
+
 def greedy_quality(
     inst: dict[tuple[str, int, str], dict[str, Any]], classes: list[str]
 ) -> list[str]:
@@ -310,6 +332,15 @@ def pictures(rows: list[dict[str, Any]], out: Path, repeats: int = 3) -> None:
 
     inst = per_instance(rows)
     methods = [m for m in METHOD_ORDER if any(k[2] == m for k in inst) and m != "greedy"]
+    # One colour and marker per method in both pictures: the default 10-colour cycle
+    # gave two methods the same colour once there were more than ten (found by review).
+    tab20 = plt.get_cmap("tab20")
+    palette = [tab20(i) for i in range(20)]
+    markers = "o^sDvP*Xh<>p"
+    style = {
+        method: {"color": palette[i % len(palette)], "marker": markers[i % len(markers)]}
+        for i, method in enumerate(m for m in METHOD_ORDER if m in {*methods, "greedy"})
+    }
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for method in methods:
         times = sorted(
@@ -318,7 +349,15 @@ def pictures(rows: list[dict[str, Any]], out: Path, repeats: int = 3) -> None:
             if k[2] == method and v["solved"] and (t := _path(v)) is not None
         )
         if times:
-            ax.step(range(1, len(times) + 1), times, where="post", label=method, marker=".")
+            ax.step(
+                range(1, len(times) + 1),
+                times,
+                where="post",
+                label=method,
+                color=style[method]["color"],
+                marker=style[method]["marker"],
+                markersize=3,
+            )
     ax.set_yscale("log")
     ax.set_xlabel("instances proved (optimal or infeasible), all classes and seeds")
     ax.set_ylabel("build + solve per instance (s, log)")
@@ -339,14 +378,29 @@ def pictures(rows: list[dict[str, Any]], out: Path, repeats: int = 3) -> None:
         strict=True,
     ):
         for method in [*methods, "greedy"]:
-            points = [
-                (v["offerings"], t)
-                for k, v in inst.items()
-                if k[2] == method and v["offerings"] and (t := pick(v))
-            ]
-            if points:
+            for proved in (True, False):
+                points = [
+                    (v["offerings"], t)
+                    for k, v in inst.items()
+                    if k[2] == method
+                    and v["offerings"]
+                    and (t := pick(v))
+                    and bool(v["solved"]) is proved
+                ]
+                if not points:
+                    continue
                 xs, ys = zip(*sorted(points), strict=True)
-                ax.scatter(xs, ys, label=method, s=14, alpha=0.8)
+                # Hollow: stopped without a proof (at the time limit, or greedy's plan).
+                ax.scatter(
+                    xs,
+                    ys,
+                    label=method if proved else f"{method} (not proved)",
+                    s=16,
+                    alpha=0.85,
+                    marker=style[method]["marker"],
+                    facecolors=style[method]["color"] if proved else "none",
+                    edgecolors=style[method]["color"],
+                )
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("feasible offerings (program, start) in the catalog (log)")
@@ -355,7 +409,7 @@ def pictures(rows: list[dict[str, Any]], out: Path, repeats: int = 3) -> None:
     axes[0].legend(fontsize=8)
     fig.suptitle(
         f"Time against size (median of up to {repeats} repeats per instance; "
-        "spec-milp and cpsat-plain run once)"
+        "spec-milp and cpsat-plain run once; hollow: no proof)"
     )
     fig.tight_layout()
     fig.savefig(out / "time_vs_size.png", dpi=110)
