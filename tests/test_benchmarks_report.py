@@ -1,0 +1,63 @@
+"""The benchmark report's CP-SAT/HiGHS verdict: judged on each repeat as well, so a
+ratio that crosses 1.5x between repeats is called unsettled, not met or missed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from benchmarks import report
+
+META = {
+    "date": "2026-11-27 07:19 UTC", "cpu": "test", "cores": "2", "python": "3.11",
+    "ortools": "9", "highspy": "1", "time_limit_s": 30, "repeats": 3, "seeds": [1, 2],
+    "wall_minutes": 1,
+}  # fmt: skip
+
+
+def _row(seed: int, method: str, repeat: int, path_s: float) -> dict[str, Any]:
+    return {
+        "size": "national", "seed": str(seed), "method": method, "repeat": str(repeat),
+        "status": "optimal", "objective": "100", "build_s": str(path_s / 2),
+        "solve_s": str(path_s / 2), "total_s": str(path_s + 0.1), "wall_s": "0.7",
+        "load_s": "0.05", "problem_s": "0.05", "offerings": "4000", "candidates": "500",
+    }  # fmt: skip
+
+
+def _rows(highs_by_repeat: list[float]) -> list[dict[str, Any]]:
+    """CP-SAT takes 0.010 s on every run; HiGHS takes the given time on each repeat."""
+    rows = []
+    for seed in (1, 2):
+        for repeat, highs in enumerate(highs_by_repeat, start=1):
+            rows.append(_row(seed, "cpsat", repeat, 0.010))
+            rows.append(_row(seed, "highs", repeat, highs))
+            rows.append(_row(seed, "highs-tuned", repeat, highs * 1.2))
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("highs_by_repeat", "verdict", "each"),
+    [
+        ([0.020, 0.021, 0.019], "met", "2.00 / 2.10 / 1.90x"),
+        ([0.010, 0.012, 0.011], "NOT met", "1.00 / 1.20 / 1.10x"),
+        ([0.016, 0.014, 0.017], "unsettled", "1.60 / 1.40 / 1.70x"),
+    ],
+)
+def test_the_ratio_verdict_holds_in_every_repeat_or_is_unsettled(
+    highs_by_repeat: list[float], verdict: str, each: str
+) -> None:
+    text, stats = report.summary(_rows(highs_by_repeat), META, [])
+    line = next(line for line in text.splitlines() if line.startswith("| national | ") and
+                "x |" in line)  # fmt: skip
+    assert line.endswith(f"| {verdict} |"), line
+    assert f"| {each} |" in line
+    assert stats["ratio_path"]["national"] == pytest.approx(sorted(highs_by_repeat)[1] / 0.010)
+
+
+def test_the_pictures_are_drawn_with_unproved_runs(tmp_path: Path) -> None:
+    rows = _rows([0.02, 0.02, 0.02])
+    rows += [{**_row(1, "greedy", 1, 0.001), "status": "feasible"}]
+    report.pictures(rows, tmp_path)
+    assert (tmp_path / "cactus.png").stat().st_size > 0
+    assert (tmp_path / "time_vs_size.png").stat().st_size > 0
