@@ -387,38 +387,76 @@ def test_with_apply_by_start_the_start_is_the_last_day_to_apply(make: Make) -> N
     assert "applications on the last days" not in text
 
 
-@pytest.mark.parametrize(("radiology", "flagged"), [(2, False), (3, True)])
-def test_more_than_three_rotations_in_all_are_flagged(
-    make: Make, radiology: int, flagged: bool
+@pytest.mark.parametrize(
+    ("radiology", "clinical", "clinical_min", "locks", "flagged"),
+    [
+        (2, 1, 1, 0, False),  # three rotations
+        (3, 1, 1, 0, False),  # the third radiology pays extra_radiology_penalty already
+        (2, 2, 1, 0, True),  # a second clinical rotation pays nothing for the plateau
+        (2, 2, 2, 0, False),  # the counts ask for four: raising max_rotations cannot help
+        (2, 2, 1, 4, False),  # accepted offers, all four
+        (2, 2, 1, 3, True),  # three accepted, the fourth still a choice
+    ],
+)
+def test_more_than_three_rotations_in_all_are_flagged_where_nothing_prices_them(
+    make: Make, radiology: int, clinical: int, clinical_min: int, locks: int, flagged: bool
 ) -> None:
-    """From the guide-rules audit: FAQ 1's plateau is about rotations in all, not only
-    radiology ones; a challenged profile's fourth rotation had no caveat."""
-    starts = ["2027-06-07", "2027-07-12", "2027-08-16"]
+    """From the guide-rules audit and its review: FAQ 1's plateau beyond three
+    rotations is priced for a third radiology rotation (spec section 6) but not for
+    clinical ones; and advice to set max_rotations 3 must not make the rules clash."""
+    starts = ["2027-06-07", "2027-07-12", "2027-08-16", "2027-09-20"]
     rows = [rad(f"r{i}", starts=starts[i]) for i in range(radiology)]
-    req = {**BALANCED, "radiology": {"min": radiology}, "max_rotations": 4}
+    rows += [clin(f"c{i}", starts=starts[radiology + i]) for i in range(clinical)]
+    req = {"radiology": {"min": radiology, "max": 3}, "tier_mix": False,
+           "clinical": {"min": clinical_min, "max": 2}, "max_rotations": 4}  # fmt: skip
     calendar = {"window": {"start": "2027-06-01", "end": "2027-12-17"}, "min_gap_days": 7}
-    text = warnings_for(
-        make([*rows, clin("c", starts="2027-09-20")], requirements=req, calendar=calendar)
-    )
-    assert ("4 rotations in all: the guide says a third can help" in text) is flagged
-    assert "radiology rotations: beyond three" not in text
+    pinned = [{"program": r["id"], "start": r["starts"]} for r in rows[:locks]]
+    loaded = make(rows, requirements=req, calendar=calendar, locks=pinned)
+    payload = plan_scenario(loaded, SolveOptions(workers=1)).payload
+    assert len(payload["rotations"]) == radiology + clinical
+    text = " ".join(payload["warnings"])
+    assert (f"{radiology + clinical} rotations in all" in text) is flagged
 
 
-@pytest.mark.parametrize(("tier", "flagged"), [("safety", True), ("target", False)])
-def test_an_all_safety_radiology_plan_is_flagged(make: Make, tier: str, flagged: bool) -> None:
+@pytest.mark.parametrize(
+    ("fields", "school_type", "said"),
+    [
+        ({"tier": "safety"}, "img", "every radiology rotation is at a safety program"),
+        ({"tier": "safety", "img_friendly": False}, "img", "nor at a realistic-to-safety"),
+        ({"tier": "target", "img_friendly": False}, "img",
+         "no radiology rotation is at a realistic-to-safety program"),
+        ({"tier": "target"}, "img", None),
+        ({"tier": "safety", "img_friendly": False}, "us_md", None),  # the IMG distribution
+    ],
+)  # fmt: skip
+def test_an_img_plan_without_either_half_of_the_guides_balance_is_flagged_once(
+    make: Make, fields: dict[str, Any], school_type: str, said: str | None
+) -> None:
     req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False}
-    text = warnings_for(make([rad("r", tier=tier)], requirements=req))
-    assert ("every radiology rotation is at a safety program" in text) is flagged
+    student = {**BASE["student"], "school_type": school_type}
+    text = warnings_for(make([rad("r", **fields)], requirements=req, student=student))
+    assert text.count("tier_mix: true would ask") == (0 if said is None else 1), text
+    if said is not None:
+        assert said in text
+
+
+def test_balance_cautions_leave_accepted_radiology_alone(make: Make) -> None:
+    req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    rows = [rad("r", tier="safety", img_friendly=False)]
+    loaded = make(rows, requirements=req, locks=[{"program": "r", "start": "2027-06-07"}])
+    assert "tier_mix" not in warnings_for(loaded)
 
 
 @pytest.mark.parametrize(
     ("blocked", "min_gap_days", "said"),
     [
-        ({"start": "2027-07-05", "end": "2027-07-10"}, 7, "r ends 2027-07-04, 0 days before"),
-        ({"start": "2027-07-11", "end": "2027-07-20"}, 7, "r ends 2027-07-04, 6 days before"),
+        ({"start": "2027-07-05", "end": "2027-07-10"}, 7, "r ends 2027-07-04, the day before"),
+        ({"start": "2027-07-06", "end": "2027-07-10"}, 7, "r ends 2027-07-04, 1 free day before"),
+        ({"start": "2027-07-11", "end": "2027-07-20"}, 7, "r ends 2027-07-04, 6 free days before"),
         ({"start": "2027-07-12", "end": "2027-07-20"}, 7, None),  # 7 free days: enough
         ({"start": "2027-07-05", "end": "2027-07-10"}, 0, None),  # no spacing asked for
-        ({"start": "2027-05-20", "end": "2027-06-02"}, 7, "r starts 2027-06-07, 4 days after"),
+        ({"start": "2027-05-20", "end": "2027-06-02"}, 7, "r starts 2027-06-07, 4 free days after"),
+        ({"start": "2027-05-20", "end": "2027-06-06"}, 7, "r starts 2027-06-07, the day after"),
     ],
 )
 def test_a_rotation_closer_to_a_blocked_period_than_min_gap_days_is_flagged(
@@ -436,6 +474,9 @@ def test_a_rotation_closer_to_a_blocked_period_than_min_gap_days_is_flagged(
                             SolveOptions(workers=1)).payload  # fmt: skip
     assert [r["program_id"] for r in payload["rotations"]] == ["r"]
     text = " ".join(payload["warnings"])
+    locked = make([rad("r")], requirements=req, calendar=calendar,
+                  locks=[{"program": "r", "start": "2027-06-07"}])  # fmt: skip
+    assert "not beside a blocked period" not in warnings_for(locked)  # accepted: left alone
     if said is None:
         assert "keeps days free between rotations, not beside a blocked period" not in text
     else:
@@ -444,18 +485,23 @@ def test_a_rotation_closer_to_a_blocked_period_than_min_gap_days_is_flagged(
 
 
 @pytest.mark.parametrize(
-    ("school_type", "radiology_min", "warned"),
-    [("img", None, True), ("img", 1, False), ("us_md", None, False)],
+    ("school_type", "radiology", "warned"),
+    [
+        ("img", {}, True),
+        ("img", {"min": 1}, False),
+        ("img", {"max": 1}, False),  # min 2 would clash with the student's own max
+        ("img", {"max": 2}, True),
+        ("us_md", {}, False),
+    ],
 )
 def test_a_home_department_lowering_the_minimum_is_explained_to_an_img(
-    make: Make, school_type: str, radiology_min: int | None, warned: bool
+    make: Make, school_type: str, radiology: dict[str, int], warned: bool
 ) -> None:
     """From the guide-rules audit: the guide's two letters are from U.S. faculty, and an
     IMG's home department is usually abroad."""
     student = {**BASE["student"], "school_type": school_type,
                "radiology_exposure": "home_department"}  # fmt: skip
-    radiology = {} if radiology_min is None else {"min": radiology_min}
     loaded = make([rad("r")], student=student, requirements={"radiology": radiology})
-    assert loaded.requirements.radiology_min == (radiology_min or 1)
+    assert loaded.requirements.radiology_min == radiology.get("min", 1)
     said = " ".join(loaded.warnings)
     assert ("if your home radiology department is not in the U.S." in said) is warned

@@ -725,7 +725,9 @@ def test_the_portfolio_report_shows_offers_locks_bounds_and_the_starts_used(
     assert re.search(r"\$30 +30% ", im_a), im_a  # the fee, then the chance of an offer
     # Answering offers holds the chosen way's search: the line says so (a docs review
     # read "answering offers 2.0 s · search 0.4 s · ... total 2.0 s" as not adding up).
-    sampled["timings"].update(answer_seconds=2.04, search_seconds=0.41, total_seconds=2.1)
+    sampled["timings"].update(
+        answer_seconds=2.04, search_seconds=0.41, total_seconds=2.1, search_in_answer=True
+    )
     with open(tmp_path / "answered.txt", "w") as out:
         render_portfolio_table(sampled, Console(file=out, width=240))
     assert (
@@ -733,6 +735,11 @@ def test_the_portfolio_report_shows_offers_locks_bounds_and_the_starts_used(
         in (tmp_path / "answered.txt").read_text()
     )
     assert any(line.strip().startswith("search ") for line in table.splitlines())
+    # No way to answer had a plan: the search ran after answering, not inside it.
+    sampled["timings"]["search_in_answer"] = False
+    with open(tmp_path / "after.txt", "w") as out:
+        render_portfolio_table(sampled, Console(file=out, width=240))
+    assert "answering offers 2.0 s · search 0.4 s · bound" in (tmp_path / "after.txt").read_text()
 
 
 @pytest.mark.parametrize("proven", [True, False])

@@ -1,55 +1,75 @@
 """`compare` and `frontier` give a caution that differs between plans only by the
-programs it names as one line: the undated-deadline and the offers-in-hand cautions."""
+programs it names as one line: the undated-deadline and the offers-in-hand cautions.
+The programs are found from each plan's own rotations, so ids holding ", " or " at "
+are named whole (found by review)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rotation_solver.advice import offers_pending_advice, undated_warning
+import pytest
+
+from rotation_solver.advice import (
+    offers_pending_advice,
+    offers_pending_warning,
+    undated_warning,
+)
 from rotation_solver.whatif.report import plan_warnings_by_budget
 
 
-def _pending(ids: str, plural: bool) -> str:
-    its, does = ("their", "they do") if plural else ("its", "it does")
-    return (
-        f"offers in hand: this plan counts {ids} at {its} chance of an offer, with nothing "
-        f"to fall back on if {does} not come. {offers_pending_advice()}"
-    )
-
-
-def _frontier(*plans: tuple[int, list[str]]) -> dict[str, Any]:
-    return {"points": [{"total_cost": cost, "warnings": w} for cost, w in plans]}
+def _plan(cost: int, programs: list[str], warnings: list[str]) -> dict[str, Any]:
+    return {
+        "total_cost": cost,
+        "rotations": [{"program_id": p} for p in programs],
+        "warnings": warnings,
+    }
 
 
 def test_programs_with_no_deadline_are_named_once_for_every_plan_holding_any() -> None:
-    payload = _frontier(
-        (4000, [undated_warning("im-b, rad-a", False), "burn-out"]),
-        (5000, [undated_warning("rad-a", False)]),
-        (6000, ["burn-out"]),
-        (7000, [undated_warning("em-c", False)]),
-    )
+    payload = {
+        "points": [
+            _plan(4000, ["im-b", "rad-a", "x"], [undated_warning("im-b, rad-a", False), "burn"]),
+            _plan(5000, ["rad-a", "x"], [undated_warning("rad-a", False)]),
+            _plan(6000, ["x"], ["burn"]),
+            _plan(7000, ["em-c"], [undated_warning("em-c", False)]),
+        ]
+    }
     assert plan_warnings_by_budget(payload) == [
         "in the plans costing $4,000, $5,000, $7,000: "
         + undated_warning("em-c, im-b, rad-a", False),
-        "in the plans costing $4,000, $6,000: burn-out",
+        "in the plans costing $4,000, $6,000: burn",
     ]
 
 
-def test_one_undated_warning_is_left_as_it_is() -> None:
+@pytest.mark.parametrize("odd", ["z, a", "rad at home", "q: planned as if"])
+def test_ids_with_separators_are_named_whole(odd: str) -> None:
     payload = {
-        "rows": [{"budget": b, "warnings": [undated_warning("rad-a", True)]} for b in (1, 2)]
-    }
-    assert plan_warnings_by_budget(payload) == [
-        "at budgets $1, $2: " + undated_warning("rad-a", True)
-    ]
+        "points": [
+            _plan(1000, [odd, "m"], [undated_warning(odd, False), offers_pending_warning([odd])]),
+            _plan(2000, ["m", odd], [undated_warning(", ".join(sorted(["m", odd])), False),
+                                     offers_pending_warning(sorted(["m", odd]))]),
+        ]
+    }  # fmt: skip
+    undated, pending = plan_warnings_by_budget(payload)
+    both = ", ".join(sorted(["m", odd]))
+    assert undated == "in the plans costing $1,000, $2,000: " + undated_warning(both, False)
+    assert f"(in the plan costing $1,000: {odd}; in the plan costing $2,000: {both})" in pending
+
+
+def test_one_undated_warning_or_two_kinds_of_deadline_rule_are_left_as_they_are() -> None:
+    same = {"rows": [{"budget": b, "rotations": [{"program_id": "rad-a"}],
+                      "warnings": [undated_warning("rad-a", True)]} for b in (1, 2)]}  # fmt: skip
+    assert plan_warnings_by_budget(same) == ["at budgets $1, $2: " + undated_warning("rad-a", True)]
 
 
 def test_the_offers_caution_names_each_plans_rotations_and_advises_once() -> None:
-    payload = _frontier(
-        (4000, [_pending("im-b, rad-a", True)]),
-        (5000, [_pending("em-c", False)]),
-        (6000, [_pending("em-c", False)]),
-    )
+    payload = {
+        "points": [
+            _plan(4000, ["im-b", "off", "rad-a"], [offers_pending_warning(["im-b", "rad-a"])]),
+            _plan(5000, ["em-c", "off"], [offers_pending_warning(["em-c"])]),
+            _plan(6000, ["em-c", "off"], [offers_pending_warning(["em-c"])]),
+        ]
+    }
     (line,) = plan_warnings_by_budget(payload)
     assert line.startswith(
         "offers in hand: these plans count rotations at their chance of an offer, with "
@@ -61,5 +81,7 @@ def test_the_offers_caution_names_each_plans_rotations_and_advises_once() -> Non
 
 
 def test_one_offers_caution_keeps_its_own_wording() -> None:
-    payload = {"rows": [{"budget": 9000, "warnings": [_pending("rad-a", False)]}]}
-    assert plan_warnings_by_budget(payload) == ["at budget $9,000: " + _pending("rad-a", False)]
+    warning = offers_pending_warning(["rad-a"])
+    payload = {"rows": [{"budget": 9000, "rotations": [{"program_id": "rad-a"}],
+                         "warnings": [warning]}]}  # fmt: skip
+    assert plan_warnings_by_budget(payload) == ["at budget $9,000: " + warning]

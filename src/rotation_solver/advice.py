@@ -34,9 +34,15 @@ def _ids(rotations: Sequence[Offering]) -> str:
     return ", ".join(sorted(o.program_id for o in rotations))
 
 
-# The offers-in-hand caution in two fixed parts, so that `compare` and `frontier` can
-# name each plan's rotations once and give the advice once.
-OFFERS_PENDING_LEAD = "offers in hand: this plan counts "
+def offers_pending_warning(program_ids: Sequence[str]) -> str:
+    """Rotations still to be offered beside offers in hand; `compare` and `frontier` find
+    a plan's programs in it again by rebuilding it (`whatif.report`)."""
+    one = len(program_ids) == 1
+    return (
+        f"offers in hand: this plan counts {', '.join(program_ids)} at "
+        f"{'its' if one else 'their'} chance of an offer, with nothing to fall back on if "
+        f"{'it does' if one else 'they do'} not come. {offers_pending_advice()}"
+    )
 
 
 def offers_pending_advice(plans: str = "this plan") -> str:
@@ -69,15 +75,29 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             "and safety programs that take IMGs (guide, Pitfalls: 'Applying only to top name "
             "programs')."
         )
-    elif (
-        radiology_open
-        and scenario.student.school_type == "img"
-        and not any(o.tier_mix_safe for o in radiology)
-    ):
-        warnings.append(
-            "no radiology rotation is at a realistic-to-safety program that is clearly IMG "
-            "friendly, as the guide advises (FAQ 1); requirements.tier_mix: true would ask for one."
-        )
+    elif radiology_open and scenario.student.school_type == "img":
+        # The guide's distribution for a US citizen IMG (Step 2, FAQ 1), which tier_mix
+        # (on by default) asks for: say which half a plan without it lacks.
+        no_reach = not any(o.tier_mix_high for o in radiology)
+        no_safe = not any(o.tier_mix_safe for o in radiology)
+        if no_reach and no_safe:
+            warnings.append(
+                "no radiology rotation is at a realistic-to-reach program, nor at a "
+                "realistic-to-safety program that is clearly IMG friendly, as the guide "
+                "advises (FAQ 1); requirements.tier_mix: true would ask for both."
+            )
+        elif no_reach:
+            warnings.append(
+                "every radiology rotation is at a safety program: the guide advises one at a "
+                "realistic-to-reach program as well (FAQ 1); requirements.tier_mix: true would "
+                "ask for one."
+            )
+        elif no_safe:
+            warnings.append(
+                "no radiology rotation is at a realistic-to-safety program that is clearly IMG "
+                "friendly, as the guide advises (FAQ 1); requirements.tier_mix: true would ask "
+                "for one."
+            )
     if radiology and not clinical:
         warnings.append(
             "no U.S. clinical rotation: consider one in medicine, surgery or emergency medicine "
@@ -88,19 +108,16 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             f"{len(radiology)} radiology rotations: beyond three the benefit usually plateaus "
             "relative to the cost (guide, FAQ 1)."
         )
-    if len(rotations) > 3 and len(radiology) <= 3 and not all(o.locked for o in rotations):
+    # FAQ 1: beyond three rotations the benefits plateau. A third radiology rotation
+    # already pays the value model's extra_radiology_penalty; more clinical ones do not.
+    required = loaded.requirements.radiology_min + loaded.requirements.clinical_min
+    locked = sum(o.locked for o in rotations)
+    if len(rotations) > 3 and len(radiology) <= 2 and max(required, locked) < len(rotations):
         warnings.append(
             f"{len(rotations)} rotations in all: the guide says a third can help, but beyond "
-            "three the benefits usually plateau relative to the cost (FAQ 1); "
+            "three the benefits usually plateau relative to the cost (FAQ 1), and the value "
+            "model charges no penalty for clinical rotations beyond the first; "
             "requirements.max_rotations: 3 keeps to three."
-        )
-    if radiology_open and all(o.tier == "safety" for o in radiology):
-        # tier_mix (on by default) already asks for a reach or target program.
-        warnings.append(
-            "every radiology rotation is at a safety program: the guide asks for at least one "
-            "at a realistic-to-reach program as well (guide: 'a wise distribution for a US "
-            "citizen IMG', Step 2); "
-            "requirements.tier_mix: true would ask for one."
         )
     if radiology_open and all(o.timing < 1 for o in radiology):
         lead = loaded.value_model.timing.letter_lead_days
@@ -118,9 +135,9 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     if too_late:
         warnings.append(
             f"{_ids(too_late)} fall{'s' if len(too_late) == 1 else ''} mostly after "
-            f"{season_end.isoformat()}, past the interview season that follows ERAS (four "
-            "months after the ERAS month, as the guide's Oct-Jan follows a September "
-            "submission): too late to help this application "
+            f"{season_end.isoformat()}, past the interview season that follows ERAS (to the "
+            "end of the fourth month after the ERAS month, as the guide's Oct-Jan follows a "
+            "September submission): too late to help this application "
             "cycle (guide, Step 1: 'Timing vs application cycle'), although the value model "
             "still counts it at its late factor. Narrow calendar.window or --exclude it."
         )
@@ -169,12 +186,7 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     if loaded.offers and pending:
         # `apply` weighs each way to answer the offers over the outcomes of the
         # applications still to send; this plan counts them at their chance instead.
-        one = len(pending) == 1
-        warnings.append(
-            f"{OFFERS_PENDING_LEAD}{_ids(pending)} at {'its' if one else 'their'} chance of "
-            f"an offer, with nothing to fall back on if {'it does' if one else 'they do'} "
-            f"not come. {offers_pending_advice()}"
-        )
+        warnings.append(offers_pending_warning(sorted(o.program_id for o in pending)))
     warnings += _same_institution(radiology)
     warnings += _away_too_long(rotations)
     warnings += _next_to_blocked(rotations, loaded)
@@ -208,14 +220,11 @@ def tight_deadline_warning(tight: Sequence[tuple[Offering, date]]) -> str:
     )
 
 
-UNDATED_LEAD = "no application deadline is known for "
-
-
 def undated_warning(programs: str, apply_by_start: bool) -> str:
     """Programs with no known deadline; shared by `solve`'s plans and `apply`'s portfolios."""
     until = "until the start" if apply_by_start else "at any time"
     return (
-        f"{UNDATED_LEAD}{programs}: planned as if it took "
+        f"no application deadline is known for {programs}: planned as if it took "
         f"applications {until}; deadlines are often 3-6 months before it (guide, "
         "Step 3), so check the program's page."
     )
@@ -397,12 +406,12 @@ def _next_to_blocked(rotations: Sequence[Offering], loaded: LoadedScenario) -> l
             reason = f" ({period.reason})" if period.reason else ""
             if period.start > o.end and (free := (period.start - o.end).days - 1) < spacing:
                 close.append(
-                    f"{o.program_id} ends {o.end}, {counted(free, 'day')} before the blocked "
+                    f"{o.program_id} ends {o.end}, {_days_off(free, 'before')} the blocked "
                     f"period {period.start}..{period.end}{reason}"
                 )
             elif period.end < o.start and (free := (o.start - period.end).days - 1) < spacing:
                 close.append(
-                    f"{o.program_id} starts {o.start}, {counted(free, 'day')} after the blocked "
+                    f"{o.program_id} starts {o.start}, {_days_off(free, 'after')} the blocked "
                     f"period {period.start}..{period.end}{reason}"
                 )
     if not close:
@@ -413,3 +422,8 @@ def _next_to_blocked(rotations: Sequence[Offering], loaded: LoadedScenario) -> l
         "travel or rest (guide, Pitfalls: 'Ignoring logistics and burning out'), widen the "
         "blocked period by them."
     ]
+
+
+def _days_off(free: int, side: str) -> str:
+    """`free` days between a rotation and a blocked period: 0 is the day before/after."""
+    return f"the day {side}" if free == 0 else f"{counted(free, 'free day')} {side}"

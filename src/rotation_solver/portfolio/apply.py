@@ -280,6 +280,7 @@ def plan_portfolio(
         if answers.choice is not None:
             loaded = answered(loaded, answers.accept)
     choice = answers.choice if answers is not None and answers.choice else None
+    search_in_answer = choice is not None  # else searched below, after answering
     if choice is None:
         choice = choose(loaded, options.time_limit, quiet=False)
     problem, found, offers = choice.problem, choice.found, choice.sample
@@ -344,12 +345,13 @@ def plan_portfolio(
     gap = None if upper is None or upper <= 0 else max(0.0, (upper - in_sample) / upper)
     exact_of = {row.name: exact_value(problem, row.portfolio) for row in comparisons}
     # SAA can lose to a naive strategy on a small sample; say so rather than hide it.
-    searched_out = found.exhaustive or found.local_optimum  # not stopped by the clock
     beaten_by = [
         f"{name} is worth more ({value:.1f} against {exact:.1f}, exact)"
         for name, value in exact_of.items()
         if value > exact + 1e-9
     ]
+    naive_better = bool(beaten_by) and not found.enumerated
+    stopped_by_clock = not (found.exhaustive or found.local_optimum)
     payload: dict[str, Any] = {
         "scenario": loaded.scenario.name,
         # optimal: every portfolio valued on every offer outcome, so proven best; on a
@@ -450,8 +452,10 @@ def plan_portfolio(
             "plan_sets_memoised": len(problem.plan_memo),
         },
         "timings": {
-            # Every way to answer the offers in hand, the chosen way's search included.
+            # Every way to answer the offers in hand, the chosen way's search included
+            # unless `search_in_answer` is false (no way had a plan).
             "answer_seconds": round(answer_seconds, 3),
+            "search_in_answer": search_in_answer and answer_seconds > 0,
             "search_seconds": round(search_seconds, 3),
             "bound_seconds": round(bound_seconds, 3),
             "evaluation_seconds": round(eval_seconds, 3),
@@ -495,11 +499,15 @@ def plan_portfolio(
             ),
             *late_application_warnings([problem.candidates[j] for j in table.portfolio]),
             *(
+                # With no plan in any outcome there is nothing to improve, unless a naive
+                # strategy found one.
                 []
-                if searched_out or stats["p_no_plan"] >= 1
+                if not stopped_by_clock or (stats["p_no_plan"] >= 1 and not naive_better)
                 else [
                     "the search for applications stopped at the time limit before it reached "
-                    "a local optimum; a longer --time-limit may find a better portfolio."
+                    "a local optimum"
+                    + (f" ({'; '.join(beaten_by)})" if naive_better else "")
+                    + "; a longer --time-limit may find a better portfolio."
                 ]
             ),
             *(
@@ -512,16 +520,12 @@ def plan_portfolio(
             ),
             *(
                 [
-                    f"{'; '.join(beaten_by)}: "
-                    + (
-                        f"{scenarios} sampled outcomes were too few to choose well; raise "
-                        "--scenarios."
-                        if searched_out
-                        # Stopped by the clock: the sample is not what to blame.
-                        else "the search stopped at the time limit; raise --time-limit."
-                    )
+                    f"{'; '.join(beaten_by)}: {scenarios} sampled outcomes were too few to "
+                    "choose well; raise --scenarios."
                 ]
-                if beaten_by and not found.enumerated
+                # Stopped by the clock, the time-limit warning names them: the sample is
+                # not what to blame.
+                if naive_better and not stopped_by_clock
                 else []
             ),
             *(

@@ -453,6 +453,8 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         # Answering the offers searches every way, the chosen way's search included.
         + (
             f"answering offers {answering:.1f} s, of which the chosen way's search "
+            if answering and timings.get("search_in_answer", True)
+            else f"answering offers {answering:.1f} s · search "
             if answering
             else "search "
         )

@@ -690,6 +690,10 @@ def load_scenario(
         student.school_type == "img"
         and student.radiology_exposure == "home_department"
         and scenario.requirements.radiology.min is None
+        # Advice to raise the minimum to 2 only where a maximum leaves room for it.
+        and (
+            scenario.requirements.radiology.max is None or scenario.requirements.radiology.max >= 2
+        )
     ):
         # Spec section 5 lowers the default; the guide's two letters are from U.S. faculty.
         warnings.append(
@@ -717,8 +721,8 @@ def load_scenario(
     if window.end > season_end:
         warnings.append(
             f"calendar.window ends {window.end}, after the interview season that follows "
-            f"ERAS (to {season_end}, four months after the ERAS month, as the guide's Oct-Jan "
-            "follows a September submission): a "
+            f"ERAS (to {season_end}, the end of the fourth month after the ERAS month, as the "
+            "guide's Oct-Jan follows a September submission): a "
             "rotation mostly after that cannot help this cycle, and a plan that holds one "
             "says so."
         )

@@ -3,15 +3,16 @@ or a rich table (every format is drawn from the payload, so they agree)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
 from rotation_solver import markdown
 from rotation_solver.advice import (
-    OFFERS_PENDING_LEAD,
-    UNDATED_LEAD,
     offers_pending_advice,
+    offers_pending_warning,
     plan_warnings,
+    undated_warning,
 )
 from rotation_solver.csv_out import csv_text
 from rotation_solver.plan_json import rotation_dict
@@ -130,10 +131,20 @@ def plan_warnings_by_budget(payload: dict[str, Any]) -> list[str]:
     by_budget = "rows" in payload
     rows = payload["rows"] if by_budget else payload.get("points", [])
     where: dict[str, list[str]] = {}
+    # The programs a caution names, found by rebuilding it from the plan's own programs
+    # (not by parsing: a program id may hold ", " or " at ").
+    undated: dict[str, tuple[tuple[str, ...], bool]] = {}
+    pending: dict[str, tuple[str, ...]] = {}
     for row in rows:
         amount = row["budget"] if by_budget else row["total_cost"]
+        programs = sorted({r["program_id"] for r in row.get("rotations") or []})
         for warning in row.get("warnings", []):
             where.setdefault(warning, []).append(f"${amount:,}")
+            for by_start in (False, True):
+                if named := _named(warning, programs, _undated_maker(by_start)):
+                    undated[warning] = (named, by_start)
+            if named := _named(warning, programs, offers_pending_warning):
+                pending[warning] = named
     lead = (
         ("at budget", "at budgets")
         if by_budget
@@ -143,48 +154,58 @@ def plan_warnings_by_budget(payload: dict[str, Any]) -> list[str]:
     def at(amounts: list[str]) -> str:
         return f"{lead[len(amounts) > 1]} {_amounts(amounts)}"
 
-    undated = [w for w in where if w.startswith(UNDATED_LEAD) and _UNDATED_TAIL in w]
-    advice = offers_pending_advice()
-    pending = [w for w in where if w.startswith(OFFERS_PENDING_LEAD) and w.endswith(advice)]
+    merge_undated = len(undated) > 1 and len({b for _, b in undated.values()}) == 1
     lines = []
     for warning, amounts in where.items():
-        if len(undated) > 1 and warning == undated[0]:
-            lines.append(_merged_undated(undated, where, at))
-        elif len(pending) > 1 and warning == pending[0]:
-            lines.append(_merged_offers_pending(pending, where, at))
-        elif not (len(undated) > 1 and warning in undated) and not (
-            len(pending) > 1 and warning in pending
-        ):
+        if merge_undated and warning in undated:
+            if warning == next(iter(undated)):
+                lines.append(_merged_undated(undated, where, at))
+        elif len(pending) > 1 and warning in pending:
+            if warning == next(iter(pending)):
+                lines.append(_merged_offers_pending(pending, where, at))
+        else:
             lines.append(f"{at(amounts)}: {warning}")
     return lines
 
 
-_UNDATED_TAIL = ": planned as if"
+def _undated_maker(by_start: bool) -> Callable[[tuple[str, ...]], str]:
+    return lambda ids: undated_warning(", ".join(ids), by_start)
+
+
+def _named(
+    warning: str, programs: list[str], make: Callable[[tuple[str, ...]], str]
+) -> tuple[str, ...] | None:
+    """The programs (sorted) of a plan that `make` names in `warning`, if it made it."""
+    for size in range(1, len(programs) + 1):
+        for ids in itertools.combinations(programs, size):
+            if make(ids) == warning:
+                return ids
+    return None
 
 
 def _merged_undated(
-    undated: list[str], where: dict[str, list[str]], at: Callable[[list[str]], str]
+    undated: dict[str, tuple[tuple[str, ...], bool]],
+    where: dict[str, list[str]],
+    at: Callable[[list[str]], str],
 ) -> str:
     """Programs with no known deadline, named once for every plan that holds any: the
     deadline is the program's, not the plan's."""
-    programs: list[str] = []
-    amounts: list[str] = []
-    tail = ""
-    for warning in undated:
-        ids, tail = warning[len(UNDATED_LEAD) :].split(_UNDATED_TAIL, 1)
-        programs += [p for p in ids.split(", ") if p not in programs]
-        amounts += [a for a in where[warning] if a not in amounts]
-    amounts.sort(key=lambda amount: int(amount.lstrip("$").replace(",", "")))
-    return f"{at(amounts)}: {UNDATED_LEAD}{', '.join(sorted(programs))}{_UNDATED_TAIL}{tail}"
+    programs = sorted({p for ids, _ in undated.values() for p in ids})
+    amounts = sorted(
+        {a for warning in undated for a in where[warning]},
+        key=lambda amount: int(amount.lstrip("$").replace(",", "")),
+    )
+    by_start = next(iter(undated.values()))[1]
+    return f"{at(amounts)}: {undated_warning(', '.join(programs), by_start)}"
 
 
 def _merged_offers_pending(
-    pending: list[str], where: dict[str, list[str]], at: Callable[[list[str]], str]
+    pending: dict[str, tuple[str, ...]],
+    where: dict[str, list[str]],
+    at: Callable[[list[str]], str],
 ) -> str:
     """The offers-in-hand caution: each plan's rotations, then the advice once."""
-    which = "; ".join(
-        f"{at(where[w])}: {w[len(OFFERS_PENDING_LEAD) :].split(' at ', 1)[0]}" for w in pending
-    )
+    which = "; ".join(f"{at(where[w])}: {', '.join(ids)}" for w, ids in pending.items())
     return (
         "offers in hand: these plans count rotations at their chance of an offer, with "
         f"nothing to fall back on if they do not come ({which}). "
