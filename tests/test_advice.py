@@ -388,18 +388,25 @@ def test_with_apply_by_start_the_start_is_the_last_day_to_apply(make: Make) -> N
 
 
 @pytest.mark.parametrize(
-    ("radiology", "clinical", "clinical_min", "locks", "flagged"),
+    ("radiology", "clinical", "radiology_min", "clinical_min", "locks", "flagged"),
     [
-        (2, 1, 1, 0, False),  # three rotations
-        (3, 1, 1, 0, False),  # the third radiology pays extra_radiology_penalty already
-        (2, 2, 1, 0, True),  # a second clinical rotation pays nothing for the plateau
-        (2, 2, 2, 0, False),  # the counts ask for four: raising max_rotations cannot help
-        (2, 2, 1, 4, False),  # accepted offers, all four
-        (2, 2, 1, 3, True),  # three accepted, the fourth still a choice
+        (2, 1, 1, 1, 0, False),  # three rotations, none of them asked for by the counts
+        (3, 1, 3, 1, 0, False),  # the third radiology pays extra_radiology_penalty already
+        (3, 1, 2, 1, 3, False),  # ... and still does when three are accepted offers
+        (2, 2, 2, 1, 0, True),  # a second clinical rotation pays nothing for the plateau
+        (2, 2, 2, 2, 0, False),  # the counts ask for four: raising max_rotations cannot help
+        (2, 2, 2, 1, 4, False),  # accepted offers, all four
+        (2, 2, 2, 1, 3, True),  # three accepted, the fourth still a choice
     ],
 )
 def test_more_than_three_rotations_in_all_are_flagged_where_nothing_prices_them(
-    make: Make, radiology: int, clinical: int, clinical_min: int, locks: int, flagged: bool
+    make: Make,
+    radiology: int,
+    clinical: int,
+    radiology_min: int,
+    clinical_min: int,
+    locks: int,
+    flagged: bool,
 ) -> None:
     """From the guide-rules audit and its review: FAQ 1's plateau beyond three
     rotations is priced for a third radiology rotation (spec section 6) but not for
@@ -407,7 +414,7 @@ def test_more_than_three_rotations_in_all_are_flagged_where_nothing_prices_them(
     starts = ["2027-06-07", "2027-07-12", "2027-08-16", "2027-09-20"]
     rows = [rad(f"r{i}", starts=starts[i]) for i in range(radiology)]
     rows += [clin(f"c{i}", starts=starts[radiology + i]) for i in range(clinical)]
-    req = {"radiology": {"min": radiology, "max": 3}, "tier_mix": False,
+    req = {"radiology": {"min": radiology_min, "max": 3}, "tier_mix": False,
            "clinical": {"min": clinical_min, "max": 2}, "max_rotations": 4}  # fmt: skip
     calendar = {"window": {"start": "2027-06-01", "end": "2027-12-17"}, "min_gap_days": 7}
     pinned = [{"program": r["id"], "start": r["starts"]} for r in rows[:locks]]
@@ -457,6 +464,7 @@ def test_balance_cautions_leave_accepted_radiology_alone(make: Make) -> None:
         ({"start": "2027-07-05", "end": "2027-07-10"}, 0, None),  # no spacing asked for
         ({"start": "2027-05-20", "end": "2027-06-02"}, 7, "r starts 2027-06-07, 4 free days after"),
         ({"start": "2027-05-20", "end": "2027-06-06"}, 7, "r starts 2027-06-07, the day after"),
+        ({"start": "2027-05-20", "end": "2027-05-30"}, 7, None),  # 7 free days after: enough
     ],
 )
 def test_a_rotation_closer_to_a_blocked_period_than_min_gap_days_is_flagged(

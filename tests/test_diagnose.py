@@ -262,6 +262,18 @@ def test_dropping_tier_mix_says_which_half_the_plan_gives_up(
     assert changes["tier_mix"] == "drop tier_mix" + given_up
 
 
+def test_only_the_tier_mix_repair_says_what_tier_mix_gave_up(make: Make) -> None:
+    """From a mutation review: the budget repair of a plan that lacks both halves of
+    tier_mix (off here) says nothing about them."""
+    rows = [program("cheap", tier="safety", img_friendly=False)]
+    req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    outcome = plan_scenario(make(rows, requirements=req, budget=500), ONE_WORKER)
+    assert outcome.conflict is not None
+    changes = {r.rule: r.change for r in outcome.conflict.repairs}
+    assert changes["budget"].startswith("raise the budget from $500")
+    assert not any("the plan then has no reach" in change for change in changes.values())
+
+
 # -- the named conflict, checked by brute force on relaxed scenarios ------------------------
 
 

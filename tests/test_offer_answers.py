@@ -253,6 +253,9 @@ def test_the_table_and_calendar_say_how_to_answer(tmp_path: Path) -> None:
     answers = payload["offer_answers"]
     table = " ".join(runner.invoke(cli, args).stdout.split())
     assert f"Of the {len(answers['ways'])} ways to answer them" in table
+    # The chosen way's search ran while answering: the timing line says it is inside.
+    assert payload["timings"]["search_in_answer"] is True
+    assert "answering offers" in table and ", of which the chosen way's search" in table
     assert f"applications above are worth {answers['expected_value']:.1f}" in table
     # The locks row shows the accepted offer, planned around as a lock.
     for offer in answers["accept"]:

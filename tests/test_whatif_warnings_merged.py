@@ -85,3 +85,56 @@ def test_one_offers_caution_keeps_its_own_wording() -> None:
     payload = {"rows": [{"budget": 9000, "rotations": [{"program_id": "rad-a"}],
                          "warnings": [warning]}]}  # fmt: skip
     assert plan_warnings_by_budget(payload) == ["at budget $9,000: " + warning]
+
+
+# -- from a mutation review of the merge ---------------------------------------------------
+
+
+def test_two_kinds_of_deadline_rule_are_left_apart() -> None:
+    """An undated warning reads differently with requirements.apply_by_start; merged they
+    would say one of them wrongly (kills dropping the "same rule" check)."""
+    payload = {"points": [_plan(1, ["a"], [undated_warning("a", False)]),
+                          _plan(2, ["b"], [undated_warning("b", True)])]}  # fmt: skip
+    assert plan_warnings_by_budget(payload) == [
+        "in the plan costing $1: " + undated_warning("a", False),
+        "in the plan costing $2: " + undated_warning("b", True),
+    ]
+
+
+def test_undated_warnings_with_apply_by_start_merge_in_their_own_words() -> None:
+    payload = {"points": [_plan(1, ["a"], [undated_warning("a", True)]),
+                          _plan(2, ["b"], [undated_warning("b", True)])]}  # fmt: skip
+    assert plan_warnings_by_budget(payload) == [
+        "in the plans costing $1, $2: " + undated_warning("a, b", True)
+    ]
+
+
+def test_merged_amounts_are_in_numeric_order() -> None:
+    payload = {"points": [_plan(900, ["a"], [undated_warning("a", False)]),
+                          _plan(1200, ["b"], [undated_warning("b", False)])]}  # fmt: skip
+    assert plan_warnings_by_budget(payload) == [
+        "in the plans costing $900, $1,200: " + undated_warning("a, b", False)
+    ]
+
+
+def test_a_merged_line_takes_the_place_of_its_first_warning() -> None:
+    payload = {"points": [_plan(1, ["a"], [offers_pending_warning(["a"])]),
+                          _plan(2, ["b"], ["burn", offers_pending_warning(["b"])])]}  # fmt: skip
+    merged, burn = plan_warnings_by_budget(payload)
+    assert merged.startswith("offers in hand: these plans") and burn.endswith(": burn")
+
+
+def test_a_plans_rotations_in_date_order_are_found_in_id_order() -> None:
+    payload = {"points": [_plan(1, ["z", "a"], [offers_pending_warning(["a", "z"])]),
+                          _plan(2, ["b"], [offers_pending_warning(["b"])])]}  # fmt: skip
+    (line,) = plan_warnings_by_budget(payload)
+    assert "(in the plan costing $1: a, z; in the plan costing $2: b)" in line
+
+
+def test_the_offers_caution_agrees_in_number() -> None:
+    assert "counts a at its chance of an offer, with nothing to fall back on if it does not" in (
+        offers_pending_warning(["a"])
+    )
+    assert "counts a, b at their chance of an offer, with nothing to fall back on if they do" in (
+        offers_pending_warning(["a", "b"])
+    )

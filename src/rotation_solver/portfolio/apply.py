@@ -455,7 +455,7 @@ def plan_portfolio(
             # Every way to answer the offers in hand, the chosen way's search included
             # unless `search_in_answer` is false (no way had a plan).
             "answer_seconds": round(answer_seconds, 3),
-            "search_in_answer": search_in_answer and answer_seconds > 0,
+            "search_in_answer": search_in_answer,
             "search_seconds": round(search_seconds, 3),
             "bound_seconds": round(bound_seconds, 3),
             "evaluation_seconds": round(eval_seconds, 3),
