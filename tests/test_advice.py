@@ -391,15 +391,16 @@ def test_with_apply_by_start_the_start_is_the_last_day_to_apply(make: Make) -> N
     ("radiology", "clinical", "radiology_min", "clinical_min", "locks", "flagged"),
     [
         (2, 1, 1, 1, 0, False),  # three rotations, none of them asked for by the counts
-        (3, 1, 3, 1, 0, False),  # the third radiology pays extra_radiology_penalty already
-        (3, 1, 2, 1, 3, False),  # ... and still does when three are accepted offers
-        (2, 2, 2, 1, 0, True),  # a second clinical rotation pays nothing for the plateau
+        (3, 1, 3, 1, 0, False),  # the counts ask for four: raising max_rotations cannot help
+        (3, 1, 2, 1, 0, True),  # a third radiology rotation: its penalty is named
+        (3, 1, 2, 1, 3, True),  # three accepted, the fourth still a choice
+        (2, 2, 2, 1, 0, True),  # a second clinical rotation pays no penalty
         (2, 2, 2, 2, 0, False),  # the counts ask for four: raising max_rotations cannot help
         (2, 2, 2, 1, 4, False),  # accepted offers, all four
         (2, 2, 2, 1, 3, True),  # three accepted, the fourth still a choice
     ],
 )
-def test_more_than_three_rotations_in_all_are_flagged_where_nothing_prices_them(
+def test_more_than_three_rotations_in_all_are_flagged_unless_the_rules_ask_for_them(
     make: Make,
     radiology: int,
     clinical: int,
@@ -408,9 +409,10 @@ def test_more_than_three_rotations_in_all_are_flagged_where_nothing_prices_them(
     locks: int,
     flagged: bool,
 ) -> None:
-    """From the guide-rules audit and its review: FAQ 1's plateau beyond three
-    rotations is priced for a third radiology rotation (spec section 6) but not for
-    clinical ones; and advice to set max_rotations 3 must not make the rules clash."""
+    """From the guide-rules audit and two reviews: FAQ 1's plateau beyond three
+    rotations is about rotations of any kind, so every fourth rotation gets the caution,
+    which names the penalty the value model already takes for a third radiology one;
+    and advice to set max_rotations 3 must not make the rules clash."""
     starts = ["2027-06-07", "2027-07-12", "2027-08-16", "2027-09-20"]
     rows = [rad(f"r{i}", starts=starts[i]) for i in range(radiology)]
     rows += [clin(f"c{i}", starts=starts[radiology + i]) for i in range(clinical)]
@@ -423,6 +425,9 @@ def test_more_than_three_rotations_in_all_are_flagged_where_nothing_prices_them(
     assert len(payload["rotations"]) == radiology + clinical
     text = " ".join(payload["warnings"])
     assert (f"{radiology + clinical} rotations in all" in text) is flagged
+    named = "takes extra_radiology_penalty off each radiology rotation beyond two"
+    assert (named in text) is (flagged and radiology >= 3)
+    assert ("charges no penalty for clinical rotations" in text) is (flagged and radiology < 3)
 
 
 @pytest.mark.parametrize(
@@ -513,3 +518,46 @@ def test_a_home_department_lowering_the_minimum_is_explained_to_an_img(
     assert loaded.requirements.radiology_min == radiology.get("min", 1)
     said = " ".join(loaded.warnings)
     assert ("if your home radiology department is not in the U.S." in said) is warned
+
+
+@pytest.mark.parametrize(
+    ("start", "weeks_in_us", "said"),
+    [
+        ("2027-08-02", 8, None),  # ends 08-15: its letter is ready for ERAS (09-25)
+        ("2027-09-13", 8, "no U.S. clinical letter will be ready by ERAS submission"),
+        ("2027-09-13", 0, "with no U.S. clinical weeks yet this letter matters most"),
+    ],
+)
+def test_a_clinical_letter_after_eras_is_flagged(
+    make: Make, start: str, weeks_in_us: int, said: str | None
+) -> None:
+    """From an advisor review: a plan moved the only clinical rotation past ERAS for a
+    student with no U.S. clinical weeks, and nothing said so."""
+    student = {**BASE["student"], "us_clinical_weeks": weeks_in_us}
+    rows = [rad("r"), clin("c", starts=start)]
+    text = warnings_for(make(rows, requirements=BALANCED, student=student))
+    if said is None:
+        assert "clinical letter will be ready" not in text
+    else:
+        assert said in text
+        assert ("matters most" in text) is (weeks_in_us == 0)
+    locked = make(rows, requirements=BALANCED, student=student,
+                  locks=[{"program": "c", "start": start}])  # fmt: skip
+    assert "clinical letter will be ready" not in warnings_for(locked)
+
+
+@pytest.mark.parametrize(
+    ("school_type", "with_column", "warned"),
+    [("img", False, True), ("img", True, False), ("us_md", False, False)],
+)
+def test_a_catalog_without_img_surcharges_is_named_to_an_img(
+    make: Make, school_type: str, with_column: bool, warned: bool
+) -> None:
+    """From a student walk-through: deleting the optional column quietly made every
+    IMG surcharge $0."""
+    rows = [rad("r", img_surcharge=100), rad("s", starts="2027-08-02", img_surcharge=0)]
+    if not with_column:
+        rows = [{k: v for k, v in row.items() if k != "img_surcharge"} for row in rows]
+    student = {**BASE["student"], "school_type": school_type}
+    said = " ".join(make(rows, student=student).warnings)
+    assert ("has no img_surcharge column, so every IMG surcharge counts as $0" in said) is warned

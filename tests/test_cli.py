@@ -1463,3 +1463,25 @@ def test_the_fee_note_speaks_of_fees_even_when_the_median_is_free() -> None:
     assert "adds about $500; $300 of the budget is left: not enough for them" in note
     free = {**other, "fees": [0, 0], "affordable": 2}
     assert apply_note({"other_applications": free}) == APPLY_NOTE
+
+
+def test_check_lists_broken_rules_before_stale_values_and_points_to_since(
+    tmp_path: Path,
+) -> None:
+    """From an advisor review: an excluded program came ninth, after eight stated fields
+    that differ; and a stale plan points to `solve --since`."""
+    rows = [program("rad-a", fee=10), program("rad-b", starts="2027-08-02")]
+    path = write_scenario(tmp_path, scenario_dict(rows))
+    code, output = invoke_stdout("solve", str(path), "--format", "json", *FAST)
+    assert code == 0
+    plan = tmp_path / "plan.json"
+    plan.write_text(output, encoding="utf-8")
+    cheaper = [program("rad-a", fee=0), program("rad-b", starts="2027-08-02")]
+    edited = write_scenario(tmp_path, scenario_dict(cheaper, exclude=["rad-a"]), "edited.yaml")
+    code, said = invoke("check", str(edited), str(plan))
+    assert code == 1
+    listed = [line.split("]")[0] for line in said.splitlines() if line.startswith("  - [")]
+    assert listed[0] == "  - [exclude" and "  - [cost" in listed[1:], listed
+    assert f"`rotation-solver solve {edited} --since {plan}` lists what changed" in " ".join(
+        said.split()
+    )

@@ -108,16 +108,38 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             f"{len(radiology)} radiology rotations: beyond three the benefit usually plateaus "
             "relative to the cost (guide, FAQ 1)."
         )
-    # FAQ 1: beyond three rotations the benefits plateau. A third radiology rotation
-    # already pays the value model's extra_radiology_penalty; more clinical ones do not.
+    # FAQ 1: beyond three rotations the benefits plateau, whatever their kind. Not when
+    # the count minimums or accepted offers ask for them: max_rotations 3 would clash.
     required = loaded.requirements.radiology_min + loaded.requirements.clinical_min
     locked = sum(o.locked for o in rotations)
-    if len(rotations) > 3 and len(radiology) <= 2 and max(required, locked) < len(rotations):
+    if len(rotations) > 3 and len(radiology) <= 3 and max(required, locked) < len(rotations):
+        priced = (
+            # The value model's penalty is that plateau for radiology (spec section 6).
+            " The value model takes extra_radiology_penalty off each radiology rotation "
+            "beyond two and still finds this plan worth more; if the money, the weeks or "
+            "the fatigue matter more,"
+            if len(radiology) >= 3
+            else " The value model charges no penalty for clinical rotations beyond the first;"
+        )
         warnings.append(
             f"{len(rotations)} rotations in all: the guide says a third can help, but beyond "
-            "three the benefits usually plateau relative to the cost (FAQ 1), and the value "
-            "model charges no penalty for clinical rotations beyond the first; "
+            f"three the benefits usually plateau relative to the cost (FAQ 1).{priced} "
             "requirements.max_rotations: 3 keeps to three."
+        )
+    if any(not o.locked for o in clinical) and all(o.timing < 1 for o in clinical):
+        lead = loaded.value_model.timing.letter_lead_days
+        new_to_us = scenario.student.us_clinical_weeks == 0
+        warnings.append(
+            f"no U.S. clinical letter will be ready by ERAS submission "
+            f"({scenario.eras_submission}): every clinical rotation ends later than {lead} "
+            "days before it. The guide places rotations in June-September 'so letters can be "
+            "uploaded for ERAS' (FAQ 3)"
+            + (
+                ", and with no U.S. clinical weeks yet this letter matters most ('especially "
+                "if you lack any U.S. non-radiology experience', FAQ 2)."
+                if new_to_us
+                else "."
+            )
         )
     if radiology_open and all(o.timing < 1 for o in radiology):
         lead = loaded.value_model.timing.letter_lead_days

@@ -225,14 +225,18 @@ def check(
         )
         return
     click.echo(f"{plan}: {counted(len(report.violations), 'violation')}", err=True)
-    if {v.rule for v in report.violations} & {"scenario", "budget.stated", "program"}:
+    rules = {v.rule for v in report.violations}
+    if rules & {"scenario", "budget.stated", "program", "cost", "value", "deadline.stated"}:
         click.echo(
             "  The plan does not match this scenario: was it made from another scenario, "
-            "or before the scenario was edited? Solve again to get a matching plan.",
+            "or before the scenario was edited? Solve again to get a matching plan "
+            f"(`rotation-solver solve {scenario} --since {plan}` lists what changed).",
             err=True,
         )
     _hints(loaded, data)
-    for violation in report.violations:
+    # The rules a plan breaks first, then the values it states that differ (found by
+    # review: an excluded program came ninth, after eight stale fields).
+    for violation in sorted(report.violations, key=lambda v: v.rule in _STATED):
         click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
 

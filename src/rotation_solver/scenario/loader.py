@@ -688,6 +688,17 @@ def load_scenario(
     student = scenario.student
     if (
         student.school_type == "img"
+        and catalog.rows
+        and not any("img_surcharge" in row.columns for row in catalog.rows)
+    ):
+        # An optional column, 0 when absent: say so where it costs an IMG (found by review).
+        warnings.append(
+            f"the catalog ({catalog.rows[0].file}) has no img_surcharge column, so every IMG "
+            "surcharge counts as $0; many programs charge visiting IMGs an extra fee, so add "
+            "the column (a blank cell is $0) if yours do."
+        )
+    if (
+        student.school_type == "img"
         and student.radiology_exposure == "home_department"
         and scenario.requirements.radiology.min is None
         # Advice to raise the minimum to 2 only where a maximum leaves room for it.
