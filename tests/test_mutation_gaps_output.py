@@ -735,6 +735,9 @@ def test_the_portfolio_report_shows_offers_locks_bounds_and_the_starts_used(
         in (tmp_path / "answered.txt").read_text()
     )
     assert any(line.strip().startswith("search ") for line in table.splitlines())
+    # The chances are of the plan built from the offers, not of offers (found by review).
+    assert " ".join(table.split()).count("plan with >= 2 radiology") == 1
+    assert "- Chance of a plan with >= 2 radiology rotations" in render_portfolio_markdown(sampled)
     # No way to answer had a plan: the search ran after answering, not inside it.
     sampled["timings"]["search_in_answer"] = False
     with open(tmp_path / "after.txt", "w") as out:

@@ -382,8 +382,10 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         ),
         (
             "Chances",
-            f">= 2 radiology {_pct(probs['two_or_more_radiology'])}"
-            f"{_ruled_out(payload, 'radiology')} · clinical {_pct(probs['clinical'])}"
+            # Of the plan built from the offers, not of offers (found by review).
+            f"plan with >= 2 radiology {_pct(probs['two_or_more_radiology'])}"
+            f"{_ruled_out(payload, 'radiology')} · plan with a clinical rotation "
+            f"{_pct(probs['clinical'])}"
             f"{_ruled_out(payload, 'clinical')} · no plan meeting your rules "
             f"{_pct(probs['no_plan'])}"
             f"{_tier_mix_part(probs)}"
@@ -480,8 +482,10 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         "- {}: {}".format(*_search_row(payload)),
         f"- Out of sample ({payload['evaluation']['outcomes']} fresh outcomes): "
         f"{saa['out_of_sample_value']:.1f} {_ci(saa['out_of_sample_ci95'])}",
-        f"- Chance of >= 2 radiology rotations {_pct(probs['two_or_more_radiology'])}"
-        f"{_ruled_out(payload, 'radiology')}, of a clinical one {_pct(probs['clinical'])}"
+        f"- Chance of a plan with >= 2 radiology rotations "
+        f"{_pct(probs['two_or_more_radiology'])}"
+        f"{_ruled_out(payload, 'radiology')}, of a plan with a clinical one "
+        f"{_pct(probs['clinical'])}"
         f"{_ruled_out(payload, 'clinical')}, of no plan meeting your rules "
         f"{_pct(probs['no_plan'])}"
         f"{_tier_mix_part(probs)}",
