@@ -801,3 +801,40 @@ def test_the_exact_search_counts_in_words(outcomes: int, programs: int, words: s
         "sampling": {"enumerated": True, "outcomes": outcomes},
     }
     assert words in _search_row(payload)[1]
+
+
+def test_the_comparison_says_when_strategies_cannot_be_told_apart() -> None:
+    """A catalog no larger than max_applications: every naive strategy applies to every
+    program, so its margin is only what the portfolio's omissions save (found by the
+    session 19 note: the comparison said nothing there, and nothing said so)."""
+    from rotation_solver.portfolio.render import _same_programs_lines
+
+    def strategy(name: str, programs: list[str]) -> dict[str, object]:
+        return {"name": name, "programs": programs}
+
+    payload = {
+        "max_applications": 3,
+        "saa": {"candidates": 3},
+        "evaluation": {
+            "strategies": [
+                strategy("portfolio", ["a", "b"]),
+                strategy("top-N by expected value", ["c", "a", "b"]),
+                strategy("top-N by letter", ["a", "b", "c"]),
+            ]
+        },
+    }
+    assert _same_programs_lines(payload) == [
+        "top-N by letter applies to the same programs as top-N by expected value.",
+        "top-N by expected value and top-N by letter apply to every usable program (3, within "
+        "max_applications 3): the portfolio's margin is what leaving some out gains, in fees "
+        "and budget.",
+    ]
+    payload["evaluation"]["strategies"][1]["programs"] = ["b", "a"]  # type: ignore[index]
+    payload["evaluation"]["strategies"][2]["programs"] = ["a", "c"]  # type: ignore[index]
+    assert _same_programs_lines(payload) == [
+        "top-N by expected value applies to the same programs as portfolio: its margin is 0 "
+        "by construction, not a finding."
+    ]
+    payload["saa"] = {"candidates": 0}
+    payload["evaluation"]["strategies"][1]["programs"] = ["c"]  # type: ignore[index]
+    assert _same_programs_lines(payload) == []

@@ -495,9 +495,22 @@ def test_solve_defers_to_apply_on_offers_and_counts_their_fees() -> None:
     assert "answer the offers as it says (it may differ from this plan)" in said
     assert "includes $370 of fees already paid" in table  # cedar 80, peachleaf 90, rainfern 200
     timeline = " ".join(runner.invoke(cli, ["timeline", scenario, "--workers", "1"]).stdout.split())
-    assert (
-        timeline.count("check `rotation-solver apply SCENARIO` first") == 3
-    )  # 2 accept, 1 decline
+    # 2 accept, 1 decline; the check comes before the answer (found by review).
+    assert timeline.count("Check `rotation-solver apply SCENARIO` before answering") == 3
+    assert timeline.count("This plan's answer: accept the offer from") == 2
+    assert timeline.count("This plan's answer: decline the offer from") == 1
+    calendar = runner.invoke(cli, ["solve", scenario, "--workers", "1", "--format", "ics"])
+    from icalendar import Calendar
+
+    titles = sorted(
+        str(e["SUMMARY"])
+        for e in Calendar.from_ical(calendar.stdout_bytes).walk("VEVENT")
+        if "offer" in str(e["SUMMARY"])
+    )
+    assert titles == [
+        f"Answer the offer from {pid}: check `apply` first"
+        for pid in ("rad-cedar", "rad-peachleaf", "rad-rainfern")
+    ]
 
 
 def test_without_applications_to_send_solve_answers_the_offers_itself(tmp_path: Path) -> None:
@@ -518,6 +531,21 @@ def test_without_applications_to_send_solve_answers_the_offers_itself(tmp_path: 
     # Every offer's fee (rad-b 50, im-a 30, rad-c 20) is in the total, taken or not.
     assert payload["paid_fees"] == 100
     assert payload["total_cost"] == sum(r["cost"] for r in payload["rotations"]) + 100
+    # Nothing to defer to: the step and its calendar title give the answer first.
+    from icalendar import Calendar
+
+    ics = CliRunner().invoke(cli, ["solve", str(path), "--workers", "1", "--format", "ics"])
+    titles = sorted(
+        str(e["SUMMARY"])
+        for e in Calendar.from_ical(ics.stdout_bytes).walk("VEVENT")
+        if "offer" in str(e["SUMMARY"])
+    )
+    taken = {r["program_id"] for r in payload["rotations"]}
+    assert titles == sorted(
+        f"{'Accept' if pid in taken else 'Decline'} the offer from {pid}"
+        for pid in ("rad-b", "im-a", "rad-c")
+    )
+    assert {"rad-b", "rad-c"} - taken  # radiology max 1: one offer is declined
 
 
 def test_an_offer_excluded_on_the_command_line_says_so() -> None:

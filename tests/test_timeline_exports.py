@@ -240,18 +240,23 @@ def test_an_offer_in_hand_is_a_step_to_accept_not_to_apply(tmp_path: Path) -> No
     documents = [s for s in build_timeline(loaded, payload) if s.kind == "document"]
     assert not any("rad-harbor" in s.text for s in documents)
     (accept,) = [s for s in steps if s.kind == "offer"]
-    assert accept.text.startswith("Accept the offer from Harbor Point") and accept.date == date(
-        2027, 5, 20
-    )
+    # Other rotations are still to apply for, so `apply`'s answer comes first, and the
+    # step says so before it gives this plan's answer.
+    assert accept.text.startswith("Check `rotation-solver apply SCENARIO` before answering")
+    assert "This plan's answer: accept the offer from Harbor Point" in accept.text
+    assert accept.date == date(2027, 5, 20)
     assert accept.label == "Answer an offer"
     assert not any(r["program_id"] == "rad-desert" for r in payload["rotations"])
     (decline,) = [s for s in build_timeline(loaded, payload) if s.program_id == "rad-desert"]
     assert decline.kind == "offer" and decline.date == date(2027, 5, 20)
-    assert decline.text.startswith("Decline the offer from Desert Bloom")
+    assert "This plan's answer: decline the offer from Desert Bloom" in decline.text
     summaries = {
         str(e["SUMMARY"]) for e in Calendar.from_ical(calendar_ics(loaded, payload)).walk("VEVENT")
     }
-    assert {"Accept the offer from rad-harbor", "Decline the offer from rad-desert"} <= summaries
+    assert {
+        "Answer the offer from rad-harbor: check `apply` first",
+        "Answer the offer from rad-desert: check `apply` first",
+    } <= summaries
     assert "Apply to rad-harbor" not in summaries
     rows = {r["program_id"]: r for r in csv.DictReader(io.StringIO(render_csv(payload)))}
     assert rows["rad-harbor"]["submit_on"] == rows["rad-harbor"]["deadline"] == ""

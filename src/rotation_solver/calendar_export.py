@@ -20,7 +20,7 @@ from typing import Any
 from icalendar import Alarm, Calendar, Event, vText
 
 from rotation_solver.scenario import LoadedScenario
-from rotation_solver.timeline import ACCEPT_OFFER, DECLINE_OFFER, TimelineStep, build_timeline
+from rotation_solver.timeline import TimelineStep, build_timeline
 
 PRODID = "-//rotation-solver//away rotation plan//EN"
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://rotation-solver.invalid/plan")
@@ -103,10 +103,10 @@ def _step_event(step: TimelineStep, scenario: str, stamp: datetime) -> Event:
     event.add("dtstamp", stamp)
     event.add("dtstart", step.date)
     event.add("dtend", step.date + timedelta(days=1))
-    summary = _SUMMARY[step.kind].format(program=step.program_id, document=step.document)
-    if step.kind == "offer":  # accept or decline an offer in hand
-        answer = ACCEPT_OFFER if step.text.startswith(ACCEPT_OFFER) else DECLINE_OFFER
-        summary = f"{answer} from {step.program_id}"
+    # An offer step's title says the answer (or, with answers to come, the check first).
+    summary = step.title or _SUMMARY[step.kind].format(
+        program=step.program_id, document=step.document
+    )
     event.add("summary", summary)
     event.add("description", step.text)
     event.add("categories", [step.kind])

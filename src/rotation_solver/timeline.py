@@ -75,6 +75,8 @@ class TimelineStep:
     offer_start: _Day | None = None
     # For "deadline" steps: when the application is planned to go out.
     planned_submission: _Day | None = None
+    # For "offer" steps: the calendar event's one-line title (the answer, or a check).
+    title: str | None = None
 
     @property
     def label(self) -> str:
@@ -139,28 +141,33 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
         if applying
         else "answers still to come from applications already sent"
     )
-    defer = (
-        f"; with {pending}, check `rotation-solver apply SCENARIO` first: it weighs every "
-        "way to answer the offers and its answer comes first"
-        if answers_to_come and loaded.offers
-        else ""
-    )
+    deferred = bool(answers_to_come and loaded.offers)
+
+    def answer(verb: str, program_id: str, rest: str) -> tuple[str, str]:
+        """(text, calendar title) of an offer step; with answers still to come the check
+        comes first, so that nobody accepts before reading it (found by review)."""
+        if not deferred:
+            return f"{verb}{rest}", f"{verb} from {program_id}"
+        return (
+            f"Check `rotation-solver apply SCENARIO` before answering: with {pending}, it "
+            "weighs every way to answer the offers, and its answer comes first. This plan's "
+            f"answer: {verb[0].lower()}{verb[1:]}{rest}",
+            f"Answer the offer from {program_id}: check `apply` first",
+        )
+
     for rotation in rotations:
         pid = rotation["program_id"]
         start, end = _day(rotation["start"]), _day(rotation["end"])
         name, where = rotation["program_name"], _where(rotation)
         if rotation.get("offered"):
             # An offer in hand: nothing to apply for; answer it before it lapses.
-            steps.append(
-                TimelineStep(
-                    today,
-                    "offer",
-                    pid,
-                    f"{ACCEPT_OFFER} from {name} for the {start.isoformat()} start (an offer "
-                    f"is usually held about a week), then re-plan with it as a lock{defer}",
-                    offer_start=start,
-                )
+            text, title = answer(
+                ACCEPT_OFFER,
+                pid,
+                f" from {name} for the {start.isoformat()} start (an offer is usually held "
+                "about a week), then re-plan with it as a lock",
             )
+            steps.append(TimelineStep(today, "offer", pid, text, offer_start=start, title=title))
         elif not (rotation.get("locked") or rotation.get("applied")):
             deadline = rotation.get("deadline")
             requires = loaded.program(pid).requires
@@ -238,14 +245,15 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
     for offer in loaded.offers:
         if (offer.program, offer.start.isoformat()) not in taken:
             program = loaded.program(offer.program)
+            text, title = answer(
+                DECLINE_OFFER,
+                offer.program,
+                f" from {program.name} for the {offer.start.isoformat()} start: this plan "
+                "does not use it",
+            )
             steps.append(
                 TimelineStep(
-                    today,
-                    "offer",
-                    offer.program,
-                    f"{DECLINE_OFFER} from {program.name} for the {offer.start.isoformat()} "
-                    f"start: this plan does not use it{defer}",
-                    offer_start=offer.start,
+                    today, "offer", offer.program, text, offer_start=offer.start, title=title
                 )
             )
     return in_order(steps)

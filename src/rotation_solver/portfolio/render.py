@@ -167,6 +167,34 @@ def _worthless_lines(payload: dict[str, Any]) -> list[str]:
     ]
 
 
+def _same_programs_lines(payload: dict[str, Any]) -> list[str]:
+    """Say when the comparison cannot tell strategies apart: the same programs, or every
+    usable program (a catalog no larger than max_applications)."""
+    strategies = payload["evaluation"]["strategies"]
+    lines = []
+    first_with: dict[tuple[str, ...], str] = {}
+    for s in strategies:
+        programs = tuple(sorted(s["programs"]))
+        if programs not in first_with:
+            first_with[programs] = s["name"]
+            continue
+        other = first_with[programs]
+        lines.append(
+            f"{s['name']} applies to the same programs as {other}"
+            + (": its margin is 0 by construction, not a finding." if other == "portfolio" else ".")
+        )
+    usable = (payload.get("saa") or {}).get("candidates") or 0
+    everything = [s["name"] for s in strategies[1:] if usable and len(s["programs"]) == usable]
+    if everything:
+        lines.append(
+            f"{' and '.join(everything)} {'apply' if len(everything) > 1 else 'applies'} to "
+            f"every usable program ({usable}, within max_applications "
+            f"{payload['max_applications']}): the portfolio's margin is what leaving some "
+            "out gains, in fees and budget."
+        )
+    return lines
+
+
 # The roles read like tiers but are not: say what they mean wherever they are shown.
 ROLES = (
     "Roles (how the plans use an application, not the program's tier): audition target = "
@@ -436,7 +464,7 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             f"${s['fees']:,}",
         )
     console.print(strategies)
-    for line in _worthless_lines(payload):
+    for line in [*_same_programs_lines(payload), *_worthless_lines(payload)]:
         console.print(Text(line, "dim"))
     dist = payload["distribution"]
     top = max(dist["counts"]) or 1
@@ -539,7 +567,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
             f"| {s['name']} | {s['value']:.1f} | {_ci(s['ci95'])} | {margin} "
             f"| {s['exact_value']:.1f} |"
         )
-    worthless = _worthless_lines(payload)
+    worthless = [*_same_programs_lines(payload), *_worthless_lines(payload)]
     if worthless:
         lines += ["", *worthless]
     if payload.get("warnings"):

@@ -48,6 +48,7 @@ def _offer_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Timeli
             f"{verb} from {loaded.program(offer['program_id']).name} for the "
             f"{offer['start']} start: {why[verb]}",
             offer_start=date.fromisoformat(offer["start"]),
+            title=f"{verb} from {offer['program_id']}",
         )
         for verb, offers in ((ACCEPT_OFFER, answers["accept"]), (DECLINE_OFFER, answers["decline"]))
         for offer in offers
