@@ -478,8 +478,10 @@ def test_the_timeline_defers_offers_to_apply_while_sent_answers_are_to_come(
     assert result.exit_code == 0, result.output
     offer_steps = [s["text"] for s in json.loads(result.stdout) if s["kind"] == "offer"]
     assert offer_steps and all(
-        "with answers still to come from applications already sent, check "
-        "`rotation-solver apply SCENARIO` first" in text
+        text.startswith(
+            "Check `rotation-solver apply SCENARIO` before answering: with answers still to "
+            "come from applications already sent,"
+        )
         for text in offer_steps
     )
 

@@ -248,12 +248,14 @@ def test_a_picture_suffix_in_capitals_is_drawn(tmp_path: Path) -> None:
 
 def test_output_and_plot_spelt_differently_are_still_one_file(tmp_path: Path) -> None:
     """OP32 (options.py, `output.resolve() == plot.resolve()` -> `output == plot`): `-o
-    DIR/sub/../a.png --plot DIR/a.png` name one file: a usage error before any work; the
-    mutant writes the table there and then refuses the picture as an existing file."""
+    DIR/sub/../plan.txt --plot DIR/a.png`, with plan.txt a link to a.png, name one file:
+    a usage error before any work; the mutant writes the table there and then refuses
+    the picture as an existing file. (`-o` with a picture's suffix is refused anyway.)"""
     (tmp_path / "sub").mkdir()
+    (tmp_path / "plan.txt").symlink_to(tmp_path / "a.png")
     result = CliRunner().invoke(
         cli,
-        ["solve", EXAMPLE, *FAST, "-o", str(tmp_path / "sub" / ".." / "a.png"),
+        ["solve", EXAMPLE, *FAST, "-o", str(tmp_path / "sub" / ".." / "plan.txt"),
          "--plot", str(tmp_path / "a.png")],
     )  # fmt: skip
     assert result.exit_code == 2

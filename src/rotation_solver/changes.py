@@ -9,13 +9,14 @@ possible and the rule that rules it out, or simply worth less than the new plan)
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from rotation_solver import files
-from rotation_solver.errors import InputError, Problem
+from rotation_solver.errors import InputError, Problem, too_long_number
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.scenario import LoadedScenario
 
@@ -35,6 +36,7 @@ class EarlierPlan:
     objective: int | None
     total_cost: int | None
     paid_fees: int = 0
+    scenario: str | None = None  # the name of the scenario it was made for
 
 
 def read_earlier_plan(path: Path) -> EarlierPlan:
@@ -55,6 +57,10 @@ def read_earlier_plan(path: Path) -> EarlierPlan:
                 error.colno,
             )
         ) from None
+    except RecursionError:  # found by review: a traceback, where `check` names it
+        raise InputError(Problem(str(path), "JSON nested too deeply")) from None
+    except ValueError as error:
+        raise InputError(Problem(str(path), too_long_number(error))) from None
     if not isinstance(data, dict) or not isinstance(data.get("rotations"), list):
         raise InputError(
             Problem(
@@ -69,7 +75,11 @@ def read_earlier_plan(path: Path) -> EarlierPlan:
         if not isinstance(item, dict) or not isinstance(item.get("program_id"), str):
             raise InputError(Problem(str(path), "expected a program_id", field=where))
         try:
-            start = date.fromisoformat(str(item.get("start")))
+            given = item.get("start")
+            # As text only: 3.11 reads the number 20270614 as a date (found by review).
+            if not isinstance(given, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", given):
+                raise ValueError(given)
+            start = date.fromisoformat(given)
         except ValueError:
             raise InputError(
                 Problem(str(path), "expected a start as YYYY-MM-DD", field=f"{where}.start")
@@ -83,6 +93,7 @@ def read_earlier_plan(path: Path) -> EarlierPlan:
         _whole(data, "objective"),
         _whole(data, "total_cost"),
         _whole(data, "paid_fees") or 0,
+        data["scenario"] if isinstance(data.get("scenario"), str) else None,
     )
 
 

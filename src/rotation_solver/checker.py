@@ -32,6 +32,7 @@ from itertools import pairwise
 from typing import Any
 
 from rotation_solver.scenario import LoadedScenario, Program
+from rotation_solver.scenario.schema import FIRST_YEAR, LAST_YEAR
 
 __all__ = ["CheckReport", "Violation", "check_plan"]
 
@@ -387,6 +388,15 @@ class _Checker:
                     complete = False
                     continue
                 self.add("malformed", f"{where} ({program_id}): {_not_a_date(row.get('start'))}")
+                complete = False
+                continue
+            if not FIRST_YEAR <= start.year <= LAST_YEAR:
+                # The scenario's years: a far one would overflow the end date (found by review).
+                self.add(
+                    "malformed",
+                    f"{where} ({program_id}): start {start} is outside the years a scenario "
+                    f"may name ({FIRST_YEAR}-{LAST_YEAR})",
+                )
                 complete = False
                 continue
             program = self.programs.get(program_id)

@@ -78,3 +78,11 @@ class WriteError(InputError):
     I/O error), not because of what was asked: exit 74, as for standard output."""
 
     exit_code = EXIT_SYSTEM
+
+
+def too_long_number(error: ValueError) -> str:
+    """Python's limit on an integer's digits, as a reader should see it (its own message
+    says to call `sys.set_int_max_str_digits()`; found by review)."""
+    if "digits" in str(error):
+        return "a number has more than 4,300 digits; no value in a scenario or plan needs that many"
+    return f"cannot read a value: {error}"

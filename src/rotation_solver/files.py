@@ -32,9 +32,28 @@ _APPEARED = (
 )
 
 
+def real_path(path: Path) -> Path:
+    """`path.resolve()`; a symlink loop is an OSError (Python 3.11 raises RuntimeError,
+    which was a traceback: found by review), so readers and writers report it."""
+    try:
+        return path.resolve()
+    except RuntimeError:
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
+
+
+_LOOP = "is a symbolic link loop; name a file to write"
+
+
+def _output_path(path: Path) -> Path:
+    try:
+        return real_path(path)
+    except OSError:
+        raise OutputError(Problem(str(path), _LOOP)) from None
+
+
 def note_input(path: Path) -> None:
     """Remember a file that was read, so no output ever replaces it."""
-    resolved = path.resolve()
+    resolved = real_path(path)
     _inputs.add(resolved)
     if resolved in _outputs:
         raise OutputError(Problem(_outputs[resolved], _IS_INPUT))
@@ -43,9 +62,10 @@ def note_input(path: Path) -> None:
 def note_output(path: Path, *, force: bool = True) -> None:
     """Remember an output named on the command line, to refuse it once it is read; without
     `force`, writing it later refuses a file that appeared there meanwhile."""
-    _outputs[path.resolve()] = str(path)
+    resolved = _output_path(path)
+    _outputs[resolved] = str(path)
     if not force:
-        _keep.add(path.resolve())
+        _keep.add(resolved)
 
 
 def start_run() -> None:
@@ -58,7 +78,7 @@ def start_run() -> None:
 def output_target(path: Path) -> Path:
     """Where writing `path` lands: a symlink's target. Refuses special files (devices,
     pipes, folders) and the files this run reads."""
-    target = path.resolve()
+    target = _output_path(path)
     if target.exists() and not target.is_file():
         special = "is not a regular file; name a file to write (or leave out -o for stdout)"
         raise OutputError(Problem(str(path), special))
@@ -138,6 +158,8 @@ def reading(shown: str, where: Problem | None = None) -> Iterator[None]:
 def existing_file(path: Path, kind: str, missing: str = "file not found") -> None:
     """An input error unless `path` is a file (`kind` names what it should hold)."""
     if not path.exists():
+        if path.is_symlink():  # a loop, or a link to nothing
+            missing = "is a symbolic link to no file (a loop, or its target is missing)"
         raise InputError(Problem(str(path), missing))
     if path.is_dir():
         raise InputError(Problem(str(path), f"is a folder; expected a {kind} file"))

@@ -19,6 +19,7 @@ from rich.text import Text
 from rotation_solver import files
 from rotation_solver.errors import OutputError, Problem
 from rotation_solver.scenario import LoadedScenario, Lock, load_scenario
+from rotation_solver.scenario.schema import FIRST_YEAR, LAST_YEAR
 from rotation_solver.scenario.value_model import available_models
 from rotation_solver.solve import default_workers
 
@@ -55,6 +56,11 @@ def _parse_lock(
             start = date.fromisoformat(match.group(2))
         except ValueError:
             raise click.BadParameter(f"{value!r}: {match.group(2)} is not a real date") from None
+        # The scenario's own year range (found by review: 2207 was a traceback).
+        if not FIRST_YEAR <= start.year <= LAST_YEAR:
+            raise click.BadParameter(
+                f"{value!r}: expected a year from {FIRST_YEAR} to {LAST_YEAR}, got {start.year}"
+            )
         locks.append(Lock(program=match.group(1), start=start))
     return locks
 
@@ -198,6 +204,19 @@ def _format_for(fmt: str, output: Path | None, formats: tuple[str, ...]) -> str:
             )
         return fmt
     if wanted is None:
+        suffix = output.suffix.lower()
+        # A picture's name gets no text in it (found by review: a table in new.pdf).
+        if suffix.lstrip(".") in (*PLOT_FORMATS, "jpg", "jpeg", "gif"):
+            raise click.UsageError(
+                f"-o {output}: -o writes text ({', '.join(formats)}), not a picture; "
+                "draw one with --plot FILE.png|svg|pdf, where the command offers it"
+            )
+        ctx.meta[_FORMAT_NOTE] = (
+            f"note: {output}: "
+            + (f"the suffix {output.suffix} names no format" if suffix else "no suffix names one")
+            + f", so it gets the {fmt} format; pass --format to choose "
+            f"({', '.join(formats)})"
+        )
         return fmt
     if wanted not in formats:
         raise click.UsageError(
@@ -440,7 +459,7 @@ def plot_option(what: str) -> Callable[[F], F]:
 def refuse_output_files(output: Path | None, plot: Path | None, force: bool) -> None:
     """Before any work: the document and the picture are two files, neither overwritten
     unasked."""
-    if output is not None and plot is not None and output.resolve() == plot.resolve():
-        raise click.UsageError("--output and --plot name the same file; give each its own")
-    refuse_overwrite(output, force, "--output")
+    refuse_overwrite(output, force, "--output")  # first: a symlink loop is named there
     refuse_overwrite(plot, force, "--plot")
+    if output is not None and plot is not None and files.real_path(output) == files.real_path(plot):
+        raise click.UsageError("--output and --plot name the same file; give each its own")

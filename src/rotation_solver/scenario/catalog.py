@@ -444,7 +444,7 @@ def read_catalog(reference: str, scenario_doc: Document) -> Catalog:
 
 
 def _read_catalog_file(reference: str, shown: Path, scenario_doc: Document) -> Catalog:
-    path = shown.resolve()
+    path = files.real_path(shown)
     suffix = path.suffix.lower()
     if not path.exists():
         raise InputError(

@@ -21,9 +21,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from rotation_solver import files
-from rotation_solver.errors import InputError, Problem
+from rotation_solver.errors import InputError, Problem, too_long_number
 from rotation_solver.scenario.toml_positions import toml_positions
 
 Path_ = tuple[str | int, ...]
@@ -40,6 +41,21 @@ def _yaml_float(constructor: Any, node: Any) -> Any:
         return float(text.lower().lstrip(".").replace("-.", "-").replace("+.", "+"))
 
 
+class _TooLong(ValueError):
+    """An integer too long to read, where it is in the file."""
+
+    def __init__(self, error: ValueError, line: int, column: int):
+        super().__init__(str(error))
+        self.line, self.column = line, column
+
+
+def _yaml_int(constructor: Any, node: Any) -> Any:
+    try:
+        return RoundTripConstructor.construct_yaml_int(constructor, node)
+    except ValueError as error:  # Python's digit limit: say where (found by review)
+        raise _TooLong(error, node.start_mark.line + 1, node.start_mark.column + 1) from None
+
+
 class _ExactConstructor(RoundTripConstructor):
     """Round-trip constructor that keeps dates as text and floats as Decimal."""
 
@@ -48,6 +64,7 @@ _ExactConstructor.add_constructor(
     "tag:yaml.org,2002:timestamp", lambda constructor, node: str(node.value)
 )
 _ExactConstructor.add_constructor("tag:yaml.org,2002:float", _yaml_float)
+_ExactConstructor.add_constructor("tag:yaml.org,2002:int", _yaml_int)
 
 
 @dataclass
@@ -202,6 +219,8 @@ def _read_document(path: Path, kind: str) -> Document:
             ) from None
         except RecursionError:
             raise InputError(Problem(str(path), "TOML nested too deeply")) from None
+        except ValueError as error:  # an integer too long for Python to read (found by review)
+            raise InputError(Problem(str(path), too_long_number(error))) from None
         keys, values = toml_positions(text)
         return Document(path, _exact_numbers(data), keys, values)
     if suffix == ".json":
@@ -213,6 +232,8 @@ def _read_document(path: Path, kind: str) -> Document:
             ) from None
         except RecursionError:
             raise InputError(Problem(str(path), "JSON nested too deeply")) from None
+        except ValueError as error:
+            raise InputError(Problem(str(path), too_long_number(error))) from None
     return _read_yaml(path, text, kind)
 
 
@@ -243,6 +264,24 @@ def _read_yaml(path: Path, text: str, kind: str) -> Document:
         language = "JSON" if path.suffix.lower() == ".json" else "YAML"
         raise InputError(
             Problem(str(path), f"{language} syntax error: {what}", line, column)
+        ) from None
+    except ReaderError as error:
+        # A character YAML refuses (a NUL byte): its line and column, not its offset.
+        before = text[: error.position]
+        line = before.count("\n") + 1
+        column = error.position - (before.rfind("\n") + 1) + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise InputError(
+            Problem(
+                str(path),
+                f"YAML cannot hold the character U+{code:04X} ({error.reason}); remove it",
+                line,
+                column,
+            )
+        ) from None
+    except _TooLong as error:
+        raise InputError(
+            Problem(str(path), too_long_number(error), error.line, error.column)
         ) from None
     except (YAMLError, ValueError) as error:
         raise InputError(Problem(str(path), f"YAML error: {error}")) from None

@@ -737,6 +737,21 @@ def load_scenario(
             "rotation mostly after that cannot help this cycle, and a plan that holds one "
             "says so."
         )
+    # Rows no application can reach in time; an offer, a lock or a sent one needs none.
+    answered = {o.program for o in offers} | {a.program for a in sent}
+    answered |= {lock.program for lock in merged_locks}
+    for row in catalog.rows:
+        program = row.program
+        deadline = program.application_deadline
+        # Found by review: `validate` only noted it, naming neither file nor row.
+        late = deadline is not None and deadline < program.application_opens
+        if late and program.id not in answered:
+            where = row.problem("application_deadline", "")
+            warnings.append(
+                f"{where}program {program.id}: application_deadline {deadline} is before "
+                f"application_opens {program.application_opens}, so no application can go "
+                "out in time and none of its starts can be planned; check both dates."
+            )
     for row in catalog.rows:
         starts = row.program.starts
         repeated = sorted({d for d in starts if starts.count(d) > 1})

@@ -20,6 +20,7 @@ _EXPECTED = {
     "decimal_parsing": "expected a number",
     "int_type": "expected a whole number",
     "int_parsing": "expected a whole number",
+    "int_parsing_size": "expected a whole number of a sensible size",
     "int_from_float": "expected a whole number (no cents or decimals)",
     "float_type": "expected a number",
     "float_parsing": "expected a number",

@@ -34,4 +34,6 @@ def shown(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing (null)"
+    if isinstance(value, str) and len(value) > 80:  # a 5,000-digit cell, echoed whole
+        return f"{value[:40]!r}... ({len(value):,} characters)"
     return repr(value)

@@ -8,6 +8,7 @@ field, which `rotation-solver schema` publishes as JSON Schema.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -59,6 +60,20 @@ def _in_range(day: date) -> date:
 
 
 IsoDate = Annotated[date, BeforeValidator(_parse_iso_date)]
+
+
+def _visible(value: Any) -> Any:
+    # Terminal escapes and other control characters in a name would reach the terminal
+    # and every report (found by review: validate printed ESC[31m raw); a line break or
+    # tab reads as a space.
+    if not isinstance(value, str):
+        return value
+    spaced = re.sub(r"[\t\n\r\v\f]", " ", value)
+    return "".join(c for c in spaced if unicodedata.category(c) != "Cc")
+
+
+# Text only shown to people (names, cities, reasons): never control characters.
+ShownText = Annotated[str, BeforeValidator(_visible)]
 Specialty = Literal[
     "radiology", "internal_medicine", "emergency_medicine", "surgery", "transitional", "other"
 ]
@@ -99,7 +114,7 @@ class Student(_Strict):
         description="`home_department` lowers the default radiology minimum to 1."
     )
     radiology_research: bool = Field(False, description="Radiology research (informational).")
-    home_city: str | None = Field(None, description="Home city (informational).")
+    home_city: ShownText | None = Field(None, description="Home city (informational).")
 
 
 class DateRange(_Strict):
@@ -118,7 +133,9 @@ class DateRange(_Strict):
 class BlockedPeriod(DateRange):
     """Days no rotation may touch (exams, mandatory home rotations)."""
 
-    reason: str | None = Field(None, description="Why the period is blocked, shown in reports.")
+    reason: ShownText | None = Field(
+        None, description="Why the period is blocked, shown in reports."
+    )
 
 
 class Calendar(_Strict):
@@ -235,9 +252,9 @@ class Program(_Strict):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     id: str = Field(min_length=1, description="Stable unique key.")
-    name: str = Field(min_length=1, description="Program name shown to the user.")
-    city: str = Field("", description="City shown to the user.")
-    state: str = Field("", description="State shown to the user.")
+    name: ShownText = Field(min_length=1, description="Program name shown to the user.")
+    city: ShownText = Field("", description="City shown to the user.")
+    state: ShownText = Field("", description="State shown to the user.")
     specialty: Specialty = Field(description="Rotation specialty.")
     tier: Tier = Field(description="reach, target or safety for this student.")
     img_friendly: bool = Field(description="Clear history of taking IMGs.")
@@ -272,7 +289,7 @@ class Scenario(_Strict):
     version: Annotated[Literal[1], BeforeValidator(not_bool)] = Field(
         description="Format version; must be 1."
     )
-    name: str = Field(description="A name for the scenario, shown in every report.")
+    name: ShownText = Field(description="A name for the scenario, shown in every report.")
     planning_date: IsoDate = Field(description="The day the plan is made.")
     eras_submission: IsoDate = Field(description="When the ERAS application is submitted.")
     student: Student = Field(description="The applicant.")

@@ -85,7 +85,10 @@ def resolve_model_path(reference: str, *relative_to: Path) -> Path | None:
     # the shipped names have none.
     if Path(reference).suffix or "/" in reference:
         for folder in relative_to:
-            direct = (folder / os.path.expanduser(reference)).resolve()
+            try:
+                direct = (folder / os.path.expanduser(reference)).resolve()
+            except RuntimeError:  # a symlink loop (Python 3.11): not a model file
+                continue
             if direct.exists():
                 return direct
         return None
