@@ -22,7 +22,7 @@ EXAMPLE = SCENARIOS / "example"
 
 def _run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, list(args))
-    said = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    said = result.output  # stdout and stderr, as a terminal shows them
     assert "Traceback" not in said
     assert not isinstance(result.exception, Exception) or isinstance(
         result.exception, SystemExit
@@ -218,3 +218,53 @@ def test_control_characters_never_reach_the_terminal_or_a_report(tmp_path: Path)
         assert result.exit_code == 0, result.output
         assert "\x1b" not in result.output and "\t" not in result.output
         assert "RED" in result.output and "plan" in result.output
+
+
+# -- messages that were right but did not help ---------------------------------------
+
+
+def test_a_catalog_under_the_other_formats_suffix_is_named_as_such(tmp_path: Path) -> None:
+    scenario = _copy(tmp_path)
+    csv_text = (tmp_path / "programs.csv").read_text()
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in csv_text.splitlines():
+        sheet.append(line.split(","))
+    book.save(tmp_path / "programs.csv")  # a workbook, named .csv
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert "this is an Excel workbook (XLSX), not CSV text; name it .xlsx" in said
+    (tmp_path / "programs.xlsx").write_text(csv_text)  # CSV text, named .xlsx
+    scenario.write_text(scenario.read_text().replace("programs.csv", "programs.xlsx"))
+    code, said = _run("validate", str(scenario))
+    assert code == 1 and "it looks like CSV text: name it .csv" in said
+
+
+def test_check_says_when_its_arguments_are_swapped(tmp_path: Path) -> None:
+    scenario = _copy(tmp_path)
+    _plan(tmp_path, scenario)
+    code, said = _run("check", str(tmp_path / "p.json"), str(scenario))
+    assert code == 1
+    assert said.startswith(f"error: {tmp_path / 'p.json'}: this is a plan, not a scenario")
+    assert said.count("error:") == 1
+
+
+def test_check_names_a_timeline_and_validate_names_standard_input(tmp_path: Path) -> None:
+    scenario = str(EXAMPLE / "scenario.yaml")
+    steps = tmp_path / "steps.json"
+    _run("timeline", scenario, "--workers", "1", "--format", "json", "-o", str(steps))
+    code, said = _run("check", scenario, str(steps))
+    assert code == 1 and "this is the JSON of `rotation-solver timeline`, not a plan" in said
+    code, said = _run("validate", "-")
+    assert code == 1 and "standard input is not read here; name a file" in said
+
+
+def test_two_programs_in_one_exclude_are_told_to_repeat_it() -> None:
+    scenario = str(EXAMPLE / "scenario.yaml")
+    code, said = _run("validate", scenario, "--exclude", "rad-harbor,rad-cedar")
+    assert code == 1 and "repeat --exclude" in said
+    code, said = _run("validate", scenario, "--exclude", "rad-harbor,rad-nowhere")
+    assert code == 1 and "repeat --exclude" not in said

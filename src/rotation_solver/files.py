@@ -158,7 +158,9 @@ def reading(shown: str, where: Problem | None = None) -> Iterator[None]:
 def existing_file(path: Path, kind: str, missing: str = "file not found") -> None:
     """An input error unless `path` is a file (`kind` names what it should hold)."""
     if not path.exists():
-        if path.is_symlink():  # a loop, or a link to nothing
+        if str(path) == "-":  # found by review: "-: file not found"
+            missing = "standard input is not read here; name a file"
+        elif path.is_symlink():  # a loop, or a link to nothing
             missing = "is a symbolic link to no file (a loop, or its target is missing)"
         raise InputError(Problem(str(path), missing))
     if path.is_dir():

@@ -191,7 +191,18 @@ def check(
         rotation-solver check scenarios/example/scenario.yaml my-plan.csv --score
     """
 
-    loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
+    try:
+        loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
+    except InputError:
+        if _is_a_plan(scenario):  # found by review: ~20 missing-key errors for a swap
+            raise InputError(
+                Problem(
+                    str(scenario),
+                    "this is a plan, not a scenario: the scenario comes first "
+                    "(rotation-solver check SCENARIO PLAN)",
+                )
+            ) from None
+        raise
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     with files.reading(str(plan)):
         text = _plan_text(plan)
@@ -215,7 +226,21 @@ def check(
             raise InputError([*others, told]) from None
         raise
     if not isinstance(data, dict):
-        raise InputError(Problem(str(plan), "expected a JSON object (spec section 7)", 1, 1))
+        steps = (
+            isinstance(data, list)
+            and data
+            and all(
+                isinstance(step, dict) and {"date", "kind", "text"} <= step.keys() for step in data
+            )
+        )
+        what = (
+            "this is the JSON of `rotation-solver timeline`, not a plan"
+            if steps
+            else "expected a JSON object"
+        )
+        raise InputError(
+            Problem(str(plan), f"{what}; check reads a plan from `solve --format json`", 1, 1)
+        )
     _refuse_other_document(plan, data)
     report = check_plan(loaded, data)
     if report.ok and data.get("status") in ("infeasible", "unknown"):
@@ -534,6 +559,17 @@ _OTHER_DOCUMENTS = (
     ({"points", "least_budget"}, "the JSON of `rotation-solver frontier`"),
     ({"properties", "type"}, "a JSON Schema (`rotation-solver schema`)"),
 )
+
+
+def _is_a_plan(path: Path) -> bool:
+    """A JSON file with a `rotations` list and no `version`: a plan, not a scenario."""
+    try:
+        if path.stat().st_size > 10_000_000:
+            return False
+        data = json.loads(path.read_text("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and "rotations" in data and "version" not in data
 
 
 def _other_document(data: dict[str, Any]) -> str | None:

@@ -147,12 +147,25 @@ def _from_table(file: str, header: list[str], rows: list[tuple[int, list[Any]]])
     return Catalog(tuple(out), tuple(warnings))
 
 
+def _looks_like_csv(path: Path) -> bool:
+    """UTF-8 text whose first line holds a catalog column and a separator."""
+    try:
+        first = path.read_bytes()[:4096].decode("utf-8").lstrip("\ufeff").splitlines()[0]
+    except (UnicodeDecodeError, IndexError):
+        return False
+    return "id" in first.casefold() and any(sep in first for sep in ",;\t")
+
+
 def read_csv(path: Path, shown: str | None = None) -> Catalog:
     """A CSV catalog; rows are named by their line in the file (header = line 1)."""
     name = shown or str(path)
     if not path.exists():
         raise InputError(Problem(name, "catalog file not found"))
     files.note_input(path)
+    if path.read_bytes()[:4] == b"PK\x03\x04":  # a zip: an Excel workbook, renamed
+        raise InputError(
+            Problem(name, "this is an Excel workbook (XLSX), not CSV text; name it .xlsx")
+        )
     text = files.read_utf8(path, name)
     if not text.strip():
         raise InputError(Problem(name, "catalog file is empty; expected a header row"))
@@ -310,7 +323,10 @@ def _sheet_rows(
     try:
         book = load_workbook(path, read_only=True, data_only=data_only)
     except Exception as error:  # openpyxl, zipfile and XML raise many kinds for a bad file
-        raise InputError(Problem(name, f"cannot read as XLSX: {error}")) from None
+        hint = ""
+        if path.read_bytes()[:4] != b"PK\x03\x04" and _looks_like_csv(path):
+            hint = "; it looks like CSV text: name it .csv"
+        raise InputError(Problem(name, f"cannot read as XLSX: {error}{hint}")) from None
     label = name
     try:
         sheet, label, warnings = _pick_sheet(book, name, title)

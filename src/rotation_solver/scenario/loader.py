@@ -346,6 +346,10 @@ def unknown_program(program_id: str, known_ids: list[str]) -> str:
     """An unknown id, with the catalog id it most likely meant."""
     close = difflib.get_close_matches(program_id, known_ids, n=1, cutoff=0.75)
     hint = f"; did you mean {close[0]!r}?" if close else ""
+    parts = [part.strip() for part in program_id.split(",")]
+    if len(parts) > 1 and all(part in known_ids for part in parts):
+        # `--exclude a,b` (found by review): one id per key or option.
+        hint = "; name one program at a time (repeat --exclude, or list them in YAML)"
     return f"unknown program id {program_id!r}{hint}"
 
 
