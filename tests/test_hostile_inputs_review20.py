@@ -268,3 +268,37 @@ def test_two_programs_in_one_exclude_are_told_to_repeat_it() -> None:
     assert code == 1 and "repeat --exclude" in said
     code, said = _run("validate", scenario, "--exclude", "rad-harbor,rad-nowhere")
     assert code == 1 and "repeat --exclude" not in said
+
+
+def test_force_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "plan.json"
+    target.write_text("{}")
+    target.chmod(0o444)
+    code, _said = _run(
+        "solve", str(EXAMPLE / "scenario.yaml"), "--workers", "1", "-o", str(target), "--force"
+    )
+    assert code == 0 and json.loads(target.read_text())["status"] == "optimal"
+    assert target.stat().st_mode & 0o777 == 0o444
+
+
+def test_a_calendar_asked_for_by_its_suffix_is_named_as_such(tmp_path: Path) -> None:
+    scenario = str(EXAMPLE / "scenario.yaml")
+    code, said = _run("apply", scenario, "--more", "1000", "-o", str(tmp_path / "x.ics"))
+    assert code == 2 and f"-o {tmp_path / 'x.ics'}: a calendar is one portfolio's" in said
+
+
+@pytest.mark.parametrize(
+    ("reference", "hint"),
+    [
+        ("https://example.com/programs.csv", "catalogs are read from files only"),
+        ("data\\\\programs.csv", "write folders with /"),
+    ],
+)
+def test_a_catalog_path_that_is_a_url_or_uses_backslashes_gets_a_hint(
+    tmp_path: Path, reference: str, hint: str
+) -> None:
+    scenario = _copy(tmp_path)
+    text = scenario.read_text().replace("programs: programs.csv", f'programs: "{reference}"')
+    scenario.write_text(text)
+    code, said = _run("validate", str(scenario))
+    assert code == 1 and "not found" in said and hint in said

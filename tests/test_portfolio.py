@@ -797,7 +797,7 @@ def test_cli_calendar_of_the_applications(tmp_path: Path) -> None:
         assert (int(row["fee"]), row["role"]) == (a["fee"], a["role"])
         assert float(row["p_in_plan"]) == pytest.approx(a["p_in_plan"], abs=5e-5)
     result = runner.invoke(cli, [*args, "--format", "ics", "--budgets", "5000,6000"])
-    assert result.exit_code == 2 and "one portfolio's calendar" in result.output
+    assert result.exit_code == 2 and "a calendar is one portfolio's" in result.output
 
 
 def test_cli_calendar_answers_the_offers_in_hand(tmp_path: Path) -> None:

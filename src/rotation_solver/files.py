@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,6 +99,8 @@ def replacing(path: Path) -> Iterator[Path]:
             if target in _keep:
                 _place_new(temporary, target, path)
             else:
+                if target.exists():  # --force keeps the file's mode (found by review: 0444)
+                    os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
                 os.replace(temporary, target)
         except FileExistsError:
             raise OutputError(Problem(str(path), _APPEARED)) from None

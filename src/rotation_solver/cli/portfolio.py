@@ -202,8 +202,12 @@ def apply(
     if plot is not None and sweeping:
         raise click.UsageError("--plot draws one portfolio; leave it out with --budgets or --more")
     if fmt == "ics" and sweeping:
+        # The format may come from -o's suffix alone (found by review).
+        asked = (
+            "--format ics" if output is None or output.suffix.lower() != ".ics" else f"-o {output}"
+        )
         raise click.UsageError(
-            "--format ics is one portfolio's calendar; leave it out with --budgets or --more"
+            f"{asked}: a calendar is one portfolio's; leave it out with --budgets or --more"
         )
     refuse_output_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)

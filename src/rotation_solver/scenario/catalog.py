@@ -463,8 +463,13 @@ def _read_catalog_file(reference: str, shown: Path, scenario_doc: Document) -> C
     path = files.real_path(shown)
     suffix = path.suffix.lower()
     if not path.exists():
+        hint = ""
+        if "://" in reference:  # found by review: a URL read as a folder path
+            hint = "; catalogs are read from files only: download it and name the file"
+        elif "\\" in reference:
+            hint = "; write folders with / (a \\ is part of the name here)"
         raise InputError(
-            scenario_doc.problem(("programs",), f"catalog file {str(shown)!r} not found")
+            scenario_doc.problem(("programs",), f"catalog file {str(shown)!r} not found{hint}")
         )
     if path.is_dir():
         raise InputError(
