@@ -262,12 +262,12 @@ def test_check_names_a_timeline_and_validate_names_standard_input(tmp_path: Path
     assert code == 1 and "standard input is not read here; name a file" in said
 
 
-def test_two_programs_in_one_exclude_are_told_to_repeat_it() -> None:
+def test_two_programs_in_one_exclude_are_told_to_name_one_per_entry() -> None:
     scenario = str(EXAMPLE / "scenario.yaml")
     code, said = _run("validate", scenario, "--exclude", "rad-harbor,rad-cedar")
-    assert code == 1 and "repeat --exclude" in said
+    assert code == 1 and "name one program per entry (repeat the option" in said
     code, said = _run("validate", scenario, "--exclude", "rad-harbor,rad-nowhere")
-    assert code == 1 and "repeat --exclude" not in said
+    assert code == 1 and "name one program per entry" not in said
 
 
 def test_force_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
@@ -302,3 +302,89 @@ def test_a_catalog_path_that_is_a_url_or_uses_backslashes_gets_a_hint(
     scenario.write_text(text)
     code, said = _run("validate", str(scenario))
     assert code == 1 and "not found" in said and hint in said
+
+
+# -- from the code review of the fixes above -------------------------------------------
+
+
+def test_a_comma_in_any_program_entry_gets_the_one_per_entry_hint(tmp_path: Path) -> None:
+    scenario = _copy(tmp_path)
+    code, said = _run("validate", str(scenario), "--lock", "rad-cedar,rad-juniper@2027-06-14")
+    assert code == 1 and "name one program per entry" in said and "--exclude" not in said
+
+
+def test_a_refused_or_excluded_program_gets_no_deadline_warning(tmp_path: Path) -> None:
+    scenario = _copy(tmp_path)
+    catalog = tmp_path / "programs.csv"
+    rows = catalog.read_text().splitlines()
+    header = rows[0].split(",")
+    cells = rows[1].split(",")
+    cells[header.index("application_opens")] = "2027-02-01"
+    cells[header.index("application_deadline")] = "2027-01-01"
+    catalog.write_text("\n".join([rows[0], ",".join(cells), *rows[2:]]) + "\n")
+    code, said = _run("validate", str(scenario), "--exclude", cells[0])
+    assert code == 0 and "is before application_opens" not in said
+    scenario.write_text(
+        scenario.read_text() + f"applied:\n  - {{program: {cells[0]}}}\nexclude: [{cells[0]}]\n"
+    )
+    code, said = _run("validate", str(scenario))
+    assert code == 0 and "is before application_opens" not in said
+
+
+def test_score_names_timeline_json_too(tmp_path: Path) -> None:
+    scenario = str(EXAMPLE / "scenario.yaml")
+    steps = tmp_path / "steps.json"
+    _run("timeline", scenario, "--workers", "1", "--format", "json", "-o", str(steps))
+    code, said = _run("check", scenario, str(steps), "--score")
+    assert code == 1 and "this is the JSON of `rotation-solver timeline`" in said
+    assert "missing the key" not in said
+
+
+def test_a_plan_saved_with_a_multi_line_name_still_checks(tmp_path: Path) -> None:
+    """Names are read with one space for a line break; a plan that states the name as
+    the file wrote it (a plan saved before that reading) still matches."""
+    scenario = _copy(tmp_path)
+    text = scenario.read_text()
+    start = text.index("name:")
+    end = text.index("\n", start)
+    scenario.write_text(text[:start] + "name: |\n  Example plan\n  second line" + text[end:])
+    plan = _plan(tmp_path, scenario)
+    assert plan["scenario"] == "Example plan second line"
+    plan["scenario"] = "Example plan\nsecond line\n"
+    (tmp_path / "old.json").write_text(json.dumps(plan))
+    code, said = _run("check", str(scenario), str(tmp_path / "old.json"))
+    assert code == 0, said
+    args = ("solve", str(scenario), "--workers", "1", "--no-explain", "--since")
+    code, said = _run(*args, str(tmp_path / "old.json"))
+    assert code == 0 and "that plan was made for" not in said
+
+
+def test_names_lose_bidi_controls_and_keep_one_space_per_blank_run(tmp_path: Path) -> None:
+    from rotation_solver.scenario.schema import visible_text
+
+    assert visible_text("a\r\nb\t c\u202e d\x1b[0m ") == "a b c d[0m"
+    assert visible_text(7) == 7
+
+
+def test_the_calendar_defers_to_apply_where_the_plan_does(tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    scenario = str(SCENARIOS / "offers-in-hand" / "scenario.yaml")
+    result = CliRunner().invoke(cli, ["solve", scenario, "--workers", "1", "--format", "ics"])
+    assert result.exit_code == 0, result.output
+    described = " ".join(
+        str(e["DESCRIPTION"])
+        for e in Calendar.from_ical(result.stdout_bytes).walk("VEVENT")
+        if str(e["SUMMARY"]).startswith("Rotation:")
+    )
+    assert "Offer in hand: this plan takes it (`rotation-solver apply` says whether" in described
+    assert "accept it" not in described
+
+
+def test_since_names_standard_input_and_links_to_nothing(tmp_path: Path) -> None:
+    scenario = str(EXAMPLE / "scenario.yaml")
+    code, said = _run("solve", scenario, "--since", "-")
+    assert code == 1 and "standard input is not read here" in said
+    (tmp_path / "gone.json").symlink_to(tmp_path / "nowhere.json")
+    code, said = _run("solve", scenario, "--since", str(tmp_path / "gone.json"))
+    assert code == 1 and "is a symbolic link to no file" in said

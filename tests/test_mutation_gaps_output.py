@@ -838,3 +838,13 @@ def test_the_comparison_says_when_strategies_cannot_be_told_apart() -> None:
     payload["saa"] = {"candidates": 0}
     payload["evaluation"]["strategies"][1]["programs"] = ["c"]  # type: ignore[index]
     assert _same_programs_lines(payload) == []
+    # The portfolio itself takes every program: "leaving some out" would contradict the
+    # "same programs as portfolio" line (found by review).
+    payload["saa"] = {"candidates": 3}
+    for row in payload["evaluation"]["strategies"]:  # type: ignore[attr-defined]
+        row["programs"] = ["a", "b", "c"]
+    assert _same_programs_lines(payload) == [
+        f"{name} applies to the same programs as portfolio: its margin is 0 by construction, "
+        "not a finding."
+        for name in ("top-N by expected value", "top-N by letter")
+    ]

@@ -218,7 +218,7 @@ def test_a_document_names_the_applications_in_their_order(offers: Offers) -> Non
 
 def test_the_plan_calendar_tells_an_offer_in_hand_from_an_accepted_one(tmp_path: Path) -> None:
     """Kills C8 (calendar_export.py: `rotation.get("locked")` -> `.get("offered")`): an
-    offer in hand is still to be accepted ("Offer in hand: accept it"), a locked one is
+    offer in hand is still to be answered ("Offer in hand: ..."), a locked one is
     accepted already ("Accepted offer"); the mutant calls the open offer accepted, so
     the student may never answer it, and says nothing of the locked one."""
     path = _example_copy(tmp_path, "2027-05-20", [("rad-harbor", "2027-08-02")])
@@ -232,7 +232,8 @@ def test_the_plan_calendar_tells_an_offer_in_hand_from_an_accepted_one(tmp_path:
         if e.summary.startswith("Rotation: ")
     }
     harbor, lakeshore = by_id["rad-harbor"].description, by_id["rad-lakeshore"].description
-    assert "Offer in hand: accept it" in harbor and "Accepted offer" not in harbor
+    # Other rotations are still to apply for: `apply` answers the offer (found by review).
+    assert "Offer in hand: this plan takes it" in harbor and "Accepted offer" not in harbor
     assert "Accepted offer" in lakeshore and "Offer in hand" not in lakeshore
     others = [
         e.description for pid, e in by_id.items() if pid not in ("rad-harbor", "rad-lakeshore")

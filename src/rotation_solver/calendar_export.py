@@ -51,7 +51,11 @@ def event_uid(scenario: str, subject: str | None, kind: str, day: date) -> str:
 
 
 def _rotation_event(
-    rotation: dict[str, Any], scenario: str, stamp: datetime, letter_text: str | None
+    rotation: dict[str, Any],
+    scenario: str,
+    stamp: datetime,
+    letter_text: str | None,
+    offer_note: str = "Offer in hand: accept it",
 ) -> Event:
     start = date.fromisoformat(rotation["start"])
     end = date.fromisoformat(rotation["end"])
@@ -73,7 +77,7 @@ def _rotation_event(
     if rotation.get("locked"):
         lines.append("Accepted offer")
     elif rotation.get("offered"):
-        lines.append("Offer in hand: accept it")
+        lines.append(offer_note)
     elif rotation.get("applied"):
         lines.append("Application sent: if it comes back with an offer")
     if letter_text:
@@ -141,13 +145,21 @@ def build_calendar(
     calendar.add("x-wr-calname", vText(f"{title}: {scenario}"))
     rotations = {r["program_id"]: r for r in payload.get("rotations") or []}
     letters = {s.program_id: s.text for s in steps if s.kind == "ask_letter"}
+    # As the plan's table says it: with answers still to come, `apply` answers the offers
+    # (found by review: the event said "accept it" beside a step saying to check first).
+    pending = any(not (r.get("locked") or r.get("offered")) for r in rotations.values())
+    offer_note = (
+        "Offer in hand: this plan takes it (`rotation-solver apply` says whether to accept)"
+        if pending
+        else "Offer in hand: accept it"
+    )
     for step in steps:
         if step.kind == "rotation_end":
             continue
         if step.kind == "rotation_start" and step.program_id in rotations:
             rotation = rotations[step.program_id]
             calendar.add_component(
-                _rotation_event(rotation, scenario, stamp, letters.get(step.program_id))
+                _rotation_event(rotation, scenario, stamp, letters.get(step.program_id), offer_note)
             )
         else:
             calendar.add_component(_step_event(step, scenario, stamp))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,7 +99,7 @@ def replacing(path: Path) -> Iterator[Path]:
                 _place_new(temporary, target, path)
             else:
                 if target.exists():  # --force keeps the file's mode (found by review: 0444)
-                    os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
+                    os.chmod(temporary, target.stat().st_mode & 0o777)
                 os.replace(temporary, target)
         except FileExistsError:
             raise OutputError(Problem(str(path), _APPEARED)) from None

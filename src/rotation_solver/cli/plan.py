@@ -47,6 +47,7 @@ from rotation_solver.offerings import Offering, profile_reason
 from rotation_solver.planner import plan_scenario
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, Lock, Program, Scenario, ValueModel
+from rotation_solver.scenario.schema import visible_text
 from rotation_solver.scenario.value_model import models_dir
 from rotation_solver.solve import SolveOptions
 from rotation_solver.words import counted
@@ -116,7 +117,7 @@ def solve(
         outcome = plan_scenario(loaded, options, explain=explain)
     if earlier is not None:
         outcome.payload["changes"] = plan_changes(earlier, outcome.payload, loaded, outcome.problem)
-        if earlier.scenario is not None and earlier.scenario != loaded.scenario.name:
+        if earlier.scenario is not None and visible_text(earlier.scenario) != loaded.scenario.name:
             # Found by review: another scenario's plan was compared without a word.
             outcome.payload["warnings"].append(
                 f"--since {since}: that plan was made for the scenario {earlier.scenario!r}, "
@@ -226,18 +227,7 @@ def check(
             raise InputError([*others, told]) from None
         raise
     if not isinstance(data, dict):
-        steps = (
-            isinstance(data, list)
-            and data
-            and all(
-                isinstance(step, dict) and {"date", "kind", "text"} <= step.keys() for step in data
-            )
-        )
-        what = (
-            "this is the JSON of `rotation-solver timeline`, not a plan"
-            if steps
-            else "expected a JSON object"
-        )
+        what = _TIMELINE if _is_timeline(data) else "expected a JSON object"
         raise InputError(
             Problem(str(plan), f"{what}; check reads a plan from `solve --format json`", 1, 1)
         )
@@ -302,6 +292,8 @@ def _hand_made_plan(path: Path, text: str) -> tuple[dict[str, Any], dict[int, in
             if looks_like_csv and not looks_like_json:
                 return _csv_plan(path, text)
             raise
+        if _is_timeline(data):  # found by review: 40 "missing start" lines
+            raise InputError(Problem(str(path), f"{_TIMELINE}; --score reads rotations", 1, 1))
         if isinstance(data, list):  # the rotations alone
             data = {"rotations": data}
         if not isinstance(data, dict):
@@ -387,7 +379,7 @@ def _csv_plan(path: Path, text: str) -> tuple[dict[str, Any], dict[int, int]]:
                 Problem(
                     str(path),
                     f"this row has {len(cells)} cells but the header has {len(header)}; "
-                    "one rotation per line, and quote a cell that holds a comma",
+                    "one rotation per line, and quote a cell that holds the separator",
                     line,
                 )
             )
@@ -559,6 +551,18 @@ _OTHER_DOCUMENTS = (
     ({"points", "least_budget"}, "the JSON of `rotation-solver frontier`"),
     ({"properties", "type"}, "a JSON Schema (`rotation-solver schema`)"),
 )
+
+
+_TIMELINE = "this is the JSON of `rotation-solver timeline`, not a plan"
+
+
+def _is_timeline(data: Any) -> bool:
+    """`timeline --format json`: a list of dated steps."""
+    return (
+        isinstance(data, list)
+        and bool(data)
+        and all(isinstance(s, dict) and {"date", "kind", "text"} <= s.keys() for s in data)
+    )
 
 
 def _is_a_plan(path: Path) -> bool:

@@ -184,7 +184,12 @@ def _same_programs_lines(payload: dict[str, Any]) -> list[str]:
             + (": its margin is 0 by construction, not a finding." if other == "portfolio" else ".")
         )
     usable = (payload.get("saa") or {}).get("candidates") or 0
-    everything = [s["name"] for s in strategies[1:] if usable and len(s["programs"]) == usable]
+    # Only where the portfolio leaves some out: else the line above says it all.
+    everything = [
+        s["name"]
+        for s in strategies[1:]
+        if usable and len(s["programs"]) == usable > len(strategies[0]["programs"])
+    ]
     if everything:
         lines.append(
             f"{' and '.join(everything)} {'apply' if len(everything) > 1 else 'applies'} to "

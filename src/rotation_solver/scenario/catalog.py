@@ -469,7 +469,8 @@ def _read_catalog_file(reference: str, shown: Path, scenario_doc: Document) -> C
         elif "\\" in reference:
             hint = "; write folders with / (a \\ is part of the name here)"
         raise InputError(
-            scenario_doc.problem(("programs",), f"catalog file {str(shown)!r} not found{hint}")
+            # Quoted as written: repr would double every backslash the hint is about.
+            scenario_doc.problem(("programs",), f"catalog file '{shown}' not found{hint}")
         )
     if path.is_dir():
         raise InputError(

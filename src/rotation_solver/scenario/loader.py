@@ -348,8 +348,8 @@ def unknown_program(program_id: str, known_ids: list[str]) -> str:
     hint = f"; did you mean {close[0]!r}?" if close else ""
     parts = [part.strip() for part in program_id.split(",")]
     if len(parts) > 1 and all(part in known_ids for part in parts):
-        # `--exclude a,b` (found by review): one id per key or option.
-        hint = "; name one program at a time (repeat --exclude, or list them in YAML)"
+        # `--exclude a,b` (found by review): one id per entry.
+        hint = "; name one program per entry (repeat the option, or one list item each)"
     return f"unknown program id {program_id!r}{hint}"
 
 
@@ -741,9 +741,10 @@ def load_scenario(
             "rotation mostly after that cannot help this cycle, and a plan that holds one "
             "says so."
         )
-    # Rows no application can reach in time; an offer, a lock or a sent one needs none.
-    answered = {o.program for o in offers} | {a.program for a in sent}
-    answered |= {lock.program for lock in merged_locks}
+    # Rows no application can reach in time; an offer, a lock, a sent or refused one
+    # needs none, and an excluded one is never planned.
+    answered = {o.program for o in offers} | {a.program for a in sent} | set(refused)
+    answered |= {lock.program for lock in merged_locks} | set(merged_exclude)
     for row in catalog.rows:
         program = row.program
         deadline = program.application_deadline

@@ -62,18 +62,26 @@ def _in_range(day: date) -> date:
 IsoDate = Annotated[date, BeforeValidator(_parse_iso_date)]
 
 
-def _visible(value: Any) -> Any:
-    # Terminal escapes and other control characters in a name would reach the terminal
-    # and every report (found by review: validate printed ESC[31m raw); a line break or
-    # tab reads as a space.
+# Characters that reorder the text around them on screen ("Trojan source").
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def visible_text(value: Any) -> Any:
+    """TEXT as shown: no terminal escapes or other control characters, which would reach
+    the terminal and every report (found by review: validate printed ESC[31m raw), and
+    any run of blanks (a line break, a tab) as one space."""
     if not isinstance(value, str):
         return value
-    spaced = re.sub(r"[\t\n\r\v\f]", " ", value)
-    return "".join(c for c in spaced if unicodedata.category(c) != "Cc")
+    kept = "".join(
+        " " if c.isspace() else c
+        for c in value
+        if c.isspace() or (unicodedata.category(c) != "Cc" and c not in _BIDI)
+    )
+    return " ".join(kept.split())
 
 
 # Text only shown to people (names, cities, reasons): never control characters.
-ShownText = Annotated[str, BeforeValidator(_visible)]
+ShownText = Annotated[str, BeforeValidator(visible_text)]
 Specialty = Literal[
     "radiology", "internal_medicine", "emergency_medicine", "surgery", "transitional", "other"
 ]
