@@ -124,7 +124,7 @@ def plan_changes(
             "program_id": pid,
             "from": r.start.isoformat(),
             "to": now[pid].isoformat(),
-            "why": _why_dropped(r, loaded, problem, payload["rotations"]),
+            "why": _why_dropped(r, loaded, problem, payload, earlier),
         }
         for pid, r in before.items()
         if pid in now and now[pid] != r.start
@@ -138,7 +138,7 @@ def plan_changes(
         {
             "program_id": pid,
             "start": r.start.isoformat(),
-            "why": _why_dropped(r, loaded, problem, payload["rotations"]),
+            "why": _why_dropped(r, loaded, problem, payload, earlier),
         }
         for pid, r in before.items()
         if pid not in now
@@ -176,9 +176,11 @@ def _why_dropped(
     rotation: EarlierRotation,
     loaded: LoadedScenario,
     problem: PlanningProblem,
-    rotations: list[dict[str, Any]],
+    payload: dict[str, Any],
+    earlier: EarlierPlan,
 ) -> str:
-    """Why an earlier rotation is not in the new plan (`rotations`) at its start."""
+    """Why an earlier rotation is not in the new plan (`payload`) at its start."""
+    rotations: list[dict[str, Any]] = payload["rotations"]
     pid, start = rotation.program_id, rotation.start
     programs = {p.id: p for p in loaded.programs}
     if pid not in programs:
@@ -197,6 +199,20 @@ def _why_dropped(
     )
     if offering is None:
         return "no longer possible"
+    if payload.get("objective") is None:
+        # Found by review: "the best plan now leaves it out" where there is none.
+        return (
+            "no plan was found within the time limit now"
+            if payload.get("status") == "unknown"
+            else "no plan exists now (see the rules in conflict)"
+        )
+    # Found by review: a cut budget read as a date clash with the cheaper rotation.
+    over = earlier.total_cost is not None and earlier.total_cost > loaded.budget
+    budget = (
+        f"the earlier plan's ${earlier.total_cost:,} is over the budget ${loaded.budget:,} now"
+        if over
+        else ""
+    )
     gap = timedelta(days=problem.requirements.min_gap_days)
     for r in rotations:
         if r["program_id"] == pid:
@@ -204,7 +220,12 @@ def _why_dropped(
         other_start, other_end = date.fromisoformat(r["start"]), date.fromisoformat(r["end"])
         if not (offering.end + gap < other_start or other_end + gap < offering.start):
             # Found by review: "still possible" hid that a new rotation took its dates.
-            return f"its dates clash with {r['program_id']} ({r['start']}..{r['end']}) in this plan"
+            clash = (
+                f"its dates clash with {r['program_id']} ({r['start']}..{r['end']}) in this plan"
+            )
+            return f"{budget}; {clash}" if budget else clash
+    if budget:
+        return f"{budget}; the best plan within it leaves this out"
     return "still possible, but the best plan now leaves it out"
 
 
@@ -230,9 +251,13 @@ def change_lines(changes: dict[str, Any]) -> list[str]:
     totals = []
     for key, label, money in (("objective", "value", False), ("total_cost", "cost", True)):
         old, new = changes[key]
-        if old is None or new is None:
+        if old is None and new is None:
             continue
         show = (lambda v: f"${v:,}") if money else str
+        if old is None or new is None:  # no plan then or now (found by review: no value)
+            shown = [show(v) if v is not None else "— (no plan)" for v in (old, new)]
+            totals.append(f"{label} {shown[0]} → {shown[1]}")
+            continue
         delta = new - old
         sign = "+" if delta > 0 else "−" if delta < 0 else "±"
         amount = f"${abs(delta):,}" if money else str(abs(delta))
@@ -240,7 +265,17 @@ def change_lines(changes: dict[str, Any]) -> list[str]:
     old_paid, new_paid = changes.get("paid_fees") or (0, 0)
     if old_paid != new_paid:
         # Found by review: "cost $6,660 -> $7,380" with the same rotations, unexplained.
-        totals.append(f"of it fees already paid ${old_paid:,} → ${new_paid:,}")
+        totals.append(
+            f"of it fees already paid ${old_paid:,} → ${new_paid:,}"
+            # A fee paid stays paid: the likely cause is a program taken off `applied:`
+            # when its offer was declined (found by review).
+            + (
+                " (a declined offer or a refused application keeps its fee only while it "
+                "stays under `applied:`, with `exclude:`)"
+                if new_paid < old_paid
+                else ""
+            )
+        )
     if totals:
         lines.append(" · ".join(totals))
     return lines

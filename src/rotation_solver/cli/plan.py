@@ -778,6 +778,17 @@ def validate(
         f"at most {req.max_rotations} rotations, tier_mix {'on' if req.tier_mix else 'off'}, "
         f"gap {req.min_gap_days} days"
         + (", applications by the start" if req.apply_by_start else "")
+        # The housing rules too (found by review: left out of this line).
+        + (
+            f", a rotation with housing at most ${req.affordable_housing_per_week:,}/week"
+            if req.affordable_housing_per_week is not None
+            else ""
+        )
+        + (
+            f", {req.high_cost_rest_days} free days between two dearer ones"
+            if req.high_cost_rest_days and req.affordable_housing_per_week is not None
+            else ""
+        )
     )
     if loaded.locks:
         accepted = ", ".join(f"{k.program}@{k.start}" for k in loaded.locks)

@@ -76,7 +76,11 @@ def _no_progress(_label: str, _total: int) -> Callable[[int], None]:
 
 
 def no_plan_reason(
-    loaded: LoadedScenario, max_applications: int, options: SolveOptions
+    loaded: LoadedScenario,
+    max_applications: int,
+    options: SolveOptions,
+    *,
+    every_outcome: bool = False,
 ) -> tuple[str, str, dict[str, Any] | None]:
     """(status, why, conflict) when the chosen applications never yield a plan.
 
@@ -84,10 +88,12 @@ def no_plan_reason(
     within the application limit, no portfolio has one ("infeasible", with the
     conflicting rules named as `solve` names them); if its best plan is worth 0 or
     less, applying to nothing is as good and saves the fees ("feasible"). Programs
-    that never offer (acceptance 0) are left out, as the search leaves them out."""
+    that never offer (acceptance 0) are left out, as the search leaves them out.
+    `every_outcome`: every portfolio was valued on every offer outcome, so no sample can
+    have missed a plan."""
     never = _never_offering(loaded)
     without = dataclasses.replace(loaded, exclude=loaded.exclude + never)
-    status, why, conflict = _no_plan_reason(without, max_applications, options)
+    status, why, conflict = _no_plan_reason(without, max_applications, options, every_outcome)
     if never:
         why += f" (programs that never offer, acceptance 0, are left out: {', '.join(never)})"
     return status, why, conflict
@@ -102,9 +108,36 @@ def _never_offering(loaded: LoadedScenario) -> tuple[str, ...]:
     )
 
 
-def _no_plan_reason(
+def _sent_fill_the_room(
     loaded: LoadedScenario, max_applications: int, options: SolveOptions
+) -> str | None:
+    """Why no plan comes when the applications already sent take every one of the
+    `max_applications` and they make no plan alone (found by review: "try more
+    --scenarios" after every outcome was valued)."""
+    sent = {application.program for application in loaded.applied}
+    if not sent or len(sent) < max_applications:
+        return None
+    kept = sent | {lock.program for lock in loaded.locks} | {o.program for o in loaded.offers}
+    others = tuple(p.id for p in loaded.programs if p.id not in kept and p.id not in loaded.exclude)
+    alone = dataclasses.replace(loaded, exclude=loaded.exclude + others)
+    result = plan_scenario(
+        certain_scenario(alone, keep_fee=True), options, diagnose=False, name_conflict=False
+    ).result
+    if result.has_plan or result.status == "unknown":
+        return None
+    return (
+        f"the {len(sent)} applications already sent fill max_applications "
+        f"{max_applications}, and no plan meets the rules with them alone (even if all "
+        "offer); raise --max-applications to apply to other programs"
+    )
+
+
+def _no_plan_reason(
+    loaded: LoadedScenario, max_applications: int, options: SolveOptions, every_outcome: bool
 ) -> tuple[str, str, dict[str, Any] | None]:
+    full = _sent_fill_the_room(loaded, max_applications, options)
+    if full is not None:
+        return "infeasible", full, None
     certain = certain_scenario(loaded, keep_fee=True)
     room = with_application_room(certain, max_applications)
     # Only whether a plan exists: the conflict is named on the unlimited scenario below.
@@ -114,6 +147,15 @@ def _no_plan_reason(
             why = (
                 f"the best plan is worth {result.objective} under this value model (0 or "
                 "less), so applying to nothing is as good and saves the fees"
+            )
+        elif every_outcome:
+            # Every portfolio on every outcome: no plan is certain, not a sample's miss.
+            return (
+                "infeasible",
+                f"no choice of up to {max_applications} applications leads to a plan in any "
+                "offer outcome (every portfolio was valued on every outcome); raise "
+                "--max-applications",
+                None,
             )
         else:
             why = (
@@ -512,14 +554,6 @@ def plan_portfolio(
             ),
             *(
                 [
-                    f"the out-of-sample value rests on {evaluate_outcomes} fresh outcomes; "
-                    f"{HONEST_EVALUATION:,} or more give a tight confidence interval."
-                ]
-                if evaluate_outcomes < HONEST_EVALUATION
-                else []
-            ),
-            *(
-                [
                     f"{'; '.join(beaten_by)}: {scenarios} sampled outcomes were too few to "
                     "choose well; raise --scenarios."
                 ]
@@ -553,11 +587,17 @@ def plan_portfolio(
     }
     if stats["p_no_plan"] >= 1:
         # The full time limit, as `solve` has, so the conflict is named as `solve` names it.
-        status, why, conflict = no_plan_reason(asked, n, options)
+        status, why, conflict = no_plan_reason(asked, n, options, every_outcome=found.enumerated)
         payload.update(status=status, why=why)
         if conflict is not None:
             payload["conflict"] = conflict
         payload["timings"]["total_seconds"] = round(time.perf_counter() - started, 3)
+    if evaluate_outcomes < HONEST_EVALUATION and payload["status"] not in ("infeasible", "unknown"):
+        # Not where no plan can come: nothing was there to evaluate (found by review).
+        payload["warnings"].append(
+            f"the out-of-sample value rests on {evaluate_outcomes} fresh outcomes; "
+            f"{HONEST_EVALUATION:,} or more give a tight confidence interval."
+        )
     return PortfolioReport(problem, found, table, payload, comparisons, chosen_oos)
 
 

@@ -407,21 +407,34 @@ def _offers(
     return tuple(offers), notes, problems
 
 
-def _unplannable_offer(scenario: Scenario, program: Program, offer: Lock) -> list[str]:
-    """A note when an offer can never be in a plan (outside the window, on a blocked
-    period): the offer replaces the program's other starts, so it would vanish unsaid."""
-    end = offer.start + timedelta(days=7 * program.weeks - 1)
+def _never_planned(scenario: Scenario, program: Program, start: date) -> list[str]:
+    """Why a rotation at `start` can never be in a plan, whatever the answers: outside the
+    window, on a blocked period, or of a specialty the rules do not ask for."""
+    end = start + timedelta(days=7 * program.weeks - 1)
     window = scenario.calendar.window
     why = []
-    if offer.start < window.start or end > window.end:
+    if start < window.start or end > window.end:
         why.append(f"outside the window {window.start}..{window.end}")
     why += [
         f"touches the blocked period {b.start}..{b.end}"
         for b in scenario.calendar.blocked
-        if offer.start <= b.end and b.start <= end
+        if start <= b.end and b.start <= end
     ]
+    wanted = resolve_requirements(scenario).clinical_specialties
+    if program.specialty != "radiology" and program.specialty not in wanted:
+        # Found by review: an offer of a specialty not asked for was left out unsaid.
+        why.append(f"of specialty {program.specialty}, which the rules do not ask for")
+    return why
+
+
+def _unplannable_offer(scenario: Scenario, program: Program, offer: Lock) -> list[str]:
+    """A note when an offer can never be in a plan (outside the window, on a blocked
+    period, a specialty not asked for): the offer replaces the program's other starts,
+    so it would vanish unsaid."""
+    why = _never_planned(scenario, program, offer.start)
     if not why:
         return []
+    end = offer.start + timedelta(days=7 * program.weeks - 1)
     return [
         f"offers: {offer.program} at {offer.start}..{end} {' and '.join(why)}, so no plan can "
         "take it (and the program's other starts are not offered)"
@@ -509,6 +522,15 @@ def _applied(
                 f"{len(starts_of)} programs applied to; at most {MAX_APPLICATIONS} are supported",
             )
         )
+    for program_id, starts in starts_of.items():
+        # Found by review: only `apply` said so ("applications sent that no plan can use").
+        reasons = [_never_planned(scenario, rows[program_id], start) for start in starts]
+        if all(reasons):
+            why = "; ".join(sorted({reason for listed in reasons for reason in listed}))
+            notes.append(
+                f"applied: no start of {program_id} that the application names can be in a "
+                f"plan ({why}), so it cannot lead to a rotation; its fee still counts"
+            )
     if scenario.student.school_type == "img":
         for program_id in starts_of:
             if not rows[program_id].accepts_img:

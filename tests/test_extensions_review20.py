@@ -1,0 +1,141 @@
+"""The extensions (offers, applied, housing rules) and `--since`, from the twentieth
+session's second fuzz review: each case was a wrong exit, a silent loss or a reason
+that blamed the wrong rule."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from rotation_solver.cli import cli
+from tests.conftest import SCENARIOS
+
+EXAMPLE = SCENARIOS / "example"
+FAST = ["--workers", "1", "--time-limit", "20"]
+
+
+def _scenario(tmp_path: Path, folder: str, replace: dict[str, str]) -> Path:
+    text = (SCENARIOS / folder / "scenario.yaml").read_text()
+    text = text.replace("programs: ../example/programs.csv", "programs: programs.csv")
+    for old, new in replace.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    (tmp_path / "programs.csv").write_text((EXAMPLE / "programs.csv").read_text())
+    path = tmp_path / f"{folder}.yaml"
+    path.write_text(text)
+    return path
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, " ".join(result.output.split())
+
+
+SENT = (
+    "applied:                       # sent, not yet answered\n"
+    "  - {program: rad-cedar}                            # every start it offers\n"
+    "  - {program: rad-juniper, starts: [2027-07-26]}    # the one start named\n"
+    "  - {program: rad-lakeshore, starts: [2027-06-07, 2027-08-02]}\n"
+)
+
+
+def test_sent_applications_that_fill_the_limit_and_make_no_plan_exit_3(tmp_path: Path) -> None:
+    """Three radiology applications sent, max_applications 2, a clinical rotation needed:
+    no outcome can hold a plan. `apply` said "try more --scenarios" and exited 0 after
+    valuing every outcome."""
+    path = _scenario(tmp_path, "applications-sent", {SENT: "max_applications: 2\n" + SENT})
+    code, said = _run("apply", str(path), *FAST, "--scenarios", "50", "--evaluate", "200")
+    assert code == 3
+    assert "the 3 applications already sent fill max_applications 3, and no plan meets" in said
+    assert "try more --scenarios" not in said
+    # Nothing came to evaluate: no warning about the evaluation's size.
+    assert "rests on 200 fresh outcomes" not in said
+    payload = json.loads(
+        CliRunner()
+        .invoke(cli, ["apply", str(path), *FAST, "--evaluate", "200", "--format", "json"])
+        .stdout
+    )
+    assert payload["status"] == "infeasible"
+
+
+def test_unusable_offers_and_applications_are_named_by_every_command(tmp_path: Path) -> None:
+    offers = _scenario(
+        tmp_path,
+        "offers-in-hand",
+        {"  - {program: rad-rainfern, start: 2027-09-06}\n": "  - {program: ty-coastal, "
+         "start: 2027-06-07}\n"},
+    )  # fmt: skip
+    for command in ("validate", "solve"):
+        code, said = _run(command, str(offers), *(FAST if command == "solve" else []))
+        assert code == 0
+        assert (
+            "offers: ty-coastal at 2027-06-07..2027-07-04 of specialty transitional, which "
+            "the rules do not ask for, so no plan can take it"
+        ) in said
+    sent = _scenario(
+        tmp_path,
+        "applications-sent",
+        {"  - {program: rad-juniper, starts: [2027-07-26]}": "  - {program: ty-coastal}"},
+    )
+    code, said = _run("validate", str(sent))
+    assert code == 0
+    assert re.search(
+        r"applied: no start of ty-coastal that the application names can be in a plan "
+        r"\(of specialty transitional, which the rules do not ask for\)",
+        said,
+    )
+
+
+def test_since_against_a_scenario_with_no_plan_says_so(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    _run("solve", str(EXAMPLE / "scenario.yaml"), *FAST, "-o", str(plan))
+    poor = _scenario(tmp_path, "example", {"budget: 9000": "budget: 3000"})
+    code, said = _run("solve", str(poor), *FAST, "--no-explain", "--since", str(plan))
+    assert code == 3
+    assert "dropped: rad-cedar 2027-06-14: no plan exists now (see the rules in conflict)" in said
+    assert "the best plan now leaves it out" not in said
+    assert "value 213 → — (no plan)" in said
+
+
+def test_since_after_a_budget_cut_names_the_budget(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    _run("solve", str(EXAMPLE / "scenario.yaml"), *FAST, "-o", str(plan))
+    cut = _scenario(tmp_path, "example", {"budget: 9000": "budget: 5000"})
+    code, said = _run("solve", str(cut), *FAST, "--no-explain", "--since", str(plan))
+    assert code == 0
+    assert "the earlier plan's $6,660 is over the budget $5,000 now" in said
+
+
+def test_since_says_how_a_paid_fee_is_kept(tmp_path: Path) -> None:
+    offers = SCENARIOS / "offers-in-hand" / "scenario.yaml"
+    plan = tmp_path / "plan.json"
+    _run("solve", str(offers), *FAST, "-o", str(plan))
+    forgot = _scenario(
+        tmp_path,
+        "offers-in-hand",
+        {"offers:": "exclude: [rad-peachleaf, rad-rainfern]\nlocks:\n  - {program: "
+         "rad-cedar, start: 2027-06-14}\nold_offers:"},
+    )  # fmt: skip
+    forgot.write_text(
+        re.sub(r"old_offers:.*?(?=\nvalue_model|\nprograms)", "", forgot.read_text(), flags=re.S)
+    )
+    code, said = _run("solve", str(forgot), *FAST, "--no-explain", "--since", str(plan))
+    assert code == 0, said
+    assert "fees already paid $370 → $" in said
+    assert "keeps its fee only while it stays under `applied:`" in said
+
+
+def test_validate_lists_the_housing_rules(tmp_path: Path) -> None:
+    path = _scenario(
+        tmp_path,
+        "example",
+        {"  tier_mix: true": "  tier_mix: true\n  affordable_housing_per_week: 400\n"
+         "  high_cost_rest_days: 7"},
+    )  # fmt: skip
+    code, said = _run("validate", str(path))
+    assert code == 0
+    assert "a rotation with housing at most $400/week, 7 free days between two dearer ones" in said
