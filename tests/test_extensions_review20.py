@@ -90,11 +90,16 @@ def test_unusable_offers_and_applications_are_named_by_every_command(tmp_path: P
     )
 
 
-def test_since_against_a_scenario_with_no_plan_says_so(tmp_path: Path) -> None:
+def _since_the_example(tmp_path: Path, budget: int) -> tuple[int, str]:
+    """`solve --since` the example's plan, at another budget."""
     plan = tmp_path / "plan.json"
     _run("solve", str(EXAMPLE / "scenario.yaml"), *FAST, "-o", str(plan))
-    poor = _scenario(tmp_path, "example", {"budget: 9000": "budget: 3000"})
-    code, said = _run("solve", str(poor), *FAST, "--no-explain", "--since", str(plan))
+    changed = _scenario(tmp_path, "example", {"budget: 9000": f"budget: {budget}"})
+    return _run("solve", str(changed), *FAST, "--no-explain", "--since", str(plan))
+
+
+def test_since_against_a_scenario_with_no_plan_says_so(tmp_path: Path) -> None:
+    code, said = _since_the_example(tmp_path, 3000)
     assert code == 3
     assert "dropped: rad-cedar 2027-06-14: no plan exists now (see the rules in conflict)" in said
     assert "the best plan now leaves it out" not in said
@@ -102,10 +107,7 @@ def test_since_against_a_scenario_with_no_plan_says_so(tmp_path: Path) -> None:
 
 
 def test_since_after_a_budget_cut_names_the_budget(tmp_path: Path) -> None:
-    plan = tmp_path / "plan.json"
-    _run("solve", str(EXAMPLE / "scenario.yaml"), *FAST, "-o", str(plan))
-    cut = _scenario(tmp_path, "example", {"budget: 9000": "budget: 5000"})
-    code, said = _run("solve", str(cut), *FAST, "--no-explain", "--since", str(plan))
+    code, said = _since_the_example(tmp_path, 5000)
     assert code == 0
     assert "the earlier plan's $6,660 is over the budget $5,000 now" in said
 

@@ -36,6 +36,20 @@ def _copy(tmp_path: Path) -> Path:
     return tmp_path / "scenario.yaml"
 
 
+def _with_first_row(tmp_path: Path, **changes: str) -> tuple[Path, list[str], list[str]]:
+    """The example with cells of its catalog's first row replaced: (scenario, header,
+    the row's cells)."""
+    scenario = _copy(tmp_path)
+    catalog = tmp_path / "programs.csv"
+    rows = catalog.read_text().splitlines()
+    header = rows[0].split(",")
+    cells = rows[1].split(",")
+    for column, value in changes.items():
+        cells[header.index(column)] = value
+    catalog.write_text("\n".join([rows[0], ",".join(cells), *rows[2:]]) + "\n")
+    return scenario, header, cells
+
+
 def _plan(tmp_path: Path, scenario: Path) -> dict[str, object]:
     code, _said = _run("solve", str(scenario), "--workers", "1", "-o", str(tmp_path / "p.json"))
     assert code == 0
@@ -107,12 +121,7 @@ def test_numbers_too_long_to_read_are_named_at_their_place(tmp_path: Path) -> No
     code, said = _run("solve", str(scenario), "--workers", "1", "--since", str(plan))
     assert code == 1 and "a number has more than 4,300 digits" in said
     # In a catalog cell: named at its row and column, without echoing 5,000 digits.
-    catalog = tmp_path / "programs.csv"
-    rows = catalog.read_text().splitlines()
-    header = rows[0].split(",")
-    cells = rows[1].split(",")
-    cells[header.index("travel")] = digits
-    catalog.write_text("\n".join([rows[0], ",".join(cells), *rows[2:]]) + "\n")
+    scenario, header, _cells = _with_first_row(tmp_path, travel=digits)
     code, said = _run("validate", str(scenario))
     assert code == 1
     assert f"programs.csv:2:{header.index('travel') + 1}: travel: expected a whole number" in said
@@ -183,14 +192,9 @@ def test_a_nul_byte_in_yaml_is_named_at_its_line_and_column(tmp_path: Path) -> N
 
 
 def test_a_deadline_before_the_opening_day_is_a_warning_at_its_row(tmp_path: Path) -> None:
-    scenario = _copy(tmp_path)
-    catalog = tmp_path / "programs.csv"
-    rows = catalog.read_text().splitlines()
-    header = rows[0].split(",")
-    cells = rows[1].split(",")
-    cells[header.index("application_opens")] = "2027-02-01"
-    cells[header.index("application_deadline")] = "2027-01-01"
-    catalog.write_text("\n".join([rows[0], ",".join(cells), *rows[2:]]) + "\n")
+    scenario, header, cells = _with_first_row(
+        tmp_path, application_opens="2027-02-01", application_deadline="2027-01-01"
+    )
     code, said = _run("validate", str(scenario))
     assert code == 0
     column = header.index("application_deadline") + 1
@@ -314,14 +318,9 @@ def test_a_comma_in_any_program_entry_gets_the_one_per_entry_hint(tmp_path: Path
 
 
 def test_a_refused_or_excluded_program_gets_no_deadline_warning(tmp_path: Path) -> None:
-    scenario = _copy(tmp_path)
-    catalog = tmp_path / "programs.csv"
-    rows = catalog.read_text().splitlines()
-    header = rows[0].split(",")
-    cells = rows[1].split(",")
-    cells[header.index("application_opens")] = "2027-02-01"
-    cells[header.index("application_deadline")] = "2027-01-01"
-    catalog.write_text("\n".join([rows[0], ",".join(cells), *rows[2:]]) + "\n")
+    scenario, _header, cells = _with_first_row(
+        tmp_path, application_opens="2027-02-01", application_deadline="2027-01-01"
+    )
     code, said = _run("validate", str(scenario), "--exclude", cells[0])
     assert code == 0 and "is before application_opens" not in said
     scenario.write_text(
