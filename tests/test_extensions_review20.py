@@ -50,7 +50,7 @@ def test_sent_applications_that_fill_the_limit_and_make_no_plan_exit_3(tmp_path:
     path = _scenario(tmp_path, "applications-sent", {SENT: "max_applications: 2\n" + SENT})
     code, said = _run("apply", str(path), *FAST, "--scenarios", "50", "--evaluate", "200")
     assert code == 3
-    assert "the 3 applications already sent fill max_applications 3, and no plan meets" in said
+    assert "the 3 applications already sent take all 3 application slots, and no plan" in said
     assert "try more --scenarios" not in said
     # Nothing came to evaluate: no warning about the evaluation's size.
     assert "rests on 200 fresh outcomes" not in said
@@ -84,7 +84,7 @@ def test_unusable_offers_and_applications_are_named_by_every_command(tmp_path: P
     code, said = _run("validate", str(sent))
     assert code == 0
     assert re.search(
-        r"applied: no start of ty-coastal that the application names can be in a plan "
+        r"applied: no start of ty-coastal it offers can be in a plan "
         r"\(of specialty transitional, which the rules do not ask for\)",
         said,
     )
@@ -103,7 +103,7 @@ def test_since_against_a_scenario_with_no_plan_says_so(tmp_path: Path) -> None:
     assert code == 3
     assert "dropped: rad-cedar 2027-06-14: no plan exists now (see the rules in conflict)" in said
     assert "the best plan now leaves it out" not in said
-    assert "value 213 → — (no plan)" in said
+    assert "value 213 → — (no plan) · cost $6,660 → — (no plan)" in said
 
 
 def test_since_after_a_budget_cut_names_the_budget(tmp_path: Path) -> None:
@@ -128,7 +128,55 @@ def test_since_says_how_a_paid_fee_is_kept(tmp_path: Path) -> None:
     code, said = _run("solve", str(forgot), *FAST, "--no-explain", "--since", str(plan))
     assert code == 0, said
     assert "fees already paid $370 → $" in said
-    assert "keeps its fee only while it stays under `applied:`" in said
+    assert (
+        "the fees paid to rad-peachleaf, rad-rainfern no longer count: a declined offer or a "
+        "refused application keeps its fee only while it stays under `applied:`"
+    ) in said
+    # Accepting an offer moves its fee into the lock's cost: no fee is lost, nothing said.
+    accepted = _scenario(
+        tmp_path,
+        "offers-in-hand",
+        {"offers:                        # received, not yet answered\n"
+         "  - {program: rad-cedar, start: 2027-06-14}\n": "locks:\n  - {program: rad-cedar, "
+         "start: 2027-06-14}\noffers:\n"},
+    )  # fmt: skip
+    code, said = _run("solve", str(accepted), *FAST, "--no-explain", "--since", str(plan))
+    assert code == 0 and "no longer count" not in said
+
+
+def test_since_a_plan_that_states_no_totals_shows_none(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    _run("solve", str(EXAMPLE / "scenario.yaml"), *FAST, "-o", str(plan))
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps({"rotations": json.loads(plan.read_text())["rotations"]}))
+    code, said = _run("solve", str(EXAMPLE / "scenario.yaml"), *FAST, "--since", str(bare))
+    assert code == 0 and "(no plan)" not in said and "the same rotations as before" in said
+
+
+def test_sent_applications_that_fill_the_limit_under_rules_that_clash_name_the_clash(
+    tmp_path: Path,
+) -> None:
+    path = _scenario(
+        tmp_path,
+        "applications-sent",
+        {SENT: "max_applications: 2\napplied: [{program: rad-cedar}, {program: rad-juniper}]\n",
+         "budget: 9000": "budget: 3000"},
+    )  # fmt: skip
+    code, said = _run("apply", str(path), *FAST, "--scenarios", "50", "--evaluate", "200")
+    assert code == 3
+    assert "these rules cannot all hold" in said and "application slots" not in said
+
+
+def test_a_sent_clinical_application_with_clinical_max_0_is_named(tmp_path: Path) -> None:
+    path = _scenario(
+        tmp_path,
+        "applications-sent",
+        {SENT: "applied: [{program: em-saguaro}]\n"
+         "requirements:\n  clinical: {min: 0, max: 0}\n"},
+    )  # fmt: skip
+    code, said = _run("validate", str(path))
+    assert code == 0
+    assert "clinical, which requirements.clinical.max 0 rules out" in said
 
 
 def test_validate_lists_the_housing_rules(tmp_path: Path) -> None:
@@ -140,4 +188,4 @@ def test_validate_lists_the_housing_rules(tmp_path: Path) -> None:
     )  # fmt: skip
     code, said = _run("validate", str(path))
     assert code == 0
-    assert "a rotation with housing at most $400/week, 7 free days between two dearer ones" in said
+    assert "at least one rotation with housing at most $400/week, 7 free days between two" in said

@@ -37,6 +37,7 @@ class EarlierPlan:
     total_cost: int | None
     paid_fees: int = 0
     scenario: str | None = None  # the name of the scenario it was made for
+    paid_by_program: tuple[tuple[str, int], ...] = ()
 
 
 def read_earlier_plan(path: Path) -> EarlierPlan:
@@ -101,6 +102,13 @@ def read_earlier_plan(path: Path) -> EarlierPlan:
         _whole(data, "total_cost"),
         _whole(data, "paid_fees") or 0,
         data["scenario"] if isinstance(data.get("scenario"), str) else None,
+        tuple(
+            (pid, fee)
+            for pid, fee in (data.get("paid_by_program") or {}).items()
+            if isinstance(pid, str) and isinstance(fee, int) and not isinstance(fee, bool)
+        )
+        if isinstance(data.get("paid_by_program"), dict)
+        else (),
     )
 
 
@@ -167,8 +175,19 @@ def plan_changes(
         "added": added,
         "dropped": dropped,
         "objective": [earlier.objective, payload.get("objective")],
-        "total_cost": [earlier.total_cost, payload.get("total_cost")],
+        # No plan now: no cost either (spec section 7 writes 0), not a saving.
+        "total_cost": [
+            earlier.total_cost,
+            payload.get("total_cost") if payload.get("objective") is not None else None,
+        ],
         "paid_fees": [earlier.paid_fees, payload.get("paid_fees", 0)],
+        # Fees paid before that count nowhere now: not paid now, nor in a lock's cost
+        # (an offer accepted moves its fee there; found by review).
+        "fees_dropped": [
+            pid
+            for pid, _fee in earlier.paid_by_program
+            if loaded.fee_paid(pid) == 0 and pid not in {lock.program for lock in loaded.locks}
+        ],
     }
 
 
@@ -254,6 +273,8 @@ def change_lines(changes: dict[str, Any]) -> list[str]:
         if old is None and new is None:
             continue
         show = (lambda v: f"${v:,}") if money else str
+        if old is None and (changes["kept"] or changes["moved"] or changes["dropped"]):
+            continue  # an earlier plan that does not state it (a hand-made one)
         if old is None or new is None:  # no plan then or now (found by review: no value)
             shown = [show(v) if v is not None else "— (no plan)" for v in (old, new)]
             totals.append(f"{label} {shown[0]} → {shown[1]}")
@@ -265,16 +286,15 @@ def change_lines(changes: dict[str, Any]) -> list[str]:
     old_paid, new_paid = changes.get("paid_fees") or (0, 0)
     if old_paid != new_paid:
         # Found by review: "cost $6,660 -> $7,380" with the same rotations, unexplained.
+        totals.append(f"of it fees already paid ${old_paid:,} → ${new_paid:,}")
+    dropped_fees = changes.get("fees_dropped") or []
+    if dropped_fees:
+        # A fee paid stays paid: the likely cause is a program taken off `applied:` when
+        # its offer was declined (found by review).
         totals.append(
-            f"of it fees already paid ${old_paid:,} → ${new_paid:,}"
-            # A fee paid stays paid: the likely cause is a program taken off `applied:`
-            # when its offer was declined (found by review).
-            + (
-                " (a declined offer or a refused application keeps its fee only while it "
-                "stays under `applied:`, with `exclude:`)"
-                if new_paid < old_paid
-                else ""
-            )
+            f"the fees paid to {', '.join(dropped_fees)} no longer count: a declined offer "
+            "or a refused application keeps its fee only while it stays under `applied:` "
+            "(with `exclude:`)"
         )
     if totals:
         lines.append(" · ".join(totals))

@@ -139,6 +139,12 @@ def plan_payload(
         # Extensions `applied` and `offers`: fees already paid, in total_cost with the
         # rotations' costs (the programs' own rotations cost no fee).
         **({"paid_fees": problem.paid_fees} if problem.paid_fees else {}),
+        # By program, so that a later `--since` can name a fee that stopped counting.
+        **(
+            {"paid_by_program": {pid: fee for pid, fee in loaded.paid if fee}}
+            if any(fee for _, fee in loaded.paid)
+            else {}
+        ),
         "gap": result.gap,
         "profile": problem.expansion.profile,
         "profile_reason": profile_reason(loaded),

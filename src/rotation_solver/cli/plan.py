@@ -780,12 +780,13 @@ def validate(
         + (", applications by the start" if req.apply_by_start else "")
         # The housing rules too (found by review: left out of this line).
         + (
-            f", a rotation with housing at most ${req.affordable_housing_per_week:,}/week"
+            f", at least one rotation with housing at most "
+            f"${req.affordable_housing_per_week:,}/week"
             if req.affordable_housing_per_week is not None
             else ""
         )
         + (
-            f", {req.high_cost_rest_days} free days between two dearer ones"
+            f", {req.high_cost_rest_days} free days between two above it"
             if req.high_cost_rest_days and req.affordable_housing_per_week is not None
             else ""
         )

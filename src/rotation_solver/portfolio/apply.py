@@ -126,8 +126,8 @@ def _sent_fill_the_room(
     if result.has_plan or result.status == "unknown":
         return None
     return (
-        f"the {len(sent)} applications already sent fill max_applications "
-        f"{max_applications}, and no plan meets the rules with them alone (even if all "
+        f"the {counted(len(sent), 'application')} already sent take all {max_applications} "
+        "application slots, and no plan meets the rules with them alone (even if all "
         "offer); raise --max-applications to apply to other programs"
     )
 
@@ -135,9 +135,6 @@ def _sent_fill_the_room(
 def _no_plan_reason(
     loaded: LoadedScenario, max_applications: int, options: SolveOptions, every_outcome: bool
 ) -> tuple[str, str, dict[str, Any] | None]:
-    full = _sent_fill_the_room(loaded, max_applications, options)
-    if full is not None:
-        return "infeasible", full, None
     certain = certain_scenario(loaded, keep_fee=True)
     room = with_application_room(certain, max_applications)
     # Only whether a plan exists: the conflict is named on the unlimited scenario below.
@@ -148,6 +145,9 @@ def _no_plan_reason(
                 f"the best plan is worth {result.objective} under this value model (0 or "
                 "less), so applying to nothing is as good and saves the fees"
             )
+        # Only where the rules allow a plan: else the conflict is the reason (review).
+        elif (full := _sent_fill_the_room(loaded, max_applications, options)) is not None:
+            return "infeasible", full, None
         elif every_outcome:
             # Every portfolio on every outcome: no plan is certain, not a sample's miss.
             return (

@@ -420,10 +420,15 @@ def _never_planned(scenario: Scenario, program: Program, start: date) -> list[st
         for b in scenario.calendar.blocked
         if start <= b.end and b.start <= end
     ]
-    wanted = resolve_requirements(scenario).clinical_specialties
-    if program.specialty != "radiology" and program.specialty not in wanted:
+    rules = resolve_requirements(scenario)
+    if program.specialty == "radiology":
+        if rules.radiology_max == 0:
+            why.append("radiology, which requirements.radiology.max 0 rules out")
+    elif program.specialty not in rules.clinical_specialties:
         # Found by review: an offer of a specialty not asked for was left out unsaid.
         why.append(f"of specialty {program.specialty}, which the rules do not ask for")
+    elif rules.clinical_max == 0:
+        why.append("clinical, which requirements.clinical.max 0 rules out")
     return why
 
 
@@ -527,9 +532,14 @@ def _applied(
         reasons = [_never_planned(scenario, rows[program_id], start) for start in starts]
         if all(reasons):
             why = "; ".join(sorted({reason for listed in reasons for reason in listed}))
+            named = (
+                "that the application names"
+                if any(a.program == program_id and a.starts for a in scenario.applied)
+                else "it offers"
+            )
             notes.append(
-                f"applied: no start of {program_id} that the application names can be in a "
-                f"plan ({why}), so it cannot lead to a rotation; its fee still counts"
+                f"applied: no start of {program_id} {named} can be in a plan ({why}), so it "
+                "cannot lead to a rotation; its fee still counts"
             )
     if scenario.student.school_type == "img":
         for program_id in starts_of:
