@@ -44,13 +44,7 @@ def read_earlier_plan(path: Path) -> EarlierPlan:
     """An earlier `solve --format json` plan; an input error names the file and field."""
     with files.reading(str(path)):
         if not path.exists():
-            missing = (
-                "standard input is not read here; name a file"
-                if str(path) == "-"
-                else "is a symbolic link to no file (a loop, or its target is missing)"
-                if path.is_symlink()
-                else "plan file not found"
-            )
+            missing = files.why_missing(path, "plan file not found")
             raise InputError(Problem(str(path), missing, field="--since"))
         files.note_input(path)  # `-o` must not replace the plan it is compared with
         text = files.read_utf8(path)

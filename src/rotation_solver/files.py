@@ -157,14 +157,20 @@ def reading(shown: str, where: Problem | None = None) -> Iterator[None]:
         ) from None
 
 
+def why_missing(path: Path, missing: str = "file not found") -> str:
+    """What to say of a path that names no file: `missing`, unless it is "-" or a link
+    to nothing (found by review: both were "file not found")."""
+    if str(path) == "-":
+        return "standard input is not read here; name a file"
+    if path.is_symlink():  # a loop, or a link to nothing
+        return "is a symbolic link to no file (a loop, or its target is missing)"
+    return missing
+
+
 def existing_file(path: Path, kind: str, missing: str = "file not found") -> None:
     """An input error unless `path` is a file (`kind` names what it should hold)."""
     if not path.exists():
-        if str(path) == "-":  # found by review: "-: file not found"
-            missing = "standard input is not read here; name a file"
-        elif path.is_symlink():  # a loop, or a link to nothing
-            missing = "is a symbolic link to no file (a loop, or its target is missing)"
-        raise InputError(Problem(str(path), missing))
+        raise InputError(Problem(str(path), why_missing(path, missing)))
     if path.is_dir():
         raise InputError(Problem(str(path), f"is a folder; expected a {kind} file"))
 

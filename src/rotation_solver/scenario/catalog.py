@@ -147,10 +147,21 @@ def _from_table(file: str, header: list[str], rows: list[tuple[int, list[Any]]])
     return Catalog(tuple(out), tuple(warnings))
 
 
+def _head(path: Path, size: int) -> bytes:
+    """The file's first `size` bytes, without reading the rest."""
+    with path.open("rb") as handle:
+        return handle.read(size)
+
+
+def _is_zip(path: Path) -> bool:
+    """An XLSX workbook is a zip file."""
+    return _head(path, 4) == b"PK\x03\x04"
+
+
 def _looks_like_csv(path: Path) -> bool:
     """UTF-8 text whose first line holds a catalog column and a separator."""
     try:
-        first = path.read_bytes()[:4096].decode("utf-8").lstrip("\ufeff").splitlines()[0]
+        first = _head(path, 4096).decode("utf-8").lstrip("\ufeff").splitlines()[0]
     except (UnicodeDecodeError, IndexError):
         return False
     return "id" in first.casefold() and any(sep in first for sep in ",;\t")
@@ -162,7 +173,7 @@ def read_csv(path: Path, shown: str | None = None) -> Catalog:
     if not path.exists():
         raise InputError(Problem(name, "catalog file not found"))
     files.note_input(path)
-    if path.read_bytes()[:4] == b"PK\x03\x04":  # a zip: an Excel workbook, renamed
+    if _is_zip(path):  # an Excel workbook, renamed
         raise InputError(
             Problem(name, "this is an Excel workbook (XLSX), not CSV text; name it .xlsx")
         )
@@ -324,7 +335,7 @@ def _sheet_rows(
         book = load_workbook(path, read_only=True, data_only=data_only)
     except Exception as error:  # openpyxl, zipfile and XML raise many kinds for a bad file
         hint = ""
-        if path.read_bytes()[:4] != b"PK\x03\x04" and _looks_like_csv(path):
+        if not _is_zip(path) and _looks_like_csv(path):
             hint = "; it looks like CSV text: name it .csv"
         raise InputError(Problem(name, f"cannot read as XLSX: {error}{hint}")) from None
     label = name

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rotation_solver import files
 from rotation_solver.scenario.numbers import Number, Whole
 
 
@@ -86,8 +87,8 @@ def resolve_model_path(reference: str, *relative_to: Path) -> Path | None:
     if Path(reference).suffix or "/" in reference:
         for folder in relative_to:
             try:
-                direct = (folder / os.path.expanduser(reference)).resolve()
-            except RuntimeError:  # a symlink loop (Python 3.11): not a model file
+                direct = files.real_path(folder / os.path.expanduser(reference))
+            except OSError:  # a symlink loop: not a model file
                 continue
             if direct.exists():
                 return direct
