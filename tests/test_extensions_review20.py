@@ -189,3 +189,33 @@ def test_validate_lists_the_housing_rules(tmp_path: Path) -> None:
     code, said = _run("validate", str(path))
     assert code == 0
     assert "at least one rotation with housing at most $400/week, 7 free days between two" in said
+
+
+def test_repeated_offers_and_applications_say_they_count_once(tmp_path: Path) -> None:
+    offers = _scenario(
+        tmp_path,
+        "offers-in-hand",
+        {"  - {program: rad-cedar, start: 2027-06-14}\n": "  - {program: rad-cedar, start: "
+         "2027-06-14}\n  - {program: rad-cedar, start: 2027-06-14}\n"},
+    )  # fmt: skip
+    code, said = _run("validate", str(offers))
+    assert code == 0
+    assert "offers: rad-cedar at 2027-06-14 is listed more than once; it counts once" in said
+    sent = _scenario(tmp_path, "applications-sent", {SENT: SENT + "  - {program: rad-cedar}\n"})
+    code, said = _run("validate", str(sent))
+    assert code == 0
+    assert "applied: rad-cedar is listed more than once; its starts are merged" in said
+
+
+def test_a_scenario_in_a_txt_file_and_an_eras_year_typo_get_hints(tmp_path: Path) -> None:
+    toml = tmp_path / "scenario.txt"
+    toml.write_text('version = 1\nname = "mine"\n')
+    code, said = _run("validate", str(toml))
+    assert code == 1 and "a .txt is read as YAML: name the file .yaml, .json or .toml" in said
+    typo = _scenario(tmp_path, "example", {"eras_submission: 2027-09-25": "eras_submission: "
+                                           "2026-09-25"})  # fmt: skip
+    code, said = _run("validate", str(typo))
+    assert said.startswith(
+        "warning: planning_date 2027-01-15 is after eras_submission 2026-09-25: every letter "
+        "will miss ERAS (a year off? 2027-09-25 would follow the planning date)."
+    )

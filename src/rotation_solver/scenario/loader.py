@@ -404,6 +404,10 @@ def _offers(
         elif offer not in offers:
             offers.append(offer)
             notes += _unplannable_offer(scenario, program, offer)
+        else:  # found by review: merged without a word, where a repeated lock warns
+            notes.append(
+                f"offers: {offer.program} at {offer.start} is listed more than once; it counts once"
+            )
     return tuple(offers), notes, problems
 
 
@@ -518,6 +522,11 @@ def _applied(
                 "application is answered and left out"
             )
         else:
+            if program.id in starts_of:  # found by review: merged without a word
+                notes.append(
+                    f"applied: {program.id} is listed more than once; its starts are merged "
+                    "and its fee counts once"
+                )
             starts_of.setdefault(program.id, set()).update(listed or program.starts)
     if len(starts_of) > MAX_APPLICATIONS:
         # `apply` values every outcome of a portfolio that holds them all.
@@ -642,8 +651,18 @@ def load_scenario(
     path = Path(path)
     doc = read_document(path)
     if not isinstance(doc.data, dict):
+        # The suffix names the format (found by review: TOML in a .txt read as YAML).
+        other = path.suffix.lower() not in (".yaml", ".yml", ".json", ".toml")
+        hint = (
+            f"; a {path.suffix or 'file without a suffix'} is read as YAML: name the file "
+            ".yaml, .json or .toml after its format"
+            if other
+            else ""
+        )
         raise InputError(
-            Problem(str(path), "expected a mapping of scenario keys at the top of the file", 1, 1)
+            Problem(
+                str(path), f"expected a mapping of scenario keys at the top of the file{hint}", 1, 1
+            )
         )
     data = dict(doc.data)
     inline = data.get("programs")
@@ -837,9 +856,18 @@ def load_scenario(
             f"4 allows. {move or 'Set '}requirements.apply_by_start: true to rule that out."
         )
     if scenario.planning_date > scenario.eras_submission:
-        warnings.append(
+        eras = scenario.eras_submission
+        # A year typed wrong (found by review: five warnings, none saying so).
+        later = eras.replace(year=eras.year + 1) if (eras.month, eras.day) != (2, 29) else None
+        guess = (
+            f" (a year off? {later} would follow the planning date)"
+            if later is not None and later > scenario.planning_date
+            else ""
+        )
+        warnings.insert(
+            0,
             f"planning_date {scenario.planning_date} is after eras_submission "
-            f"{scenario.eras_submission}: every letter will miss ERAS."
+            f"{eras}: every letter will miss ERAS{guess}.",
         )
     return LoadedScenario(
         path=path,
