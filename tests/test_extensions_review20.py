@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from rotation_solver.cli import cli
@@ -167,44 +168,39 @@ def test_sent_applications_that_fill_the_limit_under_rules_that_clash_name_the_c
     assert "these rules cannot all hold" in said and "application slots" not in said
 
 
-def test_a_sent_clinical_application_with_clinical_max_0_is_named(tmp_path: Path) -> None:
-    path = _scenario(
-        tmp_path,
+# (shipped scenario, text replaced in it, what `validate` must say)
+VALIDATE_SAYS = {
+    "a sent clinical application where clinical.max is 0": (
         "applications-sent",
-        {SENT: "applied: [{program: em-saguaro}]\n"
-         "requirements:\n  clinical: {min: 0, max: 0}\n"},
-    )  # fmt: skip
-    code, said = _run("validate", str(path))
-    assert code == 0
-    assert "clinical, which requirements.clinical.max 0 rules out" in said
-
-
-def test_validate_lists_the_housing_rules(tmp_path: Path) -> None:
-    path = _scenario(
-        tmp_path,
+        {SENT: "applied: [{program: em-saguaro}]\nrequirements:\n  clinical: {min: 0, max: 0}\n"},
+        "clinical, which requirements.clinical.max 0 rules out",
+    ),
+    "the housing rules": (
         "example",
         {"  tier_mix: true": "  tier_mix: true\n  affordable_housing_per_week: 400\n"
          "  high_cost_rest_days: 7"},
-    )  # fmt: skip
-    code, said = _run("validate", str(path))
-    assert code == 0
-    assert "at least one rotation with housing at most $400/week, 7 free days between two" in said
-
-
-def test_repeated_offers_and_applications_say_they_count_once(tmp_path: Path) -> None:
-    offers = _scenario(
-        tmp_path,
+        "at least one rotation with housing at most $400/week, 7 free days between two",
+    ),
+    "a repeated offer": (
         "offers-in-hand",
         {"  - {program: rad-cedar, start: 2027-06-14}\n": "  - {program: rad-cedar, start: "
          "2027-06-14}\n  - {program: rad-cedar, start: 2027-06-14}\n"},
-    )  # fmt: skip
-    code, said = _run("validate", str(offers))
+        "offers: rad-cedar at 2027-06-14 is listed more than once; it counts once",
+    ),
+    "a repeated application": (
+        "applications-sent",
+        {SENT: SENT + "  - {program: rad-cedar}\n"},
+        "applied: rad-cedar is listed more than once; its starts are merged",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(VALIDATE_SAYS))
+def test_validate_says_what_the_rules_and_the_answers_hold(tmp_path: Path, case: str) -> None:
+    folder, replace, expected = VALIDATE_SAYS[case]
+    code, said = _run("validate", str(_scenario(tmp_path, folder, replace)))
     assert code == 0
-    assert "offers: rad-cedar at 2027-06-14 is listed more than once; it counts once" in said
-    sent = _scenario(tmp_path, "applications-sent", {SENT: SENT + "  - {program: rad-cedar}\n"})
-    code, said = _run("validate", str(sent))
-    assert code == 0
-    assert "applied: rad-cedar is listed more than once; its starts are merged" in said
+    assert expected in said
 
 
 def test_a_scenario_in_a_txt_file_and_an_eras_year_typo_get_hints(tmp_path: Path) -> None:
