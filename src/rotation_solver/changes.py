@@ -9,7 +9,6 @@ possible and the rule that rules it out, or simply worth less than the new plan)
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from rotation_solver import files
 from rotation_solver.errors import InputError, Problem, too_long_number
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.scenario import LoadedScenario
+from rotation_solver.scenario.schema import ISO_DATE
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def read_earlier_plan(path: Path) -> EarlierPlan:
         try:
             given = item.get("start")
             # As text only: 3.11 reads the number 20270614 as a date (found by review).
-            if not isinstance(given, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", given):
+            if not isinstance(given, str) or not ISO_DATE.match(given):
                 raise ValueError(given)
             start = date.fromisoformat(given)
         except ValueError:
@@ -121,6 +121,7 @@ def plan_changes(
     now = {r["program_id"]: date.fromisoformat(r["start"]) for r in payload["rotations"]}
     before = {r.program_id: r for r in earlier.rotations}
     kept = [pid for pid, r in before.items() if now.get(pid) == r.start]
+    locked = {lock.program for lock in loaded.locks}
     moved = [
         {
             "program_id": pid,
@@ -180,7 +181,7 @@ def plan_changes(
         "fees_dropped": [
             pid
             for pid, _fee in earlier.paid_by_program
-            if loaded.fee_paid(pid) == 0 and pid not in {lock.program for lock in loaded.locks}
+            if loaded.fee_paid(pid) == 0 and pid not in locked
         ],
     }
 

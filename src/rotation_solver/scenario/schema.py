@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from rotation_solver.scenario.numbers import Number, Whole, not_bool, shown
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 # `rotation-solver apply` enumerates 2^N offer outcomes of N applications.
 MAX_APPLICATIONS = 20
@@ -29,7 +29,7 @@ def _parse_iso_date(value: Any) -> date:
         raise ValueError(f"expected a date as YYYY-MM-DD, got a date and time {value.isoformat()}")
     if isinstance(value, date):
         return _in_range(value)
-    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+    if not isinstance(value, str) or not ISO_DATE.match(value.strip()):
         raise ValueError(f"expected a date as YYYY-MM-DD, got {shown(value)}{_serial_hint(value)}")
     try:
         parsed = date.fromisoformat(value.strip())
