@@ -236,6 +236,28 @@ def test_the_fee_note_counts_what_the_catalog_has(tmp_path: Path) -> None:
     assert other["fees"] == [10 + 20 + 400, 10 + 20 + 400 + 1000]
 
 
+def test_the_fee_note_leaves_out_programs_the_budget_cannot_reach(tmp_path: Path) -> None:
+    """A program whose cheapest rotation costs more than the budget is no backup: the
+    note used to count its fee among "the other programs that fit"."""
+    rows = [
+        program("r1", starts="2027-06-07", fee=50),
+        program("cheap", starts="2027-08-02", fee=20, letter=0, audition=0),
+        # $900 housing + $2,000 travel + $100 fee: $3,000, over the $2,999 budget
+        program("dear", starts="2027-09-06", fee=100, housing_per_week=450, travel=2000),
+        # the same, one dollar cheaper: exactly the budget
+        program("edge", starts="2027-09-06", fee=99, housing_per_week=450, travel=2000),
+    ]
+    data = scenario_dict(rows, budget=2999)
+    code, output = invoke_stdout(
+        "solve", str(write_scenario(tmp_path, data)), "--format", "json", *FAST
+    )
+    assert code == 0, output
+    payload = json.loads(output)
+    assert [r["program_id"] for r in payload["rotations"]] == ["r1"]
+    other = payload["other_applications"]
+    assert other["others"] == 2 and other["fees"] == [20 + 99, 20 + 99]
+
+
 def test_solve_csv_leaves_the_dates_of_an_accepted_offer_blank() -> None:
     """Found by review: a lock's CSV row read "submit 02-15, deadline 02-01", a missed
     deadline to a student; the table says "accepted" and so does the CSV now."""

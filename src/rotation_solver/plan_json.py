@@ -61,18 +61,31 @@ GUIDE_APPLICATIONS = (6, 10)
 
 # `compare` asks once per budget, of the same offerings: the last answer, kept with
 # the very tuple it is for (so its identity cannot be reused by another).
-_last_may_offer: tuple[tuple[Offering, ...], frozenset[str]] | None = None
+_last_cheapest: tuple[tuple[Offering, ...], dict[str, int]] | None = None
 
 
-def _programs_that_may_offer(offerings: tuple[Offering, ...]) -> frozenset[str]:
-    global _last_may_offer
-    last = _last_may_offer
+def _cheapest_rotation(offerings: tuple[Offering, ...]) -> dict[str, int]:
+    """Each program that may offer at all, with the cost of its cheapest rotation."""
+    global _last_cheapest
+    last = _last_cheapest
     if last is not None and last[0] is offerings:
         return last[1]
-    # `numerator`: a Fraction's sign, without its slow comparison
-    found = frozenset(o.program_id for o in offerings if o.acceptance.numerator > 0)
-    _last_may_offer = (offerings, found)
-    return found
+    cheapest: dict[str, int] = {}
+    for o in offerings:
+        # `numerator`: a Fraction's sign, without its slow comparison
+        if o.acceptance.numerator > 0:
+            cheapest[o.program_id] = min(o.cost, cheapest.get(o.program_id, o.cost))
+    _last_cheapest = (offerings, cheapest)
+    return cheapest
+
+
+def _programs_that_may_offer(problem: PlanningProblem, budget: int) -> frozenset[str]:
+    """Programs that may offer a start the budget can pay for (fees paid already
+    taken off): applying to one no budget reaches buys nothing."""
+    within = budget - problem.paid_fees
+    return frozenset(
+        pid for pid, cost in _cheapest_rotation(problem.offerings).items() if cost <= within
+    )
 
 
 def _other_applications(
@@ -94,8 +107,9 @@ def _other_applications(
         | {offer.program for offer in loaded.offers}
     )
     counted = len(chosen | sent)
-    # Programs with a start that fits, not in the plan, that may offer at all.
-    others = sorted(_programs_that_may_offer(problem.offerings) - chosen - sent)
+    # Programs with a start that fits the calendar and the budget, not in the plan,
+    # that may offer at all.
+    others = sorted(_programs_that_may_offer(problem, result.budget) - chosen - sent)
     fee_of = {program.id: program.fee for program in loaded.programs}
     fees = sorted(fee_of[pid] for pid in others)
     median = statistics.median_low(fees) if fees else 0
