@@ -384,6 +384,16 @@ def test_timeline_command_without_a_plan_says_why() -> None:
     assert "infeasible" in output
 
 
+def test_timeline_table_without_a_plan_is_on_standard_output_as_solves() -> None:
+    """Found by review: `timeline` wrote the reason table to stderr alone, `solve` to
+    standard output, so `timeline … > todo.txt` left an empty file."""
+    for command in ("solve", "timeline"):
+        result = CliRunner().invoke(cli, [command, str(INFEASIBLE), *FAST])
+        assert result.exit_code == 3
+        assert "Rules in conflict" in result.stdout, command
+        assert "Rules in conflict" not in result.stderr, command
+
+
 def test_solve_writes_calendar_and_picture(tmp_path: Path) -> None:
     ics, png = tmp_path / "plan.ics", tmp_path / "plan.png"
     args = ["solve", str(EXAMPLE), *FAST, "--format", "ics", "-o", str(ics), "--plot", str(png)]

@@ -80,10 +80,14 @@ def timeline(
         outcome = plan_scenario(loaded, options)
     status = outcome.result.status
     if not outcome.result.has_plan:
-        # No plan, no timeline: say why on stderr, as the plan table would; JSON readers
-        # get the plan document (status, why, conflict) as `solve` writes it.
+        # No plan, no timeline: the reason table, on standard output as `solve` shows it
+        # when a table was asked for there, else on stderr beside the document (JSON
+        # readers get the plan document, with status, why and conflict, as `solve`'s).
+        if fmt == "table" and output is None:
+            emit(outcome.payload, fmt, output, render_table, render_json)
+            sys.exit(ExitCode.for_status(status))
         table_to_stderr(render_table, outcome.payload)
-        if fmt == "json" or (fmt == "table" and output is not None):
+        if fmt == "json" or fmt == "table":
             # -o always leaves a file, as `solve -o` does: here the reason table
             emit(outcome.payload, fmt, output, render_table, render_json)
         elif fmt == "csv":  # no steps: the header alone, so a script reads an empty table
