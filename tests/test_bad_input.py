@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from rotation_solver.cli import cli
+from rotation_solver.errors import column_letters
 from tests.conftest import SCENARIOS
 
 SCENARIO = """\
@@ -417,15 +418,45 @@ def _xlsx_scenario(files: Files, tmp_path: Path, column: str, value: str) -> Pat
     return files(SCENARIO.replace("programs.csv", "programs.xlsx"))
 
 
+def _letter(column: str) -> str:
+    """The spreadsheet letter of a catalog column (the test header has under 27)."""
+    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[columns()[column] - 1]
+
+
 def test_xlsx_catalog_error_names_row_and_column(files: Files, tmp_path: Path) -> None:
     path = _xlsx_scenario(files, tmp_path, "tier", "stretch")
-    fails(path, f"programs.xlsx:3:{columns()['tier']}", "tier")
+    fails(path, f"programs.xlsx, cell {_letter('tier')}3: tier:")
+
+
+def test_xlsx_places_read_as_cells_and_rows(files: Files, tmp_path: Path) -> None:
+    """From a review: XLSX errors said `programs.xlsx:3:6`, a text file's line:column;
+    a spreadsheet user looks for the cell F3."""
+    path = _xlsx_scenario(files, tmp_path, "tier", "target")
+    book = Workbook()
+    header = HEADER.split(",")
+    book.active.append([*header, "tier"])  # a second 'tier' column
+    book.active.append([*ROW_A.split(","), "target"])
+    book.save(tmp_path / "programs.xlsx")
+    twice = f"columns {_letter('tier')} and {'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[len(header)]}"
+    fails(path, "programs.xlsx, cell", twice)
+    book = Workbook()
+    for row in (header, ROW_A.split(","), ROW_B.split(","), ROW_A.split(",")):
+        book.active.append(row)
+    book.save(tmp_path / "programs.xlsx")
+    fails(path, f"programs.xlsx, cell {_letter('id')}4: id:", "(first at row 2)")
+
+
+@pytest.mark.parametrize(
+    ("number", "letters"), [(1, "A"), (26, "Z"), (27, "AA"), (52, "AZ"), (53, "BA"), (703, "AAA")]
+)
+def test_column_letters_as_a_spreadsheet_names_them(number: int, letters: str) -> None:
+    assert column_letters(number) == letters
 
 
 def test_xlsx_formula_without_a_saved_result_is_named(files: Files, tmp_path: Path) -> None:
     # openpyxl and other libraries write formulas without calculating them.
     path = _xlsx_scenario(files, tmp_path, "travel", "=2*200")
-    fails(path, f"programs.xlsx:3:{columns()['travel']}", "travel", "formula (=2*200)")
+    fails(path, f"programs.xlsx, cell {_letter('travel')}3: travel:", "formula (=2*200)")
 
 
 def test_xlsx_damaged_blank_first_row_and_sheet_name_case(files: Files, tmp_path: Path) -> None:
@@ -445,7 +476,7 @@ def test_xlsx_damaged_blank_first_row_and_sheet_name_case(files: Files, tmp_path
     blank.active.append(HEADER.split(","))
     blank.active.append(ROW_A.split(","))
     blank.save(tmp_path / "programs.xlsx")
-    fails(path, "programs.xlsx:1:", "row 1 is blank")
+    fails(path, "programs.xlsx: row 1 is blank")
     # A valid zip whose sheet XML is cut in half: openpyxl fails only while reading rows.
     source = tmp_path / "programs.xlsx"
     _xlsx_scenario(files, tmp_path, "tier", "target")
@@ -478,7 +509,7 @@ def test_xlsx_the_one_catalog_sheet_is_read_and_named(files: Files, tmp_path: Pa
     readme = [["How to use this workbook"], ["One row per program."]]
     catalog = [HEADER.split(","), ROW_A.split(","), bad_b]
     _workbook(tmp_path / "programs.xlsx", {"README": readme, "catalog": catalog})
-    fails(path, f"programs.xlsx (sheet 'catalog'):3:{columns()['tier']}:", "tier")
+    fails(path, f"programs.xlsx (sheet 'catalog'), cell {_letter('tier')}3: tier:")
     catalog[2] = ROW_B.split(",")
     _workbook(tmp_path / "programs.xlsx", {"README": readme, "catalog": catalog})
     result = CliRunner().invoke(cli, ["validate", str(path)])
@@ -529,7 +560,7 @@ def test_xlsx_other_sheets_that_are_not_a_second_catalog_are_left_alone(
     assert "the sheet 'programs' has no header" in valid()
     capitalised = [[h.upper() for h in catalog[0]], *catalog[1:]]
     _workbook(book, {"README": [["notes"]], "Catalog": capitalised})
-    fails(path, "programs.xlsx (sheet 'Catalog'):1:", "column names are lower case")
+    fails(path, "programs.xlsx (sheet 'Catalog'), row 1:", "column names are lower case")
     _workbook(book, {"A": catalog, "B": catalog, "C": catalog})
     fails(path, "'A' and 'B' and 'C' all hold a catalog")
 

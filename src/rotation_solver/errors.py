@@ -35,6 +35,15 @@ class ExitCode(IntEnum):
         raise ValueError(f"not a solve status: {status!r}")
 
 
+def column_letters(number: int) -> str:
+    """A spreadsheet's name for a 1-based column number: 1 -> A, 27 -> AA."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input file, and where."""
@@ -44,10 +53,15 @@ class Problem:
     line: int | None = None
     column: int | None = None
     field: str | None = None
+    # A spreadsheet's place reads as its cell ("J4"), not as a text file's line:column.
+    spreadsheet: bool = False
 
     def __str__(self) -> str:
         where = self.file
-        if self.line is not None:
+        if self.spreadsheet and self.line is not None:
+            cell = f"cell {column_letters(self.column)}{self.line}" if self.column else ""
+            where += f", {cell or f'row {self.line}'}"
+        elif self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from rotation_solver import files
-from rotation_solver.errors import InputError, Problem
+from rotation_solver.errors import InputError, Problem, column_letters
 from rotation_solver.scenario.documents import Document, Path_
 from rotation_solver.scenario.messages import describe
 from rotation_solver.scenario.schema import KNOWN_COLUMNS, REQUIRED_COLUMNS, Program
@@ -33,11 +33,19 @@ class CatalogRow:
     # An inline row's cells sit on lines of their own: the scenario document places
     # them (at `programs[i].column`), where a file row has one line for all.
     locate: Callable[[str, str], Problem] | None = field(default=None, compare=False)
+    spreadsheet: bool = False  # an XLSX row: places read as cells ("J4")
 
     def problem(self, column: str, message: str) -> Problem:
         if self.locate is not None:
             return self.locate(column, message)
-        return Problem(self.file, message, self.line, self.columns.get(column), column)
+        return Problem(
+            self.file, message, self.line, self.columns.get(column), column, self.spreadsheet
+        )
+
+    @property
+    def line_word(self) -> str:
+        """What the row's number counts: a spreadsheet's row, a text file's line."""
+        return "row" if self.spreadsheet else "line"
 
 
 @dataclass(frozen=True)
@@ -47,25 +55,38 @@ class Catalog:
 
 
 def _validation_problems(
-    error: ValidationError, file: str, line: int | None, columns: dict[str, int]
+    error: ValidationError,
+    file: str,
+    line: int | None,
+    columns: dict[str, int],
+    spreadsheet: bool = False,
 ) -> list[Problem]:
     problems = []
     for item in error.errors():
         column = str(item["loc"][0]) if item["loc"] else None
         message = describe(item, KNOWN_COLUMNS, noun="column")
         problems.append(
-            Problem(file, message, line, columns.get(column) if column else None, column)
+            Problem(
+                file, message, line, columns.get(column) if column else None, column, spreadsheet
+            )
         )
     return problems
 
 
-def _row(values: dict[str, Any], file: str, line: int | None, columns: dict[str, int]) -> Any:
+def _row(
+    values: dict[str, Any],
+    file: str,
+    line: int | None,
+    columns: dict[str, int],
+    spreadsheet: bool = False,
+) -> Any:
     # Blank cells mean "not given": drop them so the schema's defaults apply.
     given = {k: v for k, v in values.items() if k in KNOWN_COLUMNS and v not in ("", None)}
     try:
-        return CatalogRow(Program.model_validate(given), file, line, columns)
+        program = Program.model_validate(given)
+        return CatalogRow(program, file, line, columns, spreadsheet=spreadsheet)
     except ValidationError as error:
-        return _validation_problems(error, file, line, columns)
+        return _validation_problems(error, file, line, columns, spreadsheet)
 
 
 def _header_hint(header: list[str]) -> str | None:
@@ -82,14 +103,24 @@ def _header_hint(header: list[str]) -> str | None:
     )
 
 
-def _from_table(file: str, header: list[str], rows: list[tuple[int, list[Any]]]) -> Catalog:
+def _from_table(
+    file: str, header: list[str], rows: list[tuple[int, list[Any]]], spreadsheet: bool = False
+) -> Catalog:
+    """A catalog from a header and numbered rows of cells (CSV lines or sheet rows)."""
     header = [str(h).strip() if h is not None else "" for h in header]
     columns: dict[str, int] = {}
     problems: list[Problem] = []
+
+    def named(number: int) -> str:
+        return column_letters(number) if spreadsheet else str(number)
+
     for index, name in enumerate(header, 1):
         if name in columns:
-            twice = f"column {name!r} appears twice (columns {columns[name]} and {index}); keep one"
-            problems.append(Problem(file, twice, 1, index, name))
+            twice = (
+                f"column {name!r} appears twice (columns {named(columns[name])} and "
+                f"{named(index)}); keep one"
+            )
+            problems.append(Problem(file, twice, 1, index, name, spreadsheet))
         elif name:
             columns[name] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
@@ -99,10 +130,12 @@ def _from_table(file: str, header: list[str], rows: list[tuple[int, list[Any]]])
         hint = f" (the header has {lower[n]!r}; names are lower case)" if n in lower else ""
         if not hint and (typos := _typos_of(n, extra)):
             hint = f" (the header has {_quoted(typos)}: a typo?)"
-        problems.append(Problem(file, f"missing required column {n!r}{hint}", 1, None, n))
+        problems.append(
+            Problem(file, f"missing required column {n!r}{hint}", 1, None, n, spreadsheet)
+        )
     if len(missing) == len(REQUIRED_COLUMNS):
         unknown = f"no required catalog column recognised in the header: {_header_hint(header)}"
-        problems = [Problem(file, unknown, 1)]
+        problems = [Problem(file, unknown, 1, spreadsheet=spreadsheet)]
     if problems:
         raise InputError(problems)
     warnings = []
@@ -131,11 +164,12 @@ def _from_table(file: str, header: list[str], rows: list[tuple[int, list[Any]]])
                     "quote a value that contains a comma, and write decimals with a point",
                     line,
                     len(header) + 1,
+                    spreadsheet=spreadsheet,
                 )
             )
             continue
         values = {name: cells[i - 1] if i - 1 < len(cells) else "" for name, i in columns.items()}
-        result = _row(values, file, line, columns)
+        result = _row(values, file, line, columns, spreadsheet)
         if isinstance(result, CatalogRow):
             out.append(result)
         else:
@@ -143,7 +177,8 @@ def _from_table(file: str, header: list[str], rows: list[tuple[int, list[Any]]])
     if problems:
         raise InputError(problems)
     if not out:
-        raise InputError(Problem(file, "the catalog has a header but no program rows", 2))
+        no_rows = "the catalog has a header but no program rows"
+        raise InputError(Problem(file, no_rows, 2, spreadsheet=spreadsheet))
     return Catalog(tuple(out), tuple(warnings))
 
 
@@ -249,12 +284,12 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
         _refuse_uncalculated_formulas(name, rows, formulas)
     table = [(index, [_cell(c) for c in row]) for index, row in enumerate(rows, 1)]
     if not any(c != "" for _, row in table for c in row):
-        raise InputError(Problem(name, "the sheet is empty; expected a header row", 1))
+        raise InputError(Problem(name, "the sheet is empty; expected a header row"))
     if all(c == "" for c in table[0][1]):
         raise InputError(
-            Problem(name, "row 1 is blank: the header (the column names) must be in row 1", 1)
+            Problem(name, "row 1 is blank: the header (the column names) must be in row 1")
         )
-    catalog = _from_table(name, table[0][1], table[1:])
+    catalog = _from_table(name, table[0][1], table[1:], spreadsheet=True)
     return Catalog(catalog.rows, (*warnings, *catalog.warnings))
 
 
@@ -366,6 +401,7 @@ def _refuse_uncalculated_formulas(
             line=r + 1,
             column=c + 1,
             field=str(header[c]) if c < len(header) and header[c] else None,
+            spreadsheet=True,
         )
         for (r, c), formula in formulas.items()
         if r < len(rows) and c < len(rows[r]) and rows[r][c] is None

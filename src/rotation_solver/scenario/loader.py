@@ -222,7 +222,9 @@ def _case_twins(catalog: Catalog) -> list[str]:
     for row in catalog.rows:
         twin = first.setdefault(row.program.id.casefold(), row)
         if twin.program.id != row.program.id:
-            where = f" (lines {twin.line} and {row.line})" if row.line and twin.line else ""
+            where = (
+                f" ({row.line_word}s {twin.line} and {row.line})" if row.line and twin.line else ""
+            )
             notes.append(
                 f"{twin.file}: program ids {twin.program.id!r} and {row.program.id!r}{where} "
                 "differ only in capitals; they are two programs, one row each"
@@ -246,7 +248,9 @@ def _cross_checks(
             where = first_row[program.id]
             problems.append(
                 row.problem(
-                    "id", f"duplicate program id {program.id!r} (first at line {where.line})"
+                    "id",
+                    f"duplicate program id {program.id!r} (first at {where.line_word} "
+                    f"{where.line})",
                 )
             )
         else:
