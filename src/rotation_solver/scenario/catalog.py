@@ -98,7 +98,7 @@ def _header_hint(header: list[str]) -> str | None:
     if any(h.lower() in KNOWN_COLUMNS and h not in KNOWN_COLUMNS for h in header):
         return "column names are lower case, e.g. 'id', 'starts', 'weeks'"
     return (
-        "line 1 must be the header row (id, name, specialty, ...); "
+        "the first row must be the header (id, name, specialty, ...); "
         "no title or comment line above it"
     )
 
@@ -111,14 +111,14 @@ def _from_table(
     columns: dict[str, int] = {}
     problems: list[Problem] = []
 
-    def named(number: int) -> str:
+    def column_name(number: int) -> str:
         return column_letters(number) if spreadsheet else str(number)
 
     for index, name in enumerate(header, 1):
         if name in columns:
             twice = (
-                f"column {name!r} appears twice (columns {named(columns[name])} and "
-                f"{named(index)}); keep one"
+                f"column {name!r} appears twice (columns {column_name(columns[name])} and "
+                f"{column_name(index)}); keep one"
             )
             problems.append(Problem(file, twice, 1, index, name, spreadsheet))
         elif name:
