@@ -98,7 +98,7 @@ def _header_hint(header: list[str]) -> str | None:
     if any(h.lower() in KNOWN_COLUMNS and h not in KNOWN_COLUMNS for h in header):
         return "column names are lower case, e.g. 'id', 'starts', 'weeks'"
     return (
-        "the first row must be the header (id, name, specialty, ...); "
+        "the first row must be the header row (id, name, specialty, ...); "
         "no title or comment line above it"
     )
 
