@@ -171,8 +171,8 @@ def test_a_header_of_lower_case_optional_columns_gets_no_lower_case_hint(
     `h.lower() in KNOWN_COLUMNS`. `fee` is already lower case: the hint is about a title
     line above the header, not about capitals."""
     assert catalog_problems(tmp_path, "fee,notes\n0,cheap\n") == [
-        "programs.csv:1: no required catalog column recognised in the header: the first row must be "
-        "the header row (id, name, specialty, ...); no title or comment line above it"
+        "programs.csv:1: no required catalog column recognised in the header: the first row "
+        "must be the header row (id, name, specialty, ...); no title or comment line above it"
     ]
 
 

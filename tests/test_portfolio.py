@@ -284,6 +284,40 @@ def test_every_outcome_of_the_example_portfolio_passes_check() -> None:
         assert solve_problem(build_problem(fewer), ONE).objective == payload["objective"], mask
 
 
+def test_apply_checks_each_distinct_outcome_plan_at_run_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From a code review: `apply`'s plans came from its own planner and never met the
+    independent checker outside the tests. Each distinct best plan is now checked, and
+    a planner that misstates a value is a bug (exit 70), not a report."""
+    import rotation_solver.portfolio.apply as apply_module
+
+    args = ["apply", str(EXAMPLE), "--workers", "1", "--evaluate", "100", "--no-bound"]
+    result = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    report = plan_portfolio(
+        load_scenario(EXAMPLE), scenarios=200, evaluate_outcomes=100, options=ONE, bound=False
+    )
+    distinct = {int(plan) for plan in report.table.plan if plan >= 0}
+    assert payload["checked_plans"] == len(distinct) > 1
+    assert f"the {len(distinct)} distinct best plans behind these outcomes pass" in (
+        CliRunner().invoke(cli, args).stdout
+    )
+
+    honest = apply_module.evaluate
+
+    def one_too_many(problem: PortfolioProblem, portfolio: Any) -> Any:
+        table = honest(problem, portfolio)
+        planned = table.plan >= 0
+        return dataclasses.replace(table, value=np.where(planned, table.value + 1, table.value))
+
+    monkeypatch.setattr(apply_module, "evaluate", one_too_many)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 70, result.output
+    assert "independent checker rejected" in result.output and "objective" in result.output
+
+
 def test_locks_are_in_every_outcome_plan(make: Callable[..., LoadedScenario]) -> None:
     loaded = tiny(make, locks=[{"program": "rad-c", "start": "2027-09-06"}])
     problem = build_portfolio_problem(loaded)

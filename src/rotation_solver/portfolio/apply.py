@@ -63,6 +63,7 @@ from rotation_solver.portfolio.summary import (
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.schema import MAX_APPLICATIONS
 from rotation_solver.solve import SolveOptions
+from rotation_solver.verify import verify
 from rotation_solver.words import counted
 
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
@@ -328,6 +329,9 @@ def plan_portfolio(
     problem, found, offers = choice.problem, choice.found, choice.sample
     enumeration_cut, search_seconds = choice.enumeration_cut, choice.seconds
     table = evaluate(problem, found.portfolio)
+    t0 = time.perf_counter()
+    checked_plans = check_outcome_plans(problem, table)
+    check_seconds = time.perf_counter() - t0
     values, probs = outcome_value_distribution(problem, table)
     exact = float(probs @ values)
 
@@ -445,6 +449,9 @@ def plan_portfolio(
             "no_plan_only_tier_mix": tier_mix_only,
         },
         "distribution": histogram(values, probs),
+        # The distinct best plans behind the portfolio's outcomes, each passed by the
+        # independent checker (its value, cost, dates and rules recomputed).
+        "checked_plans": checked_plans,
         "sampling": {
             "scenarios": scenarios,
             "seed": seed,
@@ -501,6 +508,7 @@ def plan_portfolio(
             "search_seconds": round(search_seconds, 3),
             "bound_seconds": round(bound_seconds, 3),
             "evaluation_seconds": round(eval_seconds, 3),
+            "check_seconds": round(check_seconds, 3),
             "total_seconds": round(time.perf_counter() - started, 3),
         },
         "warnings": [
@@ -617,8 +625,9 @@ def outcome_scenario(
     """The scenario the student faces in one outcome, for `check_plan`.
 
     Offered applications become programs with acceptance 1, fee 0 and only the listed
-    starts; every other program is excluded; locks stay (acceptance 1 anyway, fee 0);
-    the budget is reduced by the fees of all applications and of the locks.
+    starts; locks stay (acceptance 1 anyway, fee 0); every other program leaves the
+    catalog (as excluding it would, without expanding it); the budget is reduced by the
+    fees of all applications and of the locks.
     """
     loaded = problem.loaded
     offered_ids = {problem.candidates[i].program_id for i in offered}
@@ -630,17 +639,18 @@ def outcome_scenario(
     fees = sum(problem.candidates[i].fee for i in portfolio) + problem.lock_fees
     programs = []
     for p in loaded.programs:
+        if p.id not in offered_ids and p.id not in lock_ids:
+            continue
         update: dict[str, Any] = {"acceptance": Decimal(1), "fee": 0}
         if p.id in offered_ids:
             update["starts"] = listed[p.id]
         programs.append(p.model_copy(update=update))
-    exclude = [p.id for p in loaded.programs if p.id not in offered_ids and p.id not in lock_ids]
     scenario = loaded.scenario.model_copy(
-        update={"programs": programs, "exclude": exclude, "budget": loaded.budget - fees}
+        update={"programs": programs, "exclude": [], "budget": loaded.budget - fees}
     )
     # The fees already paid are in `lock_fees`, so off the budget above.
     return dataclasses.replace(
-        loaded, scenario=scenario, programs=tuple(programs), exclude=tuple(exclude), paid=()
+        loaded, scenario=scenario, programs=tuple(programs), exclude=(), paid=()
     )
 
 
@@ -668,6 +678,22 @@ def starts_in_plans(problem: PortfolioProblem, table: Table) -> dict[str, set[da
     return used
 
 
+def check_outcome_plans(problem: PortfolioProblem, table: Table) -> int:
+    """Pass each distinct best plan of the portfolio's outcomes through the independent
+    checker, in an outcome where it is the best plan; raise PlanRejected (a bug, exit
+    70) if one fails. A plan's rules, cost and value do not depend on which other
+    applications were offered, so once per plan covers every outcome. Returns the count.
+    """
+    checked = 0
+    for plan in np.unique(table.plan):
+        if plan < 0:
+            continue
+        mask = int(np.flatnonzero(table.plan == plan)[0])
+        verify(*outcome_payload(problem, table, mask))
+        checked += 1
+    return checked
+
+
 def outcome_payload(
     problem: PortfolioProblem, table: Table, mask: int
 ) -> tuple[LoadedScenario, dict[str, Any]]:
@@ -676,7 +702,9 @@ def outcome_payload(
     offered = [table.portfolio[i] for i in range(len(table.portfolio)) if mask >> i & 1]
     scenario = outcome_scenario(problem, table.portfolio, offered)
     certain = {o.key: o for o in expand(scenario).offerings}
-    rotations = [certain[o.key] for o in outcome_plan(problem, table, mask)]
+    # An offering the outcome's own expansion drops is shown as the search had it, so
+    # that the checker names the rule it breaks (not a KeyError).
+    rotations = [certain.get(o.key, o) for o in outcome_plan(problem, table, mask)]
     value = int(table.value[mask])
     has = value != NO_PLAN
     payload = {

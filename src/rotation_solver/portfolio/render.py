@@ -431,6 +431,15 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             ),
         ),
     ]
+    if checked := payload.get("checked_plans"):
+        rows.append(
+            (
+                "Checked",
+                f"the {counted(checked, 'distinct best plan')} behind these outcomes "
+                f"{'passes' if checked == 1 else 'pass'} the independent checker (rules, "
+                "dates, cost and value recomputed)",
+            )
+        )
     if payload["locks"]:
         rows.append(
             (
