@@ -796,6 +796,9 @@ def test_check_without_score_points_a_table_at_score(tmp_path: Path) -> None:
         ("sep-tab.csv", "sep=\t\nprogram_id\tstart\nrad-cedar\t2027-06-14\n"),
         ("semi-comma.csv", "program_id;start;notes, more\nrad-cedar;2027-06-14;x\n"),
         ("sep.json", "sep=;\nprogram_id;start\nrad-cedar;2027-06-14\n"),
+        # found by review: a blank line above the header was taken for the header
+        ("lead.csv", "\n\nprogram_id,start\nrad-cedar,2027-06-14\n"),
+        ("lead.txt", " \r\nsep=;\n\nprogram_id;start\nrad-cedar;2027-06-14\n"),
     ],
 )
 def test_check_score_reads_the_csv_a_spreadsheet_writes(
@@ -810,6 +813,14 @@ def test_check_score_reads_the_csv_a_spreadsheet_writes(
     # One radiology rotation: read, scored, and short of the counts the rules need.
     assert result.exit_code == 1 and "1 rotation, objective 94" in result.output
     assert "[radiology.min]" in result.output
+
+
+def test_check_score_counts_the_blank_lines_above_the_header(tmp_path: Path) -> None:
+    plan = tmp_path / "lead.csv"
+    plan.write_text("\n \nprogram_id,start\nrad-cedar,2027-06-14\nbogus,2027-07-26\n", "utf-8")
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), "--score", *FAST])
+    assert result.exit_code == 1
+    assert "rotation #2 (line 5 of lead.csv) names unknown program 'bogus'" in result.output
 
 
 def test_check_score_notes_stale_numbers_but_judges_the_rules(tmp_path: Path) -> None:

@@ -282,8 +282,10 @@ def _hand_made_plan(path: Path, text: str) -> tuple[dict[str, Any], dict[int, in
     program_id and start columns (other columns are not read; the header's case and
     blanks do not matter). A file not named .csv that is no JSON but has such a header
     is read as CSV. Also, for a CSV, the file line of each rotation (numbered from 1)."""
-    # A header in the first two lines (the first may be Excel's "sep=;").
-    looks_like_csv = "program_id" in "\n".join(text.lstrip("\ufeff").splitlines()[:2]).casefold()
+    # A header in the first two lines that are not blank (the first may be Excel's
+    # "sep=;").
+    filled = [line for line in text.lstrip("\ufeff").splitlines() if line.strip()]
+    looks_like_csv = "program_id" in "\n".join(filled[:2]).casefold()
     looks_like_json = text.lstrip("\ufeff \t\r\n")[:1] in ("[", "{")
     if path.suffix.lower() != ".csv" or looks_like_json:
         try:
@@ -336,9 +338,18 @@ def _refuse_other_document(path: Path, data: dict[str, Any]) -> None:
 def _csv_plan(path: Path, text: str) -> tuple[dict[str, Any], dict[int, int]]:
     lines = text.lstrip("\ufeff").splitlines()
     first, choices = 1, [",", ";", "\t"]
+
+    def skip_blank_lines() -> None:
+        # Found by review: a blank line above the header was taken for the header.
+        nonlocal lines, first
+        while lines and not lines[0].strip():
+            lines, first = lines[1:], first + 1
+
+    skip_blank_lines()
     if lines and lines[0].replace(" ", "").casefold().startswith("sep="):  # Excel's hint
         declared = lines[0].split("=", 1)[1].strip(" ")[:1]  # a tab is a separator too
-        lines, first, choices = lines[1:], 2, [declared or ","]
+        lines, first, choices = lines[1:], first + 1, [declared or ","]
+        skip_blank_lines()
     # The separator that splits the header into both columns (a spreadsheet may use ";"
     # or a tab, and a header may hold a comma inside another column's name).
     delimiter = choices[0]
