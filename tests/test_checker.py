@@ -454,6 +454,32 @@ def test_violation_is_plain_data() -> None:
     assert CheckReport((v,), None, None).ok is False
 
 
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"rotations": None}, "rotations must be a list, got null"),
+        ({"rotations": {"a": 1}}, "rotations must be a list, got an object"),
+        ({"bound": True}, "bound true is not a finite number"),
+        ({"status": None}, "status null is not one of"),
+        ({"rotations": ["x"]}, 'rotation #1 is not an object: "x"'),
+    ],
+)
+def test_messages_spell_values_as_json_does(
+    tmp_path: Path, change: dict[str, Any], said: str
+) -> None:
+    """From a code review: "got NoneType", "bound True", Python's names for JSON's
+    null and true, in a message about a JSON file."""
+    report = check_plan(scenario(tmp_path), {**BASE_PLAN, **change})
+    messages = " | ".join(v.message for v in report.violations)
+    assert said in messages
+    assert "NoneType" not in messages and "True" not in messages and "None" not in messages
+
+
+def test_a_plan_that_is_no_object_is_named_in_json_words(tmp_path: Path) -> None:
+    report = check_plan(scenario(tmp_path), [1])  # type: ignore[arg-type]
+    assert [v.message for v in report.violations] == ["a plan must be a JSON object, got a list"]
+
+
 # ---------------------------------------------------------------------------------------
 # budget
 

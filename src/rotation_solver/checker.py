@@ -42,6 +42,23 @@ def _json(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
+def _kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words (not Python's `NoneType`, `dict`)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{_json(value)} (a boolean)"
+    if isinstance(value, (int, float)):
+        return f"the number {_json(value)}"
+    if isinstance(value, str):
+        return f"the text {_json(value)}"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
 _STATUSES = ("optimal", "feasible", "infeasible", "unknown")
 _NO_PLAN = ("infeasible", "unknown")
 _PLAN_KEYS = ("scenario", "status", "objective", "bound", "budget", "total_cost", "rotations")
@@ -280,7 +297,7 @@ class _Checker:
         if status not in _STATUSES and not (self.score and status is None):
             self.add(
                 "malformed",
-                f"status {status!r} is not one of {', '.join(_STATUSES)}",
+                f"status {_json(status)} is not one of {', '.join(_STATUSES)}",
             )
         name = plan.get("scenario")
         # Names are read as shown (one space for a line break): a plan saved before
@@ -314,7 +331,7 @@ class _Checker:
                 )
         rows = plan.get("rotations", [])
         if not isinstance(rows, list):
-            self.add("malformed", f"rotations must be a list, got {type(rows).__name__}")
+            self.add("malformed", f"rotations must be a list, got {_kind(rows)}")
             return self.report(None, None)
 
         if status in _NO_PLAN and not self.score:  # a plan to score is scored as listed
@@ -354,12 +371,13 @@ class _Checker:
             if self.plan.get(key) is not None:
                 self.add(
                     "status",
-                    f"status is {status}, so {key} must be null, got {self.plan.get(key)!r}",
+                    f"status is {status}, so {key} must be null, got {_json(self.plan.get(key))}",
                 )
         if "total_cost" in self.plan and self.plan["total_cost"] != 0:
             self.add(
                 "status",
-                f"status is {status}, so total_cost must be 0, got {self.plan['total_cost']!r}",
+                f"status is {status}, so total_cost must be 0, "
+                f"got {_json(self.plan['total_cost'])}",
             )
         return self.report(None, 0 if not rows else None)
 
@@ -371,7 +389,7 @@ class _Checker:
         for index, row in enumerate(rows, 1):
             where = f"rotation #{index}"
             if not isinstance(row, dict):
-                self.add("malformed", f"{where} is not a mapping: {row!r}")
+                self.add("malformed", f"{where} is not an object: {_json(row)}")
                 complete = False
                 continue
             required = ("program_id", "start") if self.score else _ROTATION_KEYS
@@ -382,7 +400,7 @@ class _Checker:
             start = _parse_date(row.get("start"))
             if not isinstance(program_id, str):
                 if "program_id" not in missing:  # said once: missing is not also "not text"
-                    self.add("malformed", f"{where}: program_id {program_id!r} is not text")
+                    self.add("malformed", f"{where}: program_id {_json(program_id)} is not text")
                 complete = False
                 continue
             if start is None:
@@ -460,7 +478,9 @@ class _Checker:
                     self.badly_stated(rule), f"{r.label}: {key} {_json(got)} is not a whole number"
                 )
             elif got != want:
-                self.add(rule, f"{r.label}: the plan states {key} {got!r}, recomputed {want!r}")
+                self.add(
+                    rule, f"{r.label}: the plan states {key} {_json(got)}, recomputed {_json(want)}"
+                )
         dates: list[tuple[str, str, date | None]] = [
             ("end", "end", r.end),
             ("submit_on", "submit_on", r.submit),
@@ -716,7 +736,7 @@ class _Checker:
                 self.add("bound", f"status is optimal, so bound must equal objective {stated}")
             return
         if not _is_number(bound) or not math.isfinite(bound):
-            self.add(self.badly_stated("bound"), f"bound {bound!r} is not a finite number")
+            self.add(self.badly_stated("bound"), f"bound {_json(bound)} is not a finite number")
             return
         if plan.get("status") == "optimal" and bound != stated:
             self.add("bound", f"status is optimal, but bound {bound} != objective {stated}")
@@ -733,7 +753,7 @@ def check_plan(loaded: LoadedScenario, plan: Any, *, score: bool = False) -> Che
     """
     if not isinstance(plan, dict):
         return CheckReport(
-            (Violation("malformed", f"a plan must be a JSON object, got {type(plan).__name__}"),),
+            (Violation("malformed", f"a plan must be a JSON object, got {_kind(plan)}"),),
             None,
             None,
         )
