@@ -823,6 +823,31 @@ def test_check_score_counts_the_blank_lines_above_the_header(tmp_path: Path) -> 
     assert "rotation #2 (line 5 of lead.csv) names unknown program 'bogus'" in result.output
 
 
+def test_check_score_above_a_proven_best_is_a_bug_not_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a code review: a valid plan the checker values above the model's proven
+    optimum read "this plan is worth as much"; model and checker disagree, exit 70."""
+    import dataclasses
+
+    import rotation_solver.cli.plan as plan_module
+
+    honest = plan_module.plan_scenario
+
+    def one_short(*args: Any, **kwargs: Any) -> Any:
+        outcome = honest(*args, **kwargs)
+        result = dataclasses.replace(outcome.result, objective=outcome.result.objective - 1)
+        return dataclasses.replace(outcome, result=result)
+
+    plan = tmp_path / "plan.json"
+    plan.write_text(invoke_stdout("solve", EXAMPLE, *FAST, "--format", "json")[1], "utf-8")
+    monkeypatch.setattr(plan_module, "plan_scenario", one_short)
+    result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), "--score", *FAST])
+    assert result.exit_code == 70, result.output
+    assert "worth 213 by the checker, above the best plan's proven 212" in result.output
+    assert "worth as much" not in result.output
+
+
 def test_check_score_notes_stale_numbers_but_judges_the_rules(tmp_path: Path) -> None:
     """Found by review: a solve plan scored after the budget was raised failed on the
     budget it stated, though every rule held."""

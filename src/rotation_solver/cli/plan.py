@@ -21,7 +21,7 @@ from rich.text import Text
 from rotation_solver import files
 from rotation_solver.advice import plan_warnings
 from rotation_solver.changes import plan_changes, read_earlier_plan
-from rotation_solver.checker import CheckReport, check_plan
+from rotation_solver.checker import CheckReport, Violation, check_plan
 from rotation_solver.cli.options import (
     FilePath,
     debug_option,
@@ -50,6 +50,7 @@ from rotation_solver.scenario import LoadedScenario, Lock, Program, Scenario, Va
 from rotation_solver.scenario.schema import visible_text
 from rotation_solver.scenario.value_model import models_dir
 from rotation_solver.solve import SolveOptions
+from rotation_solver.verify import PlanRejected
 from rotation_solver.words import counted
 
 
@@ -476,6 +477,15 @@ def _score(
     mine = report.objective if not broken else None
     if best.has_plan and best.objective is not None:
         proven = best.status == "optimal"
+        if proven and mine is not None and mine > best.objective:
+            # The checker values a valid plan above the model's proof: one of them is
+            # wrong, and that is a bug (exit 70), not a finding about this plan.
+            disagreement = Violation(
+                "objective",
+                f"this plan meets every rule and is worth {mine} by the checker, above the "
+                f"best plan's proven {best.objective}: the model and the checker disagree",
+            )
+            raise PlanRejected(CheckReport((disagreement,), mine, report.total_cost))
         what = "The best plan" if proven else "The best plan found in time"
         # Beside the violations (standard error) when the plan breaks a rule: a saved
         # standard output alone must not read as a pass (found by review).
@@ -512,7 +522,7 @@ def _beside(mine: int | None, best: int, proven: bool) -> str:
             f"; this plan is worth more ({mine}): the search was cut short, give --time-limit "
             "more seconds"
         )
-    if mine >= best:
+    if mine == best:
         return "; this plan is worth as much"
     if best > 0 and mine >= 0:
         # Rounded down: a plan a point short never reads "100%".
