@@ -557,7 +557,9 @@ def plan_portfolio(
                     "the search for applications stopped at the time limit before it reached "
                     "a local optimum"
                     + (f" ({'; '.join(beaten_by)})" if naive_better else "")
-                    + "; a longer --time-limit may find a better portfolio."
+                    + "; a longer --time-limit may find a better portfolio. Where the "
+                    "clock stops the search depends on the machine and its load, so this "
+                    "answer may differ between runs, even with one --seed."
                 ]
             ),
             *(
