@@ -150,7 +150,7 @@ def run(
     table = portfolio.evaluate(problem, chosen)
     in_sample = float(table.outcome_values(portfolio.offer_masks(offers, chosen)).mean())
     plans = portfolio.OfferedPlans(problem, SolveOptions(seed=0, workers=1))
-    budget = problem.budget - problem.lock_fees
+    budget = problem.budget - problem.fees_paid_regardless
 
     pool: dict[Plan, int] = {}
 

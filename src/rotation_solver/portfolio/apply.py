@@ -638,7 +638,7 @@ def outcome_scenario(
         for i in portfolio
     }
     lock_ids = {lock.program for lock in loaded.locks}
-    fees = sum(problem.candidates[i].fee for i in portfolio) + problem.lock_fees
+    fees = sum(problem.candidates[i].fee for i in portfolio) + problem.fees_paid_regardless
     programs = []
     for p in loaded.programs:
         if p.id not in offered_ids and p.id not in lock_ids:
@@ -650,7 +650,7 @@ def outcome_scenario(
     scenario = loaded.scenario.model_copy(
         update={"programs": programs, "exclude": [], "budget": loaded.budget - fees}
     )
-    # The fees already paid are in `lock_fees`, so off the budget above.
+    # The locks' fees and those already paid are in `fees_paid_regardless`, off the budget above.
     return dataclasses.replace(
         loaded, scenario=scenario, programs=tuple(programs), exclude=(), paid=()
     )

@@ -81,7 +81,7 @@ class PortfolioProblem:
     budget: int
     # Fees paid whatever the portfolio: the locks' and every fee already paid
     # (`LoadedScenario.paid_fees`: applications sent, offers in hand).
-    lock_fees: int
+    fees_paid_regardless: int
     radiology_min: int
     radiology_max: int
     clinical_min: int
@@ -217,7 +217,7 @@ class PortfolioProblem:
         result: tuple[int, int] | None = None
         if self._rules_ok(members):
             cost = sum(c.cost for c in members)
-            if cost <= self.budget - self.lock_fees:
+            if cost <= self.budget - self.fees_paid_regardless:
                 found = self.schedule(members)
                 if found is not None:
                     rad = sum(1 for c in members if c.is_radiology)
@@ -251,7 +251,7 @@ def build_portfolio_problem(loaded: LoadedScenario) -> PortfolioProblem:
     req = loaded.requirements
     budget = loaded.budget
     # Fees paid whatever the portfolio: the locks' and those already paid.
-    lock_fees = sum(programs[pid].fee for pid in lock_starts) + loaded.paid_fees
+    fees_paid_regardless = sum(programs[pid].fee for pid in lock_starts) + loaded.paid_fees
     sent_programs = {application.program for application in loaded.applied}
     candidates: list[Candidate] = []
     locks: list[Candidate] = []
@@ -329,7 +329,7 @@ def build_portfolio_problem(loaded: LoadedScenario) -> PortfolioProblem:
         candidates=tuple(candidates),
         locks=tuple(locks),
         budget=budget,
-        lock_fees=lock_fees,
+        fees_paid_regardless=fees_paid_regardless,
         radiology_min=req.radiology_min,
         radiology_max=req.radiology_max,
         clinical_min=req.clinical_min,

@@ -102,7 +102,7 @@ def evaluate(problem: PortfolioProblem, portfolio: Iterable[int]) -> Table:
     apps = tuple(sorted(set(portfolio)))
     k = len(apps)
     fees = sum(problem.candidates[i].fee for i in apps)
-    left = problem.budget - problem.lock_fees - fees
+    left = problem.budget - problem.fees_paid_regardless - fees
     size = 1 << k
     value = np.full(size, NO_PLAN, dtype=np.int64)
     plan = np.full(size, -1, dtype=np.int64)
@@ -173,7 +173,8 @@ class Evaluator:
         """Best plan per sampled outcome without the 2^k table (large portfolios)."""
         problem = self.problem
         plans = plan_list(problem, apps)
-        left = problem.budget - problem.lock_fees - sum(problem.candidates[i].fee for i in apps)
+        fees = sum(problem.candidates[i].fee for i in apps)
+        left = problem.budget - problem.fees_paid_regardless - fees
         ok = plans.cost <= left
         weight = np.zeros(len(problem.candidates) + 1, dtype=np.int64)
         weight[list(apps)] = np.left_shift(np.int64(1), np.arange(len(apps), dtype=np.int64))
