@@ -5,6 +5,7 @@ frontier (`frontier`), both on a re-used CP-SAT model.
 - `lanes`: solves in two threads, stopped together.
 - `budget_sweep`: the best plan at each budget.
 - `value_cost_frontier`: every efficient (value, cost) plan.
+- `sooner`: the cheaper budget between two compared ones that buys most of the gain.
 - `report`: JSON payloads and their text, CSV, Markdown and table forms.
 - `plot`: the pictures.
 
@@ -34,6 +35,7 @@ from rotation_solver.whatif.reuse import (
     least_budget,
     reduce_for_budgets,
 )
+from rotation_solver.whatif.sooner import Sooner, sooner_steps, sooner_text
 from rotation_solver.whatif.value_cost_frontier import Frontier, Method, Point, frontier
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "Point",
     "ReusedModel",
     "Row",
+    "Sooner",
     "Stopped",
     "Sweep",
     "compare_csv",
@@ -61,6 +64,8 @@ __all__ = [
     "plot_frontier",
     "reduce_for_budgets",
     "render_json",
+    "sooner_steps",
+    "sooner_text",
     "sweep",
     "sweep_payload",
 ]

@@ -19,6 +19,7 @@ from rotation_solver.plan_json import rotation_dict
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import Result
 from rotation_solver.whatif.budget_sweep import Sweep, diff_labels, marginal_value, plan_label
+from rotation_solver.whatif.sooner import sooner_text
 from rotation_solver.whatif.value_cost_frontier import Frontier, Point
 from rotation_solver.words import counted
 
@@ -411,6 +412,7 @@ def compare_markdown(payload: dict[str, Any]) -> str:
     lines += [*paid_note(payload), ""] if payload.get("paid_fees") else []
     lines += _markdown_table(compare_rows_text(payload), _RIGHT)
     lines.append("")
+    lines += [f"{sooner_text(step)}\n" for step in payload.get("sooner", [])]
     lines += [f"> warning: {w}" for w in payload.get("warnings", [])]
     lines += [f"> warning: {w}" for w in plan_warnings_by_budget(payload)]
     return "\n".join(lines).rstrip() + "\n"
@@ -466,6 +468,7 @@ def compare_table(payload: dict[str, Any], console: Any) -> None:
     if payload.get("least_budget") is not None:
         notes.append(f"Least workable budget: {_money(payload['least_budget'])}")
     notes += paid_note(payload)
+    notes += [sooner_text(step) for step in payload.get("sooner", [])]
     render_rich(
         f"What-if budgets: {payload['scenario']}", compare_rows_text(payload), notes, console
     )

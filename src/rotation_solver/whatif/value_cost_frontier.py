@@ -62,10 +62,13 @@ def frontier(
     options: SolveOptions | None = None,
     *,
     max_budget: int | None = None,
+    down_to: int | None = None,
     on_step: OnStep | None = None,
     method: Method = "lexicographic",
 ) -> Frontier:
-    """Every efficient (value, cost) plan with cost <= max_budget (default: no limit).
+    """Every efficient (value, cost) plan with cost <= max_budget (default: no limit),
+    and with cost >= down_to if given (the search stops below it: `complete` is then
+    False if it stopped early).
 
     `method`: "lexicographic" finds each point in one solve (best value, then
     least cost, by one weighted objective); "two-step" uses two solves per point
@@ -98,6 +101,9 @@ def frontier(
     schedules: dict[Any, tuple[Offering, ...]] = {}
     hint = reused.least_values  # feasible at every budget from the least one up
     while least.amount is not None and not (least.proven and budget < least.amount):
+        if down_to is not None and budget < down_to:
+            complete = exact = False
+            break
         on_step(len(points), None, f"best plan within ${budget:,}")
         best, values = reused.best_plan(budget, hint=hint, cheapest=method == "lexicographic")
         if not best.has_plan:
