@@ -384,6 +384,16 @@ def test_timeline_command_without_a_plan_says_why() -> None:
     assert "infeasible" in output
 
 
+def test_timeline_says_its_applications_are_the_plans_not_what_to_send() -> None:
+    """From a student's review: the timeline is the to-do list a student follows, and it
+    listed an application `apply` leaves out without saying so."""
+    result = CliRunner().invoke(cli, ["timeline", str(EXAMPLE), *FAST])
+    text = " ".join(result.stdout.split())
+    assert "as if each program will say yes" in text
+    assert "before sending, run `rotation-solver apply`" in text
+    assert "it may leave out some of these" in text
+
+
 def test_timeline_table_without_a_plan_is_on_standard_output_as_solves() -> None:
     """Found by review: `timeline` wrote the reason table to stderr alone, `solve` to
     standard output, so `timeline … > todo.txt` left an empty file."""

@@ -328,9 +328,10 @@ def timeline_json(steps: Sequence[TimelineStep]) -> list[dict[str, Any]]:
 
 # The timeline holds the plan's own applications; the guide's advice is broader.
 OTHER_APPLICATIONS_NOTE = (
-    "Only this plan's applications are listed. Offers are uncertain: the guide suggests "
-    "applying to 6-10 programs (Step 2); `rotation-solver apply` chooses which, with their "
-    "submit-on dates."
+    "Only this plan's applications are listed, as if each program will say yes. Offers are "
+    "uncertain: the guide suggests applying to 6-10 programs (Step 2); before sending, run "
+    "`rotation-solver apply`, which chooses which (it may leave out some of these) and "
+    "when to send each."
 )
 
 
