@@ -35,7 +35,8 @@ def clin(pid: str, **fields: Any) -> dict[str, Any]:
 
 
 def test_balanced_plan_has_no_warnings(make: Make) -> None:
-    assert warnings_for(make([rad("r"), clin("c")], requirements=BALANCED)) == ""
+    rows = [rad("r", weeks=4), clin("c", starts="2027-08-02")]
+    assert warnings_for(make(rows, requirements=BALANCED)) == ""
 
 
 def test_all_reach_radiology_and_no_clinical_are_flagged(make: Make) -> None:
@@ -97,6 +98,30 @@ def test_rotations_mostly_after_the_interview_season_are_flagged(
 def test_one_week_radiology_rotations_are_flagged(make: Make, weeks: int, flagged: bool) -> None:
     loaded = make([rad("r", weeks=weeks), clin("c", weeks=1)], requirements=BALANCED)
     assert ("one-week radiology rotation (r)" in warnings_for(loaded)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("weeks", "flagged"), [((2,), True), ((3, 2), True), ((3, 4), False), ((4,), False)]
+)
+def test_a_plan_without_a_four_week_radiology_rotation_is_flagged(
+    make: Make, weeks: tuple[int, ...], flagged: bool
+) -> None:
+    """From a student's review: the value model does not weigh length, and the guide
+    says four weeks on site can change how an application is perceived."""
+    starts = ["2027-06-07", "2027-07-05"]
+    rows = [rad(f"r{i}", weeks=w, starts=starts[i]) for i, w in enumerate(weeks)]
+    req = {**BALANCED, "radiology": {"min": len(weeks), "max": len(weeks)}, "tier_mix": False}
+    loaded = make([*rows, clin("c", starts="2027-08-02")], requirements=req)
+    text = warnings_for(loaded)
+    assert ("no radiology rotation is four weeks long" in text) is flagged
+    if flagged:
+        assert "r0 " + ("2 weeks" if weeks[0] == 2 else "3 weeks") in text
+
+
+def test_a_four_week_caution_is_not_given_for_accepted_offers(make: Make) -> None:
+    lock = [{"program": "r", "start": "2027-06-07"}]
+    loaded = make([rad("r"), clin("c")], requirements=BALANCED, locks=lock)
+    assert "four weeks long" not in warnings_for(loaded)
 
 
 def test_accepted_offers_are_not_second_guessed(make: Make) -> None:

@@ -25,6 +25,9 @@ REST_DAYS = 7
 AWAY_WEEKS = 8
 # A one-week rotation is short for "a month-long interview" [Step 4].
 SHORTEST_USEFUL_WEEKS = 2
+# "being on-site for four weeks can completely change how your application is
+# perceived" [Why away rotations]: a plan with no radiology rotation that long is flagged.
+FULL_LENGTH_WEEKS = 4
 # "Start applications early" [Step 3]: sent less than a week before the deadline is flagged.
 TIGHT_DAYS = 7
 
@@ -168,6 +171,18 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
         warnings.append(
             f"one-week radiology rotation ({_ids(short)}): short for a detailed letter; the "
             "guide has about four weeks on site in mind ('a month-long interview', Step 4)."
+        )
+    shorter = [o for o in radiology if o.weeks < FULL_LENGTH_WEEKS]
+    if radiology_open and shorter == radiology and len(short) < len(radiology):
+        # Found by a student's review: the value model does not weigh a rotation's length,
+        # so two-week electives looked as good as four-week ones.
+        lengths = ", ".join(f"{o.program_id} {counted(o.weeks, 'week')}" for o in radiology)
+        warnings.append(
+            f"no radiology rotation is four weeks long ({lengths}): the guide says 'being "
+            "on-site for four weeks can completely change how your application is "
+            "perceived'. The value model does not weigh length: if a shorter elective gives "
+            "less of a letter or an audition, rate its letter and audition lower in the "
+            "catalog."
         )
     # Acceptance 0 gives value 0, so a plan takes such a rotation only when a rule
     # needs it (or it is free), and then it looks like any other row of the plan.

@@ -270,7 +270,13 @@ class Program(_Strict):
     starts: Annotated[list[IsoDate], BeforeValidator(_split_list)] = Field(
         min_length=1, description="Offered start dates, joined by ';' in a catalog file."
     )
-    weeks: Whole = Field(ge=1, le=8, description="Length of the rotation in weeks, 1..8.")
+    weeks: Whole = Field(
+        ge=1,
+        le=8,
+        description="Length of the rotation in weeks, 1..8. The value model does not weigh "
+        "it (spec section 6): rate a short elective's letter and audition lower if it gives "
+        "less of either.",
+    )
     application_opens: IsoDate = Field(description="First day an application can be sent.")
     application_deadline: IsoDate | None = Field(
         None, description="Last day to apply, for every start."
