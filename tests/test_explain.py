@@ -17,7 +17,7 @@ from rotation_solver.render import UNAVAILABLE_IN_REPORT, explanation_lines
 from rotation_solver.scenario import LoadedScenario, load_scenario
 from rotation_solver.solve import NOT_SETTLED, SolveOptions
 from tests.brute_force import all_plans, best_plans
-from tests.conftest import SCENARIOS, program
+from tests.conftest import BASE, SCENARIOS, program
 from tests.random_scenarios import random_scenario, write_scenario
 
 Plan = tuple[int, int, tuple[tuple[str, date], ...]]
@@ -93,10 +93,38 @@ def _lifted_worth(why: str) -> int:
     return int(found.group(1))
 
 
-def _check_why_not(loaded: LoadedScenario, objective: int, program_id: str, why: str) -> None:
+def _check_pushes(within: list[Plan], plan: set[tuple[str, date]], why: str) -> None:
+    """ "taking it displaces A, B and moves C to D": some best plan with it leaves A and B
+    out, has C at D, and keeps every other rotation of this plan where it is."""
+    found = re.search(r"; taking it (?:displaces (.+?))?(?: and )?(?:moves (.+))?$", why)
+    if found is None or not within:
+        return
+    displaced = set(found.group(1).split(", ")) if found.group(1) else set()
+    moved = {
+        (pid, date.fromisoformat(day))
+        for pid, day in (item.split(" to ") for item in (found.group(2) or "").split(", ") if item)
+    }
+    kept = {(pid, start) for pid, start in plan if pid not in displaced | {m[0] for m in moved}}
+    best = max(p[0] for p in within)
+    assert any(
+        set(p[2]) >= kept | moved and not displaced & {pid for pid, _ in p[2]}
+        for p in within
+        if p[0] == best
+    ), why
+
+
+def _check_why_not(
+    loaded: LoadedScenario,
+    objective: int,
+    program_id: str,
+    why: str,
+    plan: set[tuple[str, date]] | None = None,
+) -> None:
     plans = all_plans(loaded)
     with_it = _with(plans, program_id)
     within = [p for p in with_it if p[1] <= loaded.budget]
+    if plan is not None:
+        _check_pushes(within, plan, why)
     numbers = [int(n.replace(",", "")) for n in re.findall(r"(?<![\w-])[\d,]*\d", why)]
     if why.startswith("over budget"):
         assert not within and with_it
@@ -158,8 +186,10 @@ def test_every_why_not_matches_exhaustive_search_with_locks(tmp_path: Path, seed
         assert best_plans(loaded).objective is None
         return
     assert outcome.result.objective is not None
+    plan = {(r["program_id"], date.fromisoformat(r["start"])) for r in outcome.payload["rotations"]}
     for item in outcome.payload["explanation"]["best_unchosen"]:
-        _check_why_not(loaded, outcome.result.objective, item["program_id"], item["why_not"])
+        why = item["why_not"]
+        _check_why_not(loaded, outcome.result.objective, item["program_id"], why, plan)
 
 
 @pytest.mark.parametrize("seed", range(120))  # about half have a plan to explain
@@ -175,10 +205,11 @@ def test_every_why_not_matches_exhaustive_search(tmp_path: Path, seed: int) -> N
         return
     assert outcome.result.objective is not None
     explanation = outcome.payload["explanation"]
-    for item in explanation["best_unchosen"]:
-        _check_why_not(loaded, outcome.result.objective, item["program_id"], item["why_not"])
     # "N offerings could still be added": plan + that offering is a valid plan in budget.
     plan = {(r["program_id"], date.fromisoformat(r["start"])) for r in outcome.payload["rotations"]}
+    for item in explanation["best_unchosen"]:
+        why = item["why_not"]
+        _check_why_not(loaded, outcome.result.objective, item["program_id"], why, plan)
     valid = {frozenset(p[2]) for p in all_plans(loaded) if p[1] <= loaded.budget}
     addable = {
         extra for keys in valid if plan < keys and len(keys - plan) == 1 for extra in keys - plan
@@ -186,6 +217,30 @@ def test_every_why_not_matches_exhaustive_search(tmp_path: Path, seed: int) -> N
     budget_line = explanation["binding_rules"][0]
     found = re.search(r"(\d+) offerings? could still be added", budget_line)
     assert (int(found.group(1)) if found else 0) == len(addable), budget_line
+
+
+def test_why_not_says_which_rotations_move(tmp_path: Path) -> None:
+    """From a student's review: "taking it displaces X" hid that the rest of the plan
+    moved too. With rad-c (only 06-07) forced in, rad-b goes and rad-a moves to 08-02."""
+    rows = [
+        program("rad-a", starts="2027-06-07;2027-08-02", letter=9, audition=9),
+        program("rad-b", starts="2027-07-05", letter=7, audition=7),
+        program("rad-c", starts="2027-06-07", letter=3, audition=3),
+    ]
+    requirements = {"radiology": {"min": 1, "max": 2}, "clinical": {"min": 0}, "tier_mix": False}
+    data = {**BASE, "programs": rows, "requirements": requirements}
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
+    assert [(r["program_id"], r["start"]) for r in outcome.payload["rotations"]] == [
+        ("rad-a", "2027-06-07"),
+        ("rad-b", "2027-07-05"),
+    ]
+    (item,) = outcome.payload["explanation"]["best_unchosen"]
+    assert item["program_id"] == "rad-c"
+    assert item["why_not"].endswith("; taking it displaces rad-b and moves rad-a to 2027-08-02")
+    plan = {(r["program_id"], date.fromisoformat(r["start"])) for r in outcome.payload["rotations"]}
+    assert outcome.result.objective is not None
+    _check_why_not(loaded, outcome.result.objective, "rad-c", item["why_not"], plan)
 
 
 def test_report_lines_name_ties_and_every_unavailable_program() -> None:

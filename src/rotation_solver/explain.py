@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -42,8 +42,8 @@ def _best_with(
     with_program: str | None = None,
     ignore_budget: bool = False,
     cheapest_worth: int | None = None,
-) -> tuple[int, int, list[str]] | None:
-    """(objective, cost, program ids) of the best plan without one program or with one
+) -> tuple[int, int, list[Offering]] | None:
+    """(objective, cost, rotations) of the best plan without one program or with one
     forced in; with `cheapest_worth`, the cheapest such plan worth at least that much.
     None when there is no such plan; NotSettled when the time ran out first.
 
@@ -86,7 +86,7 @@ def _best_with(
     cost = problem.plan_cost(chosen_plan)
     # From the plan itself: when cost is minimised, the penalty variable is only bounded
     # below, so the model's objective expression may understate the plan's value.
-    return problem.plan_value(chosen_plan), cost, [o.program_id for o in chosen_plan]
+    return problem.plan_value(chosen_plan), cost, list(chosen_plan)
 
 
 def _lifted(
@@ -243,6 +243,22 @@ def _fits_beside(
     )
 
 
+def _pushes(rotations: Sequence[Offering], with_it: Sequence[Offering]) -> str:
+    """What taking a program does to this plan: the rotations it pushes out, and those
+    it keeps at another start (found by a student's review: "displaces X" hid that the
+    rest moved too)."""
+    start_with_it = {o.program_id: o.start for o in with_it}
+    displaced = [o.program_id for o in rotations if o.program_id not in start_with_it]
+    moved = [
+        f"{o.program_id} to {start_with_it[o.program_id].isoformat()}"
+        for o in rotations
+        if o.program_id in start_with_it and start_with_it[o.program_id] != o.start
+    ]
+    effects = [f"displaces {', '.join(displaced)}"] if displaced else []
+    effects += [f"moves {', '.join(moved)}"] if moved else []
+    return f"; taking it {' and '.join(effects)}" if effects else ""
+
+
 def _why_not(
     problem: PlanningProblem,
     result: Result,
@@ -253,9 +269,7 @@ def _why_not(
     forced = _best_with(problem, clock, with_program=program_id)
     if forced is not None:
         loss = result.objective - forced[0]
-        # What it would push out: the chosen rotations missing from the best plan with it.
-        displaced = [o.program_id for o in result.rotations if o.program_id not in forced[2]]
-        pushes = f"; taking it displaces {', '.join(displaced)}" if displaced else ""
+        pushes = _pushes(result.rotations, forced[2])
         if loss == 0:
             return (
                 f"an equally good alternative: the best plan with it is worth {forced[0]} "
