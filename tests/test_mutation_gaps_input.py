@@ -294,11 +294,25 @@ def test_a_lock_written_as_text_without_at_gets_no_offer_form(tmp_path: Path) ->
 
 def test_a_dollar_amount_without_separators_gets_no_separator_hint(tmp_path: Path) -> None:
     """ME09: messages.py:102 `(,\\d{3})+` -> `(,\\d{3})*`. "$900" has no thousands
-    separator, so the message does not tell to write it without separators."""
+    separator, so the message does not tell to write it without separators; it says to
+    drop the '$' (found by a student's review)."""
     text = (SCENARIO + ROW).replace("budget: 100000", 'budget: "$900"')
     assert problems(tmp_path, text) == [
-        "scenario.yaml:12:9: budget: expected a whole number (got '$900')"
+        "scenario.yaml:12:9: budget: expected a whole number (got '$900'); write the number "
+        "without '$', e.g. 900"
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "hinted"), [("rolling", True), ("n/a", True), ("TBD", True), ("2027-13-01", False)]
+)
+def test_a_deadline_in_words_is_told_to_leave_the_cell_blank(
+    tmp_path: Path, cell: str, hinted: bool
+) -> None:
+    row = ROW.replace("application_opens:", f"application_deadline: '{cell}', application_opens:")
+    text = SCENARIO + row
+    (message,) = problems(tmp_path, text)
+    assert ("leave it blank (or out) when the program has no fixed deadline" in message) is hinted
 
 
 TOML = """\

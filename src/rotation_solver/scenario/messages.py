@@ -72,6 +72,10 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
         several = isinstance(given, str) and len(re.findall(r"\d{4}-\d{2}-\d{2}", given)) > 1
         if several and "starts" in item["loc"]:  # only `starts` holds several dates
             message += "; separate several dates with ';'"
+        words = isinstance(given, str) and not re.search(r"\d", given)
+        if words and item["loc"] and item["loc"][-1] == "application_deadline":
+            # "rolling", "n/a", "TBD" (found by a student's review)
+            message += "; leave it blank (or out) when the program has no fixed deadline"
         return message
     if kind == "too_short" and item["loc"] and item["loc"][-1] == "starts":
         return "expected at least one start date as YYYY-MM-DD (several joined by ';')"
@@ -107,6 +111,9 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     expected = str(context.get("expected", "")).strip()
     if kind == "literal_error" and isinstance(given, str) and given.strip() == expected:
         return f"{message} (got the text {shown(given)}); write it without quotes"
+    if isinstance(given, str) and re.fullmatch(r"\$\s*\d+", given.strip()):
+        digits = given.strip().lstrip("$").strip()
+        return f"{message} (got {shown(given)}); write the number without '$', e.g. {digits}"
     if isinstance(given, str) and re.fullmatch(r"\$?\d{1,3}(,\d{3})+", given.strip()):
         digits = given.strip().lstrip("$").replace(",", "")
         return f"{message} (got {shown(given)}); write it without separators, e.g. {digits}"
