@@ -124,6 +124,28 @@ def test_a_four_week_caution_is_not_given_for_accepted_offers(make: Make) -> Non
     assert "four weeks long" not in warnings_for(loaded)
 
 
+@pytest.mark.parametrize(
+    ("acceptance", "stand_in", "flagged"),
+    [(0.45, False, True), (0.5, False, False), (0.45, True, False)],
+)
+def test_a_plan_that_hangs_on_a_long_shot_is_flagged(
+    make: Make, acceptance: float, stand_in: bool, flagged: bool
+) -> None:
+    """From a student's review: no plan existed without a 45% program, and only `apply`
+    said how likely no plan was."""
+    rows = [rad("r", weeks=4, acceptance=acceptance), clin("c")]
+    if stand_in:
+        rows.append(rad("s", weeks=4, starts="2027-09-06", letter=1, audition=1))
+    one_radiology = {**BALANCED, "radiology": {"min": 1, "max": 1}}
+    loaded = make(rows, requirements=one_radiology)
+    outcome = plan_scenario(loaded, SolveOptions(workers=1), explain=True)
+    assert [r["program_id"] for r in outcome.payload["rotations"]] == ["r", "c"]
+    text = " ".join(outcome.payload["warnings"])
+    assert ("no plan meets your rules without r, and the chance" in text) is flagged
+    if flagged:
+        assert "(r 45%)" in text and "`rotation-solver apply`" in text
+
+
 def test_accepted_offers_are_not_second_guessed(make: Make) -> None:
     calendar = {"window": {"start": "2027-06-01", "end": "2028-03-31"}}
     rows = [rad("r", weeks=1, starts="2028-02-07", deadline_weeks_before_start=None), clin("c")]

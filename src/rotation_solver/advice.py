@@ -57,6 +57,35 @@ def offers_pending_advice(plans: str = "this plan") -> str:
     )
 
 
+# Below this chance of an offer, a rotation no plan can do without is a long shot.
+LONG_SHOT = 0.5
+NO_PLAN_WITHOUT = "no plan exists without it"  # `explain`'s note on such a rotation
+
+
+def long_shot_warnings(
+    rotations: Sequence[Offering], without_each: Sequence[dict[str, object]]
+) -> list[str]:
+    """A rotation the plan cannot do without that will likely not be offered (found by a
+    student's review: the whole plan hung on a 45% program, and only `apply` said so)."""
+    needed = {w["program_id"] for w in without_each if w.get("note") == NO_PLAN_WITHOUT}
+    shots = [
+        o
+        for o in rotations
+        if o.program_id in needed and not (o.locked or o.offered) and o.acceptance < LONG_SHOT
+    ]
+    if not shots:
+        return []
+    chances = ", ".join(f"{o.program_id} {float(o.acceptance):.0%}" for o in shots)
+    one = len(shots) == 1
+    return [
+        f"no plan meets your rules without {_ids(shots)}, and the chance of "
+        f"{'its offer' if one else 'their offers'} is under half ({chances}): if "
+        f"{'it says' if one else 'one says'} no, there is no plan. Apply to programs that "
+        "could stand in: `rotation-solver apply` chooses them and says how likely no plan "
+        "is (guide, Step 2: apply to 6-10 programs)."
+    ]
+
+
 def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
     """Plain-language cautions about a plan, each tied to a section of the guide and,
     where the student can act, saying how. Accepted offers (locks) are not second-guessed:

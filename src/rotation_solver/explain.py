@@ -15,6 +15,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from rotation_solver.advice import NO_PLAN_WITHOUT
 from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import PlanModel
 from rotation_solver.offerings import DroppedOffering, DropReason, Offering, drop_lock_clashes
@@ -347,7 +348,7 @@ def explain(
             continue
         try:
             best = _best_with(problem, clock, without=offering.program_id)
-            note = "no plan exists without it" if best is None else ""
+            note = NO_PLAN_WITHOUT if best is None else ""
         except NotSettled:
             best, note = None, NOT_SETTLED
         without.append(
