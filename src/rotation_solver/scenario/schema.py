@@ -289,8 +289,17 @@ class Program(_Strict):
     )
     housing_per_week: Dollars = Field(description="Housing, whole USD per week.")
     travel: Dollars = Field(description="Round-trip travel from home, whole USD.")
-    fee: Dollars = Field(0, description="Application fees, whole USD; blank is 0.")
-    img_surcharge: Dollars = Field(0, description="Extra fee for IMG students; blank is 0.")
+    fee: Dollars = Field(
+        0,
+        description="Application fees, whole USD, paid on applying whatever the answer "
+        "(`apply` counts it in every outcome); blank is 0.",
+    )
+    img_surcharge: Dollars = Field(
+        0,
+        description="Extra fee for IMG students, part of the rotation's cost: paid only "
+        "if the rotation is taken (`apply` counts it only where the offer is taken, unlike "
+        "`fee`, paid on applying); blank is 0.",
+    )
     letter: Number = Field(ge=0, le=10, description="Chance of a strong letter there, 0..10.")
     audition: Number = Field(ge=0, le=10, description="Audition value of the program, 0..10.")
     interest: Number = Field(ge=1, le=5, description="How much the student wants it, 1..5.")
