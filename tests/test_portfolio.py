@@ -190,6 +190,37 @@ def test_apply_says_when_no_plan_is_only_tier_mix(make: Callable[..., LoadedScen
     assert any("In 50.0% of outcomes the offers make a plan" in w for w in payload["warnings"])
 
 
+@pytest.mark.parametrize("stand_in", [False, True])
+def test_apply_names_the_applications_every_plan_needs(
+    make: Callable[..., LoadedScenario], stand_in: bool
+) -> None:
+    """From a student's review: every plan needed one 45% program, and the advice was
+    "add safety programs". With a second radiology program, only the clinical one is
+    needed."""
+    rows = [
+        program("rad-long", acceptance=0.45, letter=9, audition=9),
+        program("im-one", specialty="internal_medicine", starts="2027-08-02", acceptance=0.7),
+    ]
+    if stand_in:
+        rows.append(program("rad-other", starts="2027-09-06", acceptance=0.9))
+    loaded = make(
+        rows,
+        requirements={"radiology": {"min": 1, "max": 1}, "clinical": {"min": 1}, "tier_mix": False},
+    )
+    payload = plan_portfolio(
+        loaded, max_applications=3, scenarios=50, evaluate_outcomes=100
+    ).payload
+    no_plan = 1 - 0.7 * ((1 - 0.55 * 0.1) if stand_in else 0.45)
+    assert payload["probabilities"]["no_plan"] == pytest.approx(no_plan)
+    (warning,) = [w for w in payload["warnings"] if "chance of ending with no plan" in w]
+    needs = (
+        "im-one (70%): programs that could stand in for it"
+        if stand_in
+        else ("rad-long (45%), im-one (70%): programs that could stand in for them")
+    )
+    assert f"Every plan needs an offer from {needs}" in warning
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_every_outcome_matches_brute_force_and_passes_check(tmp_path: Path, seed: int) -> None:
     loaded = load_scenario(write_scenario(tmp_path, random_scenario(random.Random(seed), 8)))

@@ -54,6 +54,7 @@ from rotation_solver.portfolio.summary import (
     application_role,
     histogram,
     late_application_warnings,
+    needed_applications,
     no_plan_only_for_tier_mix,
     outcome_value_distribution,
     plan_probabilities,
@@ -542,6 +543,7 @@ def plan_portfolio(
                 img=loaded.scenario.student.school_type == "img",
                 search_finished=found.exhaustive or found.local_optimum,
                 enumerated=found.enumerated,
+                needed=needed_applications(problem, table),
             ),
             *undated_application_warnings(
                 [problem.candidates[j] for j in table.portfolio],

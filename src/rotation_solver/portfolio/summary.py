@@ -91,6 +91,22 @@ def no_plan_only_for_tier_mix(problem: PortfolioProblem, table: Table, probs: np
     return float(probs[(table.plan < 0) & (without_rule.plan >= 0)].sum())
 
 
+def needed_applications(problem: PortfolioProblem, table: Table) -> list[tuple[str, float]]:
+    """(program, offer chance) of each application that every plan needs: no outcome
+    without its offer has a plan. Found by a student's review: with one 45% program in
+    every plan, the advice was "add safety programs", not "find a stand-in for it"."""
+    planned = table.plan >= 0
+    if not planned.any():
+        return []
+    needed = []
+    for i, j in enumerate(table.portfolio):
+        offered = (np.arange(len(table.plan)) >> i) & 1 == 1
+        c = problem.candidates[j]
+        if not (planned & ~offered).any() and c.acceptance < 1:
+            needed.append((c.program_id, float(c.acceptance)))
+    return needed
+
+
 def portfolio_warnings(
     max_applications: int,
     p_no_plan: float,
@@ -101,6 +117,7 @@ def portfolio_warnings(
     img: bool = True,
     search_finished: bool = True,
     enumerated: bool = False,
+    needed: Sequence[tuple[str, float]] = (),
 ) -> list[str]:
     """The guide's advice on how broadly to apply, where the portfolio falls short of it
     and the student can do something: allow more applications, or find more programs.
@@ -155,6 +172,13 @@ def portfolio_warnings(
                 "other program raised the average value once its fee was paid (more "
                 f"--scenarios may find one); other {programs}, or a larger budget, would "
                 "help."
+            )
+        if needed:
+            one = len(needed) == 1
+            chances = ", ".join(f"{pid} ({chance:.0%})" for pid, chance in needed)
+            advice += (
+                f" Every plan needs an offer from {chances}: programs that could stand in "
+                f"for {'it' if one else 'them'} would lower this chance the most."
             )
         if p_tier_mix_only >= 0.005:
             advice += (
