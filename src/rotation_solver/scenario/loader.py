@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -644,6 +644,179 @@ def load_value_model(reference: str, relative_to: Path, where: Problem | None = 
         raise InputError(validation_problems(error, doc, ValueModel)) from None
 
 
+def _student_warnings(
+    scenario: Scenario, catalog: Catalog, programs: Sequence[Program]
+) -> list[str]:
+    """Cautions about the student and the catalog's columns that the rules do not catch."""
+    warnings: list[str] = []
+    if scenario.student.citizenship == "visa_required":
+        warnings.append(
+            "citizenship is visa_required: this planner is built for US citizens and permanent "
+            "residents; many programs do not host visiting students who need a visa."
+        )
+    student = scenario.student
+    if (
+        student.school_type == "img"
+        and catalog.rows
+        and not any("img_surcharge" in row.columns for row in catalog.rows)
+    ):
+        # An optional column, 0 when absent: say so where it costs an IMG (found by review).
+        warnings.append(
+            f"the catalog ({catalog.rows[0].file}) has no img_surcharge column, so every IMG "
+            "surcharge counts as $0; many programs charge visiting IMGs an extra fee, so add "
+            "the column (a blank cell is $0) if yours do."
+        )
+    if (
+        student.school_type == "img"
+        and student.radiology_exposure == "home_department"
+        and scenario.requirements.radiology.min is None
+        # Advice to raise the minimum to 2 only where a maximum leaves room for it.
+        and (
+            scenario.requirements.radiology.max is None or scenario.requirements.radiology.max >= 2
+        )
+    ):
+        # Spec section 5 lowers the default; the guide's two letters are from U.S. faculty.
+        warnings.append(
+            "student.radiology_exposure is home_department, so at least 1 radiology rotation "
+            "is asked for instead of 2 (spec section 5). The guide asks for two radiology "
+            "letters from U.S. faculty (Step 5): if your home radiology department is not in "
+            "the U.S., set requirements.radiology.min: 2."
+        )
+    if scenario.documents and programs and not any(p.requires for p in programs):
+        # A catalog without a `requires` column (or with it all blank) would quietly
+        # turn every document date off: say so.
+        warnings.append(
+            "no program in the catalog requires a document (its `requires` column is "
+            "missing or blank), so the dates under `documents` limit no application."
+        )
+    return warnings
+
+
+def _window_warnings(scenario: Scenario) -> list[str]:
+    """Blocked periods outside the window; a window past the interview season."""
+    warnings: list[str] = []
+    window = scenario.calendar.window
+    for period in scenario.calendar.blocked:
+        if period.end < window.start or period.start > window.end:
+            warnings.append(
+                f"blocked period {period.start}..{period.end}"
+                + (f" ({period.reason})" if period.reason else "")
+                + f" lies outside the window {window.start}..{window.end}: it blocks nothing."
+            )
+    season_end = interview_season_end(scenario.eras_submission)
+    if window.end > season_end:
+        warnings.append(
+            f"calendar.window ends {window.end}, after the interview season that follows "
+            f"ERAS (to {season_end}, the end of the fourth month after the ERAS month, as the "
+            "guide's Oct-Jan follows a September submission): a "
+            "rotation mostly after that cannot help this cycle, and a plan that holds one "
+            "says so."
+        )
+    return warnings
+
+
+def _row_warnings(
+    catalog: Catalog,
+    offers: Sequence[Lock],
+    sent: Sequence[SentApplication],
+    refused: Sequence[str],
+    merged_locks: Sequence[Lock],
+    merged_exclude: Sequence[str],
+) -> list[str]:
+    """Catalog rows and locks that cannot be planned as written, at their rows."""
+    warnings: list[str] = []
+    # Rows no application can reach in time; an offer, a lock, a sent or refused one
+    # needs none, and an excluded one is never planned.
+    answered = {o.program for o in offers} | {a.program for a in sent} | set(refused)
+    answered |= {lock.program for lock in merged_locks} | set(merged_exclude)
+    for row in catalog.rows:
+        program = row.program
+        deadline = program.application_deadline
+        # Found by review: `validate` only noted it, naming neither file nor row.
+        late = deadline is not None and deadline < program.application_opens
+        if late and program.id not in answered:
+            where = row.problem("application_deadline", "")
+            warnings.append(
+                f"{where}program {program.id}: application_deadline {deadline} is before "
+                f"application_opens {program.application_opens}, so no application can go "
+                "out in time and none of its starts can be planned; check both dates."
+            )
+    for row in catalog.rows:
+        starts = row.program.starts
+        repeated = sorted({d for d in starts if starts.count(d) > 1})
+        if repeated:
+            # Where, as an error would say it (found by review: no file or row named).
+            where = row.problem("starts", "")
+            warnings.append(
+                f"{where}program {row.program.id} lists the start "
+                f"{', '.join(d.isoformat() for d in repeated)} more than once; each start "
+                "is counted once."
+            )
+    for program_id in sorted({lock.program for lock in merged_locks}):
+        starts = sorted(lock.start for lock in merged_locks if lock.program == program_id)
+        if len(starts) > 1:
+            warnings.append(
+                f"program {program_id} is locked (accepted) at {len(starts)} starts, "
+                f"{', '.join(d.isoformat() for d in starts)}, but a plan holds at most one "
+                "rotation per program: no plan can keep them all. Keep the start you accepted."
+            )
+    return warnings
+
+
+def _rule_warnings(
+    scenario: Scenario, requirements: ResolvedRequirements, merged_locks: Sequence[Lock]
+) -> list[str]:
+    """Rules that leave no plan, or allow one the student may not mean."""
+    warnings: list[str] = []
+    window = scenario.calendar.window
+    if requirements.clinical_min > 0 and not requirements.clinical_specialties:
+        warnings.append(
+            f"requirements.clinical.min is {requirements.clinical_min} but "
+            "clinical.specialties is empty, so no clinical rotation can count: no plan can "
+            "meet it. List the specialties (e.g. internal_medicine) or set clinical.min to 0."
+        )
+    least = requirements.radiology_min + requirements.clinical_min
+    if least > requirements.max_rotations:
+        # Found by review: `validate` said "valid" and only `solve` found no plan.
+        warnings.append(
+            f"requirements: radiology.min {requirements.radiology_min} + clinical.min "
+            f"{requirements.clinical_min} = {least} rotations, more than max_rotations "
+            f"{requirements.max_rotations}: no plan can meet these rules."
+        )
+    if window.start < scenario.planning_date and not requirements.apply_by_start:
+        # Moving the window would push out an accepted offer that started already.
+        move = (
+            ""
+            if any(lock.start < scenario.planning_date for lock in merged_locks)
+            else "Move window.start to the planning date, or set "
+        )
+        warnings.append(
+            f"calendar.window starts {window.start}, before planning_date "
+            f"{scenario.planning_date}: a program with no deadline (or one after its start) "
+            "may be planned for a start before its application can go out, as spec section "
+            f"4 allows. {move or 'Set '}requirements.apply_by_start: true to rule that out."
+        )
+    return warnings
+
+
+def _eras_warning(scenario: Scenario) -> str | None:
+    """A planning date after ERAS: every letter misses it (first among the warnings)."""
+    if scenario.planning_date > scenario.eras_submission:
+        eras = scenario.eras_submission
+        # A year typed wrong (found by review: five warnings, none saying so).
+        later = eras.replace(year=eras.year + 1) if (eras.month, eras.day) != (2, 29) else None
+        guess = (
+            f" (a year off? {later} would follow the planning date)"
+            if later is not None and later > scenario.planning_date
+            else ""
+        )
+        return (
+            f"planning_date {scenario.planning_date} is after eras_submission "
+            f"{eras}: every letter will miss ERAS{guess}."
+        )
+    return None
+
+
 def load_scenario(
     path: str | Path,
     *,
@@ -738,141 +911,19 @@ def load_scenario(
         for row in catalog.rows
     )
     scenario = scenario.model_copy(update={"programs": list(programs)})
-    warnings = list(catalog.warnings) + offer_notes + sent_notes + _case_twins(catalog)
-    if scenario.student.citizenship == "visa_required":
-        warnings.append(
-            "citizenship is visa_required: this planner is built for US citizens and permanent "
-            "residents; many programs do not host visiting students who need a visa."
-        )
-    student = scenario.student
-    if (
-        student.school_type == "img"
-        and catalog.rows
-        and not any("img_surcharge" in row.columns for row in catalog.rows)
-    ):
-        # An optional column, 0 when absent: say so where it costs an IMG (found by review).
-        warnings.append(
-            f"the catalog ({catalog.rows[0].file}) has no img_surcharge column, so every IMG "
-            "surcharge counts as $0; many programs charge visiting IMGs an extra fee, so add "
-            "the column (a blank cell is $0) if yours do."
-        )
-    if (
-        student.school_type == "img"
-        and student.radiology_exposure == "home_department"
-        and scenario.requirements.radiology.min is None
-        # Advice to raise the minimum to 2 only where a maximum leaves room for it.
-        and (
-            scenario.requirements.radiology.max is None or scenario.requirements.radiology.max >= 2
-        )
-    ):
-        # Spec section 5 lowers the default; the guide's two letters are from U.S. faculty.
-        warnings.append(
-            "student.radiology_exposure is home_department, so at least 1 radiology rotation "
-            "is asked for instead of 2 (spec section 5). The guide asks for two radiology "
-            "letters from U.S. faculty (Step 5): if your home radiology department is not in "
-            "the U.S., set requirements.radiology.min: 2."
-        )
-    if scenario.documents and programs and not any(p.requires for p in programs):
-        # A catalog without a `requires` column (or with it all blank) would quietly
-        # turn every document date off: say so.
-        warnings.append(
-            "no program in the catalog requires a document (its `requires` column is "
-            "missing or blank), so the dates under `documents` limit no application."
-        )
-    window = scenario.calendar.window
-    for period in scenario.calendar.blocked:
-        if period.end < window.start or period.start > window.end:
-            warnings.append(
-                f"blocked period {period.start}..{period.end}"
-                + (f" ({period.reason})" if period.reason else "")
-                + f" lies outside the window {window.start}..{window.end}: it blocks nothing."
-            )
-    season_end = interview_season_end(scenario.eras_submission)
-    if window.end > season_end:
-        warnings.append(
-            f"calendar.window ends {window.end}, after the interview season that follows "
-            f"ERAS (to {season_end}, the end of the fourth month after the ERAS month, as the "
-            "guide's Oct-Jan follows a September submission): a "
-            "rotation mostly after that cannot help this cycle, and a plan that holds one "
-            "says so."
-        )
-    # Rows no application can reach in time; an offer, a lock, a sent or refused one
-    # needs none, and an excluded one is never planned.
-    answered = {o.program for o in offers} | {a.program for a in sent} | set(refused)
-    answered |= {lock.program for lock in merged_locks} | set(merged_exclude)
-    for row in catalog.rows:
-        program = row.program
-        deadline = program.application_deadline
-        # Found by review: `validate` only noted it, naming neither file nor row.
-        late = deadline is not None and deadline < program.application_opens
-        if late and program.id not in answered:
-            where = row.problem("application_deadline", "")
-            warnings.append(
-                f"{where}program {program.id}: application_deadline {deadline} is before "
-                f"application_opens {program.application_opens}, so no application can go "
-                "out in time and none of its starts can be planned; check both dates."
-            )
-    for row in catalog.rows:
-        starts = row.program.starts
-        repeated = sorted({d for d in starts if starts.count(d) > 1})
-        if repeated:
-            # Where, as an error would say it (found by review: no file or row named).
-            where = row.problem("starts", "")
-            warnings.append(
-                f"{where}program {row.program.id} lists the start "
-                f"{', '.join(d.isoformat() for d in repeated)} more than once; each start "
-                "is counted once."
-            )
-    for program_id in sorted({lock.program for lock in merged_locks}):
-        starts = sorted(lock.start for lock in merged_locks if lock.program == program_id)
-        if len(starts) > 1:
-            warnings.append(
-                f"program {program_id} is locked (accepted) at {len(starts)} starts, "
-                f"{', '.join(d.isoformat() for d in starts)}, but a plan holds at most one "
-                "rotation per program: no plan can keep them all. Keep the start you accepted."
-            )
+    warnings = [
+        *catalog.warnings,
+        *offer_notes,
+        *sent_notes,
+        *_case_twins(catalog),
+        *_student_warnings(scenario, catalog, programs),
+        *_window_warnings(scenario),
+        *_row_warnings(catalog, offers, sent, refused, merged_locks, merged_exclude),
+    ]
     requirements = resolve_requirements(scenario)
-    if requirements.clinical_min > 0 and not requirements.clinical_specialties:
-        warnings.append(
-            f"requirements.clinical.min is {requirements.clinical_min} but "
-            "clinical.specialties is empty, so no clinical rotation can count: no plan can "
-            "meet it. List the specialties (e.g. internal_medicine) or set clinical.min to 0."
-        )
-    least = requirements.radiology_min + requirements.clinical_min
-    if least > requirements.max_rotations:
-        # Found by review: `validate` said "valid" and only `solve` found no plan.
-        warnings.append(
-            f"requirements: radiology.min {requirements.radiology_min} + clinical.min "
-            f"{requirements.clinical_min} = {least} rotations, more than max_rotations "
-            f"{requirements.max_rotations}: no plan can meet these rules."
-        )
-    if window.start < scenario.planning_date and not requirements.apply_by_start:
-        # Moving the window would push out an accepted offer that started already.
-        move = (
-            ""
-            if any(lock.start < scenario.planning_date for lock in merged_locks)
-            else "Move window.start to the planning date, or set "
-        )
-        warnings.append(
-            f"calendar.window starts {window.start}, before planning_date "
-            f"{scenario.planning_date}: a program with no deadline (or one after its start) "
-            "may be planned for a start before its application can go out, as spec section "
-            f"4 allows. {move or 'Set '}requirements.apply_by_start: true to rule that out."
-        )
-    if scenario.planning_date > scenario.eras_submission:
-        eras = scenario.eras_submission
-        # A year typed wrong (found by review: five warnings, none saying so).
-        later = eras.replace(year=eras.year + 1) if (eras.month, eras.day) != (2, 29) else None
-        guess = (
-            f" (a year off? {later} would follow the planning date)"
-            if later is not None and later > scenario.planning_date
-            else ""
-        )
-        warnings.insert(
-            0,
-            f"planning_date {scenario.planning_date} is after eras_submission "
-            f"{eras}: every letter will miss ERAS{guess}.",
-        )
+    warnings += _rule_warnings(scenario, requirements, merged_locks)
+    if (eras := _eras_warning(scenario)) is not None:
+        warnings.insert(0, eras)  # it explains the warnings that follow
     return LoadedScenario(
         path=path,
         scenario=scenario,
