@@ -243,6 +243,59 @@ def test_why_not_says_which_rotations_move(tmp_path: Path) -> None:
     _check_why_not(loaded, outcome.result.objective, "rad-c", item["why_not"], plan)
 
 
+def test_letters_by_eras_match_exhaustive_search(tmp_path: Path) -> None:
+    """ "A clinical letter ready by ERAS costs N": the best plan with at least one rotation
+    of that kind whose letter reaches ERAS, against every plan enumerated; none when no
+    such plan fits."""
+    checked = 0
+    for seed in range(300):
+        data = random_scenario(random.Random(seed))
+        loaded = load_scenario(write_scenario(tmp_path, data, f"s{seed}.yaml"))
+        outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
+        if outcome.result.status != "optimal":
+            continue
+        timing = {o.key: o.timing for o in expand(loaded).offerings}
+        radiology = {o.key: o.is_radiology for o in expand(loaded).offerings}
+        within = [p for p in all_plans(loaded) if p[1] <= loaded.budget]
+        for entry in outcome.payload["explanation"]["letters_by_eras"]:
+            wanted = entry["kind"] == "radiology"
+            on_time = [
+                p for p in within if any(radiology[k] == wanted and timing[k] == 1 for k in p[2])
+            ]
+            if not on_time:
+                assert entry["best"] is None
+            else:
+                assert entry["best"] == max(p[0] for p in on_time), seed
+                assert entry["value_lost"] == outcome.result.objective - entry["best"]
+                assert any(p[0] == entry["best"] and p[1] == entry["cost"] for p in on_time)
+            checked += 1
+        if checked >= 12:
+            break
+    assert checked >= 12
+
+
+def test_a_late_clinical_letter_is_priced(tmp_path: Path) -> None:
+    """From an advisor's review: the warning said the clinical letter would miss ERAS,
+    not what a plan with one in time is worth."""
+    rows = [
+        program("rad-a", starts="2027-06-07", letter=9, audition=9),
+        program("im-late", specialty="internal_medicine", starts="2027-09-13", letter=9),
+        program("im-early", specialty="internal_medicine", starts="2027-07-05", letter=1),
+    ]
+    requirements = {"radiology": {"min": 1}, "clinical": {"min": 1}, "tier_mix": False}
+    loaded = load_scenario(
+        write_scenario(tmp_path, {**BASE, "programs": rows, "requirements": requirements})
+    )
+    outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
+    assert [r["program_id"] for r in outcome.payload["rotations"]] == ["rad-a", "im-late"]
+    (entry,) = outcome.payload["explanation"]["letters_by_eras"]
+    assert entry["kind"] == "clinical" and entry["on_time"] == ["im-early@2027-07-05"]
+    assert entry["plan"] == ["rad-a@2027-06-07", "im-early@2027-07-05"]
+    (warning,) = [w for w in outcome.payload["warnings"] if "letter ready by ERAS costs" in w]
+    assert f"costs {entry['value_lost']} of value" in warning
+    assert "--lock im-early@2027-07-05" in warning
+
+
 def test_report_lines_name_ties_and_every_unavailable_program() -> None:
     explanation = {
         "binding_rules": [],

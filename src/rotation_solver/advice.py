@@ -86,6 +86,49 @@ def long_shot_warnings(
     ]
 
 
+def letter_price_warnings(
+    letters_by_eras: Sequence[dict[str, object]], eras: date, objective: int, total_cost: int
+) -> list[str]:
+    """What a letter ready by ERAS would cost, beside the warning that none is (from
+    `explain.letters_by_eras`), and how to ask for that plan."""
+    warnings = []
+    for entry in letters_by_eras:
+        kind = entry["kind"]
+        best, lost = entry["best"], entry["value_lost"]
+        if not isinstance(best, int) or not isinstance(lost, int):
+            why = (
+                f"the {kind} starts that end in time break another rule (dates, budget, counts)"
+                if entry.get("any_start_in_time")
+                else f"no {kind} start that fits your calendar and deadlines ends in time"
+            )
+            warnings.append(
+                f"no plan meeting your rules has a {kind} letter ready by ERAS ({eras}): {why}."
+            )
+            continue
+        cost = entry["cost"]
+        assert isinstance(cost, int)
+        locks = entry["on_time"]
+        assert isinstance(locks, list)
+        price = (
+            f"costs {lost} of value"
+            if lost > 0
+            else f"costs no value (${cost - total_cost:,} more)"
+            if cost > total_cost
+            else "costs nothing"
+        )
+        plan = entry["plan"]
+        assert isinstance(plan, list)
+        warnings.append(
+            f"a {kind} letter ready by ERAS {price}: the best plan with one is worth {best} "
+            f"(this one {objective}) at ${cost:,}: {', '.join(plan)}, where "
+            f"{' and '.join(locks)} {'ends' if len(locks) == 1 else 'end'} in time. If the "
+            "letter matters more, "
+            + " ".join(f"--lock {lock}" for lock in locks)
+            + " plans around it (a lock counts as an accepted offer, so as certain)."
+        )
+    return warnings
+
+
 def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
     """Plain-language cautions about a plan, each tied to a section of the guide and,
     where the student can act, saying how. Accepted offers (locks) are not second-guessed:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -43,9 +43,11 @@ def _best_with(
     with_program: str | None = None,
     ignore_budget: bool = False,
     cheapest_worth: int | None = None,
+    including: Callable[[Offering], bool] | None = None,
 ) -> tuple[int, int, list[Offering]] | None:
     """(objective, cost, rotations) of the best plan without one program or with one
-    forced in; with `cheapest_worth`, the cheapest such plan worth at least that much.
+    forced in (or, with `including`, at least one offering it accepts); with
+    `cheapest_worth`, the cheapest such plan worth at least that much.
     None when there is no such plan; NotSettled when the time ran out first.
 
     Dominated offerings are removed first (`reduction.dominated_offerings`), with the
@@ -58,16 +60,16 @@ def _best_with(
     if ignore_budget:
         problem = problem.with_budget(10**12)
     offerings = tuple(o for o in problem.offerings if o.program_id != without)
-    protected = tuple(o.key for o in offerings if o.program_id == with_program)
+    if with_program is not None:
+        including = lambda o: o.program_id == with_program  # noqa: E731
+    protected = tuple(o.key for o in offerings if including is not None and including(o))
     shield = dataclasses.replace(problem, offerings=offerings, locks=problem.locks + protected)
     drop = dominated_offerings(shield)
     kept = tuple(o for i, o in enumerate(offerings) if i not in drop)
     plan_model = PlanModel(dataclasses.replace(problem, offerings=kept))
-    if with_program is not None:
+    if including is not None:
         chosen = [
-            x
-            for x, o in zip(plan_model.choose, plan_model.candidates, strict=True)
-            if o.program_id == with_program
+            x for x, o in zip(plan_model.choose, plan_model.candidates, strict=True) if including(o)
         ]
         if not chosen:
             return None
@@ -153,6 +155,46 @@ def _blocking_rule(
                 f"be worth {lifted[0]}"
             )
     return None
+
+
+def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> list[dict[str, Any]]:
+    """For a kind (radiology, clinical) whose every chosen rotation ends too late for its
+    letter to reach ERAS: the best plan with one that does, and what it costs in value.
+    Found by an advisor's review: the warning said the letter would be late, not what
+    an on-time one would cost or how to ask for it."""
+    found = []
+    for radiology, kind in ((False, "clinical"), (True, "radiology")):
+        chosen = [o for o in result.rotations if o.is_radiology == radiology]
+        if not chosen or any(o.locked for o in chosen) or any(o.timing == 1 for o in chosen):
+            continue
+
+        def on_time(o: Offering, radiology: bool = radiology) -> bool:
+            return o.is_radiology == radiology and o.timing == 1
+
+        try:
+            best = _best_with(problem, clock, including=on_time)
+        except NotSettled:
+            continue
+        entry: dict[str, Any] = {
+            "kind": kind,
+            "best": None,
+            "value_lost": None,
+            "plan": [],
+            # False: no start of this kind that fits ends in time, whatever the other rules
+            "any_start_in_time": any(on_time(o) for o in problem.offerings),
+        }
+        if best is not None:
+            assert result.objective is not None
+            rotations = sorted(best[2], key=lambda o: o.start)
+            entry.update(
+                best=best[0],
+                value_lost=result.objective - best[0],
+                cost=best[1],
+                plan=[f"{o.program_id}@{o.start.isoformat()}" for o in rotations],
+                on_time=[f"{o.program_id}@{o.start.isoformat()}" for o in rotations if on_time(o)],
+            )
+        found.append(entry)
+    return found
 
 
 def value_breakdown(offering: Offering) -> dict[str, Any]:
@@ -380,6 +422,7 @@ def explain(
         "binding_rules": binding_rules(problem, result),
         "without_each": without,
         "best_unchosen": unchosen,
+        "letters_by_eras": letters_by_eras(problem, result, clock),
         "unavailable_programs": unavailable_programs(problem, chosen_ids | set(by_program), appeal),
     }
 

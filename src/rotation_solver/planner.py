@@ -9,7 +9,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from rotation_solver.advice import long_shot_warnings
+from rotation_solver.advice import letter_price_warnings, long_shot_warnings
 from rotation_solver.diagnose import Conflict, find_conflict
 from rotation_solver.explain import explain as explain_plan
 from rotation_solver.plan_json import plan_payload
@@ -68,8 +68,15 @@ def plan_scenario(
                 for p in loaded.programs
             }
             payload["explanation"] = explain_plan(problem, result, options, appeal)
-            without_each = payload["explanation"]["without_each"]
-            payload["warnings"].extend(long_shot_warnings(result.rotations, without_each))
+            explanation = payload["explanation"]
+            assert result.objective is not None  # proven optimal
+            payload["warnings"] += long_shot_warnings(result.rotations, explanation["without_each"])
+            payload["warnings"] += letter_price_warnings(
+                explanation["letters_by_eras"],
+                loaded.scenario.eras_submission,
+                result.objective,
+                result.total_cost,
+            )
         elif explain:  # "best without X" is only meaningful against a proven optimum
             payload["explanation_skipped"] = (
                 "the plan is not proven optimal within the time limit, so it is not explained; "
