@@ -621,6 +621,29 @@ def test_the_compare_picture_draws_every_row_it_has(
     assert low < 218 < high and high - low >= 0.06 * 218 - 1e-9
 
 
+def test_the_compare_picture_marks_a_budget_that_buys_most_of_the_gain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawing, figures = _drawn(monkeypatch)
+    rows = [
+        _row(4000, objective=145, total_cost=3230),
+        _row(6000, objective=161, total_cost=4430, added=["rad-b@2027-10-11"], removed=[]),
+    ]
+    sooner = {"from_budget": 4000, "to_budget": 6000, "from_value": 145, "to_value": 161,
+              "to_cost": 4430, "budget": 4080, "value": 160, "plan": []}  # fmt: skip
+    drawing.plot_compare({"scenario": "s", "rows": rows, "sooner": [sooner]}, tmp_path / "c.png")
+    (fig,) = figures
+    ax = fig.axes[0]
+    assert "most of the gain, sooner (see the note)" in [
+        t.get_text() for t in ax.get_legend().get_texts()
+    ]
+    star = {line.get_label(): line for line in ax.get_lines()}[
+        "most of the gain, sooner (see the note)"
+    ]
+    assert (list(star.get_xdata()), list(star.get_ydata())) == ([4080], [160])
+    assert "$4,080 buys 160" in [t.get_text() for t in ax.texts]
+
+
 def test_plan_labels_with_no_room_are_left_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

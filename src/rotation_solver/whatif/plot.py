@@ -102,6 +102,26 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
                 arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.5, "shrinkB": 4},
             )
         )
+    for i, step in enumerate(payload.get("sooner", [])):
+        # A budget between the rows that buys most of the gain (`whatif.sooner`).
+        ax.plot(
+            step["budget"],
+            step["value"],
+            "*",
+            color="tab:green",
+            markersize=11,
+            label="most of the gain, sooner (see the note)" if i == 0 else None,
+        )
+        ax.annotate(
+            f"${step['budget']:,} buys {step['value']}",
+            (step["budget"], step["value"]),
+            # Below the star: the next plan's label sits above and to the right.
+            xytext=(8, -8),
+            textcoords="offset points",
+            va="top",
+            fontsize=7,
+            color="tab:green",
+        )
     infeasible = [r for r in rows if r["status"] == "infeasible"]
     if infeasible:
         # On the bottom edge, not at a value: there is no plan to value.
