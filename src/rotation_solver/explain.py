@@ -44,10 +44,12 @@ def _best_with(
     ignore_budget: bool = False,
     cheapest_worth: int | None = None,
     including: Callable[[Offering], bool] | None = None,
+    closest_to: Sequence[Offering] = (),
 ) -> tuple[int, int, list[Offering]] | None:
     """(objective, cost, rotations) of the best plan without one program or with one
     forced in (or, with `including`, at least one offering it accepts); with
-    `cheapest_worth`, the cheapest such plan worth at least that much.
+    `cheapest_worth`, the cheapest such plan worth at least that much, or with
+    `closest_to` as well, the one keeping most of those rotations at their starts.
     None when there is no such plan; NotSettled when the time ran out first.
 
     Dominated offerings are removed first (`reduction.dominated_offerings`), with the
@@ -62,7 +64,10 @@ def _best_with(
     offerings = tuple(o for o in problem.offerings if o.program_id != without)
     if with_program is not None:
         including = lambda o: o.program_id == with_program  # noqa: E731
-    protected = tuple(o.key for o in offerings if including is not None and including(o))
+    keep = {o.key for o in closest_to}
+    protected = tuple(
+        o.key for o in offerings if (including is not None and including(o)) or o.key in keep
+    )
     shield = dataclasses.replace(problem, offerings=offerings, locks=problem.locks + protected)
     drop = dominated_offerings(shield)
     kept = tuple(o for i, o in enumerate(offerings) if i not in drop)
@@ -77,7 +82,14 @@ def _best_with(
     if cheapest_worth is not None:
         # Dominance swaps never raise cost nor lower value, so the reduction holds here too.
         plan_model.model.add(plan_model.objective >= cheapest_worth)
-        plan_model.model.minimize(plan_model.total_cost)
+        if keep:
+            kept_here = [
+                x for x, o in zip(plan_model.choose, plan_model.candidates, strict=True)
+                if o.key in keep
+            ]  # fmt: skip
+            plan_model.model.maximize(cp_model.LinearExpr.sum(kept_here))
+        else:
+            plan_model.model.minimize(plan_model.total_cost)
     solver = cp_model.CpSolver()
     configure_reduced(solver, clock.left(), len(plan_model.candidates))
     status = solve_interruptibly(solver, plan_model.model)
@@ -312,6 +324,18 @@ def _why_not(
     forced = _best_with(problem, clock, with_program=program_id)
     if forced is not None:
         loss = result.objective - forced[0]
+        if _pushes(result.rotations, forced[2]):
+            # The re-solve's plan is one of possibly many of its value: among them, the one
+            # that keeps most of this plan, so a free choice does not read as a forced move
+            # (found by review: "moves im-x" on some seeds only).
+            closest = _best_with(
+                problem,
+                clock,
+                with_program=program_id,
+                cheapest_worth=forced[0],
+                closest_to=result.rotations,
+            )
+            forced = closest if closest is not None else forced
         pushes = _pushes(result.rotations, forced[2])
         if loss == 0:
             return (
