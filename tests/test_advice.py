@@ -119,9 +119,16 @@ def test_a_plan_without_a_four_week_radiology_rotation_is_flagged(
 
 
 def test_a_four_week_caution_is_not_given_for_accepted_offers(make: Make) -> None:
+    """A two-week accepted offer is the plan's, not a choice to revisit (found by review:
+    the first version of this test used a four-week rotation and could not fail)."""
     lock = [{"program": "r", "start": "2027-06-07"}]
-    loaded = make([rad("r"), clin("c")], requirements=BALANCED, locks=lock)
+    loaded = make([rad("r", weeks=2), clin("c")], requirements=BALANCED, locks=lock)
     assert "four weeks long" not in warnings_for(loaded)
+    # An open two-week choice beside it is named; the accepted offer is not.
+    rows = [rad("r", weeks=2), rad("o", weeks=2, starts="2027-09-06"), clin("c")]
+    two = {**BALANCED, "radiology": {"min": 2, "max": 2}}
+    text = warnings_for(make(rows, requirements=two, locks=lock))
+    assert "no radiology rotation is four weeks long (o 2 weeks)" in text
 
 
 @pytest.mark.parametrize(
@@ -144,6 +151,11 @@ def test_a_plan_that_hangs_on_a_long_shot_is_flagged(
     assert ("no plan meets your rules without r, and the chance" in text) is flagged
     if flagged:
         assert "(r 45%)" in text and "`rotation-solver apply`" in text
+        # Found by review: "apply chooses stand-ins" when the catalog has none.
+        assert "no other program in the catalog can stand in" in text
+    # The timeline, the student's to-do list, gives it too (found by review).
+    timeline = plan_scenario(loaded, SolveOptions(workers=1), advise=True).payload
+    assert ("no plan meets your rules without r" in " ".join(timeline["warnings"])) is flagged
 
 
 def test_accepted_offers_are_not_second_guessed(make: Make) -> None:

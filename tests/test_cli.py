@@ -256,6 +256,17 @@ def test_the_fee_note_leaves_out_programs_the_budget_cannot_reach(tmp_path: Path
     assert [r["program_id"] for r in payload["rotations"]] == ["r1"]
     other = payload["other_applications"]
     assert other["others"] == 2 and other["fees"] == [20 + 99, 20 + 99]
+    # An accepted offer's rotation is in every plan: beside it, "edge" no longer fits
+    # (found by review: only the fees already paid were taken off).
+    lock = [{"program": "cheap", "start": "2027-08-02"}]
+    locked = scenario_dict(rows, budget=2999, locks=lock)
+    code, output = invoke_stdout(
+        "solve", str(write_scenario(tmp_path, locked, "locked.yaml")), "--format", "json", *FAST
+    )
+    assert code == 0, output
+    payload = json.loads(output)
+    assert [r["program_id"] for r in payload["rotations"]] == ["r1", "cheap"]
+    assert payload["other_applications"]["others"] == 0
 
 
 def test_solve_csv_leaves_the_dates_of_an_accepted_offer_blank() -> None:
@@ -799,6 +810,8 @@ def test_check_without_score_points_a_table_at_score(tmp_path: Path) -> None:
         # found by review: a blank line above the header was taken for the header
         ("lead.csv", "\n\nprogram_id,start\nrad-cedar,2027-06-14\n"),
         ("lead.txt", " \r\nsep=;\n\nprogram_id;start\nrad-cedar;2027-06-14\n"),
+        # and a spreadsheet's empty row, exported as ",," (found by review)
+        ("commas.csv", ",,\n;;\nprogram_id,start,notes\nrad-cedar,2027-06-14,x\n"),
     ],
 )
 def test_check_score_reads_the_csv_a_spreadsheet_writes(

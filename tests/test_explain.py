@@ -297,7 +297,11 @@ def test_a_late_clinical_letter_is_priced(tmp_path: Path) -> None:
     assert entry["plan"] == ["rad-a@2027-06-07", "im-early@2027-07-05"]
     (warning,) = [w for w in outcome.payload["warnings"] if "letter ready by ERAS costs" in w]
     assert f"costs {entry['value_lost']} of value" in warning
-    assert "--lock im-early@2027-07-05" in warning
+    # Not --lock: a lock is an accepted offer, and im-early has not even been applied to
+    # (found by review: the lock dropped its application from the timeline).
+    assert "--lock" not in warning and "apply for that start too" in warning
+    advised = plan_scenario(loaded, ONE_WORKER, advise=True).payload
+    assert warning in advised["warnings"] and "explanation" not in advised
 
 
 def test_report_lines_name_ties_and_every_unavailable_program() -> None:

@@ -304,6 +304,19 @@ def test_a_dollar_amount_without_separators_gets_no_separator_hint(tmp_path: Pat
 
 
 @pytest.mark.parametrize(
+    ("budget", "hint"),
+    [("$380.00", "without '$', e.g. 380"), ("$ 1,200", "without separators, e.g. 1200")],
+)
+def test_a_dollar_sign_with_cents_or_a_blank_gets_its_hint(
+    tmp_path: Path, budget: str, hint: str
+) -> None:
+    """Found by review: "$380.00" and "$ 1,200" got no hint."""
+    text = (SCENARIO + ROW).replace("budget: 100000", f'budget: "{budget}"')
+    (message,) = problems(tmp_path, text)
+    assert message.endswith(hint), message
+
+
+@pytest.mark.parametrize(
     ("cell", "hinted"), [("rolling", True), ("n/a", True), ("TBD", True), ("2027-13-01", False)]
 )
 def test_a_deadline_in_words_is_told_to_leave_the_cell_blank(

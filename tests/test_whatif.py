@@ -183,6 +183,13 @@ def test_sooner_steps_match_exhaustive_search(
     assert checked == 20 and named >= (1 if gain == 0.75 else 4), (checked, named)
 
 
+def test_the_sooner_share_is_rounded_down() -> None:
+    """Found by review: 199 of a gain from 100 to 200 read "100%"."""
+    step = {"from_budget": 4000, "to_budget": 6000, "from_value": 100, "to_value": 200,
+            "to_cost": 5000, "budget": 4100, "value": 199, "plan": []}  # fmt: skip
+    assert "already buys 199, 99% of the +100 that $6,000 buys" in whatif.sooner_text(step)
+
+
 def test_compare_names_the_budget_that_buys_most_of_the_gain(tmp_path: Path) -> None:
     """From a student's review: "+$2,000 buys +16" hid that $80 bought 15 of it."""
     rows = [

@@ -80,9 +80,10 @@ def long_shot_warnings(
     return [
         f"no plan meets your rules without {_ids(shots)}, and the chance of "
         f"{'its offer' if one else 'their offers'} is under half ({chances}): if "
-        f"{'it says' if one else 'one says'} no, there is no plan. Apply to programs that "
-        "could stand in: `rotation-solver apply` chooses them and says how likely no plan "
-        "is (guide, Step 2: apply to 6-10 programs)."
+        f"{'it says' if one else 'any says'} no, there is no plan, and no other program in "
+        "the catalog can stand in. Find programs that could, add them to the catalog, and "
+        "let `rotation-solver apply` choose where to apply (guide, Step 2: apply to 6-10 "
+        "programs)."
     ]
 
 
@@ -112,7 +113,7 @@ def letter_price_warnings(
         price = (
             f"costs {lost} of value"
             if lost > 0
-            else f"costs no value (${cost - total_cost:,} more)"
+            else f"keeps the same value for ${cost - total_cost:,} more"
             if cost > total_cost
             else "costs nothing"
         )
@@ -122,9 +123,9 @@ def letter_price_warnings(
             f"a {kind} letter ready by ERAS {price}: the best plan with one is worth {best} "
             f"(this one {objective}) at ${cost:,}: {', '.join(plan)}, where "
             f"{' and '.join(locks)} {'ends' if len(locks) == 1 else 'end'} in time. If the "
-            "letter matters more, "
-            + " ".join(f"--lock {lock}" for lock in locks)
-            + " plans around it (a lock counts as an accepted offer, so as certain)."
+            "letter matters more, apply for that start too: `rotation-solver apply` weighs "
+            "it under uncertain offers, and once it is offered and accepted, a lock plans "
+            "around it."
         )
     return warnings
 
@@ -247,8 +248,11 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     shorter = [o for o in radiology if o.weeks < FULL_LENGTH_WEEKS]
     if radiology_open and shorter == radiology and len(short) < len(radiology):
         # Found by a student's review: the value model does not weigh a rotation's length,
-        # so two-week electives looked as good as four-week ones.
-        lengths = ", ".join(f"{o.program_id} {counted(o.weeks, 'week')}" for o in radiology)
+        # so two-week electives looked as good as four-week ones. Accepted offers are the
+        # plan's, not named (they are not second-guessed).
+        lengths = ", ".join(
+            f"{o.program_id} {counted(o.weeks, 'week')}" for o in radiology if not o.locked
+        )
         warnings.append(
             f"no radiology rotation is four weeks long ({lengths}): the guide says 'being "
             "on-site for four weeks can completely change how your application is "

@@ -15,7 +15,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from rotation_solver.advice import NO_PLAN_WITHOUT
+from rotation_solver.advice import LONG_SHOT, NO_PLAN_WITHOUT
 from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import PlanModel
 from rotation_solver.offerings import DroppedOffering, DropReason, Offering, drop_lock_clashes
@@ -207,6 +207,31 @@ def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> l
             )
         found.append(entry)
     return found
+
+
+def re_solved_advice(
+    problem: PlanningProblem, result: Result, options: SolveOptions
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The re-solves behind two warnings, without a whole explanation (`timeline`,
+    `solve --no-explain`): "no plan exists without it" for each rotation whose offer
+    chance is under LONG_SHOT, and `letters_by_eras`. Found by review: the timeline, the
+    student's to-do list, never gave them."""
+    clock = Clock.start(options)
+    without = []
+    for offering in result.rotations:
+        if offering.locked or offering.offered or offering.acceptance >= LONG_SHOT:
+            continue
+        try:
+            best = _best_with(problem, clock, without=offering.program_id)
+        except NotSettled:
+            continue
+        if best is None:
+            without.append({"program_id": offering.program_id, "note": NO_PLAN_WITHOUT})
+    try:
+        letters = letters_by_eras(problem, result, clock)
+    except NotSettled:
+        letters = []
+    return without, letters
 
 
 def value_breakdown(offering: Offering) -> dict[str, Any]:

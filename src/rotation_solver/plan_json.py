@@ -79,10 +79,13 @@ def _cheapest_rotation(offerings: tuple[Offering, ...]) -> dict[str, int]:
     return cheapest
 
 
-def _programs_that_may_offer(problem: PlanningProblem, budget: int) -> frozenset[str]:
-    """Programs that may offer a start the budget can pay for (fees paid already
-    taken off): applying to one no budget reaches buys nothing."""
-    within = budget - problem.paid_fees
+def _programs_that_may_offer(
+    problem: PlanningProblem, budget: int, locked_cost: int
+) -> frozenset[str]:
+    """Programs that may offer a start the budget can pay for beside what every plan
+    pays (fees already paid, the accepted offers' rotations): applying to one no budget
+    reaches buys nothing."""
+    within = budget - problem.paid_fees - locked_cost
     return frozenset(
         pid for pid, cost in _cheapest_rotation(problem.offerings).items() if cost <= within
     )
@@ -109,7 +112,8 @@ def _other_applications(
     counted = len(chosen | sent)
     # Programs with a start that fits the calendar and the budget, not in the plan,
     # that may offer at all.
-    others = sorted(_programs_that_may_offer(problem, result.budget) - chosen - sent)
+    locked_cost = sum(o.cost for o in result.rotations if o.locked)
+    others = sorted(_programs_that_may_offer(problem, result.budget, locked_cost) - chosen - sent)
     fee_of = {program.id: program.fee for program in loaded.programs}
     fees = sorted(fee_of[pid] for pid in others)
     median = statistics.median_low(fees) if fees else 0

@@ -12,6 +12,7 @@ from typing import Any
 from rotation_solver.advice import letter_price_warnings, long_shot_warnings
 from rotation_solver.diagnose import Conflict, find_conflict
 from rotation_solver.explain import explain as explain_plan
+from rotation_solver.explain import re_solved_advice
 from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import PlanningProblem, build_problem
 from rotation_solver.repairs import suggest_repairs
@@ -37,12 +38,14 @@ def plan_scenario(
     diagnose: bool = True,
     explain: bool = False,
     name_conflict: bool = True,
+    advise: bool = False,
 ) -> PlanOutcome:
     """Solve a loaded scenario; diagnose it when infeasible; check any plan.
 
     `diagnose=False` skips the repairs (each costs a few re-solves);
     `name_conflict=False` skips naming the rules in conflict too (only "is there a plan?");
-    `explain=True` adds the plan explanation (a few re-solves too).
+    `explain=True` adds the plan explanation (a few re-solves too), and with it the
+    warnings that need re-solves; `advise=True` adds those warnings alone.
     """
     options = options or SolveOptions()
     if budget is not None:
@@ -59,6 +62,8 @@ def plan_scenario(
                 conflict, repairs=suggest_repairs(loaded, conflict, options)
             )
     payload = plan_payload(loaded, problem, result, conflict)
+    # The re-solves behind two warnings: (rotations no plan can do without, letters by ERAS)
+    advice: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None
     if result.has_plan:
         verify(loaded, payload)
         if explain and result.status == "optimal":
@@ -69,18 +74,21 @@ def plan_scenario(
             }
             payload["explanation"] = explain_plan(problem, result, options, appeal)
             explanation = payload["explanation"]
-            assert result.objective is not None  # proven optimal
-            payload["warnings"] += long_shot_warnings(result.rotations, explanation["without_each"])
-            payload["warnings"] += letter_price_warnings(
-                explanation["letters_by_eras"],
-                loaded.scenario.eras_submission,
-                result.objective,
-                result.total_cost,
-            )
-        elif explain:  # "best without X" is only meaningful against a proven optimum
+            advice = (explanation["without_each"], explanation["letters_by_eras"])
+        elif advise and result.status == "optimal":
+            advice = re_solved_advice(problem, result, options)
+        if explain and result.status != "optimal":
+            # "best without X" is only meaningful against a proven optimum
             payload["explanation_skipped"] = (
                 "the plan is not proven optimal within the time limit, so it is not explained; "
                 "give --time-limit more seconds"
+            )
+        if advice is not None:
+            assert result.objective is not None  # proven optimal
+            without_each, letters = advice
+            payload["warnings"] += long_shot_warnings(result.rotations, without_each)
+            payload["warnings"] += letter_price_warnings(
+                letters, loaded.scenario.eras_submission, result.objective, result.total_cost
             )
         payload["timeline"] = timeline_json(build_timeline(loaded, payload))
     return PlanOutcome(problem, result, conflict, payload)

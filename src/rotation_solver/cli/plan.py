@@ -113,9 +113,9 @@ def solve(
         # The explanation and any diagnosis are extra re-solves: say so while they run.
         message = "Solving with CP-SAT, then explaining the plan…" if explain else "Solving…"
         with err.status(message):
-            outcome = plan_scenario(loaded, options, explain=explain)
+            outcome = plan_scenario(loaded, options, explain=explain, advise=True)
     else:
-        outcome = plan_scenario(loaded, options, explain=explain)
+        outcome = plan_scenario(loaded, options, explain=explain, advise=True)
     if earlier is not None:
         outcome.payload["changes"] = plan_changes(earlier, outcome.payload, loaded, outcome.problem)
         if earlier.scenario is not None and visible_text(earlier.scenario) != loaded.scenario.name:
@@ -343,7 +343,8 @@ def _csv_plan(path: Path, text: str) -> tuple[dict[str, Any], dict[int, int]]:
     def skip_blank_lines() -> None:
         # Found by review: a blank line above the header was taken for the header.
         nonlocal lines, first
-        while lines and not lines[0].strip():
+        # A spreadsheet's empty row is ",," (or ";;"): blank too.
+        while lines and not lines[0].strip(" \t,;"):
             lines, first = lines[1:], first + 1
 
     skip_blank_lines()

@@ -75,9 +75,9 @@ def timeline(
     err = Console(stderr=True)
     if err.is_terminal:
         with err.status("Solving with CP-SAT…"):
-            outcome = plan_scenario(loaded, options)
+            outcome = plan_scenario(loaded, options, advise=True)
     else:
-        outcome = plan_scenario(loaded, options)
+        outcome = plan_scenario(loaded, options, advise=True)
     status = outcome.result.status
     if not outcome.result.has_plan:
         # No plan, no timeline: the reason table, on standard output as `solve` shows it

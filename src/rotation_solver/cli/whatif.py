@@ -245,10 +245,12 @@ def compare(
     with _progress(bars, "budgets") as on_step:
         result = whatif.sweep(loaded, chosen, options, on_step=on_step)
     payload = whatif.sweep_payload(result)
-    # The steps between the rows: "+$2,000" may need only $80 (found by review).
-    with _progress(bars, "frontier plans between them") as on_step:
-        steps = whatif.sooner_steps(loaded, result, options, on_step=on_step)
-    payload["sooner"] = [step.as_dict() for step in steps]
+    # The steps between the rows: "+$2,000" may need only $80 (found by review). Not
+    # searched for CSV, which has no place for them.
+    if fmt != "csv" or plot is not None:
+        with _progress(bars, "frontier plans between them") as on_step:
+            steps = whatif.sooner_steps(loaded, result, options, on_step=on_step)
+        payload["sooner"] = [step.as_dict() for step in steps]
     if plot is not None:
         whatif.plot_compare(payload, plot)
         click.echo(f"picture written to {plot}", err=True)

@@ -435,9 +435,12 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         rows.append(
             (
                 "Checked",
-                f"the {counted(checked, 'distinct best plan')} behind these outcomes "
-                f"{'passes' if checked == 1 else 'pass'} the independent checker (rules, "
-                "dates, cost and value recomputed)",
+                (
+                    "the one best plan behind these outcomes passes"
+                    if checked == 1
+                    else f"the {checked} distinct best plans behind these outcomes pass"
+                )
+                + " the independent checker (rules, dates, cost and value recomputed)",
             )
         )
     if payload["locks"]:

@@ -100,7 +100,7 @@ def needed_applications(problem: PortfolioProblem, table: Table) -> list[tuple[s
         return []
     needed = []
     for i, j in enumerate(table.portfolio):
-        offered = (np.arange(len(table.plan)) >> i) & 1 == 1
+        offered = ((np.arange(len(table.plan)) >> i) & 1) == 1
         c = problem.candidates[j]
         if not (planned & ~offered).any() and c.acceptance < 1:
             needed.append((c.program_id, float(c.acceptance)))

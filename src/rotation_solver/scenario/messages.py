@@ -111,11 +111,11 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     expected = str(context.get("expected", "")).strip()
     if kind == "literal_error" and isinstance(given, str) and given.strip() == expected:
         return f"{message} (got the text {shown(given)}); write it without quotes"
-    if isinstance(given, str) and re.fullmatch(r"\$\s*\d+", given.strip()):
-        digits = given.strip().lstrip("$").strip()
+    if isinstance(given, str) and re.fullmatch(r"\$\s*\d+(\.0+)?", given.strip()):
+        digits = given.strip().lstrip("$").strip().split(".")[0]
         return f"{message} (got {shown(given)}); write the number without '$', e.g. {digits}"
-    if isinstance(given, str) and re.fullmatch(r"\$?\d{1,3}(,\d{3})+", given.strip()):
-        digits = given.strip().lstrip("$").replace(",", "")
+    if isinstance(given, str) and re.fullmatch(r"(\$\s*)?\d{1,3}(,\d{3})+", given.strip()):
+        digits = given.strip().lstrip("$").strip().replace(",", "")
         return f"{message} (got {shown(given)}); write it without separators, e.g. {digits}"
     if kind in ("literal_error", "enum") and isinstance(given, str):
         allowed = re.findall(r"'([^']*)'", str(item.get("ctx", {}).get("expected", "")))

@@ -55,11 +55,12 @@ def sooner_text(step: dict[str, Any]) -> str:
     """One step of `Sooner.as_dict`, as a sentence under the table."""
     low, high = step["from_budget"], step["to_budget"]
     gain = step["to_value"] - step["from_value"]
-    share = (step["value"] - step["from_value"]) / gain
+    # Rounded down: a value short of the higher row's never reads "100%".
+    share = (step["value"] - step["from_value"]) * 100 // gain
     return (
         f"Between ${low:,} and ${high:,}, most of the gain comes sooner: a budget of "
         f"${step['budget']:,} (+${step['budget'] - low:,}) already buys {step['value']}, "
-        f"{share:.0%} of the +{gain} that ${high:,} buys (its plan costs ${step['to_cost']:,}); "
+        f"{share}% of the +{gain} that ${high:,} buys (its plan costs ${step['to_cost']:,}); "
         "`rotation-solver frontier` lists every step."
     )
 
@@ -72,14 +73,13 @@ def sooner_steps(
 ) -> list[Sooner]:
     """For each pair of neighbouring rows with proven plans where the value rises, the
     cheapest plan between them worth most of the gain, if it needs little of the money."""
-    proven = sorted(
-        (row for row in sweep.rows if row.result.status == "optimal"),
-        key=lambda row: row.budget,
-    )
+    rows = sorted(sweep.rows, key=lambda row: row.budget)
+    # Neighbours both proven: a row the time limit stopped is not bridged over.
     pairs = [
         (low, high)
-        for low, high in itertools.pairwise(proven)
-        if (high.result.objective or 0) > (low.result.objective or 0)
+        for low, high in itertools.pairwise(rows)
+        if low.result.status == high.result.status == "optimal"
+        and (high.result.objective or 0) > (low.result.objective or 0)
     ]
     if not pairs:
         return []
