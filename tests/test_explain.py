@@ -296,7 +296,9 @@ def test_a_late_clinical_letter_is_priced(tmp_path: Path) -> None:
     assert entry["kind"] == "clinical" and entry["on_time"] == ["im-early@2027-07-05"]
     assert entry["plan"] == ["rad-a@2027-06-07", "im-early@2027-07-05"]
     (warning,) = [w for w in outcome.payload["warnings"] if "letter ready by ERAS costs" in w]
-    assert f"costs {entry['value_lost']} of value" in warning
+    # One warning: the price follows the caution it answers (found by review).
+    assert warning.startswith("no U.S. clinical letter will be ready by ERAS submission")
+    assert f". A clinical letter ready by ERAS costs {entry['value_lost']} of value" in warning
     # Not --lock: a lock is an accepted offer, and im-early has not even been applied to
     # (found by review: the lock dropped its application from the timeline).
     assert "--lock" not in warning and "apply for that start too" in warning

@@ -87,14 +87,40 @@ def long_shot_warnings(
     ]
 
 
-def letter_price_warnings(
-    letters_by_eras: Sequence[dict[str, object]], eras: date, objective: int, total_cost: int
+# How the warnings that a kind's letter will miss ERAS begin (`plan_warnings`), so that
+# its price (`with_letter_prices`) joins the same warning.
+LATE_LETTER = {
+    "clinical": "no U.S. clinical letter will be ready by ERAS",
+    "radiology": "no radiology letter will be ready by ERAS",
+}
+
+
+def with_letter_prices(
+    warnings: Sequence[str],
+    letters_by_eras: Sequence[dict[str, object]],
+    objective: int,
+    total_cost: int,
 ) -> list[str]:
-    """What a letter ready by ERAS would cost, beside the warning that none is (from
-    `explain.letters_by_eras`), and how to ask for that plan."""
+    """The warnings, each late-letter one followed by what a letter in time would cost
+    (found by review: the two read as separate, far apart)."""
+    merged = list(warnings)
+    for kind, price in letter_price_warnings(letters_by_eras, objective, total_cost):
+        at = next((i for i, w in enumerate(merged) if w.startswith(LATE_LETTER[kind])), None)
+        if at is None:
+            merged.append(price)
+        else:
+            merged[at] = f"{merged[at]} {price[0].upper()}{price[1:]}"
+    return merged
+
+
+def letter_price_warnings(
+    letters_by_eras: Sequence[dict[str, object]], objective: int, total_cost: int
+) -> list[tuple[str, str]]:
+    """(kind, text): what a letter ready by ERAS would cost, beside the warning that none
+    is (from `explain.letters_by_eras`), and how to ask for that plan."""
     warnings = []
     for entry in letters_by_eras:
-        kind = entry["kind"]
+        kind = str(entry["kind"])
         best, lost = entry["best"], entry["value_lost"]
         if not isinstance(best, int) or not isinstance(lost, int):
             why = (
@@ -103,7 +129,7 @@ def letter_price_warnings(
                 else f"no {kind} start that fits your calendar and deadlines ends in time"
             )
             warnings.append(
-                f"no plan meeting your rules has a {kind} letter ready by ERAS ({eras}): {why}."
+                (kind, f"no plan meeting your rules has a {kind} letter ready by ERAS: {why}.")
             )
             continue
         cost = entry["cost"]
@@ -120,12 +146,15 @@ def letter_price_warnings(
         plan = entry["plan"]
         assert isinstance(plan, list)
         warnings.append(
-            f"a {kind} letter ready by ERAS {price}: the best plan with one is worth {best} "
-            f"(this one {objective}) at ${cost:,}: {', '.join(plan)}, where "
-            f"{' and '.join(locks)} {'ends' if len(locks) == 1 else 'end'} in time. If the "
-            "letter matters more, apply for that start too: `rotation-solver apply` weighs "
-            "it under uncertain offers, and once it is offered and accepted, a lock plans "
-            "around it."
+            (
+                kind,
+                f"a {kind} letter ready by ERAS {price}: the best plan with one is worth "
+                f"{best} (this one {objective}) at ${cost:,}: {', '.join(plan)}, where "
+                f"{' and '.join(locks)} {'ends' if len(locks) == 1 else 'end'} in time. If "
+                "the letter matters more, apply for that start too: `rotation-solver apply` "
+                "weighs it under uncertain offers, and once it is offered and accepted, a "
+                "lock plans around it.",
+            )
         )
     return warnings
 
@@ -206,7 +235,7 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
         lead = loaded.value_model.timing.letter_lead_days
         new_to_us = scenario.student.us_clinical_weeks == 0
         warnings.append(
-            f"no U.S. clinical letter will be ready by ERAS submission "
+            f"{LATE_LETTER['clinical']} submission "
             f"({scenario.eras_submission}): every clinical rotation ends later than {lead} "
             "days before it. The guide places rotations in June-September 'so letters can be "
             "uploaded for ERAS' (FAQ 3)"
@@ -220,7 +249,7 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     if radiology_open and all(o.timing < 1 for o in radiology):
         lead = loaded.value_model.timing.letter_lead_days
         warnings.append(
-            f"no radiology letter will be ready by ERAS submission ({scenario.eras_submission}):"
+            f"{LATE_LETTER['radiology']} submission ({scenario.eras_submission}):"
             f" every radiology rotation ends later than {lead} days before it (the value "
             "model's letter_lead_days for a letter to be written and uploaded). The guide's "
             "primary window is June-September, with time left for the letters (guide, Step 3)."

@@ -9,7 +9,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from rotation_solver.advice import letter_price_warnings, long_shot_warnings
+from rotation_solver.advice import long_shot_warnings, with_letter_prices
 from rotation_solver.diagnose import Conflict, find_conflict
 from rotation_solver.explain import explain as explain_plan
 from rotation_solver.explain import re_solved_advice
@@ -87,8 +87,11 @@ def plan_scenario(
             assert result.objective is not None  # proven optimal
             without_each, letters = advice
             payload["warnings"] += long_shot_warnings(result.rotations, without_each)
-            payload["warnings"] += letter_price_warnings(
-                letters, loaded.scenario.eras_submission, result.objective, result.total_cost
+            payload["warnings"] = with_letter_prices(
+                payload["warnings"],
+                letters,
+                result.objective,
+                result.total_cost,
             )
         payload["timeline"] = timeline_json(build_timeline(loaded, payload))
     return PlanOutcome(problem, result, conflict, payload)
