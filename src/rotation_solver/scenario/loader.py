@@ -303,8 +303,7 @@ def _cross_checks(
         if lock.start not in offered:
             problems.append(
                 at(
-                    f"program {lock.program!r} does not offer a start on {lock.start}; it offers "
-                    + ", ".join(str(d) for d in sorted(offered)),
+                    _no_such_start(lock.program, lock.start, offered),
                     start_at,  # the start is what is wrong, as for an offer
                 )
             )
@@ -357,6 +356,12 @@ def unknown_program(program_id: str, known_ids: list[str]) -> str:
     return f"unknown program id {program_id!r}{hint}"
 
 
+def _no_such_start(program_id: str, start: date, starts: Iterable[date]) -> str:
+    """A lock, an offer or an application naming a start the program does not offer."""
+    offered = ", ".join(str(d) for d in sorted(set(starts)))
+    return f"program {program_id!r} does not offer a start on {start}; it offers {offered}"
+
+
 def _offers(
     scenario: Scenario,
     doc: Document,
@@ -379,12 +384,10 @@ def _offers(
         if program is None:
             problems.append(doc.problem(where, unknown_program(offer.program, sorted(rows))))
         elif offer.start not in program.starts:
-            offered = ", ".join(str(d) for d in sorted(program.starts))
             problems.append(
                 doc.problem(
                     ("offers", index, "start"),
-                    f"program {offer.program!r} does not offer a start on {offer.start}; it "
-                    f"offers {offered}",
+                    _no_such_start(offer.program, offer.start, program.starts),
                 )
             )
         elif offer.program in exclude:
@@ -502,9 +505,7 @@ def _applied(
             continue
         wrong = [
             doc.problem(
-                ("applied", index, "starts", k),
-                f"program {program.id!r} does not offer a start on {start}; it offers "
-                + ", ".join(str(d) for d in sorted(set(program.starts))),
+                ("applied", index, "starts", k), _no_such_start(program.id, start, program.starts)
             )
             for k, start in enumerate(listed or ())
             if start not in program.starts
