@@ -332,9 +332,9 @@ def test_apply_checks_each_distinct_outcome_plan_at_run_time(
     )
     distinct = {int(plan) for plan in report.table.plan if plan >= 0}
     assert payload["checked_plans"] == len(distinct) > 1
-    assert f"the {len(distinct)} distinct best plans behind these outcomes pass" in (
-        CliRunner().invoke(cli, args).stdout
-    )
+    for fmt in ("table", "markdown"):
+        shown = CliRunner().invoke(cli, [*args, "--format", fmt]).stdout
+        assert f"the {len(distinct)} distinct best plans behind these outcomes pass" in shown
 
     honest = apply_module.evaluate
 

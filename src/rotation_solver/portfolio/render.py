@@ -431,18 +431,8 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             ),
         ),
     ]
-    if checked := payload.get("checked_plans"):
-        rows.append(
-            (
-                "Checked",
-                (
-                    "the one best plan behind these outcomes passes"
-                    if checked == 1
-                    else f"the {checked} distinct best plans behind these outcomes pass"
-                )
-                + " the independent checker (rules, dates, cost and value recomputed)",
-            )
-        )
+    if checked := _checked(payload):
+        rows.append(("Checked", checked))
     if payload["locks"]:
         rows.append(
             (
@@ -511,6 +501,18 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     )
 
 
+def _checked(payload: dict[str, Any]) -> str:
+    """How many of the outcomes' best plans passed the independent checker ("" for none)."""
+    checked = payload.get("checked_plans")
+    if not checked:
+        return ""
+    return (
+        "the one best plan behind these outcomes passes"
+        if checked == 1
+        else f"the {checked} distinct best plans behind these outcomes pass"
+    ) + " the independent checker (rules, dates, cost and value recomputed)"
+
+
 def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     reason = _no_portfolio_lines(payload)
     if reason is not None:
@@ -543,6 +545,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
             else ""
         ),
         *([f"- No plan in any outcome: {payload['why']}"] if payload.get("why") else []),
+        *([f"- Checked: {checked}"] if (checked := _checked(payload)) else []),
         "",
         "| Program | Specialty | Tier | Starts | Submit on | First deadline | Fee | Offer | Role "
         "| Why |",
