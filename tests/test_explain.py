@@ -93,21 +93,29 @@ def _lifted_worth(why: str) -> int:
     return int(found.group(1))
 
 
-def _check_pushes(within: list[Plan], plan: set[tuple[str, date]], why: str) -> None:
-    """ "taking it displaces A, B and moves C to D": some best plan with it leaves A and B
-    out, has C at D, and keeps every other rotation of this plan where it is."""
-    found = re.search(r"; taking it (?:displaces (.+?))?(?: and )?(?:moves (.+))?$", why)
+def _check_pushes(
+    within: list[Plan], plan: set[tuple[str, date]], why: str, program_id: str
+) -> None:
+    """ "that plan leaves out A, B, moves C to D and adds E": some best plan with it
+    leaves A and B out, has C at D and E, and keeps every other rotation of this plan
+    where it is."""
+    found = re.search(r"; that plan (.*)$", why)
     if found is None or not within:
         return
-    displaced = set(found.group(1).split(", ")) if found.group(1) else set()
-    moved = {
-        (pid, date.fromisoformat(day))
-        for pid, day in (item.split(" to ") for item in (found.group(2) or "").split(", ") if item)
-    }
+    body = found.group(1)
+    out = re.search(r"leaves out (.+?)(?:, moves |, adds | and moves | and adds |$)", body)
+    moves = re.search(r"moves (.+?)(?:, adds | and adds |$)", body)
+    adds = re.search(r"adds (.+)$", body)
+    assert out or moves or adds, why
+    displaced = set(out.group(1).split(", ")) if out else set()
+    moved_text = moves.group(1).split(", ") if moves else []
+    moved = {(pid, date.fromisoformat(day)) for pid, day in (m.split(" to ") for m in moved_text)}
+    added = set(adds.group(1).split(", ")) if adds else set()
     kept = {(pid, start) for pid, start in plan if pid not in displaced | {m[0] for m in moved}}
     best = max(p[0] for p in within)
+    programs = {pid for pid, _ in kept | moved} | added | {program_id}
     assert any(
-        set(p[2]) >= kept | moved and not displaced & {pid for pid, _ in p[2]}
+        set(p[2]) >= kept | moved and {pid for pid, _ in p[2]} == programs
         for p in within
         if p[0] == best
     ), why
@@ -128,7 +136,7 @@ def _check_why_not(
     with_it = _with(plans, program_id)
     within = [p for p in with_it if p[1] <= loaded.budget]
     if plan is not None:
-        _check_pushes(within, plan, why)
+        _check_pushes(within, plan, why, program_id)
     numbers = [int(n.replace(",", "")) for n in re.findall(r"(?<![\w-])[\d,]*\d", why)]
     if why.startswith("over budget"):
         assert not within and with_it
@@ -241,7 +249,7 @@ def test_why_not_says_which_rotations_move(tmp_path: Path) -> None:
     ]
     (item,) = outcome.payload["explanation"]["best_unchosen"]
     assert item["program_id"] == "rad-c"
-    assert item["why_not"].endswith("; taking it displaces rad-b and moves rad-a to 2027-08-02")
+    assert item["why_not"].endswith("; that plan leaves out rad-b and moves rad-a to 2027-08-02")
     plan = {(r["program_id"], date.fromisoformat(r["start"])) for r in outcome.payload["rotations"]}
     assert outcome.result.objective is not None
     _check_why_not(loaded, outcome.result.objective, "rad-c", item["why_not"], plan)

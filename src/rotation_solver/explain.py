@@ -323,20 +323,27 @@ def _fits_beside(
     )
 
 
-def _pushes(rotations: Sequence[Offering], with_it: Sequence[Offering]) -> str:
-    """What taking a program does to this plan: the rotations it pushes out, and those
-    it keeps at another start (found by a student's review: "displaces X" hid that the
-    rest moved too)."""
+def _pushes(rotations: Sequence[Offering], with_it: Sequence[Offering], program_id: str) -> str:
+    """How the best plan with a program differs from this one: the rotations it leaves
+    out, those it keeps at another start, and those it adds besides the program (found
+    by students' reviews: "displaces X" hid that the rest moved, or what came in, and
+    "taking it" read as the dearer plan named before it)."""
     start_with_it = {o.program_id: o.start for o in with_it}
-    displaced = [o.program_id for o in rotations if o.program_id not in start_with_it]
+    here = {o.program_id for o in rotations}
+    left_out = [o.program_id for o in rotations if o.program_id not in start_with_it]
     moved = [
         f"{o.program_id} to {start_with_it[o.program_id].isoformat()}"
         for o in rotations
         if o.program_id in start_with_it and start_with_it[o.program_id] != o.start
     ]
-    effects = [f"displaces {', '.join(displaced)}"] if displaced else []
-    effects += [f"moves {', '.join(moved)}"] if moved else []
-    return f"; taking it {' and '.join(effects)}" if effects else ""
+    added = [o.program_id for o in with_it if o.program_id not in here | {program_id}]
+    clauses = [f"leaves out {', '.join(left_out)}"] if left_out else []
+    clauses += [f"moves {', '.join(moved)}"] if moved else []
+    clauses += [f"adds {', '.join(added)}"] if added else []
+    if not clauses:
+        return ""
+    joined = clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
+    return f"; that plan {joined}"
 
 
 def _why_not(
@@ -349,7 +356,7 @@ def _why_not(
     forced = _best_with(problem, clock, with_program=program_id)
     if forced is not None:
         loss = result.objective - forced[0]
-        if _pushes(result.rotations, forced[2]):
+        if _pushes(result.rotations, forced[2], program_id):
             # The re-solve's plan is one of possibly many of its value: among them, the one
             # that keeps most of this plan, so a free choice does not read as a forced move
             # (found by review: "moves im-x" on some seeds only).
@@ -361,7 +368,7 @@ def _why_not(
                 closest_to=result.rotations,
             )
             forced = closest if closest is not None else forced
-        pushes = _pushes(result.rotations, forced[2])
+        pushes = _pushes(result.rotations, forced[2], program_id)
         if loss == 0:
             return (
                 f"an equally good alternative: the best plan with it is worth {forced[0]} "
