@@ -497,8 +497,8 @@ def test_solve_defers_to_apply_on_offers_and_counts_their_fees() -> None:
     timeline = " ".join(runner.invoke(cli, ["timeline", scenario, "--workers", "1"]).stdout.split())
     # 2 accept, 1 decline; the check comes before the answer (found by review).
     assert timeline.count("Check `rotation-solver apply SCENARIO` before answering") == 3
-    assert timeline.count("This plan's answer: accept the offer from") == 2
-    assert timeline.count("This plan's answer: decline the offer from") == 1
+    assert timeline.count("This plan assumes you accept the offer from") == 2
+    assert timeline.count("This plan assumes you decline the offer from") == 1
     calendar = runner.invoke(cli, ["solve", scenario, "--workers", "1", "--format", "ics"])
     from icalendar import Calendar
 

@@ -243,13 +243,16 @@ def test_an_offer_in_hand_is_a_step_to_accept_not_to_apply(tmp_path: Path) -> No
     # Other rotations are still to apply for, so `apply`'s answer comes first, and the
     # step says so before it gives this plan's answer.
     assert accept.text.startswith("Check `rotation-solver apply SCENARIO` before answering")
-    assert "This plan's answer: accept the offer from Harbor Point" in accept.text
+    assert "This plan assumes you accept the offer from Harbor Point" in accept.text
     assert accept.date == date(2027, 5, 20)
     assert accept.label == "Answer an offer"
     assert not any(r["program_id"] == "rad-desert" for r in payload["rotations"])
     (decline,) = [s for s in build_timeline(loaded, payload) if s.program_id == "rad-desert"]
     assert decline.kind == "offer" and decline.date == date(2027, 5, 20)
-    assert "This plan's answer: decline the offer from Desert Bloom" in decline.text
+    # What the plan assumes, not a step to take (found by review: a to-do row said to
+    # decline the offer `apply` said to accept).
+    assert "This plan assumes you decline the offer from Desert Bloom" in decline.text
+    assert "Decline the offer" not in decline.text
     summaries = {
         str(e["SUMMARY"]) for e in Calendar.from_ical(calendar_ics(loaded, payload)).walk("VEVENT")
     }

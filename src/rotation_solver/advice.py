@@ -151,9 +151,9 @@ def letter_price_warnings(
                 f"a {kind} letter ready by ERAS {price}: the best plan with one is worth "
                 f"{best} (this one {objective}) at ${cost:,}: {', '.join(plan)}, where "
                 f"{' and '.join(locks)} {'ends' if len(locks) == 1 else 'end'} in time. If "
-                "the letter matters more, apply for that start too: `rotation-solver apply` "
-                "weighs it under uncertain offers, and once it is offered and accepted, a "
-                "lock plans around it.",
+                "the letter matters more than the difference, aim for that plan: "
+                "`rotation-solver apply` weighs which applications lead to it under "
+                "uncertain offers.",
             )
         )
     return warnings

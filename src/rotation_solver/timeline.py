@@ -143,15 +143,17 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
     )
     deferred = bool(answers_to_come and loaded.offers)
 
-    def answer(verb: str, program_id: str, rest: str) -> tuple[str, str]:
+    def answer(verb: str, program_id: str, which: str, then: str) -> tuple[str, str]:
         """(text, calendar title) of an offer step; with answers still to come the check
-        comes first, so that nobody accepts before reading it (found by review)."""
+        comes first, so that nobody accepts before reading it, and this plan's answer is
+        what it assumes, not a step to take (found by reviews: a to-do row said to
+        decline the offer `apply` said to accept)."""
         if not deferred:
-            return f"{verb}{rest}", f"{verb} from {program_id}"
+            return f"{verb}{which}{then}", f"{verb} from {program_id}"
         return (
             f"Check `rotation-solver apply SCENARIO` before answering: with {pending}, it "
-            "weighs every way to answer the offers, and its answer comes first. This plan's "
-            f"answer: {verb[0].lower()}{verb[1:]}{rest}",
+            "weighs every way to answer the offers, and its answer is the one to give. "
+            f"This plan assumes you {verb.split()[0].lower()} the offer{which}",
             f"Answer the offer from {program_id}: check `apply` first",
         )
 
@@ -164,8 +166,8 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
             text, title = answer(
                 ACCEPT_OFFER,
                 pid,
-                f" from {name} for the {start.isoformat()} start (an offer is usually held "
-                "about a week), then re-plan with it as a lock",
+                f" from {name} for the {start.isoformat()} start",
+                " (an offer is usually held about a week), then re-plan with it as a lock",
             )
             steps.append(TimelineStep(today, "offer", pid, text, offer_start=start, title=title))
         elif not (rotation.get("locked") or rotation.get("applied")):
@@ -248,8 +250,8 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
             text, title = answer(
                 DECLINE_OFFER,
                 offer.program,
-                f" from {program.name} for the {offer.start.isoformat()} start: this plan "
-                "does not use it",
+                f" from {program.name} for the {offer.start.isoformat()} start",
+                ": this plan does not use it",
             )
             steps.append(
                 TimelineStep(
