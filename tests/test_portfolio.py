@@ -1555,24 +1555,26 @@ def test_an_offer_in_hand_is_not_an_application_to_send(tmp_path: Path) -> None:
 def test_applications_close_to_their_first_deadline_are_named() -> None:
     """From a new-user review: "Submit on 2027-03-01, First deadline 2027-03-01" and not a
     word; an application sent in the last week before its first deadline is named."""
-    from rotation_solver.portfolio.render import tight_deadline_lines
+    from rotation_solver.portfolio.summary import tight_deadline_warnings
 
     def app(pid: str, submit: str, deadline: str | None, offered: bool = False) -> dict[str, Any]:
         return {"program_id": pid, "submit_on": submit, "deadline": deadline, "offered": offered}
 
-    payload = {
-        "applications": [
-            app("same-day", "2027-03-01", "2027-03-01"),
-            app("next-day", "2027-03-01", "2027-03-02"),
-            app("a-week", "2027-03-01", "2027-03-08"),
-            app("no-deadline", "2027-03-01", None),
-            app("in-hand", "2027-03-01", "2027-03-01", offered=True),
-        ]
-    }
-    (line,) = tight_deadline_lines(payload)
+    applications = [
+        app("same-day", "2027-03-01", "2027-03-01"),
+        app("next-day", "2027-03-01", "2027-03-02"),
+        app("a-week", "2027-03-01", "2027-03-08"),
+        app("no-deadline", "2027-03-01", None),
+        app("in-hand", "2027-03-01", "2027-03-01", offered=True),
+    ]
+    (line,) = tight_deadline_warnings(applications)
     assert line.startswith(
-        "Close to the first deadline: same-day on 2027-03-01, its deadline day; next-day on "
+        "close to the first deadline: same-day on 2027-03-01, its deadline day; next-day on "
         "2027-03-01, 1 day before it. "
     )
     assert not any(pid in line for pid in ("a-week", "no-deadline", "in-hand"))
-    assert tight_deadline_lines({"applications": payload["applications"][2:]}) == []
+    assert tight_deadline_warnings(applications[2:]) == []
+    # A warning: on standard error and in the JSON (found by review: stdout only).
+    result = CliRunner().invoke(cli, ["apply", str(EXAMPLE), "--workers", "1", "-q"])
+    assert "warning: close to the first deadline: rad-peachleaf on 2027-03-01" in result.stderr
+    assert "close to the first deadline" not in result.stdout

@@ -59,6 +59,7 @@ from rotation_solver.portfolio.summary import (
     outcome_value_distribution,
     plan_probabilities,
     portfolio_warnings,
+    tight_deadline_warnings,
     undated_application_warnings,
 )
 from rotation_solver.scenario import LoadedScenario
@@ -550,6 +551,7 @@ def plan_portfolio(
                 loaded.requirements.apply_by_start,
             ),
             *late_application_warnings([problem.candidates[j] for j in table.portfolio]),
+            *tight_deadline_warnings(applications),
             *(
                 # With no plan in any outcome there is nothing to improve, unless a naive
                 # strategy found one.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from rich import box
@@ -11,7 +10,6 @@ from rich.table import Table
 from rich.text import Text
 
 from rotation_solver import markdown
-from rotation_solver.advice import TIGHT_DAYS
 from rotation_solver.csv_out import records_csv
 from rotation_solver.render import SPECIALTY_CODE
 from rotation_solver.timeline import join_names
@@ -317,26 +315,6 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
     return [text]
 
 
-def tight_deadline_lines(payload: dict[str, Any]) -> list[str]:
-    """Applications that go out within a week of their first deadline (found by review:
-    submit on 03-01, deadline 03-01, and nothing said)."""
-    tight = []
-    for a in payload["applications"]:
-        if a.get("offered") or a.get("sent") or not a.get("deadline"):
-            continue
-        days = (date.fromisoformat(a["deadline"]) - date.fromisoformat(a["submit_on"])).days
-        if 0 <= days < TIGHT_DAYS:
-            when = "its deadline day" if days == 0 else f"{counted(days, 'day')} before it"
-            tight.append(f"{a['program_id']} on {a['submit_on']}, {when}")
-    if not tight:
-        return []
-    return [
-        f"Close to the first deadline: {'; '.join(tight)}. A delay (a document that comes "
-        "late, a slow portal) loses the starts with that deadline: send each the day it can "
-        "go out (guide, Step 3: 'Start applications early')."
-    ]
-
-
 def _applications_table(payload: dict[str, Any], console: Console) -> None:
     """Each application with its dates and role, then what the roles and starts mean."""
     apps = Table(title="Applications", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
@@ -360,7 +338,7 @@ def _applications_table(payload: dict[str, Any], console: Console) -> None:
             f"{100 * a['p_taken_if_offered']:.0f}%",
         )
     console.print(apps)
-    for line in [*offer_answer_lines(payload), *tight_deadline_lines(payload)]:
+    for line in offer_answer_lines(payload):
         console.print(Text(line))
     console.print(
         Text(
@@ -564,7 +542,6 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         lines += [
             "",
             *offer_answer_lines(payload),
-            *tight_deadline_lines(payload),
             "",
             f"{ROLES} Starts in bold are the dates the plans use; the others are free "
             "alternates worth asking for too. The first deadline is the earliest of all. "

@@ -7,11 +7,12 @@ from __future__ import annotations
 import dataclasses
 from collections import OrderedDict
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import numpy as np
 
-from rotation_solver.advice import after_start_warning, undated_warning
+from rotation_solver.advice import TIGHT_DAYS, after_start_warning, undated_warning
 from rotation_solver.portfolio.candidates import Candidate, PortfolioProblem
 from rotation_solver.portfolio.outcomes import NO_PLAN, Table, evaluate, outcome_probabilities
 from rotation_solver.words import counted
@@ -229,6 +230,27 @@ def undated_application_warnings(
         {c.program_id for c in applications for o in c.offerings if o.undated_application}
     )
     return [undated_warning(", ".join(undated), apply_by_start)] if undated else []
+
+
+def tight_deadline_warnings(applications: Sequence[dict[str, Any]]) -> list[str]:
+    """Applications that go out within a week of their first deadline (found by review:
+    submit on 03-01, deadline 03-01, and nothing said). A warning, on standard error and
+    in the JSON, as `check --score` gives it (found by review: stdout only, here)."""
+    tight = []
+    for a in applications:
+        if a.get("offered") or a.get("sent") or not a.get("deadline"):
+            continue
+        days = (date.fromisoformat(a["deadline"]) - date.fromisoformat(a["submit_on"])).days
+        if 0 <= days < TIGHT_DAYS:
+            when = "its deadline day" if days == 0 else f"{counted(days, 'day')} before it"
+            tight.append(f"{a['program_id']} on {a['submit_on']}, {when}")
+    if not tight:
+        return []
+    return [
+        f"close to the first deadline: {'; '.join(tight)}. A delay (a document that comes "
+        "late, a slow portal) loses the starts with that deadline: send each the day it can "
+        "go out (guide, Step 3: 'Start applications early')."
+    ]
 
 
 def late_application_warnings(applications: Sequence[Candidate]) -> list[str]:
