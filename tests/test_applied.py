@@ -561,6 +561,13 @@ def test_the_season_s_wording_follows_what_was_sent(tmp_path: Path) -> None:
         "Only this plan's applications still to send are listed; 2 applications already made"
     )
     assert other_applications_note(make_plain(tmp_path)) == OTHER_APPLICATIONS_NOTE
+    # An offer accepted (a lock) still counts as an application made (found by review).
+    locked = scenario_dict(
+        rows, applied=[{"program": "rad-b"}], locks=[{"program": "rad-a", "start": "2027-06-07"}]
+    )
+    assert "; 2 applications already made" in other_applications_note(
+        load_scenario(write_scenario(tmp_path, locked, "locked.yaml"))
+    )
     assert next_step({"applications": [{"sent": True}]}).startswith("When offers arrive")
     assert next_step({"applications": [{"sent": True}, {"sent": False}]}) == NEXT_STEP
     data = scenario_dict(rows, offers=[{"program": "rad-a", "start": "2027-06-07"}])

@@ -341,7 +341,9 @@ def other_applications_note(loaded: LoadedScenario) -> str:
     """OTHER_APPLICATIONS_NOTE, or, once applications have gone out, how many (found by
     review: "apply to 6-10" after ten were sent)."""
     made = {a.program for a in loaded.applied} | set(loaded.refused)
-    made |= {o.program for o in loaded.offers}
+    # An accepted offer (a lock) was an application too (found by review: the count fell
+    # by one when an offer was accepted).
+    made |= {o.program for o in loaded.offers} | {lock.program for lock in loaded.locks}
     if not made:
         return OTHER_APPLICATIONS_NOTE
     return (
