@@ -121,6 +121,26 @@ def test_only_the_listed_starts_can_be_planned(make) -> None:
     assert "the application sent to rad-a names 2027-08-02, not 2027-06-07" in violations[0].message
 
 
+def test_a_start_on_a_blocked_period_is_not_told_to_be_named(make) -> None:
+    """Found by a season review: "add this one to its `starts`" for a start that touches
+    a blocked period, where naming it would never help."""
+    rows = [program("rad-a", starts="2027-06-07;2027-07-05;2027-08-02")]
+    calendar = {
+        "window": {"start": "2027-06-01", "end": "2027-12-17"},
+        "blocked": [{"start": "2027-07-12", "end": "2027-07-25", "reason": "exam"}],
+    }
+    loaded = make(rows, calendar=calendar, applied=[{"program": "rad-a", "starts": ["2027-06-07"]}])
+    reasons = {
+        d.start.isoformat(): d.reason
+        for d in build_problem(loaded).expansion.dropped
+        if d.program_id == "rad-a"
+    }
+    assert reasons == {
+        "2027-07-05": "blocked period",
+        "2027-08-02": "not named in the application sent",
+    }
+
+
 def _day(text: str):  # type: ignore[no-untyped-def]
     from datetime import date
 

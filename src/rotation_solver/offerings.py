@@ -324,13 +324,6 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
             if program.id in loaded.exclude:
                 drop(DropReason.EXCLUDED, "excluded by the student")
                 continue
-            if program.id in sent_programs and (program.id, start) not in named:
-                drop(
-                    DropReason.NOT_NAMED,
-                    "the application sent names other starts; add this one to its `starts` "
-                    "if it asks for it too",
-                )
-                continue
             if unrequested:
                 drop(DropReason.SPECIALTY, f"{program.specialty} is not a requested specialty")
                 continue
@@ -343,10 +336,21 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                     f"{start}..{end} is outside {calendar.window.start}..{calendar.window.end}",
                 )
                 continue
+            # A start the application sent does not name, for which naming it would help:
+            # the rules above and a blocked period come first (found by review: "add this
+            # start" for a start on a blocked period).
+            not_named = program.id in sent_programs and (program.id, start) not in named
+            if not_named and not touched:
+                drop(
+                    DropReason.NOT_NAMED,
+                    "the application sent names other starts; add this one to its `starts` "
+                    "if it asks for it too",
+                )
+                continue
             forbidden_by: list[str] = []
             if touched:
                 drop(DropReason.BLOCKED, _touches(touched[0][1]))
-                if not relax_user_rules:
+                if not relax_user_rules or not_named:  # no rule to relax names it
                     continue
                 forbidden_by += [f"blocked:{index}" for index, _ in touched]
             last_day = apply_by(deadline, start, requirements.apply_by_start)
