@@ -31,6 +31,7 @@ from rotation_solver.checker import check_plan
 from rotation_solver.cli import cli
 from rotation_solver.errors import InputError
 from rotation_solver.plan_json import plan_payload
+from rotation_solver.planner import plan_scenario
 from rotation_solver.portfolio import (
     Evaluator,
     build_portfolio_problem,
@@ -130,15 +131,32 @@ def test_a_start_on_a_blocked_period_is_not_told_to_be_named(make) -> None:
         "blocked": [{"start": "2027-07-12", "end": "2027-07-25", "reason": "exam"}],
     }
     loaded = make(rows, calendar=calendar, applied=[{"program": "rad-a", "starts": ["2027-06-07"]}])
-    reasons = {
-        d.start.isoformat(): d.reason
+    dropped = {
+        d.start.isoformat(): (d.reason, d.detail)
         for d in build_problem(loaded).expansion.dropped
         if d.program_id == "rad-a"
     }
-    assert reasons == {
-        "2027-07-05": "blocked period",
-        "2027-08-02": "not named in the application sent",
-    }
+    assert set(dropped) == {"2027-07-05", "2027-08-02"}
+    # Still "not named": freeing the blocked period alone would open nothing (found by
+    # review: the diagnosis blamed the blocked period), but naming it is not advised.
+    assert {reason for reason, _ in dropped.values()} == {"not named in the application sent"}
+    assert "add this one to its `starts`" in dropped["2027-08-02"][1]
+    assert dropped["2027-07-05"][1] == (
+        "the application sent names other starts; it also touches blocked "
+        "2027-07-12..2027-07-25 (exam), so naming it would not help"
+    )
+    # With the named start outside the window, no plan: the diagnosis does not blame the
+    # blocked period, whose freeing would open nothing (found by review).
+    late = make(
+        [program("rad-a", starts="2027-05-03;2027-07-12")],
+        calendar=calendar,
+        applied=[{"program": "rad-a", "starts": ["2027-05-03"]}],
+    )
+    outcome = plan_scenario(late, ONE)
+    assert outcome.result.status == "infeasible"
+    assert (
+        "blocked" not in outcome.payload["why"] and "outside the window" in outcome.payload["why"]
+    )
 
 
 def _day(text: str):  # type: ignore[no-untyped-def]

@@ -259,8 +259,8 @@ def test_letters_by_eras_match_exhaustive_search(tmp_path: Path) -> None:
     """ "A clinical letter ready by ERAS costs N": the best plan with at least one rotation
     of that kind whose letter reaches ERAS, against every plan enumerated; none when no
     such plan fits."""
-    checked = 0
-    for seed in range(300):
+    checked = checked_both = 0
+    for seed in range(600):
         data = random_scenario(random.Random(seed))
         loaded = load_scenario(write_scenario(tmp_path, data, f"s{seed}.yaml"))
         outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
@@ -269,21 +269,32 @@ def test_letters_by_eras_match_exhaustive_search(tmp_path: Path) -> None:
         timing = {o.key: o.timing for o in expand(loaded).offerings}
         radiology = {o.key: o.is_radiology for o in expand(loaded).offerings}
         within = [p for p in all_plans(loaded) if p[1] <= loaded.budget]
+
+        def in_time(
+            plan: Plan, wanted: bool, radiology: dict = radiology, timing: dict = timing
+        ) -> bool:
+            return any(radiology[k] == wanted and timing[k] == 1 for k in plan[2])
+
+        both = [p for p in within if in_time(p, True) and in_time(p, False)]
         for entry in outcome.payload["explanation"]["letters_by_eras"]:
-            wanted = entry["kind"] == "radiology"
-            on_time = [
-                p for p in within if any(radiology[k] == wanted and timing[k] == 1 for k in p[2])
-            ]
+            if entry["kind"] == "both":
+                on_time = both
+                checked_both += 1
+            else:
+                on_time = [p for p in within if in_time(p, entry["kind"] == "radiology")]
             if not on_time:
                 assert entry["best"] is None
             else:
                 assert entry["best"] == max(p[0] for p in on_time), seed
                 assert entry["value_lost"] == outcome.result.objective - entry["best"]
                 assert any(p[0] == entry["best"] and p[1] == entry["cost"] for p in on_time)
+            if entry.get("other_late"):
+                # No plan as good as this one has the other letter in time too.
+                assert all(p[0] < entry["best"] for p in both), seed
             checked += 1
-        if checked >= 12:
+        if checked >= 12 and checked_both >= 1:
             break
-    assert checked >= 12
+    assert checked >= 12 and checked_both >= 1
 
 
 def test_a_late_clinical_letter_is_priced(tmp_path: Path) -> None:
@@ -313,6 +324,33 @@ def test_a_late_clinical_letter_is_priced(tmp_path: Path) -> None:
     assert "--lock" not in warning and "aim for that plan" in warning
     advised = plan_scenario(loaded, ONE_WORKER, advise=True).payload
     assert warning in advised["warnings"] and "explanation" not in advised
+
+
+def test_both_letters_late_name_the_plan_with_both_in_time(tmp_path: Path) -> None:
+    """Found by review: with both letters late, each warning said "aim for that plan",
+    for plans that each fixed one letter; the plan with both in time was never named."""
+    rows = [
+        program("rad-late", starts="2027-10-04", letter=9, audition=9),
+        program("rad-early", starts="2027-06-07", letter=2, audition=2),
+        program("im-late", specialty="internal_medicine", starts="2027-11-01", letter=9),
+        program("im-early", specialty="internal_medicine", starts="2027-06-21", letter=2),
+    ]
+    requirements = {
+        "radiology": {"min": 1, "max": 1},
+        "clinical": {"min": 1, "max": 1},
+        "tier_mix": False,
+    }
+    loaded = load_scenario(
+        write_scenario(tmp_path, {**BASE, "programs": rows, "requirements": requirements})
+    )
+    outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
+    assert [r["program_id"] for r in outcome.payload["rotations"]] == ["rad-late", "im-late"]
+    entries = {e["kind"]: e for e in outcome.payload["explanation"]["letters_by_eras"]}
+    assert entries["clinical"]["other_late"] and entries["radiology"]["other_late"]
+    assert entries["both"]["plan"] == ["rad-early@2027-06-07", "im-early@2027-06-21"]
+    text = " ".join(outcome.payload["warnings"])
+    assert text.count("(it still leaves the") == 2
+    assert "With both letters ready by ERAS, the best plan is worth " in text
 
 
 def test_report_lines_name_ties_and_every_unavailable_program() -> None:

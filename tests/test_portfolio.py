@@ -1574,6 +1574,12 @@ def test_applications_close_to_their_first_deadline_are_named() -> None:
     )
     assert not any(pid in line for pid in ("a-week", "no-deadline", "in-hand"))
     assert tight_deadline_warnings(applications[2:]) == []
+    # With requirements.apply_by_start the first start is a last day too, as for `solve`
+    # (found by review: `apply` named only the deadline).
+    starting = [{**app("no-deadline", "2027-06-02", None), "starts": ["2027-06-07"]}]
+    assert tight_deadline_warnings(starting) == []
+    (line,) = tight_deadline_warnings(starting, apply_by_start=True)
+    assert "no-deadline on 2027-06-02, 5 days before its first start" in line
     # A warning: on standard error and in the JSON (found by review: stdout only).
     result = CliRunner().invoke(cli, ["apply", str(EXAMPLE), "--workers", "1", "-q"])
     assert "warning: close to the first deadline: rad-peachleaf on 2027-03-01" in result.stderr

@@ -105,7 +105,9 @@ def with_letter_prices(
     (found by review: the two read as separate, far apart)."""
     merged = list(warnings)
     for kind, price in letter_price_warnings(letters_by_eras, objective, total_cost):
-        at = next((i for i, w in enumerate(merged) if w.startswith(LATE_LETTER[kind])), None)
+        # Both letters late: the plan with both in time follows the second warning.
+        late = LATE_LETTER["radiology" if kind == "both" else kind]
+        at = next((i for i, w in enumerate(merged) if w.startswith(late)), None)
         if at is None:
             merged.append(price)
         else:
@@ -122,6 +124,9 @@ def letter_price_warnings(
     for entry in letters_by_eras:
         kind = str(entry["kind"])
         best, lost = entry["best"], entry["value_lost"]
+        if kind == "both":
+            warnings.append((kind, _both_letters_price(entry, objective)))
+            continue
         if not isinstance(best, int) or not isinstance(lost, int):
             why = (
                 f"the {kind} starts that end in time break another rule (dates, budget, counts)"
@@ -145,18 +150,39 @@ def letter_price_warnings(
         )
         plan = entry["plan"]
         assert isinstance(plan, list)
+        other = "radiology" if kind == "clinical" else "clinical"
+        # Found by review: "If the letter matters more than the difference" where there
+        # was none, and two such plans, each leaving the other letter late.
+        still = f" (it still leaves the {other} letter late)" if entry.get("other_late") else ""
+        aim = (
+            "If the letter matters more than the difference, aim for that plan"
+            if lost > 0 or cost > total_cost
+            else "Aim for that plan"
+        )
         warnings.append(
             (
                 kind,
                 f"a {kind} letter ready by ERAS {price}: the best plan with one is worth "
                 f"{best} (this one {objective}) at ${cost:,}: {', '.join(plan)}, where "
-                f"{' and '.join(locks)} {'ends' if len(locks) == 1 else 'end'} in time. If "
-                "the letter matters more than the difference, aim for that plan: "
-                "`rotation-solver apply` weighs which applications lead to it under "
-                "uncertain offers.",
+                f"{' and '.join(locks)} {'ends' if len(locks) == 1 else 'end'} in "
+                f"time{still}. {aim}: `rotation-solver apply` weighs which applications "
+                "lead to it under uncertain offers.",
             )
         )
     return warnings
+
+
+def _both_letters_price(entry: dict[str, object], objective: int) -> str:
+    """The best plan with a radiology and a clinical letter both ready by ERAS."""
+    best, cost, plan = entry["best"], entry.get("cost"), entry["plan"]
+    if not isinstance(best, int) or not isinstance(cost, int) or not isinstance(plan, list):
+        return (
+            "no plan meeting your rules has both a radiology and a clinical letter ready by ERAS."
+        )
+    return (
+        f"with both letters ready by ERAS, the best plan is worth {best} (this one "
+        f"{objective}) at ${cost:,}: {', '.join(plan)}."
+    )
 
 
 def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:

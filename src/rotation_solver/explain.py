@@ -44,6 +44,7 @@ def _best_with(
     ignore_budget: bool = False,
     cheapest_worth: int | None = None,
     including: Callable[[Offering], bool] | None = None,
+    also_including: Callable[[Offering], bool] | None = None,
     closest_to: Sequence[Offering] = (),
 ) -> tuple[int, int, list[Offering]] | None:
     """(objective, cost, rotations) of the best plan without one program or with one
@@ -65,16 +66,15 @@ def _best_with(
     if with_program is not None:
         including = lambda o: o.program_id == with_program  # noqa: E731
     keep = {o.key for o in closest_to}
-    protected = tuple(
-        o.key for o in offerings if (including is not None and including(o)) or o.key in keep
-    )
+    musts = [must for must in (including, also_including) if must is not None]
+    protected = tuple(o.key for o in offerings if any(must(o) for must in musts) or o.key in keep)
     shield = dataclasses.replace(problem, offerings=offerings, locks=problem.locks + protected)
     drop = dominated_offerings(shield)
     kept = tuple(o for i, o in enumerate(offerings) if i not in drop)
     plan_model = PlanModel(dataclasses.replace(problem, offerings=kept))
-    if including is not None:
+    for must in musts:  # at least one offering each accepts
         chosen = [
-            x for x, o in zip(plan_model.choose, plan_model.candidates, strict=True) if including(o)
+            x for x, o in zip(plan_model.choose, plan_model.candidates, strict=True) if must(o)
         ]
         if not chosen:
             return None
@@ -173,40 +173,66 @@ def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> l
     """For a kind (radiology, clinical) whose every chosen rotation ends too late for its
     letter to reach ERAS: the best plan with one that does, and what it costs in value.
     Found by an advisor's review: the warning said the letter would be late, not what
-    an on-time one would cost or how to ask for it."""
-    found = []
-    for radiology, kind in ((False, "clinical"), (True, "radiology")):
-        chosen = [o for o in result.rotations if o.is_radiology == radiology]
-        if not chosen or any(o.locked for o in chosen) or any(o.timing == 1 for o in chosen):
-            continue
+    an on-time one would cost or how to ask for it. With both kinds late, also the best
+    plan with both in time (kind "both"), and for each kind whether its plan still
+    leaves the other letter late (`other_late`; found by review: two "aim for that
+    plan" for plans that each fixed one letter)."""
 
-        def on_time(o: Offering, radiology: bool = radiology) -> bool:
-            return o.is_radiology == radiology and o.timing == 1
+    def on_time(radiology: bool) -> Callable[[Offering], bool]:
+        return lambda o: o.is_radiology == radiology and o.timing == 1
 
-        try:
-            best = _best_with(problem, clock, including=on_time)
-        except NotSettled:
-            continue
-        entry: dict[str, Any] = {
-            "kind": kind,
-            "best": None,
-            "value_lost": None,
-            "plan": [],
-            # False: no start of this kind that fits ends in time, whatever the other rules
-            "any_start_in_time": any(on_time(o) for o in problem.offerings),
-        }
-        if best is not None:
-            assert result.objective is not None
-            rotations = sorted(best[2], key=lambda o: o.start)
-            entry.update(
-                best=best[0],
-                value_lost=result.objective - best[0],
-                cost=best[1],
-                plan=[f"{o.program_id}@{o.start.isoformat()}" for o in rotations],
-                on_time=[f"{o.program_id}@{o.start.isoformat()}" for o in rotations if on_time(o)],
+    late_kinds = [
+        radiology
+        for radiology in (False, True)
+        if (chosen := [o for o in result.rotations if o.is_radiology == radiology])
+        and not any(o.locked for o in chosen)
+        and not any(o.timing == 1 for o in chosen)
+    ]
+    both: tuple[int, int, list[Offering]] | None = None
+    try:
+        if len(late_kinds) == 2:
+            both = _best_with(
+                problem, clock, including=on_time(False), also_including=on_time(True)
             )
-        found.append(entry)
+        found = []
+        for radiology in late_kinds:
+            best = _best_with(problem, clock, including=on_time(radiology))
+            if best is not None and both is not None and both[0] == best[0]:
+                best = both  # as good, and the other letter in time too
+            entry = _letter_entry("radiology" if radiology else "clinical", best, result)
+            entry["on_time"] = [
+                f"{o.program_id}@{o.start.isoformat()}"
+                for o in (best[2] if best else [])
+                if on_time(radiology)(o)
+            ]
+            entry["any_start_in_time"] = any(on_time(radiology)(o) for o in problem.offerings)
+            if best is not None and len(late_kinds) == 2:
+                entry["other_late"] = best is not both and any(
+                    o.is_radiology != radiology for o in best[2]
+                )
+            found.append(entry)
+    except NotSettled:
+        return []
+    if any(entry.get("other_late") for entry in found):
+        found.append(_letter_entry("both", both, result))
     return found
+
+
+def _letter_entry(
+    kind: str, best: tuple[int, int, list[Offering]] | None, result: Result
+) -> dict[str, Any]:
+    """A `letters_by_eras` entry: the best plan of that kind, or none."""
+    entry: dict[str, Any] = {"kind": kind, "best": None, "value_lost": None, "plan": []}
+    if best is not None:
+        assert result.objective is not None
+        rotations = sorted(best[2], key=lambda o: o.start)
+        entry.update(
+            best=best[0],
+            value_lost=result.objective - best[0],
+            cost=best[1],
+            plan=[f"{o.program_id}@{o.start.isoformat()}" for o in rotations],
+        )
+    return entry
 
 
 def re_solved_advice(
@@ -356,19 +382,22 @@ def _why_not(
     forced = _best_with(problem, clock, with_program=program_id)
     if forced is not None:
         loss = result.objective - forced[0]
-        if _pushes(result.rotations, forced[2], program_id):
+        pushes = _pushes(result.rotations, forced[2], program_id)
+        if pushes:
             # The re-solve's plan is one of possibly many of its value: among them, the one
             # that keeps most of this plan, so a free choice does not read as a forced move
             # (found by review: "moves im-x" on some seeds only).
-            closest = _best_with(
-                problem,
-                clock,
-                with_program=program_id,
-                cheapest_worth=forced[0],
-                closest_to=result.rotations,
-            )
-            forced = closest if closest is not None else forced
-        pushes = _pushes(result.rotations, forced[2], program_id)
+            try:
+                closest = _best_with(
+                    problem,
+                    clock,
+                    with_program=program_id,
+                    cheapest_worth=forced[0],
+                    closest_to=result.rotations,
+                )
+            except NotSettled:  # the answer stands, without differences not settled
+                closest = None
+            pushes = "" if closest is None else _pushes(result.rotations, closest[2], program_id)
         if loss == 0:
             return (
                 f"an equally good alternative: the best plan with it is worth {forced[0]} "

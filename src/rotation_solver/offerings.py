@@ -26,7 +26,9 @@ TIERS_SAFE = frozenset({"target", "safety"})
 
 
 class DropReason(StrEnum):
-    """Why a (program, start) pair is not an offering, in the order they are tested."""
+    """Why a (program, start) pair is not an offering, in the order `expand` tests them,
+    but for NOT_NAMED, tested after OUTSIDE_WINDOW: naming a start the rules rule out
+    anyway would not help."""
 
     EXCLUDED = "excluded"
     # Extension `applied`: a start the application sent does not name.
@@ -336,21 +338,22 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                     f"{start}..{end} is outside {calendar.window.start}..{calendar.window.end}",
                 )
                 continue
-            # A start the application sent does not name, for which naming it would help:
-            # the rules above and a blocked period come first (found by review: "add this
-            # start" for a start on a blocked period).
-            not_named = program.id in sent_programs and (program.id, start) not in named
-            if not_named and not touched:
-                drop(
-                    DropReason.NOT_NAMED,
-                    "the application sent names other starts; add this one to its `starts` "
-                    "if it asks for it too",
+            # A start the application sent does not name: the rules above come first, and
+            # on a blocked period naming it would not help either, so it is not advised
+            # (found by review). The reason stays "not named": freeing the blocked period
+            # alone opens nothing, as the diagnosis must say.
+            if program.id in sent_programs and (program.id, start) not in named:
+                advice = (
+                    f"; it also {_touches(touched[0][1])}, so naming it would not help"
+                    if touched
+                    else "; add this one to its `starts` if it asks for it too"
                 )
+                drop(DropReason.NOT_NAMED, f"the application sent names other starts{advice}")
                 continue
             forbidden_by: list[str] = []
             if touched:
                 drop(DropReason.BLOCKED, _touches(touched[0][1]))
-                if not relax_user_rules or not_named:  # no rule to relax names it
+                if not relax_user_rules:
                     continue
                 forbidden_by += [f"blocked:{index}" for index, _ in touched]
             last_day = apply_by(deadline, start, requirements.apply_by_start)

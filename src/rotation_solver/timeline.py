@@ -153,7 +153,7 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
         return (
             f"Check `rotation-solver apply SCENARIO` before answering: with {pending}, it "
             "weighs every way to answer the offers, and its answer is the one to give. "
-            f"This plan assumes you {verb.split()[0].lower()} the offer{which}",
+            f"This plan assumes you {verb.split()[0].lower()} the offer{which}.",
             f"Answer the offer from {program_id}: check `apply` first",
         )
 

@@ -551,7 +551,7 @@ def plan_portfolio(
                 loaded.requirements.apply_by_start,
             ),
             *late_application_warnings([problem.candidates[j] for j in table.portfolio]),
-            *tight_deadline_warnings(applications),
+            *tight_deadline_warnings(applications, loaded.requirements.apply_by_start),
             *(
                 # With no plan in any outcome there is nothing to improve, unless a naive
                 # strategy found one.

@@ -232,17 +232,32 @@ def undated_application_warnings(
     return [undated_warning(", ".join(undated), apply_by_start)] if undated else []
 
 
-def tight_deadline_warnings(applications: Sequence[dict[str, Any]]) -> list[str]:
+def tight_deadline_warnings(
+    applications: Sequence[dict[str, Any]], apply_by_start: bool = False
+) -> list[str]:
     """Applications that go out within a week of their first deadline (found by review:
-    submit on 03-01, deadline 03-01, and nothing said). A warning, on standard error and
-    in the JSON, as `check --score` gives it (found by review: stdout only, here)."""
+    submit on 03-01, deadline 03-01, and nothing said); with requirements.apply_by_start,
+    of their first start if it comes sooner, as `solve` counts it. A warning, on standard
+    error and in the JSON, as `check --score` gives it (found by review: stdout only)."""
     tight = []
     for a in applications:
-        if a.get("offered") or a.get("sent") or not a.get("deadline"):
+        if a.get("offered") or a.get("sent"):
             continue
-        days = (date.fromisoformat(a["deadline"]) - date.fromisoformat(a["submit_on"])).days
+        last_days = [date.fromisoformat(a["deadline"])] if a.get("deadline") else []
+        if apply_by_start and a.get("starts"):
+            last_days.append(min(date.fromisoformat(day) for day in a["starts"]))
+        if not last_days:
+            continue
+        last = min(last_days)
+        days = (last - date.fromisoformat(a["submit_on"])).days
         if 0 <= days < TIGHT_DAYS:
-            when = "its deadline day" if days == 0 else f"{counted(days, 'day')} before it"
+            by_start = a.get("deadline") is None or last < date.fromisoformat(a["deadline"])
+            what = "its first start (requirements.apply_by_start)" if by_start else "it"
+            when = (
+                f"{'its first start day' if by_start else 'its deadline day'}"
+                if days == 0
+                else f"{counted(days, 'day')} before {what}"
+            )
             tight.append(f"{a['program_id']} on {a['submit_on']}, {when}")
     if not tight:
         return []
