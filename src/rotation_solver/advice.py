@@ -139,8 +139,8 @@ def letter_price_warnings(
             continue
         cost = entry["cost"]
         assert isinstance(cost, int)
-        locks = entry["on_time"]
-        assert isinstance(locks, list)
+        in_time = entry["on_time"]
+        assert isinstance(in_time, list)
         price = (
             f"costs {lost} of value"
             if lost > 0
@@ -164,7 +164,7 @@ def letter_price_warnings(
                 kind,
                 f"a {kind} letter ready by ERAS {price}: the best plan with one is worth "
                 f"{best} (this one {objective}) at ${cost:,}: {', '.join(plan)}, where "
-                f"{' and '.join(locks)} {'ends' if len(locks) == 1 else 'end'} in "
+                f"{' and '.join(in_time)} {'ends' if len(in_time) == 1 else 'end'} in "
                 f"time{still}. {aim}: `rotation-solver apply` weighs which applications "
                 "lead to it under uncertain offers.",
             )

@@ -211,7 +211,7 @@ def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> l
                     o.is_radiology != radiology for o in best[2]
                 )
             found.append(entry)
-    except NotSettled:
+    except NotSettled:  # a price not settled in time is left out, not guessed
         return []
     if any(entry.get("other_late") for entry in found):
         found.append(_letter_entry("both", both, result))
@@ -253,11 +253,7 @@ def re_solved_advice(
             continue
         if best is None:
             without.append({"program_id": offering.program_id, "note": NO_PLAN_WITHOUT})
-    try:
-        letters = letters_by_eras(problem, result, clock)
-    except NotSettled:
-        letters = []
-    return without, letters
+    return without, letters_by_eras(problem, result, clock)  # [] once out of time
 
 
 def value_breakdown(offering: Offering) -> dict[str, Any]:
