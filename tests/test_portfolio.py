@@ -335,6 +335,10 @@ def test_apply_checks_each_distinct_outcome_plan_at_run_time(
     for fmt in ("table", "markdown"):
         shown = CliRunner().invoke(cli, [*args, "--format", fmt]).stdout
         assert f"the {len(distinct)} distinct best plans behind these outcomes pass" in shown
+    # The example ends with no plan in 3.3% of outcomes: the histogram says where they are
+    # (found by review: its lowest bar beside "no plan" read as a contradiction).
+    table = CliRunner().invoke(cli, args).stdout
+    assert "an outcome with no plan counts 0, in the lowest bar" in " ".join(table.split())
 
     honest = apply_module.evaluate
 

@@ -253,6 +253,8 @@ def test_an_offer_in_hand_is_a_step_to_accept_not_to_apply(tmp_path: Path) -> No
     # decline the offer `apply` said to accept).
     assert "This plan assumes you decline the offer from Desert Bloom" in decline.text
     assert "Decline the offer" not in decline.text
+    # And what to do once answered, which the direct step says too (found by review).
+    assert "Once answered, re-plan: an accepted offer goes under `locks:`" in accept.text
     summaries = {
         str(e["SUMMARY"]) for e in Calendar.from_ical(calendar_ics(loaded, payload)).walk("VEVENT")
     }

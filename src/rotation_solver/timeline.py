@@ -153,7 +153,9 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
         return (
             f"Check `rotation-solver apply SCENARIO` before answering: with {pending}, it "
             "weighs every way to answer the offers, and its answer is the one to give. "
-            f"This plan assumes you {verb.split()[0].lower()} the offer{which}.",
+            f"This plan assumes you {verb.split()[0].lower()} the offer{which}. Once "
+            "answered, re-plan: an accepted offer goes under `locks:`, a declined one under "
+            "`applied:` and `exclude:`.",
             f"Answer the offer from {program_id}: check `apply` first",
         )
 

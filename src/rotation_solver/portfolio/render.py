@@ -453,7 +453,9 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         console.print(Text(line, "dim"))
     dist = payload["distribution"]
     top = max(dist["counts"]) or 1
-    console.print("[bold]Plan value over the outcomes[/bold] (exact probabilities)")
+    # Found by review: the lowest bar (2.6%) beside "no plan 2.5%" read as a contradiction.
+    zero = "; an outcome with no plan counts 0, in the lowest bar" if probs_no_plan(payload) else ""
+    console.print(f"[bold]Plan value over the outcomes[/bold] (exact probabilities{zero})")
     tenths = tenths_of_percent(dist["counts"])
     for lo, hi, count, shown in zip(
         dist["edges"], dist["edges"][1:], dist["counts"], tenths, strict=False
@@ -477,6 +479,11 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         + f" · evaluation {timings['evaluation_seconds']:.1f} s · total "
         f"{timings['total_seconds']:.1f} s[/dim]"
     )
+
+
+def probs_no_plan(payload: dict[str, Any]) -> float:
+    """The chance of ending with no plan meeting the rules (0 when not reported)."""
+    return float(payload.get("probabilities", {}).get("no_plan") or 0)
 
 
 def _checked(payload: dict[str, Any]) -> str:
