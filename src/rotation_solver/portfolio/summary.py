@@ -100,8 +100,9 @@ def needed_applications(problem: PortfolioProblem, table: Table) -> list[tuple[s
     if not planned.any():
         return []
     needed = []
+    masks = np.arange(len(table.plan))
     for i, j in enumerate(table.portfolio):
-        offered = ((np.arange(len(table.plan)) >> i) & 1) == 1
+        offered = ((masks >> i) & 1) == 1
         c = problem.candidates[j]
         if not (planned & ~offered).any() and c.acceptance < 1:
             needed.append((c.program_id, float(c.acceptance)))
