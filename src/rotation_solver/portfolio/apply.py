@@ -271,6 +271,199 @@ def _choose(
     return Choice(problem, found, sample, enumeration_cut, time.perf_counter() - t0)
 
 
+@dataclass(frozen=True)
+class _UpperBound:
+    value: float | None  # None: no bound asked for
+    kind: str
+    proven: bool
+    seconds: float
+
+
+def _upper_bound(
+    choice: Choice,
+    exact: float,
+    wanted: bool,
+    options: SolveOptions,
+    progress: ProgressFactory,
+) -> _UpperBound:
+    """The bound on the best portfolio's value: exact when every outcome was enumerated,
+    the sample's optimum when every portfolio was valued on it, else (if `wanted`) the
+    perfect-information bound on the sample."""
+    found = choice.found
+    if found.enumerated:
+        return _UpperBound(exact, "exact optimum (every portfolio on every outcome)", True, 0.0)
+    if found.exhaustive:
+        # Every portfolio was evaluated on the sample: the SAA optimum itself (a bound on
+        # the sample, not on the exact value, which can be above it).
+        kind = "exhaustive search (every portfolio on the sample)"
+        return _UpperBound(found.value, kind, True, 0.0)
+    kind = "perfect information (per-outcome best plan, then averaged)"
+    if not wanted:
+        return _UpperBound(None, kind, True, 0.0)
+    t0 = time.perf_counter()
+    assert choice.sample is not None  # neither enumerated nor exhaustive: a sample was searched
+    tick = progress("Perfect-information bound", len(choice.sample))
+    value, proven = perfect_information_bound(choice.problem, choice.sample, options, tick)
+    return _UpperBound(value, kind, proven, time.perf_counter() - t0)
+
+
+def _application_entries(
+    loaded: LoadedScenario,
+    problem: PortfolioProblem,
+    table: Table,
+    probs: np.ndarray,
+    exact: float,
+) -> list[dict[str, Any]]:
+    """The chosen applications for the report: those already sent first, then in the
+    order they go out; each with its role and what it adds to the expected value."""
+    applications = []
+    used = starts_in_plans(problem, table)
+    for i, j in enumerate(table.portfolio):
+        c = problem.candidates[j]
+        without = exact_value(problem, [x for x in table.portfolio if x != j])
+        entry = application_dict(c)
+        if c.sent:  # its fee is in `paid_fees`; show what was paid
+            entry["fee"] = loaded.fee_paid(c.program_id)
+        entry["plan_starts"] = [d.isoformat() for d in sorted(used.get(c.program_id, ()))]
+        entry.update(application_role(problem, table, probs, i))
+        entry["p_offer"] = c.acceptance
+        entry["marginal_value"] = exact - without
+        applications.append(entry)
+    applications.sort(
+        key=lambda a: (not a["sent"], a["submit_on"], a["deadline"] or "", a["program_id"])
+    )
+    return applications
+
+
+def _strategy_entries(
+    problem: PortfolioProblem, comparisons: list[Comparison], exact_of: dict[str, float]
+) -> list[dict[str, Any]]:
+    """The out-of-sample rows: the portfolio, then each naive strategy with its margin."""
+    return [
+        {
+            "name": row.name,
+            "programs": [problem.candidates[j].program_id for j in row.portfolio],
+            "fees": sum(problem.candidates[j].fee for j in row.portfolio),
+            "value": row.mean,
+            "ci95": list(row.ci),
+            "exact_value": exact_of[row.name],
+            **(
+                {"margin": row.margin, "margin_ci95": list(row.margin_ci or ())}
+                if row.margin is not None
+                else {}
+            ),
+        }
+        for row in comparisons
+    ]
+
+
+def _report_warnings(
+    loaded: LoadedScenario,
+    choice: Choice,
+    table: Table,
+    *,
+    answers: OfferAnswers | None,
+    n: int,
+    sent_over: int,
+    stats: dict[str, float],
+    tier_mix_only: float,
+    applications: list[dict[str, Any]],
+    beaten_by: list[str],
+    scenarios: int,
+    time_limit: float,
+) -> list[str]:
+    """`apply`'s warnings: the scenario's, then the sent applications', the portfolio's,
+    its dates', and what the search or the sample left undone."""
+    problem, found = choice.problem, choice.found
+    naive_better = bool(beaten_by) and not found.enumerated
+    stopped_by_clock = not (found.exhaustive or found.local_optimum)
+    return [
+        *loaded.warnings,
+        *(
+            [
+                f"applications sent that no plan can use: {', '.join(problem.sent_unused)} "
+                "(no start fits the rules, or the program never offers, is never "
+                "affordable or does not take IMG students); their fees count as paid, and "
+                "they count among max_applications."
+            ]
+            if problem.sent_unused
+            else []
+        ),
+        *(
+            [
+                f"{counted(len(loaded.applied), 'application')} already sent, more than "
+                f"max_applications {n - sent_over}: every portfolio keeps them, so the "
+                f"limit is {n} and no new application is added."
+            ]
+            if sent_over > 0
+            else []
+        ),
+        *portfolio_warnings(
+            n,
+            stats["p_no_plan"],
+            len(applications),
+            len(problem.candidates),
+            tier_mix_only,
+            samples=scenarios,
+            img=loaded.scenario.student.school_type == "img",
+            search_finished=found.exhaustive or found.local_optimum,
+            enumerated=found.enumerated,
+            needed=needed_applications(problem, table),
+        ),
+        *undated_application_warnings(
+            [problem.candidates[j] for j in table.portfolio],
+            loaded.requirements.apply_by_start,
+        ),
+        *late_application_warnings([problem.candidates[j] for j in table.portfolio]),
+        *tight_deadline_warnings(applications, loaded.requirements.apply_by_start),
+        *(
+            # With no plan in any outcome there is nothing to improve, unless a naive
+            # strategy found one.
+            []
+            if not stopped_by_clock or (stats["p_no_plan"] >= 1 and not naive_better)
+            else [
+                "the search for applications stopped at the time limit before it reached "
+                "a local optimum"
+                + (f" ({'; '.join(beaten_by)})" if naive_better else "")
+                + "; a longer --time-limit may find a better portfolio. Where the "
+                "clock stops the search depends on the machine and its load, so this "
+                "answer may differ between runs, even with one --seed."
+            ]
+        ),
+        *(
+            [
+                f"{'; '.join(beaten_by)}: {scenarios} sampled outcomes were too few to "
+                "choose well; raise --scenarios."
+            ]
+            # Stopped by the clock, the time-limit warning names them: the sample is
+            # not what to blame.
+            if naive_better and not stopped_by_clock
+            else []
+        ),
+        *(
+            [
+                f"{sum(w.outcome == 'out of time' for w in answers.ways)} of the "
+                f"{len(answers.ways)} ways "
+                "to answer the offers in hand were not searched before the time limit; "
+                "a longer --time-limit may find a better answer."
+            ]
+            if answers and any(w.outcome == "out of time" for w in answers.ways)
+            else []
+        ),
+        *(
+            [
+                "valuing every portfolio on every offer outcome did not end within half "
+                f"of --time-limit ({time_limit / 2:g} s"
+                + (", less: the ways to answer the offers share it" if answers else "")
+                + f"), so the choice was made on {scenarios} sampled outcomes; a longer "
+                "--time-limit may allow the exact choice."
+            ]
+            if choice.enumeration_cut
+            else []
+        ),
+    ]
+
+
 def plan_portfolio(
     loaded: LoadedScenario,
     *,
@@ -328,8 +521,8 @@ def plan_portfolio(
     search_in_answer = choice is not None  # else searched below, after answering
     if choice is None:
         choice = choose(loaded, options.time_limit, quiet=False)
-    problem, found, offers = choice.problem, choice.found, choice.sample
-    enumeration_cut, search_seconds = choice.enumeration_cut, choice.seconds
+    problem, found = choice.problem, choice.found
+    search_seconds = choice.seconds
     table = evaluate(problem, found.portfolio)
     t0 = time.perf_counter()
     checked_plans = check_outcome_plans(problem, table)
@@ -337,26 +530,12 @@ def plan_portfolio(
     values, probs = outcome_value_distribution(problem, table)
     exact = float(probs @ values)
 
-    upper: float | None = None
-    proven = True
-    bound_seconds = 0.0
-    bound_kind = "perfect information (per-outcome best plan, then averaged)"
     # With every outcome enumerated, the "sample" is the whole distribution: the exact
     # value (unrounded, so that the bound is never a hair below it).
     in_sample = exact if found.enumerated else found.value
-    if found.enumerated:
-        upper, bound_kind = exact, "exact optimum (every portfolio on every outcome)"
-    elif found.exhaustive:
-        # Every portfolio was evaluated on the sample: the SAA optimum itself (a bound on
-        # the sample, not on the exact value, which can be above it).
-        upper, bound_kind = found.value, "exhaustive search (every portfolio on the sample)"
-    elif bound:
-        t0 = time.perf_counter()
-        tick = progress("Perfect-information bound", scenarios)
-        bound_options = dataclasses.replace(inner, time_limit=options.time_limit)
-        assert offers is not None  # neither enumerated nor exhaustive: the sample was searched
-        upper, proven = perfect_information_bound(problem, offers, bound_options, tick)
-        bound_seconds = time.perf_counter() - t0
+    upper = _upper_bound(
+        choice, exact, bound, dataclasses.replace(inner, time_limit=options.time_limit), progress
+    )
 
     t0 = time.perf_counter()
     room = application_room(problem, n)
@@ -373,24 +552,12 @@ def plan_portfolio(
 
     stats = plan_probabilities(problem, table, probs)
     tier_mix_only = no_plan_only_for_tier_mix(problem, table, probs)
-    applications = []
-    used = starts_in_plans(problem, table)
-    for i, j in enumerate(table.portfolio):
-        c = problem.candidates[j]
-        without = exact_value(problem, [x for x in table.portfolio if x != j])
-        entry = application_dict(c)
-        if c.sent:  # its fee is in `paid_fees`; show what was paid
-            entry["fee"] = loaded.fee_paid(c.program_id)
-        entry["plan_starts"] = [d.isoformat() for d in sorted(used.get(c.program_id, ()))]
-        entry.update(application_role(problem, table, probs, i))
-        entry["p_offer"] = c.acceptance
-        entry["marginal_value"] = exact - without
-        applications.append(entry)
-    # Those already sent first, then in the order they go out.
-    applications.sort(
-        key=lambda a: (not a["sent"], a["submit_on"], a["deadline"] or "", a["program_id"])
+    applications = _application_entries(loaded, problem, table, probs, exact)
+    gap = (
+        None
+        if upper.value is None or upper.value <= 0
+        else max(0.0, (upper.value - in_sample) / upper.value)
     )
-    gap = None if upper is None or upper <= 0 else max(0.0, (upper - in_sample) / upper)
     exact_of = {row.name: exact_value(problem, row.portfolio) for row in comparisons}
     # SAA can lose to a naive strategy on a small sample; say so rather than hide it.
     beaten_by = [
@@ -398,8 +565,6 @@ def plan_portfolio(
         for name, value in exact_of.items()
         if value > exact + 1e-9
     ]
-    naive_better = bool(beaten_by) and not found.enumerated
-    stopped_by_clock = not (found.exhaustive or found.local_optimum)
     payload: dict[str, Any] = {
         "scenario": loaded.scenario.name,
         # optimal: every portfolio valued on every offer outcome, so proven best; on a
@@ -415,9 +580,9 @@ def plan_portfolio(
         "offer_answers": answers.payload(asked) if answers and answers.choice else None,
         "expected_value": exact,
         "in_sample_value": in_sample,
-        "bound": upper,
-        "bound_kind": bound_kind,
-        "bound_proven": proven,
+        "bound": upper.value,
+        "bound_kind": upper.kind,
+        "bound_proven": upper.proven,
         "gap": gap,
         "fees": table.fees,
         # Fees already paid (applications sent, offers in hand), off the budget in every
@@ -466,34 +631,19 @@ def plan_portfolio(
             "outcomes": evaluate_outcomes,
             "seed": seed,
             "stream": 1,
-            "strategies": [
-                {
-                    "name": row.name,
-                    "programs": [problem.candidates[j].program_id for j in row.portfolio],
-                    "fees": sum(problem.candidates[j].fee for j in row.portfolio),
-                    "value": row.mean,
-                    "ci95": list(row.ci),
-                    "exact_value": exact_of[row.name],
-                    **(
-                        {"margin": row.margin, "margin_ci95": list(row.margin_ci or ())}
-                        if row.margin is not None
-                        else {}
-                    ),
-                }
-                for row in comparisons
-            ],
+            "strategies": _strategy_entries(problem, comparisons, exact_of),
         },
         "saa": {
             "in_sample_value": in_sample,
-            "bound": upper,
+            "bound": upper.value,
             "optimality_gap": gap,
             "out_of_sample_value": comparisons[0].mean,
             "out_of_sample_ci95": list(comparisons[0].ci),
             "exact_value": exact,
             "saa_gap": in_sample - comparisons[0].mean,
             "bound_vs_out_of_sample": None
-            if upper is None or upper <= 0
-            else (upper - comparisons[0].mean) / upper,
+            if upper.value is None or upper.value <= 0
+            else (upper.value - comparisons[0].mean) / upper.value,
             "local_optimum": found.local_optimum,
             "exhaustive": found.exhaustive,
             "enumerated": found.enumerated,
@@ -508,96 +658,25 @@ def plan_portfolio(
             "answer_seconds": round(answer_seconds, 3),
             "search_in_answer": search_in_answer,
             "search_seconds": round(search_seconds, 3),
-            "bound_seconds": round(bound_seconds, 3),
+            "bound_seconds": round(upper.seconds, 3),
             "evaluation_seconds": round(eval_seconds, 3),
             "check_seconds": round(check_seconds, 3),
             "total_seconds": round(time.perf_counter() - started, 3),
         },
-        "warnings": [
-            *loaded.warnings,
-            *(
-                [
-                    f"applications sent that no plan can use: {', '.join(problem.sent_unused)} "
-                    "(no start fits the rules, or the program never offers, is never "
-                    "affordable or does not take IMG students); their fees count as paid, and "
-                    "they count among max_applications."
-                ]
-                if problem.sent_unused
-                else []
-            ),
-            *(
-                [
-                    f"{counted(len(loaded.applied), 'application')} already sent, more than "
-                    f"max_applications {n - sent_over}: every portfolio keeps them, so the "
-                    f"limit is {n} and no new application is added."
-                ]
-                if sent_over > 0
-                else []
-            ),
-            *portfolio_warnings(
-                n,
-                stats["p_no_plan"],
-                len(applications),
-                len(problem.candidates),
-                tier_mix_only,
-                samples=scenarios,
-                img=loaded.scenario.student.school_type == "img",
-                search_finished=found.exhaustive or found.local_optimum,
-                enumerated=found.enumerated,
-                needed=needed_applications(problem, table),
-            ),
-            *undated_application_warnings(
-                [problem.candidates[j] for j in table.portfolio],
-                loaded.requirements.apply_by_start,
-            ),
-            *late_application_warnings([problem.candidates[j] for j in table.portfolio]),
-            *tight_deadline_warnings(applications, loaded.requirements.apply_by_start),
-            *(
-                # With no plan in any outcome there is nothing to improve, unless a naive
-                # strategy found one.
-                []
-                if not stopped_by_clock or (stats["p_no_plan"] >= 1 and not naive_better)
-                else [
-                    "the search for applications stopped at the time limit before it reached "
-                    "a local optimum"
-                    + (f" ({'; '.join(beaten_by)})" if naive_better else "")
-                    + "; a longer --time-limit may find a better portfolio. Where the "
-                    "clock stops the search depends on the machine and its load, so this "
-                    "answer may differ between runs, even with one --seed."
-                ]
-            ),
-            *(
-                [
-                    f"{'; '.join(beaten_by)}: {scenarios} sampled outcomes were too few to "
-                    "choose well; raise --scenarios."
-                ]
-                # Stopped by the clock, the time-limit warning names them: the sample is
-                # not what to blame.
-                if naive_better and not stopped_by_clock
-                else []
-            ),
-            *(
-                [
-                    f"{sum(w.outcome == 'out of time' for w in answers.ways)} of the "
-                    f"{len(answers.ways)} ways "
-                    "to answer the offers in hand were not searched before the time limit; "
-                    "a longer --time-limit may find a better answer."
-                ]
-                if answers and any(w.outcome == "out of time" for w in answers.ways)
-                else []
-            ),
-            *(
-                [
-                    "valuing every portfolio on every offer outcome did not end within half "
-                    f"of --time-limit ({options.time_limit / 2:g} s"
-                    + (", less: the ways to answer the offers share it" if answers else "")
-                    + f"), so the choice was made on {scenarios} sampled outcomes; a longer "
-                    "--time-limit may allow the exact choice."
-                ]
-                if enumeration_cut
-                else []
-            ),
-        ],
+        "warnings": _report_warnings(
+            loaded,
+            choice,
+            table,
+            answers=answers,
+            n=n,
+            sent_over=sent_over,
+            stats=stats,
+            tier_mix_only=tier_mix_only,
+            applications=applications,
+            beaten_by=beaten_by,
+            scenarios=scenarios,
+            time_limit=options.time_limit,
+        ),
     }
     if stats["p_no_plan"] >= 1:
         # The full time limit, as `solve` has, so the conflict is named as `solve` names it.
