@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import re
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -259,8 +260,8 @@ def test_letters_by_eras_match_exhaustive_search(tmp_path: Path) -> None:
     """ "A clinical letter ready by ERAS costs N": the best plan with at least one rotation
     of that kind whose letter reaches ERAS, against every plan enumerated; none when no
     such plan fits."""
-    checked = checked_both = 0
-    for seed in range(600):
+    checked = checked_both = checked_second = checked_fewer = checked_over = 0
+    for seed in range(1500):
         data = random_scenario(random.Random(seed))
         loaded = load_scenario(write_scenario(tmp_path, data, f"s{seed}.yaml"))
         outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
@@ -268,22 +269,43 @@ def test_letters_by_eras_match_exhaustive_search(tmp_path: Path) -> None:
             continue
         timing = {o.key: o.timing for o in expand(loaded).offerings}
         radiology = {o.key: o.is_radiology for o in expand(loaded).offerings}
-        within = [p for p in all_plans(loaded) if p[1] <= loaded.budget]
+        plans = all_plans(loaded)
+        within = [p for p in plans if p[1] <= loaded.budget]
 
-        def in_time(
-            plan: Plan, wanted: bool, radiology: dict = radiology, timing: dict = timing
-        ) -> bool:
-            return any(radiology[k] == wanted and timing[k] == 1 for k in plan[2])
+        def letters(
+            keys: Iterable, wanted: bool, radiology: dict = radiology, timing: dict = timing
+        ) -> int:
+            return sum(radiology[k] == wanted and timing[k] == 1 for k in keys)
 
+        def in_time(plan: Plan, wanted: bool, at_least: int = 1) -> bool:
+            return letters(plan[2], wanted) >= at_least
+
+        chosen = [o.key for o in outcome.result.rotations]
+        have = {True: min(2, letters(chosen, True)), False: min(1, letters(chosen, False))}
         both = [p for p in within if in_time(p, True) and in_time(p, False)]
         for entry in outcome.payload["explanation"]["letters_by_eras"]:
-            if entry["kind"] == "both":
+            kind = entry["kind"]
+            wanted, at_least = kind != "clinical", 2 if kind == "second radiology" else 1
+            if kind == "both":
                 on_time = both
                 checked_both += 1
             else:
-                on_time = [p for p in within if in_time(p, entry["kind"] == "radiology")]
+                on_time = [p for p in within if in_time(p, wanted, at_least)]
+                checked_second += kind == "second radiology"
             if not on_time:
                 assert entry["best"] is None
+                if kind != "both":
+                    # Only the budget stands in the way: the least budget with such a plan.
+                    anywhere = [p for p in plans if in_time(p, wanted, at_least)]
+                    over = entry.get("over_budget")
+                    if entry["any_start_in_time"] and anywhere:
+                        least = min(p[1] for p in anywhere)
+                        assert over["budget"] == least, seed
+                        at_least_budget = [p for p in anywhere if p[1] <= least]
+                        assert over["best"] == max(p[0] for p in at_least_budget), seed
+                        checked_over += 1
+                    else:
+                        assert over is None, seed
             else:
                 assert entry["best"] == max(p[0] for p in on_time), seed
                 assert entry["value_lost"] == outcome.result.objective - entry["best"]
@@ -291,10 +313,24 @@ def test_letters_by_eras_match_exhaustive_search(tmp_path: Path) -> None:
             if entry.get("other_late"):
                 # No plan as good as this one has the other letter in time too.
                 assert all(p[0] < entry["best"] for p in both), seed
+            if kind != "both" and entry["best"] is not None:
+                # Fewer letters of the other kind in time than this plan has: said, and
+                # only when no plan as good keeps them.
+                keys = {(pid, date.fromisoformat(day)) for pid, day in
+                        (item.split("@") for item in entry["plan"])}  # fmt: skip
+                kept = min(have[not wanted], letters(keys, not wanted))
+                fewer = entry.get("other_letters_in_time")
+                assert (fewer is not None) == (kept < have[not wanted]), seed
+                if fewer is not None:
+                    checked_fewer += 1
+                    keeping = [p for p in on_time if in_time(p, not wanted, have[not wanted])]
+                    assert all(p[0] < entry["best"] for p in keeping), seed
             checked += 1
-        if checked >= 12 and checked_both >= 1:
+        counts = (checked_both, checked_second, checked_fewer, checked_over)
+        if checked >= 12 and min(counts) >= 2:
             break
-    assert checked >= 12 and checked_both >= 1
+    assert checked >= 12 and checked_both >= 1, (checked, checked_both)
+    assert checked_second >= 2 and checked_fewer >= 2 and checked_over >= 2, counts
 
 
 def test_a_late_clinical_letter_is_priced(tmp_path: Path) -> None:
@@ -447,3 +483,65 @@ def test_a_repair_stopped_by_the_time_limit_says_at_least() -> None:
         "raise the budget → best plan worth 200 for $5,000"
     ]
     assert "worth at least 200" in repair_lines({"repairs": [stopped]})[0]
+
+
+def test_a_second_radiology_letter_after_eras_is_warned_and_priced(tmp_path: Path) -> None:
+    """From an advisor's review: two radiology rotations, the better one after ERAS, and
+    no warning; the guide asks for at least two radiology letters."""
+    rows = [
+        program("rad-early", starts="2027-06-07", letter=4, audition=4),
+        program("rad-late", starts="2027-10-04", weeks=4, letter=9, audition=9),
+        program("rad-july", starts="2027-07-05", letter=3, audition=3),
+        program("im-a", specialty="internal_medicine", starts="2027-08-02", letter=5),
+    ]
+    requirements = {"radiology": {"min": 2, "max": 2}, "clinical": {"min": 1}, "tier_mix": False}
+    loaded = load_scenario(
+        write_scenario(tmp_path, {**BASE, "programs": rows, "requirements": requirements})
+    )
+    outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
+    assert {r["program_id"] for r in outcome.payload["rotations"]} == {
+        "rad-early",
+        "rad-late",
+        "im-a",
+    }
+    (entry,) = outcome.payload["explanation"]["letters_by_eras"]
+    assert entry["kind"] == "second radiology"
+    assert entry["on_time"] == ["rad-early@2027-06-07", "rad-july@2027-07-05"]
+    (warning,) = [w for w in outcome.payload["warnings"] if "radiology letter will" in w]
+    assert warning.startswith(
+        "only one radiology letter will be ready by ERAS submission (2027-09-25): rad-late "
+        "ends later than"
+    )
+    assert "'Aim for at least two radiology letters from U.S. faculty'" in warning
+    price = f"A second radiology letter ready by ERAS costs {entry['value_lost']} of value: "
+    assert price + "the best plan with two is worth" in warning
+    # The same without the explanation (timeline, solve --no-explain).
+    assert warning in plan_scenario(loaded, ONE_WORKER, advise=True).payload["warnings"]
+
+
+def test_a_clinical_letter_price_says_it_costs_a_radiology_letter(tmp_path: Path) -> None:
+    """From an advisor's review: the price of a clinical letter in time named a plan that
+    moved a radiology rotation past ERAS, and did not say so."""
+    rows = [
+        program("rad-a", starts="2027-06-07", letter=6, audition=6),
+        program("rad-b", starts="2027-07-05", letter=6, audition=6),
+        program("rad-late", starts="2027-10-04", letter=5, audition=5),
+        program("im-late", specialty="internal_medicine", starts="2027-10-18", letter=9),
+        program("im-june", specialty="internal_medicine", starts="2027-06-14", letter=2),
+    ]
+    requirements = {
+        "radiology": {"min": 2, "max": 2},
+        "clinical": {"min": 1, "max": 1},
+        "tier_mix": False,
+    }
+    # im-june, the one clinical start in time, overlaps rad-a: the plan with it swaps
+    # rad-a for rad-late, whose letter misses ERAS.
+    loaded = load_scenario(
+        write_scenario(tmp_path, {**BASE, "programs": rows, "requirements": requirements})
+    )
+    outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
+    entries = {e["kind"]: e for e in outcome.payload["explanation"]["letters_by_eras"]}
+    assert set(entries) == {"clinical"}, outcome.payload["rotations"]
+    assert entries["clinical"]["other_letters_in_time"] == 1
+    text = " ".join(outcome.payload["warnings"])
+    assert "(it leaves only one radiology letter ready by ERAS)" in text

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from rotation_solver.offerings import Offering
 from rotation_solver.scenario import LoadedScenario
@@ -60,6 +61,8 @@ def offers_pending_advice(plans: str = "this plan") -> str:
 # Below this chance of an offer, a rotation no plan can do without is a long shot.
 LONG_SHOT = 0.5
 NO_PLAN_WITHOUT = "no plan exists without it"  # `explain`'s note on such a rotation
+# "Aim for at least two radiology letters from U.S. faculty" (guide, Step 5).
+RADIOLOGY_LETTERS_WANTED = 2
 
 
 def long_shot_warnings(
@@ -92,6 +95,7 @@ def long_shot_warnings(
 LATE_LETTER = {
     "clinical": "no U.S. clinical letter will be ready by ERAS",
     "radiology": "no radiology letter will be ready by ERAS",
+    "second radiology": "only one radiology letter will be ready by ERAS",
 }
 
 
@@ -127,14 +131,26 @@ def letter_price_warnings(
         if kind == "both":
             warnings.append((kind, _both_letters_price(entry, objective)))
             continue
+        second = kind == "second radiology"
         if not isinstance(best, int) or not isinstance(lost, int):
             why = (
-                f"the {kind} starts that end in time break another rule (dates, budget, counts)"
+                "the radiology starts that end in time break another rule (dates, budget, counts)"
+                if second and entry.get("any_start_in_time")
+                else "fewer than two radiology programs have a start that fits your calendar "
+                "and deadlines and ends in time"
+                if second
+                else f"the {kind} starts that end in time break another rule (dates, budget, "
+                "counts)"
                 if entry.get("any_start_in_time")
                 else f"no {kind} start that fits your calendar and deadlines ends in time"
             )
+            letters = "two radiology letters" if second else f"a {kind} letter"
+            over = entry.get("over_budget")
+            if isinstance(over, dict):
+                warnings.append((kind, _over_budget_price(letters, over, objective, total_cost)))
+                continue
             warnings.append(
-                (kind, f"no plan meeting your rules has a {kind} letter ready by ERAS: {why}.")
+                (kind, f"no plan meeting your rules has {letters} ready by ERAS: {why}.")
             )
             continue
         cost = entry["cost"]
@@ -154,6 +170,13 @@ def letter_price_warnings(
         # Found by review: "If the letter matters more than the difference" where there
         # was none, and two such plans, each leaving the other letter late.
         still = f" (it still leaves the {other} letter late)" if entry.get("other_late") else ""
+        fewer = entry.get("other_letters_in_time")
+        if isinstance(fewer, int):
+            still = (
+                " (it leaves only one radiology letter ready by ERAS)"
+                if other == "radiology" and fewer == 1
+                else f" (it leaves no {other} letter ready by ERAS)"
+            )
         aim = (
             "If the letter matters more than the difference, aim for that plan"
             if lost > 0 or cost > total_cost
@@ -162,7 +185,8 @@ def letter_price_warnings(
         warnings.append(
             (
                 kind,
-                f"a {kind} letter ready by ERAS {price}: the best plan with one is worth "
+                f"{'a second radiology' if second else f'a {kind}'} letter ready by ERAS "
+                f"{price}: the best plan with {'two' if second else 'one'} is worth "
                 f"{best} (this one {objective}) at ${cost:,}: {', '.join(plan)}, where "
                 f"{' and '.join(in_time)} {'ends' if len(in_time) == 1 else 'end'} in "
                 f"time{still}. {aim}: `rotation-solver apply` weighs which applications "
@@ -170,6 +194,18 @@ def letter_price_warnings(
             )
         )
     return warnings
+
+
+def _over_budget_price(letters: str, over: dict[str, Any], objective: int, total_cost: int) -> str:
+    """No plan within the budget has the letters, and only the budget stops one."""
+    budget, best, cost = over["budget"], over["best"], over["cost"]
+    more = budget - total_cost
+    return (
+        f"no plan within the budget has {letters} ready by ERAS; the least budget with one "
+        f"is ${budget:,} (${more:,} {'more' if more >= 0 else 'less'} than this plan costs), "
+        f"where the best plan is worth {best} (this one {objective}) at ${cost:,}: "
+        f"{', '.join(over['plan'])}. `rotation-solver compare --budgets` weighs it."
+    )
 
 
 def _both_letters_price(entry: dict[str, object], objective: int) -> str:
@@ -293,6 +329,21 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             "September submission): too late to help this application "
             "cycle (guide, Step 1: 'Timing vs application cycle'), although the value model "
             "still counts it at its late factor. Narrow calendar.window or --exclude it."
+        )
+    late_radiology = [o for o in radiology if o.timing < 1]
+    if (
+        len(radiology) >= RADIOLOGY_LETTERS_WANTED
+        and len(radiology) - len(late_radiology) == 1
+        and any(not o.locked for o in late_radiology)
+    ):
+        # Found by an advisor's review: a plan whose second radiology rotation ends after
+        # ERAS passed every check, its one letter in time from a two-week elective.
+        lead = loaded.value_model.timing.letter_lead_days
+        warnings.append(
+            f"{LATE_LETTER['second radiology']} submission ({scenario.eras_submission}): "
+            f"{_ids(late_radiology)} end{'s' if len(late_radiology) == 1 else ''} later than "
+            f"{lead} days before it. The guide: 'Aim for at least two radiology letters from "
+            "U.S. faculty' (Step 5), from rotations in June-September (Step 3)."
         )
     short = [o for o in radiology if o.weeks < SHORTEST_USEFUL_WEEKS and not o.locked]
     if short:

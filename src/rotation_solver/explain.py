@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from rotation_solver.advice import LONG_SHOT, NO_PLAN_WITHOUT
+from rotation_solver.advice import LONG_SHOT, NO_PLAN_WITHOUT, RADIOLOGY_LETTERS_WANTED
 from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import PlanModel
 from rotation_solver.offerings import DroppedOffering, DropReason, Offering, drop_lock_clashes
@@ -46,9 +46,12 @@ def _best_with(
     including: Callable[[Offering], bool] | None = None,
     also_including: Callable[[Offering], bool] | None = None,
     closest_to: Sequence[Offering] = (),
+    including_at_least: int = 1,
+    also_at_least: int = 1,
 ) -> tuple[int, int, list[Offering]] | None:
     """(objective, cost, rotations) of the best plan without one program or with one
-    forced in (or, with `including`, at least one offering it accepts); with
+    forced in (or, with `including`, at least `including_at_least` offerings it accepts,
+    and `also_at_least` that `also_including` accepts); with
     `cheapest_worth`, the cheapest such plan worth at least that much, or with
     `closest_to` as well, the one keeping most of those rotations at their starts.
     None when there is no such plan; NotSettled when the time ran out first.
@@ -66,19 +69,22 @@ def _best_with(
     if with_program is not None:
         including = lambda o: o.program_id == with_program  # noqa: E731
     keep = {o.key for o in closest_to}
-    musts = [must for must in (including, also_including) if must is not None]
+    wanted = [(including, including_at_least), (also_including, also_at_least)]
+    musts = [must for must, _ in wanted if must is not None]
     protected = tuple(o.key for o in offerings if any(must(o) for must in musts) or o.key in keep)
     shield = dataclasses.replace(problem, offerings=offerings, locks=problem.locks + protected)
     drop = dominated_offerings(shield)
     kept = tuple(o for i, o in enumerate(offerings) if i not in drop)
     plan_model = PlanModel(dataclasses.replace(problem, offerings=kept))
-    for must in musts:  # at least one offering each accepts
+    for must, at_least in wanted:
+        if must is None or at_least <= 0:
+            continue
         chosen = [
             x for x, o in zip(plan_model.choose, plan_model.candidates, strict=True) if must(o)
         ]
-        if not chosen:
+        if len(chosen) < at_least:
             return None
-        plan_model.model.add(cp_model.LinearExpr.sum(chosen) >= 1)
+        plan_model.model.add(cp_model.LinearExpr.sum(chosen) >= at_least)
     if cheapest_worth is not None:
         # Dominance swaps never raise cost nor lower value, so the reduction holds here too.
         plan_model.model.add(plan_model.objective >= cheapest_worth)
@@ -176,7 +182,14 @@ def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> l
     an on-time one would cost or how to ask for it. With both kinds late, also the best
     plan with both in time (kind "both"), and for each kind whether its plan still
     leaves the other letter late (`other_late`; found by review: two "aim for that
-    plan" for plans that each fixed one letter)."""
+    plan" for plans that each fixed one letter).
+
+    With two radiology rotations and only one letter in time, kind "second radiology":
+    the best plan with two radiology letters in time (the guide's "at least two
+    radiology letters", Step 5). A plan that fixes one kind but has fewer letters of the
+    other in time than this plan says so (`other_letters_in_time`), unless an equally
+    good plan keeps them (found by an advisor's review: the price of a clinical letter
+    named a plan that moved a radiology rotation past ERAS, unsaid)."""
 
     def on_time(radiology: bool) -> Callable[[Offering], bool]:
         return lambda o: o.is_radiology == radiology and o.timing == 1
@@ -188,6 +201,12 @@ def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> l
         and not any(o.locked for o in chosen)
         and not any(o.timing == 1 for o in chosen)
     ]
+    radiology = [o for o in result.rotations if o.is_radiology]
+    second = (
+        len(radiology) >= RADIOLOGY_LETTERS_WANTED
+        and _letters_in_time(radiology, True) == 1
+        and any(o.timing != 1 and not o.locked for o in radiology)
+    )
     both: tuple[int, int, list[Offering]] | None = None
     try:
         if len(late_kinds) == 2:
@@ -195,27 +214,129 @@ def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> l
                 problem, clock, including=on_time(False), also_including=on_time(True)
             )
         found = []
-        for radiology in late_kinds:
-            best = _best_with(problem, clock, including=on_time(radiology))
+        for radiology_kind in late_kinds:
+            best = _best_with(problem, clock, including=on_time(radiology_kind))
             if best is not None and both is not None and both[0] == best[0]:
                 best = both  # as good, and the other letter in time too
-            entry = _letter_entry("radiology" if radiology else "clinical", best, result)
-            entry["on_time"] = [
-                f"{o.program_id}@{o.start.isoformat()}"
-                for o in (best[2] if best else [])
-                if on_time(radiology)(o)
-            ]
-            entry["any_start_in_time"] = any(on_time(radiology)(o) for o in problem.offerings)
+            fewer: int | None = None
+            if best is not None and len(late_kinds) < 2:
+                best, fewer = _keeping_other_letters(
+                    problem, clock, result, best, radiology_kind, 1
+                )
+            entry = _letter_entry("radiology" if radiology_kind else "clinical", best, result)
+            entry["on_time"] = _on_time_ids(best, on_time(radiology_kind))
+            entry["any_start_in_time"] = any(on_time(radiology_kind)(o) for o in problem.offerings)
+            if best is None and entry["any_start_in_time"]:
+                entry["over_budget"] = _least_budget_with(
+                    problem, clock, on_time(radiology_kind), 1
+                )
             if best is not None and len(late_kinds) == 2:
                 entry["other_late"] = best is not both and any(
-                    o.is_radiology != radiology for o in best[2]
+                    o.is_radiology != radiology_kind for o in best[2]
                 )
+            if fewer is not None:
+                entry["other_letters_in_time"] = fewer
+            found.append(entry)
+        if second:
+            best = _best_with(
+                problem,
+                clock,
+                including=on_time(True),
+                including_at_least=RADIOLOGY_LETTERS_WANTED,
+            )
+            fewer = None
+            if best is not None:
+                best, fewer = _keeping_other_letters(
+                    problem, clock, result, best, True, RADIOLOGY_LETTERS_WANTED
+                )
+            entry = _letter_entry("second radiology", best, result)
+            entry["on_time"] = _on_time_ids(best, on_time(True))
+            in_time_programs = {o.program_id for o in problem.offerings if on_time(True)(o)}
+            entry["any_start_in_time"] = len(in_time_programs) >= RADIOLOGY_LETTERS_WANTED
+            if best is None and entry["any_start_in_time"]:
+                entry["over_budget"] = _least_budget_with(
+                    problem, clock, on_time(True), RADIOLOGY_LETTERS_WANTED
+                )
+            if fewer is not None:
+                entry["other_letters_in_time"] = fewer
             found.append(entry)
     except NotSettled:  # a price not settled in time is left out, not guessed
         return []
     if any(entry.get("other_late") for entry in found):
         found.append(_letter_entry("both", both, result))
     return found
+
+
+def _least_budget_with(
+    problem: PlanningProblem, clock: Clock, on_time: Callable[[Offering], bool], at_least: int
+) -> dict[str, Any] | None:
+    """When only the budget stands between the student and `at_least` letters in time:
+    the least budget with such a plan, and the best plan at that budget (found by an
+    advisor's review: "no plan has two radiology letters ready by ERAS" where $95 more
+    bought one)."""
+    cheapest = _best_with(
+        problem,
+        clock,
+        ignore_budget=True,
+        cheapest_worth=-(10**9),  # any value: the cheapest plan with the letters
+        including=on_time,
+        including_at_least=at_least,
+    )
+    if cheapest is None:
+        return None  # another rule than the budget
+    best = _best_with(
+        problem.with_budget(cheapest[1]), clock, including=on_time, including_at_least=at_least
+    )
+    assert best is not None  # the cheapest plan fits that budget
+    rotations = sorted(best[2], key=lambda o: o.start)
+    return {
+        "budget": cheapest[1],
+        "best": best[0],
+        "cost": best[1],
+        "plan": [f"{o.program_id}@{o.start.isoformat()}" for o in rotations],
+    }
+
+
+def _letters_in_time(rotations: Iterable[Offering], radiology: bool) -> int:
+    """How many of the rotations of a kind end in time for their letter to reach ERAS."""
+    return sum(o.is_radiology == radiology and o.timing == 1 for o in rotations)
+
+
+def _on_time_ids(
+    best: tuple[int, int, list[Offering]] | None, on_time: Callable[[Offering], bool]
+) -> list[str]:
+    return [
+        f"{o.program_id}@{o.start.isoformat()}" for o in (best[2] if best else []) if on_time(o)
+    ]
+
+
+def _keeping_other_letters(
+    problem: PlanningProblem,
+    clock: Clock,
+    result: Result,
+    best: tuple[int, int, list[Offering]],
+    radiology: bool,
+    at_least: int,
+) -> tuple[tuple[int, int, list[Offering]], int | None]:
+    """`best` (a plan with `at_least` letters of a kind in time), or an equally good one
+    that keeps as many letters of the other kind in time as this plan has (up to the
+    guide's two radiology letters, one clinical); else `best` and how many it keeps."""
+    other = not radiology
+    wanted = RADIOLOGY_LETTERS_WANTED if other else 1
+    have = min(wanted, _letters_in_time(result.rotations, other))
+    if _letters_in_time(best[2], other) >= have:
+        return best, None
+    keeping = _best_with(
+        problem,
+        clock,
+        including=lambda o: o.is_radiology == radiology and o.timing == 1,
+        including_at_least=at_least,
+        also_including=lambda o: o.is_radiology == other and o.timing == 1,
+        also_at_least=have,
+    )
+    if keeping is not None and keeping[0] == best[0]:
+        return keeping, None  # a tie's free choice is not a trade
+    return best, _letters_in_time(best[2], other)
 
 
 def _letter_entry(
