@@ -1556,3 +1556,13 @@ def test_check_lists_broken_rules_before_stale_values_and_points_to_since(
     assert f"`rotation-solver solve {edited} --since {plan}` lists what changed" in " ".join(
         said.split()
     )
+
+
+def test_markdown_warnings_are_separate_paragraphs() -> None:
+    """From an advisor's review: consecutive "> warning:" lines render as one paragraph;
+    a ">" line between them keeps each its own (CommonMark: one quote, two paragraphs)."""
+    from rotation_solver.markdown import warning_lines
+
+    assert warning_lines([]) == []
+    assert warning_lines(["a"]) == ["> warning: a"]
+    assert warning_lines(["a", "b"]) == ["> warning: a", ">", "> warning: b"]

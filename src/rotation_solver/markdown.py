@@ -4,6 +4,8 @@ break, or characters Markdown would read as formatting or HTML (a program named
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # Backslash first, so that the escapes added after it stay single.
 _SPECIAL = ("\\", "|", "*", "_", "`", "[", "]", "<", ">", "#")  # "#": a title's end
 
@@ -14,3 +16,13 @@ def cell(text: str) -> str:
     for char in _SPECIAL:
         text = text.replace(char, "\\" + char)
     return " ".join(text.splitlines())
+
+
+def warning_lines(warnings: Iterable[str]) -> list[str]:
+    """Each warning its own paragraph of one quote block (found by an advisor's review:
+    consecutive "> warning:" lines render as one run-on paragraph)."""
+    lines: list[str] = []
+    for warning in warnings:
+        lines += [">"] if lines else []
+        lines.append(f"> warning: {warning}")
+    return lines

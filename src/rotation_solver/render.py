@@ -384,7 +384,7 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
         lines.append("")
     if timeline:
         lines += ["## Timeline", "", *timeline_markdown(timeline), ""]
-    lines += [f"> warning: {w}" for w in payload.get("warnings", [])]
+    lines += markdown.warning_lines(payload.get("warnings", []))
     return "\n".join(lines).rstrip() + "\n"
 
 

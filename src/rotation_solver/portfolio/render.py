@@ -575,7 +575,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     if worthless:
         lines += ["", *worthless]
     if payload.get("warnings"):
-        lines += ["", *[f"> warning: {w}" for w in payload["warnings"]]]
+        lines += ["", *markdown.warning_lines(payload["warnings"])]
     return "\n".join(lines) + "\n"
 
 

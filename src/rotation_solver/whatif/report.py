@@ -413,8 +413,9 @@ def compare_markdown(payload: dict[str, Any]) -> str:
     lines += _markdown_table(compare_rows_text(payload), _RIGHT)
     lines.append("")
     lines += [f"{sooner_text(step)}\n" for step in payload.get("sooner", [])]
-    lines += [f"> warning: {w}" for w in payload.get("warnings", [])]
-    lines += [f"> warning: {w}" for w in plan_warnings_by_budget(payload)]
+    lines += markdown.warning_lines(
+        [*payload.get("warnings", []), *plan_warnings_by_budget(payload)]
+    )
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -434,8 +435,9 @@ def frontier_markdown(payload: dict[str, Any]) -> str:
     lines.append("")
     lines += _markdown_table(frontier_rows_text(payload), _RIGHT)
     lines.append("")
-    lines += [f"> warning: {w}" for w in payload.get("warnings", [])]
-    lines += [f"> warning: {w}" for w in plan_warnings_by_budget(payload)]
+    lines += markdown.warning_lines(
+        [*payload.get("warnings", []), *plan_warnings_by_budget(payload)]
+    )
     return "\n".join(lines).rstrip() + "\n"
 
 
