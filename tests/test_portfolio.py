@@ -1588,3 +1588,49 @@ def test_applications_close_to_their_first_deadline_are_named() -> None:
     result = CliRunner().invoke(cli, ["apply", str(EXAMPLE), "--workers", "1", "-q"])
     assert "warning: close to the first deadline: rad-peachleaf on 2027-03-01" in result.stderr
     assert "close to the first deadline" not in result.stdout
+
+
+def test_no_plan_blamed_on_the_kind_with_too_few_offers(
+    make: Callable[..., LoadedScenario],
+) -> None:
+    """From an advisor's review: 20% of a 21.7% risk came from too few clinical
+    applications, yet the advice was to add radiology programs. `short_of_offers` is
+    checked against each outcome's offers counted one by one."""
+    from rotation_solver.portfolio.summary import short_of_offers
+
+    rows = [
+        program("rad-a", acceptance=0.9, starts="2027-06-07"),
+        program("rad-b", acceptance=0.9, starts="2027-07-05"),
+        program("rad-c", acceptance=0.5, starts="2027-08-02"),
+        program("im-a", specialty="internal_medicine", acceptance=0.5, starts="2027-09-06"),
+        program("im-b", specialty="internal_medicine", acceptance=0.4, starts="2027-10-04"),
+    ]
+    requirements = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 1, "max": 1},
+                    "tier_mix": False}  # fmt: skip
+    problem = build_portfolio_problem(make(rows, budget=20000, requirements=requirements))
+    table = evaluate(problem, range(len(problem.candidates)))
+    probs = outcome_probabilities(problem, table.portfolio)
+    short = short_of_offers(problem, table, probs)
+    expected = {"radiology": 0.0, "clinical": 0.0}
+    for mask, chance in enumerate(probs):
+        offered = [problem.candidates[j] for i, j in enumerate(table.portfolio) if mask >> i & 1]
+        if sum(c.is_radiology for c in offered) < 2:
+            expected["radiology"] += chance
+        if sum(not c.is_radiology for c in offered) < 1:
+            expected["clinical"] += chance
+    assert short == pytest.approx(expected)
+    assert short["clinical"] == pytest.approx(0.5 * 0.6)
+    (warning,) = portfolio_warnings(10, 0.4, 10, 20, img=False, short_of=short)
+    assert "most of it is too few clinical offers (in 30.0% of outcomes" in warning
+    assert "more clinical applications (medicine, surgery, emergency medicine)" in warning
+    # Clinical offers behind less than half of the risk are not named; radiology's
+    # shortfall is what the general advice already answers.
+    (plain,) = portfolio_warnings(10, 0.7, 10, 20, img=False, short_of=short)
+    assert "too few" not in plain
+    radiology_short = {"radiology": 0.4, "clinical": 0.0}
+    (plain,) = portfolio_warnings(10, 0.4, 10, 20, img=False, short_of=radiology_short)
+    assert "too few" not in plain
+    (catalog,) = portfolio_warnings(10, 0.4, 10, 10, img=False, short_of=short)
+    assert (
+        "more clinical programs (medicine, surgery, emergency medicine) in the catalog" in catalog
+    )

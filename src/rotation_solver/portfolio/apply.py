@@ -59,6 +59,7 @@ from rotation_solver.portfolio.summary import (
     outcome_value_distribution,
     plan_probabilities,
     portfolio_warnings,
+    short_of_offers,
     tight_deadline_warnings,
     undated_application_warnings,
 )
@@ -366,6 +367,7 @@ def _report_warnings(
     n: int,
     sent_over: int,
     stats: dict[str, float],
+    short_of: dict[str, float],
     tier_mix_only: float,
     applications: list[dict[str, Any]],
     beaten_by: list[str],
@@ -409,6 +411,7 @@ def _report_warnings(
             search_finished=found.exhaustive or found.local_optimum,
             enumerated=found.enumerated,
             needed=needed_applications(problem, table),
+            short_of=short_of,
         ),
         *undated_application_warnings(
             [problem.candidates[j] for j in table.portfolio],
@@ -552,6 +555,7 @@ def plan_portfolio(
 
     stats = plan_probabilities(problem, table, probs)
     tier_mix_only = no_plan_only_for_tier_mix(problem, table, probs)
+    short_of = short_of_offers(problem, table, probs)
     applications = _application_entries(loaded, problem, table, probs, exact)
     gap = (
         None
@@ -614,6 +618,8 @@ def plan_portfolio(
             "no_plan": stats["p_no_plan"],
             # Part of no_plan: offers that make a plan failing only tier_mix.
             "no_plan_only_tier_mix": tier_mix_only,
+            # Part of no_plan: too few offers of a kind for any plan, whatever else offers.
+            "too_few_offers": short_of,
         },
         "distribution": histogram(values, probs),
         # The distinct best plans behind the portfolio's outcomes, each passed by the
@@ -671,6 +677,7 @@ def plan_portfolio(
             n=n,
             sent_over=sent_over,
             stats=stats,
+            short_of=short_of,
             tier_mix_only=tier_mix_only,
             applications=applications,
             beaten_by=beaten_by,
