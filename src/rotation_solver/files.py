@@ -78,8 +78,15 @@ def start_run() -> None:
 def output_target(path: Path) -> Path:
     """Where writing `path` lands: a symlink's target. Refuses special files (devices,
     pipes, folders) and the files this run reads."""
-    target = _output_path(path)
-    if target.exists() and not target.is_file():
+    try:
+        target = _output_path(path)
+        special_file = target.exists() and not target.is_file()
+    except OSError as error:  # a name too long, a loop: the path asked for (exit 2)
+        if error.errno in _MACHINE_ERRORS:
+            raise
+        reason = error.strerror or str(error)
+        raise OutputError(Problem(str(path), f"cannot write the file: {reason}")) from None
+    if special_file:
         special = "is not a regular file; name a file to write (or leave out -o for stdout)"
         raise OutputError(Problem(str(path), special))
     if target in _inputs:

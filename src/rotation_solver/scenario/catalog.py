@@ -152,6 +152,28 @@ def _from_table(
     for line, cells in rows:
         if all(c in ("", None) for c in cells):
             continue
+        unnamed = [
+            index
+            for index, (name, cell) in enumerate(zip(header, cells, strict=False), 1)
+            if not name and cell not in ("", None)
+        ]
+        if unnamed:
+            # Found by review: a value typed beside the last column, under no header,
+            # was dropped without a word; a named extra column is at least warned about.
+            where = ", ".join(column_name(index) for index in unnamed)
+            problems.append(
+                Problem(
+                    file,
+                    f"a value under a column with no name in row 1 (column {where}: "
+                    f"{', '.join(repr(str(cells[i - 1])) for i in unnamed)}); name the "
+                    "column in the header row (a column the catalog does not know is "
+                    "ignored with a warning), or delete the value",
+                    line,
+                    unnamed[0],
+                    spreadsheet=spreadsheet,
+                )
+            )
+            continue
         surplus = [c for c in cells[len(header) :] if c not in ("", None)]
         if surplus:
             # Cells past the header are data the student meant: a decimal comma

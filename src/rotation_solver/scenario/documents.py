@@ -204,7 +204,7 @@ def _read_document(path: Path, kind: str) -> Document:
     suffix = path.suffix.lower()
     if suffix == ".toml":
         try:
-            data = tomllib.loads(text)
+            data = tomllib.loads(text, parse_float=Decimal)  # as YAML: exact, as written
         except tomllib.TOMLDecodeError as error:
             where = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
             message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))

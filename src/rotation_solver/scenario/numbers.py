@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -16,7 +17,27 @@ def not_bool(value: Any) -> Any:
     return value
 
 
-Whole = Annotated[int, BeforeValidator(not_bool)]
+# "1.000": a thousand with a European separator, or one with a decimal point.
+_DOTTED_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
+
+
+def whole_as_written(value: Any) -> Any:
+    """A whole number, refusing "1.000" and "9.000": pydantic reads them as 1 and 9,
+    where a catalog from a European spreadsheet means 1000 and 9000 (found by review:
+    a housing cost of $1/week, and a budget of $9)."""
+    value = not_bool(value)
+    if isinstance(value, str | Decimal) and _DOTTED_THOUSANDS.fullmatch(str(value).strip()):
+        text = str(value).strip()
+        digits = text.replace(".", "")
+        raise ValueError(
+            f"expected a whole number without separators (got {text!r}: a dot may be a "
+            f"decimal point or a thousands separator); write {digits} if you mean "
+            f"{int(digits):,}"
+        )
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(whole_as_written)]
 Number = Annotated[Decimal, BeforeValidator(not_bool)]
 
 

@@ -1,0 +1,132 @@
+"""Inputs from the twenty-second session's hostile-input review: each was read silently
+wrong, dropped without a word, or given the wrong exit code."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rotation_solver.cli import cli
+from tests.conftest import SCENARIOS
+
+EXAMPLE = SCENARIOS / "example"
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    said = result.output
+    assert "Traceback" not in said
+    return result.exit_code, " ".join(said.split())
+
+
+def _copy(tmp_path: Path) -> Path:
+    for name in ("scenario.yaml", "programs.csv"):
+        shutil.copy(EXAMPLE / name, tmp_path / name)
+    return tmp_path / "scenario.yaml"
+
+
+def _catalog_cell(tmp_path: Path, column: str, value: str) -> tuple[Path, int]:
+    """The example with one cell of its first program changed: (scenario, column number)."""
+    scenario = _copy(tmp_path)
+    catalog = tmp_path / "programs.csv"
+    rows = catalog.read_text().splitlines()
+    header, cells = rows[0].split(","), rows[1].split(",")
+    cells[header.index(column)] = value
+    catalog.write_text("\n".join([rows[0], ",".join(cells), *rows[2:]]) + "\n")
+    return scenario, header.index(column) + 1
+
+
+@pytest.mark.parametrize("column", ["housing_per_week", "travel", "fee", "weeks"])
+def test_a_dotted_thousand_in_a_catalog_is_refused_not_read_as_one(
+    tmp_path: Path, column: str
+) -> None:
+    """ "1.000" was read as 1: a housing cost of $1 a week, and a better plan."""
+    scenario, number = _catalog_cell(tmp_path, column, "1.000")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"programs.csv:2:{number}: {column}: expected a whole number without separators" in said
+    assert "write 1000 if you mean 1,000" in said
+
+
+def test_cents_are_still_whole_dollars(tmp_path: Path) -> None:
+    scenario, _number = _catalog_cell(tmp_path, "fee", "125.00")
+    code, _said = _run("validate", str(scenario))
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("scenario.yaml", None, None),
+        ("budget.json", '{"version": 1, "budget": 9.000}', 1),
+        ("budget.toml", "version = 1\nbudget = 9.000\n", 2),
+    ],
+)
+def test_a_dotted_thousand_budget_is_refused_in_every_format(
+    tmp_path: Path, name: str, text: str | None, line: int | None
+) -> None:
+    """`budget: 9.000` was a budget of $9: exit 3 (no plan), not exit 1."""
+    scenario = _copy(tmp_path)
+    if text is None:
+        yaml_text = scenario.read_text()
+        scenario.write_text(
+            "\n".join(
+                "budget: 9.000" if row.startswith("budget:") else row
+                for row in yaml_text.splitlines()
+            )
+        )
+    else:
+        scenario = tmp_path / name
+        scenario.write_text(text)
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert "budget: expected a whole number without separators (got '9.000'" in said
+    if line is not None:
+        assert f"{name}:{line}:" in said
+
+
+def test_a_value_under_a_column_with_no_name_is_not_dropped(tmp_path: Path) -> None:
+    """A value typed beside the last column, under no header, was ignored silently."""
+    scenario = _copy(tmp_path)
+    catalog = tmp_path / "programs.csv"
+    rows = catalog.read_text().splitlines()
+    width = len(rows[0].split(","))
+    rows[0] += ",,notes"
+    rows[1] += ",oops,my note"
+    catalog.write_text("\n".join(rows) + "\n")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"programs.csv:2:{width + 1}: a value under a column with no name in row 1" in said
+    assert "'oops'" in said
+    # Blank cells there are nothing to lose.
+    rows[1] = rows[1].replace(",oops,", ",,")
+    catalog.write_text("\n".join(rows) + "\n")
+    assert _run("validate", str(scenario))[0] == 0
+
+
+def test_a_value_under_an_unnamed_xlsx_column_names_its_cell(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    scenario = _copy(tmp_path)
+    rows = [line.split(",") for line in (tmp_path / "programs.csv").read_text().splitlines()]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    sheet.cell(row=2, column=len(rows[0]) + 1, value=0.45)
+    book.save(tmp_path / "programs.xlsx")
+    scenario.write_text(scenario.read_text().replace("programs.csv", "programs.xlsx"))
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    letter = openpyxl.utils.get_column_letter(len(rows[0]) + 1)
+    assert f"programs.xlsx, cell {letter}2: a value under a column with no name" in said
+
+
+def test_an_output_name_too_long_is_a_usage_error(tmp_path: Path) -> None:
+    """Exit 74 is for the machine's trouble (a full disk); a name too long is the user's."""
+    target = tmp_path / ("a" * 300 + ".json")
+    code, said = _run("solve", str(EXAMPLE / "scenario.yaml"), "--workers", "1", "-o", str(target))
+    assert code == 2
+    assert "cannot write the file: File name too long" in said
