@@ -130,3 +130,62 @@ def test_an_output_name_too_long_is_a_usage_error(tmp_path: Path) -> None:
     code, said = _run("solve", str(EXAMPLE / "scenario.yaml"), "--workers", "1", "-o", str(target))
     assert code == 2
     assert "cannot write the file: File name too long" in said
+
+
+def test_a_catalog_given_as_the_value_model_is_named_as_such(tmp_path: Path) -> None:
+    """The message was the scenario's ("pass the scenario file whose `programs:` names
+    it") for a scenario that had been passed."""
+    scenario = _copy(tmp_path)
+    code, said = _run("solve", str(scenario), "--value-model", str(tmp_path / "programs.csv"))
+    assert code == 1
+    assert "error: --value-model: value model" in said and "is a program catalog" in said
+    text = scenario.read_text()
+    assert "value_model: default" in text
+    scenario.write_text(text.replace("value_model: default", "value_model: programs.csv"))
+    code, said = _run("validate", str(scenario))
+    line = next(
+        n for n, row in enumerate(scenario.read_text().splitlines(), 1) if "value_model" in row
+    )
+    assert code == 1
+    assert f"scenario.yaml:{line}:14: value_model: value model 'programs.csv' is a program" in said
+
+
+def test_a_non_breaking_space_in_yaml_is_named(tmp_path: Path) -> None:
+    scenario = _copy(tmp_path)
+    rows = scenario.read_text().splitlines()
+    at = next(n for n, row in enumerate(rows) if row.startswith("  step2ck:"))
+    rows[at] = rows[at].replace("  step2ck:", "\u00a0 step2ck:")
+    scenario.write_text("\n".join(rows) + "\n")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"line {at + 1} has a non-breaking space (U+00A0" in said
+
+
+def test_a_hand_made_json_plan_is_pointed_to_score(tmp_path: Path) -> None:
+    plan = tmp_path / "mine.json"
+    plan.write_text('{"rotations": [{"program_id": "rad-cedar", "start": "2027-06-14"}]}')
+    code, said = _run("check", str(EXAMPLE / "scenario.yaml"), str(plan))
+    assert code == 1
+    assert "This looks like a plan made by hand: rotations with only program_id and start" in said
+    # The missing status is said once, among the missing keys.
+    assert "status null" not in said and "missing the key(s) scenario, status" in said
+    plan.write_text('[{"program_id": "rad-cedar", "start": "2027-06-14"}]')
+    code, said = _run("check", str(EXAMPLE / "scenario.yaml"), str(plan))
+    assert code == 1 and "are checked with --score" in said
+    # solve's own plan gets no such hint.
+    solved = tmp_path / "plan.json"
+    _run("solve", str(EXAMPLE / "scenario.yaml"), "--workers", "1", "-o", str(solved))
+    assert "made by hand" not in _run("check", str(EXAMPLE / "scenario.yaml"), str(solved))[1]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "between"),
+    [("--budgets", "4000;6000", "';'"), ("--budgets", "4000 6000", "spaces"),
+     ("--more", "+2000/+4000", "'/'")],
+)  # fmt: skip
+def test_budgets_joined_by_another_mark_are_told_to_use_commas(
+    option: str, value: str, between: str
+) -> None:
+    code, said = _run("compare", str(EXAMPLE / "scenario.yaml"), option, value)
+    assert code == 2
+    assert f"join the amounts with commas, not {between}" in said

@@ -229,8 +229,9 @@ def check(
         raise
     if not isinstance(data, dict):
         what = _TIMELINE if _is_timeline(data) else "expected a JSON object"
+        hint = f"; {_SCORE_HINT}" if _hand_made_rotations(data) else ""
         raise InputError(
-            Problem(str(plan), f"{what}; check reads a plan from `solve --format json`", 1, 1)
+            Problem(str(plan), f"{what}; check reads a plan from `solve --format json`{hint}", 1, 1)
         )
     _refuse_other_document(plan, data)
     report = check_plan(loaded, data)
@@ -248,6 +249,9 @@ def check(
         )
         return
     click.echo(f"{plan}: {counted(len(report.violations), 'violation')}", err=True)
+    if "status" not in data and _hand_made_rotations(data.get("rotations")):
+        # Found by review: five violations about keys a hand-made plan never has.
+        click.echo(f"  This looks like a plan made by hand: {_SCORE_HINT}.", err=True)
     rules = {v.rule for v in report.violations}
     if rules & {"scenario", "budget.stated", "program", "cost", "value", "deadline.stated"}:
         click.echo(
@@ -262,6 +266,24 @@ def check(
     for violation in sorted(report.violations, key=lambda v: v.rule in _STATED):
         click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
+
+
+_SCORE_HINT = (
+    "rotations with only program_id and start are checked with --score, which takes the "
+    "rest from the scenario"
+)
+
+
+def _hand_made_rotations(rotations: Any) -> bool:
+    """A list of rotations naming only a program and a start: written by hand, for --score."""
+    return (
+        isinstance(rotations, list)
+        and bool(rotations)
+        and all(
+            isinstance(r, dict) and "program_id" in r and set(r) <= {"program_id", "start"}
+            for r in rotations
+        )
+    )
 
 
 def _plan_text(plan: Path) -> str:

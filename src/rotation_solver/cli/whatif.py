@@ -57,6 +57,15 @@ def _amount(text: str, what: str) -> int:
 def _amounts(value: str, *, signed: bool, what: str, example: str) -> list[int]:
     """Whole dollars joined by commas; with `signed`, each may start with + or -."""
     parts = [p.strip() for p in value.split(",")]
+    joiner = re.search(r"\d\s*([;/|])\s*[+-]?\$?\d", value)
+    # "4000 6000" too, but not "10 000" (a thousands space): every amount of 4 digits.
+    spaced = re.fullmatch(r"\s*([+-]?\$?\d{4,}\s+)+[+-]?\$?\d{4,}\s*", value)
+    if len(parts) == 1 and (joiner or spaced):
+        # Found by review: "4000;6000" was told "must be a whole number of dollars".
+        between = repr(joiner.group(1)) if joiner else "spaces"
+        raise click.BadParameter(
+            f"{value!r}: join the amounts with commas, not {between}, e.g. {example}"
+        )
     if any(not p for p in parts):
         raise click.BadParameter(f"{value!r}: expected amounts joined by commas, e.g. {example}")
     read = []  # (sign, digits as written, amount)

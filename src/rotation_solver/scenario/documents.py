@@ -29,6 +29,7 @@ from rotation_solver.scenario.toml_positions import toml_positions
 
 Path_ = tuple[str | int, ...]
 MAX_BYTES = 20_000_000  # far above any real scenario (2,000 inline programs is ~1 MB)
+CATALOG_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls")  # a catalog, never a YAML document
 MAX_VALUES = 500_000  # YAML aliases can make a small file expand without end
 
 
@@ -184,7 +185,7 @@ def read_document(path: Path, kind: str = "scenario") -> Document:
 
 def _read_document(path: Path, kind: str) -> Document:
     files.existing_file(path, kind)
-    if path.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls"):
+    if path.suffix.lower() in CATALOG_SUFFIXES:
         raise InputError(
             Problem(
                 str(path),
@@ -237,6 +238,19 @@ def _read_document(path: Path, kind: str) -> Document:
     return _read_yaml(path, text, kind)
 
 
+def _no_break_space_hint(text: str, error_line: int | None) -> str:
+    """A non-breaking space (pasted from a phone or a web page) looks like a space but is
+    not one to YAML, which then errs a line or two later (found by review)."""
+    lines = text.splitlines()[: error_line or None]
+    marked = [number for number, line in enumerate(lines, 1) if "\u00a0" in line]
+    if not marked:
+        return ""
+    return (
+        f"; line {marked[-1]} has a non-breaking space (U+00A0, as pasted from a web page or "
+        "a phone), which YAML does not read as a space: type a plain space there"
+    )
+
+
 def _read_yaml(path: Path, text: str, kind: str) -> Document:
     yaml = YAML(typ="rt")
     yaml.Constructor = _ExactConstructor
@@ -260,6 +274,7 @@ def _read_yaml(path: Path, text: str, kind: str) -> Document:
             # reported only at the end of the file, line 4).
             what += f" ({error.context} that starts at line {start.line + 1}, column "
             what += f"{start.column + 1})"
+        what += _no_break_space_hint(text, line)
         # Valid JSON is read as YAML for its positions: name the format the user wrote.
         language = "JSON" if path.suffix.lower() == ".json" else "YAML"
         raise InputError(

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from rotation_solver import files
 from rotation_solver.errors import InputError, OutputError, Problem
 from rotation_solver.scenario.catalog import Catalog, CatalogRow, read_catalog, read_inline
-from rotation_solver.scenario.documents import Document, read_document
+from rotation_solver.scenario.documents import CATALOG_SUFFIXES, Document, read_document
 from rotation_solver.scenario.messages import describe
 from rotation_solver.scenario.numbers import shown
 from rotation_solver.scenario.schema import (
@@ -612,6 +612,13 @@ def _as_offered(program: Program, scenario: Scenario, offers: tuple[Lock, ...]) 
     )
 
 
+def _at(where: Problem | None, option: str, message: str) -> Problem:
+    """`message` at the scenario's key `where`, or at the command-line option."""
+    if where is None:
+        return Problem(option, message)
+    return Problem(where.file, message, where.line, where.column, where.field)
+
+
 def load_value_model(reference: str, relative_to: Path, where: Problem | None = None) -> ValueModel:
     """A value model by name (models/NAME.yaml) or path. The scenario's `value_model:`
     (`where`) is relative to the scenario's folder `relative_to`; `--value-model` is
@@ -630,8 +637,15 @@ def load_value_model(reference: str, relative_to: Path, where: Problem | None = 
             message += (
                 f" (relative to the working directory or to the scenario's folder, {relative_to})"
             )
-            raise InputError(Problem("--value-model", message))
-        raise InputError(Problem(where.file, message, where.line, where.column, where.field))
+        raise InputError(_at(where, "--value-model", message))
+    if path.suffix.lower() in CATALOG_SUFFIXES:
+        # Found by review: the message was the scenario's ("pass the scenario file whose
+        # `programs:` names it"), for a scenario that had been passed.
+        message = (
+            f"value model {reference!r} is a program catalog; expected one of "
+            f"{', '.join(available_models())} or a path to a value model YAML file"
+        )
+        raise InputError(_at(where, "--value-model", message))
     doc = read_document(path, "value model")
     if not isinstance(doc.data, dict):
         raise InputError(Problem(str(path), "expected a mapping at the top of the value model", 1))
