@@ -696,3 +696,33 @@ def test_validate_says_an_offered_program_counts_only_its_offered_starts(
     plain = write_scenario(tmp_path, scenario_dict(rows), "plain.yaml")
     said = " ".join(CliRunner().invoke(cli, ["validate", str(plain)]).output.split())
     assert "4 (program, start) pairs in the catalog" in said and "offered program" not in said
+
+
+def test_the_timeline_names_a_sent_application_the_plan_does_not_use(make) -> None:
+    """From an advisor's review: the timeline never mentioned an application still to be
+    answered, and the plan had put another rotation over its start."""
+    from rotation_solver.timeline import build_timeline
+
+    rows = [
+        program("rad-a", starts="2027-07-26", weeks=2, letter=9, audition=9),
+        program("rad-b", starts="2027-06-07", letter=8, audition=8),
+        program("rad-sent", starts="2027-08-02;2027-10-04", weeks=2, letter=2, audition=2),
+    ]
+    loaded = make(rows, applied=[{"program": "rad-sent", "starts": ["2027-08-02"]}])
+    payload = _solve(loaded)
+    assert {r["program_id"] for r in payload["rotations"]} == {"rad-a", "rad-b"}
+    (step,) = [s for s in build_timeline(loaded, payload) if s.kind == "pending"]
+    assert step.program_id == "rad-sent" and step.date == loaded.scenario.planning_date
+    assert "(2027-08-02) is still unanswered and this plan does not use it" in step.text
+    assert "its start 2027-08-02 overlaps rad-a, so an offer would mean choosing" in step.text
+    # With a start that fits beside the plan (two radiology rotations at most, so it
+    # stays out of it), no clash is claimed.
+    two = {"radiology": {"min": 1, "max": 2}, "clinical": {"min": 0}, "tier_mix": False}
+    loaded = make(rows, applied=[{"program": "rad-sent"}], requirements=two)
+    payload = _solve(loaded)
+    assert "rad-sent" not in {r["program_id"] for r in payload["rotations"]}
+    (step,) = [s for s in build_timeline(loaded, payload) if s.kind == "pending"]
+    assert "(2027-08-02, 2027-10-04)" in step.text and "overlaps" not in step.text
+    # A sent application the plan uses is a rotation, not a pending step.
+    used = make(rows[2:], applied=[{"program": "rad-sent"}])
+    assert not [s for s in build_timeline(used, _solve(used)) if s.kind == "pending"]

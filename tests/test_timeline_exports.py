@@ -65,7 +65,8 @@ def test_timeline_is_sorted_and_has_every_kind(
     rank = {kind: i for i, kind in enumerate(KINDS)}
     keys = [(s.date, rank[s.kind]) for s in steps]
     assert keys == sorted(keys)
-    assert {s.kind for s in steps} == set(KINDS) - {"offer"}  # the example has no offers
+    # The example has no offers, and no applications sent.
+    assert {s.kind for s in steps} == set(KINDS) - {"offer", "pending"}
     assert all(s.date >= loaded.scenario.planning_date for s in steps)
     rotations = payload["rotations"]
     for kind in ("submit", "rotation_start", "ask_letter", "rotation_end"):

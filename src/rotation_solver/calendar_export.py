@@ -35,6 +35,7 @@ _ALARMS: dict[str, tuple[timedelta, str]] = {
 
 _SUMMARY = {
     "offer": "Answer the offer from {program}",
+    "pending": "Answer to come from {program}",
     "document": "Ready: {document}",
     "submit": "Apply to {program}",
     "deadline": "Deadline: {program}",

@@ -28,6 +28,7 @@ from rotation_solver.words import counted
 # In same-day order: what must happen first comes first (an offer lapses within days).
 StepKind = Literal[
     "offer",
+    "pending",
     "document",
     "submit",
     "deadline",
@@ -45,6 +46,7 @@ KINDS: tuple[StepKind, ...] = get_args(StepKind)
 
 KIND_LABELS: dict[str, str] = {
     "offer": "Answer an offer",
+    "pending": "Answer to come",
     "document": "Document ready",
     "submit": "Submit application",
     "deadline": "Application deadline",
@@ -260,7 +262,51 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
                     today, "offer", offer.program, text, offer_start=offer.start, title=title
                 )
             )
+    steps.extend(unused_application_steps(loaded, rotations))
     return in_order(steps)
+
+
+def unused_application_steps(
+    loaded: LoadedScenario, rotations: Sequence[dict[str, Any]]
+) -> list[TimelineStep]:
+    """An application sent, still unanswered, that the plan does not use: its offer can
+    still change the plan. Found by an advisor's review: the timeline never named it,
+    and the plan had put another rotation over its start."""
+    planned = {r["program_id"] for r in rotations}
+    steps = []
+    for application in loaded.applied:
+        if application.program in planned:
+            continue
+        program = loaded.program(application.program)
+        clashes = []
+        for start in application.starts:
+            end = start + timedelta(weeks=program.weeks, days=-1)
+            over = sorted(
+                r["program_id"]
+                for r in rotations
+                if _day(r["start"]) <= end and start <= _day(r["end"])
+            )
+            if over:
+                clashes.append(f"{start.isoformat()} overlaps {join_names(over)}")
+        starts = ", ".join(d.isoformat() for d in application.starts)
+        clash = (
+            f"; in this plan its start {'; '.join(clashes)}, so an offer would mean choosing "
+            "between them"
+            if len(clashes) == len(application.starts) and clashes
+            else ""
+        )
+        steps.append(
+            TimelineStep(
+                loaded.scenario.planning_date,
+                "pending",
+                application.program,
+                f"The application sent to {program.name} ({starts}) is still unanswered and "
+                f"this plan does not use it{clash}. If it comes back with an offer, list it "
+                "under `offers:` and re-plan; `rotation-solver apply` weighs the offers "
+                "against each other.",
+            )
+        )
+    return steps
 
 
 def in_order(steps: Iterable[TimelineStep]) -> list[TimelineStep]:
