@@ -189,3 +189,26 @@ def test_budgets_joined_by_another_mark_are_told_to_use_commas(
     code, said = _run("compare", str(EXAMPLE / "scenario.yaml"), option, value)
     assert code == 2
     assert f"join the amounts with commas, not {between}" in said
+
+
+def test_a_hand_flipped_locked_flag_is_not_valid(tmp_path: Path) -> None:
+    """`"locked": true` on a rotation the scenario does not lock passed as valid."""
+    import json
+
+    plan = tmp_path / "plan.json"
+    _run("solve", str(EXAMPLE / "scenario.yaml"), "--workers", "1", "-o", str(plan))
+    data = json.loads(plan.read_text())
+    first = data["rotations"][0]
+    first["locked"] = True
+    plan.write_text(json.dumps(data))
+    code, said = _run("check", str(EXAMPLE / "scenario.yaml"), str(plan))
+    assert code == 1
+    label = f"{first['program_id']}@{first['start']}"
+    assert (
+        "[locked]" in said and "the plan states locked true; the scenario does not lock it" in said
+    )
+    assert f"The plan marks {label} as accepted (locked)" in said
+    first["locked"] = "yes"
+    plan.write_text(json.dumps(data))
+    code, said = _run("check", str(EXAMPLE / "scenario.yaml"), str(plan))
+    assert code == 1 and 'locked "yes" is not true or false' in said

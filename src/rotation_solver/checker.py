@@ -11,7 +11,8 @@ Rule keys of `Violation.rule`:
   `budget.stated`, `profile.stated`
 - a rotation's identity: `program` (unknown id), `start` (a start the program does not offer)
 - a rotation's stated fields: `program_name`, `specialty.stated`, `tier`, `end`, `weeks`,
-  `cost`, `value`, `submit_on`, `deadline.stated`
+  `cost`, `value`, `submit_on`, `deadline.stated`, `locked` (an accepted offer the
+  scenario does not name, or one it names that the plan does not mark)
 - feasibility of one offering: `applied` (a start the application sent names),
   `accepts_img`, `exclude`, `specialty`, `window`, `blocked`,
   `deadline` (the application cannot be sent in time)
@@ -511,6 +512,19 @@ class _Checker:
                     f"{r.label}: the plan states {key} {got}, recomputed "
                     f"{_fmt_date(want_date) or 'null (no deadline)'}",
                 )
+        # Found by review: a hand-flipped "locked" passed as valid; it claims an offer
+        # accepted, which the scenario must say.
+        if "locked" in r.raw:
+            stated = r.raw["locked"]
+            if not isinstance(stated, bool):
+                self.add(
+                    self.badly_stated("locked"),
+                    f"{r.label}: locked {_json(stated)} is not true or false",
+                )
+            elif stated != r.locked:
+                truth = "locks it" if r.locked else "does not lock it"
+                self.add("locked", f"{r.label}: the plan states locked {_json(stated)}; the "
+                         f"scenario {truth}")  # fmt: skip
 
     def check_offering(self, r: _Rotation) -> None:
         scenario = self.loaded.scenario

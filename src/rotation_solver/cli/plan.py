@@ -441,7 +441,7 @@ def _at_line(message: str, plan: Path, lines: dict[int, int]) -> str:
 _STATED = frozenset((
     "status", "scenario", "order", "bound", "objective", "total_cost", "budget.stated",
     "profile.stated", "program_name", "specialty.stated", "tier", "end", "weeks", "cost",
-    "value", "submit_on", "deadline.stated",
+    "value", "submit_on", "deadline.stated", "locked",
 ))  # fmt: skip
 
 
