@@ -212,3 +212,21 @@ def test_a_hand_flipped_locked_flag_is_not_valid(tmp_path: Path) -> None:
     plan.write_text(json.dumps(data))
     code, said = _run("check", str(EXAMPLE / "scenario.yaml"), str(plan))
     assert code == 1 and 'locked "yes" is not true or false' in said
+
+
+def test_an_error_in_a_hidden_programs_sheet_says_it_is_hidden(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    scenario = _copy(tmp_path)
+    rows = [line.split(",") for line in (tmp_path / "programs.csv").read_text().splitlines()]
+    book = openpyxl.Workbook()
+    book.active.title = "Visible"
+    for row in rows:
+        book.active.append(row)
+    hidden = book.create_sheet("programs")
+    hidden.append(["id", "notes"])
+    hidden.sheet_state = "hidden"
+    book.save(tmp_path / "programs.xlsx")
+    scenario.write_text(scenario.read_text().replace("programs.csv", "programs.xlsx"))
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert "programs.xlsx (hidden sheet 'programs'), row 1: name: missing required column" in said

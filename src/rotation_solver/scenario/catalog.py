@@ -343,7 +343,7 @@ def _pick_sheet(book: Any, name: str, title: str | None = None) -> tuple[Any, st
     sheets = book.worksheets
     if title is not None:
         chosen = book[title]
-        return chosen, name if len(sheets) == 1 else f"{name} (sheet {title!r})", []
+        return chosen, name if len(sheets) == 1 else _sheet_label(name, chosen), []
     if len(sheets) == 1:
         return sheets[0], name, []
     warnings: list[str] = []
@@ -377,7 +377,14 @@ def _pick_sheet(book: Any, name: str, title: str | None = None) -> tuple[Any, st
         )
     else:
         sheet = (catalogs or visible or sheets)[0]
-    return sheet, f"{name} (sheet {sheet.title!r})", warnings
+    return sheet, _sheet_label(name, sheet), warnings
+
+
+def _sheet_label(name: str, sheet: Any) -> str:
+    """The file and sheet for messages; a hidden sheet says so (found by review: errors
+    named a sheet the student could not see in Excel)."""
+    hidden = "hidden " if sheet.sheet_state != "visible" else ""
+    return f"{name} ({hidden}sheet {sheet.title!r})"
 
 
 def _sheet_rows(
