@@ -1566,3 +1566,15 @@ def test_markdown_warnings_are_separate_paragraphs() -> None:
     assert warning_lines([]) == []
     assert warning_lines(["a"]) == ["> warning: a"]
     assert warning_lines(["a", "b"]) == ["> warning: a", ">", "> warning: b"]
+
+
+def test_markdown_cells_keep_our_code_spans() -> None:
+    """From an advisor's review: the timeline's "Check `rotation-solver apply`" showed
+    escaped backticks; user text around it stays escaped."""
+    from rotation_solver.markdown import cell_with_code
+
+    assert cell_with_code("Check `rotation-solver apply SCENARIO` at *New*") == (
+        "Check `rotation-solver apply SCENARIO` at \\*New\\*"
+    )
+    assert cell_with_code("a `b|c` d") == "a \\`b\\|c\\` d"  # "|" would split the row
+    assert cell_with_code("one ` tick") == "one \\` tick"

@@ -407,13 +407,14 @@ def timeline_markdown(steps: Sequence[TimelineStep]) -> list[str]:
     for step in steps:
         lines.append(
             f"| {step.date.isoformat()} ({step.date:%a}) | {step.label} | "
-            f"{markdown.cell(step.program_id or '')} | {markdown.cell(step.text)} |"
+            f"{markdown.cell(step.program_id or '')} | {markdown.cell_with_code(step.text)} |"
         )
     return lines
 
 
 _KIND_STYLES = {
     "offer": "bold green",
+    "pending": "yellow",
     "document": "cyan",
     "submit": "bold green",
     "deadline": "yellow",
