@@ -159,9 +159,9 @@ def summary(
         "gets the same tuning effort. `each repeat` is that median from each repeat's runs "
         "alone; the verdict is `unsettled` when repeats fall on both sides of 1.5x.",
         "",
-        "| class | vs highs (path) | vs highs-tuned (path) | vs the faster (path) | range | "
-        "each repeat | solver alone | end to end | target 1.5x |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| class | instances | vs highs (path) | vs highs-tuned (path) | vs the faster (path) "
+        "| range | each repeat | solver alone | end to end | target 1.5x |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     repeats = sorted({str(r.get("repeat") or "") for r in rows} - {""})
     by_repeat = {
@@ -190,8 +190,10 @@ def summary(
             met = "met" if best >= RATIO_TARGET else "NOT met"
         per_repeat = " / ".join(f"{m:.2f}" for m in each) + "x" if each else "—"
         spread = f"{min(ratios['best']):.2f}–{max(ratios['best']):.2f}x" if ratios["best"] else "—"
+        left_out = len(ratios["left_out"])
+        counted = f"{len(ratios['best'])}" + (f" ({left_out} left out)" if left_out else "")
         lines.append(
-            f"| {size} | {_fmt(_median(ratios['highs']), 2)}x | "
+            f"| {size} | {counted} | {_fmt(_median(ratios['highs']), 2)}x | "
             # truncated, not rounded, so 1.4996 does not read as a met 1.500
             f"{_fmt(_median(ratios['highs-tuned']), 2)}x | "
             f"{'—' if best is None else f'{math.floor(best * 1000) / 1000:.3f}'}x | {spread} | "
@@ -268,8 +270,10 @@ def _ratios(inst: dict[tuple[str, int, str], dict[str, Any]], size: str) -> dict
         if not cp or _path(cp) is None:
             continue
         if cp.get("candidates") == 0:
-            # The reduction alone proved there is no plan: both sides only pay overhead,
-            # which is not the speed being compared (found by review: one instance in five).
+            # The reduction left nothing to choose (no plan, or the empty plan): both sides
+            # only pay overhead, which is not the speed being compared (found by review:
+            # one instance in five). Counted in `left out`.
+            ratios["left_out"].append(1.0)
             continue
         cp_path = max(_path(cp) or 0.0, 1e-9)
         paths = {}
