@@ -726,3 +726,20 @@ def test_the_timeline_names_a_sent_application_the_plan_does_not_use(make) -> No
     # A sent application the plan uses is a rotation, not a pending step.
     used = make(rows[2:], applied=[{"program": "rad-sent"}])
     assert not [s for s in build_timeline(used, _solve(used)) if s.kind == "pending"]
+
+
+def test_a_sent_application_that_cannot_lead_to_a_rotation_gets_no_pending_step(make) -> None:
+    """Found by review: "if it comes back with an offer, re-plan" for an application the
+    loader had already said cannot lead to a rotation (the program takes no IMGs)."""
+    from rotation_solver.timeline import build_timeline
+
+    rows = [
+        program("rad-a", starts="2027-07-26", letter=9, audition=9),
+        program("rad-noimg", starts="2027-09-06", accepts_img=False),
+    ]
+    loaded = make(rows, applied=[{"program": "rad-noimg"}])
+    assert loaded.scenario.student.school_type == "img"
+    assert any("rad-noimg does not take visiting students" in w for w in loaded.warnings)
+    (sent,) = loaded.applied
+    assert not sent.usable
+    assert not [s for s in build_timeline(loaded, _solve(loaded)) if s.kind == "pending"]

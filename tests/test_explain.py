@@ -301,6 +301,7 @@ def test_letters_by_eras_match_exhaustive_search(tmp_path: Path) -> None:
                     if entry["any_start_in_time"] and anywhere:
                         least = min(p[1] for p in anywhere)
                         assert over["budget"] == least, seed
+                        assert over["above_budget"] == least - loaded.budget, seed
                         at_least_budget = [p for p in anywhere if p[1] <= least]
                         assert over["best"] == max(p[0] for p in at_least_budget), seed
                         checked_over += 1
@@ -545,3 +546,29 @@ def test_a_clinical_letter_price_says_it_costs_a_radiology_letter(tmp_path: Path
     assert entries["clinical"]["other_letters_in_time"] == 1
     text = " ".join(outcome.payload["warnings"])
     assert "(it leaves only one radiology letter ready by ERAS)" in text
+
+
+def test_late_letters_are_warned_even_when_the_value_model_does_not_discount_them(
+    tmp_path: Path,
+) -> None:
+    """Found by review: with late_factor 1 every rotation counted as in time, so every
+    late-letter warning went quiet; lateness is a matter of dates."""
+    model = (SCENARIOS.parent / "models" / "default.yaml").read_text()
+    model = re.sub(r"late_factor: [0-9.]+", "late_factor: 1", model)
+    (tmp_path / "flat.yaml").write_text(model)
+    rows = [
+        program("rad-early", starts="2027-06-07", letter=4, audition=4),
+        program("rad-late", starts="2027-10-04", weeks=4, letter=9, audition=9),
+        program("im-a", specialty="internal_medicine", starts="2027-08-02", letter=5),
+    ]
+    requirements = {"radiology": {"min": 2, "max": 2}, "clinical": {"min": 1}, "tier_mix": False}
+    data = {**BASE, "programs": rows, "requirements": requirements, "value_model": "flat.yaml"}
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    assert loaded.value_model.timing.late_factor == 1
+    outcome = plan_scenario(loaded, ONE_WORKER, advise=True)
+    late = [r for r in outcome.payload["rotations"] if r["program_id"] == "rad-late"]
+    assert late and late[0]["letter_before_eras"] is False
+    assert any(
+        w.startswith("only one radiology letter will be ready by ERAS")
+        for w in outcome.payload["warnings"]
+    )

@@ -204,14 +204,24 @@ def test_a_hand_flipped_locked_flag_is_not_valid(tmp_path: Path) -> None:
     code, said = _run("check", str(EXAMPLE / "scenario.yaml"), str(plan))
     assert code == 1
     label = f"{first['program_id']}@{first['start']}"
-    assert (
-        "[locked]" in said and "the plan states locked true; the scenario does not lock it" in said
-    )
+    assert "[locked]" in said
+    assert "the plan states locked true, but by the scenario it is not accepted" in said
     assert f"The plan marks {label} as accepted (locked)" in said
     first["locked"] = "yes"
     plan.write_text(json.dumps(data))
     code, said = _run("check", str(EXAMPLE / "scenario.yaml"), str(plan))
     assert code == 1 and 'locked "yes" is not true or false' in said
+    # The other flags too, each against the scenario; absent, they are not required.
+    del first["locked"]
+    for key in ("offered", "applied", "letter_before_eras"):
+        flipped = json.loads(json.dumps(data))
+        row = flipped["rotations"][0]
+        row[key] = not row.get(key, key == "letter_before_eras")
+        plan.write_text(json.dumps(flipped))
+        code, said = _run("check", str(EXAMPLE / "scenario.yaml"), str(plan))
+        assert code == 1 and f"[{key}]" in said, key
+    plan.write_text(json.dumps(data))
+    assert _run("check", str(EXAMPLE / "scenario.yaml"), str(plan))[0] == 0
 
 
 def test_an_error_in_a_hidden_programs_sheet_says_it_is_hidden(tmp_path: Path) -> None:
@@ -230,3 +240,43 @@ def test_an_error_in_a_hidden_programs_sheet_says_it_is_hidden(tmp_path: Path) -
     code, said = _run("validate", str(scenario))
     assert code == 1
     assert "programs.xlsx (hidden sheet 'programs'), row 1: name: missing required column" in said
+
+
+def test_dotted_thousand_messages_name_the_right_number(tmp_path: Path) -> None:
+    """Found by review: '001.000' was told "write 001000"; '0.000' is 0 either way."""
+    scenario, _number = _catalog_cell(tmp_path, "fee", "001.000")
+    code, said = _run("validate", str(scenario))
+    assert code == 1 and "write 1000 if you mean 1,000" in said
+    scenario, _number = _catalog_cell(tmp_path, "fee", "0.000")
+    assert _run("validate", str(scenario))[0] == 0
+
+
+def test_budgets_mixing_commas_and_another_mark_are_told_to_use_commas() -> None:
+    code, said = _run("compare", str(EXAMPLE / "scenario.yaml"), "--budgets", "4000,6000;8000")
+    assert code == 2 and "join the amounts with commas, not ';'" in said
+
+
+def test_a_non_breaking_space_inside_quotes_is_not_blamed(tmp_path: Path) -> None:
+    scenario = _copy(tmp_path)
+    rows = scenario.read_text().splitlines()
+    at = next(n for n, row in enumerate(rows) if row.startswith("name:"))
+    rows[at] = 'name: "US-IMG,\u00a0quoted"'
+    rows.append("exclude: [rad-harbor")  # an unrelated syntax error further down
+    scenario.write_text("\n".join(rows) + "\n")
+    code, said = _run("validate", str(scenario))
+    assert code == 1 and "YAML syntax error" in said and "non-breaking" not in said
+
+
+def test_the_timeline_words_a_sent_application_with_several_starts() -> None:
+    """Found by review: "its start A overlaps x; B overlaps y" for two starts."""
+    import json
+
+    scenario = str(SCENARIOS / "applications-sent" / "scenario.yaml")
+    result = CliRunner().invoke(cli, ["timeline", scenario, "--workers", "1", "--format", "json"])
+    assert result.exit_code == 0
+    (step,) = [s for s in json.loads(result.stdout) if s["kind"] == "pending"]
+    assert step["program_id"] == "rad-lakeshore"
+    assert (
+        "each of its starts overlaps a rotation (2027-06-07 overlaps rad-cedar, 2027-08-02 "
+        "overlaps em-saguaro and rad-juniper), so an offer would mean choosing between them"
+    ) in step["text"]

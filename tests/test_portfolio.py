@@ -1634,3 +1634,19 @@ def test_no_plan_blamed_on_the_kind_with_too_few_offers(
     assert (
         "more clinical programs (medicine, surgery, emergency medicine) in the catalog" in catalog
     )
+    # Both kinds short in most outcomes: clinical, the larger, is named, radiology beside it.
+    both = {"radiology": 0.24, "clinical": 0.25}
+    (warning,) = portfolio_warnings(10, 0.4645, 10, 20, img=False, short_of=both)
+    assert (
+        "too few clinical offers" in warning and "radiology offers fall short in 24.0%" in warning
+    )
+    # Exactly half is not "most".
+    (plain,) = portfolio_warnings(10, 0.5, 10, 20, img=False, short_of={"clinical": 0.25})
+    assert "too few" not in plain
+    # An accepted clinical offer (a lock) leaves no clinical shortfall.
+    locked = make(rows, budget=20000, requirements=requirements,
+                  locks=[{"program": "im-a", "start": "2027-09-06"}])  # fmt: skip
+    problem = build_portfolio_problem(locked)
+    table = evaluate(problem, range(len(problem.candidates)))
+    short = short_of_offers(problem, table, outcome_probabilities(problem, table.portfolio))
+    assert short["clinical"] == 0.0 and short["radiology"] == pytest.approx(expected["radiology"])

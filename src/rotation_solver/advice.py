@@ -133,22 +133,22 @@ def letter_price_warnings(
             continue
         second = kind == "second radiology"
         if not isinstance(best, int) or not isinstance(lost, int):
-            why = (
-                "the radiology starts that end in time break another rule (dates, budget, counts)"
-                if second and entry.get("any_start_in_time")
-                else "fewer than two radiology programs have a start that fits your calendar "
-                "and deadlines and ends in time"
-                if second
-                else f"the {kind} starts that end in time break another rule (dates, budget, "
-                "counts)"
-                if entry.get("any_start_in_time")
-                else f"no {kind} start that fits your calendar and deadlines ends in time"
-            )
             letters = "two radiology letters" if second else f"a {kind} letter"
             over = entry.get("over_budget")
             if isinstance(over, dict):
-                warnings.append((kind, _over_budget_price(letters, over, objective, total_cost)))
+                warnings.append((kind, _over_budget_price(letters, over, objective)))
                 continue
+            # Not the budget: `over_budget` is asked for whenever a start ends in time, and
+            # is absent when no budget would do (found by review: "budget" was named).
+            why = (
+                f"the {'radiology' if second else kind} starts that end in time break "
+                "another rule (dates or counts), whatever the budget"
+                if entry.get("any_start_in_time")
+                else "fewer than two radiology programs have a start that fits your calendar "
+                "and deadlines and ends in time"
+                if second
+                else f"no {kind} start that fits your calendar and deadlines ends in time"
+            )
             warnings.append(
                 (kind, f"no plan meeting your rules has {letters} ready by ERAS: {why}.")
             )
@@ -196,14 +196,12 @@ def letter_price_warnings(
     return warnings
 
 
-def _over_budget_price(letters: str, over: dict[str, Any], objective: int, total_cost: int) -> str:
+def _over_budget_price(letters: str, over: dict[str, Any], objective: int) -> str:
     """No plan within the budget has the letters, and only the budget stops one."""
-    budget, best, cost = over["budget"], over["best"], over["cost"]
-    more = budget - total_cost
     return (
-        f"no plan within the budget has {letters} ready by ERAS; the least budget with one "
-        f"is ${budget:,} (${more:,} {'more' if more >= 0 else 'less'} than this plan costs), "
-        f"where the best plan is worth {best} (this one {objective}) at ${cost:,}: "
+        f"no plan within the budget has {letters} ready by ERAS; the least budget for such "
+        f"a plan is ${over['budget']:,} (${over['above_budget']:,} above yours), where the "
+        f"best plan is worth {over['best']} (this one {objective}) at ${over['cost']:,}: "
         f"{', '.join(over['plan'])}. `rotation-solver compare --budgets` weighs it."
     )
 
@@ -219,6 +217,21 @@ def _both_letters_price(entry: dict[str, object], objective: int) -> str:
         f"with both letters ready by ERAS, the best plan is worth {best} (this one "
         f"{objective}) at ${cost:,}: {', '.join(plan)}."
     )
+
+
+def second_radiology_letter_late(
+    rotations: Sequence[Offering], radiology_max: int, max_rotations: int
+) -> list[Offering]:
+    """The late radiology rotations of a plan with two or more of them and one letter in
+    time for ERAS, when the plan can still change: a late one is not an accepted offer,
+    or there is room for another radiology rotation. Else none. Shared by the warning
+    and its price (`explain.letters_by_eras`), so that the two always meet."""
+    radiology = [o for o in rotations if o.is_radiology]
+    late = [o for o in radiology if not o.letter_in_time]
+    if len(radiology) < RADIOLOGY_LETTERS_WANTED or len(radiology) - len(late) != 1:
+        return []
+    room = len(radiology) < radiology_max and len(rotations) < max_rotations
+    return late if room or any(not o.locked for o in late) else []
 
 
 def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
@@ -293,7 +306,7 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             f"three the benefits usually plateau relative to the cost (FAQ 1).{priced} "
             "requirements.max_rotations: 3 keeps to three."
         )
-    if any(not o.locked for o in clinical) and all(o.timing < 1 for o in clinical):
+    if any(not o.locked for o in clinical) and not any(o.letter_in_time for o in clinical):
         lead = loaded.value_model.timing.letter_lead_days
         new_to_us = scenario.student.us_clinical_weeks == 0
         warnings.append(
@@ -308,7 +321,7 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
                 else "."
             )
         )
-    if radiology_open and all(o.timing < 1 for o in radiology):
+    if radiology_open and not any(o.letter_in_time for o in radiology):
         lead = loaded.value_model.timing.letter_lead_days
         warnings.append(
             f"{LATE_LETTER['radiology']} submission ({scenario.eras_submission}):"
@@ -330,18 +343,20 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             "cycle (guide, Step 1: 'Timing vs application cycle'), although the value model "
             "still counts it at its late factor. Narrow calendar.window or --exclude it."
         )
-    late_radiology = [o for o in radiology if o.timing < 1]
-    if (
-        len(radiology) >= RADIOLOGY_LETTERS_WANTED
-        and len(radiology) - len(late_radiology) == 1
-        and any(not o.locked for o in late_radiology)
-    ):
+    requirements = loaded.requirements
+    late_radiology = second_radiology_letter_late(
+        rotations, requirements.radiology_max, requirements.max_rotations
+    )
+    if late_radiology:
         # Found by an advisor's review: a plan whose second radiology rotation ends after
         # ERAS passed every check, its one letter in time from a two-week elective.
         lead = loaded.value_model.timing.letter_lead_days
+        names = ", ".join(
+            sorted(f"{o.program_id}{' (accepted)' if o.locked else ''}" for o in late_radiology)
+        )
         warnings.append(
             f"{LATE_LETTER['second radiology']} submission ({scenario.eras_submission}): "
-            f"{_ids(late_radiology)} end{'s' if len(late_radiology) == 1 else ''} later than "
+            f"{names} end{'s' if len(late_radiology) == 1 else ''} later than "
             f"{lead} days before it. The guide: 'Aim for at least two radiology letters from "
             "U.S. faculty' (Step 5), from rotations in June-September (Step 3)."
         )

@@ -11,8 +11,8 @@ Rule keys of `Violation.rule`:
   `budget.stated`, `profile.stated`
 - a rotation's identity: `program` (unknown id), `start` (a start the program does not offer)
 - a rotation's stated fields: `program_name`, `specialty.stated`, `tier`, `end`, `weeks`,
-  `cost`, `value`, `submit_on`, `deadline.stated`, `locked` (an accepted offer the
-  scenario does not name, or one it names that the plan does not mark)
+  `cost`, `value`, `submit_on`, `deadline.stated`, and the optional flags `locked`,
+  `offered`, `applied`, `letter_before_eras` (each as the scenario has it, when stated)
 - feasibility of one offering: `applied` (a start the application sent names),
   `accepts_img`, `exclude`, `specialty`, `window`, `blocked`,
   `deadline` (the application cannot be sent in time)
@@ -512,19 +512,38 @@ class _Checker:
                     f"{r.label}: the plan states {key} {got}, recomputed "
                     f"{_fmt_date(want_date) or 'null (no deadline)'}",
                 )
-        # Found by review: a hand-flipped "locked" passed as valid; it claims an offer
-        # accepted, which the scenario must say.
-        if "locked" in r.raw:
-            stated = r.raw["locked"]
+        # Found by reviews: hand-flipped flags passed as valid. Each is optional (spec
+        # section 7 has none), and must say what the scenario says when present.
+        lead = timedelta(days=self.loaded.value_model.timing.letter_lead_days)
+        flags = {
+            "locked": (r.locked, "accepted (under locks)"),
+            "offered": (
+                (r.program.id, r.start) in {(o.program, o.start) for o in self.loaded.offers},
+                "an offer in hand (under offers)",
+            ),
+            "applied": (
+                not r.locked and r.program.id in {a.program for a in self.loaded.applied},
+                "an application sent (under applied)",
+            ),
+            "letter_before_eras": (
+                r.end + lead <= self.loaded.scenario.eras_submission,
+                "ending letter_lead_days before ERAS",
+            ),
+        }
+        for key, (truth, meaning) in flags.items():
+            if key not in r.raw:
+                continue
+            stated = r.raw[key]
             if not isinstance(stated, bool):
                 self.add(
-                    self.badly_stated("locked"),
-                    f"{r.label}: locked {_json(stated)} is not true or false",
+                    self.badly_stated(key), f"{r.label}: {key} {_json(stated)} is not true or false"
                 )
-            elif stated != r.locked:
-                truth = "locks it" if r.locked else "does not lock it"
-                self.add("locked", f"{r.label}: the plan states locked {_json(stated)}; the "
-                         f"scenario {truth}")  # fmt: skip
+            elif stated != truth:
+                self.add(
+                    key,
+                    f"{r.label}: the plan states {key} {_json(stated)}, but by the scenario "
+                    f"it is {'' if truth else 'not '}{meaning}",
+                )
 
     def check_offering(self, r: _Rotation) -> None:
         scenario = self.loaded.scenario

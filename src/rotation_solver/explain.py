@@ -15,7 +15,12 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from rotation_solver.advice import LONG_SHOT, NO_PLAN_WITHOUT, RADIOLOGY_LETTERS_WANTED
+from rotation_solver.advice import (
+    LONG_SHOT,
+    NO_PLAN_WITHOUT,
+    RADIOLOGY_LETTERS_WANTED,
+    second_radiology_letter_late,
+)
 from rotation_solver.interrupt import solve_interruptibly
 from rotation_solver.model import PlanModel
 from rotation_solver.offerings import DroppedOffering, DropReason, Offering, drop_lock_clashes
@@ -192,20 +197,20 @@ def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> l
     named a plan that moved a radiology rotation past ERAS, unsaid)."""
 
     def on_time(radiology: bool) -> Callable[[Offering], bool]:
-        return lambda o: o.is_radiology == radiology and o.timing == 1
+        return lambda o: o.is_radiology == radiology and o.letter_in_time
 
     late_kinds = [
         radiology
         for radiology in (False, True)
         if (chosen := [o for o in result.rotations if o.is_radiology == radiology])
         and not any(o.locked for o in chosen)
-        and not any(o.timing == 1 for o in chosen)
+        and not any(o.letter_in_time for o in chosen)
     ]
-    radiology = [o for o in result.rotations if o.is_radiology]
-    second = (
-        len(radiology) >= RADIOLOGY_LETTERS_WANTED
-        and _letters_in_time(radiology, True) == 1
-        and any(o.timing != 1 and not o.locked for o in radiology)
+    requirements = problem.requirements
+    second = bool(
+        second_radiology_letter_late(
+            result.rotations, requirements.radiology_max, requirements.max_rotations
+        )
     )
     both: tuple[int, int, list[Offering]] | None = None
     try:
@@ -291,6 +296,7 @@ def _least_budget_with(
     rotations = sorted(best[2], key=lambda o: o.start)
     return {
         "budget": cheapest[1],
+        "above_budget": cheapest[1] - problem.budget,
         "best": best[0],
         "cost": best[1],
         "plan": [f"{o.program_id}@{o.start.isoformat()}" for o in rotations],
@@ -299,7 +305,7 @@ def _least_budget_with(
 
 def _letters_in_time(rotations: Iterable[Offering], radiology: bool) -> int:
     """How many of the rotations of a kind end in time for their letter to reach ERAS."""
-    return sum(o.is_radiology == radiology and o.timing == 1 for o in rotations)
+    return sum(o.is_radiology == radiology and o.letter_in_time for o in rotations)
 
 
 def _on_time_ids(
@@ -329,9 +335,9 @@ def _keeping_other_letters(
     keeping = _best_with(
         problem,
         clock,
-        including=lambda o: o.is_radiology == radiology and o.timing == 1,
+        including=lambda o: o.is_radiology == radiology and o.letter_in_time,
         including_at_least=at_least,
-        also_including=lambda o: o.is_radiology == other and o.timing == 1,
+        also_including=lambda o: o.is_radiology == other and o.letter_in_time,
         also_at_least=have,
     )
     if keeping is not None and keeping[0] == best[0]:

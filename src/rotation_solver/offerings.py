@@ -104,6 +104,10 @@ class Offering(TierMixHalves):
     # An application already sent, not answered (scenario `applied`): nothing to apply
     # for, the offer still uncertain.
     applied: bool = False
+    # Its letter can reach ERAS (it ends letter_lead_days before). Not `timing == 1`:
+    # with late_factor 1 a late letter costs nothing, but it is still late (found by
+    # review: every late-letter warning went quiet).
+    letter_in_time: bool = True
 
     @property
     def key(self) -> tuple[str, date]:
@@ -413,6 +417,7 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                     forbidden_by=tuple(forbidden_by),
                     offered=(program.id, start) in offered_pairs,
                     applied=program.id in sent_programs and not locked,
+                    letter_in_time=on_time,
                 )
             )
     every = tuple(offerings)

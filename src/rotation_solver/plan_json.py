@@ -39,7 +39,7 @@ def rotation_dict(offering: Offering) -> dict[str, Any]:
         # An application already sent (scenario `applied`): its answer is still to come.
         "applied": offering.applied,
         # False: the letter is ready after ERAS submission, so the value is discounted.
-        "letter_before_eras": offering.timing == 1,
+        "letter_before_eras": offering.letter_in_time,
     }
 
 

@@ -275,7 +275,8 @@ def unused_application_steps(
     planned = {r["program_id"] for r in rotations}
     steps = []
     for application in loaded.applied:
-        if application.program in planned:
+        # One that cannot lead to a rotation has its warning already (found by review).
+        if application.program in planned or not application.usable:
             continue
         program = loaded.program(application.program)
         clashes = []
@@ -289,12 +290,15 @@ def unused_application_steps(
             if over:
                 clashes.append(f"{start.isoformat()} overlaps {join_names(over)}")
         starts = ", ".join(d.isoformat() for d in application.starts)
-        clash = (
-            f"; in this plan its start {'; '.join(clashes)}, so an offer would mean choosing "
-            "between them"
-            if len(clashes) == len(application.starts) and clashes
-            else ""
-        )
+        # Only when every start clashes: else an offer may fit beside this plan.
+        clash = ""
+        if clashes and len(clashes) == len(application.starts):
+            where = (
+                f"its start {clashes[0]}"
+                if len(clashes) == 1
+                else f"each of its starts overlaps a rotation ({', '.join(clashes)})"
+            )
+            clash = f"; in this plan {where}, so an offer would mean choosing between them"
         steps.append(
             TimelineStep(
                 loaded.scenario.planning_date,

@@ -441,7 +441,8 @@ def _at_line(message: str, plan: Path, lines: dict[int, int]) -> str:
 _STATED = frozenset((
     "status", "scenario", "order", "bound", "objective", "total_cost", "budget.stated",
     "profile.stated", "program_name", "specialty.stated", "tier", "end", "weeks", "cost",
-    "value", "submit_on", "deadline.stated", "locked",
+    "value", "submit_on", "deadline.stated", "locked", "offered", "applied",
+    "letter_before_eras",
 ))  # fmt: skip
 
 
@@ -484,7 +485,7 @@ def _score(
         for o in rotations:  # what an advisor weighs: each rotation's share
             click.echo(
                 f"  {o.program_id} {o.start}..{o.end}: value {o.value}, cost ${o.cost:,}"
-                + ("" if o.timing == 1 else " (letter after ERAS)")
+                + ("" if o.letter_in_time else " (letter after ERAS)")
             )
         warn(plan_warnings(loaded, rotations))
     if stale:

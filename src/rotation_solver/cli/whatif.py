@@ -60,7 +60,7 @@ def _amounts(value: str, *, signed: bool, what: str, example: str) -> list[int]:
     joiner = re.search(r"\d\s*([;/|])\s*[+-]?\$?\d", value)
     # "4000 6000" too, but not "10 000" (a thousands space): every amount of 4 digits.
     spaced = re.fullmatch(r"\s*([+-]?\$?\d{4,}\s+)+[+-]?\$?\d{4,}\s*", value)
-    if len(parts) == 1 and (joiner or spaced):
+    if joiner or (len(parts) == 1 and spaced):
         # Found by review: "4000;6000" was told "must be a whole number of dollars".
         between = repr(joiner.group(1)) if joiner else "spaces"
         raise click.BadParameter(

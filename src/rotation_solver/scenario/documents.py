@@ -242,7 +242,15 @@ def _no_break_space_hint(text: str, error_line: int | None) -> str:
     """A non-breaking space (pasted from a phone or a web page) looks like a space but is
     not one to YAML, which then errs a line or two later (found by review)."""
     lines = text.splitlines()[: error_line or None]
-    marked = [number for number, line in enumerate(lines, 1) if "\u00a0" in line]
+    # Where YAML needs a space: in the indentation or after a key's colon; one inside
+    # a quoted name is valid (found by review: such a line was blamed). And near the
+    # error, which YAML reports a line or two after the culprit.
+    nearby = range(max(1, (error_line or len(lines)) - 2), len(lines) + 1)
+    marked = [
+        number
+        for number in nearby
+        if re.match(r"[ \t]*\u00a0", line := lines[number - 1]) or re.search(r":\u00a0", line)
+    ]
     if not marked:
         return ""
     return (

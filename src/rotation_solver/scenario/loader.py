@@ -118,6 +118,9 @@ class SentApplication:
 
     program: str
     starts: tuple[date, ...]
+    # False when no start it names can be in a plan (a note says why): it cannot lead
+    # to a rotation, though its fee is paid.
+    usable: bool = True
 
 
 @dataclass(frozen=True)
@@ -541,10 +544,12 @@ def _applied(
                 f"{len(starts_of)} programs applied to; at most {MAX_APPLICATIONS} are supported",
             )
         )
+    unusable = set()
     for program_id, starts in starts_of.items():
         # Found by review: only `apply` said so ("applications sent that no plan can use").
         reasons = [_never_planned(scenario, rows[program_id], start) for start in starts]
         if all(reasons):
+            unusable.add(program_id)
             why = "; ".join(sorted({reason for listed in reasons for reason in listed}))
             named = (
                 "that the application names"
@@ -558,12 +563,16 @@ def _applied(
     if scenario.student.school_type == "img":
         for program_id in starts_of:
             if not rows[program_id].accepts_img:
+                unusable.add(program_id)
                 notes.append(
                     f"applied: {program_id} does not take visiting students from IMG "
                     "schools (accepts_img is false), so this application cannot lead to a "
                     "rotation"
                 )
-    sent = tuple(SentApplication(pid, tuple(sorted(s))) for pid, s in starts_of.items())
+    sent = tuple(
+        SentApplication(pid, tuple(sorted(s)), usable=pid not in unusable)
+        for pid, s in starts_of.items()
+    )
     return sent, tuple(refused), notes, problems
 
 

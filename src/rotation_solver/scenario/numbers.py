@@ -26,9 +26,10 @@ def whole_as_written(value: Any) -> Any:
     where a catalog from a European spreadsheet means 1000 and 9000 (found by review:
     a housing cost of $1/week, and a budget of $9)."""
     value = not_bool(value)
-    if isinstance(value, str | Decimal) and _DOTTED_THOUSANDS.fullmatch(str(value).strip()):
-        text = str(value).strip()
-        digits = text.replace(".", "")
+    text = str(value).strip() if isinstance(value, str | Decimal) else ""
+    # Both readings agree on 0 ("0.000"): nothing to ask.
+    if _DOTTED_THOUSANDS.fullmatch(text) and Decimal(text) != Decimal(text.replace(".", "")):
+        digits = str(int(text.replace(".", "")))
         raise ValueError(
             f"expected a whole number without separators (got {text!r}: a dot may be a "
             f"decimal point or a thousands separator); write {digits} if you mean "
