@@ -215,7 +215,7 @@ def application_dict(c: Candidate) -> dict[str, Any]:
         "fee": c.fee,
         "acceptance": c.acceptance,
         "certain_value": c.values[0],
-        "cost": c.cost,
+        "cost": c.cost,  # if taken (housing, travel, IMG surcharge); `fee` is apart
         # An offer in hand (scenario `offers`): kept as an application certain to come.
         "offered": any(o.offered for o in c.offerings),
         # Already sent (scenario `applied`): in every portfolio, nothing to send.
