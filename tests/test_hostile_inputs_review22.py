@@ -204,7 +204,7 @@ def test_a_hand_flipped_locked_flag_is_not_valid(tmp_path: Path) -> None:
     code, said = _run("check", str(EXAMPLE / "scenario.yaml"), str(plan))
     assert code == 1
     label = f"{first['program_id']}@{first['start']}"
-    assert "[locked]" in said
+    assert "[locked.stated]" in said
     assert "the plan states locked true, but by the scenario it is not accepted" in said
     assert f"The plan marks {label} as accepted (locked)" in said
     first["locked"] = "yes"
@@ -219,7 +219,7 @@ def test_a_hand_flipped_locked_flag_is_not_valid(tmp_path: Path) -> None:
         row[key] = not row.get(key, key == "letter_before_eras")
         plan.write_text(json.dumps(flipped))
         code, said = _run("check", str(EXAMPLE / "scenario.yaml"), str(plan))
-        assert code == 1 and f"[{key}]" in said, key
+        assert code == 1 and f"[{key}.stated]" in said, key
     plan.write_text(json.dumps(data))
     assert _run("check", str(EXAMPLE / "scenario.yaml"), str(plan))[0] == 0
 
@@ -280,3 +280,20 @@ def test_the_timeline_words_a_sent_application_with_several_starts() -> None:
         "each of its starts overlaps a rotation (2027-06-07 overlaps rad-cedar, 2027-08-02 "
         "overlaps em-saguaro and rad-juniper), so an offer would mean choosing between them"
     ) in step["text"]
+
+
+def test_a_scored_start_the_sent_application_does_not_name_is_a_violation(
+    tmp_path: Path,
+) -> None:
+    """Found by a student's review: the flag checks took the rule key `applied`, so a
+    start the application sent does not name was scored as a stale number: "valid"."""
+    scenario = _copy(tmp_path)
+    scenario.write_text(
+        scenario.read_text() + "applied:\n  - {program: rad-cedar, starts: [2027-06-14]}\n"
+    )
+    mine = tmp_path / "mine.csv"
+    mine.write_text("program_id,start\nrad-cedar,2027-09-06\n")
+    code, said = _run("check", str(scenario), str(mine), "--score", "--workers", "1")
+    assert code == 1
+    assert "[applied] rad-cedar starting 2027-09-06: the application sent to rad-cedar" in said
+    assert "valid:" not in said and "numbers the document states" not in said

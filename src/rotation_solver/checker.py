@@ -11,8 +11,9 @@ Rule keys of `Violation.rule`:
   `budget.stated`, `profile.stated`
 - a rotation's identity: `program` (unknown id), `start` (a start the program does not offer)
 - a rotation's stated fields: `program_name`, `specialty.stated`, `tier`, `end`, `weeks`,
-  `cost`, `value`, `submit_on`, `deadline.stated`, and the optional flags `locked`,
-  `offered`, `applied`, `letter_before_eras` (each as the scenario has it, when stated)
+  `cost`, `value`, `submit_on`, `deadline.stated`, and the optional flags as
+  `locked.stated`, `offered.stated`, `applied.stated`, `letter_before_eras.stated` (each
+  as the scenario has it, when stated)
 - feasibility of one offering: `applied` (a start the application sent names),
   `accepts_img`, `exclude`, `specialty`, `window`, `blocked`,
   `deadline` (the application cannot be sent in time)
@@ -536,11 +537,12 @@ class _Checker:
             stated = r.raw[key]
             if not isinstance(stated, bool):
                 self.add(
-                    self.badly_stated(key), f"{r.label}: {key} {_json(stated)} is not true or false"
+                    self.badly_stated(f"{key}.stated"),
+                    f"{r.label}: {key} {_json(stated)} is not true or false",
                 )
             elif stated != truth:
                 self.add(
-                    key,
+                    f"{key}.stated",  # not `applied`, the rule a start must meet
                     f"{r.label}: the plan states {key} {_json(stated)}, but by the scenario "
                     f"it is {'' if truth else 'not '}{meaning}",
                 )

@@ -441,8 +441,8 @@ def _at_line(message: str, plan: Path, lines: dict[int, int]) -> str:
 _STATED = frozenset((
     "status", "scenario", "order", "bound", "objective", "total_cost", "budget.stated",
     "profile.stated", "program_name", "specialty.stated", "tier", "end", "weeks", "cost",
-    "value", "submit_on", "deadline.stated", "locked", "offered", "applied",
-    "letter_before_eras",
+    "value", "submit_on", "deadline.stated", "locked.stated", "offered.stated",
+    "applied.stated", "letter_before_eras.stated",
 ))  # fmt: skip
 
 
