@@ -1650,3 +1650,41 @@ def test_no_plan_blamed_on_the_kind_with_too_few_offers(
     table = evaluate(problem, range(len(problem.candidates)))
     short = short_of_offers(problem, table, outcome_probabilities(problem, table.portfolio))
     assert short["clinical"] == 0.0 and short["radiology"] == pytest.approx(expected["radiology"])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_exact_choice_keeps_no_application_that_adds_nothing_for_a_fee(
+    tmp_path: Path, seed: int
+) -> None:
+    """Found by a student's review: two values a hair apart (155.8169265625 and
+    ...250002) rounded to ...562 and ...563, so a $30 application that no plan ever used
+    was kept. An application with a fee must add value; else the same portfolio without
+    it is as good for less."""
+    loaded = load_scenario(write_scenario(tmp_path, random_scenario(random.Random(300 + seed), 9)))
+    problem = build_portfolio_problem(loaded)
+    found = enumerated_search(problem, len(problem.candidates))
+    value = exact_value(problem, found.portfolio)
+    for j in found.portfolio:
+        if problem.candidates[j].fee > 0 and j not in problem.sent:
+            without = exact_value(problem, [i for i in found.portfolio if i != j])
+            assert without < value - 1e-9, (seed, problem.candidates[j].program_id)
+
+
+def test_ties_within_float_noise_go_to_the_fee_rule() -> None:
+    """`exhaustive` breaks ties on the exact value within 1e-9, never by rounding."""
+    from types import SimpleNamespace
+
+    from rotation_solver.portfolio.local_search import exhaustive
+
+    fees = SimpleNamespace(candidates=[SimpleNamespace(fee=0), SimpleNamespace(fee=30)], sent=())
+
+    noisy = {(): 0.0, (0,): 155.8169265625, (1,): 0.0, (0, 1): 155.81692656250002}
+    best, _value = exhaustive(fees, 2, noisy.__getitem__, score_is_exact=True)  # type: ignore[arg-type]
+    assert best == (0,)
+    sampled, _value = exhaustive(
+        fees,
+        2,
+        lambda p: 1.0 if 0 in p else 0.0,
+        exact=noisy.__getitem__,  # type: ignore[arg-type]
+    )
+    assert sampled == (0,)

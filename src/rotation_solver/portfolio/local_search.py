@@ -237,9 +237,11 @@ def enumerated_search(
     values: dict[tuple[int, ...], float] = {}
 
     def exact(portfolio: tuple[int, ...]) -> float:
+        # Not rounded: rounding splits values a hair apart at a rounding boundary
+        # (found by review: 155.8169265625 and ...50002 rounded to ...562 and ...563, and
+        # an application worth nothing was kept for its fee). Ties are within 1e-9.
         if portfolio not in values:
-            # Rounded so that float noise in the sum cannot break a tie `better` settles.
-            values[portfolio] = round(exact_value(problem, portfolio), 9)
+            values[portfolio] = exact_value(problem, portfolio)
         return values[portfolio]
 
     best, value = exhaustive(
@@ -325,6 +327,8 @@ def exhaustive(
     shortlist = tied[:EXACT_TIES]
     small = all(len(entry[1]) <= EXACT_TIE_APPLICATIONS for entry in shortlist)
     if exact is not None and len(tied) > 1 and small:
-        # max keeps the first of equals: the fee rule's order decides exact ties.
-        best = max(shortlist, key=lambda entry: round(exact(entry[1]), 9))
+        # The first within float noise of the best: the fee rule's order decides ties.
+        values = [exact(entry[1]) for entry in shortlist]
+        top = max(values)
+        best = next(entry for entry, v in zip(shortlist, values, strict=True) if v >= top - 1e-9)
     return best[1], best[0]
