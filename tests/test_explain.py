@@ -304,6 +304,17 @@ def test_letters_by_eras_match_exhaustive_search(tmp_path: Path) -> None:
                         assert over["above_budget"] == least - loaded.budget, seed
                         at_least_budget = [p for p in anywhere if p[1] <= least]
                         assert over["best"] == max(p[0] for p in at_least_budget), seed
+                        keys = {(pid, date.fromisoformat(day)) for pid, day in
+                                (item.split("@") for item in over["plan"])}  # fmt: skip
+                        kept = min(have[not wanted], letters(keys, not wanted))
+                        fewer = over.get("other_letters_in_time")
+                        assert (fewer is not None) == (kept < have[not wanted]), seed
+                        if fewer is not None:
+                            as_good = [
+                                p for p in at_least_budget
+                                if p[0] == over["best"] and in_time(p, not wanted, have[not wanted])
+                            ]  # fmt: skip
+                            assert not as_good, seed
                         checked_over += 1
                     else:
                         assert over is None, seed
@@ -572,3 +583,37 @@ def test_late_letters_are_warned_even_when_the_value_model_does_not_discount_the
         w.startswith("only one radiology letter will be ready by ERAS")
         for w in outcome.payload["warnings"]
     )
+
+
+def test_the_least_budget_for_a_letter_says_what_its_plan_gives_up(tmp_path: Path) -> None:
+    """From a student's review: "the least budget for two radiology letters is $5,070"
+    named a plan whose clinical letter had moved past ERAS, and did not say so."""
+    rows = [
+        program("rad-a", starts="2027-06-07", letter=5, audition=5),
+        program("rad-b", starts="2027-07-05", housing_per_week=800, letter=5, audition=5),
+        program("rad-late", starts="2027-10-04", letter=5, audition=5),
+        program("im-early", specialty="internal_medicine", starts="2027-07-05", letter=5),
+        program("im-late", specialty="internal_medicine", starts="2027-10-18", letter=5),
+    ]
+    requirements = {
+        "radiology": {"min": 2, "max": 2},
+        "clinical": {"min": 1, "max": 1},
+        "tier_mix": False,
+    }
+    data = {**BASE, "programs": rows, "requirements": requirements, "budget": 3000}
+    loaded = load_scenario(write_scenario(tmp_path, data))
+    outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
+    assert {r["program_id"] for r in outcome.payload["rotations"]} == {
+        "rad-a",
+        "rad-late",
+        "im-early",
+    }
+    (entry,) = outcome.payload["explanation"]["letters_by_eras"]
+    assert entry["kind"] == "second radiology" and entry["best"] is None
+    over = entry["over_budget"]
+    assert over["budget"] == 4000 and over["above_budget"] == 1000
+    assert over["plan"] == ["rad-a@2027-06-07", "rad-b@2027-07-05", "im-late@2027-10-18"]
+    assert over["other_letters_in_time"] == 0
+    (warning,) = [w for w in outcome.payload["warnings"] if "least budget for such" in w]
+    assert "$4,000 ($1,000 above yours)" in warning
+    assert "im-late@2027-10-18 (it leaves no clinical letter ready by ERAS)" in warning

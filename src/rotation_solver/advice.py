@@ -136,7 +136,7 @@ def letter_price_warnings(
             letters = "two radiology letters" if second else f"a {kind} letter"
             over = entry.get("over_budget")
             if isinstance(over, dict):
-                warnings.append((kind, _over_budget_price(letters, over, objective)))
+                warnings.append((kind, _over_budget_price(letters, over, objective, kind)))
                 continue
             # Not the budget: `over_budget` is asked for whenever a start ends in time, and
             # is absent when no budget would do (found by review: "budget" was named).
@@ -170,13 +170,7 @@ def letter_price_warnings(
         # Found by review: "If the letter matters more than the difference" where there
         # was none, and two such plans, each leaving the other letter late.
         still = f" (it still leaves the {other} letter late)" if entry.get("other_late") else ""
-        fewer = entry.get("other_letters_in_time")
-        if isinstance(fewer, int):
-            still = (
-                " (it leaves only one radiology letter ready by ERAS)"
-                if other == "radiology" and fewer == 1
-                else f" (it leaves no {other} letter ready by ERAS)"
-            )
+        still = _fewer_other_letters(kind, entry) or still
         aim = (
             "If the letter matters more than the difference, aim for that plan"
             if lost > 0 or cost > total_cost
@@ -196,14 +190,27 @@ def letter_price_warnings(
     return warnings
 
 
-def _over_budget_price(letters: str, over: dict[str, Any], objective: int) -> str:
+def _over_budget_price(letters: str, over: dict[str, Any], objective: int, kind: str) -> str:
     """No plan within the budget has the letters, and only the budget stops one."""
     return (
         f"no plan within the budget has {letters} ready by ERAS; the least budget for such "
         f"a plan is ${over['budget']:,} (${over['above_budget']:,} above yours), where the "
         f"best plan is worth {over['best']} (this one {objective}) at ${over['cost']:,}: "
-        f"{', '.join(over['plan'])}. `rotation-solver compare --budgets` weighs it."
+        f"{', '.join(over['plan'])}{_fewer_other_letters(kind, over)}. `rotation-solver "
+        "compare --budgets` weighs it."
     )
+
+
+def _fewer_other_letters(kind: str, entry: dict[str, Any]) -> str:
+    """ " (it leaves ...)" when a price's plan has fewer letters of the other kind in time
+    than this plan (`other_letters_in_time`), else ""."""
+    fewer = entry.get("other_letters_in_time")
+    if not isinstance(fewer, int):
+        return ""
+    other = "radiology" if kind == "clinical" else "clinical"
+    if other == "radiology" and fewer == 1:
+        return " (it leaves only one radiology letter ready by ERAS)"
+    return f" (it leaves no {other} letter ready by ERAS)"
 
 
 def _both_letters_price(entry: dict[str, object], objective: int) -> str:

@@ -232,9 +232,7 @@ def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> l
             entry["on_time"] = _on_time_ids(best, on_time(radiology_kind))
             entry["any_start_in_time"] = any(on_time(radiology_kind)(o) for o in problem.offerings)
             if best is None and entry["any_start_in_time"]:
-                entry["over_budget"] = _least_budget_with(
-                    problem, clock, on_time(radiology_kind), 1
-                )
+                entry["over_budget"] = _least_budget_with(problem, clock, result, radiology_kind, 1)
             if best is not None and len(late_kinds) == 2:
                 entry["other_late"] = best is not both and any(
                     o.is_radiology != radiology_kind for o in best[2]
@@ -260,7 +258,7 @@ def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> l
             entry["any_start_in_time"] = len(in_time_programs) >= RADIOLOGY_LETTERS_WANTED
             if best is None and entry["any_start_in_time"]:
                 entry["over_budget"] = _least_budget_with(
-                    problem, clock, on_time(True), RADIOLOGY_LETTERS_WANTED
+                    problem, clock, result, True, RADIOLOGY_LETTERS_WANTED
                 )
             if fewer is not None:
                 entry["other_letters_in_time"] = fewer
@@ -273,12 +271,17 @@ def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> l
 
 
 def _least_budget_with(
-    problem: PlanningProblem, clock: Clock, on_time: Callable[[Offering], bool], at_least: int
+    problem: PlanningProblem, clock: Clock, result: Result, radiology: bool, at_least: int
 ) -> dict[str, Any] | None:
-    """When only the budget stands between the student and `at_least` letters in time:
-    the least budget with such a plan, and the best plan at that budget (found by an
-    advisor's review: "no plan has two radiology letters ready by ERAS" where $95 more
-    bought one)."""
+    """When only the budget stands between the student and `at_least` letters of a kind
+    in time: the least budget with such a plan, and the best plan at that budget, saying
+    when it has fewer letters of the other kind in time than this plan (found by
+    reviews: "no plan has two radiology letters ready by ERAS" where $95 more bought
+    one; and that plan's clinical letter had moved past ERAS, unsaid)."""
+
+    def on_time(o: Offering) -> bool:
+        return o.is_radiology == radiology and o.letter_in_time
+
     cheapest = _best_with(
         problem,
         clock,
@@ -289,10 +292,10 @@ def _least_budget_with(
     )
     if cheapest is None:
         return None  # another rule than the budget
-    best = _best_with(
-        problem.with_budget(cheapest[1]), clock, including=on_time, including_at_least=at_least
-    )
+    there = problem.with_budget(cheapest[1])
+    best = _best_with(there, clock, including=on_time, including_at_least=at_least)
     assert best is not None  # the cheapest plan fits that budget
+    best, fewer = _keeping_other_letters(there, clock, result, best, radiology, at_least)
     rotations = sorted(best[2], key=lambda o: o.start)
     return {
         "budget": cheapest[1],
@@ -300,6 +303,7 @@ def _least_budget_with(
         "best": best[0],
         "cost": best[1],
         "plan": [f"{o.program_id}@{o.start.isoformat()}" for o in rotations],
+        **({"other_letters_in_time": fewer} if fewer is not None else {}),
     }
 
 
