@@ -743,3 +743,24 @@ def test_a_sent_application_that_cannot_lead_to_a_rotation_gets_no_pending_step(
     (sent,) = loaded.applied
     assert not sent.usable
     assert not [s for s in build_timeline(loaded, _solve(loaded)) if s.kind == "pending"]
+
+
+def test_a_sent_application_under_an_accepted_offer_is_to_be_withdrawn(make) -> None:
+    """From a student's review: "an offer would mean choosing between them" where the
+    rotation in the way was an offer already accepted."""
+    from rotation_solver.timeline import build_timeline
+
+    rows = [
+        program("rad-taken", starts="2027-06-07", weeks=4),
+        program("rad-b", starts="2027-08-02", letter=8, audition=8),
+        program("em-sent", specialty="emergency_medicine", starts="2027-06-21;2027-09-06"),
+    ]
+    locks = [{"program": "rad-taken", "start": "2027-06-07"}]
+    loaded = make(rows, locks=locks, applied=[{"program": "em-sent", "starts": ["2027-06-21"]}])
+    payload = _solve(loaded)
+    assert "em-sent" not in {r["program_id"] for r in payload["rotations"]}
+    (step,) = [s for s in build_timeline(loaded, payload) if s.kind == "pending"]
+    assert (
+        "cannot lead to a rotation beside the offers you accepted: its start 2027-06-21 "
+        "overlaps rad-taken. Withdraw it, then list it under `exclude:` too"
+    ) in step.text

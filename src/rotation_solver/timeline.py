@@ -279,36 +279,53 @@ def unused_application_steps(
         if application.program in planned or not application.usable:
             continue
         program = loaded.program(application.program)
-        clashes = []
+        clashes, accepted = [], []
         for start in application.starts:
             end = start + timedelta(weeks=program.weeks, days=-1)
-            over = sorted(
-                r["program_id"]
-                for r in rotations
-                if _day(r["start"]) <= end and start <= _day(r["end"])
+            over = [r for r in rotations if _day(r["start"]) <= end and start <= _day(r["end"])]
+            names = sorted(
+                f"{r['program_id']}{' (accepted)' if r.get('locked') else ''}" for r in over
             )
-            if over:
-                clashes.append(f"{start.isoformat()} overlaps {join_names(over)}")
+            if names:
+                clashes.append(f"{start.isoformat()} overlaps {join_names(names)}")
+            locked = sorted(r["program_id"] for r in over if r.get("locked"))
+            if locked:
+                accepted.append(f"{start.isoformat()} overlaps {join_names(locked)}")
         starts = ", ".join(d.isoformat() for d in application.starts)
         # Only when every start clashes: else an offer may fit beside this plan.
-        clash = ""
-        if clashes and len(clashes) == len(application.starts):
+        every = bool(clashes) and len(clashes) == len(application.starts)
+        if len(accepted) == len(application.starts):
+            # Found by a student's review: "an offer would mean choosing" against an
+            # offer already accepted; the guide's etiquette is to withdraw.
+            where = (
+                f"its start {accepted[0]}"
+                if len(accepted) == 1
+                else f"each of its starts overlaps one ({', '.join(accepted)})"
+            )
+            text = (
+                f"The application sent to {program.name} ({starts}) is still unanswered, "
+                f"but it cannot lead to a rotation beside the offers you accepted: {where}. "
+                "Withdraw it, then list it under `exclude:` too (its fee stays paid)."
+            )
+        else:
             where = (
                 f"its start {clashes[0]}"
                 if len(clashes) == 1
                 else f"each of its starts overlaps a rotation ({', '.join(clashes)})"
             )
-            clash = f"; in this plan {where}, so an offer would mean choosing between them"
-        steps.append(
-            TimelineStep(
-                loaded.scenario.planning_date,
-                "pending",
-                application.program,
+            clash = (
+                f"; in this plan {where}, so an offer would mean choosing between them"
+                if every
+                else ""
+            )
+            text = (
                 f"The application sent to {program.name} ({starts}) is still unanswered and "
                 f"this plan does not use it{clash}. If it comes back with an offer, list it "
                 "under `offers:` and re-plan; `rotation-solver apply` weighs the offers "
-                "against each other.",
+                "against each other."
             )
+        steps.append(
+            TimelineStep(loaded.scenario.planning_date, "pending", application.program, text)
         )
     return steps
 
