@@ -1688,3 +1688,14 @@ def test_ties_within_float_noise_go_to_the_fee_rule() -> None:
         exact=noisy.__getitem__,  # type: ignore[arg-type]
     )
     assert sampled == (0,)
+
+
+def test_an_exact_value_outside_the_interval_is_not_called_noise() -> None:
+    """From a student's review: "+17.2 against the exact value (sampling noise)" with the
+    exact value outside the 95% interval."""
+    from rotation_solver.portfolio.render import _noise
+
+    inside = {"saa": {"out_of_sample_ci95": [160.0, 170.0], "exact_value": 165.0}}
+    outside = {"saa": {"out_of_sample_ci95": [166.4, 196.6], "exact_value": 164.4}}
+    assert _noise(inside) == "sampling noise"
+    assert _noise(outside).startswith("outside the 95% interval")
