@@ -435,13 +435,13 @@ def test_the_cli_shows_a_sent_application_with_nothing_to_send(tmp_path: Path) -
     apps = {a["program_id"]: a for a in json.loads(applied.stdout)["applications"]}
     assert apps["rad-a"]["sent"] and not apps["im-b"]["sent"]
     table = runner.invoke(cli, ["apply", path, "--workers", "1", "--evaluate", "50"])
-    assert "(1 already sent)" in table.stdout
+    assert "(1 sent, still unanswered)" in table.stdout
     row = next(x for x in table.stdout.splitlines() if x.lstrip().startswith("rad-a"))
     assert " sent " in row
     md = runner.invoke(
         cli, ["apply", path, "--workers", "1", "--evaluate", "50", "--format", "markdown"]
     )
-    assert "(1 application already sent)" in md.stdout
+    assert "(1 application sent, still unanswered)" in md.stdout
     ics = runner.invoke(
         cli, ["apply", path, "--workers", "1", "--format", "ics", "--evaluate", "50"]
     )

@@ -380,7 +380,9 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         (
             "Applications",
             f"{len(payload['applications'])} of at most {payload['max_applications']}"
-            + (f" ({sent} already sent)" if (sent := _sent_count(payload)) else "")
+            # "Unanswered": answered ones (offers, refusals) are not among the N, and
+            # `solve` counts them all as "already made" (found by review: 4 here, 6 there).
+            + (f" ({sent} sent, still unanswered)" if (sent := _sent_count(payload)) else "")
             + f" · fees ${payload['fees']:,}"
             + (f" (and ${paid:,} already paid)" if (paid := payload.get("paid_fees")) else "")
             + f" of the ${payload['budget']:,} budget",
@@ -535,7 +537,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         + (f" and ${paid:,} already paid" if (paid := payload.get("paid_fees")) else "")
         + f" of the ${payload['budget']:,} budget"
         + (
-            f" ({counted(sent, 'application')} already sent)"
+            f" ({counted(sent, 'application')} sent, still unanswered)"
             if (sent := _sent_count(payload))
             else ""
         ),
