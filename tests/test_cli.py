@@ -1578,3 +1578,27 @@ def test_markdown_cells_keep_our_code_spans() -> None:
     )
     assert cell_with_code("a `b|c` d") == "a \\`b\\|c\\` d"  # "|" would split the row
     assert cell_with_code("one ` tick") == "one \\` tick"
+
+
+def test_the_fee_note_leaves_out_programs_no_plan_within_the_budget_can_hold(
+    tmp_path: Path,
+) -> None:
+    """From a student's review: "3 other programs that fit" where every plan with any
+    of them cost more than the budget. With two radiology rotations needed, one costing
+    $1,500 fits only beside another radiology rotation, at least $1,000 more."""
+    rows = [
+        program("r1", starts="2027-06-07"),
+        program("r2", starts="2027-07-05"),
+        program("pricey", starts="2027-08-02", housing_per_week=550),  # $1,500
+        program("spare", starts="2027-09-06", fee=20, letter=0, audition=0),  # $1,020
+    ]
+    requirements = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 0}, "tier_mix": False}
+    data = scenario_dict(rows, budget=2400, requirements=requirements)
+    code, output = invoke_stdout(
+        "solve", str(write_scenario(tmp_path, data)), "--format", "json", *FAST
+    )
+    assert code == 0, output
+    payload = json.loads(output)
+    assert [r["program_id"] for r in payload["rotations"]] == ["r1", "r2"]
+    # pricey: $1,500 + $1,000 for a second radiology rotation > $2,400; spare: $2,020.
+    assert payload["other_applications"]["others"] == 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import statistics
+from collections.abc import Sequence
 from typing import Any
 
 from rotation_solver.advice import plan_warnings
@@ -80,14 +82,46 @@ def _cheapest_rotation(offerings: tuple[Offering, ...]) -> dict[str, int]:
 
 
 def _programs_that_may_offer(
-    problem: PlanningProblem, budget: int, locked_cost: int
+    problem: PlanningProblem, budget: int, locked: Sequence[Offering]
 ) -> frozenset[str]:
-    """Programs that may offer a start the budget can pay for beside what every plan
-    pays (fees already paid, the accepted offers' rotations): applying to one no budget
-    reaches buys nothing."""
-    within = budget - problem.paid_fees - locked_cost
+    """Programs that may offer and may be in a plan the budget pays for, by a lower bound
+    on the cheapest such plan: what every plan pays (fees already paid, the accepted
+    offers' rotations), the program's cheapest rotation, and the cheapest rotations of
+    other programs that the count rules still need (dates aside). Applying to one no
+    budget reaches buys nothing (found by reviews: programs whose every plan costs more
+    than the budget were counted among those to apply to)."""
+    cheapest = _cheapest_rotation(problem.offerings)
+    radiology = {o.program_id: o.is_radiology for o in problem.offerings}
+    locked_ids = {o.program_id for o in locked}
+    base = problem.paid_fees + sum(o.cost for o in locked)
+    requirements = problem.requirements
+    need = {
+        True: requirements.radiology_min - sum(o.is_radiology for o in locked),
+        False: requirements.clinical_min - sum(not o.is_radiology for o in locked),
+    }
+    by_kind = {
+        kind: sorted(
+            (cost, pid)
+            for pid, cost in cheapest.items()
+            if radiology[pid] == kind and pid not in locked_ids
+        )
+        for kind in (True, False)
+    }
+
+    def least_plan_cost(pid: str) -> float:
+        total = base + cheapest[pid]
+        for kind in (True, False):
+            wanted = need[kind] - (radiology[pid] == kind)
+            if wanted <= 0:
+                continue
+            others = [cost for cost, other in by_kind[kind][: wanted + 1] if other != pid]
+            if len(others) < wanted:
+                return math.inf  # too few programs of that kind for any plan with it
+            total += sum(others[:wanted])
+        return total
+
     return frozenset(
-        pid for pid, cost in _cheapest_rotation(problem.offerings).items() if cost <= within
+        pid for pid in cheapest if pid not in locked_ids and least_plan_cost(pid) <= budget
     )
 
 
@@ -112,8 +146,8 @@ def _other_applications(
     counted = len(chosen | sent)
     # Programs with a start that fits the calendar and the budget, not in the plan,
     # that may offer at all.
-    locked_cost = sum(o.cost for o in result.rotations if o.locked)
-    others = sorted(_programs_that_may_offer(problem, result.budget, locked_cost) - chosen - sent)
+    locked = [o for o in result.rotations if o.locked]
+    others = sorted(_programs_that_may_offer(problem, result.budget, locked) - chosen - sent)
     fee_of = {program.id: program.fee for program in loaded.programs}
     fees = sorted(fee_of[pid] for pid in others)
     median = statistics.median_low(fees) if fees else 0
