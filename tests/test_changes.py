@@ -157,3 +157,23 @@ def test_fees_paid_since_the_earlier_plan_explain_a_dearer_same_plan(tmp_path: P
     said = " ".join(out.split())
     assert "the same rotations as before" in said
     assert "cost $6,660 → $6,785 (+$125) · of it fees already paid $0 → $125" in said
+
+
+def test_a_fee_moving_into_an_accepted_offer_is_not_read_as_a_refund(tmp_path: Path) -> None:
+    """From a student's review: "fees already paid $425 → $275" once an offer was
+    accepted read like a refund; its fee now counts in its rotation's cost."""
+    _january_plan(tmp_path)  # the example's files
+    base = (tmp_path / "scenario.yaml").read_text(encoding="utf-8")
+    offered = tmp_path / "offered.yaml"
+    offered.write_text(base + "offers:\n  - {program: rad-cedar, start: 2027-06-14}\n")
+    march = tmp_path / "march.json"
+    code, _out, _ = _run("solve", str(offered), "--format", "json", "-o", str(march))
+    assert code == 0
+    accepted = tmp_path / "accepted.yaml"
+    accepted.write_text(base + "locks:\n  - {program: rad-cedar, start: 2027-06-14}\n")
+    code, out, _ = _run("solve", str(accepted), "--since", str(march))
+    assert code == 0
+    said = " ".join(out.split())
+    assert (
+        "of it fees already paid $80 → $0 (an offer accepted under `locks:` counts its fee"
+    ) in said

@@ -279,10 +279,16 @@ def change_lines(changes: dict[str, Any]) -> list[str]:
         amount = f"${abs(delta):,}" if money else str(abs(delta))
         totals.append(f"{label} {show(old)} → {show(new)} ({sign}{amount})")
     old_paid, new_paid = changes.get("paid_fees") or (0, 0)
+    dropped_fees = changes.get("fees_dropped") or []
     if old_paid != new_paid:
         # Found by review: "cost $6,660 -> $7,380" with the same rotations, unexplained.
-        totals.append(f"of it fees already paid ${old_paid:,} → ${new_paid:,}")
-    dropped_fees = changes.get("fees_dropped") or []
+        # And a fall read as a refund: an accepted offer's fee moves into its rotation.
+        moved = (
+            " (an offer accepted under `locks:` counts its fee in its rotation's cost)"
+            if new_paid < old_paid and not dropped_fees
+            else ""
+        )
+        totals.append(f"of it fees already paid ${old_paid:,} → ${new_paid:,}{moved}")
     if dropped_fees:
         # A fee paid stays paid: the likely cause is a program taken off `applied:` when
         # its offer was declined (found by review).
