@@ -764,3 +764,38 @@ def test_a_sent_application_under_an_accepted_offer_is_to_be_withdrawn(make) -> 
         "cannot lead to a rotation beside the offers you accepted: its start 2027-06-21 "
         "overlaps rad-taken. Withdraw it, then list it under `exclude:` too"
     ) in step.text
+
+
+def test_a_sent_application_the_accepted_offers_and_the_calendar_rule_out_is_withdrawn(
+    make,
+) -> None:
+    """Found by review: with one start under an accepted offer and the other outside the
+    window, the timeline said "if it comes back with an offer, re-plan"; and beside an
+    accepted offer, "choosing between them" named it as if it could be given up."""
+    from rotation_solver.timeline import build_timeline
+
+    rows = [
+        program("rad-taken", starts="2027-06-07", weeks=4),
+        program("rad-b", starts="2027-08-02", letter=8, audition=8),
+        program(
+            "em-sent", specialty="emergency_medicine", starts="2027-06-21;2027-08-09;2027-12-13"
+        ),
+    ]
+    locks = [{"program": "rad-taken", "start": "2027-06-07"}]
+    outside = make(
+        rows, locks=locks, applied=[{"program": "em-sent", "starts": ["2027-06-21", "2027-12-13"]}]
+    )
+    (sent,) = outside.applied
+    assert sent.usable and sent.ruled_out == (_day("2027-12-13"),)
+    (step,) = [s for s in build_timeline(outside, _solve(outside)) if s.kind == "pending"]
+    assert "its start 2027-06-21 overlaps rad-taken. Withdraw it" in step.text
+    beside = make(
+        rows, locks=locks, applied=[{"program": "em-sent", "starts": ["2027-06-21", "2027-08-09"]}]
+    )
+    payload = _solve(beside)
+    assert "rad-b" in {r["program_id"] for r in payload["rotations"]}
+    (step,) = [s for s in build_timeline(beside, payload) if s.kind == "pending"]
+    assert (
+        "in this plan its start 2027-08-09 overlaps rad-b, so an offer would mean choosing "
+        "between them (2027-06-21 overlaps rad-taken, an offer you accepted)"
+    ) in step.text

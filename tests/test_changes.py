@@ -175,5 +175,20 @@ def test_a_fee_moving_into_an_accepted_offer_is_not_read_as_a_refund(tmp_path: P
     assert code == 0
     said = " ".join(out.split())
     assert (
-        "of it fees already paid $80 → $0 (an offer accepted under `locks:` counts its fee"
+        "of it fees already paid $80 → $0 (rad-cedar: accepted now, its fee counts in the "
+        "rotation's cost)"
     ) in said
+    # A fall with no offer accepted (a fee lowered in the catalog) is not blamed on one.
+    catalog = (tmp_path / "programs.csv").read_text()
+    rows = catalog.splitlines()
+    header = rows[0].split(",")
+    for n, row in enumerate(rows):
+        cells = row.split(",")
+        if cells[0] == "rad-cedar":
+            cells[header.index("fee")] = "20"
+            rows[n] = ",".join(cells)
+    (tmp_path / "programs.csv").write_text("\n".join(rows) + "\n")
+    code, out, _ = _run("solve", str(offered), "--since", str(march))
+    assert code == 0
+    said = " ".join(out.split())
+    assert "fees already paid $80 → $20" in said and "accepted now" not in said

@@ -873,7 +873,7 @@ def test_check_score_notes_stale_numbers_but_judges_the_rules(tmp_path: Path) ->
     plan.write_text(invoke_stdout("solve", EXAMPLE, *FAST, "--format", "json")[1], "utf-8")
     result = CliRunner().invoke(cli, ["check", str(richer), str(plan), "--score", *FAST])
     assert result.exit_code == 0, result.output
-    assert "note: 1 number the document states differ" in result.stderr
+    assert "note: 1 value the document states differs" in result.stderr
     assert "[budget.stated]" in result.stderr and "reaches 94% of it" in result.stdout
     # A stated number of the wrong type is a note too, where plain check calls it malformed.
     document = json.loads(plan.read_text(encoding="utf-8"))

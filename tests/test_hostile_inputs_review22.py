@@ -277,7 +277,7 @@ def test_the_timeline_words_a_sent_application_with_several_starts() -> None:
     (step,) = [s for s in json.loads(result.stdout) if s["kind"] == "pending"]
     assert step["program_id"] == "rad-lakeshore"
     assert (
-        "each of its starts overlaps a rotation (2027-06-07 overlaps rad-cedar, 2027-08-02 "
+        "each start it could take overlaps a rotation (2027-06-07 overlaps rad-cedar, 2027-08-02 "
         "overlaps em-saguaro and rad-juniper), so an offer would mean choosing between them"
     ) in step["text"]
 
@@ -296,4 +296,19 @@ def test_a_scored_start_the_sent_application_does_not_name_is_a_violation(
     code, said = _run("check", str(scenario), str(mine), "--score", "--workers", "1")
     assert code == 1
     assert "[applied] rad-cedar starting 2027-09-06: the application sent to rad-cedar" in said
-    assert "valid:" not in said and "numbers the document states" not in said
+    assert "valid:" not in said and "the document states differ" not in said
+
+
+def test_a_stale_paid_fees_is_a_note_when_scored(tmp_path: Path) -> None:
+    """Found by review: `check --score` failed a plan on the `paid_fees` it stated once
+    another application was sent, while the stale total cost beside it was a note."""
+    source = SCENARIOS / "applications-sent" / "scenario.yaml"
+    plan = tmp_path / "plan.json"
+    assert _run("solve", str(source), "--workers", "1", "-o", str(plan))[0] == 0
+    (tmp_path / "programs.csv").write_bytes((EXAMPLE / "programs.csv").read_bytes())
+    text = source.read_text().replace("../example/programs.csv", "programs.csv")
+    more = tmp_path / "more.yaml"
+    more.write_text(text.replace("\napplied:", "\napplied:\n  - {program: rad-harbor}  #", 1))
+    code, said = _run("check", str(more), str(plan), "--score", "--workers", "1")
+    assert code == 0, said
+    assert "[paid_fees]" in said and "the document states differ" in said

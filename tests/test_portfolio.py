@@ -1699,3 +1699,21 @@ def test_an_exact_value_outside_the_interval_is_not_called_noise() -> None:
     outside = {"saa": {"out_of_sample_ci95": [166.4, 196.6], "exact_value": 164.4}}
     assert _noise(inside) == "sampling noise"
     assert _noise(outside).startswith("outside the 95% interval")
+
+
+def test_near_ties_are_measured_from_the_best_value() -> None:
+    """Found by review: ties chained from the first tied value could end 2e-9 below the
+    best; and answering offers compared raw floats."""
+    from types import SimpleNamespace
+
+    from rotation_solver.portfolio.acceptance import pick
+    from rotation_solver.portfolio.local_search import exhaustive
+
+    fees = SimpleNamespace(
+        candidates=[SimpleNamespace(fee=30), SimpleNamespace(fee=30), SimpleNamespace(fee=0)],
+        sent=(),
+    )
+    values = {(): 0.0, (0,): 10.0, (1,): 10 + 0.9e-9, (2,): 10 - 0.9e-9}
+    best, _value = exhaustive(fees, 1, lambda p: values[p], score_is_exact=True)  # type: ignore[arg-type]
+    assert best in ((0,), (1,))  # the free (2,) is 1.8e-9 below the best
+    assert pick([(), ()], {0: 155.8169265625, 1: 155.81692656250002}) == 0

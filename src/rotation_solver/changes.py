@@ -183,6 +183,12 @@ def plan_changes(
             for pid, _fee in earlier.paid_by_program
             if loaded.fee_paid(pid) == 0 and pid not in locked
         ],
+        # Fees paid before that an accepted offer's cost now holds.
+        "fees_into_locks": [
+            pid
+            for pid, _fee in earlier.paid_by_program
+            if loaded.fee_paid(pid) == 0 and pid in locked
+        ],
     }
 
 
@@ -283,9 +289,11 @@ def change_lines(changes: dict[str, Any]) -> list[str]:
     if old_paid != new_paid:
         # Found by review: "cost $6,660 -> $7,380" with the same rotations, unexplained.
         # And a fall read as a refund: an accepted offer's fee moves into its rotation.
+        into_locks = changes.get("fees_into_locks") or []
+        fees = "its fee counts" if len(into_locks) == 1 else "their fees count"
         moved = (
-            " (an offer accepted under `locks:` counts its fee in its rotation's cost)"
-            if new_paid < old_paid and not dropped_fees
+            f" ({', '.join(into_locks)}: accepted now, {fees} in the rotation's cost)"
+            if into_locks
             else ""
         )
         totals.append(f"of it fees already paid ${old_paid:,} → ${new_paid:,}{moved}")

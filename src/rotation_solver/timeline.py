@@ -279,28 +279,31 @@ def unused_application_steps(
         if application.program in planned or not application.usable:
             continue
         program = loaded.program(application.program)
-        clashes, accepted = [], []
+        # Each start: ruled out by the calendar or the rules, under an accepted offer,
+        # under another of this plan's rotations, or free.
+        accepted, planned_over, free = [], [], []
         for start in application.starts:
             end = start + timedelta(weeks=program.weeks, days=-1)
             over = [r for r in rotations if _day(r["start"]) <= end and start <= _day(r["end"])]
-            names = sorted(
-                f"{r['program_id']}{' (accepted)' if r.get('locked') else ''}" for r in over
-            )
-            if names:
-                clashes.append(f"{start.isoformat()} overlaps {join_names(names)}")
             locked = sorted(r["program_id"] for r in over if r.get("locked"))
+            others = sorted(r["program_id"] for r in over if not r.get("locked"))
+            if start in application.ruled_out:
+                continue
             if locked:
                 accepted.append(f"{start.isoformat()} overlaps {join_names(locked)}")
+            elif others:
+                planned_over.append(f"{start.isoformat()} overlaps {join_names(others)}")
+            else:
+                free.append(start)
         starts = ", ".join(d.isoformat() for d in application.starts)
-        # Only when every start clashes: else an offer may fit beside this plan.
-        every = bool(clashes) and len(clashes) == len(application.starts)
-        if len(accepted) == len(application.starts):
+        if accepted and not planned_over and not free:
             # Found by a student's review: "an offer would mean choosing" against an
-            # offer already accepted; the guide's etiquette is to withdraw.
+            # offer already accepted; the guide's etiquette is to withdraw. Its other
+            # starts, if any, are ruled out by the calendar or the rules.
             where = (
                 f"its start {accepted[0]}"
                 if len(accepted) == 1
-                else f"each of its starts overlaps one ({', '.join(accepted)})"
+                else f"its starts overlap them ({', '.join(accepted)})"
             )
             text = (
                 f"The application sent to {program.name} ({starts}) is still unanswered, "
@@ -308,16 +311,18 @@ def unused_application_steps(
                 "Withdraw it, then list it under `exclude:` too (its fee stays paid)."
             )
         else:
-            where = (
-                f"its start {clashes[0]}"
-                if len(clashes) == 1
-                else f"each of its starts overlaps a rotation ({', '.join(clashes)})"
-            )
-            clash = (
-                f"; in this plan {where}, so an offer would mean choosing between them"
-                if every
-                else ""
-            )
+            clash = ""
+            if planned_over and not free:
+                # Every start it could take clashes with this plan (found by review).
+                where = (
+                    f"its start {planned_over[0]}"
+                    if len(planned_over) == 1
+                    else f"each start it could take overlaps a rotation ({', '.join(planned_over)})"
+                )
+                under = f" ({'; '.join(accepted)}, an offer you accepted)" if accepted else ""
+                clash = (
+                    f"; in this plan {where}, so an offer would mean choosing between them{under}"
+                )
             text = (
                 f"The application sent to {program.name} ({starts}) is still unanswered and "
                 f"this plan does not use it{clash}. If it comes back with an offer, list it "

@@ -439,7 +439,7 @@ def _at_line(message: str, plan: Path, lines: dict[int, int]) -> str:
 # What a document states about itself rather than what the plan does: with --score the
 # plan is scored as recomputed, and a stale stated number is a note, not a broken rule.
 _STATED = frozenset((
-    "status", "scenario", "order", "bound", "objective", "total_cost", "budget.stated",
+    "status", "scenario", "order", "bound", "objective", "total_cost", "paid_fees", "budget.stated",
     "profile.stated", "program_name", "specialty.stated", "tier", "end", "weeks", "cost",
     "value", "submit_on", "deadline.stated", "locked.stated", "offered.stated",
     "applied.stated", "letter_before_eras.stated",
@@ -490,8 +490,9 @@ def _score(
         warn(plan_warnings(loaded, rotations))
     if stale:
         click.echo(
-            f"note: {counted(len(stale), 'number')} the document states differ from this scenario "
-            "(scored as recomputed here):",
+            f"note: {counted(len(stale), 'value')} the document states "
+            f"{'differs' if len(stale) == 1 else 'differ'} from this scenario (scored as "
+            "recomputed here):",
             err=True,
         )
         for violation in stale:

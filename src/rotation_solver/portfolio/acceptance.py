@@ -210,7 +210,11 @@ def pick(sets: Sequence[tuple[Lock, ...]], values: dict[int, float]) -> int | No
         return None
     top = max(values.values())
     close = [i for i in values if within_margin(values[i], top)]
-    return max(close, key=lambda i: (len(sets[i]), values[i], -i))
+    # Values within float noise (1e-9) tie, and the first of them wins (found by review).
+    most = max(len(sets[i]) for i in close)
+    kept = [i for i in close if len(sets[i]) == most]
+    best = max(values[i] for i in kept)
+    return min(i for i in kept if values[i] >= best - 1e-9)
 
 
 def answer_offers(

@@ -322,6 +322,10 @@ def exhaustive(
                 best, tied = trial, [trial]
             elif abs(trial[0] - best[0]) <= 1e-9:
                 tied.append(trial)
+    # Within 1e-9 of the best value, not of the first one tied (found by review: a chain
+    # of near-ties could end 2e-9 below it).
+    top = max(entry[0] for entry in tied)
+    tied = [entry for entry in tied if entry[0] >= top - 1e-9]
     tied.sort(key=lambda entry: _tie_key(problem, entry, score_is_exact), reverse=True)
     best = tied[0]
     shortlist = tied[:EXACT_TIES]

@@ -121,6 +121,8 @@ class SentApplication:
     # False when no start it names can be in a plan (a note says why): it cannot lead
     # to a rotation, though its fee is paid.
     usable: bool = True
+    # The starts it names that can never be in a plan (window, blocked, specialty).
+    ruled_out: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -545,9 +547,14 @@ def _applied(
             )
         )
     unusable = set()
+    ruled_out: dict[str, tuple[date, ...]] = {}
     for program_id, starts in starts_of.items():
         # Found by review: only `apply` said so ("applications sent that no plan can use").
-        reasons = [_never_planned(scenario, rows[program_id], start) for start in starts]
+        ordered = sorted(starts)
+        reasons = [_never_planned(scenario, rows[program_id], start) for start in ordered]
+        ruled_out[program_id] = tuple(
+            start for start, why in zip(ordered, reasons, strict=True) if why
+        )
         if all(reasons):
             unusable.add(program_id)
             why = "; ".join(sorted({reason for listed in reasons for reason in listed}))
@@ -570,7 +577,7 @@ def _applied(
                     "rotation"
                 )
     sent = tuple(
-        SentApplication(pid, tuple(sorted(s)), usable=pid not in unusable)
+        SentApplication(pid, tuple(sorted(s)), usable=pid not in unusable, ruled_out=ruled_out[pid])
         for pid, s in starts_of.items()
     )
     return sent, tuple(refused), notes, problems
