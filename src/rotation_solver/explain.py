@@ -196,9 +196,7 @@ def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> l
     good plan keeps them (found by an advisor's review: the price of a clinical letter
     named a plan that moved a radiology rotation past ERAS, unsaid)."""
 
-    def on_time(radiology: bool) -> Callable[[Offering], bool]:
-        return lambda o: o.is_radiology == radiology and o.letter_in_time
-
+    on_time = _letter_on_time
     late_kinds = [
         radiology
         for radiology in (False, True)
@@ -278,10 +276,7 @@ def _least_budget_with(
     when it has fewer letters of the other kind in time than this plan (found by
     reviews: "no plan has two radiology letters ready by ERAS" where $95 more bought
     one; and that plan's clinical letter had moved past ERAS, unsaid)."""
-
-    def on_time(o: Offering) -> bool:
-        return o.is_radiology == radiology and o.letter_in_time
-
+    on_time = _letter_on_time(radiology)
     cheapest = _best_with(
         problem,
         clock,
@@ -305,6 +300,11 @@ def _least_budget_with(
         "plan": [f"{o.program_id}@{o.start.isoformat()}" for o in rotations],
         **({"other_letters_in_time": fewer} if fewer is not None else {}),
     }
+
+
+def _letter_on_time(radiology: bool) -> Callable[[Offering], bool]:
+    """An offering of that kind whose letter reaches ERAS."""
+    return lambda o: o.is_radiology == radiology and o.letter_in_time
 
 
 def _letters_in_time(rotations: Iterable[Offering], radiology: bool) -> int:
@@ -339,9 +339,9 @@ def _keeping_other_letters(
     keeping = _best_with(
         problem,
         clock,
-        including=lambda o: o.is_radiology == radiology and o.letter_in_time,
+        including=_letter_on_time(radiology),
         including_at_least=at_least,
-        also_including=lambda o: o.is_radiology == other and o.letter_in_time,
+        also_including=_letter_on_time(other),
         also_at_least=have,
     )
     if keeping is not None and keeping[0] == best[0]:
