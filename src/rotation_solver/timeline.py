@@ -283,12 +283,12 @@ def unused_application_steps(
         # under another of this plan's rotations, or free.
         accepted, planned_over, free = [], [], []
         for start in application.starts:
+            if start in application.ruled_out:
+                continue
             end = start + timedelta(weeks=program.weeks, days=-1)
             over = [r for r in rotations if _day(r["start"]) <= end and start <= _day(r["end"])]
             locked = sorted(r["program_id"] for r in over if r.get("locked"))
             others = sorted(r["program_id"] for r in over if not r.get("locked"))
-            if start in application.ruled_out:
-                continue
             if locked:
                 accepted.append(f"{start.isoformat()} overlaps {join_names(locked)}")
             elif others:
