@@ -797,5 +797,26 @@ def test_a_sent_application_the_accepted_offers_and_the_calendar_rule_out_is_wit
     (step,) = [s for s in build_timeline(beside, payload) if s.kind == "pending"]
     assert (
         "in this plan its start 2027-08-09 overlaps rad-b, so an offer would mean choosing "
-        "between them (2027-06-21 overlaps rad-taken, an offer you accepted)"
+        "between them (2027-06-21 overlaps rad-taken: an offer you accepted)"
     ) in step.text
+
+
+def test_a_sent_start_too_close_to_an_accepted_offer_is_to_be_withdrawn(make) -> None:
+    """Found by review: a start with no days between it and an accepted offer, under
+    calendar.min_gap_days 7, read as free ("if it comes back with an offer, re-plan")."""
+    from rotation_solver.timeline import build_timeline
+
+    rows = [
+        program("rad-taken", starts="2027-06-07", weeks=4),  # to 2027-07-04
+        program("em-sent", specialty="emergency_medicine", starts="2027-07-05"),
+    ]
+    calendar = {"window": {"start": "2027-06-01", "end": "2027-12-17"}, "min_gap_days": 7}
+    loaded = make(
+        rows,
+        calendar=calendar,
+        locks=[{"program": "rad-taken", "start": "2027-06-07"}],
+        applied=[{"program": "em-sent"}],
+    )
+    (step,) = [s for s in build_timeline(loaded, _solve(loaded)) if s.kind == "pending"]
+    assert "its start 2027-07-05 comes within calendar.min_gap_days of rad-taken" in step.text
+    assert "Withdraw it" in step.text

@@ -175,8 +175,7 @@ def test_a_fee_moving_into_an_accepted_offer_is_not_read_as_a_refund(tmp_path: P
     assert code == 0
     said = " ".join(out.split())
     assert (
-        "of it fees already paid $80 → $0 (rad-cedar: accepted now, its fee counts in the "
-        "rotation's cost)"
+        "of it fees already paid $80 → $0 (rad-cedar: its fee is now in its rotation's cost)"
     ) in said
     # A fall with no offer accepted (a fee lowered in the catalog) is not blamed on one.
     catalog = (tmp_path / "programs.csv").read_text()
@@ -191,4 +190,39 @@ def test_a_fee_moving_into_an_accepted_offer_is_not_read_as_a_refund(tmp_path: P
     code, out, _ = _run("solve", str(offered), "--since", str(march))
     assert code == 0
     said = " ".join(out.split())
-    assert "fees already paid $80 → $20" in said and "accepted now" not in said
+    assert "fees already paid $80 → $20" in said and "now in its rotation" not in said
+
+
+def test_fees_now_inside_planned_rotations_are_not_said_to_be_dropped(tmp_path: Path) -> None:
+    """Found by review: an offer no longer listed but planned again had its fee in its
+    rotation's cost, yet the note said "the fees paid … no longer count"; and an earlier
+    plan that does not say which fees were paid lost the explanation."""
+    import json
+
+    _january_plan(tmp_path)
+    base = (tmp_path / "scenario.yaml").read_text(encoding="utf-8")
+    offered = tmp_path / "offered.yaml"
+    offered.write_text(
+        base + "offers:\n  - {program: rad-cedar, start: 2027-06-14}\n"
+        "  - {program: em-saguaro, start: 2027-08-16}\n"
+    )
+    march = tmp_path / "march.json"
+    assert _run("solve", str(offered), "--format", "json", "-o", str(march))[0] == 0
+    code, out, _ = _run(
+        "solve", str(tmp_path / "scenario.yaml"), "--lock", "rad-cedar@2027-06-14", "--since",
+        str(march),
+    )  # fmt: skip
+    assert code == 0
+    said = " ".join(out.split())
+    assert "no longer count" not in said
+    assert "(em-saguaro, rad-cedar: their fees are now in their rotations' costs)" in said
+    # Without `paid_by_program` (an older or hand-made plan): the general reason.
+    data = json.loads(march.read_text())
+    del data["paid_by_program"]
+    march.write_text(json.dumps(data))
+    code, out, _ = _run(
+        "solve", str(tmp_path / "scenario.yaml"), "--lock", "rad-cedar@2027-06-14", "--since",
+        str(march),
+    )  # fmt: skip
+    assert code == 0
+    assert "(an offer accepted under `locks:` counts its fee" in " ".join(out.split())

@@ -1717,3 +1717,12 @@ def test_near_ties_are_measured_from_the_best_value() -> None:
     best, _value = exhaustive(fees, 1, lambda p: values[p], score_is_exact=True)  # type: ignore[arg-type]
     assert best in ((0,), (1,))  # the free (2,) is 1.8e-9 below the best
     assert pick([(), ()], {0: 155.8169265625, 1: 155.81692656250002}) == 0
+    # A near-tie found before a new best is kept, whatever the order (found by review:
+    # reset on each new best, the free one was lost when the dearer came last).
+    for first, last in ((0, 2), (2, 0)):
+        order = SimpleNamespace(
+            candidates=[SimpleNamespace(fee=fee) for fee in (30, 0, 30)], sent=()
+        )
+        near = {(): 0.0, (first,): 10.0, (1,): 10 + 0.9e-9, (last,): 10 + 1.5e-9}
+        best, _value = exhaustive(order, 1, near.__getitem__, score_is_exact=True)  # type: ignore[arg-type]
+        assert best == (1,), (first, last)

@@ -181,14 +181,19 @@ def plan_changes(
         "fees_dropped": [
             pid
             for pid, _fee in earlier.paid_by_program
-            if loaded.fee_paid(pid) == 0 and pid not in locked
+            if loaded.fee_paid(pid) == 0 and pid not in locked and pid not in now
         ],
-        # Fees paid before that an accepted offer's cost now holds.
-        "fees_into_locks": [
+        # Fees paid before that a rotation of this plan now holds in its cost: an offer
+        # accepted, or a program planned again (found by review: "no longer count" for
+        # a fee inside an unchanged total).
+        "fees_into_rotations": [
             pid
             for pid, _fee in earlier.paid_by_program
-            if loaded.fee_paid(pid) == 0 and pid in locked
+            if loaded.fee_paid(pid) == 0 and (pid in locked or pid in now)
         ],
+        # An earlier plan that does not say which fees were paid (hand-made or older).
+        "paid_by_program_known": bool(earlier.paid_by_program) or earlier.paid_fees == 0,
+        "locks": bool(locked),
     }
 
 
@@ -289,11 +294,19 @@ def change_lines(changes: dict[str, Any]) -> list[str]:
     if old_paid != new_paid:
         # Found by review: "cost $6,660 -> $7,380" with the same rotations, unexplained.
         # And a fall read as a refund: an accepted offer's fee moves into its rotation.
-        into_locks = changes.get("fees_into_locks") or []
-        fees = "its fee counts" if len(into_locks) == 1 else "their fees count"
+        into = changes.get("fees_into_rotations") or []
+        where = (
+            "its fee is now in its rotation's cost"
+            if len(into) == 1
+            else "their fees are now in their rotations' costs"
+        )
         moved = (
-            f" ({', '.join(into_locks)}: accepted now, {fees} in the rotation's cost)"
-            if into_locks
+            f" ({', '.join(into)}: {where})"
+            if into
+            else " (an offer accepted under `locks:` counts its fee in its rotation's cost)"
+            if new_paid < old_paid
+            and not changes.get("paid_by_program_known", True)
+            and changes.get("locks")
             else ""
         )
         totals.append(f"of it fees already paid ${old_paid:,} → ${new_paid:,}{moved}")

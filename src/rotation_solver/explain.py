@@ -309,7 +309,7 @@ def _letter_on_time(radiology: bool) -> Callable[[Offering], bool]:
 
 def _letters_in_time(rotations: Iterable[Offering], radiology: bool) -> int:
     """How many of the rotations of a kind end in time for their letter to reach ERAS."""
-    return sum(o.is_radiology == radiology and o.letter_in_time for o in rotations)
+    return sum(map(_letter_on_time(radiology), rotations))
 
 
 def _on_time_ids(

@@ -282,17 +282,26 @@ def unused_application_steps(
         # Each start: ruled out by the calendar or the rules, under an accepted offer,
         # under another of this plan's rotations, or free.
         accepted, planned_over, free = [], [], []
+        # Too close counts as a clash: the plan keeps min_gap_days between rotations
+        # (found by review: a start 0 days after an accepted offer read as free).
+        gap = timedelta(days=loaded.requirements.min_gap_days)
         for start in application.starts:
             if start in application.ruled_out:
                 continue
             end = start + timedelta(weeks=program.weeks, days=-1)
-            over = [r for r in rotations if _day(r["start"]) <= end and start <= _day(r["end"])]
-            locked = sorted(r["program_id"] for r in over if r.get("locked"))
-            others = sorted(r["program_id"] for r in over if not r.get("locked"))
+            near = [
+                r
+                for r in rotations
+                if _day(r["start"]) <= end + gap and start - gap <= _day(r["end"])
+            ]
+            overlapping = any(_day(r["start"]) <= end and start <= _day(r["end"]) for r in near)
+            verb = "overlaps" if overlapping else "comes within calendar.min_gap_days of"
+            locked = sorted(r["program_id"] for r in near if r.get("locked"))
+            others = sorted(r["program_id"] for r in near if not r.get("locked"))
             if locked:
-                accepted.append(f"{start.isoformat()} overlaps {join_names(locked)}")
+                accepted.append(f"{start.isoformat()} {verb} {join_names(locked)}")
             elif others:
-                planned_over.append(f"{start.isoformat()} overlaps {join_names(others)}")
+                planned_over.append(f"{start.isoformat()} {verb} {join_names(others)}")
             else:
                 free.append(start)
         starts = ", ".join(d.isoformat() for d in application.starts)
@@ -319,7 +328,8 @@ def unused_application_steps(
                     if len(planned_over) == 1
                     else f"each start it could take overlaps a rotation ({', '.join(planned_over)})"
                 )
-                under = f" ({'; '.join(accepted)}, an offer you accepted)" if accepted else ""
+                offers = "an offer you accepted" if len(accepted) == 1 else "offers you accepted"
+                under = f" ({'; '.join(accepted)}: {offers})" if accepted else ""
                 clash = (
                     f"; in this plan {where}, so an offer would mean choosing between them{under}"
                 )

@@ -318,14 +318,15 @@ def exhaustive(
             if deadline is not None and time.perf_counter() > deadline:
                 raise SearchTimeout
             trial = (score(portfolio), portfolio)
-            if trial[0] > best[0] + 1e-9:
-                best, tied = trial, [trial]
-            elif abs(trial[0] - best[0]) <= 1e-9:
+            # Ties are within 1e-9 of the best value so far, whatever the order they come
+            # in (found by reviews: measured from the first tied value, a chain of
+            # near-ties ended 2e-9 below the best; reset on each new best, one within
+            # 1e-9 of it was lost).
+            if trial[0] > best[0]:
+                best = trial
+                tied = [entry for entry in tied if entry[0] >= best[0] - 1e-9]
+            if trial[0] >= best[0] - 1e-9:
                 tied.append(trial)
-    # Within 1e-9 of the best value, not of the first one tied (found by review: a chain
-    # of near-ties could end 2e-9 below it).
-    top = max(entry[0] for entry in tied)
-    tied = [entry for entry in tied if entry[0] >= top - 1e-9]
     tied.sort(key=lambda entry: _tie_key(problem, entry, score_is_exact), reverse=True)
     best = tied[0]
     shortlist = tied[:EXACT_TIES]
