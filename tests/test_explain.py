@@ -26,6 +26,14 @@ Plan = tuple[int, int, tuple[tuple[str, date], ...]]
 ONE_WORKER = SolveOptions(workers=1, time_limit=20)
 
 
+def _load(
+    tmp_path: Path, rows: list[dict[str, Any]], requirements: dict[str, Any], **changes: Any
+) -> LoadedScenario:
+    """A tiny scenario of these programs and count rules, written and loaded."""
+    data = {**BASE, "programs": rows, "requirements": requirements, **changes}
+    return load_scenario(write_scenario(tmp_path, data))
+
+
 def test_explanation_of_the_example_plan() -> None:
     path = SCENARIOS / "example" / "scenario.yaml"
     loaded = load_scenario(path)
@@ -241,8 +249,7 @@ def test_why_not_says_which_rotations_move(tmp_path: Path) -> None:
         program("rad-c", starts="2027-06-07", letter=3, audition=3),
     ]
     requirements = {"radiology": {"min": 1, "max": 2}, "clinical": {"min": 0}, "tier_mix": False}
-    data = {**BASE, "programs": rows, "requirements": requirements}
-    loaded = load_scenario(write_scenario(tmp_path, data))
+    loaded = _load(tmp_path, rows, requirements)
     outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
     assert [(r["program_id"], r["start"]) for r in outcome.payload["rotations"]] == [
         ("rad-a", "2027-06-07"),
@@ -354,9 +361,7 @@ def test_a_late_clinical_letter_is_priced(tmp_path: Path) -> None:
         program("im-early", specialty="internal_medicine", starts="2027-07-05", letter=1),
     ]
     requirements = {"radiology": {"min": 1}, "clinical": {"min": 1}, "tier_mix": False}
-    loaded = load_scenario(
-        write_scenario(tmp_path, {**BASE, "programs": rows, "requirements": requirements})
-    )
+    loaded = _load(tmp_path, rows, requirements)
     outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
     assert [r["program_id"] for r in outcome.payload["rotations"]] == ["rad-a", "im-late"]
     (entry,) = outcome.payload["explanation"]["letters_by_eras"]
@@ -388,9 +393,7 @@ def test_both_letters_late_name_the_plan_with_both_in_time(tmp_path: Path) -> No
         "clinical": {"min": 1, "max": 1},
         "tier_mix": False,
     }
-    loaded = load_scenario(
-        write_scenario(tmp_path, {**BASE, "programs": rows, "requirements": requirements})
-    )
+    loaded = _load(tmp_path, rows, requirements)
     outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
     assert [r["program_id"] for r in outcome.payload["rotations"]] == ["rad-late", "im-late"]
     entries = {e["kind"]: e for e in outcome.payload["explanation"]["letters_by_eras"]}
@@ -507,9 +510,7 @@ def test_a_second_radiology_letter_after_eras_is_warned_and_priced(tmp_path: Pat
         program("im-a", specialty="internal_medicine", starts="2027-08-02", letter=5),
     ]
     requirements = {"radiology": {"min": 2, "max": 2}, "clinical": {"min": 1}, "tier_mix": False}
-    loaded = load_scenario(
-        write_scenario(tmp_path, {**BASE, "programs": rows, "requirements": requirements})
-    )
+    loaded = _load(tmp_path, rows, requirements)
     outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
     assert {r["program_id"] for r in outcome.payload["rotations"]} == {
         "rad-early",
@@ -548,9 +549,7 @@ def test_a_clinical_letter_price_says_it_costs_a_radiology_letter(tmp_path: Path
     }
     # im-june, the one clinical start in time, overlaps rad-a: the plan with it swaps
     # rad-a for rad-late, whose letter misses ERAS.
-    loaded = load_scenario(
-        write_scenario(tmp_path, {**BASE, "programs": rows, "requirements": requirements})
-    )
+    loaded = _load(tmp_path, rows, requirements)
     outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
     entries = {e["kind"]: e for e in outcome.payload["explanation"]["letters_by_eras"]}
     assert set(entries) == {"clinical"}, outcome.payload["rotations"]
@@ -573,8 +572,7 @@ def test_late_letters_are_warned_even_when_the_value_model_does_not_discount_the
         program("im-a", specialty="internal_medicine", starts="2027-08-02", letter=5),
     ]
     requirements = {"radiology": {"min": 2, "max": 2}, "clinical": {"min": 1}, "tier_mix": False}
-    data = {**BASE, "programs": rows, "requirements": requirements, "value_model": "flat.yaml"}
-    loaded = load_scenario(write_scenario(tmp_path, data))
+    loaded = _load(tmp_path, rows, requirements, value_model="flat.yaml")
     assert loaded.value_model.timing.late_factor == 1
     outcome = plan_scenario(loaded, ONE_WORKER, advise=True)
     late = [r for r in outcome.payload["rotations"] if r["program_id"] == "rad-late"]
@@ -600,8 +598,7 @@ def test_the_least_budget_for_a_letter_says_what_its_plan_gives_up(tmp_path: Pat
         "clinical": {"min": 1, "max": 1},
         "tier_mix": False,
     }
-    data = {**BASE, "programs": rows, "requirements": requirements, "budget": 3000}
-    loaded = load_scenario(write_scenario(tmp_path, data))
+    loaded = _load(tmp_path, rows, requirements, budget=3000)
     outcome = plan_scenario(loaded, ONE_WORKER, explain=True)
     assert {r["program_id"] for r in outcome.payload["rotations"]} == {
         "rad-a",
