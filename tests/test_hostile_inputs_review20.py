@@ -152,9 +152,15 @@ def test_output_names_a_format_or_is_told_which_it_gets(tmp_path: Path) -> None:
     code, said = _run("solve", scenario, "--workers", "1", "-o", str(tmp_path / "plan.pdf"))
     assert code == 2 and "not a picture; draw one with --plot" in said
     assert not (tmp_path / "plan.pdf").exists()
+    # Text in a file Excel or Word would refuse to open: refused, with the name to use.
     code, said = _run("solve", scenario, "--workers", "1", "-o", str(tmp_path / "plan.xlsx"))
+    assert code == 2 and "not a spreadsheet file; write -o plan.csv" in said
+    assert not (tmp_path / "plan.xlsx").exists()
+    code, said = _run("solve", scenario, "--workers", "1", "-o", str(tmp_path / "plan.DOCX"))
+    assert code == 2 and "not a word processor file; write -o plan.md" in said
+    code, said = _run("solve", scenario, "--workers", "1", "-o", str(tmp_path / "plan.log"))
     assert code == 0
-    assert "the suffix .xlsx names no format, so it gets the table format" in said
+    assert "the suffix .log names no format, so it gets the table format" in said
     code, said = _run("solve", scenario, "--workers", "1", "-o", str(tmp_path / "plan"))
     assert code == 0 and "no suffix names one, so it gets the table format" in said
     code, said = _run("solve", scenario, "--workers", "1", "-o", str(tmp_path / "plan.txt"))

@@ -211,6 +211,17 @@ def _format_for(fmt: str, output: Path | None, formats: tuple[str, ...]) -> str:
                 f"-o {output}: -o writes text ({', '.join(formats)}), not a picture; "
                 "draw one with --plot FILE.png|svg|pdf, where the command offers it"
             )
+        # An Excel or Word name would get text its program cannot open (found by review).
+        if suffix in _OFFICE_SUFFIXES:
+            kind, instead, fmt_instead = _OFFICE_SUFFIXES[suffix]
+            raise click.UsageError(
+                f"-o {output}: -o writes text ({', '.join(formats)}), not a {kind} file"
+                + (
+                    f"; write -o {output.with_suffix(instead).name}, which a {kind} opens"
+                    if fmt_instead in formats
+                    else ""
+                )
+            )
         ctx.meta[_FORMAT_NOTE] = (
             f"note: {output}: "
             + (f"the suffix {output.suffix} names no format" if suffix else "no suffix names one")
@@ -227,6 +238,13 @@ def _format_for(fmt: str, output: Path | None, formats: tuple[str, ...]) -> str:
 
 
 _FORMAT_NOTE = "rotation_solver.format_note"
+# suffix: (what opens it, a suffix we write that it also opens, that suffix's format)
+_OFFICE_SUFFIXES = {
+    **dict.fromkeys((".xlsx", ".xlsm", ".xls", ".ods", ".numbers"), ("spreadsheet", ".csv", "csv")),
+    **dict.fromkeys(
+        (".docx", ".doc", ".odt", ".pages", ".rtf"), ("word processor", ".md", "markdown")
+    ),
+}
 
 
 def announce_written(output: Path, what: str) -> None:
