@@ -306,10 +306,17 @@ class Program(_Strict):
     acceptance: Number = Field(ge=0, le=1, description="Probability of an offer, 0..1.")
 
 
+def _version_as_written(value: Any) -> Any:
+    # "1" is read as 1, as a quoted step2ck or budget is (a JSON scenario often quotes it).
+    if isinstance(value, str) and value.strip() == "1":
+        return 1
+    return not_bool(value)
+
+
 class Scenario(_Strict):
     """A scenario file (spec section 2)."""
 
-    version: Annotated[Literal[1], BeforeValidator(not_bool)] = Field(
+    version: Annotated[Literal[1], BeforeValidator(_version_as_written)] = Field(
         description="Format version; must be 1."
     )
     name: ShownText = Field(description="A name for the scenario, shown in every report.")
