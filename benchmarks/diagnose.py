@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from benchmarks.report import write_results
+from benchmarks.report import OUT_HELP, results_folder, write_results
 from rotation_solver.diagnose import find_conflict, guarded_model
 from rotation_solver.model import PlanModel
 from rotation_solver.planner import plan_scenario
@@ -158,8 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", type=Path, default=NATIONAL)
     parser.add_argument("--baseline-cap", type=float, default=20.0)
     parser.add_argument("--no-baseline", action="store_true", help="skip the slow baseline")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=None, help=OUT_HELP)
     args = parser.parse_args(argv)
+    args.out = results_folder(parser, args, RESULTS)
     rows = measure(args.scenario, args.baseline_cap, not args.no_baseline)
 
     def body(frame: pd.DataFrame) -> list[str]:

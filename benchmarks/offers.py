@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from benchmarks.report import write_results
+from benchmarks.report import OUT_HELP, results_folder, write_results
 from rotation_solver.planner import plan_scenario
 from rotation_solver.portfolio import plan_portfolio
 from rotation_solver.scenario import load_scenario
@@ -115,8 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--random", type=int, default=12, help="random offer sets on the example")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-national", action="store_true")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=None, help=OUT_HELP)
     args = parser.parse_args(argv)
+    args.out = results_folder(parser, args, RESULTS)
 
     rng = random.Random(args.seed)
     rows = [run_one("offers-in-hand (shipped)", SHIPPED)]

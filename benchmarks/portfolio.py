@@ -4,7 +4,7 @@ For each scenario and seed: the SAA search with 200 sampled outcomes, the
 perfect-information bound, and an out-of-sample evaluation on 1,000 fresh
 outcomes against the two naive strategies. Each run is a fresh subprocess,
 one after another (the machine has 2 cores). Writes `results/portfolio.csv`
-and `results/portfolio.md`.
+and `results/portfolio.md` (a run with other options writes to `results/partial/`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from benchmarks.report import write_results
+from benchmarks.report import OUT_HELP, results_folder, write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -76,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=list(SCENARIOS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--outcomes", type=int, default=200, help="sampled outcomes (SAA)")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=None, help=OUT_HELP)
     args = parser.parse_args(argv)
+    args.out = results_folder(parser, args, RESULTS)
 
     from rich.progress import Progress
 

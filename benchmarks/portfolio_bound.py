@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from ortools.linear_solver import pywraplp
 
+from benchmarks.report import OUT_HELP, results_folder
 from rotation_solver import portfolio
 from rotation_solver.scenario import load_scenario
 from rotation_solver.solve import SolveOptions
@@ -231,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outcomes", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=None, help=OUT_HELP)
     parser.add_argument(
         "--smoothing",
         type=float,
@@ -240,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-seconds", type=float, default=math.inf)
     args = parser.parse_args(argv)
+    args.out = results_folder(parser, args, RESULTS)
     if not 0 <= args.smoothing < 1:
         parser.error("--smoothing must be in [0, 1)")
     rows = run(

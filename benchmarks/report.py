@@ -3,6 +3,7 @@ a cactus plot and time against size."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import math
 import statistics
@@ -445,6 +446,25 @@ def write_all(
     (out / "summary.md").write_text(text, encoding="utf-8")
     pictures(rows, out, int(meta.get("repeats", 3)))
     return text
+
+
+OUT_HELP = (
+    "results folder (default: results/, or results/partial/ when another option differs "
+    "from its default, so a quick run never replaces the committed results)"
+)
+
+
+def results_folder(parser: argparse.ArgumentParser, args: argparse.Namespace, full: Path) -> Path:
+    """--out as given; else `full` when every other option has its default, and
+    `full`/partial otherwise, so a quick run never replaces the committed results."""
+    if args.out is not None:
+        return Path(args.out)
+    changed = [
+        name
+        for name, value in vars(args).items()
+        if name != "out" and value != parser.get_default(name)
+    ]
+    return full / "partial" if changed else full
 
 
 def write_results(

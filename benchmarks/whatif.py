@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from benchmarks.report import OUT_HELP, results_folder
 from rotation_solver.model import PlanModel
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, load_scenario
@@ -151,8 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark compare and frontier.")
     parser.add_argument("--scenario", type=Path, default=NATIONAL)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=None, help=OUT_HELP)
     args = parser.parse_args(argv)
+    args.out = results_folder(parser, args, RESULTS)
     rows = measure(args.scenario, args.repeats)
     wrong = sorted({str(r["disagreements"]) for r in rows if r["disagreements"]})
     args.out.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@ ratio that crosses 1.5x between repeats is called unsettled, not met or missed."
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
@@ -68,3 +69,22 @@ def test_the_pictures_are_drawn_with_unproved_runs(tmp_path: Path) -> None:
     report.pictures(rows, tmp_path)
     assert (tmp_path / "cactus.png").stat().st_size > 0
     assert (tmp_path / "time_vs_size.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "folder"),
+    [
+        ([], "results"),
+        (["--seeds", "0", "1", "2"], "results"),  # the defaults, written out
+        (["--seeds", "0"], "results/partial"),
+        (["--seeds", "0", "--out", "mine"], "mine"),
+    ],
+)
+def test_a_run_with_other_options_leaves_the_committed_results_alone(
+    argv: list[str], folder: str
+) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    assert report.results_folder(parser, args, Path("results")) == Path(folder)
