@@ -37,6 +37,7 @@ FIELDS = [
     "build_s",
     "solve_s",
     "total_s",
+    "cpu_s",
     "first_solution_s",
     "peak_mb",
     "variables",
