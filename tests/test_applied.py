@@ -400,6 +400,36 @@ def test_the_sampled_search_and_the_naive_strategies_never_drop_a_sent_applicati
 # -- the CLI -----------------------------------------------------------------------------
 
 
+def test_apply_says_which_applications_its_cap_counts(tmp_path: Path) -> None:
+    """Unanswered ones count toward max_applications; refused ones and offers in hand
+    are answered and do not, and the summary says both (three reviews asked)."""
+    rows = [
+        program("rad-a", letter=9, application_deadline="2027-01-12"),
+        program("rad-refused", letter=9, starts="2027-06-21"),
+        program("rad-offer", letter=5, starts="2027-07-05"),
+        program("rad-c", letter=6, starts="2027-08-02"),
+        program("im-b", specialty="internal_medicine", starts="2027-08-16", letter=7),
+    ]
+    data = scenario_dict(
+        rows,
+        requirements={"radiology": {"min": 1, "max": 3}, "clinical": {"min": 1, "max": 1}},
+        applied=[{"program": "rad-a"}, {"program": "rad-refused"}],
+        exclude=["rad-refused"],
+        offers=[{"program": "rad-offer", "start": "2027-07-05"}],
+    )
+    path = str(write_scenario(tmp_path, data))
+    runner = CliRunner()
+    args = ["apply", path, "--workers", "1", "--evaluate", "50", "--max-applications", "3"]
+    payload = json.loads(runner.invoke(cli, [*args, "--format", "json"]).stdout)
+    assert payload["answered"] == ["rad-offer", "rad-refused"]
+    assert len(payload["applications"]) <= 3
+    table = runner.invoke(cli, args, terminal_width=200)
+    assert table.exit_code == 0, table.output
+    assert "(1 sent, still unanswered; 2 answered, not counted)" in table.stdout
+    md = runner.invoke(cli, [*args, "--format", "markdown"]).stdout
+    assert "(1 application sent, still unanswered; 2 answered, not counted)" in md
+
+
 def test_the_cli_shows_a_sent_application_with_nothing_to_send(tmp_path: Path) -> None:
     rows = [
         program("rad-a", letter=9, application_deadline="2027-01-12"),

@@ -580,6 +580,14 @@ def plan_portfolio(
         "applications": applications,
         # Sent applications no plan can use: not among `applications`, but among the N.
         "sent_unused": list(problem.sent_unused),
+        # Answered applications (refused, offers in hand, accepted): paid, not among the N.
+        "answered": sorted(
+            {
+                *loaded.refused,
+                *(o.program for o in loaded.offers),
+                *(k.program for k in loaded.locks),
+            }
+        ),
         # Which offers in hand to accept now, and the other ways to answer them.
         "offer_answers": answers.payload(asked) if answers and answers.choice else None,
         "expected_value": exact,

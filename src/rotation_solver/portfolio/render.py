@@ -222,6 +222,17 @@ def _sent_count(payload: dict[str, Any]) -> int:
     return listed + len(payload.get("sent_unused") or ())
 
 
+def _sent_words(payload: dict[str, Any], *, noun: bool = False) -> str:
+    """ " (2 sent, still unanswered; 1 answered, not counted)": which applications the
+    cap counts (found by three reviews: answered ones seemed lost from the count)."""
+    parts = []
+    if sent := _sent_count(payload):
+        parts.append(f"{counted(sent, 'application') if noun else sent} sent, still unanswered")
+    if answered := len(payload.get("answered") or ()):
+        parts.append(f"{answered} answered, not counted")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def _offer_cells(application: dict[str, Any]) -> tuple[str, str, str]:
     """Submit on, first deadline and offer chance; an offer in hand has nothing to send."""
     if application.get("offered"):
@@ -382,7 +393,7 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             f"{len(payload['applications'])} of at most {payload['max_applications']}"
             # "Unanswered": answered ones (offers, refusals) are not among the N, and
             # `solve` counts them all as "already made" (found by review: 4 here, 6 there).
-            + (f" ({sent} sent, still unanswered)" if (sent := _sent_count(payload)) else "")
+            + _sent_words(payload)
             + f" · fees ${payload['fees']:,}"
             + (f" (and ${paid:,} already paid)" if (paid := payload.get("paid_fees")) else "")
             + f" of the ${payload['budget']:,} budget",
@@ -536,11 +547,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         f"- Fees: ${payload['fees']:,}"
         + (f" and ${paid:,} already paid" if (paid := payload.get("paid_fees")) else "")
         + f" of the ${payload['budget']:,} budget"
-        + (
-            f" ({counted(sent, 'application')} sent, still unanswered)"
-            if (sent := _sent_count(payload))
-            else ""
-        ),
+        + _sent_words(payload, noun=True),
         *([f"- No plan in any outcome: {payload['why']}"] if payload.get("why") else []),
         *([f"- Checked: {checked}"] if (checked := _checked(payload)) else []),
         "",
