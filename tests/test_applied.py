@@ -758,9 +758,10 @@ def test_the_timeline_names_a_sent_application_the_plan_does_not_use(make) -> No
     assert not [s for s in build_timeline(used, _solve(used)) if s.kind == "pending"]
 
 
-def test_a_sent_application_that_cannot_lead_to_a_rotation_gets_no_pending_step(make) -> None:
+def test_a_sent_application_that_cannot_lead_to_a_rotation_is_to_be_withdrawn(make) -> None:
     """Found by review: "if it comes back with an offer, re-plan" for an application the
-    loader had already said cannot lead to a rotation (the program takes no IMGs)."""
+    loader had already said cannot lead to a rotation (the program takes no IMGs); then
+    no step at all, where one start under an accepted offer got "Withdraw it"."""
     from rotation_solver.timeline import build_timeline
 
     rows = [
@@ -772,7 +773,20 @@ def test_a_sent_application_that_cannot_lead_to_a_rotation_gets_no_pending_step(
     assert any("rad-noimg does not take visiting students" in w for w in loaded.warnings)
     (sent,) = loaded.applied
     assert not sent.usable
-    assert not [s for s in build_timeline(loaded, _solve(loaded)) if s.kind == "pending"]
+    (step,) = [s for s in build_timeline(loaded, _solve(loaded)) if s.kind == "pending"]
+    assert "re-plan" not in step.text
+    assert (
+        "cannot lead to a rotation: it does not take visiting students from IMG schools "
+        "(accepts_img is false). Withdraw it, then list it under `exclude:` too"
+    ) in step.text
+    # Every start outside the window: the step says so.
+    late = make(
+        [rows[0], program("rad-late", starts="2027-12-13")], applied=[{"program": "rad-late"}]
+    )
+    (step,) = [s for s in build_timeline(late, _solve(late)) if s.kind == "pending"]
+    assert (
+        "cannot lead to a rotation: no start it offers can be in a plan (outside the window "
+    ) in step.text and "Withdraw it" in step.text
 
 
 def test_a_sent_application_under_an_accepted_offer_is_to_be_withdrawn(make) -> None:
@@ -818,7 +832,10 @@ def test_a_sent_application_the_accepted_offers_and_the_calendar_rule_out_is_wit
     (sent,) = outside.applied
     assert sent.usable and sent.ruled_out == (_day("2027-12-13"),)
     (step,) = [s for s in build_timeline(outside, _solve(outside)) if s.kind == "pending"]
-    assert "its start 2027-06-21 overlaps rad-taken. Withdraw it" in step.text
+    assert (
+        "its start 2027-06-21 overlaps rad-taken; its other start (2027-12-13) cannot be in "
+        "any plan (window, blocked periods or the rules). Withdraw it"
+    ) in step.text
     beside = make(
         rows, locks=locks, applied=[{"program": "em-sent", "starts": ["2027-06-21", "2027-08-09"]}]
     )

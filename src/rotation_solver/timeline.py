@@ -275,10 +275,22 @@ def unused_application_steps(
     planned = {r["program_id"] for r in rotations}
     steps = []
     for application in loaded.applied:
-        # One that cannot lead to a rotation has its warning already (found by review).
-        if application.program in planned or not application.usable:
+        if application.program in planned:
             continue
         program = loaded.program(application.program)
+        starts = ", ".join(d.isoformat() for d in application.starts)
+        if not application.usable:
+            # Its warning says why; the step says what to do (found by review: no step
+            # at all, where one start overlapping an accepted offer got "Withdraw it").
+            text = (
+                f"The application sent to {program.name} ({starts}) is still unanswered, "
+                f"but it cannot lead to a rotation: {application.unusable_because}. "
+                f"{_WITHDRAW}"
+            )
+            steps.append(
+                TimelineStep(loaded.scenario.planning_date, "pending", application.program, text)
+            )
+            continue
         # Each start: ruled out by the calendar or the rules, under an accepted offer,
         # under another of this plan's rotations, or free.
         accepted, planned_over, free = [], [], []
@@ -304,7 +316,6 @@ def unused_application_steps(
                 planned_over.append(f"{start.isoformat()} {verb} {join_names(others)}")
             else:
                 free.append(start)
-        starts = ", ".join(d.isoformat() for d in application.starts)
         if accepted and not planned_over and not free:
             # Found by a student's review: "an offer would mean choosing" against an
             # offer already accepted; the guide's etiquette is to withdraw. Its other
@@ -314,10 +325,19 @@ def unused_application_steps(
                 if len(accepted) == 1
                 else f"its starts overlap them ({', '.join(accepted)})"
             )
+            # Found by review: the starts the calendar rules out went unsaid.
+            out = application.ruled_out
+            also = (
+                f"; {'its other start' if len(out) == 1 else 'its other starts'} "
+                f"({', '.join(d.isoformat() for d in out)}) cannot be in any plan "
+                "(window, blocked periods or the rules)"
+                if out
+                else ""
+            )
             text = (
                 f"The application sent to {program.name} ({starts}) is still unanswered, "
-                f"but it cannot lead to a rotation beside the offers you accepted: {where}. "
-                "Withdraw it, then list it under `exclude:` too (its fee stays paid)."
+                f"but it cannot lead to a rotation beside the offers you accepted: {where}"
+                f"{also}. {_WITHDRAW}"
             )
         else:
             clash = ""
@@ -343,6 +363,9 @@ def unused_application_steps(
             TimelineStep(loaded.scenario.planning_date, "pending", application.program, text)
         )
     return steps
+
+
+_WITHDRAW = "Withdraw it, then list it under `exclude:` too (its fee stays paid)."
 
 
 def in_order(steps: Iterable[TimelineStep]) -> list[TimelineStep]:

@@ -123,6 +123,8 @@ class SentApplication:
     usable: bool = True
     # The starts it names that can never be in a plan (window, blocked, specialty).
     ruled_out: tuple[date, ...] = ()
+    # Why it cannot lead to a rotation, when it cannot ("" when usable).
+    unusable_because: str = ""
 
 
 @dataclass(frozen=True)
@@ -546,7 +548,7 @@ def _applied(
                 f"{len(starts_of)} programs applied to; at most {MAX_APPLICATIONS} are supported",
             )
         )
-    unusable = set()
+    unusable: dict[str, str] = {}
     ruled_out: dict[str, tuple[date, ...]] = {}
     for program_id, starts in starts_of.items():
         # Found by review: only `apply` said so ("applications sent that no plan can use").
@@ -556,13 +558,13 @@ def _applied(
             start for start, why in zip(ordered, reasons, strict=True) if why
         )
         if all(reasons):
-            unusable.add(program_id)
             why = "; ".join(sorted({reason for listed in reasons for reason in listed}))
             named = (
                 "that the application names"
                 if any(a.program == program_id and a.starts for a in scenario.applied)
                 else "it offers"
             )
+            unusable[program_id] = f"no start {named} can be in a plan ({why})"
             notes.append(
                 f"applied: no start of {program_id} {named} can be in a plan ({why}), so it "
                 "cannot lead to a rotation; its fee still counts"
@@ -570,14 +572,22 @@ def _applied(
     if scenario.student.school_type == "img":
         for program_id in starts_of:
             if not rows[program_id].accepts_img:
-                unusable.add(program_id)
+                unusable[program_id] = (
+                    "it does not take visiting students from IMG schools (accepts_img is false)"
+                )
                 notes.append(
                     f"applied: {program_id} does not take visiting students from IMG "
                     "schools (accepts_img is false), so this application cannot lead to a "
                     "rotation"
                 )
     sent = tuple(
-        SentApplication(pid, tuple(sorted(s)), usable=pid not in unusable, ruled_out=ruled_out[pid])
+        SentApplication(
+            pid,
+            tuple(sorted(s)),
+            usable=pid not in unusable,
+            ruled_out=ruled_out[pid],
+            unusable_because=unusable.get(pid, ""),
+        )
         for pid, s in starts_of.items()
     )
     return sent, tuple(refused), notes, problems
