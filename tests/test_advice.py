@@ -165,8 +165,11 @@ def test_accepted_offers_are_not_second_guessed(make: Make) -> None:
     loaded = make(rows, requirements=BALANCED, calendar=calendar, locks=lock)
     text = warnings_for(loaded)
     assert "one-week radiology rotation" not in text
-    assert "past the interview season" not in text
     assert "no application deadline" not in text
+    # Past the interview season is a fact about the cycle, not about the choice: said,
+    # as the window's warning promises, with no advice to exclude it (found by review).
+    assert "r (accepted) falls mostly after 2028-01-31, past the interview season" in text
+    assert "An accepted offer stays in the plan" in text and "--exclude it" not in text
 
 
 @pytest.mark.parametrize("locked", [False, True])
@@ -620,3 +623,44 @@ def test_a_catalog_without_img_surcharges_is_named_to_an_img(
     student = {**BASE["student"], "school_type": school_type}
     said = " ".join(make(rows, student=student).warnings)
     assert ("has no img_surcharge column, so every IMG surcharge counts as $0" in said) is warned
+
+
+@pytest.mark.parametrize("weak_holds_the_tier_mix", [False, True])
+def test_a_third_radiology_rotation_worth_less_than_its_penalty_is_named(
+    make: Make, weak_holds_the_tier_mix: bool
+) -> None:
+    """Found by review: `check --score` on a hand-made plan with a third radiology
+    rotation worth less than extra_radiology_penalty said the value model "still finds
+    this plan worth more". It names the rotation and what the plan is worth without it,
+    unless the rules need it (here tier_mix, when it is the only safety one): then it
+    claims neither."""
+    from rotation_solver.advice import plan_warnings
+    from rotation_solver.problem import build_problem
+
+    tier = "reach" if weak_holds_the_tier_mix else "target"
+    rows = [
+        rad("r0", starts="2027-06-07", letter=9, audition=9, tier=tier),
+        rad("r1", starts="2027-07-12", letter=9, audition=9, tier=tier),
+        rad("weak", starts="2027-08-16", letter=1, audition=1, interest=1, tier="safety"),
+        clin("c", starts="2027-09-20"),
+    ]
+    req = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 1, "max": 1},
+           "tier_mix": True, "max_rotations": 4}  # fmt: skip
+    loaded = make(rows, requirements=req)
+    problem = build_problem(loaded)
+    plan = [next(o for o in problem.offerings if o.program_id == r["id"]) for r in rows]
+    weak = plan[2]
+    without = [o for o in plan if o is not weak]
+    assert weak.value < problem.extra_radiology_penalty
+    assert problem.plan_value(without) > problem.plan_value(plan)
+    text = " ".join(plan_warnings(loaded, plan))
+    assert "4 rotations in all" in text
+    named = (
+        f"more than weak is worth ({weak.value}): without it this plan is worth "
+        f"{problem.plan_value(without)} (not {problem.plan_value(plan)}) for "
+        f"${weak.cost:,} less."
+    )
+    assert (named in text) is not weak_holds_the_tier_mix
+    # Worth less, so never "still worth more"; kept by the rules, so no price either.
+    assert "still finds this plan worth more" not in text
+    assert "takes extra_radiology_penalty" in text

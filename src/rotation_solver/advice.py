@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from rotation_solver.offerings import Offering
+from rotation_solver.offerings import Offering, student_profile
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.loader import interview_season_end
 from rotation_solver.words import counted
@@ -226,6 +226,27 @@ def _both_letters_price(entry: dict[str, object], objective: int) -> str:
     )
 
 
+def _objective(rotations: Sequence[Offering], penalty: int) -> int:
+    radiology = sum(o.is_radiology for o in rotations)
+    return sum(o.value for o in rotations) - penalty * max(0, radiology - 2)
+
+
+def _weakest_third_radiology(
+    loaded: LoadedScenario, radiology: Sequence[Offering]
+) -> tuple[Offering | None, bool]:
+    """In a plan with three radiology rotations or more, the least valuable one not
+    accepted, and whether the rules allow leaving it out (the count, tier_mix)."""
+    open_ones = [o for o in radiology if not o.locked]
+    if len(radiology) < 3 or not open_ones:
+        return None, False
+    weakest = min(open_ones, key=lambda o: (o.value, -o.cost))
+    rest = [o for o in radiology if o is not weakest]
+    mixed = not loaded.requirements.tier_mix or (
+        any(o.tier_mix_high for o in rest) and any(o.tier_mix_safe for o in rest)
+    )
+    return weakest, len(rest) >= loaded.requirements.radiology_min and mixed
+
+
 def second_radiology_letter_late(
     rotations: Sequence[Offering], radiology_max: int, max_rotations: int
 ) -> list[Offering]:
@@ -244,7 +265,8 @@ def second_radiology_letter_late(
 def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
     """Plain-language cautions about a plan, each tied to a section of the guide and,
     where the student can act, saying how. Accepted offers (locks) are not second-guessed:
-    a caution about rotations that are all locked is left out (nothing there to change)."""
+    a caution about rotations that are all locked is left out (nothing there to change),
+    except one past the interview season, a fact the window's warning promises to name."""
     scenario = loaded.scenario
     radiology = [o for o in rotations if o.is_radiology]
     clinical = [o for o in rotations if not o.is_radiology]
@@ -300,14 +322,29 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     required = loaded.requirements.radiology_min + loaded.requirements.clinical_min
     locked = sum(o.locked for o in rotations)
     if len(rotations) > 3 and len(radiology) <= 3 and max(required, locked) < len(rotations):
-        priced = (
+        weights = getattr(loaded.value_model.weights, student_profile(loaded))
+        penalty = weights.extra_radiology_penalty
+        weakest, droppable = _weakest_third_radiology(loaded, radiology)
+        if weakest is not None and weakest.value < penalty and droppable:
+            # Found by review: `check --score` on a hand-made plan said "still finds this
+            # plan worth more" of a third rotation worth less than its penalty.
+            priced = (
+                f" The value model takes extra_radiology_penalty ({penalty}) off each "
+                f"radiology rotation beyond two, more than {weakest.program_id} is worth "
+                f"({weakest.value}): without it this plan is worth "
+                f"{_objective(rotations, penalty) - weakest.value + penalty} (not "
+                f"{_objective(rotations, penalty)}) for ${weakest.cost:,} less."
+            )
+        elif len(radiology) >= 3:
             # The value model's penalty is that plateau for radiology (spec section 6).
-            " The value model takes extra_radiology_penalty off each radiology rotation "
-            "beyond two and still finds this plan worth more; if the money, the weeks or "
-            "the fatigue matter more,"
-            if len(radiology) >= 3
-            else " The value model charges no penalty for clinical rotations beyond the first;"
-        )
+            worth_more = weakest is not None and weakest.value >= penalty
+            priced = (
+                " The value model takes extra_radiology_penalty off each radiology rotation "
+                f"beyond two{' and still finds this plan worth more' if worth_more else ''}; "
+                "if the money, the weeks or the fatigue matter more,"
+            )
+        else:
+            priced = " The value model charges no penalty for clinical rotations beyond the first;"
         warnings.append(
             f"{len(rotations)} rotations in all: the guide says a third can help, but beyond "
             f"three the benefits usually plateau relative to the cost (FAQ 1).{priced} "
@@ -338,17 +375,26 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
         )
     season_end = interview_season_end(scenario.eras_submission)
     # Mostly after the season: the middle day of the rotation is past January 31.
-    too_late = [
-        o for o in rotations if not o.locked and o.start + (o.end - o.start) / 2 > season_end
-    ]
+    # Accepted offers too (found by review: the window's warning promised "a plan that
+    # holds one says so", and a lock there went unsaid); only the advice differs.
+    too_late = [o for o in rotations if o.start + (o.end - o.start) / 2 > season_end]
     if too_late:
+        named = ", ".join(
+            f"{o.program_id}{' (accepted)' if o.locked else ''}"
+            for o in sorted(too_late, key=lambda o: o.program_id)
+        )
+        action = (
+            " Narrow calendar.window or --exclude it."
+            if any(not o.locked for o in too_late)
+            else " An accepted offer stays in the plan: weigh what it gives beyond this cycle."
+        )
         warnings.append(
-            f"{_ids(too_late)} fall{'s' if len(too_late) == 1 else ''} mostly after "
+            f"{named} fall{'s' if len(too_late) == 1 else ''} mostly after "
             f"{season_end.isoformat()}, past the interview season that follows ERAS (to the "
             "end of the fourth month after the ERAS month, as the guide's Oct-Jan follows a "
             "September submission): too late to help this application "
             "cycle (guide, Step 1: 'Timing vs application cycle'), although the value model "
-            "still counts it at its late factor. Narrow calendar.window or --exclude it."
+            f"still counts it at its late factor.{action}"
         )
     requirements = loaded.requirements
     late_radiology = second_radiology_letter_late(
