@@ -201,7 +201,7 @@ def test_the_fee_note_counts_what_the_catalog_has(tmp_path: Path) -> None:
         "guide_applications": [6, 10],
         "more": [2, 2],
         "others": 2,
-        "median_fee": 10,
+        "median_fee": 505,  # not in the text: too few programs, so their own fees
         "fees": [1010, 1010],
         "left": payload["budget"] - payload["total_cost"],
         "affordable": 2,
@@ -232,7 +232,7 @@ def test_the_fee_note_counts_what_the_catalog_has(tmp_path: Path) -> None:
     rows.append(program("o3", starts="2027-09-06", fee=400, letter=0, audition=0))
     rows.append(program("o4", starts="2027-09-06", fee=20, letter=0, audition=0))
     other = solved([])["other_applications"]
-    assert other["others"] == 4 and other["more"] == [3, 4] and other["median_fee"] == 20
+    assert other["others"] == 4 and other["more"] == [3, 4] and other["median_fee"] == 210
     assert other["fees"] == [10 + 20 + 400, 10 + 20 + 400 + 1000]
 
 
@@ -1602,3 +1602,19 @@ def test_the_fee_note_leaves_out_programs_no_plan_within_the_budget_can_hold(
     assert [r["program_id"] for r in payload["rotations"]] == ["r1", "r2"]
     # pricey: $1,500 + $1,000 for a second radiology rotation > $2,400; spare: $2,020.
     assert payload["other_applications"]["others"] == 1
+
+
+@pytest.mark.parametrize(
+    ("fees", "median"),
+    [
+        ([], 0),
+        ([90], 90),
+        ([200, 60, 150], 150),
+        ([60, 75, 90, 100, 120, 150, 150, 200], 110),  # the review's eight fees
+        ([10, 15], 13),  # 12.5, half up
+    ],
+)
+def test_the_median_fee_is_the_median(fees: list[int], median: int) -> None:
+    from rotation_solver.plan_json import median_fee
+
+    assert median_fee(fees) == median

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Sequence
 from typing import Any
 
@@ -125,6 +124,18 @@ def _programs_that_may_offer(
     )
 
 
+def median_fee(fees: Sequence[int]) -> int:
+    """The median of whole-dollar fees, an even count's two middle ones averaged and
+    rounded half up (found by review: the lower middle one was called the median)."""
+    ordered = sorted(fees)
+    if not ordered:
+        return 0
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle] + 1) // 2
+
+
 def _other_applications(
     loaded: LoadedScenario, problem: PlanningProblem, result: Result
 ) -> dict[str, Any] | None:
@@ -150,7 +161,7 @@ def _other_applications(
     others = sorted(_programs_that_may_offer(problem, result.budget, locked) - chosen - sent)
     fee_of = {program.id: program.fee for program in loaded.programs}
     fees = sorted(fee_of[pid] for pid in others)
-    median = statistics.median_low(fees) if fees else 0
+    median = median_fee(fees)
 
     low, high = (min(len(others), max(0, n - counted)) for n in GUIDE_APPLICATIONS)
     short = high == len(others)  # the catalog runs short of the guide's count
