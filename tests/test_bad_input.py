@@ -1072,3 +1072,19 @@ def test_ids_that_differ_only_in_capitals_get_a_note(files: Files) -> None:
     )
     result = CliRunner().invoke(cli, ["validate", str(files())])
     assert "capitals" not in result.stderr
+
+
+def test_an_unquoted_comma_before_a_blank_last_cell_is_named(files: Files) -> None:
+    """Found by review: the extra cell was blank, so the row read as ten shifted errors
+    and the one that says what happened was never given."""
+    header = HEADER + ",my notes"
+    shifted = ROW_A.replace("A (synthetic)", "A (synthetic), Dept. of Imaging") + ","
+    fails(
+        files(catalog=f"{header}\n{shifted}\n{ROW_B},\n"),
+        "programs.csv:2:24: this row has 24 cells but the header has 23 (the extra one is "
+        "blank): a value with an unquoted comma moves every cell after it",
+        "specialty: expected",
+    )
+    # A blank cell past the header on a row that reads well is no error.
+    path = files(catalog=f"{HEADER}\n{ROW_A},\n{ROW_B},,\n")
+    assert CliRunner().invoke(cli, ["validate", str(path)]).exit_code == 0

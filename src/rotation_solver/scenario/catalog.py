@@ -195,6 +195,23 @@ def _from_table(
         if isinstance(result, CatalogRow):
             out.append(result)
         else:
+            if (extra_cells := len(cells) - len(header)) > 0 and not spreadsheet:
+                # Found by review: an unquoted comma in a name, with the last cell blank,
+                # shifted every later cell and read as ten unrelated errors.
+                problems.append(
+                    Problem(
+                        file,
+                        f"this row has {len(cells)} cells but the header has {len(header)} "
+                        f"({'the extra one is' if extra_cells == 1 else 'the extra ones are'} "
+                        "blank): a value with an "
+                        "unquoted comma moves every cell after it one column right, which "
+                        "would explain the errors below; quote a value that contains a "
+                        "comma, and write decimals with a point",
+                        line,
+                        len(header) + 1,
+                        spreadsheet=spreadsheet,
+                    )
+                )
             problems.extend(result)
     if problems:
         raise InputError(problems)
