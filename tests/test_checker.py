@@ -415,7 +415,8 @@ def plan(
         "scenario": NAME,
         "status": status,
         "objective": objective,
-        "bound": bound,
+        # A plan has a bound (section 7: null only when there is none); default: tight.
+        "bound": objective if bound is None else bound,
         "budget": budget,
         "total_cost": total_cost,
         "rotations": [dict(r) for r in rotations],
@@ -871,7 +872,7 @@ def test_wrong_total_cost(tmp_path: Path) -> None:
 
 def test_objective_without_the_extra_radiology_penalty(tmp_path: Path) -> None:
     # 88 + 99 + 34 + 43 = 264 forgets the 40 for the third radiology rotation
-    report = check_plan(scenario(tmp_path, budget=12000), {**FOUR, "objective": 264})
+    report = check_plan(scenario(tmp_path, budget=12000), {**FOUR, "objective": 264, "bound": 264})
     assert rules(report) == {"objective"}
     assert report.objective == 224
 
@@ -1117,3 +1118,12 @@ def test_a_plan_to_score_needs_only_program_and_start(tmp_path: Path) -> None:
     wrong = copy.deepcopy(bare)
     wrong["rotations"][0]["cost"] = 1
     assert rules(check_plan(loaded, wrong, score=True)) == {"cost"}
+
+
+def test_a_feasible_plan_states_a_bound(tmp_path: Path) -> None:
+    """Found by review: `bound: null` passed beside a plan; section 7 has it null only
+    when there is no plan. A hand-made plan to score needs none."""
+    report = check_plan(scenario(tmp_path), {**BASE_PLAN, "bound": None})
+    assert rules(report) == {"bound"}
+    assert "null only when there is no plan" in str(report.violations[0])
+    assert_ok(check_plan(scenario(tmp_path), {**BASE_PLAN, "bound": None}, score=True))

@@ -912,7 +912,13 @@ def test_check_confirms_a_true_no_plan_claim(tmp_path: Path) -> None:
     del document["conflict"]
     plan.write_text(json.dumps(document), encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan)])
-    assert result.exit_code == 3 and "names no conflict to re-prove" in result.output
+    assert result.exit_code == 3 and "names no conflict to re-prove." in result.output
+    # Nor a `why`: said too (found by review), though section 7 names no key for it.
+    del document["why"]
+    plan.write_text(json.dumps(document), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan)])
+    assert result.exit_code == 3
+    assert "names no conflict to re-prove, nor says why (spec section 7" in result.output
 
 
 def test_check_refutes_a_made_up_conflict_or_repair(tmp_path: Path) -> None:

@@ -770,6 +770,13 @@ class _Checker:
         if bound is None:
             if plan.get("status") == "optimal" and not self.score:
                 self.add("bound", f"status is optimal, so bound must equal objective {stated}")
+            elif plan.get("status") == "feasible" and not self.score:
+                # Section 7: null only "when there is no plan" (found by review).
+                self.add(
+                    "bound",
+                    "status is feasible, so bound must be a number at least the objective "
+                    f"{stated} (null only when there is no plan)",
+                )
             return
         if not _is_number(bound) or not math.isfinite(bound):
             self.add(self.badly_stated("bound"), f"bound {_json(bound)} is not a finite number")

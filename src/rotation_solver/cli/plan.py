@@ -746,6 +746,14 @@ def _check_no_plan(
         sys.exit(ExitCode.NO_PLAN_IN_TIME)
     named = " and its conflict and repairs hold" if named_rules(data) else ""
     unclaimed = "" if "conflict" in data else "; the document names no conflict to re-prove"
+    why = data.get("why")
+    if not (isinstance(why, str) and why.strip()) and "conflict" not in data:
+        # Section 7 asks a no-plan output to say why, without naming a key: a note, not a
+        # violation (found by review: such a document passed unremarked).
+        unclaimed += (
+            ", nor says why (spec section 7 asks for the conflicting rules; rotation-solver "
+            "writes them under `why` and `conflict`)"
+        )
     click.echo(
         f"valid: no plan meets every rule of this scenario{named} (re-proved by CP-SAT){unclaimed}."
     )
