@@ -1095,6 +1095,8 @@ def test_check_says_when_a_plan_belongs_to_another_scenario(tmp_path: Path) -> N
     plan.write_text(solved.stdout.replace('"budget": 9000', '"budget": 7500'), encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", EXAMPLE, str(plan)])
     assert result.exit_code == 1 and "does not match this scenario" in result.stderr
+    # Or it was edited by hand (found by review): --score is named too.
+    assert "Or was it edited by hand? `check --score` scores" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["compare", "frontier", "apply"])

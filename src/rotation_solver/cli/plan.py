@@ -257,7 +257,10 @@ def check(
         click.echo(
             "  The plan does not match this scenario: was it made from another scenario, "
             "or before the scenario was edited? Solve again to get a matching plan "
-            f"(`rotation-solver solve {scenario} --since {plan}` lists what changed).",
+            f"(`rotation-solver solve {scenario} --since {plan}` lists what changed). "
+            # Found by review: a plan edited by hand was only asked about the scenario.
+            "Or was it edited by hand? `check --score` scores your own choice of rotations "
+            "from program_id and start alone.",
             err=True,
         )
     _hints(loaded, data)
