@@ -862,6 +862,7 @@ def test_cli_calendar_of_the_applications(tmp_path: Path) -> None:
     assert [r["program_id"] for r in table] == [a["program_id"] for a in payload["applications"]]
     for row, a in zip(table, payload["applications"], strict=True):
         assert row["starts"].split(";") == a["starts"]
+        assert row["start_deadlines"].split(";") == [d or "" for d in a["start_deadlines"]]
         assert (row["submit_on"], row["deadline"]) == (a["submit_on"], a["deadline"] or "")
         assert (int(row["fee"]), row["role"]) == (a["fee"], a["role"])
         assert float(row["p_in_plan"]) == pytest.approx(a["p_in_plan"], abs=5e-5)
@@ -1726,3 +1727,36 @@ def test_near_ties_are_measured_from_the_best_value() -> None:
         near = {(): 0.0, (first,): 10.0, (1,): 10 + 0.9e-9, (last,): 10 + 1.5e-9}
         best, _value = exhaustive(order, 1, near.__getitem__, score_is_exact=True)  # type: ignore[arg-type]
         assert best == (1,), (first, last)
+
+
+def test_each_start_of_an_application_has_its_own_deadline(tmp_path: Path) -> None:
+    """Found by a student's review: apply gave only the first deadline, so a later start,
+    still open, looked closed once the first had passed."""
+    rows = [
+        program("rad-a", starts="2027-06-07;2027-08-02;2027-10-04", deadline_weeks_before_start=8,
+                acceptance=0.5, letter=9, audition=9),
+        program("rad-b", starts="2027-07-05", application_deadline="2027-04-01", acceptance=0.5),
+        program("im-c", specialty="internal_medicine", starts="2027-09-06", acceptance=0.8),
+    ]  # fmt: skip
+    req = {"radiology": {"min": 1, "max": 2}, "clinical": {"min": 1}, "tier_mix": False}
+    path = str(write_scenario(tmp_path, scenario_dict(rows, requirements=req)))
+    args = ["apply", path, "--workers", "1", "--evaluate", "50"]
+    payload = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).stdout)
+    apps = {a["program_id"]: a for a in payload["applications"]}
+    assert apps["rad-a"]["starts"] == ["2027-06-07", "2027-08-02", "2027-10-04"]
+    # start - 8 weeks, each; the first is `deadline`, as before.
+    assert apps["rad-a"]["start_deadlines"] == ["2027-04-12", "2027-06-07", "2027-08-09"]
+    assert apps["rad-a"]["deadline"] == "2027-04-12"
+    assert apps["rad-b"]["start_deadlines"] == ["2027-04-01"]
+    assert apps["im-c"]["start_deadlines"] == [None]
+    md = CliRunner().invoke(cli, [*args, "--format", "markdown"]).stdout
+    line = next(x for x in md.splitlines() if x.startswith("| rad-a "))
+    assert "2027-08-02 (by 2027-06-07)" in line and "2027-10-04 (by 2027-08-09)" in line
+    assert "(by" not in next(x for x in md.splitlines() if x.startswith("| rad-b "))
+    ics = tmp_path / "apps.ics"
+    assert CliRunner().invoke(cli, [*args, "-o", str(ics)]).exit_code == 0
+    (submit,) = [e for e in _events(ics.read_bytes()) if e[1] == "Apply to rad-a"]
+    assert (
+        "first deadline 2027-04-12 (2027-06-07 by 2027-04-12, 2027-08-02 by 2027-06-07, "
+        "2027-10-04 by 2027-08-09)"
+    ) in submit[2]

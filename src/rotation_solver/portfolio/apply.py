@@ -209,6 +209,9 @@ def application_dict(c: Candidate) -> dict[str, Any]:
         "starts": [o.start.isoformat() for o in c.offerings],
         "submit_on": c.submit_on.isoformat(),
         "deadline": c.deadline.isoformat() if c.deadline else None,
+        # Each start's own deadline, beside `starts` (found by review: only the first was
+        # given, so a later start looked closed once it had passed).
+        "start_deadlines": [o.deadline.isoformat() if o.deadline else None for o in c.offerings],
         "program_name": c.program_name,
         "specialty": c.specialty,
         "tier": c.tier,

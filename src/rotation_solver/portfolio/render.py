@@ -365,7 +365,7 @@ def _applications_table(payload: dict[str, Any], console: Console) -> None:
         Text(
             f"{ROLES} Starts: the dates the plans use, then how many other listed starts to "
             "ask for as free alternates; the first deadline is the earliest of all (--format "
-            "markdown or json lists each start). Fee: paid when you apply, whatever the "
+            "markdown or json lists each start with its own deadline). Fee: paid when you apply, whatever the "
             "answer; a rotation's other costs (housing, travel, any IMG surcharge) count only "
             "if you take it.",
             style="dim",
@@ -557,7 +557,14 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     ]
     for a in payload["applications"]:
         used = set(a.get("plan_starts", []))
-        starts = ", ".join(f"**{d}**" if d in used else d for d in a["starts"])
+        due = dict(zip(a["starts"], a.get("start_deadlines") or [], strict=False))
+        # Each start's deadline where they differ (one date for all is the first's).
+        differ = len(set(due.values())) > 1
+        starts = ", ".join(
+            (f"**{d}**" if d in used else d)
+            + (f" (by {due[d] or 'no deadline'})" if differ else "")
+            for d in a["starts"]
+        )
         submit, deadline, offer = _offer_cells(a)
         lines.append(
             f"| {markdown.cell(a['program_id'])} | {a['specialty'].replace('_', ' ')} "
@@ -570,7 +577,8 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
             *offer_answer_lines(payload),
             "",
             f"{ROLES} Starts in bold are the dates the plans use; the others are free "
-            "alternates worth asking for too. The first deadline is the earliest of all. "
+            "alternates worth asking for too. The first deadline is the earliest of all; "
+            "where the starts' deadlines differ, each start says its own (by ...). "
             "Fee: paid when you apply, whatever the answer; a rotation's other costs "
             "(housing, travel, any IMG surcharge) count only if you take it.",
             "",
@@ -607,6 +615,7 @@ APPLICATION_CSV_COLUMNS = (
     "plan_starts",
     "submit_on",
     "deadline",
+    "start_deadlines",
     "fee",
     "acceptance",
     "offered",
@@ -626,6 +635,8 @@ def render_portfolio_csv(payload: dict[str, Any]) -> str:
             **a,
             "starts": ";".join(a["starts"]),
             "plan_starts": ";".join(a.get("plan_starts") or []),
+            # Beside `starts`, one each; a start with no deadline is blank.
+            "start_deadlines": ";".join(d or "" for d in a.get("start_deadlines") or []),
             "p_in_plan": round(a["p_in_plan"], 4),
             "p_taken_if_offered": round(a["p_taken_if_offered"], 4),
         }

@@ -97,6 +97,10 @@ def application_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[T
         docs = f" with {join_names(requires)}" if requires else ""
         deadline = a.get("deadline")
         due = f"; first deadline {deadline}" if deadline else "; no deadline known"
+        by_start = list(zip(a["starts"], a.get("start_deadlines") or [], strict=False))
+        if len({d for _, d in by_start}) > 1:
+            # Later starts stay open after the first deadline (found by review).
+            due += " (" + ", ".join(f"{s} by {d or 'no deadline'}" for s, d in by_start) + ")"
         steps.append(
             TimelineStep(
                 date.fromisoformat(a["submit_on"]),
