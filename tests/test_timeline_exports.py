@@ -341,6 +341,34 @@ def test_a_long_legend_is_saved_whole(tmp_path: Path) -> None:
     assert width >= legend.width  # the whole legend is in the picture
 
 
+def test_the_picture_shows_the_whole_calendar_window_and_no_label_over_eras() -> None:
+    """Found by a student's review: a window to January (with a holiday block) was cut
+    off in December; an ERAS date of September 15 printed over "best months: Jun–Sep"."""
+    from datetime import date
+
+    from matplotlib.dates import num2date
+
+    loaded = load_scenario(EXAMPLE)
+    window = loaded.scenario.calendar.window.model_copy(update={"end": date(2028, 1, 31)})
+    calendar = loaded.scenario.calendar.model_copy(update={"window": window})
+    scenario = loaded.scenario.model_copy(
+        update={"calendar": calendar, "eras_submission": date(2027, 9, 15)}
+    )
+    loaded = dataclasses.replace(loaded, scenario=scenario)
+    payload = plan_scenario(loaded, OPTIONS).payload
+    figure = plot.draw_plan(loaded, payload)
+    figure.draw_without_rendering()
+    (ax,) = figure.axes
+    assert num2date(ax.get_xlim()[1]).date() > date(2028, 1, 31)
+    labels = [t.get_label() for t in figure.legends[0].legend_handles]
+    assert "your calendar.window (Jun 1 2027 – Jan 31 2028)" in labels
+    texts = [t for t in ax.texts if t.get_text().strip()]
+    eras = next(t for t in texts if t.get_text().startswith("ERAS"))
+    renderer = figure.canvas.get_renderer()
+    box = eras.get_window_extent(renderer)
+    assert not any(box.overlaps(t.get_window_extent(renderer)) for t in texts if t is not eras)
+
+
 def test_plot_of_a_locked_plan(locked: tuple[LoadedScenario, PlanOutcome], tmp_path: Path) -> None:
     loaded, outcome = locked
     path = plot.plot_plan(loaded, outcome.payload, tmp_path / "locked.png")

@@ -39,6 +39,7 @@ SPECIALTY_COLOURS: dict[str, str] = {
 WINDOW_COLOUR = "#fdf3c4"
 BLOCKED_COLOUR = "#a0aec0"
 ERAS_COLOUR = "#1a202c"
+WINDOW_EDGE_COLOUR = "#718096"
 APPLY_COLOUR = "#4a5568"
 DEADLINE_COLOUR = "#b7791f"
 TEXT_DARK = "#1a202c"
@@ -115,7 +116,16 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
     # deadline): the axis begins with whichever comes first.
     first = min([today, *(date.fromisoformat(r["start"]) for r in rotations)])
     left = first.replace(day=1) - timedelta(days=4)
-    right = max([eras + timedelta(days=25), *(end + timedelta(days=50) for end in ends)])
+    # The student's own window too (found by review: a window to January, with a holiday
+    # block in it, was cut off in December).
+    window = scenario.calendar.window
+    right = max(
+        [
+            eras + timedelta(days=25),
+            window.end + timedelta(days=8),
+            *(end + timedelta(days=50) for end in ends),
+        ]
+    )
     ax.set_xlim(_x(left), _x(right))
     ax.set_ylim(-0.7, rows - 0.3)
 
@@ -150,6 +160,20 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
                 label=f"blocked: {reason} ({_span(period.start, period.end)})",
             )
         )
+    # The calendar window's edges: every rotation lies inside them (spec section 4).
+    for edge in (window.start, window.end + timedelta(days=1)):
+        if left < edge < right:
+            ax.axvline(_x(edge), color=WINDOW_EDGE_COLOUR, linewidth=1.4, zorder=0.8)
+    legend.append(
+        Line2D(
+            [],
+            [],
+            color=WINDOW_EDGE_COLOUR,
+            linewidth=1.4,
+            label=f"your calendar.window ({_short(window.start)} {window.start.year} – "
+            f"{_short(window.end)} {window.end.year})",
+        )
+    )
     ax.axvline(_x(today), color=TEXT_MUTED, linestyle=":", linewidth=1.2, zorder=1)
     ax.axvline(_x(eras), color=ERAS_COLOUR, linestyle="--", linewidth=1.6, zorder=1)
     # The value model's letter cut-off: a rotation ending later counts at late_factor,
@@ -158,7 +182,7 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
     letter_ready_by = eras - timedelta(days=timing.letter_lead_days)
     ax.axvline(_x(letter_ready_by), color=ERAS_COLOUR, linestyle="-.", linewidth=1, zorder=1)
     top = rows - 0.3
-    ax.text(
+    eras_label = ax.text(
         _x(eras),
         top,
         f"ERAS {_short(eras)} ",
@@ -185,7 +209,7 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
         path_effects=HALO,
     )
     if left < win_start < right:
-        ax.text(
+        best = ax.text(
             _x(win_start),
             top,
             " guide's best months: Jun–Sep",
@@ -195,6 +219,9 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
             va="top",
             path_effects=HALO,
         )
+        # An ERAS date early in September prints over it (found by review: "Jun–Sep 15").
+        if _overlaps(fig, best, [eras_label]):
+            best.remove()
 
     specialties: list[str] = []
     for i, rotation in enumerate(rotations):

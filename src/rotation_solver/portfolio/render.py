@@ -365,9 +365,9 @@ def _applications_table(payload: dict[str, Any], console: Console) -> None:
         Text(
             f"{ROLES} Starts: the dates the plans use, then how many other listed starts to "
             "ask for as free alternates; the first deadline is the earliest of all (--format "
-            "markdown or json lists each start with its own deadline). Fee: paid when you apply, whatever the "
-            "answer; a rotation's other costs (housing, travel, any IMG surcharge) count only "
-            "if you take it.",
+            "markdown or json lists each start with its own deadline). Fee: paid when you "
+            "apply, whatever the answer; a rotation's other costs (housing, travel, any IMG "
+            "surcharge) count only if you take it.",
             style="dim",
         )
     )
