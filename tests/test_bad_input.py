@@ -776,6 +776,48 @@ def test_an_impossible_toml_date_is_named(tmp_path: Path) -> None:
     assert "calendar date" not in fails(path, "TOML syntax error")
 
 
+_TOML_ONE_START = """version = 1
+name = "one start"
+planning_date = 2027-01-15
+eras_submission = 2027-09-25
+budget = 10000
+student = {school_type = "us_md", us_clinical_weeks = 8, radiology_exposure = "none"}
+calendar = {window = {start = 2027-06-01, end = 2027-10-31}}
+requirements = {radiology = {min = 1, max = 1}, clinical = {min = 0, max = 0}, tier_mix = false}
+applied = [{program = "rad-a", starts = 2027-07-05}]
+
+[[programs]]
+id = "rad-a"
+name = "A"
+specialty = "radiology"
+tier = "target"
+img_friendly = true
+accepts_img = true
+starts = 2027-07-05
+weeks = 4
+application_opens = 2027-01-01
+housing_per_week = 100
+travel = 100
+fee = 10
+letter = 5
+audition = 5
+interest = 5
+acceptance = 0.5
+"""
+
+
+def test_one_start_as_a_bare_toml_date_is_a_list_of_one(tmp_path: Path) -> None:
+    """Found by review: TOML `starts = 2027-07-05` was refused ("expected a list")
+    where YAML's `starts: 2027-07-05` was read; so was an application's one start."""
+    path = tmp_path / "scenario.toml"
+    path.write_text(_TOML_ONE_START, encoding="utf-8")
+    loaded = load_scenario(path)
+    (row,) = loaded.programs
+    assert [d.isoformat() for d in row.starts] == ["2027-07-05"]
+    (sent,) = loaded.applied
+    assert [d.isoformat() for d in sent.starts] == ["2027-07-05"]
+
+
 def test_deep_toml_and_plan_json_are_refused_cleanly(tmp_path: Path, files: Files) -> None:
     path = tmp_path / "deep.toml"
     path.write_text("x = " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")

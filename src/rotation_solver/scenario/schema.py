@@ -234,22 +234,26 @@ class Lock(_Strict):
     start: IsoDate = Field(description="The accepted start date; one the program offers.")
 
 
-class Application(_Strict):
-    """An application already sent and not yet answered (extension `applied`)."""
-
-    program: str = Field(description="Program id from the catalog.")
-    starts: list[IsoDate] | None = Field(
-        None,
-        description="The starts the application lists (ones the program offers); left "
-        "out: every start of the program.",
-    )
-
-
 def _split_list(value: Any) -> Any:
     # Catalog cells join lists with ';'; inline YAML may give a real list.
     if isinstance(value, str):
         return [part.strip() for part in value.split(";") if part.strip()]
+    # One bare date (a TOML date, a typed cell) is a list of one (found by review: TOML
+    # `starts = 2027-07-05` was refused where YAML's same line was read).
+    if isinstance(value, date):
+        return [value]
     return value
+
+
+class Application(_Strict):
+    """An application already sent and not yet answered (extension `applied`)."""
+
+    program: str = Field(description="Program id from the catalog.")
+    starts: Annotated[list[IsoDate] | None, BeforeValidator(_split_list)] = Field(
+        None,
+        description="The starts the application lists (ones the program offers); left "
+        "out: every start of the program.",
+    )
 
 
 class Program(_Strict):
