@@ -268,7 +268,11 @@ def test_spreadsheet_mistakes_get_a_hint(files: Files) -> None:
 
 def test_unknown_document(files: Files) -> None:
     path = files(catalog=f"{HEADER}\n{ROW_A.replace('transcript', 'transcript;visa')}\n")
-    fails(path, f"programs.csv:2:{columns()['requires']}", "unknown document 'visa'")
+    output = fails(path, f"programs.csv:2:{columns()['requires']}", "unknown document 'visa'")
+    assert "did you mean" not in output
+    # A near miss names the likely one (found by review).
+    path = files(catalog=f"{HEADER}\n{ROW_A.replace('transcript', 'transcripts')}\n")
+    fails(path, "unknown document 'transcripts'", "did you mean 'transcript'?")
 
 
 def test_non_date_in_starts(files: Files) -> None:

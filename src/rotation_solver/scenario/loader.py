@@ -276,6 +276,11 @@ def _cross_checks(
             if len(parts) > 1 and all(part in scenario.documents for part in parts)
             else ""
         )
+        # A near miss ("dean_letter" for "deans_letter"), as for program ids (found by
+        # review: the list was given, the likely one not).
+        close = difflib.get_close_matches(name, sorted(scenario.documents), n=1, cutoff=0.75)
+        if close and not joined:
+            joined = f"; did you mean {close[0]!r}?"
         problems.append(
             rows[0].problem(
                 "requires",
