@@ -494,11 +494,25 @@ def test_solve_defers_to_apply_on_offers_and_counts_their_fees() -> None:
     said = " ".join(solved.stderr.split())
     assert "answer the offers as it says (it may differ from this plan)" in said
     assert "includes $370 of fees already paid" in table  # cedar 80, peachleaf 90, rainfern 200
-    timeline = " ".join(runner.invoke(cli, ["timeline", scenario, "--workers", "1"]).stdout.split())
-    # 2 accept, 1 decline; the check comes before the answer (found by review).
-    assert timeline.count("Check `rotation-solver apply SCENARIO` before answering") == 3
-    assert timeline.count("This plan assumes you accept the offer from") == 2
-    assert timeline.count("This plan assumes you decline the offer from") == 1
+    # The timeline follows `apply`'s answer, not this plan's (found by a student's review:
+    # it said apply's answer was the one to give, then laid out this plan's own).
+    args = ["--workers", "1", "--format", "json"]
+    applied = json.loads(runner.invoke(cli, ["apply", scenario, *args, "--evaluate", "50"]).stdout)
+    answers = applied["offer_answers"]
+    steps = json.loads(runner.invoke(cli, ["timeline", scenario, *args]).stdout)
+    said = {
+        (s["program_id"], s["text"].split(" from ")[0])
+        for s in steps
+        if s["kind"] == "offer" and "`rotation-solver apply`'s answer" in s["text"]
+    }
+    expected = {(o["program_id"], "Accept the offer") for o in answers["accept"]}
+    expected |= {(o["program_id"], "Decline the offer") for o in answers["decline"]}
+    assert said == expected and len(said) == 3
+    assert "rad-peachleaf" in {o["program_id"] for o in answers["decline"]}
+    followed = [s for s in steps if s["kind"] == "rotation_start"]
+    planned = {s["program_id"] for s in followed}
+    assert not planned & {o["program_id"] for o in answers["decline"]}
+    assert {o["program_id"] for o in answers["accept"]} <= planned
     calendar = runner.invoke(cli, ["solve", scenario, "--workers", "1", "--format", "ics"])
     from icalendar import Calendar
 

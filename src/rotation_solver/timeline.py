@@ -22,7 +22,7 @@ from rich.text import Text
 
 from rotation_solver import markdown
 from rotation_solver.csv_out import records_csv
-from rotation_solver.scenario import LoadedScenario
+from rotation_solver.scenario import LoadedScenario, Lock
 from rotation_solver.words import counted
 
 # In same-day order: what must happen first comes first (an offer lapses within days).
@@ -107,7 +107,24 @@ def letter_request_date(end: date) -> date:
     return end - timedelta(days=LETTER_ASK_DAYS_BEFORE_END)
 
 
-def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[TimelineStep]:
+@dataclass(frozen=True)
+class OfferAnswer:
+    """`apply`'s answer to the offers in hand, which the plan in the payload follows
+    (the accepted offers are its locks, the declined ones left out)."""
+
+    accept: tuple[Lock, ...]
+    decline: tuple[Lock, ...]
+
+
+def answers_to_come(payload: dict[str, Any]) -> bool:
+    """The plan still has applications to send, or counts on ones sent: then `apply`, not
+    this plan, answers the offers in hand (it weighs every way against them)."""
+    return any(not r.get("locked") and not r.get("offered") for r in payload["rotations"])
+
+
+def build_timeline(
+    loaded: LoadedScenario, payload: dict[str, Any], offer_answer: OfferAnswer | None = None
+) -> list[TimelineStep]:
     """Every dated step of the plan in `payload`, sorted by date (stable tiebreak).
 
     A locked rotation is an offer already accepted, so it has no application
@@ -131,9 +148,6 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
         if not (r.get("locked") or r.get("offered") or r.get("applied"))
     ]
     steps.extend(document_steps(loaded, applying))
-    # Sent applications are still to be answered, so `apply` weighs the offers against
-    # them as well.
-    answers_to_come = applying or any(r.get("applied") for r in rotations)
 
     # With rotations still to apply for, `apply` answers the offers: it weighs each way
     # to answer against those applications, where this plan counts their chances (found
@@ -143,7 +157,9 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
         if applying
         else "answers still to come from applications already sent"
     )
-    deferred = bool(answers_to_come and loaded.offers)
+    # Sent applications are still to be answered, so `apply` weighs the offers against
+    # them as well.
+    deferred = bool(answers_to_come(payload) and loaded.offers) and offer_answer is None
 
     def answer(verb: str, program_id: str, which: str, then: str) -> tuple[str, str]:
         """(text, calendar title) of an offer step; with answers still to come the check
@@ -206,8 +222,13 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
                         planned_submission=submit_on,
                     )
                 )
+        to_accept = offer_answer is not None and any(
+            (o.program, o.start) == (pid, start) for o in offer_answer.accept
+        )
         accepted = (
-            " (accepted offer)"
+            " (the offer to accept)"
+            if to_accept
+            else " (accepted offer)"
             if rotation.get("locked")
             else " (if the application sent comes back with an offer)"
             if rotation.get("applied")
@@ -246,9 +267,11 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
         )
 
     steps.append(eras_step(loaded, [r["program_id"] for r in rotations if _day(r["end"]) < eras]))
+    if offer_answer is not None:
+        steps.extend(_answer_steps(loaded, offer_answer, pending))
     # An offer in hand the plan does not use: say so, so that its seat is given back.
     taken = {(r["program_id"], r["start"]) for r in rotations}
-    for offer in loaded.offers:
+    for offer in loaded.offers if offer_answer is None else ():
         if (offer.program, offer.start.isoformat()) not in taken:
             program = loaded.program(offer.program)
             text, title = answer(
@@ -264,6 +287,38 @@ def build_timeline(loaded: LoadedScenario, payload: dict[str, Any]) -> list[Time
             )
     steps.extend(unused_application_steps(loaded, rotations))
     return in_order(steps)
+
+
+def _answer_steps(loaded: LoadedScenario, answer: OfferAnswer, pending: str) -> list[TimelineStep]:
+    """One step per offer in hand, as `apply` answers it (found by a student's review:
+    the timeline said `apply`'s answer was the one to give, then planned another)."""
+    today = loaded.scenario.planning_date
+    why = (
+        f"`rotation-solver apply`'s answer, which weighs every way to answer the offers "
+        f"against the {pending}"
+    )
+    steps = []
+    for verb, offers, then in (
+        (ACCEPT_OFFER, answer.accept, "then re-plan with it under `locks:`"),
+        (
+            DECLINE_OFFER,
+            answer.decline,
+            "then list it under `applied:` and `exclude:` (its fee stays paid)",
+        ),
+    ):
+        for offer in offers:
+            name = loaded.program(offer.program).name
+            text = (
+                f"{verb} from {name} for the {offer.start.isoformat()} start: {why} (an offer "
+                f"is usually held about a week); {then}."
+            )
+            title = f"{verb} from {offer.program} (apply's answer)"
+            steps.append(
+                TimelineStep(
+                    today, "offer", offer.program, text, offer_start=offer.start, title=title
+                )
+            )
+    return steps
 
 
 def unused_application_steps(

@@ -23,11 +23,13 @@ from rotation_solver.cli.options import (
     warn_about_plan,
 )
 from rotation_solver.errors import ExitCode
-from rotation_solver.planner import plan_scenario
+from rotation_solver.planner import PlanOutcome, plan_scenario
 from rotation_solver.render import render_json, render_table
-from rotation_solver.scenario import Lock
+from rotation_solver.scenario import LoadedScenario, Lock
 from rotation_solver.solve import SolveOptions
 from rotation_solver.timeline import (
+    OfferAnswer,
+    answers_to_come,
     build_timeline,
     other_applications_note,
     timeline_csv,
@@ -98,16 +100,25 @@ def timeline(
             _write(f"{title}\n\nNo plan: {why}\n", output, fmt)
         sys.exit(ExitCode.for_status(status))
 
-    steps = build_timeline(loaded, outcome.payload)
+    planned, offer_answer = loaded, None
+    if loaded.offers and answers_to_come(outcome.payload):
+        # Found by a student's review: the steps said `apply`'s answer to the offers was
+        # the one to give, then laid out this plan's own. Follow `apply`'s answer.
+        offer_answer, followed = _follow_apply(loaded, options, err)
+        if followed is not None:
+            planned, outcome = followed
+            status = outcome.result.status
+    steps = build_timeline(loaded, outcome.payload, offer_answer)
     if fmt == "table":
+        answered_by = ", following `apply`'s answer to the offers" if offer_answer else ""
         title = (
             f"Timeline: {outcome.payload['scenario']} "
-            f"({status}, objective {outcome.payload['objective']})"
+            f"({status}, objective {outcome.payload['objective']}{answered_by})"
         )
         note = other_applications_note(loaded)
         table = timeline_table(steps, title, loaded.scenario.planning_date, note)
         emit(outcome.payload, fmt, output, lambda _p, console: console.print(table), width=140)
-        warn_about_plan(loaded, outcome.payload)
+        warn_about_plan(planned, outcome.payload)
         sys.exit(ExitCode.for_status(status))
     if fmt == "json":
         text = render_json(timeline_json(steps))
@@ -118,8 +129,30 @@ def timeline(
         lines = [heading, "", *timeline_markdown(steps), "", other_applications_note(loaded)]
         text = "\n".join(lines) + "\n"
     _write(text, output, fmt)
-    warn_about_plan(loaded, outcome.payload)
+    warn_about_plan(planned, outcome.payload)
     sys.exit(ExitCode.for_status(status))
+
+
+def _follow_apply(
+    loaded: LoadedScenario, options: SolveOptions, err: Console
+) -> tuple[OfferAnswer | None, tuple[LoadedScenario, PlanOutcome] | None]:
+    """`apply`'s answer to the offers in hand and the plan that follows it (its accepted
+    offers locked, its declined ones left out); (None, None) when no way has a plan."""
+    from rotation_solver.portfolio.acceptance import answered
+    from rotation_solver.portfolio.apply import answer_as_apply
+
+    if err.is_terminal:
+        with err.status("Answering the offers in hand as `rotation-solver apply` does…"):
+            answers = answer_as_apply(loaded, options)
+    else:
+        answers = answer_as_apply(loaded, options)
+    if answers.choice is None:
+        return None, None
+    followed = answered(loaded, answers.accept)
+    outcome = plan_scenario(followed, options, advise=True)
+    if not outcome.result.has_plan:
+        return None, None
+    return OfferAnswer(answers.accept, answers.decline), (followed, outcome)
 
 
 def _write(text: str, output: Path | None, fmt: str) -> None:

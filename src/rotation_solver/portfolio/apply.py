@@ -18,6 +18,7 @@ from rotation_solver.plan_json import rotation_dict
 from rotation_solver.planner import plan_scenario
 from rotation_solver.portfolio.acceptance import (
     Choice,
+    Chooser,
     OfferAnswers,
     answer_offers,
     answered,
@@ -470,6 +471,57 @@ def _report_warnings(
     ]
 
 
+def _inner_options(options: SolveOptions) -> SolveOptions:
+    """Each outcome's plan: CP-SAT with at most 10 s."""
+    return SolveOptions(
+        time_limit=min(10.0, options.time_limit), workers=options.workers, seed=options.seed
+    )
+
+
+def _chooser(
+    n: int,
+    *,
+    scenarios: int,
+    seed: int,
+    inner: SolveOptions,
+    restarts: int,
+    progress: ProgressFactory,
+    enumerate_outcomes: bool,
+) -> Chooser:
+    def choose(at: LoadedScenario, time_limit: float, quiet: bool) -> Choice:
+        return _choose(
+            at,
+            n,
+            scenarios=scenarios,
+            seed=seed,
+            inner=inner,
+            time_limit=time_limit,
+            restarts=restarts,
+            progress=_no_progress if quiet else progress,
+            enumerate_outcomes=enumerate_outcomes,
+        )
+
+    return choose
+
+
+def answer_as_apply(loaded: LoadedScenario, options: SolveOptions) -> OfferAnswers:
+    """`apply`'s answer to the offers in hand, with its defaults (the scenario's
+    max_applications, 200 sampled outcomes, `options.seed`), without its evaluation: for
+    `timeline`, so that its to-do list follows the same answer (found by review)."""
+    n = max(loaded.scenario.max_applications, len(loaded.applied))
+    inner = _inner_options(options)
+    choose = _chooser(
+        n,
+        scenarios=200,
+        seed=options.seed,
+        inner=inner,
+        restarts=4,
+        progress=_no_progress,
+        enumerate_outcomes=True,
+    )
+    return answer_offers(loaded, n, choose, inner, options.time_limit, _no_progress)
+
+
 def plan_portfolio(
     loaded: LoadedScenario,
     *,
@@ -497,22 +549,16 @@ def plan_portfolio(
     # Applications already sent are in every portfolio and count among the N.
     sent_over = len(loaded.applied) - n
     n = max(n, len(loaded.applied))
-    inner = SolveOptions(
-        time_limit=min(10.0, options.time_limit), workers=options.workers, seed=options.seed
+    inner = _inner_options(options)
+    choose = _chooser(
+        n,
+        scenarios=scenarios,
+        seed=seed,
+        inner=inner,
+        restarts=restarts,
+        progress=progress,
+        enumerate_outcomes=enumerate_outcomes,
     )
-
-    def choose(at: LoadedScenario, time_limit: float, quiet: bool) -> Choice:
-        return _choose(
-            at,
-            n,
-            scenarios=scenarios,
-            seed=seed,
-            inner=inner,
-            time_limit=time_limit,
-            restarts=restarts,
-            progress=_no_progress if quiet else progress,
-            enumerate_outcomes=enumerate_outcomes,
-        )
 
     answers: OfferAnswers | None = None
     asked = loaded
