@@ -37,7 +37,7 @@ def test_the_solvers_own_plan_is_proven(tmp_path: Path) -> None:
     code, said = _check(tmp_path, _plan(tmp_path))
     assert code == 0
     assert "valid and proven: 3 rotations, objective 213, total cost $6,660" in said
-    assert "solving again proves the optimum is 213." in said
+    assert "the optimum is 213, proven by CP-SAT and an independent MILP" in said
 
 
 def test_a_worse_plan_called_optimal_is_refuted(tmp_path: Path) -> None:
@@ -79,6 +79,18 @@ def test_no_proof_in_time_is_exit_4(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         )
 
     monkeypatch.setattr(plan_commands, "plan_scenario", out_of_time)
+    # CP-SAT out of time: the independent MILP proves the optimum alone, and says so.
+    code, said = _check(tmp_path, data)
+    assert code == 0
+    assert "proven by an independent MILP solved by SCIP on the checker's rules (CP-SAT ran" in said
+    # Both out of time: no proof.
+    real_prove = plan_commands.prove
+
+    def prover_out_of_time(*args: Any, **kwargs: Any) -> Any:
+        return dataclasses.replace(real_prove(*args, **kwargs), status="unknown", objective=None)
+
+    monkeypatch.setattr(plan_commands, "prove", prover_out_of_time)
     code, said = _check(tmp_path, data)
     assert code == 4
     assert "every rule holds, but the optimum was not proven within --time-limit" in said
+    assert "neither CP-SAT nor the independent MILP finished" in said

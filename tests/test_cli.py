@@ -1349,9 +1349,19 @@ def test_check_of_a_no_plan_claim_it_cannot_settle_exits_4(
         )
 
     monkeypatch.setattr(plan_module, "plan_scenario", stopped)
+    # CP-SAT stopped: the independent MILP settles "no plan" alone, and says so.
+    result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan), "--time-limit", "0.5"])
+    assert result.exit_code == 3, result.output
+    assert "on the checker's rules (CP-SAT ran out of time)" in " ".join(result.output.split())
+    real_prove = plan_module.prove
+
+    def unproved(*args: Any, **kwargs: Any) -> Any:
+        return dataclasses.replace(real_prove(*args, **kwargs), status="unknown", objective=None)
+
+    monkeypatch.setattr(plan_module, "prove", unproved)
     result = CliRunner().invoke(cli, ["check", INFEASIBLE, str(plan), "--time-limit", "0.5"])
     assert result.exit_code == 4, result.output
-    assert "did not prove" in result.output and "--time-limit" in result.output
+    assert "was not proved" in result.output and "--time-limit" in result.output
 
 
 def test_check_of_a_locked_no_plan_document_asks_for_the_same_locks(tmp_path: Path) -> None:

@@ -787,6 +787,96 @@ class _Checker:
             self.add("bound", f"bound {bound} is below the objective {stated} (maximising)")
 
 
+@dataclass(frozen=True)
+class CheckedRotation:
+    """A (program, start) the checker's own rules allow in some plan, with what it
+    recomputes for it: for the independent prover (`prover.py`), so that its plans rest
+    on the checker's reading of sections 1, 4 and 6, not on the model's."""
+
+    program_id: str
+    start: date
+    end: date
+    radiology: bool
+    # tier_mix's two halves, as `check_plan_rules` reads them.
+    reach_or_target: bool
+    friendly_target_or_safety: bool
+    housing_per_week: int
+    locked: bool
+    cost: int
+    value: int
+
+
+@dataclass(frozen=True)
+class PlanRules:
+    """Spec section 5 as the checker reads it, defaults applied, for the prover."""
+
+    radiology_min: int
+    radiology_max: int
+    clinical_min: int
+    clinical_max: int
+    max_rotations: int
+    tier_mix: bool
+    min_gap_days: int
+    affordable_housing: int | None
+    high_cost_rest_days: int
+    budget_left: int  # the budget less the fees already paid
+    extra_radiology_penalty: int
+    locks: tuple[tuple[str, date], ...]
+
+
+def checked_rotations(loaded: LoadedScenario) -> tuple[list[CheckedRotation], PlanRules]:
+    """Every (program, start) that breaks none of the checker's rules for one rotation
+    (applied starts, accepts_img, exclude, specialty, window, blocked, deadline), and the
+    plan rules, both derived here as `check_plan` derives them."""
+    checker = _Checker(loaded, {"rotations": []}, score=True)
+    kept = []
+    for program in loaded.programs:
+        for start in sorted(set(program.starts)):
+            checker.out = []
+            row = {"program_id": program.id, "start": start.isoformat()}
+            resolved, _ = checker.resolve([row])
+            if not resolved or program.id in checker.exclude:
+                continue
+            (rotation,) = resolved
+            checker.check_offering(rotation)
+            if checker.out:
+                continue
+            kept.append(
+                CheckedRotation(
+                    program_id=program.id,
+                    start=start,
+                    end=rotation.end,
+                    radiology=rotation.radiology,
+                    reach_or_target=rotation.radiology and program.tier in ("reach", "target"),
+                    friendly_target_or_safety=rotation.radiology
+                    and program.tier in ("target", "safety")
+                    and program.img_friendly,
+                    housing_per_week=program.housing_per_week,
+                    locked=rotation.locked,
+                    cost=rotation.cost,
+                    value=rotation.value,
+                )
+            )
+    shape = checker.shape
+    model = loaded.value_model
+    weights = model.weights.strong if _strong(loaded) else model.weights.challenged
+    rules = PlanRules(
+        radiology_min=shape.radiology_min,
+        radiology_max=shape.radiology_max,
+        clinical_min=shape.clinical_min,
+        clinical_max=shape.clinical_max,
+        max_rotations=shape.max_rotations,
+        tier_mix=shape.tier_mix,
+        min_gap_days=shape.min_gap_days,
+        affordable_housing=shape.affordable_housing,
+        high_cost_rest_days=shape.high_cost_rest_days,
+        budget_left=loaded.scenario.budget - loaded.paid_fees,
+        extra_radiology_penalty=weights.extra_radiology_penalty,
+        locks=tuple(sorted(checker.locks)),
+    )
+    return kept, rules
+
+
 def check_plan(loaded: LoadedScenario, plan: Any, *, score: bool = False) -> CheckReport:
     """Re-verify `plan` (spec section 7) against `loaded`; never raises on malformed plans.
 

@@ -10,6 +10,7 @@ import re
 import shlex
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from rotation_solver.errors import ExitCode, InputError, Problem, too_long_numbe
 from rotation_solver.offerings import Offering, profile_reason
 from rotation_solver.planner import plan_scenario
 from rotation_solver.problem import build_problem
+from rotation_solver.prover import prove
 from rotation_solver.scenario import LoadedScenario, Lock, Program, Scenario, ValueModel
 from rotation_solver.scenario.schema import visible_text
 from rotation_solver.scenario.value_model import models_dir
@@ -151,9 +153,10 @@ def solve(
 @click.option(
     "--prove",
     is_flag=True,
-    help="Also re-prove the plan's claims by solving SCENARIO again: a plan said to be "
-    "optimal must be worth the optimum, and its bound must be at least the optimum "
-    "(check alone trusts them).",
+    help="Also re-prove the plan's claims by solving SCENARIO again, twice: with CP-SAT and "
+    "with an independent MILP (SCIP) on the checker's own rules. A plan said to be optimal "
+    "must be worth the optimum, and its bound must be at least the optimum (check alone "
+    "trusts them); if the two proofs disagree, that is a bug (exit 70).",
 )
 @solver_options
 @scenario_options
@@ -175,9 +178,10 @@ def check(
     Every rule and the objective are recomputed from the scenario alone.
     Exit 0 when the plan is valid; otherwise each violation is listed and the
     exit code is 1. A "no plan" document (status infeasible) is checked by
-    solving the scenario: exit 3 if no plan exists indeed, 1 if one does or if
-    its named conflict or a proven repair does not hold; 4 if the solve could
-    not tell within --time-limit, or the document's status is unknown.
+    solving the scenario with CP-SAT and with an independent MILP on the
+    checker's rules: exit 3 if no plan exists indeed, 1 if one does or if its
+    named conflict or a proven repair does not hold; 4 if neither could tell
+    within --time-limit, or the document's status is unknown.
 
     With --score, PLAN is a plan made by hand (a student's own, or an
     advisor's proposal): each rotation needs only its program_id and start.
@@ -647,6 +651,57 @@ def _locked_in_plan_only(loaded: LoadedScenario, data: dict[str, Any]) -> list[s
     ]
 
 
+@dataclass(frozen=True)
+class _Optimum:
+    """The scenario's optimum (None: no plan), proven by `by`; status unknown when
+    neither proof finished in time."""
+
+    status: str  # optimal, infeasible or unknown
+    objective: int | None
+    total_cost: int | None  # of a best plan
+    by: str
+
+
+_MILP = "an independent MILP solved by SCIP on the checker's rules"
+_BOTH = f"CP-SAT and {_MILP}"
+
+
+def _proven_optimum(loaded: LoadedScenario, options: SolveOptions) -> _Optimum:
+    """The optimum by two methods that share no code: the model (CP-SAT) and the
+    prover (`prover.py`: the checker's rules as a MILP). Found by review: `check`
+    re-proved claims with the model alone, so a planted model bug was confirmed, not
+    caught. Their disagreement is a bug (exit 70); when one runs out of time, the other
+    answers alone and says so."""
+    proof = prove(loaded, options.time_limit)
+    result = plan_scenario(loaded, options, diagnose=False, name_conflict=False).result
+    proved = proof.status != "unknown"
+    solved = result.status in ("optimal", "infeasible")
+    if proved and solved and (proof.status, proof.objective) != (result.status, result.objective):
+        found = f"{result.status} {result.objective}".replace(" None", "")
+        other = f"{proof.status} {proof.objective}".replace(" None", "")
+        raise PlanRejected(
+            CheckReport(
+                (
+                    Violation(
+                        "optimum",
+                        f"CP-SAT proves {found}, the independent MILP {other}: the model and "
+                        "the checker's rules disagree",
+                    ),
+                ),
+                None,
+                None,
+            )
+        )
+    if proved:
+        cost = sum(r.cost for r in proof.plan) + loaded.paid_fees
+        by = _BOTH if solved else f"{_MILP} (CP-SAT ran out of time)"
+        return _Optimum(proof.status, proof.objective, cost, by)
+    if solved:
+        by = "CP-SAT alone (the independent MILP ran out of time)"
+        return _Optimum(result.status, result.objective, result.total_cost, by)
+    return _Optimum("unknown", None, None, "neither CP-SAT nor the independent MILP finished")
+
+
 def _prove(
     loaded: LoadedScenario,
     data: dict[str, Any],
@@ -654,17 +709,17 @@ def _prove(
     plan: Path,
     options: SolveOptions,
 ) -> None:
-    """A valid plan's claims against the optimum found by solving again (found by review:
-    a hand-edited plan worth 182 passed as optimal with bound 182; the optimum is 201)."""
-    result = plan_scenario(loaded, options, diagnose=False, name_conflict=False).result
-    if result.status != "optimal" or result.objective is None:
+    """A valid plan's claims against the proven optimum (found by review: a hand-edited
+    plan worth 182 passed as optimal with bound 182; the optimum is 201)."""
+    optimum = _proven_optimum(loaded, options)
+    if optimum.status != "optimal" or optimum.objective is None:
         click.echo(
             f"{plan}: every rule holds, but the optimum was not proven within --time-limit "
-            f"{options.time_limit:g} s (status {result.status}); try a longer one.",
+            f"{options.time_limit:g} s ({optimum.by}); try a longer one.",
             err=True,
         )
         sys.exit(ExitCode.NO_PLAN_IN_TIME)
-    best, objective = result.objective, report.objective
+    best, objective = optimum.objective, report.objective
     wrong = []
     if data.get("status") == "optimal" and objective is not None and objective < best:
         wrong.append(
@@ -688,7 +743,7 @@ def _prove(
     click.echo(
         f"valid and proven: {rotations}, objective {objective}, total cost "
         f"${report.total_cost:,}; every rule and "
-        f"stated value holds, and solving again proves the optimum is {best}{gap}."
+        f"stated value holds, and the optimum is {best}{gap}, proven by {optimum.by}."
     )
 
 
@@ -704,14 +759,13 @@ def _check_no_plan(
             err=True,
         )
         sys.exit(ExitCode.NO_PLAN_IN_TIME)
-    outcome = plan_scenario(loaded, options, diagnose=False, name_conflict=False)
-    result = outcome.result
-    if result.has_plan:
+    optimum = _proven_optimum(loaded, options)
+    if optimum.status == "optimal":
         click.echo(f"{plan}: 1 violation", err=True)
         click.echo(
             f"  - [status] status is infeasible, but a plan exists: objective "
-            f"{result.objective}, total cost ${result.total_cost:,} "
-            "(see `rotation-solver solve`)",
+            f"{optimum.objective}, total cost ${optimum.total_cost or 0:,}, found by "
+            f"{optimum.by} (see `rotation-solver solve`)",
             err=True,
         )
         given = {f"{lock.program}@{lock.start}" for lock in loaded.locks}
@@ -727,10 +781,10 @@ def _check_no_plan(
                 err=True,
             )
         sys.exit(ExitCode.BAD_INPUT)
-    if result.status != "infeasible":
+    if optimum.status != "infeasible":
         click.echo(
-            f"{plan}: CP-SAT found no plan within {options.time_limit:g} s either, but did not "
-            "prove that none exists; give --time-limit more seconds.",
+            f"{plan}: no plan was found within {options.time_limit:g} s either, but that "
+            f"none exists was not proved ({optimum.by}); give --time-limit more seconds.",
             err=True,
         )
         sys.exit(ExitCode.NO_PLAN_IN_TIME)
@@ -758,7 +812,8 @@ def _check_no_plan(
             "writes them under `why` and `conflict`)"
         )
     click.echo(
-        f"valid: no plan meets every rule of this scenario{named} (re-proved by CP-SAT){unclaimed}."
+        f"valid: no plan meets every rule of this scenario{named} (re-proved by "
+        f"{optimum.by}){unclaimed}."
     )
     sys.exit(ExitCode.INFEASIBLE)
 
