@@ -499,6 +499,9 @@ def test_solve_defers_to_apply_on_offers_and_counts_their_fees() -> None:
     args = ["--workers", "1", "--format", "json"]
     applied = json.loads(runner.invoke(cli, ["apply", scenario, *args, "--evaluate", "50"]).stdout)
     answers = applied["offer_answers"]
+    # Every offer in hand is answered, declined ones too (found by review: only the
+    # accepted one was listed, the others dropped with the answer).
+    assert applied["answered"] == ["rad-cedar", "rad-peachleaf", "rad-rainfern"]
     steps = json.loads(runner.invoke(cli, ["timeline", scenario, *args]).stdout)
     said = {
         (s["program_id"], s["text"].split(" from ")[0])

@@ -630,11 +630,13 @@ def plan_portfolio(
         # Sent applications no plan can use: not among `applications`, but among the N.
         "sent_unused": list(problem.sent_unused),
         # Answered applications (refused, offers in hand, accepted): paid, not among the N.
+        # From the scenario as asked: answering the offers empties `offers` (found by
+        # review: the declined ones went uncounted).
         "answered": sorted(
             {
-                *loaded.refused,
-                *(o.program for o in loaded.offers),
-                *(k.program for k in loaded.locks),
+                *asked.refused,
+                *(o.program for o in asked.offers),
+                *(k.program for k in asked.locks),
             }
         ),
         # Which offers in hand to accept now, and the other ways to answer them.
