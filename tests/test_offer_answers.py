@@ -677,3 +677,76 @@ def test_declining_sure_offers_names_the_no_plan_outcomes_of_keeping_them() -> N
     answers["ways"][2]["no_plan"] = 0.05
     line = " ".join(offer_answer_lines({"offer_answers": answers}))
     assert "Keeping more offers" not in line
+
+
+def _offer_steps(path: Path, *extra: str) -> list[str]:
+    result = CliRunner().invoke(
+        cli, ["timeline", str(path), "--workers", "1", "--format", "json", *extra]
+    )
+    assert result.exit_code == 0, result.output
+    return [s["text"] for s in json.loads(result.stdout) if s["kind"] == "offer"]
+
+
+def test_the_timelines_answer_to_two_offers_of_one_program_can_be_written(
+    tmp_path: Path,
+) -> None:
+    """Found by review: the declined start of a program whose other start was accepted
+    was to go under `exclude:`, which the loader refuses beside its lock."""
+    data = _tiny([("rad-b", "2027-06-07"), ("rad-b", "2027-08-02")])
+    steps = _offer_steps(write_scenario(tmp_path, data))
+    accepted = [t for t in steps if t.startswith("Accept the offer")]
+    declined = [t for t in steps if t.startswith("Decline the offer")]
+    assert len(accepted) == 1 and len(declined) == 1
+    assert declined[0].endswith(
+        "then remove it from `offers:` (the start you accept goes under `locks:`)."
+    )
+    assert "`exclude:`" not in declined[0]
+
+
+def test_the_timelines_answer_names_what_it_was_weighed_against(tmp_path: Path) -> None:
+    """Found by review: the reason came from the plan that follows the answer, so with
+    nothing sent it spoke of "answers still to come from applications already sent"."""
+    rows = [
+        {**tiny_programs([0.6])[0], "id": "rad-a", "starts": "2027-06-14", "letter": 5,
+         "audition": 5},
+        {**tiny_programs([0.51])[0], "id": "rad-b", "starts": "2027-08-02", "letter": 10,
+         "audition": 10},
+    ]  # fmt: skip
+    data = scenario_dict(
+        rows,
+        requirements={"radiology": {"min": 1, "max": 1}, "clinical": {"min": 0, "max": 0},
+                      "max_rotations": 1, "tier_mix": False},
+    )  # fmt: skip
+    data["offers"] = [{"program": "rad-a", "start": "2027-06-14"}]
+    path = write_scenario(tmp_path, data)
+    solved = CliRunner().invoke(cli, ["solve", str(path), "--workers", "1", "--format", "json"])
+    assert [r["program_id"] for r in json.loads(solved.stdout)["rotations"]] == ["rad-b"]
+    (step,) = _offer_steps(path)
+    assert step.startswith("Accept the offer")
+    assert "against the applications still to send" in step
+    assert "already sent" not in step
+
+
+def test_the_timeline_defers_to_apply_when_its_answer_was_cut_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: with --time-limit too short to weigh every way, the timeline
+    followed the unfinished answer as if it were apply's settled one."""
+    import dataclasses
+
+    from rotation_solver.portfolio import apply as apply_module
+    from rotation_solver.portfolio.acceptance import OUT_OF_TIME
+
+    data = _tiny([("rad-b", "2027-08-02"), ("im-a", "2027-07-05")])
+    path = write_scenario(tmp_path, data)
+    assert all("`rotation-solver apply`'s answer" in t for t in _offer_steps(path))
+    real = apply_module.answer_as_apply
+
+    def cut_short(*args: Any, **kwargs: Any) -> Any:
+        answers = real(*args, **kwargs)
+        ways = tuple(dataclasses.replace(w, outcome=OUT_OF_TIME) for w in answers.ways[1:])
+        return dataclasses.replace(answers, ways=(answers.ways[0], *ways))
+
+    monkeypatch.setattr(apply_module, "answer_as_apply", cut_short)
+    steps = _offer_steps(path)
+    assert steps and all(t.startswith("Check `rotation-solver apply SCENARIO`") for t in steps)

@@ -114,6 +114,21 @@ class OfferAnswer:
 
     accept: tuple[Lock, ...]
     decline: tuple[Lock, ...]
+    # What the answer weighs the offers against, in the plan that asked for it (found
+    # by review: taken from the followed plan, it named answers no one waited for).
+    pending: str
+
+
+def pending_words(payload: dict[str, Any]) -> str:
+    """What is still uncertain in the plan: applications to send, or answers to come."""
+    to_send = any(
+        not (r.get("locked") or r.get("offered") or r.get("applied")) for r in payload["rotations"]
+    )
+    return (
+        "applications still to send"
+        if to_send
+        else "answers still to come from applications already sent"
+    )
 
 
 def answers_to_come(payload: dict[str, Any]) -> bool:
@@ -152,11 +167,7 @@ def build_timeline(
     # With rotations still to apply for, `apply` answers the offers: it weighs each way
     # to answer against those applications, where this plan counts their chances (found
     # by review: this timeline said "accept" to an offer `apply` said to decline).
-    pending = (
-        "applications still to send"
-        if applying
-        else "answers still to come from applications already sent"
-    )
+    pending = pending_words(payload)
     # Sent applications are still to be answered, so `apply` weighs the offers against
     # them as well.
     deferred = bool(answers_to_come(payload) and loaded.offers) and offer_answer is None
@@ -268,7 +279,7 @@ def build_timeline(
 
     steps.append(eras_step(loaded, [r["program_id"] for r in rotations if _day(r["end"]) < eras]))
     if offer_answer is not None:
-        steps.extend(_answer_steps(loaded, offer_answer, pending))
+        steps.extend(_answer_steps(loaded, offer_answer))
     # An offer in hand the plan does not use: say so, so that its seat is given back.
     taken = {(r["program_id"], r["start"]) for r in rotations}
     for offer in loaded.offers if offer_answer is None else ():
@@ -289,35 +300,36 @@ def build_timeline(
     return in_order(steps)
 
 
-def _answer_steps(loaded: LoadedScenario, answer: OfferAnswer, pending: str) -> list[TimelineStep]:
+def _answer_steps(loaded: LoadedScenario, answer: OfferAnswer) -> list[TimelineStep]:
     """One step per offer in hand, as `apply` answers it (found by a student's review:
     the timeline said `apply`'s answer was the one to give, then planned another)."""
     today = loaded.scenario.planning_date
     why = (
         f"`rotation-solver apply`'s answer, which weighs every way to answer the offers "
-        f"against the {pending}"
+        f"against the {answer.pending}"
     )
+    taken = {offer.program for offer in answer.accept}
     steps = []
-    for verb, offers, then in (
-        (ACCEPT_OFFER, answer.accept, "then re-plan with it under `locks:`"),
-        (
-            DECLINE_OFFER,
-            answer.decline,
-            "then list it under `applied:` and `exclude:` (its fee stays paid)",
-        ),
-    ):
-        for offer in offers:
-            name = loaded.program(offer.program).name
-            text = (
-                f"{verb} from {name} for the {offer.start.isoformat()} start: {why} (an offer "
-                f"is usually held about a week); {then}."
-            )
-            title = f"{verb} from {offer.program} (apply's answer)"
-            steps.append(
-                TimelineStep(
-                    today, "offer", offer.program, text, offer_start=offer.start, title=title
-                )
-            )
+    for verb, offer in [(ACCEPT_OFFER, o) for o in answer.accept] + [
+        (DECLINE_OFFER, o) for o in answer.decline
+    ]:
+        if verb == ACCEPT_OFFER:
+            then = "then re-plan with it under `locks:`"
+        elif offer.program in taken:
+            # Its program's other offer is accepted: under `exclude:` the program could
+            # not be locked as well (found by review: the loader refuses both).
+            then = "then remove it from `offers:` (the start you accept goes under `locks:`)"
+        else:
+            then = "then list it under `applied:` and `exclude:` (its fee stays paid)"
+        name = loaded.program(offer.program).name
+        text = (
+            f"{verb} from {name} for the {offer.start.isoformat()} start: {why} (an offer "
+            f"is usually held about a week); {then}."
+        )
+        title = f"{verb} from {offer.program} (apply's answer)"
+        steps.append(
+            TimelineStep(today, "offer", offer.program, text, offer_start=offer.start, title=title)
+        )
     return steps
 
 

@@ -32,6 +32,7 @@ from rotation_solver.timeline import (
     answers_to_come,
     build_timeline,
     other_applications_note,
+    pending_words,
     timeline_csv,
     timeline_json,
     timeline_markdown,
@@ -65,6 +66,13 @@ def timeline(
     exists, the reason is shown instead (exit 3 or 4, as for `solve`); JSON
     then holds the plan document with its reason, CSV only the header, and a
     table written with -o the reason table.
+
+    With offers in hand (`offers:`) and applications still to send or to be
+    answered, the offers are answered as `rotation-solver apply SCENARIO`
+    answers them with its defaults (the scenario's max_applications, 200
+    sampled outcomes where the catalog is too large to value every outcome,
+    --seed, within --time-limit), and the steps follow that answer. If that
+    search runs out of time, the steps say to run `apply` before answering.
 
     \b
     Example:
@@ -104,7 +112,7 @@ def timeline(
     if loaded.offers and answers_to_come(outcome.payload):
         # Found by a student's review: the steps said `apply`'s answer to the offers was
         # the one to give, then laid out this plan's own. Follow `apply`'s answer.
-        offer_answer, followed = _follow_apply(loaded, options, err)
+        offer_answer, followed = _follow_apply(loaded, options, err, pending_words(outcome.payload))
         if followed is not None:
             planned, outcome = followed
             status = outcome.result.status
@@ -134,11 +142,13 @@ def timeline(
 
 
 def _follow_apply(
-    loaded: LoadedScenario, options: SolveOptions, err: Console
+    loaded: LoadedScenario, options: SolveOptions, err: Console, pending: str
 ) -> tuple[OfferAnswer | None, tuple[LoadedScenario, PlanOutcome] | None]:
     """`apply`'s answer to the offers in hand and the plan that follows it (its accepted
-    offers locked, its declined ones left out); (None, None) when no way has a plan."""
-    from rotation_solver.portfolio.acceptance import answered
+    offers locked, its declined ones left out); (None, None) when no way has a plan, or
+    when the search ran out of time before every way was weighed: an answer cut short is
+    no answer to give (found by review), so the steps then defer to `apply`."""
+    from rotation_solver.portfolio.acceptance import OUT_OF_TIME, answered
     from rotation_solver.portfolio.apply import answer_as_apply
 
     if err.is_terminal:
@@ -146,13 +156,14 @@ def _follow_apply(
             answers = answer_as_apply(loaded, options)
     else:
         answers = answer_as_apply(loaded, options)
-    if answers.choice is None:
+    cut = any(way.outcome == OUT_OF_TIME or way.cut_short for way in answers.ways)
+    if answers.choice is None or cut:
         return None, None
     followed = answered(loaded, answers.accept)
     outcome = plan_scenario(followed, options, advise=True)
     if not outcome.result.has_plan:
         return None, None
-    return OfferAnswer(answers.accept, answers.decline), (followed, outcome)
+    return OfferAnswer(answers.accept, answers.decline, pending), (followed, outcome)
 
 
 def _write(text: str, output: Path | None, fmt: str) -> None:

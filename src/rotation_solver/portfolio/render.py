@@ -331,9 +331,23 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
             if paid
             else " and the declined ones moved to `exclude:`"
         )
+        + _same_program_words(answers)
         + "."
     )
     return [text]
+
+
+def _same_program_words(answers: dict[str, Any]) -> str:
+    """A declined offer of a program whose other start is accepted is only removed: under
+    `exclude:` the program could not also be locked (found by review)."""
+    taken = {o["program_id"] for o in answers.get("accept") or []}
+    both = sorted({o["program_id"] for o in answers.get("decline") or []} & taken)
+    if not both:
+        return ""
+    return (
+        f"; but a declined start of {', '.join(both)}, whose other offer you accept, is "
+        "only removed from `offers:`"
+    )
 
 
 def _applications_table(payload: dict[str, Any], console: Console) -> None:
