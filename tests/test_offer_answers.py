@@ -701,6 +701,12 @@ def test_the_timelines_answer_to_two_offers_of_one_program_can_be_written(
         "then remove it from `offers:` (the start you accept goes under `locks:`)."
     )
     assert "`exclude:`" not in declined[0]
+    # apply's own advice says so too.
+    said = CliRunner().invoke(
+        cli, ["apply", str(write_scenario(tmp_path, data)), "--workers", "1", "--evaluate", "50"]
+    )
+    text = " ".join(said.stdout.split())
+    assert "but a declined start of rad-b, whose other offer you accept, is only removed" in text
 
 
 def test_the_timelines_answer_names_what_it_was_weighed_against(tmp_path: Path) -> None:
