@@ -149,6 +149,10 @@ def _from_table(
             f"as a catalog field): {', '.join(named)}"
         )
     out: list[CatalogRow] = []
+    # Rows that all end past the header (a script that ends every row with a comma) are
+    # the file's habit, not a shifted row (found by review).
+    filled = [cells for _, cells in rows if not all(c in ("", None) for c in cells)]
+    all_padded = all(len(cells) > len(header) for cells in filled)
     for line, cells in rows:
         if all(c in ("", None) for c in cells):
             continue
@@ -195,7 +199,8 @@ def _from_table(
         if isinstance(result, CatalogRow):
             out.append(result)
         else:
-            if (extra_cells := len(cells) - len(header)) > 0 and not spreadsheet:
+            extra_cells = len(cells) - len(header)
+            if extra_cells > 0 and not spreadsheet and not all_padded:
                 # Found by review: an unquoted comma in a name, with the last cell blank,
                 # shifted every later cell and read as ten unrelated errors.
                 problems.append(
