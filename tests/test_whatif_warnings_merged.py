@@ -138,3 +138,26 @@ def test_the_offers_caution_agrees_in_number() -> None:
     assert "counts a, b at their chance of an offer, with nothing to fall back on if they do" in (
         offers_pending_warning(["a", "b"])
     )
+
+
+def test_a_warning_about_every_plan_says_so() -> None:
+    """Found by review: a locked rotation's interview-season warning, true of every plan
+    on the frontier, listed nine plan costs."""
+
+    def point(cost: int, warnings: list[str]) -> dict[str, Any]:
+        return {**_plan(cost, ["rad-a"], warnings), "objective": cost // 100}
+
+    payload = {
+        "points": [point(c, ["late", *(["dear"] if c > 4000 else [])]) for c in (4000, 5000, 6000)]
+    }
+    assert plan_warnings_by_budget(payload) == [
+        "in every plan: late",
+        "in the plans costing $5,000, $6,000: dear",
+    ]
+    rows = {"rows": [{**point(c, ["late"]), "budget": c} for c in (4000, 5000, 6000)]}
+    rows["rows"].append({"budget": 3000, "objective": None, "rotations": [], "warnings": []})
+    assert plan_warnings_by_budget(rows) == ["at every budget with a plan: late"]
+    # Two plans are named, not "every".
+    assert plan_warnings_by_budget({"points": payload["points"][:2]})[0].startswith(
+        "in the plans costing $4,000, $5,000"
+    )

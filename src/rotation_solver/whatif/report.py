@@ -152,7 +152,18 @@ def plan_warnings_by_budget(payload: dict[str, Any]) -> list[str]:
         else ("in the plan costing", "in the plans costing")
     )
 
+    # A caution about every plan listed says so (found by review: a locked rotation's
+    # interview-season warning listed nine plan costs).
+    planned = sum(1 for row in rows if row.get("objective") is not None)
+    every = (
+        ("at every budget" + (" with a plan" if planned < len(rows) else ""))
+        if by_budget
+        else "in every plan"
+    )
+
     def at(amounts: list[str]) -> str:
+        if planned > 2 and len(set(amounts)) == planned:
+            return every
         return f"{lead[len(amounts) > 1]} {_amounts(amounts)}"
 
     merge_undated = len(undated) > 1 and len({b for _, b in undated.values()}) == 1
