@@ -485,7 +485,9 @@ def test_a_warning_names_every_budget_it_is_about() -> None:
 
     def rows(count: int) -> dict[str, Any]:
         budgets = [1000 * (i + 1) for i in range(count)]
-        return {"rows": [_row(b, warnings=["late letter"]) for b in budgets]}
+        # One more plan without the warning: a warning about every plan says so instead.
+        quiet = _row(1000 * (count + 1), warnings=[])
+        return {"rows": [*(_row(b, warnings=["late letter"]) for b in budgets), quiet]}
 
     assert plan_warnings_by_budget(rows(1)) == ["at budget $1,000: late letter"]
     assert plan_warnings_by_budget(rows(2)) == ["at budgets $1,000, $2,000: late letter"]
