@@ -664,3 +664,37 @@ def test_a_third_radiology_rotation_worth_less_than_its_penalty_is_named(
     # Worth less, so never "still worth more"; kept by the rules, so no price either.
     assert "still finds this plan worth more" not in text
     assert "takes extra_radiology_penalty" in text
+
+
+def test_a_third_radiology_rotation_worth_exactly_its_penalty_is_named(make: Make) -> None:
+    """Found by review: worth exactly the penalty, the plan was "still worth more" with
+    it, where it is worth the same without it, for less money."""
+    import dataclasses
+
+    from rotation_solver.advice import plan_warnings
+    from rotation_solver.offerings import student_profile
+    from rotation_solver.problem import build_problem
+
+    rows = [
+        rad("r0", starts="2027-06-07", letter=9, audition=9),
+        rad("r1", starts="2027-07-12", letter=9, audition=9),
+        rad("weak", starts="2027-08-16", letter=1, audition=1, interest=1, tier="safety"),
+        clin("c", starts="2027-09-20"),
+    ]
+    req = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 1, "max": 1},
+           "tier_mix": False, "max_rotations": 4}  # fmt: skip
+    loaded = make(rows, requirements=req)
+    problem = build_problem(loaded)
+    plan = [next(o for o in problem.offerings if o.program_id == r["id"]) for r in rows]
+    weak = plan[2]
+    profile = student_profile(loaded)
+    weights = getattr(loaded.value_model.weights, profile)
+    tied = weights.model_copy(update={"extra_radiology_penalty": weak.value})
+    model = loaded.value_model.model_copy(
+        update={"weights": loaded.value_model.weights.model_copy(update={profile: tied})}
+    )
+    text = " ".join(plan_warnings(dataclasses.replace(loaded, value_model=model), plan))
+    assert f"as much as weak is worth ({weak.value}): without it this plan is worth the same" in (
+        text
+    )
+    assert "still finds this plan worth more" not in text

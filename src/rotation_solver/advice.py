@@ -325,19 +325,26 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
         weights = getattr(loaded.value_model.weights, student_profile(loaded))
         penalty = weights.extra_radiology_penalty
         weakest, droppable = _weakest_third_radiology(loaded, radiology)
-        if weakest is not None and weakest.value < penalty and droppable:
+        if weakest is not None and weakest.value <= penalty and droppable:
             # Found by review: `check --score` on a hand-made plan said "still finds this
             # plan worth more" of a third rotation worth less than its penalty.
+            objective = _objective(rotations, penalty)
+            without = objective - weakest.value + penalty
             priced = (
                 f" The value model takes extra_radiology_penalty ({penalty}) off each "
-                f"radiology rotation beyond two, more than {weakest.program_id} is worth "
-                f"({weakest.value}): without it this plan is worth "
-                f"{_objective(rotations, penalty) - weakest.value + penalty} (not "
-                f"{_objective(rotations, penalty)}) for ${weakest.cost:,} less."
+                f"radiology rotation beyond two, "
+                + (
+                    f"more than {weakest.program_id} is worth ({weakest.value}): without it "
+                    f"this plan is worth {without} (not {objective})"
+                    if weakest.value < penalty
+                    else f"as much as {weakest.program_id} is worth ({weakest.value}): "
+                    f"without it this plan is worth the same ({without})"
+                )
+                + f" for ${weakest.cost:,} less."
             )
         elif len(radiology) >= 3:
             # The value model's penalty is that plateau for radiology (spec section 6).
-            worth_more = weakest is not None and weakest.value >= penalty
+            worth_more = weakest is not None and weakest.value > penalty
             priced = (
                 " The value model takes extra_radiology_penalty off each radiology rotation "
                 f"beyond two{' and still finds this plan worth more' if worth_more else ''}; "
