@@ -157,7 +157,12 @@ def test_output_names_a_format_or_is_told_which_it_gets(tmp_path: Path) -> None:
     assert code == 2 and "not a spreadsheet file; write -o plan.csv" in said
     assert not (tmp_path / "plan.xlsx").exists()
     code, said = _run("solve", scenario, "--workers", "1", "-o", str(tmp_path / "plan.DOCX"))
-    assert code == 2 and "not a word processor file; write -o plan.md" in said
+    assert code == 2 and "not a word processor file; write -o plan.txt" in said
+    # Asked for by --format, it is written, with a note (found by review).
+    code, said = _run(
+        "solve", scenario, "--workers", "1", "--format", "csv", "-o", str(tmp_path / "p.xlsx")
+    )
+    assert code == 0 and "gets csv text (--format), which a spreadsheet may refuse" in said
     code, said = _run("solve", scenario, "--workers", "1", "-o", str(tmp_path / "plan.log"))
     assert code == 0
     assert "the suffix .log names no format, so it gets the table format" in said

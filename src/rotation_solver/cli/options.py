@@ -197,7 +197,13 @@ def _format_for(fmt: str, output: Path | None, formats: tuple[str, ...]) -> str:
     wanted = SUFFIX_FORMATS.get(output.suffix.lower())
     if given:
         # Asked for, so written; but said, once written (a .txt may hold any text).
-        if wanted not in (None, fmt, "table"):
+        office = _OFFICE_SUFFIXES.get(output.suffix.lower())
+        if office is not None:
+            ctx.meta[_FORMAT_NOTE] = (
+                f"note: {output} gets {fmt} text (--format), which a {office[0]} may refuse "
+                f"or warn about under a {output.suffix} name"
+            )
+        elif wanted not in (None, fmt, "table"):
             ctx.meta[_FORMAT_NOTE] = (
                 f"note: {output} gets the {fmt} format (--format), not the {wanted} its "
                 "suffix suggests"
@@ -242,7 +248,7 @@ _FORMAT_NOTE = "rotation_solver.format_note"
 _OFFICE_SUFFIXES = {
     **dict.fromkeys((".xlsx", ".xlsm", ".xls", ".ods", ".numbers"), ("spreadsheet", ".csv", "csv")),
     **dict.fromkeys(
-        (".docx", ".doc", ".odt", ".pages", ".rtf"), ("word processor", ".md", "markdown")
+        (".docx", ".doc", ".odt", ".pages", ".rtf"), ("word processor", ".txt", "table")
     ),
 }
 
