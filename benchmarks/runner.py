@@ -20,6 +20,7 @@ from typing import Any
 
 from benchmarks.generate import CLASSES, INSTANCES, SEEDS, generate, write
 from benchmarks.methods import EXACT, METHODS
+from benchmarks.report import OUT_HELP, results_folder
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
@@ -202,20 +203,13 @@ def main(argv: list[str] | None = None) -> int:
         "--out",
         type=Path,
         default=None,
-        help="results folder (default: results/, or results/partial/ for a subset run, so "
-        "a quick run never replaces the committed full-suite results)",
+        help=OUT_HELP,
     )
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args(argv)
-    if args.out is None:
-        full = (
-            args.classes == list(CLASSES)
-            and args.methods == list(METHODS)
-            and args.seeds == list(SEEDS)
-            and args.repeats == 3
-            and args.time_limit == 30.0
-        )
-        args.out = RESULTS if full or args.report_only else RESULTS / "partial"
+    # --report-only redraws the committed results, wherever the other options point.
+    report_here = args.out is None and args.report_only
+    args.out = RESULTS if report_here else results_folder(parser, args, RESULTS)
 
     from rich.console import Console
     from rich.markup import escape
