@@ -1127,3 +1127,11 @@ def test_a_feasible_plan_states_a_bound(tmp_path: Path) -> None:
     assert rules(report) == {"bound"}
     assert "null only when there is no plan" in str(report.violations[0])
     assert_ok(check_plan(scenario(tmp_path), {**BASE_PLAN, "bound": None}, score=True))
+
+
+def test_a_no_plan_document_states_a_whole_zero_total(tmp_path: Path) -> None:
+    """Found by review: `total_cost: 0.0` passed beside no plan, where a plan's 6660.0
+    is malformed."""
+    none = plan(objective=None, total_cost=0, status="infeasible")
+    assert_ok(check_plan(scenario(tmp_path), none))
+    assert rules(check_plan(scenario(tmp_path), {**none, "total_cost": 0.0})) == {"status"}

@@ -376,7 +376,10 @@ class _Checker:
                     "status",
                     f"status is {status}, so {key} must be null, got {_json(self.plan.get(key))}",
                 )
-        if "total_cost" in self.plan and self.plan["total_cost"] != 0:
+        # Whole dollars, as a plan's: 0.0 is malformed there and here (found by review).
+        if "total_cost" in self.plan and not (
+            _is_int(self.plan["total_cost"]) and self.plan["total_cost"] == 0
+        ):
             self.add(
                 "status",
                 f"status is {status}, so total_cost must be 0, "
