@@ -184,8 +184,16 @@ def test_calendar_parses_back_with_one_event_per_action(
         + len(rotations)  # letter requests
         + len(_documents_needed(loaded, payload))  # documents due
         + 1  # ERAS
+        + len(loaded.scenario.calendar.blocked)  # the blocked periods (a student's idea)
     )
     assert len(events) == expected
+    (exam,) = [e for e in events if str(e["SUMMARY"]).startswith("Blocked: ")]
+    assert str(exam["SUMMARY"]) == "Blocked: home school exam"
+    assert (exam.decoded("DTSTART"), exam.decoded("DTEND")) == (
+        date(2027, 7, 12),
+        date(2027, 7, 26),  # exclusive: the day after 07-25
+    )
+    assert str(exam["TRANSP"]) == "TRANSPARENT"
     uids = [str(e["UID"]) for e in events]
     assert len(set(uids)) == len(uids)
     stamp = datetime(2027, 1, 15, 0, 0)

@@ -20,6 +20,7 @@ from typing import Any
 from icalendar import Alarm, Calendar, Event, vText
 
 from rotation_solver.scenario import LoadedScenario
+from rotation_solver.scenario.schema import BlockedPeriod
 from rotation_solver.timeline import TimelineStep, build_timeline
 
 PRODID = "-//rotation-solver//away rotation plan//EN"
@@ -154,7 +155,14 @@ def build_calendar(
         if pending
         else "Offer in hand: accept it"
     )
+    # Blocked periods still to come, in date order among the steps.
+    today = loaded.scenario.planning_date
+    blocked = sorted(
+        (p for p in loaded.scenario.calendar.blocked if p.end >= today), key=lambda p: p.start
+    )
     for step in steps:
+        while blocked and blocked[0].start <= step.date:
+            calendar.add_component(_blocked_event(blocked.pop(0), scenario, stamp))
         if step.kind == "rotation_end":
             continue
         if step.kind == "rotation_start" and step.program_id in rotations:
@@ -164,7 +172,27 @@ def build_calendar(
             )
         else:
             calendar.add_component(_step_event(step, scenario, stamp))
+    for period in blocked:
+        calendar.add_component(_blocked_event(period, scenario, stamp))
     return calendar
+
+
+def _blocked_event(period: BlockedPeriod, scenario: str, stamp: datetime) -> Event:
+    """A blocked period of the calendar (an exam, a holiday), so the plan's rotations are
+    seen around it (a student's idea); free time, as the student's own events are."""
+    event = Event()
+    event.add("uid", event_uid(scenario, period.reason or "blocked", "blocked", period.start))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", period.start)
+    event.add("dtend", period.end + timedelta(days=1))  # all-day DTEND is exclusive
+    event.add("summary", f"Blocked: {period.reason or 'no rotation'}")
+    event.add(
+        "description",
+        f"calendar.blocked {period.start} to {period.end} (inclusive): no rotation may touch it",
+    )
+    event.add("categories", ["blocked"])
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 def calendar_ics(
