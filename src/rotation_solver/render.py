@@ -6,6 +6,7 @@ Every format is drawn from the same payload, so they can never disagree.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -400,6 +401,15 @@ def explanation_lines(explanation: dict[str, Any]) -> list[str]:
     if explanation["extra_radiology_penalty"]:
         value += f"; minus {explanation['extra_radiology_penalty']} for a third radiology"
     lines.append(value)
+    near = explanation.get("cheaper_near_best")
+    if near:
+        best = explanation["objective_check"]
+        lines.append(
+            f"nearly as good for less: a plan worth {near['objective']} "
+            f"({_share(near['objective'], best)} of {best}) costs {_money(near['total_cost'])}, "
+            f"{_money(near['saving'])} less: {', '.join(near['plan'])} "
+            "(`rotation-solver frontier` lists every such trade)"
+        )
     for item in explanation["without_each"]:
         if item.get("best_without") is not None:
             tie = ": a tied plan is as good" if item["value_lost"] == 0 else ""
@@ -423,6 +433,11 @@ def explanation_lines(explanation: dict[str, Any]) -> list[str]:
             "(`rotation-solver validate` counts every reason)"
         )
     return lines
+
+
+def _share(part: int, whole: int) -> str:
+    """A share as a whole percent, never rounded up to 100% (99.6% is not all of it)."""
+    return f"{min(99, math.floor(100 * part / whole)) if part < whole else 100}%"
 
 
 def repair_lines(conflict: dict[str, Any]) -> list[str]:
