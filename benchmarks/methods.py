@@ -3,6 +3,8 @@
 - `exhaustive`: benchmarks/exhaustive.py (tiny only);
 - `spec-milp`: benchmarks/spec_milp.py, a MILP written again from the spec (own offerings,
   own rules, day-by-day no-overlap), the independent optimum on every class;
+- `prover`: `check`'s independent prover (the checker's rules as a MILP, SCIP), once per
+  instance like `spec-milp`;
 - `greedy`: by value/cost, no proof;
 - `highs`: the CP-SAT model's proto translated to a MILP and solved by HiGHS, so it
   is exactly the same formulation (same candidates, cliques and redundant rows);
@@ -134,6 +136,24 @@ def run_spec_milp(loaded: LoadedScenario, problem: PlanningProblem, time_limit: 
         problem, found.status, found.objective, found.bound, chosen, 0, build, found.seconds
     )
     return Run(result, None, found.variables, found.constraints)
+
+
+def run_prover(loaded: LoadedScenario, problem: PlanningProblem, time_limit: float) -> Run:
+    """`check`'s independent prover (`rotation_solver.prover`): the checker's own rules
+    as a MILP for SCIP. Measured so that `check --prove` has known costs; its plan is
+    mapped to the production offerings only to be shown and re-checked."""
+    from rotation_solver.prover import prove
+
+    found = prove(loaded, time_limit)
+    chosen = []
+    for r in found.plan:
+        offering = problem.offering(r.program_id, r.start)
+        if offering is None:
+            raise RuntimeError(f"the prover chose {r.program_id}@{r.start}, not an offering")
+        chosen.append(offering)
+    bound = found.objective if found.status == "optimal" else None
+    result = _result(problem, found.status, found.objective, bound, chosen, 0, 0.0, found.seconds)
+    return Run(result, None, found.rotations, None)
 
 
 def _objective(problem: PlanningProblem, chosen: list[Offering]) -> int:
@@ -474,6 +494,7 @@ def run_defaults(loaded: LoadedScenario, problem: PlanningProblem, time_limit: f
 METHODS: dict[str, Callable[[LoadedScenario, PlanningProblem, float], Run]] = {
     "exhaustive": run_exhaustive,
     "spec-milp": run_spec_milp,
+    "prover": run_prover,
     "greedy": run_greedy,
     "highs": run_highs,
     "highs-tuned": run_highs_tuned,

@@ -54,7 +54,11 @@ FIELDS = [
     "instance",
 ]
 SOLVED = ("optimal", "infeasible")  # a proof: an optimum or no plan at all
-ONCE = ("spec-milp", "cpsat-plain")  # slow references: once per instance, whatever --repeats
+ONCE = (
+    "spec-milp",
+    "prover",
+    "cpsat-plain",
+)  # slow references: once per instance, whatever --repeats
 
 
 def methods_for(size: str, chosen: list[str]) -> list[str]:
