@@ -8,14 +8,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from rotation_solver.checker import check_plan
+from rotation_solver.checker import Violation, check_plan
 from rotation_solver.cli import cli
 from rotation_solver.planner import plan_scenario
 from rotation_solver.prover import prove
@@ -133,3 +133,37 @@ def test_a_planted_model_bug_is_caught_by_check(
     plan.write_text(solved.stdout, encoding="utf-8")
     result = runner.invoke(cli, ["check", str(path), str(plan), "--prove", "--workers", "1"])
     assert result.exit_code == 70 and "the model and the checker's rules disagree" in result.output
+
+
+def test_a_plan_the_checker_refuses_is_cut_off_and_the_next_best_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SCIP's floating-point tolerances could pass a plan a few dollars over a budget in
+    the millions (a review's worry): each plan it returns is judged by the checker, and a
+    refused one is cut off. Here the checker is made to refuse the first plan: the proof
+    is then the best of the other plans, as an exhaustive search finds it."""
+    import rotation_solver.prover as prover_module
+    from tests.brute_force import all_plans
+
+    loaded = load_scenario(SCENARIOS / "example" / "scenario.yaml")
+    first = prove(loaded)
+    assert first.status == "optimal"
+    refused = {(r.program_id, r.start) for r in first.plan}
+    real = prover_module.check_plan
+
+    def refuse_the_first(at: LoadedScenario, plan: dict[str, Any], **kwargs: Any) -> Any:
+        rows = {(r["program_id"], date.fromisoformat(r["start"])) for r in plan["rotations"]}
+        report = real(at, plan, **kwargs)
+        if rows == refused:
+            return dataclasses.replace(report, violations=(Violation("budget", "refused"),))
+        return report
+
+    monkeypatch.setattr(prover_module, "check_plan", refuse_the_first)
+    second = prove(loaded)
+    others = [
+        value
+        for value, cost, plan in all_plans(loaded)
+        if cost <= loaded.budget and set(plan) != refused
+    ]
+    assert second.status == "optimal" and second.objective == max(others)
+    assert {(r.program_id, r.start) for r in second.plan} != refused
