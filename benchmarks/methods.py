@@ -26,6 +26,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -126,16 +127,23 @@ def run_spec_milp(loaded: LoadedScenario, problem: PlanningProblem, time_limit: 
     started = time.perf_counter()
     found = spec_milp.solve(loaded, time_limit)
     build = time.perf_counter() - started - found.seconds
-    chosen = []
-    for q in found.plan:
-        offering = problem.offering(q.program, q.start)
-        if offering is None:
-            raise RuntimeError(f"spec-milp chose {q.program}@{q.start}, not an offering")
-        chosen.append(offering)
+    chosen = _offerings(problem, [(q.program, q.start) for q in found.plan], "spec-milp")
     result = _result(
         problem, found.status, found.objective, found.bound, chosen, 0, build, found.seconds
     )
     return Run(result, None, found.variables, found.constraints)
+
+
+def _offerings(problem: PlanningProblem, keys: list[tuple[str, date]], who: str) -> list[Offering]:
+    """An independent method's plan as production offerings (to show and re-check it); a
+    rotation the production expansion lacks is an error the runner reports."""
+    chosen = []
+    for program_id, start in keys:
+        offering = problem.offering(program_id, start)
+        if offering is None:
+            raise RuntimeError(f"{who} chose {program_id}@{start}, not an offering")
+        chosen.append(offering)
+    return chosen
 
 
 def run_prover(loaded: LoadedScenario, problem: PlanningProblem, time_limit: float) -> Run:
@@ -145,12 +153,7 @@ def run_prover(loaded: LoadedScenario, problem: PlanningProblem, time_limit: flo
     from rotation_solver.prover import prove
 
     found = prove(loaded, time_limit)
-    chosen = []
-    for r in found.plan:
-        offering = problem.offering(r.program_id, r.start)
-        if offering is None:
-            raise RuntimeError(f"the prover chose {r.program_id}@{r.start}, not an offering")
-        chosen.append(offering)
+    chosen = _offerings(problem, [(r.program_id, r.start) for r in found.plan], "the prover")
     bound = found.objective if found.status == "optimal" else None
     result = _result(problem, found.status, found.objective, bound, chosen, 0, 0.0, found.seconds)
     return Run(result, None, found.rotations, None)

@@ -625,6 +625,25 @@ def test_a_catalog_without_img_surcharges_is_named_to_an_img(
     assert ("has no img_surcharge column, so every IMG surcharge counts as $0" in said) is warned
 
 
+def _three_radiology_plan(make: Make, tier: str, *, tier_mix: bool) -> tuple[Any, Any, list[Any]]:
+    """Two strong radiology rotations at `tier`, a weak safety one, a clinical one: the
+    plan in that order, with its scenario and problem."""
+    from rotation_solver.problem import build_problem
+
+    rows = [
+        rad("r0", starts="2027-06-07", letter=9, audition=9, tier=tier),
+        rad("r1", starts="2027-07-12", letter=9, audition=9, tier=tier),
+        rad("weak", starts="2027-08-16", letter=1, audition=1, interest=1, tier="safety"),
+        clin("c", starts="2027-09-20"),
+    ]
+    req = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 1, "max": 1},
+           "tier_mix": tier_mix, "max_rotations": 4}  # fmt: skip
+    loaded = make(rows, requirements=req)
+    problem = build_problem(loaded)
+    plan = [next(o for o in problem.offerings if o.program_id == r["id"]) for r in rows]
+    return loaded, problem, plan
+
+
 @pytest.mark.parametrize("weak_holds_the_tier_mix", [False, True])
 def test_a_third_radiology_rotation_worth_less_than_its_penalty_is_named(
     make: Make, weak_holds_the_tier_mix: bool
@@ -635,20 +654,9 @@ def test_a_third_radiology_rotation_worth_less_than_its_penalty_is_named(
     unless the rules need it (here tier_mix, when it is the only safety one): then it
     claims neither."""
     from rotation_solver.advice import plan_warnings
-    from rotation_solver.problem import build_problem
 
     tier = "reach" if weak_holds_the_tier_mix else "target"
-    rows = [
-        rad("r0", starts="2027-06-07", letter=9, audition=9, tier=tier),
-        rad("r1", starts="2027-07-12", letter=9, audition=9, tier=tier),
-        rad("weak", starts="2027-08-16", letter=1, audition=1, interest=1, tier="safety"),
-        clin("c", starts="2027-09-20"),
-    ]
-    req = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 1, "max": 1},
-           "tier_mix": True, "max_rotations": 4}  # fmt: skip
-    loaded = make(rows, requirements=req)
-    problem = build_problem(loaded)
-    plan = [next(o for o in problem.offerings if o.program_id == r["id"]) for r in rows]
+    loaded, problem, plan = _three_radiology_plan(make, tier, tier_mix=True)
     weak = plan[2]
     without = [o for o in plan if o is not weak]
     assert weak.value < problem.extra_radiology_penalty
@@ -673,19 +681,8 @@ def test_a_third_radiology_rotation_worth_exactly_its_penalty_is_named(make: Mak
 
     from rotation_solver.advice import plan_warnings
     from rotation_solver.offerings import student_profile
-    from rotation_solver.problem import build_problem
 
-    rows = [
-        rad("r0", starts="2027-06-07", letter=9, audition=9),
-        rad("r1", starts="2027-07-12", letter=9, audition=9),
-        rad("weak", starts="2027-08-16", letter=1, audition=1, interest=1, tier="safety"),
-        clin("c", starts="2027-09-20"),
-    ]
-    req = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 1, "max": 1},
-           "tier_mix": False, "max_rotations": 4}  # fmt: skip
-    loaded = make(rows, requirements=req)
-    problem = build_problem(loaded)
-    plan = [next(o for o in problem.offerings if o.program_id == r["id"]) for r in rows]
+    loaded, _, plan = _three_radiology_plan(make, "target", tier_mix=False)
     weak = plan[2]
     profile = student_profile(loaded)
     weights = getattr(loaded.value_model.weights, profile)

@@ -94,3 +94,42 @@ def test_no_proof_in_time_is_exit_4(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert code == 4
     assert "every rule holds, but the optimum was not proven within --time-limit" in said
     assert "neither CP-SAT nor the independent MILP finished" in said
+
+
+def test_a_one_sided_answer_is_still_held_up_against_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: with one solver out of time, the other's partial answer was
+    dropped, so a prover one point short passed when CP-SAT's plan, unproven, beat it;
+    and a valid plan worth more than the proven optimum was "proven" below it."""
+    data = _plan(tmp_path)
+    from rotation_solver.cli import plan as plan_commands
+
+    real_prove, real_plan = plan_commands.prove, plan_commands.plan_scenario
+
+    def short_prover(*args: Any, **kwargs: Any) -> Any:
+        proof = real_prove(*args, **kwargs)
+        return dataclasses.replace(proof, objective=proof.objective - 1)
+
+    def cp_sat_unproven(*args: Any, **kwargs: Any) -> Any:
+        outcome = real_plan(*args, **kwargs)
+        return dataclasses.replace(
+            outcome, result=dataclasses.replace(outcome.result, status="feasible")
+        )
+
+    monkeypatch.setattr(plan_commands, "prove", short_prover)
+    monkeypatch.setattr(plan_commands, "plan_scenario", cp_sat_unproven)
+    code, said = _check(tmp_path, data)
+    assert code == 70
+    assert "CP-SAT found a plan worth 213, the independent MILP optimal 212" in said
+
+    def cp_sat_out_of_time(*args: Any, **kwargs: Any) -> Any:
+        outcome = real_plan(*args, **kwargs)
+        result = dataclasses.replace(
+            outcome.result, status="unknown", objective=None, bound=None, rotations=()
+        )
+        return dataclasses.replace(outcome, result=result)
+
+    monkeypatch.setattr(plan_commands, "plan_scenario", cp_sat_out_of_time)
+    code, said = _check(tmp_path, data)
+    assert code == 70 and "this valid plan is worth 213, above the optimum 212" in said

@@ -167,3 +167,12 @@ def test_a_plan_the_checker_refuses_is_cut_off_and_the_next_best_found(
     ]
     assert second.status == "optimal" and second.objective == max(others)
     assert {(r.program_id, r.start) for r in second.plan} != refused
+
+
+def test_the_optimum_is_proven_to_the_last_point() -> None:
+    """Found by review: SCIP's default relative gap (1e-4) stopped at 38115 where the
+    optimum is 38116, and `check --prove` reported a disagreement (exit 70)."""
+    loaded = load_scenario(Path(__file__).parent / "data" / "prover" / "mip_gap" / "scenario.yaml")
+    proof = prove(loaded)
+    assert (proof.status, proof.objective) == ("optimal", 38116)
+    assert best_plans(loaded).objective == 38116

@@ -59,6 +59,9 @@ def prove(loaded: LoadedScenario, time_limit: float = 60.0) -> Proof:
     if solver is None:  # pragma: no cover - the ortools wheel ships SCIP
         raise RuntimeError(f"OR-Tools has no {SOLVER} solver here")
     solver.SuppressOutput()
+    # SCIP spent 46 of 46 s in presolve on a large catalog (found by review); ten rounds
+    # keep most of its use: 3 s there, the same answers.
+    solver.SetSolverSpecificParametersAsString("presolving/maxrounds = 10\n")
     x = [solver.BoolVar(f"x{i}") for i in range(len(rotations))]
     _add_plan_rules(solver, x, rotations, rules, at)
     radiology = [x[i] for i, r in enumerate(rotations) if r.radiology]

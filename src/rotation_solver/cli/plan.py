@@ -676,22 +676,17 @@ def _proven_optimum(loaded: LoadedScenario, options: SolveOptions) -> _Optimum:
     result = plan_scenario(loaded, options, diagnose=False, name_conflict=False).result
     proved = proof.status != "unknown"
     solved = result.status in ("optimal", "infeasible")
+    found = f"{result.status} {result.objective}".replace(" None", "")
+    other = f"{proof.status} {proof.objective}".replace(" None", "")
     if proved and solved and (proof.status, proof.objective) != (result.status, result.objective):
-        found = f"{result.status} {result.objective}".replace(" None", "")
-        other = f"{proof.status} {proof.objective}".replace(" None", "")
-        raise PlanRejected(
-            CheckReport(
-                (
-                    Violation(
-                        "optimum",
-                        f"CP-SAT proves {found}, the independent MILP {other}: the model and "
-                        "the checker's rules disagree",
-                    ),
-                ),
-                None,
-                None,
-            )
-        )
+        _disagree(f"CP-SAT proves {found}, the independent MILP {other}")
+    # A plan CP-SAT found in time, though not proven best, still refutes a proof of no
+    # plan or of a lower optimum (found by review).
+    beaten = result.objective is not None and (
+        proof.objective is None or result.objective > proof.objective
+    )
+    if proved and result.has_plan and beaten:
+        _disagree(f"CP-SAT found a plan worth {result.objective}, the independent MILP {other}")
     if proved:
         cost = sum(r.cost for r in proof.plan) + loaded.paid_fees
         by = _BOTH if solved else f"{_MILP} (CP-SAT ran out of time)"
@@ -700,6 +695,12 @@ def _proven_optimum(loaded: LoadedScenario, options: SolveOptions) -> _Optimum:
         by = "CP-SAT alone (the independent MILP ran out of time)"
         return _Optimum(result.status, result.objective, result.total_cost, by)
     return _Optimum("unknown", None, None, "neither CP-SAT nor the independent MILP finished")
+
+
+def _disagree(what: str) -> None:
+    """The model and the prover disagree: a bug in one of them (exit 70)."""
+    message = f"{what}: the model and the checker's rules disagree"
+    raise PlanRejected(CheckReport((Violation("optimum", message),), None, None))
 
 
 def _prove(
@@ -720,6 +721,9 @@ def _prove(
         )
         sys.exit(ExitCode.NO_PLAN_IN_TIME)
     best, objective = optimum.objective, report.objective
+    if objective is not None and objective > best:
+        # The checker values this valid plan above the proven optimum (found by review).
+        _disagree(f"this valid plan is worth {objective}, above the optimum {best} ({optimum.by})")
     wrong = []
     if data.get("status") == "optimal" and objective is not None and objective < best:
         wrong.append(
