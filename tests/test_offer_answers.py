@@ -516,6 +516,11 @@ def test_solve_defers_to_apply_on_offers_and_counts_their_fees() -> None:
     planned = {s["program_id"] for s in followed}
     assert not planned & {o["program_id"] for o in answers["decline"]}
     assert {o["program_id"] for o in answers["accept"]} <= planned
+    # Declining counts on every application apply chose around the answer: each is a
+    # step (found by an advisor's review: two of eight were listed).
+    submitted = {s["program_id"] for s in steps if s["kind"] == "submit"}
+    to_send = {a["program_id"] for a in applied["applications"] if not a["sent"]}
+    assert to_send <= submitted and len(to_send) == 8
     calendar = runner.invoke(cli, ["solve", scenario, "--workers", "1", "--format", "ics"])
     from icalendar import Calendar
 

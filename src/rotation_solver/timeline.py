@@ -117,6 +117,10 @@ class OfferAnswer:
     # What the answer weighs the offers against, in the plan that asked for it (found
     # by review: taken from the followed plan, it named answers no one waited for).
     pending: str
+    # The applications `apply` chose around the answer (its JSON entries): the answer
+    # counts on them, so each is a step even where this plan does not use it (found by
+    # an advisor's review: two sure offers declined, two of eight applications listed).
+    applications: tuple[dict[str, Any], ...] = ()
 
 
 def pending_words(payload: dict[str, Any]) -> str:
@@ -162,7 +166,14 @@ def build_timeline(
         for r in rotations
         if not (r.get("locked") or r.get("offered") or r.get("applied"))
     ]
-    steps.extend(document_steps(loaded, applying))
+    planned = {r["program_id"] for r in rotations}
+    also = [
+        a
+        for a in (offer_answer.applications if offer_answer else ())
+        if not (a.get("sent") or a.get("offered")) and a["program_id"] not in planned
+    ]
+    steps.extend(document_steps(loaded, [*applying, *(a["program_id"] for a in also)]))
+    steps.extend(_answer_application_steps(loaded, also))
 
     # With rotations still to apply for, `apply` answers the offers: it weighs each way
     # to answer against those applications, where this plan counts their chances (found
@@ -298,6 +309,44 @@ def build_timeline(
             )
     steps.extend(unused_application_steps(loaded, rotations))
     return in_order(steps)
+
+
+def _answer_application_steps(
+    loaded: LoadedScenario, applications: Sequence[dict[str, Any]]
+) -> list[TimelineStep]:
+    """Submit and deadline steps of the applications `apply`'s answer to the offers counts
+    on that this plan does not use."""
+    steps = []
+    for a in applications:
+        pid = a["program_id"]
+        requires = loaded.program(pid).requires
+        docs = f" with {join_names(requires)}" if requires else ""
+        deadline = a.get("deadline")
+        due = f"; first deadline {deadline}" if deadline else "; no deadline known"
+        starts = ", ".join(a["starts"])
+        submit_on = _day(a["submit_on"])
+        steps.append(
+            TimelineStep(
+                submit_on,
+                "submit",
+                pid,
+                f"Apply to {a['program_name']} for {starts}{docs}{due}: one of the "
+                "applications `rotation-solver apply` chose around its answer to the offers, "
+                "which counts on it (the plan below shows only today's best case)",
+            )
+        )
+        if deadline:
+            steps.append(
+                TimelineStep(
+                    _day(deadline),
+                    "deadline",
+                    pid,
+                    f"Last day to apply to {a['program_name']} for the {min(a['starts'])} "
+                    f"start, its earliest (planned submission {a['submit_on']})",
+                    planned_submission=submit_on,
+                )
+            )
+    return steps
 
 
 def _answer_steps(loaded: LoadedScenario, answer: OfferAnswer) -> list[TimelineStep]:

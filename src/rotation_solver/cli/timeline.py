@@ -149,7 +149,7 @@ def _follow_apply(
     when the search ran out of time before every way was weighed: an answer cut short is
     no answer to give (found by review), so the steps then defer to `apply`."""
     from rotation_solver.portfolio.acceptance import OUT_OF_TIME, answered
-    from rotation_solver.portfolio.apply import answer_as_apply
+    from rotation_solver.portfolio.apply import answer_as_apply, application_dict
 
     if err.is_terminal:
         with err.status("Answering the offers in hand as `rotation-solver apply` does…"):
@@ -163,7 +163,9 @@ def _follow_apply(
     outcome = plan_scenario(followed, options, advise=True)
     if not outcome.result.has_plan:
         return None, None
-    return OfferAnswer(answers.accept, answers.decline, pending), (followed, outcome)
+    choice = answers.choice
+    chosen = tuple(application_dict(choice.problem.candidates[j]) for j in choice.found.portfolio)
+    return OfferAnswer(answers.accept, answers.decline, pending, chosen), (followed, outcome)
 
 
 def _write(text: str, output: Path | None, fmt: str) -> None:
