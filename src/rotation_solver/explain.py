@@ -35,6 +35,7 @@ from rotation_solver.solve import (
     Result,
     SolveOptions,
     configure_reduced,
+    solve_problem,
 )
 from rotation_solver.words import counted
 
@@ -651,7 +652,10 @@ def cheaper_near_best(
     problem: PlanningProblem, result: Result, clock: Clock
 ) -> dict[str, Any] | None:
     """The cheapest plan worth at least `NEAR_BEST_SHARE` of this one, when it saves at
-    least `WORTH_SAYING_SAVING` of its cost; None otherwise (or out of time)."""
+    least `WORTH_SAYING_SAVING` of its cost; None otherwise (or out of time). The plan
+    is the one `compare` and `frontier` show at its cost (the best there, ties settled
+    as every command settles them: found by review, it was another of equal worth), with
+    what changes from this plan."""
     assert result.objective is not None
     if result.objective <= 0:
         return None
@@ -662,17 +666,31 @@ def cheaper_near_best(
         return None
     if found is None:
         return None
-    value, cost, rotations = found
-    saving = result.total_cost - cost
+    least = found[1]
+    saving = result.total_cost - least
     if saving < WORTH_SAYING_SAVING * result.total_cost or saving <= 0:
         return None
-    ordered = sorted(rotations, key=lambda o: o.start)
+    try:
+        there = clock.left()
+    except NotSettled:
+        return None
+    settled = solve_problem(problem.with_budget(least), there, settle=True)
+    if settled.status != "optimal" or settled.objective is None:
+        return None
+    ordered = sorted(settled.rotations, key=lambda o: o.start)
+    now = {o.program_id: o.start for o in result.rotations}
+    then = {o.program_id: o.start for o in ordered}
     return {
         "share": float(NEAR_BEST_SHARE),
-        "objective": value,
-        "total_cost": cost,
-        "saving": saving,
+        "objective": settled.objective,
+        "total_cost": settled.total_cost,
+        "saving": result.total_cost - settled.total_cost,
         "plan": [f"{o.program_id}@{o.start.isoformat()}" for o in ordered],
+        "leaves_out": sorted(set(now) - set(then)),
+        "adds": [f"{pid}@{then[pid].isoformat()}" for pid in then if pid not in now],
+        "moves": [
+            f"{pid}@{then[pid].isoformat()}" for pid in then if pid in now and now[pid] != then[pid]
+        ],
     }
 
 

@@ -404,11 +404,18 @@ def explanation_lines(explanation: dict[str, Any]) -> list[str]:
     near = explanation.get("cheaper_near_best")
     if near:
         best = explanation["objective_check"]
+        changes = [
+            *([f"leaves out {', '.join(near['leaves_out'])}"] if near.get("leaves_out") else []),
+            *([f"adds {', '.join(near['adds'])}"] if near.get("adds") else []),
+            *([f"moves {', '.join(near['moves'])}"] if near.get("moves") else []),
+        ]
         lines.append(
             f"nearly as good for less: a plan worth {near['objective']} "
-            f"({_share(near['objective'], best)} of {best}) costs {_money(near['total_cost'])}, "
-            f"{_money(near['saving'])} less: {', '.join(near['plan'])} "
-            "(`rotation-solver frontier` lists every such trade)"
+            f"({percent_of(near['objective'], best)} of {best}) costs "
+            f"{_money(near['total_cost'])}, {_money(near['saving'])} less; "
+            f"it {'; '.join(changes) or 'keeps these rotations'}"
+            f" (`rotation-solver compare SCENARIO --budgets {near['total_cost']}` shows it; "
+            "`frontier` lists every such trade)"
         )
     for item in explanation["without_each"]:
         if item.get("best_without") is not None:
@@ -435,9 +442,12 @@ def explanation_lines(explanation: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _share(part: int, whole: int) -> str:
-    """A share as a whole percent, never rounded up to 100% (99.6% is not all of it)."""
-    return f"{min(99, math.floor(100 * part / whole)) if part < whole else 100}%"
+def percent_of(part: int, whole: int) -> str:
+    """A share as the nearest whole percent (97.97% is 98%: found by review, it read
+    97%), but never 100% for less than all of it."""
+    if part >= whole:
+        return "100%"
+    return f"{min(99, math.floor(100 * part / whole + 0.5))}%"
 
 
 def repair_lines(conflict: dict[str, Any]) -> list[str]:

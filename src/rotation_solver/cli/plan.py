@@ -48,6 +48,7 @@ from rotation_solver.offerings import Offering, profile_reason
 from rotation_solver.planner import plan_scenario
 from rotation_solver.problem import build_problem
 from rotation_solver.prover import prove
+from rotation_solver.render import percent_of
 from rotation_solver.scenario import LoadedScenario, Lock, Program, Scenario, ValueModel
 from rotation_solver.scenario.schema import visible_text
 from rotation_solver.scenario.value_model import models_dir
@@ -557,8 +558,8 @@ def _beside(mine: int | None, best: int, proven: bool) -> str:
     if mine == best:
         return "; this plan is worth as much"
     if best > 0 and mine >= 0:
-        # Rounded down: a plan a point short never reads "100%".
-        return f"; this plan reaches {100 * mine // best}% of it"
+        # The nearest percent, but a plan a point short never reads "100%".
+        return f"; this plan reaches {percent_of(mine, best)} of it"
     return f"; this plan is worth {mine}"
 
 
