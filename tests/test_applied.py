@@ -421,13 +421,17 @@ def test_apply_says_which_applications_its_cap_counts(tmp_path: Path) -> None:
     runner = CliRunner()
     args = ["apply", path, "--workers", "1", "--evaluate", "50", "--max-applications", "3"]
     payload = json.loads(runner.invoke(cli, [*args, "--format", "json"]).stdout)
-    assert payload["answered"] == ["rad-offer", "rad-refused"]
+    assert payload["not_counted"] == {
+        "offers_in_hand": ["rad-offer@2027-07-05"],
+        "refused": ["rad-refused"],
+        "accepted": [],
+    }
     assert len(payload["applications"]) <= 3
     table = runner.invoke(cli, args, terminal_width=200)
     assert table.exit_code == 0, table.output
-    assert "(1 sent, still unanswered; 2 answered, not counted)" in table.stdout
+    assert "(1 sent, still unanswered; not counted: 1 offer in hand, 1 refused)" in table.stdout
     md = runner.invoke(cli, [*args, "--format", "markdown"]).stdout
-    assert "(1 application sent, still unanswered; 2 answered, not counted)" in md
+    assert "(1 application sent, still unanswered; not counted: 1 offer in hand, 1 refused)" in md
 
 
 def test_the_cli_shows_a_sent_application_with_nothing_to_send(tmp_path: Path) -> None:

@@ -501,7 +501,9 @@ def test_solve_defers_to_apply_on_offers_and_counts_their_fees() -> None:
     answers = applied["offer_answers"]
     # Every offer in hand is answered, declined ones too (found by review: only the
     # accepted one was listed, the others dropped with the answer).
-    assert applied["answered"] == ["rad-cedar", "rad-peachleaf", "rad-rainfern"]
+    assert applied["not_counted"]["offers_in_hand"] == [
+        "rad-cedar@2027-06-14", "rad-peachleaf@2027-08-02", "rad-rainfern@2027-09-06"
+    ]  # fmt: skip
     steps = json.loads(runner.invoke(cli, ["timeline", scenario, *args]).stdout)
     said = {
         (s["program_id"], s["text"].split(" from ")[0])

@@ -629,16 +629,15 @@ def plan_portfolio(
         "applications": applications,
         # Sent applications no plan can use: not among `applications`, but among the N.
         "sent_unused": list(problem.sent_unused),
-        # Answered applications (refused, offers in hand, accepted): paid, not among the N.
-        # From the scenario as asked: answering the offers empties `offers` (found by
-        # review: the declined ones went uncounted).
-        "answered": sorted(
-            {
-                *asked.refused,
-                *(o.program for o in asked.offers),
-                *(k.program for k in asked.locks),
-            }
-        ),
+        # Applications the cap does not count: offers in hand (to answer now), refused
+        # ones and accepted offers. From the scenario as asked: answering the offers
+        # empties `offers` (found by reviews: declined offers went uncounted, and offers
+        # still to answer were called answered).
+        "not_counted": {
+            "offers_in_hand": [f"{o.program}@{o.start.isoformat()}" for o in asked.offers],
+            "refused": sorted(asked.refused),
+            "accepted": [f"{k.program}@{k.start.isoformat()}" for k in asked.locks],
+        },
         # Which offers in hand to accept now, and the other ways to answer them.
         "offer_answers": answers.payload(asked) if answers and answers.choice else None,
         "expected_value": exact,

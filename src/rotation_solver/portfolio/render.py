@@ -223,13 +223,21 @@ def _sent_count(payload: dict[str, Any]) -> int:
 
 
 def _sent_words(payload: dict[str, Any], *, noun: bool = False) -> str:
-    """ " (2 sent, still unanswered; 1 answered, not counted)": which applications the
-    cap counts (found by three reviews: answered ones seemed lost from the count)."""
+    """ " (2 sent, still unanswered; not counted: 1 offer in hand, 1 refused)": which
+    applications the cap counts (found by three reviews: answered ones seemed lost from
+    the count)."""
     parts = []
     if sent := _sent_count(payload):
         parts.append(f"{counted(sent, 'application') if noun else sent} sent, still unanswered")
-    if answered := len(payload.get("answered") or ()):
-        parts.append(f"{answered} answered, not counted")
+    apart = payload.get("not_counted") or {}
+    kinds = [
+        counted(len(apart.get("offers_in_hand") or ()), "offer") + " in hand",
+        f"{len(apart.get('refused') or ())} refused",
+        f"{len(apart.get('accepted') or ())} accepted",
+    ]
+    kinds = [k for k in kinds if not k.startswith("0 ")]
+    if kinds:
+        parts.append("not counted: " + ", ".join(kinds))
     return f" ({'; '.join(parts)})" if parts else ""
 
 
@@ -558,8 +566,8 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         f"{_ruled_out(payload, 'clinical')}, of no plan meeting your rules "
         f"{_pct(probs['no_plan'])}"
         f"{_tier_mix_part(probs)}",
-        f"- Fees: ${payload['fees']:,}"
-        + (f" and ${paid:,} already paid" if (paid := payload.get("paid_fees")) else "")
+        f"- Fees: ${payload['fees']:,} to pay"
+        + (f" (and ${paid:,} already paid)" if (paid := payload.get("paid_fees")) else "")
         + f" of the ${payload['budget']:,} budget"
         + _sent_words(payload, noun=True),
         *([f"- No plan in any outcome: {payload['why']}"] if payload.get("why") else []),
