@@ -51,7 +51,7 @@ def test_a_worse_plan_called_optimal_is_refuted(tmp_path: Path) -> None:
         f"status is optimal, but a plan worth 213 exists (this one is worth {worse['objective']}"
         in said
     )
-    assert f"bound {worse['objective']} is below a plan worth 213, so it bounds nothing" in said
+    assert f"bound {worse['objective']} is below a plan worth 213: a bound is the most any" in said
     # Plain check trusts the claims, and says so.
     path = tmp_path / "plan.json"
     plain = CliRunner().invoke(cli, ["check", EXAMPLE, str(path), *ONE])
@@ -133,3 +133,16 @@ def test_a_one_sided_answer_is_still_held_up_against_the_other(
     monkeypatch.setattr(plan_commands, "plan_scenario", cp_sat_out_of_time)
     code, said = _check(tmp_path, data)
     assert code == 70 and "this valid plan is worth 213, above the optimum 212" in said
+
+
+def test_plain_check_says_what_the_status_claims(tmp_path: Path) -> None:
+    """Found by review: a plan with status feasible was told "optimality is the solver's
+    claim", a claim it never made."""
+    data = _plan(tmp_path)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    said = CliRunner().invoke(cli, ["check", EXAMPLE, str(path), *ONE]).output
+    assert "that it is the best plan is the solver's claim" in said
+    path.write_text(json.dumps({**data, "status": "feasible", "bound": 230}), encoding="utf-8")
+    said = CliRunner().invoke(cli, ["check", EXAMPLE, str(path), *ONE]).output
+    assert "it claims to be a plan, not the best one (status feasible)" in said

@@ -1013,7 +1013,7 @@ def test_check_refutes_a_made_up_conflict_or_repair(tmp_path: Path) -> None:
         conflict.update(cheapest_plan_settled=False, cheapest_plan_without_budget=1)
 
     for change, says in [
-        (one_rule, "leave a plan on their own"),
+        (one_rule, "do not conflict on their own"),
         (not_minimal, "still conflict without"),
         (dearer_repair, "repair of budget"),
         (unknown_rule, "not rules of this scenario"),

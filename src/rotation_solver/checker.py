@@ -787,7 +787,11 @@ class _Checker:
         if plan.get("status") == "optimal" and bound != stated:
             self.add("bound", f"status is optimal, but bound {bound} != objective {stated}")
         if bound < stated:
-            self.add("bound", f"bound {bound} is below the objective {stated} (maximising)")
+            self.add(
+                "bound",
+                f"bound {bound} is below this plan's own objective {stated}: a bound is the "
+                "most any plan can be worth",
+            )
 
 
 @dataclass(frozen=True)

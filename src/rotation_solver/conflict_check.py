@@ -191,7 +191,10 @@ def conflict_errors(
     if together is None:
         return errors, False
     if together:
-        errors.append(f"the named rules ({', '.join(keys)}) leave a plan on their own")
+        errors.append(
+            f"the named rules ({', '.join(keys)}) do not conflict on their own: some plan "
+            "meets them all"
+        )
         return errors, True
     # The sentence the document gives the student, rebuilt from the named rules.
     rules = tuple(checks.plan_model.rules[key] for key in keys)

@@ -249,8 +249,14 @@ def check(
         click.echo(
             f"valid: {counted(len(data.get('rotations') or []), 'rotation')}, objective "
             f"{report.objective}, total cost ${report.total_cost:,}. Every rule and the stated "
-            "values hold; optimality is the solver's claim (check does not re-prove it; "
-            "--prove does)."
+            "values hold; "
+            + (
+                "that it is the best plan is the solver's claim (check does not re-prove it; "
+                "--prove does)."
+                if data.get("status") == "optimal"
+                else "it claims to be a plan, not the best one (status feasible); --prove "
+                "compares it with the best."
+            )
         )
         return
     click.echo(f"{plan}: {counted(len(report.violations), 'violation')}", err=True)
@@ -733,7 +739,10 @@ def _prove(
         )
     bound = data.get("bound")
     if isinstance(bound, (int, float)) and not isinstance(bound, bool) and bound < best:
-        wrong.append(f"[bound] bound {bound} is below a plan worth {best}, so it bounds nothing")
+        wrong.append(
+            f"[bound] bound {bound} is below a plan worth {best}: a bound is the most any "
+            f"plan can be worth, so it must be at least {best}"
+        )
     if wrong:
         click.echo(f"{plan}: {counted(len(wrong), 'violation')}", err=True)
         for line in wrong:
