@@ -193,7 +193,7 @@ def test_calendar_parses_back_with_one_event_per_action(
         date(2027, 7, 12),
         date(2027, 7, 26),  # exclusive: the day after 07-25
     )
-    assert str(exam["TRANSP"]) == "TRANSPARENT"
+    assert str(exam["TRANSP"]) == "OPAQUE"  # an exam is busy time
     uids = [str(e["UID"]) for e in events]
     assert len(set(uids)) == len(uids)
     stamp = datetime(2027, 1, 15, 0, 0)

@@ -179,7 +179,8 @@ def build_calendar(
 
 def _blocked_event(period: BlockedPeriod, scenario: str, stamp: datetime) -> Event:
     """A blocked period of the calendar (an exam, a holiday), so the plan's rotations are
-    seen around it (a student's idea); free time, as the student's own events are."""
+    seen around it (a student's idea); busy time, as an exam is (found by review: shown
+    as free, an exam read as a free week)."""
     event = Event()
     event.add("uid", event_uid(scenario, period.reason or "blocked", "blocked", period.start))
     event.add("dtstamp", stamp)
@@ -188,10 +189,11 @@ def _blocked_event(period: BlockedPeriod, scenario: str, stamp: datetime) -> Eve
     event.add("summary", f"Blocked: {period.reason or 'no rotation'}")
     event.add(
         "description",
-        f"calendar.blocked {period.start} to {period.end} (inclusive): no rotation may touch it",
+        f"Blocked in your scenario (calendar.blocked), {period.start} to {period.end}: no "
+        "rotation is planned on these days",
     )
     event.add("categories", ["blocked"])
-    event.add("transp", "TRANSPARENT")
+    event.add("transp", "OPAQUE")
     return event
 
 
