@@ -146,3 +146,59 @@ def test_plain_check_says_what_the_status_claims(tmp_path: Path) -> None:
     path.write_text(json.dumps({**data, "status": "feasible", "bound": 230}), encoding="utf-8")
     said = CliRunner().invoke(cli, ["check", EXAMPLE, str(path), *ONE]).output
     assert "it claims to be a plan, not the best one (status feasible)" in said
+
+
+def test_a_valid_plan_refutes_a_proof_of_no_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: a valid plan beside a proof that no plan exists read as a
+    time-out (exit 4); it is a disagreement (exit 70). And a prover whose every plan the
+    checker refuses has given up, which is no time-out either."""
+    data = _plan(tmp_path)
+    from rotation_solver.cli import plan as plan_commands
+
+    real_prove = plan_commands.prove
+
+    def no_plan(*args: Any, **kwargs: Any) -> Any:
+        proof = real_prove(*args, **kwargs)
+        return dataclasses.replace(proof, status="infeasible", objective=None, plan=())
+
+    monkeypatch.setattr(plan_commands, "prove", no_plan)
+    code, said = _check(tmp_path, data)
+    assert code == 70 and "CP-SAT proves optimal 213, the independent MILP infeasible" in said
+
+    def gave_up(*args: Any, **kwargs: Any) -> Any:
+        proof = real_prove(*args, **kwargs)
+        return dataclasses.replace(proof, status="unknown", objective=None, gave_up=True)
+
+    monkeypatch.setattr(plan_commands, "prove", gave_up)
+    code, said = _check(tmp_path, data)
+    assert code == 70 and "the checker refused 20 plans the independent MILP found best" in said
+
+
+def test_a_no_plan_claim_is_refuted_with_the_plan_every_command_shows(tmp_path: Path) -> None:
+    """Found by review: with two plans of equal value, "a plan exists" quoted the MILP's
+    dearer one ($3,750) where `solve` shows the $550 one."""
+    from tests.conftest import program, scenario_dict, write_scenario
+
+    rows = [
+        program("rdear", starts="2027-06-07", weeks=4, housing_per_week=900, travel=100,
+                fee=50, letter=8, audition=6, interest=4, acceptance=0.5),
+        program("rcheap", starts="2027-08-02", weeks=4, housing_per_week=100, travel=100,
+                fee=50, letter=8, audition=6, interest=4, acceptance=0.5),
+        program("rmid", starts="2027-10-04", weeks=4, housing_per_week=500, travel=100,
+                fee=50, letter=8, audition=6, interest=4, acceptance=0.5),
+    ]  # fmt: skip
+    req = {"radiology": {"min": 1, "max": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    path = write_scenario(tmp_path, scenario_dict(rows, requirements=req, budget=9000))
+    solved = CliRunner().invoke(cli, ["solve", str(path), *ONE, "--format", "json"])
+    payload = json.loads(solved.stdout)
+    assert payload["total_cost"] == 550
+    no_plan = {**payload, "status": "infeasible", "objective": None, "bound": None,
+               "total_cost": 0, "rotations": [], "why": "no plan"}  # fmt: skip
+    document = tmp_path / "no-plan.json"
+    document.write_text(json.dumps(no_plan), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(path), str(document), *ONE])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert f"a plan exists: objective {payload['objective']}, total cost $550" in said

@@ -663,3 +663,10 @@ def test_a_share_is_the_nearest_percent_but_never_all_of_less(
     from rotation_solver.render import percent_of
 
     assert percent_of(part, whole) == said
+
+
+def test_a_small_share_is_not_zero() -> None:
+    from rotation_solver.render import percent_of
+
+    assert percent_of(1, 394) == "under 1%" and percent_of(0, 394) == "0%"
+    assert percent_of(2, 394) == "1%"  # 0.51%, the nearest

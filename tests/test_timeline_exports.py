@@ -537,3 +537,22 @@ def test_a_deadline_reminds_a_week_ahead_only_if_the_application_can_go_by_then(
     assert deadline.decoded("DTSTART") == date(2027, 4, 12)  # 8 weeks before 06-07
     assert bool(deadline.walk("VALARM")) == reminded
     assert by_summary["Apply to r"].walk("VALARM")  # the day before it goes out
+
+
+def test_two_blocked_periods_with_one_start_and_reason_are_two_events() -> None:
+    """Found by review: their calendar UIDs were the same, so a calendar kept one."""
+    loaded = load_scenario(EXAMPLE)
+    blocked = [
+        {"start": "2027-07-12", "end": "2027-07-18", "reason": "exam"},
+        {"start": "2027-07-12", "end": "2027-07-25", "reason": "exam"},
+    ]
+    calendar = loaded.scenario.calendar.model_copy(
+        update={"blocked": [BlockedPeriod.model_validate(b) for b in blocked]}
+    )
+    loaded = dataclasses.replace(
+        loaded, scenario=loaded.scenario.model_copy(update={"calendar": calendar})
+    )
+    payload = plan_scenario(loaded, OPTIONS).payload
+    events = Calendar.from_ical(calendar_ics(loaded, payload)).walk("VEVENT")
+    uids = [str(e["UID"]) for e in events if str(e["SUMMARY"]).startswith("Blocked: ")]
+    assert len(uids) == 2 and len(set(uids)) == 2

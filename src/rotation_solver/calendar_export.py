@@ -182,7 +182,9 @@ def _blocked_event(period: BlockedPeriod, scenario: str, stamp: datetime) -> Eve
     seen around it (a student's idea); busy time, as an exam is (found by review: shown
     as free, an exam read as a free week)."""
     event = Event()
-    event.add("uid", event_uid(scenario, period.reason or "blocked", "blocked", period.start))
+    # Its dates in the key: two periods may share a start and a reason (found by review).
+    subject = f"{period.reason or '-'}|{period.end.isoformat()}"
+    event.add("uid", event_uid(scenario, subject, "blocked", period.start))
     event.add("dtstamp", stamp)
     event.add("dtstart", period.start)
     event.add("dtend", period.end + timedelta(days=1))  # all-day DTEND is exclusive

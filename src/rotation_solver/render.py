@@ -447,6 +447,8 @@ def percent_of(part: int, whole: int) -> str:
     97%), but never 100% for less than all of it."""
     if part >= whole:
         return "100%"
+    if part > 0 and 100 * part < whole / 2:
+        return "under 1%"  # not "0%" for something
     return f"{min(99, math.floor(100 * part / whole + 0.5))}%"
 
 

@@ -47,7 +47,7 @@ from rotation_solver.errors import ExitCode, InputError, Problem, too_long_numbe
 from rotation_solver.offerings import Offering, profile_reason
 from rotation_solver.planner import plan_scenario
 from rotation_solver.problem import build_problem
-from rotation_solver.prover import prove
+from rotation_solver.prover import MAX_CUTS, prove
 from rotation_solver.render import percent_of
 from rotation_solver.scenario import LoadedScenario, Lock, Program, Scenario, ValueModel
 from rotation_solver.scenario.schema import visible_text
@@ -182,7 +182,8 @@ def check(
     solving the scenario with CP-SAT and with an independent MILP on the
     checker's rules: exit 3 if no plan exists indeed, 1 if one does or if its
     named conflict or a proven repair does not hold; 4 if neither could tell
-    within --time-limit, or the document's status is unknown.
+    within --time-limit (each solve gets it in turn), or the document's status
+    is unknown; 70 if the two disagree (a bug: please report it).
 
     With --score, PLAN is a plan made by hand (a student's own, or an
     advisor's proposal): each rotation needs only its program_id and start.
@@ -680,6 +681,8 @@ def _proven_optimum(loaded: LoadedScenario, options: SolveOptions) -> _Optimum:
     caught. Their disagreement is a bug (exit 70); when one runs out of time, the other
     answers alone and says so."""
     proof = prove(loaded, options.time_limit)
+    if proof.gave_up:
+        _disagree(f"the checker refused {MAX_CUTS} plans the independent MILP found best")
     result = plan_scenario(loaded, options, diagnose=False, name_conflict=False).result
     proved = proof.status != "unknown"
     solved = result.status in ("optimal", "infeasible")
@@ -694,10 +697,13 @@ def _proven_optimum(loaded: LoadedScenario, options: SolveOptions) -> _Optimum:
     )
     if proved and result.has_plan and beaten:
         _disagree(f"CP-SAT found a plan worth {result.objective}, the independent MILP {other}")
+    if proved and solved:
+        # CP-SAT's cost: the cheapest plan of that value, as every command settles ties
+        # (found by review: the MILP's plan of equal value cost $3,750, CP-SAT's $550).
+        return _Optimum(proof.status, proof.objective, result.total_cost, _BOTH)
     if proved:
         cost = sum(r.cost for r in proof.plan) + loaded.paid_fees
-        by = _BOTH if solved else f"{_MILP} (CP-SAT ran out of time)"
-        return _Optimum(proof.status, proof.objective, cost, by)
+        return _Optimum(proof.status, proof.objective, cost, f"{_MILP} (CP-SAT ran out of time)")
     if solved:
         by = "CP-SAT alone (the independent MILP ran out of time)"
         return _Optimum(result.status, result.objective, result.total_cost, by)
@@ -720,6 +726,9 @@ def _prove(
     """A valid plan's claims against the proven optimum (found by review: a hand-edited
     plan worth 182 passed as optimal with bound 182; the optimum is 201)."""
     optimum = _proven_optimum(loaded, options)
+    if optimum.status == "infeasible":
+        # This valid plan refutes it (found by review: it read as a time-out, exit 4).
+        _disagree(f"this valid plan exists, yet the proof says none does ({optimum.by})")
     if optimum.status != "optimal" or optimum.objective is None:
         click.echo(
             f"{plan}: every rule holds, but the optimum was not proven within --time-limit "
