@@ -635,6 +635,8 @@ def explain(
         }
         for program_id, offerings in ranked[:UNCHOSEN_SHOWN]
     ]
+    # The letters first: the guide's advice before a saving, if the time runs short.
+    letters = letters_by_eras(problem, result, clock)
     return {
         "cheaper_near_best": cheaper_near_best(problem, result, clock),
         "value_breakdown": [value_breakdown(o) for o in rotations],
@@ -643,7 +645,7 @@ def explain(
         "binding_rules": binding_rules(problem, result),
         "without_each": without,
         "best_unchosen": unchosen,
-        "letters_by_eras": letters_by_eras(problem, result, clock),
+        "letters_by_eras": letters,
         "unavailable_programs": unavailable_programs(problem, chosen_ids | set(by_program), appeal),
     }
 

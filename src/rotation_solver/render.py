@@ -414,7 +414,8 @@ def explanation_lines(explanation: dict[str, Any]) -> list[str]:
             f"({percent_of(near['objective'], best)} of {best}) costs "
             f"{_money(near['total_cost'])}, {_money(near['saving'])} less; "
             f"it {'; '.join(changes) or 'keeps these rotations'}"
-            f" (`rotation-solver compare SCENARIO --budgets {near['total_cost']}` shows it; "
+            f" (`rotation-solver compare SCENARIO --budgets {near['total_cost']}`, with this "
+            "command's other options, shows it; "
             "`frontier` lists every such trade)"
         )
     for item in explanation["without_each"]:
