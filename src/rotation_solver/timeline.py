@@ -11,7 +11,7 @@ CSV, Markdown or a rich table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal, get_args
@@ -173,7 +173,7 @@ def build_timeline(
         if not (a.get("sent") or a.get("offered")) and a["program_id"] not in planned
     ]
     steps.extend(document_steps(loaded, [*applying, *(a["program_id"] for a in also)]))
-    steps.extend(_answer_application_steps(loaded, also))
+    steps.extend(application_steps_of(loaded, also, _counted_on))
 
     # With rotations still to apply for, `apply` answers the offers: it weighs each way
     # to answer against those applications, where this plan counts their chances (found
@@ -311,28 +311,32 @@ def build_timeline(
     return in_order(steps)
 
 
-def _answer_application_steps(
-    loaded: LoadedScenario, applications: Sequence[dict[str, Any]]
+def application_steps_of(
+    loaded: LoadedScenario,
+    applications: Sequence[dict[str, Any]],
+    why: Callable[[dict[str, Any]], str],
 ) -> list[TimelineStep]:
-    """Submit and deadline steps of the applications `apply`'s answer to the offers counts
-    on that this plan does not use."""
+    """Submit and deadline steps of `apply`'s applications (its JSON entries): each start's
+    own deadline where they differ, then `why(application)`. Shared by `apply`'s calendar
+    and the timeline that follows `apply`'s answer to the offers."""
     steps = []
     for a in applications:
-        pid = a["program_id"]
+        pid, name = a["program_id"], a["program_name"]
         requires = loaded.program(pid).requires
         docs = f" with {join_names(requires)}" if requires else ""
         deadline = a.get("deadline")
         due = f"; first deadline {deadline}" if deadline else "; no deadline known"
-        starts = ", ".join(a["starts"])
+        by_start = list(zip(a["starts"], a.get("start_deadlines") or [], strict=False))
+        if len({d for _, d in by_start}) > 1:
+            # Later starts stay open after the first deadline (found by review).
+            due += " (" + ", ".join(f"{s} by {d or 'no deadline'}" for s, d in by_start) + ")"
         submit_on = _day(a["submit_on"])
         steps.append(
             TimelineStep(
                 submit_on,
                 "submit",
                 pid,
-                f"Apply to {a['program_name']} for {starts}{docs}{due}: one of the "
-                "applications `rotation-solver apply` chose around its answer to the offers, "
-                "which counts on it (the plan below shows only today's best case)",
+                f"Apply to {name} for {_starts_words(a['starts'])}{docs}{due}{why(a)}",
             )
         )
         if deadline:
@@ -341,12 +345,25 @@ def _answer_application_steps(
                     _day(deadline),
                     "deadline",
                     pid,
-                    f"Last day to apply to {a['program_name']} for the {min(a['starts'])} "
-                    f"start, its earliest (planned submission {a['submit_on']})",
+                    f"Last day to apply to {name} for the {min(a['starts'])} start, its "
+                    f"earliest (planned submission {a['submit_on']})",
                     planned_submission=submit_on,
                 )
             )
     return steps
+
+
+def _starts_words(starts: list[str]) -> str:
+    if len(starts) == 1:
+        return f"the {starts[0]} start"
+    return f"the starts {join_names(starts)} (one application)"
+
+
+def _counted_on(_application: dict[str, Any]) -> str:
+    return (
+        ": one of the applications `rotation-solver apply` chose around its answer to the "
+        "offers, which counts on it (the plan below shows only today's best case)"
+    )
 
 
 def _answer_steps(loaded: LoadedScenario, answer: OfferAnswer) -> list[TimelineStep]:

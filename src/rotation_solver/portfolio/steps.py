@@ -17,18 +17,12 @@ from rotation_solver.timeline import (
     ACCEPT_OFFER,
     DECLINE_OFFER,
     TimelineStep,
+    application_steps_of,
     document_steps,
     eras_step,
     in_order,
-    join_names,
     letter_request_date,
 )
-
-
-def _starts(starts: list[str]) -> str:
-    if len(starts) == 1:
-        return f"the {starts[0]} start"
-    return f"the starts {join_names(starts)} (one application)"
 
 
 def _offer_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[TimelineStep]:
@@ -91,36 +85,9 @@ def application_steps(loaded: LoadedScenario, payload: dict[str, Any]) -> list[T
     # Offers in hand and applications already sent have nothing left to send.
     to_send = [a for a in applications if not (a.get("offered") or a.get("sent"))]
     steps = document_steps(loaded, [a["program_id"] for a in to_send])
-    for a in to_send:
-        pid, name = a["program_id"], a["program_name"]
-        requires = loaded.program(pid).requires
-        docs = f" with {join_names(requires)}" if requires else ""
-        deadline = a.get("deadline")
-        due = f"; first deadline {deadline}" if deadline else "; no deadline known"
-        by_start = list(zip(a["starts"], a.get("start_deadlines") or [], strict=False))
-        if len({d for _, d in by_start}) > 1:
-            # Later starts stay open after the first deadline (found by review).
-            due += " (" + ", ".join(f"{s} by {d or 'no deadline'}" for s, d in by_start) + ")"
-        steps.append(
-            TimelineStep(
-                date.fromisoformat(a["submit_on"]),
-                "submit",
-                pid,
-                f"Apply to {name} for {_starts(a['starts'])}{docs}{due}; fee ${a['fee']:,}; "
-                f"{a['role']}: {a['reason']}",
-            )
-        )
-        if deadline:
-            steps.append(
-                TimelineStep(
-                    date.fromisoformat(deadline),
-                    "deadline",
-                    pid,
-                    f"Last day to apply to {name} for the {min(a['starts'])} start, its "
-                    f"earliest (planned submission {a['submit_on']})",
-                    planned_submission=date.fromisoformat(a["submit_on"]),
-                )
-            )
+    steps += application_steps_of(
+        loaded, to_send, lambda a: f"; fee ${a['fee']:,}; {a['role']}: {a['reason']}"
+    )
     steps += _offer_steps(loaded, payload)
     steps += _lock_steps(payload)
     # Which rotations happen is not known yet: ERAS names none.
