@@ -117,8 +117,8 @@ def timeline(
             planned, outcome = followed
             status = outcome.result.status
     steps = build_timeline(loaded, outcome.payload, offer_answer)
+    answered_by = ", following `apply`'s answer to the offers" if offer_answer else ""
     if fmt == "table":
-        answered_by = ", following `apply`'s answer to the offers" if offer_answer else ""
         title = (
             f"Timeline: {outcome.payload['scenario']} "
             f"({status}, objective {outcome.payload['objective']}{answered_by})"
@@ -134,6 +134,8 @@ def timeline(
         text = timeline_csv(steps)
     else:
         heading = f"# Timeline: {markdown.cell(outcome.payload['scenario'])}"
+        if offer_answer:
+            heading += f" ({answered_by.lstrip(', ')})"
         lines = [heading, "", *timeline_markdown(steps), "", other_applications_note(loaded)]
         text = "\n".join(lines) + "\n"
     _write(text, output, fmt)
