@@ -523,6 +523,8 @@ def test_solve_defers_to_apply_on_offers_and_counts_their_fees() -> None:
     submitted = {s["program_id"] for s in steps if s["kind"] == "submit"}
     to_send = {a["program_id"] for a in applied["applications"] if not a["sent"]}
     assert to_send <= submitted and len(to_send) == 8
+    md = runner.invoke(cli, ["timeline", scenario, "--workers", "1", "--format", "markdown"])
+    assert md.stdout.splitlines()[0].endswith("(following `apply`'s answer to the offers)")
     calendar = runner.invoke(cli, ["solve", scenario, "--workers", "1", "--format", "ics"])
     from icalendar import Calendar
 
