@@ -176,3 +176,55 @@ def test_the_optimum_is_proven_to_the_last_point() -> None:
     proof = prove(loaded)
     assert (proof.status, proof.objective) == ("optimal", 38116)
     assert best_plans(loaded).objective == 38116
+
+
+def test_solve_re_proves_its_own_no_plan_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`solve`'s "no plan" is a claim no plan can show: the prover re-proves it, and the
+    plan document says by what."""
+    runner = CliRunner()
+    path = str(SCENARIOS / "infeasible" / "scenario.yaml")
+    result = runner.invoke(cli, ["solve", path, "--workers", "1", "--format", "json"])
+    assert result.exit_code == 3
+    document = json.loads(result.stdout)
+    assert document["no_plan_proven_by"] == (
+        "CP-SAT and an independent MILP solved by SCIP on the checker's rules"
+    )
+    text = runner.invoke(cli, ["solve", path, "--workers", "1"])
+    assert text.exit_code == 3
+    assert "Proof       no plan exists: proven by CP-SAT and an independent MILP" in text.stdout
+    # A prover out of time leaves CP-SAT's proof standing, and says so.
+    import rotation_solver.verify as verify_module
+
+    def out_of_time(loaded: LoadedScenario, time_limit: float) -> Any:
+        return dataclasses.replace(prove(loaded, time_limit), status="unknown", seconds=7.2)
+
+    monkeypatch.setattr(verify_module, "prove", out_of_time)
+    result = runner.invoke(cli, ["solve", path, "--workers", "1", "--format", "json"])
+    assert result.exit_code == 3
+    assert json.loads(result.stdout)["no_plan_proven_by"] == (
+        "CP-SAT alone (the independent MILP ran out of time after 7 s)"
+    )
+
+
+def test_a_planted_model_bug_that_loses_every_plan_is_caught_by_solve(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The planted window bug makes CP-SAT see no plan where one exists: `solve` must
+    not report "no plan" (exit 3) but a bug (exit 70)."""
+    import rotation_solver.planner as planner_module
+
+    path = _window_end_scenario(tmp_path)
+    real = planner_module.build_problem
+
+    def buggy(loaded: LoadedScenario) -> Any:
+        window = loaded.scenario.calendar.window
+        shrunk = window.model_copy(update={"end": window.end - timedelta(days=1)})
+        calendar = loaded.scenario.calendar.model_copy(update={"window": shrunk})
+        scenario = loaded.scenario.model_copy(update={"calendar": calendar})
+        return real(dataclasses.replace(loaded, scenario=scenario))
+
+    monkeypatch.setattr(planner_module, "build_problem", buggy)
+    result = CliRunner().invoke(cli, ["solve", str(path), "--workers", "1"])
+    assert result.exit_code == 70, result.output
+    assert "refuted the solver's claim that no plan exists" in result.output
+    assert "finds one worth 34 (rad-last@2027-10-04)" in result.output

@@ -19,7 +19,7 @@ from rotation_solver.repairs import suggest_repairs
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.solve import Result, SolveOptions, solve_problem
 from rotation_solver.timeline import build_timeline, timeline_json
-from rotation_solver.verify import verify
+from rotation_solver.verify import verify, verify_no_plan
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,10 @@ def plan_scenario(
     problem = build_problem(loaded)
     result = solve_problem(problem, options, settle=True)
     conflict = None
+    proven_by = None
     if result.status == "infeasible" and name_conflict:
+        # First the claim itself, by a second method: the conflict explains it.
+        proven_by = verify_no_plan(loaded, options.time_limit)
         conflict = find_conflict(
             loaded, time_limit=options.time_limit, seed=options.seed, workers=options.workers
         )
@@ -62,6 +65,8 @@ def plan_scenario(
                 conflict, repairs=suggest_repairs(loaded, conflict, options)
             )
     payload = plan_payload(loaded, problem, result, conflict)
+    if proven_by is not None:
+        payload["no_plan_proven_by"] = proven_by
     # The re-solves behind two warnings: (rotations no plan can do without, letters by ERAS)
     advice: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None
     if result.has_plan:

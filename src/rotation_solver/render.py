@@ -102,6 +102,8 @@ def headline(payload: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     if payload.get("why"):
         rows.append(("Why", payload["why"]))
+    if payload.get("no_plan_proven_by"):
+        rows.append(("Proof", f"no plan exists: proven by {payload['no_plan_proven_by']}"))
     return rows
 
 

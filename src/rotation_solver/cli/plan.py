@@ -53,7 +53,7 @@ from rotation_solver.scenario import LoadedScenario, Lock, Program, Scenario, Va
 from rotation_solver.scenario.schema import visible_text
 from rotation_solver.scenario.value_model import models_dir
 from rotation_solver.solve import SolveOptions
-from rotation_solver.verify import PlanRejected
+from rotation_solver.verify import INDEPENDENT_MILP, PROVEN_BY_BOTH, PlanRejected
 from rotation_solver.words import counted
 
 
@@ -670,10 +670,6 @@ class _Optimum:
     by: str
 
 
-_MILP = "an independent MILP solved by SCIP on the checker's rules"
-_BOTH = f"CP-SAT and {_MILP}"
-
-
 def _proven_optimum(loaded: LoadedScenario, options: SolveOptions) -> _Optimum:
     """The optimum by two methods that share no code: the model (CP-SAT) and the
     prover (`prover.py`: the checker's rules as a MILP). Found by review: `check`
@@ -700,10 +696,12 @@ def _proven_optimum(loaded: LoadedScenario, options: SolveOptions) -> _Optimum:
     if proved and solved:
         # CP-SAT's cost: the cheapest plan of that value, as every command settles ties
         # (found by review: the MILP's plan of equal value cost $3,750, CP-SAT's $550).
-        return _Optimum(proof.status, proof.objective, result.total_cost, _BOTH)
+        return _Optimum(proof.status, proof.objective, result.total_cost, PROVEN_BY_BOTH)
     if proved:
         cost = sum(r.cost for r in proof.plan) + loaded.paid_fees
-        return _Optimum(proof.status, proof.objective, cost, f"{_MILP} (CP-SAT ran out of time)")
+        return _Optimum(
+            proof.status, proof.objective, cost, f"{INDEPENDENT_MILP} (CP-SAT ran out of time)"
+        )
     if solved:
         by = "CP-SAT alone (the independent MILP ran out of time)"
         return _Optimum(result.status, result.objective, result.total_cost, by)
