@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from click.testing import CliRunner
 
 from rotation_solver.checker import check_plan
@@ -510,6 +511,15 @@ def test_a_sent_application_no_plan_can_use_still_takes_a_slot_and_its_fee(
     assert payload["sent_unused"] == ["rad-a"]
     assert len(payload["applications"]) <= 2
     assert any("applications sent that no plan can use: rad-a" in w for w in payload["warnings"])
+    # The report counts it too (found by review: "2 of at most 3" beside that warning).
+    from rotation_solver.portfolio.render import render_portfolio_table
+
+    console = Console(width=200, record=True)
+    render_portfolio_table(payload, console)
+    listed = len(payload["applications"])
+    assert (
+        f"{listed + 1} of at most 3 (1 sent, still unanswered, 1 of them no plan can use)"
+    ) in console.export_text()
     # The oracle: rad-a left out, its fee ($100) off the budget, two applications at most.
     plain = scenario_dict(rows, budget=3000 - 100, requirements=rules, exclude=["rad-a"])
     problem = build_portfolio_problem(load_scenario(write_scenario(tmp_path, plain, "o.yaml")))
@@ -815,6 +825,39 @@ def test_a_sent_application_under_an_accepted_offer_is_to_be_withdrawn(make) -> 
         "cannot lead to a rotation beside the offers you accepted: its start 2027-06-21 "
         "overlaps rad-taken. Withdraw it, then list it under `exclude:` too"
     ) in step.text
+
+
+def test_a_sent_application_the_accepted_offers_leave_no_room_for_is_withdrawn(make) -> None:
+    """Found by a student's review: a clinical application beside an accepted clinical
+    offer, with clinical.max 1, read as "an offer would mean choosing between them"
+    because its starts overlapped other rotations of the plan; no plan can hold it."""
+    from rotation_solver.timeline import build_timeline
+
+    rows = [
+        program("rad-a", starts="2027-06-07", letter=9, audition=9),
+        program("rad-b", starts="2027-07-05", letter=8, audition=8),
+        program("em-taken", specialty="emergency_medicine", starts="2027-09-06"),
+        program("im-sent", specialty="internal_medicine", starts="2027-06-07;2027-07-05"),
+    ]
+    locks = [{"program": "em-taken", "start": "2027-09-06"}]
+    loaded = make(rows, locks=locks, applied=[{"program": "im-sent"}])
+    payload = _solve(loaded)
+    assert {"rad-a", "rad-b", "em-taken"} <= {r["program_id"] for r in payload["rotations"]}
+    (step,) = [s for s in build_timeline(loaded, payload) if s.kind == "pending"]
+    assert "choosing" not in step.text
+    assert (
+        "cannot lead to a rotation beside the offers you accepted: they already hold "
+        "requirements.clinical.max 1 clinical rotation (em-taken). Withdraw it"
+    ) in step.text
+    # With room for a second clinical rotation, the clash is with the plan's choice.
+    roomy = make(
+        rows,
+        locks=locks,
+        applied=[{"program": "im-sent"}],
+        requirements={"clinical": {"min": 1, "max": 2}},
+    )
+    (step,) = [s for s in build_timeline(roomy, _solve(roomy)) if s.kind == "pending"]
+    assert "an offer would mean choosing between them" in step.text
 
 
 def test_a_sent_application_the_accepted_offers_and_the_calendar_rule_out_is_withdrawn(

@@ -424,6 +424,19 @@ def unused_application_steps(
                 TimelineStep(loaded.scenario.planning_date, "pending", application.program, text)
             )
             continue
+        full = _no_room_beside_accepted(loaded, program.specialty, rotations)
+        if full is not None:
+            # Found by a student's review: a clinical application beside an accepted
+            # clinical offer (clinical.max 1) read as "an offer would mean choosing".
+            text = (
+                f"The application sent to {program.name} ({starts}) is still unanswered, "
+                f"but it cannot lead to a rotation beside the offers you accepted: {full}. "
+                f"{_WITHDRAW}"
+            )
+            steps.append(
+                TimelineStep(loaded.scenario.planning_date, "pending", application.program, text)
+            )
+            continue
         # Each start: ruled out by the calendar or the rules, under an accepted offer,
         # under another of this plan's rotations, or free.
         accepted, planned_over, free = [], [], []
@@ -499,6 +512,31 @@ def unused_application_steps(
 
 
 _WITHDRAW = "Withdraw it, then list it under `exclude:` too (its fee stays paid)."
+
+
+def _no_room_beside_accepted(
+    loaded: LoadedScenario, specialty: str, rotations: Sequence[dict[str, Any]]
+) -> str | None:
+    """Why no plan can add a rotation of `specialty` to the accepted offers (the plan's
+    locked rotations), whatever its date: they already fill a rule's maximum."""
+    req = loaded.requirements
+    accepted = [r for r in rotations if r.get("locked")]
+    radiology = sorted(r["program_id"] for r in accepted if r["specialty"] == "radiology")
+    clinical = sorted(r["program_id"] for r in accepted if r["specialty"] != "radiology")
+    if accepted and len(accepted) >= req.max_rotations:
+        names = join_names(sorted(r["program_id"] for r in accepted))
+        return f"they ({names}) already make requirements.max_rotations {req.max_rotations}"
+    if specialty == "radiology" and radiology and len(radiology) >= req.radiology_max:
+        return (
+            f"they already hold requirements.radiology.max {req.radiology_max} radiology "
+            f"{'rotation' if req.radiology_max == 1 else 'rotations'} ({join_names(radiology)})"
+        )
+    if specialty != "radiology" and clinical and len(clinical) >= req.clinical_max:
+        return (
+            f"they already hold requirements.clinical.max {req.clinical_max} clinical "
+            f"{'rotation' if req.clinical_max == 1 else 'rotations'} ({join_names(clinical)})"
+        )
+    return None
 
 
 def in_order(steps: Iterable[TimelineStep]) -> list[TimelineStep]:

@@ -228,7 +228,11 @@ def _sent_words(payload: dict[str, Any], *, noun: bool = False) -> str:
     the count)."""
     parts = []
     if sent := _sent_count(payload):
-        parts.append(f"{counted(sent, 'application') if noun else sent} sent, still unanswered")
+        unusable = len(payload.get("sent_unused") or ())
+        parts.append(
+            f"{counted(sent, 'application') if noun else sent} sent, still unanswered"
+            + (f", {unusable} of them no plan can use" if unusable else "")
+        )
     apart = payload.get("not_counted") or {}
     kinds = [
         counted(len(apart.get("offers_in_hand") or ()), "offer") + " in hand",
@@ -412,7 +416,10 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         ("Scenario", payload["scenario"]),
         (
             "Applications",
-            f"{len(payload['applications'])} of at most {payload['max_applications']}"
+            # Sent applications no plan can use are not listed, but the cap counts them
+            # (found by review: "4 of at most 10" beside "they count among max_applications").
+            f"{len(payload['applications']) + len(payload.get('sent_unused') or ())} of at "
+            f"most {payload['max_applications']}"
             # "Unanswered": answered ones (offers, refusals) are not among the N, and
             # `solve` counts them all as "already made" (found by review: 4 here, 6 there).
             + _sent_words(payload)
