@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
 from click.testing import CliRunner
+from rich.console import Console
 
 from rotation_solver.checker import check_plan
 from rotation_solver.cli import cli
