@@ -1638,3 +1638,34 @@ def test_the_median_fee_is_the_median(fees: list[int], median: int) -> None:
     from rotation_solver.plan_json import median_fee
 
     assert median_fee(fees) == median
+
+
+def test_check_refutes_a_cheapest_cost_the_conflict_cannot_prove(tmp_path: Path) -> None:
+    """Found by review: two clinical locks against clinical.max; the conflict does not
+    name the budget, so nothing re-proved a made-up "cheapest plan without the budget"
+    ($5), and a document with every repair deleted read "its conflict and repairs hold"."""
+    locks = ["--lock", "em-saguaro@2027-06-21", "--lock", "im-derbyfield@2027-09-13"]
+    solved = CliRunner().invoke(cli, ["solve", EXAMPLE, *locks, *FAST, "--format", "json"])
+    assert solved.exit_code == 3, solved.output
+    real = json.loads(solved.stdout)
+    assert "budget" not in [rule["rule"] for rule in real["conflict"]["rules"]]
+    assert real["conflict"]["cheapest_plan_without_budget"] is None
+    plan = tmp_path / "plan.json"
+
+    def check(document: dict[str, Any]) -> Any:
+        plan.write_text(json.dumps(document), encoding="utf-8")
+        return CliRunner().invoke(cli, ["check", EXAMPLE, str(plan), *locks, *FAST])
+
+    result = check(real)
+    assert result.exit_code == 3 and "its conflict and repairs hold" in result.output
+    made_up = copy.deepcopy(real)
+    made_up["conflict"].update(cheapest_plan_without_budget=5, cheapest_plan_settled=True)
+    result = check(made_up)
+    assert result.exit_code == 1
+    assert "a cost is stated although the conflict does not name the budget" in result.output
+    bare = copy.deepcopy(real)
+    bare["conflict"]["repairs"] = []
+    result = check(bare)
+    assert result.exit_code == 3 and "repairs hold" not in result.output
+    assert "its conflict holds (re-proved by" in result.output
+    assert result.output.rstrip().endswith("; it lists no repairs.")

@@ -479,6 +479,7 @@ def test_table_markdown_output_file_and_plot(tmp_path: Path) -> None:
         ["--budgets", "4000,abc"],
         ["--budgets", "4000,,5000"],
         ["--budget-range", "3000:15000"],
+        ["--budgets", ",".join(str(4000 + b) for b in range(1001))],  # as --budget-range
         ["--budget-range", "3000:1000:500"],
         ["--budget-range", "3000:5000:0"],
         ["--budgets", "4000", "--plot", "x.gif"],
@@ -852,3 +853,58 @@ def test_compare_picture_steps_up_at_the_new_plan_s_cost(
         for x, y in zip(other.get_xdata(), other.get_ydata(), strict=True)
     ]
     assert diamonds == [(6660, 213), (9330, 218)]
+
+
+def test_two_step_after_a_first_solve_cut_short_keeps_the_plan_at_its_own_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by review: `frontier --method two-step` crashed (an assertion, exit 1) when a
+    time-limited first solve returned less than the best value: the cheapest plan worth
+    at least that much was worth more, and was reported at the lower value."""
+    from rotation_solver.whatif.reuse import ReusedModel
+
+    loaded = load_scenario(EXAMPLE)
+    problem = build_problem(loaded)
+    reused = ReusedModel(problem, 20000, SolveOptions(workers=1, seed=0))
+    result, _values, proven = reused.minimise_cost(20000, 100, None)  # the best is 225
+    assert proven and result.objective is not None and result.objective >= 100
+    assert result.objective == problem.plan_value(result.rotations)
+    # Through the frontier: every first solve cut short at a plan worth less.
+    real = ReusedModel.best_plan
+
+    def cut_short(self: ReusedModel, budget: int, **kwargs: object) -> object:
+        best, values = real(self, budget, **kwargs)  # type: ignore[arg-type]
+        if best.objective is None or not best.rotations:
+            return best, values
+        fewer = best.rotations[:-1]
+        if not fewer:
+            return best, values
+        worth = self.problem.plan_value(fewer)
+        lower = dataclasses.replace(
+            best, status="feasible", objective=worth, rotations=fewer,
+            total_cost=self.problem.plan_cost(fewer),
+        )  # fmt: skip
+        return lower, values
+
+    monkeypatch.setattr(ReusedModel, "best_plan", cut_short)
+    frontier = whatif.frontier(loaded, FAST, method="two-step")
+    assert frontier.points and not frontier.exact
+    for point in frontier.points:
+        r = point.result
+        assert r.objective == problem.plan_value(r.rotations)
+        assert check_plan(loaded.with_budget(r.total_cost), point.payload).ok
+
+
+def test_compare_shows_the_cost_of_an_empty_plan(tmp_path: Path) -> None:
+    """Found by review: with every minimum 0, the best plan at $0 is empty; the table
+    said its cost was "—" where the JSON says 0."""
+    from rotation_solver.whatif.report import compare_rows_text, sweep_payload
+
+    rows = [program("rad-a", starts="2027-07-05")]
+    rules = {"radiology": {"min": 0, "max": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    loaded = load_scenario(write_scenario(tmp_path, scenario_dict(rows, requirements=rules)))
+    payload = sweep_payload(whatif.sweep(loaded, [0], FAST))
+    (row,) = payload["rows"]
+    assert (row["status"], row["total_cost"], row["rotations"]) == ("optimal", 0, [])
+    (text,) = compare_rows_text(payload)
+    assert (text["Cost"], text["Plan"]) == ("$0", "—")

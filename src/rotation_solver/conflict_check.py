@@ -264,6 +264,13 @@ def _derived_claims(
     errors: list[str] = []
     settled = True
     budget = redone.get("budget")
+    if budget is None and conflict.get("cheapest_plan_without_budget") is not None:
+        # Only the budget's repair re-proves this cost (found by review: a made-up $5
+        # passed beside a conflict of two clinical locks).
+        errors.append(
+            "conflict.cheapest_plan_without_budget: a cost is stated although the conflict "
+            "does not name the budget (rotation-solver states it only then; otherwise null)"
+        )
     if budget is not None and conflict.get("cheapest_plan_settled") is not False:
         stated = conflict.get("cheapest_plan_without_budget")
         if budget.change.endswith(NOT_SETTLED):

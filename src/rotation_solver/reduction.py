@@ -160,13 +160,13 @@ def _dominated(problem: PlanningProblem, arrays: _Arrays) -> Any:
         if slot_of_cut[k]:
             current = slots.setdefault((int(f_start[lo]), int(f_end[lo])), {})
         current[int(o_group[lo])] = free[lo:hi]
-    by_value = np.argsort(value, kind="stable")  # writes in this order leave the maximum
-    s_start, s_end, s_prog = start[by_value], end[by_value], prog[by_value]
-    s_value = value[by_value]
     for (s, e), groups in slots.items():
-        inside = (s_start >= s) & (s_end <= e)
+        inside = (start >= s) & (end <= e)
         best = np.full(len(first), -1, dtype=np.int32)
-        best[s_prog[inside]] = s_value[inside]  # a program's best start inside the slot
+        # A program's best start inside the slot (found by review: a plain assignment
+        # sorted by value relied on the last of repeated indices winning, which NumPy
+        # leaves unspecified).
+        np.maximum.at(best, prog[inside], value[inside])
         pool = np.flatnonzero(best >= 0)
         p_kind, p_flags = kind[pool], flags[pool]
         for g, members in groups.items():

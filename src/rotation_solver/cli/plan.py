@@ -822,8 +822,15 @@ def _check_no_plan(
             err=True,
         )
         sys.exit(ExitCode.NO_PLAN_IN_TIME)
-    named = " and its conflict and repairs hold" if named_rules(data) else ""
+    conflict = data.get("conflict")
+    repairs = conflict.get("repairs") if isinstance(conflict, dict) else None
+    named = ""
+    if named_rules(data):
+        # Found by review: a document with every repair deleted read "repairs hold".
+        named = " and its conflict and repairs hold" if repairs else " and its conflict holds"
     unclaimed = "" if "conflict" in data else "; the document names no conflict to re-prove"
+    if named and not repairs:
+        unclaimed += "; it lists no repairs"
     why = data.get("why")
     if not (isinstance(why, str) and why.strip()) and "conflict" not in data:
         # Section 7 asks a no-plan output to say why, without naming a key: a note, not a

@@ -97,6 +97,8 @@ def parse_budgets(
 ) -> list[int] | None:
     if value is None:
         return None
+    if value.count(",") >= MAX_POINTS:  # as --more and --budget-range (found by review)
+        raise click.BadParameter(f"{value!r}: more than {MAX_POINTS} budgets")
     return _amounts(value, signed=False, what="a budget", example="4000,6000")
 
 
@@ -221,13 +223,14 @@ def compare(
     limit stopped the proof), total cost, the rotations, what changed from the
     row before, and the value each extra $1,000 bought. A budget too small for
     any plan is a row that says so, with the least budget that works; the exit
-    code is 0 if any budget has a plan (3 if none, 4 if the time limit stopped
-    every search). The scenario's own `budget:` is compared only with --more, or
-    when no budget is given: then it is set beside $1,000 less (if it is at
-    least $1,000) and $1,000 and $2,000 more. One model is built and re-used for
-    every budget; every plan is re-verified by the independent checker. Where a
-    budget between two rows buys most of the gain (3/4 of it, for at most half
-    of the extra money), a note under the table names it (JSON: `sooner`).
+    code is 0 if any budget has a plan (else 4 if the time limit stopped a
+    search, 3 if every budget was proven to have none). The scenario's own
+    `budget:` is compared only with --more, or when no budget is given: then it
+    is set beside $1,000 less (if it is at least $1,000) and $1,000 and $2,000
+    more. One model is built and re-used for every budget; every plan is
+    re-verified by the independent checker. Where a budget between two rows
+    buys most of the gain (3/4 of it, for at most half of the extra money), a
+    note under the table names it (JSON: `sooner`).
 
     \b
     Examples:
@@ -317,7 +320,8 @@ def frontier(
     until no plan fits. Each plan is the best you can buy at its own cost;
     between two plans, extra money buys nothing. The scenario's own `budget:`
     is ignored. Sorted by cost; every plan is re-verified by the independent
-    checker. Exit 3 when no plan exists at any budget.
+    checker. Exit 3 when no plan exists up to --max-budget (at any budget without
+    it), 4 when the time limit stopped the search before it found a plan.
 
     \b
     Examples:

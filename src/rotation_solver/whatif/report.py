@@ -282,7 +282,8 @@ def compare_rows_text(payload: dict[str, Any]) -> list[dict[str, str]]:
                 "Budget": _money(row["budget"]) + yours,
                 "Status": _status_text(row),
                 "Value": _num(row["objective"]),
-                "Cost": _money(row["total_cost"]) if row["rotations"] else "—",
+                # An empty plan (every minimum 0) costs $0, or the fees already paid.
+                "Cost": _money(row["total_cost"]) if row["objective"] is not None else "—",
                 "Value per extra $1k budget": _num(row["marginal_value_per_1000"]),
                 "Plan": ", ".join(row["plan"]) or "—",
                 "Changes": note,

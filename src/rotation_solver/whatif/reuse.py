@@ -190,11 +190,10 @@ class ReusedModel:
         self,
         budget: int,
         *,
-        at_least: int | None = None,
         hint: Sequence[int] | None = None,
         cheapest: bool = True,
     ) -> tuple[Result, list[int] | None]:
-        """The best value at cost <= budget (given a value it reaches at least).
+        """The best value at cost <= budget.
 
         With `cheapest`, ONE solve also makes the plan the cheapest of that
         value: maximise (budget + 1) * value - cost. Costs lie in 0..budget,
@@ -202,7 +201,7 @@ class ReusedModel:
         answer is exactly "maximise value, then minimise cost at that value".
         """
         self.set_budget(budget)
-        self._set_window(_NO_LIMIT[0] if at_least is None else at_least, _NO_LIMIT[1])
+        self._set_window(*_NO_LIMIT)
         weight = budget + 1
         model = self.plan_model.model
         if cheapest:
@@ -233,8 +232,8 @@ class ReusedModel:
     ) -> tuple[Result, list[int] | None, bool]:
         """The cheapest plan worth at least `value` at cost <= budget; True if proven."""
         self.set_budget(budget)
-        # `value` is the best at this budget, so `>= value` means `== value` here, and
-        # is far easier for CP-SAT than an equality on the objective.
+        # When `value` is the proven best at this budget, `>= value` means `== value`
+        # here, and is far easier for CP-SAT than an equality on the objective.
         self._set_window(value, _NO_LIMIT[1])
         self.plan_model.model.minimize(self.plan_model.total_cost)
         self._hint(hint)
@@ -243,8 +242,11 @@ class ReusedModel:
         if status not in ("optimal", "feasible"):
             return self._result(status, None, None, (), budget, seconds), None, False
         rotations = tuple(self.plan_model.chosen(solver))
+        # After a first solve cut short by the time limit, `value` is only a lower bound:
+        # the plan found may be worth more (found by review: an assertion, exit 1).
+        worth = self.problem.plan_value(rotations)
         return (
-            self._result("optimal", value, value, rotations, budget, seconds),
+            self._result("optimal", worth, worth, rotations, budget, seconds),
             self._values(solver),
             status == "optimal",
         )

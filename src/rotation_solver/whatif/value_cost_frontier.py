@@ -2,9 +2,8 @@
 
 Maximise value at cost <= B; minimise cost at exactly that value; then
 B = that cost - 1, until no plan fits. Every plan found is efficient: nothing is
-at least as valuable and cheaper. Below a point of value v and cost c, any plan
-cheaper than c is worth less than v, which the value window states for the next
-step.
+at least as valuable and cheaper. Each step is hinted with the plan of the step
+before (infeasible below its cost, yet a good guide).
 """
 
 from __future__ import annotations
