@@ -1,6 +1,6 @@
 """Run every method on every instance, one subprocess at a time, and write the reports.
 
-python -m benchmarks                       # the whole suite (about 14 minutes, 2 cores)
+python -m benchmarks                       # the whole suite (about 25 minutes, 2 cores)
 python -m benchmarks --classes tiny small  # a subset, written to results/partial/
 python -m benchmarks --report-only         # redraw the reports from results.csv
 """
@@ -11,6 +11,7 @@ import argparse
 import csv
 import json
 import platform
+import random
 import subprocess
 import sys
 import time
@@ -63,6 +64,26 @@ ONCE = (
 
 def methods_for(size: str, chosen: list[str]) -> list[str]:
     return [m for m in chosen if m != "exhaustive" or size == "tiny"]
+
+
+def job_order(
+    classes: list[str], seeds: list[int], methods: list[str], repeats: int
+) -> list[tuple[str, int, str, int]]:
+    """(size, seed, method, repeat) in the order to run. Per instance, each round of
+    repeats runs every method once, in an order shuffled per round (seeded, so the
+    order is the same every run). Found by review: repeats of one method ran back to
+    back, always in the same method order, so a drift in the machine's load fell on
+    particular methods."""
+    jobs = []
+    for size in classes:
+        for seed in seeds:
+            chosen = methods_for(size, methods)
+            for repeat in range(1, repeats + 1):
+                # The references prove optima, they are not speed contenders: one run.
+                now = [m for m in chosen if repeat == 1 or m not in ONCE]
+                random.Random(f"{size}/{seed}/{repeat}").shuffle(now)
+                jobs += [(size, seed, method, repeat) for method in now]
+    return jobs
 
 
 def instance_path(size: str, seed: int) -> Path:
@@ -178,6 +199,23 @@ def machine() -> dict[str, str]:
     }
 
 
+def _measured_elsewhere() -> str | None:
+    """Why the run would measure other code than this checkout's (found by review: a
+    venv with another checkout installed in editable mode timed that one, while the
+    results named this commit); None when the package imported is this one."""
+    import rotation_solver
+
+    imported = Path(rotation_solver.__file__).resolve().parent
+    here = (ROOT.parent / "src" / "rotation_solver").resolve()
+    if imported == here:
+        return None
+    return (
+        f"rotation_solver is imported from {imported}, not from this checkout ({here}), "
+        "so the results would measure other code than the commit they name. Install this "
+        "checkout (python -m pip install -e .) or run with PYTHONPATH=src."
+    )
+
+
 def _git(*args: str) -> str:
     try:
         done = subprocess.run(
@@ -222,18 +260,14 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks import report
 
     console = Console()
+    if not args.report_only and (elsewhere := _measured_elsewhere()):
+        console.print(f"[red]{escape(elsewhere)}[/red]")
+        return 2
     args.out.mkdir(parents=True, exist_ok=True)
     csv_path = args.out / "results.csv"
     meta_path = args.out / "meta.json"
     if not args.report_only:
-        jobs = [
-            (size, seed, method, repeat)
-            for size in args.classes
-            for seed in args.seeds
-            for method in methods_for(size, args.methods)
-            # The spec-milp reference proves optima, it is not a speed contender: one run.
-            for repeat in range(1, (1 if method in ONCE else args.repeats) + 1)
-        ]
+        jobs = job_order(args.classes, args.seeds, args.methods, args.repeats)
         rows: list[dict[str, Any]] = []
         started = time.time()
         load_before = load_average()

@@ -17,6 +17,7 @@ import resource
 import sys
 import time
 import traceback
+from pathlib import Path
 from typing import Any
 
 
@@ -82,10 +83,24 @@ def main(argv: list[str] | None = None) -> int:
             "checked": f"{type(error).__name__}: {error}",
             "traceback": traceback.format_exc(limit=5),
         }
-    # ru_maxrss is in KiB on Linux: this process's peak resident memory.
-    row["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    row["peak_mb"] = peak_mb()
     print(json.dumps(row))
     return 0
+
+
+def peak_mb() -> float:
+    """This process's own peak resident memory. Found by review: Linux keeps
+    `ru_maxrss` across the exec that starts the worker, so it reported the runner's
+    peak whenever that was higher; VmHWM starts afresh with the new program."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    # Elsewhere (no /proc): ru_maxrss, in KiB on Linux and bytes on macOS.
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 if __name__ == "__main__":

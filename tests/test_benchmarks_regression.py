@@ -154,3 +154,20 @@ def test_the_whatif_benchmark_checks_its_answers(tmp_path: Path) -> None:
     example = Path(__file__).resolve().parents[1] / "scenarios" / "example" / "scenario.yaml"
     assert whatif.main(["--scenario", str(example), "--repeats", "1", "--out", str(tmp_path)]) == 0
     assert "all agree" in (tmp_path / "whatif.md").read_text(encoding="utf-8")
+
+
+def test_the_worker_reports_its_own_peak_memory_not_its_parents() -> None:
+    """Found by review: `ru_maxrss` survives the exec that starts the worker, so a runner
+    that had touched more memory than the worker set every worker's `peak_mb`."""
+    import subprocess
+    import sys
+
+    ballast = bytearray(300 * 1024 * 1024)
+    ballast[::4096] = b"\x01" * len(ballast[::4096])  # touch every page
+    probe = "from benchmarks.worker import peak_mb; print(peak_mb())"
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=root, check=True
+    )
+    assert 1 < float(done.stdout) < 250, done.stdout
+    del ballast

@@ -88,3 +88,54 @@ def test_a_run_with_other_options_leaves_the_committed_results_alone(
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     assert report.results_folder(parser, args, Path("results")) == Path(folder)
+
+
+def test_each_round_of_repeats_runs_every_method_once_in_a_shuffled_order() -> None:
+    """Found by review: repeats of one method ran back to back in a fixed method order,
+    so a drift in the machine's load fell on particular methods."""
+    from benchmarks.runner import ONCE, job_order
+
+    methods = ["cpsat", "cpsat-settled", "greedy", "highs", "spec-milp", "exhaustive"]
+    jobs = job_order(["tiny", "small"], [1, 2], methods, 3)
+    assert jobs == job_order(["tiny", "small"], [1, 2], methods, 3)  # seeded
+    assert len(jobs) == len(set(jobs))
+    for size in ("tiny", "small"):
+        for seed in (1, 2):
+            mine = [(m, r) for s, n, m, r in jobs if (s, n) == (size, seed)]
+            expected = {
+                (m, r)
+                for m in methods
+                if m != "exhaustive" or size == "tiny"
+                for r in range(1, (1 if m in ONCE else 3) + 1)
+            }
+            assert set(mine) == expected
+            rounds = [r for _m, r in mine]
+            assert rounds == sorted(rounds)  # every method of a round before the next
+    orders = {
+        tuple(m for s, n, m, r in jobs if (s, n, r) == (size, seed, 2) and m not in ONCE)
+        for size in ("tiny", "small")
+        for seed in (1, 2)
+    }
+    assert len(orders) > 1  # not one fixed order
+
+
+def test_the_agreement_names_instances_no_independent_method_proved() -> None:
+    """Found by review: "every exact method agreed" read as confirmation on instances
+    where no method sharing no model code had finished."""
+
+    def cell(status: str, objective: float | None) -> dict[str, Any]:
+        return {"status": status, "objective": objective, "solved": status != "unknown"}
+
+    inst = {
+        ("large", 1, "cpsat"): cell("optimal", 370.0),
+        ("large", 1, "prover"): cell("unknown", None),
+        ("large", 2, "cpsat"): cell("optimal", 371.0),
+        ("large", 2, "spec-milp"): cell("optimal", 371.0),
+        ("tiny", 1, "cpsat"): cell("infeasible", None),
+        ("tiny", 1, "exhaustive"): cell("infeasible", None),
+        ("tiny", 2, "cpsat"): cell("unknown", None),
+    }
+    (blank, line) = report.confirmation(inst, "cpsat")
+    assert blank == ""
+    assert "as well: 2 of 3 instances CP-SAT proved" in line
+    assert line.endswith("did not run): large/seed1.")
