@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 from rotation_solver.advice import plan_warnings
@@ -181,6 +182,9 @@ def _other_applications(
         "left": left,
         "affordable": affordable,  # how many of them `left` pays for
         **({"already_applied": len(sent)} if sent else {}),
+        # Named when the catalog runs short of the guide's count (found by a student's
+        # review: "the catalog has 3 other programs that fit", but which?).
+        **({"other_programs": others} if short and others else {}),
     }
 
 
@@ -240,6 +244,12 @@ def plan_payload(
     }
     if result.has_plan and (other := _other_applications(loaded, problem, result)):
         payload["other_applications"] = other
+    if result.has_plan:
+        # The objective weighs each rotation by its offer chance; the chance that every
+        # program offers is their product (found by a student's review: 36% for a plan
+        # that looked settled, which only `apply` had shown).
+        chance = math.prod((o.acceptance for o in result.rotations), start=Fraction(1))
+        payload["chance_all_offered"] = round(float(chance), 4)
     if conflict is not None:
         payload["why"] = conflict.sentence()
         payload["conflict"] = {

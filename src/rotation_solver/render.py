@@ -18,7 +18,7 @@ from rich.text import Text
 from rotation_solver import markdown
 from rotation_solver.changes import change_lines
 from rotation_solver.csv_out import records_csv
-from rotation_solver.timeline import TimelineStep, timeline_markdown
+from rotation_solver.timeline import TimelineStep, join_names, timeline_markdown
 from rotation_solver.words import counted
 
 PLAN_COLUMNS = (
@@ -133,8 +133,37 @@ APPLY_NOTE = (
 )
 
 
+def chance_all_offered_text(payload: dict[str, Any]) -> str:
+    """ "this plan happens in full only if ... (36%)", or "" when nothing in it is
+    uncertain."""
+    chance = payload.get("chance_all_offered")
+    uncertain = [r["program_id"] for r in payload["rotations"] if r.get("acceptance", 1) < 1]
+    if chance is None or not uncertain:
+        return ""
+    share = percent_of(round(chance * 10_000), 10_000)
+    if len(uncertain) == 1:
+        return f"this whole plan happens only if {uncertain[0]} offers ({share})"
+    which = (
+        f"all {len(uncertain)} programs"
+        if len(uncertain) == len(payload["rotations"])
+        else f"the {len(uncertain)} programs not yet certain all"
+    )
+    return (
+        f"this whole plan happens only if {which} offer, a {share} chance (their offer "
+        "chances multiplied)"
+    )
+
+
 def apply_note(payload: dict[str, Any]) -> str:
-    """APPLY_NOTE, with what the other applications would cost beside what is left."""
+    """APPLY_NOTE, with the chance the whole plan happens and what the other applications
+    would cost beside what is left."""
+    text = _apply_note(payload)
+    if chance := chance_all_offered_text(payload):
+        text = text.replace("Offers are uncertain: ", f"Offers are uncertain: {chance}; ", 1)
+    return text
+
+
+def _apply_note(payload: dict[str, Any]) -> str:
     note = APPLY_NOTE
     if payload.get("paid_fees"):
         note = note.replace(
@@ -161,6 +190,8 @@ def apply_note(payload: dict[str, Any]) -> str:
         where = (
             f"the catalog has {high} other program{'' if one else 's'} that fit{'s' if one else ''}"
         )
+        if names := other.get("other_programs"):
+            where += f": {join_names(names)}"
     else:
         # The programs still open move with the planning date, and so does the median:
         # say whose median it is (found by review: $90, then $60, then $40).
