@@ -6,6 +6,7 @@ import copy
 import csv
 import io
 import json
+import math
 import os
 import re
 from collections.abc import Callable
@@ -205,11 +206,15 @@ def test_the_fee_note_counts_what_the_catalog_has(tmp_path: Path) -> None:
         "fees": [1010, 1010],
         "left": payload["budget"] - payload["total_cost"],
         "affordable": 2,
+        "other_programs": ["o1", "o2"],  # named: too few to take a median of
     }
     path = write_scenario(tmp_path, scenario_dict(rows, requirements=req), "md.yaml")
     code, output = invoke_stdout("solve", str(path), "--format", "markdown", *FAST)
     assert code == 0
-    assert "Applying to 2 more (the catalog has 2 other programs that fit) adds about $1,010" in (
+    assert (
+        "Applying to 2 more (the catalog has 2 other programs that fit: o1 and o2) adds about "
+        "$1,010"
+    ) in (
         output
     )
     locks = [{"program": "r1", "start": "2027-06-07"}]
@@ -1550,10 +1555,10 @@ def test_the_fee_note_speaks_of_fees_even_when_the_median_is_free() -> None:
         "left": 300,
         "affordable": 1,
     }
-    note = apply_note({"other_applications": other})
+    note = apply_note({"other_applications": other, "rotations": []})
     assert "adds about $500; $300 of the budget is left: not enough for them" in note
     free = {**other, "fees": [0, 0], "affordable": 2}
-    assert apply_note({"other_applications": free}) == APPLY_NOTE
+    assert apply_note({"other_applications": free, "rotations": []}) == APPLY_NOTE
 
 
 def test_check_lists_broken_rules_before_stale_values_and_points_to_since(
@@ -1669,3 +1674,24 @@ def test_check_refutes_a_cheapest_cost_the_conflict_cannot_prove(tmp_path: Path)
     assert result.exit_code == 3 and "repairs hold" not in result.output
     assert "its conflict holds (re-proved by" in result.output
     assert result.output.rstrip().endswith("; it lists no repairs.")
+
+
+def test_solve_says_the_chance_that_the_whole_plan_happens() -> None:
+    """From a student's review: a plan worth its expected value happened in full only
+    36% of the time, which only `apply` had shown."""
+    code, output = invoke_stdout("solve", EXAMPLE, "--format", "json", *FAST)
+    assert code == 0
+    payload = json.loads(output)
+    chances = [r["acceptance"] for r in payload["rotations"]]
+    assert len(chances) == 3 and all(c < 1 for c in chances)
+    assert payload["chance_all_offered"] == pytest.approx(math.prod(chances), abs=1e-4)
+    share = round(100 * math.prod(chances))
+    code, output = invoke_stdout("solve", EXAMPLE, *FAST)
+    said = " ".join(output.split())
+    assert f"this whole plan happens only if all 3 programs offer, a {share}% chance" in said
+    # An accepted offer is certain: only the others are named.
+    first = payload["rotations"][0]
+    lock = f"{first['program_id']}@{first['start']}"
+    code, output = invoke_stdout("solve", EXAMPLE, "--lock", lock, *FAST)
+    said = " ".join(output.split())
+    assert code == 0 and "the 2 programs not yet certain all offer" in said
