@@ -214,9 +214,7 @@ def test_the_fee_note_counts_what_the_catalog_has(tmp_path: Path) -> None:
     assert (
         "Applying to 2 more (the catalog has 2 other programs that fit: o1 and o2) adds about "
         "$1,010"
-    ) in (
-        output
-    )
+    ) in (output)
     locks = [{"program": "r1", "start": "2027-06-07"}]
     assert solved(locks)["other_applications"]["more"] == [2, 2]  # the lock is one of six
     locks += [{"program": "r2", "start": "2027-07-05"}, {"program": "c1", "start": "2027-08-02"}]

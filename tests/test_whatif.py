@@ -908,3 +908,24 @@ def test_compare_shows_the_cost_of_an_empty_plan(tmp_path: Path) -> None:
     assert (row["status"], row["total_cost"], row["rotations"]) == ("optimal", 0, [])
     (text,) = compare_rows_text(payload)
     assert (text["Cost"], text["Plan"]) == ("$0", "—")
+
+
+def test_compare_says_when_a_gain_costs_well_under_the_extra_budget() -> None:
+    """From a student's review: "+$2,000 buys +19" read as "I need $2,000" where the plan
+    costs $850 more."""
+    from rotation_solver.whatif.report import sweep_payload, unspent_notes
+
+    loaded = load_scenario(EXAMPLE)
+    payload = sweep_payload(whatif.sweep(loaded, [8000, 9000, 10000, 11000], FAST))
+    by_budget = {row["budget"]: row for row in payload["rows"]}
+    top = by_budget[10000]
+    assert top["objective"] > by_budget[9000]["objective"] and top["total_cost"] < 10000
+    (note,) = unspent_notes(payload)  # 8000 -> 9000 and 10000 -> 11000 buy nothing more
+    assert note == (
+        f"$10,000 buys +{top['objective'] - by_budget[9000]['objective']} over $9,000, but its "
+        f"plan costs ${top['total_cost']:,}: a budget of ${top['total_cost']:,} "
+        f"(+${top['total_cost'] - 9000:,}) already buys it, and ${10000 - top['total_cost']:,} "
+        "of the $1,000 more is unspent."
+    )
+    # Within a tenth of the step: nothing to say.
+    assert not unspent_notes(sweep_payload(whatif.sweep(loaded, [9000, 9350], FAST)))

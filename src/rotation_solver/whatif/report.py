@@ -417,6 +417,27 @@ def paid_note(payload: dict[str, Any]) -> list[str]:
     ]
 
 
+def unspent_notes(payload: dict[str, Any]) -> list[str]:
+    """A row whose gain costs well under its extra budget: "+$2,000 buys +19" read as
+    "I need $2,000" where the plan costs $850 more (found by a student's review)."""
+    notes = []
+    rows = sorted(payload["rows"], key=lambda row: row["budget"])
+    for low, high in itertools.pairwise(rows):
+        if low["objective"] is None or high["objective"] is None:
+            continue
+        step = high["budget"] - low["budget"]
+        unspent = high["budget"] - high["total_cost"]
+        if high["objective"] <= low["objective"] or step <= 0 or 10 * unspent < step:
+            continue
+        notes.append(
+            f"{_money(high['budget'])} buys +{high['objective'] - low['objective']} over "
+            f"{_money(low['budget'])}, but its plan costs {_money(high['total_cost'])}: a "
+            f"budget of {_money(high['total_cost'])} (+{_money(high['total_cost'] - low['budget'])}"
+            f") already buys it, and {_money(unspent)} of the {_money(step)} more is unspent."
+        )
+    return notes
+
+
 def compare_markdown(payload: dict[str, Any]) -> str:
     lines = [f"# What-if budgets: {markdown.cell(payload['scenario'])}", ""]
     if payload.get("least_budget") is not None:
@@ -424,6 +445,7 @@ def compare_markdown(payload: dict[str, Any]) -> str:
     lines += [*paid_note(payload), ""] if payload.get("paid_fees") else []
     lines += _markdown_table(compare_rows_text(payload), _RIGHT)
     lines.append("")
+    lines += [f"{note}\n" for note in unspent_notes(payload)]
     lines += [f"{sooner_text(step)}\n" for step in payload.get("sooner", [])]
     lines += markdown.warning_lines(
         [*payload.get("warnings", []), *plan_warnings_by_budget(payload)]
@@ -482,6 +504,7 @@ def compare_table(payload: dict[str, Any], console: Any) -> None:
     if payload.get("least_budget") is not None:
         notes.append(f"Least workable budget: {_money(payload['least_budget'])}")
     notes += paid_note(payload)
+    notes += unspent_notes(payload)
     notes += [sooner_text(step) for step in payload.get("sooner", [])]
     render_rich(
         f"What-if budgets: {payload['scenario']}", compare_rows_text(payload), notes, console
