@@ -312,3 +312,32 @@ def test_a_stale_paid_fees_is_a_note_when_scored(tmp_path: Path) -> None:
     code, said = _run("check", str(more), str(plan), "--score", "--workers", "1")
     assert code == 0, said
     assert "[paid_fees]" in said and "the document states differ" in said
+
+
+def test_a_file_name_too_long_to_echo_is_cut_short(tmp_path: Path) -> None:
+    """Found by a fuzz review: a 100,000-character `value_model:` or `programs:` came
+    back whole in the error (100 KB on stderr)."""
+    scenario = _copy(tmp_path)
+    text = scenario.read_text()
+    for key, written in (("value_model: default", "value_model: "), ("programs: ", "programs: ")):
+        line = next(row for row in text.splitlines() if row.startswith(key))
+        scenario.write_text(text.replace(line, written + "x" * 100_000))
+        code, said = _run("validate", str(scenario))
+        assert code == 1 and len(said) < 1000, said[:300]
+        assert "... (100,0" in said and "characters)" in said
+
+
+def test_a_folder_as_the_value_model_is_called_a_folder(tmp_path: Path) -> None:
+    scenario = _copy(tmp_path)
+    scenario.write_text(scenario.read_text().replace("value_model: default", "value_model: ."))
+    code, said = _run("validate", str(scenario))
+    assert code == 1 and "value_model: value model '.' is a folder; expected one of" in said
+
+
+def test_a_date_in_other_digits_is_asked_for_as_written(tmp_path: Path) -> None:
+    """Found by a fuzz review: full-width digits were "not a real calendar date"."""
+    scenario, column = _catalog_cell(tmp_path, "starts", "２０２７-06-07")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"programs.csv:2:{column}: starts: expected a date as YYYY-MM-DD" in said
+    assert "not a real calendar date" not in said

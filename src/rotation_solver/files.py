@@ -145,6 +145,14 @@ def write_bytes(path: Path, data: bytes) -> None:
         temporary.write_bytes(data)
 
 
+def short_name(name: str) -> str:
+    """A file name as written, cut short when it is too long to echo (found by review:
+    a 100,000-character `value_model:` came back whole in the error)."""
+    if len(name) <= 160:
+        return name
+    return f"{name[:60]}... ({len(name):,} characters)"
+
+
 @contextmanager
 def reading(shown: str, where: Problem | None = None) -> Iterator[None]:
     """An input that cannot be read (no permission, a folder on its way that cannot be
@@ -155,6 +163,7 @@ def reading(shown: str, where: Problem | None = None) -> Iterator[None]:
     except InputError:
         raise
     except OSError as error:
+        shown = short_name(shown)
         message = f"cannot read {shown!r}: {error.strerror or error}"
         if where is None:
             reason = error.strerror or error

@@ -660,10 +660,17 @@ def load_value_model(reference: str, relative_to: Path, where: Problem | None = 
     with files.reading(reference, named_at):
         path = resolve_model_path(reference, *folders)
     if path is None:
+        named = repr(files.short_name(reference))
         message = (
-            f"value model {reference!r} not found; expected one of "
+            f"value model {named} not found; expected one of "
             f"{', '.join(available_models())} or a path to a YAML file"
         )
+        if any((folder / reference).is_dir() for folder in folders if len(reference) < 4096):
+            # As `programs:` says it (found by review: `value_model: .` was "not found").
+            message = (
+                f"value model {named} is a folder; expected one of "
+                f"{', '.join(available_models())} or a path to a YAML file"
+            )
         if where is None:
             message += (
                 f" (relative to the working directory or to the scenario's folder, {relative_to})"
@@ -673,7 +680,7 @@ def load_value_model(reference: str, relative_to: Path, where: Problem | None = 
         # Found by review: the message was the scenario's ("pass the scenario file whose
         # `programs:` names it"), for a scenario that had been passed.
         message = (
-            f"value model {reference!r} is a program catalog; expected one of "
+            f"value model {files.short_name(reference)!r} is a program catalog; expected one of "
             f"{', '.join(available_models())} or a path to a value model YAML file"
         )
         raise InputError(_at(where, "--value-model", message))

@@ -16,7 +16,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from rotation_solver.scenario.numbers import Number, Whole, not_bool, shown
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only: "２０２７-06-07" is not a date as written (found by review: it was
+# called "not a real calendar date").
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 # `rotation-solver apply` enumerates 2^N offer outcomes of N applications.
 MAX_APPLICATIONS = 20
