@@ -1006,7 +1006,10 @@ def validate(
 def schema(part: str) -> None:
     """Print the JSON Schema of the scenario format (or a catalog row, or a value model).
 
-    Editors such as VS Code validate and complete YAML from it.
+    Editors such as VS Code validate and complete YAML from it. It describes
+    the canonical form; the loader is more lenient and also reads yes/no and
+    1/0 for true/false, numbers written as text (as in a CSV cell) and a
+    quoted version "1", so an editor may flag a file that `validate` accepts.
 
     \b
     Examples:
