@@ -45,6 +45,11 @@ def run_one(path: Path, outcomes: int, seed: int) -> dict[str, Any]:
     strategies = {s["name"]: s for s in report["evaluation"]["strategies"]}
     naive_ev = strategies["top-N by expected value"]
     naive_letter = strategies["top-N by letter"]
+    # `apply` polishes the sample's choice on its exact value (`polish_exactly`): the
+    # sample's own best, before that, is what the SAA search proved its gap for.
+    polish = report["saa"].get("exact_polish") or {}
+    moved = bool(polish.get("moves"))
+    sample_best = polish["sample_best_in_sample"] if moved else report["in_sample_value"]
     return {
         "wall_seconds": round(wall, 3),
         "search_seconds": report["timings"]["search_seconds"],
@@ -60,6 +65,11 @@ def run_one(path: Path, outcomes: int, seed: int) -> dict[str, Any]:
         else "perfect information",
         "bound_proven": report["bound_proven"],
         "gap": round(report["gap"], 4),
+        "sample_best": sample_best,
+        "sample_gap": round(max(0.0, (report["bound"] - sample_best) / report["bound"]), 4),
+        "sample_choice_exact": round(
+            polish["sample_choice_exact"] if moved else report["expected_value"], 2
+        ),
         # The same bound against the portfolio's exact expected value (all 2^k outcomes)
         # rather than its optimistic in-sample value: the less flattering gap.
         "gap_vs_exact": round((report["bound"] - report["expected_value"]) / report["bound"], 4),
@@ -103,29 +113,34 @@ def main(argv: list[str] | None = None) -> int:
             f"outcomes, seeds {', '.join(map(str, args.seeds))}; medians over seeds. Target: "
             "national within 60 s at a gap of 1% or less.",
             "",
-            "`gap` = (bound - in-sample value) / bound. The bound is the exact optimum when "
-            "every portfolio was valued on every offer outcome (`exact`, at most 14 "
-            "candidates: there the in-sample value is the exact one), the SAA optimum itself "
-            "when every portfolio was evaluated on the sample (`exhaustive`), else the "
-            "perfect-information bound (every outcome plans with all offers); `gap vs exact` "
-            "puts the portfolio's exact expected value in place of its in-sample one. `worst` "
-            "is the largest over seeds.",
+            "`sample's best` is the SAA search's choice, with its in-sample value and "
+            "`gap` = (bound - that value) / bound, the gap the 1% target is about. The "
+            "bound is the exact optimum when every portfolio was valued on every offer "
+            "outcome (`exact`, at most 14 candidates: there the in-sample value is the exact "
+            "one), the SAA optimum itself when every portfolio was evaluated on the sample "
+            "(`exhaustive`), else the perfect-information bound (every outcome plans with "
+            "all offers). `apply` then improves the choice on its exact expected value (all "
+            "2^k outcomes of its applications: `polish_exactly`): `exact value` is the "
+            "portfolio it reports, `(sample's)` the sample's choice's exact value, and "
+            "`gap vs exact` puts the reported portfolio's exact value in place of the "
+            "in-sample one. `worst` is the largest over seeds.",
             "",
-            "| scenario | wall s (worst) | in sample | bound | bound kind | gap (worst) | "
-            "exact value | gap vs exact | out of sample | margin vs top-N EV | "
-            "margin vs top-N letter | 60 s | 1% gap |",
+            "| scenario | wall s (worst) | sample's best in sample | bound | bound kind | "
+            "gap (worst) | exact value (sample's) | gap vs exact | out of sample | "
+            "margin vs top-N EV | margin vs top-N letter | 60 s | 1% gap |",
             "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|---|---|",
         ]
         for name, group in frame.groupby("scenario", sort=False):
-            worst_wall, worst_gap = max(group.wall_seconds), max(group.gap)
+            worst_wall, worst_gap = max(group.wall_seconds), max(group.sample_gap)
             proven = all(group.bound_proven)
             lines.append(
                 f"| {name} | {statistics.median(group.wall_seconds):.1f} ({worst_wall:.1f}) | "
-                f"{statistics.median(group.in_sample):.1f} | "
+                f"{statistics.median(group.sample_best):.1f} | "
                 f"{statistics.median(group.bound):.1f} | "
                 f"{', '.join(sorted(set(group.bound_kind)))} | "
-                f"{100 * statistics.median(group.gap):.1f}% ({100 * worst_gap:.1f}%) | "
-                f"{statistics.median(group.expected_value):.1f} | "
+                f"{100 * statistics.median(group.sample_gap):.1f}% ({100 * worst_gap:.1f}%) | "
+                f"{statistics.median(group.expected_value):.1f} "
+                f"({statistics.median(group.sample_choice_exact):.1f}) | "
                 f"{100 * statistics.median(group.gap_vs_exact):.1f}% | "
                 f"{statistics.median(group.out_of_sample):.1f} | "
                 f"{statistics.median(group.margin_vs_top_ev):+.1f} | "

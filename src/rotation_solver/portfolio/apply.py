@@ -37,6 +37,7 @@ from rotation_solver.portfolio.local_search import (
     SearchTimeout,
     enumerated_search,
     expected_value_seed,
+    polish_exactly,
     portfolio_count,
     search,
     with_application_room,
@@ -263,9 +264,10 @@ def _choose(
         tick = progress("Sampling offers", scenarios)
         sample = sample_offers(problem, scenarios, seed, stream=0)
         tick(scenarios)
+        evaluator = Evaluator(problem, sample)
         found = search(
             problem,
-            Evaluator(problem, sample),
+            evaluator,
             n,
             seed=expected_value_seed(problem, inner, n),
             time_limit=max(0.0, time_limit - (time.perf_counter() - t0)),
@@ -273,6 +275,7 @@ def _choose(
             random_seed=seed,
             progress=progress("Searching applications (local search rounds)", 0),
         )
+        found = polish_exactly(problem, evaluator, found, n, deadline=t0 + time_limit)
     return Choice(problem, found, sample, enumeration_cut, time.perf_counter() - t0)
 
 
@@ -301,7 +304,8 @@ def _upper_bound(
         # Every portfolio was evaluated on the sample: the SAA optimum itself (a bound on
         # the sample, not on the exact value, which can be above it).
         kind = "exhaustive search (every portfolio on the sample)"
-        return _UpperBound(found.value, kind, True, 0.0)
+        best = found.value if found.sample_best is None else found.sample_best
+        return _UpperBound(best, kind, True, 0.0)
     kind = "perfect information (per-outcome best plan, then averaged)"
     if not wanted:
         return _UpperBound(None, kind, True, 0.0)
@@ -713,6 +717,14 @@ def plan_portfolio(
             "enumerated": found.enumerated,
             "evaluations": found.evaluations,
             "moves": found.moves,
+            # The choice then improved on its exact value (`polish_exactly`).
+            "exact_polish": {
+                "ran": found.exact_checked,
+                "moves": found.exact_moves,
+                "local_optimum": found.exact_local_optimum,
+                "sample_best_in_sample": found.sample_best,
+                "sample_choice_exact": found.sample_choice_exact,
+            },
             "candidates": len(problem.candidates),
             "plan_sets_memoised": len(problem.plan_memo),
         },

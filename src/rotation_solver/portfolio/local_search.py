@@ -40,6 +40,12 @@ class SearchResult:
     # Every portfolio on every offer outcome: `value` is the exact expected value, and
     # the portfolio the exact optimum (no sampling error at all).
     enumerated: bool = False
+    # `polish_exactly`: the portfolio then improved on its exact expected value.
+    exact_checked: bool = False  # the polish ran (small enough portfolios)
+    exact_moves: int = 0  # moves it made; 0 keeps the sample's choice
+    exact_local_optimum: bool = False  # no exact add, drop or swap improves it
+    sample_best: float | None = None  # when moved: the sample's choice's in-sample value
+    sample_choice_exact: float | None = None  # ... and its exact expected value
 
 
 # The exhaustive search's limits, about 2 s on one core: portfolios x sampled outcomes,
@@ -220,6 +226,97 @@ def search(
         moves,
         time.perf_counter() - started,
         local_optimum,
+    )
+
+
+# Portfolios of at most this many applications are polished on their exact value: each
+# costs 2^k outcomes (4,096 at 12, about a millisecond with the plan lists cached).
+EXACT_POLISH_APPLICATIONS = 12
+# The polish starts from the best by exact value of this many of the sample's best.
+EXACT_RERANK = 30
+
+
+def polish_exactly(
+    problem: PortfolioProblem,
+    evaluator: Evaluator,
+    found: SearchResult,
+    max_applications: int,
+    deadline: float,
+) -> SearchResult:
+    """The sample's choice improved on what it is for: its exact expected value, over
+    every offer outcome of its own applications (2^k, not a sample).
+
+    A sample of 200 outcomes over many programs overfits: found by review, a choice worth
+    60.4 where 72.5 was possible, and on national 522.3 where 526.8 is (both exact). So
+    the `EXACT_RERANK` best portfolios on the sample are valued exactly, and from the best
+    of them best-improvement add / drop / swap moves are made while they raise the exact
+    value (the issue's "local search verified by exact evaluation"). Never worse, exactly,
+    than the sample's choice; `value` stays the in-sample value of what is returned.
+    """
+    if found.enumerated or max_applications > EXACT_POLISH_APPLICATIONS:
+        return found
+    started = time.perf_counter()
+    sent = problem.sent
+    values: dict[tuple[int, ...], float] = {}
+
+    def exact(portfolio: tuple[int, ...]) -> float:
+        if portfolio not in values:
+            values[portfolio] = exact_value(problem, portfolio)
+        return values[portfolio]
+
+    def improves(trial: tuple[int, ...], incumbent: tuple[int, ...]) -> bool:
+        # Ties: less in fees, then fewer applications (an exact tie adds nothing).
+        a, b = (exact(trial), trial), (exact(incumbent), incumbent)
+        if a[0] > b[0] + 1e-9:
+            return True
+        return abs(a[0] - b[0]) <= 1e-9 and _tie_key(problem, a, True) > _tie_key(problem, b, True)
+
+    fits = [
+        portfolio
+        for portfolio, _ in sorted(evaluator.cache.items(), key=lambda kv: -kv[1])
+        if len(portfolio) <= max_applications and set(sent) <= set(portfolio)
+    ][:EXACT_RERANK]
+    current = found.portfolio
+    for portfolio in fits:
+        if improves(portfolio, current):
+            current = portfolio
+    moves = 0 if current == found.portfolio else 1
+    universe = [i for i in range(len(problem.candidates)) if i not in sent]
+    local_optimum = False
+    while time.perf_counter() < deadline:
+        best = current
+        outside = [q for q in universe if q not in current]
+        droppable = [p for p in current if p not in sent]
+        trials = [tuple(i for i in current if i != p) for p in droppable]
+        if len(current) < max_applications:
+            trials += [tuple(sorted((*current, q))) for q in outside]
+        trials += [
+            tuple(sorted((*(i for i in current if i != p), q))) for q in outside for p in droppable
+        ]
+        for trial in trials:
+            if time.perf_counter() >= deadline:
+                break
+            if improves(trial, best):
+                best = trial
+        else:
+            if best == current:
+                local_optimum = True
+                break
+        if best == current:
+            break
+        current, moves = best, moves + 1
+    if moves == 0:
+        return dataclasses.replace(found, exact_checked=True, exact_local_optimum=local_optimum)
+    return dataclasses.replace(
+        found,
+        portfolio=current,
+        value=evaluator(current),
+        seconds=found.seconds + time.perf_counter() - started,
+        exact_checked=True,
+        exact_moves=moves,
+        exact_local_optimum=local_optimum,
+        sample_best=found.value,
+        sample_choice_exact=exact(found.portfolio),
     )
 
 

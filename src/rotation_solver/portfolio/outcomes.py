@@ -106,6 +106,7 @@ def evaluate(problem: PortfolioProblem, portfolio: Iterable[int]) -> Table:
     size = 1 << k
     value = np.full(size, NO_PLAN, dtype=np.int64)
     plan = np.full(size, -1, dtype=np.int64)
+    cost = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
     plans = plan_list(problem, apps)
     weight = np.zeros(len(problem.candidates) + 1, dtype=np.int64)  # index -1: padding
     weight[list(apps)] = np.left_shift(np.int64(1), np.arange(k, dtype=np.int64))
@@ -117,14 +118,21 @@ def evaluate(problem: PortfolioProblem, portfolio: Iterable[int]) -> Table:
     ok = plans.cost <= left
     value[masks[ok]] = plans.value[ok]  # each subset appears once
     plan[masks[ok]] = masks[ok]
-    # Subset maximum: each mask takes the best plan among its subsets.
+    cost[masks[ok]] = plans.cost[ok]
+    # Subset maximum: each mask takes the best plan among its subsets, the cheapest of
+    # equal value as every command settles ties (found by review: a plan with an extra
+    # rotation worth 0 and costing $1,600 was kept, and counted as ">= 2 radiology").
     for bit in range(k):
         step = 1 << bit
         v = value.reshape(-1, 2, step)
         p = plan.reshape(-1, 2, step)
-        better = v[:, 0, :] > v[:, 1, :]
+        c = cost.reshape(-1, 2, step)
+        better = (v[:, 0, :] > v[:, 1, :]) | (
+            (v[:, 0, :] == v[:, 1, :]) & (c[:, 0, :] < c[:, 1, :])
+        )
         v[:, 1, :] = np.where(better, v[:, 0, :], v[:, 1, :])
         p[:, 1, :] = np.where(better, p[:, 0, :], p[:, 1, :])
+        c[:, 1, :] = np.where(better, c[:, 0, :], c[:, 1, :])
     return Table(apps, value, plan, fees)
 
 

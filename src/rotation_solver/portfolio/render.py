@@ -129,13 +129,36 @@ def _search_row(payload: dict[str, Any]) -> tuple[str, str]:
     return (
         "In sample (SAA)",
         f"{saa['in_sample_value']:.1f} over {sampling['scenarios']} outcomes"
-        f"{_bound_part(saa, payload.get('bound_proven', True))}{around}",
+        f"{_bound_part(saa, payload.get('bound_proven', True))}{around}"
+        f"{_polish_part(saa, payload['expected_value'])}",
+    )
+
+
+def _polish_part(saa: dict[str, Any], exact: float) -> str:
+    """What the exact check of the sample's choice did (`polish_exactly`)."""
+    polish = saa.get("exact_polish") or {}
+    if not polish.get("ran"):
+        return ""
+    stopped = "" if polish["local_optimum"] else " (the time limit stopped it)"
+    if not polish["moves"]:
+        return (
+            "; no portfolio one change away is worth more, each valued exactly on every "
+            f"outcome of its applications{stopped}"
+        )
+    moves = polish["moves"]
+    return (
+        f"; the sample's choice ({polish['sample_best_in_sample']:.1f} on it) is worth "
+        f"{polish['sample_choice_exact']:.1f} exactly, so this one was chosen on the exact "
+        f"value of every outcome of its applications: {exact:.1f}, "
+        f"{moves} change{'' if moves == 1 else 's'} away{stopped}"
     )
 
 
 def _bound_part(saa: dict[str, Any], proven: bool) -> str:
     """How good the choice is on the sample: proven best, or within a bound."""
     if saa.get("exhaustive"):
+        if (saa.get("exact_polish") or {}).get("moves"):
+            return ""  # the sample's best was not kept: `_polish_part` says why
         return "; the best portfolio on this sample (every portfolio evaluated), gap 0%"
     if saa["bound"] is None:
         return ""
