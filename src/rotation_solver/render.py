@@ -134,10 +134,11 @@ APPLY_NOTE = (
 
 
 def chance_all_offered_text(payload: dict[str, Any]) -> str:
-    """ "this plan happens in full only if ... (36%)", or "" when nothing in it is
+    """ "this whole plan happens only if ... (36%)", or "" when nothing in it is
     uncertain."""
     chance = payload.get("chance_all_offered")
-    uncertain = [r["program_id"] for r in payload["rotations"] if r.get("acceptance", 1) < 1]
+    rotations = payload.get("rotations") or []
+    uncertain = [r["program_id"] for r in rotations if r.get("acceptance", 1) < 1]
     if chance is None or not uncertain:
         return ""
     share = percent_of(round(chance * 10_000), 10_000)
@@ -145,7 +146,7 @@ def chance_all_offered_text(payload: dict[str, Any]) -> str:
         return f"this whole plan happens only if {uncertain[0]} offers ({share})"
     which = (
         f"all {len(uncertain)} programs"
-        if len(uncertain) == len(payload["rotations"])
+        if len(uncertain) == len(rotations)
         else f"the {len(uncertain)} programs not yet certain all"
     )
     return (
