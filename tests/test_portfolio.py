@@ -1145,10 +1145,12 @@ def test_a_strategy_worth_nothing_is_explained(mode: str, unused_room: str) -> N
 
 def _local_search_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """The local search, as on a large catalog: the exhaustive search breaks ties on the
-    sample by the exact value, so it never keeps a portfolio no sampled outcome needs."""
+    sample by the exact value, so it never keeps a portfolio no sampled outcome needs.
+    Nor is its choice polished on the exact value (as for more than 12 applications)."""
     from rotation_solver.portfolio import local_search
 
     monkeypatch.setattr(local_search, "EXHAUSTIVE_PORTFOLIOS", 0)
+    monkeypatch.setattr(local_search, "EXACT_POLISH_APPLICATIONS", 0)
     monkeypatch.setattr("rotation_solver.portfolio.apply.EXACT_CANDIDATES", -1)
 
 
@@ -1171,6 +1173,17 @@ def test_no_plan_in_any_sampled_outcome_is_said_and_not_drawn(
     assert result.exit_code == 0, result.output
     assert "No plan" in result.stdout and "try more --scenarios" in result.stdout
     assert "was not drawn" in result.stderr and not picture.exists()
+    # Polished on the exact value, the choice applies to both: a plan in 1 outcome in 10^6.
+    monkeypatch.undo()
+    _local_search_only(monkeypatch)
+    from rotation_solver.portfolio import local_search
+
+    monkeypatch.setattr(local_search, "EXACT_POLISH_APPLICATIONS", 12)
+    result = CliRunner().invoke(cli, ["apply", path, *quick[:4], "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert {a["program_id"] for a in payload["applications"]} == {"rad-a", "im-b"}
+    assert payload["expected_value"] > 0 and payload["saa"]["exact_polish"]["moves"] == 2
 
 
 # -- found in a review of apply on small hand-made scenarios ---------------------------------
@@ -1310,7 +1323,9 @@ def test_an_exact_choice_sends_no_application_that_adds_exactly_nothing(
     assert [a["program_id"] for a in exact["applications"]] == ["rad-a"]
     sampled = plan_portfolio(loaded, evaluate_outcomes=50, bound=False, options=ONE,
                              enumerate_outcomes=False).payload  # fmt: skip
-    assert {a["program_id"] for a in sampled["applications"]} == {"rad-a", "rad-b"}
+    # The sample's choice keeps rad-b; polished on the exact value, it is left out too.
+    assert [a["program_id"] for a in sampled["applications"]] == ["rad-a"]
+    assert sampled["saa"]["exact_polish"]["moves"] == 1
     assert sampled["expected_value"] == exact["expected_value"]
 
 
@@ -1805,7 +1820,7 @@ def test_the_exact_polish_never_loses_exact_value(tmp_path: Path, seed: int) -> 
     assert polished.value == pytest.approx(evaluator(polished.portfolio))
     if polished.portfolio != found.portfolio:
         assert polished.sample_choice_exact == pytest.approx(before)
-        assert polished.sample_best == pytest.approx(found.value)
+        assert polished.sample_choice_value == pytest.approx(found.value)
 
 
 def test_an_outcome_keeps_the_cheapest_plan_of_its_best_value() -> None:

@@ -249,7 +249,7 @@ def plan_payload(
         # program offers is their product (found by a student's review: 36% for a plan
         # that looked settled, which only `apply` had shown).
         chance = math.prod((o.acceptance for o in result.rotations), start=Fraction(1))
-        payload["chance_all_offered"] = round(float(chance), 4)
+        payload["chance_all_offered"] = float(chance)  # unrounded: 3e-5 is not 0
     if conflict is not None:
         payload["why"] = conflict.sentence()
         payload["conflict"] = {

@@ -141,7 +141,8 @@ def chance_all_offered_text(payload: dict[str, Any]) -> str:
     uncertain = [r["program_id"] for r in rotations if r.get("acceptance", 1) < 1]
     if chance is None or not uncertain:
         return ""
-    share = percent_of(round(chance * 10_000), 10_000)
+    # Parts per million, at least one for a chance above 0 ("under 1%", never "0%").
+    share = percent_of(max(round(chance * 1_000_000), 1 if chance > 0 else 0), 1_000_000)
     if len(uncertain) == 1:
         return f"this whole plan happens only if {uncertain[0]} offers ({share})"
     which = (

@@ -127,9 +127,9 @@ def quiet_option(func: F) -> F:
 EACH_SOLVE = "Seconds each solve may take before its best plan so far is returned."
 SOLVE_TIME_LIMIT = (
     "Seconds a solve may take before its best plan so far is returned. The "
-    "explanation's re-solves share as much again; so do, with no plan, the search for "
-    "the rules in conflict and then the repairs. What they cannot settle in time is "
-    "marked 'not settled'."
+    "explanation's re-solves share as much again; so do, with no plan, the independent "
+    "prover that re-proves it, the search for the rules in conflict and then the "
+    "repairs. What they cannot settle in time is marked 'not settled'."
 )
 
 

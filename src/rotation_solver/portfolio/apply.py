@@ -242,7 +242,8 @@ def _choose(
 ) -> Choice:
     """The applications for `loaded`: every portfolio on every offer outcome when there
     are at most `EXACT_CANDIDATES` candidates (within half of `time_limit`), else the
-    search on `scenarios` sampled outcomes."""
+    search on `scenarios` sampled outcomes, its choice then polished on its exact value
+    (`polish_exactly`) in what is left of `time_limit`."""
     problem = build_portfolio_problem(loaded)
     n = application_room(problem, n)
     t0 = time.perf_counter()
@@ -304,7 +305,7 @@ def _upper_bound(
         # Every portfolio was evaluated on the sample: the SAA optimum itself (a bound on
         # the sample, not on the exact value, which can be above it).
         kind = "exhaustive search (every portfolio on the sample)"
-        best = found.value if found.sample_best is None else found.sample_best
+        best = found.value if found.sample_choice_value is None else found.sample_choice_value
         return _UpperBound(best, kind, True, 0.0)
     kind = "perfect information (per-outcome best plan, then averaged)"
     if not wanted:
@@ -386,7 +387,11 @@ def _report_warnings(
     its dates', and what the search or the sample left undone."""
     problem, found = choice.problem, choice.found
     naive_better = bool(beaten_by) and not found.enumerated
-    stopped_by_clock = not (found.exhaustive or found.local_optimum)
+    # The sample's search, or the exact check after it (found by review: a check the
+    # clock cut short went without the --time-limit advice).
+    stopped_by_clock = not (found.exhaustive or found.local_optimum) or (
+        found.exact_checked and not found.exact_local_optimum
+    )
     return [
         *loaded.warnings,
         *(
@@ -722,7 +727,7 @@ def plan_portfolio(
                 "ran": found.exact_checked,
                 "moves": found.exact_moves,
                 "local_optimum": found.exact_local_optimum,
-                "sample_best_in_sample": found.sample_best,
+                "sample_choice_in_sample": found.sample_choice_value,
                 "sample_choice_exact": found.sample_choice_exact,
             },
             "candidates": len(problem.candidates),

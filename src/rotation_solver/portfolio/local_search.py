@@ -7,7 +7,8 @@ Either exhaustive search gives up past its deadline. Otherwise a local search, s
 expected-value plan, grown greedily and improved by add / drop / swap moves (a move
 that keeps the value and saves fees, or adds a free application, counts too), then a
 few rounds of iterated local search, every move verified by exact SAA evaluation
-over the sample (common random numbers).
+over the sample (common random numbers). A sample's choice is then polished on its exact
+expected value (`polish_exactly`: every outcome of its own applications, 2^k).
 """
 
 from __future__ import annotations
@@ -42,9 +43,11 @@ class SearchResult:
     enumerated: bool = False
     # `polish_exactly`: the portfolio then improved on its exact expected value.
     exact_checked: bool = False  # the polish ran (small enough portfolios)
-    exact_moves: int = 0  # moves it made; 0 keeps the sample's choice
-    exact_local_optimum: bool = False  # no exact add, drop or swap improves it
-    sample_best: float | None = None  # when moved: the sample's choice's in-sample value
+    exact_moves: int = 0  # changes from the sample's choice (a swap is one); 0 keeps it
+    # No exact add, drop or swap improves it; False when the time limit stopped the check
+    # (or it never started: the sample's search had used the time).
+    exact_local_optimum: bool = False
+    sample_choice_value: float | None = None  # when moved: the sample's choice's in-sample value
     sample_choice_exact: float | None = None  # ... and its exact expected value
 
 
@@ -278,9 +281,10 @@ def polish_exactly(
     ][:EXACT_RERANK]
     current = found.portfolio
     for portfolio in fits:
+        if time.perf_counter() >= deadline:
+            break
         if improves(portfolio, current):
             current = portfolio
-    moves = 0 if current == found.portfolio else 1
     universe = [i for i in range(len(problem.candidates)) if i not in sent]
     local_optimum = False
     while time.perf_counter() < deadline:
@@ -304,7 +308,9 @@ def polish_exactly(
                 break
         if best == current:
             break
-        current, moves = best, moves + 1
+        current = best
+    # Changes from the sample's choice: a swap is one, an addition or a drop one too.
+    moves = max(len(set(current) - set(found.portfolio)), len(set(found.portfolio) - set(current)))
     if moves == 0:
         return dataclasses.replace(found, exact_checked=True, exact_local_optimum=local_optimum)
     return dataclasses.replace(
@@ -315,7 +321,7 @@ def polish_exactly(
         exact_checked=True,
         exact_moves=moves,
         exact_local_optimum=local_optimum,
-        sample_best=found.value,
+        sample_choice_value=found.value,
         sample_choice_exact=exact(found.portfolio),
     )
 

@@ -130,26 +130,43 @@ def _search_row(payload: dict[str, Any]) -> tuple[str, str]:
         "In sample (SAA)",
         f"{saa['in_sample_value']:.1f} over {sampling['scenarios']} outcomes"
         f"{_bound_part(saa, payload.get('bound_proven', True))}{around}"
-        f"{_polish_part(saa, payload['expected_value'])}",
+        f"{_polish_part(saa, payload.get('expected_value'))}",
     )
 
 
-def _polish_part(saa: dict[str, Any], exact: float) -> str:
+def _polish_part(saa: dict[str, Any], exact: float | None) -> str:
     """What the exact check of the sample's choice did (`polish_exactly`)."""
     polish = saa.get("exact_polish") or {}
     if not polish.get("ran"):
         return ""
-    stopped = "" if polish["local_optimum"] else " (the time limit stopped it)"
+    stopped = (
+        ""
+        if polish["local_optimum"]
+        else " (the time limit stopped the exact check before every portfolio one change "
+        "away was valued: a larger --time-limit finishes it)"
+    )
     if not polish["moves"]:
+        if not polish["local_optimum"]:
+            # Found by review: the check had not run, yet read as done.
+            return (
+                "; the time limit stopped the exact check of the portfolios one change away "
+                "before it found a better one: a larger --time-limit finishes it"
+            )
         return (
             "; no portfolio one change away is worth more, each valued exactly on every "
-            f"outcome of its applications{stopped}"
+            "outcome of its applications"
         )
     moves = polish["moves"]
+    on_it = f"{polish['sample_choice_in_sample']:.1f} on it"
+    chose = (
+        f"proven best (every portfolio evaluated, {on_it})"
+        if saa.get("exhaustive")
+        else f"choice ({on_it})"
+    )
     return (
-        f"; the sample's choice ({polish['sample_best_in_sample']:.1f} on it) is worth "
+        f"; the sample's {chose} is worth "
         f"{polish['sample_choice_exact']:.1f} exactly, so this one was chosen on the exact "
-        f"value of every outcome of its applications: {exact:.1f}, "
+        f"value of every outcome of its applications: {exact or 0:.1f}, "
         f"{moves} change{'' if moves == 1 else 's'} away{stopped}"
     )
 

@@ -173,9 +173,9 @@ def portfolio_warnings(
             sampled = f"the {samples} sampled outcomes" if samples else "the sampled outcomes"
             advice = (
                 f"{applied} of {max_applications} applications are used: in {sampled} no "
-                "other program raised the average value once its fee was paid (more "
-                f"--scenarios may find one); other {programs}, or a larger budget, would "
-                "help."
+                "other program raised the average value once its fee was paid, nor the "
+                "exact expected value checked on every outcome of the applications; other "
+                f"{programs}, or a larger budget, would help."
             )
         clinical_short = (short_of or {}).get("clinical", 0.0)
         radiology_short = (short_of or {}).get("radiology", 0.0)
