@@ -1693,3 +1693,12 @@ def test_solve_says_the_chance_that_the_whole_plan_happens() -> None:
     code, output = invoke_stdout("solve", EXAMPLE, "--lock", lock, *FAST)
     said = " ".join(output.split())
     assert code == 0 and "the 2 programs not yet certain all offer" in said
+
+
+def test_a_tiny_chance_of_the_whole_plan_is_not_called_zero() -> None:
+    """Found by review: 0.03 x 0.03 x 0.03 was rounded to 0.0 and read "a 0% chance"."""
+    from rotation_solver.render import chance_all_offered_text
+
+    rotations = [{"program_id": p, "acceptance": 0.03} for p in ("a", "b", "c")]
+    text = chance_all_offered_text({"rotations": rotations, "chance_all_offered": 0.03**3})
+    assert text.endswith("all 3 programs offer, a under 1% chance (their offer chances multiplied)")

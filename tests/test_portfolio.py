@@ -1834,3 +1834,23 @@ def test_an_outcome_keeps_the_cheapest_plan_of_its_best_value() -> None:
     assert payload["probabilities"]["two_or_more_radiology"] == 0
     taken = {a["program_id"]: a["p_in_plan"] for a in payload["applications"]}
     assert taken["rad-zero"] == pytest.approx(0.4)  # only where rad-a does not offer
+
+
+def test_an_exact_check_the_clock_stopped_is_not_said_to_be_done() -> None:
+    """Found by review: with the time used up by the sample's search, the exact check
+    never ran, yet the report said no portfolio one change away was worth more."""
+    from rotation_solver.portfolio.local_search import polish_exactly
+    from rotation_solver.portfolio.render import _polish_part
+
+    loaded = load_scenario(REVIEWED / "sample_overfits.json")
+    problem = build_portfolio_problem(loaded)
+    evaluator = Evaluator(problem, sample_offers(problem, 200, 0, 0))
+    found = search(problem, evaluator, 3)
+    late = polish_exactly(problem, evaluator, found, 3, deadline=time.perf_counter() - 1)
+    assert late.exact_checked and not late.exact_local_optimum and late.exact_moves == 0
+    polish = {"ran": True, "moves": 0, "local_optimum": False}
+    said = _polish_part({"exact_polish": polish}, 60.4)
+    assert "no portfolio one change away" not in said
+    assert "the time limit stopped the exact check" in said
+    done = polish_exactly(problem, evaluator, found, 3, deadline=time.perf_counter() + 30)
+    assert done.exact_local_optimum and done.exact_moves == 1  # one swap: p2 for p16
