@@ -412,26 +412,22 @@ def unused_application_steps(
             continue
         program = loaded.program(application.program)
         starts = ", ".join(d.isoformat() for d in application.starts)
-        if not application.usable:
-            # Its warning says why; the step says what to do (found by review: no step
-            # at all, where one start overlapping an accepted offer got "Withdraw it").
-            text = (
-                f"The application sent to {program.name} ({starts}) is still unanswered, "
-                f"but it cannot lead to a rotation: {application.unusable_because}. "
-                f"{_WITHDRAW}"
-            )
-            steps.append(
-                TimelineStep(loaded.scenario.planning_date, "pending", application.program, text)
-            )
-            continue
+        # Its warning says why; the step says what to do (found by review: no step at
+        # all, where one start overlapping an accepted offer got "Withdraw it"). Found by
+        # a student's review: a clinical application beside an accepted clinical offer
+        # (clinical.max 1) read as "an offer would mean choosing between them".
         full = _no_room_beside_accepted(loaded, program.specialty, rotations)
-        if full is not None:
-            # Found by a student's review: a clinical application beside an accepted
-            # clinical offer (clinical.max 1) read as "an offer would mean choosing".
+        useless = (
+            f": {application.unusable_because}"
+            if not application.usable
+            else None
+            if full is None
+            else f" beside the offers you accepted: {full}"
+        )
+        if useless is not None:
             text = (
                 f"The application sent to {program.name} ({starts}) is still unanswered, "
-                f"but it cannot lead to a rotation beside the offers you accepted: {full}. "
-                f"{_WITHDRAW}"
+                f"but it cannot lead to a rotation{useless}. {_WITHDRAW}"
             )
             steps.append(
                 TimelineStep(loaded.scenario.planning_date, "pending", application.program, text)
