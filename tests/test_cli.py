@@ -9,6 +9,7 @@ import json
 import math
 import os
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -1702,3 +1703,38 @@ def test_a_tiny_chance_of_the_whole_plan_is_not_called_zero() -> None:
     rotations = [{"program_id": p, "acceptance": 0.03} for p in ("a", "b", "c")]
     text = chance_all_offered_text({"rotations": rotations, "chance_all_offered": 0.03**3})
     assert text.endswith("all 3 programs offer, a under 1% chance (their offer chances multiplied)")
+
+
+def test_the_fee_note_names_only_programs_a_plan_within_the_budget_can_hold() -> None:
+    """Found by an advisor's review: "the catalog has 4 other programs that fit" named
+    three whose cheapest plan costs more than the budget (the note's lower bound ignores
+    dates and tier_mix); each named one is now proven by a re-solve."""
+    tight = str(SCENARIOS / "tight-budget" / "scenario.yaml")
+    code, output = invoke_stdout("solve", tight, "--format", "json", *FAST)
+    assert code == 0
+    other = json.loads(output)["other_applications"]
+    assert other["other_programs"] == ["rad-peachleaf"] and other["more"] == [1, 1]
+    code, output = invoke_stdout("solve", tight, *FAST)
+    said = " ".join(output.split())
+    assert "(the catalog has 1 other program that fits: rad-peachleaf) adds about $90" in said
+
+
+def test_the_fee_note_keeps_within_max_applications(tmp_path: Path) -> None:
+    """Found by an advisor's review: "applying to 2-6 more" under max_applications 4."""
+    folder = tmp_path / "capped"
+    shutil.copytree(SCENARIOS / "example", folder)
+    scenario = folder / "scenario.yaml"
+    scenario.write_text(scenario.read_text() + "max_applications: 4\n", encoding="utf-8")
+    code, output = invoke_stdout("solve", str(scenario), "--format", "json", *FAST)
+    assert code == 0
+    payload = json.loads(output)
+    assert len(payload["rotations"]) == 3
+    assert payload["other_applications"]["more"] == [1, 1]
+
+
+def test_the_offerings_line_says_how_many_pairs_can_be_planned() -> None:
+    """Found by an advisor's review: "56 considered" where 74 pairs were looked at and 56
+    kept."""
+    code, output = invoke_stdout("solve", EXAMPLE, *FAST)
+    said = " ".join(output.split())
+    assert code == 0 and "Offerings: 56 of 74 (program, start) pairs can be planned;" in said

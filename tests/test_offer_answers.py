@@ -36,7 +36,7 @@ from rotation_solver.portfolio.acceptance import (
 )
 from rotation_solver.scenario import LoadedScenario, Lock, load_scenario
 from rotation_solver.solve import SolveOptions
-from tests.conftest import scenario_dict
+from tests.conftest import SCENARIOS, scenario_dict
 from tests.random_scenarios import random_scenario, write_scenario
 from tests.test_portfolio import brute_expected, tiny_programs
 
@@ -765,3 +765,19 @@ def test_the_timeline_defers_to_apply_when_its_answer_was_cut_short(
     monkeypatch.setattr(apply_module, "answer_as_apply", cut_short)
     steps = _offer_steps(path)
     assert steps and all(t.startswith("Check `rotation-solver apply SCENARIO`") for t in steps)
+
+
+def test_the_timeline_that_follows_apply_says_whose_applications_it_lists() -> None:
+    """Found by an advisor's review: the note said "only this plan's applications" under
+    steps that held `apply`'s."""
+    from click.testing import CliRunner
+
+    from rotation_solver.cli import cli
+
+    path = str(SCENARIOS / "offers-in-hand" / "scenario.yaml")
+    result = CliRunner().invoke(cli, ["timeline", path, "--workers", "1", "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert "following `apply`'s answer" in said
+    assert "The applications listed are the ones `rotation-solver apply` chose" in said
+    assert "Only this plan's applications" not in said

@@ -929,3 +929,27 @@ def test_compare_says_when_a_gain_costs_well_under_the_extra_budget() -> None:
     )
     # Within a tenth of the step: nothing to say.
     assert not unspent_notes(sweep_payload(whatif.sweep(loaded, [9000, 9350], FAST)))
+
+
+def test_merged_deadline_cautions_say_which_plans_hold_which_program() -> None:
+    """Found by an advisor's review: "at every budget: no application deadline is known
+    for im-029, rad-064, rad-200" where only rad-200 was in every plan."""
+    from rotation_solver.advice import undated_warning
+    from rotation_solver.whatif.report import plan_warnings_by_budget
+
+    def row(budget: int, programs: list[str]) -> dict[str, object]:
+        return {
+            "budget": budget,
+            "objective": 100,
+            "rotations": [{"program_id": p} for p in programs],
+            "warnings": [undated_warning(", ".join(programs), False)],
+        }
+
+    rows = [row(5000, ["rad-064", "rad-200"]), row(6000, ["im-029", "rad-200"]),
+            row(7000, ["rad-200"])]  # fmt: skip
+    (line,) = plan_warnings_by_budget({"rows": rows})
+    assert line.startswith("at every budget: ") and "im-029, rad-064, rad-200" in line
+    assert line.endswith(
+        "(not every plan holds them all: im-029 at budget $6,000; rad-064 at budget $5,000; "
+        "rad-200 at every budget)"
+    )

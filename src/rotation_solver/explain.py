@@ -395,6 +395,23 @@ def re_solved_advice(
     return without, letters_by_eras(problem, result, clock)  # [] once out of time
 
 
+def never_in_a_plan(
+    problem: PlanningProblem, program_ids: Sequence[str], options: SolveOptions
+) -> list[str]:
+    """Those of `program_ids` that no plan within the budget can hold, proven by a
+    re-solve each (one not settled in time is kept). Found by review: the fee note named
+    programs "that fit" whose cheapest plan cost more than the budget."""
+    clock = Clock.start(options)
+    out = []
+    for program_id in program_ids:
+        try:
+            if _best_with(problem, clock, with_program=program_id) is None:
+                out.append(program_id)
+        except NotSettled:
+            continue
+    return out
+
+
 def value_breakdown(offering: Offering) -> dict[str, Any]:
     """Letter and audition parts (exact, before rounding), timing and acceptance factors."""
     return {

@@ -137,8 +137,11 @@ def median_fee(fees: Sequence[int]) -> int:
     return (ordered[middle - 1] + ordered[middle] + 1) // 2
 
 
-def _other_applications(
-    loaded: LoadedScenario, problem: PlanningProblem, result: Result
+def other_applications(
+    loaded: LoadedScenario,
+    problem: PlanningProblem,
+    result: Result,
+    ruled_out: frozenset[str] = frozenset(),
 ) -> dict[str, Any] | None:
     """What the guide's 6-10 applications would add in fees beyond the plan's own: the
     plan's total cost holds only its programs' fees, and offers are uncertain. An
@@ -159,12 +162,17 @@ def _other_applications(
     # Programs with a start that fits the calendar and the budget, not in the plan,
     # that may offer at all.
     locked = [o for o in result.rotations if o.locked]
-    others = sorted(_programs_that_may_offer(problem, result.budget, locked) - chosen - sent)
+    # `ruled_out`: programs a re-solve proved no plan within the budget holds.
+    may_offer = _programs_that_may_offer(problem, result.budget, locked)
+    others = sorted(may_offer - chosen - sent - ruled_out)
     fee_of = {program.id: program.fee for program in loaded.programs}
     fees = sorted(fee_of[pid] for pid in others)
     median = median_fee(fees)
 
-    low, high = (min(len(others), max(0, n - counted)) for n in GUIDE_APPLICATIONS)
+    # The scenario's max_applications caps the guide's count too (found by review: "2-6
+    # more" under max_applications 4), as it caps `apply`.
+    cap = loaded.scenario.max_applications
+    low, high = (min(len(others), max(0, min(n, cap) - counted)) for n in GUIDE_APPLICATIONS)
     short = high == len(others)  # the catalog runs short of the guide's count
 
     def fees_of(count: int) -> int:
@@ -242,7 +250,7 @@ def plan_payload(
             *(plan_warnings(loaded, result.rotations) if result.has_plan else []),
         ],
     }
-    if result.has_plan and (other := _other_applications(loaded, problem, result)):
+    if result.has_plan and (other := other_applications(loaded, problem, result)):
         payload["other_applications"] = other
     if result.has_plan:
         # The objective weighs each rotation by its offer chance; the chance that every

@@ -12,8 +12,8 @@ from typing import Any
 from rotation_solver.advice import long_shot_warnings, with_letter_prices
 from rotation_solver.diagnose import Conflict, find_conflict
 from rotation_solver.explain import explain as explain_plan
-from rotation_solver.explain import re_solved_advice
-from rotation_solver.plan_json import plan_payload
+from rotation_solver.explain import never_in_a_plan, re_solved_advice
+from rotation_solver.plan_json import other_applications, plan_payload
 from rotation_solver.problem import PlanningProblem, build_problem
 from rotation_solver.repairs import suggest_repairs
 from rotation_solver.scenario import LoadedScenario
@@ -88,6 +88,17 @@ def plan_scenario(
                 "the plan is not proven optimal within the time limit, so it is not explained; "
                 "give --time-limit more seconds"
             )
+        named = (payload.get("other_applications") or {}).get("other_programs")
+        if named and (explain or advise) and result.status == "optimal":
+            # Named programs are few (the catalog runs short of the guide's count): prove
+            # each can be in a plan the budget pays for, or leave it out.
+            ruled_out = never_in_a_plan(problem, named, options)
+            if ruled_out:
+                other = other_applications(loaded, problem, result, frozenset(ruled_out))
+                if other is None:
+                    payload.pop("other_applications", None)
+                else:
+                    payload["other_applications"] = other
         if advice is not None:
             assert result.objective is not None  # proven optimal
             without_each, letters = advice

@@ -334,10 +334,7 @@ def render_table(payload: dict[str, Any], console: Console) -> None:
             print_bullets(console, repair_lines(conflict))
     dropped = payload.get("dropped") or {}
     if dropped:
-        parts = ", ".join(f"{reason} {count}" for reason, count in dropped.items())
-        console.print(
-            Text(f"Offerings: {payload.get('offerings')} considered; dropped: {parts}", "dim")
-        )
+        console.print(Text(f"Offerings: {offerings_text(payload)}", "dim"))
 
 
 def render_json(payload: Any) -> str:
@@ -413,10 +410,7 @@ def render_markdown(payload: dict[str, Any], timeline: Sequence[TimelineStep] | 
         lines.append("")
     dropped = payload.get("dropped") or {}
     if dropped:
-        lines.append(
-            f"Offerings considered: {payload.get('offerings')}; dropped: "
-            + ", ".join(f"{reason} {count}" for reason, count in dropped.items())
-        )
+        lines.append(f"Offerings: {offerings_text(payload)}")
         lines.append("")
     if timeline:
         lines += ["## Timeline", "", *timeline_markdown(timeline), ""]
@@ -476,6 +470,18 @@ def explanation_lines(explanation: dict[str, Any]) -> list[str]:
             "(`rotation-solver validate` counts every reason)"
         )
     return lines
+
+
+def offerings_text(payload: dict[str, Any]) -> str:
+    """ "56 of 74 (program, start) pairs can be planned; dropped: ..." (found by review:
+    "56 considered" read as the pairs looked at, which were 74)."""
+    dropped = payload.get("dropped") or {}
+    kept = payload.get("offerings") or 0
+    parts = ", ".join(f"{reason} {count}" for reason, count in dropped.items())
+    return (
+        f"{kept} of {kept + sum(dropped.values())} (program, start) pairs can be planned; "
+        f"dropped: {parts}"
+    )
 
 
 def percent_of(part: int, whole: int) -> str:

@@ -611,18 +611,26 @@ OTHER_APPLICATIONS_NOTE = (
 )
 
 
-def other_applications_note(loaded: LoadedScenario) -> str:
+def other_applications_note(loaded: LoadedScenario, following_apply: bool = False) -> str:
     """OTHER_APPLICATIONS_NOTE, or, once applications have gone out, how many (found by
-    review: "apply to 6-10" after ten were sent)."""
+    review: "apply to 6-10" after ten were sent); `following_apply`: the steps hold the
+    applications `apply` chose around its answer to the offers (found by review: the
+    note said only the plan's were listed, above `apply`'s)."""
     made = {a.program for a in loaded.applied} | set(loaded.refused)
     # An accepted offer (a lock) was an application too (found by review: the count fell
     # by one when an offer was accepted).
     made |= {o.program for o in loaded.offers} | {lock.program for lock in loaded.locks}
     if not made:
         return OTHER_APPLICATIONS_NOTE
+    already = f"{counted(len(made), 'application')} already made (sent, answered or refused)"
+    if following_apply:
+        return (
+            "The applications listed are the ones `rotation-solver apply` chose around its "
+            f"answer to the offers, and this plan's; {already}. `apply` lists every start "
+            "to ask for at each program."
+        )
     return (
-        "Only this plan's applications still to send are listed; "
-        f"{counted(len(made), 'application')} already made (sent, answered or refused). "
+        f"Only this plan's applications still to send are listed; {already}. "
         "`rotation-solver apply` says whether more are worth their fees."
     )
 

@@ -123,7 +123,7 @@ def timeline(
             f"Timeline: {outcome.payload['scenario']} "
             f"({status}, objective {outcome.payload['objective']}{answered_by})"
         )
-        note = other_applications_note(loaded)
+        note = other_applications_note(loaded, offer_answer is not None)
         table = timeline_table(steps, title, loaded.scenario.planning_date, note)
         emit(outcome.payload, fmt, output, lambda _p, console: console.print(table), width=140)
         warn_about_plan(planned, outcome.payload)
@@ -136,7 +136,8 @@ def timeline(
         heading = f"# Timeline: {markdown.cell(outcome.payload['scenario'])}"
         if offer_answer:
             heading += f" ({answered_by.lstrip(', ')})"
-        lines = [heading, "", *timeline_markdown(steps), "", other_applications_note(loaded)]
+        note = other_applications_note(loaded, offer_answer is not None)
+        lines = [heading, "", *timeline_markdown(steps), "", note]
         text = "\n".join(lines) + "\n"
     _write(text, output, fmt)
     warn_about_plan(planned, outcome.payload)

@@ -189,7 +189,8 @@ def _bound_part(saa: dict[str, Any], proven: bool) -> str:
     )
     return (
         f"; bound {_num(saa['bound'])} (offers known in advance{loose}), "
-        f"gap at most {_pct(saa['optimality_gap'])} on these outcomes"
+        f"gap at most {_pct(saa['optimality_gap'])} on these outcomes (much of it can be "
+        "the worth of knowing the offers before applying, which no choice recovers)"
     )
 
 
@@ -213,6 +214,15 @@ def _worthless_lines(payload: dict[str, Any]) -> list[str]:
         for s in payload["evaluation"]["strategies"]
         if s.get("exact_value") == 0
     ]
+
+
+# What the naive strategies are (found by an advisor's review: never said).
+NAIVE_DEFINITION = (
+    "Naive strategies: the N = max_applications programs ranked highest by expected value "
+    "(acceptance x value) or by letter, in the plan's mix of clinical and radiology "
+    "applications, with one reach/target and one IMG-friendly target/safety radiology "
+    "program when tier_mix is on; each pays its own applications' fees."
+)
 
 
 def _same_programs_lines(payload: dict[str, Any]) -> list[str]:
@@ -541,7 +551,7 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             f"${s['fees']:,}",
         )
     console.print(strategies)
-    for line in [*_same_programs_lines(payload), *_worthless_lines(payload)]:
+    for line in [NAIVE_DEFINITION, *_same_programs_lines(payload), *_worthless_lines(payload)]:
         console.print(Text(line, "dim"))
     dist = payload["distribution"]
     top = max(dist["counts"]) or 1
@@ -667,9 +677,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
             f"| {s['name']} | {s['value']:.1f} | {_ci(s['ci95'])} | {margin} "
             f"| {s['exact_value']:.1f} |"
         )
-    worthless = [*_same_programs_lines(payload), *_worthless_lines(payload)]
-    if worthless:
-        lines += ["", *worthless]
+    lines += ["", NAIVE_DEFINITION, *_same_programs_lines(payload), *_worthless_lines(payload)]
     if payload.get("warnings"):
         lines += ["", *markdown.warning_lines(payload["warnings"])]
     return "\n".join(lines) + "\n"

@@ -208,7 +208,20 @@ def _merged_undated(
         key=lambda amount: int(amount.lstrip("$").replace(",", "")),
     )
     by_start = next(iter(undated.values()))[1]
-    return f"{at(amounts)}: {undated_warning(', '.join(programs), by_start)}"
+    text = f"{at(amounts)}: {undated_warning(', '.join(programs), by_start)}"
+    held = {
+        p: sorted(
+            {a for w, (ids, _) in undated.items() if p in ids for a in where[w]},
+            key=lambda amount: int(amount.lstrip("$").replace(",", "")),
+        )
+        for p in programs
+    }
+    if len({tuple(a) for a in held.values()}) > 1:
+        # Found by review: "at every budget: ... im-029, rad-064, rad-200" where only
+        # rad-200 was in every plan; say which plans hold which.
+        which = "; ".join(f"{p} {at(a)}" for p, a in held.items())
+        text += f" (not every plan holds them all: {which})"
+    return text
 
 
 def _merged_offers_pending(
