@@ -781,3 +781,30 @@ def test_the_timeline_that_follows_apply_says_whose_applications_it_lists() -> N
     assert "following `apply`'s answer" in said
     assert "The applications listed are the ones `rotation-solver apply` chose" in said
     assert "Only this plan's applications" not in said
+
+
+def test_the_timeline_that_follows_apply_asks_for_apply_s_starts_once_per_program() -> None:
+    """Found by an advisor's review: a program both in the plan and among `apply`'s
+    applications got the plan's step, for one start, where `apply` counted on its
+    alternates too."""
+    from click.testing import CliRunner
+
+    from rotation_solver.cli import cli
+
+    path = str(SCENARIOS / "offers-in-hand" / "scenario.yaml")
+    timeline = CliRunner().invoke(cli, ["timeline", path, "--workers", "1", "--format", "json"])
+    applied = CliRunner().invoke(cli, ["apply", path, "--workers", "1", "--format", "json"])
+    assert timeline.exit_code == 0 and applied.exit_code == 0
+    steps = json.loads(timeline.stdout)
+    submits = [s for s in steps if s["kind"] == "submit"]
+    programs = [s["program_id"] for s in submits]
+    assert len(programs) == len(set(programs))  # one step each
+    wanted = {
+        a["program_id"]: a["starts"]
+        for a in json.loads(applied.stdout)["applications"]
+        if not (a.get("sent") or a.get("offered"))
+    }
+    assert set(programs) == set(wanted)
+    for step in submits:
+        for start in wanted[step["program_id"]]:
+            assert start in step["text"], (step["program_id"], start)

@@ -166,13 +166,17 @@ def build_timeline(
         for r in rotations
         if not (r.get("locked") or r.get("offered") or r.get("applied"))
     ]
-    planned = {r["program_id"] for r in rotations}
+    # Following `apply`, each of its applications is one step with every start it asks
+    # for, this plan's programs too (found by review: the plan's own step gave one date
+    # where `apply` counted on alternates).
     also = [
         a
         for a in (offer_answer.applications if offer_answer else ())
-        if not (a.get("sent") or a.get("offered")) and a["program_id"] not in planned
+        if not (a.get("sent") or a.get("offered"))
     ]
-    steps.extend(document_steps(loaded, [*applying, *(a["program_id"] for a in also)]))
+    by_apply = {a["program_id"] for a in also}
+    wanted = dict.fromkeys([*applying, *(a["program_id"] for a in also)])
+    steps.extend(document_steps(loaded, list(wanted)))
     steps.extend(application_steps_of(loaded, also, _counted_on))
 
     # With rotations still to apply for, `apply` answers the offers: it weighs each way
@@ -212,7 +216,7 @@ def build_timeline(
                 " (an offer is usually held about a week), then re-plan with it as a lock",
             )
             steps.append(TimelineStep(today, "offer", pid, text, offer_start=start, title=title))
-        elif not (rotation.get("locked") or rotation.get("applied")):
+        elif not (rotation.get("locked") or rotation.get("applied") or pid in by_apply):
             deadline = rotation.get("deadline")
             requires = loaded.program(pid).requires
             docs = f" with {join_names(requires)}" if requires else ""
