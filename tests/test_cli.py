@@ -1737,4 +1737,31 @@ def test_the_offerings_line_says_how_many_pairs_can_be_planned() -> None:
     kept."""
     code, output = invoke_stdout("solve", EXAMPLE, *FAST)
     said = " ".join(output.split())
-    assert code == 0 and "Offerings: 56 of 74 (program, start) pairs can be planned;" in said
+    assert code == 0
+    assert "Offerings: 56 of 74 (program, start) pairs meet the rules for a single rotation;" in (
+        said
+    )
+
+
+def test_a_plan_not_proven_best_names_no_program_that_no_plan_can_hold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by review: the re-solve that proves a named program can be in a plan ran only
+    under a plan proven optimal; under a plan cut short by the time limit, r3 (8 weeks,
+    overlapping both radiology rotations a plan needs) was named as one "that fits"."""
+    import dataclasses
+
+    path = Path(__file__).parent / "data" / "portfolio_review" / "no_plan_holds_r3.json"
+    real = planner.solve_problem
+
+    def cut_short(problem: Any, options: Any, settle: bool = True) -> Result:
+        found = real(problem, options, settle=settle)
+        return dataclasses.replace(found, status="feasible", bound=(found.bound or 0) + 10)
+
+    monkeypatch.setattr(planner, "solve_problem", cut_short)
+    outcome = planner.plan_scenario(
+        load_scenario(path), planner.SolveOptions(workers=1), advise=True
+    )
+    assert outcome.result.status == "feasible"
+    other = outcome.payload.get("other_applications") or {}
+    assert "r3" not in (other.get("other_programs") or [])

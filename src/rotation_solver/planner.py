@@ -89,7 +89,7 @@ def plan_scenario(
                 "give --time-limit more seconds"
             )
         named = (payload.get("other_applications") or {}).get("other_programs")
-        if named and (explain or advise) and result.status == "optimal":
+        if named and (explain or advise):
             # Named programs are few (the catalog runs short of the guide's count): prove
             # each can be in a plan the budget pays for, or leave it out.
             ruled_out = never_in_a_plan(problem, named, options)

@@ -479,8 +479,8 @@ def offerings_text(payload: dict[str, Any]) -> str:
     kept = payload.get("offerings") or 0
     parts = ", ".join(f"{reason} {count}" for reason, count in dropped.items())
     return (
-        f"{kept} of {kept + sum(dropped.values())} (program, start) pairs can be planned; "
-        f"dropped: {parts}"
+        f"{kept} of {kept + sum(dropped.values())} (program, start) pairs meet the rules "
+        f"for a single rotation; dropped: {parts}"
     )
 
 

@@ -218,10 +218,11 @@ def _worthless_lines(payload: dict[str, Any]) -> list[str]:
 
 # What the naive strategies are (found by an advisor's review: never said).
 NAIVE_DEFINITION = (
-    "Naive strategies: the N = max_applications programs ranked highest by expected value "
-    "(acceptance x value) or by letter, in the plan's mix of clinical and radiology "
-    "applications, with one reach/target and one IMG-friendly target/safety radiology "
-    "program when tier_mix is on; each pays its own applications' fees."
+    "Naive strategies: keep the applications already sent, then fill up to "
+    "max_applications with the programs ranked highest by expected value (acceptance x "
+    "value) or by letter, ceil(N x clinical.min / (radiology.min + clinical.min)) of them "
+    "clinical and the rest radiology, swapping in a reach/target or an IMG-friendly "
+    "target/safety radiology program when tier_mix needs one; each pays its own fees."
 )
 
 

@@ -208,10 +208,7 @@ def _merged_undated(
         key=lambda amount: int(amount.lstrip("$").replace(",", "")),
     )
     by_start = next(iter(undated.values()))[1]
-    head = at(amounts)
-    text = f"{head}: {undated_warning(', '.join(programs), by_start)}"
-    if not head.startswith(("at every budget", "in every plan")):
-        return text  # the amounts listed say where
+    text = f"{at(amounts)}: {undated_warning(', '.join(programs), by_start)}"
     held = {
         p: sorted(
             {a for w, (ids, _) in undated.items() if p in ids for a in where[w]},
