@@ -1765,3 +1765,19 @@ def test_a_plan_not_proven_best_names_no_program_that_no_plan_can_hold(
     assert outcome.result.status == "feasible"
     other = outcome.payload.get("other_applications") or {}
     assert "r3" not in (other.get("other_programs") or [])
+
+
+def test_the_fee_note_does_not_offer_more_applications_where_none_is_left() -> None:
+    """Found by review: one application made, no other program that can be in a plan, and
+    the note said `apply` "says whether more are worth their fees" (and dropped what the
+    total cost includes)."""
+    path = str(Path(__file__).parent / "data" / "portfolio_review" / "nothing_left.json")
+    code, output = invoke_stdout("solve", path, "--format", "json", *FAST)
+    assert code == 0
+    other = json.loads(output)["other_applications"]
+    assert other["others"] == 0 and other["already_applied"] >= 1
+    code, output = invoke_stdout("solve", path, *FAST)
+    said = " ".join(output.split())
+    assert "no other program in the catalog can be in a plan within the budget." in said
+    assert "whether more are worth their fees" not in said
+    assert "Total cost includes the fees of these programs" in said

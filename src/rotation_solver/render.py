@@ -146,7 +146,7 @@ def chance_all_offered_text(payload: dict[str, Any]) -> str:
     if len(uncertain) == 1:
         return f"this whole plan happens only if {uncertain[0]} offers ({share})"
     which = (
-        f"all {len(uncertain)} programs"
+        ("both programs" if len(uncertain) == 2 else f"all {len(uncertain)} programs")
         if len(uncertain) == len(rotations)
         else f"the {len(uncertain)} programs not yet certain all"
     )
@@ -175,10 +175,15 @@ def _apply_note(payload: dict[str, Any]) -> str:
     made = (other or {}).get("already_applied", 0)
     if other and made and not other["more"][1]:
         # Found by review: "apply to 6-10" after ten had gone out.
+        more = (
+            "`rotation-solver apply` says whether more are worth their fees"
+            if other.get("others")
+            # Found by review: "whether more are worth their fees" where none was left.
+            else "no other program in the catalog can be in a plan within the budget"
+        )
         return (
             f"Offers are uncertain: {counted(made, 'application')} already made (the guide "
-            "suggests 6-10 for 1-3 spots, Step 2); `rotation-solver apply` says whether more "
-            "are worth their fees."
+            f"suggests 6-10 for 1-3 spots, Step 2); {more}. " + note.split(". ", 1)[1]
         )
     # Nothing to add: no more applications, or all of them free (a median of 0 alone
     # is not that: found by review, fees [0, 500] went unmentioned).
