@@ -126,11 +126,14 @@ def _sum_note(payload: dict[str, Any]) -> str | None:
 
 # The plan assumes every offer comes; the guide's answer to uncertain offers is a
 # broader list, and only the plan's own fees are in its total cost.
-APPLY_NOTE = (
-    "Offers are uncertain: the guide suggests applying to 6-10 programs to secure 1-3 "
-    "spots (Step 2), and `rotation-solver apply` chooses which. Total cost includes the "
-    "fees of these programs only; every other application adds its own fee."
+_GUIDE_SENTENCE = (
+    "the guide suggests applying to 6-10 programs to secure 1-3 spots (Step 2), and "
+    "`rotation-solver apply` chooses which."
 )
+_FEES_SENTENCE = (
+    "Total cost includes the fees of these programs only; every other application adds its own fee."
+)
+APPLY_NOTE = f"Offers are uncertain: {_GUIDE_SENTENCE} {_FEES_SENTENCE}"
 
 
 def chance_all_offered_text(payload: dict[str, Any]) -> str:
@@ -159,18 +162,14 @@ def chance_all_offered_text(payload: dict[str, Any]) -> str:
 def apply_note(payload: dict[str, Any]) -> str:
     """APPLY_NOTE, with the chance the whole plan happens and what the other applications
     would cost beside what is left."""
-    text = _apply_note(payload)
-    if chance := chance_all_offered_text(payload):
-        text = text.replace("Offers are uncertain: ", f"Offers are uncertain: {chance}; ", 1)
-    return text
-
-
-def _apply_note(payload: dict[str, Any]) -> str:
-    note = APPLY_NOTE
+    chance = chance_all_offered_text(payload)
+    opening = f"Offers are uncertain: {chance}; " if chance else "Offers are uncertain: "
+    fees = _FEES_SENTENCE
     if payload.get("paid_fees"):
-        note = note.replace(
+        fees = fees.replace(
             "the fees of these programs only", "the fees of these programs and those already paid"
         )
+    note = f"{opening}{_GUIDE_SENTENCE} {fees}"
     other = payload.get("other_applications")
     made = (other or {}).get("already_applied", 0)
     if other and made and not other["more"][1]:
@@ -182,8 +181,8 @@ def _apply_note(payload: dict[str, Any]) -> str:
             else "no other program in the catalog can be in a plan within the budget"
         )
         return (
-            f"Offers are uncertain: {counted(made, 'application')} already made (the guide "
-            f"suggests 6-10 for 1-3 spots, Step 2); {more}. " + note.split(". ", 1)[1]
+            f"{opening}{counted(made, 'application')} already made (the guide suggests "
+            f"6-10 for 1-3 spots, Step 2); {more}. {fees}"
         )
     # Nothing to add: no more applications, or all of them free (a median of 0 alone
     # is not that: found by review, fees [0, 500] went unmentioned).
@@ -478,8 +477,9 @@ def explanation_lines(explanation: dict[str, Any]) -> list[str]:
 
 
 def offerings_text(payload: dict[str, Any]) -> str:
-    """ "56 of 74 (program, start) pairs can be planned; dropped: ..." (found by review:
-    "56 considered" read as the pairs looked at, which were 74)."""
+    """ "56 of 74 (program, start) pairs meet the rules for a single rotation; dropped:
+    ..." (found by review: "56 considered" read as the pairs looked at, which were 74;
+    "can be planned" overstated it: such a pair may still fit in no plan)."""
     dropped = payload.get("dropped") or {}
     kept = payload.get("offerings") or 0
     parts = ", ".join(f"{reason} {count}" for reason, count in dropped.items())
