@@ -39,11 +39,12 @@ from rotation_solver.scenario.schema import MAX_DOLLARS
 from rotation_solver.solve import SolveOptions
 
 MAX_POINTS = 1000
-_AMOUNT = r"\$?\s*(\d[\d_]*)"
+# 9_000 as thousands grouping; ASCII digits only (int() would also read ٩٠٠٠ and 9_0_00).
+_AMOUNT = r"\$?\s*(\d{1,3}(?:_\d{3})+|\d+)"
 
 
 def _amount(text: str, what: str) -> int:
-    match = re.fullmatch(r"\s*" + _AMOUNT + r"\s*", text)
+    match = re.fullmatch(r"\s*" + _AMOUNT + r"\s*", text, re.ASCII)
     if not match and text.strip().startswith("-"):
         raise click.BadParameter(f"{text!r}: {what} must not be negative")
     if not match:

@@ -259,6 +259,7 @@ def read_csv(path: Path, shown: str | None = None) -> Catalog:
     text = files.read_utf8(path, name)
     if not text.strip():
         raise InputError(Problem(name, "catalog file is empty; expected a header row"))
+    _refuse_nul(name, text)
     # Lines end at \n or \r only: str.splitlines would also cut a cell at U+2028,
     # U+0085 or a form feed, which the csv writer does not quote.
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -273,6 +274,24 @@ def read_csv(path: Path, shown: str | None = None) -> Catalog:
         raise InputError(Problem(name, f"CSV error: {error}", reader.line_num)) from None
     _unclosed_quote(name, text, rows)
     return _from_table(name, header, rows)
+
+
+def _refuse_nul(name: str, text: str) -> None:
+    # A NUL is no character a cell can mean (found by fuzzing: it reached the plan's
+    # program names); its line and column, as for bad UTF-8.
+    at = text.find("\x00")
+    if at < 0:
+        return
+    line_start = text.rfind("\n", 0, at) + 1
+    raise InputError(
+        Problem(
+            name,
+            "a NUL character (byte 0x00) is not text; remove it, or save the sheet again "
+            "as CSV UTF-8",
+            text.count("\n", 0, at) + 1,
+            at - line_start + 1,
+        )
+    )
 
 
 def _unclosed_quote(name: str, text: str, rows: list[tuple[int, list[str]]]) -> None:

@@ -14,7 +14,30 @@ def not_bool(value: Any) -> Any:
     # YAML and JSON booleans are ints to pydantic (`budget: true` would be $1).
     if isinstance(value, bool):
         raise ValueError(f"expected a number, got {str(value).lower()}")
+    if isinstance(value, str):
+        plain_digits(value)
     return value
+
+
+# What pydantic would read as a number from text, but a person would not write:
+# 6_50 (Python's digit grouping anywhere), 6e-1, and digits of other scripts (٦٥٠, ６５０).
+# 9_000 is thousands grouping, as YAML reads it unquoted: kept.
+_LENIENT_NUMBER = re.compile(r"[+-]?[\d_]*\.?[\d_]*(?:[eE][+-]?\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:_\d{3})+|\d+)(?:\.\d*)?|\.\d+)", re.ASCII)
+
+
+def plain_digits(text: str) -> None:
+    """Refuse a number in text that is not written with the digits 0-9, an optional
+    sign and decimal point (found by fuzzing: a CSV cell "6_50" was read as 650)."""
+    written = text.strip()
+    if not any(c.isdigit() for c in written) or not _LENIENT_NUMBER.fullmatch(written):
+        return  # not number-like at all: pydantic's own message says what is expected
+    if not _PLAIN_NUMBER.fullmatch(written):
+        try:
+            meant = f"; write {format(Decimal(written.replace('_', '')), 'f')}"
+        except ArithmeticError:  # "_" alone, or "1_e3": no reading to offer
+            meant = ""
+        raise ValueError(f"expected a number written with the digits 0-9 (got {written!r}){meant}")
 
 
 # "1.000": a thousand with a European separator, or one with a decimal point.
