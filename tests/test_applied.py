@@ -917,3 +917,37 @@ def test_a_sent_start_too_close_to_an_accepted_offer_is_to_be_withdrawn(make) ->
     (step,) = [s for s in build_timeline(loaded, _solve(loaded)) if s.kind == "pending"]
     assert "its start 2027-07-05 comes within calendar.min_gap_days of rad-taken" in step.text
     assert "Withdraw it" in step.text
+
+
+def test_offers_apply_says_to_accept_are_not_called_accepted(make) -> None:
+    """Found by review: following `apply`, the offers it says to accept are the plan's
+    locks, and a sent application beside them read "beside the offers you accepted"
+    before the student had answered any."""
+    from rotation_solver.scenario import Lock
+    from rotation_solver.timeline import OfferAnswer, build_timeline
+
+    rows = [
+        program("rad-a", starts="2027-06-07", letter=9, audition=9),
+        program("rad-b", starts="2027-07-05", letter=8, audition=8),
+        program("em-taken", specialty="emergency_medicine", starts="2027-09-06"),
+        program("im-sent", specialty="internal_medicine", starts="2027-06-07;2027-07-05"),
+    ]
+    # The payload of a plan that follows the answer: the offer to accept is its lock.
+    loaded = make(
+        rows,
+        locks=[{"program": "em-taken", "start": "2027-09-06"}],
+        applied=[{"program": "im-sent"}],
+    )
+    answer = OfferAnswer(
+        accept=(Lock(program="em-taken", start=_day("2027-09-06")),),
+        decline=(),
+        pending="answers still to come from applications already sent",
+    )
+    payload = _solve(loaded)
+    (step,) = [s for s in build_timeline(loaded, payload, answer) if s.kind == "pending"]
+    assert "you accepted" not in step.text
+    assert (
+        "cannot lead to a rotation beside the offers `apply` says to accept: they already "
+        "hold requirements.clinical.max 1 clinical rotation (em-taken). Once you have "
+        "accepted them, withdraw it"
+    ) in step.text

@@ -11,7 +11,7 @@ CSV, Markdown or a rich table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal, get_args
@@ -311,7 +311,10 @@ def build_timeline(
                     today, "offer", offer.program, text, offer_start=offer.start, title=title
                 )
             )
-    steps.extend(unused_application_steps(loaded, rotations))
+    accepting = (
+        {(o.program, o.start.isoformat()) for o in offer_answer.accept} if offer_answer else set()
+    )
+    steps.extend(unused_application_steps(loaded, rotations, accepting))
     return in_order(steps)
 
 
@@ -404,12 +407,32 @@ def _answer_steps(loaded: LoadedScenario, answer: OfferAnswer) -> list[TimelineS
 
 
 def unused_application_steps(
-    loaded: LoadedScenario, rotations: Sequence[dict[str, Any]]
+    loaded: LoadedScenario,
+    rotations: Sequence[dict[str, Any]],
+    to_accept: Set[tuple[str, str]] = frozenset(),
 ) -> list[TimelineStep]:
     """An application sent, still unanswered, that the plan does not use: its offer can
     still change the plan. Found by an advisor's review: the timeline never named it,
-    and the plan had put another rotation over its start."""
+    and the plan had put another rotation over its start.
+
+    `to_accept`: the (program, start) of the plan's locks that are `apply`'s answer to
+    the offers, not yet accepted (found by review: they were "the offers you accepted").
+    """
     planned = {r["program_id"] for r in rotations}
+    locks = [r for r in rotations if r.get("locked")]
+
+    def accepted_words(programs: Iterable[str], one: bool = False) -> tuple[str, str]:
+        """(which offers these locks are, what comes before "withdraw it") as the
+        student stands: accepted, or `apply`'s answer still to give."""
+        pending = {pid for pid, _start in to_accept}
+        named = set(programs)
+        if not named & pending:
+            return ("an offer you accepted" if one else "offers you accepted"), ""
+        if named <= pending:
+            said = "an offer `apply` says to accept" if one else "offers `apply` says to accept"
+            return said, "Once you have accepted them, w"
+        return "offers you accepted and offers `apply` says to accept", "Once accepted, w"
+
     steps = []
     for application in loaded.applied:
         if application.program in planned:
@@ -421,17 +444,19 @@ def unused_application_steps(
         # a student's review: a clinical application beside an accepted clinical offer
         # (clinical.max 1) read as "an offer would mean choosing between them".
         full = _no_room_beside_accepted(loaded, program.specialty, rotations)
+        offers, first = accepted_words(r["program_id"] for r in locks)
         useless = (
             f": {application.unusable_because}"
             if not application.usable
             else None
             if full is None
-            else f" beside the offers you accepted: {full}"
+            else f" beside the {offers}: {full}"
         )
         if useless is not None:
+            withdraw = _withdraw(first if full is not None and application.usable else "")
             text = (
                 f"The application sent to {program.name} ({starts}) is still unanswered, "
-                f"but it cannot lead to a rotation{useless}. {_WITHDRAW}"
+                f"but it cannot lead to a rotation{useless}. {withdraw}"
             )
             steps.append(
                 TimelineStep(loaded.scenario.planning_date, "pending", application.program, text)
@@ -440,6 +465,7 @@ def unused_application_steps(
         # Each start: ruled out by the calendar or the rules, under an accepted offer,
         # under another of this plan's rotations, or free.
         accepted, planned_over, free = [], [], []
+        near_locks: list[str] = []
         # Too close counts as a clash: the plan keeps min_gap_days between rotations
         # (found by review: a start 0 days after an accepted offer read as free).
         gap = timedelta(days=loaded.requirements.min_gap_days)
@@ -458,6 +484,7 @@ def unused_application_steps(
             others = sorted(r["program_id"] for r in near if not r.get("locked"))
             if locked:
                 accepted.append(f"{start.isoformat()} {verb} {join_names(locked)}")
+                near_locks.extend(locked)
             elif others:
                 planned_over.append(f"{start.isoformat()} {verb} {join_names(others)}")
             else:
@@ -480,10 +507,11 @@ def unused_application_steps(
                 if out
                 else ""
             )
+            offers, first = accepted_words(near_locks)
             text = (
                 f"The application sent to {program.name} ({starts}) is still unanswered, "
-                f"but it cannot lead to a rotation beside the offers you accepted: {where}"
-                f"{also}. {_WITHDRAW}"
+                f"but it cannot lead to a rotation beside the {offers}: {where}"
+                f"{also}. {_withdraw(first)}"
             )
         else:
             clash = ""
@@ -494,7 +522,7 @@ def unused_application_steps(
                     if len(planned_over) == 1
                     else f"each start it could take overlaps a rotation ({', '.join(planned_over)})"
                 )
-                offers = "an offer you accepted" if len(accepted) == 1 else "offers you accepted"
+                offers = accepted_words(near_locks, one=len(accepted) == 1)[0]
                 under = f" ({'; '.join(accepted)}: {offers})" if accepted else ""
                 clash = (
                     f"; in this plan {where}, so an offer would mean choosing between them{under}"
@@ -511,7 +539,10 @@ def unused_application_steps(
     return steps
 
 
-_WITHDRAW = "Withdraw it, then list it under `exclude:` too (its fee stays paid)."
+def _withdraw(first: str = "") -> str:
+    """The guide's etiquette for an application that can no longer be used; `first` is
+    what comes before it ("Once you have accepted them, w"), else "W"."""
+    return f"{first or 'W'}ithdraw it, then list it under `exclude:` too (its fee stays paid)."
 
 
 def _no_room_beside_accepted(
