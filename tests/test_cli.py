@@ -1702,7 +1702,11 @@ def test_a_tiny_chance_of_the_whole_plan_is_not_called_zero() -> None:
 
     rotations = [{"program_id": p, "acceptance": 0.03} for p in ("a", "b", "c")]
     text = chance_all_offered_text({"rotations": rotations, "chance_all_offered": 0.03**3})
-    assert text.endswith("all 3 programs offer, a under 1% chance (their offer chances multiplied)")
+    assert text.endswith(
+        "all 3 programs offer, a less than 1% chance (their offer chances multiplied)"
+    )
+    eight = chance_all_offered_text({"rotations": rotations, "chance_all_offered": 0.08})
+    assert eight.endswith("all 3 programs offer, an 8% chance (their offer chances multiplied)")
 
 
 def test_the_fee_note_names_only_programs_a_plan_within_the_budget_can_hold() -> None:

@@ -277,8 +277,9 @@ def test_the_timeline_words_a_sent_application_with_several_starts() -> None:
     (step,) = [s for s in json.loads(result.stdout) if s["kind"] == "pending"]
     assert step["program_id"] == "rad-lakeshore"
     assert (
-        "each start it could take overlaps a rotation (2027-06-07 overlaps rad-cedar, 2027-08-02 "
-        "overlaps em-saguaro and rad-juniper), so an offer would mean choosing between them"
+        "each start it could take clashes with a rotation (2027-06-07 overlaps rad-cedar, "
+        "2027-08-02 overlaps em-saguaro and rad-juniper), so an offer would mean choosing "
+        "between them"
     ) in step["text"]
 
 

@@ -22,7 +22,8 @@ from rotation_solver.cli import cli
 from rotation_solver.planner import plan_scenario
 from rotation_solver.scenario import LoadedScenario, load_scenario
 from rotation_solver.solve import SolveOptions
-from rotation_solver.timeline import build_timeline, join_names
+from rotation_solver.timeline import build_timeline
+from rotation_solver.words import join_names
 from tests.conftest import SCENARIOS, program, scenario_dict
 from tests.random_scenarios import write_scenario
 

@@ -1854,3 +1854,34 @@ def test_an_exact_check_the_clock_stopped_is_not_said_to_be_done() -> None:
     assert "the time limit stopped the exact check" in said
     done = polish_exactly(problem, evaluator, found, 3, deadline=time.perf_counter() + 30)
     assert done.exact_local_optimum and done.exact_moves == 1  # one swap: p2 for p16
+
+
+def test_a_kind_the_accepted_offers_fill_offers_no_candidates(make) -> None:
+    """Found by review: two radiology locks at radiology.max 2, and seven radiology
+    programs counted as ones to apply to (the naive strategies paid their fees)."""
+    rows = [
+        program("rad-a", starts="2027-06-07"),
+        program("rad-b", starts="2027-07-05"),
+        program("rad-other", starts="2027-08-02", fee=100),
+        program("surg-c", specialty="surgery", starts="2027-09-06", acceptance=0.5),
+    ]
+    locks = [
+        {"program": "rad-a", "start": "2027-06-07"},
+        {"program": "rad-b", "start": "2027-07-05"},
+    ]
+    full = make(
+        rows,
+        locks=locks,
+        requirements={"radiology": {"min": 2, "max": 2}, "clinical": {"min": 1, "max": 1}},
+    )
+    assert [c.program_id for c in build_portfolio_problem(full).candidates] == ["surg-c"]
+    # With room for a third radiology rotation, rad-other is a candidate again.
+    roomy = make(
+        rows,
+        locks=locks,
+        requirements={"radiology": {"min": 2, "max": 3}, "clinical": {"min": 1, "max": 1}},
+    )
+    assert {c.program_id for c in build_portfolio_problem(roomy).candidates} == {
+        "rad-other",
+        "surg-c",
+    }

@@ -18,7 +18,7 @@ from typing import Any
 from rotation_solver.offerings import Offering, student_profile
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.loader import interview_season_end
-from rotation_solver.words import counted
+from rotation_solver.words import counted, percent_as_written
 
 # "Space your rotations enough to recover and reflect" [Pitfalls]: a week of rest.
 REST_DAYS = 7
@@ -78,7 +78,7 @@ def long_shot_warnings(
     ]
     if not shots:
         return []
-    chances = ", ".join(f"{o.program_id} {float(o.acceptance):.0%}" for o in shots)
+    chances = ", ".join(f"{o.program_id} {percent_as_written(o.acceptance)}" for o in shots)
     one = len(shots) == 1
     return [
         f"no plan meets your rules without {_ids(shots)}, and the chance of "
@@ -423,7 +423,8 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     short = [o for o in radiology if o.weeks < SHORTEST_USEFUL_WEEKS and not o.locked]
     if short:
         warnings.append(
-            f"one-week radiology rotation ({_ids(short)}): short for a detailed letter; the "
+            f"one-week radiology {'rotation' if len(short) == 1 else 'rotations'} "
+            f"({_ids(short)}): short for a detailed letter; the "
             "guide has about four weeks on site in mind ('a month-long interview', Step 4)."
         )
     shorter = [o for o in radiology if o.weeks < FULL_LENGTH_WEEKS]
@@ -466,7 +467,11 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
         warnings.append(tight_deadline_warning(tight))
     undated = [o for o in rotations if o.undated_application]
     if undated:
-        warnings.append(undated_warning(_ids(undated), loaded.requirements.apply_by_start))
+        warnings.append(
+            undated_warning(
+                sorted(o.program_id for o in undated), loaded.requirements.apply_by_start
+            )
+        )
     # Spec section 4 limits an application only by its deadline: with none (or one after
     # the start) it may go out once the rotation has begun, or even ended.
     after_start = [
@@ -514,13 +519,15 @@ def tight_deadline_warning(tight: Sequence[tuple[Offering, date]]) -> str:
     )
 
 
-def undated_warning(programs: str, apply_by_start: bool) -> str:
+def undated_warning(programs: Sequence[str], apply_by_start: bool) -> str:
     """Programs with no known deadline; shared by `solve`'s plans and `apply`'s portfolios."""
     until = "until the start" if apply_by_start else "at any time"
+    one = len(programs) == 1
     return (
-        f"no application deadline is known for {programs}: planned as if it took "
-        f"applications {until}; deadlines are often 3-6 months before it (guide, "
-        "Step 3), so check the program's page."
+        f"no application deadline is known for {', '.join(programs)}: planned as if "
+        f"{'it' if one else 'each'} took applications {until}; deadlines are often 3-6 "
+        f"months before the start (guide, Step 3), so check "
+        + ("the program's page." if one else "the programs' pages.")
     )
 
 

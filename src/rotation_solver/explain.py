@@ -37,7 +37,7 @@ from rotation_solver.solve import (
     configure_reduced,
     solve_problem,
 )
-from rotation_solver.words import counted
+from rotation_solver.words import counted, join_names
 
 UNCHOSEN_SHOWN = 5
 # "Nearly as good for less": the cheapest plan worth at least this share of the best,
@@ -454,17 +454,40 @@ def binding_rules(problem: PlanningProblem, result: Result) -> list[str]:
             f"tier_mix: reach/target half met by {', '.join(high)}; "
             f"IMG-friendly target/safety half met by {', '.join(safe)}"
         )
-    if len(radiology) > 2 and req.radiology_min > 2:
-        lines.append(
-            f"radiology.min is {req.radiology_min}: every plan holds {req.radiology_min} "
-            f"radiology rotations, each beyond two paying the penalty of "
-            f"{problem.extra_radiology_penalty}"
-        )
-    elif len(radiology) > 2:
-        lines.append(
-            f"a third radiology rotation is worth its penalty of {problem.extra_radiology_penalty}"
-        )
+    if len(radiology) > 2:
+        lines.append(_beyond_two_line(problem, radiology))
     return lines
+
+
+def _beyond_two_line(problem: PlanningProblem, radiology: list[Offering]) -> str:
+    """Why the plan holds radiology rotations beyond two, each paying the penalty: the
+    rules or accepted offers force them, or each is worth it (found by review: a third
+    locked rotation worth 12 was "worth its penalty of 40")."""
+    penalty = problem.extra_radiology_penalty
+    beyond = len(radiology) - 2
+    locks = set(problem.locks)
+    locked = sorted(o.program_id for o in radiology if (o.program_id, o.start) in locks)
+    forced = max(problem.requirements.radiology_min, len(locked)) - 2
+    if forced >= beyond:
+        why = (
+            f"radiology.min is {problem.requirements.radiology_min}: every plan holds "
+            f"{problem.requirements.radiology_min} radiology rotations"
+            if problem.requirements.radiology_min >= len(locked)
+            else f"the accepted offers ({join_names(locked)}) are {len(locked)} radiology rotations"
+        )
+        return f"{why}, each beyond two paying the penalty of {penalty}"
+    if beyond == 1:
+        return f"a third radiology rotation is worth its penalty of {penalty}"
+    if forced <= 0:
+        return (
+            f"each of the {beyond} radiology rotations beyond two is worth its penalty of {penalty}"
+        )
+    chosen = beyond - forced
+    return (
+        f"{beyond} radiology rotations beyond two pay a penalty of {penalty} each: {forced} "
+        f"held by the rules or accepted offers, and the {'one' if chosen == 1 else chosen} "
+        "chosen freely worth it"
+    )
 
 
 def _fits_beside(
@@ -658,6 +681,7 @@ def explain(
         "cheaper_near_best": cheaper_near_best(problem, result, clock),
         "value_breakdown": [value_breakdown(o) for o in rotations],
         "extra_radiology_penalty": penalty,
+        "radiology_beyond_two": max(0, sum(o.is_radiology for o in rotations) - 2),
         "objective_check": objective,
         "binding_rules": binding_rules(problem, result),
         "without_each": without,

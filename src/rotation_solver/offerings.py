@@ -19,6 +19,7 @@ from typing import Literal
 
 from rotation_solver.scenario import LoadedScenario, Program, Weights
 from rotation_solver.scenario.schema import BlockedPeriod
+from rotation_solver.words import counted
 
 # The two halves of tier_mix (spec section 5): one target, IMG-friendly rotation meets both.
 TIERS_HIGH = frozenset({"reach", "target"})
@@ -192,7 +193,8 @@ def profile_reason(loaded: LoadedScenario) -> str:
     else:
         score = f"Step 2 CK {student.step2ck} {'>=' if score_ok else '<'} {need_score}"
     weeks = (
-        f"{student.us_clinical_weeks} U.S. clinical weeks {'>=' if weeks_ok else '<'} {need_weeks}"
+        f"{counted(student.us_clinical_weeks, 'U.S. clinical week')} "
+        f"{'>=' if weeks_ok else '<'} {need_weeks}"
     )
     parts = (
         [score, weeks]

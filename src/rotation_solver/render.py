@@ -18,8 +18,8 @@ from rich.text import Text
 from rotation_solver import markdown
 from rotation_solver.changes import change_lines
 from rotation_solver.csv_out import records_csv
-from rotation_solver.timeline import TimelineStep, join_names, timeline_markdown
-from rotation_solver.words import counted
+from rotation_solver.timeline import TimelineStep, timeline_markdown
+from rotation_solver.words import counted, join_names, with_article
 
 PLAN_COLUMNS = (
     "program_id", "program_name", "specialty", "tier", "start", "end", "weeks",
@@ -112,9 +112,11 @@ def _sum_note(payload: dict[str, Any]) -> str | None:
     notes = []
     penalty = sum(r["value"] for r in payload["rotations"]) - (payload["objective"] or 0)
     if payload["objective"] is not None and penalty > 0:
+        beyond = sum(r["specialty"] == "radiology" for r in payload["rotations"]) - 2
         notes.append(
-            f"Objective = the values above minus {penalty} for radiology rotations beyond "
-            "two (two is the usual strategy; a third must be worth more than this penalty)."
+            f"Objective = the values above minus {penalty} for "
+            f"{beyond_two_words(penalty, beyond)} (two is the usual strategy; one beyond "
+            "two must be worth more than its penalty)."
         )
     if not all(r.get("letter_before_eras", True) for r in payload["rotations"]):
         notes.append(
@@ -136,6 +138,14 @@ _FEES_SENTENCE = (
 APPLY_NOTE = f"Offers are uncertain: {_GUIDE_SENTENCE} {_FEES_SENTENCE}"
 
 
+def beyond_two_words(penalty: int, beyond: int) -> str:
+    """ "a third radiology rotation", or "2 radiology rotations beyond two, 15 each"
+    (found by review: a penalty of 30 for a third and a fourth read "for a third")."""
+    if beyond <= 1:
+        return "a third radiology rotation"
+    return f"{beyond} radiology rotations beyond two, {penalty // beyond} each"
+
+
 def chance_all_offered_text(payload: dict[str, Any]) -> str:
     """ "this whole plan happens only if ... (36%)", or "" when nothing in it is
     uncertain."""
@@ -153,8 +163,9 @@ def chance_all_offered_text(payload: dict[str, Any]) -> str:
         if len(uncertain) == len(rotations)
         else f"the {len(uncertain)} programs not yet certain all"
     )
+    chance_words = with_article(share.replace("under", "less than"))
     return (
-        f"this whole plan happens only if {which} offer, a {share} chance (their offer "
+        f"this whole plan happens only if {which} offer, {chance_words} chance (their offer "
         "chances multiplied)"
     )
 
@@ -432,7 +443,9 @@ def explanation_lines(explanation: dict[str, Any]) -> list[str]:
     ]
     value = "value: " + ("; ".join(parts) or "the plan is empty (0)")
     if explanation["extra_radiology_penalty"]:
-        value += f"; minus {explanation['extra_radiology_penalty']} for a third radiology"
+        penalty = explanation["extra_radiology_penalty"]
+        beyond = explanation.get("radiology_beyond_two", 1)
+        value += f"; minus {penalty} for {beyond_two_words(penalty, beyond)}"
     lines.append(value)
     near = explanation.get("cheaper_near_best")
     if near:

@@ -23,7 +23,7 @@ from rich.text import Text
 from rotation_solver import markdown
 from rotation_solver.csv_out import records_csv
 from rotation_solver.scenario import LoadedScenario, Lock
-from rotation_solver.words import counted
+from rotation_solver.words import counted, join_names
 
 # In same-day order: what must happen first comes first (an offer lapses within days).
 StepKind = Literal[
@@ -89,17 +89,14 @@ def _day(value: str) -> date:
     return date.fromisoformat(value)
 
 
+def _specialty_words(specialty: str) -> str:
+    # "a 4-week other rotation" reads as nonsense (found by review).
+    return "clinical" if specialty == "other" else specialty.replace("_", " ")
+
+
 def _where(rotation: dict[str, Any]) -> str:
     place = ", ".join(part for part in (rotation.get("city"), rotation.get("state")) if part)
     return f"{rotation['program_name']}, {place}" if place else str(rotation["program_name"])
-
-
-def join_names(names: Iterable[str]) -> str:
-    """a; a and b; a, b and c."""
-    items = list(names)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def letter_request_date(end: date) -> date:
@@ -265,7 +262,7 @@ def build_timeline(
                 start,
                 "rotation_start",
                 pid,
-                f"Start {rotation['weeks']}-week {rotation['specialty'].replace('_', ' ')} "
+                f"Start {rotation['weeks']}-week {_specialty_words(rotation['specialty'])} "
                 f"rotation at {where}{accepted}; cost ${rotation['cost']:,}",
             )
         )
@@ -520,7 +517,9 @@ def unused_application_steps(
                 where = (
                     f"its start {planned_over[0]}"
                     if len(planned_over) == 1
-                    else f"each start it could take overlaps a rotation ({', '.join(planned_over)})"
+                    # "comes within min_gap_days of" is a clash too (found by review).
+                    else f"each start it could take clashes with a rotation "
+                    f"({', '.join(planned_over)})"
                 )
                 offers = accepted_words(near_locks, one=len(accepted) == 1)[0]
                 under = f" ({'; '.join(accepted)}: {offers})" if accepted else ""

@@ -425,6 +425,7 @@ def _report_warnings(
             enumerated=found.enumerated,
             needed=needed_applications(problem, table),
             short_of=short_of,
+            clinical_specialties=loaded.requirements.clinical_specialties,
         ),
         *undated_application_warnings(
             [problem.candidates[j] for j in table.portfolio],

@@ -253,6 +253,16 @@ def build_portfolio_problem(loaded: LoadedScenario) -> PortfolioProblem:
     # Fees paid whatever the portfolio: the locks' and those already paid.
     fees_paid_regardless = sum(programs[pid].fee for pid in lock_starts) + loaded.paid_fees
     sent_programs = {application.program for application in loaded.applied}
+    # A kind the accepted offers already fill can take no other program (found by review:
+    # two radiology locks at radiology.max 2, and seven radiology programs counted as ones
+    # to apply to, by the naive strategies too).
+    locked_kinds = [programs[pid].specialty == "radiology" for pid in lock_starts]
+    full = {
+        "radiology": sum(locked_kinds) >= req.radiology_max,
+        "clinical": len(locked_kinds) - sum(locked_kinds) >= req.clinical_max,
+    }
+    if len(lock_starts) >= req.max_rotations:
+        full = dict.fromkeys(full, True)
     candidates: list[Candidate] = []
     locks: list[Candidate] = []
     for pid, offers in by_program.items():
@@ -265,7 +275,9 @@ def build_portfolio_problem(loaded: LoadedScenario) -> PortfolioProblem:
         offers.sort(key=lambda o: o.start)
         if not offers:
             continue
-        if not locked and (program.acceptance <= 0 or offers[0].cost + program.fee > budget):
+        if not locked and (
+            program.acceptance <= 0 or offers[0].cost + program.fee > budget or full[offers[0].kind]
+        ):
             continue
         values = tuple(o.value for o in offers)
         # Earliest placement is optimal only if value never rises with a later start.

@@ -12,8 +12,7 @@ from rich.text import Text
 from rotation_solver import markdown
 from rotation_solver.csv_out import records_csv
 from rotation_solver.render import SPECIALTY_CODE
-from rotation_solver.timeline import join_names
-from rotation_solver.words import counted
+from rotation_solver.words import counted, join_names
 
 
 def tenths_of_percent(shares: list[float]) -> list[int]:
@@ -100,6 +99,17 @@ def _noise(payload: dict[str, Any]) -> str:
     if low <= saa["exact_value"] <= high:
         return "sampling noise"
     return "outside the 95% interval, which misses 1 time in 20; more --evaluate outcomes narrow it"
+
+
+def _against_exact(payload: dict[str, Any]) -> str:
+    """The out-of-sample value against the exact one (found by review: "-0.0 against the
+    exact value (sampling noise)" where every outcome was certain)."""
+    saa = payload["saa"]
+    low, high = saa["out_of_sample_ci95"]
+    if round(saa["saa_gap"], 1) == 0:
+        same = "; every fresh outcome ended in a plan of the same value" if low == high else ""
+        return f"equal to the exact value{same}"
+    return f"{-saa['saa_gap']:+.1f} against the exact value ({_noise(payload)})"
 
 
 def _search_row(payload: dict[str, Any]) -> tuple[str, str]:
@@ -489,7 +499,7 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             f"{saa['out_of_sample_value']:.1f} {_ci(saa['out_of_sample_ci95'])} over "
             f"{payload['evaluation']['outcomes']} fresh outcomes; "
             + (
-                f"{-saa['saa_gap']:+.1f} against the exact value ({_noise(payload)})"
+                _against_exact(payload)
                 if payload["sampling"].get("enumerated")
                 else f"SAA gap {saa['saa_gap']:+.1f}"
             ),

@@ -15,7 +15,7 @@ import numpy as np
 from rotation_solver.advice import TIGHT_DAYS, after_start_warning, undated_warning
 from rotation_solver.portfolio.candidates import Candidate, PortfolioProblem
 from rotation_solver.portfolio.outcomes import NO_PLAN, Table, evaluate, outcome_probabilities
-from rotation_solver.words import counted
+from rotation_solver.words import counted, percent_as_written
 
 
 def application_role(
@@ -121,6 +121,7 @@ def portfolio_warnings(
     enumerated: bool = False,
     needed: Sequence[tuple[str, float]] = (),
     short_of: dict[str, float] | None = None,
+    clinical_specialties: Sequence[str] = ("internal_medicine", "surgery", "emergency_medicine"),
 ) -> list[str]:
     """The guide's advice on how broadly to apply, where the portfolio falls short of it
     and the student can do something: allow more applications, or find more programs.
@@ -131,7 +132,8 @@ def portfolio_warnings(
     the student is an IMG (the guide's advice on programs that take IMGs applies);
     `search_finished`: the search ended on its own, not at the time limit; `enumerated`:
     the choice was made on every offer outcome, not on a sample; `short_of`: chance
-    of too few offers of each kind (`short_of_offers`).
+    of too few offers of each kind (`short_of_offers`); `clinical_specialties`: the
+    scenario's (found by review: "medicine, surgery, emergency medicine" for surgery alone).
     """
     warnings = []
     programs = (
@@ -148,22 +150,27 @@ def portfolio_warnings(
             f"at most {counted(max_applications, 'application')}: the guide suggests applying "
             "to 6-10 programs, expecting 1-3 spots (Step 2); try --max-applications 6 or more."
         )
+    used = f"{applied} of {max_applications} applications {'is' if applied == 1 else 'are'} used"
     if RISKY_NO_PLAN < p_no_plan < 1:
         if open_programs <= applied:
+            every = (
+                "the one program that can be applied to is in the portfolio"
+                if open_programs == 1
+                else f"all {open_programs} programs that can be applied to are in the portfolio"
+            )
             advice = (
-                f"all {open_programs} programs that can be applied to are; more programs "
-                f"in the catalog would help (guide, Pitfalls: {programs})."
+                f"{every}; more programs in the catalog would help (guide, Pitfalls: {programs})."
             )
         elif applied == max_applications:
             advice = f"allow more applications, or add {programs} (guide, Pitfalls)."
         elif not search_finished:
             advice = (
-                f"{applied} of {max_applications} applications are used because the search "
+                f"{used} because the search "
                 "stopped at the time limit; a longer --time-limit may use the room."
             )
         elif enumerated:
             advice = (
-                f"{applied} of {max_applications} applications are used: over every offer "
+                f"{used}: over every offer "
                 "outcome, no other program raised the expected value once its fee was paid; "
                 f"other {programs}, or a larger budget, would help."
             )
@@ -172,7 +179,7 @@ def portfolio_warnings(
             # value once its fee was paid. A small sample can miss one that would.
             sampled = f"the {samples} sampled outcomes" if samples else "the sampled outcomes"
             advice = (
-                f"{applied} of {max_applications} applications are used: in {sampled} no "
+                f"{used}: in {sampled} no "
                 "other program raised the average value once its fee was paid, nor the "
                 "exact expected value checked on every outcome of the applications; other "
                 f"{programs}, or a larger budget, would help."
@@ -183,10 +190,11 @@ def portfolio_warnings(
         # 25.0% clinical against 23.2% radiology named clinical alone.
         if clinical_short > p_no_plan / 2 and clinical_short > radiology_short:
             # The advice above names radiology's tiers; here the clinical side is short.
+            kinds = ", ".join(s.replace("_", " ") for s in clinical_specialties)
             more = (
-                "clinical programs (medicine, surgery, emergency medicine) in the catalog"
+                f"clinical programs ({kinds}) in the catalog"
                 if open_programs <= applied
-                else "clinical applications (medicine, surgery, emergency medicine)"
+                else f"clinical applications ({kinds})"
             )
             also = (
                 f" (radiology offers fall short in {radiology_short:.1%}, partly the same outcomes)"
@@ -200,7 +208,7 @@ def portfolio_warnings(
             )
         if needed:
             one = len(needed) == 1
-            chances = ", ".join(f"{pid} ({chance:.0%})" for pid, chance in needed)
+            chances = ", ".join(f"{pid} ({percent_as_written(chance)})" for pid, chance in needed)
             advice += (
                 f" Every plan needs an offer from {chances}: programs that could stand in "
                 f"for {'it' if one else 'them'} would lower this chance the most."
@@ -275,7 +283,7 @@ def undated_application_warnings(
     undated = sorted(
         {c.program_id for c in applications for o in c.offerings if o.undated_application}
     )
-    return [undated_warning(", ".join(undated), apply_by_start)] if undated else []
+    return [undated_warning(undated, apply_by_start)] if undated else []
 
 
 def tight_deadline_warnings(

@@ -181,7 +181,7 @@ def plan_warnings_by_budget(payload: dict[str, Any]) -> list[str]:
 
 
 def _undated_maker(by_start: bool) -> Callable[[tuple[str, ...]], str]:
-    return lambda ids: undated_warning(", ".join(ids), by_start)
+    return lambda ids: undated_warning(ids, by_start)
 
 
 def _named(
@@ -208,7 +208,7 @@ def _merged_undated(
         key=lambda amount: int(amount.lstrip("$").replace(",", "")),
     )
     by_start = next(iter(undated.values()))[1]
-    text = f"{at(amounts)}: {undated_warning(', '.join(programs), by_start)}"
+    text = f"{at(amounts)}: {undated_warning(programs, by_start)}"
     held = {
         p: sorted(
             {a for w, (ids, _) in undated.items() if p in ids for a in where[w]},
