@@ -273,6 +273,10 @@ def test_unknown_document(files: Files) -> None:
     # A near miss names the likely one (found by review).
     path = files(catalog=f"{HEADER}\n{ROW_A.replace('transcript', 'transcripts')}\n")
     fails(path, "unknown document 'transcripts'", "did you mean 'transcript'?")
+    # Found by a student's review: 'step1_score' is no slip for 'step2ck_score' but another
+    # document; the message says how to add one.
+    path = files(catalog=f"{HEADER}\n{ROW_A.replace('transcript', 'step1_score')}\n")
+    fails(path, "if it is another document, add `step1_score: YYYY-MM-DD`")
 
 
 def test_non_date_in_starts(files: Files) -> None:

@@ -226,3 +226,20 @@ def test_fees_now_inside_planned_rotations_are_not_said_to_be_dropped(tmp_path: 
     )  # fmt: skip
     assert code == 0
     assert "(an offer accepted under `locks:` counts its fee" in " ".join(out.split())
+
+
+def test_a_move_to_the_offered_start_names_the_offer(tmp_path: Path) -> None:
+    """Found by a student's review: "moved: em-prairie from 09-13 to 07-12 (2027-09-13:
+    2027-09-13 is no longer a start it offers)" where the catalog still lists 09-13 and
+    the offer in hand is for 07-12."""
+    january = _january_plan(tmp_path)
+    text = (tmp_path / "scenario.yaml").read_text(encoding="utf-8")
+    offers = tmp_path / "offers.yaml"
+    offers.write_text(text + "offers:\n  - {program: em-saguaro, start: 2027-08-23}\n")
+    # The other clinical programs excluded: the plan keeps the offered one.
+    others = ["--exclude", "im-derbyfield", "--exclude", "im-inclinewood"]
+    code, out, _ = _run("solve", str(offers), "--since", str(january), "--format", "json", *others)
+    assert code == 0
+    moved = {m["program_id"]: m for m in json.loads(out)["changes"]["moved"]}
+    assert moved["em-saguaro"]["from"] == "2027-08-16"
+    assert moved["em-saguaro"]["why"] == "the offer in hand is for 2027-08-23 only"

@@ -101,7 +101,8 @@ def test_a_block_style_inline_row_is_placed_at_the_cell_and_named_by_its_path(
     assert problems(tmp_path, text) == [
         "scenario.yaml:39:9: programs[1].id: duplicate program id 'a' (first at line 20)",
         "scenario.yaml:31:15: programs[0].requires: unknown document 'cv'; expected one of "
-        "the keys of `documents` in the scenario (transcript)",
+        "the keys of `documents` in the scenario (transcript); if it is another document, "
+        "add `cv: YYYY-MM-DD` (the day it is ready) under `documents`",
     ]
 
 

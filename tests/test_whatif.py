@@ -953,3 +953,17 @@ def test_merged_deadline_cautions_say_which_plans_hold_which_program() -> None:
         "(not every plan holds them all: im-029 at budget $6,000; rad-064 at budget $5,000; "
         "rad-200 at every budget)"
     )
+
+
+def test_compare_says_what_more_money_can_buy_where_no_better_plan_exists() -> None:
+    """Found by a student's review: `compare --more 2000` read "$2,000 buys nothing"
+    where `apply --more 2000` raised the expected value; the note points there."""
+    example = str(SCENARIOS / "example" / "scenario.yaml")
+    flat = CliRunner().invoke(cli, ["compare", example, "--budgets", "9000,9300", "--workers", "1"])
+    said = " ".join(flat.stdout.split())
+    assert flat.exit_code == 0
+    assert "Up to $9,300 no better plan exists" in said
+    assert "`rotation-solver apply SCENARIO --more 300` says what that is worth" in said
+    # Where more budget buys a better plan, no such note.
+    rising = CliRunner().invoke(cli, ["compare", example, "--more", "500", "--workers", "1"])
+    assert rising.exit_code == 0 and "no better plan exists" not in rising.stdout

@@ -19,6 +19,7 @@ from rotation_solver.errors import InputError, Problem, too_long_number
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.schema import ISO_DATE
+from rotation_solver.words import join_names
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,13 @@ def _why_dropped(
     if pid in loaded.exclude:
         return "excluded now"
     if start not in programs[pid].starts:
-        return f"{start.isoformat()} is no longer a start it offers"
+        # An offer in hand makes the program's row its offered starts alone (found by a
+        # student's review: "no longer a start it offers" for a start the catalog lists).
+        offered = sorted(o.start.isoformat() for o in loaded.offers if o.program == pid)
+        if offered:
+            dates = join_names(offered)
+            return f"the offer in hand is for {dates} only"
+        return "no longer a start it offers"
     for drop in problem.expansion.dropped:
         if drop.program_id == pid and drop.start == start:
             return f"no longer possible: {drop.reason}" + (

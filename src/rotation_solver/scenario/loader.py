@@ -279,8 +279,13 @@ def _cross_checks(
         # A near miss ("dean_letter" for "deans_letter"), as for program ids (found by
         # review: the list was given, the likely one not).
         close = difflib.get_close_matches(name, sorted(scenario.documents), n=1, cutoff=0.75)
+        # Found by a student's review: 'step1_score' was asked if it meant 'step2ck_score',
+        # another document; a new one is added under `documents` with its ready date.
+        new = f"add `{name}: YYYY-MM-DD` (the day it is ready) under `documents`"
         if close and not joined:
-            joined = f"; did you mean {close[0]!r}?"
+            joined = f"; did you mean {close[0]!r}? If it is another document, {new}"
+        elif not joined:
+            joined = f"; if it is another document, {new}"
         problems.append(
             rows[0].problem(
                 "requires",

@@ -451,6 +451,28 @@ def unspent_notes(payload: dict[str, Any]) -> list[str]:
     return notes
 
 
+def more_buys_nothing_note(payload: dict[str, Any]) -> list[str]:
+    """Where no budget above the student's buys a better plan, what more money can still
+    buy: applications (found by a student's review: `compare --more 2000` read "$2,000
+    buys nothing", where `apply --more 2000` raised the expected value)."""
+    yours = next((r for r in payload["rows"] if r["budget"] == payload["scenario_budget"]), None)
+    above = [r for r in payload["rows"] if r["budget"] > payload["scenario_budget"]]
+    if yours is None or yours["objective"] is None or not above:
+        return []
+    if any(r["objective"] != yours["objective"] for r in above):
+        return []
+    uncertain = any(r.get("acceptance", 1) < 1 for r in yours["rotations"])
+    if not uncertain:
+        return []
+    more = max(r["budget"] for r in above) - payload["scenario_budget"]
+    return [
+        f"Up to {_money(max(r['budget'] for r in above))} no better plan exists, with each "
+        "rotation counted at its chance of an offer. More money can still pay for more "
+        "applications and a better chance that a plan comes together: `rotation-solver "
+        f"apply SCENARIO --more {more}` says what that is worth."
+    ]
+
+
 def compare_markdown(payload: dict[str, Any]) -> str:
     lines = [f"# What-if budgets: {markdown.cell(payload['scenario'])}", ""]
     if payload.get("least_budget") is not None:
@@ -459,6 +481,7 @@ def compare_markdown(payload: dict[str, Any]) -> str:
     lines += _markdown_table(compare_rows_text(payload), _RIGHT)
     lines.append("")
     lines += [f"{note}\n" for note in unspent_notes(payload)]
+    lines += [f"{note}\n" for note in more_buys_nothing_note(payload)]
     lines += [f"{sooner_text(step)}\n" for step in payload.get("sooner", [])]
     lines += markdown.warning_lines(
         [*payload.get("warnings", []), *plan_warnings_by_budget(payload)]
@@ -518,6 +541,7 @@ def compare_table(payload: dict[str, Any], console: Any) -> None:
         notes.append(f"Least workable budget: {_money(payload['least_budget'])}")
     notes += paid_note(payload)
     notes += unspent_notes(payload)
+    notes += more_buys_nothing_note(payload)
     notes += [sooner_text(step) for step in payload.get("sooner", [])]
     render_rich(
         f"What-if budgets: {payload['scenario']}", compare_rows_text(payload), notes, console
