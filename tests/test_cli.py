@@ -558,6 +558,30 @@ def test_a_full_disk_is_a_short_message_not_a_traceback() -> None:
     assert done.returncode == 74 and b"Traceback" not in done.stderr
 
 
+def test_standard_output_cut_short_by_a_file_size_limit_is_exit_74(tmp_path: Path) -> None:
+    """Found by review: `solve ... > plan.json` where the file hit its size limit left
+    2,048 bytes of a JSON plan and exit 0, with no word: CPython takes a short write
+    as done."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit_files_to_2_kib() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+    target = tmp_path / "plan.json"
+    with target.open("w") as out:
+        done = subprocess.run(
+            [sys.executable, "-m", "rotation_solver", "solve",
+             str(SCENARIOS / "example" / "scenario.yaml"), "--format", "json", *FAST],
+            stdout=out, stderr=subprocess.PIPE, timeout=120, preexec_fn=limit_files_to_2_kib,
+        )  # fmt: skip
+    assert target.stat().st_size == 2048
+    assert done.returncode == 74
+    assert b"cannot write the output: File too large" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
 def test_a_full_disk_for_an_output_file_is_exit_74(tmp_path: Path) -> None:
     import errno
 

@@ -103,8 +103,13 @@ def cli() -> None:
 def main() -> None:
     """Console-script entry point."""
     try:
-        cli.main(standalone_mode=True)
-    except OSError as error:  # --help or --version to a full disk: before any command runs
+        try:
+            cli.main(standalone_mode=True)
+        finally:
+            # What is still buffered is written now, where a failure is reported, not at
+            # exit, where Python would drop it with exit 0 (found by review).
+            sys.stdout.flush()
+    except OSError as error:  # --help or --version to a full disk, or the last flush
         if error.errno == errno.EPIPE:
             raise
         _cannot_write(error)
