@@ -58,3 +58,63 @@ def test_a_nul_in_a_csv_cell_is_refused_at_its_line_and_column(tmp_path) -> None
     code, said = _run("validate", str(scenario))
     assert code == 1
     assert "programs.csv:2:9: a NUL character (byte 0x00) is not text" in said
+
+
+def _scenario_text(tmp_path, old: str, new: str):  # type: ignore[no-untyped-def]
+    """The example with one piece of its scenario text replaced."""
+    scenario, _number = _catalog_cell(tmp_path, "fee", "125")
+    text = scenario.read_text(encoding="utf-8")
+    assert old in text
+    scenario.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    return scenario, line
+
+
+def test_a_missing_colon_is_named_on_its_own_line(tmp_path) -> None:
+    """It was reported on the next line, as "could not find expected ':' (while
+    scanning a simple key ...)"."""
+    scenario, line = _scenario_text(tmp_path, "budget: 9000", "budget 9000")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert (
+        f"scenario.yaml:{line}:1: YAML syntax error: line {line} has no ':' after its key "
+        "('budget 9000'): write `key: value`"
+    ) in said
+
+
+def test_a_tab_in_the_indentation_is_named_in_plain_words(tmp_path) -> None:
+    scenario, line = _scenario_text(tmp_path, "  step2ck: 246", "\tstep2ck: 246")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"scenario.yaml:{line}:1: YAML syntax error: a tab; YAML indents with spaces" in said
+
+
+def test_a_list_item_indented_wrongly_says_what_to_line_up(tmp_path) -> None:
+    """A block-style list item whose second key is one space too deep."""
+    scenario, line = _scenario_text(
+        tmp_path,
+        '    - {start: 2027-07-12, end: 2027-07-25, reason: "home school exam"}',
+        "    - start: 2027-07-12\n       end: 2027-07-25",
+    )
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"scenario.yaml:{line + 1}:" in said
+    assert "mapping values are not allowed here: this line's indentation does not match" in said
+
+
+def test_a_rich_text_file_is_named_as_such(tmp_path) -> None:
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text("{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Helvetica;}}\nversion: 1\n}")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert "scenario.yaml:1: this is a rich-text (RTF) document, not plain text" in said
+
+
+def test_curly_quotes_around_a_value_are_named(tmp_path) -> None:
+    scenario, line = _scenario_text(
+        tmp_path, "planning_date: 2027-01-15", "planning_date: \u201c2027-01-15\u201d"
+    )
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"scenario.yaml:{line}:" in said
+    assert "its curly quotes" in said and 'type straight quotes (") or none' in said

@@ -259,7 +259,52 @@ def _no_break_space_hint(text: str, error_line: int | None) -> str:
     )
 
 
+def _plain_words(
+    text: str, error: MarkedYAMLError, what: str, line: int | None, column: int | None
+) -> tuple[str, int | None, int | None]:
+    """The parser's words for the slips people make, as a fix on the line that has it
+    (found by review: a missing colon on line 13 was reported at line 14 as "could not
+    find expected ':' (while scanning a simple key ...)")."""
+    start = error.context_mark
+    problem = error.problem or ""
+    if problem.startswith("could not find expected ':'") and start is not None:
+        written = (
+            text.splitlines()[start.line].strip() if start.line < len(text.splitlines()) else ""
+        )
+        return (
+            f"line {start.line + 1} has no ':' after its key ({written!r}): write "
+            "`key: value`, with a space after the colon",
+            start.line + 1,
+            start.column + 1,
+        )
+    if "found character '\\t'" in problem or "found character '\t'" in problem:
+        return (
+            "a tab; YAML indents with spaces only: replace the tab with spaces",
+            line,
+            column,
+        )
+    if problem == "mapping values are not allowed here":
+        return (
+            f"{what}: this line's indentation does not match the lines above it (a list "
+            "item's keys line up under the first one, after '- '), or a value holds ': ' "
+            "and needs quotes",
+            line,
+            column,
+        )
+    return what, line, column
+
+
 def _read_yaml(path: Path, text: str, kind: str) -> Document:
+    if text.lstrip().startswith("{\\rtf"):
+        # TextEdit and WordPad save rich text by default (found by review).
+        raise InputError(
+            Problem(
+                str(path),
+                "this is a rich-text (RTF) document, not plain text: save it as plain text "
+                "(TextEdit: Format > Make Plain Text; WordPad: Save as > Text Document)",
+                1,
+            )
+        )
     yaml = YAML(typ="rt")
     yaml.Constructor = _ExactConstructor
     try:
@@ -282,6 +327,7 @@ def _read_yaml(path: Path, text: str, kind: str) -> Document:
             # reported only at the end of the file, line 4).
             what += f" ({error.context} that starts at line {start.line + 1}, column "
             what += f"{start.column + 1})"
+        what, line, column = _plain_words(text, error, what, line, column)
         what += _no_break_space_hint(text, line)
         # Valid JSON is read as YAML for its positions: name the format the user wrote.
         language = "JSON" if path.suffix.lower() == ".json" else "YAML"

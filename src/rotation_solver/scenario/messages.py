@@ -53,8 +53,23 @@ def _percent_like(value: Any) -> bool:
     return number.is_integer() and 2 <= number <= 100
 
 
+_CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
+
+
 def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     """One error of `ValidationError.errors()` as a sentence about the user's value."""
+    said = _describe(item, vocabulary, noun=noun)
+    given = item.get("input")
+    if isinstance(given, str) and given.strip()[:1] in _CURLY_QUOTES and given.strip():
+        # Found by review: '“2027-01-15”' is easy to misread as the date in quotes.
+        said += (
+            "; its curly quotes (“ ”, as a word processor or phone types them) are part of "
+            'the value: type straight quotes (") or none'
+        )
+    return said
+
+
+def _describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     kind = item["type"]
     if kind == "extra_forbidden":
         key = str(item["loc"][-1])
