@@ -118,3 +118,41 @@ def test_curly_quotes_around_a_value_are_named(tmp_path) -> None:
     assert code == 1
     assert f"scenario.yaml:{line}:" in said
     assert "its curly quotes" in said and 'type straight quotes (") or none' in said
+
+
+def _renamed_column(tmp_path, old: str, new: str):  # type: ignore[no-untyped-def]
+    scenario, _number = _catalog_cell(tmp_path, "fee", "125")
+    catalog = tmp_path / "programs.csv"
+    header, rest = catalog.read_text(encoding="utf-8").split("\n", 1)
+    names = header.split(",")
+    names[names.index(old)] = new
+    catalog.write_text(",".join(names) + "\n" + rest, encoding="utf-8")
+    return scenario
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "effect"),
+    [
+        ("fee", "fees", "did you mean 'fee'?; with no 'fee' column, every fee counts as $0"),
+        (
+            "application_deadline",
+            "deadline",
+            "did you mean 'application_deadline'?; with no 'application_deadline' column, no "
+            "program has a fixed deadline",
+        ),
+    ],
+)
+def test_a_near_miss_of_a_missing_optional_column_says_what_its_absence_does(
+    tmp_path, old: str, new: str, effect: str
+) -> None:
+    """Found by review: a `fees` header made every fee $0 (a plan $330 over the budget
+    by the real fees) under a one-line "did you mean 'fee'?"; `deadline` had no hint."""
+    code, said = _run("validate", str(_renamed_column(tmp_path, old, new)))
+    assert code == 0
+    assert f"{new} ({effect})" in said
+
+
+def test_program_id_as_the_id_header_is_told_to_be_named_id(tmp_path) -> None:
+    code, said = _run("validate", str(_renamed_column(tmp_path, "id", "Program ID")))
+    assert code == 1
+    assert "missing required column 'id' (the header has 'Program ID': name it 'id')" in said

@@ -130,6 +130,8 @@ def _from_table(
         hint = f" (the header has {lower[n]!r}; names are lower case)" if n in lower else ""
         if not hint and (typos := _typos_of(n, extra)):
             hint = f" (the header has {_quoted(typos)}: a typo?)"
+        if not hint and (meant := [e for e in extra if _close_column(e) == n]):
+            hint = f" (the header has {_quoted(meant)}: name it {n!r})"
         problems.append(
             Problem(file, f"missing required column {n!r}{hint}", 1, None, n, spreadsheet)
         )
@@ -140,10 +142,7 @@ def _from_table(
         raise InputError(problems)
     warnings = []
     if extra:
-        named = [
-            f"{name} (did you mean {close!r}?)" if (close := _close_column(name)) else name
-            for name in extra
-        ]
+        named = [_extra_column_words(name, columns) for name in extra]
         warnings.append(
             f"{file}: extra catalog columns ignored (check the spelling if one was meant "
             f"as a catalog field): {', '.join(named)}"
@@ -480,6 +479,33 @@ def _refuse_uncalculated_formulas(
         raise InputError(problems[:20])
 
 
+# Names people give catalog columns that no spelling distance finds (found by review:
+# "deadline" for application_deadline, "Program ID" for id).
+_COLUMN_ALIASES = {
+    "deadline": "application_deadline",
+    "apply_by": "application_deadline",
+    "opens": "application_opens",
+    "program_id": "id",
+    "program": "id",
+    "surcharge": "img_surcharge",
+    "housing": "housing_per_week",
+    "chance": "acceptance",
+    "probability": "acceptance",
+}
+
+# What a missing optional column means, said where a near miss of it is ignored (found by
+# review: a `fees` header cost the plan $460 of fees and said only "did you mean 'fee'?").
+_WITHOUT = {
+    "fee": "every fee counts as $0",
+    "img_surcharge": "every IMG surcharge counts as $0",
+    "travel": "every travel cost counts as $0",
+    "application_deadline": "no program has a fixed deadline",
+    "deadline_weeks_before_start": "no program has a deadline before its start",
+    "application_opens": "every application opens on the planning date",
+    "requires": "no application waits for a document",
+}
+
+
 def _close_column(name: str) -> str | None:
     """The catalog column a misspelt name most likely meant, if any.
 
@@ -488,8 +514,24 @@ def _close_column(name: str) -> str | None:
     plain = name.strip().lower().replace(" ", "_")
     if plain in KNOWN_COLUMNS:
         return plain
+    if plain in _COLUMN_ALIASES:
+        return _COLUMN_ALIASES[plain]
     close = difflib.get_close_matches(plain, sorted(KNOWN_COLUMNS), n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+def _extra_column_words(name: str, columns: dict[str, int]) -> str:
+    """An ignored column, with the one it likely meant and, where that one is missing,
+    what its absence does to every row."""
+    close = _close_column(name)
+    if close is None:
+        return name
+    effect = (
+        f"; with no {close!r} column, {_WITHOUT[close]}"
+        if close not in columns and close in _WITHOUT
+        else ""
+    )
+    return f"{name} (did you mean {close!r}?{effect})"
 
 
 def _typos_of(column: str, names: list[str]) -> list[str]:
