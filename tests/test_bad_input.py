@@ -897,10 +897,22 @@ def test_bad_utf8_names_the_line_and_column(files: Files, tmp_path: Path) -> Non
     path = files(catalog=f"{HEADER}\n{ROW_A}\n{ROW_B}\n")
     catalog = tmp_path / "programs.csv"
     catalog.write_bytes(catalog.read_bytes().replace(b"B (synthetic)", b"B (synth\xe9tic)"))
-    fails(path, "programs.csv:3:14:", "not UTF-8 text", "save the file as UTF-8")
+    # A catalog's place is its column and cell (found by review: "3:14" was a character
+    # offset in a sheet of 22 columns).
+    fails(
+        path,
+        "programs.csv:3:2: name: not UTF-8 text (byte 0xe9 in 'B (synth\ufffdtic)'",
+        "save the file as CSV UTF-8",
+    )
     scenario = SCENARIO.replace('name: "bad input (synthetic)"', 'name: "Jos\xe9"')
     path.write_bytes(scenario.encode("latin-1"))
     fails(path, "scenario.yaml:2:11:", "not UTF-8 text")
+    # UTF-16 (Excel's "Unicode Text") is named as such, in a catalog or a scenario.
+    catalog.write_bytes(f"{HEADER}\n{ROW_A}\n".encode("utf-16"))
+    path.write_text(SCENARIO, encoding="utf-8")
+    fails(path, "programs.csv:1: this is UTF-16 text")
+    path.write_bytes(SCENARIO.encode("utf-16"))
+    fails(path, "scenario.yaml:1: this is UTF-16 text")
 
 
 def test_a_catalog_without_requires_warns_that_documents_limit_nothing(files: Files) -> None:
@@ -985,7 +997,10 @@ def test_a_csv_extra_column_near_a_catalog_column_gets_a_hint(files: Files) -> N
     header = HEADER.replace("application_deadline", "aplication_deadlin")
     result = CliRunner().invoke(cli, ["validate", str(files(catalog=f"{header}\n{ROW_A}\n"))])
     assert result.exit_code == 0, result.output
-    assert "aplication_deadlin (did you mean 'application_deadline'?)" in result.stderr
+    assert (
+        "aplication_deadlin (did you mean 'application_deadline'?; with no "
+        "'application_deadline' column, no program has a fixed deadline)"
+    ) in " ".join(result.stderr.split())
 
 
 def test_a_capitalised_choice_is_told_to_use_lower_case(files: Files) -> None:

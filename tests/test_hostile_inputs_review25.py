@@ -156,3 +156,19 @@ def test_program_id_as_the_id_header_is_told_to_be_named_id(tmp_path) -> None:
     code, said = _run("validate", str(_renamed_column(tmp_path, "id", "Program ID")))
     assert code == 1
     assert "missing required column 'id' (the header has 'Program ID': name it 'id')" in said
+
+
+def test_a_row_missing_a_cell_says_so_before_the_errors_it_causes(tmp_path) -> None:
+    """Found by review: a row without its img_surcharge cell was blamed on `interest`
+    and `acceptance`, where the values had moved one column left."""
+    scenario, number = _catalog_cell(tmp_path, "img_surcharge", "50")
+    catalog = tmp_path / "programs.csv"
+    lines = catalog.read_text(encoding="utf-8").split("\n")
+    cells = lines[1].split(",")
+    del cells[number - 1]
+    lines[1] = ",".join(cells)
+    catalog.write_text("\n".join(lines), encoding="utf-8")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert "programs.csv:2:22: this row has 21 cells but the header has 22: a missing cell" in said
+    assert said.index("this row has 21 cells") < said.index("interest")

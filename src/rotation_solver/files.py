@@ -196,6 +196,17 @@ def read_utf8(path: Path, shown: str | None = None) -> str:
     naming the line and column (in characters) of the first bad byte."""
     data = path.read_bytes()
     body = data.removeprefix(b"\xef\xbb\xbf")
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # Excel's "Unicode Text" and Notepad's "Unicode" (found by review: read as a bad
+        # byte at 1:1).
+        raise InputError(
+            Problem(
+                shown or str(path),
+                "this is UTF-16 text (Excel's 'Unicode Text', Notepad's 'Unicode'), not "
+                "UTF-8; save the file as UTF-8 (Excel: Save As > CSV UTF-8)",
+                1,
+            )
+        )
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -216,6 +216,21 @@ def _from_table(
                         spreadsheet=spreadsheet,
                     )
                 )
+            if 0 < len(cells) < len(header) and not spreadsheet:
+                # Found by review: a row missing one cell was blamed on its last columns
+                # (the values after the gap sit one column to the left).
+                problems.append(
+                    Problem(
+                        file,
+                        f"this row has {len(cells)} cells but the header has {len(header)}: "
+                        "a missing cell moves every value after it one column left, which "
+                        "would explain the errors below; keep an empty cell (two commas, "
+                        ",,) for a value not given",
+                        line,
+                        len(cells) + 1,
+                        spreadsheet=spreadsheet,
+                    )
+                )
             problems.extend(result)
     if problems:
         raise InputError(problems)
@@ -255,7 +270,7 @@ def read_csv(path: Path, shown: str | None = None) -> Catalog:
         raise InputError(
             Problem(name, "this is an Excel workbook (XLSX), not CSV text; name it .xlsx")
         )
-    text = files.read_utf8(path, name)
+    text = _csv_text(path, name)
     if not text.strip():
         raise InputError(Problem(name, "catalog file is empty; expected a header row"))
     _refuse_nul(name, text)
@@ -273,6 +288,42 @@ def read_csv(path: Path, shown: str | None = None) -> Catalog:
         raise InputError(Problem(name, f"CSV error: {error}", reader.line_num)) from None
     _unclosed_quote(name, text, rows)
     return _from_table(name, header, rows)
+
+
+def _csv_text(path: Path, name: str) -> str:
+    """The catalog as text; a byte that is not UTF-8 (an accented city from a Windows
+    spreadsheet) is named by its column and cell, not by its character offset in the
+    line (found by review: "5:67" in a sheet of 22 columns)."""
+    try:
+        return files.read_utf8(path, name)
+    except InputError:
+        body = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+        if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise  # UTF-16: files.read_utf8 says so
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            start = body.rfind(b"\n", 0, bad.start) + 1
+            end = body.find(b"\n", bad.start)
+            line_text = body[start : end if end >= 0 else None].decode("utf-8", "replace")
+            before = body[start : bad.start].decode("utf-8", "replace")
+            number = max(1, len(next(csv.reader([before]), [""])))
+            cells = next(csv.reader([line_text]), [])
+            header = next(csv.reader([body.split(b"\n", 1)[0].decode("utf-8", "replace")]))
+            field = header[number - 1].strip() if number <= len(header) else None
+            cell = cells[number - 1] if number <= len(cells) else ""
+            raise InputError(
+                Problem(
+                    name,
+                    f"not UTF-8 text (byte 0x{body[bad.start]:02x} in {cell.strip()!r}, "
+                    "shown here as '\ufffd'); save the file as CSV UTF-8 (Excel: Save As > "
+                    "CSV UTF-8)",
+                    body.count(b"\n", 0, bad.start) + 1,
+                    number,
+                    field or None,
+                )
+            ) from None
+        raise
 
 
 def _refuse_nul(name: str, text: str) -> None:
