@@ -326,6 +326,25 @@ def test_empty_catalog(files: Files) -> None:
 def test_missing_catalog_file(files: Files) -> None:
     path = files(SCENARIO.replace("programs.csv", "nope.csv"))
     fails(path, f"scenario.yaml:{LINE['programs']}:", "nope.csv", "not found")
+    fails(path, "`programs:` is read relative to the scenario's folder")
+
+
+def test_a_catalog_path_written_from_the_current_folder_says_which_to_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: `programs: cases/s02/data/programs.csv`, written from the folder
+    above, was "not found" with no word on how paths are read."""
+    folder = tmp_path / "cases" / "s02"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "programs.csv").write_text(f"{HEADER}\n{ROW_A}\n", encoding="utf-8")
+    scenario = folder / "scenario.yaml"
+    scenario.write_text(SCENARIO.replace("programs.csv", "cases/s02/data/programs.csv"))
+    monkeypatch.chdir(tmp_path)
+    fails(
+        scenario,
+        "a file 'cases/s02/data/programs.csv' exists relative to the current folder: write "
+        "'data/programs.csv' or an absolute path",
+    )
 
 
 def test_missing_scenario_file(tmp_path: Path) -> None:

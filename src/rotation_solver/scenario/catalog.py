@@ -678,6 +678,16 @@ def _read_catalog_file(reference: str, shown: Path, scenario_doc: Document) -> C
             hint = "; catalogs are read from files only: download it and name the file"
         elif "\\" in reference:
             hint = "; write folders with / (a \\ is part of the name here)"
+        elif not os.path.isabs(os.path.expanduser(reference)):
+            # Found by review: a path written from the current folder, not the scenario's.
+            here = Path(os.path.expanduser(reference))
+            hint = "; `programs:` is read relative to the scenario's folder" + (
+                f" (a file {reference!r} exists relative to the current folder: write "
+                f"{os.path.relpath(here.resolve(), scenario_doc.path.parent.resolve())!r}"
+                " or an absolute path)"
+                if here.is_file()
+                else ""
+            )
         raise InputError(
             # Quoted as written: repr would double every backslash the hint is about.
             scenario_doc.problem(("programs",), f"catalog file '{shown}' not found{hint}")
