@@ -172,3 +172,22 @@ def test_a_row_missing_a_cell_says_so_before_the_errors_it_causes(tmp_path) -> N
     assert code == 1
     assert "programs.csv:2:22: this row has 21 cells but the header has 22: a missing cell" in said
     assert said.index("this row has 21 cells") < said.index("interest")
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("14 June 2027", "; write 2027-06-14"),
+        ("14/06/2027", "; write 2027-06-14"),
+        ("6/14/2027", "; write 2027-06-14"),
+        ("2027/06/14", "; write 2027-06-14"),
+        ("6/7/2027", "; write 2027-06-07 (June 7) or 2027-07-06 (July 6), whichever you mean"),
+    ],
+)
+def test_a_date_written_another_way_gets_its_iso_form(tmp_path, written: str, hint: str) -> None:
+    """Found by review: "June 7, 2027" and 14/06/2027 were refused with no suggestion."""
+    scenario, number = _catalog_cell(tmp_path, "application_opens", written)
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"programs.csv:2:{number}: application_opens: expected a date as YYYY-MM-DD" in said
+    assert f"got '{written}'{hint}" in said

@@ -7,6 +7,7 @@ field, which `rotation-solver schema` publishes as JSON Schema.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -32,7 +33,8 @@ def _parse_iso_date(value: Any) -> date:
     if isinstance(value, date):
         return _in_range(value)
     if not isinstance(value, str) or not ISO_DATE.match(value.strip()):
-        raise ValueError(f"expected a date as YYYY-MM-DD, got {shown(value)}{_serial_hint(value)}")
+        hint = _serial_hint(value) or _written_date_hint(value)
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {shown(value)}{hint}")
     try:
         parsed = date.fromisoformat(value.strip())
     except ValueError:
@@ -52,6 +54,42 @@ def _serial_hint(value: Any) -> str:
         f" (a spreadsheet's date number, {day.isoformat()}: format the cell as a date "
         "or type the date as text)"
     )
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})", re.ASCII)
+_NAMED_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y")
+
+
+def _written_date_hint(value: Any) -> str:
+    """The ISO date a date written another way means, where only one reading exists; both
+    where day and month could swap (found by review: "June 7, 2027" and 14/06/2027 got
+    no suggestion)."""
+    if not isinstance(value, str):
+        return ""
+    text = " ".join(value.strip().split())
+    readings: list[date] = []
+    if match := _NUMERIC_DATE.fullmatch(text):
+        first, second, third = (int(part) for part in match.groups())
+        if len(match.group(1)) == 4:  # 2027/06/07, 2027-6-7
+            orders = [(first, second, third)]
+        elif len(match.group(3)) == 4:  # day and month in either order
+            orders = [(third, first, second), (third, second, first)]
+        else:
+            orders = []
+        for year, month, day in orders:
+            with contextlib.suppress(ValueError):
+                readings.append(date(year, month, day))
+    else:
+        for form in _NAMED_DATE_FORMATS:
+            with contextlib.suppress(ValueError):
+                readings.append(datetime.strptime(text, form).date())
+    readings = sorted(set(readings))
+    if len(readings) == 1:
+        return f"; write {readings[0].isoformat()}"
+    if len(readings) == 2:
+        one, other = (f"{d.isoformat()} ({d.strftime('%B')} {d.day})" for d in readings)
+        return f"; write {one} or {other}, whichever you mean"
+    return ""
 
 
 def _in_range(day: date) -> date:
