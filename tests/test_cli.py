@@ -1088,7 +1088,7 @@ def test_table_and_markdown_explain_the_penalty_and_late_letters(tmp_path: Path)
     assert sum(r["value"] for r in plan["rotations"]) - plan["objective"] == 40
     for fmt in ("table", "markdown"):
         out = CliRunner().invoke(cli, ["solve", str(path), *FAST, "--format", fmt]).stdout
-        assert "letter after ERAS" in out and "minus 40 for radiology rotations beyond" in out
+        assert "letter after ERAS" in out and "minus 40 for a third radiology rotation" in out
 
 
 def test_markdown_shows_an_accepted_offer_as_accepted() -> None:

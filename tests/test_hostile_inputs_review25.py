@@ -191,3 +191,27 @@ def test_a_date_written_another_way_gets_its_iso_form(tmp_path, written: str, hi
     assert code == 1
     assert f"programs.csv:2:{number}: application_opens: expected a date as YYYY-MM-DD" in said
     assert f"got '{written}'{hint}" in said
+
+
+def test_one_column_formatted_wrongly_in_every_row_is_a_few_lines_not_one_per_cell(
+    tmp_path,
+) -> None:
+    """Found by review: an Excel export with "$650" in every row printed one error per
+    cell (134 lines); each column now shows three and counts the rest."""
+    scenario, _number = _catalog_cell(tmp_path, "fee", "125")
+    catalog = tmp_path / "programs.csv"
+    header, *rows = catalog.read_text(encoding="utf-8").strip().split("\n")
+    column = header.split(",").index("housing_per_week")
+    dollars = []
+    for row in rows:
+        cells = row.split(",")
+        cells[column] = "$" + cells[column]
+        dollars.append(",".join(cells))
+    catalog.write_text("\n".join([header, *dollars]) + "\n", encoding="utf-8")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert said.count("housing_per_week: expected a whole number") == 3
+    assert (
+        f"housing_per_week: and {len(rows) - 3} more problems in this column (lines 5-"
+        f"{len(rows) + 1}); fix the column as a whole"
+    ) in said

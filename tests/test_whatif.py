@@ -942,7 +942,7 @@ def test_merged_deadline_cautions_say_which_plans_hold_which_program() -> None:
             "budget": budget,
             "objective": 100,
             "rotations": [{"program_id": p} for p in programs],
-            "warnings": [undated_warning(", ".join(programs), False)],
+            "warnings": [undated_warning(programs, False)],
         }
 
     rows = [row(5000, ["rad-064", "rad-200"]), row(6000, ["im-029", "rad-200"]),

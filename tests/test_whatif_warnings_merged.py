@@ -28,10 +28,12 @@ def _plan(cost: int, programs: list[str], warnings: list[str]) -> dict[str, Any]
 def test_programs_with_no_deadline_are_named_once_for_every_plan_holding_any() -> None:
     payload = {
         "points": [
-            _plan(4000, ["im-b", "rad-a", "x"], [undated_warning("im-b, rad-a", False), "burn"]),
-            _plan(5000, ["rad-a", "x"], [undated_warning("rad-a", False)]),
+            _plan(
+                4000, ["im-b", "rad-a", "x"], [undated_warning(["im-b", "rad-a"], False), "burn"]
+            ),
+            _plan(5000, ["rad-a", "x"], [undated_warning(["rad-a"], False)]),
             _plan(6000, ["x"], ["burn"]),
-            _plan(7000, ["em-c"], [undated_warning("em-c", False)]),
+            _plan(7000, ["em-c"], [undated_warning(["em-c"], False)]),
         ]
     }
     undated, burn = plan_warnings_by_budget(payload)
@@ -39,7 +41,7 @@ def test_programs_with_no_deadline_are_named_once_for_every_plan_holding_any() -
         undated
         == (
             "in the plans costing $4,000, $5,000, $7,000: "
-            + undated_warning("em-c, im-b, rad-a", False)
+            + undated_warning(["em-c", "im-b", "rad-a"], False)
             # Found by review: which plan holds which program.
             + " (not every plan holds them all: em-c in the plan costing $7,000; im-b in the "
             "plan costing $4,000; rad-a in the plans costing $4,000, $5,000)"
@@ -52,23 +54,25 @@ def test_programs_with_no_deadline_are_named_once_for_every_plan_holding_any() -
 def test_ids_with_separators_are_named_whole(odd: str) -> None:
     payload = {
         "points": [
-            _plan(1000, [odd, "m"], [undated_warning(odd, False), offers_pending_warning([odd])]),
-            _plan(2000, ["m", odd], [undated_warning(", ".join(sorted(["m", odd])), False),
+            _plan(1000, [odd, "m"], [undated_warning([odd], False), offers_pending_warning([odd])]),
+            _plan(2000, ["m", odd], [undated_warning(sorted(["m", odd]), False),
                                      offers_pending_warning(sorted(["m", odd]))]),
         ]
     }  # fmt: skip
     undated, pending = plan_warnings_by_budget(payload)
     both = ", ".join(sorted(["m", odd]))
     assert undated.startswith(
-        "in the plans costing $1,000, $2,000: " + undated_warning(both, False)
+        "in the plans costing $1,000, $2,000: " + undated_warning(sorted(["m", odd]), False)
     )
     assert f"(in the plan costing $1,000: {odd}; in the plan costing $2,000: {both})" in pending
 
 
 def test_one_undated_warning_or_two_kinds_of_deadline_rule_are_left_as_they_are() -> None:
     same = {"rows": [{"budget": b, "rotations": [{"program_id": "rad-a"}],
-                      "warnings": [undated_warning("rad-a", True)]} for b in (1, 2)]}  # fmt: skip
-    assert plan_warnings_by_budget(same) == ["at budgets $1, $2: " + undated_warning("rad-a", True)]
+                      "warnings": [undated_warning(["rad-a"], True)]} for b in (1, 2)]}  # fmt: skip
+    assert plan_warnings_by_budget(same) == [
+        "at budgets $1, $2: " + undated_warning(["rad-a"], True)
+    ]
 
 
 def test_the_offers_caution_names_each_plans_rotations_and_advises_once() -> None:
@@ -102,29 +106,31 @@ def test_one_offers_caution_keeps_its_own_wording() -> None:
 def test_two_kinds_of_deadline_rule_are_left_apart() -> None:
     """An undated warning reads differently with requirements.apply_by_start; merged they
     would say one of them wrongly (kills dropping the "same rule" check)."""
-    payload = {"points": [_plan(1, ["a"], [undated_warning("a", False)]),
-                          _plan(2, ["b"], [undated_warning("b", True)])]}  # fmt: skip
+    payload = {"points": [_plan(1, ["a"], [undated_warning(["a"], False)]),
+                          _plan(2, ["b"], [undated_warning(["b"], True)])]}  # fmt: skip
     assert plan_warnings_by_budget(payload) == [
-        "in the plan costing $1: " + undated_warning("a", False),
-        "in the plan costing $2: " + undated_warning("b", True),
+        "in the plan costing $1: " + undated_warning(["a"], False),
+        "in the plan costing $2: " + undated_warning(["b"], True),
     ]
 
 
 def test_undated_warnings_with_apply_by_start_merge_in_their_own_words() -> None:
-    payload = {"points": [_plan(1, ["a"], [undated_warning("a", True)]),
-                          _plan(2, ["b"], [undated_warning("b", True)])]}  # fmt: skip
+    payload = {"points": [_plan(1, ["a"], [undated_warning(["a"], True)]),
+                          _plan(2, ["b"], [undated_warning(["b"], True)])]}  # fmt: skip
     assert plan_warnings_by_budget(payload) == [
         "in the plans costing $1, $2: "
-        + undated_warning("a, b", True)
+        + undated_warning(["a", "b"], True)
         + " (not every plan holds them all: a in the plan costing $1; b in the plan costing $2)"
     ]
 
 
 def test_merged_amounts_are_in_numeric_order() -> None:
-    payload = {"points": [_plan(900, ["a"], [undated_warning("a", False)]),
-                          _plan(1200, ["b"], [undated_warning("b", False)])]}  # fmt: skip
+    payload = {"points": [_plan(900, ["a"], [undated_warning(["a"], False)]),
+                          _plan(1200, ["b"], [undated_warning(["b"], False)])]}  # fmt: skip
     (line,) = plan_warnings_by_budget(payload)
-    assert line.startswith("in the plans costing $900, $1,200: " + undated_warning("a, b", False))
+    assert line.startswith(
+        "in the plans costing $900, $1,200: " + undated_warning(["a", "b"], False)
+    )
 
 
 def test_a_merged_line_takes_the_place_of_its_first_warning() -> None:

@@ -233,11 +233,50 @@ def _from_table(
                 )
             problems.extend(result)
     if problems:
-        raise InputError(problems)
+        raise InputError(_grouped_by_column(problems))
     if not out:
         no_rows = "the catalog has a header but no program rows"
         raise InputError(Problem(file, no_rows, 2, spreadsheet=spreadsheet))
     return Catalog(tuple(out), tuple(warnings))
+
+
+SHOWN_PER_COLUMN = 3
+
+
+def _grouped_by_column(problems: list[Problem]) -> list[Problem]:
+    """The first few problems of each column, then one line for the rest, in file order:
+    a column formatted one way in every row (m/d/yyyy dates, "$650") gave one error per
+    cell, 134 lines for one export (found by review)."""
+    by_column: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.field is not None:
+            by_column.setdefault(problem.field, []).append(problem)
+    crowded = {name for name, found in by_column.items() if len(found) > SHOWN_PER_COLUMN + 1}
+    kept: list[Problem] = []
+    seen: dict[str, int] = {}
+    for problem in problems:
+        name = problem.field
+        if name not in crowded or name is None:
+            kept.append(problem)
+            continue
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] <= SHOWN_PER_COLUMN:
+            kept.append(problem)
+        elif seen[name] == SHOWN_PER_COLUMN + 1:
+            rest = by_column[name][SHOWN_PER_COLUMN:]
+            rows = [p.line for p in rest if p.line is not None]
+            noun = "row" if problem.spreadsheet else "line"
+            where = f" ({noun}s {rows[0]}-{rows[-1]})" if rows else ""
+            kept.append(
+                dataclasses.replace(
+                    problem,
+                    message=f"and {len(rest)} more problems in this column{where}; fix the "
+                    "column as a whole (format its cells alike), then run again",
+                    line=None,
+                    column=None,
+                )
+            )
+    return kept
 
 
 def _head(path: Path, size: int) -> bytes:
