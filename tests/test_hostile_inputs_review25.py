@@ -215,3 +215,11 @@ def test_one_column_formatted_wrongly_in_every_row_is_a_few_lines_not_one_per_ce
         f"housing_per_week: and {len(rows) - 3} more problems in this column (lines 5-"
         f"{len(rows) + 1}); fix the column as a whole"
     ) in said
+
+
+def test_a_hand_made_plan_with_us_dates_is_told_the_iso_form(tmp_path) -> None:
+    plan = tmp_path / "plan.csv"
+    plan.write_text("program_id,start\nrad-cedar,6/14/2027\n", encoding="utf-8")
+    code, said = _run("check", str(EXAMPLE / "scenario.yaml"), str(plan), "--score")
+    assert code == 1
+    assert 'start "6/14/2027" is not a date as YYYY-MM-DD; write 2027-06-14' in said

@@ -34,7 +34,12 @@ from itertools import pairwise
 from typing import Any
 
 from rotation_solver.scenario import LoadedScenario, Program
-from rotation_solver.scenario.schema import FIRST_YEAR, LAST_YEAR, visible_text
+from rotation_solver.scenario.schema import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    visible_text,
+    written_date_hint,
+)
 
 __all__ = ["CheckReport", "Violation", "check_plan"]
 
@@ -252,7 +257,8 @@ def _not_a_date(value: Any) -> str:
     """Why a start is not read as a date: its form, or a day the calendar lacks."""
     if isinstance(value, str) and _ISO.match(value):
         return f"start {_json(value)} is not a real calendar date"
-    return f"start {_json(value)} is not a date as YYYY-MM-DD"
+    # Found by review: a hand-made plan with m/d/yyyy dates got no hint of the form.
+    return f"start {_json(value)} is not a date as YYYY-MM-DD{written_date_hint(value)}"
 
 
 def _is_int(value: Any) -> bool:

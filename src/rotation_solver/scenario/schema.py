@@ -33,7 +33,7 @@ def _parse_iso_date(value: Any) -> date:
     if isinstance(value, date):
         return _in_range(value)
     if not isinstance(value, str) or not ISO_DATE.match(value.strip()):
-        hint = _serial_hint(value) or _written_date_hint(value)
+        hint = _serial_hint(value) or written_date_hint(value)
         raise ValueError(f"expected a date as YYYY-MM-DD, got {shown(value)}{hint}")
     try:
         parsed = date.fromisoformat(value.strip())
@@ -60,7 +60,7 @@ _NUMERIC_DATE = re.compile(r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})", re.ASCII)
 _NAMED_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y")
 
 
-def _written_date_hint(value: Any) -> str:
+def written_date_hint(value: Any) -> str:
     """The ISO date a date written another way means, where only one reading exists; both
     where day and month could swap (found by review: "June 7, 2027" and 14/06/2027 got
     no suggestion)."""
