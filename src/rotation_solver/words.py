@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -33,3 +34,15 @@ def percent_as_written(chance: Fraction | float) -> str:
     beside "under half"; 0.004 is 0.4%, not 0% (found by review)."""
     share = Decimal(str(float(chance) * 100)).quantize(Decimal("0.01")).normalize()
     return f"{share:f}%"
+
+
+def whole_percent(share: float) -> str:
+    """A probability as a whole percent that never reads 0% for something nor 100% for
+    less than certain (found by review: "taken in 0%" for a rare role)."""
+    if share >= 1:
+        return "100%"
+    if share <= 0:
+        return "0%"
+    if share < 0.005:
+        return "under 1%"
+    return f"{min(99, math.floor(100 * share + 0.5))}%"

@@ -12,7 +12,7 @@ from rich.text import Text
 from rotation_solver import markdown
 from rotation_solver.csv_out import records_csv
 from rotation_solver.render import SPECIALTY_CODE
-from rotation_solver.words import counted, join_names
+from rotation_solver.words import counted, join_names, percent_as_written, whole_percent
 
 
 def tenths_of_percent(shares: list[float]) -> list[int]:
@@ -311,9 +311,9 @@ def _offer_cells(application: dict[str, Any]) -> tuple[str, str, str]:
     if application.get("offered"):
         return "offer in hand", "—", "in hand"
     if application.get("sent"):
-        return "sent", "—", f"{100 * application['acceptance']:.0f}%"
+        return "sent", "—", percent_as_written(application["acceptance"])
     deadline = application["deadline"] or "—"
-    return application["submit_on"], deadline, f"{100 * application['acceptance']:.0f}%"
+    return application["submit_on"], deadline, percent_as_written(application["acceptance"])
 
 
 def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
@@ -442,8 +442,8 @@ def _applications_table(payload: dict[str, Any], console: Console) -> None:
             deadline,
             f"${a['fee']:,}",
             offer,
-            f"[bold]{a['role']}[/bold] {100 * a['p_in_plan']:.0f}% / "
-            f"{100 * a['p_taken_if_offered']:.0f}%",
+            f"[bold]{a['role']}[/bold] {whole_percent(a['p_in_plan'])} / "
+            f"{whole_percent(a['p_taken_if_offered'])}",
         )
     console.print(apps)
     for line in offer_answer_lines(payload):

@@ -15,7 +15,7 @@ import numpy as np
 from rotation_solver.advice import TIGHT_DAYS, after_start_warning, undated_warning
 from rotation_solver.portfolio.candidates import Candidate, PortfolioProblem
 from rotation_solver.portfolio.outcomes import NO_PLAN, Table, evaluate, outcome_probabilities
-from rotation_solver.words import counted, percent_as_written
+from rotation_solver.words import counted, percent_as_written, whole_percent
 
 
 def application_role(
@@ -42,14 +42,16 @@ def application_role(
         role, why = "spare", "never in the best plan: it only adds an option"
     elif not c.is_radiology:
         role = "clinical backup"
-        why = f"the plan's clinical rotation in {100 * p_used:.0f}% of outcomes"
+        why = f"the plan's clinical rotation in {whole_percent(p_used)} of outcomes"
     elif taken >= 0.5:
         role = "audition target"
-        why = f"taken in {100 * taken:.0f}% of the outcomes where it is offered"
+        why = f"taken in {whole_percent(taken)} of the outcomes where it is offered"
     else:
         role = "safety net"
+        share = whole_percent(taken)
+        only = "" if share.startswith("under") else "only "
         why = (
-            f"taken in only {100 * taken:.0f}% of the outcomes where it is offered: "
+            f"taken in {only}{share} of the outcomes where it is offered: "
             "it covers the outcomes where better offers fail"
         )
     return {"role": role, "reason": why, "p_in_plan": p_used, "p_taken_if_offered": taken}
