@@ -223,3 +223,32 @@ def test_a_hand_made_plan_with_us_dates_is_told_the_iso_form(tmp_path) -> None:
     code, said = _run("check", str(EXAMPLE / "scenario.yaml"), str(plan), "--score")
     assert code == 1
     assert 'start "6/14/2027" is not a date as YYYY-MM-DD; write 2027-06-14' in said
+
+
+def test_first_time_slips_a_student_made_get_the_fix(tmp_path) -> None:
+    """From a student's review: the messages were right but left the fix to guess."""
+    scenario, _line = _scenario_text(tmp_path, "step2ck: 246", "step2ck: scheduled")
+    code, said = _run("validate", str(scenario))
+    assert code == 1 and "leave step2ck out until you have a score" in said
+    (tmp_path / "tier").mkdir()
+    scenario, number = _catalog_cell(tmp_path / "tier", "tier", "realistic")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"programs.csv:2:{number}: tier:" in said
+    assert "the guide's realistic programs are 'target'" in said
+
+
+def test_documents_joined_with_a_comma_are_told_to_use_semicolons(tmp_path) -> None:
+    scenario, _number = _catalog_cell(tmp_path, "requires", "transcript, immunizations;bls")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert "in `requires`, separate documents with ';' (transcript;immunizations;bls)" in said
+
+
+def test_a_semicolon_separated_catalog_is_told_how_to_save_it(tmp_path) -> None:
+    scenario, _number = _catalog_cell(tmp_path, "fee", "125")
+    catalog = tmp_path / "programs.csv"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert "save the sheet as 'CSV UTF-8 (comma delimited)'" in said

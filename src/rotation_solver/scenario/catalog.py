@@ -8,6 +8,7 @@ import datetime as dt
 import difflib
 import io
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,12 +90,31 @@ def _row(
         return _validation_problems(error, file, line, columns, spreadsheet)
 
 
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def _documents_with_commas(columns: dict[str, int], cells: list[Any]) -> str:
+    """Documents in `requires` joined with commas: the cell after it holds a name where a
+    number belongs (found by a student's review: "transcript, immunizations")."""
+    where = columns.get("requires")
+    if where is None or where >= len(cells):
+        return ""
+    here, after = str(cells[where - 1] or "").strip(), str(cells[where] or "").strip()
+    if _NAME.fullmatch(here.split(";")[-1]) and _NAME.fullmatch(after.split(";")[0]):
+        return f"; in `requires`, separate documents with ';' ({here};{after})"
+    return ""
+
+
 def _header_hint(header: list[str]) -> str | None:
     """Why no required column was recognised, when the header shows it."""
     joined = ",".join(header)
     for mark, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
         if len(header) <= 2 and mark in joined:
-            return f"the header looks separated by {name}; expected commas"
+            # Found by a student's review: a European Excel saves CSV with semicolons.
+            return (
+                f"the header looks separated by {name}; expected commas: save the sheet as "
+                "'CSV UTF-8 (comma delimited)', or give the .xlsx workbook itself"
+            )
     if any(h.lower() in KNOWN_COLUMNS and h not in KNOWN_COLUMNS for h in header):
         return "column names are lower case, e.g. 'id', 'starts', 'weeks'"
     return (
@@ -186,7 +206,8 @@ def _from_table(
                     file,
                     f"this row has {len(header) + len(surplus)} cells but the header has "
                     f"{len(header)} (extra: {', '.join(repr(str(c)) for c in surplus)}); "
-                    "quote a value that contains a comma, and write decimals with a point",
+                    "quote a value that contains a comma, and write decimals with a point"
+                    + _documents_with_commas(columns, cells),
                     line,
                     len(header) + 1,
                     spreadsheet=spreadsheet,

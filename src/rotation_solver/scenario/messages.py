@@ -132,6 +132,13 @@ def _describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str
     if isinstance(given, str) and re.fullmatch(r"(\$\s*)?\d{1,3}(,\d{3})+", given.strip()):
         digits = given.strip().lstrip("$").strip().replace(",", "")
         return f"{message} (got {shown(given)}); write it without separators, e.g. {digits}"
+    field = str(item["loc"][-1]) if item["loc"] else ""
+    if field == "tier" and isinstance(given, str) and given.strip().lower() == "realistic":
+        # The guide's "Realistic (target) programs" (found by a student's review).
+        return f"{message} (got {shown(given)}); the guide's realistic programs are 'target'"
+    if field == "step2ck" and isinstance(given, str) and not re.search(r"\d", given):
+        # "scheduled", "pending" (found by a student's review).
+        return f"{message} (got {shown(given)}); leave step2ck out until you have a score"
     if kind in ("literal_error", "enum") and isinstance(given, str):
         allowed = re.findall(r"'([^']*)'", str(item.get("ctx", {}).get("expected", "")))
         if given.strip() in allowed and given not in allowed:
