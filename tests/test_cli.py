@@ -582,6 +582,22 @@ def test_standard_output_cut_short_by_a_file_size_limit_is_exit_74(tmp_path: Pat
     assert b"Traceback" not in done.stderr
 
 
+def test_a_closed_standard_output_is_no_traceback() -> None:
+    """Found by review: `validate ... >&-` (no standard output at all) crashed in the
+    last flush, which ran on None."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "rotation_solver", "validate",
+         str(SCENARIOS / "example" / "scenario.yaml")],
+        stderr=subprocess.PIPE, timeout=120, preexec_fn=lambda: os.close(1),
+    )  # fmt: skip
+    assert b"Traceback" not in done.stderr
+    assert done.returncode == 0
+
+
 def test_a_full_disk_for_an_output_file_is_exit_74(tmp_path: Path) -> None:
     import errno
 

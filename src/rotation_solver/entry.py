@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import io
+import os
+import select
 import signal
 import sys
 from typing import TYPE_CHECKING
@@ -31,7 +33,8 @@ class _WholeWrites(io.FileIO):
         written = 0
         while written < len(view):
             count = super().write(view[written:])
-            if count is None:  # a non-blocking descriptor that is full: try again
+            if count is None:  # a full non-blocking pipe: wait until it takes more
+                select.select([], [self.fileno()], [])
                 continue
             written += count
         return written
@@ -45,7 +48,17 @@ def whole_writes(stream: io.TextIOWrapper) -> io.TextIOWrapper:
         encoding=stream.encoding,
         errors=stream.errors,
         line_buffering=stream.line_buffering,
+        write_through=stream.write_through,  # python -u
     )
+
+
+def _writes_to_a_file(stream: io.TextIOWrapper) -> bool:
+    """Standard output that is a file or a pipe, not a terminal: a console keeps its own
+    stream (Windows writes UTF-16 to it), and a short write only happens to files."""
+    try:
+        return not stream.isatty() and os.name != "nt"
+    except (OSError, ValueError):  # closed, or no descriptor
+        return False
 
 
 def main() -> None:
@@ -55,9 +68,10 @@ def main() -> None:
     from rotation_solver.errors import EXIT_INTERRUPTED  # light: no click, no OR-Tools
 
     install_ctrl_c_handler()
-    if isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.flush()
-        sys.stdout = whole_writes(sys.stdout)
+    stdout = sys.stdout
+    if isinstance(stdout, io.TextIOWrapper) and _writes_to_a_file(stdout):
+        stdout.flush()
+        sys.stdout = whole_writes(stdout)
 
     try:
         from rotation_solver.cli import main as run_cli

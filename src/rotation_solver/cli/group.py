@@ -108,7 +108,8 @@ def main() -> None:
         finally:
             # What is still buffered is written now, where a failure is reported, not at
             # exit, where Python would drop it with exit 0 (found by review).
-            sys.stdout.flush()
+            if sys.stdout is not None:  # `>&-`, or no console at all
+                sys.stdout.flush()
     except OSError as error:  # --help or --version to a full disk, or the last flush
         if error.errno == errno.EPIPE:
             raise
