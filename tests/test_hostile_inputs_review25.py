@@ -57,7 +57,20 @@ def test_a_nul_in_a_csv_cell_is_refused_at_its_line_and_column(tmp_path) -> None
     scenario, _number = _catalog_cell(tmp_path, "id", "rad-lake\x00shore")
     code, said = _run("validate", str(scenario))
     assert code == 1
-    assert "programs.csv:2:9: a NUL character (byte 0x00) is not text" in said
+    # Its cell's column, not its character offset in the line (found by review).
+    assert "programs.csv:2:1: id: a NUL character (byte 0x00) is not text" in said
+
+
+def test_a_bad_byte_in_a_file_with_mac_line_ends_is_named_by_its_cell(tmp_path) -> None:
+    """Found by review: Excel for Mac's "CSV (Macintosh)" ends lines with \r alone and
+    writes MacRoman; finding the cell raised a csv.Error traceback."""
+    scenario, number = _catalog_cell(tmp_path, "city", "Cleveland")
+    catalog = tmp_path / "programs.csv"
+    data = catalog.read_bytes().replace(b"\n", b"\r").replace(b"Cleveland", b"Cl\x8eveland", 1)
+    catalog.write_bytes(data)
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"programs.csv:2:{number}: city: not UTF-8 text (byte 0x8e in 'Cl" in said
 
 
 def _scenario_text(tmp_path, old: str, new: str):  # type: ignore[no-untyped-def]
@@ -212,7 +225,7 @@ def test_one_column_formatted_wrongly_in_every_row_is_a_few_lines_not_one_per_ce
     assert code == 1
     assert said.count("housing_per_week: expected a whole number") == 3
     assert (
-        f"housing_per_week: and {len(rows) - 3} more problems in this column (lines 5-"
+        f"housing_per_week: and {len(rows) - 3} more like these in this column (lines 5-"
         f"{len(rows) + 1}); fix the column as a whole"
     ) in said
 
@@ -252,3 +265,67 @@ def test_a_semicolon_separated_catalog_is_told_how_to_save_it(tmp_path) -> None:
     code, said = _run("validate", str(scenario))
     assert code == 1
     assert "save the sheet as 'CSV UTF-8 (comma delimited)'" in said
+
+
+def test_a_short_row_whose_missing_cells_are_optional_is_not_called_shifted(tmp_path) -> None:
+    """Found by review: trailing optional cells left out are valid, yet any other error
+    in such a row came with "a missing cell moves every value after it"."""
+    scenario, _number = _catalog_cell(tmp_path, "fee", "125")
+    catalog = tmp_path / "programs.csv"
+    header, *rows = catalog.read_text(encoding="utf-8").strip().split("\n")
+    names = header.split(",")
+    order = [n for n in names if n not in ("fee", "img_surcharge")] + ["fee", "img_surcharge"]
+    moved = [",".join(order)]
+    for number, row in enumerate(rows):
+        cells = dict(zip(names, row.split(","), strict=True))
+        if number == 0:
+            cells["acceptance"] = "1.5"
+        written = [cells[n] for n in order]
+        moved.append(",".join(written[:-2] if number == 0 else written))
+    catalog.write_text("\n".join(moved) + "\n", encoding="utf-8")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert "acceptance: expected at most 1 (got '1.5')" in said
+    assert "missing cell" not in said
+
+
+def test_errors_of_another_kind_in_a_crowded_column_are_still_named(tmp_path) -> None:
+    """Found by review: "$125" in five rows and "-40" in a sixth folded the negative fee
+    into "fix the column as a whole"."""
+    scenario, _number = _catalog_cell(tmp_path, "fee", "125")
+    catalog = tmp_path / "programs.csv"
+    header, *rows = catalog.read_text(encoding="utf-8").strip().split("\n")
+    column = header.split(",").index("fee")
+    changed = []
+    for number, row in enumerate(rows):
+        cells = row.split(",")
+        cells[column] = "-40" if number == 5 else f"${cells[column] or 0}"
+        changed.append(",".join(cells))
+    catalog.write_text("\n".join([header, *changed]) + "\n", encoding="utf-8")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert "programs.csv:7:17: fee: expected 0 or more (got '-40')" in said
+    assert "fee: and " in said and "more like these in this column" in said
+
+
+def test_a_decimal_comma_before_a_city_column_is_not_blamed_on_requires(tmp_path) -> None:
+    """Found by review: with `city` after `requires`, a "0,6" acceptance read as
+    documents joined with a comma (transcript;immunizations;Cleveland)."""
+    scenario, _number = _catalog_cell(tmp_path, "fee", "125")
+    catalog = tmp_path / "programs.csv"
+    header, *rows = catalog.read_text(encoding="utf-8").strip().split("\n")
+    names = header.split(",")
+    order = ["id", "name", "requires", "city"] + [
+        n for n in names if n not in ("id", "name", "requires", "city")
+    ]
+    moved = [",".join(order)]
+    for number, row in enumerate(rows):
+        cells = dict(zip(names, row.split(","), strict=True))
+        if number == 0:
+            cells["acceptance"] = "0,6"
+        moved.append(",".join(cells[n] for n in order))
+    catalog.write_text("\n".join(moved) + "\n", encoding="utf-8")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert "this row has 23 cells but the header has 22" in said
+    assert "separate documents" not in said

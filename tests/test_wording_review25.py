@@ -130,3 +130,12 @@ def test_the_no_plan_advice_names_the_scenarios_clinical_specialties_and_one_pro
     assert "The one program that can be applied to is in the portfolio" in warning
     (used,) = [w for w in portfolio_warnings(10, 0.5, 1, 3, enumerated=True) if "no plan" in w]
     assert "1 of 10 applications is used" in used
+
+
+def test_the_guides_count_of_applications_is_not_asked_of_a_kind_the_locks_fill() -> None:
+    """Found by review: radiology filled by accepted offers, one clinical rotation to go,
+    and "only 3 programs can be applied to: the guide suggests applying to 6-10"."""
+    assert any("only 3 programs" in w for w in portfolio_warnings(10, 0.0, 2, 3))
+    assert not any(
+        "only 3 programs" in w for w in portfolio_warnings(10, 0.0, 2, 3, filled_by_locks=True)
+    )

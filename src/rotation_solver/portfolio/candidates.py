@@ -105,6 +105,16 @@ class PortfolioProblem:
     def all(self) -> tuple[Candidate, ...]:
         return self.candidates + self.locks
 
+    def filled_by_locks(self) -> bool:
+        """The accepted offers already fill a kind (or every rotation): the guide's
+        "apply to 6-10" is for a season without them (found by review)."""
+        radiology = sum(c.is_radiology for c in self.locks)
+        return (
+            radiology >= self.radiology_max
+            or len(self.locks) - radiology >= self.clinical_max
+            or len(self.locks) >= self.max_rotations
+        )
+
     def by_id(self, program_id: str) -> Candidate:
         for c in self.all:
             if c.program_id == program_id:

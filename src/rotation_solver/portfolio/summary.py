@@ -15,6 +15,7 @@ import numpy as np
 from rotation_solver.advice import TIGHT_DAYS, after_start_warning, undated_warning
 from rotation_solver.portfolio.candidates import Candidate, PortfolioProblem
 from rotation_solver.portfolio.outcomes import NO_PLAN, Table, evaluate, outcome_probabilities
+from rotation_solver.scenario.schema import DEFAULT_CLINICAL_SPECIALTIES
 from rotation_solver.words import counted, percent_as_written, whole_percent
 
 
@@ -123,7 +124,8 @@ def portfolio_warnings(
     enumerated: bool = False,
     needed: Sequence[tuple[str, float]] = (),
     short_of: dict[str, float] | None = None,
-    clinical_specialties: Sequence[str] = ("internal_medicine", "surgery", "emergency_medicine"),
+    clinical_specialties: Sequence[str] = DEFAULT_CLINICAL_SPECIALTIES,
+    filled_by_locks: bool = False,
 ) -> list[str]:
     """The guide's advice on how broadly to apply, where the portfolio falls short of it
     and the student can do something: allow more applications, or find more programs.
@@ -135,23 +137,27 @@ def portfolio_warnings(
     `search_finished`: the search ended on its own, not at the time limit; `enumerated`:
     the choice was made on every offer outcome, not on a sample; `short_of`: chance
     of too few offers of each kind (`short_of_offers`); `clinical_specialties`: the
-    scenario's (found by review: "medicine, surgery, emergency medicine" for surgery alone).
+    scenario's (found by review: "medicine, surgery, emergency medicine" for surgery alone);
+    `filled_by_locks`: accepted offers already fill a kind, so the guide's count of
+    applications (6-10, for 1-3 spots) is not the measure.
     """
     warnings = []
     programs = (
         "realistic and safety programs that take IMGs" if img else "realistic and safety programs"
     )
-    if open_programs < 6 and applied:
-        warnings.append(
-            f"only {counted(open_programs, 'program')} can be applied to (not excluded, "
-            "affordable, open to the student): the guide suggests applying to 6-10, expecting "
-            "1-3 spots (Step 2); add programs to the catalog."
-        )
-    elif max_applications < 6 and applied == max_applications:
-        warnings.append(
-            f"at most {counted(max_applications, 'application')}: the guide suggests applying "
-            "to 6-10 programs, expecting 1-3 spots (Step 2); try --max-applications 6 or more."
-        )
+    # The guide's count of applications is for a season with no offer accepted yet.
+    if not filled_by_locks:
+        if open_programs < 6 and applied:
+            warnings.append(
+                f"only {counted(open_programs, 'program')} can be applied to (not excluded, "
+                "affordable, open to the student): the guide suggests applying to 6-10, expecting "
+                "1-3 spots (Step 2); add programs to the catalog."
+            )
+        elif max_applications < 6 and applied == max_applications:
+            warnings.append(
+                f"at most {counted(max_applications, 'application')}: the guide suggests applying "
+                "to 6-10 programs, expecting 1-3 spots (Step 2); try --max-applications 6 or more."
+            )
     used = f"{applied} of {max_applications} applications {'is' if applied == 1 else 'are'} used"
     if RISKY_NO_PLAN < p_no_plan < 1:
         if open_programs <= applied:

@@ -91,6 +91,11 @@ def _row(
 
 
 _NAME = re.compile(r"[A-Za-z_]\w*")
+_NOT_NAMES = frozenset((
+    "starts", "weeks", "application_opens", "application_deadline",
+    "deadline_weeks_before_start", "housing_per_week", "travel", "fee", "img_surcharge",
+    "letter", "audition", "interest", "acceptance",
+))  # fmt: skip
 
 
 def _documents_with_commas(columns: dict[str, int], cells: list[Any]) -> str:
@@ -98,6 +103,11 @@ def _documents_with_commas(columns: dict[str, int], cells: list[Any]) -> str:
     number belongs (found by a student's review: "transcript, immunizations")."""
     where = columns.get("requires")
     if where is None or where >= len(cells):
+        return ""
+    by_number = {number: name for name, number in columns.items()}
+    # A name where the next column wants a number or a date (found by review: a city
+    # after `requires` read as a document).
+    if by_number.get(where + 1) not in _NOT_NAMES:
         return ""
     here, after = str(cells[where - 1] or "").strip(), str(cells[where] or "").strip()
     if _NAME.fullmatch(here.split(";")[-1]) and _NAME.fullmatch(after.split(";")[0]):
@@ -237,7 +247,8 @@ def _from_table(
                         spreadsheet=spreadsheet,
                     )
                 )
-            if 0 < len(cells) < len(header) and not spreadsheet:
+            past_end = any(p.column is not None and p.column > len(cells) for p in result)
+            if 0 < len(cells) < len(header) and past_end and not spreadsheet:
                 # Found by review: a row missing one cell was blamed on its last columns
                 # (the values after the gap sit one column to the left).
                 problems.append(
@@ -268,36 +279,42 @@ def _grouped_by_column(problems: list[Problem]) -> list[Problem]:
     """The first few problems of each column, then one line for the rest, in file order:
     a column formatted one way in every row (m/d/yyyy dates, "$650") gave one error per
     cell, 134 lines for one export (found by review)."""
-    by_column: dict[str, list[Problem]] = {}
+    by_kind: dict[tuple[str, str], list[Problem]] = {}
     for problem in problems:
         if problem.field is not None:
-            by_column.setdefault(problem.field, []).append(problem)
-    crowded = {name for name, found in by_column.items() if len(found) > SHOWN_PER_COLUMN + 1}
+            by_kind.setdefault(_kind_of(problem), []).append(problem)
+    crowded = {kind for kind, found in by_kind.items() if len(found) > SHOWN_PER_COLUMN + 1}
     kept: list[Problem] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     for problem in problems:
-        name = problem.field
-        if name not in crowded or name is None:
+        kind = _kind_of(problem)
+        if problem.field is None or kind not in crowded:
             kept.append(problem)
             continue
-        seen[name] = seen.get(name, 0) + 1
-        if seen[name] <= SHOWN_PER_COLUMN:
+        seen[kind] = seen.get(kind, 0) + 1
+        if seen[kind] <= SHOWN_PER_COLUMN:
             kept.append(problem)
-        elif seen[name] == SHOWN_PER_COLUMN + 1:
-            rest = by_column[name][SHOWN_PER_COLUMN:]
+        elif seen[kind] == SHOWN_PER_COLUMN + 1:
+            rest = by_kind[kind][SHOWN_PER_COLUMN:]
             rows = [p.line for p in rest if p.line is not None]
             noun = "row" if problem.spreadsheet else "line"
             where = f" ({noun}s {rows[0]}-{rows[-1]})" if rows else ""
             kept.append(
                 dataclasses.replace(
                     problem,
-                    message=f"and {len(rest)} more problems in this column{where}; fix the "
-                    "column as a whole (format its cells alike), then run again",
+                    message=f"and {len(rest)} more like these in this column{where}; fix "
+                    "the column as a whole (format its cells alike), then run again",
                     line=None,
                     column=None,
                 )
             )
     return kept
+
+
+def _kind_of(problem: Problem) -> tuple[str, str]:
+    """A problem's column and message up to the value it quotes: "$650" and "-40" in one
+    column are different problems (found by review: the second was folded away)."""
+    return str(problem.field), re.split(r"\(?got\b", problem.message)[0]
 
 
 def _head(path: Path, size: int) -> bytes:
@@ -356,50 +373,68 @@ def _csv_text(path: Path, name: str) -> str:
     line (found by review: "5:67" in a sheet of 22 columns)."""
     try:
         return files.read_utf8(path, name)
-    except InputError:
+    except InputError as error:
         body = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
-        if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise  # UTF-16: files.read_utf8 says so
         try:
             body.decode("utf-8")
         except UnicodeDecodeError as bad:
-            start = body.rfind(b"\n", 0, bad.start) + 1
-            end = body.find(b"\n", bad.start)
-            line_text = body[start : end if end >= 0 else None].decode("utf-8", "replace")
-            before = body[start : bad.start].decode("utf-8", "replace")
-            number = max(1, len(next(csv.reader([before]), [""])))
-            cells = next(csv.reader([line_text]), [])
-            header = next(csv.reader([body.split(b"\n", 1)[0].decode("utf-8", "replace")]))
-            field = header[number - 1].strip() if number <= len(header) else None
-            cell = cells[number - 1] if number <= len(cells) else ""
+            if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                raise error from None  # UTF-16, which files.read_utf8 names
+            text = body.decode("utf-8", "replace")
+            at = len(body[: bad.start].decode("utf-8", "replace"))
+            place = _cell_at(text, at)
+            if place is None:
+                raise error from None
+            line, number, field, cell = place
             raise InputError(
                 Problem(
                     name,
                     f"not UTF-8 text (byte 0x{body[bad.start]:02x} in {cell.strip()!r}, "
                     "shown here as '\ufffd'); save the file as CSV UTF-8 (Excel: Save As > "
                     "CSV UTF-8)",
-                    body.count(b"\n", 0, bad.start) + 1,
+                    line,
                     number,
-                    field or None,
+                    field,
                 )
             ) from None
         raise
 
 
+def _cell_at(text: str, at: int) -> tuple[int, int, str | None, str] | None:
+    """(line, column number, column name, cell) of the character at `at` in CSV text,
+    whatever its line ends (\r alone, as Excel for Mac writes); the name only below the
+    header row. None where the text cannot be parsed that far."""
+    try:
+        before = list(csv.reader(io.StringIO(text[:at], newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return None
+    ends_line = text[:at].endswith(("\n", "\r")) or not before
+    row = len(before) if ends_line else len(before) - 1
+    number = 1 if ends_line else max(1, len(before[-1]))
+    line = text.count("\n", 0, at) + 1 if "\n" in text else text.count("\r", 0, at) + 1
+    cells = rows[row] if row < len(rows) else []
+    header = rows[0] if rows else []
+    field = header[number - 1].strip() or None if row > 0 and number <= len(header) else None
+    return line, number, field, cells[number - 1] if number <= len(cells) else ""
+
+
 def _refuse_nul(name: str, text: str) -> None:
     # A NUL is no character a cell can mean (found by fuzzing: it reached the plan's
-    # program names); its line and column, as for bad UTF-8.
+    # program names); its line and column (the cell's), as for bad UTF-8.
     at = text.find("\x00")
     if at < 0:
         return
-    line_start = text.rfind("\n", 0, at) + 1
+    place = _cell_at(text, at)
+    line, number, field = place[:3] if place else (text.count("\n", 0, at) + 1, None, None)
     raise InputError(
         Problem(
             name,
             "a NUL character (byte 0x00) is not text; remove it, or save the sheet again "
             "as CSV UTF-8",
-            text.count("\n", 0, at) + 1,
-            at - line_start + 1,
+            line,
+            number,
+            field,
         )
     )
 
