@@ -949,5 +949,5 @@ def test_offers_apply_says_to_accept_are_not_called_accepted(make) -> None:
     assert (
         "cannot lead to a rotation beside the offers `apply` says to accept: they already "
         "hold requirements.clinical.max 1 clinical rotation (em-taken). Once you have "
-        "accepted them, withdraw it"
+        "accepted it, withdraw it"
     ) in step.text

@@ -329,3 +329,11 @@ def test_a_decimal_comma_before_a_city_column_is_not_blamed_on_requires(tmp_path
     assert code == 1
     assert "this row has 23 cells but the header has 22" in said
     assert "separate documents" not in said
+
+
+def test_a_tab_after_a_colon_is_not_called_indentation(tmp_path) -> None:
+    scenario, line = _scenario_text(tmp_path, "budget: 9000", "budget:\t9000")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"scenario.yaml:{line}:8:" in said
+    assert "YAML separates a key from its value with a space" in said

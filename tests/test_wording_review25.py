@@ -71,7 +71,14 @@ def test_two_radiology_rotations_beyond_two_are_not_called_a_third(make) -> None
 
 @pytest.mark.parametrize(
     ("chance", "written"),
-    [(0.499, "49.9%"), (0.004, "0.4%"), (0.45, "45%"), (Fraction(1, 3), "33.33%")],
+    [
+        (0.499, "49.9%"),
+        (0.004, "0.4%"),
+        (0.45, "45%"),
+        (Fraction(1, 3), "33.33%"),
+        (0.99996, "99.996%"),  # not 100% for less than certain
+        (0.00004, "0.004%"),  # not 0% for something
+    ],
 )
 def test_a_chance_is_shown_without_rounding_it_away(chance: float, written: str) -> None:
     assert percent_as_written(chance) == written

@@ -425,10 +425,14 @@ def unused_application_steps(
         named = set(programs)
         if not named & pending:
             return ("an offer you accepted" if one else "offers you accepted"), ""
+        them = "it" if len(named & pending) == 1 else "them"
         if named <= pending:
             said = "an offer `apply` says to accept" if one else "offers `apply` says to accept"
-            return said, "Once you have accepted them, w"
-        return "offers you accepted and offers `apply` says to accept", "Once accepted, w"
+            return said, f"Once you have accepted {them}, w"
+        return (
+            "offers you accepted and offers `apply` says to accept",
+            f"Once you have accepted {them} too, w",
+        )
 
     steps = []
     for application in loaded.applied:

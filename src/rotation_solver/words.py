@@ -30,9 +30,16 @@ def with_article(phrase: str) -> str:
 
 
 def percent_as_written(chance: Fraction | float) -> str:
-    """A catalog's chance as a percent without rounding it away: 0.499 is 49.9%, not 50%
-    beside "under half"; 0.004 is 0.4%, not 0% (found by review)."""
-    share = Decimal(str(float(chance) * 100)).quantize(Decimal("0.01")).normalize()
+    """A catalog's chance as a percent, to two decimals or as many as it takes not to read
+    0% or 100% for less: 0.499 is 49.9%, not 50% beside "under half"; 0.004 is 0.4%, not
+    0%; 0.99996 is 99.996% (found by review)."""
+    exact = Decimal(str(float(chance) * 100))
+    # Two decimals, or as many as keep 0 < share < 100 from reading 0% or 100%.
+    places = 2
+    share = exact.quantize(Decimal(1).scaleb(-places)).normalize()
+    while 0 < exact < 100 and share in (0, 100) and places < 12:
+        places += 1
+        share = exact.quantize(Decimal(1).scaleb(-places)).normalize()
     return f"{share:f}%"
 
 

@@ -764,6 +764,15 @@ def read_catalog(reference: str, scenario_doc: Document) -> Catalog:
         return _read_catalog_file(reference, shown, scenario_doc)
 
 
+def _relative_or_absolute(path: Path, folder: Path) -> str:
+    """`path` as the scenario in `folder` would name it: relative, or absolute where no
+    relative path exists (another Windows drive)."""
+    try:
+        return os.path.relpath(path.resolve(), folder.resolve())
+    except ValueError:
+        return str(path.resolve())
+
+
 def _read_catalog_file(reference: str, shown: Path, scenario_doc: Document) -> Catalog:
     path = files.real_path(shown)
     suffix = path.suffix.lower()
@@ -778,8 +787,8 @@ def _read_catalog_file(reference: str, shown: Path, scenario_doc: Document) -> C
             here = Path(os.path.expanduser(reference))
             hint = "; `programs:` is read relative to the scenario's folder" + (
                 f" (a file {reference!r} exists relative to the current folder: write "
-                f"{os.path.relpath(here.resolve(), scenario_doc.path.parent.resolve())!r}"
-                " or an absolute path)"
+                f"{_relative_or_absolute(here, scenario_doc.path.parent)!r} or an absolute "
+                "path)"
                 if here.is_file()
                 else ""
             )

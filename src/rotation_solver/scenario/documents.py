@@ -278,8 +278,14 @@ def _plain_words(
             start.column + 1,
         )
     if "found character '\\t'" in problem or "found character '\t'" in problem:
+        lines = text.splitlines()
+        written = lines[line - 1] if line is not None and line <= len(lines) else ""
+        indenting = column is not None and not written[: column - 1].strip()
         return (
-            "a tab; YAML indents with spaces only: replace the tab with spaces",
+            "a tab; YAML indents with spaces only: replace the tab with spaces"
+            if indenting
+            else "a tab; YAML separates a key from its value with a space: replace the tab "
+            "with a space",
             line,
             column,
         )

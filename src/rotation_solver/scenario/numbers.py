@@ -21,7 +21,8 @@ def not_bool(value: Any) -> Any:
 
 # What pydantic would read as a number from text, but a person would not write:
 # 6_50 (Python's digit grouping anywhere), 6e-1, and digits of other scripts (٦٥٠, ６５０).
-# 9_000 is thousands grouping, as YAML reads it unquoted: kept.
+# Text only: an unquoted YAML number is YAML's to read (it takes 9_0_00 and 1e4 too).
+# 9_000, thousands grouping, is kept in text as well.
 _LENIENT_NUMBER = re.compile(r"[+-]?[\d_]*\.?[\d_]*(?:[eE][+-]?\d+)?")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:_\d{3})+|\d+)(?:\.\d*)?|\.\d+)", re.ASCII)
 
