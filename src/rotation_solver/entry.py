@@ -56,6 +56,7 @@ def _writes_to_a_file(stream: io.TextIOWrapper) -> bool:
     """Standard output that is a file or a pipe, not a terminal: a console keeps its own
     stream (Windows writes UTF-16 to it), and a short write only happens to files."""
     try:
+        stream.fileno()  # a stream with no descriptor (a test's capture) is left alone
         return not stream.isatty() and os.name != "nt"
     except (OSError, ValueError):  # closed, or no descriptor
         return False
