@@ -951,3 +951,28 @@ def test_offers_apply_says_to_accept_are_not_called_accepted(make) -> None:
         "hold requirements.clinical.max 1 clinical rotation (em-taken). Once you have "
         "accepted it, withdraw it"
     ) in step.text
+
+
+@pytest.mark.parametrize("made", ["offers", "applied"])
+def test_apply_by_start_limits_only_applications_still_to_send(make, made: str) -> None:
+    """Found by review: with requirements.apply_by_start, an offer in hand (or an
+    application sent) whose start came before the planning date was dropped as "applied
+    after the start", where a lock was kept and nothing is left to apply for."""
+    rows = [program("rad-a", starts="2027-06-07;2027-08-02", letter=9, audition=9)]
+    entry = (
+        {"program": "rad-a", "start": "2027-06-07"}
+        if made == "offers"
+        else {"program": "rad-a", "starts": ["2027-06-07"]}
+    )
+    loaded = make(
+        rows,
+        planning_date="2027-06-20",
+        requirements={"radiology": {"min": 1, "max": 3}, "clinical": {"min": 0, "max": 1},
+                      "tier_mix": False, "apply_by_start": True},
+        **{made: [entry]},
+    )  # fmt: skip
+    payload = _solve(loaded)
+    assert [(r["program_id"], r["start"]) for r in payload["rotations"]] == [
+        ("rad-a", "2027-06-07")
+    ]
+    assert check_plan(loaded, payload).violations == ()

@@ -595,7 +595,11 @@ class _Checker:
                 )
         # With the apply_by_start extension the application must also go out by the start.
         last_day = r.deadline
-        if self.shape.apply_by_start and (last_day is None or r.start < last_day):
+        # Only for applications still to send: an offer in hand or a sent one is made.
+        made = (r.program.id, r.start) in {(o.program, o.start) for o in self.loaded.offers} or (
+            r.program.id in {a.program for a in self.loaded.applied}
+        )
+        if self.shape.apply_by_start and not made and (last_day is None or r.start < last_day):
             last_day = r.start
         if not r.locked and last_day is not None and r.submit > last_day:
             late = [

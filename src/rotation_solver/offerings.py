@@ -362,7 +362,11 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                 if not relax_user_rules:
                     continue
                 forbidden_by += [f"blocked:{index}" for index, _ in touched]
-            last_day = apply_by(deadline, start, requirements.apply_by_start)
+            # An offer in hand or an application sent is made already: apply_by_start
+            # limits applications still to send (found by review: such an offer, its start
+            # before the planning date, was dropped as "applied after the start").
+            made = (program.id, start) in offered_pairs or program.id in sent_programs
+            last_day = apply_by(deadline, start, requirements.apply_by_start and not made)
             # The latest day in words: the deadline, or the start when it comes first.
             limit = f"deadline {last_day}" if last_day == deadline else f"start {start}"
             if not locked and last_day is not None and submit_on > last_day:
