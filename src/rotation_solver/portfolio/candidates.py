@@ -109,10 +109,12 @@ class PortfolioProblem:
         """The accepted offers already fill a kind (or every rotation): the guide's
         "apply to 6-10" is for a season without them (found by review)."""
         radiology = sum(c.is_radiology for c in self.locks)
-        return (
-            radiology >= self.radiology_max
-            or len(self.locks) - radiology >= self.clinical_max
-            or len(self.locks) >= self.max_rotations
+        clinical = len(self.locks) - radiology
+        # A kind the rules allow none of (clinical.max 0) is not filled by any offer.
+        return bool(
+            (radiology and radiology >= self.radiology_max)
+            or (clinical and clinical >= self.clinical_max)
+            or (self.locks and len(self.locks) >= self.max_rotations)
         )
 
     def by_id(self, program_id: str) -> Candidate:
