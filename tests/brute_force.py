@@ -75,8 +75,10 @@ def candidate_pairs(loaded: LoadedScenario) -> list[Pair]:
             submit = max(
                 [s.planning_date, p.application_opens] + [s.documents[d] for d in p.requires]
             )
-            # The apply_by_start extension: never after the start, deadline or not.
-            if s.requirements.apply_by_start:
+            # The apply_by_start extension: never after the start, deadline or not, for
+            # an application still to send (an offer in hand or a sent one is made).
+            made = p.id in sent or any((o.program, o.start) == (p.id, start) for o in loaded.offers)
+            if s.requirements.apply_by_start and not made:
                 deadlines.append(start)
             if deadlines and submit > min(deadlines) and not is_lock:
                 continue

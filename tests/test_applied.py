@@ -199,6 +199,10 @@ def _agrees_with_rows_by_hand(
     checker, and its total holds every fee of the `paid` programs, whatever it takes."""
     loaded = load_scenario(write_scenario(tmp_path, data))
     expected = best_plans(load_scenario(write_scenario(tmp_path, by_hand, "by_hand.yaml")))
+    if (data.get("requirements") or {}).get("apply_by_start"):
+        # A row edited by hand is an application still to send, which apply_by_start
+        # limits; a sent one it does not: the exhaustive planner reads `applied` itself.
+        expected = best_plans(loaded)
     payload = _solve(loaded)
     assert payload["objective"] == expected.objective
     if expected.objective is not None:
@@ -976,3 +980,60 @@ def test_apply_by_start_limits_only_applications_still_to_send(make, made: str) 
         ("rad-a", "2027-06-07")
     ]
     assert check_plan(loaded, payload).violations == ()
+
+
+def _stranded_rows() -> list[dict[str, Any]]:
+    """Each affordable alone, but no plan of two holds rad-sent within $2,300."""
+    return [
+        program("rad-a", starts="2027-06-07", letter=6),
+        program("rad-b", starts="2027-07-05", letter=6),
+        program("rad-sent", starts="2027-08-02", housing_per_week=500, letter=9),
+    ]
+
+
+_TWO_RADIOLOGY = {"radiology": {"min": 2, "max": 3}, "clinical": {"min": 0, "max": 1},
+                  "tier_mix": False}  # fmt: skip
+
+
+def test_a_sent_application_no_plan_within_the_budget_holds_is_to_withdraw(make) -> None:
+    """Found by an advisor's review: every plan with it cost more than the budget, yet
+    the timeline said "an offer would mean choosing between them"."""
+    from rotation_solver.timeline import build_timeline
+
+    loaded = make(
+        _stranded_rows(),
+        budget=2300,
+        requirements=_TWO_RADIOLOGY,
+        applied=[{"program": "rad-sent"}],
+    )
+    (sent,) = loaded.applied
+    assert sent.usable  # affordable alone: only a re-solve shows no plan holds it
+    outcome = plan_scenario(loaded, ONE, advise=True)
+    assert outcome.payload["sent_no_plan_holds"] == ["rad-sent"]
+    (step,) = [s for s in build_timeline(loaded, outcome.payload) if s.kind == "pending"]
+    assert (
+        "cannot lead to a rotation: no plan within the budget can hold it with every rule "
+        "met. Withdraw it"
+    ) in step.text
+    roomy = make(
+        _stranded_rows(), budget=5000, requirements=_TWO_RADIOLOGY, applied=[{"program": "rad-b"}]
+    )
+    assert "sent_no_plan_holds" not in plan_scenario(roomy, ONE, advise=True).payload
+
+
+def test_a_rotation_dropped_since_an_earlier_plan_for_the_budget_says_so(tmp_path: Path) -> None:
+    """Found by an advisor's review: "dropped: rad-juniper: its dates clash with
+    rad-peachleaf" where no plan within the budget could hold rad-juniper."""
+    data = scenario_dict(_stranded_rows(), budget=5000, requirements=_TWO_RADIOLOGY)
+    earlier = write_scenario(tmp_path, data, "january.yaml")
+    plan = tmp_path / "january.json"
+    result = CliRunner().invoke(cli, ["solve", str(earlier), "--workers", "1", "-o", str(plan)])
+    assert result.exit_code == 0, result.output
+    assert "rad-sent" in plan.read_text(encoding="utf-8")
+    data["budget"] = 2300
+    later = write_scenario(tmp_path, data, "april.yaml")
+    result = CliRunner().invoke(
+        cli, ["solve", str(later), "--workers", "1", "--since", str(plan), "--format", "json"]
+    )
+    dropped = {d["program_id"]: d["why"] for d in json.loads(result.stdout)["changes"]["dropped"]}
+    assert dropped["rad-sent"].startswith("over budget: the cheapest plan with it costs $2,400")

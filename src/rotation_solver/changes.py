@@ -238,6 +238,11 @@ def _why_dropped(
             if payload.get("status") == "unknown"
             else "no plan exists now (see the rules in conflict)"
         )
+    # Found by an advisor's review: "its dates clash with X" where no plan within the
+    # budget can hold the program at all; the explanation's re-solve says so.
+    for unchosen in (payload.get("explanation") or {}).get("best_unchosen") or []:
+        if unchosen["program_id"] == pid and unchosen["why_not"].startswith("over budget"):
+            return str(unchosen["why_not"])
     # Found by review: a cut budget read as a date clash with the cheaper rotation.
     over = earlier.total_cost is not None and earlier.total_cost > loaded.budget
     budget = (

@@ -99,6 +99,13 @@ def plan_scenario(
                     payload.pop("other_applications", None)
                 else:
                     payload["other_applications"] = other
+        if explain or advise:
+            # Sent applications this plan leaves out that no plan within the budget can
+            # hold (found by an advisor's review: the timeline called one "a choice").
+            planned = {o.program_id for o in result.rotations}
+            left_out = [a.program for a in loaded.applied if a.usable and a.program not in planned]
+            if left_out:
+                payload["sent_no_plan_holds"] = never_in_a_plan(problem, left_out, options)
         if advice is not None:
             assert result.objective is not None  # proven optimal
             without_each, letters = advice

@@ -311,7 +311,8 @@ def build_timeline(
     accepting = (
         {(o.program, o.start.isoformat()) for o in offer_answer.accept} if offer_answer else set()
     )
-    steps.extend(unused_application_steps(loaded, rotations, accepting))
+    stranded = frozenset(payload.get("sent_no_plan_holds") or ())
+    steps.extend(unused_application_steps(loaded, rotations, accepting, stranded))
     return in_order(steps)
 
 
@@ -407,6 +408,7 @@ def unused_application_steps(
     loaded: LoadedScenario,
     rotations: Sequence[dict[str, Any]],
     to_accept: Set[tuple[str, str]] = frozenset(),
+    no_plan_holds: Set[str] = frozenset(),
 ) -> list[TimelineStep]:
     """An application sent, still unanswered, that the plan does not use: its offer can
     still change the plan. Found by an advisor's review: the timeline never named it,
@@ -414,6 +416,7 @@ def unused_application_steps(
 
     `to_accept`: the (program, start) of the plan's locks that are `apply`'s answer to
     the offers, not yet accepted (found by review: they were "the offers you accepted").
+    `no_plan_holds`: sent programs a re-solve proved no plan within the budget can hold.
     """
     planned = {r["program_id"] for r in rotations}
     locks = [r for r in rotations if r.get("locked")]
@@ -449,9 +452,11 @@ def unused_application_steps(
         useless = (
             f": {application.unusable_because}"
             if not application.usable
-            else None
-            if full is None
             else f" beside the {offers}: {full}"
+            if full is not None
+            else ": no plan within the budget can hold it with every rule met"
+            if application.program in no_plan_holds
+            else None
         )
         if useless is not None:
             withdraw = _withdraw(first if full is not None and application.usable else "")
@@ -530,11 +535,19 @@ def unused_application_steps(
                 clash = (
                     f"; in this plan {where}, so an offer would mean choosing between them{under}"
                 )
+            # Found by an advisor's review: starts outside the window went unmarked here.
+            out = application.ruled_out
+            never = (
+                f"; {join_names(d.isoformat() for d in out)} cannot be in any plan (window, "
+                "blocked periods or the rules)"
+                if out
+                else ""
+            )
             text = (
                 f"The application sent to {program.name} ({starts}) is still unanswered and "
-                f"this plan does not use it{clash}. If it comes back with an offer, list it "
-                "under `offers:` and re-plan; `rotation-solver apply` weighs the offers "
-                "against each other."
+                f"this plan does not use it{clash}{never}. If it comes back with an offer, "
+                "list it under `offers:` and re-plan; `rotation-solver apply` weighs the "
+                "offers against each other."
             )
         steps.append(
             TimelineStep(loaded.scenario.planning_date, "pending", application.program, text)
