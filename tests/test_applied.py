@@ -1037,3 +1037,22 @@ def test_a_rotation_dropped_since_an_earlier_plan_for_the_budget_says_so(tmp_pat
     )
     dropped = {d["program_id"]: d["why"] for d in json.loads(result.stdout)["changes"]["dropped"]}
     assert dropped["rad-sent"].startswith("over budget: the cheapest plan with it costs $2,400")
+
+
+def test_apply_says_to_withdraw_a_sent_application_no_plan_can_hold(tmp_path: Path) -> None:
+    """Found by an advisor's review: `apply` marked such applications "spare 0% / 0%"
+    and said nothing more."""
+    data = scenario_dict(
+        _stranded_rows(),
+        budget=2300,
+        requirements=_TWO_RADIOLOGY,
+        applied=[{"program": "rad-sent"}],
+    )
+    path = write_scenario(tmp_path, data)
+    result = CliRunner().invoke(
+        cli, ["apply", str(path), "--workers", "1", "--format", "json", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    warnings = " ".join(json.loads(result.stdout)["warnings"])
+    assert "applications sent that no plan within the budget can hold: rad-sent" in warnings
+    assert "withdraw them, and list them under `exclude:` too" in warnings

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from rotation_solver.explain import never_in_a_plan
 from rotation_solver.offerings import Offering, expand
 from rotation_solver.plan_json import rotation_dict
 from rotation_solver.planner import plan_scenario
@@ -65,6 +66,7 @@ from rotation_solver.portfolio.summary import (
     tight_deadline_warnings,
     undated_application_warnings,
 )
+from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.schema import MAX_APPLICATIONS
 from rotation_solver.solve import SolveOptions
@@ -382,6 +384,7 @@ def _report_warnings(
     beaten_by: list[str],
     scenarios: int,
     time_limit: float,
+    stranded: Sequence[str] = (),
 ) -> list[str]:
     """`apply`'s warnings: the scenario's, then the sent applications', the portfolio's,
     its dates', and what the search or the sample left undone."""
@@ -397,11 +400,22 @@ def _report_warnings(
         *(
             [
                 f"applications sent that no plan can use: {', '.join(problem.sent_unused)} "
-                "(no start fits the rules, or the program never offers, is never "
-                "affordable or does not take IMG students); their fees count as paid, and "
-                "they count among max_applications."
+                "(no start fits the rules, the accepted offers already fill its kind, or "
+                "the program never offers, is never affordable or does not take IMG "
+                "students); their fees count as paid, and they count among "
+                "max_applications. Withdraw them, and list them under `exclude:` too."
             ]
             if problem.sent_unused
+            else []
+        ),
+        *(
+            [
+                f"applications sent that no plan within the budget can hold: "
+                f"{', '.join(stranded)} (each plan with one costs more than the budget or "
+                "breaks a rule, beside the offers you hold: proven by a re-solve each); "
+                "withdraw them, and list them under `exclude:` too (their fees stay paid)."
+            ]
+            if stranded
             else []
         ),
         *(
@@ -480,6 +494,18 @@ def _report_warnings(
             else []
         ),
     ]
+
+
+def _stranded(
+    problem: PortfolioProblem, applications: Sequence[dict[str, Any]], options: SolveOptions
+) -> list[str]:
+    """Sent applications in no outcome's plan that a re-solve proves no plan within the
+    budget can hold (found by an advisor's review: "spare 0% / 0%", with no word to
+    withdraw them)."""
+    spare = [a["program_id"] for a in applications if a.get("sent") and a["p_in_plan"] == 0]
+    if not spare:
+        return []
+    return never_in_a_plan(build_problem(problem.loaded), spare, options)
 
 
 def _inner_options(options: SolveOptions) -> SolveOptions:
@@ -760,6 +786,7 @@ def plan_portfolio(
             beaten_by=beaten_by,
             scenarios=scenarios,
             time_limit=options.time_limit,
+            stranded=_stranded(choice.problem, applications, _inner_options(options)),
         ),
     }
     if stats["p_no_plan"] >= 1:
