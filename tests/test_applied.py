@@ -1056,3 +1056,19 @@ def test_apply_says_to_withdraw_a_sent_application_no_plan_can_hold(tmp_path: Pa
     warnings = " ".join(json.loads(result.stdout)["warnings"])
     assert "applications sent that no plan within the budget can hold: rad-sent" in warnings
     assert "withdraw them, and list them under `exclude:` too" in warnings
+
+
+def test_solve_and_timeline_count_the_same_applications_already_made(make) -> None:
+    """Found by an advisor's review: `solve` said 6 already made where the timeline said
+    8; the two accepted offers (locks) were applications too."""
+    from rotation_solver.timeline import other_applications_note
+
+    rows = [program(f"rad-{i}", starts=f"2027-0{6 + i}-07", fee=50) for i in range(4)]
+    loaded = make(
+        rows,
+        locks=[{"program": "rad-0", "start": "2027-06-07"}],
+        applied=[{"program": "rad-1"}],
+    )
+    payload = _solve(loaded)
+    assert payload["other_applications"]["already_applied"] == 2
+    assert "2 applications already made" in other_applications_note(loaded)

@@ -151,12 +151,15 @@ def other_applications(
     if all(o.locked or o.offered for o in result.rotations):
         return None
     chosen = {o.program_id for o in result.rotations}
-    # Applications already made (sent, refused, answered with an offer) count among the
-    # 6-10, and their fees are paid.
+    # Applications already made (sent, refused, answered with an offer, accepted) count
+    # among the 6-10, and their fees are paid.
+    # An accepted offer (a lock) was an application too, as the timeline counts it
+    # (found by an advisor's review: 6 here, 8 there).
     sent = (
         {application.program for application in loaded.applied}
         | set(loaded.refused)
         | {offer.program for offer in loaded.offers}
+        | {lock.program for lock in loaded.locks}
     )
     counted = len(chosen | sent)
     # Programs with a start that fits the calendar and the budget, not in the plan,
