@@ -434,9 +434,15 @@ def test_apply_says_which_applications_its_cap_counts(tmp_path: Path) -> None:
     assert len(payload["applications"]) <= 3
     table = runner.invoke(cli, args, terminal_width=200)
     assert table.exit_code == 0, table.output
-    assert "(1 sent, still unanswered; not counted: 1 offer in hand, 1 refused)" in table.stdout
+    assert (
+        "(1 sent, still unanswered; not counted: 1 offer in hand, 1 closed (refused, "
+        "declined or withdrawn))" in table.stdout
+    )
     md = runner.invoke(cli, [*args, "--format", "markdown"]).stdout
-    assert "(1 application sent, still unanswered; not counted: 1 offer in hand, 1 refused)" in md
+    assert (
+        "(1 application sent, still unanswered; not counted: 1 offer in hand, 1 closed "
+        "(refused, declined or withdrawn))" in md
+    )
 
 
 def test_the_cli_shows_a_sent_application_with_nothing_to_send(tmp_path: Path) -> None:

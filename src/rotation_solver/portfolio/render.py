@@ -284,7 +284,8 @@ def _sent_count(payload: dict[str, Any]) -> int:
 
 
 def _sent_words(payload: dict[str, Any], *, noun: bool = False) -> str:
-    """ " (2 sent, still unanswered; not counted: 1 offer in hand, 1 refused)": which
+    """ " (2 sent, still unanswered; not counted: 1 offer in hand, 1 closed (refused,
+    declined or withdrawn))": which
     applications the cap counts (found by three reviews: answered ones seemed lost from
     the count)."""
     parts = []
@@ -297,7 +298,9 @@ def _sent_words(payload: dict[str, Any], *, noun: bool = False) -> str:
     apart = payload.get("not_counted") or {}
     kinds = [
         counted(len(apart.get("offers_in_hand") or ()), "offer") + " in hand",
-        f"{len(apart.get('refused') or ())} refused",
+        # Refused by the program, or declined or withdrawn by the student: the scenario
+        # cannot tell (found by an advisor's review: "refused" for her own declines).
+        f"{len(apart.get('refused') or ())} closed (refused, declined or withdrawn)",
         f"{len(apart.get('accepted') or ())} accepted",
     ]
     kinds = [k for k in kinds if not k.startswith("0 ")]
