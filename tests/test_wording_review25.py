@@ -146,3 +146,35 @@ def test_the_guides_count_of_applications_is_not_asked_of_a_kind_the_locks_fill(
     assert not any(
         "only 3 programs" in w for w in portfolio_warnings(10, 0.0, 2, 3, filled_by_locks=True)
     )
+
+
+def test_an_offering_over_an_accepted_offer_is_said_to_overlap_it(make) -> None:
+    """Found by an advisor's review: "too close to the accepted im-derbyfield" for a
+    start whose dates overlap it outright."""
+    from rotation_solver.problem import build_problem
+
+    rows = [
+        program("rad-a", starts="2027-06-07;2027-06-21", weeks=4),
+        program("rad-lock", starts="2027-06-14", weeks=2),
+    ]
+    loaded = make(
+        rows,
+        locks=[{"program": "rad-lock", "start": "2027-06-14"}],
+        calendar={"window": {"start": "2027-06-01", "end": "2027-12-17"}, "min_gap_days": 7},
+    )
+    details = {
+        (d.program_id, d.start.isoformat()): d.detail
+        for d in build_problem(loaded).expansion.dropped
+    }
+    assert details[("rad-a", "2027-06-07")].startswith("overlaps the accepted rad-lock")
+    assert "min_gap_days" not in details[("rad-a", "2027-06-07")]
+
+
+def test_the_fee_note_never_says_enough_for_about_0() -> None:
+    from rotation_solver.render import apply_note
+
+    other = {"more": [0, 3], "others": 9, "median_fee": 75, "fees": [0, 225], "left": 40}
+    payload = {"rotations": [], "other_applications": {**other, "affordable": 0}}
+    note = apply_note(payload)
+    assert "about 0" not in note
+    assert "not enough for them" in note

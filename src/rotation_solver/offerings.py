@@ -464,8 +464,11 @@ def drop_lock_clashes(
                 offering.start > lock.end + gap or lock.start > offering.end + gap
             )  # spec section 1, in either order
             if not apart:
-                clash = f"too close to the accepted {lock.program_id} {lock.start}..{lock.end}"
-                if min_gap_days:
+                overlaps = offering.start <= lock.end and lock.start <= offering.end
+                # Found by review: "too close to" for dates that overlap outright.
+                how = "overlaps" if overlaps else "too close to"
+                clash = f"{how} the accepted {lock.program_id} {lock.start}..{lock.end}"
+                if min_gap_days and not overlaps:
                     clash += f" (min_gap_days {min_gap_days})"
                 break
         if clash is None:

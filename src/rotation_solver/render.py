@@ -218,7 +218,8 @@ def apply_note(payload: dict[str, Any]) -> str:
         f"{note} Applying to {count} more ({where}) adds about {cost}; "
         f"${other['left']:,} of the budget is left"
     )
-    if fee_low > other["left"]:
+    # None of them fits what is left (found by review: "enough for about 0 of them").
+    if fee_low > other["left"] or other.get("affordable") == 0:
         return (
             f"{text}: not enough for them, so follow `rotation-solver apply`, which pays every fee."
         )
