@@ -925,7 +925,8 @@ def test_compare_says_when_a_gain_costs_well_under_the_extra_budget() -> None:
         f"$10,000 buys +{top['objective'] - by_budget[9000]['objective']} over $9,000, but its "
         f"plan costs ${top['total_cost']:,}: a budget of ${top['total_cost']:,} "
         f"(+${top['total_cost'] - 9000:,}) already buys it, and ${10000 - top['total_cost']:,} "
-        "of the $1,000 more is unspent."
+        "of the $1,000 more is unspent. With offers uncertain, `rotation-solver apply "
+        "SCENARIO --budgets 9000,10000` says what it buys in applications."
     )
     # Within a tenth of the step: nothing to say.
     assert not unspent_notes(sweep_payload(whatif.sweep(loaded, [9000, 9350], FAST)))

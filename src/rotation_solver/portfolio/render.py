@@ -518,8 +518,9 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             f"{_tier_mix_part(probs)}"
             # Found by review: two locked radiology rotations, yet ">= 2 radiology 75%".
             + (
-                " (counted in plans meeting your rules: an outcome without one counts 0, "
-                "locks and accepted offers included)"
+                " (counted in plans meeting your rules: in an outcome whose other offers "
+                "complete no such plan, your accepted offers still stand, but it counts as "
+                "no plan and 0, theirs included)"
                 if payload["locks"] and probs["no_plan"] > 0
                 else ""
             ),

@@ -442,11 +442,20 @@ def unspent_notes(payload: dict[str, Any]) -> list[str]:
         unspent = high["budget"] - high["total_cost"]
         if high["objective"] <= low["objective"] or step <= 0 or 10 * unspent < step:
             continue
+        # Found by an advisor's review: the unspent money can buy applications.
+        uncertain = any(r.get("acceptance", 1) < 1 for r in high["rotations"])
+        rest = (
+            f" With offers uncertain, `rotation-solver apply SCENARIO --budgets "
+            f"{low['budget']},{high['budget']}` says what it buys in applications."
+            if uncertain
+            else ""
+        )
         notes.append(
             f"{_money(high['budget'])} buys +{high['objective'] - low['objective']} over "
             f"{_money(low['budget'])}, but its plan costs {_money(high['total_cost'])}: a "
             f"budget of {_money(high['total_cost'])} (+{_money(high['total_cost'] - low['budget'])}"
             f") already buys it, and {_money(unspent)} of the {_money(step)} more is unspent."
+            f"{rest}"
         )
     return notes
 
