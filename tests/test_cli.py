@@ -582,9 +582,10 @@ def test_standard_output_cut_short_by_a_file_size_limit_is_exit_74(tmp_path: Pat
     assert b"Traceback" not in done.stderr
 
 
-def test_a_closed_standard_output_is_no_traceback() -> None:
+def test_a_closed_standard_output_is_exit_74_not_a_traceback(tmp_path: Path) -> None:
     """Found by review: `validate ... >&-` (no standard output at all) crashed in the
-    last flush, which ran on None."""
+    last flush, which ran on None; then, found by fuzzing, it exited 0 having written
+    nothing. With -o the output has a place, and the run succeeds."""
     import os
     import subprocess
     import sys
@@ -595,7 +596,16 @@ def test_a_closed_standard_output_is_no_traceback() -> None:
         stderr=subprocess.PIPE, timeout=120, preexec_fn=lambda: os.close(1),
     )  # fmt: skip
     assert b"Traceback" not in done.stderr
-    assert done.returncode == 0
+    assert done.returncode == 74
+    assert b"cannot write the output: standard output is closed" in done.stderr
+    plan = tmp_path / "plan.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "rotation_solver", "solve",
+         str(SCENARIOS / "example" / "scenario.yaml"), *FAST, "-o", str(plan)],
+        stderr=subprocess.PIPE, timeout=120, preexec_fn=lambda: os.close(1),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert plan.read_text(encoding="utf-8").startswith("{")
 
 
 def test_a_full_disk_for_an_output_file_is_exit_74(tmp_path: Path) -> None:

@@ -341,3 +341,14 @@ def test_a_tab_after_a_colon_is_not_called_indentation(tmp_path) -> None:
     assert code == 1
     assert f"scenario.yaml:{line}:8:" in said
     assert "YAML separates a key from its value with a space" in said
+
+
+@pytest.mark.parametrize("written", ["1e99999999999", "1e999999999", "1e400"])
+def test_a_huge_exponent_gets_no_spelt_out_reading(tmp_path, written: str) -> None:
+    """Found by fuzzing: the hint spelt the number out, a MemoryError traceback for
+    1e99999999999 and a gigabyte message for 1e999999999."""
+    code, said, number = _validate_cell(tmp_path, "fee", written)
+    assert code == 1
+    assert f"programs.csv:2:{number}: fee: expected a number written with the digits 0-9" in said
+    assert "write" not in said.split(f"got '{written}'")[1][:10]
+    assert len(said) < 2000

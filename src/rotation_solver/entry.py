@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import select
@@ -38,6 +39,17 @@ class _WholeWrites(io.FileIO):
                 continue
             written += count
         return written
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output that is not there (`>&-`): what is written to it fails as a write
+    to a full disk does, with exit 74 (found by fuzzing: exit 0 and nothing written)."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
 
 
 def whole_writes(stream: io.TextIOWrapper) -> io.TextIOWrapper:
@@ -70,7 +82,9 @@ def main() -> None:
 
     install_ctrl_c_handler()
     stdout = sys.stdout
-    if isinstance(stdout, io.TextIOWrapper) and _writes_to_a_file(stdout):
+    if stdout is None:
+        sys.stdout = _ClosedOutput()
+    elif isinstance(stdout, io.TextIOWrapper) and _writes_to_a_file(stdout):
         stdout.flush()
         sys.stdout = whole_writes(stdout)
 

@@ -35,9 +35,13 @@ def plain_digits(text: str) -> None:
         return  # not number-like at all: pydantic's own message says what is expected
     if not _PLAIN_NUMBER.fullmatch(written):
         try:
-            meant = f"; write {format(Decimal(written.replace('_', '')), 'f')}"
+            number = Decimal(written.replace("_", ""))
         except ArithmeticError:  # "_" alone, or "1_e3": no reading to offer
-            meant = ""
+            number = None
+        # A reading only for a number of sensible size (found by fuzzing: "1e999999999"
+        # spelt out took a gigabyte).
+        sensible = number is not None and number.is_finite() and abs(number.adjusted()) <= 12
+        meant = f"; write {format(number, 'f')}" if sensible else ""
         raise ValueError(f"expected a number written with the digits 0-9 (got {written!r}){meant}")
 
 
