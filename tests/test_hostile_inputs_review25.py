@@ -352,3 +352,41 @@ def test_a_huge_exponent_gets_no_spelt_out_reading(tmp_path, written: str) -> No
     assert f"programs.csv:2:{number}: fee: expected a number written with the digits 0-9" in said
     assert "write" not in said.split(f"got '{written}'")[1][:10]
     assert len(said) < 2000
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "written"),
+    [
+        ("version: 1", "version 1", "version 1"),  # the first key of the file
+        ("  window: {", "  window {", "window {start: 2027-06-01, end: 2027-12-17}"),
+    ],
+)
+def test_a_missing_colon_on_a_first_key_or_before_a_flow_value_is_named(
+    tmp_path, old: str, new: str, written: str
+) -> None:
+    """Found by fuzzing: reported on the next line as "mapping values are not allowed
+    here", blamed on indentation."""
+    scenario, line = _scenario_text(tmp_path, old, new)
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"scenario.yaml:{line}:" in said
+    assert f"line {line} has no ':' after its key ({written!r})" in said
+
+
+def test_a_tab_before_a_comment_is_not_called_a_key_separator(tmp_path) -> None:
+    scenario, line = _scenario_text(tmp_path, "budget: 9000", "budget: 9000\t# dollars")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"scenario.yaml:{line}:" in said
+    assert "a tab; YAML takes only spaces between words here" in said
+
+
+def test_a_list_indented_off_its_siblings_says_so(tmp_path) -> None:
+    """Found by fuzzing: "expected <block end>, but found '<block sequence start>'" alone."""
+    scenario, line = _scenario_text(
+        tmp_path, "  min_gap_days: 0", "  min_gap_days: 0\n - {start: 2027-08-01, end: 2027-08-02}"
+    )
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"scenario.yaml:{line + 1}:" in said
+    assert "this line's indentation does not match the lines above it" in said

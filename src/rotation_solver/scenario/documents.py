@@ -280,16 +280,25 @@ def _plain_words(
     if "found character '\\t'" in problem or "found character '\t'" in problem:
         lines = text.splitlines()
         written = lines[line - 1] if line is not None and line <= len(lines) else ""
-        indenting = column is not None and not written[: column - 1].strip()
-        return (
-            "a tab; YAML indents with spaces only: replace the tab with spaces"
-            if indenting
-            else "a tab; YAML separates a key from its value with a space: replace the tab "
-            "with a space",
-            line,
-            column,
+        before = written[: column - 1] if column is not None else ""
+        where = (
+            "YAML indents with spaces only"
+            if not before.strip()
+            else "YAML separates a key from its value with a space"
+            if before.rstrip().endswith(":")
+            else "YAML takes only spaces between words here"
         )
-    if problem == "mapping values are not allowed here":
+        return f"a tab; {where}: replace the tab with spaces", line, column
+    if problem == "mapping values are not allowed here" and line is not None:
+        if (missing := _key_without_colon(text, line)) is not None:
+            number, written = missing
+            return (
+                f"line {number} has no ':' after its key ({written.strip()!r}): write "
+                "`key: value`, "
+                "with a space after the colon",
+                number,
+                len(written) - len(written.lstrip()) + 1,
+            )
         return (
             f"{what}: this line's indentation does not match the lines above it (a list "
             "item's keys line up under the first one, after '- '), or a value holds ': ' "
@@ -297,7 +306,36 @@ def _plain_words(
             line,
             column,
         )
+    if "expected <block end>" in problem or "<block sequence start>" in problem:
+        # Found by fuzzing: a list or mapping indented off its siblings.
+        return (
+            f"{what}: this line's indentation does not match the lines above it (a list "
+            "under a key is indented the same for every item; keys of one mapping line up)",
+            line,
+            column,
+        )
     return what, line, column
+
+
+def _key_without_colon(text: str, line: int) -> tuple[int, str] | None:
+    """The line whose key lacks its colon, where YAML reports the next one ("mapping
+    values are not allowed here"): a key written before a flow value on the line itself
+    (`window {start: ...}`), or the line above at the same indentation, with no colon at
+    all (`version 1` above `name: ...`). Found by fuzzing."""
+    lines = text.splitlines()
+    here = lines[line - 1] if line <= len(lines) else ""
+    if re.match(r"\s*[A-Za-z_][\w-]*\s+[\[{]", here):
+        return line, here.rstrip()
+    indent = len(here) - len(here.lstrip())
+    for number in range(line - 1, 0, -1):
+        above = lines[number - 1]
+        if not above.strip() or above.lstrip().startswith("#"):
+            continue
+        same = len(above) - len(above.lstrip()) == indent
+        if same and ":" not in above and not above.lstrip().startswith("-"):
+            return number, above.rstrip()
+        return None
+    return None
 
 
 def _read_yaml(path: Path, text: str, kind: str) -> Document:
