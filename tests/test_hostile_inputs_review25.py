@@ -390,3 +390,16 @@ def test_a_list_indented_off_its_siblings_says_so(tmp_path) -> None:
     assert code == 1
     assert f"scenario.yaml:{line + 1}:" in said
     assert "this line's indentation does not match the lines above it" in said
+
+
+def test_every_row_short_of_cells_is_a_few_lines(tmp_path) -> None:
+    """Found by fuzzing: one "this row has 20 cells" line per row, fourteen alike."""
+    scenario, _number = _catalog_cell(tmp_path, "fee", "125")
+    catalog = tmp_path / "programs.csv"
+    header, *rows = catalog.read_text(encoding="utf-8").strip().split("\n")
+    short = [",".join(row.split(",")[:-2]) for row in rows]
+    catalog.write_text("\n".join([header, *short]) + "\n", encoding="utf-8")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert said.count("this row has 20 cells but the header has 22") == 3
+    assert f"and {len(rows) - 3} more rows like these (lines 5-{len(rows) + 1})" in said

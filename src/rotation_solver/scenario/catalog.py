@@ -276,19 +276,19 @@ SHOWN_PER_COLUMN = 3
 
 
 def _grouped_by_column(problems: list[Problem]) -> list[Problem]:
-    """The first few problems of each column, then one line for the rest, in file order:
-    a column formatted one way in every row (m/d/yyyy dates, "$650") gave one error per
-    cell, 134 lines for one export (found by review)."""
+    """The first few problems of each kind in each column, then one line for the rest,
+    in file order: a column formatted one way in every row (m/d/yyyy dates, "$650") gave
+    one error per cell, 134 lines for one export (found by review); a row note ("this
+    row has 20 cells") repeated for every row is a kind too (found by fuzzing)."""
     by_kind: dict[tuple[str, str], list[Problem]] = {}
     for problem in problems:
-        if problem.field is not None:
-            by_kind.setdefault(_kind_of(problem), []).append(problem)
+        by_kind.setdefault(_kind_of(problem), []).append(problem)
     crowded = {kind for kind, found in by_kind.items() if len(found) > SHOWN_PER_COLUMN + 1}
     kept: list[Problem] = []
     seen: dict[tuple[str, str], int] = {}
     for problem in problems:
         kind = _kind_of(problem)
-        if problem.field is None or kind not in crowded:
+        if kind not in crowded:
             kept.append(problem)
             continue
         seen[kind] = seen.get(kind, 0) + 1
@@ -299,22 +299,20 @@ def _grouped_by_column(problems: list[Problem]) -> list[Problem]:
             rows = [p.line for p in rest if p.line is not None]
             noun = "row" if problem.spreadsheet else "line"
             where = f" ({noun}s {rows[0]}-{rows[-1]})" if rows else ""
-            kept.append(
-                dataclasses.replace(
-                    problem,
-                    message=f"and {len(rest)} more like these in this column{where}; fix "
-                    "the column as a whole (format its cells alike), then run again",
-                    line=None,
-                    column=None,
-                )
+            message = (
+                f"and {len(rest)} more rows like these{where}; fix them alike, then run again"
+                if problem.field is None
+                else f"and {len(rest)} more like these in this column{where}; fix the "
+                "column as a whole (format its cells alike), then run again"
             )
+            kept.append(dataclasses.replace(problem, message=message, line=None, column=None))
     return kept
 
 
 def _kind_of(problem: Problem) -> tuple[str, str]:
     """A problem's column and message up to the value it quotes: "$650" and "-40" in one
     column are different problems (found by review: the second was folded away)."""
-    return str(problem.field), re.split(r"\(?got\b", problem.message)[0]
+    return str(problem.field), re.split(r"\(?got\b|\(extra:", problem.message)[0]
 
 
 def _head(path: Path, size: int) -> bytes:
