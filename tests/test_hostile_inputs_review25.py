@@ -403,3 +403,36 @@ def test_every_row_short_of_cells_is_a_few_lines(tmp_path) -> None:
     assert code == 1
     assert said.count("this row has 20 cells but the header has 22") == 3
     assert f"and {len(rows) - 3} more rows like these (lines 5-{len(rows) + 1})" in said
+
+
+@pytest.mark.parametrize(
+    ("encode", "said"),
+    [
+        (lambda t: t.encode("utf-16-le"), "programs.csv:1: this is UTF-16 text"),  # no BOM
+        (lambda t: t.encode("utf-32"), "programs.csv:1: this is UTF-32 text"),
+        (lambda t: b"\xef\xbb\xbf\xef\xbb\xbf" + t.encode(), None),  # two BOMs: read
+        (lambda t: b"{\\rtf1\\ansi " + t.encode() + b"}", "programs.csv:1: this is a rich-text"),
+    ],
+)
+def test_a_catalog_in_another_text_form_is_named(tmp_path, encode, said: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Found by fuzzing: UTF-16 without a byte-order mark read as a NUL at 1:1, UTF-32
+    called UTF-16, two BOMs read as a header "\\ufeffid", an RTF catalog unrecognised."""
+    scenario, _number = _catalog_cell(tmp_path, "fee", "125")
+    catalog = tmp_path / "programs.csv"
+    catalog.write_bytes(encode(catalog.read_text(encoding="utf-8")))
+    code, output = _run("validate", str(scenario))
+    if said is None:
+        assert code == 0, output
+    else:
+        assert code == 1 and said in output
+
+
+def test_a_zipped_document_given_as_a_scenario_is_named(tmp_path) -> None:
+    import zipfile
+
+    scenario = tmp_path / "scenario.json"
+    with zipfile.ZipFile(scenario, "w") as document:
+        document.writestr("word/document.xml", "<w:document/>")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert "scenario.json:1: this is a zip file (a Word, Excel or other Office document?)" in said

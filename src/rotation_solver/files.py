@@ -191,22 +191,47 @@ def existing_file(path: Path, kind: str, missing: str = "file not found") -> Non
         raise InputError(Problem(str(path), f"is a folder; expected a {kind} file"))
 
 
+def _not_utf8_text(body: bytes, csv: bool) -> str | None:
+    """Why a file is no UTF-8 text, where its first bytes say so: another Unicode form
+    (found by review: Excel's "Unicode Text" read as a bad byte at 1:1), rich text, or a
+    zipped document (found by fuzzing)."""
+    save = "save the file as UTF-8" + (" (Excel: Save As > CSV UTF-8)" if csv else " text")
+    if body.startswith(b"PK\x03\x04"):
+        return "this is a zip file (a Word, Excel or other Office document?), not text"
+    if body[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return f"this is UTF-32 text, not UTF-8; {save}"
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_mark(body[:400]):
+        return (
+            f"this is UTF-16 text (Excel's 'Unicode Text', Notepad's 'Unicode'), not UTF-8; {save}"
+        )
+    if body.lstrip().startswith(b"{\\rtf"):  # TextEdit and WordPad save rich text
+        return (
+            "this is a rich-text (RTF) document, not plain text: save it as plain text "
+            "(TextEdit: Format > Make Plain Text; WordPad: Save as > Text Document)"
+        )
+    return None
+
+
+def _utf16_without_mark(head: bytes) -> bool:
+    """Plain ASCII text as UTF-16: every other byte 0, the rest printable."""
+    if len(head) < 8:
+        return False
+    for zeros, chars in ((head[1::2], head[0::2]), (head[0::2], head[1::2])):
+        printable = sum(32 <= c < 127 or c in (9, 10, 13) for c in chars)
+        if zeros.count(0) >= 0.9 * len(zeros) and printable >= 0.9 * len(chars):
+            return True
+    return False
+
+
 def read_utf8(path: Path, shown: str | None = None) -> str:
     """The file as text (a byte-order mark is not content); bad UTF-8 is an input error
     naming the line and column (in characters) of the first bad byte."""
     data = path.read_bytes()
-    body = data.removeprefix(b"\xef\xbb\xbf")
-    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        # Excel's "Unicode Text" and Notepad's "Unicode" (found by review: read as a bad
-        # byte at 1:1).
-        raise InputError(
-            Problem(
-                shown or str(path),
-                "this is UTF-16 text (Excel's 'Unicode Text', Notepad's 'Unicode'), not "
-                "UTF-8; save the file as UTF-8 (Excel: Save As > CSV UTF-8)",
-                1,
-            )
-        )
+    body = data
+    while body.startswith(b"\xef\xbb\xbf"):  # two, from a tool that adds its own
+        body = body.removeprefix(b"\xef\xbb\xbf")
+    if (not_text := _not_utf8_text(body, path.suffix.lower() == ".csv")) is not None:
+        raise InputError(Problem(shown or str(path), not_text, 1))
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -372,12 +372,12 @@ def _csv_text(path: Path, name: str) -> str:
     try:
         return files.read_utf8(path, name)
     except InputError as error:
+        if not error.problems[0].message.startswith("not UTF-8 text"):
+            raise  # another form of text, or none: files.read_utf8 names it
         body = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
         try:
             body.decode("utf-8")
         except UnicodeDecodeError as bad:
-            if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
-                raise error from None  # UTF-16, which files.read_utf8 names
             text = body.decode("utf-8", "replace")
             at = len(body[: bad.start].decode("utf-8", "replace"))
             place = _cell_at(text, at)

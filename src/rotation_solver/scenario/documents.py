@@ -339,16 +339,6 @@ def _key_without_colon(text: str, line: int) -> tuple[int, str] | None:
 
 
 def _read_yaml(path: Path, text: str, kind: str) -> Document:
-    if text.lstrip().startswith("{\\rtf"):
-        # TextEdit and WordPad save rich text by default (found by review).
-        raise InputError(
-            Problem(
-                str(path),
-                "this is a rich-text (RTF) document, not plain text: save it as plain text "
-                "(TextEdit: Format > Make Plain Text; WordPad: Save as > Text Document)",
-                1,
-            )
-        )
     yaml = YAML(typ="rt")
     yaml.Constructor = _ExactConstructor
     try:
