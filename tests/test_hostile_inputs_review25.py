@@ -201,6 +201,11 @@ def test_a_row_missing_a_cell_says_so_before_the_errors_it_causes(tmp_path) -> N
         ("6/14/2027", "; write 2027-06-14"),
         ("2027/06/14", "; write 2027-06-14"),
         ("6/7/2027", "; write 2027-06-07 (June 7) or 2027-07-06 (July 6), whichever you mean"),
+        # Found by fuzzing: a time after the date, Excel's d-mmm-yyyy, "Sept", no such day.
+        ("2027-06-14 10:00", "; write 2027-06-14 (the date alone, no time)"),
+        ("14-Jun-2027", "; write 2027-06-14"),
+        ("14 Sept 2027", "; write 2027-09-14"),
+        ("2/30/2027", "; no calendar date reads it, day and month either way"),
     ],
 )
 def test_a_date_written_another_way_gets_its_iso_form(tmp_path, written: str, hint: str) -> None:

@@ -57,7 +57,13 @@ def _serial_hint(value: Any) -> str:
 
 
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})", re.ASCII)
-_NAMED_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y")
+_NAMED_DATE_FORMATS = (
+    "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y",
+    "%d-%b-%Y", "%d-%B-%Y",  # Excel's d-mmm-yyyy
+)  # fmt: skip
+_TIME_AFTER = re.compile(
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)$"
+)
 
 
 def written_date_hint(value: Any) -> str:
@@ -67,6 +73,13 @@ def written_date_hint(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     text = " ".join(value.strip().split())
+    # A time after the date (found by fuzzing: "2027-06-07 10:00", "6/7/2027 10:00 AM"):
+    # the date alone is meant.
+    text = _TIME_AFTER.sub("", text)
+    if ISO_DATE.fullmatch(text):
+        return f"; write {text} (the date alone, no time)"
+    # "Sept 6", "Jun. 7" (found by fuzzing): the abbreviations strptime does not take.
+    text = re.sub(r"\b([A-Za-z]{3,9})\.", r"\1", text).replace("Sept", "Sep")
     readings: list[date] = []
     if match := _NUMERIC_DATE.fullmatch(text):
         first, second, third = (int(part) for part in match.groups())
@@ -84,6 +97,8 @@ def written_date_hint(value: Any) -> str:
             with contextlib.suppress(ValueError):
                 readings.append(datetime.strptime(text, form).date())
     readings = sorted(set(readings))
+    if match and not readings and len(match.group(3)) == 4:
+        return "; no calendar date reads it, day and month either way"
     if len(readings) == 1:
         return f"; write {readings[0].isoformat()}"
     if len(readings) == 2:
