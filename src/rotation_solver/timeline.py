@@ -428,7 +428,9 @@ def unused_application_steps(
         named = set(programs)
         if not named & pending:
             return ("an offer you accepted" if one else "offers you accepted"), ""
-        them = "it" if len(named & pending) == 1 else "them"
+        # "that offer", not "it": the next words are about the application (found by
+        # an advisor's review: "Once you have accepted it, withdraw it").
+        them = "that offer" if len(named & pending) == 1 else "those offers"
         if named <= pending:
             said = "an offer `apply` says to accept" if one else "offers `apply` says to accept"
             return said, f"Once you have accepted {them}, w"
@@ -454,8 +456,6 @@ def unused_application_steps(
             if not application.usable
             else f" beside the {offers}: {full}"
             if full is not None
-            else ": no plan within the budget can hold it with every rule met"
-            if application.program in no_plan_holds
             else None
         )
         if useless is not None:
@@ -519,6 +519,16 @@ def unused_application_steps(
                 f"but it cannot lead to a rotation beside the {offers}: {where}"
                 f"{also}. {_withdraw(first)}"
             )
+        elif application.program in no_plan_holds:
+            # After the accepted offers' own reasons (found by review: the re-solve's
+            # "no plan holds it" hid "its start overlaps rad-cedar", and the wait for
+            # an offer still to accept). Relative to the plan's locks, as the re-solve.
+            beside = f" beside the {offers}" if locks else ""
+            text = (
+                f"The application sent to {program.name} ({starts}) is still unanswered, "
+                f"but it cannot lead to a rotation: no plan within the budget can hold it"
+                f"{beside} with every rule met. {_withdraw(first)}"
+            )
         else:
             clash = ""
             if planned_over and not free:
@@ -557,8 +567,9 @@ def unused_application_steps(
 
 def _withdraw(first: str = "") -> str:
     """The guide's etiquette for an application that can no longer be used; `first` is
-    what comes before it ("Once you have accepted them, w"), else "W"."""
-    return f"{first or 'W'}ithdraw it, then list it under `exclude:` too (its fee stays paid)."
+    what comes before it ("Once you have accepted those offers, w"), else "W"."""
+    it = "this application" if first else "it"
+    return f"{first or 'W'}ithdraw {it}, then list it under `exclude:` too (its fee stays paid)."
 
 
 def _no_room_beside_accepted(

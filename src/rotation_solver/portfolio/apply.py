@@ -389,6 +389,13 @@ def _report_warnings(
     """`apply`'s warnings: the scenario's, then the sent applications', the portfolio's,
     its dates', and what the search or the sample left undone."""
     problem, found = choice.problem, choice.found
+    # The accepted offers include `apply`'s answer, not yet given (found by review:
+    # "Withdraw them" before the offer that rules them out was accepted).
+    first = (
+        "Once you have accepted the offers `apply` says to accept, w"
+        if answers is not None and answers.accept
+        else "W"
+    )
     naive_better = bool(beaten_by) and not found.enumerated
     # The sample's search, or the exact check after it (found by review: a check the
     # clock cut short went without the --time-limit advice).
@@ -400,10 +407,11 @@ def _report_warnings(
         *(
             [
                 f"applications sent that no plan can use: {', '.join(problem.sent_unused)} "
-                "(no start fits the rules, the accepted offers already fill its kind, or "
-                "the program never offers, is never affordable or does not take IMG "
-                "students); their fees count as paid, and they count among "
-                "max_applications. Withdraw them, and list them under `exclude:` too."
+                "(no start fits the rules or the accepted offers, the accepted offers "
+                "already fill its kind, or the program never offers, is never affordable "
+                "or does not take IMG students); their fees count as paid, and they count "
+                f"among max_applications. {first}ithdraw them, and list them under "
+                "`exclude:` too."
             ]
             if problem.sent_unused
             else []
@@ -412,8 +420,9 @@ def _report_warnings(
             [
                 f"applications sent that no plan within the budget can hold: "
                 f"{', '.join(stranded)} (each plan with one costs more than the budget or "
-                "breaks a rule, beside the offers you hold: proven by a re-solve each); "
-                "withdraw them, and list them under `exclude:` too (their fees stay paid)."
+                "breaks a rule, beside the offers you hold: proven by a re-solve each). "
+                f"{first}ithdraw them, and list them under `exclude:` too (their fees stay "
+                "paid)."
             ]
             if stranded
             else []
