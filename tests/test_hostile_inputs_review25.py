@@ -205,6 +205,7 @@ def test_a_row_missing_a_cell_says_so_before_the_errors_it_causes(tmp_path) -> N
         ("2027-06-14 10:00", "; write 2027-06-14 (the date alone, no time)"),
         ("14-Jun-2027", "; write 2027-06-14"),
         ("14 Sept 2027", "; write 2027-09-14"),
+        ("14 September 2027", "; write 2027-09-14"),  # not "Sepember" (found by review)
         ("2/30/2027", "; no calendar date reads it, day and month either way"),
     ],
 )
@@ -441,3 +442,29 @@ def test_a_zipped_document_given_as_a_scenario_is_named(tmp_path) -> None:
     code, said = _run("validate", str(scenario))
     assert code == 1
     assert "scenario.json:1: this is a zip file (a Word, Excel or other Office document?)" in said
+
+
+def test_text_after_a_closing_quote_is_named_as_such(tmp_path) -> None:
+    """Found by review: `name: 'it's fine'` was told about indentation."""
+    scenario, line = _scenario_text(
+        tmp_path, 'name: "US-IMG, Step 2 CK 246, no home radiology"', "name: 'it's fine'"
+    )
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"scenario.yaml:{line}:" in said
+    assert "text after a closing quote" in said and "indentation" not in said
+
+
+def test_a_wrapped_value_with_a_colon_is_not_blamed_on_the_line_above(tmp_path) -> None:
+    """Found by review: a value wrapped under `name:` whose second line holds ': ' was
+    called a key without its colon on the first."""
+    scenario, line = _scenario_text(
+        tmp_path,
+        'name: "US-IMG, Step 2 CK 246, no home radiology"',
+        "name:\n  US-IMG student with Step 2\n  CK 246: no home radiology",
+    )
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"scenario.yaml:{line + 2}:" in said
+    assert "has no ':' after its key" not in said
+    assert "a value holds ': ' and needs quotes" in said

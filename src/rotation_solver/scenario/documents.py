@@ -306,7 +306,16 @@ def _plain_words(
             line,
             column,
         )
-    if "expected <block end>" in problem or "<block sequence start>" in problem:
+    if "but found '<scalar>'" in problem:
+        # Text after a closing quote (found by review: 'it's fine' read as indentation).
+        return (
+            f"{what}: text after a closing quote; a quoted value ends at its quote: write "
+            "an apostrophe inside single quotes twice ('it''s'), or use double quotes",
+            line,
+            column,
+        )
+    block = ("'<block sequence start>'", "'<block mapping start>'", "'?'")
+    if "expected <block end>" in problem and any(found in problem for found in block):
         # Found by fuzzing: a list or mapping indented off its siblings.
         return (
             f"{what}: this line's indentation does not match the lines above it (a list "
@@ -327,15 +336,24 @@ def _key_without_colon(text: str, line: int) -> tuple[int, str] | None:
     if re.match(r"\s*[A-Za-z_][\w-]*\s+[\[{]", here):
         return line, here.rstrip()
     indent = len(here) - len(here.lstrip())
-    for number in range(line - 1, 0, -1):
-        above = lines[number - 1]
-        if not above.strip() or above.lstrip().startswith("#"):
-            continue
-        same = len(above) - len(above.lstrip()) == indent
-        if same and ":" not in above and not above.lstrip().startswith("-"):
-            return number, above.rstrip()
+    written = [
+        (number, lines[number - 1])
+        for number in range(line - 1, 0, -1)
+        if lines[number - 1].strip() and not lines[number - 1].lstrip().startswith("#")
+    ]
+    if not written:
         return None
-    return None
+    number, above = written[0]
+    same = len(above) - len(above.lstrip()) == indent
+    if not same or ":" in above or above.lstrip().startswith("-"):
+        return None
+    # Both look like keys: an identifier before a value above, and one before its colon
+    # here. A value wrapped under its key ("name:", then "US-IMG student with Step 2",
+    # then "CK 246: no home radiology") is no key: its ': ' is the slip (found by review).
+    key = r"\s*[A-Za-z_][\w-]*"
+    if not re.match(key + r"\s+\S", above) or not re.match(key + r":(\s|$)", here):
+        return None
+    return number, above.rstrip()
 
 
 def _read_yaml(path: Path, text: str, kind: str) -> Document:

@@ -79,7 +79,7 @@ def written_date_hint(value: Any) -> str:
     if ISO_DATE.fullmatch(text):
         return f"; write {text} (the date alone, no time)"
     # "Sept 6", "Jun. 7" (found by fuzzing): the abbreviations strptime does not take.
-    text = re.sub(r"\b([A-Za-z]{3,9})\.", r"\1", text).replace("Sept", "Sep")
+    text = re.sub(r"\bSept\b", "Sep", re.sub(r"\b([A-Za-z]{3,9})\.", r"\1", text))
     readings: list[date] = []
     if match := _NUMERIC_DATE.fullmatch(text):
         first, second, third = (int(part) for part in match.groups())
