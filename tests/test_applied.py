@@ -1039,6 +1039,14 @@ def test_a_rotation_dropped_since_an_earlier_plan_for_the_budget_says_so(tmp_pat
     )
     dropped = {d["program_id"]: d["why"] for d in json.loads(result.stdout)["changes"]["dropped"]}
     assert dropped["rad-sent"].startswith("over budget: the cheapest plan with it costs $2,400")
+    # Without the explanation, a re-solve of its own says so (found by review).
+    result = CliRunner().invoke(
+        cli,
+        ["solve", str(later), "--workers", "1", "--since", str(plan), "--format", "json",
+         "--no-explain"],
+    )  # fmt: skip
+    dropped = {d["program_id"]: d["why"] for d in json.loads(result.stdout)["changes"]["dropped"]}
+    assert dropped["rad-sent"] == "no plan within the budget can hold it now, with every rule met"
 
 
 def test_apply_says_to_withdraw_a_sent_application_no_plan_can_hold(tmp_path: Path) -> None:

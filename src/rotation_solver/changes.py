@@ -16,9 +16,11 @@ from typing import Any
 
 from rotation_solver import files
 from rotation_solver.errors import InputError, Problem, too_long_number
+from rotation_solver.explain import never_in_a_plan
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.schema import ISO_DATE
+from rotation_solver.solve import SolveOptions
 from rotation_solver.words import join_names
 
 
@@ -117,10 +119,19 @@ def plan_changes(
     payload: dict[str, Any],
     loaded: LoadedScenario,
     problem: PlanningProblem,
+    options: SolveOptions | None = None,
 ) -> dict[str, Any]:
-    """The `changes` key of the JSON plan: kept, moved, added and dropped rotations."""
+    """The `changes` key of the JSON plan: kept, moved, added and dropped rotations.
+    With `options`, a re-solve each proves which dropped programs no plan within the
+    budget can hold (found by review: "its dates clash with" for such a program)."""
     now = {r["program_id"]: date.fromisoformat(r["start"]) for r in payload["rotations"]}
     before = {r.program_id: r for r in earlier.rotations}
+    gone = [pid for pid in before if pid not in now and pid in {p.id for p in loaded.programs}]
+    never = (
+        frozenset(never_in_a_plan(problem, gone, options))
+        if options is not None and gone and payload.get("objective") is not None
+        else frozenset()
+    )
     kept = [pid for pid, r in before.items() if now.get(pid) == r.start]
     locked = {lock.program for lock in loaded.locks}
     moved = [
@@ -128,7 +139,7 @@ def plan_changes(
             "program_id": pid,
             "from": r.start.isoformat(),
             "to": now[pid].isoformat(),
-            "why": _why_dropped(r, loaded, problem, payload, earlier),
+            "why": _why_dropped(r, loaded, problem, payload, earlier, never),
         }
         for pid, r in before.items()
         if pid in now and now[pid] != r.start
@@ -142,7 +153,7 @@ def plan_changes(
         {
             "program_id": pid,
             "start": r.start.isoformat(),
-            "why": _why_dropped(r, loaded, problem, payload, earlier),
+            "why": _why_dropped(r, loaded, problem, payload, earlier, never),
         }
         for pid, r in before.items()
         if pid not in now
@@ -204,8 +215,10 @@ def _why_dropped(
     problem: PlanningProblem,
     payload: dict[str, Any],
     earlier: EarlierPlan,
+    never: frozenset[str] = frozenset(),
 ) -> str:
-    """Why an earlier rotation is not in the new plan (`payload`) at its start."""
+    """Why an earlier rotation is not in the new plan (`payload`) at its start; `never`:
+    programs a re-solve proved no plan within the budget can hold."""
     rotations: list[dict[str, Any]] = payload["rotations"]
     pid, start = rotation.program_id, rotation.start
     programs = {p.id: p for p in loaded.programs}
@@ -243,6 +256,8 @@ def _why_dropped(
     for unchosen in (payload.get("explanation") or {}).get("best_unchosen") or []:
         if unchosen["program_id"] == pid and unchosen["why_not"].startswith("over budget"):
             return str(unchosen["why_not"])
+    if pid in never:
+        return "no plan within the budget can hold it now, with every rule met"
     # Found by review: a cut budget read as a date clash with the cheaper rotation.
     over = earlier.total_cost is not None and earlier.total_cost > loaded.budget
     budget = (

@@ -120,7 +120,9 @@ def solve(
     else:
         outcome = plan_scenario(loaded, options, explain=explain, advise=True)
     if earlier is not None:
-        outcome.payload["changes"] = plan_changes(earlier, outcome.payload, loaded, outcome.problem)
+        outcome.payload["changes"] = plan_changes(
+            earlier, outcome.payload, loaded, outcome.problem, options
+        )
         if earlier.scenario is not None and visible_text(earlier.scenario) != loaded.scenario.name:
             # Found by review: another scenario's plan was compared without a word.
             outcome.payload["warnings"].append(
