@@ -1888,14 +1888,23 @@ def test_a_kind_the_accepted_offers_fill_offers_no_candidates(make) -> None:
     }
 
 
-def test_only_accepted_offers_fill_a_kind(make) -> None:
-    """clinical.max 0 with no lock is no kind filled by offers (the guide's count of
-    applications still applies); two radiology locks at radiology.max 2 are."""
-    rows = [program("rad-a", starts="2027-06-07"), program("rad-b", starts="2027-07-05")]
-    rules = {"radiology": {"min": 1, "max": 2}, "clinical": {"min": 0, "max": 0}}
-    assert not build_portfolio_problem(make(rows, requirements=rules)).filled_by_locks()
-    locks = [
-        {"program": "rad-a", "start": "2027-06-07"},
-        {"program": "rad-b", "start": "2027-07-05"},
+def test_only_accepted_radiology_offers_fill_radiology(make) -> None:
+    """No lock fills nothing (the guide's count of applications still applies); a
+    clinical lock leaves radiology to apply for (found by review); two radiology locks
+    at radiology.max 2 fill it."""
+    rows = [
+        program("rad-a", starts="2027-06-07"),
+        program("rad-b", starts="2027-07-05"),
+        program("im-c", specialty="internal_medicine", starts="2027-08-02"),
     ]
-    assert build_portfolio_problem(make(rows, requirements=rules, locks=locks)).filled_by_locks()
+    rules = {"radiology": {"min": 1, "max": 2}, "clinical": {"min": 0, "max": 1}}
+
+    def filled(locks: list[dict[str, str]]) -> bool:
+        problem = build_portfolio_problem(make(rows, requirements=rules, locks=locks))
+        return problem.radiology_filled_by_locks()
+
+    assert not filled([])
+    assert not filled([{"program": "im-c", "start": "2027-08-02"}])
+    assert filled(
+        [{"program": "rad-a", "start": "2027-06-07"}, {"program": "rad-b", "start": "2027-07-05"}]
+    )

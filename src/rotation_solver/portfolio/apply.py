@@ -449,7 +449,7 @@ def _report_warnings(
             needed=needed_applications(problem, table),
             short_of=short_of,
             clinical_specialties=loaded.requirements.clinical_specialties,
-            filled_by_locks=problem.filled_by_locks(),
+            filled_by_locks=problem.radiology_filled_by_locks(),
         ),
         *undated_application_warnings(
             [problem.candidates[j] for j in table.portfolio],

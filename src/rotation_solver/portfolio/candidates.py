@@ -105,15 +105,14 @@ class PortfolioProblem:
     def all(self) -> tuple[Candidate, ...]:
         return self.candidates + self.locks
 
-    def filled_by_locks(self) -> bool:
-        """The accepted offers already fill a kind (or every rotation): the guide's
-        "apply to 6-10" is for a season without them (found by review)."""
+    def radiology_filled_by_locks(self) -> bool:
+        """The accepted offers already fill radiology (or every rotation): the guide's
+        "apply to 6-10 radiology electives" is for a season without them (found by
+        review). A clinical offer alone leaves the radiology applications to make."""
         radiology = sum(c.is_radiology for c in self.locks)
-        clinical = len(self.locks) - radiology
-        # A kind the rules allow none of (clinical.max 0) is not filled by any offer.
+        # A kind the rules allow none of (radiology.max 0) is not filled by any offer.
         return bool(
             (radiology and radiology >= self.radiology_max)
-            or (clinical and clinical >= self.clinical_max)
             or (self.locks and len(self.locks) >= self.max_rotations)
         )
 

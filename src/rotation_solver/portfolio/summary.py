@@ -138,7 +138,7 @@ def portfolio_warnings(
     the choice was made on every offer outcome, not on a sample; `short_of`: chance
     of too few offers of each kind (`short_of_offers`); `clinical_specialties`: the
     scenario's (found by review: "medicine, surgery, emergency medicine" for surgery alone);
-    `filled_by_locks`: accepted offers already fill a kind, so the guide's count of
+    `filled_by_locks`: accepted offers already fill radiology, so the guide's count of
     applications (6-10, for 1-3 spots) is not the measure.
     """
     warnings = []
