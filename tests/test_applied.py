@@ -1118,3 +1118,16 @@ def test_a_sent_application_some_plan_can_hold_is_not_flagged(make) -> None:
     payload = plan_scenario(loaded, ONE, advise=True).payload
     assert "rad-sent" not in {r["program_id"] for r in payload["rotations"]}
     assert payload["sent_no_plan_holds"] == []
+
+
+def test_an_unanswered_offer_whose_rotation_has_begun_is_warned_about(make) -> None:
+    """Found by review: with the planning date after the offer's start, the plan took
+    the rotation and the timeline put its start in the past, without a word."""
+    rows = [program("rad-a", starts="2027-06-07", weeks=4, letter=9, audition=9)]
+    loaded = make(
+        rows, planning_date="2027-06-20", offers=[{"program": "rad-a", "start": "2027-06-07"}]
+    )
+    assert (
+        "offers: rad-a at 2027-06-07..2027-07-04 has begun by the planning date 2027-06-20, "
+        "yet the offer is unanswered"
+    ) in " ".join(loaded.warnings)

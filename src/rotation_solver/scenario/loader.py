@@ -465,9 +465,18 @@ def _unplannable_offer(scenario: Scenario, program: Program, offer: Lock) -> lis
     period, a specialty not asked for): the offer replaces the program's other starts,
     so it would vanish unsaid."""
     why = _never_planned(scenario, program, offer.start)
-    if not why:
-        return []
     end = offer.start + timedelta(days=7 * program.weeks - 1)
+    if not why:
+        if offer.start < scenario.planning_date:
+            # Found by review: an unanswered offer whose rotation had begun was planned
+            # without a word (a lock in progress is an accepted rotation; this is not).
+            over = "is over" if end < scenario.planning_date else "has begun"
+            return [
+                f"offers: {offer.program} at {offer.start}..{end} {over} by the planning "
+                f"date {scenario.planning_date}, yet the offer is unanswered: check the "
+                "dates, or answer it (an accepted offer goes under `locks:`)"
+            ]
+        return []
     return [
         f"offers: {offer.program} at {offer.start}..{end} {' and '.join(why)}, so no plan can "
         "take it (and the program's other starts are not offered)"
