@@ -556,3 +556,40 @@ def test_two_blocked_periods_with_one_start_and_reason_are_two_events() -> None:
     events = Calendar.from_ical(calendar_ics(loaded, payload)).walk("VEVENT")
     uids = [str(e["UID"]) for e in events if str(e["SUMMARY"]).startswith("Blocked: ")]
     assert len(uids) == 2 and len(set(uids)) == 2
+
+
+def test_solve_and_apply_calendars_share_a_uid_only_for_the_same_event(tmp_path: Path) -> None:
+    """Found by review: `solve`'s "Answer the offer from rad-rainfern: check `apply`
+    first" and `apply`'s "Decline the offer from rad-rainfern" had one UID, so a
+    calendar holding both files kept either."""
+    from rotation_solver.cli.group import cli as group
+
+    scenario = str(Path(__file__).parent.parent / "scenarios" / "offers-in-hand" / "scenario.yaml")
+    events: dict[str, dict[str, str]] = {}
+    for command in ("solve", "apply"):
+        target = tmp_path / f"{command}.ics"
+        result = CliRunner().invoke(
+            group, [command, scenario, "--workers", "1", "--format", "ics", "-o", str(target)]
+        )
+        assert result.exit_code == 0, result.output
+        calendar = Calendar.from_ical(target.read_bytes())
+        events[command] = {str(e["UID"]): str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
+    shared = set(events["solve"]) & set(events["apply"])
+    assert shared  # ERAS, documents: the same events
+    assert all(events["solve"][uid] == events["apply"][uid] for uid in shared)
+    offers = {s for s in events["apply"].values() if "offer from rad-rainfern" in s}
+    assert offers and not offers & set(events["solve"].values())
+
+
+def test_the_plan_picture_draws_no_application_for_an_offer_in_hand() -> None:
+    """Found by review: "apply Feb 25" was drawn for offers in hand (nothing to send)."""
+    path = Path(__file__).parent.parent / "scenarios" / "offers-in-hand" / "scenario.yaml"
+    loaded = load_scenario(path)
+    payload = plan_scenario(loaded, OPTIONS).payload
+    offered = [r for r in payload["rotations"] if r.get("offered")]
+    assert offered
+    figure = plot.draw_plan(loaded, payload)
+    (ax,) = figure.axes
+    texts = [t.get_text() for t in ax.texts]
+    applies = [t for t in texts if t.startswith("apply ")]
+    assert len(applies) == len(payload["rotations"]) - len(offered)

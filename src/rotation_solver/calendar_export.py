@@ -45,10 +45,16 @@ _SUMMARY = {
 }
 
 
-def event_uid(scenario: str, subject: str | None, kind: str, day: date) -> str:
-    """A stable UID: the same scenario, subject (program or document), kind and date
-    give the same UID."""
+def event_uid(
+    scenario: str, subject: str | None, kind: str, day: date, title: str | None = None
+) -> str:
+    """A stable UID: the same scenario, subject (program or document), kind, date and
+    title give the same UID. An offer step's title is its answer: `solve`'s "check
+    `apply` first" and `apply`'s "Decline" are two events, not one a calendar keeps
+    either of (found by review: both files imported into one calendar)."""
     key = f"{scenario}|{subject or '-'}|{kind}|{day.isoformat()}"
+    if title is not None:
+        key += f"|{title}"
     return f"{uuid.uuid5(UID_NAMESPACE, key)}@rotation-solver"
 
 
@@ -105,7 +111,7 @@ def _step_event(step: TimelineStep, scenario: str, stamp: datetime) -> Event:
     # they shared a UID, and a calendar keeps one).
     if step.offer_start is not None:
         subject = f"{subject}@{step.offer_start.isoformat()}"
-    event.add("uid", event_uid(scenario, subject, step.kind, step.date))
+    event.add("uid", event_uid(scenario, subject, step.kind, step.date, step.title))
     event.add("dtstamp", stamp)
     event.add("dtstart", step.date)
     event.add("dtend", step.date + timedelta(days=1))

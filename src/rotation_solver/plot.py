@@ -234,7 +234,9 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
 
         # The application: submit-on dot, line to the deadline diamond.
         apply_label, submit_x = None, 0.0
-        if not rotation.get("locked"):
+        # Nothing to send for an accepted offer, an offer in hand or an application
+        # sent (found by review: "apply Feb 25" drawn for an offer in hand).
+        if not (rotation.get("locked") or rotation.get("offered") or rotation.get("applied")):
             submit = date.fromisoformat(rotation["submit_on"])
             deadline = rotation.get("deadline")
             label = f"apply {_short(submit)}"
