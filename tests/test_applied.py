@@ -1131,3 +1131,17 @@ def test_an_unanswered_offer_whose_rotation_has_begun_is_warned_about(make) -> N
         "offers: rad-a at 2027-06-07..2027-07-04 has begun by the planning date 2027-06-20, "
         "yet the offer is unanswered"
     ) in " ".join(loaded.warnings)
+
+
+def test_apply_csv_leaves_submit_on_blank_for_an_application_sent() -> None:
+    """Found by review: `apply`'s CSV gave the planning date (read: "submit today") for
+    applications sent months before, where `solve`'s CSV leaves it blank."""
+    from tests.conftest import SCENARIOS
+
+    path = str(SCENARIOS / "applications-sent" / "scenario.yaml")
+    result = CliRunner().invoke(cli, ["apply", path, "--workers", "1", "--format", "csv", "-q"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    sent = [row for row in rows if row["sent"] == "true"]
+    assert sent and all(row["submit_on"] == "" for row in sent)
+    assert any(row["submit_on"] for row in rows if row["sent"] == "false")

@@ -391,8 +391,10 @@ def test_compare_json_and_csv_reread() -> None:
     assert rows[0]["status"] == "infeasible" and "$4,185" in rows[0]["why"]
     assert rows[2]["why"] == ""
     # A moved rotation is in added and removed (data), and reads as a move in `changes`,
-    # as in the table (found by review: the two read differently).
-    moved = "~em-saguaro 2027-08-23→08-16"
+    # as in the table (found by review: the two read differently), in words: a cell that
+    # starts with + or - a spreadsheet takes for a formula (found by review).
+    moved = "moved em-saguaro 2027-08-23→08-16"
+    assert all(not r["changes"].startswith(("+", "-", "'")) for r in rows)
     assert "em-saguaro@2027-08-16" in rows[2]["added"] and moved in rows[2]["changes"]
     assert "em-saguaro" not in rows[2]["changes"].replace(moved, "")
 

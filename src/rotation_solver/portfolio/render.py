@@ -731,6 +731,10 @@ def render_portfolio_csv(payload: dict[str, Any]) -> str:
             "start_deadlines": ";".join(d or "" for d in a.get("start_deadlines") or []),
             "p_in_plan": round(a["p_in_plan"], 4),
             "p_taken_if_offered": round(a["p_taken_if_offered"], 4),
+            # Nothing to send for one already sent, as `solve`'s CSV has it (found by
+            # review: "submit today", sorted in a spreadsheet, for an application sent
+            # in February). The JSON keeps the contract's date.
+            **({"submit_on": None} if a.get("sent") or a.get("offered") else {}),
         }
         for a in payload.get("applications") or []
     ]

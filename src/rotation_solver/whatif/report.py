@@ -259,18 +259,22 @@ def _num(value: float | int | None) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _changes(added: list[str] | None, removed: list[str] | None) -> str:
-    """`+new@start -old@start`, and `~program start→start` for a rotation moved in time."""
+def _changes(added: list[str] | None, removed: list[str] | None, *, words: bool = False) -> str:
+    """`+new@start -old@start`, and `~program start→start` for a rotation moved in time;
+    with `words`, "added ...; removed ...; moved ...", for a CSV cell, which a spreadsheet
+    would take for a formula were it to start with + or - (found by review: the guard's
+    apostrophe then showed in the cell)."""
     if added is None or removed is None:
         return ""
     if not added and not removed:
         return "same plan"
     old = {x.rsplit("@", 1)[0]: x.rsplit("@", 1)[1] for x in removed}
     new = {x.rsplit("@", 1)[0]: x.rsplit("@", 1)[1] for x in added}
-    parts = [f"+{x}" for x in added if x.rsplit("@", 1)[0] not in old]
-    parts += [f"-{x}" for x in removed if x.rsplit("@", 1)[0] not in new]
-    parts += [f"~{p} {old[p]}→{new[p][5:]}" for p in new if p in old]
-    return " ".join(parts)
+    plus, minus, moved = ("added ", "removed ", "moved ") if words else ("+", "-", "~")
+    parts = [f"{plus}{x}" for x in added if x.rsplit("@", 1)[0] not in old]
+    parts += [f"{minus}{x}" for x in removed if x.rsplit("@", 1)[0] not in new]
+    parts += [f"{moved}{p} {old[p]}→{new[p][5:]}" for p in new if p in old]
+    return ("; " if words else " ").join(parts)
 
 
 def _status_text(row: dict[str, Any]) -> str:
@@ -348,8 +352,8 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
 def compare_csv(payload: dict[str, Any]) -> str:
     """One line per budget; plans and changes as `program@start` joined by `;`.
 
-    `added`/`removed` keep a moved rotation in both (data to filter on); `changes` reads
-    as the table does, a move as `~program old→new`.
+    `added`/`removed` keep a moved rotation in both (data to filter on); `changes` says
+    it in words, a move as `moved program old→new`.
     """
     header = [
         "budget", "status", "objective", "bound", "gap", "total_cost", "rotations",
@@ -371,7 +375,7 @@ def compare_csv(payload: dict[str, Any]) -> str:
             r["least_budget"],
             r.get("why"),
             r["budget"] == payload.get("scenario_budget"),  # the student's own budget
-            _changes(r["added"], r["removed"]) or None,
+            _changes(r["added"], r["removed"], words=True) or None,
         ]
         for r in payload["rows"]
     ]
