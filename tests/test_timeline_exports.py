@@ -593,3 +593,16 @@ def test_the_plan_picture_draws_no_application_for_an_offer_in_hand() -> None:
     texts = [t.get_text() for t in ax.texts]
     applies = [t for t in texts if t.startswith("apply ")]
     assert len(applies) == len(payload["rotations"]) - len(offered)
+
+
+def test_the_timeline_markdown_carries_the_plans_warnings() -> None:
+    """Found by review: the warnings went to the terminal only, lost in a forwarded file."""
+    from rotation_solver.cli.group import cli as group
+
+    path = str(Path(__file__).parent.parent / "scenarios" / "tight-budget" / "scenario.yaml")
+    as_json = CliRunner().invoke(group, ["solve", path, "--workers", "1", "--format", "json"])
+    warnings = json.loads(as_json.stdout)["warnings"]
+    assert warnings
+    result = CliRunner().invoke(group, ["timeline", path, "--workers", "1", "--format", "markdown"])
+    assert result.exit_code == 0
+    assert f"> warning: {warnings[-1]}" in result.stdout

@@ -138,6 +138,10 @@ def timeline(
             heading += f" ({answered_by.lstrip(', ')})"
         note = other_applications_note(loaded, offer_answer is not None)
         lines = [heading, "", *timeline_markdown(steps), "", note]
+        # The warnings travel with the report, as `solve`'s Markdown has them (found by
+        # review: a forwarded timeline lost them to the terminal).
+        warnings = markdown.warning_lines(outcome.payload.get("warnings", []))
+        lines += ["", *warnings] if warnings else []
         text = "\n".join(lines) + "\n"
     _write(text, output, fmt)
     warn_about_plan(planned, outcome.payload)
