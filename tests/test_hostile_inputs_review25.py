@@ -89,12 +89,19 @@ def _scenario_text(tmp_path, old: str, new: str):  # type: ignore[no-untyped-def
     return scenario, line
 
 
+def _refused(tmp_path, old: str, new: str) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    """`validate` on the example's scenario with `old` written as `new`, refused: (the
+    output, the line `old` was on)."""
+    scenario, line = _scenario_text(tmp_path, old, new)
+    code, said = _run("validate", str(scenario))
+    assert code == 1, said
+    return said, line
+
+
 def test_a_missing_colon_is_named_on_its_own_line(tmp_path) -> None:
     """It was reported on the next line, as "could not find expected ':' (while
     scanning a simple key ...)"."""
-    scenario, line = _scenario_text(tmp_path, "budget: 9000", "budget 9000")
-    code, said = _run("validate", str(scenario))
-    assert code == 1
+    said, line = _refused(tmp_path, "budget: 9000", "budget 9000")
     assert (
         f"scenario.yaml:{line}:1: YAML syntax error: line {line} has no ':' after its key "
         "('budget 9000'): write `key: value`"
@@ -102,21 +109,17 @@ def test_a_missing_colon_is_named_on_its_own_line(tmp_path) -> None:
 
 
 def test_a_tab_in_the_indentation_is_named_in_plain_words(tmp_path) -> None:
-    scenario, line = _scenario_text(tmp_path, "  step2ck: 246", "\tstep2ck: 246")
-    code, said = _run("validate", str(scenario))
-    assert code == 1
+    said, line = _refused(tmp_path, "  step2ck: 246", "\tstep2ck: 246")
     assert f"scenario.yaml:{line}:1: YAML syntax error: a tab; YAML indents with spaces" in said
 
 
 def test_a_list_item_indented_wrongly_says_what_to_line_up(tmp_path) -> None:
     """A block-style list item whose second key is one space too deep."""
-    scenario, line = _scenario_text(
+    said, line = _refused(
         tmp_path,
         '    - {start: 2027-07-12, end: 2027-07-25, reason: "home school exam"}',
         "    - start: 2027-07-12\n       end: 2027-07-25",
     )
-    code, said = _run("validate", str(scenario))
-    assert code == 1
     assert f"scenario.yaml:{line + 1}:" in said
     assert "mapping values are not allowed here: this line's indentation does not match" in said
 
@@ -130,11 +133,9 @@ def test_a_rich_text_file_is_named_as_such(tmp_path) -> None:
 
 
 def test_curly_quotes_around_a_value_are_named(tmp_path) -> None:
-    scenario, line = _scenario_text(
+    said, line = _refused(
         tmp_path, "planning_date: 2027-01-15", "planning_date: \u201c2027-01-15\u201d"
     )
-    code, said = _run("validate", str(scenario))
-    assert code == 1
     assert f"scenario.yaml:{line}:" in said
     assert "its curly quotes" in said and 'type straight quotes (") or none' in said
 
@@ -251,12 +252,10 @@ def test_a_hand_made_plan_with_us_dates_is_told_the_iso_form(tmp_path) -> None:
 
 def test_first_time_slips_a_student_made_get_the_fix(tmp_path) -> None:
     """From a student's review: the messages were right but left the fix to guess."""
-    scenario, _line = _scenario_text(tmp_path, "step2ck: 246", "step2ck: scheduled")
-    code, said = _run("validate", str(scenario))
-    assert code == 1 and "leave step2ck out until you have a score" in said
+    said, _line = _refused(tmp_path, "step2ck: 246", "step2ck: scheduled")
+    assert "leave step2ck out until you have a score" in said
     (tmp_path / "tier").mkdir()
-    scenario, number = _catalog_cell(tmp_path / "tier", "tier", "realistic")
-    code, said = _run("validate", str(scenario))
+    code, said, number = _validate_cell(tmp_path / "tier", "tier", "realistic")
     assert code == 1
     assert f"programs.csv:2:{number}: tier:" in said
     assert "the guide's realistic programs are 'target'" in said
@@ -342,9 +341,7 @@ def test_a_decimal_comma_before_a_city_column_is_not_blamed_on_requires(tmp_path
 
 
 def test_a_tab_after_a_colon_is_not_called_indentation(tmp_path) -> None:
-    scenario, line = _scenario_text(tmp_path, "budget: 9000", "budget:\t9000")
-    code, said = _run("validate", str(scenario))
-    assert code == 1
+    said, line = _refused(tmp_path, "budget: 9000", "budget:\t9000")
     assert f"scenario.yaml:{line}:8:" in said
     assert "YAML separates a key from its value with a space" in said
 
@@ -372,28 +369,22 @@ def test_a_missing_colon_on_a_first_key_or_before_a_flow_value_is_named(
 ) -> None:
     """Found by fuzzing: reported on the next line as "mapping values are not allowed
     here", blamed on indentation."""
-    scenario, line = _scenario_text(tmp_path, old, new)
-    code, said = _run("validate", str(scenario))
-    assert code == 1
+    said, line = _refused(tmp_path, old, new)
     assert f"scenario.yaml:{line}:" in said
     assert f"line {line} has no ':' after its key ({written!r})" in said
 
 
 def test_a_tab_before_a_comment_is_not_called_a_key_separator(tmp_path) -> None:
-    scenario, line = _scenario_text(tmp_path, "budget: 9000", "budget: 9000\t# dollars")
-    code, said = _run("validate", str(scenario))
-    assert code == 1
+    said, line = _refused(tmp_path, "budget: 9000", "budget: 9000\t# dollars")
     assert f"scenario.yaml:{line}:" in said
     assert "a tab; YAML takes only spaces between words here" in said
 
 
 def test_a_list_indented_off_its_siblings_says_so(tmp_path) -> None:
     """Found by fuzzing: "expected <block end>, but found '<block sequence start>'" alone."""
-    scenario, line = _scenario_text(
+    said, line = _refused(
         tmp_path, "  min_gap_days: 0", "  min_gap_days: 0\n - {start: 2027-08-01, end: 2027-08-02}"
     )
-    code, said = _run("validate", str(scenario))
-    assert code == 1
     assert f"scenario.yaml:{line + 1}:" in said
     assert "this line's indentation does not match the lines above it" in said
 
@@ -446,11 +437,9 @@ def test_a_zipped_document_given_as_a_scenario_is_named(tmp_path) -> None:
 
 def test_text_after_a_closing_quote_is_named_as_such(tmp_path) -> None:
     """Found by review: `name: 'it's fine'` was told about indentation."""
-    scenario, line = _scenario_text(
+    said, line = _refused(
         tmp_path, 'name: "US-IMG, Step 2 CK 246, no home radiology"', "name: 'it's fine'"
     )
-    code, said = _run("validate", str(scenario))
-    assert code == 1
     assert f"scenario.yaml:{line}:" in said
     assert "text after a closing quote" in said and "indentation" not in said
 
@@ -458,13 +447,11 @@ def test_text_after_a_closing_quote_is_named_as_such(tmp_path) -> None:
 def test_a_wrapped_value_with_a_colon_is_not_blamed_on_the_line_above(tmp_path) -> None:
     """Found by review: a value wrapped under `name:` whose second line holds ': ' was
     called a key without its colon on the first."""
-    scenario, line = _scenario_text(
+    said, line = _refused(
         tmp_path,
         'name: "US-IMG, Step 2 CK 246, no home radiology"',
         "name:\n  US-IMG student with Step 2\n  CK 246: no home radiology",
     )
-    code, said = _run("validate", str(scenario))
-    assert code == 1
     assert f"scenario.yaml:{line + 2}:" in said
     assert "has no ':' after its key" not in said
     assert "a value holds ': ' and needs quotes" in said
