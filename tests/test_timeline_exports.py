@@ -593,6 +593,21 @@ def test_the_plan_picture_draws_no_application_for_an_offer_in_hand() -> None:
     texts = [t.get_text() for t in ax.texts]
     applies = [t for t in texts if t.startswith("apply ")]
     assert len(applies) == len(payload["rotations"]) - len(offered)
+    # Each offer is labelled as one, not as accepted (found by review).
+    assert texts.count("offer in hand") == len(offered)
+    assert "accepted offer (locked)" not in texts
+    legend = [t.get_label() for t in figure.legends[0].legend_handles]
+    assert ("submit application" in legend) == bool(applies)
+
+
+def test_the_plan_picture_labels_an_application_sent_as_such() -> None:
+    path = Path(__file__).parent.parent / "scenarios" / "applications-sent" / "scenario.yaml"
+    loaded = load_scenario(path)
+    payload = plan_scenario(loaded, OPTIONS).payload
+    sent = [r for r in payload["rotations"] if r.get("applied")]
+    assert sent
+    texts = [t.get_text() for t in plot.draw_plan(loaded, payload).axes[0].texts]
+    assert texts.count("application sent, answer to come") == len(sent)
 
 
 def test_the_timeline_markdown_carries_the_plans_warnings() -> None:

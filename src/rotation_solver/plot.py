@@ -276,10 +276,18 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
         else:
             # After the bar when the accepted rotation is under way on the planning date.
             beside = today if not start <= today <= end else end + timedelta(days=1)
+            # Found by review: an offer in hand or an application sent read "accepted".
+            status = (
+                "accepted offer (locked)"
+                if rotation.get("locked")
+                else "offer in hand"
+                if rotation.get("offered")
+                else "application sent, answer to come"
+            )
             ax.text(
                 _x(beside) + 4,
                 y,
-                "accepted offer (locked)",
+                status,
                 fontsize=8.5,
                 color=TEXT_MUTED,
                 va="center",
@@ -359,11 +367,33 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
                 label=specialty.replace("_", " "),
             ),
         )
+    to_send = [
+        r
+        for r in payload.get("rotations") or []
+        if not (r.get("locked") or r.get("offered") or r.get("applied"))
+    ]
+    # Only the marks the picture draws (found by review: with offers alone, the legend
+    # listed "submit application").
+    legend += (
+        [Line2D([], [], marker="o", color=APPLY_COLOUR, linestyle="-", label="submit application")]
+        if to_send
+        else []
+    )
+    legend += (
+        [
+            Line2D(
+                [],
+                [],
+                marker="D",
+                color=DEADLINE_COLOUR,
+                linestyle="",
+                label="application deadline",
+            )
+        ]
+        if any(r.get("deadline") for r in to_send)
+        else []
+    )
     legend += [
-        Line2D([], [], marker="o", color=APPLY_COLOUR, linestyle="-", label="submit application"),
-        Line2D(
-            [], [], marker="D", color=DEADLINE_COLOUR, linestyle="", label="application deadline"
-        ),
         Line2D(
             [],
             [],
