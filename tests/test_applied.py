@@ -959,7 +959,7 @@ def test_offers_apply_says_to_accept_are_not_called_accepted(make) -> None:
     assert (
         "cannot lead to a rotation beside the offers `apply` says to accept: they already "
         "hold requirements.clinical.max 1 clinical rotation (em-taken). Once you have "
-        "accepted that offer, withdraw this application"
+        "accepted the offer from em-taken, withdraw this application"
     ) in step.text
 
 
@@ -1018,8 +1018,8 @@ def test_a_sent_application_no_plan_within_the_budget_holds_is_to_withdraw(make)
     assert outcome.payload["sent_no_plan_holds"] == ["rad-sent"]
     (step,) = [s for s in build_timeline(loaded, outcome.payload) if s.kind == "pending"]
     assert (
-        "cannot lead to a rotation: no plan within the budget can hold it with every rule "
-        "met. Withdraw it"
+        "cannot lead to a rotation: no plan that meets every rule within the budget can "
+        "hold it. Withdraw it"
     ) in step.text
 
 

@@ -455,3 +455,13 @@ def test_a_wrapped_value_with_a_colon_is_not_blamed_on_the_line_above(tmp_path) 
     assert f"scenario.yaml:{line + 2}:" in said
     assert "has no ':' after its key" not in said
     assert "a value holds ': ' and needs quotes" in said
+
+
+def test_text_after_a_closing_bracket_is_not_called_a_quote(tmp_path) -> None:
+    said, line = _refused(
+        tmp_path,
+        '    - {start: 2027-07-12, end: 2027-07-25, reason: "home school exam"}',
+        '    - {start: 2027-07-12, end: 2027-07-25, reason: "home school exam"} extra',
+    )
+    assert f"scenario.yaml:{line}:" in said
+    assert "text after a closing bracket" in said and "quote" not in said.split("bracket")[1]

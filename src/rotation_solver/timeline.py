@@ -428,16 +428,17 @@ def unused_application_steps(
         named = set(programs)
         if not named & pending:
             return ("an offer you accepted" if one else "offers you accepted"), ""
-        # "that offer", not "it": the next words are about the application (found by
-        # an advisor's review: "Once you have accepted it, withdraw it").
-        them = "that offer" if len(named & pending) == 1 else "those offers"
-        if named <= pending:
-            said = "an offer `apply` says to accept" if one else "offers `apply` says to accept"
-            return said, f"Once you have accepted {them}, w"
-        return (
-            "offers you accepted and offers `apply` says to accept",
-            f"Once you have accepted {them} too, w",
+        # The offer by name, not "it" or "that offer": the next words are about the
+        # application (found by reviews: "Once you have accepted it, withdraw it", and
+        # "that offer" beside a sentence naming another).
+        waiting = sorted(named & pending)
+        them = f"the offer{'' if len(waiting) == 1 else 's'} from {join_names(waiting)}"
+        said = (
+            ("an offer `apply` says to accept" if one else "offers `apply` says to accept")
+            if named <= pending
+            else "offers you accepted and offers `apply` says to accept"
         )
+        return said, f"Once you have accepted {them}, w"
 
     steps = []
     for application in loaded.applied:
@@ -449,8 +450,9 @@ def unused_application_steps(
         # all, where one start overlapping an accepted offer got "Withdraw it"). Found by
         # a student's review: a clinical application beside an accepted clinical offer
         # (clinical.max 1) read as "an offer would mean choosing between them".
-        full = _no_room_beside_accepted(loaded, program.specialty, rotations)
-        offers, first = accepted_words(r["program_id"] for r in locks)
+        room = _no_room_beside_accepted(loaded, program.specialty, rotations)
+        full, filling = room if room is not None else (None, [r["program_id"] for r in locks])
+        offers, first = accepted_words(filling)
         useless = (
             f": {application.unusable_because}"
             if not application.usable
@@ -526,8 +528,8 @@ def unused_application_steps(
             beside = f" beside the {offers}" if locks else ""
             text = (
                 f"The application sent to {program.name} ({starts}) is still unanswered, "
-                f"but it cannot lead to a rotation: no plan within the budget can hold it"
-                f"{beside} with every rule met. {_withdraw(first)}"
+                "but it cannot lead to a rotation: no plan that meets every rule within the "
+                f"budget can hold it{beside}. {_withdraw(first)}"
             )
         else:
             clash = ""
@@ -574,25 +576,29 @@ def _withdraw(first: str = "") -> str:
 
 def _no_room_beside_accepted(
     loaded: LoadedScenario, specialty: str, rotations: Sequence[dict[str, Any]]
-) -> str | None:
+) -> tuple[str, list[str]] | None:
     """Why no plan can add a rotation of `specialty` to the accepted offers (the plan's
-    locked rotations), whatever its date: they already fill a rule's maximum."""
+    locked rotations), whatever its date: they already fill a rule's maximum; and the
+    offers that fill it."""
     req = loaded.requirements
     accepted = [r for r in rotations if r.get("locked")]
     radiology = sorted(r["program_id"] for r in accepted if r["specialty"] == "radiology")
     clinical = sorted(r["program_id"] for r in accepted if r["specialty"] != "radiology")
     if accepted and len(accepted) >= req.max_rotations:
-        names = join_names(sorted(r["program_id"] for r in accepted))
-        return f"they ({names}) already make requirements.max_rotations {req.max_rotations}"
+        names = sorted(r["program_id"] for r in accepted)
+        why = f"they ({join_names(names)}) already make requirements.max_rotations "
+        return why + str(req.max_rotations), names
     if specialty == "radiology" and radiology and len(radiology) >= req.radiology_max:
         return (
             f"they already hold requirements.radiology.max {req.radiology_max} radiology "
-            f"{'rotation' if req.radiology_max == 1 else 'rotations'} ({join_names(radiology)})"
+            f"{'rotation' if req.radiology_max == 1 else 'rotations'} ({join_names(radiology)})",
+            radiology,
         )
     if specialty != "radiology" and clinical and len(clinical) >= req.clinical_max:
         return (
             f"they already hold requirements.clinical.max {req.clinical_max} clinical "
-            f"{'rotation' if req.clinical_max == 1 else 'rotations'} ({join_names(clinical)})"
+            f"{'rotation' if req.clinical_max == 1 else 'rotations'} ({join_names(clinical)})",
+            clinical,
         )
     return None
 

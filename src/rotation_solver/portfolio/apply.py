@@ -390,11 +390,13 @@ def _report_warnings(
     its dates', and what the search or the sample left undone."""
     problem, found = choice.problem, choice.found
     # The accepted offers include `apply`'s answer, not yet given (found by review:
-    # "Withdraw them" before the offer that rules them out was accepted).
-    first = (
-        "Once you have accepted the offers `apply` says to accept, w"
+    # "Withdraw them" before the offer that rules them out was accepted; and then the
+    # wait was asked of those the rules rule out at once).
+    wait = (
+        " (one that only an offer `apply` says to accept rules out, once you have "
+        "accepted that offer)"
         if answers is not None and answers.accept
-        else "W"
+        else ""
     )
     naive_better = bool(beaten_by) and not found.enumerated
     # The sample's search, or the exact check after it (found by review: a check the
@@ -410,7 +412,7 @@ def _report_warnings(
                 "(no start fits the rules or the accepted offers, the accepted offers "
                 "already fill its kind, or the program never offers, is never affordable "
                 "or does not take IMG students); their fees count as paid, and they count "
-                f"among max_applications. {first}ithdraw them, and list them under "
+                f"among max_applications. Withdraw them{wait}, and list them under "
                 "`exclude:` too."
             ]
             if problem.sent_unused
@@ -421,7 +423,7 @@ def _report_warnings(
                 f"applications sent that no plan within the budget can hold: "
                 f"{', '.join(stranded)} (each plan with one costs more than the budget or "
                 "breaks a rule, beside the offers you hold: proven by a re-solve each). "
-                f"{first}ithdraw them, and list them under `exclude:` too (their fees stay "
+                f"Withdraw them{wait}, and list them under `exclude:` too (their fees stay "
                 "paid)."
             ]
             if stranded

@@ -307,7 +307,18 @@ def _plain_words(
             column,
         )
     if "but found '<scalar>'" in problem:
-        # Text after a closing quote (found by review: 'it's fine' read as indentation).
+        # Text after a closing quote (found by review: 'it's fine' read as indentation),
+        # or after a closing bracket (found by review: called a quote).
+        lines = text.splitlines()
+        written = lines[line - 1] if line is not None and line <= len(lines) else ""
+        before = written[: column - 1].rstrip() if column is not None else ""
+        if before.endswith(("}", "]")):
+            return (
+                f"{what}: text after a closing bracket; move it inside the brackets, or "
+                "after a '#' as a comment",
+                line,
+                column,
+            )
         return (
             f"{what}: text after a closing quote; a quoted value ends at its quote: write "
             "an apostrophe inside single quotes twice ('it''s'), or use double quotes",
