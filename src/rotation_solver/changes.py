@@ -126,7 +126,17 @@ def plan_changes(
     budget can hold (found by review: "its dates clash with" for such a program)."""
     now = {r["program_id"]: date.fromisoformat(r["start"]) for r in payload["rotations"]}
     before = {r.program_id: r for r in earlier.rotations}
-    gone = [pid for pid in before if pid not in now and pid in {p.id for p in loaded.programs}]
+    programs = {p.id: p for p in loaded.programs}
+    # Only those no earlier reason explains (excluded, gone from the catalog, a start no
+    # longer offered): their re-solves would go unused (found by review).
+    gone = [
+        pid
+        for pid, r in before.items()
+        if pid not in now
+        and pid in programs
+        and pid not in loaded.exclude
+        and r.start in programs[pid].starts
+    ]
     never = (
         frozenset(never_in_a_plan(problem, gone, options))
         if options is not None and gone and payload.get("objective") is not None

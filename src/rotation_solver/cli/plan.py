@@ -72,7 +72,9 @@ from rotation_solver.words import counted
     type=FilePath(dir_okay=False),
     default=None,
     help="An earlier plan (`solve --format json`): say which rotations are kept, moved, "
-    "new or dropped, and why each dropped one left (the `changes` key in JSON).",
+    "new or dropped, and why each dropped one left (the `changes` key in JSON); a "
+    "dropped program no plan within the budget can hold is proven so by a re-solve, "
+    "within as much again as --time-limit.",
 )
 @solve_solver_options
 @scenario_options
