@@ -1087,7 +1087,8 @@ def test_solve_and_timeline_count_the_same_applications_already_made(make) -> No
 def test_an_accepted_offers_own_reason_comes_before_the_re_solves(make) -> None:
     """Found by review: with the re-solve's "no plan within the budget can hold it"
     first, a sent application under an accepted offer lost "its start overlaps
-    rad-taken" (and, following `apply`, the wait to accept the offer first)."""
+    rad-taken". (The wait to accept an offer `apply` says to accept is
+    test_offers_apply_says_to_accept_are_not_called_accepted.)"""
     from rotation_solver.timeline import build_timeline
 
     rows = [

@@ -621,3 +621,24 @@ def test_the_timeline_markdown_carries_the_plans_warnings() -> None:
     result = CliRunner().invoke(group, ["timeline", path, "--workers", "1", "--format", "markdown"])
     assert result.exit_code == 0
     assert f"> warning: {warnings[-1]}" in result.stdout
+
+
+def test_an_offer_steps_uid_follows_its_calendar_not_its_answer() -> None:
+    """Found by review: keyed by the answer, a re-run whose answer changed left "Accept
+    X" and "Decline X" side by side in a calendar; keyed by nothing, `solve`'s and
+    `apply`'s calendars shared one UID for two answers."""
+    from datetime import UTC
+
+    from rotation_solver.calendar_export import _step_event
+    from rotation_solver.timeline import TimelineStep
+
+    day, stamp = date(2027, 2, 25), datetime(2027, 2, 25, tzinfo=UTC)
+
+    def uid(title: str, source: str) -> str:
+        step = TimelineStep(
+            day, "offer", "rad-a", "text", offer_start=date(2027, 6, 7), title=title
+        )
+        return str(_step_event(step, "s", stamp, source)["UID"])
+
+    assert uid("Accept the offer", "Away rotations") == uid("Decline the offer", "Away rotations")
+    assert uid("Decline the offer", "Away rotations") != uid("Decline the offer", "Applications")

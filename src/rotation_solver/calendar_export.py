@@ -46,15 +46,17 @@ _SUMMARY = {
 
 
 def event_uid(
-    scenario: str, subject: str | None, kind: str, day: date, title: str | None = None
+    scenario: str, subject: str | None, kind: str, day: date, source: str | None = None
 ) -> str:
     """A stable UID: the same scenario, subject (program or document), kind, date and
-    title give the same UID. An offer step's title is its answer: `solve`'s "check
+    source give the same UID. An offer step's answer is its source's: `solve`'s "check
     `apply` first" and `apply`'s "Decline" are two events, not one a calendar keeps
-    either of (found by review: both files imported into one calendar)."""
+    either of (found by review: both files in one calendar), while a re-run of one
+    command whose answer changed replaces its event (found by review: keyed by the
+    answer itself, "Accept X" and "Decline X" piled up)."""
     key = f"{scenario}|{subject or '-'}|{kind}|{day.isoformat()}"
-    if title is not None:
-        key += f"|{title}"
+    if source is not None:
+        key += f"|{source}"
     return f"{uuid.uuid5(UID_NAMESPACE, key)}@rotation-solver"
 
 
@@ -104,14 +106,15 @@ def _too_early(step: TimelineStep) -> bool:
     return step.kind == "deadline" and sent is not None and (step.date - sent).days < 7
 
 
-def _step_event(step: TimelineStep, scenario: str, stamp: datetime) -> Event:
+def _step_event(step: TimelineStep, scenario: str, stamp: datetime, source: str) -> Event:
     event = Event()
     subject = step.program_id or step.document
     # One program may have offered two starts: two answers, two events (found by review:
     # they shared a UID, and a calendar keeps one).
     if step.offer_start is not None:
         subject = f"{subject}@{step.offer_start.isoformat()}"
-    event.add("uid", event_uid(scenario, subject, step.kind, step.date, step.title))
+    answer = source if step.kind == "offer" else None
+    event.add("uid", event_uid(scenario, subject, step.kind, step.date, answer))
     event.add("dtstamp", stamp)
     event.add("dtstart", step.date)
     event.add("dtend", step.date + timedelta(days=1))
@@ -177,7 +180,7 @@ def build_calendar(
                 _rotation_event(rotation, scenario, stamp, letters.get(step.program_id), offer_note)
             )
         else:
-            calendar.add_component(_step_event(step, scenario, stamp))
+            calendar.add_component(_step_event(step, scenario, stamp, title))
     for period in blocked:
         calendar.add_component(_blocked_event(period, scenario, stamp))
     return calendar
