@@ -581,32 +581,32 @@ def test_solve_and_apply_calendars_share_a_uid_only_for_the_same_event(tmp_path:
     assert offers and not offers & set(events["solve"].values())
 
 
-def test_the_plan_picture_draws_no_application_for_an_offer_in_hand() -> None:
-    """Found by review: "apply Feb 25" was drawn for offers in hand (nothing to send)."""
-    path = Path(__file__).parent.parent / "scenarios" / "offers-in-hand" / "scenario.yaml"
-    loaded = load_scenario(path)
+def _drawn(example: str) -> tuple[dict[str, Any], list[str], list[str]]:
+    """(plan, texts, legend labels) of the plan picture of a shipped scenario."""
+    loaded = load_scenario(Path(__file__).parent.parent / "scenarios" / example / "scenario.yaml")
     payload = plan_scenario(loaded, OPTIONS).payload
+    figure = plot.draw_plan(loaded, payload)
+    legend = [str(t.get_label()) for t in figure.legends[0].legend_handles]
+    return payload, [t.get_text() for t in figure.axes[0].texts], legend
+
+
+def test_the_plan_picture_draws_no_application_for_an_offer_in_hand() -> None:
+    """Found by review: "apply Feb 25" was drawn for offers in hand (nothing to send),
+    which were labelled "accepted offer (locked)" besides."""
+    payload, texts, legend = _drawn("offers-in-hand")
     offered = [r for r in payload["rotations"] if r.get("offered")]
     assert offered
-    figure = plot.draw_plan(loaded, payload)
-    (ax,) = figure.axes
-    texts = [t.get_text() for t in ax.texts]
     applies = [t for t in texts if t.startswith("apply ")]
     assert len(applies) == len(payload["rotations"]) - len(offered)
-    # Each offer is labelled as one, not as accepted (found by review).
     assert texts.count("offer in hand") == len(offered)
     assert "accepted offer (locked)" not in texts
-    legend = [t.get_label() for t in figure.legends[0].legend_handles]
     assert ("submit application" in legend) == bool(applies)
 
 
 def test_the_plan_picture_labels_an_application_sent_as_such() -> None:
-    path = Path(__file__).parent.parent / "scenarios" / "applications-sent" / "scenario.yaml"
-    loaded = load_scenario(path)
-    payload = plan_scenario(loaded, OPTIONS).payload
+    payload, texts, _legend = _drawn("applications-sent")
     sent = [r for r in payload["rotations"] if r.get("applied")]
     assert sent
-    texts = [t.get_text() for t in plot.draw_plan(loaded, payload).axes[0].texts]
     assert texts.count("application sent, answer to come") == len(sent)
 
 
