@@ -265,17 +265,17 @@ def _from_table(
                 )
             problems.extend(result)
     if problems:
-        raise InputError(_grouped_by_column(problems))
+        raise InputError(_grouped_by_kind(problems))
     if not out:
         no_rows = "the catalog has a header but no program rows"
         raise InputError(Problem(file, no_rows, 2, spreadsheet=spreadsheet))
     return Catalog(tuple(out), tuple(warnings))
 
 
-SHOWN_PER_COLUMN = 3
+SHOWN_PER_KIND = 3
 
 
-def _grouped_by_column(problems: list[Problem]) -> list[Problem]:
+def _grouped_by_kind(problems: list[Problem]) -> list[Problem]:
     """The first few problems of each kind in each column, then one line for the rest,
     in file order: a column formatted one way in every row (m/d/yyyy dates, "$650") gave
     one error per cell, 134 lines for one export (found by review); a row note ("this
@@ -283,7 +283,7 @@ def _grouped_by_column(problems: list[Problem]) -> list[Problem]:
     by_kind: dict[tuple[str, str], list[Problem]] = {}
     for problem in problems:
         by_kind.setdefault(_kind_of(problem), []).append(problem)
-    crowded = {kind for kind, found in by_kind.items() if len(found) > SHOWN_PER_COLUMN + 1}
+    crowded = {kind for kind, found in by_kind.items() if len(found) > SHOWN_PER_KIND + 1}
     kept: list[Problem] = []
     seen: dict[tuple[str, str], int] = {}
     for problem in problems:
@@ -292,10 +292,10 @@ def _grouped_by_column(problems: list[Problem]) -> list[Problem]:
             kept.append(problem)
             continue
         seen[kind] = seen.get(kind, 0) + 1
-        if seen[kind] <= SHOWN_PER_COLUMN:
+        if seen[kind] <= SHOWN_PER_KIND:
             kept.append(problem)
-        elif seen[kind] == SHOWN_PER_COLUMN + 1:
-            rest = by_kind[kind][SHOWN_PER_COLUMN:]
+        elif seen[kind] == SHOWN_PER_KIND + 1:
+            rest = by_kind[kind][SHOWN_PER_KIND:]
             rows = [p.line for p in rest if p.line is not None]
             noun = "row" if problem.spreadsheet else "line"
             where = f" ({noun}s {rows[0]}-{rows[-1]})" if rows else ""
