@@ -569,7 +569,7 @@ def unused_application_steps(
 
 def _withdraw(first: str = "") -> str:
     """The guide's etiquette for an application that can no longer be used; `first` is
-    what comes before it ("Once you have accepted those offers, w"), else "W"."""
+    what comes before it ("Once you have accepted the offer from rad-cedar, w"), else "W"."""
     it = "this application" if first else "it"
     return f"{first or 'W'}ithdraw {it}, then list it under `exclude:` too (its fee stays paid)."
 
