@@ -6,7 +6,6 @@ Every format is drawn from the same payload, so they can never disagree.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +18,7 @@ from rotation_solver import markdown
 from rotation_solver.changes import change_lines
 from rotation_solver.csv_out import records_csv
 from rotation_solver.timeline import TimelineStep, timeline_markdown
-from rotation_solver.words import counted, join_names, with_article
+from rotation_solver.words import counted, join_names, whole_percent, with_article
 
 PLAN_COLUMNS = (
     "program_id", "program_name", "specialty", "tier", "start", "end", "weeks",
@@ -505,12 +504,8 @@ def offerings_text(payload: dict[str, Any]) -> str:
 
 def percent_of(part: int, whole: int) -> str:
     """A share as the nearest whole percent (97.97% is 98%: found by review, it read
-    97%), but never 100% for less than all of it."""
-    if part >= whole:
-        return "100%"
-    if part > 0 and 100 * part < whole / 2:
-        return "under 1%"  # not "0%" for something
-    return f"{min(99, math.floor(100 * part / whole + 0.5))}%"
+    97%), but never 100% for less than all of it, nor 0% for something."""
+    return "100%" if part >= whole else whole_percent(part / whole)
 
 
 def repair_lines(conflict: dict[str, Any]) -> list[str]:
