@@ -465,3 +465,18 @@ def test_text_after_a_closing_bracket_is_not_called_a_quote(tmp_path) -> None:
     )
     assert f"scenario.yaml:{line}:" in said
     assert "text after a closing bracket" in said and "quote" not in said.split("bracket")[1]
+
+
+def test_a_duplicate_id_is_named_beside_a_bad_cell(tmp_path) -> None:
+    """Found by fuzzing: one bad fee cell hid a duplicate id in another row until the
+    fee was fixed."""
+    scenario, number = _catalog_cell(tmp_path, "fee", "$125")
+    catalog = tmp_path / "programs.csv"
+    header, *rows = catalog.read_text(encoding="utf-8").strip().split("\n")
+    twin = rows[2].split(",")
+    twin[0] = rows[1].split(",")[0]
+    catalog.write_text("\n".join([header, *rows[:2], ",".join(twin), *rows[3:]]) + "\n")
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert f"programs.csv:2:{number}: fee:" in said
+    assert f"programs.csv:4:1: id: duplicate program id {twin[0]!r} (first at line 3)" in said

@@ -642,3 +642,18 @@ def test_an_offer_steps_uid_follows_its_calendar_not_its_answer() -> None:
 
     assert uid("Accept the offer", "Away rotations") == uid("Decline the offer", "Away rotations")
     assert uid("Decline the offer", "Away rotations") != uid("Decline the offer", "Applications")
+
+
+def test_a_table_saved_to_a_file_keeps_the_warnings(tmp_path: Path) -> None:
+    """Found by review: `solve -o plan.txt` left the warnings on the terminal only."""
+    from rotation_solver.cli.group import cli as group
+
+    path = str(Path(__file__).parent.parent / "scenarios" / "tight-budget" / "scenario.yaml")
+    as_json = CliRunner().invoke(group, ["solve", path, "--workers", "1", "--format", "json"])
+    warnings = json.loads(as_json.stdout)["warnings"]
+    assert warnings
+    target = tmp_path / "plan.txt"
+    result = CliRunner().invoke(group, ["solve", path, "--workers", "1", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    saved = target.read_text(encoding="utf-8")
+    assert all(f"warning: {w}" in saved for w in warnings)

@@ -442,6 +442,11 @@ def emit(
             table(payload, console)
             return
         rendered = plain_table(table, payload, _columns(width))
+        warnings = payload.get("warnings") if isinstance(payload, dict) else None
+        if output is not None and warnings:
+            # A table saved to a file keeps the warnings the terminal shows on stderr
+            # (found by review: a forwarded plan.txt lost them).
+            rendered += "\n" + "".join(f"warning: {w}\n" for w in warnings)
     else:
         assert text is not None, f"no renderer for {fmt}"
         rendered = text(payload)

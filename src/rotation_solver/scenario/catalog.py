@@ -265,11 +265,50 @@ def _from_table(
                 )
             problems.extend(result)
     if problems:
-        raise InputError(_grouped_by_kind(problems))
+        # The rows' own errors stop the load before the loader's checks across rows:
+        # a duplicate id is named now too (found by fuzzing: it surfaced only after the
+        # one bad cell was fixed).
+        problems += _duplicate_ids(file, rows, columns, spreadsheet)
+        raise InputError(_grouped_by_kind(sorted(problems, key=_file_order)))
     if not out:
         no_rows = "the catalog has a header but no program rows"
         raise InputError(Problem(file, no_rows, 2, spreadsheet=spreadsheet))
     return Catalog(tuple(out), tuple(warnings))
+
+
+def _duplicate_ids(
+    file: str, rows: list[tuple[int, list[Any]]], columns: dict[str, int], spreadsheet: bool
+) -> list[Problem]:
+    """A program id written in two rows, from the cells as written."""
+    if "id" not in columns:
+        return []
+    index = columns["id"] - 1
+    first: dict[str, int] = {}
+    problems = []
+    for line, cells in rows:
+        written = str(cells[index]).strip() if index < len(cells) and cells[index] else ""
+        if not written:
+            continue
+        if written in first:
+            where = "row" if spreadsheet else "line"
+            problems.append(
+                Problem(
+                    file,
+                    f"duplicate program id {written!r} (first at {where} {first[written]})",
+                    line,
+                    columns["id"],
+                    "id",
+                    spreadsheet,
+                )
+            )
+        else:
+            first[written] = line
+    return problems
+
+
+def _file_order(problem: Problem) -> int:
+    # By line only: within a row, a row note stays before the errors it explains.
+    return problem.line or 0
 
 
 SHOWN_PER_KIND = 3
