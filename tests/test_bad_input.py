@@ -139,7 +139,11 @@ def test_duplicate_yaml_key(files: Files) -> None:
 
 def test_impossible_date(files: Files) -> None:
     path = files(SCENARIO.replace("planning_date: 2027-01-15", "planning_date: 2027-02-30"))
-    fails(path, f"scenario.yaml:{LINE['planning_date']}:16", "not a real calendar date")
+    fails(
+        path,
+        f"scenario.yaml:{LINE['planning_date']}:16",
+        "not a real calendar date (February 2027 has 28 days)",
+    )
 
 
 def test_unknown_top_level_key_with_suggestion(files: Files) -> None:
@@ -798,7 +802,12 @@ def test_an_impossible_toml_date_is_named(tmp_path: Path) -> None:
         "version = 1\n[calendar]\nblocked = [{start = 2027-07-20, end = 2027-07-32}]\n",
         encoding="utf-8",
     )
-    fails(path, "scenario.toml:3:", "TOML syntax error", "2027-07-32 is not a real calendar date")
+    fails(
+        path,
+        "scenario.toml:3:",
+        "TOML syntax error",
+        "2027-07-32 is not a real calendar date (July 2027 has 31 days)",
+    )
     path.write_text("version = 1\nname = [\n", encoding="utf-8")  # no date: no such hint
     assert "calendar date" not in fails(path, "TOML syntax error")
 

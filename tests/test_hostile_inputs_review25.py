@@ -207,7 +207,13 @@ def test_a_row_missing_a_cell_says_so_before_the_errors_it_causes(tmp_path) -> N
         ("14-Jun-2027", "; write 2027-06-14"),
         ("14 Sept 2027", "; write 2027-09-14"),
         ("14 September 2027", "; write 2027-09-14"),  # not "Sepember" (found by review)
-        ("2/30/2027", "; no calendar date reads it, day and month either way"),
+        ("13/13/2027", "; no calendar date reads it, day and month either way"),
+        # Found by fuzzing: a day past its month's end, and two-digit years, got no hint.
+        ("2/30/2027", "; February 2027 has 28 days"),
+        ("June 31 2027", "; June 2027 has 30 days"),
+        ("31-Jun-2027", "; June 2027 has 30 days"),
+        ("14/06/27", "; write 2027-06-14 (the year 27 read as 2027)"),
+        ("6/7/27", "; write 2027-06-07 (June 7) or 2027-07-06 (July 6), whichever you mean"),
     ],
 )
 def test_a_date_written_another_way_gets_its_iso_form(tmp_path, written: str, hint: str) -> None:

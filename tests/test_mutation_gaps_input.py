@@ -270,7 +270,8 @@ def test_one_impossible_start_gets_no_separator_hint(tmp_path: Path) -> None:
     the hint about separating several dates is for two or more."""
     text = SCENARIO + ROW.replace("starts: 2027-06-07,", "starts: 2027-02-30,")
     assert problems(tmp_path, text) == [
-        "scenario.yaml:20:130: programs[0].starts: '2027-02-30' is not a real calendar date"
+        "scenario.yaml:20:130: programs[0].starts: '2027-02-30' is not a real calendar date "
+        "(February 2027 has 28 days)"
     ]
 
 

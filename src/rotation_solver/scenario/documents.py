@@ -25,6 +25,7 @@ from ruamel.yaml.reader import ReaderError
 
 from rotation_solver import files
 from rotation_solver.errors import InputError, Problem, too_long_number
+from rotation_solver.scenario.schema import month_length_note
 from rotation_solver.scenario.toml_positions import toml_positions
 
 Path_ = tuple[str | int, ...]
@@ -172,7 +173,8 @@ def _impossible_date_hint(text: str, line: int | None) -> str:
         try:
             date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
-            return f"; {match[0]} is not a real calendar date"
+            note = month_length_note(int(match[1]), int(match[2]), int(match[3]))
+            return f"; {match[0]} is not a real calendar date{f' ({note})' if note else ''}"
     return ""
 
 

@@ -7,6 +7,7 @@ field, which `rotation-solver schema` publishes as JSON Schema.
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import re
 import unicodedata
@@ -38,8 +39,21 @@ def _parse_iso_date(value: Any) -> date:
     try:
         parsed = date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"{value.strip()!r} is not a real calendar date") from None
+        year, month, day = (int(part) for part in value.strip().split("-"))
+        note = month_length_note(year, month, day)
+        raise ValueError(
+            f"{value.strip()!r} is not a real calendar date{f' ({note})' if note else ''}"
+        ) from None
     return _in_range(parsed)
+
+
+def month_length_note(year: int, month: int, day: int) -> str:
+    """ "June 2027 has 30 days" where only the day is past its month's end (found by
+    fuzzing: "June 31, 2027" got no hint)."""
+    if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR and day > 28):
+        return ""
+    days = calendar.monthrange(year, month)[1]
+    return f"{calendar.month_name[month]} {year} has {days} days" if day > days else ""
 
 
 def _serial_hint(value: Any) -> str:
@@ -61,6 +75,11 @@ _NAMED_DATE_FORMATS = (
     "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y",
     "%d-%b-%Y", "%d-%B-%Y",  # Excel's d-mmm-yyyy
 )  # fmt: skip
+# The parts of a named date, to say which day a month lacks ("June 31, 2027").
+_NAMED_DATE_PARTS = (
+    re.compile(r"(?P<month>[A-Za-z]{3,9}) (?P<day>\d{1,2}),? (?P<year>\d{4})", re.ASCII),
+    re.compile(r"(?P<day>\d{1,2})[ -](?P<month>[A-Za-z]{3,9})[ -](?P<year>\d{4})", re.ASCII),
+)
 _TIME_AFTER = re.compile(
     r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)$"
 )
@@ -81,14 +100,17 @@ def written_date_hint(value: Any) -> str:
     # "Sept 6", "Jun. 7" (found by fuzzing): the abbreviations strptime does not take.
     text = re.sub(r"\bSept\b", "Sep", re.sub(r"\b([A-Za-z]{3,9})\.", r"\1", text))
     readings: list[date] = []
+    orders: list[tuple[int, int, int]] = []
+    two_digit_year = ""
     if match := _NUMERIC_DATE.fullmatch(text):
         first, second, third = (int(part) for part in match.groups())
         if len(match.group(1)) == 4:  # 2027/06/07, 2027-6-7
             orders = [(first, second, third)]
-        elif len(match.group(3)) == 4:  # day and month in either order
-            orders = [(third, first, second), (third, second, first)]
-        else:
-            orders = []
+        elif len(match.group(3)) in (2, 4) and len(match.group(1)) <= 2:
+            if len(match.group(3)) == 2:  # 6/7/27 (found by fuzzing): this century's
+                third += 2000
+                two_digit_year = f" (the year {match.group(3)} read as {third})"
+            orders = [(third, first, second), (third, second, first)]  # either order
         for year, month, day in orders:
             with contextlib.suppress(ValueError):
                 readings.append(date(year, month, day))
@@ -96,15 +118,31 @@ def written_date_hint(value: Any) -> str:
         for form in _NAMED_DATE_FORMATS:
             with contextlib.suppress(ValueError):
                 readings.append(datetime.strptime(text, form).date())
+        orders = _named_parts(text)
     readings = sorted(set(readings))
-    if match and not readings and len(match.group(3)) == 4:
-        return "; no calendar date reads it, day and month either way"
+    if not readings:
+        notes = sorted({note for order in orders if (note := month_length_note(*order))})
+        if len(notes) == 1:
+            return f"; {notes[0]}"
+        if match and orders:
+            return "; no calendar date reads it, day and month either way"
     if len(readings) == 1:
-        return f"; write {readings[0].isoformat()}"
+        return f"; write {readings[0].isoformat()}{two_digit_year}"
     if len(readings) == 2:
         one, other = (f"{d.isoformat()} ({d.strftime('%B')} {d.day})" for d in readings)
-        return f"; write {one} or {other}, whichever you mean"
+        return f"; write {one} or {other}, whichever you mean{two_digit_year}"
     return ""
+
+
+def _named_parts(text: str) -> list[tuple[int, int, int]]:
+    """(year, month, day) of a date written with its month's name, valid day or not."""
+    for pattern in _NAMED_DATE_PARTS:
+        if parts := pattern.fullmatch(text):
+            for form in ("%B", "%b"):
+                with contextlib.suppress(ValueError):
+                    month = datetime.strptime(parts["month"], form).month
+                    return [(int(parts["year"]), month, int(parts["day"]))]
+    return []
 
 
 def _in_range(day: date) -> date:
