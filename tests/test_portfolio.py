@@ -66,6 +66,7 @@ from rotation_solver.portfolio import (
 from rotation_solver.portfolio.budgets import portfolio_budgets
 from rotation_solver.portfolio.candidates import application_room
 from rotation_solver.portfolio.outcomes import sample_offers
+from rotation_solver.portfolio.render import tenths_of_percent
 from rotation_solver.problem import build_problem
 from rotation_solver.scenario import LoadedScenario, Lock, load_scenario
 from rotation_solver.solve import SolveOptions, solve_problem
@@ -808,7 +809,13 @@ def test_cli_json_table_markdown_and_plot(tmp_path: Path) -> None:
             for line in result.stdout.splitlines()
             if line.startswith(f"| {strategy['name']} |")
         )
-        assert row.endswith(f"| {strategy['exact_value']:.1f} |"), row
+        # Fees too, as the table has them (found by the exports review).
+        assert row.endswith(f"| {strategy['exact_value']:.1f} | ${strategy['fees']:,} |"), row
+    # The outcomes' histogram, as the table draws it (found by the exports review).
+    histogram = result.stdout.split("| Plan value | Chance | |\n|---|---:|---|\n")[1]
+    shares = [line.split(" | ")[1] for line in histogram.splitlines() if line.startswith("| ")]
+    counts = payload["distribution"]["counts"]
+    assert shares == [f"{tenths / 10:.1f}%" for tenths in tenths_of_percent(counts)]
     table = runner.invoke(cli, [*args, "--no-bound"])
     portfolio_row = next(
         line for line in table.stdout.splitlines() if line.strip().startswith("portfolio ")

@@ -568,18 +568,10 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     console.print(strategies)
     for line in [NAIVE_DEFINITION, *_same_programs_lines(payload), *_worthless_lines(payload)]:
         console.print(Text(line, "dim"))
-    dist = payload["distribution"]
-    top = max(dist["counts"]) or 1
-    # Found by review: the lowest bar (2.6%) beside "no plan 2.5%" read as a contradiction.
-    zero = "; an outcome with no plan counts 0, in the lowest bar" if probs_no_plan(payload) else ""
-    console.print(f"[bold]Plan value over the outcomes[/bold] (exact probabilities{zero})")
-    tenths = tenths_of_percent(dist["counts"])
-    for lo, hi, count, shown in zip(
-        dist["edges"], dist["edges"][1:], dist["counts"], tenths, strict=False
-    ):
-        bar = "█" * round(30 * count / top)
+    console.print(f"[bold]Plan value over the outcomes[/bold] ({_histogram_note(payload)})")
+    for lo, hi, bar, share in _histogram_rows(payload):
         span = f"{lo:6.0f}–{hi:<6.0f}" if hi > lo else f"{lo:6.0f}{'':7}"
-        console.print(f"  {span} {bar} {shown / 10:.1f}%")
+        console.print(f"  {span} {bar} {share}")
     timings = payload["timings"]
     answering = timings.get("answer_seconds") or 0
     console.print(
@@ -596,6 +588,25 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         + f" · evaluation {timings['evaluation_seconds']:.1f} s · total "
         f"{timings['total_seconds']:.1f} s[/dim]"
     )
+
+
+def _histogram_note(payload: dict[str, Any]) -> str:
+    # Found by review: the lowest bar (2.6%) beside "no plan 2.5%" read as a contradiction.
+    zero = "; an outcome with no plan counts 0, in the lowest bar" if probs_no_plan(payload) else ""
+    return f"exact probabilities{zero}"
+
+
+def _histogram_rows(payload: dict[str, Any]) -> list[tuple[float, float, str, str]]:
+    """(low, high, bar, share) per bin of the plan value's distribution."""
+    dist = payload["distribution"]
+    top = max(dist["counts"]) or 1
+    tenths = tenths_of_percent(dist["counts"])
+    return [
+        (lo, hi, "█" * round(30 * count / top), f"{shown / 10:.1f}%")
+        for lo, hi, count, shown in zip(
+            dist["edges"], dist["edges"][1:], dist["counts"], tenths, strict=False
+        )
+    ]
 
 
 def probs_no_plan(payload: dict[str, Any]) -> float:
@@ -683,16 +694,28 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         "Out of sample: the same fresh outcomes for every strategy, with 95% CIs. Exact: "
         "the expected value over every offer outcome, which the sample estimates.",
         "",
-        "| Strategy | Value | 95% CI | Margin of the portfolio (95% CI) | Exact |",
-        "|---|---:|---|---|---:|",
+        "| Strategy | Value | 95% CI | Margin of the portfolio (95% CI) | Exact | Fees |",
+        "|---|---:|---|---|---:|---:|",
     ]
     for s in payload["evaluation"]["strategies"]:
         margin = f"{s['margin']:+.1f} {_ci(s['margin_ci95'])}" if "margin" in s else "—"
         lines.append(
             f"| {s['name']} | {s['value']:.1f} | {_ci(s['ci95'])} | {margin} "
-            f"| {s['exact_value']:.1f} |"
+            f"| {s['exact_value']:.1f} | ${s['fees']:,} |"
         )
     lines += ["", NAIVE_DEFINITION, *_same_programs_lines(payload), *_worthless_lines(payload)]
+    # The table's histogram, for reports (found by the exports review: only the table had it).
+    lines += [
+        "",
+        f"Plan value over the outcomes ({_histogram_note(payload)}):",
+        "",
+        "| Plan value | Chance | |",
+        "|---|---:|---|",
+        *(
+            f"| {f'{lo:.0f}–{hi:.0f}' if hi > lo else f'{lo:.0f}'} | {share} | {bar} |"
+            for lo, hi, bar, share in _histogram_rows(payload)
+        ),
+    ]
     if payload.get("warnings"):
         lines += ["", *markdown.warning_lines(payload["warnings"])]
     return "\n".join(lines) + "\n"
