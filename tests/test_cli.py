@@ -1832,6 +1832,31 @@ def test_the_fee_note_does_not_offer_more_applications_where_none_is_left() -> N
     assert other["others"] == 0 and other["already_applied"] >= 1
     code, output = invoke_stdout("solve", path, *FAST)
     said = " ".join(output.split())
-    assert "no other program in the catalog can be in a plan within the budget." in said
+    # Every other program is applied to: the budget keeps none out (found by a student's
+    # review: the budget was blamed where deadlines and the rules kept the others out).
+    assert (
+        "every other program in the catalog is already applied to or ruled out by the "
+        "rules or the dates."
+    ) in said
+    assert "within the budget" not in said
     assert "whether more are worth their fees" not in said
     assert "Total cost includes the fees of these programs" in said
+
+
+def test_the_fee_note_blames_the_budget_only_where_it_keeps_a_program_out(
+    tmp_path: Path,
+) -> None:
+    """A program whose cheapest plan costs more than the budget: the budget is the reason
+    no other application can be in a plan."""
+    path = Path(__file__).parent / "data" / "portfolio_review" / "nothing_left.json"
+    scenario = json.loads(path.read_text())
+    costly = {**scenario["programs"][0], "id": "r3", "name": "R3", "housing_per_week": 2200}
+    scenario["programs"].append(costly)
+    written = tmp_path / "costly.json"
+    written.write_text(json.dumps(scenario))
+    code, output = invoke_stdout("solve", str(written), "--format", "json", *FAST)
+    other = json.loads(output)["other_applications"]
+    assert code == 0 and other["others"] == 0 and other["beyond_budget"] == 1
+    code, output = invoke_stdout("solve", str(written), *FAST)
+    said = " ".join(output.split())
+    assert "no other program in the catalog can be in a plan within the budget." in said

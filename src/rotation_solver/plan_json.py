@@ -82,7 +82,7 @@ def _cheapest_rotation(offerings: tuple[Offering, ...]) -> dict[str, int]:
 
 
 def _programs_that_may_offer(
-    problem: PlanningProblem, budget: int, locked: Sequence[Offering]
+    problem: PlanningProblem, budget: float, locked: Sequence[Offering]
 ) -> frozenset[str]:
     """Programs that may offer and may be in a plan the budget pays for, by a lower bound
     on the cheapest such plan: what every plan pays (fees already paid, the accepted
@@ -168,6 +168,10 @@ def other_applications(
     # `ruled_out`: programs a re-solve proved no plan within the budget holds.
     may_offer = _programs_that_may_offer(problem, result.budget, locked)
     others = sorted(may_offer - chosen - sent - ruled_out)
+    # Those only the budget keeps out (found by a student's review: "no other program
+    # ... within the budget" where deadlines and the rules kept every other one out).
+    any_budget = _programs_that_may_offer(problem, math.inf, locked)
+    beyond_budget = len((any_budget - may_offer - chosen - sent) | (ruled_out - chosen - sent))
     fee_of = {program.id: program.fee for program in loaded.programs}
     fees = sorted(fee_of[pid] for pid in others)
     median = median_fee(fees)
@@ -193,6 +197,7 @@ def other_applications(
         "left": left,
         "affordable": affordable,  # how many of them `left` pays for
         **({"already_applied": len(sent)} if sent else {}),
+        **({"beyond_budget": beyond_budget} if beyond_budget else {}),
         # Named when the catalog runs short of the guide's count (found by a student's
         # review: "the catalog has 3 other programs that fit", but which?).
         **({"other_programs": others} if short and others else {}),

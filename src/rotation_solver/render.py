@@ -189,6 +189,10 @@ def apply_note(payload: dict[str, Any]) -> str:
             if other.get("others")
             # Found by review: "whether more are worth their fees" where none was left.
             else "no other program in the catalog can be in a plan within the budget"
+            if other.get("beyond_budget")
+            # Found by a student's review: the budget was blamed where it kept none out.
+            else "every other program in the catalog is already applied to or ruled out "
+            "by the rules or the dates"
         )
         return (
             f"{opening}{counted(made, 'application')} already made (the guide suggests "
