@@ -603,6 +603,11 @@ def test_a_clinical_letter_after_eras_is_flagged(
     else:
         assert said in text
         assert ("matters most" in text) is (weeks_in_us == 0)
+        # Found by a student's review (18 U.S. weeks): nothing said the default
+        # clinical.min kept a late rotation the student may drop.
+        assert ("requirements.clinical.min: 0 lets the plan leave it out" in text) is (
+            weeks_in_us > 0
+        )
     locked = make(rows, requirements=BALANCED, student=student,
                   locks=[{"program": "c", "start": start}])  # fmt: skip
     assert "clinical letter will be ready" not in warnings_for(locked)

@@ -360,6 +360,9 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     if any(not o.locked for o in clinical) and not any(o.letter_in_time for o in clinical):
         lead = loaded.value_model.timing.letter_lead_days
         new_to_us = scenario.student.us_clinical_weeks == 0
+        open_clinical = [o for o in clinical if not o.locked]
+        one = len(open_clinical) == 1
+        clinical_cost = sum(o.cost for o in open_clinical)
         warnings.append(
             f"{LATE_LETTER['clinical']} submission "
             f"({scenario.eras_submission}): every clinical rotation ends later than {lead} "
@@ -369,6 +372,16 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
                 ", and with no U.S. clinical weeks yet this letter matters most ('especially "
                 "if you lack any U.S. non-radiology experience', FAQ 2)."
                 if new_to_us
+                # Found by a student's review (18 U.S. weeks): the late rotation was kept by
+                # the default clinical.min with no word that the student may drop it.
+                else f". With {scenario.student.us_clinical_weeks} U.S. clinical weeks "
+                f"already, the guide asks for {'this rotation' if one else 'these rotations'}"
+                " 'especially if you lack any U.S. non-radiology experience' (FAQ 2): if "
+                f"{'its late letter is' if one else 'their late letters are'} worth less to "
+                f"you than {'its' if one else 'their'} cost (${clinical_cost:,})"
+                f", requirements.clinical.min: 0 lets the plan leave {'it' if one else 'them'}"
+                " out."
+                if loaded.requirements.clinical_min > 0
                 else "."
             )
         )
