@@ -108,6 +108,15 @@ def _describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str
             f"{message} (got {shown(given)}); an accepted offer is written "
             f"{{program: {program.strip()}, start: {start.strip()}}}"
         )
+    if kind == "model_type" and isinstance(given, list) and tuple(item["loc"]) == (
+        "calendar",
+        "window",
+    ):
+        # Two windows (found by a student's review: a school's cores in between).
+        return (
+            f"{message} (got a list); the window is one range: for two, write the whole "
+            "span {start: ..., end: ...} and list the weeks between under calendar.blocked"
+        )
     if kind == "list_type" and given is None:
         return f"{message} (got nothing); write [] for none, or leave the key out"
     fraction_field = item["loc"] and item["loc"][-1] in _FRACTIONS

@@ -1,0 +1,25 @@
+"""Found by this session's reviews (a student at a Caribbean school, an edge-case oracle,
+a soundness review, a benchmark review): messages that left the fix to guess."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_hostile_inputs_review22 import _copy, _run
+
+
+def test_two_windows_are_told_to_block_the_weeks_between(tmp_path: Path) -> None:
+    """Found by a student's review: a list of two windows was "expected a mapping", with
+    no word of how to write a gap (the school's cores between two elective windows)."""
+    scenario = _copy(tmp_path)
+    text = scenario.read_text()
+    window = next(line for line in text.splitlines() if line.strip().startswith("window:"))
+    two = (
+        "  window:\n    - {start: 2027-05-24, end: 2027-08-15}\n"
+        "    - {start: 2027-10-04, end: 2027-10-31}"
+    )
+    scenario.write_text(text.replace(window, two))
+    code, said = _run("validate", str(scenario))
+    assert code == 1
+    assert "calendar.window: expected a mapping (key: value lines) (got a list)" in said
+    assert "list the weeks between under calendar.blocked" in said
