@@ -247,6 +247,7 @@ def test_an_unknown_program_or_start_is_an_input_error_at_its_line(make) -> None
     assert "applied" in unknown and "unknown program id 'rad-b'" in unknown
     (start,) = _problems(make, rows, applied=[{"program": "rad-a", "starts": ["2027-07-05"]}])
     assert "does not offer a start on 2027-07-05; it offers 2027-06-07, 2027-08-02" in start
+    assert "add it to the program's starts" not in start  # the student chose from the list
     assert re.search(r"\.yaml:\d+:\d+: applied\[0\]\.starts\[0\]: ", start)
     (empty,) = _problems(make, rows, applied=[{"program": "rad-a", "starts": []}])
     assert "lists no start" in empty

@@ -125,7 +125,8 @@ def test_an_offer_at_an_unoffered_start_lists_the_starts_in_order(tmp_path: Path
     ).replace("programs:\n", "offers: [{program: a, start: 2027-07-05}]\nprograms:\n")
     assert problems(tmp_path, text) == [
         "scenario.yaml:19:30: offers[0].start: program 'a' does not offer a start on "
-        "2027-07-05; it offers 2027-06-07, 2027-08-02"
+        "2027-07-05; it offers 2027-06-07, 2027-08-02; if the program offered this date, "
+        "add it to the program's starts in the catalog"
     ]
 
 
@@ -140,7 +141,8 @@ def test_a_lock_at_an_unoffered_start_is_placed_and_listed_as_an_offer_is(
     ).replace("programs:\n", "locks: [{program: a, start: 2027-07-05}]\nprograms:\n")
     assert problems(tmp_path, text) == [
         "scenario.yaml:19:29: locks[0].start: program 'a' does not offer a start on "
-        "2027-07-05; it offers 2027-06-07, 2027-08-02"
+        "2027-07-05; it offers 2027-06-07, 2027-08-02; if the program offered this date, "
+        "add it to the program's starts in the catalog"
     ]
 
 

@@ -320,7 +320,7 @@ def _cross_checks(
         if lock.start not in offered:
             problems.append(
                 at(
-                    _no_such_start(lock.program, lock.start, offered),
+                    _no_such_start(lock.program, lock.start, offered, offer=True),
                     start_at,  # the start is what is wrong, as for an offer
                 )
             )
@@ -373,10 +373,17 @@ def unknown_program(program_id: str, known_ids: list[str]) -> str:
     return f"unknown program id {program_id!r}{hint}"
 
 
-def _no_such_start(program_id: str, start: date, starts: Iterable[date]) -> str:
-    """A lock, an offer or an application naming a start the program does not offer."""
+def _no_such_start(
+    program_id: str, start: date, starts: Iterable[date], *, offer: bool = False
+) -> str:
+    """A lock, an offer or an application naming a start the program does not offer;
+    `offer`: the program named the date (a lock or an offer), which the catalog may lack."""
     offered = ", ".join(str(d) for d in sorted(set(starts)))
-    return f"program {program_id!r} does not offer a start on {start}; it offers {offered}"
+    said = f"program {program_id!r} does not offer a start on {start}; it offers {offered}"
+    if offer:
+        # Found by a student's review: an offer for a date the listing did not show.
+        said += "; if the program offered this date, add it to the program's starts in the catalog"
+    return said
 
 
 def _offers(
@@ -404,7 +411,7 @@ def _offers(
             problems.append(
                 doc.problem(
                     ("offers", index, "start"),
-                    _no_such_start(offer.program, offer.start, program.starts),
+                    _no_such_start(offer.program, offer.start, program.starts, offer=True),
                 )
             )
         elif offer.program in exclude:

@@ -108,9 +108,14 @@ def _describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str
             f"{message} (got {shown(given)}); an accepted offer is written "
             f"{{program: {program.strip()}, start: {start.strip()}}}"
         )
-    if kind == "model_type" and isinstance(given, list) and tuple(item["loc"]) == (
-        "calendar",
-        "window",
+    if (
+        kind == "model_type"
+        and isinstance(given, list)
+        and tuple(item["loc"])
+        == (
+            "calendar",
+            "window",
+        )
     ):
         # Two windows (found by a student's review: a school's cores in between).
         return (
