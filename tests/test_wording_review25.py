@@ -134,7 +134,8 @@ def test_the_no_plan_advice_names_the_scenarios_clinical_specialties_and_one_pro
         if "no plan" in w
     ]
     assert "more clinical programs (surgery) in the catalog" in warning
-    assert "The one program that can be applied to is in the portfolio" in warning
+    # Found by a student's review: "can be applied to" where others only cost too much.
+    assert "The one program with a rotation the budget can pay for is in the portfolio" in warning
     (used,) = [w for w in portfolio_warnings(10, 0.5, 1, 3, enumerated=True) if "no plan" in w]
     assert "1 of 10 applications is used" in used
 

@@ -161,10 +161,13 @@ def portfolio_warnings(
     used = f"{applied} of {max_applications} applications {'is' if applied == 1 else 'are'} used"
     if RISKY_NO_PLAN < p_no_plan < 1:
         if open_programs <= applied:
+            # "within the budget" (found by a student's review: at $3,500, "all 8 programs
+            # that can be applied to", where two more only cost too much to attend).
             every = (
-                "the one program that can be applied to is in the portfolio"
+                "the one program with a rotation the budget can pay for is in the portfolio"
                 if open_programs == 1
-                else f"all {open_programs} programs that can be applied to are in the portfolio"
+                else f"all {open_programs} programs with a rotation the budget can pay for are "
+                "in the portfolio"
             )
             advice = (
                 f"{every}; more programs in the catalog would help (guide, Pitfalls: {programs})."
