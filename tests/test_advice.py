@@ -700,3 +700,38 @@ def test_a_third_radiology_rotation_worth_exactly_its_penalty_is_named(make: Mak
         text
     )
     assert "still finds this plan worth more" not in text
+
+
+@pytest.mark.parametrize(
+    ("blocked", "said"),
+    [
+        # r starts 06-07 and 07-05 (4 weeks each): the exam day falls in the second.
+        (
+            {"start": "2027-07-14", "end": "2027-07-14"},
+            "2027-07-14 (Step 2 CK, 1 day) alone rules out 1 (program, start) pair",
+        ),
+        (
+            {"start": "2027-07-13", "end": "2027-07-15"},
+            "2027-07-13..2027-07-15 (Step 2 CK, 3 days) alone rules out 1 (program, start) pair",
+        ),
+        ({"start": "2027-07-13", "end": "2027-07-16"}, None),  # 4 days: weeks of school
+        ({"start": "2027-09-14", "end": "2027-09-14"}, None),  # touches no rotation
+    ],
+)
+def test_a_day_blocked_for_an_exam_names_the_rotations_it_rules_out(
+    make: Make, blocked: dict[str, str], said: str | None
+) -> None:
+    """Found by a student's review: blocking the Step 2 CK day dropped every 4-week
+    rotation across it, with no word."""
+    calendar = {
+        "window": {"start": "2027-05-01", "end": "2027-12-17"},
+        "blocked": [{**blocked, "reason": "Step 2 CK"}],
+    }
+    req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    rows = [rad("r", starts="2027-06-07;2027-07-05")]
+    text = warnings_for(make(rows, requirements=req, calendar=calendar))
+    if said is None:
+        assert "alone rules out" not in text
+    else:
+        assert f"the blocked period {said}: no rotation may touch a blocked period" in text
+        assert "take it out of calendar.blocked" in text

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from rotation_solver.offerings import Offering, student_profile
+from rotation_solver.offerings import Offering, expand, student_profile
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.loader import interview_season_end
 from rotation_solver.words import counted, percent_as_written
@@ -502,6 +502,7 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     warnings += _same_institution(radiology)
     warnings += _away_too_long(rotations)
     warnings += _next_to_blocked(rotations, loaded)
+    warnings += _short_blocks(loaded)
     return warnings
 
 
@@ -736,6 +737,39 @@ def _next_to_blocked(rotations: Sequence[Offering], loaded: LoadedScenario) -> l
         "travel or rest (guide, Pitfalls: 'Ignoring logistics and burning out'), widen the "
         "blocked period by them."
     ]
+
+
+# A blocked period this short is an exam day or a long weekend, not weeks of school.
+SHORT_BLOCK_DAYS = 3
+
+
+def _short_blocks(loaded: LoadedScenario) -> list[str]:
+    """A blocked period of a day or three that alone rules out rotations spanning it
+    (found by a student's review: blocking the Step 2 CK day dropped every 4-week
+    rotation across it, with no word)."""
+    blocked = loaded.scenario.calendar.blocked
+    short = [i for i, b in enumerate(blocked) if (b.end - b.start).days < SHORT_BLOCK_DAYS]
+    if not short:
+        return []
+    relaxed = expand(loaded, relax_user_rules=True).offerings
+    warnings = []
+    for index in short:
+        period = blocked[index]
+        # Pairs only this period rules out: any other rule would drop them anyway.
+        only = {(o.program_id, o.start) for o in relaxed if o.forbidden_by == (f"blocked:{index}",)}
+        if not only:
+            continue
+        days = (period.end - period.start).days + 1
+        span = str(period.start) if days == 1 else f"{period.start}..{period.end}"
+        reason = f"{period.reason}, " if period.reason else ""
+        warnings.append(
+            f"the blocked period {span} ({reason}{counted(days, 'day')}) alone rules out "
+            f"{counted(len(only), '(program, start) pair')}: no rotation may touch a blocked "
+            "period (spec section 4), so every rotation spanning it is gone. If a program "
+            "would give you the day off, take it out of calendar.blocked and ask that "
+            "program."
+        )
+    return warnings
 
 
 def _days_off(free: int, side: str) -> str:
