@@ -376,8 +376,37 @@ def _cp_result(
     return _result(problem, status, None, None, [], len(plan_model.candidates), build, seconds)
 
 
+@dataclass(frozen=True)
+class SolverSettings:
+    """The runner's --workers and --solver-seed; None keeps each method's own (production:
+    `SolveOptions`' workers and seed 0; CP-SAT's defaults: its own seed)."""
+
+    workers: int | None = None
+    seed: int | None = None
+
+
+# Set once per worker process, from the runner's options (`benchmarks.worker`).
+SETTINGS = SolverSettings()
+
+
+def use_settings(settings: SolverSettings) -> None:
+    global SETTINGS
+    SETTINGS = settings
+
+
+def _options(time_limit: float | None = None) -> SolveOptions:
+    """Production's options, with the runner's workers and seed where given."""
+    options = SolveOptions()
+    return dataclasses.replace(
+        options,
+        time_limit=options.time_limit if time_limit is None else time_limit,
+        workers=options.workers if SETTINGS.workers is None else SETTINGS.workers,
+        seed=options.seed if SETTINGS.seed is None else SETTINGS.seed,
+    )
+
+
 def run_cpsat(loaded: LoadedScenario, problem: PlanningProblem, time_limit: float) -> Run:
-    options = dataclasses.replace(SolveOptions(), time_limit=time_limit)
+    options = _options(time_limit)
     result = solve_problem(problem, options)
     return Run(
         result,
@@ -392,7 +421,7 @@ def run_settled(loaded: LoadedScenario, problem: PlanningProblem, time_limit: fl
     """What `rotation-solver solve` runs: the search, then the tie step. The tie step's
     seconds are added to `solve` (and given alone as `ties_s`), so `total` is the path a
     student waits for."""
-    options = dataclasses.replace(SolveOptions(), time_limit=time_limit)
+    options = _options(time_limit)
     started = time.perf_counter()
     result = solve_problem(problem, options, settle=True)
     ties = max(0.0, time.perf_counter() - started - result.build_seconds - result.solve_seconds)
@@ -456,15 +485,17 @@ def _run_model(
 
 
 def _production_parameters(solver: cp_model.CpSolver, plan_model: PlanModel) -> None:
-    configure_reduced(solver, SolveOptions(), len(plan_model.candidates))
+    configure_reduced(solver, _options(), len(plan_model.candidates))
 
 
 def _unreduced_parameters(solver: cp_model.CpSolver, plan_model: PlanModel) -> None:
-    configure(solver, SolveOptions())
+    configure(solver, _options())
 
 
 def _default_parameters(solver: cp_model.CpSolver, plan_model: PlanModel) -> None:
-    solver.parameters.num_workers = default_workers()
+    solver.parameters.num_workers = SETTINGS.workers or default_workers()
+    if SETTINGS.seed is not None:  # else CP-SAT's own default seed
+        solver.parameters.random_seed = SETTINGS.seed
 
 
 def run_plain(loaded: LoadedScenario, problem: PlanningProblem, time_limit: float) -> Run:

@@ -123,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             "2^k outcomes of its applications: `polish_exactly`): `exact value` is the "
             "portfolio it reports, `(sample's)` the sample's choice's exact value, and "
             "`gap vs exact` puts the reported portfolio's exact value in place of the "
-            "in-sample one. `worst` is the largest over seeds.",
+            "in-sample one; its bound is still the sample's, an estimate of the exact "
+            "problem's, not a bound on it. `worst` is the largest over seeds.",
             "",
             "| scenario | wall s (worst) | sample's best in sample | bound | bound kind | "
             "gap of the sample's best (worst) | exact value (sample's) | gap vs exact | "

@@ -78,6 +78,24 @@ def _fmt(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
+def _load_warning(meta: dict[str, Any]) -> list[str]:
+    """A loud line when other work loaded the machine (found by review: a run at load 5-6
+    on 2 cores doubled the times, and only a number in the header said so)."""
+    try:
+        load = max(float(meta["load_average_start"]), float(meta["load_average_end"]))
+        cores = int(meta["cores"])
+    except (KeyError, TypeError, ValueError):
+        return []
+    if load <= cores:
+        return []
+    return [
+        f"**Warning: the machine was loaded (load average up to {load:g} on {cores} cores): "
+        "absolute times are inflated; the CPU times and the ratios between methods hold "
+        "better. Run again on a quiet machine before quoting times.**",
+        "",
+    ]
+
+
 def summary(
     rows: list[dict[str, Any]], meta: dict[str, Any], problems: list[str]
 ) -> tuple[str, dict[str, Any]]:
@@ -91,13 +109,18 @@ def summary(
         "",
         f"Machine: {meta['cpu']}, {meta['cores']} cores, Python {meta['python']}, "
         f"OR-Tools {meta['ortools']}, highspy {meta['highspy']}. Time limit {limit:g} s per run, "
-        f"{meta['repeats']} repeat(s) per (instance, method) in fresh subprocesses, seeds "
-        f"{', '.join(map(str, meta['seeds']))}; the whole run took {meta['wall_minutes']} min "
+        f"{meta['repeats']} repeat(s) per (instance, method) in fresh subprocesses (one for "
+        "the references spec-milp, prover and cpsat-plain), seeds "
+        f"{', '.join(map(str, meta['seeds']))}; CP-SAT workers "
+        f"{meta.get('solver_workers', 'not recorded')}, seed "
+        f"{meta.get('solver_seed', 'not recorded')}; the whole run took "
+        f"{meta['wall_minutes']} min "
         f"(1-minute load average {meta.get('load_average_start', '?')} at the start, "
         f"{meta.get('load_average_end', '?')} at the end; other work shares the machine). "
         f"Code: commit {meta.get('git_commit', '?')[:12]}"
         f"{' with local changes' if meta.get('git_dirty') == 'True' else ''}.",
         "",
+        *_load_warning(meta),
         "Times are seconds, the median over repeats and then over the class's instances "
         "(so the parts need not add up to `total`). `total` = load + problem (catalog "
         "expansion) + build (reduction, model, hint) + solve, measured in the process after "

@@ -1,6 +1,9 @@
 """One method on one instance, in its own process; prints one JSON line of metrics.
 
-    python -m benchmarks.worker METHOD path/to/scenario.yaml TIME_LIMIT
+    python -m benchmarks.worker METHOD path/to/scenario.yaml TIME_LIMIT [WORKERS SEED]
+
+WORKERS and SEED (the runner's --workers and --solver-seed; `-` for the method's own)
+set CP-SAT's num_workers and random_seed in every CP-SAT method.
 
 Times (seconds, wall clock, after imports): `load` = load_scenario, `problem` =
 build_problem (catalog expansion), `build` = the method's own model build (for
@@ -73,6 +76,11 @@ def measure(method: str, path: str, time_limit: float) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     method, path, limit = args[0], args[1], float(args[2])
+    if len(args) > 3:
+        from benchmarks.methods import SolverSettings, use_settings
+
+        workers, seed = (None if value == "-" else int(value) for value in args[3:5])
+        use_settings(SolverSettings(workers, seed))
     try:
         row = measure(method, path, limit)
     except Exception as error:  # report, never hide: the runner records the error

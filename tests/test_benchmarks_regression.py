@@ -137,6 +137,42 @@ def test_a_wrong_repeat_is_flagged_even_when_the_last_one_is_right() -> None:
     assert any("disagree" in line for line in disagreements(wrong_first))
     false_infeasible = [row("cpsat", 1, "infeasible", None), row("cpsat", 2, "optimal", right)]
     assert any("disagree" in line for line in disagreements(false_infeasible))
+    # A bound is checked too (found by review: recorded, never compared with anything).
+    bounded = [{**row("cpsat", 1, "optimal", right), "bound": right}]
+    assert disagreements(bounded) == []
+    below = [*agreeing, {**row("greedy", 1, "feasible", right - 5), "bound": right - 1}]
+    assert disagreements(below) == [
+        f"{key}: greedy reports a bound of {right - 1}, below the proven optimum {right}"
+    ]
+    loose = [{**row("cpsat", 1, "optimal", right), "bound": right + 3}]
+    assert disagreements(loose) == [
+        f"{key}: cpsat says optimal with a bound of {right + 3} beside its objective {right}"
+    ]
+
+
+def test_the_runner_passes_its_solver_workers_and_seed_to_every_cp_sat_method(
+    tmp_path: Path,
+) -> None:
+    """Found by review: the runner could set neither CP-SAT's workers nor its seed, so the
+    baselines ran on every core of whatever machine, and nothing recorded how many."""
+    from benchmarks import methods
+    from benchmarks.runner import main
+
+    try:
+        methods.use_settings(methods.SolverSettings(workers=1, seed=7))
+        options = methods._options(5.0)
+        assert (options.workers, options.seed, options.time_limit) == (1, 7, 5.0)
+        solver = cp_model.CpSolver()
+        methods._default_parameters(solver, None)  # type: ignore[arg-type]
+        assert (solver.parameters.num_workers, solver.parameters.random_seed) == (1, 7)
+    finally:
+        methods.use_settings(methods.SolverSettings())
+    args = ["--classes", "tiny", "--seeds", "1", "--methods", "cpsat", "cpsat-plain"]
+    args += ["--repeats", "1", "--workers", "1", "--solver-seed", "3", "--out", str(tmp_path)]
+    assert main(args) == 0
+    meta = json.loads((tmp_path / "meta.json").read_text(encoding="utf-8"))
+    assert (meta["solver_workers"], meta["solver_seed"]) == (1, 3)
+    assert "CP-SAT workers 1, seed 3" in (tmp_path / "summary.md").read_text(encoding="utf-8")
 
 
 def test_the_whatif_benchmark_checks_its_answers(tmp_path: Path) -> None:
