@@ -243,3 +243,20 @@ def test_a_move_to_the_offered_start_names_the_offer(tmp_path: Path) -> None:
     moved = {m["program_id"]: m for m in json.loads(out)["changes"]["moved"]}
     assert moved["em-saguaro"]["from"] == "2027-08-16"
     assert moved["em-saguaro"]["why"] == "the offer in hand is for 2027-08-23 only"
+
+
+def test_a_changed_profile_says_the_values_are_not_on_one_scale(tmp_path: Path) -> None:
+    """Found by a student's review: a Step 2 CK score turned the profile from challenged
+    to strong, and "value 235 → 303" read as a gain although every weight had changed."""
+    january = _january_plan(tmp_path)
+    text = (tmp_path / "scenario.yaml").read_text(encoding="utf-8")
+    lower = tmp_path / "lower.yaml"
+    lower.write_text(text.replace("step2ck: 246", "step2ck: 232"), encoding="utf-8")
+    code, out, _ = _run("solve", str(lower), "--since", str(january), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["changes"]["profile"] == ["strong", "challenged"]
+    code, table, _ = _run("solve", str(lower), "--since", str(january))
+    said = " ".join(table.split())
+    assert "profile strong → challenged: the value model weighs letters and auditions" in said
+    code, table, _ = _run("solve", str(tmp_path / "scenario.yaml"), "--since", str(january))
+    assert "profile strong" not in table  # the same profile: nothing to say

@@ -41,6 +41,7 @@ class EarlierPlan:
     paid_fees: int = 0
     scenario: str | None = None  # the name of the scenario it was made for
     paid_by_program: tuple[tuple[str, int], ...] = ()
+    profile: str | None = None  # strong or challenged: the value model's weights
 
 
 def read_earlier_plan(path: Path) -> EarlierPlan:
@@ -106,6 +107,7 @@ def read_earlier_plan(path: Path) -> EarlierPlan:
         )
         if isinstance(data.get("paid_by_program"), dict)
         else (),
+        data["profile"] if data.get("profile") in ("strong", "challenged") else None,
     )
 
 
@@ -198,6 +200,7 @@ def plan_changes(
             payload.get("total_cost") if payload.get("objective") is not None else None,
         ],
         "paid_fees": [earlier.paid_fees, payload.get("paid_fees", 0)],
+        "profile": [earlier.profile, payload.get("profile")],
         # Fees paid before that count nowhere now: not paid now, nor in a lock's cost
         # (an offer accepted moves its fee there; found by review).
         "fees_dropped": [
@@ -357,4 +360,12 @@ def change_lines(changes: dict[str, Any]) -> list[str]:
         )
     if totals:
         lines.append(" · ".join(totals))
+    before, now = changes.get("profile") or (None, None)
+    if before and now and before != now:
+        # Found by a student's review: "value 235 → 303" read as a gain, after a Step 2 CK
+        # score changed the weights every value is made of.
+        lines.append(
+            f"profile {before} → {now}: the value model weighs letters and auditions "
+            "differently now, so values before and after are not on one scale"
+        )
     return lines
