@@ -43,6 +43,17 @@ def _ci(pair: list[float]) -> str:
     return f"[{pair[0]:.1f}, {pair[1]:.1f}]"
 
 
+def _counts_needed(payload: dict[str, Any]) -> str:
+    """ " (at least 2 radiology + 1 clinical)": what "no plan" falls short of (found by a
+    student's review: one radiology offer and a clinical one, counted as nothing, read as
+    "a 45% chance I get nothing")."""
+    counts = payload.get("counts") or {}
+    radiology = (counts.get("radiology") or [0])[0]
+    clinical = (counts.get("clinical") or [0])[0]
+    needed = [f"{n} {kind}" for n, kind in ((radiology, "radiology"), (clinical, "clinical")) if n]
+    return f" (at least {' + '.join(needed)})" if needed else ""
+
+
 def _ruled_out(payload: dict[str, Any], kind: str) -> str:
     """After a chance the count rules make 0: why (found by review: '>= 2 radiology 0.0%'
     read as a failure where the rules allow one radiology rotation)."""
@@ -513,8 +524,8 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
             f"plan with >= 2 radiology {_pct(probs['two_or_more_radiology'])}"
             f"{_ruled_out(payload, 'radiology')} · plan with a clinical rotation "
             f"{_pct(probs['clinical'])}"
-            f"{_ruled_out(payload, 'clinical')} · no plan meeting your rules "
-            f"{_pct(probs['no_plan'])}"
+            f"{_ruled_out(payload, 'clinical')} · no plan meeting your rules"
+            f"{_counts_needed(payload)} {_pct(probs['no_plan'])}"
             f"{_tier_mix_part(probs)}"
             # Found by review: two locked radiology rotations, yet ">= 2 radiology 75%".
             + (
@@ -646,8 +657,8 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         f"{_pct(probs['two_or_more_radiology'])}"
         f"{_ruled_out(payload, 'radiology')}, of a plan with a clinical one "
         f"{_pct(probs['clinical'])}"
-        f"{_ruled_out(payload, 'clinical')}, of no plan meeting your rules "
-        f"{_pct(probs['no_plan'])}"
+        f"{_ruled_out(payload, 'clinical')}, of no plan meeting your rules"
+        f"{_counts_needed(payload)} {_pct(probs['no_plan'])}"
         f"{_tier_mix_part(probs)}",
         f"- Fees: ${payload['fees']:,} to pay"
         + (f" (and ${paid:,} already paid)" if (paid := payload.get("paid_fees")) else "")
