@@ -132,6 +132,10 @@ def test_solve_csv_and_markdown() -> None:
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(output)))
     assert [r["program_id"] for r in rows] == ["rad-cedar", "rad-juniper", "em-saguaro"]
+    # Where each rotation is (found by a student's review: to book housing).
+    plan = json.loads(invoke_stdout("solve", EXAMPLE, "--format", "json", *FAST)[1])
+    places = [(r["city"], r["state"]) for r in plan["rotations"]]
+    assert [(r["city"], r["state"]) for r in rows] == places and all(places[0])
     code, output = invoke_stdout("solve", EXAMPLE, "--format", "markdown", *FAST)
     assert code == 0
     assert output.startswith("# Away-rotation plan")

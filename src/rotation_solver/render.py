@@ -20,9 +20,11 @@ from rotation_solver.csv_out import records_csv
 from rotation_solver.timeline import TimelineStep, timeline_markdown
 from rotation_solver.words import counted, join_names, whole_percent, with_article
 
+# city and state last (found by a student's review: where to book housing), so the
+# earlier columns keep their places.
 PLAN_COLUMNS = (
     "program_id", "program_name", "specialty", "tier", "start", "end", "weeks",
-    "cost", "value", "submit_on", "deadline", "locked", "offered", "applied",
+    "cost", "value", "submit_on", "deadline", "locked", "offered", "applied", "city", "state",
 )  # fmt: skip
 
 
