@@ -222,16 +222,27 @@ def _dollars() -> Any:
     return FuncFormatter(lambda x, _pos: f"${x:,.0f}")
 
 
+FRONTIER_ROWS_BELOW = 12
+
+
 @plain_text
 def plot_frontier(payload: dict[str, Any], path: Path) -> None:
     """The efficient staircase: value against cost; each plan numbered on the curve and
     listed (value, cost, rotations) beside it."""
     points = payload["points"]
     rows = max(1, len(points))
-    height = max(6.5, min(24.0, 1.6 + 0.16 * rows))
-    fig, ax = _figure(14.0 if points else 9.0, height)
-    if points:  # the list of plans beside the chart
-        grid = fig.add_gridspec(1, 2, width_ratios=[5, 3])
+    # A short list goes under the chart (found by a student's review: three plans beside
+    # it left 40% of the picture blank); a long one beside it, in a taller picture.
+    below = rows <= FRONTIER_ROWS_BELOW
+    if below:
+        fig, ax = _figure(10.0 if points else 9.0, 6.0 + 0.16 * rows)
+    else:
+        fig, ax = _figure(14.0, max(6.5, min(24.0, 1.6 + 0.16 * rows)))
+    if points:  # the list of plans under or beside the chart
+        if below:
+            grid = fig.add_gridspec(2, 1, height_ratios=[6.0, 0.3 + 0.16 * rows])
+        else:
+            grid = fig.add_gridspec(1, 2, width_ratios=[5, 3])
         ax.set_subplotspec(grid[0])
         side = fig.add_subplot(grid[1])
         side.axis("off")
