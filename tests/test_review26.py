@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_hostile_inputs_review22 import _copy, _run
+from tests.test_hostile_inputs_review22 import _catalog_cell, _copy, _run
 
 
 def test_two_windows_are_told_to_block_the_weeks_between(tmp_path: Path) -> None:
@@ -23,3 +23,16 @@ def test_two_windows_are_told_to_block_the_weeks_between(tmp_path: Path) -> None
     assert code == 1
     assert "calendar.window: expected a mapping (key: value lines) (got a list)" in said
     assert "list the weeks between under calendar.blocked" in said
+
+
+def test_a_yes_no_cell_is_read_and_the_message_says_so(tmp_path: Path) -> None:
+    """Found by a student's review: `Yes` was read as true, yet the message for `maybe`
+    named only true or false."""
+    for written, code_expected in (("Yes", 0), ("0", 0), ("maybe", 1)):
+        scenario, number = _catalog_cell(tmp_path, "img_friendly", written)
+        code, said = _run("validate", str(scenario))
+        assert code == code_expected, said
+    assert (
+        f"programs.csv:2:{number}: img_friendly: expected true or false, yes or no, 1 or 0 "
+        "(got 'maybe')" in said
+    )

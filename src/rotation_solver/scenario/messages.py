@@ -25,7 +25,8 @@ _EXPECTED = {
     "float_type": "expected a number",
     "float_parsing": "expected a number",
     "bool_type": "expected true or false",
-    "bool_parsing": "expected true or false",
+    # Found by a student's review: `Yes` was read, yet the message named only true/false.
+    "bool_parsing": "expected true or false, yes or no, 1 or 0",
     "string_type": "expected text",
     "finite_number": "expected a finite number",
 }
