@@ -10,6 +10,7 @@ from rotation_solver.problem import build_problem
 from rotation_solver.scenario import load_scenario
 from rotation_solver.solve import SolveOptions, run
 from tests.conftest import SCENARIOS
+from tests.test_advice import Make
 
 
 def test_maximal_cliques_of_intervals() -> None:
@@ -134,3 +135,21 @@ def test_a_tiny_time_limit_still_lets_the_model_check_the_fallback(
     _first_search_stops(monkeypatch)
     stopped = run(PlanModel(problem), options, fallback=solved.rotations)
     assert stopped.status == "feasible" and stopped.objective == solved.objective
+
+
+def test_a_fallback_plan_worth_its_bound_is_optimal(
+    monkeypatch: pytest.MonkeyPatch, make: Make
+) -> None:
+    """Found by review: a fallback plan worth the value ceiling (its own bound, so proven
+    best) was shown as "Status feasible" beside "proven best"."""
+    from tests.test_advice import clin, rad
+
+    requirements = {"radiology": {"min": 1, "max": 1}, "clinical": {"min": 1, "max": 1},
+                    "max_rotations": 2, "tier_mix": False}  # fmt: skip
+    problem = build_problem(make([rad("r"), clin("c")], requirements=requirements))
+    options = SolveOptions(workers=1)
+    solved = run(PlanModel(problem), options)
+    assert solved.status == "optimal" and solved.objective == problem.value_ceiling()
+    _first_search_stops(monkeypatch)
+    stopped = run(PlanModel(problem), options, fallback=solved.rotations)
+    assert stopped.status == "optimal" and stopped.bound == stopped.objective
