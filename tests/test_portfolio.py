@@ -1125,7 +1125,7 @@ def test_the_fast_ceiling_is_the_offered_problems_ceiling(locked: bool) -> None:
         (10, 0.0, 0, 3, []),  # nothing to apply to (every rotation already accepted)
         (10, 0.21, 10, 30, ["21.0% chance of ending with no plan meeting every rule: allow more"]),
         (10, 0.21, 7, 30, ["no plan meeting every rule: 7 of 10 applications are used"]),
-        (10, 0.3, 6, 6, ["all 6 programs that can be applied to are"]),
+        (10, 0.3, 6, 6, ["all 6 programs with a rotation the budget can pay for are"]),
         (10, 1.0, 10, 30, []),  # no plan at all is the status and its reason, not a warning
     ],
 )
