@@ -525,10 +525,11 @@ def results_folder(parser: argparse.ArgumentParser, args: argparse.Namespace, fu
     `full`/partial otherwise, so a quick run never replaces the committed results."""
     if args.out is not None:
         return Path(args.out)
+    # --strict changes the exit code, not what is measured.
     changed = [
         name
         for name, value in vars(args).items()
-        if name != "out" and value != parser.get_default(name)
+        if name not in ("out", "strict") and value != parser.get_default(name)
     ]
     return full / "partial" if changed else full
 

@@ -290,6 +290,12 @@ def main(argv: list[str] | None = None) -> int:
         help=OUT_HELP,
     )
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 also when a production run (cpsat, cpsat-settled) ends without a proof "
+        "(found by review: exit 0 where nothing was proved)",
+    )
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be 1 or more")
@@ -376,10 +382,26 @@ def main(argv: list[str] | None = None) -> int:
     for line in problems:
         # escaped: a checker's "[overlap]" is text, not Rich markup
         console.print(f"[bold red]DISAGREEMENT[/bold red] {escape(line)}")
+    unproved = unproved_production_runs(rows)
+    for line in unproved:
+        console.print(f"[yellow]UNPROVED[/yellow] {escape(line)}")
     now = _git("rev-parse", "HEAD")
     if args.report_only and now and meta.get("git_commit") not in (None, "", now):
         console.print(
             f"[yellow]These results measured commit {meta['git_commit'][:12]}; the code is now "
             f"at {now[:12]}. Run the suite again before quoting them.[/yellow]"
         )
-    return 1 if problems else 0
+    return 1 if problems or (args.strict and unproved) else 0
+
+
+PRODUCTION = ("cpsat", "cpsat-settled")
+
+
+def unproved_production_runs(rows: list[dict[str, Any]]) -> list[str]:
+    """Production runs that ended without a proof (an optimum, or no plan at all)."""
+    return [
+        f"{r['size']}/seed{r['seed']}: {r['method']} #{r.get('repeat', 1)} ended "
+        f"{r.get('status')} within {r.get('total_s') or '?'} s"
+        for r in rows
+        if r.get("method") in PRODUCTION and r.get("status") not in SOLVED
+    ]

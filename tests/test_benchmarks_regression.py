@@ -207,3 +207,19 @@ def test_the_worker_reports_its_own_peak_memory_not_its_parents() -> None:
     )
     assert 1 < float(done.stdout) < 250, done.stdout
     del ballast
+
+
+def test_strict_fails_a_run_whose_production_search_proved_nothing() -> None:
+    """Found by review: a run with 0 of 2 instances proved exited 0."""
+    from benchmarks.runner import unproved_production_runs
+
+    rows = [
+        {"size": "national", "seed": 2, "method": "cpsat", "repeat": 1, "status": "feasible",
+         "total_s": 0.01},
+        {"size": "national", "seed": 2, "method": "highs", "repeat": 1, "status": "unknown"},
+        {"size": "national", "seed": 3, "method": "cpsat-settled", "repeat": 1,
+         "status": "infeasible"},
+    ]  # fmt: skip
+    assert unproved_production_runs(rows) == [
+        "national/seed2: cpsat #1 ended feasible within 0.01 s"
+    ]
