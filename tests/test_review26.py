@@ -36,3 +36,26 @@ def test_a_yes_no_cell_is_read_and_the_message_says_so(tmp_path: Path) -> None:
         f"programs.csv:2:{number}: img_friendly: expected true or false, yes or no, 1 or 0 "
         "(got 'maybe')" in said
     )
+
+
+def test_apply_does_not_advise_withdrawing_where_the_paid_fees_fill_the_budget(
+    tmp_path: Path,
+) -> None:
+    """Found by an oracle review: "Withdraw them" for applications no plan can use,
+    where the fees already paid exceed the budget alone: a fee paid stays paid."""
+    sent = Path(__file__).resolve().parents[1] / "scenarios" / "applications-sent"
+    text = (sent / "scenario.yaml").read_text(encoding="utf-8")
+    catalog = sent.parent / "example" / "programs.csv"
+    poor = tmp_path / "poor.yaml"
+    poor.write_text(
+        text.replace("budget: 9000", "budget: 300").replace(
+            "programs: ../example/programs.csv", f"programs: {catalog.as_posix()}"
+        ),
+        encoding="utf-8",
+    )
+    code, said = _run("apply", str(poor), "--workers", "1")
+    assert code == 3, said
+    assert (
+        "the fees already paid ($355, against a $300 budget) leave nothing for a rotation" in said
+    )
+    assert "Withdraw them" not in said

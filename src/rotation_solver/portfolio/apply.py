@@ -408,6 +408,14 @@ def _report_warnings(
         *loaded.warnings,
         *(
             [
+                f"applications sent that no plan can use: {', '.join(problem.sent_unused)}: "
+                f"the fees already paid (${problem.fees_paid_regardless:,}, against a "
+                f"${problem.budget:,} budget) leave nothing for a rotation, whatever you "
+                "withdraw (a fee paid stays paid); the budget is what to change."
+            ]
+            # Found by an oracle review: "withdraw them" where withdrawing changes nothing.
+            if problem.sent_unused and problem.fees_paid_regardless >= problem.budget
+            else [
                 f"applications sent that no plan can use: {', '.join(problem.sent_unused)} "
                 "(no start fits the rules or the accepted offers, the accepted offers "
                 "already fill its kind, or the program never offers, is never affordable "
