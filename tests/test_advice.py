@@ -735,3 +735,36 @@ def test_a_day_blocked_for_an_exam_names_the_rotations_it_rules_out(
     else:
         assert f"the blocked period {said}: no rotation may touch a blocked period" in text
         assert "take it out of calendar.blocked" in text
+
+
+def test_a_blocked_day_counts_no_start_an_accepted_offer_rules_out(make: Make) -> None:
+    """Found by review: starts that also overlap an accepted offer were counted as ruled
+    out by the blocked day alone."""
+    calendar = {
+        "window": {"start": "2027-05-01", "end": "2027-12-17"},
+        "blocked": [{"start": "2027-07-14", "end": "2027-07-14", "reason": "Step 2 CK"}],
+    }
+    req = {"radiology": {"min": 1}, "clinical": {"min": 0}, "tier_mix": False}
+    # r's and s's July starts span the exam day; s's also overlaps the accepted c.
+    rows = [rad("r", starts="2027-06-07;2027-07-05"), rad("s", starts="2027-07-14"),
+            clin("c", starts="2027-08-09", weeks=2)]  # fmt: skip
+    free = warnings_for(make(rows, requirements=req, calendar=calendar))
+    assert "alone rules out 2 (program, start) pairs" in free
+    locked = make(rows, requirements=req, calendar=calendar,
+                  locks=[{"program": "c", "start": "2027-08-09"}])  # fmt: skip
+    assert "alone rules out 1 (program, start) pair:" in warnings_for(locked)
+
+
+def test_the_clinical_minimum_is_not_blamed_where_an_accepted_offer_meets_it(make: Make) -> None:
+    """Found by review: "clinical.min: 0 lets the plan leave it out" for a late clinical
+    rotation kept for its value beside an accepted clinical offer that meets the minimum."""
+    req = {"radiology": {"min": 1}, "clinical": {"min": 1, "max": 2}, "tier_mix": False}
+    rows = [rad("r"), clin("c", starts="2027-09-13"), clin("d", starts="2027-10-11")]
+    student = {**BASE["student"], "us_clinical_weeks": 8}
+    locked = make(rows, requirements=req, student=student,
+                  locks=[{"program": "d", "start": "2027-10-11"}])  # fmt: skip
+    payload = plan_scenario(locked, SolveOptions(workers=1)).payload
+    assert {r["program_id"] for r in payload["rotations"]} == {"r", "c", "d"}
+    text = " ".join(payload["warnings"])
+    assert "no U.S. clinical letter will be ready by ERAS" in text
+    assert "clinical.min: 0" not in text

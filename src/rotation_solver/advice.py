@@ -9,14 +9,21 @@ here is meant to be rare on a sensible plan.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from rotation_solver.offerings import Offering, expand, student_profile
-from rotation_solver.scenario import LoadedScenario
+from rotation_solver.offerings import (
+    Offering,
+    drop_lock_clashes,
+    expand,
+    rotation_end,
+    student_profile,
+)
+from rotation_solver.scenario import LoadedScenario, Program
 from rotation_solver.scenario.loader import interview_season_end
 from rotation_solver.words import counted, percent_as_written
 
@@ -381,7 +388,8 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
                 f"you than {'its' if one else 'their'} cost (${clinical_cost:,})"
                 f", requirements.clinical.min: 0 lets the plan leave {'it' if one else 'them'}"
                 " out."
-                if loaded.requirements.clinical_min > 0
+                # Found by review: not where accepted clinical offers meet the minimum.
+                if loaded.requirements.clinical_min > sum(o.locked for o in clinical)
                 else "."
             )
         )
@@ -751,7 +759,25 @@ def _short_blocks(loaded: LoadedScenario) -> list[str]:
     short = [i for i, b in enumerate(blocked) if (b.end - b.start).days < SHORT_BLOCK_DAYS]
     if not short:
         return []
-    relaxed = expand(loaded, relax_user_rules=True).offerings
+    # Only programs with a start across a short period, and the accepted offers (their
+    # clashes rule starts out too: found by review): on a large catalog, expanding all of
+    # it for every plan shown doubled `frontier`'s time.
+    locked = {lock.program for lock in loaded.locks}
+
+    def across(program: Program) -> bool:
+        return any(
+            start <= blocked[i].end and blocked[i].start <= rotation_end(start, program.weeks)
+            for start in program.starts
+            for i in short
+        )
+
+    programs = tuple(p for p in loaded.programs if p.id in locked or across(p))
+    if not any(p.id not in locked for p in programs):
+        return []
+    subset = dataclasses.replace(loaded, programs=programs)
+    relaxed, _clashes = drop_lock_clashes(
+        expand(subset, relax_user_rules=True).offerings, loaded.requirements.min_gap_days
+    )
     warnings = []
     for index in short:
         period = blocked[index]
