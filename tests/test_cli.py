@@ -1864,3 +1864,15 @@ def test_the_fee_note_blames_the_budget_only_where_it_keeps_a_program_out(
     code, output = invoke_stdout("solve", str(written), *FAST)
     said = " ".join(output.split())
     assert "no other program in the catalog can be in a plan within the budget." in said
+    # Found by review: one whose dates clash with every plan, at any budget, is not the
+    # budget's: a re-solve proves no plan within the budget and the rules holds it.
+    clashing = {**scenario["programs"][0], "id": "r3", "name": "R3", "starts": ["2027-06-21"]}
+    scenario["programs"][-1] = clashing
+    scenario["budget"] = 10_000_000
+    written.write_text(json.dumps(scenario))
+    code, output = invoke_stdout("solve", str(written), "--format", "json", *FAST)
+    other = json.loads(output)["other_applications"]
+    assert code == 0 and "beyond_budget" not in other and other["no_plan_holds"] == 1
+    code, output = invoke_stdout("solve", str(written), *FAST)
+    said = " ".join(output.split())
+    assert "can be in a plan within the budget and the rules." in said

@@ -171,7 +171,10 @@ def other_applications(
     # Those only the budget keeps out (found by a student's review: "no other program
     # ... within the budget" where deadlines and the rules kept every other one out).
     any_budget = _programs_that_may_offer(problem, math.inf, locked)
-    beyond_budget = len((any_budget - may_offer - chosen - sent) | (ruled_out - chosen - sent))
+    beyond_budget = len(any_budget - may_offer - chosen - sent)
+    # Proven by a re-solve to fit no plan within the budget: the budget, the dates or
+    # both (found by review: counted as the budget's alone).
+    no_plan_holds = len(ruled_out - chosen - sent)
     fee_of = {program.id: program.fee for program in loaded.programs}
     fees = sorted(fee_of[pid] for pid in others)
     median = median_fee(fees)
@@ -198,6 +201,7 @@ def other_applications(
         "affordable": affordable,  # how many of them `left` pays for
         **({"already_applied": len(sent)} if sent else {}),
         **({"beyond_budget": beyond_budget} if beyond_budget else {}),
+        **({"no_plan_holds": no_plan_holds} if no_plan_holds else {}),
         # Named when the catalog runs short of the guide's count (found by a student's
         # review: "the catalog has 3 other programs that fit", but which?).
         **({"other_programs": others} if short and others else {}),

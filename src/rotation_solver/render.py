@@ -192,6 +192,10 @@ def apply_note(payload: dict[str, Any]) -> str:
             # Found by review: "whether more are worth their fees" where none was left.
             else "no other program in the catalog can be in a plan within the budget"
             if other.get("beyond_budget")
+            # Found by review: a re-solve proves no plan within the budget holds it, which
+            # the dates may cause as much as the money.
+            else "no other program in the catalog can be in a plan within the budget and the rules"
+            if other.get("no_plan_holds")
             # Found by a student's review: the budget was blamed where it kept none out.
             else "every other program in the catalog is already applied to or ruled out "
             "by the rules or the dates"
