@@ -257,6 +257,13 @@ def test_a_changed_profile_says_the_values_are_not_on_one_scale(tmp_path: Path) 
     assert json.loads(out)["changes"]["profile"] == ["strong", "challenged"]
     code, table, _ = _run("solve", str(lower), "--since", str(january))
     said = " ".join(table.split())
-    assert "profile strong → challenged: the value model weighs letters and auditions" in said
+    assert "profile strong → challenged: letters and auditions are weighed differently" in said
+    code, table, _ = _run(
+        "solve", str(tmp_path / "scenario.yaml"), "--since", str(january),
+        "--value-model", "letters-first",
+    )  # fmt: skip
+    assert "value model default → letters-first: letters and auditions are weighed" in " ".join(
+        table.split()
+    )
     code, table, _ = _run("solve", str(tmp_path / "scenario.yaml"), "--since", str(january))
     assert "profile strong" not in table  # the same profile: nothing to say

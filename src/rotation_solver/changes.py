@@ -42,6 +42,7 @@ class EarlierPlan:
     scenario: str | None = None  # the name of the scenario it was made for
     paid_by_program: tuple[tuple[str, int], ...] = ()
     profile: str | None = None  # strong or challenged: the value model's weights
+    value_model: str | None = None  # its name, as the plan JSON gives it
 
 
 def read_earlier_plan(path: Path) -> EarlierPlan:
@@ -108,6 +109,7 @@ def read_earlier_plan(path: Path) -> EarlierPlan:
         if isinstance(data.get("paid_by_program"), dict)
         else (),
         data["profile"] if data.get("profile") in ("strong", "challenged") else None,
+        data["value_model"] if isinstance(data.get("value_model"), str) else None,
     )
 
 
@@ -201,6 +203,7 @@ def plan_changes(
         ],
         "paid_fees": [earlier.paid_fees, payload.get("paid_fees", 0)],
         "profile": [earlier.profile, payload.get("profile")],
+        "value_model": [earlier.value_model, payload.get("value_model")],
         # Fees paid before that count nowhere now: not paid now, nor in a lock's cost
         # (an offer accepted moves its fee there; found by review).
         "fees_dropped": [
@@ -360,12 +363,17 @@ def change_lines(changes: dict[str, Any]) -> list[str]:
         )
     if totals:
         lines.append(" · ".join(totals))
-    before, now = changes.get("profile") or (None, None)
-    if before and now and before != now:
-        # Found by a student's review: "value 235 → 303" read as a gain, after a Step 2 CK
-        # score changed the weights every value is made of.
+    # Found by a student's review: "value 235 → 303" read as a gain, after a Step 2 CK
+    # score changed the weights every value is made of (and a review: so does the model).
+    changed = [
+        f"{label} {before} → {now}"
+        for key, label in (("profile", "profile"), ("value_model", "value model"))
+        for before, now in [changes.get(key) or (None, None)]
+        if before and now and before != now
+    ]
+    if changed:
         lines.append(
-            f"profile {before} → {now}: the value model weighs letters and auditions "
-            "differently now, so values before and after are not on one scale"
+            f"{' and '.join(changed)}: letters and auditions are weighed differently now, "
+            "so values before and after are not on one scale"
         )
     return lines
