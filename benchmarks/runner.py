@@ -401,7 +401,8 @@ def unproved_production_runs(rows: list[dict[str, Any]]) -> list[str]:
     """Production runs that ended without a proof (an optimum, or no plan at all)."""
     return [
         f"{r['size']}/seed{r['seed']}: {r['method']} #{r.get('repeat', 1)} ended "
-        f"{r.get('status')} within {r.get('total_s') or '?'} s"
+        f"{r.get('status')} within "
+        + (f"{float(r['total_s']):.2f} s" if r.get("total_s") not in (None, "") else "? s")
         for r in rows
         if r.get("method") in PRODUCTION and r.get("status") not in SOLVED
     ]

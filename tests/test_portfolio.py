@@ -794,7 +794,10 @@ def test_cli_json_table_markdown_and_plot(tmp_path: Path) -> None:
     # The roles read like tiers: the legend is in the Markdown too (found by review).
     assert "Roles (how the plans use an application, not the program's tier)" in result.stdout
     # What "no plan" falls short of (found by a student's review: read as "nothing").
-    assert "of no plan meeting your rules (at least 2 radiology + 1 clinical) " in result.stdout
+    assert (
+        "of no plan meeting your rules (among them at least 2 radiology + 1 clinical) "
+        in result.stdout
+    )
     # Specialties in words, as `solve`'s Markdown writes them (found by review).
     assert "_medicine" not in result.stdout and " medicine |" in result.stdout
     # The Fee column is the application fee alone (found by review: the IMG surcharge is

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from rotation_solver.scenario.schema import written_date_hint
 from tests.test_hostile_inputs_review22 import _catalog_cell, _copy, _run
 
 
@@ -23,6 +26,11 @@ def test_two_windows_are_told_to_block_the_weeks_between(tmp_path: Path) -> None
     assert code == 1
     assert "calendar.window: expected a mapping (key: value lines) (got a list)" in said
     assert "list the weeks between under calendar.blocked" in said
+    # One range written as a list is not two (found by review).
+    scenario.write_text(text.replace(window, "  window: [2027-06-01, 2027-12-17]"))
+    code, said = _run("validate", str(scenario))
+    assert code == 1 and "the window is one range, with a start and an end" in said
+    assert "for two" not in said
 
 
 def test_a_yes_no_cell_is_read_and_the_message_says_so(tmp_path: Path) -> None:
@@ -59,3 +67,18 @@ def test_apply_does_not_advise_withdrawing_where_the_paid_fees_fill_the_budget(
         "the fees already paid ($355, against a $300 budget) leave nothing for a rotation" in said
     )
     assert "Withdraw them" not in said
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("27/06/07", ""),  # a year first, not the year 2007
+        ("2/30/27", "; February 2027 has 28 days (the year 27 read as 2027)"),
+        ("2027-06-31 10:00", "; June 2027 has 30 days"),  # not "write 2027-06-31"
+        ("2027-06-14 10:00", "; write 2027-06-14 (the date alone, no time)"),
+    ],
+)
+def test_a_date_hint_never_proposes_an_impossible_or_unlikely_date(written: str, hint: str) -> None:
+    """Found by review of the date hints: "write 2027-06-31" for a date with a time, and
+    27/06/07 read as 2007-06-27."""
+    assert written_date_hint(written) == hint

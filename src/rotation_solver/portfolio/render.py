@@ -51,7 +51,7 @@ def _counts_needed(payload: dict[str, Any]) -> str:
     radiology = (counts.get("radiology") or [0])[0]
     clinical = (counts.get("clinical") or [0])[0]
     needed = [f"{n} {kind}" for n, kind in ((radiology, "radiology"), (clinical, "clinical")) if n]
-    return f" (at least {' + '.join(needed)})" if needed else ""
+    return f" (among them at least {' + '.join(needed)})" if needed else ""
 
 
 def _ruled_out(payload: dict[str, Any], kind: str) -> str:

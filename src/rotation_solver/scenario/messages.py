@@ -109,19 +109,15 @@ def _describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str
             f"{message} (got {shown(given)}); an accepted offer is written "
             f"{{program: {program.strip()}, start: {start.strip()}}}"
         )
-    if (
-        kind == "model_type"
-        and isinstance(given, list)
-        and tuple(item["loc"])
-        == (
-            "calendar",
-            "window",
-        )
-    ):
-        # Two windows (found by a student's review: a school's cores in between).
-        return (
-            f"{message} (got a list); the window is one range: for two, write the whole "
-            "span {start: ..., end: ...} and list the weeks between under calendar.blocked"
+    window = ("calendar", "window")
+    if kind == "model_type" and isinstance(given, list) and tuple(item["loc"]) == window:
+        # Two windows (found by a student's review: a school's cores in between); one
+        # range written as a list is not two (found by review).
+        two = len(given) > 1 and all(isinstance(part, dict) for part in given)
+        return f"{message} (got a list); the window is one range, with a start and an end" + (
+            ": for two, make it the whole span and list the weeks between under calendar.blocked"
+            if two
+            else ""
         )
     if kind == "list_type" and given is None:
         return f"{message} (got nothing); write [] for none, or leave the key out"

@@ -96,6 +96,12 @@ def written_date_hint(value: Any) -> str:
     # the date alone is meant.
     text = _TIME_AFTER.sub("", text)
     if ISO_DATE.fullmatch(text):
+        year, month, day = (int(part) for part in text.split("-"))
+        try:
+            date(year, month, day)
+        except ValueError:  # found by review: "write 2027-06-31" for "2027-06-31 10:00"
+            note = month_length_note(year, month, day)
+            return f"; {note}" if note else "; no calendar date reads it"
         return f"; write {text} (the date alone, no time)"
     # "Sept 6", "Jun. 7" (found by fuzzing): the abbreviations strptime does not take.
     text = re.sub(r"\bSept\b", "Sep", re.sub(r"\b([A-Za-z]{3,9})\.", r"\1", text))
@@ -106,10 +112,13 @@ def written_date_hint(value: Any) -> str:
         first, second, third = (int(part) for part in match.groups())
         if len(match.group(1)) == 4:  # 2027/06/07, 2027-6-7
             orders = [(first, second, third)]
-        elif len(match.group(3)) in (2, 4) and len(match.group(1)) <= 2:
-            if len(match.group(3)) == 2:  # 6/7/27 (found by fuzzing): this century's
-                third += 2000
-                two_digit_year = f" (the year {match.group(3)} read as {third})"
+        elif len(match.group(3)) == 4 and len(match.group(1)) <= 2:
+            orders = [(third, first, second), (third, second, first)]  # either order
+        elif len(match.group(3)) == 2 and len(match.group(1)) <= 2 and third >= 20:
+            # 6/7/27 (found by fuzzing): this century's, and only a year from 2020 (found
+            # by review: 27/06/07 read as 2007-06-27, a year first read as a day).
+            third += 2000
+            two_digit_year = f" (the year {match.group(3)} read as {third})"
             orders = [(third, first, second), (third, second, first)]  # either order
         for year, month, day in orders:
             with contextlib.suppress(ValueError):
@@ -123,7 +132,7 @@ def written_date_hint(value: Any) -> str:
     if not readings:
         notes = sorted({note for order in orders if (note := month_length_note(*order))})
         if len(notes) == 1:
-            return f"; {notes[0]}"
+            return f"; {notes[0]}{two_digit_year}"
         if match and orders:
             return "; no calendar date reads it, day and month either way"
     if len(readings) == 1:
