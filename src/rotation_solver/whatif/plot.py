@@ -10,6 +10,7 @@ from typing import Any
 
 from rotation_solver.figures import plain_text, save_figure
 from rotation_solver.whatif.report import no_plan_span
+from rotation_solver.words import counted
 
 
 def _figure(width: float = 10.0, height: float = 6.0) -> tuple[Any, Any]:
@@ -289,11 +290,14 @@ def plot_frontier(payload: dict[str, Any], path: Path) -> None:
     ax.set_xlabel("total cost (USD)")
     ax.set_ylabel("plan value (objective)")
     exact = "proven exact" if payload.get("exact") else "not proven exact"
-    found = f"{len(points)} efficient plans" if points else f"no plan {no_plan_span(payload)}"
+    found = counted(len(points), "efficient plan") if points else f"no plan {no_plan_span(payload)}"
     ax.set_title(f"Value/cost frontier: {found}, {exact}", fontsize=10)
     fig.suptitle(payload["scenario"], fontsize=9)
     ax.xaxis.set_major_formatter(_dollars())
     ax.grid(alpha=0.3)
+    if len(points) == 1:  # one cost: a span around it, not ticks that all read the same
+        cost = points[0]["total_cost"]
+        ax.set_xlim(cost - max(100, 0.1 * cost), cost + max(100, 0.1 * cost))
     if points:
         ax.legend(loc="lower right", fontsize=8)
     else:  # say so on the chart instead of drawing empty axes
