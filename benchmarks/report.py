@@ -15,6 +15,7 @@ from typing import Any
 
 from benchmarks.generate import CLASSES
 from benchmarks.methods import METHODS
+from rotation_solver.solve import SINGLE_WORKER_CANDIDATES
 
 SOLVED = ("optimal", "infeasible")
 # Methods that build no production model: the `candidates` column does not apply.
@@ -112,7 +113,8 @@ def summary(
         f"{meta['repeats']} repeat(s) per (instance, method) in fresh subprocesses (one for "
         "the references spec-milp, prover and cpsat-plain), seeds "
         f"{', '.join(map(str, meta['seeds']))}; CP-SAT workers "
-        f"{meta.get('solver_workers', 'not recorded')}, seed "
+        f"{meta.get('solver_workers', 'not recorded')} (production runs one on reduced models "
+        f"of at most {SINGLE_WORKER_CANDIDATES:,} candidates), seed "
         f"{meta.get('solver_seed', 'not recorded')}; the whole run took "
         f"{meta['wall_minutes']} min "
         f"(1-minute load average {meta.get('load_average_start', '?')} at the start, "
