@@ -792,8 +792,8 @@ def _short_blocks(loaded: LoadedScenario) -> list[str]:
             f"the blocked period {span} ({reason}{counted(days, 'day')}) alone rules out "
             f"{counted(len(only), '(program, start) pair')}: no rotation may touch a blocked "
             "period (spec section 4), so every rotation spanning it is gone. If a program "
-            "would give you the day off, take it out of calendar.blocked and ask that "
-            "program."
+            f"would give you {'the day' if days == 1 else 'those days'} off, take it out of "
+            "calendar.blocked and ask that program."
         )
     return warnings
 
