@@ -987,3 +987,12 @@ def test_a_short_frontier_lists_its_plans_under_the_chart(tmp_path: Path) -> Non
     (short_width, short_height), (long_width, _) = (Image.open(path).size for path in (short, long))
     assert short_width < 1.6 * short_height  # no empty column beside the chart
     assert long_width > 1.3 * short_width
+
+
+def test_small_budgets_listed_with_a_blank_after_the_comma_are_two_amounts() -> None:
+    """Found by an oracle review: "50,100" (ascending small budgets) was refused as a
+    thousands separator with no way to list them; a blank after the comma says two."""
+    code, out, _ = run("compare", EXAMPLE, "--budgets", "50, 100", *CLI_FAST, "--format", "csv")
+    assert code == 3 and [r["budget"] for r in csv.DictReader(io.StringIO(out))] == ["50", "100"]
+    code, _, err = run("compare", EXAMPLE, "--budgets", "50,100", *CLI_FAST)
+    assert code == 2 and "put a blank after the comma: '50, 100'" in " ".join(err.split())

@@ -81,14 +81,18 @@ def _amounts(value: str, *, signed: bool, what: str, example: str) -> list[int]:
         read.append((sign, rest, amount))
     # "4,000,6,000" would read as 4, 0, 6, 0: an unsigned group with a leading zero, or
     # one of three digits after an unsigned amount under 100, is a thousands separator.
-    for (sign, rest, amount), (after_sign, after, _) in zip(
-        read, [*read[1:], ("+", "", 0)], strict=True
+    # A blank after the comma is never a thousands separator's: "50, 100" is two amounts
+    # (found by review: small budgets could not be listed in ascending order).
+    spaced_after = [raw[:1].isspace() for raw in value.split(",")[1:]] + [False]
+    for (sign, rest, amount), (after_sign, after, _), blank in zip(
+        read, [*read[1:], ("+", "", 0)], spaced_after, strict=True
     ):
-        group = not after_sign and len(after) == 3 and after.isdigit()
+        group = not after_sign and len(after) == 3 and after.isdigit() and not blank
         if (len(rest) > 1 and rest.startswith("0")) or (not sign and 0 < amount < 100 and group):
             raise click.BadParameter(
                 f"{value!r}: commas separate amounts, so write each without thousands "
-                f"separators, e.g. {example}"
+                f"separators, e.g. {example} (for small amounts such as 50 and 100, put a "
+                "blank after the comma: '50, 100')"
             )
     return [-amount if sign == "-" else amount for sign, _, amount in read]
 
