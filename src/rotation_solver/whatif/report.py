@@ -419,8 +419,16 @@ _RIGHT = {"Budget", "Value", "Cost", "Value per extra $1k budget", "Value per ex
 
 
 def _paid(loaded: LoadedScenario) -> dict[str, Any]:
-    """`paid_fees` when some are (extensions `applied`, `offers`): in every cost."""
-    return {"paid_fees": loaded.paid_fees} if loaded.paid_fees else {}
+    """`paid_fees` when some are (extensions `applied`, `offers`): in every cost, with
+    what paid them (found by review: both kinds named where only one was)."""
+    if not loaded.paid_fees:
+        return {}
+    kinds = [
+        kind
+        for kind, held in (("applications sent", loaded.applied), ("offers in hand", loaded.offers))
+        if held
+    ]
+    return {"paid_fees": loaded.paid_fees, "paid_for": kinds}
 
 
 def paid_note(payload: dict[str, Any]) -> list[str]:
@@ -428,9 +436,10 @@ def paid_note(payload: dict[str, Any]) -> list[str]:
     paid = payload.get("paid_fees")
     if not paid:
         return []
+    kinds = payload.get("paid_for") or ["applications sent", "offers in hand"]
     return [
-        f"Every cost includes {_money(paid)} of fees already paid (applications sent, offers "
-        "in hand), whatever the plan holds; budgets are the season's."
+        f"Every cost includes {_money(paid)} of fees already paid ({', '.join(kinds)}), "
+        "whatever the plan holds; budgets are the season's."
     ]
 
 
