@@ -234,8 +234,9 @@ def compare(
     is set beside $1,000 less (if it is at least $1,000) and $1,000 and $2,000
     more. One model is built and re-used for every budget; every plan is
     re-verified by the independent checker. Where a budget between two rows
-    buys most of the gain (3/4 of it, for at most half of the extra money), a
-    note under the table names it (JSON: `sooner`).
+    buys most of the gain (3/4 of it, for at most half of what the higher row's
+    plan costs beyond the lower budget), a note under the table names it (JSON:
+    `sooner`).
 
     \b
     Examples:

@@ -4,7 +4,9 @@ Two budgets side by side hide the steps between them: "+$2,000 buys +16" reads a
 "I need $2,000" when $80 already buys 15 of the 16 (found by a student's review).
 Between each pair of compared budgets where the value rises, the exact frontier
 is searched (only that stretch) for the cheapest plan that reaches most of the
-gain; it is named when it needs at most half of the extra money.
+gain; it is named when it needs at most half of the extra money the higher row's
+plan costs (its cost beyond the lower budget, not the budgets' difference: found by
+review, the README read either way).
 """
 
 from __future__ import annotations
