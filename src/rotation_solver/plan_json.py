@@ -81,15 +81,13 @@ def _cheapest_rotation(offerings: tuple[Offering, ...]) -> dict[str, int]:
     return cheapest
 
 
-def _programs_that_may_offer(
-    problem: PlanningProblem, budget: float, locked: Sequence[Offering]
-) -> frozenset[str]:
-    """Programs that may offer and may be in a plan the budget pays for, by a lower bound
-    on the cheapest such plan: what every plan pays (fees already paid, the accepted
-    offers' rotations), the program's cheapest rotation, and the cheapest rotations of
-    other programs that the count rules still need (dates aside). Applying to one no
-    budget reaches buys nothing (found by reviews: programs whose every plan costs more
-    than the budget were counted among those to apply to)."""
+def _least_plan_costs(problem: PlanningProblem, locked: Sequence[Offering]) -> dict[str, float]:
+    """Per program that may offer (locks apart), a lower bound on the cheapest plan that
+    holds it: what every plan pays (fees already paid, the accepted offers' rotations),
+    the program's cheapest rotation, and the cheapest rotations of other programs that
+    the count rules still need (dates aside); inf where too few programs remain. Applying
+    to one no budget reaches buys nothing (found by reviews: programs whose every plan
+    costs more than the budget were counted among those to apply to)."""
     cheapest = _cheapest_rotation(problem.offerings)
     radiology = {o.program_id: o.is_radiology for o in problem.offerings}
     locked_ids = {o.program_id for o in locked}
@@ -120,9 +118,7 @@ def _programs_that_may_offer(
             total += sum(others[:wanted])
         return total
 
-    return frozenset(
-        pid for pid in cheapest if pid not in locked_ids and least_plan_cost(pid) <= budget
-    )
+    return {pid: least_plan_cost(pid) for pid in cheapest if pid not in locked_ids}
 
 
 def median_fee(fees: Sequence[int]) -> int:
@@ -166,12 +162,14 @@ def other_applications(
     # that may offer at all.
     locked = [o for o in result.rotations if o.locked]
     # `ruled_out`: programs a re-solve proved no plan within the budget holds.
-    may_offer = _programs_that_may_offer(problem, result.budget, locked)
+    least = _least_plan_costs(problem, locked)
+    may_offer = {pid for pid, cost in least.items() if cost <= result.budget}
     others = sorted(may_offer - chosen - sent - ruled_out)
     # Those only the budget keeps out (found by a student's review: "no other program
     # ... within the budget" where deadlines and the rules kept every other one out).
-    any_budget = _programs_that_may_offer(problem, math.inf, locked)
-    beyond_budget = len(any_budget - may_offer - chosen - sent)
+    beyond_budget = len(
+        {pid for pid, cost in least.items() if result.budget < cost < math.inf} - chosen - sent
+    )
     # Proven by a re-solve to fit no plan within the budget: the budget, the dates or
     # both (found by review: counted as the budget's alone).
     no_plan_holds = len(ruled_out - chosen - sent)
