@@ -44,10 +44,9 @@ def _ci(pair: list[float]) -> str:
 
 
 def _counts_needed(payload: dict[str, Any]) -> str:
-    """ " (among them at least 2 radiology + 1 clinical)": what "no plan" falls short of (a
-    found by a student's review: one radiology offer and a clinical one, counted as nothing,
-    read as
-    "a 45% chance I get nothing")."""
+    """ " (among them at least 2 radiology + 1 clinical)": what "no plan" falls short of
+    (found by a student's review: one radiology offer and a clinical one, counted as
+    nothing, read as "a 45% chance I get nothing")."""
     counts = payload.get("counts") or {}
     radiology = (counts.get("radiology") or [0])[0]
     clinical = (counts.get("clinical") or [0])[0]
