@@ -62,6 +62,16 @@ def per_instance(rows: list[dict[str, Any]]) -> dict[tuple[str, int, str], dict[
     out = {}
     for key, group in groups.items():
         merged: dict[str, Any] = {k: _median([_num(r.get(k)) for r in group]) for k in TIMES}
+        # The memory the run itself took: its peak over what the imports alone hold.
+        merged["model_mb"] = _median(
+            [
+                peak - imports
+                if (peak := _num(r.get("peak_mb"))) is not None
+                and (imports := _num(r.get("import_mb"))) is not None
+                else None
+                for r in group
+            ]
+        )
         for k in ("variables", "constraints", "offerings", "candidates", "objective"):
             merged[k] = _num(group[0].get(k))
         statuses = {r["status"] for r in group}
@@ -128,8 +138,10 @@ def summary(
         "expansion) + build (reduction, model, hint) + solve, measured in the process after "
         "its imports; `cpu` is the process's CPU seconds over the same span, every thread "
         "counted (CP-SAT's workers and HiGHS's threads alike), so cpu above total means "
-        "work in parallel; `wall` is the whole subprocess as a user meets it (Python start-up, "
-        "imports, check and JSON output included). "
+        "work in parallel; `peak MB` is the worker's peak resident memory and `run MB` that "
+        "peak over what the worker held after its imports (Python, OR-Tools, pandas), the "
+        "memory the instance itself took; `wall` is the whole subprocess as a user meets it "
+        "(Python start-up, imports, check and JSON output included). "
         "`proved` counts instances solved to a proof (optimal, or infeasible) in every repeat. "
         "PAR10 is the mean of `total` with 10 x the time limit for an unproved instance. "
         "`offerings` is the production expansion's count on every row (the exhaustive search "
@@ -137,8 +149,8 @@ def summary(
         "model keeps after the reduction, — for methods without that model.",
         "",
         "| class | method | proved | total | cpu | wall | load | problem | build | solve | "
-        "1st sol | peak MB | offerings | candidates | vars | cons | PAR10 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "1st sol | peak MB | run MB | offerings | candidates | vars | cons | PAR10 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     stats: dict[str, Any] = {"median_total": {}, "ratio_total": {}, "ratio_path": {}}
     for size in classes:
@@ -146,7 +158,7 @@ def summary(
             cell = [v for k, v in inst.items() if k[0] == size and k[2] == method]
             if not cell:
                 continue
-            med = {k: _median([c[k] for c in cell]) for k in TIMES}
+            med = {k: _median([c[k] for c in cell]) for k in [*TIMES, "model_mb"]}
             proved = sum(c["solved"] for c in cell)
             par10 = (
                 statistics.mean(c["total_s"] if c["solved"] else 10 * limit for c in cell)
@@ -165,7 +177,7 @@ def summary(
                 f"{_fmt(med['cpu_s'])} | {_fmt(med['wall_s'])} | {_fmt(med['load_s'])} | "
                 f"{_fmt(med['problem_s'])} | {_fmt(med['build_s'])} | "
                 f"{_fmt(med['solve_s'])} | {_fmt(med['first_solution_s'])} | "
-                f"{_fmt(med['peak_mb'], 0)} | "
+                f"{_fmt(med['peak_mb'], 0)} | {_fmt(med['model_mb'], 0)} | "
                 f"{_fmt(_median([c['offerings'] for c in cell]), 0)} | "
                 f"{candidates} | "
                 f"{_fmt(_median([c['variables'] for c in cell]), 0)} | "
@@ -275,6 +287,7 @@ def summary(
             "Every plan passed the independent checker, and no two methods that proved an "
             "instance disagreed (same optimum, or all proved infeasible)."
         )
+    lines += same_plan_across_repeats(rows)
     statuses: dict[str, int] = defaultdict(int)
     production = "cpsat" if any(k[2] == "cpsat" for k in inst) else "cpsat-settled"
     for (_size, _seed, method), result in inst.items():
@@ -289,6 +302,34 @@ def summary(
         "",
     ]
     return "\n".join(lines), stats
+
+
+def same_plan_across_repeats(rows: list[dict[str, Any]]) -> list[str]:
+    """For each method run more than once per instance: on how many instances every repeat
+    returned the same plan (the worker's `plan` fingerprint). Several CP-SAT workers may
+    land on different plans of one value; one worker, HiGHS and the tie rules should not."""
+    plans: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    runs: dict[tuple[str, str, str], int] = defaultdict(int)
+    for row in rows:
+        if "plan" not in row:  # results written before the fingerprint existed
+            return []
+        key = (row["method"], row["size"], str(row["seed"]))
+        plans[key].add(row["plan"] or "no plan")
+        runs[key] += 1
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (method, _size, _seed), found in plans.items():
+        if runs[(method, _size, _seed)] > 1:
+            counts[method][0] += len(found) == 1
+            counts[method][1] += 1
+    if not counts:
+        return []
+    order = [m for m in METHOD_ORDER if m in counts]
+    return [
+        "",
+        "Same plan in every repeat (instances; `plan` in results.csv): "
+        + ", ".join(f"{m} {counts[m][0]}/{counts[m][1]}" for m in order)
+        + ".",
+    ]
 
 
 INDEPENDENT = ("exhaustive", "spec-milp", "prover")  # share no model code with CP-SAT

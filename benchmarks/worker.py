@@ -15,11 +15,13 @@ plan is re-verified by the independent checker (spec section 7 payload).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import resource
 import sys
 import time
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,7 @@ def measure(method: str, path: str, time_limit: float) -> dict[str, Any]:
     from rotation_solver.problem import build_problem
     from rotation_solver.scenario import load_scenario
 
-    row: dict[str, Any] = {"method": method, "instance": path}
+    row: dict[str, Any] = {"method": method, "instance": path, "import_mb": resident_mb()}
     cpu_started = time.process_time()  # all threads: CP-SAT's workers count each
     t0 = time.perf_counter()
     loaded = load_scenario(path)
@@ -59,6 +61,7 @@ def measure(method: str, path: str, time_limit: float) -> dict[str, Any]:
         total_cost=result.total_cost,
         budget=problem.budget,
         extra=json.dumps(run.extra) if run.extra else "",
+        plan=plan_fingerprint((o.program_id, o.start.isoformat()) for o in result.rotations),
     )
     row["total_s"] = row["load_s"] + row["problem_s"] + row["build_s"] + row["solve_s"]
     row["cpu_s"] = cpu
@@ -94,6 +97,25 @@ def main(argv: list[str] | None = None) -> int:
     row["peak_mb"] = peak_mb()
     print(json.dumps(row))
     return 0
+
+
+def plan_fingerprint(rotations: Iterable[tuple[str, str]]) -> str:
+    """A short name for a plan, the same wherever the plan is the same: repeats that
+    return one plan share it, so determinism is read off the CSV ("" for no plan)."""
+    text = ";".join(f"{program}@{start}" for program, start in sorted(rotations))
+    return hashlib.sha256(text.encode()).hexdigest()[:10] if text else ""
+
+
+def resident_mb() -> float | None:
+    """Resident memory now (VmRSS): taken after the imports, it is the baseline the
+    model's own memory is read against (`peak_mb - import_mb`)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return None
 
 
 def peak_mb() -> float:

@@ -225,3 +225,44 @@ def test_strict_fails_a_run_whose_production_search_proved_nothing() -> None:
     assert unproved_production_runs(rows) == [
         "national/seed2: cpsat #1 ended feasible within 0.01 s"
     ]
+
+
+def test_a_plan_fingerprint_names_the_plan_not_the_order_it_was_listed_in() -> None:
+    from benchmarks.worker import plan_fingerprint
+
+    one = plan_fingerprint([("rad-a", "2027-06-07"), ("im-b", "2027-08-02")])
+    assert one == plan_fingerprint([("im-b", "2027-08-02"), ("rad-a", "2027-06-07")])
+    assert one != plan_fingerprint([("rad-a", "2027-06-14"), ("im-b", "2027-08-02")])
+    assert plan_fingerprint([]) == ""
+
+
+def test_the_shown_plan_must_be_the_same_in_every_repeat() -> None:
+    """The tie rules settle the plan `solve` shows: two proven repeats with two plans are
+    a failure; several CP-SAT workers without the tie rules may differ, and are counted."""
+    from benchmarks.report import same_plan_across_repeats
+
+    def row(method: str, repeat: int, plan: str, status: str = "optimal") -> dict[str, Any]:
+        return {"size": "national", "seed": "99", "method": method, "repeat": repeat,
+                "status": status, "objective": 200, "checked": "ok", "plan": plan}  # fmt: skip
+
+    steady = [row("cpsat-settled", 1, "aaa"), row("cpsat-settled", 2, "aaa")]
+    assert disagreements(steady) == []
+    moved = [row("cpsat-settled", 1, "aaa"), row("cpsat-settled", 2, "bbb")]
+    assert disagreements(moved) == [
+        "national/seed99: cpsat-settled shows 2 different plans across repeats"
+    ]
+    # cut short, the tie rules may not have run: the status already says so
+    cut = [row("cpsat-settled", 1, "aaa"), row("cpsat-settled", 2, "bbb", "feasible")]
+    assert not any("different plans" in line for line in disagreements(cut))
+    defaults = [row("cpsat-defaults", 1, "aaa"), row("cpsat-defaults", 2, "bbb")]
+    assert disagreements(defaults) == []
+    counted = same_plan_across_repeats([*steady, *defaults, row("highs", 1, "aaa")])
+    assert counted[-1] == (
+        "Same plan in every repeat (instances; `plan` in results.csv): "
+        "cpsat-settled 1/1, cpsat-defaults 0/1."
+    )
+    # results written before the fingerprint existed say nothing
+    assert (
+        same_plan_across_repeats([{k: v for k, v in r.items() if k != "plan"} for r in steady])
+        == []
+    )
