@@ -22,7 +22,7 @@ from rotation_solver.diagnose import (
 from rotation_solver.offerings import apply_by
 from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import build_problem
-from rotation_solver.scenario import LoadedScenario, resolve_requirements
+from rotation_solver.scenario import LoadedScenario, offer_again, resolve_requirements
 from rotation_solver.solve import (
     NOT_SETTLED,
     Clock,
@@ -37,10 +37,9 @@ from rotation_solver.words import counted
 
 def changed(loaded: LoadedScenario, **updates: Any) -> LoadedScenario:
     """The scenario with some top-level fields replaced (requirements re-resolved)."""
-    locks = updates.pop("locks", loaded.locks)
     scenario = loaded.scenario.model_copy(update=updates)
     return dataclasses.replace(
-        loaded, scenario=scenario, locks=tuple(locks), requirements=resolve_requirements(scenario)
+        loaded, scenario=scenario, requirements=resolve_requirements(scenario)
     )
 
 
@@ -260,8 +259,8 @@ def _repair_for(
     if key == "high_cost_rest_days":
         return _rest(loaded, clock)
     if kind == "lock":
-        remaining = [lock for lock in loaded.locks if f"{lock.program}@{lock.start}" != detail]
-        return changed(loaded, locks=remaining), f"drop the lock on {detail}"
+        lock = next(lock for lock in loaded.locks if f"{lock.program}@{lock.start}" == detail)
+        return offer_again(loaded, lock), f"drop the lock on {detail}"
     if kind == "blocked":
         return _blocked(loaded, int(detail), clock)
     if kind == "documents":

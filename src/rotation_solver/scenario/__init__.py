@@ -5,6 +5,7 @@ from rotation_solver.scenario.loader import (
     ResolvedRequirements,
     load_scenario,
     load_value_model,
+    offer_again,
     resolve_requirements,
 )
 from rotation_solver.scenario.schema import Lock, Program, Scenario
@@ -20,5 +21,6 @@ __all__ = [
     "Weights",
     "load_scenario",
     "load_value_model",
+    "offer_again",
     "resolve_requirements",
 ]

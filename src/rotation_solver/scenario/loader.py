@@ -664,6 +664,36 @@ def _as_offered(program: Program, scenario: Scenario, offers: tuple[Lock, ...]) 
     )
 
 
+def offer_again(loaded: LoadedScenario, lock: Lock) -> LoadedScenario:
+    """The scenario with an accepted offer (a lock) back in hand: no longer forced into
+    the plan, still certain at its start (and at any other start offered under `offers`),
+    its fee paid whatever the plan. Found by review: a repair that dropped a `--lock` on
+    an offer in hand dropped that offer's fee from the total too, though it stays paid."""
+    pid = lock.program
+    again = tuple(o for o in loaded.scenario.offers if o.program == pid) or (lock,)
+    offers = loaded.offers + tuple(o for o in again if o not in loaded.offers)
+    row = loaded.program(pid)
+    paid = dict(loaded.paid)
+    if pid not in paid:  # a lock accepted from an offer by `apply` has its fee there already
+        paid[pid] = row.fee
+    programs = tuple(
+        _paid(_as_offered(p, loaded.scenario, offers), {pid}) if p.id == pid else p
+        for p in loaded.programs
+    )
+    locks = tuple(k for k in loaded.locks if k != lock)
+    scenario = loaded.scenario.model_copy(
+        update={"programs": list(programs), "locks": list(locks), "offers": list(offers)}
+    )
+    return dataclasses.replace(
+        loaded,
+        scenario=scenario,
+        programs=programs,
+        locks=locks,
+        offers=offers,
+        paid=tuple(sorted(paid.items())),
+    )
+
+
 def _at(where: Problem | None, option: str, message: str) -> Problem:
     """`message` at the scenario's key `where`, or at the command-line option."""
     if where is None:
@@ -1021,4 +1051,5 @@ __all__ = [
     "SentApplication",
     "load_scenario",
     "load_value_model",
+    "offer_again",
 ]

@@ -1,0 +1,69 @@
+"""Found by this session's reviews (an advisor with three students, a student through a
+whole season, a guide audit, a code-health review)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from rotation_solver.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_CATALOG = (ROOT / "scenarios" / "example" / "programs.csv").as_posix()
+
+
+def _offers_in_hand(tmp_path: Path, budget: int) -> Path:
+    text = (ROOT / "scenarios" / "offers-in-hand" / "scenario.yaml").read_text()
+    path = tmp_path / "offers.yaml"
+    path.write_text(
+        text.replace("budget: 9000", f"budget: {budget}").replace(
+            "programs: ../example/programs.csv", f"programs: {EXAMPLE_CATALOG}"
+        )
+    )
+    return path
+
+
+def _json(*args: str) -> tuple[int, dict]:
+    result = CliRunner().invoke(cli, [*args, "--format", "json", "--workers", "1"])
+    assert "Traceback" not in result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_dropping_the_lock_on_an_offer_in_hand_keeps_its_fee_paid(tmp_path: Path) -> None:
+    """Found by an advisor's review: `--lock` on an offer in hand, no plan; the repair
+    "drop the lock" stated a plan $55 cheaper than `solve` without the lock, because the
+    offer's fee went with the lock, though it was paid when the application went out."""
+    scenario = _offers_in_hand(tmp_path, 4500)
+    code, unlocked = _json("solve", str(scenario))
+    assert code == 0
+    code, locked = _json("solve", str(scenario), "--lock", "rad-rainfern@2027-09-06")
+    assert code == 3
+    repair = next(
+        r for r in locked["conflict"]["repairs"] if r["change"].startswith("drop the lock")
+    )
+    assert (repair["objective"], repair["total_cost"]) == (
+        unlocked["objective"],
+        unlocked["total_cost"],
+    )
+
+
+def test_an_explanation_that_lifts_a_lock_keeps_its_fee_paid(tmp_path: Path) -> None:
+    """The same for the explanations that ask what lifting an accepted offer would open:
+    the lifted offer's fee leaves its rotation's cost for the fees already paid."""
+    from rotation_solver.explain import _lifted
+    from rotation_solver.problem import build_problem
+    from rotation_solver.scenario import Lock, load_scenario
+
+    scenario = _offers_in_hand(tmp_path, 9000)
+    lock = Lock(program="rad-rainfern", start="2027-09-06")
+    problem = build_problem(load_scenario(scenario, locks=[lock]))
+    locked = next(o for o in problem.offerings if o.key == (lock.program, lock.start))
+    assert locked.fee > 0
+    lifted = _lifted(problem, offers=problem.locks)
+    again = next(o for o in lifted.offerings if o.key == locked.key)
+    assert lifted.paid_fees == problem.paid_fees + locked.fee
+    assert again.cost == locked.cost - locked.fee and not again.locked
+    # a plan with it costs what it did; one without it still pays the fee
+    assert lifted.plan_cost([again]) == problem.plan_cost([locked])
