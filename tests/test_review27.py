@@ -67,3 +67,35 @@ def test_an_explanation_that_lifts_a_lock_keeps_its_fee_paid(tmp_path: Path) -> 
     assert again.cost == locked.cost - locked.fee and not again.locked
     # a plan with it costs what it did; one without it still pays the fee
     assert lifted.plan_cost([again]) == problem.plan_cost([locked])
+
+
+def test_a_plan_of_offers_alone_is_not_called_uncertain() -> None:
+    """Found by a student's review: "Offers are uncertain: ... apply to 6-10" under a plan
+    of an accepted offer and two offers in hand."""
+    from rotation_solver.render import apply_note
+
+    certain = {"rotations": [{"locked": True}, {"offered": True}], "paid_fees": 120}
+    note = apply_note(certain)
+    assert note.startswith("Nothing in this plan waits on an answer")
+    assert "uncertain" not in note and "6-10" not in note
+    pending = {
+        "rotations": [
+            {"program_id": "a", "locked": True},
+            {"program_id": "b", "applied": True, "acceptance": 0.5},
+        ]
+    }
+    assert apply_note(pending).startswith("Offers are uncertain")
+
+
+def test_the_paid_fees_line_says_an_accepted_offers_fee_is_in_its_cost(tmp_path: Path) -> None:
+    """Found by a student's review: "includes $645 of fees already paid" fell to $565 once
+    an offer was accepted, though nothing was refunded."""
+    scenario = _offers_in_hand(tmp_path, 9000)
+    result = CliRunner().invoke(
+        cli, ["solve", str(scenario), "--workers", "1", "--lock", "rad-cedar@2027-06-14"]
+    )
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0
+    assert "of fees already paid (accepted offers' fees are in their rotations' costs)" in said
+    result = CliRunner().invoke(cli, ["solve", str(scenario), "--workers", "1"])
+    assert "accepted offers' fees" not in " ".join(result.output.split())

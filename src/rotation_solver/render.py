@@ -89,6 +89,13 @@ def headline(payload: dict[str, Any]) -> list[tuple[str, str]]:
             f"{_money(cost)} of {_money(budget)} (${budget - cost:,} left)"
             + (
                 f"; includes {_money(payload['paid_fees'])} of fees already paid"
+                # Found by a student's review: the figure shrank as offers were accepted,
+                # though nothing was refunded: an accepted offer's fee is in its cost.
+                + (
+                    " (accepted offers' fees are in their rotations' costs)"
+                    if any(r.get("locked") for r in payload["rotations"])
+                    else ""
+                )
                 if payload.get("paid_fees")
                 else ""
             )
@@ -180,6 +187,14 @@ def apply_note(payload: dict[str, Any]) -> str:
     if payload.get("paid_fees"):
         fees = fees.replace(
             "the fees of these programs only", "the fees of these programs and those already paid"
+        )
+    rotations = payload.get("rotations") or []
+    if rotations and all(r.get("locked") or r.get("offered") for r in rotations):
+        # Found by a student's review: "Offers are uncertain" under a plan of accepted
+        # offers and offers in hand, where nothing waits on an answer.
+        return (
+            "Nothing in this plan waits on an answer: every rotation is an accepted offer "
+            f"or an offer in hand (accept those to keep them). {fees}"
         )
     note = f"{opening}{_GUIDE_SENTENCE} {fees}"
     other = payload.get("other_applications")
