@@ -321,7 +321,15 @@ def test_names_that_start_with_a_bracket_are_not_one_institution(make: Make) -> 
 
 @pytest.mark.parametrize(
     ("eras", "season_end"),
-    [("2027-09-25", "2028-01-31"), ("2028-01-10", "2028-05-31"), ("2027-08-31", "2027-12-31")],
+    [
+        ("2027-09-25", "2028-01-31"),
+        ("2028-01-10", "2028-05-31"),
+        # Found by a guide audit: an earlier submission does not shorten the season
+        # (the guide's "Oct-Jan"), so a December rotation still helps.
+        ("2027-08-31", "2028-01-31"),
+        ("2027-07-15", "2028-01-31"),
+        ("2027-10-05", "2028-02-29"),
+    ],
 )
 def test_the_interview_season_follows_the_eras_date(eras: str, season_end: str) -> None:
     assert interview_season_end(date.fromisoformat(eras)) == date.fromisoformat(season_end)

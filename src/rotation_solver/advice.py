@@ -24,7 +24,7 @@ from rotation_solver.offerings import (
     student_profile,
 )
 from rotation_solver.scenario import LoadedScenario, Program
-from rotation_solver.scenario.loader import interview_season_end
+from rotation_solver.scenario.loader import SEASON_WORDS, interview_season_end
 from rotation_solver.words import counted, percent_as_written
 
 # "Space your rotations enough to recover and reflect" [Pitfalls]: a week of rest.
@@ -418,9 +418,8 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
         )
         warnings.append(
             f"{named} fall{'s' if len(too_late) == 1 else ''} mostly after "
-            f"{season_end.isoformat()}, past the interview season that follows ERAS (to the "
-            "end of the fourth month after the ERAS month, as the guide's Oct-Jan follows a "
-            "September submission): too late to help this application "
+            f"{season_end.isoformat()}, past the interview season that follows ERAS "
+            f"({SEASON_WORDS}): too late to help this application "
             "cycle (guide, Step 1: 'Timing vs application cycle'), although the value model "
             f"still counts it at its late factor.{action}"
         )

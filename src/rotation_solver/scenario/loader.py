@@ -102,13 +102,26 @@ class ResolvedRequirements:
 
 def interview_season_end(eras_submission: date) -> date:
     """The last day a rotation can still help this cycle: the guide's late window is
-    "Oct-Jan" after a September submission, so the end of the fourth month after the
-    submission's month (January 31 for September)."""
+    "Oct-Jan" after a September submission. The season follows the cycle, not the day
+    the student submits, so it ends on the January 31 after the submission at the
+    earliest (found by a guide audit: an August submission ended it on December 31,
+    and a December rotation was called too late); a later submission moves it to the
+    end of the fourth month after the submission's month."""
     month = eras_submission.month + 4  # 5..16
     year = eras_submission.year + (1 if month > 12 else 0)
     month = month - 12 if month > 12 else month
     first_of_next = date(year + (1 if month == 12 else 0), month % 12 + 1, 1)
-    return first_of_next - timedelta(days=1)
+    january = date(eras_submission.year, 1, 31)
+    if january <= eras_submission:
+        january = date(eras_submission.year + 1, 1, 31)
+    return max(first_of_next - timedelta(days=1), january)
+
+
+# How `interview_season_end` is read, for the warnings that name it.
+SEASON_WORDS = (
+    "the guide's Oct-Jan after a September submission: January 31 after ERAS, or the end "
+    "of the fourth month after a later ERAS month"
+)
 
 
 @dataclass(frozen=True)
@@ -811,8 +824,7 @@ def _window_warnings(scenario: Scenario) -> list[str]:
     if window.end > season_end:
         warnings.append(
             f"calendar.window ends {window.end}, after the interview season that follows "
-            f"ERAS (to {season_end}, the end of the fourth month after the ERAS month, as the "
-            "guide's Oct-Jan follows a September submission): a "
+            f"ERAS (to {season_end}, {SEASON_WORDS}): a "
             "rotation mostly after that cannot help this cycle, and a plan that holds one "
             "says so."
         )
