@@ -60,7 +60,7 @@ def test_a_worse_plan_called_optimal_is_refuted(tmp_path: Path) -> None:
 
 def test_a_worse_plan_called_feasible_with_a_true_bound_passes(tmp_path: Path) -> None:
     worse = _plan(tmp_path, "--exclude", "rad-cedar")
-    worse.update(status="feasible", bound=213)
+    worse.update(status="feasible", bound=213, gap=(213 - worse["objective"]) / 213)
     code, said = _check(tmp_path, worse)
     assert code == 0
     assert "as status feasible allows" in said
@@ -143,7 +143,8 @@ def test_plain_check_says_what_the_status_claims(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     said = CliRunner().invoke(cli, ["check", EXAMPLE, str(path), *ONE]).output
     assert "that it is the best plan is the solver's claim" in said
-    path.write_text(json.dumps({**data, "status": "feasible", "bound": 230}), encoding="utf-8")
+    feasible = {**data, "status": "feasible", "bound": 230, "gap": (230 - data["objective"]) / 230}
+    path.write_text(json.dumps(feasible), encoding="utf-8")
     said = CliRunner().invoke(cli, ["check", EXAMPLE, str(path), *ONE]).output
     assert "it claims to be a plan, not the best one (status feasible)" in said
 

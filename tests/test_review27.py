@@ -99,3 +99,84 @@ def test_the_paid_fees_line_says_an_accepted_offers_fee_is_in_its_cost(tmp_path:
     assert "of fees already paid (accepted offers' fees are in their rotations' costs)" in said
     result = CliRunner().invoke(cli, ["solve", str(scenario), "--workers", "1"])
     assert "accepted offers' fees" not in " ".join(result.output.split())
+
+
+def _example_plan() -> dict:
+    code, plan = _json("solve", str(ROOT / "scenarios" / "example" / "scenario.yaml"))
+    assert code == 0
+    return plan
+
+
+def _check_rules(tmp_path: Path, plan: dict) -> tuple[int, str]:
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(plan))
+    example = str(ROOT / "scenarios" / "example" / "scenario.yaml")
+    result = CliRunner().invoke(cli, ["check", example, str(path), "--workers", "1"])
+    assert "Traceback" not in result.output
+    return result.exit_code, " ".join(result.output.split())
+
+
+def test_check_compares_every_echo_and_derived_number_it_states(tmp_path: Path) -> None:
+    """Found by a code review: "Every rule and the stated values hold" for a plan whose
+    gap, chance of every offer, city, acceptance and img_friendly were all false."""
+    plan = _example_plan()
+    assert _check_rules(tmp_path, plan)[0] == 0
+    first = plan["rotations"][0]
+    edits = {
+        "gap": {**plan, "gap": 0.5},
+        "chance_all_offered": {**plan, "chance_all_offered": 1},
+        "city.stated": {**plan, "rotations": [{**first, "city": "Paris"}, *plan["rotations"][1:]]},
+        "state.stated": {**plan, "rotations": [{**first, "state": "ZZ"}, *plan["rotations"][1:]]},
+        "acceptance.stated": {
+            **plan,
+            "rotations": [{**first, "acceptance": 0.99}, *plan["rotations"][1:]],
+        },
+        "img_friendly.stated": {
+            **plan,
+            "rotations": [
+                {**first, "img_friendly": not first["img_friendly"]},
+                *plan["rotations"][1:],
+            ],
+        },
+    }
+    for rule, edited in edits.items():
+        code, said = _check_rules(tmp_path, edited)
+        assert code == 1 and f"[{rule}]" in said, (rule, said)
+
+
+def test_check_refuses_a_bound_too_large_for_a_float_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """Found by a code review: `math.isfinite(10**400)` raised OverflowError."""
+    plan = {**_example_plan(), "bound": 10**400}
+    code, said = _check_rules(tmp_path, plan)
+    assert code == 1 and "[bound]" in said
+
+
+def test_check_says_a_withdrawn_application_is_closed_not_unsent(tmp_path: Path) -> None:
+    """Found by a student's review: an application under `applied` and `exclude` (refused
+    or withdrawn) was "not an application sent (under applied)"."""
+    sent = ROOT / "scenarios" / "applications-sent" / "scenario.yaml"
+    text = sent.read_text().replace(
+        "programs: ../example/programs.csv", f"programs: {EXAMPLE_CATALOG}"
+    )
+    before = tmp_path / "before.yaml"
+    before.write_text(text)
+    code, plan = _json("solve", str(before))
+    assert code == 0 and any(
+        r["program_id"] == "rad-cedar" and r["applied"] for r in plan["rotations"]
+    )
+    after = tmp_path / "after.yaml"
+    after.write_text(
+        text.replace("value_model: default", "exclude: [rad-cedar]\nvalue_model: default")
+    )
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    result = CliRunner().invoke(cli, ["check", str(after), str(path), "--workers", "1"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert (
+        "but by the scenario it is not an application sent and still open "
+        "(under applied, not under exclude)"
+        in said
+    )

@@ -8,10 +8,12 @@ Rule keys of `Violation.rule`:
 
 - plan shape: `malformed` (missing keys, wrong types, bad dates), `status`, `scenario`,
   `order` (rotations sorted by start), `bound`, `objective`, `total_cost`, `paid_fees`,
-  `budget.stated`, `profile.stated`
+  `budget.stated`, `profile.stated`, and when stated `gap`, `chance_all_offered`,
+  `value_model.stated`
 - a rotation's identity: `program` (unknown id), `start` (a start the program does not offer)
 - a rotation's stated fields: `program_name`, `specialty.stated`, `tier`, `end`, `weeks`,
-  `cost`, `value`, `submit_on`, `deadline.stated`, and the optional flags as
+  `cost`, `value`, `submit_on`, `deadline.stated`, and the optional echoes and flags as
+  `city.stated`, `state.stated`, `acceptance.stated`, `img_friendly.stated`,
   `locked.stated`, `offered.stated`, `applied.stated`, `letter_before_eras.stated` (each
   as the scenario has it, when stated)
 - feasibility of one offering: `applied` (a start the application sent names),
@@ -149,6 +151,11 @@ class _Rotation:
     @property
     def label(self) -> str:
         return f"{self.program.id} starting {self.start}"
+
+    @property
+    def acceptance(self) -> Fraction:
+        """An accepted offer (a lock) is certain; an offer in hand's row already says 1."""
+        return Fraction(1) if self.locked else Fraction(self.program.acceptance)
 
     @property
     def radiology(self) -> bool:
@@ -368,7 +375,48 @@ class _Checker:
         self.check_plan_rules(rotations, total)
         self.check_housing_rules(rotations)
         self.check_totals(total, objective)
+        self.check_derived(rotations, objective)
         return self.report(objective, total)
+
+    def check_derived(self, rotations: list[_Rotation], objective: int) -> None:
+        """Extra keys that follow from the plan, when stated (found by review: a `gap` of
+        0.5 beside a proven optimum, a chance of 1 and another value model's name all
+        passed as valid)."""
+        plan = self.plan
+        bound = plan.get("bound")
+        if "gap" in plan and isinstance(bound, int) and not isinstance(bound, bool):
+            gap = plan["gap"]
+            want = Fraction(abs(bound - objective), max(1, abs(bound)))
+            if not _is_number(gap) or (isinstance(gap, float) and not math.isfinite(gap)):
+                self.add(self.badly_stated("gap"), f"gap {_json(gap)} is not a number")
+            elif abs(Fraction(gap) - want) > Fraction(1, 10**9):
+                self.add(
+                    "gap",
+                    f"the plan states gap {_json(gap)}, but |bound - objective| / bound is "
+                    f"{float(want):g}",
+                )
+        if "chance_all_offered" in plan:
+            chance = plan["chance_all_offered"]
+            want = Fraction(1)
+            for rotation in rotations:
+                want *= rotation.acceptance
+            if not _is_number(chance) or (isinstance(chance, float) and not math.isfinite(chance)):
+                self.add(
+                    self.badly_stated("chance_all_offered"),
+                    f"chance_all_offered {_json(chance)} is not a number",
+                )
+            elif abs(Fraction(chance) - want) > Fraction(1, 10**9):
+                self.add(
+                    "chance_all_offered",
+                    f"the plan states chance_all_offered {_json(chance)}, but its rotations' "
+                    f"offer chances multiply to {float(want):g}",
+                )
+        if "value_model" in plan and plan["value_model"] != self.loaded.value_model_name:
+            self.add(
+                "value_model.stated",
+                f"the plan states value_model {_json(plan['value_model'])}, but the values "
+                f"were recomputed with {_json(self.loaded.value_model_name)}",
+            )
 
     def report(self, objective: int | None, total: int | None) -> CheckReport:
         return CheckReport(tuple(self.out), objective, total)
@@ -477,6 +525,9 @@ class _Checker:
             ("program_name", "program_name", p.name),
             ("specialty", "specialty.stated", p.specialty),
             ("tier", "tier", p.tier),
+            # Found by review: echoes of the catalog passed whatever they said.
+            ("city", "city.stated", p.city),
+            ("state", "state.stated", p.state),
             ("weeks", "weeks", p.weeks),
             ("cost", "cost", r.cost),
             ("value", "value", r.value),
@@ -498,6 +549,19 @@ class _Checker:
             ("submit_on", "submit_on", r.submit),
             ("deadline", "deadline.stated", r.deadline),
         ]
+        if "acceptance" in r.raw:
+            got = r.raw["acceptance"]
+            if not _is_number(got) or (isinstance(got, float) and not math.isfinite(got)):
+                self.add(
+                    self.badly_stated("acceptance.stated"),
+                    f"{r.label}: acceptance {_json(got)} is not a number",
+                )
+            elif abs(Fraction(got) - r.acceptance) > Fraction(1, 10**9):
+                self.add(
+                    "acceptance.stated",
+                    f"{r.label}: the plan states acceptance {_json(got)}, but by the scenario "
+                    f"it is {float(r.acceptance):g}",
+                )
         for key, rule, want_date in dates:
             if key not in r.raw:
                 continue
@@ -533,8 +597,12 @@ class _Checker:
             ),
             "applied": (
                 not r.locked and r.program.id in {a.program for a in self.loaded.applied},
-                "an application sent (under applied)",
+                # Found by a student's review: a withdrawn application was called not sent.
+                "an application sent and still open (under applied, not under exclude)"
+                if r.program.id in self.loaded.refused
+                else "an application sent (under applied)",
             ),
+            "img_friendly": (r.program.img_friendly, "IMG friendly (img_friendly in the catalog)"),
             "letter_before_eras": (
                 r.end + lead <= self.loaded.scenario.eras_submission,
                 "ending letter_lead_days before ERAS",
@@ -791,7 +859,7 @@ class _Checker:
                     f"{stated} (null only when there is no plan)",
                 )
             return
-        if not _is_number(bound) or not math.isfinite(bound):
+        if not _is_number(bound) or (isinstance(bound, float) and not math.isfinite(bound)):
             self.add(self.badly_stated("bound"), f"bound {_json(bound)} is not a finite number")
             return
         if plan.get("status") == "optimal" and bound != stated:
