@@ -253,8 +253,8 @@ def check(
     if report.ok:
         click.echo(
             f"valid: {counted(len(data.get('rotations') or []), 'rotation')}, objective "
-            f"{report.objective}, total cost ${report.total_cost:,}. Every rule and the stated "
-            "values hold; "
+            f"{report.objective}, total cost ${report.total_cost:,}. Every rule holds, and every "
+            "stated date, cost, value and total matches the scenario; "
             + (
                 "that it is the best plan is the solver's claim (check does not re-prove it; "
                 "--prove does)."
