@@ -34,7 +34,7 @@ from rotation_solver.portfolio.acceptance import (
     declined_fees,
 )
 from rotation_solver.portfolio.budgets import (
-    _accepting,
+    _applications_cell,
     _changes,
     _notes,
     portfolio_budgets,
@@ -458,9 +458,13 @@ def test_the_budget_table_shows_a_change_of_answer() -> None:
     assert [r["offers_changed"] for r in rows] == [False, True, True]
     assert _changes(rows[1]) == "-accept a@2027-06-07"
     assert _changes(rows[2]).startswith("+accept b@2027-06-07")
-    assert _accepting(rows[1]) == "decline every offer; apply to "
-    assert _accepting(rows[0]) == "accept a@2027-06-07; apply to "
-    assert _accepting({"accept_offers": None}) == ""
+    assert _applications_cell(rows[1]) == "decline every offer; apply to x"
+    assert _applications_cell(rows[0]) == "accept a@2027-06-07; apply to x"
+    assert _applications_cell({"accept_offers": None, "applications": ["x"]}) == "x"
+    # Found by review: applications already sent were told "apply to".
+    sent = {"accept_offers": None, "applications": ["x", "y"], "sent": ["x"]}
+    assert _applications_cell(sent) == "sent x; apply to y"
+    assert _applications_cell({**sent, "sent": ["x", "y"]}) == "sent x, y; no new application"
 
 
 def test_the_budget_notes_and_csv_tell_no_offers_from_declining_them() -> None:

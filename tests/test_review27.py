@@ -177,6 +177,5 @@ def test_check_says_a_withdrawn_application_is_closed_not_unsent(tmp_path: Path)
     assert result.exit_code == 1
     assert (
         "but by the scenario it is not an application sent and still open "
-        "(under applied, not under exclude)"
-        in said
+        "(under applied, not under exclude)" in said
     )

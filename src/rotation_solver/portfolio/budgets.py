@@ -39,6 +39,9 @@ def _row(budget: int, own: int, report: dict[str, Any]) -> dict[str, Any]:
         "fees": report["fees"] if has else 0,
         "no_plan": report["probabilities"]["no_plan"] if has else None,
         "applications": [a["program_id"] for a in report["applications"]] if has else [],
+        # Already sent: in every portfolio, nothing left to do (found by review: "apply to"
+        # named applications sent months before).
+        "sent": [a["program_id"] for a in report["applications"] if a.get("sent")] if has else [],
         # The offers in hand to accept at this budget (a lock each; None: no offers in hand
         # or no plan): the answer may move with the budget, a dearer offer affordable.
         "accept_offers": [f"{o['program_id']}@{o['start']}" for o in answers["accept"]]
@@ -104,11 +107,20 @@ def _changes(row: dict[str, Any]) -> str:
     return " ".join(parts) or "same applications"
 
 
-def _accepting(row: dict[str, Any]) -> str:
-    accept = row.get("accept_offers")
-    if accept is None:
-        return ""
-    return f"accept {', '.join(accept)}; apply to " if accept else "decline every offer; apply to "
+def _applications_cell(row: dict[str, Any]) -> str:
+    """The applications, or with offers in hand or applications sent: what to do with
+    each ("accept …; sent …; apply to …")."""
+    accept, sent = row.get("accept_offers"), row.get("sent") or []
+    if accept is None and not sent:
+        return ", ".join(row["applications"]) or "none"
+    parts = []
+    if accept is not None:
+        parts.append(f"accept {', '.join(accept)}" if accept else "decline every offer")
+    if sent:
+        parts.append(f"sent {', '.join(sent)}")
+    new = [p for p in row["applications"] if p not in sent]
+    parts.append(f"apply to {', '.join(new)}" if new else "no new application")
+    return "; ".join(parts)
 
 
 def _cells(row: dict[str, Any]) -> list[str]:
@@ -122,7 +134,7 @@ def _cells(row: dict[str, Any]) -> list[str]:
         rate,
         f"${row['fees']:,}",
         f"{100 * row['no_plan']:.1f}%",
-        _accepting(row) + (", ".join(row["applications"]) or "none"),
+        _applications_cell(row),
         _changes(row),
     ]
 
