@@ -179,3 +179,23 @@ def test_check_says_a_withdrawn_application_is_closed_not_unsent(tmp_path: Path)
         "but by the scenario it is not an application sent and still open "
         "(under applied, not under exclude)" in said
     )
+
+
+def test_a_sure_offer_declined_for_want_of_any_plan_says_how_to_see_why() -> None:
+    """Found by an advisor's review: "decline it" for the student's only sure offer, "1
+    without a plan", and no word of which rules stand in the way (`solve --lock` names
+    them, with repairs); nor is a decline forced by the rules put down to a gain."""
+    from rotation_solver.portfolio.render import offer_answer_lines
+    from tests.test_mutation_gaps_review17 import _answers, _way
+
+    ways = [_way([], 135.9, "chosen"), _way(["r"], None, "no plan")]
+    line = " ".join(offer_answer_lines({"offer_answers": _answers(ways)}))
+    assert "decline it: r 2027-06-07" in line
+    assert (
+        "Accepting r 2027-06-07 leaves no plan that meets your rules, even if every "
+        "application said yes: `rotation-solver solve SCENARIO --lock r@2027-06-07`" in line
+    )
+    assert "flatters declining" not in line
+    ways = [_way([], 300.0, "chosen"), _way(["a"], 250.0, "searched")]
+    line = " ".join(offer_answer_lines({"offer_answers": _answers(ways)}))
+    assert "leaves no plan" not in line and "flatters declining" in line

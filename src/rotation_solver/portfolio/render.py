@@ -386,7 +386,8 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
             "offer is kept unless the gain is larger, since these outcomes let later offers "
             "be held until all have come, which flatters waiting."
         )
-    elif decline:
+    elif decline and any(w["accept"] and w["outcome"] != "no plan" for w in ways):
+        # (Not where every way that accepts has no plan: no gain decided that.)
         text += (
             " These outcomes let later offers be held until all have come, which flatters "
             f"declining; a sure offer is declined here only for a gain above {100 * margin:.0f}%."
@@ -406,6 +407,19 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
             "plan meeting your rules (often: no clinical rotation comes) count 0 here, even "
             "though the accepted rotations would stand; if you could fill that gap another "
             "way, accepting may be the better answer."
+        )
+    blocked = sorted(
+        (w for w in ways if w["outcome"] == "no plan" and w["accept"]),
+        key=lambda w: len(w["accept"]),
+    )
+    if blocked:
+        # Found by an advisor's review: a sure offer declined as "without a plan", with no
+        # word of which rules stand in the way; `solve --lock` names them and the repairs.
+        locks = " ".join(f"--lock {o['program_id']}@{o['start']}" for o in blocked[0]["accept"])
+        text += (
+            f" Accepting {named(blocked[0]['accept'])} leaves no plan that meets your rules, "
+            f"even if every application said yes: `rotation-solver solve SCENARIO {locks}` "
+            "names the rules in the way and what would change that."
         )
     paid = answers.get("declined_fees") or 0
     text += (
