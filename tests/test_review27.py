@@ -199,3 +199,34 @@ def test_a_sure_offer_declined_for_want_of_any_plan_says_how_to_see_why() -> Non
     ways = [_way([], 300.0, "chosen"), _way(["a"], 250.0, "searched")]
     line = " ".join(offer_answer_lines({"offer_answers": _answers(ways)}))
     assert "leaves no plan" not in line and "flatters declining" in line
+
+
+def test_the_answer_to_the_offers_is_shown_with_no_application_left_to_send(
+    tmp_path: Path,
+) -> None:
+    """Found by a student's review: with every application answered or unusable, the
+    Applications table went, and the answer to the offers in hand went with it."""
+    import io
+
+    from rich.console import Console
+
+    from rotation_solver.portfolio.render import (
+        offer_answer_lines,
+        render_portfolio_markdown,
+        render_portfolio_table,
+    )
+    from tests.test_mutation_gaps_review17 import _answers, _way
+
+    code, payload = _json("apply", str(_offers_in_hand(tmp_path, 9000)))
+    assert code == 0 and payload["offer_answers"]
+    payload["applications"] = []
+    buffer = io.StringIO()
+    render_portfolio_table(payload, Console(file=buffer, width=200))
+    table = " ".join(buffer.getvalue().split())
+    assert "Offers in hand, to answer now:" in table
+    assert "with no application left to send, is worth" in table
+    assert "Offers in hand, to answer now:" in render_portfolio_markdown(payload)
+    # A way without a plan that only accepts what the answer accepts explains nothing.
+    ways = [_way(["a", "b"], 268.0, "chosen"), _way(["b"], None, "no plan")]
+    line = " ".join(offer_answer_lines({"offer_answers": _answers(ways)}))
+    assert "leaves no plan" not in line

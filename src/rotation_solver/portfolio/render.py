@@ -375,8 +375,14 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
     text = (
         f"Offers in hand, to answer now: {told}. Of the {counted(len(ways), 'way')} to "
         f"answer {'it' if len(accept) + len(decline) == 1 else 'them'} ({', '.join(tally)}), "
-        "this one's applications above are worth "
-        f"{worth(chosen)}" + (f" (next: {runners_up})" if runners_up else "") + "."
+        + (
+            "this one's applications above are worth "
+            if payload.get("applications")
+            else "this one, with no application left to send, is worth "
+        )
+        + f"{worth(chosen)}"
+        + (f" (next: {runners_up})" if runners_up else "")
+        + "."
     )
     margin = answers.get("decline_margin") or 0
     if others and others[0]["expected_value"] > chosen["expected_value"] + 1e-9:
@@ -408,8 +414,14 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
             "though the accepted rotations would stand; if you could fill that gap another "
             "way, accepting may be the better answer."
         )
+    declined = {(o["program_id"], o["start"]) for o in decline}
     blocked = sorted(
-        (w for w in ways if w["outcome"] == "no plan" and w["accept"]),
+        (
+            w
+            for w in ways
+            if w["outcome"] == "no plan"
+            and any((o["program_id"], o["start"]) in declined for o in w["accept"])
+        ),
         key=lambda w: len(w["accept"]),
     )
     if blocked:
@@ -474,8 +486,6 @@ def _applications_table(payload: dict[str, Any], console: Console) -> None:
             f"{whole_percent(a['p_taken_if_offered'])}",
         )
     console.print(apps)
-    for line in offer_answer_lines(payload):
-        console.print(Text(line))
     console.print(
         Text(
             f"{ROLES} Starts: the dates the plans use, then how many other listed starts to "
@@ -571,6 +581,11 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     console.print(summary)
     if payload["applications"]:
         _applications_table(payload, console)
+    # With no application left to send, the answer to the offers still matters (found by
+    # a student's review: it went unsaid with the table).
+    for line in offer_answer_lines(payload):
+        console.print(Text(line))
+    if payload["applications"]:
         console.print(Text(next_step(payload), style="dim"))
     strategies = Table(
         title="Out-of-sample comparison (same outcomes, 95% CI); exact: over every outcome",
@@ -714,6 +729,8 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
             "",
             next_step(payload),
         ]
+    elif offer_answer_lines(payload):
+        lines += ["", *offer_answer_lines(payload)]
     lines += [
         "",
         "Out of sample: the same fresh outcomes for every strategy, with 95% CIs. Exact: "
