@@ -32,6 +32,8 @@ def test_set_budget_changes_the_bound_in_place() -> None:
     at_20000 = run(plan_model, SolveOptions(workers=1))
     assert (at_4500.objective, at_9000.objective, at_20000.objective) == (176, 213, 225)
     assert at_4500.total_cost <= 4500 and at_4500.budget == 4500
+    # The rule's words follow (found by a code review: they kept the first budget).
+    assert plan_model.rules["budget"].description == "total cost within the budget of $20,000"
 
 
 def test_guarded_rules_are_named() -> None:

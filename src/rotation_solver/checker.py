@@ -290,6 +290,8 @@ class _Checker:
         self.programs = {program.id: program for program in loaded.programs}
         self.locks = {(lock.program, lock.start) for lock in loaded.locks}
         self.exclude = set(loaded.exclude)
+        self.offered = {(offer.program, offer.start) for offer in loaded.offers}
+        self.sent = {application.program for application in loaded.applied}
         self.out: list[Violation] = []
 
     def add(self, rule: str, message: str) -> None:
@@ -321,8 +323,8 @@ class _Checker:
         if "scenario" in plan and visible_text(name) != self.loaded.scenario.name:
             self.add(
                 "scenario",
-                f"the plan names scenario {name!r}, but the scenario is "
-                f"{self.loaded.scenario.name!r}",
+                f"the plan names scenario {_json(name)}, but the scenario is "
+                f"{_json(self.loaded.scenario.name)}",
             )
         if "budget" in plan:
             stated_budget = plan["budget"]
@@ -592,11 +594,11 @@ class _Checker:
         flags = {
             "locked": (r.locked, "accepted (under locks)"),
             "offered": (
-                (r.program.id, r.start) in {(o.program, o.start) for o in self.loaded.offers},
+                (r.program.id, r.start) in self.offered,
                 "an offer in hand (under offers)",
             ),
             "applied": (
-                not r.locked and r.program.id in {a.program for a in self.loaded.applied},
+                not r.locked and r.program.id in self.sent,
                 # Found by a student's review: a withdrawn application was called not sent.
                 "an application sent and still open (under applied, not under exclude)"
                 if r.program.id in self.loaded.refused
@@ -664,9 +666,7 @@ class _Checker:
         # With the apply_by_start extension the application must also go out by the start.
         last_day = r.deadline
         # Only for applications still to send: an offer in hand or a sent one is made.
-        made = (r.program.id, r.start) in {(o.program, o.start) for o in self.loaded.offers} or (
-            r.program.id in {a.program for a in self.loaded.applied}
-        )
+        made = (r.program.id, r.start) in self.offered or (r.program.id in self.sent)
         if self.shape.apply_by_start and not made and (last_day is None or r.start < last_day):
             last_day = r.start
         if not r.locked and last_day is not None and r.submit > last_day:

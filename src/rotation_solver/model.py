@@ -14,7 +14,7 @@ With `guarded=True` every user rule is enforced only if its own Boolean
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -112,8 +112,8 @@ class PlanModel:
 
     # -- helpers -------------------------------------------------------------
 
-    def _count(self, which: object) -> cp_model.LinearExpr:
-        chosen = [x for x, o in zip(self.choose, self.candidates, strict=True) if which(o)]  # type: ignore[operator]
+    def _count(self, which: Callable[[Offering], bool]) -> cp_model.LinearExpr:
+        chosen = [x for x, o in zip(self.choose, self.candidates, strict=True) if which(o)]
         return cp_model.LinearExpr.sum(chosen)
 
     def guard(self, key: str, description: str) -> list[cp_model.IntVar]:
@@ -206,13 +206,14 @@ class PlanModel:
             if needed:
                 self._enforce(self.model.add(bounded), self.guard(key, description))
 
-    def _add_budget(self) -> None:
+    def _budget_words(self) -> str:
         paid = self.problem.paid_fees
-        guard = self.guard(
-            "budget",
-            f"total cost within the budget of ${self.problem.budget:,}"
-            + (f" (fees already paid: ${paid:,})" if paid else ""),
+        return f"total cost within the budget of ${self.problem.budget:,}" + (
+            f" (fees already paid: ${paid:,})" if paid else ""
         )
+
+    def _add_budget(self) -> None:
+        guard = self.guard("budget", self._budget_words())
         self.budget_constraint = self.model.add(self.total_cost <= self.problem.budget)
         self._enforce(self.budget_constraint, guard)
 
@@ -310,6 +311,8 @@ class PlanModel:
         domain = self.budget_constraint.proto.linear.domain
         domain[len(domain) - 1] = budget - self.problem.paid_fees
         self.problem = self.problem.with_budget(budget)
+        if "budget" in self.rules:  # a conflict read after the change names the new budget
+            self.rules["budget"] = Rule("budget", self._budget_words())
 
     def chosen(self, solver: cp_model.CpSolver) -> list[Offering]:
         """The offerings a solved model takes, sorted by start."""

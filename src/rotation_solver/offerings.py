@@ -172,16 +172,17 @@ def rotation_end(start: date, weeks: int) -> date:
     return start + timedelta(days=7 * weeks - 1)
 
 
-def student_profile(loaded: LoadedScenario) -> Profile:
-    """`strong` iff step2ck is given and high enough and U.S. clinical weeks suffice."""
+def _profile_tests(loaded: LoadedScenario) -> tuple[bool, bool]:
+    """(Step 2 CK given and high enough, U.S. clinical weeks enough): section 6's two tests."""
     student = loaded.scenario.student
     profile = loaded.value_model.profile
-    strong = (
-        student.step2ck is not None
-        and student.step2ck >= profile.strong_step2ck
-        and student.us_clinical_weeks >= profile.strong_us_clinical_weeks
-    )
-    return "strong" if strong else "challenged"
+    score_ok = student.step2ck is not None and student.step2ck >= profile.strong_step2ck
+    return score_ok, student.us_clinical_weeks >= profile.strong_us_clinical_weeks
+
+
+def student_profile(loaded: LoadedScenario) -> Profile:
+    """`strong` iff step2ck is given and high enough and U.S. clinical weeks suffice."""
+    return "strong" if all(_profile_tests(loaded)) else "challenged"
 
 
 def profile_reason(loaded: LoadedScenario) -> str:
@@ -189,8 +190,7 @@ def profile_reason(loaded: LoadedScenario) -> str:
     student = loaded.scenario.student
     need_score = loaded.value_model.profile.strong_step2ck
     need_weeks = loaded.value_model.profile.strong_us_clinical_weeks
-    score_ok = student.step2ck is not None and student.step2ck >= need_score
-    weeks_ok = student.us_clinical_weeks >= need_weeks
+    score_ok, weeks_ok = _profile_tests(loaded)
     if student.step2ck is None:
         score = "Step 2 CK not given"
     else:

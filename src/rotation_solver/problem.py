@@ -13,7 +13,8 @@ from rotation_solver.scenario import LoadedScenario, ResolvedRequirements
 
 @dataclass(frozen=True)
 class PlanningProblem:
-    """Everything the CP-SAT model needs, and nothing it must compute again."""
+    """Everything the CP-SAT model needs, and nothing it must compute again; the whole
+    expansion rides along for the explanations and the diagnosis."""
 
     name: str
     offerings: tuple[Offering, ...]
@@ -80,10 +81,11 @@ def build_problem(
     expansion = expand(loaded, relax_user_rules=relax_user_rules)
     locks = tuple((lock.program, lock.start) for lock in loaded.locks)
     present = {o.key for o in expansion.offerings}
+    locked = set(locks)
     unplaceable = tuple(
         d
         for d in expansion.dropped
-        if (d.program_id, d.start) in set(locks) and (d.program_id, d.start) not in present
+        if (d.program_id, d.start) in locked and (d.program_id, d.start) not in present
     )
     return PlanningProblem(
         name=loaded.scenario.name,

@@ -139,7 +139,7 @@ def _earliest(
     plan_model = PlanModel(own, with_objective=False)
     model = plan_model.model
     pairs = list(zip(plan_model.choose, plan_model.candidates, strict=True))
-    for program_id in programs:
+    for program_id in sorted(programs):  # an order that does not follow PYTHONHASHSEED
         model.add_exactly_one(x for x, o in pairs if o.program_id == program_id)
     # The same value exactly: a plan the time limit cut short keeps its stated objective.
     # The same programs hold the same radiology count: pin the penalty's variable, which

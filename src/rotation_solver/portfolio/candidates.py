@@ -116,12 +116,6 @@ class PortfolioProblem:
             or (self.locks and len(self.locks) >= self.max_rotations)
         )
 
-    def by_id(self, program_id: str) -> Candidate:
-        for c in self.all:
-            if c.program_id == program_id:
-                return c
-        raise KeyError(program_id)
-
     # -- rules on a set of programs ------------------------------------------------------
 
     def _rules_ok(self, members: Sequence[Candidate]) -> bool:

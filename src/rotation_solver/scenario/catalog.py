@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from rotation_solver import files
 from rotation_solver.errors import InputError, Problem, column_letters
-from rotation_solver.scenario.documents import Document, Path_
+from rotation_solver.scenario.documents import Document, KeyPath
 from rotation_solver.scenario.messages import describe
 from rotation_solver.scenario.schema import KNOWN_COLUMNS, REQUIRED_COLUMNS, Program
 
@@ -726,7 +726,7 @@ def _quoted(names: list[str]) -> str:
     return " and ".join(repr(name) for name in names)
 
 
-def _locator(doc: Document, loc: Path_) -> Callable[[str, str], Problem]:
+def _locator(doc: Document, loc: KeyPath) -> Callable[[str, str], Problem]:
     def locate(column: str, message: str) -> Problem:
         return doc.problem((*loc, column), message)
 
@@ -737,7 +737,7 @@ def read_inline(doc: Document, items: list[Any]) -> Catalog:
     """Programs given inline in the scenario file, located by YAML line."""
     out: list[CatalogRow] = []
     problems: list[Problem] = []
-    extra: dict[str, Path_] = {}  # each extra column, where it first appears
+    extra: dict[str, KeyPath] = {}  # each extra column, where it first appears
     for index, item in enumerate(items):
         loc = ("programs", index)
         line, _ = doc.position(loc)

@@ -28,7 +28,7 @@ from rotation_solver.errors import InputError, Problem, too_long_number
 from rotation_solver.scenario.schema import month_length_note
 from rotation_solver.scenario.toml_positions import toml_positions
 
-Path_ = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 MAX_BYTES = 20_000_000  # far above any real scenario (2,000 inline programs is ~1 MB)
 CATALOG_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls")  # a catalog, never a YAML document
 MAX_VALUES = 500_000  # YAML aliases can make a small file expand without end
@@ -75,11 +75,11 @@ class Document:
 
     path: Path
     data: Any
-    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    value_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    value_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     values_read: int = 0
 
-    def position(self, loc: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
+    def position(self, loc: KeyPath, *, key: bool = False) -> tuple[int | None, int | None]:
         """The best known position for `loc`: itself, else its nearest located parent."""
         table = self.key_positions if key else self.value_positions
         for cut in range(len(loc), -1, -1):
@@ -90,12 +90,12 @@ class Document:
                 return self.value_positions[prefix]
         return (None, None)
 
-    def problem(self, loc: Path_, message: str, *, key: bool = False) -> Problem:
+    def problem(self, loc: KeyPath, message: str, *, key: bool = False) -> Problem:
         line, column = self.position(loc, key=key)
         return Problem(str(self.path), message, line, column, dotted(loc) or None)
 
 
-def dotted(loc: Path_) -> str:
+def dotted(loc: KeyPath) -> str:
     """`calendar.blocked[0].start` from a location tuple."""
     out = ""
     for part in loc:
@@ -106,7 +106,7 @@ def dotted(loc: Path_) -> str:
     return out
 
 
-def _plain(node: Any, loc: Path_, doc: Document) -> Any:
+def _plain(node: Any, loc: KeyPath, doc: Document) -> Any:
     # ruamel positions are 0-based; users count from 1.
     doc.values_read += 1
     if doc.values_read > MAX_VALUES:

@@ -12,8 +12,8 @@ import bisect
 import contextlib
 import re
 
-Path_ = tuple[str | int, ...]
-Positions = dict[Path_, tuple[int, int]]
+KeyPath = tuple[str | int, ...]
+Positions = dict[KeyPath, tuple[int, int]]
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR_END = re.compile(r"[,\]}\n#]")
@@ -29,7 +29,7 @@ class _Scanner:
         self.at = 0
         self.keys: Positions = {}
         self.values: Positions = {}
-        self.tables: dict[Path_, int] = {}  # [[array]] headers seen so far, per path
+        self.tables: dict[KeyPath, int] = {}  # [[array]] headers seen so far, per path
         # Where each line starts, found once: counting newlines for each key made a
         # 1,500-program inline catalog take 49 s to load (found by review).
         self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
@@ -104,7 +104,7 @@ class _Scanner:
                 self.at += 1
         raise _Stop
 
-    def value(self, path: Path_) -> None:
+    def value(self, path: KeyPath) -> None:
         if self.at >= len(self.text):
             raise _Stop  # every loop below moves on, or stops here
         self.values[path] = self.where()
@@ -143,7 +143,7 @@ class _Scanner:
                 raise _Stop
             self.at = end
 
-    def located(self, path: Path_, offset: int) -> None:
+    def located(self, path: KeyPath, offset: int) -> None:
         """`path` and the tables a dotted key or header makes on the way (`[a.b]` makes
         `a`: an unknown `a` is then named at that line)."""
         here = self.where(offset)
@@ -152,7 +152,7 @@ class _Scanner:
             self.values.setdefault(path[:cut], here)
         self.keys[path] = here
 
-    def pair(self, prefix: Path_) -> None:
+    def pair(self, prefix: KeyPath) -> None:
         """`key = value`, its key and value located."""
         start = self.at
         path = (*prefix, *self.key())
@@ -161,12 +161,12 @@ class _Scanner:
         self.skip(newlines=False)
         self.value(path)
 
-    def header(self) -> Path_:
+    def header(self) -> KeyPath:
         """`[a.b]` or `[[a.b]]`: the prefix of the keys that follow."""
         start = self.at
         array = self.peek(2) == "[["
         self.at += 2 if array else 1
-        path: Path_ = self.key()
+        path: KeyPath = self.key()
         if array:
             self.expect("]")
             index = self.tables.get(path, -1) + 1
@@ -178,7 +178,7 @@ class _Scanner:
         return path
 
     def document(self) -> None:
-        prefix: Path_ = ()
+        prefix: KeyPath = ()
         while True:
             self.skip(newlines=True)
             if self.at >= len(self.text):
