@@ -230,3 +230,23 @@ def test_the_answer_to_the_offers_is_shown_with_no_application_left_to_send(
     ways = [_way(["a", "b"], 268.0, "chosen"), _way(["b"], None, "no plan")]
     line = " ".join(offer_answer_lines({"offer_answers": _answers(ways)}))
     assert "leaves no plan" not in line
+
+
+def test_a_bare_program_id_under_applied_offers_or_locks_gets_an_entry_to_copy(
+    tmp_path: Path,
+) -> None:
+    """Found by a student's review: `applied: [rad-cedar]` was "expected a mapping", with
+    nothing to copy."""
+    text = (ROOT / "scenarios" / "example" / "scenario.yaml").read_text()
+    text = text.replace("programs: programs.csv", f"programs: {EXAMPLE_CATALOG}")
+    for key, example in (
+        ("applied", "{program: rad-cedar} (every start it offers) or {program: rad-cedar, "),
+        ("offers", "{program: rad-cedar, start: YYYY-MM-DD}"),
+        ("locks", "{program: rad-cedar, start: YYYY-MM-DD}"),
+    ):
+        path = tmp_path / f"{key}.yaml"
+        path.write_text(f"{text}\n{key}: [rad-cedar]\n")
+        result = CliRunner().invoke(cli, ["validate", str(path)])
+        said = " ".join(result.output.split())
+        assert result.exit_code == 1, said
+        assert f"{key}[0]: expected a mapping" in said and f"write each entry as {example}" in said

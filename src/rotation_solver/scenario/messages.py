@@ -109,6 +109,18 @@ def _describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str
             f"{message} (got {shown(given)}); an accepted offer is written "
             f"{{program: {program.strip()}, start: {start.strip()}}}"
         )
+    loc = tuple(item["loc"])
+    if kind in ("model_type", "model_attributes_type") and isinstance(given, str) and len(loc) == 2:
+        # A bare program id in a list of entries (found by a student's review: no example).
+        program = given.strip()
+        example = {
+            "applied": f"{{program: {program}}} (every start it offers) or {{program: {program}, "
+            "starts: [YYYY-MM-DD]}",
+            "offers": f"{{program: {program}, start: YYYY-MM-DD}}",
+            "locks": f"{{program: {program}, start: YYYY-MM-DD}}",
+        }.get(str(loc[0]))
+        if example:
+            return f"{message} (got {shown(given)}); write each entry as {example}"
     window = ("calendar", "window")
     if kind == "model_type" and isinstance(given, list) and tuple(item["loc"]) == window:
         # Two windows (found by a student's review: a school's cores in between); one
