@@ -146,3 +146,14 @@ def test_the_tie_rules_get_what_the_search_left(
     """A 50-rotation plan's ties took 34 s after a 10 s search under a 30 s limit, and a
     0.05 s limit kept the search's own schedule (both found by review)."""
     assert tie_work(time_limit, elapsed) == pytest.approx(work)
+
+
+def test_the_tie_search_wall_clock_is_a_backstop_above_its_work() -> None:
+    """Found by review: the wall-clock limit equal to the work could end a floor-sized
+    tie search first on a loaded machine, so the plan shown followed the load."""
+    from rotation_solver.ties import TIE_FLOOR, TIE_SECONDS, _solver
+
+    for work in (TIE_FLOOR, 5.0, 40.0):
+        params = _solver(0, work).parameters
+        assert params.max_deterministic_time == work
+        assert params.max_time_in_seconds >= min(TIE_SECONDS, 2 * work)

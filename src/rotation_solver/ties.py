@@ -60,8 +60,11 @@ def _solver(seed: int, work: float = TIE_WORK) -> cp_model.CpSolver:
 
 def _limit(solver: cp_model.CpSolver, work: float) -> None:
     solver.parameters.max_deterministic_time = work
-    # A unit of work can take more than a second: the wall clock keeps the limit too.
-    solver.parameters.max_time_in_seconds = min(TIE_SECONDS, work)
+    # A unit of work can take more than a second, so the wall clock is a backstop, set
+    # well above the work: on a loaded machine, twice as slow, the deterministic limit
+    # still ends the search first (found by review: at `work` seconds, the wall clock
+    # could end a floor-sized search first and make the plan shown depend on the load).
+    solver.parameters.max_time_in_seconds = min(TIE_SECONDS, 2 * work + 1)
 
 
 def cheapest_of_value(
