@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from rotation_solver.cli import cli
@@ -49,24 +50,64 @@ def test_dropping_the_lock_on_an_offer_in_hand_keeps_its_fee_paid(tmp_path: Path
     )
 
 
-def test_an_explanation_that_lifts_a_lock_keeps_its_fee_paid(tmp_path: Path) -> None:
-    """The same for the explanations that ask what lifting an accepted offer would open:
-    the lifted offer's fee leaves its rotation's cost for the fees already paid."""
-    from rotation_solver.explain import _lifted
-    from rotation_solver.problem import build_problem
-    from rotation_solver.scenario import Lock, load_scenario
+def _scenario_at(tmp_path: Path, name: str, budget: int) -> Path:
+    text = (ROOT / "scenarios" / name / "scenario.yaml").read_text()
+    path = tmp_path / f"{name}-{budget}.yaml"
+    path.write_text(
+        text.replace("budget: 9000", f"budget: {budget}")
+        .replace("programs: ../example/programs.csv", f"programs: {EXAMPLE_CATALOG}")
+        .replace("programs: programs.csv", f"programs: {EXAMPLE_CATALOG}")
+    )
+    return path
 
+
+@pytest.mark.parametrize(
+    ("name", "budget", "locks", "dropped"),
+    [
+        # a lock nothing else lists: its fee goes with it, as the hand edit takes it away
+        ("example", 4300, ["rad-harbor@2027-06-07"], "rad-harbor@2027-06-07"),
+        # a lock on an application sent: that application again, its fee paid
+        ("applications-sent", 5000, ["rad-lakeshore@2027-08-02"], "rad-lakeshore@2027-08-02"),
+        # one of two locks on a program: the other stays (found by review: the program was
+        # cut down to the dropped start, and no plan could hold the other lock)
+        (
+            "offers-in-hand",
+            9000,
+            ["rad-rainfern@2027-09-06", "rad-rainfern@2027-10-04"],
+            "rad-rainfern@2027-09-06",
+        ),
+    ],
+)
+def test_a_repair_that_drops_a_lock_is_the_plan_of_the_hand_edit(
+    tmp_path: Path, name: str, budget: int, locks: list[str], dropped: str
+) -> None:
+    """Found by review: "drop the lock" must state what `solve` gives once the lock is
+    edited out, and the conflict that calls the lock needed must agree with it."""
+    scenario = _scenario_at(tmp_path, name, budget)
+    options = [arg for lock in locks for arg in ("--lock", lock)]
+    code, locked = _json("solve", str(scenario), *options)
+    assert code == 3
+    assert f"lock:{dropped}" in {rule["rule"] for rule in locked["conflict"]["rules"]}
+    repair = next(r for r in locked["conflict"]["repairs"] if r["rule"] == f"lock:{dropped}")
+    kept = [arg for lock in locks if lock != dropped for arg in ("--lock", lock)]
+    code, edited = _json("solve", str(scenario), *kept)
+    assert code == 0
+    assert (repair.get("objective"), repair.get("total_cost")) == (
+        edited["objective"],
+        edited["total_cost"],
+    )
+
+
+def test_a_lock_of_a_listed_offer_or_application_keeps_its_fee_among_those_paid(
+    tmp_path: Path,
+) -> None:
+    """An offer `apply` accepts keeps its fee among those paid; a `--lock` of an offer in
+    hand or of an application sent now does the same, so the fees paid do not move."""
     scenario = _offers_in_hand(tmp_path, 9000)
-    lock = Lock(program="rad-rainfern", start="2027-09-06")
-    problem = build_problem(load_scenario(scenario, locks=[lock]))
-    locked = next(o for o in problem.offerings if o.key == (lock.program, lock.start))
-    assert locked.fee > 0
-    lifted = _lifted(problem, offers=problem.locks)
-    again = next(o for o in lifted.offerings if o.key == locked.key)
-    assert lifted.paid_fees == problem.paid_fees + locked.fee
-    assert again.cost == locked.cost - locked.fee and not again.locked
-    # a plan with it costs what it did; one without it still pays the fee
-    assert lifted.plan_cost([again]) == problem.plan_cost([locked])
+    code, free = _json("solve", str(scenario))
+    code, locked = _json("solve", str(scenario), "--lock", "rad-rainfern@2027-09-06")
+    assert code == 0 and locked["paid_fees"] == free["paid_fees"] > 0
+    assert "rad-rainfern" in locked["paid_by_program"]
 
 
 def test_a_plan_of_offers_alone_is_not_called_uncertain() -> None:
@@ -91,14 +132,18 @@ def test_the_paid_fees_line_says_an_accepted_offers_fee_is_in_its_cost(tmp_path:
     """Found by a student's review: "includes $645 of fees already paid" fell to $565 once
     an offer was accepted, though nothing was refunded."""
     scenario = _offers_in_hand(tmp_path, 9000)
-    result = CliRunner().invoke(
-        cli, ["solve", str(scenario), "--workers", "1", "--lock", "rad-cedar@2027-06-14"]
-    )
-    said = " ".join(result.output.split())
-    assert result.exit_code == 0
-    assert "of fees already paid (accepted offers' fees are in their rotations' costs)" in said
-    result = CliRunner().invoke(cli, ["solve", str(scenario), "--workers", "1"])
-    assert "accepted offers' fees" not in " ".join(result.output.split())
+
+    def said(*lock: str) -> str:
+        result = CliRunner().invoke(cli, ["solve", str(scenario), "--workers", "1", *lock])
+        assert result.exit_code == 0
+        return " ".join(result.output.split())
+
+    # a lock nothing else lists: its fee is in its rotation's cost
+    note = "of fees already paid (accepted offers' fees are in their rotations' costs)"
+    assert note in said("--lock", "em-saguaro@2027-08-16")
+    assert "accepted offers' fees" not in said()
+    # a lock of an offer in hand: its fee stays among those paid
+    assert "accepted offers' fees" not in said("--lock", "rad-cedar@2027-06-14")
 
 
 def _example_plan() -> dict:

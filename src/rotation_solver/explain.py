@@ -132,32 +132,19 @@ def _lifted(
     """The problem with some accepted offers made optional again, or another gap.
 
     Offerings left out for clashing with a lock come back where the lifted rules no
-    longer rule them out (else lifting a lock could never open what it blocked). A lifted
-    offer's fee stays paid, as it was when its application went out: it moves from the
-    rotation's cost to the fees already paid.
+    longer rule them out (else lifting a lock could never open what it blocked).
     """
     lifted = set(offers)
-    fees = {o.program_id: o.fee for o in problem.offerings if o.key in lifted}
     gap = problem.requirements.min_gap_days if min_gap_days is None else min_gap_days
     every = problem.expansion.before_lock_clashes or problem.offerings
     offerings, _ = drop_lock_clashes(
-        [
-            dataclasses.replace(o, locked=False) if o.key in lifted else o
-            for o in (
-                dataclasses.replace(o, cost=o.cost - fees[o.program_id])
-                if o.program_id in fees
-                else o
-                for o in every
-            )
-        ],
-        gap,
+        [dataclasses.replace(o, locked=False) if o.key in lifted else o for o in every], gap
     )
     return dataclasses.replace(
         problem,
         locks=tuple(k for k in problem.locks if k not in lifted),
         offerings=tuple(offerings),
         requirements=dataclasses.replace(problem.requirements, min_gap_days=gap),
-        paid_fees=problem.paid_fees + sum(fees.values()),
     )
 
 

@@ -109,9 +109,6 @@ class Offering(TierMixHalves):
     # with late_factor 1 a late letter costs nothing, but it is still late (found by
     # review: every late-letter warning went quiet).
     letter_in_time: bool = True
-    # The application fee inside `cost` (0 where it is paid already): lifting a lock in
-    # an explanation moves it to the fees already paid, since it stays paid.
-    fee: int = 0
 
     @property
     def key(self) -> tuple[str, date]:
@@ -427,7 +424,6 @@ def expand(loaded: LoadedScenario, *, relax_user_rules: bool = False) -> Expansi
                     offered=(program.id, start) in offered_pairs,
                     applied=program.id in sent_programs and not locked,
                     letter_in_time=on_time,
-                    fee=program.fee,
                 )
             )
     every = tuple(offerings)

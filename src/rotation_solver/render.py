@@ -93,7 +93,11 @@ def headline(payload: dict[str, Any]) -> list[tuple[str, str]]:
                 # though nothing was refunded: an accepted offer's fee is in its cost.
                 + (
                     " (accepted offers' fees are in their rotations' costs)"
-                    if any(r.get("locked") for r in payload["rotations"])
+                    if any(
+                        r.get("locked")
+                        and r["program_id"] not in payload.get("paid_by_program", {})
+                        for r in payload["rotations"]
+                    )
                     else ""
                 )
                 if payload.get("paid_fees")

@@ -22,7 +22,7 @@ from rotation_solver.diagnose import (
 from rotation_solver.offerings import apply_by
 from rotation_solver.plan_json import plan_payload
 from rotation_solver.problem import build_problem
-from rotation_solver.scenario import LoadedScenario, offer_again, resolve_requirements
+from rotation_solver.scenario import LoadedScenario, drop_lock, resolve_requirements
 from rotation_solver.solve import (
     NOT_SETTLED,
     Clock,
@@ -260,7 +260,7 @@ def _repair_for(
         return _rest(loaded, clock)
     if kind == "lock":
         lock = next(lock for lock in loaded.locks if f"{lock.program}@{lock.start}" == detail)
-        return offer_again(loaded, lock), f"drop the lock on {detail}"
+        return drop_lock(loaded, lock), f"drop the lock on {detail}"
     if kind == "blocked":
         return _blocked(loaded, int(detail), clock)
     if kind == "documents":

@@ -3,9 +3,9 @@
 from rotation_solver.scenario.loader import (
     LoadedScenario,
     ResolvedRequirements,
+    drop_lock,
     load_scenario,
     load_value_model,
-    offer_again,
     resolve_requirements,
 )
 from rotation_solver.scenario.schema import Lock, Program, Scenario
@@ -19,8 +19,8 @@ __all__ = [
     "Scenario",
     "ValueModel",
     "Weights",
+    "drop_lock",
     "load_scenario",
     "load_value_model",
-    "offer_again",
     "resolve_requirements",
 ]

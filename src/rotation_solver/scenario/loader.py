@@ -443,7 +443,7 @@ def _offers(
             at = ", ".join(str(lock.start) for lock in locks if lock.program == offer.program)
             notes.append(
                 f"offers: {offer.program} is locked (accepted) at {at}, so its offer at "
-                f"{offer.start} is left out"
+                f"{offer.start} is left out; its fee counts among the fees already paid"
             )
         elif offer not in offers:
             offers.append(offer)
@@ -565,7 +565,7 @@ def _applied(
         elif program.id in locked:
             notes.append(
                 f"applied: {program.id} is locked (accepted), so its application is "
-                "answered and left out"
+                "answered and left out; its fee counts among the fees already paid"
             )
         elif program.id in offered:
             notes.append(
@@ -677,33 +677,40 @@ def _as_offered(program: Program, scenario: Scenario, offers: tuple[Lock, ...]) 
     )
 
 
-def offer_again(loaded: LoadedScenario, lock: Lock) -> LoadedScenario:
-    """The scenario with an accepted offer (a lock) back in hand: no longer forced into
-    the plan, still certain at its start (and at any other start offered under `offers`),
-    its fee paid whatever the plan. Found by review: a repair that dropped a `--lock` on
-    an offer in hand dropped that offer's fee from the total too, though it stays paid."""
+def drop_lock(loaded: LoadedScenario, lock: Lock) -> LoadedScenario:
+    """The scenario without `lock`, as editing it out of the file (or leaving out its
+    `--lock`) makes it: a program still listed under `offers:` is an offer in hand again,
+    one under `applied:` an application awaiting its answer, each with its fee paid;
+    a program locked at another start stays locked; otherwise the catalog's row, fee and
+    all, as if no application had gone out. An offer `apply` accepted (its fee paid, its
+    `offers:` entry answered) is in hand again at its start.
+
+    Found by review: a repair that dropped a `--lock` on an offer in hand dropped that
+    offer's fee from the total too, though it stays paid."""
     pid = lock.program
-    again = tuple(o for o in loaded.scenario.offers if o.program == pid) or (lock,)
-    offers = loaded.offers + tuple(o for o in again if o not in loaded.offers)
-    row = loaded.program(pid)
-    paid = dict(loaded.paid)
-    if pid not in paid:  # a lock accepted from an offer by `apply` has its fee there already
-        paid[pid] = row.fee
-    programs = tuple(
-        _paid(_as_offered(p, loaded.scenario, offers), {pid}) if p.id == pid else p
-        for p in loaded.programs
-    )
     locks = tuple(k for k in loaded.locks if k != lock)
-    scenario = loaded.scenario.model_copy(
-        update={"programs": list(programs), "locks": list(locks), "offers": list(offers)}
-    )
+    scenario = loaded.scenario.model_copy(update={"locks": list(locks)})
+    plain = dataclasses.replace(loaded, scenario=scenario, locks=locks)
+    if any(k.program == pid for k in locks) or pid not in dict(loaded.paid):
+        return plain
+    row = loaded.program(pid)
+    listed = tuple(o for o in loaded.scenario.offers if o.program == pid)
+    entries = [a for a in loaded.scenario.applied if a.program == pid]
+    offers, applied = loaded.offers, loaded.applied
+    if listed or not entries:  # offers come first, as on loading
+        again = listed or (lock,)
+        offers += tuple(o for o in again if o not in offers)
+        row = _as_offered(row, scenario, again)
+    else:
+        sent = SentApplication(
+            pid, tuple(sorted({s for a in entries for s in (a.starts or row.starts)}))
+        )
+        applied += (sent,)
+        row = _as_sent(row, scenario, (sent,))
+    programs = tuple(row if p.id == pid else p for p in loaded.programs)
+    scenario = scenario.model_copy(update={"programs": list(programs), "offers": list(offers)})
     return dataclasses.replace(
-        loaded,
-        scenario=scenario,
-        programs=programs,
-        locks=locks,
-        offers=offers,
-        paid=tuple(sorted(paid.items())),
+        plain, scenario=scenario, programs=programs, offers=offers, applied=applied
     )
 
 
@@ -1020,7 +1027,12 @@ def load_scenario(
         model = None
     if problems or model is None:
         raise InputError(problems)
-    paid = {a.program for a in sent} | set(refused) | {o.program for o in offers}
+    # A lock whose program is still listed under `offers:` or `applied:` went through an
+    # application too: its fee stays paid whatever the plan, as for an offer `apply`
+    # accepts, so that dropping the lock cannot take the fee back.
+    listed = {o.program for o in scenario.offers} | {a.program for a in scenario.applied}
+    locked_listed = {lock.program for lock in merged_locks} & listed
+    paid = {a.program for a in sent} | set(refused) | {o.program for o in offers} | locked_listed
     fees = {row.program.id: row.program.fee for row in catalog.rows}
     programs = tuple(
         _paid(_as_offered(_as_sent(row.program, scenario, sent), scenario, offers), paid)
@@ -1061,7 +1073,7 @@ __all__ = [
     "LoadedScenario",
     "ResolvedRequirements",
     "SentApplication",
+    "drop_lock",
     "load_scenario",
     "load_value_model",
-    "offer_again",
 ]
