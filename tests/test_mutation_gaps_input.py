@@ -289,10 +289,12 @@ def test_an_acceptance_of_100_is_read_as_a_percentage(tmp_path: Path) -> None:
 
 def test_a_lock_written_as_text_without_at_gets_no_offer_form(tmp_path: Path) -> None:
     """ME07: messages.py:83 `isinstance(given, str) and "@" in given` ->
-    `isinstance(given, str)`. `locks: [a]` is not PROGRAM@DATE: no rewritten form."""
+    `isinstance(given, str)`. `locks: [a]` is not PROGRAM@DATE: no rewritten form, only
+    the entry to write (found by a student's review: nothing to copy)."""
     text = (SCENARIO + ROW).replace("programs:\n", "locks: [a]\nprograms:\n")
     assert problems(tmp_path, text) == [
-        "scenario.yaml:19:9: locks[0]: expected a mapping (key: value lines) (got 'a')"
+        "scenario.yaml:19:9: locks[0]: expected a mapping (key: value lines) (got 'a'); write "
+        "each entry as {program: a, start: YYYY-MM-DD}"
     ]
 
 

@@ -295,3 +295,19 @@ def test_a_bare_program_id_under_applied_offers_or_locks_gets_an_entry_to_copy(
         said = " ".join(result.output.split())
         assert result.exit_code == 1, said
         assert f"{key}[0]: expected a mapping" in said and f"write each entry as {example}" in said
+
+
+def test_program_at_date_is_rewritten_as_the_list_it_is_in_writes_it(tmp_path: Path) -> None:
+    """Found by review: `applied: [rad-cedar@2027-06-14]` was told how to write "an
+    accepted offer", with `start` where `applied` lists `starts`."""
+    text = (ROOT / "scenarios" / "example" / "scenario.yaml").read_text()
+    text = text.replace("programs: programs.csv", f"programs: {EXAMPLE_CATALOG}")
+    for key, form in (
+        ("applied", "an application sent is written {program: rad-cedar, starts: [2027-06-14]}"),
+        ("offers", "an offer in hand is written {program: rad-cedar, start: 2027-06-14}"),
+        ("locks", "an accepted offer is written {program: rad-cedar, start: 2027-06-14}"),
+    ):
+        path = tmp_path / f"{key}.yaml"
+        path.write_text(f"{text}\n{key}: [rad-cedar@2027-06-14]\n")
+        result = CliRunner().invoke(cli, ["validate", str(path)])
+        assert result.exit_code == 1 and form in " ".join(result.output.split())

@@ -103,14 +103,21 @@ def _describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str
     if kind in ("literal_error", "enum") and context.get("expected"):
         message = f"expected {context['expected']}"
     given = item["input"]
-    if kind in ("model_type", "model_attributes_type") and isinstance(given, str) and "@" in given:
-        program, _, start = given.rpartition("@")
-        return (
-            f"{message} (got {shown(given)}); an accepted offer is written "
-            f"{{program: {program.strip()}, start: {start.strip()}}}"
-        )
     loc = tuple(item["loc"])
-    if kind in ("model_type", "model_attributes_type") and isinstance(given, str) and len(loc) == 2:
+    entry = kind in ("model_type", "model_attributes_type") and isinstance(given, str)
+    if entry and "@" in given:
+        program, _, start = (part.strip() for part in given.rpartition("@"))
+        # As the list it is in writes it (found by review: "an accepted offer" under
+        # `applied:`, which lists `starts`).
+        what, form = {
+            "applied": ("an application sent", f"{{program: {program}, starts: [{start}]}}"),
+            "offers": ("an offer in hand", f"{{program: {program}, start: {start}}}"),
+        }.get(
+            str(loc[0]) if loc else "",
+            ("an accepted offer", f"{{program: {program}, start: {start}}}"),
+        )
+        return f"{message} (got {shown(given)}); {what} is written {form}"
+    if entry and len(loc) == 2:
         # A bare program id in a list of entries (found by a student's review: no example).
         program = given.strip()
         example = {
