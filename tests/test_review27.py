@@ -311,3 +311,33 @@ def test_program_at_date_is_rewritten_as_the_list_it_is_in_writes_it(tmp_path: P
         path.write_text(f"{text}\n{key}: [rad-cedar@2027-06-14]\n")
         result = CliRunner().invoke(cli, ["validate", str(path)])
         assert result.exit_code == 1 and form in " ".join(result.output.split())
+
+
+def test_every_stated_rule_of_the_checker_is_a_note_when_scoring() -> None:
+    """Found by review: the new stated-value rules were not notes under `check --score`,
+    so a stale `gap` failed a hand-edited plan that broke no rule."""
+    import re
+
+    from rotation_solver.checker import STATED_RULES
+
+    source = (ROOT / "src" / "rotation_solver" / "checker.py").read_text()
+    emitted = set(re.findall(r'"([a-z_]+\.stated)"', source))
+    emitted |= {"gap", "chance_all_offered"}
+    assert emitted <= STATED_RULES
+
+
+def test_a_hand_edited_plan_with_a_stale_gap_is_scored_not_refused(tmp_path: Path) -> None:
+    plan = _example_plan()
+    moved = {"program_id": "em-saguaro", "start": "2027-09-20"}
+    plan["rotations"] = [
+        *(r for r in plan["rotations"] if r["program_id"] != "em-saguaro"),
+        moved,
+    ]
+    plan["chance_all_offered"] = 0.123
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(plan))
+    example = str(ROOT / "scenarios" / "example" / "scenario.yaml")
+    result = CliRunner().invoke(cli, ["check", example, str(path), "--score", "--workers", "1"])
+    said = " ".join(result.output.split())
+    assert "Traceback" not in said
+    assert result.exit_code == 0, said

@@ -68,6 +68,17 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+# The rules about what a plan states rather than what it does: a hand-made plan scored
+# with `check --score` may leave them stale (they are notes there, not broken rules).
+STATED_RULES = frozenset((
+    "status", "scenario", "order", "bound", "objective", "total_cost", "paid_fees", "budget.stated",
+    "profile.stated", "program_name", "specialty.stated", "tier", "end", "weeks", "cost",
+    "value", "submit_on", "deadline.stated", "locked.stated", "offered.stated",
+    "applied.stated", "letter_before_eras.stated", "gap", "chance_all_offered",
+    "value_model.stated", "city.stated", "state.stated", "acceptance.stated",
+    "img_friendly.stated",
+))  # fmt: skip
+
 _STATUSES = ("optimal", "feasible", "infeasible", "unknown")
 _NO_PLAN = ("infeasible", "unknown")
 _PLAN_KEYS = ("scenario", "status", "objective", "bound", "budget", "total_cost", "rotations")

@@ -22,7 +22,7 @@ from rich.text import Text
 from rotation_solver import files
 from rotation_solver.advice import plan_warnings
 from rotation_solver.changes import plan_changes, read_earlier_plan
-from rotation_solver.checker import CheckReport, Violation, check_plan
+from rotation_solver.checker import STATED_RULES, CheckReport, Violation, check_plan
 from rotation_solver.cli.options import (
     FilePath,
     debug_option,
@@ -282,7 +282,7 @@ def check(
     _hints(loaded, data)
     # The rules a plan breaks first, then the values it states that differ (found by
     # review: an excluded program came ninth, after eight stale fields).
-    for violation in sorted(report.violations, key=lambda v: v.rule in _STATED):
+    for violation in sorted(report.violations, key=lambda v: v.rule in STATED_RULES):
         click.echo(f"  - [{violation.rule}] {violation.message}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
 
@@ -457,12 +457,6 @@ def _at_line(message: str, plan: Path, lines: dict[int, int]) -> str:
 
 # What a document states about itself rather than what the plan does: with --score the
 # plan is scored as recomputed, and a stale stated number is a note, not a broken rule.
-_STATED = frozenset((
-    "status", "scenario", "order", "bound", "objective", "total_cost", "paid_fees", "budget.stated",
-    "profile.stated", "program_name", "specialty.stated", "tier", "end", "weeks", "cost",
-    "value", "submit_on", "deadline.stated", "locked.stated", "offered.stated",
-    "applied.stated", "letter_before_eras.stated",
-))  # fmt: skip
 
 
 def _score(
@@ -483,8 +477,8 @@ def _score(
                 for v in report.violations
             ),
         )
-    broken = [v for v in report.violations if v.rule not in _STATED]
-    stale = [v for v in report.violations if v.rule in _STATED]
+    broken = [v for v in report.violations if v.rule not in STATED_RULES]
+    stale = [v for v in report.violations if v.rule in STATED_RULES]
     rows = data.get("rotations")
     listed = len(rows) if isinstance(rows, list) else 0
     if report.objective is not None and report.total_cost is not None:
