@@ -238,9 +238,17 @@ def test_a_sure_offer_declined_for_want_of_any_plan_says_how_to_see_why() -> Non
     assert "decline it: r 2027-06-07" in line
     assert (
         "Accepting r 2027-06-07 leaves no plan that meets your rules, even if every "
-        "application said yes: `rotation-solver solve SCENARIO --lock r@2027-06-07`" in line
+        "application said yes; `rotation-solver solve SCENARIO --lock r@2027-06-07` shows "
+        "whether your rules alone rule it out" in line
     )
     assert "flatters declining" not in line
+    # the cap and the other offers declined are part of that way (found by review)
+    ways = [_way([], 135.9, "chosen"), _way(["r"], None, "no plan"), _way(["s"], 90.0, "searched")]
+    line = " ".join(offer_answer_lines({"offer_answers": _answers(ways), "max_applications": 1}))
+    assert (
+        "Accepting r 2027-06-07 (declining the rest) leaves no plan that meets your rules "
+        "with at most 1 application," in line
+    )
     ways = [_way([], 300.0, "chosen"), _way(["a"], 250.0, "searched")]
     line = " ".join(offer_answer_lines({"offer_answers": _answers(ways)}))
     assert "leaves no plan" not in line and "flatters declining" in line

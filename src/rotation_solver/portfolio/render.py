@@ -427,11 +427,18 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
     if blocked:
         # Found by an advisor's review: a sure offer declined as "without a plan", with no
         # word of which rules stand in the way; `solve --lock` names them and the repairs.
-        locks = " ".join(f"--lock {o['program_id']}@{o['start']}" for o in blocked[0]["accept"])
+        # Found by review: that way's "no plan" may come from declining the other offers
+        # or from the cap on applications, which `solve` does not know: say both.
+        way = blocked[0]
+        locks = " ".join(f"--lock {o['program_id']}@{o['start']}" for o in way["accept"])
+        rest = " (declining the rest)" if len(way["accept"]) < len(accept) + len(decline) else ""
+        cap = payload.get("max_applications")
+        within = f" with at most {counted(cap, 'application')}" if cap is not None else ""
         text += (
-            f" Accepting {named(blocked[0]['accept'])} leaves no plan that meets your rules, "
-            f"even if every application said yes: `rotation-solver solve SCENARIO {locks}` "
-            "names the rules in the way and what would change that."
+            f" Accepting {named(way['accept'])}{rest} leaves no plan that meets your rules"
+            f"{within}, even if every application said yes; `rotation-solver solve SCENARIO "
+            f"{locks}` shows whether your rules alone rule it out, and if so which, with what "
+            "would change that."
         )
     paid = answers.get("declined_fees") or 0
     text += (
