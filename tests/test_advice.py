@@ -328,7 +328,13 @@ def test_names_that_start_with_a_bracket_are_not_one_institution(make: Make) -> 
         # (the guide's "Oct-Jan"), so a December rotation still helps.
         ("2027-08-31", "2028-01-31"),
         ("2027-07-15", "2028-01-31"),
+        ("2027-06-01", "2028-01-31"),
         ("2027-10-05", "2028-02-29"),
+        ("2027-12-31", "2028-04-30"),
+        # no jump of a year at January 31 (found by review)
+        ("2028-01-31", "2028-05-31"),
+        ("2028-03-15", "2028-07-31"),
+        ("2027-05-31", "2027-09-30"),
     ],
 )
 def test_the_interview_season_follows_the_eras_date(eras: str, season_end: str) -> None:

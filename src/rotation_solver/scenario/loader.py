@@ -102,25 +102,25 @@ class ResolvedRequirements:
 
 def interview_season_end(eras_submission: date) -> date:
     """The last day a rotation can still help this cycle: the guide's late window is
-    "Oct-Jan" after a September submission. The season follows the cycle, not the day
-    the student submits, so it ends on the January 31 after the submission at the
-    earliest (found by a guide audit: an August submission ended it on December 31,
-    and a December rotation was called too late); a later submission moves it to the
-    end of the fourth month after the submission's month."""
+    "Oct-Jan" after a September submission, so the end of the fourth month after the
+    submission's month. The season follows the cycle, not the day the student submits:
+    a June-September submission gets the whole season, to the January 31 after it
+    (found by a guide audit: an August submission ended it on December 31, and a
+    December rotation was called too late)."""
     month = eras_submission.month + 4  # 5..16
     year = eras_submission.year + (1 if month > 12 else 0)
     month = month - 12 if month > 12 else month
     first_of_next = date(year + (1 if month == 12 else 0), month % 12 + 1, 1)
-    january = date(eras_submission.year, 1, 31)
-    if january <= eras_submission:
-        january = date(eras_submission.year + 1, 1, 31)
-    return max(first_of_next - timedelta(days=1), january)
+    season_end = first_of_next - timedelta(days=1)
+    if 6 <= eras_submission.month <= 9:
+        return max(season_end, date(eras_submission.year + 1, 1, 31))
+    return season_end
 
 
 # How `interview_season_end` is read, for the warnings that name it.
 SEASON_WORDS = (
-    "the guide's Oct-Jan after a September submission: January 31 after ERAS, or the end "
-    "of the fourth month after a later ERAS month"
+    "the guide's Oct-Jan after a September submission: the January 31 after a "
+    "June-September ERAS, else the end of the fourth month after the ERAS month"
 )
 
 
