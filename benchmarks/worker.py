@@ -27,6 +27,10 @@ from typing import Any
 
 
 def measure(method: str, path: str, time_limit: float) -> dict[str, Any]:
+    # HiGHS too, which only its methods import: `run MB` is then the instance's alone
+    # (found by review: it held HiGHS's import for spec-milp and highs).
+    import highspy  # noqa: F401
+
     from benchmarks.methods import METHODS
     from rotation_solver.checker import check_plan
     from rotation_solver.plan_json import plan_payload

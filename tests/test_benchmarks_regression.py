@@ -266,3 +266,28 @@ def test_the_shown_plan_must_be_the_same_in_every_repeat() -> None:
         same_plan_across_repeats([{k: v for k, v in r.items() if k != "plan"} for r in steady])
         == []
     )
+
+
+def test_spec_milp_gives_highs_only_what_its_own_build_left_of_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by review: the limit went to HiGHS whole, so a slow expansion ran past it
+    (stress seed 2: 37.5 s under 30 s)."""
+    import highspy
+
+    key = next(k for k in CASES if k.startswith("tiny/"))
+    size, seed = key.split("/seed")
+    loaded = load_scenario(BENCH / "instances" / size / f"seed{seed}" / "scenario.yaml")
+    given: list[float] = []
+    real = highspy.Highs.setOptionValue
+
+    def recording(self: Any, name: str, value: Any) -> Any:
+        if name == "time_limit":
+            given.append(value)
+        return real(self, name, value)
+
+    clock = iter(range(0, 10_000, 4))  # every reading 4 s after the one before
+    monkeypatch.setattr(highspy.Highs, "setOptionValue", recording)
+    monkeypatch.setattr(spec_milp.time, "perf_counter", lambda: float(next(clock)))
+    spec_milp.solve(loaded, 30)
+    assert given == [26.0]  # the build took one reading: 4 s of the 30

@@ -215,13 +215,14 @@ BUDGET_CSV_COLUMNS = (
     "removed",
     "value_per_1000",
     "why",
+    "sent",  # last, so the columns before keep their places
 )
 
 
 def render_budgets_csv(payload: dict[str, Any]) -> str:
     """One row per budget; program lists joined by `;`, values to 2 decimals and chances
     to 4 (JSON keeps them whole)."""
-    lists = ("applications", "accept_offers", "added", "removed")
+    lists = ("applications", "accept_offers", "added", "removed", "sent")
     places = {"expected_value": 2, "value_per_1000": 2, "no_plan": 4}
     rows = [
         {
