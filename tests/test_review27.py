@@ -349,3 +349,21 @@ def test_a_hand_edited_plan_with_a_stale_gap_is_scored_not_refused(tmp_path: Pat
     said = " ".join(result.output.split())
     assert "Traceback" not in said
     assert result.exit_code == 0, said
+
+
+def test_an_entry_to_copy_is_written_in_the_scenarios_own_syntax(tmp_path: Path) -> None:
+    """Found by review: a JSON or TOML scenario was shown YAML entries to copy."""
+    json_file = tmp_path / "s.json"
+    json_file.write_text('{"version": 1, "applied": ["rad-cedar"], "offers": ["rad-c@2027-06-14"]}')
+    toml_file = tmp_path / "s.toml"
+    toml_file.write_text('version = 1\nlocks = ["rad-cedar"]\n')
+    for path, expected in (
+        (json_file, 'applied[0]: expected a mapping (an object, {...}) (got \'rad-cedar\'); '
+         'write each entry as {"program": "rad-cedar"} (every start it offers) or '
+         '{"program": "rad-cedar", "starts": ["YYYY-MM-DD"]}'),
+        (json_file, 'an offer in hand is written {"program": "rad-c", "start": "2027-06-14"}'),
+        (toml_file, 'locks[0]: expected a mapping (a table) (got \'rad-cedar\'); write each '
+         'entry as {program = "rad-cedar", start = YYYY-MM-DD}'),
+    ):  # fmt: skip
+        result = CliRunner().invoke(cli, ["validate", str(path)])
+        assert result.exit_code == 1 and expected in " ".join(result.output.split())

@@ -17,7 +17,7 @@ from rotation_solver import files
 from rotation_solver.errors import InputError, OutputError, Problem
 from rotation_solver.scenario.catalog import Catalog, CatalogRow, read_catalog, read_inline
 from rotation_solver.scenario.documents import CATALOG_SUFFIXES, Document, read_document
-from rotation_solver.scenario.messages import describe
+from rotation_solver.scenario.messages import describe, style_of
 from rotation_solver.scenario.numbers import shown
 from rotation_solver.scenario.schema import (
     DEFAULT_CLINICAL_SPECIALTIES,
@@ -75,7 +75,7 @@ def validation_problems(
         loc = tuple(item["loc"])
         # A union (e.g. `programs: str | list`) reports per member; name the field once.
         loc = tuple(p for p in loc if p != "str" and not str(p).startswith("list["))
-        message = describe(item, _keys_at(root, loc[:-1]))
+        message = describe(item, _keys_at(root, loc[:-1]), style=style_of(doc.path))
         problems.append(
             doc.problem(loc, message, key=item["type"] in ("extra_forbidden", "missing"))
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from rotation_solver.scenario.numbers import shown
@@ -57,9 +58,34 @@ def _percent_like(value: Any) -> bool:
 _CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
 
 
-def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
-    """One error of `ValidationError.errors()` as a sentence about the user's value."""
-    said = _describe(item, vocabulary, noun=noun)
+def style_of(path: Path) -> str:
+    """The syntax a scenario file is written in: json, toml or yaml."""
+    suffix = path.suffix.lower()
+    return suffix[1:] if suffix in (".json", ".toml") else "yaml"
+
+
+def inline_entry(pairs: Sequence[tuple[str, str | list[str]]], style: str = "yaml") -> str:
+    """One list entry to copy, in the file's own syntax (found by review: YAML shown for
+    a JSON scenario). Dates are quoted in JSON, bare in YAML and TOML."""
+
+    def value(text: str | list[str]) -> str:
+        if isinstance(text, list):
+            return "[" + ", ".join(value(t) for t in text) + "]"
+        dated = text[:4].isdigit() or text.startswith("YYYY")
+        return f'"{text}"' if style == "json" or (style == "toml" and not dated) else text
+
+    if style == "json":
+        return "{" + ", ".join(f'"{k}": {value(v)}' for k, v in pairs) + "}"
+    sep = " = " if style == "toml" else ": "
+    return "{" + ", ".join(f"{k}{sep}{value(v)}" for k, v in pairs) + "}"
+
+
+def describe(
+    item: Any, vocabulary: Sequence[str], *, noun: str = "key", style: str = "yaml"
+) -> str:
+    """One error of `ValidationError.errors()` as a sentence about the user's value, with
+    any example written as the file (`style`: yaml, json or toml) writes it."""
+    said = _describe(item, vocabulary, noun=noun, style=style)
     given = item.get("input")
     if isinstance(given, str) and given.strip()[:1] in _CURLY_QUOTES and given.strip():
         # Found by review: '“2027-01-15”' is easy to misread as the date in quotes.
@@ -70,7 +96,9 @@ def describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
     return said
 
 
-def _describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str:
+def _describe(
+    item: Any, vocabulary: Sequence[str], *, noun: str = "key", style: str = "yaml"
+) -> str:
     kind = item["type"]
     if kind == "extra_forbidden":
         key = str(item["loc"][-1])
@@ -96,6 +124,11 @@ def _describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str
     if kind == "too_short" and item["loc"] and item["loc"][-1] == "starts":
         return "expected at least one start date as YYYY-MM-DD (several joined by ';')"
     message = _EXPECTED.get(kind, str(item["msg"]))
+    if style != "yaml" and message.endswith("(key: value lines)"):
+        # JSON and TOML have their own words for it.
+        message = message.replace(
+            "(key: value lines)", "(an object, {...})" if style == "json" else "(a table)"
+        )
     context = item.get("ctx") or {}
     if kind in _BOUNDS:
         bound, form = _BOUNDS[kind]
@@ -109,22 +142,22 @@ def _describe(item: Any, vocabulary: Sequence[str], *, noun: str = "key") -> str
         program, _, start = (part.strip() for part in given.rpartition("@"))
         # As the list it is in writes it (found by review: "an accepted offer" under
         # `applied:`, which lists `starts`).
-        what, form = {
-            "applied": ("an application sent", f"{{program: {program}, starts: [{start}]}}"),
-            "offers": ("an offer in hand", f"{{program: {program}, start: {start}}}"),
-        }.get(
-            str(loc[0]) if loc else "",
-            ("an accepted offer", f"{{program: {program}, start: {start}}}"),
-        )
-        return f"{message} (got {shown(given)}); {what} is written {form}"
+        one: list[tuple[str, str | list[str]]] = [("program", program), ("start", start)]
+        listed: list[tuple[str, str | list[str]]] = [("program", program), ("starts", [start])]
+        what, pairs = {
+            "applied": ("an application sent", listed),
+            "offers": ("an offer in hand", one),
+        }.get(str(loc[0]) if loc else "", ("an accepted offer", one))
+        return f"{message} (got {shown(given)}); {what} is written {inline_entry(pairs, style)}"
     if entry and len(loc) == 2:
         # A bare program id in a list of entries (found by a student's review: no example).
         program = given.strip()
+        dated = inline_entry([("program", program), ("start", "YYYY-MM-DD")], style)
         example = {
-            "applied": f"{{program: {program}}} (every start it offers) or {{program: {program}, "
-            "starts: [YYYY-MM-DD]}",
-            "offers": f"{{program: {program}, start: YYYY-MM-DD}}",
-            "locks": f"{{program: {program}, start: YYYY-MM-DD}}",
+            "applied": f"{inline_entry([('program', program)], style)} (every start it offers) "
+            f"or {inline_entry([('program', program), ('starts', ['YYYY-MM-DD'])], style)}",
+            "offers": dated,
+            "locks": dated,
         }.get(str(loc[0]))
         if example:
             return f"{message} (got {shown(given)}); write each entry as {example}"
