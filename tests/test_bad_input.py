@@ -420,7 +420,8 @@ def test_bad_value_model_file(files: Files, tmp_path: Path) -> None:
 def test_json_scenario_syntax_error(tmp_path: Path) -> None:
     path = tmp_path / "scenario.json"
     path.write_text('{"version": 1,\n "name": "x",\n}', encoding="utf-8")
-    fails(path, "scenario.json:3:1", "JSON syntax error")
+    # at the trailing comma itself, and named (found by review: the brace after it)
+    fails(path, "scenario.json:2:13", "JSON syntax error", "a comma after the last item")
 
 
 def test_inline_catalog_errors_point_at_the_yaml_line(files: Files) -> None:

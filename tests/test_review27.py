@@ -367,3 +367,41 @@ def test_an_entry_to_copy_is_written_in_the_scenarios_own_syntax(tmp_path: Path)
     ):  # fmt: skip
         result = CliRunner().invoke(cli, ["validate", str(path)])
         assert result.exit_code == 1 and expected in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("single.json", "{'version': 1}", "JSON writes text and keys in double quotes"),
+        ("comment.json", '{\n // mine\n "version": 1}', "JSON has no comments"),
+        ("twice.toml", "version = 1\nbudget = 5\nbudget = 6\n", "'budget' is set twice"),
+        ("bare.toml", "version = 1\n[student]\nschool_type = img\n", 'school_type = "img"'),
+        ("capital.toml", "version = 1\ntier_mix = True\n", "write true or false, in lower case"),
+    ],
+)
+def test_json_and_toml_syntax_errors_say_what_usually_causes_them(
+    tmp_path: Path, name: str, text: str, expected: str
+) -> None:
+    """Found by a JSON/TOML user's review: the parsers' own words ("Invalid value",
+    "Cannot overwrite a value") named no cause."""
+    path = tmp_path / name
+    path.write_text(text)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1 and expected in result.output
+
+
+def test_a_numeric_id_and_a_decimal_comma_are_told_how_to_write_them(tmp_path: Path) -> None:
+    """Found by review: `"program": 103` was "expected text", `0,6` "expected a number"."""
+    text = (ROOT / "scenarios" / "example" / "scenario.yaml").read_text()
+    text = text.replace("programs: programs.csv", f"programs: {EXAMPLE_CATALOG}")
+    path = tmp_path / "s.yaml"
+    path.write_text(f"{text}\nlocks: [{{program: 103, start: 2027-06-07}}]\n")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert 'expected text (got 103); write it as text, in quotes: "103"' in result.output
+    from tests.test_hostile_inputs_review22 import _catalog_cell
+
+    (tmp_path / "c").mkdir()
+    scenario, _number = _catalog_cell(tmp_path / "c", "acceptance", '"0,6"')
+    result = CliRunner().invoke(cli, ["validate", str(scenario)])
+    assert "write a decimal point: 0.6" in result.output, result.output

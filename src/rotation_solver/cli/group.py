@@ -81,8 +81,8 @@ def _say_on_stderr(message: str) -> None:
 def cli() -> None:
     """Plan away rotations for a US-citizen IMG applying to diagnostic radiology.
 
-    A scenario file (YAML) names the calendar, budget, documents and a catalog
-    of programs; `solve` picks the rotations with the highest expected letter
+    A scenario file (YAML, JSON or TOML) names the calendar, budget, documents and
+    a catalog of programs; `solve` picks the rotations with the highest expected letter
     and audition value, proves the plan optimal with CP-SAT, and re-checks it
     independently.
 

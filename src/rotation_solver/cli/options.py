@@ -104,8 +104,8 @@ def scenario_options(func: F) -> F:
         metavar="NAME|PATH",
         callback=_not_blank,
         help="Value model to use instead of the file's `value_model:`: a name "
-        f"({', '.join(available_models())}) or a YAML file's path, relative to the "
-        "working directory, else to the scenario's folder.",
+        f"({', '.join(available_models())}) or the path of a YAML, JSON or TOML file, "
+        "relative to the working directory, else to the scenario's folder.",
     )(func)
     return func
 

@@ -34,6 +34,38 @@ CATALOG_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls")  # a catalog, never a YAML
 MAX_VALUES = 500_000  # YAML aliases can make a small file expand without end
 
 
+def _json_hint(text: str, error: json.JSONDecodeError) -> tuple[str, int, int]:
+    """What the parser's words usually mean, and where (found by review: a trailing comma
+    was "Expecting property name enclosed in double quotes", at the next line's brace)."""
+    at = text[error.pos : error.pos + 1]
+    before = text[: error.pos].rstrip()
+    if before.endswith(",") and at in "}]":
+        comma = len(before) - 1
+        line = text.count("\n", 0, comma) + 1
+        column = comma - (text.rfind("\n", 0, comma) + 1) + 1
+        return "; a comma after the last item: JSON allows none, so delete it", line, column
+    if at == "'":
+        return '; JSON writes text and keys in double quotes (")', error.lineno, error.colno
+    if at == "/":
+        return "; JSON has no comments: delete them", error.lineno, error.colno
+    return "", error.lineno, error.colno
+
+
+def _toml_hint(text: str, line: int | None, message: str) -> str:
+    """The usual cause of TOML's terser errors (found by review)."""
+    if line is None or line > len(text.splitlines()):
+        return ""
+    written = text.splitlines()[line - 1]
+    key, _, value = (part.strip() for part in written.partition("="))
+    if message.startswith("Cannot overwrite a value") and key:
+        return f"; {key!r} is set twice: keep one"
+    if message.startswith("Invalid value") and re.fullmatch(r"[A-Za-z_][\w-]*", value):
+        if value.lower() in ("true", "false", "yes", "no"):
+            return f"; write true or false, in lower case (got {value})"
+        return f'; text takes double quotes in TOML: {key} = "{value}"'
+    return ""
+
+
 def _yaml_float(constructor: Any, node: Any) -> Any:
     text = str(node.value).replace("_", "")
     try:
@@ -215,7 +247,8 @@ def _read_document(path: Path, kind: str) -> Document:
             raise InputError(
                 Problem(
                     str(path),
-                    f"TOML syntax error: {message}{_impossible_date_hint(text, line)}",
+                    f"TOML syntax error: {message}{_toml_hint(text, line, message)}"
+                    f"{_impossible_date_hint(text, line)}",
                     line,
                     column,
                 )
@@ -230,8 +263,9 @@ def _read_document(path: Path, kind: str) -> Document:
         try:
             json.loads(text)  # JSON's own messages are clearer for JSON files
         except json.JSONDecodeError as error:
+            hint, line, column = _json_hint(text, error)
             raise InputError(
-                Problem(str(path), f"JSON syntax error: {error.msg}", error.lineno, error.colno)
+                Problem(str(path), f"JSON syntax error: {error.msg}{hint}", line, column)
             ) from None
         except RecursionError:
             raise InputError(Problem(str(path), "JSON nested too deeply")) from None

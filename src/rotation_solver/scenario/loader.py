@@ -734,13 +734,13 @@ def load_value_model(reference: str, relative_to: Path, where: Problem | None = 
         named = repr(files.short_name(reference))
         message = (
             f"value model {named} not found; expected one of "
-            f"{', '.join(available_models())} or a path to a YAML file"
+            f"{', '.join(available_models())} or a path to a YAML, JSON or TOML file"
         )
         if any((folder / reference).is_dir() for folder in folders if len(reference) < 4096):
             # As `programs:` says it (found by review: `value_model: .` was "not found").
             message = (
                 f"value model {named} is a folder; expected one of "
-                f"{', '.join(available_models())} or a path to a YAML file"
+                f"{', '.join(available_models())} or a path to a YAML, JSON or TOML file"
             )
         if where is None:
             message += (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -195,6 +196,18 @@ def _describe(
     if isinstance(given, str) and re.fullmatch(r"(\$\s*)?\d{1,3}(,\d{3})+", given.strip()):
         digits = given.strip().lstrip("$").strip().replace(",", "")
         return f"{message} (got {shown(given)}); write it without separators, e.g. {digits}"
+    if (
+        isinstance(given, str)
+        and re.fullmatch(r"\s*\d+,\d+\s*", given)
+        and kind.startswith(("decimal", "float"))
+    ):
+        # A decimal comma (found by review: `0,6` for an acceptance).
+        point = given.strip().replace(",", ".")
+        return f"{message} (got {shown(given)}); write a decimal point: {point}"
+    if kind == "string_type" and isinstance(given, int | Decimal) and not isinstance(given, bool):
+        # A numeric id (found by review: JSON `"program": 103`).
+        quoted = f'"{given}"'
+        return f"{message} (got {shown(given)}); write it as text, in quotes: {quoted}"
     field = str(item["loc"][-1]) if item["loc"] else ""
     if field == "tier" and isinstance(given, str) and given.strip().lower() == "realistic":
         # The guide's "Realistic (target) programs" (found by a student's review).
