@@ -405,3 +405,30 @@ def test_a_numeric_id_and_a_decimal_comma_are_told_how_to_write_them(tmp_path: P
     scenario, _number = _catalog_cell(tmp_path / "c", "acceptance", '"0,6"')
     result = CliRunner().invoke(cli, ["validate", str(scenario)])
     assert "write a decimal point: 0.6" in result.output, result.output
+
+
+def test_a_merged_header_cell_gives_a_few_errors_and_the_fix(tmp_path: Path) -> None:
+    """Found by a spreadsheet user's review: a header merged across two columns left the
+    second unnamed, and every row under it got its own error (17 lines), none saying
+    "unmerge"."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from tests.test_hostile_inputs_review22 import _copy
+
+    scenario = _copy(tmp_path)
+    rows = [line.split(",") for line in (tmp_path / "programs.csv").read_text().splitlines()]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    width = len(rows[0])
+    sheet.cell(row=1, column=width + 1, value="notes")
+    for r in range(2, len(rows) + 1):  # a column of notes whose header cell merged into another
+        sheet.cell(row=r, column=width + 2, value=f"note {r}")
+    book.save(tmp_path / "programs.xlsx")
+    scenario.write_text(scenario.read_text().replace("programs.csv", "programs.xlsx"))
+    result = CliRunner().invoke(cli, ["validate", str(scenario)])
+    said = result.output
+    assert result.exit_code == 1
+    assert said.count("a value under a column with no name") == 3
+    assert "more like these in this column" in said or "more rows like these" in said
+    assert "unmerge it" in said

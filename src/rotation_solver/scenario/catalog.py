@@ -197,10 +197,17 @@ def _from_table(
             problems.append(
                 Problem(
                     file,
-                    f"a value under a column with no name in row 1 (column {where}: "
+                    # The values after "got", so that rows alike are grouped (found by
+                    # review: a merged header cell gave one error per row).
+                    f"a value under a column with no name in row 1, column {where} (got "
                     f"{', '.join(repr(str(cells[i - 1])) for i in unnamed)}); name the "
                     "column in the header row (a column the catalog does not know is "
-                    "ignored with a warning), or delete the value",
+                    "ignored with a warning), or delete the value"
+                    + (
+                        "; a header cell merged across columns names only the first: unmerge it"
+                        if spreadsheet
+                        else ""
+                    ),
                     line,
                     unnamed[0],
                     spreadsheet=spreadsheet,
