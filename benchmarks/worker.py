@@ -110,28 +110,30 @@ def plan_fingerprint(rotations: Iterable[tuple[str, str]]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:10] if text else ""
 
 
-def resident_mb() -> float | None:
-    """Resident memory now (VmRSS): taken after the imports, it is the baseline the
-    model's own memory is read against (`peak_mb - import_mb`)."""
+def _status_mb(field: str) -> float | None:
+    """A memory line of /proc/self/status in MB (None where there is no /proc)."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024  # kB
     except OSError:
         pass
     return None
 
 
+def resident_mb() -> float | None:
+    """Resident memory now (VmRSS): taken after the imports, it is the baseline the
+    model's own memory is read against (`peak_mb - import_mb`)."""
+    return _status_mb("VmRSS")
+
+
 def peak_mb() -> float:
     """This process's own peak resident memory. Found by review: Linux keeps
     `ru_maxrss` across the exec that starts the worker, so it reported the runner's
     peak whenever that was higher; VmHWM starts afresh with the new program."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024  # kB
-    except OSError:
-        pass
+    peak = _status_mb("VmHWM")
+    if peak is not None:
+        return peak
     # Elsewhere (no /proc): ru_maxrss, in KiB on Linux and bytes on macOS.
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)

@@ -4,7 +4,9 @@ wrong, dropped without a word, or given the wrong exit code."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -107,7 +109,8 @@ def test_a_value_under_a_column_with_no_name_is_not_dropped(tmp_path: Path) -> N
     assert _run("validate", str(scenario))[0] == 0
 
 
-def test_a_value_under_an_unnamed_xlsx_column_names_its_cell(tmp_path: Path) -> None:
+def _as_xlsx(tmp_path: Path, edit: Callable[[Any, int, int], None]) -> Path:
+    """The example with its catalog as programs.xlsx, after `edit(sheet, width, rows)`."""
     openpyxl = pytest.importorskip("openpyxl")
     scenario = _copy(tmp_path)
     rows = [line.split(",") for line in (tmp_path / "programs.csv").read_text().splitlines()]
@@ -115,9 +118,16 @@ def test_a_value_under_an_unnamed_xlsx_column_names_its_cell(tmp_path: Path) -> 
     sheet = book.active
     for row in rows:
         sheet.append(row)
-    sheet.cell(row=2, column=len(rows[0]) + 1, value=0.45)
+    edit(sheet, len(rows[0]), len(rows))
     book.save(tmp_path / "programs.xlsx")
     scenario.write_text(scenario.read_text().replace("programs.csv", "programs.xlsx"))
+    return scenario
+
+
+def test_a_value_under_an_unnamed_xlsx_column_names_its_cell(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    scenario = _as_xlsx(tmp_path, lambda sheet, width, _rows: sheet.cell(2, width + 1, 0.45))
+    rows = [line.split(",") for line in (tmp_path / "programs.csv").read_text().splitlines()]
     code, said = _run("validate", str(scenario))
     assert code == 1
     letter = openpyxl.utils.get_column_letter(len(rows[0]) + 1)

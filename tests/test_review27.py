@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -285,40 +286,36 @@ def test_the_answer_to_the_offers_is_shown_with_no_application_left_to_send(
     assert "leaves no plan" not in line
 
 
-def test_a_bare_program_id_under_applied_offers_or_locks_gets_an_entry_to_copy(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("key", "written", "expected"),
+    [
+        # Found by a student's review: `applied: [rad-cedar]` was "expected a mapping",
+        # with nothing to copy.
+        ("applied", "rad-cedar", "write each entry as {program: rad-cedar} (every start it "
+         "offers) or {program: rad-cedar, starts: [YYYY-MM-DD]}"),
+        ("offers", "rad-cedar", "write each entry as {program: rad-cedar, start: YYYY-MM-DD}"),
+        ("locks", "rad-cedar", "write each entry as {program: rad-cedar, start: YYYY-MM-DD}"),
+        # Found by review: `applied: [rad-cedar@2027-06-14]` was told how to write "an
+        # accepted offer", with `start` where `applied` lists `starts`.
+        ("applied", "rad-cedar@2027-06-14",
+         "an application sent is written {program: rad-cedar, starts: [2027-06-14]}"),
+        ("offers", "rad-cedar@2027-06-14",
+         "an offer in hand is written {program: rad-cedar, start: 2027-06-14}"),
+        ("locks", "rad-cedar@2027-06-14",
+         "an accepted offer is written {program: rad-cedar, start: 2027-06-14}"),
+    ],
+)  # fmt: skip
+def test_an_entry_written_as_text_is_shown_the_entry_to_write(
+    tmp_path: Path, key: str, written: str, expected: str
 ) -> None:
-    """Found by a student's review: `applied: [rad-cedar]` was "expected a mapping", with
-    nothing to copy."""
     text = (ROOT / "scenarios" / "example" / "scenario.yaml").read_text()
     text = text.replace("programs: programs.csv", f"programs: {EXAMPLE_CATALOG}")
-    for key, example in (
-        ("applied", "{program: rad-cedar} (every start it offers) or {program: rad-cedar, "),
-        ("offers", "{program: rad-cedar, start: YYYY-MM-DD}"),
-        ("locks", "{program: rad-cedar, start: YYYY-MM-DD}"),
-    ):
-        path = tmp_path / f"{key}.yaml"
-        path.write_text(f"{text}\n{key}: [rad-cedar]\n")
-        result = CliRunner().invoke(cli, ["validate", str(path)])
-        said = " ".join(result.output.split())
-        assert result.exit_code == 1, said
-        assert f"{key}[0]: expected a mapping" in said and f"write each entry as {example}" in said
-
-
-def test_program_at_date_is_rewritten_as_the_list_it_is_in_writes_it(tmp_path: Path) -> None:
-    """Found by review: `applied: [rad-cedar@2027-06-14]` was told how to write "an
-    accepted offer", with `start` where `applied` lists `starts`."""
-    text = (ROOT / "scenarios" / "example" / "scenario.yaml").read_text()
-    text = text.replace("programs: programs.csv", f"programs: {EXAMPLE_CATALOG}")
-    for key, form in (
-        ("applied", "an application sent is written {program: rad-cedar, starts: [2027-06-14]}"),
-        ("offers", "an offer in hand is written {program: rad-cedar, start: 2027-06-14}"),
-        ("locks", "an accepted offer is written {program: rad-cedar, start: 2027-06-14}"),
-    ):
-        path = tmp_path / f"{key}.yaml"
-        path.write_text(f"{text}\n{key}: [rad-cedar@2027-06-14]\n")
-        result = CliRunner().invoke(cli, ["validate", str(path)])
-        assert result.exit_code == 1 and form in " ".join(result.output.split())
+    path = tmp_path / f"{key}.yaml"
+    path.write_text(f"{text}\n{key}: [{written}]\n")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1, said
+    assert f"{key}[0]: expected a mapping" in said and expected in said
 
 
 def test_every_stated_rule_of_the_checker_is_a_note_when_scoring() -> None:
@@ -411,21 +408,14 @@ def test_a_merged_header_cell_gives_a_few_errors_and_the_fix(tmp_path: Path) -> 
     """Found by a spreadsheet user's review: a header merged across two columns left the
     second unnamed, and every row under it got its own error (17 lines), none saying
     "unmerge"."""
-    openpyxl = pytest.importorskip("openpyxl")
-    from tests.test_hostile_inputs_review22 import _copy
+    from tests.test_hostile_inputs_review22 import _as_xlsx
 
-    scenario = _copy(tmp_path)
-    rows = [line.split(",") for line in (tmp_path / "programs.csv").read_text().splitlines()]
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    width = len(rows[0])
-    sheet.cell(row=1, column=width + 1, value="notes")
-    for r in range(2, len(rows) + 1):  # a column of notes whose header cell merged into another
-        sheet.cell(row=r, column=width + 2, value=f"note {r}")
-    book.save(tmp_path / "programs.xlsx")
-    scenario.write_text(scenario.read_text().replace("programs.csv", "programs.xlsx"))
+    def merged(sheet: Any, width: int, rows: int) -> None:
+        sheet.cell(1, width + 1, "notes")
+        for r in range(2, rows + 1):  # notes under a header cell merged into the one before
+            sheet.cell(r, width + 2, f"note {r}")
+
+    scenario = _as_xlsx(tmp_path, merged)
     result = CliRunner().invoke(cli, ["validate", str(scenario)])
     said = result.output
     assert result.exit_code == 1
