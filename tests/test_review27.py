@@ -169,7 +169,7 @@ def test_check_compares_every_echo_and_derived_number_it_states(tmp_path: Path) 
     assert _check_rules(tmp_path, plan)[0] == 0
     first = plan["rotations"][0]
     edits = {
-        "gap": {**plan, "gap": 0.5},
+        "gap.stated": {**plan, "gap": 0.5},
         "chance_all_offered": {**plan, "chance_all_offered": 1},
         "city.stated": {**plan, "rotations": [{**first, "city": "Paris"}, *plan["rotations"][1:]]},
         "state.stated": {**plan, "rotations": [{**first, "state": "ZZ"}, *plan["rotations"][1:]]},
@@ -327,7 +327,8 @@ def test_every_stated_rule_of_the_checker_is_a_note_when_scoring() -> None:
 
     source = (ROOT / "src" / "rotation_solver" / "checker.py").read_text()
     emitted = set(re.findall(r'"([a-z_]+\.stated)"', source))
-    emitted |= {"gap", "chance_all_offered"}
+    emitted |= {"chance_all_offered"}
+    assert "gap" not in STATED_RULES  # the rule of min_gap_days, never a note
     assert emitted <= STATED_RULES
 
 
@@ -422,3 +423,22 @@ def test_a_merged_header_cell_gives_a_few_errors_and_the_fix(tmp_path: Path) -> 
     assert said.count("a value under a column with no name") == 3
     assert "more like these in this column" in said or "more rows like these" in said
     assert "unmerge it" in said
+
+
+def test_a_hand_made_plan_that_breaks_the_gap_rule_is_refused_by_score(tmp_path: Path) -> None:
+    """Found by review: the stated `gap` and the min_gap_days rule shared the key "gap",
+    so --score called a gap violation a stale note, said valid, then exited 70."""
+    text = (ROOT / "scenarios" / "example" / "scenario.yaml").read_text()
+    text = text.replace("programs: programs.csv", f"programs: {EXAMPLE_CATALOG}")
+    scenario = tmp_path / "g14.yaml"
+    scenario.write_text(text.replace("min_gap_days: 0", "min_gap_days: 14"))
+    mine = tmp_path / "mine.csv"
+    mine.write_text(
+        "program_id,start\nrad-cedar,2027-06-14\nrad-juniper,2027-07-26\nem-saguaro,2027-08-16\n"
+    )
+    result = CliRunner().invoke(
+        cli, ["check", str(scenario), str(mine), "--score", "--workers", "1"]
+    )
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1, said
+    assert "[gap]" in said and "valid" not in said.split("[gap]")[0]

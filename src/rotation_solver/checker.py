@@ -8,7 +8,7 @@ Rule keys of `Violation.rule`:
 
 - plan shape: `malformed` (missing keys, wrong types, bad dates), `status`, `scenario`,
   `order` (rotations sorted by start), `bound`, `objective`, `total_cost`, `paid_fees`,
-  `budget.stated`, `profile.stated`, and when stated `gap`, `chance_all_offered`,
+  `budget.stated`, `profile.stated`, and when stated `gap.stated`, `chance_all_offered`,
   `value_model.stated`
 - a rotation's identity: `program` (unknown id), `start` (a start the program does not offer)
 - a rotation's stated fields: `program_name`, `specialty.stated`, `tier`, `end`, `weeks`,
@@ -74,7 +74,7 @@ STATED_RULES = frozenset((
     "status", "scenario", "order", "bound", "objective", "total_cost", "paid_fees", "budget.stated",
     "profile.stated", "program_name", "specialty.stated", "tier", "end", "weeks", "cost",
     "value", "submit_on", "deadline.stated", "locked.stated", "offered.stated",
-    "applied.stated", "letter_before_eras.stated", "gap", "chance_all_offered",
+    "applied.stated", "letter_before_eras.stated", "gap.stated", "chance_all_offered",
     "value_model.stated", "city.stated", "state.stated", "acceptance.stated",
     "img_friendly.stated",
 ))  # fmt: skip
@@ -401,10 +401,11 @@ class _Checker:
             gap = plan["gap"]
             want = Fraction(abs(bound - objective), max(1, abs(bound)))
             if not _is_number(gap) or (isinstance(gap, float) and not math.isfinite(gap)):
-                self.add(self.badly_stated("gap"), f"gap {_json(gap)} is not a number")
+                # `gap.stated`: `gap` is the rule of min_gap_days (found by review).
+                self.add(self.badly_stated("gap.stated"), f"gap {_json(gap)} is not a number")
             elif abs(Fraction(gap) - want) > Fraction(1, 10**9):
                 self.add(
-                    "gap",
+                    "gap.stated",
                     f"the plan states gap {_json(gap)}, but |bound - objective| / bound is "
                     f"{float(want):g}",
                 )

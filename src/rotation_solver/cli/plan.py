@@ -455,10 +455,6 @@ def _at_line(message: str, plan: Path, lines: dict[int, int]) -> str:
     return re.sub(r"rotation #(\d+)", located, message)
 
 
-# What a document states about itself rather than what the plan does: with --score the
-# plan is scored as recomputed, and a stale stated number is a note, not a broken rule.
-
-
 def _score(
     loaded: LoadedScenario,
     data: dict[str, Any],
