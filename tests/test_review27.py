@@ -375,6 +375,11 @@ def test_an_entry_to_copy_is_written_in_the_scenarios_own_syntax(tmp_path: Path)
         ("twice.toml", "version = 1\nbudget = 5\nbudget = 6\n", "'budget' is set twice"),
         ("bare.toml", "version = 1\n[student]\nschool_type = img\n", 'school_type = "img"'),
         ("capital.toml", "version = 1\ntier_mix = True\n", "write true or false, in lower case"),
+        # found by review: the hints must not mislead on other inputs
+        ("cut.json", '{"version": 1,\n "name": "x",', "the file ends before its last } or ]"),
+        ("dotted.toml", "x = 1\nx.y = 2\n", "or a value is used as a table"),
+        # a line break TOML does not count (U+2028) must not shift the line read
+        ("breaks.toml", "# a\u2028b\nflag = true\nschool_type = img\n", 'school_type = "img"'),
     ],
 )
 def test_json_and_toml_syntax_errors_say_what_usually_causes_them(
@@ -396,7 +401,7 @@ def test_a_numeric_id_and_a_decimal_comma_are_told_how_to_write_them(tmp_path: P
     path.write_text(f"{text}\nlocks: [{{program: 103, start: 2027-06-07}}]\n")
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 1
-    assert 'expected text (got 103); write it as text, in quotes: "103"' in result.output
+    assert "expected text (got 103); write it in quotes, as the catalog writes it" in result.output
     from tests.test_hostile_inputs_review22 import _catalog_cell
 
     (tmp_path / "c").mkdir()
@@ -442,3 +447,61 @@ def test_a_hand_made_plan_that_breaks_the_gap_rule_is_refused_by_score(tmp_path:
     said = " ".join(result.output.split())
     assert result.exit_code == 1, said
     assert "[gap]" in said and "valid" not in said.split("[gap]")[0]
+
+
+@pytest.mark.parametrize(
+    ("pairs", "style", "expected"),
+    [
+        ([("program", "103"), ("start", "2027-06-07")], "toml",
+         '{program = "103", start = 2027-06-07}'),
+        ([("program", "2027-rad"), ("start", "2027-06-07")], "toml",
+         '{program = "2027-rad", start = 2027-06-07}'),
+        ([("program", "103"), ("start", "2027-06-07")], "yaml",
+         '{program: "103", start: 2027-06-07}'),
+        ([("program", "rad-a"), ("starts", ["2027-06-07"])], "yaml",
+         "{program: rad-a, starts: [2027-06-07]}"),
+        ([("program", "rad-a"), ("starts", ["2027-06-07"])], "json",
+         '{"program": "rad-a", "starts": ["2027-06-07"]}'),
+    ],
+)  # fmt: skip
+def test_an_entry_to_copy_quotes_an_id_that_would_read_as_a_number_or_date(
+    pairs: list, style: str, expected: str
+) -> None:
+    """Found by review: `{program = 103}` in TOML is a number, `2027-rad` a syntax error."""
+    from rotation_solver.scenario.messages import inline_entry
+
+    assert inline_entry(pairs, style) == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "written", "expected"),
+    [
+        ("acceptance", "0,600", "write a decimal point: 0.600"),
+        ("letter", "7,500", "write a decimal point: 7.500"),
+        ("housing_per_week", "1,200", "write it without separators, e.g. 1200"),
+    ],
+)
+def test_a_comma_in_a_number_is_read_by_its_column(
+    tmp_path: Path, column: str, written: str, expected: str
+) -> None:
+    """Found by review: "0,600" for an acceptance was told to drop its "separators"."""
+    from tests.test_hostile_inputs_review22 import _catalog_cell
+
+    scenario, _number = _catalog_cell(tmp_path, column, f'"{written}"')
+    result = CliRunner().invoke(cli, ["validate", str(scenario)])
+    assert result.exit_code == 1 and expected in result.output, result.output
+
+
+def test_compare_names_an_accepted_offers_fee_among_those_paid(tmp_path: Path) -> None:
+    """Found by review: a lock's fee, paid as the program stays under applied, was said
+    to be paid by "applications sent, offers in hand"."""
+    text = (ROOT / "scenarios" / "example" / "scenario.yaml").read_text()
+    path = tmp_path / "locked.yaml"
+    path.write_text(
+        text.replace("programs: programs.csv", f"programs: {EXAMPLE_CATALOG}")
+        + "\napplied: [{program: rad-cedar}]\nlocks: [{program: rad-cedar, start: 2027-06-14}]\n"
+    )
+    result = CliRunner().invoke(
+        cli, ["compare", str(path), "--budgets", "8000,9000", "--workers", "1"]
+    )
+    assert "Every cost includes $80 of fees already paid (offers accepted)" in result.output

@@ -703,8 +703,8 @@ def plan_portfolio(
         "bound_proven": upper.proven,
         "gap": gap,
         "fees": table.fees,
-        # Fees already paid (applications sent, offers in hand), off the budget in every
-        # outcome besides `fees`.
+        # Fees already paid (applications sent, offers in hand, locks still listed under
+        # either), off the budget in every outcome besides `fees`.
         "paid_fees": loaded.paid_fees,
         # As stated: the fees of declined offers, already paid, are in `offer_answers`.
         "budget": asked.budget,

@@ -152,7 +152,7 @@ NOTE = (
     "Each budget gets its own applications, chosen as `apply` chooses them. The expected "
     "value is exact over every offer outcome of those applications, on `apply`'s scale (an "
     "offered rotation counts in full); the fees leave out those of accepted offers and "
-    "those already paid (applications sent, offers in hand). A "
+    "those already paid (applications sent, offers in hand or accepted). A "
     "row's gain need not come from its changed applications: more money also lets you "
     "accept dearer offers from the same ones."
 )

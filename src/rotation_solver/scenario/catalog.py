@@ -205,7 +205,8 @@ def _from_table(
                     "ignored with a warning), or delete the value"
                     + (
                         "; a header cell merged across columns names only the first: unmerge it"
-                        if spreadsheet
+                        # only beside a named column, as a merged cell leaves it
+                        if spreadsheet and any(i >= 2 and header[i - 2] for i in unnamed)
                         else ""
                     ),
                     line,

@@ -39,11 +39,13 @@ def _json_hint(text: str, error: json.JSONDecodeError) -> tuple[str, int, int]:
     was "Expecting property name enclosed in double quotes", at the next line's brace)."""
     at = text[error.pos : error.pos + 1]
     before = text[: error.pos].rstrip()
-    if before.endswith(",") and at in "}]":
+    if before.endswith(",") and at and at in "}]":  # not at the end of a cut-off file
         comma = len(before) - 1
         line = text.count("\n", 0, comma) + 1
         column = comma - (text.rfind("\n", 0, comma) + 1) + 1
         return "; a comma after the last item: JSON allows none, so delete it", line, column
+    if not at:
+        return "; the file ends before its last } or ]: is it cut short?", error.lineno, error.colno
     if at == "'":
         return '; JSON writes text and keys in double quotes (")', error.lineno, error.colno
     if at == "/":
@@ -51,18 +53,31 @@ def _json_hint(text: str, error: json.JSONDecodeError) -> tuple[str, int, int]:
     return "", error.lineno, error.colno
 
 
+def _toml_line(text: str, line: int | None) -> str | None:
+    """Line `line` as TOML counts lines: at "\n" only (found by review: `splitlines`
+    also breaks at U+2028 or a form feed, and read the wrong line)."""
+    lines = text.split("\n")
+    return lines[line - 1].rstrip("\r") if line is not None and 1 <= line <= len(lines) else None
+
+
 def _toml_hint(text: str, line: int | None, message: str) -> str:
     """The usual cause of TOML's terser errors (found by review)."""
-    if line is None or line > len(text.splitlines()):
+    written = _toml_line(text, line)
+    if written is None:
         return ""
-    written = text.splitlines()[line - 1]
     key, _, value = (part.strip() for part in written.partition("="))
-    if message.startswith("Cannot overwrite a value") and key:
-        return f"; {key!r} is set twice: keep one"
+    if message.startswith("Cannot overwrite a value"):
+        if re.fullmatch(r"[A-Za-z0-9_-]+", key):
+            return f"; {key!r} is set twice: keep one"
+        # `x.y = 2` after `x = 1`, or a [table] after a key of that name (found by review)
+        return "; a key or table is set twice, or a value is used as a table: keep one"
     if message.startswith("Invalid value") and re.fullmatch(r"[A-Za-z_][\w-]*", value):
-        if value.lower() in ("true", "false", "yes", "no"):
+        if value.lower() in ("true", "false"):
             return f"; write true or false, in lower case (got {value})"
-        return f'; text takes double quotes in TOML: {key} = "{value}"'
+        return (
+            f'; bare words are not TOML values: text takes double quotes ({key} = "{value}"), '
+            "true/false, numbers and dates none"
+        )
     return ""
 
 
@@ -196,12 +211,10 @@ def _exact_numbers(value: Any) -> Any:
 def _impossible_date_hint(text: str, line: int | None) -> str:
     """TOML reads 2027-07-32 as a broken date and reports the syntax around it ("Unclosed
     inline table"): name the impossible date on that line instead (found by review)."""
-    if line is None:
+    written = _toml_line(text, line)
+    if written is None:
         return ""
-    lines = text.splitlines()
-    if not 1 <= line <= len(lines):
-        return ""
-    for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", lines[line - 1]):
+    for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", written):
         try:
             date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:

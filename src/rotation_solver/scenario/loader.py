@@ -160,8 +160,9 @@ class LoadedScenario:
     # Applications sent that are refused or withdrawn (under both `applied` and
     # `exclude`): never planned, their fee paid.
     refused: tuple[str, ...] = ()
-    # Fees already paid (applications sent or refused, offers in hand), by program:
-    # counted once against the budget whatever the plan, so those rows carry fee 0.
+    # Fees already paid (applications sent or refused, offers in hand, locks still listed
+    # under either), by program: counted once against the budget whatever the plan, so
+    # those rows carry fee 0.
     paid: tuple[tuple[str, int], ...] = ()
 
     @property
@@ -683,7 +684,9 @@ def drop_lock(loaded: LoadedScenario, lock: Lock) -> LoadedScenario:
     one under `applied:` an application awaiting its answer, each with its fee paid;
     a program locked at another start stays locked; otherwise the catalog's row, fee and
     all, as if no application had gone out. An offer `apply` accepted (its fee paid, its
-    `offers:` entry answered) is in hand again at its start.
+    `offers:` entry answered) and not under `applied:` is in hand again at its start;
+    one also under `applied:` becomes that application again (`apply` does not drop the
+    locks it makes, so only a diagnosis of its answer could ask).
 
     Found by review: a repair that dropped a `--lock` on an offer in hand dropped that
     offer's fee from the total too, though it stays paid."""

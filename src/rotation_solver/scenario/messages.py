@@ -36,6 +36,8 @@ _EXPECTED = {
 
 # Fields that hold a fraction 0..1, where "60%" means 0.6 (a score of 0..10 does not).
 _FRACTIONS = {"acceptance", "late_factor"}
+# Fields far below a thousand, where "7,500" can only be a decimal comma.
+_DECIMAL_COMMA = _FRACTIONS | {"letter", "audition"}
 
 # Range errors: "Input should be greater than or equal to 0" in plain words.
 _BOUNDS = {
@@ -67,18 +69,24 @@ def style_of(path: Path) -> str:
 
 def inline_entry(pairs: Sequence[tuple[str, str | list[str]]], style: str = "yaml") -> str:
     """One list entry to copy, in the file's own syntax (found by review: YAML shown for
-    a JSON scenario). Dates are quoted in JSON, bare in YAML and TOML."""
+    a JSON scenario). `start`/`starts` hold dates: quoted in JSON only. Anything else is
+    text: quoted in JSON and TOML, and in YAML where it would read as a number or a date
+    (found by review: `{program = 103}` in TOML is a number)."""
 
-    def value(text: str | list[str]) -> str:
+    def value(key: str, text: str | list[str]) -> str:
         if isinstance(text, list):
-            return "[" + ", ".join(value(t) for t in text) + "]"
-        dated = text[:4].isdigit() or text.startswith("YYYY")
-        return f'"{text}"' if style == "json" or (style == "toml" and not dated) else text
+            return "[" + ", ".join(value(key, t) for t in text) + "]"
+        if style == "json":
+            return f'"{text}"'
+        if key in ("start", "starts"):
+            return text
+        numeric = re.fullmatch(r"[-+]?[\d_.]+([eE][-+]?\d+)?|0[xob]\w+|\d{4}-.*", text)
+        return f'"{text}"' if style == "toml" or numeric else text
 
     if style == "json":
-        return "{" + ", ".join(f'"{k}": {value(v)}' for k, v in pairs) + "}"
+        return "{" + ", ".join(f'"{k}": {value(k, v)}' for k, v in pairs) + "}"
     sep = " = " if style == "toml" else ": "
-    return "{" + ", ".join(f"{k}{sep}{value(v)}" for k, v in pairs) + "}"
+    return "{" + ", ".join(f"{k}{sep}{value(k, v)}" for k, v in pairs) + "}"
 
 
 def describe(
@@ -193,21 +201,25 @@ def _describe(
     if isinstance(given, str) and re.fullmatch(r"\$\s*\d+(\.0+)?", given.strip()):
         digits = given.strip().lstrip("$").strip().split(".")[0]
         return f"{message} (got {shown(given)}); write the number without '$', e.g. {digits}"
-    if isinstance(given, str) and re.fullmatch(r"(\$\s*)?\d{1,3}(,\d{3})+", given.strip()):
-        digits = given.strip().lstrip("$").strip().replace(",", "")
-        return f"{message} (got {shown(given)}); write it without separators, e.g. {digits}"
+    decimal_field = bool(item["loc"]) and str(item["loc"][-1]) in _DECIMAL_COMMA
+    thousands = re.fullmatch(r"\s*\d{1,3}(,\d{3})+\s*", str(given))
     if (
         isinstance(given, str)
         and re.fullmatch(r"\s*\d+,\d+\s*", given)
         and kind.startswith(("decimal", "float"))
+        and (decimal_field or given.strip().startswith("0,") or not thousands)
     ):
-        # A decimal comma (found by review: `0,6` for an acceptance).
+        # A decimal comma (found by review: `0,6` for an acceptance; `7,500` for a letter
+        # score is 7.5, where for a fee it is 7500).
         point = given.strip().replace(",", ".")
         return f"{message} (got {shown(given)}); write a decimal point: {point}"
+    if isinstance(given, str) and re.fullmatch(r"(\$\s*)?\d{1,3}(,\d{3})+", given.strip()):
+        digits = given.strip().lstrip("$").strip().replace(",", "")
+        return f"{message} (got {shown(given)}); write it without separators, e.g. {digits}"
     if kind == "string_type" and isinstance(given, int | Decimal) and not isinstance(given, bool):
-        # A numeric id (found by review: JSON `"program": 103`).
-        quoted = f'"{given}"'
-        return f"{message} (got {shown(given)}); write it as text, in quotes: {quoted}"
+        # A numeric id (found by review: JSON `"program": 103`). The number as read may
+        # not be as written (0042 reads 42), so the id is not repeated.
+        return f"{message} (got {shown(given)}); write it in quotes, as the catalog writes it"
     field = str(item["loc"][-1]) if item["loc"] else ""
     if field == "tier" and isinstance(given, str) and given.strip().lower() == "realistic":
         # The guide's "Realistic (target) programs" (found by a student's review).

@@ -423,10 +423,17 @@ def _paid(loaded: LoadedScenario) -> dict[str, Any]:
     what paid them (found by review: both kinds named where only one was)."""
     if not loaded.paid_fees:
         return {}
+    paid = {pid for pid, fee in loaded.paid if fee}
     kinds = [
         kind
-        for kind, held in (("applications sent", loaded.applied), ("offers in hand", loaded.offers))
-        if held
+        for kind, held in (
+            ("applications sent", {a.program for a in loaded.applied} | set(loaded.refused)),
+            ("offers in hand", {o.program for o in loaded.offers}),
+            # a lock still listed under offers or applied (found by review: named as one
+            # of the two kinds above where it was the only fee paid)
+            ("offers accepted", {lock.program for lock in loaded.locks}),
+        )
+        if held & paid
     ]
     return {"paid_fees": loaded.paid_fees, "paid_for": kinds}
 
