@@ -1082,7 +1082,7 @@ def test_check_refutes_a_made_up_conflict_or_repair(tmp_path: Path) -> None:
         (smaller_raise, "the least change that works"),
         (invented, "relaxing tier_mix alone is not enough"),
         # Found by a later review: repairs that were not checked at all.
-        (cost_of_one, "costs $1, but a plan worth 176 after that change costs exactly $4,185"),
+        (cost_of_one, "costs $1, but the cheapest plan worth 176 after that change costs $4,185"),
         (made_up_rule, "repairs 'foo', which the conflict does not name"),
         (not_a_repair, "repairs[3]: expected {rule, change"),
         (repairs_null, "conflict.repairs: expected a list"),

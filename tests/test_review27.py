@@ -505,3 +505,34 @@ def test_compare_names_an_accepted_offers_fee_among_those_paid(tmp_path: Path) -
         cli, ["compare", str(path), "--budgets", "8000,9000", "--workers", "1"]
     )
     assert "Every cost includes $80 of fees already paid (offers accepted)" in result.output
+
+
+def test_a_repair_states_the_cheapest_plan_of_its_value_and_check_holds_it_to_that(
+    tmp_path: Path,
+) -> None:
+    """Found by a fee oracle: "drop the lock → 170 for $4,920" where `solve` without the
+    lock gives 170 for $4,775 (a tie); `check` took any cost up to the budget."""
+    text = (ROOT / "scenarios" / "example" / "scenario.yaml").read_text()
+    scenario = tmp_path / "late.yaml"
+    scenario.write_text(
+        text.replace("programs: programs.csv", f"programs: {EXAMPLE_CATALOG}")
+        .replace("planning_date: 2027-01-15", "planning_date: 2027-04-26")
+        .replace("budget: 9000", "budget: 5000")
+    )
+    lock = ("--lock", "rad-desert@2027-06-28")
+    code, free = _json("solve", str(scenario))
+    code, locked = _json("solve", str(scenario), *lock)
+    assert code == 3
+    repair = next(r for r in locked["conflict"]["repairs"] if r["change"].startswith("drop"))
+    assert (repair["objective"], repair["total_cost"]) == (free["objective"], free["total_cost"])
+    document = tmp_path / "no-plan.json"
+    document.write_text(json.dumps(locked))
+    args = ["check", str(scenario), str(document), "--workers", "1", *lock]
+    assert CliRunner().invoke(cli, args).exit_code == 3
+    repair["total_cost"] += 145  # the dearer plan of the same value
+    document.write_text(json.dumps(locked))
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "the cheapest plan worth 170 after that change costs $4,775" in " ".join(
+        result.output.split()
+    )

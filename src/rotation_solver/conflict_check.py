@@ -298,9 +298,9 @@ def _derived_claims(
 def _repair_cost_error(
     claimed: dict[str, Any], again: Repair, clock: Clock
 ) -> tuple[str | None, bool]:
-    """A proven repair's cost must be that of a plan worth its value after the change:
-    at least the least such cost, at most the changed budget (ties may cost less or
-    more, so no single cost is required)."""
+    """A proven repair's cost must be the least cost of a plan worth its value after the
+    change: repairs settle ties as `solve` does, cheapest first (found by an oracle: a
+    dearer plan of the same value passed, where any cost up to the budget was taken)."""
     objective = claimed.get("objective")
     if objective is None or again.repaired is None:
         return None, True
@@ -322,17 +322,13 @@ def _repair_cost_error(
         )
     except NotSettled:
         return None, False
-    if least is not None and isinstance(cost, int) and least <= cost <= budget:
+    if least is not None and cost == least:
         return None, True
-    if least is None:
-        span = "nothing: there is no such plan"
-    elif least == budget:
-        span = f"exactly {_money(least)}"
-    else:
-        span = f"between {_money(least)} and {_money(budget)}"
+    span = "nothing: there is no such plan" if least is None else _money(least)
     return (
-        f"repair of {claimed['rule']}: the document says its plan costs {_money(cost)}, but a "
-        f"plan worth {objective} after that change costs {span}",
+        f"repair of {claimed['rule']}: the document says its plan costs {_money(cost)}, but "
+        f"the cheapest plan worth {objective} after that change costs {span} (ties go to "
+        "the cheapest, as in `solve`)",
         True,
     )
 

@@ -284,7 +284,9 @@ def suggest_repairs(
         share = clock.share(len(conflict.rules) - index)
         try:
             found = _repair_for(loaded, rule.key, share, conflict)
-            result = best_plan(found[0], share) if found is not None else None
+            # Settled as `solve` settles ties, cheapest first (found by an oracle: a repair
+            # stated a dearer plan of the same value than `solve` gives after the change).
+            result = best_plan(found[0], share, settle=True) if found is not None else None
         except NotSettled:
             repairs.append(Repair(rule.key, f"relaxing {rule.key}: {NOT_SETTLED}", None, None))
             continue
