@@ -46,7 +46,8 @@ def changed(loaded: LoadedScenario, **updates: Any) -> LoadedScenario:
 def best_plan(loaded: LoadedScenario, clock: Clock, *, settle: bool = False) -> Result | None:
     """The best plan of a scenario, checked independently; None when there is none
     (NotSettled when the time limit stopped the solve before it could tell). `settle`:
-    the plan `solve` would show, for a repair that names its dates."""
+    the plan `solve` would show, ties settled, for every repair stated; the searches that
+    only ask whether a change is enough need no more than the value."""
     problem = build_problem(loaded)
     result = solve_problem(problem, clock.left(), settle=settle)
     if result.status == "unknown":
