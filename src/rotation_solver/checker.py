@@ -287,6 +287,17 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _is_finite_number(value: Any) -> bool:
+    """A JSON number a float can hold: an int of any size is finite (found by review:
+    `math.isfinite(10**400)` raised)."""
+    return _is_number(value) and not (isinstance(value, float) and not math.isfinite(value))
+
+
+def _differs(stated: int | float, want: Fraction) -> bool:
+    """A stated derived number off its recomputed value by more than float rounding."""
+    return abs(Fraction(stated) - want) > Fraction(1, 10**9)
+
+
 def _fmt_date(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -400,10 +411,10 @@ class _Checker:
         if "gap" in plan and isinstance(bound, int) and not isinstance(bound, bool):
             gap = plan["gap"]
             want = Fraction(abs(bound - objective), max(1, abs(bound)))
-            if not _is_number(gap) or (isinstance(gap, float) and not math.isfinite(gap)):
+            if not _is_finite_number(gap):
                 # `gap.stated`: `gap` is the rule of min_gap_days (found by review).
                 self.add(self.badly_stated("gap.stated"), f"gap {_json(gap)} is not a number")
-            elif abs(Fraction(gap) - want) > Fraction(1, 10**9):
+            elif _differs(gap, want):
                 self.add(
                     "gap.stated",
                     f"the plan states gap {_json(gap)}, but |bound - objective| / bound is "
@@ -414,12 +425,12 @@ class _Checker:
             want = Fraction(1)
             for rotation in rotations:
                 want *= rotation.acceptance
-            if not _is_number(chance) or (isinstance(chance, float) and not math.isfinite(chance)):
+            if not _is_finite_number(chance):
                 self.add(
                     self.badly_stated("chance_all_offered"),
                     f"chance_all_offered {_json(chance)} is not a number",
                 )
-            elif abs(Fraction(chance) - want) > Fraction(1, 10**9):
+            elif _differs(chance, want):
                 self.add(
                     "chance_all_offered",
                     f"the plan states chance_all_offered {_json(chance)}, but its rotations' "
@@ -565,12 +576,12 @@ class _Checker:
         ]
         if "acceptance" in r.raw:
             got = r.raw["acceptance"]
-            if not _is_number(got) or (isinstance(got, float) and not math.isfinite(got)):
+            if not _is_finite_number(got):
                 self.add(
                     self.badly_stated("acceptance.stated"),
                     f"{r.label}: acceptance {_json(got)} is not a number",
                 )
-            elif abs(Fraction(got) - r.acceptance) > Fraction(1, 10**9):
+            elif _differs(got, r.acceptance):
                 self.add(
                     "acceptance.stated",
                     f"{r.label}: the plan states acceptance {_json(got)}, but by the scenario "
@@ -871,7 +882,7 @@ class _Checker:
                     f"{stated} (null only when there is no plan)",
                 )
             return
-        if not _is_number(bound) or (isinstance(bound, float) and not math.isfinite(bound)):
+        if not _is_finite_number(bound):
             self.add(self.badly_stated("bound"), f"bound {_json(bound)} is not a finite number")
             return
         if plan.get("status") == "optimal" and bound != stated:

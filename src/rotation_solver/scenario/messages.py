@@ -146,6 +146,7 @@ def _describe(
         message = f"expected {context['expected']}"
     given = item["input"]
     loc = tuple(item["loc"])
+    field = str(loc[-1]) if loc else ""
     entry = kind in ("model_type", "model_attributes_type") and isinstance(given, str)
     if entry and "@" in given:
         program, _, start = (part.strip() for part in given.rpartition("@"))
@@ -171,7 +172,7 @@ def _describe(
         if example:
             return f"{message} (got {shown(given)}); write each entry as {example}"
     window = ("calendar", "window")
-    if kind == "model_type" and isinstance(given, list) and tuple(item["loc"]) == window:
+    if kind == "model_type" and isinstance(given, list) and loc == window:
         # Two windows (found by a student's review: a school's cores in between); one
         # range written as a list is not two (found by review).
         two = len(given) > 1 and all(isinstance(part, dict) for part in given)
@@ -182,7 +183,7 @@ def _describe(
         )
     if kind == "list_type" and given is None:
         return f"{message} (got nothing); write [] for none, or leave the key out"
-    fraction_field = item["loc"] and item["loc"][-1] in _FRACTIONS
+    fraction_field = field in _FRACTIONS
     if fraction_field and isinstance(given, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*%\s*", given):
         fraction = float(given.strip().rstrip("%")) / 100
         return f"{message} (got {shown(given)}); write a fraction, e.g. {fraction:g}"
@@ -201,13 +202,12 @@ def _describe(
     if isinstance(given, str) and re.fullmatch(r"\$\s*\d+(\.0+)?", given.strip()):
         digits = given.strip().lstrip("$").strip().split(".")[0]
         return f"{message} (got {shown(given)}); write the number without '$', e.g. {digits}"
-    decimal_field = bool(item["loc"]) and str(item["loc"][-1]) in _DECIMAL_COMMA
     thousands = re.fullmatch(r"\s*\d{1,3}(,\d{3})+\s*", str(given))
     if (
         isinstance(given, str)
         and re.fullmatch(r"\s*\d+,\d+\s*", given)
         and kind.startswith(("decimal", "float"))
-        and (decimal_field or given.strip().startswith("0,") or not thousands)
+        and (field in _DECIMAL_COMMA or given.strip().startswith("0,") or not thousands)
     ):
         # A decimal comma (found by review: `0,6` for an acceptance; `7,500` for a letter
         # score is 7.5, where for a fee it is 7500).
@@ -220,7 +220,6 @@ def _describe(
         # A numeric id (found by review: JSON `"program": 103`). The number as read may
         # not be as written (0042 reads 42), so the id is not repeated.
         return f"{message} (got {shown(given)}); write it in quotes, as the catalog writes it"
-    field = str(item["loc"][-1]) if item["loc"] else ""
     if field == "tier" and isinstance(given, str) and given.strip().lower() == "realistic":
         # The guide's "Realistic (target) programs" (found by a student's review).
         return f"{message} (got {shown(given)}); the guide's realistic programs are 'target'"
