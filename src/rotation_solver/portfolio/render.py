@@ -723,10 +723,11 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
             f"| {a['tier']} | {starts} | {submit} | {deadline} | ${a['fee']:,} | {offer} "
             f"| {a['role']} | {markdown.cell(a['reason'])} |"
         )
+    answer = offer_answer_lines(payload)
     if payload["applications"]:
         lines += [
             "",
-            *offer_answer_lines(payload),
+            *answer,
             "",
             f"{ROLES} Starts in bold are the dates the plans use; the others are free "
             "alternates worth asking for too. The first deadline is the earliest of all; "
@@ -736,8 +737,8 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
             "",
             next_step(payload),
         ]
-    elif offer_answer_lines(payload):
-        lines += ["", *offer_answer_lines(payload)]
+    elif answer:
+        lines += ["", *answer]
     lines += [
         "",
         "Out of sample: the same fresh outcomes for every strategy, with 95% CIs. Exact: "
