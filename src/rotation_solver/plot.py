@@ -100,38 +100,29 @@ def _overlaps(fig: Figure, first: Any, others: list[Any]) -> bool:
     return any(box.overlaps(other.get_window_extent(renderer)) for other in others)
 
 
-@plain_text
-def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
-    """The plan as a matplotlib Figure (Agg canvas attached)."""
-    scenario = loaded.scenario
-    rotations: list[dict[str, Any]] = list(payload.get("rotations") or [])
-    rows = max(len(rotations), 1)
-    fig = Figure(figsize=(13, 2.6 + 1.05 * rows), dpi=150, layout="constrained")
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-
-    today, eras = scenario.planning_date, scenario.eras_submission
+def _time_span(scenario: Any, rotations: list[dict[str, Any]]) -> tuple[date, date]:
+    """The picture's first and last day: planning date, rotations, ERAS and the window."""
     ends = [date.fromisoformat(r["end"]) for r in rotations]
     # A rotation may start before the plan is made (a lock, or spec section 4 with no
     # deadline): the axis begins with whichever comes first.
-    first = min([today, *(date.fromisoformat(r["start"]) for r in rotations)])
+    first = min([scenario.planning_date, *(date.fromisoformat(r["start"]) for r in rotations)])
     left = first.replace(day=1) - timedelta(days=4)
     # The student's own window too (found by review: a window to January, with a holiday
     # block in it, was cut off in December).
-    window = scenario.calendar.window
     right = max(
         [
-            eras + timedelta(days=25),
-            window.end + timedelta(days=8),
+            scenario.eras_submission + timedelta(days=25),
+            scenario.calendar.window.end + timedelta(days=8),
             *(end + timedelta(days=50) for end in ends),
         ]
     )
-    ax.set_xlim(_x(left), _x(right))
-    ax.set_ylim(-0.7, rows - 0.3)
+    return left, right
 
-    # Background: primary window, blocked periods, planning date, ERAS.
-    win_start, win_end = primary_window(eras)
-    placed: list[tuple[Any, float, float, list[Any]]] = []
+
+def _draw_periods(ax: Any, scenario: Any, left: date, right: date) -> list[Any]:
+    """Shade the primary window, hatch the blocked periods, rule the calendar window's
+    edges; return their legend entries."""
+    win_start, win_end = primary_window(scenario.eras_submission)
     ax.axvspan(_x(win_start), _x(win_end + timedelta(days=1)), color=WINDOW_COLOUR, zorder=0)
     legend: list[Any] = [
         Patch(
@@ -161,6 +152,7 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
             )
         )
     # The calendar window's edges: every rotation lies inside them (spec section 4).
+    window = scenario.calendar.window
     for edge in (window.start, window.end + timedelta(days=1)):
         if left < edge < right:
             ax.axvline(_x(edge), color=WINDOW_EDGE_COLOUR, linewidth=1.4, zorder=0.8)
@@ -174,14 +166,23 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
             f"{_short(window.end)} {window.end.year})",
         )
     )
+    return legend
+
+
+def _draw_dates(
+    fig: Figure, ax: Any, loaded: LoadedScenario, left: date, right: date, top: float
+) -> None:
+    """The planning date, ERAS and the letter cut-off as vertical lines, with their labels."""
+    scenario = loaded.scenario
+    today, eras = scenario.planning_date, scenario.eras_submission
+    win_start, _ = primary_window(eras)
     ax.axvline(_x(today), color=TEXT_MUTED, linestyle=":", linewidth=1.2, zorder=1)
     ax.axvline(_x(eras), color=ERAS_COLOUR, linestyle="--", linewidth=1.6, zorder=1)
     # The value model's letter cut-off: a rotation ending later counts at late_factor,
     # which the guide's Jun-Sep shading alone does not show [Step 3].
-    timing = loaded.value_model.timing
-    letter_ready_by = eras - timedelta(days=timing.letter_lead_days)
-    ax.axvline(_x(letter_ready_by), color=ERAS_COLOUR, linestyle="-.", linewidth=1, zorder=1)
-    top = rows - 0.3
+    ax.axvline(
+        _x(_letter_ready_by(loaded)), color=ERAS_COLOUR, linestyle="-.", linewidth=1, zorder=1
+    )
     eras_label = ax.text(
         _x(eras),
         top,
@@ -223,126 +224,145 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
         if _overlaps(fig, best, [eras_label]):
             best.remove()
 
-    specialties: list[str] = []
-    for i, rotation in enumerate(rotations):
-        y = rows - 1 - i
-        start = date.fromisoformat(rotation["start"])
-        end = date.fromisoformat(rotation["end"])
-        colour = SPECIALTY_COLOURS.get(rotation["specialty"], SPECIALTY_COLOURS["other"])
-        if rotation["specialty"] not in specialties:
-            specialties.append(rotation["specialty"])
 
-        # The application: submit-on dot, line to the deadline diamond.
-        apply_label, submit_x = None, 0.0
-        # Nothing to send for an accepted offer, an offer in hand or an application
-        # sent (found by review: "apply Feb 25" drawn for an offer in hand).
-        if not (rotation.get("locked") or rotation.get("offered") or rotation.get("applied")):
-            submit = date.fromisoformat(rotation["submit_on"])
-            deadline = rotation.get("deadline")
-            label = f"apply {_short(submit)}"
-            if deadline:
-                due = date.fromisoformat(deadline)
-                ax.plot([_x(submit), _x(due)], [y, y], color=APPLY_COLOUR, linewidth=1.5, zorder=2)
-                ax.plot(
-                    _x(due),
-                    y,
-                    marker="D",
-                    markersize=8,
-                    color=DEADLINE_COLOUR,
-                    markeredgecolor="white",
-                    zorder=3,
-                )
-                label += f"  →  deadline {_short(due)}"
-            ax.plot(
-                _x(submit),
-                y,
-                marker="o",
-                markersize=7,
-                color=APPLY_COLOUR,
-                markeredgecolor="white",
-                zorder=6,  # above the bar: an application may go out after the start
-            )
-            submit_x = _x(submit)
-            apply_label = ax.text(
-                submit_x,
-                y + 0.2,
-                label,
-                fontsize=8.5,
-                color=TEXT_MUTED,
-                va="bottom",
-                zorder=5,
-                path_effects=HALO,
-            )
-        else:
-            # After the bar when the accepted rotation is under way on the planning date.
-            beside = today if not start <= today <= end else end + timedelta(days=1)
-            # Found by review: an offer in hand or an application sent read "accepted".
-            status = (
-                "accepted offer (locked)"
-                if rotation.get("locked")
-                else "offer in hand"
-                if rotation.get("offered")
-                else "application sent, answer to come"
-            )
-            ax.text(
-                _x(beside) + 4,
-                y,
-                status,
-                fontsize=8.5,
-                color=TEXT_MUTED,
-                va="center",
-                zorder=5,
-                path_effects=HALO,
-            )
+def _letter_ready_by(loaded: LoadedScenario) -> date:
+    """A rotation ending after this day has its letter late for ERAS (value x late_factor)."""
+    lead = loaded.value_model.timing.letter_lead_days
+    return loaded.scenario.eras_submission - timedelta(days=lead)
 
-        # The rotation bar, its label and dates, and the letter request.
-        width = _x(end + timedelta(days=1)) - _x(start)
-        ax.barh(
-            y,
-            width,
-            left=_x(start),
-            height=0.42,
-            color=colour,
-            edgecolor="white",
-            linewidth=1,
-            zorder=4,
-        )
-        id_label = ax.text(
-            _x(start),
-            y + 0.27,
-            f"{rotation['program_id']}  ${rotation['cost']:,}",
-            fontsize=9.5,
-            fontweight="bold",
-            color=TEXT_DARK,
-            va="bottom",
-            zorder=5,
-            path_effects=HALO,
-        )
-        late = end + timedelta(days=loaded.value_model.timing.letter_lead_days) > eras
-        dates_label = ax.text(
-            _x(start),
-            y - 0.27,
-            f"{_span(start, end)} · value {rotation['value']}"
-            + (" · letter after ERAS" if late else ""),
-            fontsize=8.5,
-            color=TEXT_MUTED,
-            va="top",
-            zorder=5,
-            path_effects=HALO,
-        )
-        if apply_label is not None:
-            placed.append((apply_label, submit_x, y, [id_label, dates_label]))
+
+def _to_send(rotation: dict[str, Any]) -> bool:
+    """Whether the rotation still waits on an application (not a lock, an offer in hand
+    or an application already sent)."""
+    return not (rotation.get("locked") or rotation.get("offered") or rotation.get("applied"))
+
+
+def _draw_application(ax: Any, rotation: dict[str, Any], y: float) -> Any:
+    """The application to send: submit-on dot, line to the deadline diamond, and its
+    label (returned)."""
+    submit = date.fromisoformat(rotation["submit_on"])
+    deadline = rotation.get("deadline")
+    label = f"apply {_short(submit)}"
+    if deadline:
+        due = date.fromisoformat(deadline)
+        ax.plot([_x(submit), _x(due)], [y, y], color=APPLY_COLOUR, linewidth=1.5, zorder=2)
         ax.plot(
-            _x(letter_request_date(end)) + 0.5,
+            _x(due),
             y,
-            marker="*",
-            markersize=11,
-            color="white",
-            markeredgecolor=TEXT_DARK,
-            markeredgewidth=0.8,
-            zorder=6,
+            marker="D",
+            markersize=8,
+            color=DEADLINE_COLOUR,
+            markeredgecolor="white",
+            zorder=3,
         )
+        label += f"  →  deadline {_short(due)}"
+    ax.plot(
+        _x(submit),
+        y,
+        marker="o",
+        markersize=7,
+        color=APPLY_COLOUR,
+        markeredgecolor="white",
+        zorder=6,  # above the bar: an application may go out after the start
+    )
+    return ax.text(
+        _x(submit),
+        y + 0.2,
+        label,
+        fontsize=8.5,
+        color=TEXT_MUTED,
+        va="bottom",
+        zorder=5,
+        path_effects=HALO,
+    )
 
+
+def _draw_answer_status(ax: Any, rotation: dict[str, Any], y: float, today: date) -> None:
+    """Where nothing is left to send (found by review: "apply Feb 25" drawn for an offer
+    in hand), say why: accepted, offered, or waiting for the answer."""
+    start = date.fromisoformat(rotation["start"])
+    end = date.fromisoformat(rotation["end"])
+    # After the bar when the accepted rotation is under way on the planning date.
+    beside = today if not start <= today <= end else end + timedelta(days=1)
+    # Found by review: an offer in hand or an application sent read "accepted".
+    status = (
+        "accepted offer (locked)"
+        if rotation.get("locked")
+        else "offer in hand"
+        if rotation.get("offered")
+        else "application sent, answer to come"
+    )
+    ax.text(
+        _x(beside) + 4,
+        y,
+        status,
+        fontsize=8.5,
+        color=TEXT_MUTED,
+        va="center",
+        zorder=5,
+        path_effects=HALO,
+    )
+
+
+def _draw_rotation(
+    ax: Any, loaded: LoadedScenario, rotation: dict[str, Any], y: float
+) -> list[Any]:
+    """The rotation bar, its id and dates labels (returned), and the letter request star."""
+    start = date.fromisoformat(rotation["start"])
+    end = date.fromisoformat(rotation["end"])
+    colour = SPECIALTY_COLOURS.get(rotation["specialty"], SPECIALTY_COLOURS["other"])
+    width = _x(end + timedelta(days=1)) - _x(start)
+    ax.barh(
+        y,
+        width,
+        left=_x(start),
+        height=0.42,
+        color=colour,
+        edgecolor="white",
+        linewidth=1,
+        zorder=4,
+    )
+    id_label = ax.text(
+        _x(start),
+        y + 0.27,
+        f"{rotation['program_id']}  ${rotation['cost']:,}",
+        fontsize=9.5,
+        fontweight="bold",
+        color=TEXT_DARK,
+        va="bottom",
+        zorder=5,
+        path_effects=HALO,
+    )
+    late = (
+        end + timedelta(days=loaded.value_model.timing.letter_lead_days)
+        > loaded.scenario.eras_submission
+    )
+    dates_label = ax.text(
+        _x(start),
+        y - 0.27,
+        f"{_span(start, end)} · value {rotation['value']}"
+        + (" · letter after ERAS" if late else ""),
+        fontsize=8.5,
+        color=TEXT_MUTED,
+        va="top",
+        zorder=5,
+        path_effects=HALO,
+    )
+    ax.plot(
+        _x(letter_request_date(end)) + 0.5,
+        y,
+        marker="*",
+        markersize=11,
+        color="white",
+        markeredgecolor=TEXT_DARK,
+        markeredgewidth=0.8,
+        zorder=6,
+    )
+    return [id_label, dates_label]
+
+
+def _style_axes(ax: Any, rotations: list[dict[str, Any]], rows: int) -> None:
+    """Program names as row labels, months on the time axis, no box."""
     ax.set_yticks(
         [rows - 1 - i for i in range(len(rotations))],
         [_program_label(r) for r in rotations],
@@ -359,7 +379,12 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_color("#cbd5e0")
 
+
+def _mark_legend(loaded: LoadedScenario, rotations: list[dict[str, Any]]) -> list[Any]:
+    """Legend entries for the specialties shown and the marks the picture draws."""
+    legend: list[Any] = []
     order = list(SPECIALTY_COLOURS)
+    specialties = list(dict.fromkeys(r["specialty"] for r in rotations))
     for specialty in sorted(specialties, key=lambda k: order.index(k) if k in order else 99):
         legend.append(
             Patch(
@@ -367,20 +392,17 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
                 label=specialty.replace("_", " "),
             ),
         )
-    to_send = [
-        r
-        for r in payload.get("rotations") or []
-        if not (r.get("locked") or r.get("offered") or r.get("applied"))
-    ]
+    to_send = [r for r in rotations if _to_send(r)]
     # Only the marks the picture draws (found by review: with offers alone, the legend
     # listed "submit application").
-    legend += (
-        [Line2D([], [], marker="o", color=APPLY_COLOUR, linestyle="-", label="submit application")]
-        if to_send
-        else []
-    )
-    legend += (
-        [
+    if to_send:
+        legend.append(
+            Line2D(
+                [], [], marker="o", color=APPLY_COLOUR, linestyle="-", label="submit application"
+            )
+        )
+    if any(r.get("deadline") for r in to_send):
+        legend.append(
             Line2D(
                 [],
                 [],
@@ -389,10 +411,8 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
                 linestyle="",
                 label="application deadline",
             )
-        ]
-        if any(r.get("deadline") for r in to_send)
-        else []
-    )
+        )
+    timing = loaded.value_model.timing
     legend += [
         Line2D(
             [],
@@ -411,10 +431,60 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
             color=ERAS_COLOUR,
             linestyle="-.",
             linewidth=1,
-            label=f"letter ready for ERAS: ending by {_short(letter_ready_by)} "
+            label=f"letter ready for ERAS: ending by {_short(_letter_ready_by(loaded))} "
             f"(later counts x{timing.late_factor:g})",
         ),
     ]
+    return legend
+
+
+def _settle_application_labels(
+    fig: Figure, placed: list[tuple[Any, float, float, list[Any]]]
+) -> None:
+    """An application label that runs into its rotation's labels moves below the line,
+    then to the left of the submit-on dot."""
+    fig.draw_without_rendering()  # lay out first, so text extents are final
+    for label, label_x, row_y, others in placed:
+        if _overlaps(fig, label, others):
+            label.set_y(row_y - 0.2)
+            label.set_va("top")
+        if _overlaps(fig, label, others):
+            label.set_y(row_y)
+            label.set_va("center")
+            label.set_ha("right")
+            label.set_x(label_x - 4)
+
+
+@plain_text
+def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
+    """The plan as a matplotlib Figure (Agg canvas attached)."""
+    rotations: list[dict[str, Any]] = list(payload.get("rotations") or [])
+    rows = max(len(rotations), 1)
+    fig = Figure(figsize=(13, 2.6 + 1.05 * rows), dpi=150, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+
+    left, right = _time_span(loaded.scenario, rotations)
+    ax.set_xlim(_x(left), _x(right))
+    ax.set_ylim(-0.7, rows - 0.3)
+    legend = _draw_periods(ax, loaded.scenario, left, right)
+    _draw_dates(fig, ax, loaded, left, right, top=rows - 0.3)
+
+    placed: list[tuple[Any, float, float, list[Any]]] = []
+    for i, rotation in enumerate(rotations):
+        y = rows - 1 - i
+        if _to_send(rotation):
+            apply_label = _draw_application(ax, rotation, y)
+        else:
+            apply_label = None
+            _draw_answer_status(ax, rotation, y, loaded.scenario.planning_date)
+        rotation_labels = _draw_rotation(ax, loaded, rotation, y)
+        if apply_label is not None:
+            submit_x = _x(date.fromisoformat(rotation["submit_on"]))
+            placed.append((apply_label, submit_x, y, rotation_labels))
+
+    _style_axes(ax, rotations, rows)
+    legend += _mark_legend(loaded, rotations)
     fig.legend(
         handles=legend,
         loc="outside lower center",
@@ -429,20 +499,7 @@ def draw_plan(loaded: LoadedScenario, payload: dict[str, Any]) -> Figure:
         color=TEXT_DARK,
     )
     ax.set_title(_title(payload), fontsize=10.5, color=TEXT_MUTED, pad=10)
-
-    fig.draw_without_rendering()  # lay out first, so text extents are final
-    # An application label that runs into its rotation's labels moves below the
-    # line, then to the left of the submit-on dot.
-    for label, label_x, row_y, others in placed:
-        if _overlaps(fig, label, others):
-            label.set_y(row_y - 0.2)
-            label.set_va("top")
-        if _overlaps(fig, label, others):
-            label.set_y(row_y)
-            label.set_va("center")
-            label.set_ha("right")
-            label.set_x(label_x - 4)
-
+    _settle_application_labels(fig, placed)
     return fig
 
 
