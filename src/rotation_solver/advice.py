@@ -274,11 +274,32 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     where the student can act, saying how. Accepted offers (locks) are not second-guessed:
     a caution about rotations that are all locked is left out (nothing there to change),
     except one past the interview season, a fact the window's warning promises to name."""
+    radiology = [o for o in rotations if o.is_radiology]
+    return [
+        *_radiology_balance(loaded, rotations),
+        *_beyond_three(loaded, rotations),
+        *_late_clinical_letter(loaded, rotations),
+        *_late_radiology_letters(loaded, rotations),
+        *_after_interview_season(loaded, rotations),
+        *_radiology_length(rotations),
+        *_never_offered(rotations),
+        *_application_timing(loaded, rotations),
+        *_offers_pending(loaded, rotations),
+        *_same_institution(radiology),
+        *_away_too_long(rotations),
+        *_next_to_blocked(rotations, loaded),
+        *_short_blocks(loaded),
+    ]
+
+
+def _radiology_balance(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
+    """No radiology, only reach programs, the IMG tier mix unmet, no clinical rotation, or
+    more than three radiology rotations (Step 1, FAQ 1, Pitfalls)."""
     scenario = loaded.scenario
     radiology = [o for o in rotations if o.is_radiology]
     clinical = [o for o in rotations if not o.is_radiology]
-    radiology_open = any(not o.locked for o in radiology)  # a choice the student can revisit
-    warnings = []
+    radiology_open = any(not o.locked for o in radiology)
+    warnings: list[str] = []
     if not radiology:
         warnings.append(
             "no radiology rotation: this plan earns no letter from U.S. radiology faculty, "
@@ -324,6 +345,13 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             f"{len(radiology)} radiology rotations: beyond three the benefit usually plateaus "
             "relative to the cost (guide, FAQ 1)."
         )
+    return warnings
+
+
+def _beyond_three(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
+    """More than three rotations in all, priced by the value model where it can (FAQ 1)."""
+    radiology = [o for o in rotations if o.is_radiology]
+    warnings: list[str] = []
     # FAQ 1: beyond three rotations the benefits plateau, whatever their kind. Not when
     # the count minimums or accepted offers ask for them: max_rotations 3 would clash.
     required = loaded.requirements.radiology_min + loaded.requirements.clinical_min
@@ -364,6 +392,14 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             f"three the benefits usually plateau relative to the cost (FAQ 1).{priced} "
             "requirements.max_rotations: 3 keeps to three."
         )
+    return warnings
+
+
+def _late_clinical_letter(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
+    """Every open clinical rotation's letter too late for ERAS (FAQ 2, FAQ 3)."""
+    scenario = loaded.scenario
+    clinical = [o for o in rotations if not o.is_radiology]
+    warnings: list[str] = []
     if any(not o.locked for o in clinical) and not any(o.letter_in_time for o in clinical):
         lead = loaded.value_model.timing.letter_lead_days
         new_to_us = scenario.student.us_clinical_weeks == 0
@@ -393,6 +429,15 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
                 else "."
             )
         )
+    return warnings
+
+
+def _late_radiology_letters(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
+    """Every radiology letter, or the second one, too late for ERAS (Step 3, Step 5)."""
+    scenario = loaded.scenario
+    radiology = [o for o in rotations if o.is_radiology]
+    radiology_open = any(not o.locked for o in radiology)
+    warnings: list[str] = []
     if radiology_open and not any(o.letter_in_time for o in radiology):
         lead = loaded.value_model.timing.letter_lead_days
         warnings.append(
@@ -401,6 +446,30 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             "model's letter_lead_days for a letter to be written and uploaded). The guide's "
             "primary window is June-September, with time left for the letters (guide, Step 3)."
         )
+    requirements = loaded.requirements
+    late_radiology = second_radiology_letter_late(
+        rotations, requirements.radiology_max, requirements.max_rotations
+    )
+    if late_radiology:
+        # Found by an advisor's review: a plan whose second radiology rotation ends after
+        # ERAS passed every check, its one letter in time from a two-week elective.
+        lead = loaded.value_model.timing.letter_lead_days
+        names = ", ".join(
+            sorted(f"{o.program_id}{' (accepted)' if o.locked else ''}" for o in late_radiology)
+        )
+        warnings.append(
+            f"{LATE_LETTER['second radiology']} submission ({scenario.eras_submission}): "
+            f"{names} end{'s' if len(late_radiology) == 1 else ''} later than "
+            f"{lead} days before it. The guide: 'Aim for at least two radiology letters from "
+            "U.S. faculty' (Step 5), from rotations in June-September (Step 3)."
+        )
+    return warnings
+
+
+def _after_interview_season(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
+    """Rotations mostly after the interview season that follows ERAS (Step 1)."""
+    scenario = loaded.scenario
+    warnings: list[str] = []
     season_end = interview_season_end(scenario.eras_submission)
     # Mostly after the season: the middle day of the rotation is past January 31.
     # Accepted offers too (found by review: the window's warning promised "a plan that
@@ -423,23 +492,14 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             "cycle (guide, Step 1: 'Timing vs application cycle'), although the value model "
             f"still counts it at its late factor.{action}"
         )
-    requirements = loaded.requirements
-    late_radiology = second_radiology_letter_late(
-        rotations, requirements.radiology_max, requirements.max_rotations
-    )
-    if late_radiology:
-        # Found by an advisor's review: a plan whose second radiology rotation ends after
-        # ERAS passed every check, its one letter in time from a two-week elective.
-        lead = loaded.value_model.timing.letter_lead_days
-        names = ", ".join(
-            sorted(f"{o.program_id}{' (accepted)' if o.locked else ''}" for o in late_radiology)
-        )
-        warnings.append(
-            f"{LATE_LETTER['second radiology']} submission ({scenario.eras_submission}): "
-            f"{names} end{'s' if len(late_radiology) == 1 else ''} later than "
-            f"{lead} days before it. The guide: 'Aim for at least two radiology letters from "
-            "U.S. faculty' (Step 5), from rotations in June-September (Step 3)."
-        )
+    return warnings
+
+
+def _radiology_length(rotations: Sequence[Offering]) -> list[str]:
+    """One-week radiology rotations, or none four weeks long (Step 4)."""
+    radiology = [o for o in rotations if o.is_radiology]
+    radiology_open = any(not o.locked for o in radiology)
+    warnings: list[str] = []
     short = [o for o in radiology if o.weeks < SHORTEST_USEFUL_WEEKS and not o.locked]
     if short:
         warnings.append(
@@ -462,6 +522,12 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             "less of a letter or an audition, rate its letter and audition lower in the "
             "catalog."
         )
+    return warnings
+
+
+def _never_offered(rotations: Sequence[Offering]) -> list[str]:
+    """Rotations at programs whose acceptance is 0 (Step 3)."""
+    warnings: list[str] = []
     # Acceptance 0 gives value 0, so a plan takes such a rotation only when a rule
     # needs it (or it is free), and then it looks like any other row of the plan.
     never = [o for o in rotations if o.acceptance == 0]
@@ -475,6 +541,13 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
             "programs (guide, Step 3: 'cast a broad net'); `rotation-solver apply` leaves "
             "such programs out."
         )
+    return warnings
+
+
+def _application_timing(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
+    """Applications with little time before their deadline, with no deadline, or sent after
+    the rotation starts (spec section 4)."""
+    warnings: list[str] = []
     by_start = loaded.requirements.apply_by_start
     tight = [
         (o, last)
@@ -501,15 +574,17 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
     ]
     if after_start:
         warnings.append(after_start_warning(after_start))
+    return warnings
+
+
+def _offers_pending(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
+    """A plan that mixes offers in hand with applications still to send."""
+    warnings: list[str] = []
     pending = [o for o in rotations if not o.locked and not o.offered]
     if loaded.offers and pending:
         # `apply` weighs each way to answer the offers over the outcomes of the
         # applications still to send; this plan counts them at their chance instead.
         warnings.append(offers_pending_warning(sorted(o.program_id for o in pending)))
-    warnings += _same_institution(radiology)
-    warnings += _away_too_long(rotations)
-    warnings += _next_to_blocked(rotations, loaded)
-    warnings += _short_blocks(loaded)
     return warnings
 
 
