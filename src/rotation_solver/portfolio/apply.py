@@ -685,15 +685,7 @@ def plan_portfolio(
         "applications": applications,
         # Sent applications no plan can use: not among `applications`, but among the N.
         "sent_unused": list(problem.sent_unused),
-        # Applications the cap does not count: offers in hand (to answer now), refused
-        # ones and accepted offers. From the scenario as asked: answering the offers
-        # empties `offers` (found by reviews: declined offers went uncounted, and offers
-        # still to answer were called answered).
-        "not_counted": {
-            "offers_in_hand": [f"{o.program}@{o.start.isoformat()}" for o in asked.offers],
-            "refused": sorted(asked.refused),
-            "accepted": [f"{k.program}@{k.start.isoformat()}" for k in asked.locks],
-        },
+        "not_counted": _not_counted(asked),
         # Which offers in hand to accept now, and the other ways to answer them.
         "offer_answers": answers.payload(asked) if answers and answers.choice else None,
         "expected_value": exact,
@@ -713,16 +705,7 @@ def plan_portfolio(
             "radiology": [loaded.requirements.radiology_min, loaded.requirements.radiology_max],
             "clinical": [loaded.requirements.clinical_min, loaded.requirements.clinical_max],
         },
-        # `offer`: an offer in hand this report accepts, not one of the scenario's locks.
-        "locks": [
-            {
-                "program_id": c.program_id,
-                "start": date.fromordinal(c.starts[0]).isoformat(),
-                "offer": c.program_id in {o.program for o in answers.accept} if answers else False,
-            }
-            for c in problem.locks
-            if c.starts
-        ],
+        "locks": _lock_entries(problem, answers),
         # The rotations in every outcome (locks, offers accepted now), with their cost
         # and value, for the calendar (found by review: the accepted rotation was not in it).
         "lock_rotations": lock_rotations(problem),
@@ -753,33 +736,7 @@ def plan_portfolio(
             "stream": 1,
             "strategies": _strategy_entries(problem, comparisons, exact_of),
         },
-        "saa": {
-            "in_sample_value": in_sample,
-            "bound": upper.value,
-            "optimality_gap": gap,
-            "out_of_sample_value": comparisons[0].mean,
-            "out_of_sample_ci95": list(comparisons[0].ci),
-            "exact_value": exact,
-            "saa_gap": in_sample - comparisons[0].mean,
-            "bound_vs_out_of_sample": None
-            if upper.value is None or upper.value <= 0
-            else (upper.value - comparisons[0].mean) / upper.value,
-            "local_optimum": found.local_optimum,
-            "exhaustive": found.exhaustive,
-            "enumerated": found.enumerated,
-            "evaluations": found.evaluations,
-            "moves": found.moves,
-            # The choice then improved on its exact value (`polish_exactly`).
-            "exact_polish": {
-                "ran": found.exact_checked,
-                "moves": found.exact_moves,
-                "local_optimum": found.exact_local_optimum,
-                "sample_choice_in_sample": found.sample_choice_value,
-                "sample_choice_exact": found.sample_choice_exact,
-            },
-            "candidates": len(problem.candidates),
-            "plan_sets_memoised": len(problem.plan_memo),
-        },
+        "saa": _saa_entry(problem, found, in_sample, upper.value, gap, exact, comparisons[0]),
         "timings": {
             # Every way to answer the offers in hand, the chosen way's search included
             # unless `search_in_answer` is false (no way had a plan).
@@ -822,6 +779,73 @@ def plan_portfolio(
             f"{HONEST_EVALUATION:,} or more give a tight confidence interval."
         )
     return PortfolioReport(problem, found, table, payload, comparisons, chosen_oos)
+
+
+def _not_counted(asked: LoadedScenario) -> dict[str, list[str]]:
+    """Applications the cap does not count: offers in hand (to answer now), refused ones
+    and accepted offers. From the scenario as asked: answering the offers empties
+    `offers` (found by reviews: declined offers went uncounted, and offers still to
+    answer were called answered)."""
+    return {
+        "offers_in_hand": [f"{o.program}@{o.start.isoformat()}" for o in asked.offers],
+        "refused": sorted(asked.refused),
+        "accepted": [f"{k.program}@{k.start.isoformat()}" for k in asked.locks],
+    }
+
+
+def _lock_entries(problem: PortfolioProblem, answers: OfferAnswers | None) -> list[dict[str, Any]]:
+    """The rotations in every outcome; `offer`: an offer in hand this report accepts, not
+    one of the scenario's locks."""
+    accepted = {o.program for o in answers.accept} if answers else set()
+    return [
+        {
+            "program_id": c.program_id,
+            "start": date.fromordinal(c.starts[0]).isoformat(),
+            "offer": c.program_id in accepted,
+        }
+        for c in problem.locks
+        if c.starts
+    ]
+
+
+def _saa_entry(
+    problem: PortfolioProblem,
+    found: Any,
+    in_sample: float,
+    bound: float | None,
+    gap: float | None,
+    exact: float,
+    chosen: Any,
+) -> dict[str, Any]:
+    """The sample average approximation's numbers: in-sample value against the bound and
+    against the out-of-sample mean of the chosen portfolio (`chosen`), and the search."""
+    return {
+        "in_sample_value": in_sample,
+        "bound": bound,
+        "optimality_gap": gap,
+        "out_of_sample_value": chosen.mean,
+        "out_of_sample_ci95": list(chosen.ci),
+        "exact_value": exact,
+        "saa_gap": in_sample - chosen.mean,
+        "bound_vs_out_of_sample": None
+        if bound is None or bound <= 0
+        else (bound - chosen.mean) / bound,
+        "local_optimum": found.local_optimum,
+        "exhaustive": found.exhaustive,
+        "enumerated": found.enumerated,
+        "evaluations": found.evaluations,
+        "moves": found.moves,
+        # The choice then improved on its exact value (`polish_exactly`).
+        "exact_polish": {
+            "ran": found.exact_checked,
+            "moves": found.exact_moves,
+            "local_optimum": found.exact_local_optimum,
+            "sample_choice_in_sample": found.sample_choice_value,
+            "sample_choice_exact": found.sample_choice_exact,
+        },
+        "candidates": len(problem.candidates),
+        "plan_sets_memoised": len(problem.plan_memo),
+    }
 
 
 def lock_rotations(problem: PortfolioProblem) -> list[dict[str, Any]]:
