@@ -629,7 +629,7 @@ def test_an_offer_steps_uid_follows_its_calendar_not_its_answer() -> None:
     `apply`'s calendars shared one UID for two answers."""
     from datetime import UTC
 
-    from rotation_solver.calendar_export import _step_event
+    from rotation_solver.calendar_export import _step_event, _Uids
     from rotation_solver.timeline import TimelineStep
 
     day, stamp = date(2027, 2, 25), datetime(2027, 2, 25, tzinfo=UTC)
@@ -638,7 +638,7 @@ def test_an_offer_steps_uid_follows_its_calendar_not_its_answer() -> None:
         step = TimelineStep(
             day, "offer", "rad-a", "text", offer_start=date(2027, 6, 7), title=title
         )
-        return str(_step_event(step, "s", stamp, source)["UID"])
+        return str(_step_event(step, _Uids("s"), stamp, source, day)["UID"])
 
     assert uid("Accept the offer", "Away rotations") == uid("Decline the offer", "Away rotations")
     assert uid("Decline the offer", "Away rotations") != uid("Decline the offer", "Applications")

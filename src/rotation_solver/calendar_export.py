@@ -5,9 +5,11 @@ single all-day event spanning the rotation (DTEND is exclusive: end + 1 day).
 Every other step (documents, submit-on reminders, deadlines, letter requests,
 ERAS) is a one-day, all-day event that does not block time.
 
-The output is deterministic: UIDs are uuid5 of scenario name, program, kind
-and date, DTSTAMP is the planning date at 00:00 UTC, and events follow the
-timeline order; so the same plan always gives a byte-identical file.
+The output is deterministic: UIDs are uuid5 of scenario name, program (or
+document), kind and source, not of the date, so that a re-plan that moves an
+event replaces it on import instead of adding a second one; DTSTAMP is the
+planning date at 00:00 UTC (a re-plan made later is stamped later), and events
+follow the timeline order; so the same plan always gives a byte-identical file.
 """
 
 from __future__ import annotations
@@ -32,6 +34,14 @@ _ALARMS: dict[str, tuple[timedelta, str]] = {
     "deadline": (timedelta(days=-6, hours=-15), "In a week: application deadline"),
     "ask_letter": (timedelta(hours=9), "This week: ask for the letter"),
     "eras": (timedelta(days=-6, hours=-15), "In a week: ERAS submission"),
+    "offer": (timedelta(hours=9), "Today: answer the offer (usually held about a week)"),
+}
+# A reminder at 09:00 on the day itself, for a step on the planning date (the day before
+# has passed) and for a deadline less than a week after the planned submission (found by
+# review: a deadline on the submit day had no reminder of its own).
+_SAME_DAY: dict[str, str] = {
+    "submit": "Today: submit the application",
+    "deadline": "Today: last day to apply",
 }
 
 _SUMMARY = {
@@ -46,23 +56,46 @@ _SUMMARY = {
 
 
 def event_uid(
-    scenario: str, subject: str | None, kind: str, day: date, source: str | None = None
+    scenario: str,
+    subject: str | None,
+    kind: str,
+    source: str | None = None,
+    occurrence: int = 0,
 ) -> str:
-    """A stable UID: the same scenario, subject (program or document), kind, date and
-    source give the same UID. An offer step's answer is its source's: `solve`'s "check
-    `apply` first" and `apply`'s "Decline" are two events, not one a calendar keeps
-    either of (found by review: both files in one calendar), while a re-run of one
-    command whose answer changed replaces its event (found by review: keyed by the
-    answer itself, "Accept X" and "Decline X" piled up)."""
-    key = f"{scenario}|{subject or '-'}|{kind}|{day.isoformat()}"
+    """A stable UID: the same scenario, subject (program or document), kind and source
+    give the same UID, whatever the date (found by review: keyed by the date, a re-plan
+    that moved a rotation left the old event beside the new one). `occurrence` tells
+    apart two events of one subject and kind in one file. An offer step's answer is its
+    source's: `solve`'s "check `apply` first" and `apply`'s "Decline" are two events,
+    not one a calendar keeps either of (found by review: both files in one calendar),
+    while a re-run of one command whose answer changed replaces its event (found by
+    review: keyed by the answer itself, "Accept X" and "Decline X" piled up)."""
+    key = f"{scenario}|{subject or '-'}|{kind}"
     if source is not None:
         key += f"|{source}"
+    if occurrence:
+        key += f"|#{occurrence}"
     return f"{uuid.uuid5(UID_NAMESPACE, key)}@rotation-solver"
+
+
+class _Uids:
+    """Hands out the UIDs of one calendar: a second event of the same subject and kind
+    (two deadlines of one program, say) gets the next occurrence, so none is lost."""
+
+    def __init__(self, scenario: str) -> None:
+        self.scenario = scenario
+        self.seen: dict[tuple[str | None, str, str | None], int] = {}
+
+    def __call__(self, subject: str | None, kind: str, source: str | None = None) -> str:
+        key = (subject, kind, source)
+        occurrence = self.seen.get(key, 0)
+        self.seen[key] = occurrence + 1
+        return event_uid(self.scenario, subject, kind, source, occurrence)
 
 
 def _rotation_event(
     rotation: dict[str, Any],
-    scenario: str,
+    uids: _Uids,
     stamp: datetime,
     letter_text: str | None,
     offer_note: str = "Offer in hand: accept it",
@@ -70,7 +103,7 @@ def _rotation_event(
     start = date.fromisoformat(rotation["start"])
     end = date.fromisoformat(rotation["end"])
     event = Event()
-    event.add("uid", event_uid(scenario, rotation["program_id"], "rotation", start))
+    event.add("uid", uids(rotation["program_id"], "rotation"))
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", end + timedelta(days=1))  # all-day DTEND is exclusive
@@ -90,11 +123,25 @@ def _rotation_event(
         lines.append(offer_note)
     elif rotation.get("applied"):
         lines.append("Application sent: if it comes back with an offer")
+    else:
+        # Found by review: a rotation nobody had offered yet was booked as firm.
+        chance = f" ({rotation['acceptance']:.0%} chance)" if "acceptance" in rotation else ""
+        lines.append(
+            f"Not offered yet: this rotation happens only if {rotation['program_id']} offers"
+            f"{chance}; apply on {rotation['submit_on']}"
+        )
+        if date.fromisoformat(rotation["submit_on"]) > start:
+            lines.append(
+                "That is after this rotation starts: confirm that the program still takes "
+                "the application"
+            )
     if letter_text:
         lines.append(letter_text)
     event.add("description", "\n".join(lines))
     event.add("categories", ["rotation", rotation["specialty"]])
     event.add("transp", "OPAQUE")
+    # Busy either way, but only an accepted offer is firm.
+    event.add("status", "CONFIRMED" if rotation.get("locked") else "TENTATIVE")
     return event
 
 
@@ -106,7 +153,17 @@ def _too_early(step: TimelineStep) -> bool:
     return step.kind == "deadline" and sent is not None and (step.date - sent).days < 7
 
 
-def _step_event(step: TimelineStep, scenario: str, stamp: datetime, source: str) -> Event:
+def _alarm(step: TimelineStep, today: date) -> tuple[timedelta, str] | None:
+    """The reminder's offset from the event's start (local midnight) and its text."""
+    same_day = step.kind in _SAME_DAY and (step.date == today or _too_early(step))
+    if same_day:
+        return timedelta(hours=9), _SAME_DAY[step.kind]
+    return _ALARMS.get(step.kind)
+
+
+def _step_event(
+    step: TimelineStep, uids: _Uids, stamp: datetime, source: str, today: date
+) -> Event:
     event = Event()
     subject = step.program_id or step.document
     # One program may have offered two starts: two answers, two events (found by review:
@@ -114,7 +171,7 @@ def _step_event(step: TimelineStep, scenario: str, stamp: datetime, source: str)
     if step.offer_start is not None:
         subject = f"{subject}@{step.offer_start.isoformat()}"
     answer = source if step.kind == "offer" else None
-    event.add("uid", event_uid(scenario, subject, step.kind, step.date, answer))
+    event.add("uid", uids(subject, step.kind, answer))
     event.add("dtstamp", stamp)
     event.add("dtstart", step.date)
     event.add("dtend", step.date + timedelta(days=1))
@@ -126,8 +183,9 @@ def _step_event(step: TimelineStep, scenario: str, stamp: datetime, source: str)
     event.add("description", step.text)
     event.add("categories", [step.kind])
     event.add("transp", "TRANSPARENT")
-    if step.kind in _ALARMS and not _too_early(step):
-        offset, text = _ALARMS[step.kind]
+    reminder = _alarm(step, today)
+    if reminder is not None:
+        offset, text = reminder
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", f"{text}: {step.text}")
@@ -146,6 +204,7 @@ def build_calendar(
     if steps is None:
         steps = build_timeline(loaded, payload)
     scenario = str(payload.get("scenario") or loaded.scenario.name)
+    uids = _Uids(scenario)
     stamp = datetime.combine(loaded.scenario.planning_date, time(0, 0), tzinfo=UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -171,29 +230,29 @@ def build_calendar(
     )
     for step in steps:
         while blocked and blocked[0].start <= step.date:
-            calendar.add_component(_blocked_event(blocked.pop(0), scenario, stamp))
+            calendar.add_component(_blocked_event(blocked.pop(0), uids, stamp))
         if step.kind == "rotation_end":
             continue
         if step.kind == "rotation_start" and step.program_id in rotations:
             rotation = rotations[step.program_id]
             calendar.add_component(
-                _rotation_event(rotation, scenario, stamp, letters.get(step.program_id), offer_note)
+                _rotation_event(rotation, uids, stamp, letters.get(step.program_id), offer_note)
             )
         else:
-            calendar.add_component(_step_event(step, scenario, stamp, title))
+            calendar.add_component(_step_event(step, uids, stamp, title, today))
     for period in blocked:
-        calendar.add_component(_blocked_event(period, scenario, stamp))
+        calendar.add_component(_blocked_event(period, uids, stamp))
     return calendar
 
 
-def _blocked_event(period: BlockedPeriod, scenario: str, stamp: datetime) -> Event:
+def _blocked_event(period: BlockedPeriod, uids: _Uids, stamp: datetime) -> Event:
     """A blocked period of the calendar (an exam, a holiday), so the plan's rotations are
     seen around it (a student's idea); busy time, as an exam is (found by review: shown
     as free, an exam read as a free week)."""
     event = Event()
     # Its dates in the key: two periods may share a start and a reason (found by review).
-    subject = f"{period.reason or '-'}|{period.end.isoformat()}"
-    event.add("uid", event_uid(scenario, subject, "blocked", period.start))
+    subject = f"{period.reason or '-'}|{period.start.isoformat()}|{period.end.isoformat()}"
+    event.add("uid", uids(subject, "blocked"))
     event.add("dtstamp", stamp)
     event.add("dtstart", period.start)
     event.add("dtend", period.end + timedelta(days=1))  # all-day DTEND is exclusive

@@ -1,0 +1,154 @@
+"""Found by this session's reviews: each test fails on the code before its fix."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from rotation_solver.cli import cli
+from tests.conftest import SCENARIOS
+
+EXAMPLE = SCENARIOS / "example" / "scenario.yaml"
+
+
+def _example_with(folder: Path, **changes: str) -> Path:
+    """The example scenario in `folder`, with some top-level dates changed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "programs.csv").write_bytes((EXAMPLE.parent / "programs.csv").read_bytes())
+    text = EXAMPLE.read_text("utf-8")
+    for key, value in changes.items():
+        lines = [line for line in text.splitlines() if line.startswith(f"{key}: ")]
+        assert len(lines) == 1, key
+        text = text.replace(lines[0], f"{key}: {value}")
+    path = folder / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _events(command: str, path: Path) -> dict[str, Any]:
+    """The calendar's events by summary."""
+    args = [command, str(path), "--workers", "1", "--format", "ics"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    events = list(Calendar.from_ical(result.stdout_bytes).walk("VEVENT"))
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    return {str(e["SUMMARY"]): e for e in events}
+
+
+def _reminders(event: Any) -> list[tuple[timedelta, str]]:
+    return [(a.decoded("TRIGGER"), str(a["DESCRIPTION"])) for a in event.walk("VALARM")]
+
+
+# --- the plan calendar ------------------------------------------------------------------
+
+
+def test_a_replan_that_moves_events_keeps_their_uids(tmp_path: Path) -> None:
+    """Found by review: UIDs were keyed by the date, so a later ERAS date gave "Submit
+    ERAS" (and every moved rotation) a new UID, and the old event stayed beside the new
+    one on import."""
+    before = _events("solve", _example_with(tmp_path / "before"))
+    after = _events("solve", _example_with(tmp_path / "after", eras_submission="2027-10-20"))
+    assert before["Submit ERAS"].decoded("DTSTART") != after["Submit ERAS"].decoded("DTSTART")
+    assert str(before["Submit ERAS"]["UID"]) == str(after["Submit ERAS"]["UID"])
+    for name, event in after.items():
+        if name in before:
+            assert str(event["UID"]) == str(before[name]["UID"]), name
+    assert len(set(after) & set(before)) >= 5
+
+
+def test_only_an_accepted_offer_is_a_confirmed_rotation(tmp_path: Path) -> None:
+    """Found by review: rotations nobody had offered yet were booked as firm events, with
+    no word that they happen only if the program offers."""
+    path = _example_with(tmp_path / "s")
+    args = ["solve", str(path), "--workers", "1", "--format", "ics"]
+    result = CliRunner().invoke(cli, [*args, "--lock", "rad-lakeshore@2027-06-07"])
+    assert result.exit_code == 0, result.output
+    rotations = [
+        e
+        for e in Calendar.from_ical(result.stdout_bytes).walk("VEVENT")
+        if str(e["SUMMARY"]).startswith("Rotation: ")
+    ]
+    status = {str(e["DESCRIPTION"]).splitlines()[0]: str(e["STATUS"]) for e in rotations}
+    assert status.pop("Program: rad-lakeshore") == "CONFIRMED"
+    assert status and set(status.values()) == {"TENTATIVE"}
+    for event in rotations:
+        text = str(event["DESCRIPTION"])
+        if "rad-lakeshore" not in text.splitlines()[0]:
+            assert "Not offered yet: this rotation happens only if" in text
+            assert "% chance" in text
+
+
+def test_a_rotation_applied_for_after_it_starts_says_so_in_the_calendar(tmp_path: Path) -> None:
+    """Found by review: a late-June re-plan took a rotation that began on June 14 (the
+    spec allows an application without a deadline to go out after the start); the
+    timeline said to confirm it with the program, the calendar event did not."""
+    path = _example_with(tmp_path / "s", planning_date="2027-06-25")
+    events = _events("solve", path)
+    started = [
+        e
+        for name, e in events.items()
+        if name.startswith("Rotation: ") and e.decoded("DTSTART") < date(2027, 6, 25)
+    ]
+    assert started
+    for event in started:
+        assert "after this rotation starts: confirm" in str(event["DESCRIPTION"])
+    later = [
+        e
+        for name, e in events.items()
+        if name.startswith("Rotation: ") and e.decoded("DTSTART") > date(2027, 6, 25)
+    ]
+    assert all("after this rotation starts" not in str(e["DESCRIPTION"]) for e in later)
+
+
+def test_a_step_on_the_planning_date_reminds_that_day_not_the_day_before(tmp_path: Path) -> None:
+    """Found by review: "Tomorrow: submit the application" fired the day before the plan
+    was made, already past."""
+    events = _events("solve", _example_with(tmp_path / "s", planning_date="2027-03-01"))
+    today = [e for n, e in events.items() if n.startswith("Apply to ")]
+    assert today
+    for event in today:
+        reminders = _reminders(event)
+        if event.decoded("DTSTART") == date(2027, 3, 1):
+            assert reminders == [(timedelta(hours=9), reminders[0][1])]
+            assert reminders[0][1].startswith("Today: submit the application")
+        else:
+            assert reminders[0][0] == timedelta(hours=-15)
+
+
+def test_a_deadline_within_a_week_of_the_submission_reminds_on_its_day(tmp_path: Path) -> None:
+    """Found by review: a deadline on the submit day had no reminder at all (the
+    week-ahead one would fire before the application can go out)."""
+    events = _events("apply", EXAMPLE)
+    submits = {
+        n.removeprefix("Apply to ").split()[0]: e.decoded("DTSTART")
+        for n, e in events.items()
+        if n.startswith("Apply to ")
+    }
+    checked = 0
+    for name, event in events.items():
+        if not name.startswith("Deadline: "):
+            continue
+        program = name.removeprefix("Deadline: ")
+        days = (event.decoded("DTSTART") - submits[program]).days
+        (offset, text), *_ = _reminders(event)
+        if days < 7:
+            assert offset == timedelta(hours=9) and text.startswith("Today: last day to apply")
+            checked += 1
+        else:
+            assert offset == timedelta(days=-6, hours=-15)
+    assert checked  # rad-peachleaf: its deadline is its submit-on day
+
+
+def test_an_offer_to_answer_has_a_reminder(tmp_path: Path) -> None:
+    """Found by review: "Accept the offer" had no reminder, though it lapses in a week."""
+    events = _events("apply", SCENARIOS / "offers-in-hand" / "scenario.yaml")
+    offers = [e for n, e in events.items() if "the offer from" in n]
+    assert offers
+    for event in offers:
+        (offset, text), *_ = _reminders(event)
+        assert offset == timedelta(hours=9) and "answer the offer" in text
