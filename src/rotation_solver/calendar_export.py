@@ -34,6 +34,7 @@ _ALARMS: dict[str, tuple[timedelta, str]] = {
     "deadline": (timedelta(days=-6, hours=-15), "In a week: application deadline"),
     "ask_letter": (timedelta(hours=9), "This week: ask for the letter"),
     "eras": (timedelta(days=-6, hours=-15), "In a week: ERAS submission"),
+    "letter_check": (timedelta(hours=9), "Today: check that your letters reached ERAS"),
     "offer": (timedelta(hours=9), "Today: answer the offer (usually held about a week)"),
 }
 # A reminder at 09:00 on the day itself, for a step on the planning date (the day before
@@ -51,6 +52,7 @@ _SUMMARY = {
     "submit": "Apply to {program}",
     "deadline": "Deadline: {program}",
     "ask_letter": "Ask for the letter at {program}",
+    "letter_check": "Follow up on letters",
     "eras": "Submit ERAS",
 }
 
@@ -231,8 +233,8 @@ def build_calendar(
     for step in steps:
         while blocked and blocked[0].start <= step.date:
             calendar.add_component(_blocked_event(blocked.pop(0), uids, stamp))
-        if step.kind == "rotation_end":
-            continue
+        if step.kind in ("rotation_end", "blocked"):
+            continue  # the rotation's and the period's events span their days
         if step.kind == "rotation_start" and step.program_id in rotations:
             rotation = rotations[step.program_id]
             calendar.add_component(

@@ -1,9 +1,10 @@
 """Turn a plan into dated actions: from the planning date to ERAS submission and beyond.
 
 Every step is drawn from the scenario and the plan payload (spec section 7):
-documents the chosen applications need, when to submit each application and
-its deadline, when each rotation starts and ends, when to ask for the letter
-(the last week of the rotation) and the ERAS submission. Steps are sorted by
+documents the chosen applications need, when to submit each application (and
+its fee) and its deadline, the blocked periods still to come, when each rotation
+starts and ends, when to ask for the letter (the last week of the rotation),
+when to follow up on the letters, and the ERAS submission. Steps are sorted by
 date; on the same day they follow the order of `KINDS`, then the plan's
 rotation order, so the timeline is the same on every run. Rendered here as JSON,
 CSV, Markdown or a rich table.
@@ -32,9 +33,11 @@ StepKind = Literal[
     "document",
     "submit",
     "deadline",
+    "blocked",
     "rotation_start",
     "ask_letter",
     "rotation_end",
+    "letter_check",
     "eras",
 ]
 
@@ -50,11 +53,17 @@ KIND_LABELS: dict[str, str] = {
     "document": "Document ready",
     "submit": "Submit application",
     "deadline": "Application deadline",
+    "blocked": "Blocked period",
     "rotation_start": "Rotation starts",
     "ask_letter": "Ask for the letter",
     "rotation_end": "Rotation ends",
+    "letter_check": "Follow up on letters",
     "eras": "ERAS submission",
 }
+
+# "Follow up with a polite email reminder later if necessary, especially as ERAS
+# deadlines approach" [Step 4]: two weeks before ERAS leaves time to chase a letter.
+LETTER_CHECK_DAYS_BEFORE_ERAS = 14
 
 # "Ask for letters thoughtfully - near the end of the rotation" [Step 4]: the
 # first day of the rotation's last week.
@@ -218,6 +227,9 @@ def build_timeline(
             requires = loaded.program(pid).requires
             docs = f" with {join_names(requires)}" if requires else ""
             due = f"; deadline {deadline}" if deadline else "; no deadline"
+            # Found by review: no fee was dated, only folded into the rotation's cost.
+            fee = loaded.program(pid).fee
+            due += f"; fee ${fee:,}, paid when you apply" if fee else ""
             submit_on = _day(rotation["submit_on"])
             # The spec allows it (no deadline, or one after the start); a file read later
             # must carry the caveat the terminal's warning gives (found by review).
@@ -290,6 +302,8 @@ def build_timeline(
         )
 
     steps.append(eras_step(loaded, [r["program_id"] for r in rotations if _day(r["end"]) < eras]))
+    steps.extend(letter_check_steps(loaded, rotations))
+    steps.extend(blocked_steps(loaded))
     if offer_answer is not None:
         steps.extend(_answer_steps(loaded, offer_answer))
     # An offer in hand the plan does not use: say so, so that its seat is given back.
@@ -601,6 +615,47 @@ def _no_room_beside_accepted(
             clinical,
         )
     return None
+
+
+def letter_check_steps(
+    loaded: LoadedScenario, rotations: Sequence[dict[str, Any]]
+) -> list[TimelineStep]:
+    """Two weeks before ERAS, follow up on the letters asked for by then (found by
+    review: nothing reminded the student to check that the letters had come)."""
+    today = loaded.scenario.planning_date
+    eras = loaded.scenario.eras_submission
+    check = eras - timedelta(days=LETTER_CHECK_DAYS_BEFORE_ERAS)
+    asked = [r["program_id"] for r in rotations if letter_request_date(_day(r["end"])) < check]
+    if not asked or check < today:
+        return []
+    letters = "the letter" if len(asked) == 1 else "the letters"
+    return [
+        TimelineStep(
+            check,
+            "letter_check",
+            None,
+            f"Check that {letters} from {join_names(asked)} reached ERAS (submission on "
+            f"{eras.isoformat()}); send a polite email reminder to any writer whose letter "
+            "is missing (guide, Step 4)",
+        )
+    ]
+
+
+def blocked_steps(loaded: LoadedScenario) -> list[TimelineStep]:
+    """The blocked periods still to come (an exam, a holiday), among the steps (found by
+    review: the calendar showed a Step 2 block, the timeline did not)."""
+    today = loaded.scenario.planning_date
+    return [
+        TimelineStep(
+            max(period.start, today),
+            "blocked",
+            None,
+            f"{period.reason or 'Blocked'}: no rotation from {period.start.isoformat()} to "
+            f"{period.end.isoformat()} (calendar.blocked)",
+        )
+        for period in loaded.scenario.calendar.blocked
+        if period.end >= today
+    ]
 
 
 def in_order(steps: Iterable[TimelineStep]) -> list[TimelineStep]:
