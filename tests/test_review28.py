@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,50 @@ def test_an_offer_to_answer_has_a_reminder(tmp_path: Path) -> None:
     for event in offers:
         (offset, text), *_ = _reminders(event)
         assert offset == timedelta(hours=9) and "answer the offer" in text
+
+
+# --- the timeline -----------------------------------------------------------------------
+
+
+def _timeline(path: Path) -> list[dict[str, Any]]:
+    args = ["timeline", str(path), "--workers", "1", "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    steps: list[dict[str, Any]] = json.loads(result.stdout)
+    return steps
+
+
+def test_the_timeline_dates_each_fee_the_blocked_periods_and_a_letter_follow_up() -> None:
+    """Found by a calendar review: no fee was dated (only folded into a rotation's
+    cost), the calendar showed the exam block while the timeline did not, and nothing
+    reminded the student to check that the letters had come before ERAS."""
+    steps = _timeline(EXAMPLE)
+    fees = {"rad-cedar": 80, "rad-juniper": 150, "em-saguaro": 60}
+    for step in steps:
+        if step["kind"] == "submit":
+            assert f"fee ${fees[step['program_id']]:,}, paid when you apply" in step["text"]
+    assert {s["program_id"] for s in steps if s["kind"] == "submit"} == set(fees)
+    (exam,) = [s for s in steps if s["kind"] == "blocked"]
+    assert exam["date"] == "2027-07-12"
+    assert exam["text"].startswith("home school exam: no rotation from 2027-07-12 to 2027-07-25")
+    (check,) = [s for s in steps if s["kind"] == "letter_check"]
+    assert check["date"] == "2027-09-11"  # two weeks before ERAS on 09-25
+    # Letters asked for by then: cedar (07-05) and juniper (08-09), saguaro (08-23).
+    assert "from rad-cedar, rad-juniper and em-saguaro reached ERAS" in check["text"]
+
+
+def test_no_follow_up_without_a_letter_asked_for_and_no_past_blocked_period(
+    tmp_path: Path,
+) -> None:
+    """No follow-up step names no letter; a blocked period over before the planning
+    date is not a step."""
+    path = _example_with(tmp_path / "early", eras_submission="2027-07-01")
+    text = path.read_text("utf-8").replace(
+        "  blocked:\n",
+        "  blocked:\n    - {start: 2027-01-02, end: 2027-01-08, reason: winter break}\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    steps = _timeline(path)
+    assert not [s for s in steps if s["kind"] == "letter_check"]
+    (exam,) = [s for s in steps if s["kind"] == "blocked"]
+    assert exam["text"].startswith("home school exam")
