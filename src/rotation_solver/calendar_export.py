@@ -127,7 +127,14 @@ def _rotation_event(
         lines.append("Application sent: if it comes back with an offer")
     else:
         # Found by review: a rotation nobody had offered yet was booked as firm.
-        chance = f" ({rotation['acceptance']:.0%} chance)" if "acceptance" in rotation else ""
+        acceptance = rotation.get("acceptance")
+        chance = (
+            ""
+            if acceptance is None
+            else " (acceptance 1 in your catalog)"
+            if acceptance >= 1
+            else f" ({acceptance:.0%} chance)"
+        )
         lines.append(
             f"Not offered yet: this rotation happens only if {rotation['program_id']} offers"
             f"{chance}; apply on {rotation['submit_on']}"
