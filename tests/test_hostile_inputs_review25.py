@@ -279,7 +279,7 @@ def test_a_semicolon_separated_catalog_is_told_how_to_save_it(tmp_path) -> None:
     catalog.write_text(catalog.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
     code, said = _run("validate", str(scenario))
     assert code == 1
-    assert "save the sheet as 'CSV UTF-8 (comma delimited)'" in said
+    assert "give the .xlsx workbook itself, or save as 'CSV UTF-8 (comma delimited)'" in said
 
 
 def test_a_short_row_whose_missing_cells_are_optional_is_not_called_shifted(tmp_path) -> None:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
@@ -200,3 +201,221 @@ def test_no_follow_up_without_a_letter_asked_for_and_no_past_blocked_period(
     assert not [s for s in steps if s["kind"] == "letter_check"]
     (exam,) = [s for s in steps if s["kind"] == "blocked"]
     assert exam["text"].startswith("home school exam")
+
+
+# --- a spreadsheet user's inputs ----------------------------------------------------------
+
+
+def _catalog_rows() -> list[list[str]]:
+    import csv
+
+    with (EXAMPLE.parent / "programs.csv").open(encoding="utf-8", newline="") as handle:
+        return [row for row in csv.reader(handle) if row and not row[0].startswith("#")]
+
+
+def _with_catalog(folder: Path, catalog: str) -> Path:
+    """The example scenario in `folder`, reading `catalog` (a file name in `folder`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = EXAMPLE.read_text("utf-8").replace("programs: programs.csv", f"programs: {catalog}")
+    assert f"programs: {catalog}" in text
+    path = folder / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _workbook(folder: Path, edit: Any = None) -> Path:
+    """The example catalog as typed XLSX cells, `edit(sheet, header)` applied."""
+    from openpyxl import Workbook
+
+    rows = _catalog_rows()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "programs"
+    for row in rows:
+        sheet.append(row)
+    if edit is not None:
+        edit(sheet, rows[0])
+    folder.mkdir(parents=True, exist_ok=True)
+    book.save(folder / "programs.xlsx")
+    return _with_catalog(folder, "programs.xlsx")
+
+
+def _run(*args: str) -> Any:
+    workers = [] if args[0] in ("validate", "check") else ["--workers", "1"]
+    return CliRunner().invoke(cli, [*args, *workers])
+
+
+def _cell(header: list[str], column: str, row_of: str, rows: list[list[str]]) -> str:
+    from openpyxl.utils import get_column_letter
+
+    number = next(i for i, r in enumerate(rows, 1) if r[0] == row_of)
+    return f"{get_column_letter(header.index(column) + 1)}{number}"
+
+
+def test_merged_cells_over_catalog_rows_are_refused(tmp_path: Path) -> None:
+    """Found by review: a surcharge merged over two rows read blank (so $0) in the second,
+    and the plan's cost came out $300 short, without a word."""
+    rows = _catalog_rows()
+    first = _cell(rows[0], "img_surcharge", "rad-cedar", rows)
+    below = _cell(
+        rows[0],
+        "img_surcharge",
+        rows[rows.index(next(r for r in rows if r[0] == "rad-cedar")) + 1][0],
+        rows,
+    )
+
+    def merge(sheet: Any, header: list[str]) -> None:
+        sheet.merge_cells(f"{first}:{below}")
+
+    result = _run("validate", str(_workbook(tmp_path / "m", merge)))
+    assert result.exit_code == 1, result.output
+    assert f"cell {first}: img_surcharge: cells {first}:{below} are merged" in result.output
+    assert "unmerge them" in result.output and "Traceback" not in result.output
+
+
+def test_merged_cells_outside_the_catalog_columns_are_read(tmp_path: Path) -> None:
+    """A merged note beside the catalog is the student's own: the plan is unchanged."""
+
+    def note(sheet: Any, header: list[str]) -> None:
+        column = len(header) + 1
+        sheet.cell(row=1, column=column, value="notes")
+        sheet.cell(row=2, column=column, value="ask Dr. A")
+        sheet.merge_cells(start_row=2, start_column=column, end_row=4, end_column=column)
+
+    result = _run("solve", str(_workbook(tmp_path / "n", note)), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["objective"] == 213
+
+
+def test_a_spreadsheet_float_reads_as_the_sheet_shows_it(tmp_path: Path) -> None:
+    """Found by review: a cell computed as 449.99999999999994 shows 450 in Excel and was
+    refused as a fraction of a dollar."""
+    rows = _catalog_rows()
+    at = rows[0].index("housing_per_week")
+
+    def noise(sheet: Any, header: list[str]) -> None:
+        for number, row in enumerate(rows[1:], 2):
+            sheet.cell(row=number, column=at + 1, value=float(row[at]) - 1e-13)
+
+    result = _run("solve", str(_workbook(tmp_path / "f", noise)), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["total_cost"] == 6660
+
+
+def test_a_hidden_catalog_sheet_is_read_when_no_visible_sheet_holds_one(tmp_path: Path) -> None:
+    """Found by review: the catalog sheet hidden and a notes sheet visible gave "no
+    required catalog column recognised" about the notes sheet."""
+
+    def hide(sheet: Any, header: list[str]) -> None:
+        sheet.title = "Sheet1"
+        notes = sheet.parent.create_sheet("Notes")
+        notes.append(["what I know about each program"])
+        sheet.sheet_state = "hidden"
+
+    result = _run("solve", str(_workbook(tmp_path / "h", hide)), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "no visible sheet holds a catalog; reading the hidden sheet 'Sheet1'" in result.output
+    assert json.loads(result.stdout)["objective"] == 213
+
+
+def test_an_optional_column_in_capitals_is_refused_not_ignored(tmp_path: Path) -> None:
+    """Found by review: a `Fee` column was ignored with a warning and every fee read $0,
+    which changed the plan."""
+    text = (EXAMPLE.parent / "programs.csv").read_text("utf-8").replace(",fee,", ",Fee,", 1)
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "programs.csv").write_text(text, encoding="utf-8")
+    result = _run("validate", str(_with_catalog(folder, "programs.csv")))
+    assert result.exit_code == 1, result.output
+    assert "column 'Fee' is the catalog's 'fee' in other letters; name it 'fee'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("cell", "words"),
+    [
+        ("1 200", "digits grouped with spaces); write it without separators, e.g. 1200"),
+        ("1\u00a0200", "digits grouped with spaces); write it without separators, e.g. 1200"),
+        ("-", "a dash is how accounting format shows 0: write 0"),
+    ],
+)
+def test_spreadsheet_number_formats_get_a_fix(tmp_path: Path, cell: str, words: str) -> None:
+    rows = _catalog_rows()
+    at = rows[0].index("housing_per_week")
+    rows[1][at] = cell
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    folder = tmp_path / "n"
+    folder.mkdir()
+    (folder / "programs.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    result = _run("validate", str(_with_catalog(folder, "programs.csv")))
+    assert result.exit_code == 1, result.output
+    assert "programs.csv:2:" in result.output and words in result.output
+
+
+def test_an_invisible_character_in_an_id_is_named(tmp_path: Path) -> None:
+    """Found by review: a zero-width space pasted into an id gave "unknown program id
+    'rad-cedar'; did you mean '\\u200brad-cedar'?"."""
+    text = (EXAMPLE.parent / "programs.csv").read_text("utf-8")
+    text = text.replace("\nrad-cedar,", "\n\u200brad-cedar,", 1)
+    folder = tmp_path / "z"
+    folder.mkdir()
+    (folder / "programs.csv").write_text(text, encoding="utf-8")
+    result = _run("validate", str(_with_catalog(folder, "programs.csv")))
+    assert result.exit_code == 1, result.output
+    assert "the id holds an invisible character (ZERO WIDTH SPACE, U+200B) at position 1" in (
+        result.output
+    )
+
+
+def test_a_text_export_and_a_double_quoted_windows_path_say_how_to_fix_them(
+    tmp_path: Path,
+) -> None:
+    """Found by review: a .txt catalog was told only ".csv or .xlsx"; a Windows path in
+    double quotes failed with the parser's words ("unknown escape character") or as a
+    file whose name held a line break."""
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "programs.txt").write_text("id\tname\n", encoding="utf-8")
+    result = _run("validate", str(_with_catalog(folder, "programs.txt")))
+    assert result.exit_code == 1
+    assert "a tab-separated text export is not read" in result.output
+    escaped = _with_catalog(folder, '"data\\programs.csv"')
+    result = _run("validate", str(escaped))
+    assert result.exit_code == 1
+    assert "inside double quotes a \\ starts an escape" in result.output
+    broken = _with_catalog(folder, '"data\\new programs.csv"')
+    result = _run("validate", str(broken))
+    assert result.exit_code == 1
+    assert "'data\\new programs.csv' not found; the name holds a control character" in (
+        result.output
+    )
+
+
+def test_a_csv_file_with_accents_starts_with_a_byte_order_mark(tmp_path: Path) -> None:
+    """Found by review: Excel opened the plan CSV as Windows-1252 ("MÃ¼ller"). An ASCII
+    file and standard output stay plain."""
+    text = (EXAMPLE.parent / "programs.csv").read_text("utf-8")
+    assert "Cedar Lantern Medical Center" in text
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "programs.csv").write_text(
+        text.replace("Cedar Lantern Medical Center", "Cedar Müller Center"), encoding="utf-8"
+    )
+    scenario = _with_catalog(folder, "programs.csv")
+    for command in ("solve", "timeline"):
+        target = tmp_path / f"{command}.csv"
+        result = _run(command, str(scenario), "-o", str(target))
+        assert result.exit_code == 0, result.output
+        data = target.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and "Müller".encode() in data
+        piped = _run(command, str(scenario), "--format", "csv")
+        assert not piped.stdout_bytes.startswith(b"\xef\xbb\xbf")
+    plain = tmp_path / "plain.csv"
+    assert _run("solve", str(EXAMPLE), "-o", str(plain)).exit_code == 0
+    assert not plain.read_bytes().startswith(b"\xef\xbb\xbf")
+    # The plan file reads back in `check`, mark and all.
+    checked = _run("check", str(scenario), str(tmp_path / "solve.csv"), "--score")
+    assert checked.exit_code == 0, checked.output

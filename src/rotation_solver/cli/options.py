@@ -450,11 +450,21 @@ def emit(
     else:
         assert text is not None, f"no renderer for {fmt}"
         rendered = text(payload)
+    write_output(rendered, output, fmt)
+
+
+def write_output(text: str, output: Path | None, fmt: str) -> None:
+    """`text` to stdout, or to `output` (whole or not at all) with a word on stderr. A
+    CSV file with any non-ASCII text starts with a UTF-8 byte-order mark, without which
+    Excel reads it as Windows-1252 (found by review: "Müller" showed as "MÃ¼ller"); an
+    ASCII file and standard output (a pipe) stay plain."""
     if output is None:
-        click.echo(rendered, nl=False)
-    else:
-        files.write_text(output, rendered)
-        announce_written(output, fmt)
+        click.echo(text, nl=False)
+        return
+    if fmt == "csv" and not text.isascii():
+        text = "\ufeff" + text
+    files.write_text(output, text)
+    announce_written(output, fmt)
 
 
 PLOT_FORMATS = ("png", "svg", "pdf")  # matplotlib loads only when a picture is drawn

@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from rotation_solver import files, markdown
+from rotation_solver import markdown
 from rotation_solver.cli.options import (
     FilePath,
-    announce_written,
     debug_option,
     emit,
     load,
@@ -21,6 +20,7 @@ from rotation_solver.cli.options import (
     solver_options,
     table_to_stderr,
     warn_about_plan,
+    write_output,
 )
 from rotation_solver.errors import ExitCode
 from rotation_solver.planner import PlanOutcome, plan_scenario
@@ -101,11 +101,11 @@ def timeline(
             # -o always leaves a file, as `solve -o` does: here the reason table
             emit(outcome.payload, fmt, output, render_table, render_json)
         elif fmt == "csv":  # no steps: the header alone, so a script reads an empty table
-            _write(timeline_csv([]), output, fmt)
+            write_output(timeline_csv([]), output, fmt)
         elif fmt == "markdown":
             why = outcome.payload.get("why") or "no plan"
             title = f"# Timeline: {markdown.cell(outcome.payload['scenario'])}"
-            _write(f"{title}\n\nNo plan: {why}\n", output, fmt)
+            write_output(f"{title}\n\nNo plan: {why}\n", output, fmt)
         sys.exit(ExitCode.for_status(status))
 
     planned, offer_answer = loaded, None
@@ -143,7 +143,7 @@ def timeline(
         warnings = markdown.warning_lines(outcome.payload.get("warnings", []))
         lines += ["", *warnings] if warnings else []
         text = "\n".join(lines) + "\n"
-    _write(text, output, fmt)
+    write_output(text, output, fmt)
     warn_about_plan(planned, outcome.payload)
     sys.exit(ExitCode.for_status(status))
 
@@ -173,11 +173,3 @@ def _follow_apply(
     choice = answers.choice
     chosen = tuple(application_dict(choice.problem.candidates[j]) for j in choice.found.portfolio)
     return OfferAnswer(answers.accept, answers.decline, pending, chosen), (followed, outcome)
-
-
-def _write(text: str, output: Path | None, fmt: str) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        files.write_text(output, text)
-        announce_written(output, fmt)

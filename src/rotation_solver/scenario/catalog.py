@@ -121,9 +121,12 @@ def _header_hint(header: list[str]) -> str | None:
     for mark, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
         if len(header) <= 2 and mark in joined:
             # Found by a student's review: a European Excel saves CSV with semicolons.
+            # Excel writes its system list separator (";" in much of Europe) even
+            # in "CSV UTF-8 (comma delimited)", so the workbook comes first (review).
             return (
-                f"the header looks separated by {name}; expected commas: save the sheet as "
-                "'CSV UTF-8 (comma delimited)', or give the .xlsx workbook itself"
+                f"the header looks separated by {name}; expected commas: give the .xlsx "
+                "workbook itself, or save as 'CSV UTF-8 (comma delimited)' with ',' as the "
+                "list separator (Excel writes the system's own, ';' in much of Europe)"
             )
     if any(h.lower() in KNOWN_COLUMNS and h not in KNOWN_COLUMNS for h in header):
         return "column names are lower case, e.g. 'id', 'starts', 'weeks'"
@@ -165,6 +168,23 @@ def _from_table(
         problems.append(
             Problem(file, f"missing required column {n!r}{hint}", 1, None, n, spreadsheet)
         )
+    for name in extra:
+        plain = name.lower().replace(" ", "_")
+        # Required columns have their own words ("missing required column ...").
+        if plain in KNOWN_COLUMNS and plain not in columns and plain not in REQUIRED_COLUMNS:
+            # Found by review: `Fee` was ignored with a warning and every fee read $0,
+            # where a required column in capitals is refused.
+            problems.append(
+                Problem(
+                    file,
+                    f"column {name!r} is the catalog's {plain!r} in other letters; name it "
+                    f"{plain!r} (column names are lower case, with _ between words)",
+                    1,
+                    columns[name],
+                    name,
+                    spreadsheet,
+                )
+            )
     if len(missing) == len(REQUIRED_COLUMNS):
         unknown = f"no required catalog column recognised in the header: {_header_hint(header)}"
         problems = [Problem(file, unknown, 1, spreadsheet=spreadsheet)]
@@ -505,10 +525,11 @@ def _cell(value: Any) -> Any:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     if isinstance(value, float):
-        return repr(value)
+        # As a spreadsheet shows it, to 15 significant digits (found by review: a cell
+        # computed as 449.99999999999994 shows 450 and was refused as a fraction).
+        shown = format(value, ".15g")
+        return str(int(float(shown))) if float(shown).is_integer() and "e" not in shown else shown
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value).strip()
@@ -535,6 +556,7 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
     if formulas:
         rows, _, _, _ = _sheet_rows(path, shown or str(path), data_only=True, title=title)
         _refuse_uncalculated_formulas(name, rows, formulas)
+    _refuse_merged_cells(path, title, name, rows[0] if rows else ())
     table = [(index, [_cell(c) for c in row]) for index, row in enumerate(rows, 1)]
     if not any(c != "" for _, row in table for c in row):
         raise InputError(Problem(name, "the sheet is empty; expected a header row"))
@@ -544,6 +566,46 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
         )
     catalog = _from_table(name, table[0][1], table[1:], spreadsheet=True)
     return Catalog(catalog.rows, (*warnings, *catalog.warnings))
+
+
+def _refuse_merged_cells(path: Path, title: str, name: str, header: tuple[Any, ...]) -> None:
+    """A merged cell keeps its value in its first cell; the others read blank (found by
+    review: a $200 surcharge merged over two rows cost the second $0, and a deadline
+    merged over two rows left the second without one, both without a word). Refused
+    where it covers a catalog column below the header; the header's own merges are
+    named where they leave a column without a name."""
+    from openpyxl import load_workbook
+
+    try:
+        # Read-only sheets do not parse their merged ranges: a second, full read.
+        book = load_workbook(path, data_only=True)
+        ranges = list(book[title].merged_cells.ranges)
+    except Exception:  # read once already; a part this read cannot parse is no merge
+        return
+    names = [str(h).strip().lower() if h is not None else "" for h in header]
+    problems = []
+    for merged in sorted(ranges, key=lambda r: (r.min_row, r.min_col)):
+        covered = [
+            names[c - 1]
+            for c in range(merged.min_col, merged.max_col + 1)
+            if c <= len(names) and names[c - 1] in KNOWN_COLUMNS
+        ]
+        if merged.max_row < 2 or not covered:
+            continue
+        first = f"{column_letters(merged.min_col)}{max(merged.min_row, 2)}"
+        problems.append(
+            Problem(
+                name,
+                f"cells {merged.coord} are merged: only {first} holds the value and the "
+                "other cells read blank; unmerge them and type the value in every row",
+                max(merged.min_row, 2),
+                merged.min_col,
+                covered[0],
+                spreadsheet=True,
+            )
+        )
+    if problems:
+        raise InputError(problems[:20])
 
 
 def _first_row(sheet: Any) -> tuple[Any, ...]:
@@ -607,6 +669,15 @@ def _pick_sheet(book: Any, name: str, title: str | None = None) -> tuple[Any, st
             )
         )
     else:
+        hidden = [s for s in sheets if s not in visible and _looks_like_catalog(rows[s.title])]
+        if not catalogs and len(hidden) == 1:
+            # Found by review: the catalog sheet hidden, a notes sheet visible; the error
+            # named the notes sheet only.
+            catalogs = hidden
+            warnings.append(
+                f"{name}: no visible sheet holds a catalog; reading the hidden sheet "
+                f"{hidden[0].title!r}"
+            )
         sheet = (catalogs or visible or sheets)[0]
     return sheet, _sheet_label(name, sheet), warnings
 
@@ -825,6 +896,13 @@ def _read_catalog_file(reference: str, shown: Path, scenario_doc: Document) -> C
         hint = ""
         if "://" in reference:  # found by review: a URL read as a folder path
             hint = "; catalogs are read from files only: download it and name the file"
+        elif any(c in reference for c in "\n\t\r\a\b\f\v"):
+            # Found by review: "data\new programs.csv" in double quotes holds a line break.
+            hint = (
+                "; the name holds a control character: inside double quotes \\n, \\t and the "
+                "like are escapes, so write folders with /, or use single quotes"
+            )
+            shown = Path(reference.encode("unicode_escape").decode("ascii"))
         elif "\\" in reference:
             hint = "; write folders with / (a \\ is part of the name here)"
         elif not os.path.isabs(os.path.expanduser(reference)):
@@ -851,6 +929,15 @@ def _read_catalog_file(reference: str, shown: Path, scenario_doc: Document) -> C
         return read_csv(path, str(shown))
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, str(shown))
+    hint = (
+        # Found by review: Excel's "Unicode Text" export is a tab-separated .txt.
+        ": a tab-separated text export is not read; in Excel, Save As > 'CSV UTF-8 (comma "
+        "delimited)', or give the .xlsx workbook itself"
+        if suffix in (".txt", ".tsv", ".tab")
+        else ""
+    )
     raise InputError(
-        scenario_doc.problem(("programs",), f"catalog {reference!r}: expected a .csv or .xlsx file")
+        scenario_doc.problem(
+            ("programs",), f"catalog {reference!r}: expected a .csv or .xlsx file{hint}"
+        )
     )

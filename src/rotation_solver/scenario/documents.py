@@ -374,6 +374,15 @@ def _plain_words(
             line,
             column,
         )
+    if "escape" in problem and line is not None:
+        # Found by review: a Windows path in double quotes ("data\\programs.csv") read
+        # as an escape, with the parser's words alone.
+        return (
+            f"{what}: inside double quotes a \\ starts an escape (\\n, \\t, ...); write "
+            "folders with /, or put the value in single quotes",
+            line,
+            column,
+        )
     block = ("'<block sequence start>'", "'<block mapping start>'", "'?'")
     if "expected <block end>" in problem and any(found in problem for found in block):
         # Found by fuzzing: a list or mapping indented off its siblings.

@@ -213,6 +213,22 @@ def _describe(
         # score is 7.5, where for a fee it is 7500).
         point = given.strip().replace(",", ".")
         return f"{message} (got {shown(given)}); write a decimal point: {point}"
+    if isinstance(given, str) and re.fullmatch(
+        r"(\$\s*)?\d{1,3}([ \u00a0\u202f\u2009]\d{3})+", given.strip()
+    ):
+        # Found by review: "1 200" (a French spreadsheet's no-break space) shown as '\xa0'.
+        digits = re.sub(r"\D", "", given)
+        return (
+            f"{message} (got {shown(given)}: digits grouped with spaces); write it without "
+            f"separators, e.g. {digits}"
+        )
+    if (
+        isinstance(given, str)
+        and given.strip() in ("-", "\u2013", "\u2014")
+        and (kind.startswith(("int", "decimal", "float")))
+    ):
+        # A spreadsheet's accounting format shows 0 as a dash (found by review).
+        return f"{message} (got {shown(given)}); a dash is how accounting format shows 0: write 0"
     if isinstance(given, str) and re.fullmatch(r"(\$\s*)?\d{1,3}(,\d{3})+", given.strip()):
         digits = given.strip().lstrip("$").strip().replace(",", "")
         return f"{message} (got {shown(given)}); write it without separators, e.g. {digits}"

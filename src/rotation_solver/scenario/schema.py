@@ -14,7 +14,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from rotation_solver.scenario.numbers import Number, Whole, not_bool, shown
 
@@ -184,6 +184,24 @@ def visible_text(value: Any) -> Any:
 
 # Text only shown to people (names, cities, reasons): never control characters.
 ShownText = Annotated[str, BeforeValidator(visible_text)]
+
+
+def _no_hidden_characters(value: str) -> str:
+    """An id is matched as written, so a character nobody sees (a zero-width space
+    pasted from a web page, a no-break space, a control character) makes it another id
+    (found by review: "unknown program id 'rad-cedar'; did you mean '\u200brad-cedar'?")."""
+    for position, c in enumerate(value, 1):
+        category = unicodedata.category(c)
+        if category in ("Cf", "Cc") or (category == "Zs" and c != " ") or c in _BIDI:
+            what = unicodedata.name(c, f"U+{ord(c):04X}")
+            raise ValueError(
+                f"the id holds an invisible character ({what}, U+{ord(c):04X}) at position "
+                f"{position}; retype the id without it"
+            )
+    return value
+
+
+ProgramId = Annotated[str, AfterValidator(_no_hidden_characters)]
 Specialty = Literal[
     "radiology", "internal_medicine", "emergency_medicine", "surgery", "transitional", "other"
 ]
@@ -365,7 +383,7 @@ class Program(_Strict):
     # them (spec section 3); only the JSON Schema reads this, as rows arrive filtered.
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    id: str = Field(min_length=1, description="Stable unique key.")
+    id: ProgramId = Field(min_length=1, description="Stable unique key.")
     name: ShownText = Field(min_length=1, description="Program name shown to the user.")
     city: ShownText = Field("", description="City shown to the user.")
     state: ShownText = Field("", description="State shown to the user.")
