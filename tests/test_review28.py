@@ -419,3 +419,19 @@ def test_a_csv_file_with_accents_starts_with_a_byte_order_mark(tmp_path: Path) -
     # The plan file reads back in `check`, mark and all.
     checked = _run("check", str(scenario), str(tmp_path / "solve.csv"), "--score")
     assert checked.exit_code == 0, checked.output
+
+
+# --- apply ------------------------------------------------------------------------------
+
+
+def test_apply_counts_no_offer_in_hand_among_the_applications_a_plan_needs() -> None:
+    """Found by a statistical review: "every plan needs at least 3 applications" where 2
+    and the offer in hand make a plan (the offer was counted in the room for applications,
+    the one no plan can take as well)."""
+    path = Path(__file__).parent / "data" / "review28" / "offers_cap" / "scenario.yaml"
+    one = _run("apply", str(path), "--max-applications", "1")
+    assert one.exit_code == 3, one.output
+    assert "every plan needs at least 2 applications, more than max_applications 1" in one.output
+    two = _run("apply", str(path), "--max-applications", "2", "--format", "json")
+    assert two.exit_code == 0, two.output
+    assert json.loads(two.stdout)["expected_value"] > 0

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from rotation_solver.offerings import expand
 from rotation_solver.portfolio.candidates import PortfolioProblem
 from rotation_solver.portfolio.outcomes import Evaluator, exact_value
 from rotation_solver.problem import build_problem
@@ -77,10 +78,15 @@ def portfolio_count(candidates: int, max_applications: int, sent: int = 0) -> in
 
 
 def with_application_room(loaded: LoadedScenario, max_applications: int | None) -> LoadedScenario:
-    """The scenario with plans of at most `max_applications` programs besides the locks."""
+    """The scenario with plans of at most `max_applications` programs besides the locks
+    and the offers in hand a plan can take, which the cap does not count either (found
+    by review: "every plan needs at least 3 applications" where 2 and an offer in hand
+    made one). A bound on the plan's size, not on its applications: a plan that leaves
+    an offer out may use that room for one more application."""
     if max_applications is None:
         return loaded
-    room = max_applications + len(loaded.locks)
+    offers = {o.program_id for o in expand(loaded).offerings if o.offered}
+    room = max_applications + len(loaded.locks) + len(offers)
     if room >= loaded.requirements.max_rotations:
         return loaded
     requirements = dataclasses.replace(loaded.requirements, max_rotations=room)
