@@ -238,12 +238,16 @@ def _worthless_lines(payload: dict[str, Any]) -> list[str]:
 
 
 # What the naive strategies are (found by an advisor's review: never said).
+# What N and the pool are (found by a statistical review: not said).
 NAIVE_DEFINITION = (
-    "Naive strategies: keep the applications already sent, then fill up to "
-    "max_applications with the programs ranked highest by expected value (acceptance x "
-    "value) or by letter, ceil(N x clinical.min / (radiology.min + clinical.min)) of them "
-    "clinical and the rest radiology, swapping in a reach/target or an IMG-friendly "
-    "target/safety radiology program when tier_mix needs one; each pays its own fees."
+    "Naive strategies: keep the applications already sent, then fill the N slots left "
+    "up to max_applications with the programs ranked highest by expected value "
+    "(acceptance x value) or by letter, ceil(N x clinical.min / (radiology.min + "
+    "clinical.min)) of them clinical and the rest radiology, swapping in a reach/target "
+    "or an IMG-friendly target/safety radiology program when tier_mix needs one; each pays "
+    "its own fees. Ranked are the programs `apply` itself may choose: a start some plan "
+    "can take beside the accepted offers, an offer chance above 0, affordable on its own, "
+    "and of a kind the accepted offers do not fill."
 )
 
 
