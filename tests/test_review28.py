@@ -435,3 +435,113 @@ def test_apply_counts_no_offer_in_hand_among_the_applications_a_plan_needs() -> 
     two = _run("apply", str(path), "--max-applications", "2", "--format", "json")
     assert two.exit_code == 0, two.output
     assert json.loads(two.stdout)["expected_value"] > 0
+
+
+# --- a season of re-imported calendars ------------------------------------------------
+
+
+def _ics(*args: str) -> dict[str, Any]:
+    """The calendar's events by UID."""
+    result = CliRunner().invoke(cli, [*args, "--workers", "1", "--format", "ics"])
+    assert result.exit_code == 0, result.output
+    events = Calendar.from_ical(result.stdout_bytes).walk("VEVENT")
+    return {str(e["UID"]): e for e in events}
+
+
+def test_a_replan_since_an_earlier_plan_cancels_what_it_dropped(tmp_path: Path) -> None:
+    """Found by a season-long calendar review: events a re-plan dropped (a rotation, its
+    letter reminder, its application and deadline) stayed in the calendar all season."""
+    before_path = _example_with(tmp_path / "before")
+    plan = tmp_path / "plan.json"
+    made = _run("solve", str(before_path), "--format", "json", "-o", str(plan))
+    assert made.exit_code == 0, made.output
+    before = _ics("solve", str(before_path))
+    cut = _example_with(tmp_path / "cut", budget="6000")
+    after = _ics("solve", str(cut), "--since", str(plan))
+    cancelled = {uid for uid, e in after.items() if str(e.get("STATUS")) == "CANCELLED"}
+    live = set(after) - cancelled
+    assert cancelled == set(before) - live  # every dropped event, and only those
+    dropped = [str(after[uid]["SUMMARY"]) for uid in cancelled]
+    assert "Dropped: Apply to rad-juniper" in dropped
+    assert any(s.startswith("Dropped: Rotation: Juniper Mesa") for s in dropped)
+    for uid in cancelled:
+        assert not after[uid].walk("VALARM")
+        assert str(after[uid]["TRANSP"]) == "TRANSPARENT"
+        assert "No longer in the plan made on 2027-01-15" in str(after[uid]["DESCRIPTION"])
+    # Without --since nothing is cancelled.
+    assert not [e for e in _ics("solve", str(cut)).values() if e.get("STATUS") == "CANCELLED"]
+
+
+def test_a_later_calendar_has_a_higher_sequence(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by review: two files of one planning date had one DTSTAMP and no SEQUENCE,
+    so a calendar app could keep the first file's events."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    first = _ics("solve", str(EXAMPLE))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000600")
+    second = _ics("solve", str(EXAMPLE))
+    assert set(first) == set(second)
+    for uid, event in second.items():
+        assert int(event["SEQUENCE"]) == int(first[uid]["SEQUENCE"]) + 10
+        assert event.decoded("DTSTAMP") > first[uid].decoded("DTSTAMP")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    now = _ics("solve", str(EXAMPLE))
+    assert (
+        min(int(e["SEQUENCE"]) for e in now.values())
+        > int(next(iter(second.values()))["SEQUENCE"]) - 10**6
+    )
+
+
+def test_a_blocked_period_moved_keeps_its_event(tmp_path: Path) -> None:
+    """Found by review: the exam block moved a week and the old one stayed beside it."""
+    before = _ics("solve", str(_example_with(tmp_path / "a")))
+    folder = tmp_path / "b"
+    moved = _example_with(folder)
+    moved.write_text(
+        moved.read_text("utf-8").replace(
+            "start: 2027-07-12, end: 2027-07-25", "start: 2027-07-19, end: 2027-07-25"
+        ),
+        encoding="utf-8",
+    )
+    after = _ics("solve", str(moved))
+    (old,) = [u for u, e in before.items() if str(e["SUMMARY"]).startswith("Blocked: ")]
+    (new,) = [u for u, e in after.items() if str(e["SUMMARY"]).startswith("Blocked: ")]
+    assert old == new and after[new].decoded("DTSTART") == date(2027, 7, 19)
+
+
+def test_a_summer_replan_sends_no_reminder_for_a_past_step(tmp_path: Path) -> None:
+    """Found by review: a July re-plan re-sent "Ask for the letter" for June, its alarm
+    already past, and documents ready long ago moved to each new planning date."""
+    path = _example_with(tmp_path / "s", planning_date="2027-07-20")
+    text = path.read_text("utf-8") + "locks:\n  - {program: rad-cedar, start: 2027-06-14}\n"
+    path.write_text(text, encoding="utf-8")
+    events = _ics("solve", str(path))
+    for event in events.values():
+        if event.decoded("DTSTART") < date(2027, 7, 20):
+            assert not event.walk("VALARM"), event["SUMMARY"]
+    assert not [e for e in events.values() if str(e["SUMMARY"]).startswith("Ready: ")]
+    letter = [e for e in events.values() if str(e["SUMMARY"]) == "Ask for the letter at rad-cedar"]
+    assert letter and letter[0].decoded("DTSTART") < date(2027, 7, 20)
+
+
+def test_a_rotations_title_says_when_it_is_not_firm() -> None:
+    """Found by review: few calendar apps show STATUS, and an accepted rotation's title
+    read as an uncertain one's."""
+    events = _ics("solve", str(EXAMPLE), "--lock", "rad-lakeshore@2027-06-07")
+    titles = [
+        str(e["SUMMARY"]) for e in events.values() if str(e["SUMMARY"]).startswith("Rotation: ")
+    ]
+    firm = [t for t in titles if "Lakeshore" in t]
+    assert firm and not firm[0].endswith("· if offered")
+    assert [t for t in titles if "Lakeshore" not in t]
+    assert all(t.endswith(" · if offered") for t in titles if "Lakeshore" not in t)
+
+
+def test_apply_calendar_keeps_the_offer_to_accept_tentative() -> None:
+    """Found by review: `apply`'s calendar called the offer it advised accepting "Accepted
+    offer", confirmed, on the day the student was only told to accept it."""
+    events = _ics("apply", str(SCENARIOS / "offers-in-hand" / "scenario.yaml"))
+    (cedar,) = [e for e in events.values() if str(e["SUMMARY"]).startswith("Rotation: Cedar")]
+    assert str(cedar["STATUS"]) == "TENTATIVE"
+    assert str(cedar["SUMMARY"]).endswith("· offer in hand")
+    assert "Offer in hand: accept it" in str(cedar["DESCRIPTION"])
+    assert "Accepted offer" not in str(cedar["DESCRIPTION"])

@@ -6,7 +6,7 @@ import csv
 import dataclasses
 import io
 import json
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from rotation_solver.scenario import LoadedScenario, Lock, load_scenario
 from rotation_solver.scenario.schema import BlockedPeriod
 from rotation_solver.solve import SolveOptions
 from rotation_solver.timeline import KINDS, build_timeline, timeline_json
-from tests.conftest import SCENARIOS
+from tests.conftest import CALENDAR_WRITTEN_AT, SCENARIOS
 
 EXAMPLE = SCENARIOS / "example" / "scenario.yaml"
 INFEASIBLE = SCENARIOS / "infeasible" / "scenario.yaml"
@@ -182,7 +182,14 @@ def test_calendar_parses_back_with_one_event_per_action(
         + sum(1 for r in rotations if not r["locked"])  # submit-on reminders
         + sum(1 for r in rotations if r["deadline"] and not r["locked"])  # deadlines
         + len(rotations)  # letter requests
-        + len(_documents_needed(loaded, payload))  # documents due
+        # documents due on or after the planning date (one ready before is no event)
+        + len(
+            {
+                d
+                for d in _documents_needed(loaded, payload)
+                if loaded.scenario.documents[d] >= loaded.scenario.planning_date
+            }
+        )
         + 1  # ERAS
         + 1  # follow up on the letters two weeks before ERAS
         + len(loaded.scenario.calendar.blocked)  # the blocked periods (a student's idea)
@@ -199,8 +206,11 @@ def test_calendar_parses_back_with_one_event_per_action(
     assert str(exam["TRANSP"]) == "OPAQUE"  # an exam is busy time
     uids = [str(e["UID"]) for e in events]
     assert len(set(uids)) == len(uids)
-    stamp = datetime(2027, 1, 15, 0, 0)
-    assert all(e.decoded("DTSTAMP").replace(tzinfo=None) == stamp for e in events)
+    # Stamped when written (SOURCE_DATE_EPOCH, pinned by conftest), one SEQUENCE for all.
+    stamp = datetime.fromtimestamp(int(CALENDAR_WRITTEN_AT), UTC)
+    assert all(e.decoded("DTSTAMP") == stamp for e in events)
+    minutes = int((stamp - datetime(2026, 1, 1, tzinfo=UTC)).total_seconds()) // 60
+    assert {int(e["SEQUENCE"]) for e in events} == {minutes}
     by_summary = {str(e["SUMMARY"]): e for e in events}
     for rotation in rotations:
         event = next(
@@ -636,7 +646,7 @@ def test_an_offer_steps_uid_follows_its_calendar_not_its_answer() -> None:
     `apply`'s calendars shared one UID for two answers."""
     from datetime import UTC
 
-    from rotation_solver.calendar_export import _step_event, _Uids
+    from rotation_solver.calendar_export import _Events, _step_event
     from rotation_solver.timeline import TimelineStep
 
     day, stamp = date(2027, 2, 25), datetime(2027, 2, 25, tzinfo=UTC)
@@ -645,7 +655,7 @@ def test_an_offer_steps_uid_follows_its_calendar_not_its_answer() -> None:
         step = TimelineStep(
             day, "offer", "rad-a", "text", offer_start=date(2027, 6, 7), title=title
         )
-        return str(_step_event(step, _Uids("s"), stamp, source, day)["UID"])
+        return str(_step_event(step, _Events("s", stamp), source, day)["UID"])
 
     assert uid("Accept the offer", "Away rotations") == uid("Decline the offer", "Away rotations")
     assert uid("Decline the offer", "Away rotations") != uid("Decline the offer", "Applications")

@@ -5,18 +5,23 @@ single all-day event spanning the rotation (DTEND is exclusive: end + 1 day).
 Every other step (documents, submit-on reminders, deadlines, letter requests,
 ERAS) is a one-day, all-day event that does not block time.
 
-The output is deterministic: UIDs are uuid5 of scenario name, program (or
-document), kind and source, not of the date, so that a re-plan that moves an
-event replaces it on import instead of adding a second one; DTSTAMP is the
-planning date at 00:00 UTC (a re-plan made later is stamped later), and events
-follow the timeline order; so the same plan always gives a byte-identical file.
+UIDs are uuid5 of scenario name, program (or document), kind and source, not
+of the date, so that a re-plan that moves an event replaces it on import
+instead of adding a second one. DTSTAMP is when the file is written and
+SEQUENCE the minutes since 2026 at that time, so a calendar app takes a later
+file's events as the newer version (a re-plan made on the same planning date
+too); SOURCE_DATE_EPOCH, the reproducible-builds convention, pins both, and the
+same plan then gives a byte-identical file. With the plan it replaces
+(`solve --since OLD.json`), the events of the old plan that the new one no
+longer has come as cancelled (STATUS:CANCELLED), so an import clears them.
 """
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from icalendar import Alarm, Calendar, Event, vText
@@ -80,37 +85,74 @@ def event_uid(
     return f"{uuid.uuid5(UID_NAMESPACE, key)}@rotation-solver"
 
 
-class _Uids:
-    """Hands out the UIDs of one calendar: a second event of the same subject and kind
-    (two deadlines of one program, say) gets the next occurrence, so none is lost."""
+_SEQUENCE_FROM = datetime(2026, 1, 1, tzinfo=UTC)
 
-    def __init__(self, scenario: str) -> None:
+
+def written_at() -> datetime:
+    """When the calendar is written, to the second: SOURCE_DATE_EPOCH when it is set (a
+    whole number of seconds since 1970), else now."""
+    pinned = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if pinned.isdigit():
+        return datetime.fromtimestamp(int(pinned), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _sequence(stamp: datetime) -> int:
+    """Minutes since 2026 when the file is written: a later file's events are newer."""
+    return max(0, int((stamp - _SEQUENCE_FROM).total_seconds()) // 60)
+
+
+class _Events:
+    """Starts the events of one calendar: each with a stable UID (a second event of the
+    same subject and kind, two deadlines of one program say, gets the next occurrence,
+    so none is lost), the file's DTSTAMP, and a SEQUENCE that grows with it (found by
+    review: a re-plan on the same planning date had the same DTSTAMP and no SEQUENCE, so
+    a calendar app could keep the old version)."""
+
+    def __init__(self, scenario: str, stamp: datetime) -> None:
         self.scenario = scenario
+        self.stamp = stamp
+        self.sequence = _sequence(stamp)
         self.seen: dict[tuple[str | None, str, str | None], int] = {}
 
-    def __call__(self, subject: str | None, kind: str, source: str | None = None) -> str:
+    def uid(self, subject: str | None, kind: str, source: str | None = None) -> str:
         key = (subject, kind, source)
         occurrence = self.seen.get(key, 0)
         self.seen[key] = occurrence + 1
         return event_uid(self.scenario, subject, kind, source, occurrence)
 
+    def new(self, subject: str | None, kind: str, source: str | None = None) -> Event:
+        event = Event()
+        event.add("uid", self.uid(subject, kind, source))
+        event.add("dtstamp", self.stamp)
+        event.add("sequence", self.sequence)
+        return event
+
 
 def _rotation_event(
     rotation: dict[str, Any],
-    uids: _Uids,
-    stamp: datetime,
+    events: _Events,
     letter_text: str | None,
     offer_note: str = "Offer in hand: accept it",
 ) -> Event:
     start = date.fromisoformat(rotation["start"])
     end = date.fromisoformat(rotation["end"])
-    event = Event()
-    event.add("uid", uids(rotation["program_id"], "rotation"))
-    event.add("dtstamp", stamp)
+    event = events.new(rotation["program_id"], "rotation")
     event.add("dtstart", start)
     event.add("dtend", end + timedelta(days=1))  # all-day DTEND is exclusive
     specialty = rotation["specialty"].replace("_", " ")
-    event.add("summary", f"Rotation: {rotation['program_name']} ({specialty}, {rotation['tier']})")
+    # The title says what is not firm, as few apps show STATUS (found by review).
+    firm = (
+        ""
+        if rotation.get("locked")
+        else " · offer in hand"
+        if rotation.get("offered")
+        else " · if offered"
+    )
+    event.add(
+        "summary",
+        f"Rotation: {rotation['program_name']} ({specialty}, {rotation['tier']}){firm}",
+    )
     place = ", ".join(part for part in (rotation.get("city"), rotation.get("state")) if part)
     if place:
         event.add("location", place)
@@ -163,25 +205,25 @@ def _too_early(step: TimelineStep) -> bool:
 
 
 def _alarm(step: TimelineStep, today: date) -> tuple[timedelta, str] | None:
-    """The reminder's offset from the event's start (local midnight) and its text."""
+    """The reminder's offset from the event's start (local midnight) and its text; none
+    for a step before the planning date (found by review: a re-plan in July re-sent a
+    letter reminder for June)."""
+    if step.date < today:
+        return None
     same_day = step.kind in _SAME_DAY and (step.date == today or _too_early(step))
     if same_day:
         return timedelta(hours=9), _SAME_DAY[step.kind]
     return _ALARMS.get(step.kind)
 
 
-def _step_event(
-    step: TimelineStep, uids: _Uids, stamp: datetime, source: str, today: date
-) -> Event:
-    event = Event()
+def _step_event(step: TimelineStep, events: _Events, source: str, today: date) -> Event:
     subject = step.program_id or step.document
     # One program may have offered two starts: two answers, two events (found by review:
     # they shared a UID, and a calendar keeps one).
     if step.offer_start is not None:
         subject = f"{subject}@{step.offer_start.isoformat()}"
     answer = source if step.kind == "offer" else None
-    event.add("uid", uids(subject, step.kind, answer))
-    event.add("dtstamp", stamp)
+    event = events.new(subject, step.kind, answer)
     event.add("dtstart", step.date)
     event.add("dtend", step.date + timedelta(days=1))
     # An offer step's title says the answer (or, with answers to come, the check first).
@@ -208,13 +250,13 @@ def build_calendar(
     payload: dict[str, Any],
     steps: Sequence[TimelineStep] | None = None,
     title: str = "Away rotations",
+    stamp: datetime | None = None,
 ) -> Calendar:
     """The plan's calendar: rotations, documents, submit-on, deadlines, letters, ERAS."""
     if steps is None:
         steps = build_timeline(loaded, payload)
     scenario = str(payload.get("scenario") or loaded.scenario.name)
-    uids = _Uids(scenario)
-    stamp = datetime.combine(loaded.scenario.planning_date, time(0, 0), tzinfo=UTC)
+    events = _Events(scenario, stamp or written_at())
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -237,32 +279,35 @@ def build_calendar(
     blocked = sorted(
         (p for p in loaded.scenario.calendar.blocked if p.end >= today), key=lambda p: p.start
     )
+    documents = loaded.scenario.documents
     for step in steps:
         while blocked and blocked[0].start <= step.date:
-            calendar.add_component(_blocked_event(blocked.pop(0), uids, stamp))
+            calendar.add_component(_blocked_event(blocked.pop(0), events))
         if step.kind in ("rotation_end", "blocked"):
             continue  # the rotation's and the period's events span their days
+        if step.kind == "document" and step.document and documents[step.document] < today:
+            # Ready before the plan was made: nothing to do, and a re-plan would move it
+            # to its own planning date (found by review).
+            continue
         if step.kind == "rotation_start" and step.program_id in rotations:
             rotation = rotations[step.program_id]
             calendar.add_component(
-                _rotation_event(rotation, uids, stamp, letters.get(step.program_id), offer_note)
+                _rotation_event(rotation, events, letters.get(step.program_id), offer_note)
             )
         else:
-            calendar.add_component(_step_event(step, uids, stamp, title, today))
+            calendar.add_component(_step_event(step, events, title, today))
     for period in blocked:
-        calendar.add_component(_blocked_event(period, uids, stamp))
+        calendar.add_component(_blocked_event(period, events))
     return calendar
 
 
-def _blocked_event(period: BlockedPeriod, uids: _Uids, stamp: datetime) -> Event:
+def _blocked_event(period: BlockedPeriod, events: _Events) -> Event:
     """A blocked period of the calendar (an exam, a holiday), so the plan's rotations are
     seen around it (a student's idea); busy time, as an exam is (found by review: shown
     as free, an exam read as a free week)."""
-    event = Event()
-    # Its dates in the key: two periods may share a start and a reason (found by review).
-    subject = f"{period.reason or '-'}|{period.start.isoformat()}|{period.end.isoformat()}"
-    event.add("uid", uids(subject, "blocked"))
-    event.add("dtstamp", stamp)
+    # Keyed by its reason, so that a period moved to other dates replaces its event (found
+    # by review); two periods of one reason are two occurrences.
+    event = events.new(period.reason or "-", "blocked")
     event.add("dtstart", period.start)
     event.add("dtend", period.end + timedelta(days=1))  # all-day DTEND is exclusive
     event.add("summary", f"Blocked: {period.reason or 'no rotation'}")
@@ -280,9 +325,60 @@ def calendar_ics(
     loaded: LoadedScenario,
     payload: dict[str, Any],
     steps: Sequence[TimelineStep] | None = None,
+    earlier: dict[str, Any] | None = None,
 ) -> bytes:
-    """The calendar as RFC 5545 bytes (CRLF line endings, UTF-8)."""
-    return build_calendar(loaded, payload, steps).to_ical()
+    """The calendar as RFC 5545 bytes (CRLF line endings, UTF-8). With `earlier` (the
+    plan it replaces, as `solve --format json` wrote it), the earlier plan's events that
+    this one no longer has come as cancelled."""
+    calendar = build_calendar(loaded, payload, steps)
+    if earlier is not None:
+        kept = {str(event["UID"]) for event in calendar.walk("VEVENT")}
+        stamp = calendar.walk("VEVENT")[0].decoded("DTSTAMP") if kept else written_at()
+        for event in _earlier_events(loaded, earlier, stamp):
+            if str(event["UID"]) not in kept:
+                calendar.add_component(_cancelled(event, stamp, loaded.scenario.planning_date))
+    return calendar.to_ical()
+
+
+def _earlier_events(
+    loaded: LoadedScenario, earlier: dict[str, Any], stamp: datetime
+) -> list[Event]:
+    """The events the earlier plan's calendar had, rebuilt under today's scenario: its
+    rotations (of programs still in the catalog) with their steps. A plan file that
+    cannot be rebuilt (edited by hand) gives none: nothing is cancelled."""
+    programs = {p.id for p in loaded.programs}
+    rotations = [
+        r
+        for r in earlier.get("rotations") or []
+        if isinstance(r, dict) and r.get("program_id") in programs
+    ]
+    try:
+        calendar = build_calendar(loaded, {**earlier, "rotations": rotations}, stamp=stamp)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return []
+    return [event for event in calendar.walk("VEVENT") if isinstance(event, Event)]
+
+
+def _cancelled(event: Event, stamp: datetime, planning_date: date) -> Event:
+    """An earlier event as cancelled: same UID, so that an import replaces it (found by
+    review: a re-plan's dropped rotations, and the reminders of applications already
+    sent, stayed in the calendar all season)."""
+    cancelled = Event()
+    cancelled.add("uid", event["UID"])
+    cancelled.add("dtstamp", stamp)
+    cancelled.add("sequence", _sequence(stamp))
+    cancelled.add("dtstart", event.decoded("DTSTART"))
+    cancelled.add("dtend", event.decoded("DTEND"))
+    cancelled.add("summary", f"Dropped: {event['SUMMARY']}")
+    cancelled.add(
+        "description",
+        f"No longer in the plan made on {planning_date.isoformat()}: done (an application "
+        "sent, an offer answered) or dropped by the re-plan; `rotation-solver solve "
+        f"--since` lists what changed.\n\n{event['DESCRIPTION']}",
+    )
+    cancelled.add("status", "CANCELLED")
+    cancelled.add("transp", "TRANSPARENT")
+    return cancelled
 
 
 def applications_ics(loaded: LoadedScenario, payload: dict[str, Any]) -> bytes:
@@ -292,5 +388,15 @@ def applications_ics(loaded: LoadedScenario, payload: dict[str, Any]) -> bytes:
     # The rotations in every outcome (locks, offers accepted now) are whole events; every
     # other step is a one-day event.
     steps = application_steps(loaded, payload)
-    certain = {**payload, "rotations": payload.get("lock_rotations") or []}
+    # An offer `apply` says to accept is not accepted yet: tentative, an offer in hand,
+    # until it is under `locks:` (found by review: "Accepted offer", confirmed, on the
+    # day the student was only told to accept it).
+    accepting = {lock["program_id"] for lock in payload.get("locks") or [] if lock.get("offer")}
+    rotations = [
+        {**rotation, "locked": False, "offered": True}
+        if rotation["program_id"] in accepting
+        else rotation
+        for rotation in payload.get("lock_rotations") or []
+    ]
+    certain = {**payload, "rotations": rotations}
     return build_calendar(loaded, certain, steps, title="Applications").to_ical()

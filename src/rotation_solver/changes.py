@@ -9,7 +9,7 @@ possible and the rule that rules it out, or simply worth less than the new plan)
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,8 @@ class EarlierPlan:
     paid_by_program: tuple[tuple[str, int], ...] = ()
     profile: str | None = None  # strong or challenged: the value model's weights
     value_model: str | None = None  # its name, as the plan JSON gives it
+    # The whole plan as read, for the calendar's cancelled events.
+    document: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 def read_earlier_plan(path: Path) -> EarlierPlan:
@@ -110,6 +112,7 @@ def read_earlier_plan(path: Path) -> EarlierPlan:
         else (),
         data["profile"] if data.get("profile") in ("strong", "challenged") else None,
         data["value_model"] if isinstance(data.get("value_model"), str) else None,
+        data,
     )
 
 

@@ -137,7 +137,8 @@ def solve(
         # (a calendar without a plan shows the reason table on stderr instead).
         click.echo(f"no plan: {outcome.payload['why']}", err=True)
     if fmt in ("ics", "markdown"):
-        emit_plan_document(loaded, outcome, fmt, output, force)
+        document = earlier.document if earlier is not None else None
+        emit_plan_document(loaded, outcome, fmt, output, force, document)
     else:
         emit_text(render_payload(outcome.payload, fmt), outcome.payload, fmt, output, force)
     write_plot(loaded, outcome, plot, force)

@@ -24,11 +24,14 @@ def emit_plan_document(
     fmt: str,
     output: Path | None,
     force: bool,
+    earlier: dict[str, Any] | None = None,
 ) -> None:
     """Write the `solve` formats that need the scenario too: `ics` and `markdown`.
 
     A calendar needs a plan: without one the reason goes to stderr and nothing
-    is written. The Markdown report carries the timeline when there is a plan.
+    is written. With `earlier` (the `--since` plan), the calendar cancels the events
+    of that plan this one no longer has. The Markdown report carries the timeline
+    when there is a plan.
     """
     payload = outcome.payload
     has_plan = outcome.result.has_plan
@@ -41,7 +44,7 @@ def emit_plan_document(
     def calendar() -> bytes:
         from rotation_solver.calendar_export import calendar_ics  # icalendar loads late
 
-        return calendar_ics(loaded, payload)
+        return calendar_ics(loaded, payload, earlier=earlier)
 
     emit_calendar(payload, output, render_table, calendar if has_plan else None, "no plan")
 
