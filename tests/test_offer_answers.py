@@ -531,7 +531,7 @@ def test_solve_defers_to_apply_on_offers_and_counts_their_fees() -> None:
     titles = sorted(
         str(e["SUMMARY"])
         for e in Calendar.from_ical(calendar.stdout_bytes).walk("VEVENT")
-        if "offer" in str(e["SUMMARY"])
+        if "the offer" in str(e["SUMMARY"])
     )
     assert titles == [
         f"Answer the offer from {pid}: check `apply` first"
@@ -564,7 +564,7 @@ def test_without_applications_to_send_solve_answers_the_offers_itself(tmp_path: 
     titles = sorted(
         str(e["SUMMARY"])
         for e in Calendar.from_ical(ics.stdout_bytes).walk("VEVENT")
-        if "offer" in str(e["SUMMARY"])
+        if "the offer" in str(e["SUMMARY"])
     )
     taken = {r["program_id"] for r in payload["rotations"]}
     assert titles == sorted(

@@ -437,6 +437,19 @@ def test_apply_counts_no_offer_in_hand_among_the_applications_a_plan_needs() -> 
     assert json.loads(two.stdout)["expected_value"] > 0
 
 
+@pytest.mark.parametrize("cap", [1, 2])
+def test_apply_counts_the_applications_of_a_plan_that_cannot_take_the_offer(cap: int) -> None:
+    """Found by a code review of the first fix: room for the offer in the plan's size let
+    a plan without the offer take one more application ("at least 2", where every plan
+    needs 3)."""
+    path = Path(__file__).parent / "data" / "review28" / "offer_unusable" / "scenario.yaml"
+    result = _run("apply", str(path), "--max-applications", str(cap))
+    assert result.exit_code == 3, result.output
+    assert f"every plan needs at least 3 applications, more than max_applications {cap}" in (
+        result.output
+    )
+
+
 # --- a season of re-imported calendars ------------------------------------------------
 
 

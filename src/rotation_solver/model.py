@@ -201,6 +201,12 @@ class PlanModel:
                 True,
                 f"at most {req.max_rotations} rotations in all",
             ),
+            (
+                "max_applications",
+                self._count(lambda o: not (o.locked or o.offered)) <= (req.applications_max or 0),
+                req.applications_max is not None,
+                f"at most {req.applications_max} applications",
+            ),
         )
         for key, bounded, needed, description in bounds:
             if needed:

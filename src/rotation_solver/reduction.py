@@ -32,6 +32,7 @@ _KNOWN_REQUIREMENTS = frozenset(
         "affordable_housing_per_week",
         "high_cost_rest_days",
         "apply_by_start",  # decides which offerings exist, not how a plan combines them
+        "applications_max",
     }
 )
 
@@ -77,6 +78,10 @@ def _reducible(problem: PlanningProblem) -> bool:
     """False when the requirements hold a rule the reduction does not know."""
     req = problem.requirements
     if {f.name for f in dataclasses.fields(req)} - _KNOWN_REQUIREMENTS:
+        return False
+    # Under `apply`'s cap an offer in hand counts nothing, and a dominator that needs an
+    # application could not always take its place; every other offering counts one.
+    if req.applications_max is not None and any(o.offered for o in problem.offerings):
         return False
     rest = getattr(req, "high_cost_rest_days", 0)
     return not (rest and getattr(req, "affordable_housing_per_week", None) is None)

@@ -169,7 +169,8 @@ def _declined_programs(loaded: LoadedScenario, accept: Sequence[Lock]) -> tuple[
 def best_case(loaded: LoadedScenario, max_applications: int, options: SolveOptions) -> float | None:
     """An upper bound on the expected value of any applications in `loaded`: the best
     plan if every program offered, paying only its own programs' fees, with at most
-    `max_applications` programs besides the locks, or 0 if that is higher (an outcome
+    `max_applications` applications (besides the locks and offers in hand), or 0 if that
+    is higher (an outcome
     with no plan counts 0). None: no plan at all; inf: not known in time."""
     room = with_application_room(certain_scenario(loaded, keep_fee=True), max_applications)
     result = plan_scenario(room, options, diagnose=False, name_conflict=False).result

@@ -22,7 +22,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from rotation_solver.offerings import expand
 from rotation_solver.portfolio.candidates import PortfolioProblem
 from rotation_solver.portfolio.outcomes import Evaluator, exact_value
 from rotation_solver.problem import build_problem
@@ -78,18 +77,13 @@ def portfolio_count(candidates: int, max_applications: int, sent: int = 0) -> in
 
 
 def with_application_room(loaded: LoadedScenario, max_applications: int | None) -> LoadedScenario:
-    """The scenario with plans of at most `max_applications` programs besides the locks
-    and the offers in hand a plan can take, which the cap does not count either (found
-    by review: "every plan needs at least 3 applications" where 2 and an offer in hand
-    made one). A bound on the plan's size, not on its applications: a plan that leaves
-    an offer out may use that room for one more application."""
+    """The scenario with plans that need at most `max_applications` applications: their
+    rotations other than the locks and the offers in hand, which the cap does not count
+    either (found by reviews: "every plan needs at least 3 applications" where 2 and an
+    offer in hand made one; a room for the offer let a plan without it take one more)."""
     if max_applications is None:
         return loaded
-    offers = {o.program_id for o in expand(loaded).offerings if o.offered}
-    room = max_applications + len(loaded.locks) + len(offers)
-    if room >= loaded.requirements.max_rotations:
-        return loaded
-    requirements = dataclasses.replace(loaded.requirements, max_rotations=room)
+    requirements = dataclasses.replace(loaded.requirements, applications_max=max_applications)
     return dataclasses.replace(loaded, requirements=requirements)
 
 

@@ -98,6 +98,9 @@ class ResolvedRequirements:
     affordable_housing_per_week: int | None = None
     high_cost_rest_days: int = 0
     apply_by_start: bool = False
+    # Not a scenario key: `apply`'s cap on the applications a plan needs (its rotations
+    # other than accepted offers and offers in hand), for its re-solves.
+    applications_max: int | None = None
 
 
 def interview_season_end(eras_submission: date) -> date:
