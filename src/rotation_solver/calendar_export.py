@@ -222,6 +222,11 @@ def _step_event(step: TimelineStep, events: _Events, source: str, today: date) -
     # they shared a UID, and a calendar keeps one).
     if step.offer_start is not None:
         subject = f"{subject}@{step.offer_start.isoformat()}"
+    # A deadline is its start's: `solve`'s for the start it plans and `apply`'s for the
+    # earliest it asks for are one event only when they are the same start (found by
+    # review: keyed by the program alone, one file's deadline replaced the other's).
+    if step.deadline_of is not None:
+        subject = f"{subject}@{step.deadline_of.isoformat()}"
     answer = source if step.kind == "offer" else None
     event = events.new(subject, step.kind, answer)
     event.add("dtstart", step.date)

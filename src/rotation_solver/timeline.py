@@ -84,8 +84,10 @@ class TimelineStep:
     document: str | None = None  # the document's name, for "document" steps
     # The offer's start, for "offer" steps: two offers of one program are two steps.
     offer_start: _Day | None = None
-    # For "deadline" steps: when the application is planned to go out.
+    # For "deadline" steps: when the application is planned to go out, and the start
+    # whose deadline it is (the calendar keys the event by it).
     planned_submission: _Day | None = None
+    deadline_of: _Day | None = None
     # For "offer" steps: the calendar event's one-line title (the answer, or a check).
     title: str | None = None
 
@@ -255,6 +257,7 @@ def build_timeline(
                         pid,
                         f"Last day to apply to {name} (planned submission {rotation['submit_on']})",
                         planned_submission=submit_on,
+                        deadline_of=start,
                     )
                 )
         to_accept = offer_answer is not None and any(
@@ -367,6 +370,7 @@ def application_steps_of(
                     f"Last day to apply to {name} for the {min(a['starts'])} start, its "
                     f"earliest (planned submission {a['submit_on']})",
                     planned_submission=submit_on,
+                    deadline_of=_day(min(a["starts"])),
                 )
             )
     return steps

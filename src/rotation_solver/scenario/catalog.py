@@ -168,23 +168,6 @@ def _from_table(
         problems.append(
             Problem(file, f"missing required column {n!r}{hint}", 1, None, n, spreadsheet)
         )
-    for name in extra:
-        plain = name.lower().replace(" ", "_")
-        # Required columns have their own words ("missing required column ...").
-        if plain in KNOWN_COLUMNS and plain not in columns and plain not in REQUIRED_COLUMNS:
-            # Found by review: `Fee` was ignored with a warning and every fee read $0,
-            # where a required column in capitals is refused.
-            problems.append(
-                Problem(
-                    file,
-                    f"column {name!r} is the catalog's {plain!r} in other letters; name it "
-                    f"{plain!r} (column names are lower case, with _ between words)",
-                    1,
-                    columns[name],
-                    name,
-                    spreadsheet,
-                )
-            )
     if len(missing) == len(REQUIRED_COLUMNS):
         unknown = f"no required catalog column recognised in the header: {_header_hint(header)}"
         problems = [Problem(file, unknown, 1, spreadsheet=spreadsheet)]
