@@ -567,3 +567,14 @@ def test_solve_and_apply_share_a_deadline_event_only_for_the_same_start() -> Non
         if str(e["SUMMARY"]) == "Deadline: rad-lakeshore"
     }
     assert len(deadlines) == 2  # 05-10 for the start solve plans, 03-15 for apply's first
+
+
+def test_the_season_warning_comes_before_the_second_letter_one() -> None:
+    """Found by a code review: splitting plan_warnings into rule families moved the
+    second-radiology-letter warning before the interview-season one."""
+    folder = Path(__file__).parent / "data" / "review28" / "warning_order"
+    result = _run("check", str(folder / "scenario.yaml"), str(folder / "plan.csv"), "--score")
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning: ")]
+    season = next(i for i, w in enumerate(warnings) if "past the interview season" in w)
+    second = next(i for i, w in enumerate(warnings) if "only one radiology letter" in w)
+    assert season < second

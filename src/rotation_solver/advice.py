@@ -281,6 +281,8 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
         *_late_clinical_letter(loaded, rotations),
         *_late_radiology_letters(loaded, rotations),
         *_after_interview_season(loaded, rotations),
+        # After the season, as before the rule families were split (found by review).
+        *_late_second_radiology_letter(loaded, rotations),
         *_radiology_length(rotations),
         *_never_offered(rotations),
         *_application_timing(loaded, rotations),
@@ -433,7 +435,7 @@ def _late_clinical_letter(loaded: LoadedScenario, rotations: Sequence[Offering])
 
 
 def _late_radiology_letters(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
-    """Every radiology letter, or the second one, too late for ERAS (Step 3, Step 5)."""
+    """Every radiology letter too late for ERAS (Step 3)."""
     scenario = loaded.scenario
     radiology = [o for o in rotations if o.is_radiology]
     radiology_open = any(not o.locked for o in radiology)
@@ -446,6 +448,15 @@ def _late_radiology_letters(loaded: LoadedScenario, rotations: Sequence[Offering
             "model's letter_lead_days for a letter to be written and uploaded). The guide's "
             "primary window is June-September, with time left for the letters (guide, Step 3)."
         )
+    return warnings
+
+
+def _late_second_radiology_letter(
+    loaded: LoadedScenario, rotations: Sequence[Offering]
+) -> list[str]:
+    """The second radiology letter too late for ERAS (Step 5)."""
+    scenario = loaded.scenario
+    warnings: list[str] = []
     requirements = loaded.requirements
     late_radiology = second_radiology_letter_late(
         rotations, requirements.radiology_max, requirements.max_rotations
