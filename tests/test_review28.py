@@ -578,3 +578,66 @@ def test_the_season_warning_comes_before_the_second_letter_one() -> None:
     season = next(i for i, w in enumerate(warnings) if "past the interview season" in w)
     second = next(i for i, w in enumerate(warnings) if "only one radiology letter" in w)
     assert season < second
+
+
+def test_an_empty_merge_loses_nothing_and_is_read(tmp_path: Path) -> None:
+    """Found by a code review: a formatting merge below the data, and two blank deadline
+    cells merged, were refused though no value was lost."""
+    rows = _catalog_rows()
+    column = rows[0].index("application_deadline") + 1
+    empty = {i for i, r in enumerate(rows[1:], 2) if r[column - 1] == ""}
+    first = min(i for i in empty if i + 1 in empty)
+    blank = [first, first + 1]
+
+    def merge(sheet: Any, header: list[str]) -> None:
+        last = len(rows)
+        sheet.merge_cells(start_row=last + 3, start_column=1, end_row=last + 4, end_column=3)
+        sheet.merge_cells(
+            start_row=blank[0], start_column=column, end_row=blank[1], end_column=column
+        )
+
+    result = _run("solve", str(_workbook(tmp_path / "e", merge)), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["objective"] == 213
+
+
+def test_a_merge_from_the_header_into_the_data_names_the_header_cell(tmp_path: Path) -> None:
+    rows = _catalog_rows()
+    column = rows[0].index("fee") + 1
+
+    def merge(sheet: Any, header: list[str]) -> None:
+        sheet.merge_cells(start_row=1, start_column=column, end_row=2, end_column=column)
+
+    result = _run("validate", str(_workbook(tmp_path / "h", merge)))
+    assert result.exit_code == 1, result.output
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(column)
+    assert f"cells {letter}1:{letter}2 are merged: only {letter}1 holds the value" in result.output
+
+
+def test_a_huge_whole_number_cell_is_read_in_full(tmp_path: Path) -> None:
+    """Found by a code review: 1e20 read as "1e+20", refused as "not written with the
+    digits 0-9" instead of as too large."""
+    rows = _catalog_rows()
+    at = rows[0].index("fee")
+
+    def huge(sheet: Any, header: list[str]) -> None:
+        sheet.cell(row=2, column=at + 1, value=1e20)
+
+    result = _run("validate", str(_workbook(tmp_path / "g", huge)))
+    assert result.exit_code == 1, result.output
+    assert "got '100000000000000000000'" in result.output and "e+20" not in result.output
+
+
+@pytest.mark.parametrize("pid", ["rad-peña", "rad-pen\u0303a", "rad-مركز", "rad-א"])
+def test_ids_in_other_scripts_stay_allowed(tmp_path: Path, pid: str) -> None:
+    """Only invisible characters are refused in an id (a code review checked by hand)."""
+    text = (
+        (EXAMPLE.parent / "programs.csv").read_text("utf-8").replace("\nrad-bayou,", f"\n{pid},", 1)
+    )
+    folder = tmp_path / "i"
+    folder.mkdir()
+    (folder / "programs.csv").write_text(text, encoding="utf-8")
+    result = _run("validate", str(_with_catalog(folder, "programs.csv")))
+    assert result.exit_code == 0, result.output

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -511,8 +512,8 @@ def _cell(value: Any) -> Any:
     if isinstance(value, float):
         # As a spreadsheet shows it, to 15 significant digits (found by review: a cell
         # computed as 449.99999999999994 shows 450 and was refused as a fraction).
-        shown = format(value, ".15g")
-        return str(int(float(shown))) if float(shown).is_integer() and "e" not in shown else shown
+        # In full, never as an exponent (found by review: 1e15 read as "1e+15").
+        return format(Decimal(format(value, ".15g")), "f")
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value).strip()
@@ -539,7 +540,7 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
     if formulas:
         rows, _, _, _ = _sheet_rows(path, shown or str(path), data_only=True, title=title)
         _refuse_uncalculated_formulas(name, rows, formulas)
-    _refuse_merged_cells(path, title, name, rows[0] if rows else ())
+    _refuse_merged_cells(path, title, name, rows)
     table = [(index, [_cell(c) for c in row]) for index, row in enumerate(rows, 1)]
     if not any(c != "" for _, row in table for c in row):
         raise InputError(Problem(name, "the sheet is empty; expected a header row"))
@@ -551,44 +552,82 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
     return Catalog(catalog.rows, (*warnings, *catalog.warnings))
 
 
-def _refuse_merged_cells(path: Path, title: str, name: str, header: tuple[Any, ...]) -> None:
+def _merged_ranges(path: Path, title: str) -> list[str]:
+    """The merged ranges ("R5:R6") of one sheet, from the workbook's XML: openpyxl's
+    read-only sheets do not parse them, and a second, full load doubled the time and
+    memory a large catalog takes (found by review). None when the parts cannot be read."""
+    import posixpath
+    import zipfile
+    from xml.etree import ElementTree
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]  # either namespace: transitional or strict OOXML
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+            rid = next(
+                value
+                for sheet in workbook.iter()
+                if local(sheet.tag) == "sheet" and sheet.get("name") == title
+                for key, value in sheet.attrib.items()
+                if local(key) == "id"
+            )
+            rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+            target = next(r.get("Target", "") for r in rels if r.get("Id") == rid)
+            part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            data = book.read(posixpath.normpath(part))
+    except (KeyError, StopIteration, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+        return []
+    pattern = rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"'
+    return [ref.decode("ascii", "replace") for ref in re.findall(pattern, data)]
+
+
+def _refuse_merged_cells(path: Path, title: str, name: str, rows: list[tuple[Any, ...]]) -> None:
     """A merged cell keeps its value in its first cell; the others read blank (found by
     review: a $200 surcharge merged over two rows cost the second $0, and a deadline
     merged over two rows left the second without one, both without a word). Refused
-    where it covers a catalog column below the header; the header's own merges are
-    named where they leave a column without a name."""
-    from openpyxl import load_workbook
+    where a value spans rows of a catalog column; an empty merge loses nothing (found by
+    review: a formatting merge below the data was refused)."""
+    from openpyxl.utils.cell import range_boundaries
 
-    try:
-        # Read-only sheets do not parse their merged ranges: a second, full read.
-        book = load_workbook(path, data_only=True)
-        ranges = list(book[title].merged_cells.ranges)
-    except Exception:  # read once already; a part this read cannot parse is no merge
-        return
+    header = rows[0] if rows else ()
     names = [str(h).strip().lower() if h is not None else "" for h in header]
     problems = []
-    for merged in sorted(ranges, key=lambda r: (r.min_row, r.min_col)):
+    for ref in _merged_ranges(path, title):
+        try:
+            bounds = range_boundaries(ref)
+        except (TypeError, ValueError):
+            continue
+        if any(b is None for b in bounds):
+            continue  # a whole row or column: no cell range a catalog holds
+        min_col, min_row, max_col, max_row = (int(b) for b in bounds)  # type: ignore[arg-type]
         covered = [
             names[c - 1]
-            for c in range(merged.min_col, merged.max_col + 1)
+            for c in range(min_col, max_col + 1)
             if c <= len(names) and names[c - 1] in KNOWN_COLUMNS
         ]
-        if merged.max_row < 2 or not covered:
+        row = rows[min_row - 1] if min_row <= len(rows) else ()
+        value = row[min_col - 1] if min_col <= len(row) else None
+        if max_row < 2 or not covered or value is None or str(value).strip() == "":
             continue
-        first = f"{column_letters(merged.min_col)}{max(merged.min_row, 2)}"
+        first = f"{column_letters(min_col)}{min_row}"
         problems.append(
-            Problem(
-                name,
-                f"cells {merged.coord} are merged: only {first} holds the value and the "
-                "other cells read blank; unmerge them and type the value in every row",
-                max(merged.min_row, 2),
-                merged.min_col,
-                covered[0],
-                spreadsheet=True,
+            (
+                (min_row, min_col),
+                Problem(
+                    name,
+                    f"cells {ref} are merged: only {first} holds the value and the other "
+                    "cells read blank; unmerge them and type the value in every row",
+                    min_row,
+                    min_col,
+                    covered[0],
+                    spreadsheet=True,
+                ),
             )
         )
     if problems:
-        raise InputError(problems[:20])
+        raise InputError([problem for _, problem in sorted(problems)][:20])
 
 
 def _first_row(sheet: Any) -> tuple[Any, ...]:
