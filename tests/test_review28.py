@@ -1,4 +1,5 @@
-"""Found by this session's reviews: each test fails on the code before its fix."""
+"""Found by this session's reviews: each test fails on the code before its fix, except the
+guards beside them (an empty merge is read, ids in other scripts stay allowed)."""
 
 from __future__ import annotations
 
@@ -641,3 +642,48 @@ def test_ids_in_other_scripts_stay_allowed(tmp_path: Path, pid: str) -> None:
     (folder / "programs.csv").write_text(text, encoding="utf-8")
     result = _run("validate", str(_with_catalog(folder, "programs.csv")))
     assert result.exit_code == 0, result.output
+
+
+def test_eras_days_after_the_planning_date_reminds_on_its_day(tmp_path: Path) -> None:
+    """Found by a code review: ERAS three days after the plan kept its week-ahead
+    reminder, which would have fired before the plan was made."""
+    from rotation_solver.calendar_export import _alarm
+    from rotation_solver.timeline import TimelineStep
+
+    today = date(2027, 9, 22)
+    soon = _alarm(TimelineStep(date(2027, 9, 25), "eras", None, "x"), today)
+    assert soon == (timedelta(hours=9), "Today: ERAS submission")
+    later = _alarm(TimelineStep(date(2027, 9, 30), "eras", None, "x"), today)
+    assert later is not None and later[0] == -timedelta(days=6, hours=15)
+    assert _alarm(TimelineStep(date(2027, 9, 21), "eras", None, "x"), today) is None
+
+
+def test_a_nearly_sure_offer_is_not_called_certain(tmp_path: Path) -> None:
+    text = (EXAMPLE.parent / "programs.csv").read_text("utf-8")
+    rows = text.splitlines()
+    cedar = next(i for i, r in enumerate(rows) if r.startswith("rad-cedar,"))
+    rows[cedar] = rows[cedar].rsplit(",", 1)[0] + ",0.996"
+    folder = tmp_path / "n"
+    folder.mkdir()
+    (folder / "programs.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    events = _ics("solve", str(_with_catalog(folder, "programs.csv")))
+    (cedar_event,) = [e for e in events.values() if str(e["SUMMARY"]).startswith("Rotation: Cedar")]
+    assert "(99% chance)" in str(cedar_event["DESCRIPTION"])
+
+
+def test_a_toml_windows_path_and_a_yaml_escape_get_the_fix(tmp_path: Path) -> None:
+    """Found by a code review: TOML's "Unescaped '\\'" had no hint, and YAML's \\e (an
+    ESC) reached the terminal raw with no word of the escape."""
+    toml = tmp_path / "s.toml"
+    toml.write_text('version = 1\nprograms = "data\\programs.csv"\n', encoding="utf-8")
+    result = _run("validate", str(toml))
+    assert result.exit_code == 1
+    assert "Unescaped '\\' in a string; inside double quotes a \\ starts an escape" in (
+        result.output
+    )
+    folder = tmp_path / "y"
+    escaped = _with_catalog(folder, '"data\\eras.csv"')
+    result = _run("validate", str(escaped))
+    assert result.exit_code == 1
+    assert "'data\\x1bras.csv' not found; the name holds a control character" in result.output
+    assert "\x1b" not in result.output

@@ -48,6 +48,7 @@ _ALARMS: dict[str, tuple[timedelta, str]] = {
 _SAME_DAY: dict[str, str] = {
     "submit": "Today: submit the application",
     "deadline": "Today: last day to apply",
+    "eras": "Today: ERAS submission",
 }
 
 _SUMMARY = {
@@ -170,12 +171,13 @@ def _rotation_event(
     else:
         # Found by review: a rotation nobody had offered yet was booked as firm.
         acceptance = rotation.get("acceptance")
+        # Never "100%" short of 1 (found by review: 0.996 read as a sure offer).
         chance = (
             ""
             if acceptance is None
             else " (acceptance 1 in your catalog)"
             if acceptance >= 1
-            else f" ({acceptance:.0%} chance)"
+            else f" ({min(99, round(acceptance * 100))}% chance)"
         )
         lines.append(
             f"Not offered yet: this rotation happens only if {rotation['program_id']} offers"
@@ -210,10 +212,13 @@ def _alarm(step: TimelineStep, today: date) -> tuple[timedelta, str] | None:
     letter reminder for June)."""
     if step.date < today:
         return None
-    same_day = step.kind in _SAME_DAY and (step.date == today or _too_early(step))
-    if same_day:
+    regular = _ALARMS.get(step.kind)
+    # Before the plan was made, a reminder would never fire (found by review: ERAS three
+    # days after the planning date kept its week-ahead reminder).
+    past = regular is not None and step.date - today < -regular[0]
+    if step.kind in _SAME_DAY and (past or _too_early(step)):
         return timedelta(hours=9), _SAME_DAY[step.kind]
-    return _ALARMS.get(step.kind)
+    return regular
 
 
 def _step_event(step: TimelineStep, events: _Events, source: str, today: date) -> Event:

@@ -333,10 +333,7 @@ def _draw_rotation(
         zorder=5,
         path_effects=HALO,
     )
-    late = (
-        end + timedelta(days=loaded.value_model.timing.letter_lead_days)
-        > loaded.scenario.eras_submission
-    )
+    late = end > _letter_ready_by(loaded)
     dates_label = ax.text(
         _x(start),
         y - 0.27,

@@ -624,12 +624,13 @@ def _no_room_beside_accepted(
 def letter_check_steps(
     loaded: LoadedScenario, rotations: Sequence[dict[str, Any]]
 ) -> list[TimelineStep]:
-    """Two weeks before ERAS, follow up on the letters asked for by then (found by
-    review: nothing reminded the student to check that the letters had come)."""
+    """Two weeks before ERAS, follow up on the letters of the rotations over by then
+    (found by review: nothing reminded the student to check that the letters had come;
+    a rotation still under way has no letter to chase yet)."""
     today = loaded.scenario.planning_date
     eras = loaded.scenario.eras_submission
     check = eras - timedelta(days=LETTER_CHECK_DAYS_BEFORE_ERAS)
-    asked = [r["program_id"] for r in rotations if letter_request_date(_day(r["end"])) < check]
+    asked = [r["program_id"] for r in rotations if _day(r["end"]) < check]
     if not asked or check < today:
         return []
     letters = "the letter" if len(asked) == 1 else "the letters"

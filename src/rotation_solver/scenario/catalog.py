@@ -9,6 +9,7 @@ import difflib
 import io
 import os
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -651,7 +652,8 @@ def _pick_sheet(book: Any, name: str, title: str | None = None) -> tuple[Any, st
 
     A sheet named "programs" (any case) that is not empty; else the one visible sheet
     whose row 1 is a catalog header (a notes or README sheet may come first); else the
-    first sheet. Two visible catalog sheets and no "programs" one is an error: reading
+    one hidden sheet with such a header, when no visible one has it; else the first
+    sheet. Two visible catalog sheets and no "programs" one is an error: reading
     one silently would drop programs, and merging could bring in an old list. `title`
     names the sheet already chosen (the second pass, for formulas' saved results).
     """
@@ -918,8 +920,9 @@ def _read_catalog_file(reference: str, shown: Path, scenario_doc: Document) -> C
         hint = ""
         if "://" in reference:  # found by review: a URL read as a folder path
             hint = "; catalogs are read from files only: download it and name the file"
-        elif any(c in reference for c in "\n\t\r\a\b\f\v"):
-            # Found by review: "data\new programs.csv" in double quotes holds a line break.
+        elif any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in reference):
+            # Found by review: "data\new programs.csv" in double quotes holds a line break
+            # (and "data\eras.csv" an ESC, "\N" a next-line character).
             hint = (
                 "; the name holds a control character: inside double quotes \\n, \\t and the "
                 "like are escapes, so write folders with /, or use single quotes"

@@ -71,6 +71,12 @@ def _toml_hint(text: str, line: int | None, message: str) -> str:
             return f"; {key!r} is set twice: keep one"
         # `x.y = 2` after `x = 1`, or a [table] after a key of that name (found by review)
         return "; a key or table is set twice, or a value is used as a table: keep one"
+    if message.startswith("Unescaped '\\'"):
+        # A Windows path in double quotes (found by review).
+        return (
+            "; inside double quotes a \\ starts an escape: write folders with /, or put "
+            "the value in single quotes ('data\\programs.csv')"
+        )
     if message.startswith("Invalid value") and re.fullmatch(r"[A-Za-z_][\w-]*", value):
         if value.lower() in ("true", "false"):
             return f"; write true or false, in lower case (got {value})"

@@ -193,10 +193,11 @@ def _no_hidden_characters(value: str) -> str:
     for position, c in enumerate(value, 1):
         category = unicodedata.category(c)
         if category in ("Cf", "Cc") or (category == "Zs" and c != " ") or c in _BIDI:
-            what = unicodedata.name(c, f"U+{ord(c):04X}")
+            name = unicodedata.name(c, "")
+            what = f"{name}, U+{ord(c):04X}" if name else f"U+{ord(c):04X}"
             raise ValueError(
-                f"the id holds an invisible character ({what}, U+{ord(c):04X}) at position "
-                f"{position}; retype the id without it"
+                f"the id holds an invisible character ({what}) at position {position}; "
+                "retype the id without it"
             )
     return value
 
