@@ -687,3 +687,22 @@ def test_a_toml_windows_path_and_a_yaml_escape_get_the_fix(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "'data\\x1bras.csv' not found; the name holds a control character" in result.output
     assert "\x1b" not in result.output
+
+
+def test_since_puts_a_lower_value_down_to_the_late_letter_not_the_lock(tmp_path: Path) -> None:
+    """Found by a season review: after an earlier ERAS date, "value of rad-bayou: 96 → 48:
+    accepted (locked), counted in full", though it was locked in both plans."""
+    lock = ["--lock", "rad-juniper@2027-07-26"]
+    before = _example_with(tmp_path / "a")
+    plan = tmp_path / "plan.json"
+    made = _run("solve", str(before), *lock, "--format", "json", "-o", str(plan))
+    assert made.exit_code == 0, made.output
+    earlier_eras = _example_with(tmp_path / "b", eras_submission="2027-09-01")
+    result = _run("solve", str(earlier_eras), *lock, "--since", str(plan), "--format", "json")
+    assert result.exit_code == 0, result.output
+    revalued = {r["program_id"]: r for r in json.loads(result.stdout)["changes"]["revalued"]}
+    juniper = revalued["rad-juniper"]
+    assert juniper["to"] < juniper["from"]
+    assert (
+        juniper["why"] == "its letter now comes after ERAS (2027-09-01), counted at the late factor"
+    )

@@ -116,6 +116,33 @@ def read_earlier_plan(path: Path) -> EarlierPlan:
     )
 
 
+def _why_revalued(
+    rotation: dict[str, Any], before: int | None, earlier: EarlierPlan, loaded: LoadedScenario
+) -> str:
+    """Why a kept rotation's value changed, where the plans say: an offer counted in full
+    now, or a letter that moved across the ERAS cut-off (found by review: a lower value
+    from an earlier ERAS date was put down to the lock that was there before too)."""
+    then = next(
+        (
+            r
+            for r in (earlier.document or {}).get("rotations") or []
+            if isinstance(r, dict) and r.get("program_id") == rotation["program_id"]
+        ),
+        {},
+    )
+    now_on_time, then_on_time = rotation.get("letter_before_eras"), then.get("letter_before_eras")
+    if then_on_time is True and now_on_time is False:
+        eras = loaded.scenario.eras_submission.isoformat()
+        return f"its letter now comes after ERAS ({eras}), counted at the late factor"
+    if then_on_time is False and now_on_time is True:
+        return "its letter is now in time for ERAS"
+    rose = before is not None and rotation["value"] > before
+    for flag, words in (("offered", "an offer in hand now"), ("locked", "accepted (locked)")):
+        if rotation.get(flag) and rose and not then.get(flag):
+            return f"{words}, counted in full"
+    return ""
+
+
 def _whole(data: dict[str, Any], key: str) -> int | None:
     value = data.get(key)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -180,11 +207,7 @@ def plan_changes(
             "program_id": r["program_id"],
             "from": before[r["program_id"]].value,
             "to": r["value"],
-            "why": "an offer in hand now, counted in full"
-            if r.get("offered")
-            else "accepted (locked), counted in full"
-            if r.get("locked")
-            else "",
+            "why": _why_revalued(r, before[r["program_id"]].value, earlier, loaded),
         }
         for r in payload["rotations"]
         if r["program_id"] in kept
