@@ -706,3 +706,29 @@ def test_since_puts_a_lower_value_down_to_the_late_letter_not_the_lock(tmp_path:
     assert (
         juniper["why"] == "its letter now comes after ERAS (2027-09-01), counted at the late factor"
     )
+
+
+def test_timeline_writes_the_calendar_of_its_own_steps(tmp_path: Path) -> None:
+    """Found by a season review: with offers in hand the timeline follows `apply`'s
+    answer, but the only calendar was `solve`'s, which booked the offer to decline."""
+    offers = str(SCENARIOS / "offers-in-hand" / "scenario.yaml")
+    events = _ics("timeline", offers)
+    steps = _timeline(Path(offers))
+    titles = {str(e["SUMMARY"]) for e in events.values()}
+    for step in steps:
+        if step["kind"] == "offer":
+            verb = step["text"].split(" from ")[0]
+            assert f"{verb} from {step['program_id']} (apply's answer)" in titles
+    rotations = [e for e in events.values() if str(e["SUMMARY"]).startswith("Rotation: ")]
+    planned = {s["program_id"] for s in steps if s["kind"] == "rotation_start"}
+    assert len(rotations) == len(planned)
+    assert all(str(e["STATUS"]) == "TENTATIVE" for e in rotations)
+    assert not [e for e in events.values() if "Peachleaf" in str(e["SUMMARY"])]
+    # Without offers, the timeline's calendar is solve's.
+    assert {u: str(e["SUMMARY"]) for u, e in _ics("timeline", str(EXAMPLE)).items()} == {
+        u: str(e["SUMMARY"]) for u, e in _ics("solve", str(EXAMPLE)).items()
+    }
+    result = CliRunner().invoke(
+        cli, ["timeline", str(SCENARIOS / "infeasible" / "scenario.yaml"), "--format", "ics"]
+    )
+    assert result.exit_code == 3 and "no plan, so no calendar was written" in result.output

@@ -261,6 +261,7 @@ def build_calendar(
     steps: Sequence[TimelineStep] | None = None,
     title: str = "Away rotations",
     stamp: datetime | None = None,
+    offer_note: str | None = None,
 ) -> Calendar:
     """The plan's calendar: rotations, documents, submit-on, deadlines, letters, ERAS."""
     if steps is None:
@@ -279,7 +280,7 @@ def build_calendar(
     # As the plan's table says it: with answers still to come, `apply` answers the offers
     # (found by review: the event said "accept it" beside a step saying to check first).
     pending = any(not (r.get("locked") or r.get("offered")) for r in rotations.values())
-    offer_note = (
+    offer_note = offer_note or (
         "Offer in hand: this plan takes it (`rotation-solver apply` says whether to accept)"
         if pending
         else "Offer in hand: accept it"
@@ -336,11 +337,12 @@ def calendar_ics(
     payload: dict[str, Any],
     steps: Sequence[TimelineStep] | None = None,
     earlier: dict[str, Any] | None = None,
+    offer_note: str | None = None,
 ) -> bytes:
     """The calendar as RFC 5545 bytes (CRLF line endings, UTF-8). With `earlier` (the
     plan it replaces, as `solve --format json` wrote it), the earlier plan's events that
     this one no longer has come as cancelled."""
-    calendar = build_calendar(loaded, payload, steps)
+    calendar = build_calendar(loaded, payload, steps, offer_note=offer_note)
     if earlier is not None:
         kept = {str(event["UID"]) for event in calendar.walk("VEVENT")}
         stamp = calendar.walk("VEVENT")[0].decoded("DTSTAMP") if kept else written_at()

@@ -13,6 +13,7 @@ from rotation_solver.cli.options import (
     FilePath,
     debug_option,
     emit,
+    emit_calendar,
     load,
     output_options,
     refuse_overwrite,
@@ -42,7 +43,7 @@ from rotation_solver.timeline import (
 
 @click.command()
 @click.argument("scenario", type=FilePath())
-@output_options(("table", "json", "csv", "markdown"))
+@output_options(("table", "json", "csv", "markdown", "ics"))
 @solver_options
 @scenario_options
 @debug_option
@@ -64,8 +65,10 @@ def timeline(
     rotation starts and ends, when to ask for each letter (the last week of
     the rotation) and the ERAS submission, sorted by date. When no plan
     exists, the reason is shown instead (exit 3 or 4, as for `solve`); JSON
-    then holds the plan document with its reason, CSV only the header, and a
-    table written with -o the reason table.
+    then holds the plan document with its reason, CSV only the header, a
+    table written with -o the reason table, and no calendar is written.
+    `--format ics` is the calendar of these steps, as `solve --format ics` is of
+    its plan; they differ only where the steps follow `apply`'s answer.
 
     With offers in hand (`offers:`) and applications still to send or to be
     answered, the offers are answered as `rotation-solver apply SCENARIO`
@@ -78,6 +81,7 @@ def timeline(
     Example:
         rotation-solver timeline scenarios/example/scenario.yaml
         rotation-solver timeline scenarios/example/scenario.yaml --format csv -o todo.csv
+        rotation-solver timeline scenarios/offers-in-hand/scenario.yaml -o todo.ics
     """
     refuse_overwrite(output, force, "--output")
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
@@ -95,6 +99,9 @@ def timeline(
         # readers get the plan document, with status, why and conflict, as `solve`'s).
         if fmt == "table" and output is None:
             emit(outcome.payload, fmt, output, render_table, render_json)
+            sys.exit(ExitCode.for_status(status))
+        if fmt == "ics":
+            emit_calendar(outcome.payload, output, render_table, None, "no plan")
             sys.exit(ExitCode.for_status(status))
         table_to_stderr(render_table, outcome.payload)
         if fmt == "json" or fmt == "table":
@@ -126,6 +133,36 @@ def timeline(
         note = other_applications_note(loaded, offer_answer is not None)
         table = timeline_table(steps, title, loaded.scenario.planning_date, note)
         emit(outcome.payload, fmt, output, lambda _p, console: console.print(table), width=140)
+        warn_about_plan(planned, outcome.payload)
+        sys.exit(ExitCode.for_status(status))
+    if fmt == "ics":
+        # Found by a season review: with offers in hand the steps follow `apply`'s
+        # answer, where `solve`'s calendar holds its own plan; this one is the steps'.
+        from rotation_solver.calendar_export import calendar_ics  # icalendar loads late
+
+        # An offer `apply` says to accept is not accepted yet: tentative, in hand.
+        accept = (
+            {(o.program, o.start.isoformat()) for o in offer_answer.accept}
+            if offer_answer
+            else set()
+        )
+        payload = {
+            **outcome.payload,
+            "rotations": [
+                {**r, "locked": False, "offered": True}
+                if (r["program_id"], r["start"]) in accept
+                else r
+                for r in outcome.payload["rotations"]
+            ],
+        }
+        note = "Offer in hand: accept it (`rotation-solver apply`'s answer)"
+        emit_calendar(
+            payload,
+            output,
+            render_table,
+            lambda: calendar_ics(loaded, payload, steps, offer_note=note),
+            "",
+        )
         warn_about_plan(planned, outcome.payload)
         sys.exit(ExitCode.for_status(status))
     if fmt == "json":
