@@ -176,18 +176,29 @@ def test_the_plan_picture_labels_and_primary_window() -> None:
 def test_application_room_counts_the_locks_and_every_portfolio_size(make: Make) -> None:
     """Kills LS01 (portfolio_count leaves out the portfolios of exactly N programs, so
     the exhaustive search is chosen where it is too dear) and LS02 (the room for plans
-    leaves out the accepted offers: one lock plus two applications is three rotations)."""
+    counts the accepted offers among the applications: one lock plus one application
+    needs one application, not two). Since session 28 the room is the model's rule on
+    applications, not a smaller max_rotations."""
     from rotation_solver.portfolio.local_search import portfolio_count, with_application_room
+    from rotation_solver.problem import build_problem
+    from rotation_solver.solve import SolveOptions, solve_problem
 
     assert portfolio_count(3, 2) == 1 + 3 + 3
     assert portfolio_count(15, 8) == sum(math.comb(15, r) for r in range(9))
+    two = {"radiology": {"min": 2, "max": 2}, "clinical": {"min": 0, "max": 1}, "tier_mix": False}
     loaded = make(
         [program("a"), program("b", starts="2027-08-02")],
         locks=[{"program": "a", "start": "2027-06-07"}],
+        requirements=two,
     )
-    assert loaded.requirements.max_rotations == 4
-    assert with_application_room(loaded, 2).requirements.max_rotations == 3
-    assert with_application_room(loaded, 3) is loaded
+    assert with_application_room(loaded, None) is loaded
+    room = with_application_room(loaded, 1)
+    assert room.requirements.max_rotations == loaded.requirements.max_rotations
+    options = SolveOptions(workers=1, time_limit=10)
+    # Radiology min 2: the lock and b, one application.
+    assert solve_problem(build_problem(room), options).status == "optimal"
+    none = with_application_room(loaded, 0)
+    assert solve_problem(build_problem(none), options).status == "infeasible"
 
 
 def _portfolio(loaded: LoadedScenario, scenarios: int = 50, seed: int = 0) -> tuple[Any, Any]:
