@@ -490,10 +490,14 @@ def test_a_later_calendar_has_a_higher_sequence(monkeypatch: pytest.MonkeyPatch)
         assert event.decoded("DTSTAMP") > first[uid].decoded("DTSTAMP")
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     now = _ics("solve", str(EXAMPLE))
-    assert (
-        min(int(e["SEQUENCE"]) for e in now.values())
-        > int(next(iter(second.values()))["SEQUENCE"]) - 10**6
-    )
+    # Unpinned, the stamp is the clock's (a code review: the old check could not fail).
+    from datetime import UTC, datetime
+
+    for event in now.values():
+        stamp = event.decoded("DTSTAMP")
+        assert abs((datetime.now(UTC) - stamp).total_seconds()) < 120
+        since = stamp - datetime(2026, 1, 1, tzinfo=UTC)
+        assert int(event["SEQUENCE"]) == int(since.total_seconds()) // 60
 
 
 def test_a_blocked_period_moved_keeps_its_event(tmp_path: Path) -> None:
@@ -732,3 +736,143 @@ def test_timeline_writes_the_calendar_of_its_own_steps(tmp_path: Path) -> None:
         cli, ["timeline", str(SCENARIOS / "infeasible" / "scenario.yaml"), "--format", "ics"]
     )
     assert result.exit_code == 3 and "no plan, so no calendar was written" in result.output
+
+
+# --- a second code review of the calendar ------------------------------------------------
+
+
+def test_a_malformed_source_date_epoch_falls_back_to_the_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by a code review: "²" (a digit to str.isdigit) and 999999999999 (year
+    33658) raised a traceback."""
+    from datetime import UTC, datetime
+
+    from rotation_solver.calendar_export import _sequence, written_at
+
+    for value in ("\u00b2", "999999999999", "-5", "1.5e9", "abc"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+        assert abs((datetime.now(UTC) - written_at()).total_seconds()) < 120
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")
+    assert written_at().year == 9999
+    assert _sequence(written_at()) == 2**31 - 1
+    assert _sequence(datetime(2020, 1, 1, tzinfo=UTC)) == 0
+
+
+def test_since_cancels_what_the_earlier_plans_calendar_recorded(tmp_path: Path) -> None:
+    """Found by a code review: rebuilt under today's scenario, a program gone from the
+    catalog kept its rotation, application, deadline and letter events."""
+    before = _example_with(tmp_path / "a")
+    plan = tmp_path / "plan.json"
+    assert _run("solve", str(before), "--format", "json", "-o", str(plan)).exit_code == 0
+    recorded = json.loads(plan.read_text("utf-8"))["calendar"]
+    assert {e["summary"] for e in recorded} >= {"Apply to rad-juniper", "Submit ERAS"}
+    folder = tmp_path / "b"
+    after = _example_with(folder)
+    catalog = folder / "programs.csv"
+    rows = catalog.read_text("utf-8").splitlines(keepends=True)
+    catalog.write_text("".join(r for r in rows if not r.startswith("rad-juniper,")), "utf-8")
+    events = _ics("solve", str(after), "--since", str(plan))
+    dropped = {str(e["SUMMARY"]) for e in events.values() if str(e.get("STATUS")) == "CANCELLED"}
+    assert {
+        "Dropped: Apply to rad-juniper",
+        "Dropped: Ask for the letter at rad-juniper",
+    } <= dropped
+    assert any(s.startswith("Dropped: Rotation: Juniper Mesa") for s in dropped)
+    live = {str(e["UID"]) for e in events.values() if str(e.get("STATUS")) != "CANCELLED"}
+    assert {e["uid"] for e in recorded} <= live | {
+        str(e["UID"]) for e in events.values() if str(e.get("STATUS")) == "CANCELLED"
+    }
+
+
+def test_since_with_an_unreadable_earlier_plan_cancels_nothing_and_says_no_traceback(
+    tmp_path: Path,
+) -> None:
+    """Found by a code review: a hand-edited end of 9999-12-31 raised OverflowError."""
+    plan = tmp_path / "plan.json"
+    assert _run("solve", str(EXAMPLE), "--format", "json", "-o", str(plan)).exit_code == 0
+    data = json.loads(plan.read_text("utf-8"))
+    del data["calendar"]  # a plan written before the record: rebuilt from its rotations
+    data["rotations"][0]["end"] = "9999-12-31"
+    plan.write_text(json.dumps(data), "utf-8")
+    events = _ics("solve", str(EXAMPLE), "--since", str(plan))
+    assert not [e for e in events.values() if str(e.get("STATUS")) == "CANCELLED"]
+
+
+def test_a_past_blocked_period_does_not_renumber_a_later_one_of_its_reason(
+    tmp_path: Path,
+) -> None:
+    """Found by a code review: with a March holiday past, the November holiday took the
+    March one's UID and a re-import showed it twice."""
+    folder = tmp_path / "h"
+    path = _example_with(folder)
+    holidays = (
+        "    - {start: 2027-03-01, end: 2027-03-05, reason: holiday}\n"
+        "    - {start: 2027-11-22, end: 2027-11-28, reason: holiday}\n"
+    )
+    path.write_text(
+        path.read_text("utf-8").replace("  blocked:\n", "  blocked:\n" + holidays), "utf-8"
+    )
+    january = _ics("solve", str(path))
+    later = _example_with(folder, planning_date="2027-03-10")
+    later.write_text(
+        later.read_text("utf-8").replace("  blocked:\n", "  blocked:\n" + holidays), "utf-8"
+    )
+    march = _ics("solve", str(later))
+
+    def november(events: dict[str, Any]) -> str:
+        (uid,) = [
+            u
+            for u, e in events.items()
+            if str(e["SUMMARY"]) == "Blocked: holiday" and e.decoded("DTSTART").month == 11
+        ]
+        return uid
+
+    assert november(january) == november(march)
+
+
+def test_timeline_calendar_claims_no_answer_apply_did_not_give() -> None:
+    """Found by a code review: with `apply` cut short, the offer's rotation said "accept
+    it (apply's answer)" beside a step saying to check `apply` first."""
+    offers = str(SCENARIOS / "offers-in-hand" / "scenario.yaml")
+    result = CliRunner().invoke(
+        cli, ["timeline", offers, "--workers", "1", "--format", "ics", "--time-limit", "0.5"]
+    )
+    assert result.exit_code == 0, result.output
+    text = result.stdout_bytes.decode("utf-8").replace("\r\n ", "")
+    # `apply` takes seconds here: half a second cuts it short on any machine.
+    assert "check `apply` first" in text
+    assert "apply`'s answer)" not in text
+
+
+@pytest.mark.parametrize("shape", ["moved", "single-quoted"])
+def test_merges_are_found_wherever_the_package_puts_the_sheet(tmp_path: Path, shape: str) -> None:
+    """Found by a code review: a workbook part not at xl/workbook.xml, or a `ref` in
+    single quotes, hid the merge, and its rows read blank."""
+    import zipfile
+
+    rows = _catalog_rows()
+    first = _cell(rows[0], "fee", rows[1][0], rows)
+    below = _cell(rows[0], "fee", rows[2][0], rows)
+    scenario = _workbook(tmp_path / "w", lambda sheet, _h: sheet.merge_cells(f"{first}:{below}"))
+    book = tmp_path / "w" / "programs.xlsx"
+    parts = {
+        i.filename: zipfile.ZipFile(book).read(i.filename) for i in zipfile.ZipFile(book).infolist()
+    }
+    if shape == "moved":
+        parts["xl/book.xml"] = parts.pop("xl/workbook.xml")
+        parts["xl/_rels/book.xml.rels"] = parts.pop("xl/_rels/workbook.xml.rels")
+        parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"workbook.xml", b"book.xml")
+        types = parts["[Content_Types].xml"]
+        parts["[Content_Types].xml"] = types.replace(b"/xl/workbook.xml", b"/xl/book.xml")
+    else:
+        sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+        parts[sheet] = parts[sheet].replace(
+            f'ref="{first}:{below}"'.encode(), f"ref='{first}:{below}'".encode()
+        )
+    with zipfile.ZipFile(book, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    result = _run("validate", str(scenario))
+    assert result.exit_code == 1, result.output
+    assert f"cells {first}:{below} are merged" in result.output

@@ -19,6 +19,7 @@ longer has come as cancelled (STATUS:CANCELLED), so an import clears them.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -89,18 +90,24 @@ def event_uid(
 _SEQUENCE_FROM = datetime(2026, 1, 1, tzinfo=UTC)
 
 
+# The last second of year 9999, the latest a calendar date can hold.
+_LATEST_EPOCH = 253_402_300_799
+
+
 def written_at() -> datetime:
-    """When the calendar is written, to the second: SOURCE_DATE_EPOCH when it is set (a
-    whole number of seconds since 1970), else now."""
+    """When the calendar is written, to the second: SOURCE_DATE_EPOCH when it is set to
+    whole seconds since 1970 (ASCII digits, up to year 9999), else now (found by review:
+    "²" and 999999999999 raised a traceback)."""
     pinned = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if pinned.isdigit():
+    if re.fullmatch(r"[0-9]{1,12}", pinned) and int(pinned) <= _LATEST_EPOCH:
         return datetime.fromtimestamp(int(pinned), UTC)
     return datetime.now(UTC).replace(microsecond=0)
 
 
 def _sequence(stamp: datetime) -> int:
-    """Minutes since 2026 when the file is written: a later file's events are newer."""
-    return max(0, int((stamp - _SEQUENCE_FROM).total_seconds()) // 60)
+    """Minutes since 2026 when the file is written: a later file's events are newer.
+    Within RFC 5545's INTEGER (a 32-bit signed number)."""
+    return min(2**31 - 1, max(0, int((stamp - _SEQUENCE_FROM).total_seconds()) // 60))
 
 
 class _Events:
@@ -116,15 +123,29 @@ class _Events:
         self.sequence = _sequence(stamp)
         self.seen: dict[tuple[str | None, str, str | None], int] = {}
 
-    def uid(self, subject: str | None, kind: str, source: str | None = None) -> str:
+    def uid(
+        self,
+        subject: str | None,
+        kind: str,
+        source: str | None = None,
+        occurrence: int | None = None,
+    ) -> str:
+        """The UID; `occurrence` when the caller numbers the events itself."""
         key = (subject, kind, source)
-        occurrence = self.seen.get(key, 0)
-        self.seen[key] = occurrence + 1
+        if occurrence is None:
+            occurrence = self.seen.get(key, 0)
+            self.seen[key] = occurrence + 1
         return event_uid(self.scenario, subject, kind, source, occurrence)
 
-    def new(self, subject: str | None, kind: str, source: str | None = None) -> Event:
+    def new(
+        self,
+        subject: str | None,
+        kind: str,
+        source: str | None = None,
+        occurrence: int | None = None,
+    ) -> Event:
         event = Event()
-        event.add("uid", self.uid(subject, kind, source))
+        event.add("uid", self.uid(subject, kind, source, occurrence))
         event.add("dtstamp", self.stamp)
         event.add("sequence", self.sequence)
         return event
@@ -232,8 +253,11 @@ def _step_event(step: TimelineStep, events: _Events, source: str, today: date) -
     # review: keyed by the program alone, one file's deadline replaced the other's).
     if step.deadline_of is not None:
         subject = f"{subject}@{step.deadline_of.isoformat()}"
-    answer = source if step.kind == "offer" else None
-    event = events.new(subject, step.kind, answer)
+    # An offer's answer, an application and its deadline are each calendar's own: `solve`'s
+    # plan and `apply`'s portfolio may differ (found by review: `solve --since` cancelled
+    # "Apply to X" that `apply`'s calendar still held, under one UID).
+    own = source if step.kind in ("offer", "submit", "deadline") else None
+    event = events.new(subject, step.kind, own)
     event.add("dtstart", step.date)
     event.add("dtend", step.date + timedelta(days=1))
     # An offer step's title says the answer (or, with answers to come, the check first).
@@ -287,13 +311,16 @@ def build_calendar(
     )
     # Blocked periods still to come, in date order among the steps.
     today = loaded.scenario.planning_date
-    blocked = sorted(
-        (p for p in loaded.scenario.calendar.blocked if p.end >= today), key=lambda p: p.start
-    )
+    # Numbered over every period of a reason, past ones too, so that a period passing
+    # does not renumber the later ones (found by review: a duplicate in November).
+    every = sorted(loaded.scenario.calendar.blocked, key=lambda p: (p.start, p.end))
+    occurrence = {id(p): sum(q.reason == p.reason for q in every[:i]) for i, p in enumerate(every)}
+    blocked = [p for p in every if p.end >= today]
     documents = loaded.scenario.documents
     for step in steps:
         while blocked and blocked[0].start <= step.date:
-            calendar.add_component(_blocked_event(blocked.pop(0), events))
+            period = blocked.pop(0)
+            calendar.add_component(_blocked_event(period, events, occurrence[id(period)]))
         if step.kind in ("rotation_end", "blocked"):
             continue  # the rotation's and the period's events span their days
         if step.kind == "document" and step.document and documents[step.document] < today:
@@ -308,17 +335,17 @@ def build_calendar(
         else:
             calendar.add_component(_step_event(step, events, title, today))
     for period in blocked:
-        calendar.add_component(_blocked_event(period, events))
+        calendar.add_component(_blocked_event(period, events, occurrence[id(period)]))
     return calendar
 
 
-def _blocked_event(period: BlockedPeriod, events: _Events) -> Event:
+def _blocked_event(period: BlockedPeriod, events: _Events, occurrence: int) -> Event:
     """A blocked period of the calendar (an exam, a holiday), so the plan's rotations are
     seen around it (a student's idea); busy time, as an exam is (found by review: shown
     as free, an exam read as a free week)."""
     # Keyed by its reason, so that a period moved to other dates replaces its event (found
     # by review); two periods of one reason are two occurrences.
-    event = events.new(period.reason or "-", "blocked")
+    event = events.new(period.reason or "-", "blocked", occurrence=occurrence)
     event.add("dtstart", period.start)
     event.add("dtend", period.end + timedelta(days=1))  # all-day DTEND is exclusive
     event.add("summary", f"Blocked: {period.reason or 'no rotation'}")
@@ -352,12 +379,52 @@ def calendar_ics(
     return calendar.to_ical()
 
 
+def calendar_events(loaded: LoadedScenario, payload: dict[str, Any]) -> list[dict[str, str]]:
+    """The plan's calendar events as its JSON records them (`calendar`): what a later
+    `solve --since` cancels when the new plan no longer has them."""
+    return [
+        {
+            "uid": str(event["UID"]),
+            "summary": str(event["SUMMARY"]),
+            "start": event.decoded("DTSTART").isoformat(),
+            "end": event.decoded("DTEND").isoformat(),
+        }
+        for event in build_calendar(loaded, payload).walk("VEVENT")
+    ]
+
+
+def _recorded_events(recorded: list[Any]) -> list[Event]:
+    """The events a plan JSON's `calendar` records; an entry edited out of shape is
+    skipped."""
+    events = []
+    for item in recorded:
+        fields = ("uid", "summary", "start", "end")
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in fields):
+            continue
+        try:
+            start, end = date.fromisoformat(item["start"]), date.fromisoformat(item["end"])
+        except ValueError:
+            continue
+        event = Event()
+        event.add("uid", item["uid"])
+        event.add("summary", item["summary"])
+        event.add("dtstart", start)
+        event.add("dtend", end)
+        events.append(event)
+    return events
+
+
 def _earlier_events(
     loaded: LoadedScenario, earlier: dict[str, Any], stamp: datetime
 ) -> list[Event]:
-    """The events the earlier plan's calendar had, rebuilt under today's scenario: its
-    rotations (of programs still in the catalog) with their steps. A plan file that
-    cannot be rebuilt (edited by hand) gives none: nothing is cancelled."""
+    """The events the earlier plan's calendar had: as its JSON records them (found by
+    review: rebuilt under today's scenario, a program gone from the catalog, a blocked
+    period removed or an offer answered since kept their events), else rebuilt from its
+    rotations (a plan written before the record) of programs still in the catalog. A
+    plan file that cannot be rebuilt (edited by hand) gives none: nothing is cancelled."""
+    recorded = earlier.get("calendar")
+    if isinstance(recorded, list):
+        return _recorded_events(recorded)
     programs = {p.id for p in loaded.programs}
     rotations = [
         r
@@ -366,8 +433,8 @@ def _earlier_events(
     ]
     try:
         calendar = build_calendar(loaded, {**earlier, "rotations": rotations}, stamp=stamp)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return []
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
+        return []  # a date out of range (year 9999) is an OverflowError, found by review
     return [event for event in calendar.walk("VEVENT") if isinstance(event, Event)]
 
 
@@ -386,7 +453,8 @@ def _cancelled(event: Event, stamp: datetime, planning_date: date) -> Event:
         "description",
         f"No longer in the plan made on {planning_date.isoformat()}: done (an application "
         "sent, an offer answered) or dropped by the re-plan; `rotation-solver solve "
-        f"--since` lists what changed.\n\n{event['DESCRIPTION']}",
+        f"--since` lists what changed."
+        + (f"\n\n{event['DESCRIPTION']}" if event.get("DESCRIPTION") else ""),
     )
     cancelled.add("status", "CANCELLED")
     cancelled.add("transp", "TRANSPARENT")

@@ -136,6 +136,11 @@ def solve(
         # The reason is in the document, but the terminal must not stay silent on exit 3/4
         # (a calendar without a plan shows the reason table on stderr instead).
         click.echo(f"no plan: {outcome.payload['why']}", err=True)
+    if fmt == "json" and outcome.result.has_plan:
+        # The calendar's events, for a later `--since` to cancel those a re-plan drops.
+        from rotation_solver.calendar_export import calendar_events  # icalendar loads late
+
+        outcome.payload["calendar"] = calendar_events(loaded, outcome.payload)
     if fmt in ("ics", "markdown"):
         document = earlier.document if earlier is not None else None
         emit_plan_document(loaded, outcome, fmt, output, force, document)

@@ -155,12 +155,14 @@ def timeline(
                 for r in outcome.payload["rotations"]
             ],
         }
-        note = "Offer in hand: accept it (`rotation-solver apply`'s answer)"
+        # Only where `apply` answered (found by review: said after it ran out of time).
+        answered = "Offer in hand: accept it (`rotation-solver apply`'s answer)"
+        offer_note = answered if offer_answer is not None else None
         emit_calendar(
             payload,
             output,
             render_table,
-            lambda: calendar_ics(loaded, payload, steps, offer_note=note),
+            lambda: calendar_ics(loaded, payload, steps, offer_note=offer_note),
             "",
         )
         warn_about_plan(planned, outcome.payload)

@@ -556,7 +556,9 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
 def _merged_ranges(path: Path, title: str) -> list[str]:
     """The merged ranges ("R5:R6") of one sheet, from the workbook's XML: openpyxl's
     read-only sheets do not parse them, and a second, full load doubled the time and
-    memory a large catalog takes (found by review). None when the parts cannot be read."""
+    memory a large catalog takes (found by review). Where the parts are not where the
+    package's relationships say, the full load after all (found by review: a workbook
+    part not at xl/workbook.xml had its merges go unseen)."""
     import posixpath
     import zipfile
     from xml.etree import ElementTree
@@ -564,9 +566,19 @@ def _merged_ranges(path: Path, title: str) -> list[str]:
     def local(tag: str) -> str:
         return tag.rsplit("}", 1)[-1]  # either namespace: transitional or strict OOXML
 
+    def target(rels: bytes, wanted: Callable[[ElementTree.Element], bool], base: str) -> str:
+        found = next(r.get("Target", "") for r in ElementTree.fromstring(rels) if wanted(r))
+        return found.lstrip("/") if found.startswith("/") else posixpath.join(base, found)
+
     try:
         with zipfile.ZipFile(path) as book:
-            workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+            main = target(
+                book.read("_rels/.rels"),
+                lambda r: r.get("Type", "").endswith("/officeDocument"),
+                "",
+            )
+            folder, name = posixpath.split(posixpath.normpath(main))
+            workbook = ElementTree.fromstring(book.read(main))
             rid = next(
                 value
                 for sheet in workbook.iter()
@@ -574,14 +586,24 @@ def _merged_ranges(path: Path, title: str) -> list[str]:
                 for key, value in sheet.attrib.items()
                 if local(key) == "id"
             )
-            rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
-            target = next(r.get("Target", "") for r in rels if r.get("Id") == rid)
-            part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            rels = book.read(posixpath.join(folder, "_rels", f"{name}.rels"))
+            part = target(rels, lambda r: r.get("Id") == rid, folder)
             data = book.read(posixpath.normpath(part))
     except (KeyError, StopIteration, OSError, zipfile.BadZipFile, ElementTree.ParseError):
-        return []
-    pattern = rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"'
+        return _merged_ranges_by_loading(path, title)
+    pattern = rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=[\"']([^\"']+)[\"']"
     return [ref.decode("ascii", "replace") for ref in re.findall(pattern, data)]
+
+
+def _merged_ranges_by_loading(path: Path, title: str) -> list[str]:
+    """The merged ranges by a full load of the workbook (slow on a large one)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path)
+        return [str(merged.coord) for merged in book[title].merged_cells.ranges]
+    except Exception:  # openpyxl raises many kinds; the read-only pass read the sheet
+        return []
 
 
 def _refuse_merged_cells(path: Path, title: str, name: str, rows: list[tuple[Any, ...]]) -> None:

@@ -228,7 +228,11 @@ def _describe(
         and (kind.startswith(("int", "decimal", "float")))
     ):
         # A spreadsheet's accounting format shows 0 as a dash (found by review).
-        return f"{message} (got {shown(given)}); a dash is how accounting format shows 0: write 0"
+        # "Write 0" only: 0 may be out of range (weeks), which the next check says.
+        return (
+            f"{message} (got {shown(given)}); a dash is how accounting format shows 0: "
+            "write 0, or the number you meant"
+        )
     if isinstance(given, str) and re.fullmatch(r"(\$\s*)?\d{1,3}(,\d{3})+", given.strip()):
         digits = given.strip().lstrip("$").strip().replace(",", "")
         return f"{message} (got {shown(given)}); write it without separators, e.g. {digits}"
