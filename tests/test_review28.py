@@ -556,10 +556,11 @@ def test_apply_calendar_keeps_the_offer_to_accept_tentative() -> None:
     assert "Accepted offer" not in str(cedar["DESCRIPTION"])
 
 
-def test_solve_and_apply_share_a_deadline_event_only_for_the_same_start() -> None:
+def test_solve_and_apply_calendars_keep_both_deadlines() -> None:
     """Found by a code review: keyed by the program alone, `solve`'s deadline of the start
     it plans and `apply`'s of the earliest start it asks for had one UID, so importing
-    both files lost one of two deadlines."""
+    both files lost one of two deadlines (since the second review, applications and
+    deadlines are each calendar's own)."""
     args = [str(EXAMPLE), "--exclude", "rad-cedar", "--exclude", "rad-juniper"]
     solve, apply = _ics("solve", *args), _ics("apply", *args)
     for uid in set(solve) & set(apply):
