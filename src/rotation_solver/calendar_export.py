@@ -369,10 +369,10 @@ def calendar_ics(
     """The calendar as RFC 5545 bytes (CRLF line endings, UTF-8). With `earlier` (the
     plan it replaces, as `solve --format json` wrote it), the earlier plan's events that
     this one no longer has come as cancelled."""
-    calendar = build_calendar(loaded, payload, steps, offer_note=offer_note)
+    stamp = written_at()
+    calendar = build_calendar(loaded, payload, steps, stamp=stamp, offer_note=offer_note)
     if earlier is not None:
         kept = {str(event["UID"]) for event in calendar.walk("VEVENT")}
-        stamp = calendar.walk("VEVENT")[0].decoded("DTSTAMP") if kept else written_at()
         for event in _earlier_events(loaded, earlier, stamp):
             if str(event["UID"]) not in kept:
                 calendar.add_component(_cancelled(event, stamp, loaded.scenario.planning_date))
