@@ -472,7 +472,18 @@ def test_a_replan_since_an_earlier_plan_cancels_what_it_dropped(tmp_path: Path) 
     for uid in cancelled:
         assert not after[uid].walk("VALARM")
         assert str(after[uid]["TRANSP"]) == "TRANSPARENT"
-        assert "No longer in the plan made on 2027-01-15" in str(after[uid]["DESCRIPTION"])
+        said = str(after[uid]["DESCRIPTION"])
+        # The reason --since gives where it names the program, else the general words.
+        assert said.startswith(
+            (
+                "No longer in the plan made on 2027-01-15",
+                "Dropped from the plan made on 2027-01-15: ",
+            )
+        )
+    juniper = [u for u in cancelled if "rad-juniper" in str(after[u]["SUMMARY"])]
+    assert juniper and all(
+        "over the budget $6,000" in str(after[u]["DESCRIPTION"]) for u in juniper
+    )
     # Without --since nothing is cancelled.
     assert not [e for e in _ics("solve", str(cut)).values() if e.get("STATUS") == "CANCELLED"]
 
@@ -832,16 +843,23 @@ def test_a_past_blocked_period_does_not_renumber_a_later_one_of_its_reason(
     assert november(january) == november(march)
 
 
-def test_timeline_calendar_claims_no_answer_apply_did_not_give() -> None:
+def test_timeline_calendar_claims_no_answer_apply_did_not_give(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Found by a code review: with `apply` cut short, the offer's rotation said "accept
     it (apply's answer)" beside a step saying to check `apply` first."""
+    import importlib
+
+    # The module, not the click command of the same name that the package exports.
+    timeline_cli = importlib.import_module("rotation_solver.cli.timeline")
+
+    # `apply` out of time, as a third review asked, rather than a time limit that a fast
+    # machine might beat.
+    monkeypatch.setattr(timeline_cli, "_follow_apply", lambda *_args: (None, None))
     offers = str(SCENARIOS / "offers-in-hand" / "scenario.yaml")
-    result = CliRunner().invoke(
-        cli, ["timeline", offers, "--workers", "1", "--format", "ics", "--time-limit", "0.5"]
-    )
+    result = CliRunner().invoke(cli, ["timeline", offers, "--workers", "1", "--format", "ics"])
     assert result.exit_code == 0, result.output
     text = result.stdout_bytes.decode("utf-8").replace("\r\n ", "")
-    # `apply` takes seconds here: half a second cuts it short on any machine.
     assert "check `apply` first" in text
     assert "apply`'s answer)" not in text
 
@@ -877,3 +895,118 @@ def test_merges_are_found_wherever_the_package_puts_the_sheet(tmp_path: Path, sh
     result = _run("validate", str(scenario))
     assert result.exit_code == 1, result.output
     assert f"cells {first}:{below} are merged" in result.output
+
+
+# --- a third code review -----------------------------------------------------------------
+
+
+def test_solve_and_apply_keep_their_own_application_events() -> None:
+    """Found by a third code review: the fix that gave each calendar its own "Apply to X"
+    was not pinned (the deadlines differed by start anyway)."""
+    solve, apply = _ics("solve", str(EXAMPLE)), _ics("apply", str(EXAMPLE))
+
+    def uids(events: dict[str, Any], title: str) -> set[str]:
+        return {u for u, e in events.items() if str(e["SUMMARY"]) == title}
+
+    for title in ("Apply to rad-cedar", "Deadline: rad-cedar"):
+        assert uids(solve, title) and uids(apply, title)
+        assert not uids(solve, title) & uids(apply, title)
+
+
+def test_blocked_periods_without_a_reason_keep_one_uid_each(tmp_path: Path) -> None:
+    """Found by a third code review: no reason, "" and "-" shared one UID."""
+    path = _example_with(tmp_path / "b")
+    periods = (
+        "    - {start: 2027-10-04, end: 2027-10-08}\n"
+        '    - {start: 2027-10-18, end: 2027-10-22, reason: ""}\n'
+        '    - {start: 2027-11-01, end: 2027-11-05, reason: "-"}\n'
+    )
+    path.write_text(path.read_text("utf-8").replace("  blocked:\n", "  blocked:\n" + periods))
+    events = _ics("solve", str(path))
+    blocked = [u for u, e in events.items() if str(e["SUMMARY"]).startswith("Blocked: ")]
+    assert len(blocked) == 4  # with the exam; _ics asserts every UID is unique
+
+
+def test_since_keeps_past_events_as_history(tmp_path: Path) -> None:
+    """Found by a season review and a third code review: a re-plan after the exam and
+    after applying cancelled the exam, the documents and "Apply to X", erasing them."""
+    plan = tmp_path / "plan.json"
+    assert _run("solve", str(EXAMPLE), "--format", "json", "-o", str(plan)).exit_code == 0
+    late = _example_with(tmp_path / "late", planning_date="2027-07-30")
+    text = late.read_text("utf-8") + (
+        "locks:\n  - {program: rad-cedar, start: 2027-06-14}\n"
+        "  - {program: rad-juniper, start: 2027-07-26}\n"
+    )
+    late.write_text(text, "utf-8")
+    events = _ics("solve", str(late), "--since", str(plan))
+    cancelled = [e for e in events.values() if str(e.get("STATUS")) == "CANCELLED"]
+    assert all(e.decoded("DTEND") > date(2027, 7, 30) for e in cancelled)
+    titles = {str(e["SUMMARY"]) for e in cancelled}
+    assert "Dropped: Blocked: home school exam" not in titles
+    assert not any(t.startswith(("Dropped: Ready: ", "Dropped: Apply to")) for t in titles)
+
+
+def test_a_recorded_event_with_a_bad_date_is_skipped(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    assert _run("solve", str(EXAMPLE), "--format", "json", "-o", str(plan)).exit_code == 0
+    data = json.loads(plan.read_text("utf-8"))
+    juniper = next(e for e in data["calendar"] if e["summary"] == "Apply to rad-juniper")
+    juniper["start"] = "2027-02-30"
+    plan.write_text(json.dumps(data), "utf-8")
+    cut = _example_with(tmp_path / "cut", budget="6000")
+    events = _ics("solve", str(cut), "--since", str(plan))
+    titles = {str(e["SUMMARY"]) for e in events.values() if str(e.get("STATUS")) == "CANCELLED"}
+    assert "Dropped: Deadline: rad-juniper" in titles
+    assert "Dropped: Apply to rad-juniper" not in titles
+
+
+def test_merges_found_by_a_full_load_when_the_parts_are_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workbook without its package relationships: the full load finds the merge; if
+    that fails too, a warning says the merges went unchecked (a third code review)."""
+    import zipfile
+
+    from rotation_solver.scenario import catalog
+
+    rows = _catalog_rows()
+    first = _cell(rows[0], "fee", rows[1][0], rows)
+    below = _cell(rows[0], "fee", rows[2][0], rows)
+    scenario = _workbook(tmp_path / "w", lambda sheet, _h: sheet.merge_cells(f"{first}:{below}"))
+    book = tmp_path / "w" / "programs.xlsx"
+    with zipfile.ZipFile(book) as source:
+        parts = {i.filename: source.read(i.filename) for i in source.infolist()}
+    del parts["_rels/.rels"]
+    with zipfile.ZipFile(book, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    assert catalog._merged_ranges(book, "programs") == [f"{first}:{below}"]
+    monkeypatch.setattr(catalog, "_merged_ranges_by_loading", lambda *_a: None)
+    result = _run("validate", str(scenario))
+    assert "its merged cells could not be checked" in result.output
+
+
+def test_the_xml_route_finds_a_moved_workbook_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The merge of a workbook part not at xl/workbook.xml is found without the full load
+    (a third code review: the fallback hid a broken XML route)."""
+    import zipfile
+
+    from rotation_solver.scenario import catalog
+
+    monkeypatch.setattr(catalog, "_merged_ranges_by_loading", lambda *_a: None)
+    rows = _catalog_rows()
+    first = _cell(rows[0], "fee", rows[1][0], rows)
+    below = _cell(rows[0], "fee", rows[2][0], rows)
+    _workbook(tmp_path / "w", lambda sheet, _h: sheet.merge_cells(f"{first}:{below}"))
+    book = tmp_path / "w" / "programs.xlsx"
+    with zipfile.ZipFile(book) as source:
+        parts = {i.filename: source.read(i.filename) for i in source.infolist()}
+    parts["xl/book.xml"] = parts.pop("xl/workbook.xml")
+    parts["xl/_rels/book.xml.rels"] = parts.pop("xl/_rels/workbook.xml.rels")
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"xl/workbook.xml", b"./xl/book.xml")
+    with zipfile.ZipFile(book, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    assert catalog._merged_ranges(book, "programs") == [f"{first}:{below}"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -29,9 +30,11 @@ from icalendar import Alarm, Calendar, Event, vText
 
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.schema import BlockedPeriod
-from rotation_solver.timeline import TimelineStep, build_timeline
+from rotation_solver.timeline import TimelineStep, build_timeline, letter_request_date
 
 PRODID = "-//rotation-solver//away rotation plan//EN"
+# The plan's calendar (`solve`, `timeline`): its name and the source of its own events.
+_PLAN = "Away rotations"
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://rotation-solver.invalid/plan")
 
 # Reminders at 09:00 local time (all-day events start at local midnight).
@@ -283,7 +286,7 @@ def build_calendar(
     loaded: LoadedScenario,
     payload: dict[str, Any],
     steps: Sequence[TimelineStep] | None = None,
-    title: str = "Away rotations",
+    title: str = _PLAN,
     stamp: datetime | None = None,
     offer_note: str | None = None,
 ) -> Calendar:
@@ -313,14 +316,19 @@ def build_calendar(
     today = loaded.scenario.planning_date
     # Numbered over every period of a reason, past ones too, so that a period passing
     # does not renumber the later ones (found by review: a duplicate in November).
-    every = sorted(loaded.scenario.calendar.blocked, key=lambda p: (p.start, p.end))
-    occurrence = {id(p): sum(q.reason == p.reason for q in every[:i]) for i, p in enumerate(every)}
-    blocked = [p for p in every if p.end >= today]
+    # Keyed as the UID is (no reason, "" and "-" are one key: found by review, three
+    # periods had one UID), by position, not by object (one object may be listed twice).
+    seen: Counter[str] = Counter()
+    numbered = []
+    for period in sorted(loaded.scenario.calendar.blocked, key=lambda p: (p.start, p.end)):
+        numbered.append((period, seen[_blocked_subject(period)]))
+        seen[_blocked_subject(period)] += 1
+    blocked = [(p, n) for p, n in numbered if p.end >= today]
     documents = loaded.scenario.documents
     for step in steps:
-        while blocked and blocked[0].start <= step.date:
-            period = blocked.pop(0)
-            calendar.add_component(_blocked_event(period, events, occurrence[id(period)]))
+        while blocked and blocked[0][0].start <= step.date:
+            period, number = blocked.pop(0)
+            calendar.add_component(_blocked_event(period, events, number))
         if step.kind in ("rotation_end", "blocked"):
             continue  # the rotation's and the period's events span their days
         if step.kind == "document" and step.document and documents[step.document] < today:
@@ -334,9 +342,13 @@ def build_calendar(
             )
         else:
             calendar.add_component(_step_event(step, events, title, today))
-    for period in blocked:
-        calendar.add_component(_blocked_event(period, events, occurrence[id(period)]))
+    for period, number in blocked:
+        calendar.add_component(_blocked_event(period, events, number))
     return calendar
+
+
+def _blocked_subject(period: BlockedPeriod) -> str:
+    return period.reason or "-"
 
 
 def _blocked_event(period: BlockedPeriod, events: _Events, occurrence: int) -> Event:
@@ -345,7 +357,7 @@ def _blocked_event(period: BlockedPeriod, events: _Events, occurrence: int) -> E
     as free, an exam read as a free week)."""
     # Keyed by its reason, so that a period moved to other dates replaces its event (found
     # by review); two periods of one reason are two occurrences.
-    event = events.new(period.reason or "-", "blocked", occurrence=occurrence)
+    event = events.new(_blocked_subject(period), "blocked", occurrence=occurrence)
     event.add("dtstart", period.start)
     event.add("dtend", period.end + timedelta(days=1))  # all-day DTEND is exclusive
     event.add("summary", f"Blocked: {period.reason or 'no rotation'}")
@@ -371,12 +383,53 @@ def calendar_ics(
     this one no longer has come as cancelled."""
     stamp = written_at()
     calendar = build_calendar(loaded, payload, steps, stamp=stamp, offer_note=offer_note)
-    if earlier is not None:
+    scenario = str(payload.get("scenario") or loaded.scenario.name)
+    # Another scenario's plan has other events: cancelling them would clear that
+    # scenario's calendar (found by review).
+    if earlier is not None and earlier.get("scenario") == scenario:
         kept = {str(event["UID"]) for event in calendar.walk("VEVENT")}
+        today = loaded.scenario.planning_date
+        why = _dropped_reasons(payload, earlier)
         for event in _earlier_events(loaded, earlier, stamp):
-            if str(event["UID"]) not in kept:
-                calendar.add_component(_cancelled(event, stamp, loaded.scenario.planning_date))
+            # Over before the plan is made, an event is history, kept as it was (found by
+            # review: cancelling "Apply to X" once sent erased it).
+            if str(event["UID"]) not in kept and event.decoded("DTEND") > today:
+                reason = next((w for names, w in why if _names(event, names)), None)
+                calendar.add_component(_cancelled(event, stamp, today, reason))
     return calendar.to_ical()
+
+
+def _dropped_reasons(
+    payload: dict[str, Any], earlier: dict[str, Any]
+) -> list[tuple[tuple[str, ...], str]]:
+    """(program id and name, why it was dropped) of each rotation the re-plan dropped,
+    as `--since` gives the reasons (`changes`)."""
+    named = {
+        r.get("program_id"): r.get("program_name")
+        for r in earlier.get("rotations") or []
+        if isinstance(r, dict)
+    }
+    dropped = (payload.get("changes") or {}).get("dropped") or []
+    return [
+        (
+            (
+                d["program_id"],
+                *([str(named[d["program_id"]])] if named.get(d["program_id"]) else []),
+            ),
+            d["why"],
+        )
+        for d in dropped
+        if isinstance(d.get("program_id"), str) and d.get("why")
+    ]
+
+
+def _names(event: Event, names: tuple[str, ...]) -> bool:
+    """Whether the event's title names the program (its id as a whole word, or name)."""
+    title = str(event["SUMMARY"])
+    pid, *name = names
+    return bool(re.search(rf"(?<![\w-]){re.escape(pid)}(?![\w-])", title)) or any(
+        title.startswith(f"Rotation: {n}") for n in name
+    )
 
 
 def calendar_events(loaded: LoadedScenario, payload: dict[str, Any]) -> list[dict[str, str]]:
@@ -426,22 +479,55 @@ def _earlier_events(
     if isinstance(recorded, list):
         return _recorded_events(recorded)
     programs = {p.id for p in loaded.programs}
-    rotations = [
-        r
-        for r in earlier.get("rotations") or []
-        if isinstance(r, dict) and r.get("program_id") in programs
-    ]
+    every = [r for r in earlier.get("rotations") or [] if isinstance(r, dict)]
+    rotations = [r for r in every if r.get("program_id") in programs]
     try:
         calendar = build_calendar(loaded, {**earlier, "rotations": rotations}, stamp=stamp)
+        gone = [
+            event
+            for r in every
+            if r.get("program_id") not in programs
+            for event in _gone_program_events(str(earlier.get("scenario")), r)
+        ]
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
         return []  # a date out of range (year 9999) is an OverflowError, found by review
-    return [event for event in calendar.walk("VEVENT") if isinstance(event, Event)]
+    return [event for event in calendar.walk("VEVENT") if isinstance(event, Event)] + gone
 
 
-def _cancelled(event: Event, stamp: datetime, planning_date: date) -> Event:
+def _gone_program_events(scenario: str, rotation: dict[str, Any]) -> list[Event]:
+    """The events a plan's calendar held for a rotation of a program since gone from the
+    catalog, as far as its JSON entry tells them (found by review: with no record of the
+    calendar, they were never cancelled)."""
+    pid = rotation["program_id"]
+    start, end = date.fromisoformat(rotation["start"]), date.fromisoformat(rotation["end"])
+    title = f"Rotation: {rotation.get('program_name') or pid}"
+    made: list[tuple[str, str, str | None, str, date, date]] = [
+        (pid, "rotation", None, title, start, end + timedelta(days=1))
+    ]
+    ask = letter_request_date(end)
+    made.append((pid, "ask_letter", None, f"Ask for the letter at {pid}", ask, ask))
+    if not (rotation.get("locked") or rotation.get("offered") or rotation.get("applied")):
+        submit = date.fromisoformat(rotation["submit_on"])
+        made.append((pid, "submit", _PLAN, f"Apply to {pid}", submit, submit))
+        if rotation.get("deadline"):
+            due = date.fromisoformat(rotation["deadline"])
+            subject = f"{pid}@{start.isoformat()}"
+            made.append((subject, "deadline", _PLAN, f"Deadline: {pid}", due, due))
+    events = []
+    for subject, kind, source, summary, first, last in made:
+        event = Event()
+        event.add("uid", event_uid(scenario, subject, kind, source))
+        event.add("summary", summary)
+        event.add("dtstart", first)
+        event.add("dtend", last if last > first else first + timedelta(days=1))
+        events.append(event)
+    return events
+
+
+def _cancelled(event: Event, stamp: datetime, planning_date: date, why: str | None = None) -> Event:
     """An earlier event as cancelled: same UID, so that an import replaces it (found by
     review: a re-plan's dropped rotations, and the reminders of applications already
-    sent, stayed in the calendar all season)."""
+    sent, stayed in the calendar all season). `why`: the reason its program was dropped."""
     cancelled = Event()
     cancelled.add("uid", event["UID"])
     cancelled.add("dtstamp", stamp)
@@ -449,11 +535,16 @@ def _cancelled(event: Event, stamp: datetime, planning_date: date) -> Event:
     cancelled.add("dtstart", event.decoded("DTSTART"))
     cancelled.add("dtend", event.decoded("DTEND"))
     cancelled.add("summary", f"Dropped: {event['SUMMARY']}")
+    made = planning_date.isoformat()
     cancelled.add(
         "description",
-        f"No longer in the plan made on {planning_date.isoformat()}: done (an application "
-        "sent, an offer answered) or dropped by the re-plan; `rotation-solver solve "
-        f"--since` lists what changed."
+        (
+            f"Dropped from the plan made on {made}: {why}."
+            if why
+            else f"No longer in the plan made on {made}: done (an application sent, an "
+            "offer answered) or dropped by the re-plan; `rotation-solver solve --since` "
+            "lists what changed."
+        )
         + (f"\n\n{event['DESCRIPTION']}" if event.get("DESCRIPTION") else ""),
     )
     cancelled.add("status", "CANCELLED")

@@ -53,6 +53,7 @@ from rotation_solver.scenario import LoadedScenario, Lock, Program, Scenario, Va
 from rotation_solver.scenario.schema import visible_text
 from rotation_solver.scenario.value_model import models_dir
 from rotation_solver.solve import SolveOptions
+from rotation_solver.timeline import answers_to_come
 from rotation_solver.verify import INDEPENDENT_MILP, PROVEN_BY_BOTH, PlanRejected
 from rotation_solver.words import counted
 
@@ -141,6 +142,20 @@ def solve(
         from rotation_solver.calendar_export import calendar_events  # icalendar loads late
 
         outcome.payload["calendar"] = calendar_events(loaded, outcome.payload)
+    elif fmt == "json" and earlier is not None and earlier.document is not None:
+        # No plan, no calendar to import: the calendar still holds the earlier plan's
+        # events, for the next `--since` to cancel (found by review: they stayed).
+        recorded = earlier.document.get("calendar")
+        if isinstance(recorded, list):
+            outcome.payload["calendar"] = recorded
+    if fmt == "ics" and loaded.offers and answers_to_come(outcome.payload):
+        # Found by review: imported with the timeline's, this plan's offers clashed.
+        click.echo(
+            "note: with offers in hand and answers to come, this calendar holds this plan; "
+            "`rotation-solver timeline SCENARIO --format ics` follows `apply`'s answer to "
+            "the offers instead",
+            err=True,
+        )
     if fmt in ("ics", "markdown"):
         document = earlier.document if earlier is not None else None
         emit_plan_document(loaded, outcome, fmt, output, force, document)

@@ -541,7 +541,7 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
     if formulas:
         rows, _, _, _ = _sheet_rows(path, shown or str(path), data_only=True, title=title)
         _refuse_uncalculated_formulas(name, rows, formulas)
-    _refuse_merged_cells(path, title, name, rows)
+    warnings += _refuse_merged_cells(path, title, name, rows)
     table = [(index, [_cell(c) for c in row]) for index, row in enumerate(rows, 1)]
     if not any(c != "" for _, row in table for c in row):
         raise InputError(Problem(name, "the sheet is empty; expected a header row"))
@@ -553,7 +553,7 @@ def read_xlsx(path: Path, shown: str | None = None) -> Catalog:
     return Catalog(catalog.rows, (*warnings, *catalog.warnings))
 
 
-def _merged_ranges(path: Path, title: str) -> list[str]:
+def _merged_ranges(path: Path, title: str) -> list[str] | None:
     """The merged ranges ("R5:R6") of one sheet, from the workbook's XML: openpyxl's
     read-only sheets do not parse them, and a second, full load doubled the time and
     memory a large catalog takes (found by review). Where the parts are not where the
@@ -578,7 +578,7 @@ def _merged_ranges(path: Path, title: str) -> list[str]:
                 "",
             )
             folder, name = posixpath.split(posixpath.normpath(main))
-            workbook = ElementTree.fromstring(book.read(main))
+            workbook = ElementTree.fromstring(book.read(posixpath.normpath(main)))
             rid = next(
                 value
                 for sheet in workbook.iter()
@@ -595,29 +595,41 @@ def _merged_ranges(path: Path, title: str) -> list[str]:
     return [ref.decode("ascii", "replace") for ref in re.findall(pattern, data)]
 
 
-def _merged_ranges_by_loading(path: Path, title: str) -> list[str]:
-    """The merged ranges by a full load of the workbook (slow on a large one)."""
+def _merged_ranges_by_loading(path: Path, title: str) -> list[str] | None:
+    """The merged ranges by a full load of the workbook (slow on a large one); None when
+    that load fails, so that the caller says the merges went unchecked."""
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path)
         return [str(merged.coord) for merged in book[title].merged_cells.ranges]
     except Exception:  # openpyxl raises many kinds; the read-only pass read the sheet
-        return []
+        return None
 
 
-def _refuse_merged_cells(path: Path, title: str, name: str, rows: list[tuple[Any, ...]]) -> None:
+def _refuse_merged_cells(
+    path: Path, title: str, name: str, rows: list[tuple[Any, ...]]
+) -> list[str]:
     """A merged cell keeps its value in its first cell; the others read blank (found by
     review: a $200 surcharge merged over two rows cost the second $0, and a deadline
     merged over two rows left the second without one, both without a word). Refused
     where a value spans rows of a catalog column; an empty merge loses nothing (found by
-    review: a formatting merge below the data was refused)."""
+    review: a formatting merge below the data was refused). Returns the warning that the
+    merges could not be read, if so."""
     from openpyxl.utils.cell import range_boundaries
 
     header = rows[0] if rows else ()
     names = [str(h).strip().lower() if h is not None else "" for h in header]
     problems = []
-    for ref in _merged_ranges(path, title):
+    ranges = _merged_ranges(path, title)
+    if ranges is None:
+        # Found by review: silence here let a merged fee read $0 unchecked.
+        return [
+            f"{name}: its merged cells could not be checked (the workbook's parts are not "
+            "where a spreadsheet program puts them); a value merged over rows reads in "
+            "the first row only, so unmerge any before planning"
+        ]
+    for ref in ranges:
         try:
             bounds = range_boundaries(ref)
         except (TypeError, ValueError):
@@ -651,6 +663,7 @@ def _refuse_merged_cells(path: Path, title: str, name: str, rows: list[tuple[Any
         )
     if problems:
         raise InputError([problem for _, problem in sorted(problems)][:20])
+    return []
 
 
 def _first_row(sheet: Any) -> tuple[Any, ...]:
