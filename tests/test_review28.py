@@ -1010,3 +1010,64 @@ def test_the_xml_route_finds_a_moved_workbook_part(
         for name, data in parts.items():
             out.writestr(name, data)
     assert catalog._merged_ranges(book, "programs") == [f"{first}:{below}"]
+
+
+# --- a season re-test -------------------------------------------------------------------
+
+
+def test_a_no_plan_json_carries_the_calendar_still_imported(tmp_path: Path) -> None:
+    """Found by a season re-test: a re-plan with no plan wrote a JSON without `calendar`,
+    so the next --since cancelled nothing and a dropped rotation stayed all season."""
+    plan = tmp_path / "plan.json"
+    assert _run("solve", str(EXAMPLE), "--format", "json", "-o", str(plan)).exit_code == 0
+    broke = _example_with(tmp_path / "broke", budget="1000")
+    none = tmp_path / "none.json"
+    result = _run("solve", str(broke), "--since", str(plan), "--format", "json", "-o", str(none))
+    assert result.exit_code == 3, result.output
+    carried = json.loads(none.read_text("utf-8"))["calendar"]
+    assert carried == json.loads(plan.read_text("utf-8"))["calendar"]
+    cut = _example_with(tmp_path / "cut", budget="6000")
+    events = _ics("solve", str(cut), "--since", str(none))
+    assert "Dropped: Apply to rad-juniper" in {
+        str(e["SUMMARY"]) for e in events.values() if str(e.get("STATUS")) == "CANCELLED"
+    }
+
+
+def test_since_another_scenarios_plan_cancels_nothing(tmp_path: Path) -> None:
+    """Found by a season re-test: another scenario's plan had its 15 events cancelled
+    (an app that honours cancellation would clear that scenario's calendar)."""
+    other = tmp_path / "other.json"
+    offers = str(SCENARIOS / "offers-in-hand" / "scenario.yaml")
+    assert _run("solve", offers, "--format", "json", "-o", str(other)).exit_code == 0
+    events = _ics("solve", str(EXAMPLE), "--since", str(other))
+    assert not [e for e in events.values() if str(e.get("STATUS")) == "CANCELLED"]
+
+
+def test_an_older_json_cancels_a_gone_programs_events(tmp_path: Path) -> None:
+    """Found by a season re-test: a plan JSON without `calendar` (older, or edited) left
+    every event of a program since removed from the catalog."""
+    plan = tmp_path / "plan.json"
+    assert _run("solve", str(EXAMPLE), "--format", "json", "-o", str(plan)).exit_code == 0
+    data = json.loads(plan.read_text("utf-8"))
+    recorded = {e["uid"]: e["summary"] for e in data.pop("calendar")}
+    plan.write_text(json.dumps(data), "utf-8")
+    folder = tmp_path / "gone"
+    after = _example_with(folder)
+    catalog = folder / "programs.csv"
+    rows = catalog.read_text("utf-8").splitlines(keepends=True)
+    catalog.write_text("".join(r for r in rows if not r.startswith("rad-juniper,")), "utf-8")
+    events = _ics("solve", str(after), "--since", str(plan))
+    cancelled = {u for u, e in events.items() if str(e.get("STATUS")) == "CANCELLED"}
+    juniper = {u for u, s in recorded.items() if "rad-juniper" in s or "Juniper" in s}
+    assert len(juniper) == 4 and juniper <= cancelled  # rotation, letter, apply, deadline
+
+
+def test_solve_calendar_with_offers_pending_points_to_the_timeline() -> None:
+    offers = str(SCENARIOS / "offers-in-hand" / "scenario.yaml")
+    result = CliRunner().invoke(cli, ["solve", offers, "--workers", "1", "--format", "ics"])
+    assert result.exit_code == 0
+    assert "`rotation-solver timeline SCENARIO --format ics` follows `apply`'s answer" in (
+        result.stderr
+    )
+    plain = CliRunner().invoke(cli, ["solve", str(EXAMPLE), "--workers", "1", "--format", "ics"])
+    assert "timeline SCENARIO --format ics" not in plain.stderr
