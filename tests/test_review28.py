@@ -244,6 +244,25 @@ def _workbook(folder: Path, edit: Any = None) -> Path:
     return _with_catalog(folder, "programs.xlsx")
 
 
+def _remove_from_catalog(folder: Path, program_id: str) -> None:
+    catalog = folder / "programs.csv"
+    rows = catalog.read_text("utf-8").splitlines(keepends=True)
+    kept = "".join(r for r in rows if not r.startswith(f"{program_id},"))
+    catalog.write_text(kept, "utf-8")
+
+
+def _rewrite_parts(book: Path, edit: Any) -> None:
+    """Rewrite a workbook's zip parts: `edit(parts)` changes the dict of name -> bytes."""
+    import zipfile
+
+    with zipfile.ZipFile(book) as source:
+        parts = {i.filename: source.read(i.filename) for i in source.infolist()}
+    edit(parts)
+    with zipfile.ZipFile(book, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+
+
 def _run(*args: str) -> Any:
     workers = [] if args[0] in ("validate", "check") else ["--workers", "1"]
     return CliRunner().invoke(cli, [*args, *workers])
@@ -781,9 +800,7 @@ def test_since_cancels_what_the_earlier_plans_calendar_recorded(tmp_path: Path) 
     assert {e["summary"] for e in recorded} >= {"Apply to rad-juniper", "Submit ERAS"}
     folder = tmp_path / "b"
     after = _example_with(folder)
-    catalog = folder / "programs.csv"
-    rows = catalog.read_text("utf-8").splitlines(keepends=True)
-    catalog.write_text("".join(r for r in rows if not r.startswith("rad-juniper,")), "utf-8")
+    _remove_from_catalog(folder, "rad-juniper")
     events = _ics("solve", str(after), "--since", str(plan))
     dropped = {str(e["SUMMARY"]) for e in events.values() if str(e.get("STATUS")) == "CANCELLED"}
     assert {
@@ -864,37 +881,39 @@ def test_timeline_calendar_claims_no_answer_apply_did_not_give(
     assert "apply`'s answer)" not in text
 
 
+def _merged_fee_workbook(folder: Path) -> tuple[Path, Path, str]:
+    """(scenario, workbook, range) of the example catalog as XLSX with its first two fee
+    cells merged."""
+    rows = _catalog_rows()
+    first = _cell(rows[0], "fee", rows[1][0], rows)
+    below = _cell(rows[0], "fee", rows[2][0], rows)
+    scenario = _workbook(folder, lambda sheet, _h: sheet.merge_cells(f"{first}:{below}"))
+    return scenario, folder / "programs.xlsx", f"{first}:{below}"
+
+
+def _move_workbook_part(parts: dict[str, bytes], target: bytes = b"xl/book.xml") -> None:
+    """The workbook part at xl/book.xml, as the package's relationships say."""
+    parts["xl/book.xml"] = parts.pop("xl/workbook.xml")
+    parts["xl/_rels/book.xml.rels"] = parts.pop("xl/_rels/workbook.xml.rels")
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"xl/workbook.xml", target)
+    types = parts["[Content_Types].xml"]
+    parts["[Content_Types].xml"] = types.replace(b"/xl/workbook.xml", b"/xl/book.xml")
+
+
 @pytest.mark.parametrize("shape", ["moved", "single-quoted"])
 def test_merges_are_found_wherever_the_package_puts_the_sheet(tmp_path: Path, shape: str) -> None:
     """Found by a code review: a workbook part not at xl/workbook.xml, or a `ref` in
     single quotes, hid the merge, and its rows read blank."""
-    import zipfile
+    scenario, book, merged = _merged_fee_workbook(tmp_path / "w")
 
-    rows = _catalog_rows()
-    first = _cell(rows[0], "fee", rows[1][0], rows)
-    below = _cell(rows[0], "fee", rows[2][0], rows)
-    scenario = _workbook(tmp_path / "w", lambda sheet, _h: sheet.merge_cells(f"{first}:{below}"))
-    book = tmp_path / "w" / "programs.xlsx"
-    parts = {
-        i.filename: zipfile.ZipFile(book).read(i.filename) for i in zipfile.ZipFile(book).infolist()
-    }
-    if shape == "moved":
-        parts["xl/book.xml"] = parts.pop("xl/workbook.xml")
-        parts["xl/_rels/book.xml.rels"] = parts.pop("xl/_rels/workbook.xml.rels")
-        parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"workbook.xml", b"book.xml")
-        types = parts["[Content_Types].xml"]
-        parts["[Content_Types].xml"] = types.replace(b"/xl/workbook.xml", b"/xl/book.xml")
-    else:
+    def quote(parts: dict[str, bytes]) -> None:
         sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
-        parts[sheet] = parts[sheet].replace(
-            f'ref="{first}:{below}"'.encode(), f"ref='{first}:{below}'".encode()
-        )
-    with zipfile.ZipFile(book, "w") as out:
-        for name, data in parts.items():
-            out.writestr(name, data)
+        parts[sheet] = parts[sheet].replace(f'ref="{merged}"'.encode(), f"ref='{merged}'".encode())
+
+    _rewrite_parts(book, _move_workbook_part if shape == "moved" else quote)
     result = _run("validate", str(scenario))
     assert result.exit_code == 1, result.output
-    assert f"cells {first}:{below} are merged" in result.output
+    assert f"cells {merged} are merged" in result.output
 
 
 # --- a third code review -----------------------------------------------------------------
@@ -965,22 +984,11 @@ def test_merges_found_by_a_full_load_when_the_parts_are_elsewhere(
 ) -> None:
     """A workbook without its package relationships: the full load finds the merge; if
     that fails too, a warning says the merges went unchecked (a third code review)."""
-    import zipfile
-
     from rotation_solver.scenario import catalog
 
-    rows = _catalog_rows()
-    first = _cell(rows[0], "fee", rows[1][0], rows)
-    below = _cell(rows[0], "fee", rows[2][0], rows)
-    scenario = _workbook(tmp_path / "w", lambda sheet, _h: sheet.merge_cells(f"{first}:{below}"))
-    book = tmp_path / "w" / "programs.xlsx"
-    with zipfile.ZipFile(book) as source:
-        parts = {i.filename: source.read(i.filename) for i in source.infolist()}
-    del parts["_rels/.rels"]
-    with zipfile.ZipFile(book, "w") as out:
-        for name, data in parts.items():
-            out.writestr(name, data)
-    assert catalog._merged_ranges(book, "programs") == [f"{first}:{below}"]
+    scenario, book, merged = _merged_fee_workbook(tmp_path / "w")
+    _rewrite_parts(book, lambda parts: parts.pop("_rels/.rels"))
+    assert catalog._merged_ranges(book, "programs") == [merged]
     monkeypatch.setattr(catalog, "_merged_ranges_by_loading", lambda *_a: None)
     result = _run("validate", str(scenario))
     assert "its merged cells could not be checked" in result.output
@@ -991,25 +999,12 @@ def test_the_xml_route_finds_a_moved_workbook_part(
 ) -> None:
     """The merge of a workbook part not at xl/workbook.xml is found without the full load
     (a third code review: the fallback hid a broken XML route)."""
-    import zipfile
-
     from rotation_solver.scenario import catalog
 
     monkeypatch.setattr(catalog, "_merged_ranges_by_loading", lambda *_a: None)
-    rows = _catalog_rows()
-    first = _cell(rows[0], "fee", rows[1][0], rows)
-    below = _cell(rows[0], "fee", rows[2][0], rows)
-    _workbook(tmp_path / "w", lambda sheet, _h: sheet.merge_cells(f"{first}:{below}"))
-    book = tmp_path / "w" / "programs.xlsx"
-    with zipfile.ZipFile(book) as source:
-        parts = {i.filename: source.read(i.filename) for i in source.infolist()}
-    parts["xl/book.xml"] = parts.pop("xl/workbook.xml")
-    parts["xl/_rels/book.xml.rels"] = parts.pop("xl/_rels/workbook.xml.rels")
-    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"xl/workbook.xml", b"./xl/book.xml")
-    with zipfile.ZipFile(book, "w") as out:
-        for name, data in parts.items():
-            out.writestr(name, data)
-    assert catalog._merged_ranges(book, "programs") == [f"{first}:{below}"]
+    _scenario, book, merged = _merged_fee_workbook(tmp_path / "w")
+    _rewrite_parts(book, lambda parts: _move_workbook_part(parts, b"./xl/book.xml"))
+    assert catalog._merged_ranges(book, "programs") == [merged]
 
 
 # --- a season re-test -------------------------------------------------------------------
@@ -1053,9 +1048,7 @@ def test_an_older_json_cancels_a_gone_programs_events(tmp_path: Path) -> None:
     plan.write_text(json.dumps(data), "utf-8")
     folder = tmp_path / "gone"
     after = _example_with(folder)
-    catalog = folder / "programs.csv"
-    rows = catalog.read_text("utf-8").splitlines(keepends=True)
-    catalog.write_text("".join(r for r in rows if not r.startswith("rad-juniper,")), "utf-8")
+    _remove_from_catalog(folder, "rad-juniper")
     events = _ics("solve", str(after), "--since", str(plan))
     cancelled = {u for u, e in events.items() if str(e.get("STATUS")) == "CANCELLED"}
     juniper = {u for u, s in recorded.items() if "rad-juniper" in s or "Juniper" in s}
