@@ -1064,3 +1064,65 @@ def test_solve_calendar_with_offers_pending_points_to_the_timeline() -> None:
     )
     plain = CliRunner().invoke(cli, ["solve", str(EXAMPLE), "--workers", "1", "--format", "ics"])
     assert "timeline SCENARIO --format ics" not in plain.stderr
+
+
+# --- a last review of the cancellations -------------------------------------------------
+
+
+def test_a_no_plan_json_carries_only_its_own_scenarios_calendar(tmp_path: Path) -> None:
+    """Found by review: the example's calendar, carried into another scenario's no-plan
+    JSON, had the example's 17 events cancelled by that scenario's next --since."""
+    plan = tmp_path / "plan.json"
+    assert _run("solve", str(EXAMPLE), "--format", "json", "-o", str(plan)).exit_code == 0
+    infeasible = str(SCENARIOS / "infeasible" / "scenario.yaml")
+    none = tmp_path / "none.json"
+    result = _run("solve", infeasible, "--since", str(plan), "--format", "json", "-o", str(none))
+    assert result.exit_code == 3
+    assert "calendar" not in json.loads(none.read_text("utf-8"))
+
+
+def test_an_older_json_through_a_no_plan_run_keeps_its_cancellations(tmp_path: Path) -> None:
+    """Found by review: with no recorded calendar, the no-plan JSON carried nothing on."""
+    plan = tmp_path / "plan.json"
+    assert _run("solve", str(EXAMPLE), "--format", "json", "-o", str(plan)).exit_code == 0
+    data = json.loads(plan.read_text("utf-8"))
+    del data["calendar"]
+    plan.write_text(json.dumps(data), "utf-8")
+    broke = _example_with(tmp_path / "broke", budget="1000")
+    none = tmp_path / "none.json"
+    assert (
+        _run(
+            "solve", str(broke), "--since", str(plan), "--format", "json", "-o", str(none)
+        ).exit_code
+        == 3
+    )
+    cut = _example_with(tmp_path / "cut", budget="6000")
+    events = _ics("solve", str(cut), "--since", str(none))
+    assert "Dropped: Apply to rad-juniper" in {
+        str(e["SUMMARY"]) for e in events.values() if str(e.get("STATUS")) == "CANCELLED"
+    }
+
+
+def test_a_dropped_programs_reason_goes_to_its_own_events_only(tmp_path: Path) -> None:
+    """Found by review: matched by title, program id "sag" gave its reason ("excluded
+    now") to the events of "sag.em", and a name to another that starts with it."""
+    folder = tmp_path / "ids"
+    path = _example_with(folder)
+    catalog = folder / "programs.csv"
+    text = catalog.read_text("utf-8").replace("\nem-saguaro,", "\nsag.em,")
+    text = text.replace("\nrad-cedar,Cedar Lantern Medical Center Radiology", "\nsag,Saguaro Flats")
+    catalog.write_text(text, "utf-8")
+    plan = tmp_path / "plan.json"
+    assert _run("solve", str(path), "--format", "json", "-o", str(plan)).exit_code == 0
+    before = {r["program_id"] for r in json.loads(plan.read_text("utf-8"))["rotations"]}
+    assert {"sag", "sag.em"} <= before
+    events = _ics(
+        "solve", str(path), "--since", str(plan), "--exclude", "sag", "--exclude", "rad-juniper"
+    )
+    checked = 0
+    for event in events.values():
+        title = str(event["SUMMARY"])
+        if str(event.get("STATUS")) == "CANCELLED" and ("sag.em" in title or "Emergency" in title):
+            assert "excluded now" not in str(event["DESCRIPTION"]), title
+            checked += 1
+    assert checked  # sag.em is dropped too, for its own reason

@@ -389,47 +389,31 @@ def calendar_ics(
     if earlier is not None and earlier.get("scenario") == scenario:
         kept = {str(event["UID"]) for event in calendar.walk("VEVENT")}
         today = loaded.scenario.planning_date
-        why = _dropped_reasons(payload, earlier)
+        why = _dropped_reasons(scenario, payload)
         for event in _earlier_events(loaded, earlier, stamp):
+            uid = str(event["UID"])
             # Over before the plan is made, an event is history, kept as it was (found by
             # review: cancelling "Apply to X" once sent erased it).
-            if str(event["UID"]) not in kept and event.decoded("DTEND") > today:
-                reason = next((w for names, w in why if _names(event, names)), None)
-                calendar.add_component(_cancelled(event, stamp, today, reason))
+            if uid not in kept and event.decoded("DTEND") > today:
+                calendar.add_component(_cancelled(event, stamp, today, why.get(uid)))
+                kept.add(uid)  # once per UID, even where an old record repeats one
     return calendar.to_ical()
 
 
-def _dropped_reasons(
-    payload: dict[str, Any], earlier: dict[str, Any]
-) -> list[tuple[tuple[str, ...], str]]:
-    """(program id and name, why it was dropped) of each rotation the re-plan dropped,
-    as `--since` gives the reasons (`changes`)."""
-    named = {
-        r.get("program_id"): r.get("program_name")
-        for r in earlier.get("rotations") or []
-        if isinstance(r, dict)
-    }
-    dropped = (payload.get("changes") or {}).get("dropped") or []
-    return [
-        (
-            (
-                d["program_id"],
-                *([str(named[d["program_id"]])] if named.get(d["program_id"]) else []),
-            ),
-            d["why"],
-        )
-        for d in dropped
-        if isinstance(d.get("program_id"), str) and d.get("why")
-    ]
-
-
-def _names(event: Event, names: tuple[str, ...]) -> bool:
-    """Whether the event's title names the program (its id as a whole word, or name)."""
-    title = str(event["SUMMARY"])
-    pid, *name = names
-    return bool(re.search(rf"(?<![\w-]){re.escape(pid)}(?![\w-])", title)) or any(
-        title.startswith(f"Rotation: {n}") for n in name
-    )
+def _dropped_reasons(scenario: str, payload: dict[str, Any]) -> dict[str, str]:
+    """Why each dropped rotation's events went (`--since`'s `changes`), by their UIDs: the
+    rotation, its letter request, application and deadline (found by review: matched by
+    title, "Mayo Clinic" took "Mayo Clinic Arizona"'s reason, and id "sag" "sag.em"'s)."""
+    reasons: dict[str, str] = {}
+    for dropped in (payload.get("changes") or {}).get("dropped") or []:
+        pid, start, why = dropped.get("program_id"), dropped.get("start"), dropped.get("why")
+        if not (isinstance(pid, str) and isinstance(why, str) and why):
+            continue
+        keys = [(pid, "rotation", None), (pid, "ask_letter", None), (pid, "submit", _PLAN)]
+        keys += [(f"{pid}@{start}", "deadline", _PLAN)] if isinstance(start, str) else []
+        for subject, kind, source in keys:
+            reasons[event_uid(scenario, subject, kind, source)] = why
+    return reasons
 
 
 def calendar_events(loaded: LoadedScenario, payload: dict[str, Any]) -> list[dict[str, str]]:
@@ -443,6 +427,24 @@ def calendar_events(loaded: LoadedScenario, payload: dict[str, Any]) -> list[dic
             "end": event.decoded("DTEND").isoformat(),
         }
         for event in build_calendar(loaded, payload).walk("VEVENT")
+    ]
+
+
+def carried_calendar(loaded: LoadedScenario, earlier: dict[str, Any]) -> list[dict[str, str]]:
+    """The calendar an earlier plan left imported, for a no-plan JSON to carry on: its
+    record, or its events rebuilt (found by review: an older JSON, through a no-plan run,
+    lost every cancellation)."""
+    recorded = earlier.get("calendar")
+    if isinstance(recorded, list):
+        return [item for item in recorded if isinstance(item, dict)]
+    return [
+        {
+            "uid": str(event["UID"]),
+            "summary": str(event["SUMMARY"]),
+            "start": event.decoded("DTSTART").isoformat(),
+            "end": event.decoded("DTEND").isoformat(),
+        }
+        for event in _earlier_events(loaded, earlier, written_at())
     ]
 
 

@@ -142,12 +142,18 @@ def solve(
         from rotation_solver.calendar_export import calendar_events  # icalendar loads late
 
         outcome.payload["calendar"] = calendar_events(loaded, outcome.payload)
-    elif fmt == "json" and earlier is not None and earlier.document is not None:
+    elif (
+        fmt == "json"
+        and earlier is not None
+        and earlier.document is not None
+        and earlier.scenario == outcome.payload["scenario"]
+    ):
         # No plan, no calendar to import: the calendar still holds the earlier plan's
-        # events, for the next `--since` to cancel (found by review: they stayed).
-        recorded = earlier.document.get("calendar")
-        if isinstance(recorded, list):
-            outcome.payload["calendar"] = recorded
+        # events, for the next `--since` to cancel (found by review: they stayed). Only
+        # this scenario's (found by review: another's would be cancelled next).
+        from rotation_solver.calendar_export import carried_calendar
+
+        outcome.payload["calendar"] = carried_calendar(loaded, earlier.document)
     if fmt == "ics" and loaded.offers and answers_to_come(outcome.payload):
         # Found by review: imported with the timeline's, this plan's offers clashed.
         click.echo(
