@@ -419,15 +419,7 @@ def _dropped_reasons(scenario: str, payload: dict[str, Any]) -> dict[str, str]:
 def calendar_events(loaded: LoadedScenario, payload: dict[str, Any]) -> list[dict[str, str]]:
     """The plan's calendar events as its JSON records them (`calendar`): what a later
     `solve --since` cancels when the new plan no longer has them."""
-    return [
-        {
-            "uid": str(event["UID"]),
-            "summary": str(event["SUMMARY"]),
-            "start": event.decoded("DTSTART").isoformat(),
-            "end": event.decoded("DTEND").isoformat(),
-        }
-        for event in build_calendar(loaded, payload).walk("VEVENT")
-    ]
+    return [_record(event) for event in build_calendar(loaded, payload).walk("VEVENT")]
 
 
 def carried_calendar(loaded: LoadedScenario, earlier: dict[str, Any]) -> list[dict[str, str]]:
@@ -437,15 +429,17 @@ def carried_calendar(loaded: LoadedScenario, earlier: dict[str, Any]) -> list[di
     recorded = earlier.get("calendar")
     if isinstance(recorded, list):
         return [item for item in recorded if isinstance(item, dict)]
-    return [
-        {
-            "uid": str(event["UID"]),
-            "summary": str(event["SUMMARY"]),
-            "start": event.decoded("DTSTART").isoformat(),
-            "end": event.decoded("DTEND").isoformat(),
-        }
-        for event in _earlier_events(loaded, earlier, written_at())
-    ]
+    return [_record(event) for event in _earlier_events(loaded, earlier, written_at())]
+
+
+def _record(event: Any) -> dict[str, str]:
+    """One event as the plan JSON's `calendar` records it (what `_recorded_events` reads)."""
+    return {
+        "uid": str(event["UID"]),
+        "summary": str(event["SUMMARY"]),
+        "start": event.decoded("DTSTART").isoformat(),
+        "end": event.decoded("DTEND").isoformat(),
+    }
 
 
 def _recorded_events(recorded: list[Any]) -> list[Event]:
