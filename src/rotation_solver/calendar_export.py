@@ -35,6 +35,8 @@ from rotation_solver.timeline import TimelineStep, build_timeline, letter_reques
 PRODID = "-//rotation-solver//away rotation plan//EN"
 # The plan's calendar (`solve`, `timeline`): its name and the source of its own events.
 _PLAN = "Away rotations"
+# `apply`'s calendar: its name and the source of its own events.
+_APPLICATIONS = "Applications"
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://rotation-solver.invalid/plan")
 
 # Reminders at 09:00 local time (all-day events start at local midnight).
@@ -387,17 +389,35 @@ def calendar_ics(
     # Another scenario's plan has other events: cancelling them would clear that
     # scenario's calendar (found by review).
     if earlier is not None and earlier.get("scenario") == scenario:
-        kept = {str(event["UID"]) for event in calendar.walk("VEVENT")}
-        today = loaded.scenario.planning_date
-        why = _dropped_reasons(scenario, payload)
-        for event in _earlier_events(loaded, earlier, stamp):
-            uid = str(event["UID"])
-            # Over before the plan is made, an event is history, kept as it was (found by
-            # review: cancelling "Apply to X" once sent erased it).
-            if uid not in kept and event.decoded("DTEND") > today:
-                calendar.add_component(_cancelled(event, stamp, today, why.get(uid)))
-                kept.add(uid)  # once per UID, even where an old record repeats one
+        _cancel_dropped(
+            calendar,
+            _earlier_events(loaded, earlier, stamp),
+            stamp,
+            loaded.scenario.planning_date,
+            _dropped_reasons(scenario, payload),
+            "solve",
+        )
     return calendar.to_ical()
+
+
+def _cancel_dropped(
+    calendar: Calendar,
+    earlier_events: list[Event],
+    stamp: datetime,
+    today: date,
+    why: dict[str, str],
+    command: str,
+) -> None:
+    """Adds to `calendar`, as cancelled, the earlier calendar's events it no longer has;
+    `why` gives the reason by UID, `command` the one whose `--since` lists the changes."""
+    kept = {str(event["UID"]) for event in calendar.walk("VEVENT")}
+    for event in earlier_events:
+        uid = str(event["UID"])
+        # Over before the plan is made, an event is history, kept as it was (found by
+        # review: cancelling "Apply to X" once sent erased it).
+        if uid not in kept and event.decoded("DTEND") > today:
+            calendar.add_component(_cancelled(event, stamp, today, why.get(uid), command))
+            kept.add(uid)  # once per UID, even where an old record repeats one
 
 
 def _dropped_reasons(scenario: str, payload: dict[str, Any]) -> dict[str, str]:
@@ -520,7 +540,13 @@ def _gone_program_events(scenario: str, rotation: dict[str, Any]) -> list[Event]
     return events
 
 
-def _cancelled(event: Event, stamp: datetime, planning_date: date, why: str | None = None) -> Event:
+def _cancelled(
+    event: Event,
+    stamp: datetime,
+    planning_date: date,
+    why: str | None = None,
+    command: str = "solve",
+) -> Event:
     """An earlier event as cancelled: same UID, so that an import replaces it (found by
     review: a re-plan's dropped rotations, and the reminders of applications already
     sent, stayed in the calendar all season). `why`: the reason its program was dropped."""
@@ -532,14 +558,15 @@ def _cancelled(event: Event, stamp: datetime, planning_date: date, why: str | No
     cancelled.add("dtend", event.decoded("DTEND"))
     cancelled.add("summary", f"Dropped: {event['SUMMARY']}")
     made = planning_date.isoformat()
+    made_by = {"solve": "plan made", "apply": "applications chosen"}
     cancelled.add(
         "description",
         (
-            f"Dropped from the plan made on {made}: {why}."
+            f"Dropped from the {made_by[command]} on {made}: {why}."
             if why
-            else f"No longer in the plan made on {made}: done (an application sent, an "
-            "offer answered) or dropped by the re-plan; `rotation-solver solve --since` "
-            "lists what changed."
+            else f"No longer in the {made_by[command]} on {made}: done (an application "
+            f"sent, an offer answered) or dropped by the re-plan; `rotation-solver {command} "
+            "--since` lists what changed."
         )
         + (f"\n\n{event['DESCRIPTION']}" if event.get("DESCRIPTION") else ""),
     )
@@ -548,7 +575,9 @@ def _cancelled(event: Event, stamp: datetime, planning_date: date, why: str | No
     return cancelled
 
 
-def applications_ics(loaded: LoadedScenario, payload: dict[str, Any]) -> bytes:
+def _applications_calendar(
+    loaded: LoadedScenario, payload: dict[str, Any], stamp: datetime
+) -> Calendar:
     """`apply`'s applications as a calendar: documents, submit-on, deadlines, offers, ERAS."""
     from rotation_solver.portfolio.steps import application_steps
 
@@ -566,4 +595,81 @@ def applications_ics(loaded: LoadedScenario, payload: dict[str, Any]) -> bytes:
         for rotation in payload.get("lock_rotations") or []
     ]
     certain = {**payload, "rotations": rotations}
-    return build_calendar(loaded, certain, steps, title="Applications").to_ical()
+    return build_calendar(loaded, certain, steps, title=_APPLICATIONS, stamp=stamp)
+
+
+def applications_ics(
+    loaded: LoadedScenario, payload: dict[str, Any], earlier: dict[str, Any] | None = None
+) -> bytes:
+    """`apply`'s calendar as RFC 5545 bytes. With `earlier` (the report it replaces, as
+    `apply --format json` wrote it), the earlier calendar's events this one no longer has
+    come as cancelled, as `solve --since`'s do."""
+    stamp = written_at()
+    calendar = _applications_calendar(loaded, payload, stamp)
+    scenario = str(payload.get("scenario") or loaded.scenario.name)
+    if earlier is not None and earlier.get("scenario") == scenario:
+        _cancel_dropped(
+            calendar,
+            _earlier_application_events(loaded, earlier, stamp),
+            stamp,
+            loaded.scenario.planning_date,
+            _dropped_application_reasons(scenario, payload),
+            "apply",
+        )
+    return calendar.to_ical()
+
+
+def application_calendar_events(
+    loaded: LoadedScenario, payload: dict[str, Any]
+) -> list[dict[str, str]]:
+    """`apply`'s calendar events as its JSON records them (`calendar`), for a later
+    `apply --since` to cancel those the new applications no longer have."""
+    calendar = _applications_calendar(loaded, payload, written_at())
+    return [_record(event) for event in calendar.walk("VEVENT")]
+
+
+def carried_application_calendar(
+    loaded: LoadedScenario, earlier: dict[str, Any]
+) -> list[dict[str, str]]:
+    """The calendar an earlier `apply` left imported, for a report with no applications
+    to carry on (as `carried_calendar` for a plan)."""
+    recorded = earlier.get("calendar")
+    if isinstance(recorded, list):
+        return [item for item in recorded if isinstance(item, dict)]
+    events = _earlier_application_events(loaded, earlier, written_at())
+    return [_record(event) for event in events]
+
+
+def _earlier_application_events(
+    loaded: LoadedScenario, earlier: dict[str, Any], stamp: datetime
+) -> list[Event]:
+    """The events the earlier report's calendar had: as its JSON records them, else
+    rebuilt (a report written before the record) from its applications of programs still
+    in the catalog. A report that cannot be rebuilt gives none: nothing is cancelled."""
+    recorded = earlier.get("calendar")
+    if isinstance(recorded, list):
+        return _recorded_events(recorded)
+    programs = {p.id for p in loaded.programs}
+    try:
+        kept = {
+            key: [r for r in earlier.get(key) or [] if r.get("program_id") in programs]
+            for key in ("applications", "lock_rotations")
+        }
+        calendar = _applications_calendar(loaded, {**earlier, **kept}, stamp)
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
+        return []
+    return [event for event in calendar.walk("VEVENT") if isinstance(event, Event)]
+
+
+def _dropped_application_reasons(scenario: str, payload: dict[str, Any]) -> dict[str, str]:
+    """Why each dropped application's events went (`apply --since`'s `changes`), by UID:
+    its submit-on reminder and the deadlines of the starts it asked for."""
+    reasons: dict[str, str] = {}
+    for dropped in (payload.get("changes") or {}).get("dropped") or []:
+        pid, why = dropped.get("program_id"), dropped.get("why")
+        if not (isinstance(pid, str) and isinstance(why, str) and why):
+            continue
+        reasons[event_uid(scenario, pid, "submit", _APPLICATIONS)] = why
+        for start in dropped.get("starts") or []:
+            reasons[event_uid(scenario, f"{pid}@{start}", "deadline", _APPLICATIONS)] = why
+    return reasons

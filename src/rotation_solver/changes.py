@@ -8,14 +8,13 @@ possible and the rule that rules it out, or simply worth less than the new plan)
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from rotation_solver import files
-from rotation_solver.errors import InputError, Problem, too_long_number
+from rotation_solver.errors import InputError, Problem
 from rotation_solver.explain import never_in_a_plan
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.scenario import LoadedScenario
@@ -49,32 +48,21 @@ class EarlierPlan:
 
 def read_earlier_plan(path: Path) -> EarlierPlan:
     """An earlier `solve --format json` plan; an input error names the file and field."""
-    with files.reading(str(path)):
-        if not path.exists():
-            missing = files.why_missing(path, "plan file not found")
-            raise InputError(Problem(str(path), missing, field="--since"))
-        files.note_input(path)  # `-o` must not replace the plan it is compared with
-        text = files.read_utf8(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            Problem(
-                str(path),
-                f"not JSON: {error.msg}; --since reads a plan from `solve --format json`",
-                error.lineno,
-                error.colno,
-            )
-        ) from None
-    except RecursionError:  # found by review: a traceback, where `check` names it
-        raise InputError(Problem(str(path), "JSON nested too deeply")) from None
-    except ValueError as error:
-        raise InputError(Problem(str(path), too_long_number(error))) from None
+    data = files.read_json(
+        path, "--since reads a plan from `solve --format json`", "plan file not found"
+    )
     if not isinstance(data, dict) or not isinstance(data.get("rotations"), list):
+        # `apply`'s report is the likely mix-up: say which command reads it.
+        report = isinstance(data, dict) and isinstance(data.get("applications"), list)
         raise InputError(
             Problem(
                 str(path),
-                "expected a plan with a `rotations` list, as `solve --format json` writes",
+                "expected a plan with a `rotations` list, as `solve --format json` writes"
+                + (
+                    "; these are `apply`'s applications, which `apply --since` reads"
+                    if report
+                    else ""
+                ),
                 field="rotations",
             )
         )

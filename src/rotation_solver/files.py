@@ -9,12 +9,14 @@ which a re-run would then refuse to overwrite without `--force`.
 from __future__ import annotations
 
 import errno
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from rotation_solver.errors import InputError, OutputError, Problem, WriteError
+from rotation_solver.errors import InputError, OutputError, Problem, WriteError, too_long_number
 
 # Files this process read (scenario, catalog, value model) and the outputs it was asked
 # for: --force must not replace the scenario with its own plan, and a long run should
@@ -246,3 +248,24 @@ def read_utf8(path: Path, shown: str | None = None) -> str:
                 len(before) + 1,
             )
         ) from None
+
+
+def read_json(path: Path, reads: str, missing: str = "file not found") -> Any:
+    """An earlier JSON output named by `--since` (`reads` says which command wrote it, for
+    the error); an input error names the file, line and column. It is noted as an input,
+    so that `-o` cannot replace it."""
+    with reading(str(path)):
+        if not path.exists():
+            raise InputError(Problem(str(path), why_missing(path, missing), field="--since"))
+        note_input(path)  # `-o` must not replace the file it is compared with
+        text = read_utf8(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            Problem(str(path), f"not JSON: {error.msg}; {reads}", error.lineno, error.colno)
+        ) from None
+    except RecursionError:  # found by review: a traceback, where `check` names it
+        raise InputError(Problem(str(path), "JSON nested too deeply")) from None
+    except ValueError as error:
+        raise InputError(Problem(str(path), too_long_number(error))) from None

@@ -44,6 +44,7 @@ from rotation_solver.portfolio.render import (
     render_portfolio_markdown,
     render_portfolio_table,
 )
+from rotation_solver.portfolio.since import portfolio_changes, read_earlier_portfolio
 from rotation_solver.render import render_json
 from rotation_solver.scenario import LoadedScenario, Lock
 from rotation_solver.solve import SolveOptions
@@ -133,6 +134,15 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], No
     "amount in dollars: 2000 asks what another $2,000 buys once offers are uncertain; "
     "-1000 (write --more=-1000) what $1,000 less costs.",
 )
+@click.option(
+    "--since",
+    type=FilePath(dir_okay=False),
+    default=None,
+    help="An earlier report (`apply --format json`): say which applications are kept, "
+    "new or dropped, and why each dropped one left (the `changes` key in JSON); with "
+    "--format ics, the calendar cancels the earlier calendar's events these "
+    "applications no longer have.",
+)
 @plot_option("the distribution of the plan value over the outcomes (histogram)")
 @output_options(("table", "json", "csv", "markdown", "ics"))
 @quiet_option
@@ -148,6 +158,7 @@ def apply(
     bound: bool,
     budgets: list[int] | None,
     more: list[int] | None,
+    since: Path | None,
     plot: Path | None,
     fmt: str,
     output: Path | None,
@@ -189,6 +200,7 @@ def apply(
         rotation-solver apply my.yaml --max-applications 8 --scenarios 400 --seed 1
         rotation-solver apply my.yaml --plot outcomes.png --no-bound
         rotation-solver apply my.yaml -o applications.ics   # submit-on dates in a calendar
+        rotation-solver apply my.yaml --since apply.json -o applications.ics   # re-run
         rotation-solver apply scenarios/example/scenario.yaml --more 2000
         rotation-solver apply my.yaml --budgets 5000,6000,7000 --format markdown
 
@@ -209,6 +221,12 @@ def apply(
         raise click.UsageError(
             f"{asked}: a calendar is one portfolio's; leave it out with --budgets or --more"
         )
+    if since is not None and sweeping:
+        raise click.UsageError(
+            "--since compares one portfolio with an earlier one; leave it out with "
+            "--budgets or --more"
+        )
+    earlier = read_earlier_portfolio(since) if since is not None else None
     refuse_output_files(output, plot, force)
     loaded = load(scenario, value_model=value_model, locks=locks, exclude=exclude)
     n = max_applications if max_applications is not None else loaded.scenario.max_applications
@@ -249,8 +267,21 @@ def apply(
             sys.exit(ExitCode.NO_PLAN_IN_TIME if "unknown" in statuses else ExitCode.INFEASIBLE)
         return
     payload = report.payload
+    same_scenario = earlier is not None and earlier.scenario == payload["scenario"]
+    if earlier is not None:
+        payload["changes"] = portfolio_changes(earlier, payload, loaded)
+        if earlier.scenario is not None and not same_scenario:
+            payload["warnings"].append(
+                f"--since {since}: those applications were chosen for the scenario "
+                f"{earlier.scenario!r}, not {payload['scenario']!r}; if it is another "
+                "scenario, the changes compare unrelated portfolios (and its calendar "
+                "events are not cancelled)."
+            )
+    document = earlier.document if earlier is not None and same_scenario else None
+    if fmt == "json":
+        _record_calendar(loaded, payload, document)
     if fmt == "ics":
-        _emit_calendar(loaded, payload, output)
+        _emit_calendar(loaded, payload, output, document)
     else:
         text = {
             "json": render_json,
@@ -269,19 +300,36 @@ def apply(
     sys.exit(ExitCode.for_status(payload["status"]))
 
 
-def _emit_calendar(loaded: LoadedScenario, payload: dict[str, Any], output: Path | None) -> None:
+def _record_calendar(
+    loaded: LoadedScenario, payload: dict[str, Any], earlier: dict[str, Any] | None
+) -> None:
+    """The calendar's events in the JSON, for a later `--since` to cancel those a re-run
+    drops; with no applications (no calendar to import), the earlier one's carried on."""
+    from rotation_solver.calendar_export import (  # icalendar loads late
+        application_calendar_events,
+        carried_application_calendar,
+    )
+
+    if payload["applications"]:
+        payload["calendar"] = application_calendar_events(loaded, payload)
+    elif earlier is not None:
+        payload["calendar"] = carried_application_calendar(loaded, earlier)
+
+
+def _emit_calendar(
+    loaded: LoadedScenario,
+    payload: dict[str, Any],
+    output: Path | None,
+    earlier: dict[str, Any] | None,
+) -> None:
     """The applications as a calendar; with none to send, the report goes to stderr."""
-
-    def calendar() -> bytes:
-        from rotation_solver.calendar_export import applications_ics  # icalendar loads late
-
-        return applications_ics(loaded, payload)
+    from rotation_solver.calendar_export import applications_ics  # icalendar loads late
 
     has_applications = bool(payload["applications"])
     emit_calendar(
         payload,
         output,
         render_portfolio_table,
-        calendar if has_applications else None,
+        (lambda: applications_ics(loaded, payload, earlier)) if has_applications else None,
         "no applications",
     )

@@ -11,7 +11,8 @@ from rich.text import Text
 
 from rotation_solver import markdown
 from rotation_solver.csv_out import records_csv
-from rotation_solver.render import SPECIALTY_CODE
+from rotation_solver.portfolio.since import portfolio_change_lines
+from rotation_solver.render import SPECIALTY_CODE, print_bullets
 from rotation_solver.words import counted, join_names, percent_as_written, whole_percent
 
 
@@ -516,6 +517,7 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         console.print(Text.assemble(("Scenario", "bold"), "  ", payload["scenario"]))
         for line in reason:
             console.print(line, soft_wrap=True, markup=False)
+        _print_changes(payload, console)
         return
     saa = payload["saa"]
     probs = payload["probabilities"]
@@ -598,6 +600,7 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
         console.print(Text(line))
     if payload["applications"]:
         console.print(Text(next_step(payload), style="dim"))
+    _print_changes(payload, console)
     strategies = Table(
         title="Out-of-sample comparison (same outcomes, 95% CI); exact: over every outcome",
         box=box.SIMPLE_HEAD,
@@ -641,6 +644,22 @@ def render_portfolio_table(payload: dict[str, Any], console: Console) -> None:
     )
 
 
+def _print_changes(payload: dict[str, Any], console: Console) -> None:
+    """What changed since the earlier report (`--since`), when one was named."""
+    changes = payload.get("changes")
+    if changes:
+        console.print(Text(f"Since {changes['since']}", style="bold"))
+        print_bullets(console, portfolio_change_lines(changes))
+
+
+def _markdown_changes(payload: dict[str, Any]) -> list[str]:
+    changes = payload.get("changes")
+    if not changes:
+        return []
+    lines = ["", f"## Since {markdown.cell(changes['since'])}", ""]
+    return lines + [f"- {markdown.cell(line)}" for line in portfolio_change_lines(changes)]
+
+
 def _histogram_note(payload: dict[str, Any]) -> str:
     # Found by review: the lowest bar (2.6%) beside "no plan 2.5%" read as a contradiction.
     zero = "; an outcome with no plan counts 0, in the lowest bar" if probs_no_plan(payload) else ""
@@ -681,7 +700,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
     reason = _no_portfolio_lines(payload)
     if reason is not None:
         title = f"# Applications: {markdown.cell(payload['scenario'])}"
-        return "\n".join([title, "", *reason]) + "\n"
+        return "\n".join([title, "", *reason, *_markdown_changes(payload)]) + "\n"
     saa = payload["saa"]
     probs = payload["probabilities"]
     lines = [
@@ -743,6 +762,7 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
         ]
     elif answer:
         lines += ["", *answer]
+    lines += _markdown_changes(payload)
     lines += [
         "",
         "Out of sample: the same fresh outcomes for every strategy, with 95% CIs. Exact: "
