@@ -2,7 +2,9 @@
 
 Everything here is re-derived from the spec (sections 1, 4, 5 and 6) on purpose:
 the checker imports only the loading layer and the standard library, never the
-model side, so that a bug in the model cannot hide itself in the check.
+model side, so that a bug in the model cannot hide itself in the check. Nor does it
+read the rows the loader rewrites for the model (offers, applications sent, fees
+paid): `check_inputs` applies those extensions again from the catalog as written.
 
 Rule keys of `Violation.rule`:
 
@@ -35,6 +37,7 @@ from fractions import Fraction
 from itertools import pairwise
 from typing import Any
 
+from rotation_solver.check_inputs import checked_inputs
 from rotation_solver.scenario import LoadedScenario, Program
 from rotation_solver.scenario.schema import (
     FIRST_YEAR,
@@ -309,11 +312,13 @@ class _Checker:
         # A plan to score: only program_id and start are required; what is stated is checked.
         self.score = score
         self.shape = _shape(loaded)
-        self.programs = {program.id: program for program in loaded.programs}
+        # The rows as the checker reads them: the extensions applied here, not the loader's.
+        self.inputs = checked_inputs(loaded)
+        self.programs = self.inputs.programs
         self.locks = {(lock.program, lock.start) for lock in loaded.locks}
         self.exclude = set(loaded.exclude)
-        self.offered = {(offer.program, offer.start) for offer in loaded.offers}
-        self.sent = {application.program for application in loaded.applied}
+        self.offered = self.inputs.offered
+        self.sent = set(self.inputs.sent)
         self.out: list[Violation] = []
 
     def add(self, rule: str, message: str) -> None:
@@ -394,7 +399,7 @@ class _Checker:
             )
             return self.report(None, None)
         # Fees already paid (applications sent, offers in hand) are in every plan's total.
-        total = sum(rotation.cost for rotation in rotations) + self.loaded.paid_fees
+        total = sum(rotation.cost for rotation in rotations) + self.inputs.paid_fees
         objective = self.objective(rotations)
         self.check_plan_rules(rotations, total)
         self.check_housing_rules(rotations)
@@ -624,7 +629,7 @@ class _Checker:
                 not r.locked and r.program.id in self.sent,
                 # Found by a student's review: a withdrawn application was called not sent.
                 "an application sent and still open (under applied, not under exclude)"
-                if r.program.id in self.loaded.refused
+                if r.program.id in self.inputs.refused
                 else "an application sent (under applied)",
             ),
             "img_friendly": (r.program.img_friendly, "IMG friendly (img_friendly in the catalog)"),
@@ -652,13 +657,13 @@ class _Checker:
     def check_offering(self, r: _Rotation) -> None:
         scenario = self.loaded.scenario
         p = r.program
-        for application in self.loaded.applied:
-            if application.program == p.id and r.start not in application.starts:
-                named = ", ".join(day.isoformat() for day in application.starts)
-                self.add(
-                    "applied",
-                    f"{r.label}: the application sent to {p.id} names {named}, not {r.start}",
-                )
+        named_starts = self.inputs.sent.get(p.id)
+        if named_starts is not None and r.start not in named_starts:
+            named = ", ".join(day.isoformat() for day in named_starts)
+            self.add(
+                "applied",
+                f"{r.label}: the application sent to {p.id} names {named}, not {r.start}",
+            )
         if scenario.student.school_type == "img" and not p.accepts_img and not r.locked:
             self.add(
                 "accepts_img",
@@ -811,7 +816,7 @@ class _Checker:
             )
         budget = self.loaded.scenario.budget
         if total > budget:
-            paid = self.loaded.paid_fees
+            paid = self.inputs.paid_fees
             with_paid = f" with ${paid:,} of fees already paid" if paid else ""
             self.add(
                 "budget",
@@ -844,17 +849,17 @@ class _Checker:
                     f"total_cost {_json(stated_total)} is not a whole number",
                 )
             elif stated_total != total:
-                paid = self.loaded.paid_fees
+                paid = self.inputs.paid_fees
                 what = f"the plan costs {total}" + (
                     f" ({paid} of it fees already paid)" if paid else ""
                 )
                 self.add("total_cost", f"the plan states total_cost {stated_total}, {what}")
-        if "paid_fees" in plan and plan["paid_fees"] != self.loaded.paid_fees:
+        if "paid_fees" in plan and plan["paid_fees"] != self.inputs.paid_fees:
             # Found by review: a wrong paid_fees passed; total_cost alone was compared.
             self.add(
                 "paid_fees",
                 f"the plan states paid_fees {_json(plan.get('paid_fees'))}, the scenario has "
-                f"{self.loaded.paid_fees} of fees already paid",
+                f"{self.inputs.paid_fees} of fees already paid",
             )
         stated = plan.get("objective")
         if not _is_int(stated):
@@ -938,7 +943,7 @@ def checked_rotations(loaded: LoadedScenario) -> tuple[list[CheckedRotation], Pl
     plan rules, both derived here as `check_plan` derives them."""
     checker = _Checker(loaded, {"rotations": []}, score=True)
     kept = []
-    for program in loaded.programs:
+    for program in checker.programs.values():
         for start in sorted(set(program.starts)):
             checker.out = []
             row = {"program_id": program.id, "start": start.isoformat()}
@@ -978,7 +983,7 @@ def checked_rotations(loaded: LoadedScenario) -> tuple[list[CheckedRotation], Pl
         min_gap_days=shape.min_gap_days,
         affordable_housing=shape.affordable_housing,
         high_cost_rest_days=shape.high_cost_rest_days,
-        budget_left=loaded.scenario.budget - loaded.paid_fees,
+        budget_left=loaded.scenario.budget - checker.inputs.paid_fees,
         extra_radiology_penalty=weights.extra_radiology_penalty,
         locks=tuple(sorted(checker.locks)),
     )

@@ -151,7 +151,11 @@ def answered(loaded: LoadedScenario, accept: Sequence[Lock]) -> LoadedScenario:
     scenario = loaded.scenario.model_copy(
         update={"locks": list(locks), "exclude": list(exclude), "offers": []}
     )
-    return dataclasses.replace(loaded, scenario=scenario, locks=locks, exclude=exclude, offers=())
+    # The answered offers are no longer under `offers:`; their rows are the planner's own
+    # (see `check_inputs`).
+    return dataclasses.replace(
+        loaded, scenario=scenario, locks=locks, exclude=exclude, offers=(), catalog=()
+    )
 
 
 def declined_fees(loaded: LoadedScenario, accept: Sequence[Lock]) -> int:

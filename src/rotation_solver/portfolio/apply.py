@@ -889,7 +889,7 @@ def outcome_scenario(
     )
     # The locks' fees and those already paid are in `fees_paid_regardless`, off the budget above.
     return dataclasses.replace(
-        loaded, scenario=scenario, programs=tuple(programs), exclude=(), paid=()
+        loaded, scenario=scenario, programs=tuple(programs), exclude=(), paid=(), catalog=()
     )
 
 

@@ -41,7 +41,8 @@ def certain_scenario(loaded: LoadedScenario, *, keep_fee: bool = False) -> Loade
         for p in loaded.programs
     )
     scenario = loaded.scenario.model_copy(update={"programs": list(programs)})
-    return dataclasses.replace(loaded, scenario=scenario, programs=programs)
+    # Rows of its own, not the catalog's as written (see `check_inputs`).
+    return dataclasses.replace(loaded, scenario=scenario, programs=programs, catalog=())
 
 
 @dataclass(frozen=True)

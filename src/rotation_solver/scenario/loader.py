@@ -167,6 +167,10 @@ class LoadedScenario:
     # under either), by program: counted once against the budget whatever the plan, so
     # those rows carry fee 0.
     paid: tuple[tuple[str, int], ...] = ()
+    # The catalog's rows as written, before the extensions rewrite them (`programs`), for
+    # the independent checker to apply the extensions itself (`check_inputs`). Empty for
+    # a scenario the planner makes (an offer outcome, offers answered): its rows are its own.
+    catalog: tuple[Program, ...] = ()
 
     @property
     def budget(self) -> int:
@@ -1072,6 +1076,7 @@ def load_scenario(
         applied=sent,
         refused=refused,
         paid=tuple((pid, fees[pid]) for pid in sorted(paid)),
+        catalog=tuple(row.program for row in catalog.rows),
     )
 
 
