@@ -76,7 +76,10 @@ def test_explanation_of_the_example_plan() -> None:
         assert item["why_not"].startswith(("lower value", "the budget", "over budget", "no plan"))
     # Money keeps rad-harbor out: the reason says what the least extra money buys.
     harbor = next(i for i in explanation["best_unchosen"] if i["program_id"] == "rad-harbor")
-    assert harbor["why_not"].startswith("the budget: $9,330 (budget $9,000) buys a plan with it")
+    assert harbor["why_not"].startswith(
+        "the budget: the cheapest plan with it that beats this one costs $9,330 (budget $9,000; "
+        "worth 218)"
+    )
     for item in explanation["best_unchosen"]:
         _check_why_not(loaded, objective, item["program_id"], item["why_not"])
 
@@ -155,8 +158,8 @@ def _check_why_not(
     elif why.startswith("an equally good alternative"):
         assert max(p[0] for p in within) == objective
     elif why.startswith("the budget"):
-        # "the budget: $C (budget $B) buys a plan with it worth V, more than this one;
-        # within the budget the best plan with it is worth W (−L)"
+        # "the budget: the cheapest plan with it that beats this one costs $C (budget $B;
+        # worth V); within the budget the best plan with it is worth W (−L)"
         cost, _budget, value, best_within = numbers[:4]
         better = [p for p in with_it if p[0] > objective]
         assert cost == min(p[1] for p in better)

@@ -35,8 +35,8 @@ from rotation_solver.timeline import TimelineStep, build_timeline, letter_reques
 PRODID = "-//rotation-solver//away rotation plan//EN"
 # The plan's calendar (`solve`, `timeline`): its name and the source of its own events.
 _PLAN = "Away rotations"
-# `apply`'s calendar: its name and the source of its own events.
-_APPLICATIONS = "Applications"
+# `apply`'s calendar (`portfolio.calendar`): its name and the source of its own events.
+APPLICATIONS = "Applications"
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://rotation-solver.invalid/plan")
 
 # Reminders at 09:00 local time (all-day events start at local midnight).
@@ -389,7 +389,7 @@ def calendar_ics(
     # Another scenario's plan has other events: cancelling them would clear that
     # scenario's calendar (found by review).
     if earlier is not None and earlier.get("scenario") == scenario:
-        _cancel_dropped(
+        cancel_dropped(
             calendar,
             _earlier_events(loaded, earlier, stamp),
             stamp,
@@ -400,7 +400,7 @@ def calendar_ics(
     return calendar.to_ical()
 
 
-def _cancel_dropped(
+def cancel_dropped(
     calendar: Calendar,
     earlier_events: list[Event],
     stamp: datetime,
@@ -439,7 +439,7 @@ def _dropped_reasons(scenario: str, payload: dict[str, Any]) -> dict[str, str]:
 def calendar_events(loaded: LoadedScenario, payload: dict[str, Any]) -> list[dict[str, str]]:
     """The plan's calendar events as its JSON records them (`calendar`): what a later
     `solve --since` cancels when the new plan no longer has them."""
-    return [_record(event) for event in build_calendar(loaded, payload).walk("VEVENT")]
+    return [event_record(event) for event in build_calendar(loaded, payload).walk("VEVENT")]
 
 
 def carried_calendar(loaded: LoadedScenario, earlier: dict[str, Any]) -> list[dict[str, str]]:
@@ -449,11 +449,11 @@ def carried_calendar(loaded: LoadedScenario, earlier: dict[str, Any]) -> list[di
     recorded = earlier.get("calendar")
     if isinstance(recorded, list):
         return [item for item in recorded if isinstance(item, dict)]
-    return [_record(event) for event in _earlier_events(loaded, earlier, written_at())]
+    return [event_record(event) for event in _earlier_events(loaded, earlier, written_at())]
 
 
-def _record(event: Any) -> dict[str, str]:
-    """One event as the plan JSON's `calendar` records it (what `_recorded_events` reads)."""
+def event_record(event: Any) -> dict[str, str]:
+    """One event as the plan JSON's `calendar` records it (what `recorded_events` reads)."""
     return {
         "uid": str(event["UID"]),
         "summary": str(event["SUMMARY"]),
@@ -462,7 +462,7 @@ def _record(event: Any) -> dict[str, str]:
     }
 
 
-def _recorded_events(recorded: list[Any]) -> list[Event]:
+def recorded_events(recorded: list[Any]) -> list[Event]:
     """The events a plan JSON's `calendar` records; an entry edited out of shape is
     skipped."""
     events = []
@@ -493,7 +493,7 @@ def _earlier_events(
     plan file that cannot be rebuilt (edited by hand) gives none: nothing is cancelled."""
     recorded = earlier.get("calendar")
     if isinstance(recorded, list):
-        return _recorded_events(recorded)
+        return recorded_events(recorded)
     programs = {p.id for p in loaded.programs}
     every = [r for r in earlier.get("rotations") or [] if isinstance(r, dict)]
     rotations = [r for r in every if r.get("program_id") in programs]
@@ -573,103 +573,3 @@ def _cancelled(
     cancelled.add("status", "CANCELLED")
     cancelled.add("transp", "TRANSPARENT")
     return cancelled
-
-
-def _applications_calendar(
-    loaded: LoadedScenario, payload: dict[str, Any], stamp: datetime
-) -> Calendar:
-    """`apply`'s applications as a calendar: documents, submit-on, deadlines, offers, ERAS."""
-    from rotation_solver.portfolio.steps import application_steps
-
-    # The rotations in every outcome (locks, offers accepted now) are whole events; every
-    # other step is a one-day event.
-    steps = application_steps(loaded, payload)
-    # An offer `apply` says to accept is not accepted yet: tentative, an offer in hand,
-    # until it is under `locks:` (found by review: "Accepted offer", confirmed, on the
-    # day the student was only told to accept it).
-    accepting = {lock["program_id"] for lock in payload.get("locks") or [] if lock.get("offer")}
-    rotations = [
-        {**rotation, "locked": False, "offered": True}
-        if rotation["program_id"] in accepting
-        else rotation
-        for rotation in payload.get("lock_rotations") or []
-    ]
-    certain = {**payload, "rotations": rotations}
-    return build_calendar(loaded, certain, steps, title=_APPLICATIONS, stamp=stamp)
-
-
-def applications_ics(
-    loaded: LoadedScenario, payload: dict[str, Any], earlier: dict[str, Any] | None = None
-) -> bytes:
-    """`apply`'s calendar as RFC 5545 bytes. With `earlier` (the report it replaces, as
-    `apply --format json` wrote it), the earlier calendar's events this one no longer has
-    come as cancelled, as `solve --since`'s do."""
-    stamp = written_at()
-    calendar = _applications_calendar(loaded, payload, stamp)
-    scenario = str(payload.get("scenario") or loaded.scenario.name)
-    if earlier is not None and earlier.get("scenario") == scenario:
-        _cancel_dropped(
-            calendar,
-            _earlier_application_events(loaded, earlier, stamp),
-            stamp,
-            loaded.scenario.planning_date,
-            _dropped_application_reasons(scenario, payload),
-            "apply",
-        )
-    return calendar.to_ical()
-
-
-def application_calendar_events(
-    loaded: LoadedScenario, payload: dict[str, Any]
-) -> list[dict[str, str]]:
-    """`apply`'s calendar events as its JSON records them (`calendar`), for a later
-    `apply --since` to cancel those the new applications no longer have."""
-    calendar = _applications_calendar(loaded, payload, written_at())
-    return [_record(event) for event in calendar.walk("VEVENT")]
-
-
-def carried_application_calendar(
-    loaded: LoadedScenario, earlier: dict[str, Any]
-) -> list[dict[str, str]]:
-    """The calendar an earlier `apply` left imported, for a report with no applications
-    to carry on (as `carried_calendar` for a plan)."""
-    recorded = earlier.get("calendar")
-    if isinstance(recorded, list):
-        return [item for item in recorded if isinstance(item, dict)]
-    events = _earlier_application_events(loaded, earlier, written_at())
-    return [_record(event) for event in events]
-
-
-def _earlier_application_events(
-    loaded: LoadedScenario, earlier: dict[str, Any], stamp: datetime
-) -> list[Event]:
-    """The events the earlier report's calendar had: as its JSON records them, else
-    rebuilt (a report written before the record) from its applications of programs still
-    in the catalog. A report that cannot be rebuilt gives none: nothing is cancelled."""
-    recorded = earlier.get("calendar")
-    if isinstance(recorded, list):
-        return _recorded_events(recorded)
-    programs = {p.id for p in loaded.programs}
-    try:
-        kept = {
-            key: [r for r in earlier.get(key) or [] if r.get("program_id") in programs]
-            for key in ("applications", "lock_rotations")
-        }
-        calendar = _applications_calendar(loaded, {**earlier, **kept}, stamp)
-    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
-        return []
-    return [event for event in calendar.walk("VEVENT") if isinstance(event, Event)]
-
-
-def _dropped_application_reasons(scenario: str, payload: dict[str, Any]) -> dict[str, str]:
-    """Why each dropped application's events went (`apply --since`'s `changes`), by UID:
-    its submit-on reminder and the deadlines of the starts it asked for."""
-    reasons: dict[str, str] = {}
-    for dropped in (payload.get("changes") or {}).get("dropped") or []:
-        pid, why = dropped.get("program_id"), dropped.get("why")
-        if not (isinstance(pid, str) and isinstance(why, str) and why):
-            continue
-        reasons[event_uid(scenario, pid, "submit", _APPLICATIONS)] = why
-        for start in dropped.get("starts") or []:
-            reasons[event_uid(scenario, f"{pid}@{start}", "deadline", _APPLICATIONS)] = why
-    return reasons

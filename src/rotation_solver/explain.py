@@ -589,9 +589,12 @@ def _why_not(
         )
         if better is not None:
             return (
-                f"the budget: ${better[1]:,} (budget ${problem.budget:,}) buys a plan with it "
-                f"worth {better[0]}, more than this one; within the budget the best plan with "
-                f"it is worth {forced[0]} (−{loss}){pushes}"
+                # The cheapest plan with it that beats this one, not what that budget buys
+                # (found by review: read as "$C gets it", where at $C the best plan may
+                # leave it out for a better one still).
+                f"the budget: the cheapest plan with it that beats this one costs "
+                f"${better[1]:,} (budget ${problem.budget:,}; worth {better[0]}); within the "
+                f"budget the best plan with it is worth {forced[0]} (−{loss}){pushes}"
             )
         rule = _blocking_rule(problem, clock, program_id, result.objective + 1)
         if rule is not None:

@@ -305,7 +305,7 @@ def _record_calendar(
 ) -> None:
     """The calendar's events in the JSON, for a later `--since` to cancel those a re-run
     drops; with no applications (no calendar to import), the earlier one's carried on."""
-    from rotation_solver.calendar_export import (  # icalendar loads late
+    from rotation_solver.portfolio.calendar import (  # icalendar loads late
         application_calendar_events,
         carried_application_calendar,
     )
@@ -323,7 +323,7 @@ def _emit_calendar(
     earlier: dict[str, Any] | None,
 ) -> None:
     """The applications as a calendar; with none to send, the report goes to stderr."""
-    from rotation_solver.calendar_export import applications_ics  # icalendar loads late
+    from rotation_solver.portfolio.calendar import applications_ics  # icalendar loads late
 
     has_applications = bool(payload["applications"])
     emit_calendar(

@@ -1,0 +1,121 @@
+"""`apply`'s applications as a calendar (`apply --format ics`): documents, submit-on
+reminders, deadlines, offers to answer and ERAS, made as the plan's calendar is
+(`calendar_export`), and with `--since`, the earlier calendar's events these
+applications no longer have as cancelled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from icalendar import Calendar, Event
+
+from rotation_solver.calendar_export import (
+    APPLICATIONS,
+    build_calendar,
+    cancel_dropped,
+    event_record,
+    event_uid,
+    recorded_events,
+    written_at,
+)
+from rotation_solver.portfolio.steps import application_steps
+from rotation_solver.scenario import LoadedScenario
+
+
+def _applications_calendar(
+    loaded: LoadedScenario, payload: dict[str, Any], stamp: datetime
+) -> Calendar:
+    """`apply`'s applications as a calendar: documents, submit-on, deadlines, offers, ERAS."""
+    # The rotations in every outcome (locks, offers accepted now) are whole events; every
+    # other step is a one-day event.
+    steps = application_steps(loaded, payload)
+    # An offer `apply` says to accept is not accepted yet: tentative, an offer in hand,
+    # until it is under `locks:` (found by review: "Accepted offer", confirmed, on the
+    # day the student was only told to accept it).
+    accepting = {lock["program_id"] for lock in payload.get("locks") or [] if lock.get("offer")}
+    rotations = [
+        {**rotation, "locked": False, "offered": True}
+        if rotation["program_id"] in accepting
+        else rotation
+        for rotation in payload.get("lock_rotations") or []
+    ]
+    certain = {**payload, "rotations": rotations}
+    return build_calendar(loaded, certain, steps, title=APPLICATIONS, stamp=stamp)
+
+
+def applications_ics(
+    loaded: LoadedScenario, payload: dict[str, Any], earlier: dict[str, Any] | None = None
+) -> bytes:
+    """`apply`'s calendar as RFC 5545 bytes. With `earlier` (the report it replaces, as
+    `apply --format json` wrote it), the earlier calendar's events this one no longer has
+    come as cancelled, as `solve --since`'s do."""
+    stamp = written_at()
+    calendar = _applications_calendar(loaded, payload, stamp)
+    scenario = str(payload.get("scenario") or loaded.scenario.name)
+    if earlier is not None and earlier.get("scenario") == scenario:
+        cancel_dropped(
+            calendar,
+            _earlier_application_events(loaded, earlier, stamp),
+            stamp,
+            loaded.scenario.planning_date,
+            _dropped_application_reasons(scenario, payload),
+            "apply",
+        )
+    return calendar.to_ical()
+
+
+def application_calendar_events(
+    loaded: LoadedScenario, payload: dict[str, Any]
+) -> list[dict[str, str]]:
+    """`apply`'s calendar events as its JSON records them (`calendar`), for a later
+    `apply --since` to cancel those the new applications no longer have."""
+    calendar = _applications_calendar(loaded, payload, written_at())
+    return [event_record(event) for event in calendar.walk("VEVENT")]
+
+
+def carried_application_calendar(
+    loaded: LoadedScenario, earlier: dict[str, Any]
+) -> list[dict[str, str]]:
+    """The calendar an earlier `apply` left imported, for a report with no applications
+    to carry on (as `carried_calendar` for a plan)."""
+    recorded = earlier.get("calendar")
+    if isinstance(recorded, list):
+        return [item for item in recorded if isinstance(item, dict)]
+    events = _earlier_application_events(loaded, earlier, written_at())
+    return [event_record(event) for event in events]
+
+
+def _earlier_application_events(
+    loaded: LoadedScenario, earlier: dict[str, Any], stamp: datetime
+) -> list[Event]:
+    """The events the earlier report's calendar had: as its JSON records them, else
+    rebuilt (a report written before the record) from its applications of programs still
+    in the catalog. A report that cannot be rebuilt gives none: nothing is cancelled."""
+    recorded = earlier.get("calendar")
+    if isinstance(recorded, list):
+        return recorded_events(recorded)
+    programs = {p.id for p in loaded.programs}
+    try:
+        kept = {
+            key: [r for r in earlier.get(key) or [] if r.get("program_id") in programs]
+            for key in ("applications", "lock_rotations")
+        }
+        calendar = _applications_calendar(loaded, {**earlier, **kept}, stamp)
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
+        return []
+    return [event for event in calendar.walk("VEVENT") if isinstance(event, Event)]
+
+
+def _dropped_application_reasons(scenario: str, payload: dict[str, Any]) -> dict[str, str]:
+    """Why each dropped application's events went (`apply --since`'s `changes`), by UID:
+    its submit-on reminder and the deadlines of the starts it asked for."""
+    reasons: dict[str, str] = {}
+    for dropped in (payload.get("changes") or {}).get("dropped") or []:
+        pid, why = dropped.get("program_id"), dropped.get("why")
+        if not (isinstance(pid, str) and isinstance(why, str) and why):
+            continue
+        reasons[event_uid(scenario, pid, "submit", APPLICATIONS)] = why
+        for start in dropped.get("starts") or []:
+            reasons[event_uid(scenario, f"{pid}@{start}", "deadline", APPLICATIONS)] = why
+    return reasons
