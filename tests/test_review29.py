@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+from click.testing import CliRunner
+
+from rotation_solver.cli import cli
 from rotation_solver.plot import _title
+from tests.conftest import SCENARIOS
+
+EXAMPLE = SCENARIOS / "example" / "scenario.yaml"
 
 
 def _payload(**extra: Any) -> dict[str, Any]:
@@ -19,3 +27,26 @@ def test_the_pictures_total_says_how_much_of_it_is_fees_already_paid() -> None:
     )
     assert "fees already paid" not in _title(_payload(paid_fees=0))
     assert "fees already paid" not in _title(_payload())
+
+
+@pytest.mark.parametrize(
+    ("home", "warned"),
+    [("Tucson, AZ", True), ("  tucson ,az ", True), ("Tucson", True), ("Tucson, NM", False),
+     ("Phoenix, AZ", False)],
+)  # fmt: skip
+def test_a_rotation_in_the_home_city_says_its_housing_and_travel_still_count(
+    tmp_path: Path, home: str, warned: bool
+) -> None:
+    """Found by an advisor's review: a student's rotation in her own city cost $2,240 of
+    housing and travel, without a word."""
+    (tmp_path / "programs.csv").write_bytes((EXAMPLE.parent / "programs.csv").read_bytes())
+    text = EXAMPLE.read_text("utf-8").replace('home_city: "Miami, FL"', f'home_city: "{home}"')
+    (tmp_path / "scenario.yaml").write_text(text, "utf-8")
+    result = CliRunner().invoke(
+        cli, ["solve", str(tmp_path / "scenario.yaml"), "--workers", "1", "--no-explain"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "em-saguaro" in result.stdout  # the plan's clinical rotation, in Tucson
+    said = "em-saguaro is in your home city (" in result.output
+    assert said == ("), yet its cost counts $" in result.output)
+    assert said == warned

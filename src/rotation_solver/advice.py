@@ -289,6 +289,7 @@ def plan_warnings(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list
         *_offers_pending(loaded, rotations),
         *_same_institution(radiology),
         *_away_too_long(rotations),
+        *_at_home(loaded, rotations),
         *_next_to_blocked(rotations, loaded),
         *_short_blocks(loaded),
     ]
@@ -795,6 +796,32 @@ def _away_too_long(rotations: Sequence[Offering]) -> list[str]:
                 "between): the guide advises spacing rotations to recover "
                 "(Pitfalls: 'Ignoring logistics and burning out'); calendar.min_gap_days 7 "
                 "keeps a week free between rotations."
+            )
+    return warnings
+
+
+def _at_home(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]:
+    """A rotation in the student's home city (`student.home_city`, informational in the
+    spec) still counts the catalog's housing and travel (found by an advisor's review: a
+    Los Angeles student's Los Angeles rotation cost $2,240, without a word)."""
+    home = loaded.scenario.student.home_city
+    if not home:
+        return []
+    city, comma, state = home.rpartition(",")  # "Miami, FL"; a city alone too
+    if not comma:
+        city, state = home, ""
+    city, state = city.strip().casefold(), state.strip().casefold()
+    warnings = []
+    for o in rotations:
+        program = loaded.program(o.program_id)
+        away = program.housing_per_week * program.weeks + program.travel
+        same_city = o.city.strip().casefold() == city
+        if same_city and (not state or o.state.strip().casefold() == state) and away > 0:
+            warnings.append(
+                f"{o.program_id} is in your home city ({home}), yet its cost counts "
+                f"${away:,} of housing and travel from the catalog: if you can stay at "
+                "home, set its housing_per_week and travel to 0 in the catalog and solve "
+                "again (a cheaper plan frees budget for another rotation)."
             )
     return warnings
 
