@@ -147,8 +147,11 @@ def letter_price_warnings(
                 continue
             # Not the budget: `over_budget` is asked for whenever a start ends in time, and
             # is absent when no budget would do (found by review: "budget" was named).
+            gap = entry.get("gap_lifted")
             why = (
-                f"the {'radiology' if second else kind} starts that end in time break "
+                _gap_in_the_way(gap, letters)
+                if isinstance(gap, dict)
+                else f"the {'radiology' if second else kind} starts that end in time break "
                 "another rule (dates or counts), whatever the budget"
                 if entry.get("any_start_in_time")
                 else "fewer than two radiology programs have a start that fits your calendar "
@@ -195,6 +198,20 @@ def letter_price_warnings(
             )
         )
     return warnings
+
+
+def _gap_in_the_way(gap: dict[str, Any], letters: str) -> str:
+    """The minimum gap between rotations, named where it is what rules the letters out."""
+    plan = (
+        f"the best plan with {letters} in time is worth {gap['best']} for ${gap['cost']:,}"
+        if gap["within_budget"]
+        else f"the cheapest plan with {letters} in time costs ${gap['cost']:,} (budget "
+        f"${gap['budget']:,}; worth {gap['best']})"
+    )
+    return (
+        f"your minimum gap between rotations (calendar.min_gap_days {gap['min_gap_days']}) "
+        f"rules them out: at 0, {plan}"
+    )
 
 
 def _over_budget_price(letters: str, over: dict[str, Any], objective: int, kind: str) -> str:

@@ -239,6 +239,8 @@ def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> l
             entry["any_start_in_time"] = any(on_time(radiology_kind)(o) for o in problem.offerings)
             if best is None and entry["any_start_in_time"]:
                 entry["over_budget"] = _least_budget_with(problem, clock, result, radiology_kind, 1)
+                if entry["over_budget"] is None:
+                    entry["gap_lifted"] = _with_gap_lifted(problem, clock, radiology_kind, 1)
             if best is not None and len(late_kinds) == 2:
                 entry["other_late"] = best is not both and any(
                     o.is_radiology != radiology_kind for o in best[2]
@@ -266,6 +268,10 @@ def letters_by_eras(problem: PlanningProblem, result: Result, clock: Clock) -> l
                 entry["over_budget"] = _least_budget_with(
                     problem, clock, result, True, RADIOLOGY_LETTERS_WANTED
                 )
+                if entry["over_budget"] is None:
+                    entry["gap_lifted"] = _with_gap_lifted(
+                        problem, clock, True, RADIOLOGY_LETTERS_WANTED
+                    )
             if fewer is not None:
                 entry["other_letters_in_time"] = fewer
             found.append(entry)
@@ -307,6 +313,41 @@ def _least_budget_with(
         "cost": best[1],
         "plan": [f"{o.program_id}@{o.start.isoformat()}" for o in rotations],
         **({"other_letters_in_time": fewer} if fewer is not None else {}),
+    }
+
+
+def _with_gap_lifted(
+    problem: PlanningProblem, clock: Clock, radiology: bool, at_least: int
+) -> dict[str, Any] | None:
+    """When the budget is not what stands between the student and `at_least` letters of a
+    kind in time, whether the minimum gap between rotations is: the best plan with them
+    at gap 0 within the budget, else the cheapest at any budget (found by an advisor's
+    review: "another rule (dates or counts)" where the student's own 7-day gap was it).
+    None when the gap is 0 already or lifting it does not help."""
+    gap = problem.requirements.min_gap_days
+    if not gap:
+        return None
+    lifted = _lifted(problem, min_gap_days=0)
+    on_time = _letter_on_time(radiology)
+    found = _best_with(lifted, clock, including=on_time, including_at_least=at_least)
+    within = found is not None
+    if found is None:  # the cheapest such plan, over the budget
+        found = _best_with(
+            lifted,
+            clock,
+            ignore_budget=True,
+            cheapest_worth=-(10**9),
+            including=on_time,
+            including_at_least=at_least,
+        )
+    if found is None:
+        return None
+    return {
+        "min_gap_days": gap,
+        "best": found[0],
+        "cost": found[1],
+        "within_budget": within,
+        "budget": problem.budget,
     }
 
 
