@@ -78,3 +78,24 @@ def test_the_gap_that_rules_out_two_radiology_letters_is_named(tmp_path: Path) -
     plan = json.loads(result.stdout)
     on_time = [r for r in plan["rotations"] if r["specialty"] == "radiology"]
     assert sum(r["letter_before_eras"] for r in on_time) >= 2
+
+
+def test_a_rotation_dropped_for_an_equally_good_plan_is_called_a_tie(tmp_path: Path) -> None:
+    """Found by an advisor's review: "dropped: rad-lakeshore: its dates clash with
+    rad-juniper", where a plan with rad-lakeshore was worth as much; the student read a
+    clash to accept, not a tie settled by cost."""
+    folder = DATA / "tie_dropped"
+    plan = tmp_path / "plan.json"
+    first = ["solve", str(folder / "scenario.yaml"), "--workers", "1", "--format", "json"]
+    assert CliRunner().invoke(cli, [*first, "-o", str(plan)]).exit_code == 0
+    again = ["solve", str(folder / "replan.yaml"), "--workers", "1", "--format", "json"]
+    result = CliRunner().invoke(cli, [*again, "--since", str(plan)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    why = {d["program_id"]: d["why"] for d in payload["changes"]["dropped"]}
+    assert why["rad-lakeshore"].endswith(
+        f"; a tie: the best plan with it is worth {payload['objective']} too, and a tie goes to "
+        "the cheaper plan, then the earlier"
+    )
+    # Not a tie: the reason stays as it was.
+    assert "tie" not in why["em-saguaro"]

@@ -131,6 +131,10 @@ def _why_revalued(
     return ""
 
 
+# How `explain` begins the reason of a program left out for an equally good plan.
+_TIE = "an equally good alternative: "
+
+
 def _whole(data: dict[str, Any], key: str) -> int | None:
     value = data.get(key)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -283,9 +287,14 @@ def _why_dropped(
         )
     # Found by an advisor's review: "its dates clash with X" where no plan within the
     # budget can hold the program at all; the explanation's re-solve says so.
+    tie = ""
     for unchosen in (payload.get("explanation") or {}).get("best_unchosen") or []:
         if unchosen["program_id"] == pid and unchosen["why_not"].startswith("over budget"):
             return str(unchosen["why_not"])
+        if unchosen["program_id"] == pid and unchosen["why_not"].startswith(_TIE):
+            # Found by an advisor's review: a tie read as a clash the student must accept.
+            worth = str(unchosen["why_not"]).removeprefix(_TIE).split(";")[0]
+            tie = f"a tie: {worth}, and a tie goes to the cheaper plan, then the earlier"
     if pid in never:
         return "no plan within the budget can hold it now, with every rule met"
     # Found by review: a cut budget read as a date clash with the cheaper rotation.
@@ -305,9 +314,12 @@ def _why_dropped(
             clash = (
                 f"its dates clash with {r['program_id']} ({r['start']}..{r['end']}) in this plan"
             )
-            return f"{budget}; {clash}" if budget else clash
+            return "; ".join(part for part in (budget, clash, tie) if part)
     if budget:
-        return f"{budget}; the best plan within it leaves this out"
+        within = "the best plan within it leaves this out"
+        return "; ".join(part for part in (budget, within, tie) if part)
+    if tie:
+        return f"still possible: {tie}"
     return "still possible, but the best plan now leaves it out"
 
 
