@@ -99,3 +99,22 @@ def test_a_rotation_dropped_for_an_equally_good_plan_is_called_a_tie(tmp_path: P
     )
     # Not a tie: the reason stays as it was.
     assert "tie" not in why["em-saguaro"]
+
+
+def test_a_rotation_done_and_accepted_is_not_just_dropped_when_no_plan_exists(
+    tmp_path: Path,
+) -> None:
+    """Found by an advisor's review: in July, with a program closed and no plan left
+    within the budget, the June rotation already done (and locked) read "dropped: no plan
+    exists now"."""
+    folder = DATA / "done_lock"
+    plan = tmp_path / "plan.json"
+    first = ["solve", str(folder / "scenario.yaml"), "--workers", "1", "--format", "json"]
+    assert CliRunner().invoke(cli, [*first, "-o", str(plan)]).exit_code == 0
+    again = ["solve", str(folder / "midseason.yaml"), "--workers", "1", "--format", "json"]
+    result = CliRunner().invoke(cli, [*again, "--since", str(plan), "--no-explain"])
+    assert result.exit_code == 3, result.output
+    why = {d["program_id"]: d["why"] for d in json.loads(result.stdout)["changes"]["dropped"]}
+    none = "no plan exists now (see the rules in conflict)"
+    assert why["rad-cedar"] == f"done and accepted (under locks), but {none}"
+    assert why["em-saguaro"] == none

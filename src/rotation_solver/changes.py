@@ -280,11 +280,16 @@ def _why_dropped(
         return "no longer possible"
     if payload.get("objective") is None:
         # Found by review: "the best plan now leaves it out" where there is none.
-        return (
+        none = (
             "no plan was found within the time limit now"
             if payload.get("status") == "unknown"
             else "no plan exists now (see the rules in conflict)"
         )
+        # Found by an advisor's review: a rotation done and accepted read as dropped.
+        if (pid, start) in {(lock.program, lock.start) for lock in loaded.locks}:
+            done = offering.end < loaded.scenario.planning_date
+            return f"{'done and ' if done else ''}accepted (under locks), but {none}"
+        return none
     # Found by an advisor's review: "its dates clash with X" where no plan within the
     # budget can hold the program at all; the explanation's re-solve says so.
     tie = ""
