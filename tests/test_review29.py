@@ -118,3 +118,19 @@ def test_a_rotation_done_and_accepted_is_not_just_dropped_when_no_plan_exists(
     none = "no plan exists now (see the rules in conflict)"
     assert why["rad-cedar"] == f"done and accepted (under locks), but {none}"
     assert why["em-saguaro"] == none
+
+
+def test_an_application_sent_that_no_plan_can_use_is_named_under_the_table() -> None:
+    """Found by an advisor's review: "10 of at most 10" above a table of 9 rows; the tenth,
+    sent and unusable, only in a warning."""
+    scenario = DATA / "sent_unusable" / "scenario.yaml"
+    quick = ["--workers", "1", "--max-applications", "5", "--evaluate", "50", "--no-bound"]
+    said = (
+        "Not listed: im-inclinewood, sent, but no plan can use it (the warning says why); its "
+        "fee is paid and it counts among max_applications."
+    )
+    for fmt in ("table", "markdown"):
+        result = CliRunner().invoke(cli, ["apply", str(scenario), *quick, "--format", fmt])
+        assert result.exit_code == 0, result.output
+        assert said in " ".join(result.stdout.replace("\\", "").split()), fmt
+        assert "5 of at most 5" in result.stdout or fmt == "markdown"

@@ -475,6 +475,23 @@ def _same_program_words(answers: dict[str, Any]) -> str:
     )
 
 
+def _unusable_sent_line(payload: dict[str, Any]) -> str:
+    """The applications sent that no plan can use: counted, not listed (found by an
+    advisor's review: "10 of at most 10" above 9 rows)."""
+    unusable = payload.get("sent_unused") or []
+    if not unusable:
+        return ""
+    it, fee, counts = (
+        ("it", "its fee is", "it counts")
+        if len(unusable) == 1
+        else ("them", "their fees are", "they count")
+    )
+    return (
+        f"Not listed: {join_names(unusable)}, sent, but no plan can use {it} (the warning "
+        f"says why); {fee} paid and {counts} among max_applications."
+    )
+
+
 def _applications_table(payload: dict[str, Any], console: Console) -> None:
     """Each application with its dates and role, then what the roles and starts mean."""
     apps = Table(title="Applications", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
@@ -498,6 +515,8 @@ def _applications_table(payload: dict[str, Any], console: Console) -> None:
             f"{whole_percent(a['p_taken_if_offered'])}",
         )
     console.print(apps)
+    if unusable := _unusable_sent_line(payload):
+        console.print(Text(unusable))
     console.print(
         Text(
             f"{ROLES} Starts: the dates the plans use, then how many other listed starts to "
@@ -747,6 +766,8 @@ def render_portfolio_markdown(payload: dict[str, Any]) -> str:
             f"| {a['role']} | {markdown.cell(a['reason'])} |"
         )
     answer = offer_answer_lines(payload)
+    if unusable := _unusable_sent_line(payload):
+        lines += ["", markdown.cell(unusable)]
     if payload["applications"]:
         lines += [
             "",
