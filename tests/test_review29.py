@@ -134,3 +134,32 @@ def test_an_application_sent_that_no_plan_can_use_is_named_under_the_table() -> 
         assert result.exit_code == 0, result.output
         assert said in " ".join(result.stdout.replace("\\", "").split()), fmt
         assert "5 of at most 5" in result.stdout or fmt == "markdown"
+
+
+def test_the_compare_pictures_labels_keep_clear_of_the_sooner_label(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by an advisor's review: "$6,120 buys 245" printed over the next plan's
+    label; the plans' labels now keep clear of it (and of the markers where drawn)."""
+    from matplotlib.text import Text
+
+    import rotation_solver.whatif.plot as whatif_plot
+
+    figures: list[Any] = []
+    saved = whatif_plot.save_figure
+    monkeypatch.setattr(
+        whatif_plot, "save_figure", lambda fig, path: (figures.append(fig), saved(fig, path))
+    )
+    scenario = DATA / "sooner_label" / "scenario.yaml"
+    args = ["compare", str(scenario), "--budget-range", "3000:8000:1000", "--workers", "1"]
+    result = CliRunner().invoke(cli, [*args, "-q", "--plot", str(tmp_path / "c.png")])
+    assert result.exit_code == 0, result.output
+    (fig,) = figures
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in fig.axes[0].texts if t.get_visible()]
+    sooner = [t for t in texts if " buys " in t.get_text()]
+    plans = [t for t in texts if "\nvalue " in t.get_text()]
+    assert sooner and len(plans) >= 4
+    for star in sooner:
+        box = Text.get_window_extent(star, renderer)
+        assert not any(box.overlaps(Text.get_window_extent(p, renderer)) for p in plans)

@@ -103,6 +103,7 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
                 arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.5, "shrinkB": 4},
             )
         )
+    sooner_labels = []
     for i, step in enumerate(payload.get("sooner", [])):
         # A budget between the rows that buys most of the gain (`whatif.sooner`).
         ax.plot(
@@ -113,15 +114,17 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
             markersize=11,
             label="most of the gain, sooner (see the note)" if i == 0 else None,
         )
-        ax.annotate(
-            f"${step['budget']:,} buys {step['value']}",
-            (step["budget"], step["value"]),
-            # Below the star: the next plan's label sits above and to the right.
-            xytext=(8, -8),
-            textcoords="offset points",
-            va="top",
-            fontsize=7,
-            color="tab:green",
+        sooner_labels.append(
+            ax.annotate(
+                f"${step['budget']:,} buys {step['value']}",
+                (step["budget"], step["value"]),
+                # Below the star: the next plan's label sits above and to the right.
+                xytext=(8, -8),
+                textcoords="offset points",
+                va="top",
+                fontsize=7,
+                color="tab:green",
+            )
         )
     infeasible = [r for r in rows if r["status"] == "infeasible"]
     if infeasible:
@@ -170,11 +173,22 @@ def plot_compare(payload: dict[str, Any], path: Path) -> None:
     ax.xaxis.set_major_formatter(_dollars())
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=8)
-    _keep_apart(fig, ax, labels, [(r["budget"], r["objective"]) for r in changed])
+    # The plans' diamonds and the stars, where they are drawn; the stars' labels stay put
+    # and the plans' labels keep clear of them (found by an advisor's review: "$6,120
+    # buys 245" printed over the next plan's label).
+    marks = [(r["total_cost"], r["objective"]) for r in changed]
+    marks += [(step["budget"], step["value"]) for step in payload.get("sooner", [])]
+    _keep_apart(fig, ax, labels, marks, fixed=sooner_labels)
     save_figure(fig, path)  # laid out by _keep_apart: another layout would move the labels
 
 
-def _keep_apart(fig: Any, ax: Any, labels: list[Any], marks: list[tuple[float, float]]) -> None:
+def _keep_apart(
+    fig: Any,
+    ax: Any,
+    labels: list[Any],
+    marks: list[tuple[float, float]],
+    fixed: Sequence[Any] = (),
+) -> None:
     """Move a plan label that still prints over an earlier one (or over a plan's marker)
     to the other side of its point, then further away; if no place is free, leave it out
     (the table and the JSON list every plan). Found by review: close budgets' labels
@@ -190,6 +204,7 @@ def _keep_apart(fig: Any, ax: Any, labels: list[Any], marks: list[tuple[float, f
     for x, y in marks:  # each diamond, about 7 points wide
         px, py = ax.transData.transform((x, y))
         kept.append(Bbox.from_extents(px - 6, py - 6, px + 6, py + 6))
+    kept += [Text.get_window_extent(label, renderer) for label in fixed]
     hidden = 0
     # Right of the point first, then left of it (a plan at the highest budget has no room
     # on the right); each side near, then further up or down.
