@@ -117,3 +117,26 @@ def test_a_loader_that_rewrites_rows_wrongly_is_caught_by_the_checker(
     result = CliRunner().invoke(cli, ["solve", str(path), "--workers", "1", "--no-explain"])
     assert result.exit_code == 70, result.output
     assert "the independent checker rejected the solver's plan" in result.output
+
+
+def test_offers_answered_by_apply_are_read_by_the_checker_as_a_student_would_write_them() -> None:
+    """`apply`'s answers (accepted under locks, declined under exclude, both still under
+    offers) keep the catalog as written: the checker applies them itself, with the same
+    fees already paid as the planner."""
+    from rotation_solver.portfolio.acceptance import answer_sets, answered
+
+    loaded = load_scenario(WITH_EXTENSIONS[0])
+    ways = answer_sets(loaded.offers)
+    assert len(ways) >= 3
+    for accept in ways:
+        way = answered(loaded, accept)
+        assert way.catalog == loaded.catalog
+        inputs = checked_inputs(way)
+        assert inputs.paid_fees == way.paid_fees == loaded.paid_fees
+        assert not inputs.offered & {(lock.program, lock.start) for lock in accept}
+        planned = {p.id: p for p in way.programs}
+        # Accepted offers are locks: rows the checker reads as written (a lock needs no
+        # application); every other row is the planner's.
+        for program_id, row in inputs.programs.items():
+            if program_id not in {lock.program for lock in accept}:
+                assert row == planned[program_id], program_id

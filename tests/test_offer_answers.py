@@ -224,7 +224,9 @@ def test_an_answered_scenario_locks_the_accepted_and_leaves_out_the_declined(
     loaded = make(data["programs"], **{k: v for k, v in data.items() if k != "programs"})
     accept = (loaded.offers[1],)
     way = answered(loaded, accept)
-    assert way.offers == () and way.scenario.offers == []
+    # The planner's offers are answered; the scenario keeps them as written, for their
+    # fees and for the independent checker (`check_inputs`), as a student's file would.
+    assert way.offers == () and way.scenario.offers == loaded.scenario.offers
     assert way.locks == loaded.locks + accept
     # rad-b's other offer is declined, but rad-b is locked: only rad-c is left out.
     assert way.exclude == (*loaded.exclude, "rad-c")

@@ -8,8 +8,10 @@ checker would share that rewriting with the model, and a bug in it would pass th
 (found by review: with every paid fee left in the rows, `solve` planned $200 too much
 and the checker agreed). So the rules, as the scenario format documents them, are
 applied a second time here, on purpose, from the rows as written (`LoadedScenario.
-catalog`). A scenario the planner makes itself (an offer outcome, offers answered) has
-no rows as written (`catalog` empty): its rows are its own, read as they are.
+catalog`), and so are `apply`'s answers to offers, written as a student would (accepted
+under `locks`, declined under `exclude`). A scenario the planner makes itself (an offer
+outcome, a catalog made certain) has no rows as written (`catalog` empty): its rows are
+its own, read as they are.
 """
 
 from __future__ import annotations

@@ -148,14 +148,12 @@ def answered(loaded: LoadedScenario, accept: Sequence[Lock]) -> LoadedScenario:
     declined = _declined_programs(loaded, accept)
     locks = loaded.locks + accept
     exclude = loaded.exclude + declined
-    scenario = loaded.scenario.model_copy(
-        update={"locks": list(locks), "exclude": list(exclude), "offers": []}
-    )
-    # The answered offers are no longer under `offers:`; their rows are the planner's own
-    # (see `check_inputs`).
-    return dataclasses.replace(
-        loaded, scenario=scenario, locks=locks, exclude=exclude, offers=(), catalog=()
-    )
+    # As the student writes it: each offer accepted under `locks:` and each declined one
+    # under `exclude:`, both still under `offers:` (so their fees stay paid), which the
+    # independent checker reads as a scenario file (`check_inputs`); the planner's
+    # answered offers are none (`offers`).
+    scenario = loaded.scenario.model_copy(update={"locks": list(locks), "exclude": list(exclude)})
+    return dataclasses.replace(loaded, scenario=scenario, locks=locks, exclude=exclude, offers=())
 
 
 def declined_fees(loaded: LoadedScenario, accept: Sequence[Lock]) -> int:

@@ -169,7 +169,8 @@ class LoadedScenario:
     paid: tuple[tuple[str, int], ...] = ()
     # The catalog's rows as written, before the extensions rewrite them (`programs`), for
     # the independent checker to apply the extensions itself (`check_inputs`). Empty for
-    # a scenario the planner makes (an offer outcome, offers answered): its rows are its own.
+    # a scenario the planner makes (an offer outcome, a catalog made certain): its rows
+    # are its own.
     catalog: tuple[Program, ...] = ()
 
     @property
