@@ -163,3 +163,35 @@ def test_the_compare_pictures_labels_keep_clear_of_the_sooner_label(
     for star in sooner:
         box = Text.get_window_extent(star, renderer)
         assert not any(box.overlaps(Text.get_window_extent(p, renderer)) for p in plans)
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("requirements", "write {} for the defaults, or leave the key out"),
+        ("documents", "write {} for none, or leave the key out"),
+        ("student", "its keys go on the indented lines below it"),
+        ("calendar", "its keys go on the indented lines below it"),
+    ],
+)
+def test_a_mapping_with_every_key_commented_out_says_what_to_write(
+    tmp_path: Path, key: str, hint: str
+) -> None:
+    """Found by a spec oracle's review: `requirements:` with its keys commented out was
+    "expected a mapping (got nothing (null))", with no way out, where a list's said one."""
+    (tmp_path / "programs.csv").write_bytes((EXAMPLE.parent / "programs.csv").read_bytes())
+    lines, inside = [], False
+    for line in EXAMPLE.read_text("utf-8").splitlines():
+        if line.startswith(f"{key}:"):
+            lines.append(f"{key}:")
+            inside = True
+        elif inside and line.startswith("  "):
+            lines.append("#" + line)  # commented out, as a student would
+        else:
+            inside = False
+            lines.append(line)
+    (tmp_path / "scenario.yaml").write_text("\n".join(lines) + "\n", "utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "scenario.yaml")])
+    assert result.exit_code == 1
+    assert f"{key}: expected a mapping (key: value lines) (got nothing); {hint}" in result.output
+    assert "Traceback" not in result.output

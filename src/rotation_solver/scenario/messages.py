@@ -105,6 +105,15 @@ def describe(
     return said
 
 
+# Mappings a scenario may leave out, and what {} means there.
+_OPTIONAL_MAPPINGS = {
+    ("documents",): "for none",
+    ("requirements",): "for the defaults",
+    ("requirements", "radiology"): "for the defaults",
+    ("requirements", "clinical"): "for the defaults",
+}
+
+
 def _describe(
     item: Any, vocabulary: Sequence[str], *, noun: str = "key", style: str = "yaml"
 ) -> str:
@@ -183,6 +192,13 @@ def _describe(
         )
     if kind == "list_type" and given is None:
         return f"{message} (got nothing); write [] for none, or leave the key out"
+    if kind in ("model_type", "dict_type") and given is None:
+        # Every key under it commented out (found by review: the plain "null" gave no way
+        # out, where a list's did).
+        if loc in _OPTIONAL_MAPPINGS:
+            means = _OPTIONAL_MAPPINGS[loc]
+            return f"{message} (got nothing); write {{}} {means}, or leave the key out"
+        return f"{message} (got nothing); its keys go on the indented lines below it"
     fraction_field = field in _FRACTIONS
     if fraction_field and isinstance(given, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*%\s*", given):
         fraction = float(given.strip().rstrip("%")) / 100
