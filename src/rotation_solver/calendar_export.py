@@ -22,7 +22,7 @@ import os
 import re
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -385,16 +385,15 @@ def calendar_ics(
     this one no longer has come as cancelled."""
     stamp = written_at()
     calendar = build_calendar(loaded, payload, steps, stamp=stamp, offer_note=offer_note)
-    scenario = str(payload.get("scenario") or loaded.scenario.name)
-    # Another scenario's plan has other events: cancelling them would clear that
-    # scenario's calendar (found by review).
-    if earlier is not None and earlier.get("scenario") == scenario:
+    if earlier is not None:
         cancel_dropped(
             calendar,
-            _earlier_events(loaded, earlier, stamp),
+            loaded,
+            payload,
+            earlier,
             stamp,
-            loaded.scenario.planning_date,
-            _dropped_reasons(scenario, payload),
+            lambda: _earlier_events(loaded, earlier, stamp),
+            _dropped_reasons,
             "solve",
         )
     return calendar.to_ical()
@@ -402,16 +401,25 @@ def calendar_ics(
 
 def cancel_dropped(
     calendar: Calendar,
-    earlier_events: list[Event],
+    loaded: LoadedScenario,
+    payload: dict[str, Any],
+    earlier: dict[str, Any],
     stamp: datetime,
-    today: date,
-    why: dict[str, str],
+    earlier_events: Callable[[], list[Event]],
+    reasons: Callable[[str, dict[str, Any]], dict[str, str]],
     command: str,
 ) -> None:
-    """Adds to `calendar`, as cancelled, the earlier calendar's events it no longer has;
-    `why` gives the reason by UID, `command` the one whose `--since` lists the changes."""
+    """Adds to `calendar`, as cancelled, the events of `earlier`'s calendar it no longer
+    has; `reasons` gives why by UID, `command` the one whose `--since` lists the changes.
+    Another scenario's file has other events: cancelling them would clear that scenario's
+    calendar (found by review), so it cancels nothing."""
+    scenario = str(payload.get("scenario") or loaded.scenario.name)
+    if earlier.get("scenario") != scenario:
+        return
+    today = loaded.scenario.planning_date
+    why = reasons(scenario, payload)
     kept = {str(event["UID"]) for event in calendar.walk("VEVENT")}
-    for event in earlier_events:
+    for event in earlier_events():
         uid = str(event["UID"])
         # Over before the plan is made, an event is history, kept as it was (found by
         # review: cancelling "Apply to X" once sent erased it).

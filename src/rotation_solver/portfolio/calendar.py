@@ -52,14 +52,15 @@ def applications_ics(
     come as cancelled, as `solve --since`'s do."""
     stamp = written_at()
     calendar = _applications_calendar(loaded, payload, stamp)
-    scenario = str(payload.get("scenario") or loaded.scenario.name)
-    if earlier is not None and earlier.get("scenario") == scenario:
+    if earlier is not None:
         cancel_dropped(
             calendar,
-            _earlier_application_events(loaded, earlier, stamp),
+            loaded,
+            payload,
+            earlier,
             stamp,
-            loaded.scenario.planning_date,
-            _dropped_application_reasons(scenario, payload),
+            lambda: _earlier_application_events(loaded, earlier, stamp),
+            _dropped_application_reasons,
             "apply",
         )
     return calendar.to_ical()
