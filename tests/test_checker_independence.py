@@ -119,24 +119,53 @@ def test_a_loader_that_rewrites_rows_wrongly_is_caught_by_the_checker(
     assert "the independent checker rejected the solver's plan" in result.output
 
 
-def test_offers_answered_by_apply_are_read_by_the_checker_as_a_student_would_write_them() -> None:
-    """`apply`'s answers (accepted under locks, declined under exclude, both still under
-    offers) keep the catalog as written: the checker applies them itself, with the same
-    fees already paid as the planner."""
-    from rotation_solver.portfolio.acceptance import answer_sets, answered
+def _agree(loaded: LoadedScenario, what: str) -> None:
+    inputs = checked_inputs(loaded)
+    assert inputs.programs == {p.id: p for p in loaded.programs}, what
+    assert inputs.paid_fees == loaded.paid_fees, what
+    assert inputs.offered == {(offer.program, offer.start) for offer in loaded.offers}, what
+    assert inputs.sent == {a.program: a.starts for a in loaded.applied}, what
+    assert inputs.refused == set(loaded.refused), what
 
-    loaded = load_scenario(WITH_EXTENSIONS[0])
-    ways = answer_sets(loaded.offers)
-    assert len(ways) >= 3
-    for accept in ways:
+
+@pytest.mark.parametrize("path", _every_scenario(), ids=lambda p: p.parent.name)
+def test_the_two_derivations_agree_after_a_lock_is_dropped_and_offers_are_answered(
+    path: Path,
+) -> None:
+    """The scenarios the planner derives as a student would write them: a lock dropped by
+    a repair (`drop_lock`), offers answered by `apply` (`answered`), and both. Found by
+    review: with two locks, dropping one lost the other's `offers:` entry (exit 70); an
+    accepted offer kept the offer's row where the checker read the catalog's."""
+    from rotation_solver.portfolio.acceptance import answer_sets, answered
+    from rotation_solver.scenario.loader import drop_lock
+
+    loaded = _loads(path)
+    if loaded is None:
+        pytest.skip("bad input")
+    for lock in loaded.locks:
+        _agree(drop_lock(loaded, lock), f"without {lock}")
+    for accept in answer_sets(loaded.offers):
         way = answered(loaded, accept)
-        assert way.catalog == loaded.catalog
-        inputs = checked_inputs(way)
-        assert inputs.paid_fees == way.paid_fees == loaded.paid_fees
-        assert not inputs.offered & {(lock.program, lock.start) for lock in accept}
-        planned = {p.id: p for p in way.programs}
-        # Accepted offers are locks: rows the checker reads as written (a lock needs no
-        # application); every other row is the planner's.
-        for program_id, row in inputs.programs.items():
-            if program_id not in {lock.program for lock in accept}:
-                assert row == planned[program_id], program_id
+        _agree(way, f"accepting {accept}")
+        for lock in way.locks:
+            _agree(drop_lock(way, lock), f"accepting {accept}, then without {lock}")
+
+
+def test_the_derived_scenarios_above_include_locks_and_offers() -> None:
+    """The test above means something: two locks with offers, and several answers."""
+    two = load_scenario(DATA / "review29" / "two_locks" / "scenario.yaml")
+    assert len(two.locks) == 2
+    assert len(checked_inputs(load_scenario(WITH_EXTENSIONS[0])).offered) >= 2
+
+
+@pytest.mark.parametrize(
+    ("command", "folder", "code"),
+    [("solve", "two_locks", 3), ("timeline", "accepted_offer_bls", 0)],
+)
+def test_repairs_and_answered_offers_pass_the_checker(command: str, folder: str, code: int) -> None:
+    """Found by review: exit 70 on both (a repair that drops one of two locks; `apply`
+    accepting an offer whose catalog row waits for a document)."""
+    path = DATA / "review29" / folder / "scenario.yaml"
+    result = CliRunner().invoke(cli, [command, str(path), "--workers", "1"])
+    assert result.exit_code == code, result.output
+    assert "internal error" not in result.output

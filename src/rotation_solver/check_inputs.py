@@ -49,8 +49,13 @@ def checked_inputs(loaded: LoadedScenario) -> CheckedInputs:
     rows = {program.id: program for program in loaded.catalog}
     locked = {lock.program for lock in loaded.locks}
     exclude = set(loaded.exclude)
-    # An offer of a program accepted (locked) is answered: the lock is the rotation.
-    offered = {(o.program, o.start) for o in scenario.offers if o.program not in locked}
+    # An offer of a program accepted (locked) is answered: the lock is the rotation; one
+    # of a program excluded is declined.
+    offered = {
+        (o.program, o.start)
+        for o in scenario.offers
+        if o.program not in locked and o.program not in exclude
+    }
     offered_programs = {program_id for program_id, _ in offered}
     sent: dict[str, set[date]] = {}
     refused: set[str] = set()
@@ -62,10 +67,9 @@ def checked_inputs(loaded: LoadedScenario) -> CheckedInputs:
             # Without `starts`, the application names every start of the program.
             named = application.starts or rows[program_id].starts
             sent.setdefault(program_id, set()).update(named)
-    # A fee is paid once an application went out: sent, refused, offered, or accepted
-    # from an offer or application still listed.
-    listed = {o.program for o in scenario.offers} | {a.program for a in scenario.applied}
-    paid = set(sent) | refused | offered_programs | (locked & listed)
+    # A fee is paid once an application went out: every program listed under `offers`
+    # or `applied`, whatever the answer (sent, refused, offered, accepted, declined).
+    paid = {o.program for o in scenario.offers} | {a.program for a in scenario.applied}
     programs = {}
     for program_id, row in rows.items():
         update: dict[str, Any] = {}

@@ -151,9 +151,22 @@ def answered(loaded: LoadedScenario, accept: Sequence[Lock]) -> LoadedScenario:
     # As the student writes it: each offer accepted under `locks:` and each declined one
     # under `exclude:`, both still under `offers:` (so their fees stay paid), which the
     # independent checker reads as a scenario file (`check_inputs`); the planner's
-    # answered offers are none (`offers`).
-    scenario = loaded.scenario.model_copy(update={"locks": list(locks), "exclude": list(exclude)})
-    return dataclasses.replace(loaded, scenario=scenario, locks=locks, exclude=exclude, offers=())
+    # answered offers are none (`offers`). An answered offer's row is then the catalog's,
+    # its fee paid, as the loader makes a lock's whose offer is still listed and a
+    # refused application's (found by review: the offer's row, with no documents to wait
+    # for, dated an accepted offer's submit_on otherwise than the checker).
+    answered_ids = {offer.program for offer in loaded.offers}
+    written = {program.id: program for program in loaded.catalog}
+    programs = tuple(
+        written[p.id].model_copy(update={"fee": 0}) if p.id in answered_ids and written else p
+        for p in loaded.programs
+    )
+    scenario = loaded.scenario.model_copy(
+        update={"locks": list(locks), "exclude": list(exclude), "programs": list(programs)}
+    )
+    return dataclasses.replace(
+        loaded, scenario=scenario, programs=programs, locks=locks, exclude=exclude, offers=()
+    )
 
 
 def declined_fees(loaded: LoadedScenario, accept: Sequence[Lock]) -> int:

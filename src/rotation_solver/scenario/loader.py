@@ -708,9 +708,14 @@ def drop_lock(loaded: LoadedScenario, lock: Lock) -> LoadedScenario:
     listed = tuple(o for o in loaded.scenario.offers if o.program == pid)
     entries = [a for a in loaded.scenario.applied if a.program == pid]
     offers, applied = loaded.offers, loaded.applied
+    # The scenario's `offers:` as written, the other locks' entries too (found by review:
+    # rebuilt from the offers in hand, another lock's entry went, and with it its fee
+    # for the independent checker); an offer accepted and not listed comes in hand again.
+    written = list(loaded.scenario.offers)
     if listed or not entries:  # offers come first, as on loading
         again = listed or (lock,)
         offers += tuple(o for o in again if o not in offers)
+        written += [o for o in again if o not in written]
         row = _as_offered(row, scenario, again)
     else:
         sent = SentApplication(
@@ -719,7 +724,7 @@ def drop_lock(loaded: LoadedScenario, lock: Lock) -> LoadedScenario:
         applied += (sent,)
         row = _as_sent(row, scenario, (sent,))
     programs = tuple(row if p.id == pid else p for p in loaded.programs)
-    scenario = scenario.model_copy(update={"programs": list(programs), "offers": list(offers)})
+    scenario = scenario.model_copy(update={"programs": list(programs), "offers": written})
     return dataclasses.replace(
         plain, scenario=scenario, programs=programs, offers=offers, applied=applied
     )
