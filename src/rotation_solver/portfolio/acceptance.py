@@ -164,8 +164,19 @@ def answered(loaded: LoadedScenario, accept: Sequence[Lock]) -> LoadedScenario:
     scenario = loaded.scenario.model_copy(
         update={"locks": list(locks), "exclude": list(exclude), "programs": list(programs)}
     )
+    # A declined offer whose application is under `applied:` is a refusal, as written.
+    sent = {application.program for application in loaded.scenario.applied}
+    refused = loaded.refused + tuple(
+        pid for pid in declined if pid in sent and pid not in loaded.refused
+    )
     return dataclasses.replace(
-        loaded, scenario=scenario, programs=programs, locks=locks, exclude=exclude, offers=()
+        loaded,
+        scenario=scenario,
+        programs=programs,
+        locks=locks,
+        exclude=exclude,
+        offers=(),
+        refused=refused,
     )
 
 
