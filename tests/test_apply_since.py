@@ -196,3 +196,78 @@ def test_output_cannot_replace_the_report_it_is_compared_with(tmp_path: Path) ->
     assert result.exit_code == 2, result.output
     assert "is an input of this run" in result.output
     assert report.read_bytes() == kept
+
+
+def _example_copy(folder: Path, scenario_edit: Any = None, catalog_edit: Any = None) -> Path:
+    """The example in `folder`, its scenario text and catalog text edited."""
+    folder.mkdir(parents=True, exist_ok=True)
+    catalog = (EXAMPLE.parent / "programs.csv").read_text("utf-8")
+    (folder / "programs.csv").write_text(catalog_edit(catalog) if catalog_edit else catalog)
+    text = EXAMPLE.read_text("utf-8")
+    (folder / "scenario.yaml").write_text(scenario_edit(text) if scenario_edit else text)
+    return folder / "scenario.yaml"
+
+
+def test_an_application_listed_as_sent_since_is_not_new(tmp_path: Path) -> None:
+    """Found by review: "new: rad-harbor (apply on 2027-04-26)" for an application the
+    student had just listed under applied."""
+    before = _report(tmp_path / "before.json")
+    sent = _chosen(before)[0]
+    path = _example_copy(tmp_path / "s", lambda text: text + f"applied:\n  - {{program: {sent}}}\n")
+    args = [str(path), "--since", str(tmp_path / "before.json"), "--format", "json"]
+    changes = json.loads(_apply(*args).stdout)["changes"]
+    assert changes["sent"] == [sent]
+    assert sent not in [a["program_id"] for a in changes["added"]]
+    assert sent not in changes["kept"]
+
+
+def test_a_program_whose_every_start_is_past_its_deadline_says_so(tmp_path: Path) -> None:
+    """Found by a season-long review: "not in the best portfolio now" for a program whose
+    deadline had passed."""
+    before = _report(tmp_path / "before.json")
+    gone = _chosen(before)[0]
+
+    def past(catalog: str) -> str:
+        lines = catalog.splitlines()
+        header = lines[0].split(",")
+        at = header.index("application_deadline")
+        rows = []
+        for line in lines[1:]:
+            cells = line.split(",")
+            if cells[0] == gone:
+                cells[at] = "2027-01-10"  # before the planning date, 2027-01-15
+            rows.append(",".join(cells))
+        return "\n".join([lines[0], *rows]) + "\n"
+
+    path = _example_copy(tmp_path / "s", catalog_edit=past)
+    args = [str(path), "--since", str(tmp_path / "before.json"), "--format", "json"]
+    why = {
+        d["program_id"]: d["why"] for d in json.loads(_apply(*args).stdout)["changes"]["dropped"]
+    }
+    assert why[gone].startswith("no start of it is possible now (")
+    assert "deadline 2027-01-10" in why[gone]
+
+
+def test_with_no_applications_left_the_calendar_still_cancels_the_earlier_ones(
+    tmp_path: Path,
+) -> None:
+    """Found by a season-long review: with every slot filled by accepted offers, `apply
+    --since -o new.ics` wrote nothing, and ten "Apply to" events stayed. Only the
+    applications calendar's own events go (documents and ERAS are `solve`'s too)."""
+    before = _report(tmp_path / "before.json")
+    # Three accepted offers and $7,000: no application left worth its fee.
+    path = _example_copy(tmp_path / "s", lambda text: text.replace("budget: 9000", "budget: 7000"))
+    locks = ["rad-cedar@2027-06-14", "rad-juniper@2027-07-26", "em-saguaro@2027-08-16"]
+    args = [str(path), "--since", str(tmp_path / "before.json")]
+    for lock in locks:
+        args += ["--lock", lock]
+    after = json.loads(_apply(*args, "--format", "json").stdout)
+    assert after["applications"] == []
+    _apply(*args, "-o", str(tmp_path / "n.ics"))
+    events = _events((tmp_path / "n.ics").read_bytes())
+    dropped = [s for s, e in events.items() if str(e.get("STATUS")) == "CANCELLED"]
+    assert dropped and all(
+        s.startswith(("Dropped: Apply to ", "Dropped: Deadline: ")) for s in dropped
+    )
+    assert {f"Dropped: Apply to {pid}" for pid in _chosen(before)} <= set(dropped)
+    assert not any(s.startswith("Dropped: Ready: ") for s in events)

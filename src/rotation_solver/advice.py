@@ -827,13 +827,15 @@ def _at_home(loaded: LoadedScenario, rotations: Sequence[Offering]) -> list[str]
     city, comma, state = home.rpartition(",")  # "Miami, FL"; a city alone too
     if not comma:
         city, state = home, ""
-    city, state = city.strip().casefold(), state.strip().casefold()
+    # "D.C." and "DC", "St. Louis" and "St Louis" are one place.
+    city, state = (part.replace(".", "").strip().casefold() for part in (city, state))
     warnings = []
     for o in rotations:
         program = loaded.program(o.program_id)
         away = program.housing_per_week * program.weeks + program.travel
-        same_city = o.city.strip().casefold() == city
-        if same_city and (not state or o.state.strip().casefold() == state) and away > 0:
+        same_city = o.city.replace(".", "").strip().casefold() == city
+        same_state = not state or o.state.replace(".", "").strip().casefold() == state
+        if same_city and same_state and away > 0:
             warnings.append(
                 f"{o.program_id} is in your home city ({home}), yet its cost counts "
                 f"${away:,} of housing and travel from the catalog: if you can stay at "

@@ -467,7 +467,16 @@ def event_record(event: Any) -> dict[str, str]:
         "summary": str(event["SUMMARY"]),
         "start": event.decoded("DTSTART").isoformat(),
         "end": event.decoded("DTEND").isoformat(),
+        "kind": event_kind(event),
     }
+
+
+def event_kind(event: Any) -> str:
+    """What an event is (its first category: submit, deadline, rotation, ...); "" if it
+    does not say."""
+    categories = event.get("CATEGORIES")
+    cats = getattr(categories, "cats", None)
+    return str(cats[0]) if cats else ""
 
 
 def recorded_events(recorded: list[Any]) -> list[Event]:
@@ -487,6 +496,8 @@ def recorded_events(recorded: list[Any]) -> list[Event]:
         event.add("summary", item["summary"])
         event.add("dtstart", start)
         event.add("dtend", end)
+        if isinstance(item.get("kind"), str) and item["kind"]:
+            event.add("categories", [item["kind"]])
         events.append(event)
     return events
 

@@ -299,7 +299,7 @@ def _why_dropped(
         if unchosen["program_id"] == pid and unchosen["why_not"].startswith(_TIE):
             # Found by an advisor's review: a tie read as a clash the student must accept.
             worth = str(unchosen["why_not"]).removeprefix(_TIE).split(";")[0]
-            tie = f"a tie: {worth}, and a tie goes to the cheaper plan, then the earlier"
+            tie = f"a tie: {worth}, and of equally good plans the cheapest is shown"
     if pid in never:
         return "no plan within the budget can hold it now, with every rule met"
     # Found by review: a cut budget read as a date clash with the cheaper rotation.

@@ -322,14 +322,17 @@ def _emit_calendar(
     output: Path | None,
     earlier: dict[str, Any] | None,
 ) -> None:
-    """The applications as a calendar; with none to send, the report goes to stderr."""
+    """The applications as a calendar; with none to send (and no earlier calendar to
+    cancel, `earlier`), the report goes to stderr."""
     from rotation_solver.portfolio.calendar import applications_ics  # icalendar loads late
 
-    has_applications = bool(payload["applications"])
+    # With none to send, a calendar still cancels what the earlier one asked (found by a
+    # season-long review: ten dropped applications stayed in the calendar).
+    wanted = bool(payload["applications"]) or earlier is not None
     emit_calendar(
         payload,
         output,
         render_portfolio_table,
-        (lambda: applications_ics(loaded, payload, earlier)) if has_applications else None,
+        (lambda: applications_ics(loaded, payload, earlier)) if wanted else None,
         "no applications",
     )

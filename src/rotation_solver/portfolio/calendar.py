@@ -14,6 +14,7 @@ from rotation_solver.calendar_export import (
     APPLICATIONS,
     build_calendar,
     cancel_dropped,
+    event_kind,
     event_record,
     event_uid,
     recorded_events,
@@ -44,6 +45,13 @@ def _applications_calendar(
     return build_calendar(loaded, certain, steps, title=APPLICATIONS, stamp=stamp)
 
 
+# The events `apply --since` cancels: the applications calendar's own (an application,
+# its deadline, an offer to answer). Documents, ERAS, rotations and blocked periods are
+# shared with `solve`'s calendar, by UID: cancelling one here would clear it there too
+# (found by a season-long review: "Dropped: Ready: bls" where the plan still needed it).
+OWN_KINDS = frozenset(("submit", "deadline", "offer"))
+
+
 def applications_ics(
     loaded: LoadedScenario, payload: dict[str, Any], earlier: dict[str, Any] | None = None
 ) -> bytes:
@@ -59,7 +67,11 @@ def applications_ics(
             payload,
             earlier,
             stamp,
-            lambda: _earlier_application_events(loaded, earlier, stamp),
+            lambda: [
+                event
+                for event in _earlier_application_events(loaded, earlier, stamp)
+                if event_kind(event) in OWN_KINDS
+            ],
             _dropped_application_reasons,
             "apply",
         )
@@ -112,7 +124,15 @@ def _dropped_application_reasons(scenario: str, payload: dict[str, Any]) -> dict
     """Why each dropped application's events went (`apply --since`'s `changes`), by UID:
     its submit-on reminder and the deadlines of the starts it asked for."""
     reasons: dict[str, str] = {}
-    for dropped in (payload.get("changes") or {}).get("dropped") or []:
+    changes = payload.get("changes") or {}
+    # A kept application whose starts changed: its deadline is now its new earliest
+    # start's (found by review: the old one's cancellation gave no reason).
+    for changed in changes.get("starts_changed") or []:
+        pid = changed.get("program_id")
+        for start in changed.get("from") or []:
+            why = "the application now lists other starts; its deadline is the earliest one's"
+            reasons[event_uid(scenario, f"{pid}@{start}", "deadline", APPLICATIONS)] = why
+    for dropped in changes.get("dropped") or []:
         pid, why = dropped.get("program_id"), dropped.get("why")
         if not (isinstance(pid, str) and isinstance(why, str) and why):
             continue

@@ -16,6 +16,7 @@ from typing import Any
 
 from rotation_solver import files
 from rotation_solver.errors import InputError, Problem
+from rotation_solver.offerings import expand
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.schema import ISO_DATE
 
@@ -85,6 +86,21 @@ def read_earlier_portfolio(path: Path) -> EarlierPortfolio:
     )
 
 
+def _no_start_left(program_id: str, loaded: LoadedScenario) -> str:
+    """Why no start of the program can be in a plan now (a deadline passed, a document
+    late, ...), from the catalog's expansion; "" when one can (found by a season-long
+    review: "not in the best portfolio" for a program whose every deadline had passed)."""
+    expansion = expand(loaded)
+    if any(o.program_id == program_id for o in expansion.offerings):
+        return ""
+    dropped = [d for d in expansion.dropped if d.program_id == program_id]
+    if not dropped:
+        return ""
+    first = dropped[0]
+    detail = f": {first.detail}" if first.detail else ""
+    return f"no start of it is possible now ({first.start}: {first.reason}{detail})"
+
+
 def _why_dropped(program_id: str, loaded: LoadedScenario, payload: dict[str, Any]) -> str:
     """Why an earlier application is not in the new portfolio, where the scenario says."""
     if program_id not in {p.id for p in loaded.programs}:
@@ -97,8 +113,8 @@ def _why_dropped(program_id: str, loaded: LoadedScenario, payload: dict[str, Any
         return "its offer is accepted (under `locks:`): no application to send"
     if program_id in {offer.program for offer in loaded.offers}:
         return "an offer in hand now: see the answer to the offers"
-    if program_id in (payload.get("sent_unused") or []):
-        return "sent, but no plan can use it now"
+    if no_start := _no_start_left(program_id, loaded):
+        return no_start
     if payload.get("why"):
         return "no applications yield a plan now (see why)"
     return "not in the best portfolio now"
@@ -110,7 +126,9 @@ def portfolio_changes(
     """The applications kept, added and dropped since `earlier` (the `changes` key)."""
     now = {a["program_id"]: a for a in payload.get("applications") or []}
     before = {a.program_id: a for a in earlier.applications}
-    kept, restarted, sent = [], [], []
+    # Sent, and no plan can use it: still out (its fee paid), not dropped (found by review).
+    unusable = [pid for pid in payload.get("sent_unused") or [] if pid in before]
+    kept, restarted = [], []
     for application in earlier.applications:
         pid = application.program_id
         if pid not in now:
@@ -119,17 +137,20 @@ def portfolio_changes(
         starts = [s.isoformat() for s in application.starts]
         if now[pid]["starts"] != starts:
             restarted.append({"program_id": pid, "from": starts, "to": now[pid]["starts"]})
-        if now[pid].get("sent") and not application.sent:
-            sent.append(pid)
+    # Listed as sent now and not before: nothing to apply for (found by review: "new: X
+    # (apply on ...)" for an application the student had just listed as sent).
+    sent = [
+        pid for pid, a in now.items() if a.get("sent") and not (pid in before and before[pid].sent)
+    ]
     return {
         "since": str(earlier.path),
-        "kept": kept,
+        "kept": [pid for pid in kept if pid not in sent],
         "starts_changed": restarted,
         "sent": sent,
         "added": [
             {"program_id": pid, "starts": a["starts"], "submit_on": a["submit_on"]}
             for pid, a in now.items()
-            if pid not in before
+            if pid not in before and not a.get("sent")
         ],
         "dropped": [
             {
@@ -138,8 +159,9 @@ def portfolio_changes(
                 "why": _why_dropped(a.program_id, loaded, payload),
             }
             for a in earlier.applications
-            if a.program_id not in now
+            if a.program_id not in now and a.program_id not in unusable
         ],
+        "sent_unusable": unusable,
         "expected_value": [earlier.expected_value, payload.get("expected_value")],
     }
 
@@ -161,7 +183,12 @@ def portfolio_change_lines(changes: dict[str, Any]) -> list[str]:
     if changes["kept"]:
         lines.append(f"kept: {', '.join(changes['kept'])}")
     if changes["sent"]:
-        lines.append(f"sent since: {', '.join(changes['sent'])}")
+        lines.append(f"sent since: {', '.join(changes['sent'])} (nothing more to send)")
+    if changes.get("sent_unusable"):
+        lines.append(
+            f"sent, but no plan can use it now: {', '.join(changes['sent_unusable'])} (its "
+            "fee is paid; the warnings say why)"
+        )
     if not (changes["added"] or changes["dropped"]):
         lines.append("the same programs as before")
     old, new = changes["expected_value"]
