@@ -195,3 +195,26 @@ def test_a_mapping_with_every_key_commented_out_says_what_to_write(
     assert result.exit_code == 1
     assert f"{key}: expected a mapping (key: value lines) (got nothing); {hint}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_timeline_following_apply_shares_apply_calendars_events() -> None:
+    """Found by a season-long review: with offers in hand, the README's flow (import
+    `apply`'s calendar and the timeline's) gave each offer to answer, application and
+    deadline twice, each with its own reminder."""
+    from icalendar import Calendar
+
+    scenario = str(SCENARIOS / "offers-in-hand" / "scenario.yaml")
+
+    def events(*args: str) -> dict[str, tuple[str, str]]:
+        result = CliRunner().invoke(cli, [*args, "--workers", "1", "--format", "ics"])
+        assert result.exit_code == 0, result.output
+        calendar = Calendar.from_ical(result.stdout_bytes)
+        return {
+            str(e["UID"]): (str(e["CATEGORIES"].cats[0]), str(e["SUMMARY"]))
+            for e in calendar.walk("VEVENT")
+        }
+
+    timeline, applications = events("timeline", scenario), events("apply", scenario)
+    own = {uid: what for uid, what in timeline.items() if what[0] in ("offer", "submit")}
+    assert [kind for kind, _ in own.values()].count("offer") >= 2
+    assert set(own) <= set(applications), sorted(own.values())

@@ -291,8 +291,10 @@ def build_calendar(
     title: str = _PLAN,
     stamp: datetime | None = None,
     offer_note: str | None = None,
+    source: str | None = None,
 ) -> Calendar:
-    """The plan's calendar: rotations, documents, submit-on, deadlines, letters, ERAS."""
+    """The plan's calendar: rotations, documents, submit-on, deadlines, letters, ERAS.
+    `source` owns its applications, deadlines and offers (default: `title`'s calendar)."""
     if steps is None:
         steps = build_timeline(loaded, payload)
     scenario = str(payload.get("scenario") or loaded.scenario.name)
@@ -343,7 +345,7 @@ def build_calendar(
                 _rotation_event(rotation, events, letters.get(step.program_id), offer_note)
             )
         else:
-            calendar.add_component(_step_event(step, events, title, today))
+            calendar.add_component(_step_event(step, events, source or title, today))
     for period, number in blocked:
         calendar.add_component(_blocked_event(period, events, number))
     return calendar
@@ -379,12 +381,15 @@ def calendar_ics(
     steps: Sequence[TimelineStep] | None = None,
     earlier: dict[str, Any] | None = None,
     offer_note: str | None = None,
+    source: str | None = None,
 ) -> bytes:
     """The calendar as RFC 5545 bytes (CRLF line endings, UTF-8). With `earlier` (the
     plan it replaces, as `solve --format json` wrote it), the earlier plan's events that
     this one no longer has come as cancelled."""
     stamp = written_at()
-    calendar = build_calendar(loaded, payload, steps, stamp=stamp, offer_note=offer_note)
+    calendar = build_calendar(
+        loaded, payload, steps, stamp=stamp, offer_note=offer_note, source=source
+    )
     if earlier is not None:
         cancel_dropped(
             calendar,

@@ -138,7 +138,10 @@ def timeline(
     if fmt == "ics":
         # Found by a season review: with offers in hand the steps follow `apply`'s
         # answer, where `solve`'s calendar holds its own plan; this one is the steps'.
-        from rotation_solver.calendar_export import calendar_ics  # icalendar loads late
+        from rotation_solver.calendar_export import (  # icalendar loads late
+            APPLICATIONS,
+            calendar_ics,
+        )
 
         # An offer `apply` says to accept is not accepted yet: tentative, in hand.
         accept = (
@@ -158,11 +161,15 @@ def timeline(
         # Only where `apply` answered (found by review: said after it ran out of time).
         answered = "Offer in hand: accept it (`rotation-solver apply`'s answer)"
         offer_note = answered if offer_answer is not None else None
+        # Following `apply`, its applications, deadlines and offers are `apply`'s events
+        # (found by a season-long review: imported beside `apply`'s calendar, as the
+        # README says, each came twice; and `apply --since` could not cancel them).
+        source = APPLICATIONS if offer_answer is not None else None
         emit_calendar(
             payload,
             output,
             render_table,
-            lambda: calendar_ics(loaded, payload, steps, offer_note=offer_note),
+            lambda: calendar_ics(loaded, payload, steps, offer_note=offer_note, source=source),
             "",
         )
         warn_about_plan(planned, outcome.payload)
