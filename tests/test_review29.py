@@ -218,3 +218,20 @@ def test_the_timeline_following_apply_shares_apply_calendars_events() -> None:
     own = {uid: what for uid, what in timeline.items() if what[0] in ("offer", "submit")}
     assert [kind for kind, _ in own.values()].count("offer") >= 2
     assert set(own) <= set(applications), sorted(own.values())
+
+
+def test_accepted_offers_that_make_a_plan_alone_ask_for_no_more_programs() -> None:
+    """Found by a season-long review: with three rotations certain (two radiology and the
+    clinical one), `apply` still said "only 2 programs can be applied to ... add programs
+    to the catalog" (the guide's 6-10 applications are for 1-3 spots still to win)."""
+    locks = ["rad-cedar@2027-06-14", "rad-juniper@2027-07-26", "em-saguaro@2027-08-16"]
+    args = ["apply", str(EXAMPLE), "--workers", "1", "--no-bound", "--evaluate", "50"]
+    for lock in locks:
+        args += ["--lock", lock]
+    for program in ("rad-lakeshore", "rad-harbor", "rad-fogbay", "rad-bayou", "rad-prairie",
+                    "rad-peachleaf", "rad-loonwater", "im-inclinewood"):  # fmt: skip
+        args += ["--exclude", program]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "can be applied to (not excluded" not in result.output
+    assert "add programs to the catalog" not in result.output

@@ -107,14 +107,20 @@ class PortfolioProblem:
         return self.candidates + self.locks
 
     def radiology_filled_by_locks(self) -> bool:
-        """The accepted offers already fill radiology (or every rotation): the guide's
-        "apply to 6-10 radiology electives" is for a season without them (found by
-        review). A clinical offer alone leaves the radiology applications to make."""
+        """The accepted offers already fill radiology (or every rotation, or make a plan
+        alone): the guide's "apply to 6-10 radiology electives" is for a season without
+        them (found by review). A clinical offer alone leaves the radiology applications
+        to make."""
         radiology = sum(c.is_radiology for c in self.locks)
+        clinical = len(self.locks) - radiology
+        # The accepted offers alone make a plan (found by a season-long review: "add
+        # programs to the catalog" with three rotations certain).
+        complete = radiology >= max(1, self.radiology_min) and clinical >= self.clinical_min
         # A kind the rules allow none of (radiology.max 0) is not filled by any offer.
         return bool(
             (radiology and radiology >= self.radiology_max)
             or (self.locks and len(self.locks) >= self.max_rotations)
+            or complete
         )
 
     # -- rules on a set of programs ------------------------------------------------------
