@@ -219,6 +219,13 @@ def test_an_application_listed_as_sent_since_is_not_new(tmp_path: Path) -> None:
     assert changes["sent"] == [sent]
     assert sent not in [a["program_id"] for a in changes["added"]]
     assert sent not in changes["kept"]
+    # Its calendar events are done, not dropped (found by a season-long review).
+    args = [str(path), "--since", str(tmp_path / "before.json"), "--format", "ics"]
+    events = _events(_apply(*args).stdout_bytes)
+    done = events[f"Done: Apply to {sent}"]
+    assert str(done["STATUS"]) == "CANCELLED"
+    assert "the application is listed as sent" in str(done["DESCRIPTION"])
+    assert f"Dropped: Apply to {sent}" not in events
 
 
 def test_a_program_whose_every_start_is_past_its_deadline_says_so(tmp_path: Path) -> None:

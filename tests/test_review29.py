@@ -235,3 +235,49 @@ def test_accepted_offers_that_make_a_plan_alone_ask_for_no_more_programs() -> No
     assert result.exit_code == 0, result.output
     assert "can be applied to (not excluded" not in result.output
     assert "add programs to the catalog" not in result.output
+
+
+def test_with_every_slot_taken_by_applications_sent_the_search_says_nothing_was_chosen(
+    tmp_path: Path,
+) -> None:
+    """Found by a season-long review: "exact: every portfolio ... so this is the best
+    portfolio" in March, when the ten applications sent left nothing to choose."""
+    (tmp_path / "programs.csv").write_bytes((EXAMPLE.parent / "programs.csv").read_bytes())
+    sent = "".join(
+        f"  - {{program: {pid}}}\n"
+        for pid in ("rad-cedar", "rad-juniper", "em-saguaro", "rad-bayou")
+    )
+    (tmp_path / "scenario.yaml").write_text(EXAMPLE.read_text("utf-8") + f"applied:\n{sent}")
+    args = ["apply", str(tmp_path / "scenario.yaml"), "--workers", "1", "--no-bound"]
+    for room, chosen in ((4, False), (5, True)):
+        result = CliRunner().invoke(
+            cli, [*args, "--evaluate", "50", "--max-applications", str(room)]
+        )
+        assert result.exit_code == 0, result.output
+        said = " ".join(result.stdout.split())
+        assert ("so this is the best portfolio" in said) == chosen, room
+        assert (
+            "none: the applications sent fill max_applications (4), so there was nothing to "
+            "choose" in said
+        ) == (not chosen)
+
+
+def test_a_replans_calendar_calls_the_events_of_an_application_sent_done(tmp_path: Path) -> None:
+    """Found by a season-long review: "Dropped: Apply to X" and "Dropped: Deadline: X"
+    once X was sent, read as if X had been dropped."""
+    from icalendar import Calendar
+
+    plan = tmp_path / "plan.json"
+    first = ["solve", str(EXAMPLE), "--workers", "1", "--format", "json", "-o", str(plan)]
+    assert CliRunner().invoke(cli, first).exit_code == 0
+    rotation = json.loads(plan.read_text("utf-8"))["rotations"][0]
+    pid = rotation["program_id"]
+    (tmp_path / "programs.csv").write_bytes((EXAMPLE.parent / "programs.csv").read_bytes())
+    text = EXAMPLE.read_text("utf-8") + f"applied:\n  - {{program: {pid}}}\n"
+    (tmp_path / "scenario.yaml").write_text(text, "utf-8")
+    again = ["solve", str(tmp_path / "scenario.yaml"), "--workers", "1", "--since", str(plan)]
+    result = CliRunner().invoke(cli, [*again, "--format", "ics"])
+    assert result.exit_code == 0, result.output
+    events = {str(e["SUMMARY"]): e for e in Calendar.from_ical(result.stdout_bytes).walk("VEVENT")}
+    assert str(events[f"Done: Apply to {pid}"]["STATUS"]) == "CANCELLED"
+    assert not any(s.startswith(f"Dropped: Apply to {pid}") for s in events)

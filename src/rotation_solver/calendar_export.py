@@ -433,11 +433,22 @@ def cancel_dropped(
             kept.add(uid)  # once per UID, even where an old record repeats one
 
 
+# The reason of an application's events once it is sent: done, not dropped.
+SENT = "sent"
+
+
 def _dropped_reasons(scenario: str, payload: dict[str, Any]) -> dict[str, str]:
     """Why each dropped rotation's events went (`--since`'s `changes`), by their UIDs: the
     rotation, its letter request, application and deadline (found by review: matched by
     title, "Mayo Clinic" took "Mayo Clinic Arizona"'s reason, and id "sag" "sag.em"'s)."""
     reasons: dict[str, str] = {}
+    # A rotation whose application went out (sent, offered, accepted): its application
+    # and deadline events are done.
+    for rotation in payload.get("rotations") or []:
+        if rotation.get("applied") or rotation.get("offered") or rotation.get("locked"):
+            pid, start = rotation["program_id"], rotation["start"]
+            reasons[event_uid(scenario, pid, "submit", _PLAN)] = SENT
+            reasons[event_uid(scenario, f"{pid}@{start}", "deadline", _PLAN)] = SENT
     for dropped in (payload.get("changes") or {}).get("dropped") or []:
         pid, start, why = dropped.get("program_id"), dropped.get("start"), dropped.get("why")
         if not (isinstance(pid, str) and isinstance(why, str) and why):
@@ -580,13 +591,19 @@ def _cancelled(
     cancelled.add("sequence", _sequence(stamp))
     cancelled.add("dtstart", event.decoded("DTSTART"))
     cancelled.add("dtend", event.decoded("DTEND"))
-    cancelled.add("summary", f"Dropped: {event['SUMMARY']}")
+    # Done, not dropped, where the application went out (found by a season-long review:
+    # "Dropped: Deadline: X" read as if X had been dropped).
+    done = why == SENT
+    cancelled.add("summary", f"{'Done' if done else 'Dropped'}: {event['SUMMARY']}")
     made = planning_date.isoformat()
     made_by = {"solve": "plan made", "apply": "applications chosen"}
     cancelled.add(
         "description",
         (
-            f"Dropped from the {made_by[command]} on {made}: {why}."
+            f"Done: the application is listed as sent in the {made_by[command]} on {made}; "
+            "nothing is left to do for it."
+            if done
+            else f"Dropped from the {made_by[command]} on {made}: {why}."
             if why
             else f"No longer in the {made_by[command]} on {made}: done (an application "
             f"sent, an offer answered) or dropped by the re-plan; `rotation-solver {command} "

@@ -12,6 +12,7 @@ from icalendar import Calendar, Event
 
 from rotation_solver.calendar_export import (
     APPLICATIONS,
+    SENT,
     build_calendar,
     cancel_dropped,
     event_kind,
@@ -124,6 +125,13 @@ def _dropped_application_reasons(scenario: str, payload: dict[str, Any]) -> dict
     """Why each dropped application's events went (`apply --since`'s `changes`), by UID:
     its submit-on reminder and the deadlines of the starts it asked for."""
     reasons: dict[str, str] = {}
+    # An application sent since: its events are done, not dropped.
+    for application in payload.get("applications") or []:
+        if application.get("sent") or application.get("offered"):
+            pid = application["program_id"]
+            reasons[event_uid(scenario, pid, "submit", APPLICATIONS)] = SENT
+            for start in application.get("starts") or []:
+                reasons[event_uid(scenario, f"{pid}@{start}", "deadline", APPLICATIONS)] = SENT
     changes = payload.get("changes") or {}
     # A kept application whose starts changed: its deadline is now its new earliest
     # start's (found by review: the old one's cancellation gave no reason).

@@ -142,6 +142,15 @@ def _search_row(payload: dict[str, Any]) -> tuple[str, str]:
             if answers.get("out_of_time")
             else "; other answers were chosen on a sample, so one of them may be worth more"
         )
+        if _sent_count(payload) >= payload["max_applications"]:
+            # Found by a season-long review: "every portfolio ... the best portfolio"
+            # where the applications sent left nothing to choose.
+            return (
+                "Search",
+                f"none: the applications sent fill max_applications "
+                f"({payload['max_applications']}), so there was nothing to choose; their "
+                f"value is exact, over {every}{proven}",
+            )
         return (
             "Search",
             f"exact: every portfolio on {every} of the {programs} "
