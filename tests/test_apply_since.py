@@ -278,3 +278,37 @@ def test_with_no_applications_left_the_calendar_still_cancels_the_earlier_ones(
     )
     assert {f"Dropped: Apply to {pid}" for pid in _chosen(before)} <= set(dropped)
     assert not any(s.startswith("Dropped: Ready: ") for s in events)
+
+
+def test_since_names_a_moved_deadline_and_a_new_budget(tmp_path: Path) -> None:
+    """Found by a season-long review: rad-juniper's deadline moved from May to March and
+    the budget fell by $1,000, and the report said neither."""
+    before = _report(tmp_path / "before.json")
+    kept = next(a for a in before["applications"] if a["deadline"])
+    pid = kept["program_id"]
+
+    def earlier_deadline(catalog: str) -> str:
+        lines = catalog.splitlines()
+        header = lines[0].split(",")
+        at = header.index("application_deadline")
+        rows = []
+        for line in lines[1:]:
+            cells = line.split(",")
+            if cells[0] == pid:
+                cells[at] = "2027-03-20"
+            rows.append(",".join(cells))
+        return "\n".join([lines[0], *rows]) + "\n"
+
+    path = _example_copy(
+        tmp_path / "s",
+        lambda text: text.replace("budget: 9000", "budget: 8000"),
+        earlier_deadline,
+    )
+    args = [str(path), "--since", str(tmp_path / "before.json")]
+    changes = json.loads(_apply(*args, "--format", "json").stdout)["changes"]
+    assert changes["budget"] == [9000, 8000]
+    assert pid in changes["kept"]
+    moved = {d["program_id"]: d for d in changes["deadlines_changed"]}
+    assert moved[pid]["from"] == kept["deadline"] and moved[pid]["to"] == "2027-03-20"
+    table = " ".join(_apply(*args).stdout.split())
+    assert "budget $9,000 → $8,000" in table

@@ -28,6 +28,7 @@ class EarlierApplication:
     program_id: str
     starts: tuple[date, ...]
     sent: bool = False  # listed as sent then
+    deadline: str | None = None  # its first deadline then, as the report gave it
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class EarlierPortfolio:
     applications: tuple[EarlierApplication, ...]
     expected_value: float | None
     scenario: str | None = None  # the name of the scenario it was chosen for
+    budget: int | None = None
     # The whole report as read, for the calendar's cancelled events.
     document: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
@@ -75,13 +77,18 @@ def read_earlier_portfolio(path: Path) -> EarlierPortfolio:
             raise InputError(
                 Problem(str(path), "expected real dates (YYYY-MM-DD)", field=f"{where}.starts")
             ) from None
-        applications.append(EarlierApplication(item["program_id"], dates, item.get("sent") is True))
+        deadline = item.get("deadline") if isinstance(item.get("deadline"), str) else None
+        sent = item.get("sent") is True
+        applications.append(EarlierApplication(item["program_id"], dates, sent, deadline))
     value = data.get("expected_value")
     return EarlierPortfolio(
         path,
         tuple(applications),
         float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None,
         data["scenario"] if isinstance(data.get("scenario"), str) else None,
+        budget
+        if isinstance(budget := data.get("budget"), int) and not isinstance(budget, bool)
+        else None,
         data,
     )
 
@@ -128,7 +135,7 @@ def portfolio_changes(
     before = {a.program_id: a for a in earlier.applications}
     # Sent, and no plan can use it: still out (its fee paid), not dropped (found by review).
     unusable = [pid for pid in payload.get("sent_unused") or [] if pid in before]
-    kept, restarted = [], []
+    kept, restarted, moved_deadlines = [], [], []
     for application in earlier.applications:
         pid = application.program_id
         if pid not in now:
@@ -137,6 +144,11 @@ def portfolio_changes(
         starts = [s.isoformat() for s in application.starts]
         if now[pid]["starts"] != starts:
             restarted.append({"program_id": pid, "from": starts, "to": now[pid]["starts"]})
+        # Found by a season-long review: a deadline moved seven weeks earlier, unsaid.
+        if not now[pid].get("sent") and application.deadline != now[pid].get("deadline"):
+            moved_deadlines.append(
+                {"program_id": pid, "from": application.deadline, "to": now[pid].get("deadline")}
+            )
     # Listed as sent now and not before: nothing to apply for (found by review: "new: X
     # (apply on ...)" for an application the student had just listed as sent).
     sent = [
@@ -162,6 +174,8 @@ def portfolio_changes(
             if a.program_id not in now and a.program_id not in unusable
         ],
         "sent_unusable": unusable,
+        "deadlines_changed": moved_deadlines,
+        "budget": [earlier.budget, payload.get("budget")],
         "expected_value": [earlier.expected_value, payload.get("expected_value")],
     }
 
@@ -180,6 +194,10 @@ def portfolio_change_lines(changes: dict[str, Any]) -> list[str]:
         f"starts of {item['program_id']}: {_dates(item['from'])} → {_dates(item['to'])}"
         for item in changes["starts_changed"]
     ]
+    lines += [
+        f"first deadline of {item['program_id']}: {item['from'] or 'none'} → {item['to'] or 'none'}"
+        for item in changes.get("deadlines_changed") or []
+    ]
     if changes["kept"]:
         lines.append(f"kept: {', '.join(changes['kept'])}")
     if changes["sent"]:
@@ -191,6 +209,9 @@ def portfolio_change_lines(changes: dict[str, Any]) -> list[str]:
         )
     if not (changes["added"] or changes["dropped"]):
         lines.append("the same programs as before")
+    before, after = changes.get("budget") or (None, None)
+    if before is not None and after is not None and before != after:
+        lines.append(f"budget ${before:,} → ${after:,}")
     old, new = changes["expected_value"]
     if old is not None or new is not None:
         shown = [f"{v:.1f}" if v is not None else "—" for v in (old, new)]
