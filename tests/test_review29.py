@@ -195,6 +195,9 @@ def test_a_mapping_with_every_key_commented_out_says_what_to_write(
     assert result.exit_code == 1
     assert f"{key}: expected a mapping (key: value lines) (got nothing); {hint}" in result.output
     assert "Traceback" not in result.output
+    # At the key's own line, not the next key's (found by review).
+    line = next(i for i, text in enumerate(lines, 1) if text == f"{key}:")
+    assert f"scenario.yaml:{line}:1: {key}: expected a mapping" in result.output
 
 
 def test_the_timeline_following_apply_shares_apply_calendars_events() -> None:

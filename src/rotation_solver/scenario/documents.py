@@ -177,6 +177,10 @@ def _plain(node: Any, loc: KeyPath, doc: Document) -> Any:
                 kl, kc = node.lc.key(key)
                 doc.key_positions[child] = (kl + 1, kc + 1)
                 vl, vc = node.lc.value(key)
+                # A key with nothing after it (its lines commented out): ruamel puts the
+                # value where the next token is, another key's line (found by review).
+                if value is None:
+                    vl, vc = kl, kc
                 doc.value_positions[child] = (vl + 1, vc + 1)
             except (KeyError, TypeError, AttributeError):
                 pass
