@@ -1099,6 +1099,10 @@ def test_junk_anywhere_never_raises(
     if where == "plan" and plan_key == "bound" and not valid:
         number = isinstance(junk, int | float) and not isinstance(junk, bool)
         valid = number and math.isfinite(junk) and junk >= BASE_PLAN["objective"]
+    if where == "plan" and plan_key == "status" and junk == "optimal":
+        # The bound equals the objective: "optimal" states it too (found by a mutation
+        # review: drawn once, the example stayed in the database and failed every run).
+        valid = True
     assert report.ok is valid
 
 
