@@ -142,13 +142,14 @@ def _search_row(payload: dict[str, Any]) -> tuple[str, str]:
             if answers.get("out_of_time")
             else "; other answers were chosen on a sample, so one of them may be worth more"
         )
-        if _sent_count(payload) >= payload["max_applications"]:
+        cap = payload.get("max_applications")
+        if cap is not None and _sent_count(payload) >= cap:
             # Found by a season-long review: "every portfolio ... the best portfolio"
             # where the applications sent left nothing to choose.
             return (
                 "Search",
-                f"none: the applications sent fill max_applications "
-                f"({payload['max_applications']}), so there was nothing to choose; their "
+                f"none: the applications sent fill max_applications ({cap}), so there was "
+                "nothing to choose; their "
                 f"value is exact, over {every}{proven}",
             )
         return (
@@ -304,7 +305,7 @@ ROLES = (
 
 
 def _sent_count(payload: dict[str, Any]) -> int:
-    listed = sum(1 for a in payload["applications"] if a.get("sent"))
+    listed = sum(1 for a in payload.get("applications") or () if a.get("sent"))
     return listed + len(payload.get("sent_unused") or ())
 
 
