@@ -208,6 +208,23 @@ def _example_copy(folder: Path, scenario_edit: Any = None, catalog_edit: Any = N
     return folder / "scenario.yaml"
 
 
+def _with_deadline(program_id: str, deadline: str) -> Any:
+    """An edit of the example's catalog: `program_id`'s application_deadline set."""
+
+    def edit(catalog: str) -> str:
+        lines = catalog.splitlines()
+        at = lines[0].split(",").index("application_deadline")
+        rows = []
+        for line in lines[1:]:
+            cells = line.split(",")
+            if cells[0] == program_id:
+                cells[at] = deadline
+            rows.append(",".join(cells))
+        return "\n".join([lines[0], *rows]) + "\n"
+
+    return edit
+
+
 def test_an_application_listed_as_sent_since_is_not_new(tmp_path: Path) -> None:
     """Found by review: "new: rad-harbor (apply on 2027-04-26)" for an application the
     student had just listed under applied."""
@@ -234,18 +251,8 @@ def test_a_program_whose_every_start_is_past_its_deadline_says_so(tmp_path: Path
     before = _report(tmp_path / "before.json")
     gone = _chosen(before)[0]
 
-    def past(catalog: str) -> str:
-        lines = catalog.splitlines()
-        header = lines[0].split(",")
-        at = header.index("application_deadline")
-        rows = []
-        for line in lines[1:]:
-            cells = line.split(",")
-            if cells[0] == gone:
-                cells[at] = "2027-01-10"  # before the planning date, 2027-01-15
-            rows.append(",".join(cells))
-        return "\n".join([lines[0], *rows]) + "\n"
-
+    # Before the planning date, 2027-01-15.
+    past = _with_deadline(gone, "2027-01-10")
     path = _example_copy(tmp_path / "s", catalog_edit=past)
     args = [str(path), "--since", str(tmp_path / "before.json"), "--format", "json"]
     why = {
@@ -287,22 +294,10 @@ def test_since_names_a_moved_deadline_and_a_new_budget(tmp_path: Path) -> None:
     kept = next(a for a in before["applications"] if a["deadline"])
     pid = kept["program_id"]
 
-    def earlier_deadline(catalog: str) -> str:
-        lines = catalog.splitlines()
-        header = lines[0].split(",")
-        at = header.index("application_deadline")
-        rows = []
-        for line in lines[1:]:
-            cells = line.split(",")
-            if cells[0] == pid:
-                cells[at] = "2027-03-20"
-            rows.append(",".join(cells))
-        return "\n".join([lines[0], *rows]) + "\n"
-
     path = _example_copy(
         tmp_path / "s",
         lambda text: text.replace("budget: 9000", "budget: 8000"),
-        earlier_deadline,
+        _with_deadline(pid, "2027-03-20"),
     )
     args = [str(path), "--since", str(tmp_path / "before.json")]
     changes = json.loads(_apply(*args, "--format", "json").stdout)["changes"]
