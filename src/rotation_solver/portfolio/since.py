@@ -9,6 +9,8 @@ accepted, offered); otherwise it is not among the best applications now.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any
 
 from rotation_solver import files
 from rotation_solver.errors import InputError, Problem
-from rotation_solver.offerings import expand
+from rotation_solver.offerings import Expansion, expand
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.schema import ISO_DATE
 
@@ -93,11 +95,10 @@ def read_earlier_portfolio(path: Path) -> EarlierPortfolio:
     )
 
 
-def _no_start_left(program_id: str, loaded: LoadedScenario) -> str:
+def _no_start_left(program_id: str, expansion: Expansion) -> str:
     """Why no start of the program can be in a plan now (a deadline passed, a document
     late, ...), from the catalog's expansion; "" when one can (found by a season-long
     review: "not in the best portfolio" for a program whose every deadline had passed)."""
-    expansion = expand(loaded)
     if any(o.program_id == program_id for o in expansion.offerings):
         return ""
     dropped = [d for d in expansion.dropped if d.program_id == program_id]
@@ -108,8 +109,14 @@ def _no_start_left(program_id: str, loaded: LoadedScenario) -> str:
     return f"no start of it is possible now ({first.start}: {first.reason}{detail})"
 
 
-def _why_dropped(program_id: str, loaded: LoadedScenario, payload: dict[str, Any]) -> str:
-    """Why an earlier application is not in the new portfolio, where the scenario says."""
+def _why_dropped(
+    program_id: str,
+    loaded: LoadedScenario,
+    payload: dict[str, Any],
+    expansion: Callable[[], Expansion],
+) -> str:
+    """Why an earlier application is not in the new portfolio, where the scenario says;
+    `expansion`: the catalog's, made once when first asked for."""
     if program_id not in {p.id for p in loaded.programs}:
         return "no longer in the catalog"
     if program_id in loaded.refused:
@@ -120,7 +127,7 @@ def _why_dropped(program_id: str, loaded: LoadedScenario, payload: dict[str, Any
         return "its offer is accepted (under `locks:`): no application to send"
     if program_id in {offer.program for offer in loaded.offers}:
         return "an offer in hand now: see the answer to the offers"
-    if no_start := _no_start_left(program_id, loaded):
+    if no_start := _no_start_left(program_id, expansion()):
         return no_start
     if payload.get("why"):
         return "no applications yield a plan now (see why)"
@@ -133,6 +140,7 @@ def portfolio_changes(
     """The applications kept, added and dropped since `earlier` (the `changes` key)."""
     now = {a["program_id"]: a for a in payload.get("applications") or []}
     before = {a.program_id: a for a in earlier.applications}
+    expansion = functools.cache(lambda: expand(loaded))
     # Sent, and no plan can use it: still out (its fee paid), not dropped (found by review).
     unusable = [pid for pid in payload.get("sent_unused") or [] if pid in before]
     kept, restarted, moved_deadlines = [], [], []
@@ -168,7 +176,7 @@ def portfolio_changes(
             {
                 "program_id": a.program_id,
                 "starts": [s.isoformat() for s in a.starts],
-                "why": _why_dropped(a.program_id, loaded, payload),
+                "why": _why_dropped(a.program_id, loaded, payload, expansion),
             }
             for a in earlier.applications
             if a.program_id not in now and a.program_id not in unusable
