@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -284,3 +286,38 @@ def test_a_replans_calendar_calls_the_events_of_an_application_sent_done(tmp_pat
     events = {str(e["SUMMARY"]): e for e in Calendar.from_ical(result.stdout_bytes).walk("VEVENT")}
     assert str(events[f"Done: Apply to {pid}"]["STATUS"]) == "CANCELLED"
     assert not any(s.startswith(f"Dropped: Apply to {pid}") for s in events)
+
+
+def test_an_answer_with_no_plan_says_when_the_offers_alone_rule_it_out(tmp_path: Path) -> None:
+    """Found by a season-long review: "Accepting rad-lakeshore and em-saguaro leaves no
+    plan ... with at most 10 applications", where the two rotations overlap."""
+    from rotation_solver.portfolio.acceptance import accepted_conflict
+    from rotation_solver.scenario import Lock, load_scenario
+
+    loaded = load_scenario(EXAMPLE)
+
+    def lock(text: str) -> Lock:
+        program, start = text.split("@")
+        return Lock(program=program, start=date.fromisoformat(start))
+
+    overlap = [lock("rad-lakeshore@2027-08-02"), lock("em-saguaro@2027-08-16")]
+    assert accepted_conflict(loaded, overlap) == (
+        "rad-lakeshore (2027-08-02..2027-08-29) and em-saguaro (2027-08-16..2027-08-29) overlap"
+    )
+    apart = [lock("rad-lakeshore@2027-06-07"), lock("em-saguaro@2027-08-16")]
+    assert accepted_conflict(loaded, apart) == ""
+    poorer = dataclasses.replace(
+        loaded, scenario=loaded.scenario.model_copy(update={"budget": 3000})
+    )
+    assert accepted_conflict(poorer, apart).startswith("together they cost $")
+    assert accepted_conflict(poorer, apart).endswith("over the budget $3,000")
+    # And the report says it, where a way has no plan (the shipped offers' scenario).
+    scenario = SCENARIOS / "offers-in-hand" / "scenario.yaml"
+    args = ["apply", str(scenario), "--workers", "1", "--evaluate", "50", "--no-bound"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert (
+        "leaves no plan: together they cost $9,370 with the fees already paid, over the "
+        "budget $9,000." in said
+    )

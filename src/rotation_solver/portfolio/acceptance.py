@@ -17,6 +17,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Protocol
 
 import numpy as np
@@ -110,6 +111,12 @@ class OfferAnswers:
                     "exact": way.exact,
                     "cut_short": way.cut_short,
                     "no_plan": way.no_plan,
+                    **(
+                        {"conflict": conflict}
+                        if way.outcome == NO_PLAN
+                        and (conflict := accepted_conflict(loaded, way.accept))
+                        else {}
+                    ),
                 }
                 for way in self.ways
             ],
@@ -118,6 +125,40 @@ class OfferAnswers:
             "decline_margin": DECLINE_MARGIN,
             "out_of_time": sum(w.outcome == OUT_OF_TIME for w in self.ways),
         }
+
+
+def accepted_conflict(loaded: LoadedScenario, accept: Sequence[Lock]) -> str:
+    """Why accepting `accept` (beside the accepted offers already under `locks`) leaves no
+    plan, where the offers alone say it: two of them overlap (or are closer than the
+    minimum gap), or together they cost more than the budget; "" otherwise (found by a
+    season-long review: "with at most 10 applications" named for two overlapping offers)."""
+    taken = [*loaded.locks, *accept]
+    is_img = loaded.scenario.student.school_type == "img"
+    gap = loaded.requirements.min_gap_days
+    spans = []
+    for lock in taken:
+        row = loaded.program(lock.program)
+        spans.append((lock, lock.start + timedelta(days=7 * row.weeks - 1)))
+    apart = timedelta(days=gap)
+    for (first, first_end), (second, second_end) in itertools.combinations(spans, 2):
+        # Spec section 1: the later starts at least min_gap_days free days after the other.
+        if first.start <= second_end + apart and second.start <= first_end + apart:
+            closer = f" or closer than calendar.min_gap_days {gap}" if gap else ""
+            return (
+                f"{first.program} ({first.start}..{first_end}) and {second.program} "
+                f"({second.start}..{second_end}) overlap{closer}"
+            )
+    cost = loaded.paid_fees
+    for lock in taken:
+        row = loaded.program(lock.program)
+        surcharge = row.img_surcharge if is_img else 0
+        cost += row.housing_per_week * row.weeks + row.travel + row.fee + surcharge
+    if cost > loaded.budget:
+        return (
+            f"together they cost ${cost:,} with the fees already paid, over the budget "
+            f"${loaded.budget:,}"
+        )
+    return ""
 
 
 def _offer_dict(offer: Lock) -> dict[str, str]:

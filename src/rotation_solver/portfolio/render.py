@@ -449,12 +449,17 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
         rest = " (declining the rest)" if len(way["accept"]) < len(accept) + len(decline) else ""
         cap = payload.get("max_applications")
         within = f" with at most {counted(cap, 'application')}" if cap is not None else ""
-        text += (
-            f" Accepting {named(way['accept'])}{rest} leaves no plan that meets your rules"
-            f"{within}, even if every application said yes; `rotation-solver solve SCENARIO "
-            f"{locks}` shows whether your rules alone rule it out, and if so which, with what "
-            "would change that."
-        )
+        if way.get("conflict"):
+            # The offers alone say why (found by a season-long review: the cap on
+            # applications was named for two offers that overlap).
+            text += f" Accepting {named(way['accept'])}{rest} leaves no plan: {way['conflict']}."
+        else:
+            text += (
+                f" Accepting {named(way['accept'])}{rest} leaves no plan that meets your rules"
+                f"{within}, even if every application said yes; `rotation-solver solve "
+                f"SCENARIO {locks}` shows whether your rules alone rule it out, and if so "
+                "which, with what would change that."
+            )
     paid = answers.get("declined_fees") or 0
     text += (
         " The plans above take the accepted offers as locks and leave the declined programs "
