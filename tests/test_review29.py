@@ -321,3 +321,34 @@ def test_an_answer_with_no_plan_says_when_the_offers_alone_rule_it_out(tmp_path:
         "leaves no plan: together they cost $9,370 with the fees already paid, over the "
         "budget $9,000." in said
     )
+
+
+def test_an_unanswered_application_for_a_rotation_already_over_is_named() -> None:
+    """Found by review: an application still unanswered for a rotation over by the
+    planning date was planned as "answer to come", where an offer's gets a warning."""
+    scenario = DATA / "applied_past" / "scenario.yaml"
+    result = CliRunner().invoke(cli, ["validate", str(scenario)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "applied: im2's rotation starting 2027-08-09 is over by the planning date 2027-08-25, "
+        "yet the application is unanswered: check the dates, or record the answer"
+    ) in " ".join(result.output.split())
+    # Not for the example's applications, none of which has begun.
+    sent = SCENARIOS / "applications-sent" / "scenario.yaml"
+    assert (
+        "yet the application is unanswered"
+        not in CliRunner().invoke(cli, ["validate", str(sent)]).output
+    )
+
+
+def test_with_nothing_declined_the_answer_says_nothing_of_declined_offers() -> None:
+    """Found by review: "the declined ones moved to `exclude:`" (alone) beside an answer
+    that declined nothing; followed literally for a later decline, it dropped a fee paid
+    (declined offers go under `applied:` and `exclude:` together)."""
+    scenario = DATA / "one_offer" / "scenario.json"
+    args = ["apply", str(scenario), "--workers", "1", "--evaluate", "50", "--no-bound"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert "re-plan with the accepted ones moved from `offers:` to `locks:`." in said
+    assert "declined ones moved to `exclude:`" not in said

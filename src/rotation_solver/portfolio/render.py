@@ -465,11 +465,14 @@ def offer_answer_lines(payload: dict[str, Any]) -> list[str]:
         " The plans above take the accepted offers as locks and leave the declined programs "
         "out. An offer is usually answered within about a week; once answered, re-plan with "
         "the accepted ones moved from `offers:` to `locks:`"
+        # Declined offers go under both, fee or not (found by review: "moved to
+        # `exclude:`" alone, followed literally, dropped a fee already paid).
         + (
             " and the declined ones moved to `applied:` and `exclude:` together, so that "
-            f"their fees, already paid (${paid:,}), still count as these plans count them"
-            if paid
-            else " and the declined ones moved to `exclude:`"
+            + (f"their fees, already paid (${paid:,}), " if paid else "their fees ")
+            + "still count as these plans count them"
+            if answers.get("decline") or paid
+            else ""
         )
         + _same_program_words(answers)
         + "."

@@ -617,6 +617,26 @@ def _applied(
                 f"applied: no start of {program_id} {named} can be in a plan ({why}), so it "
                 "cannot lead to a rotation; its fee still counts"
             )
+    for program_id, starts in starts_of.items():
+        # Found by review: an application still unanswered for a rotation already under
+        # way was planned without a word, where an offer's gets one.
+        begun = [
+            start
+            for start in sorted(starts)
+            if start < scenario.planning_date and start not in ruled_out[program_id]
+        ]
+        if begun and program_id not in unusable:
+            days = ", ".join(str(start) for start in begun)
+            weeks = rows[program_id].weeks
+            last_day = max(begun) + timedelta(days=7 * weeks - 1)
+            state = "over" if last_day < scenario.planning_date else "under way"
+            which = "rotation starting {} is" if len(begun) == 1 else "rotations starting {} are"
+            notes.append(
+                f"applied: {program_id}'s {which.format(days)} {state} by the planning date "
+                f"{scenario.planning_date}, yet the application is unanswered: check the "
+                "dates, or record the answer (an offer under `offers:`, a refusal under "
+                "`exclude:` too)"
+            )
     if scenario.student.school_type == "img":
         for program_id in starts_of:
             if not rows[program_id].accepts_img:
