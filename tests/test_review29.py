@@ -352,3 +352,16 @@ def test_with_nothing_declined_the_answer_says_nothing_of_declined_offers() -> N
     said = " ".join(result.stdout.split())
     assert "re-plan with the accepted ones moved from `offers:` to `locks:`." in said
     assert "declined ones moved to `exclude:`" not in said
+
+
+def test_check_says_an_offer_in_hand_is_for_its_start_only() -> None:
+    """Found by review: "rA does not offer a start on 2027-08-02; it offers 2027-06-07",
+    where the catalog row does list 08-02: the offer in hand is what limits it."""
+    folder = DATA / "offer_start"
+    args = ["check", str(folder / "scenario.json"), str(folder / "plan.csv"), "--score"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert (
+        "[start] the offer in hand from rA is for 2027-06-07 only (under offers), not 2027-08-02"
+        in result.output
+    )

@@ -516,9 +516,15 @@ class _Checker:
                 continue
             if start not in program.starts:
                 offered = ", ".join(str(day) for day in program.starts)
+                # An offer in hand is for its starts only (found by review: "it offers"
+                # named the offer's start where the catalog row lists this one too).
+                in_hand = any(pid == program_id for pid, _start in self.offered)
                 self.add(
                     "start",
-                    f"{program_id} does not offer a start on {start}; it offers {offered}",
+                    f"the offer in hand from {program_id} is for {offered} only (under "
+                    f"offers), not {start}"
+                    if in_hand
+                    else f"{program_id} does not offer a start on {start}; it offers {offered}",
                 )
             locked = (program.id, start) in self.locks
             end = _end(program, start)
