@@ -15,7 +15,7 @@ from typing import Any
 
 from rotation_solver import files
 from rotation_solver.errors import InputError, Problem
-from rotation_solver.explain import never_in_a_plan
+from rotation_solver.explain import EQUALLY_GOOD, never_in_a_plan
 from rotation_solver.problem import PlanningProblem
 from rotation_solver.scenario import LoadedScenario
 from rotation_solver.scenario.schema import ISO_DATE
@@ -129,10 +129,6 @@ def _why_revalued(
         if rotation.get(flag) and rose and not then.get(flag):
             return f"{words}, counted in full"
     return ""
-
-
-# How `explain` begins the reason of a program left out for an equally good plan.
-_TIE = "an equally good alternative: "
 
 
 def _whole(data: dict[str, Any], key: str) -> int | None:
@@ -296,9 +292,9 @@ def _why_dropped(
     for unchosen in (payload.get("explanation") or {}).get("best_unchosen") or []:
         if unchosen["program_id"] == pid and unchosen["why_not"].startswith("over budget"):
             return str(unchosen["why_not"])
-        if unchosen["program_id"] == pid and unchosen["why_not"].startswith(_TIE):
+        if unchosen["program_id"] == pid and unchosen["why_not"].startswith(EQUALLY_GOOD):
             # Found by an advisor's review: a tie read as a clash the student must accept.
-            worth = str(unchosen["why_not"]).removeprefix(_TIE).split(";")[0]
+            worth = str(unchosen["why_not"]).removeprefix(EQUALLY_GOOD).split(";")[0]
             tie = f"a tie: {worth}, and of equally good plans the cheapest is shown"
     if pid in never:
         return "no plan within the budget can hold it now, with every rule met"

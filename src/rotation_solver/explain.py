@@ -47,6 +47,9 @@ NEAR_BEST_SHARE = Fraction(95, 100)
 WORTH_SAYING_SAVING = Fraction(10, 100)
 UNAVAILABLE_SHOWN = 10
 
+# How the reason of a program left out for an equally good plan begins (`changes` reads it).
+EQUALLY_GOOD = "an equally good alternative: "
+
 
 def _best_with(
     problem: PlanningProblem,
@@ -615,10 +618,7 @@ def _why_not(
                 closest = None
             pushes = "" if closest is None else _pushes(result.rotations, closest[2], program_id)
         if loss == 0:
-            return (
-                f"an equally good alternative: the best plan with it is worth {forced[0]} "
-                f"too{pushes}"
-            )
+            return f"{EQUALLY_GOOD}the best plan with it is worth {forced[0]} too{pushes}"
         # Is money the reason? Then say so: "lower value" alone reads as a worse program.
         # The figure is the cheapest plan with it that beats this one, not the dearest.
         better = _best_with(
