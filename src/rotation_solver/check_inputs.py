@@ -5,13 +5,13 @@ from the scenario's own lists, and the fees already paid summed here.
 The loader rewrites the rows the model plans with (an offer's starts and certainty, a
 sent application's deadlines, a fee already paid). Reading those rewritten rows, the
 checker would share that rewriting with the model, and a bug in it would pass the check
-(found by review: with every paid fee left in the rows, `solve` planned $200 too much
-and the checker agreed). So the rules, as the scenario format documents them, are
-applied a second time here, on purpose, from the rows as written (`LoadedScenario.
-catalog`), and so are `apply`'s answers to offers, written as a student would (accepted
-under `locks`, declined under `exclude`). A scenario the planner makes itself (an offer
-outcome, a catalog made certain) has no rows as written (`catalog` empty): its rows are
-its own, read as they are.
+(found by review: a loader that zeroed every fee moved the optimum of a shipped scenario
+from 300 to 302, and the checker, reading the same rows, agreed). So the rules, as the
+scenario format documents them, are applied a second time here, on purpose, from the
+rows as written (`LoadedScenario.catalog`), and so are `apply`'s answers to offers,
+written as a student would (accepted under `locks`, declined under `exclude`). A
+scenario the planner makes itself (an offer outcome, a catalog made certain) has no rows
+as written (`catalog` empty): its rows are its own, read as they are.
 """
 
 from __future__ import annotations
