@@ -13,16 +13,9 @@ from icalendar import Calendar
 
 from rotation_solver.cli import cli
 from tests.conftest import SCENARIOS
+from tests.test_apply_since import _apply, _example_copy
 
 EXAMPLE = SCENARIOS / "example" / "scenario.yaml"
-# As tests/test_apply_since.py: every portfolio of 4 on the example's programs, exactly.
-QUICK = ["--workers", "1", "--max-applications", "4", "--evaluate", "50", "--no-bound"]
-
-
-def _apply(*args: str, code: int = 0) -> Any:
-    result = CliRunner().invoke(cli, ["apply", *args, *QUICK])
-    assert result.exit_code == code, result.output
-    return result
 
 
 def _report(path: Path, scenario: Path = EXAMPLE, *args: str) -> dict[str, Any]:
@@ -30,14 +23,6 @@ def _report(path: Path, scenario: Path = EXAMPLE, *args: str) -> dict[str, Any]:
     _apply(str(scenario), *args, "--format", "json", "-o", str(path))
     document: dict[str, Any] = json.loads(path.read_text("utf-8"))
     return document
-
-
-def _example_copy(folder: Path, scenario_edit: Any = None) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "programs.csv").write_bytes((EXAMPLE.parent / "programs.csv").read_bytes())
-    text = EXAMPLE.read_text("utf-8")
-    (folder / "scenario.yaml").write_text(scenario_edit(text) if scenario_edit else text)
-    return folder / "scenario.yaml"
 
 
 def _chosen(report: dict[str, Any]) -> list[str]:
