@@ -24,9 +24,9 @@ def _apply(*args: str, code: int = 0) -> Any:
     return result
 
 
-def _report(path: Path, *args: str) -> dict[str, Any]:
-    """`apply --format json` written to `path`, and read back."""
-    _apply(str(EXAMPLE), *args, "--format", "json", "-o", str(path))
+def _report(path: Path, *args: str, scenario: Path = EXAMPLE) -> dict[str, Any]:
+    """`apply --format json` of `scenario` written to `path`, and read back."""
+    _apply(str(scenario), *args, "--format", "json", "-o", str(path))
     document: dict[str, Any] = json.loads(path.read_text("utf-8"))
     return document
 

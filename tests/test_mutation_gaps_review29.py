@@ -13,16 +13,9 @@ from icalendar import Calendar
 
 from rotation_solver.cli import cli
 from tests.conftest import SCENARIOS
-from tests.test_apply_since import _apply, _example_copy
+from tests.test_apply_since import _apply, _example_copy, _report
 
 EXAMPLE = SCENARIOS / "example" / "scenario.yaml"
-
-
-def _report(path: Path, scenario: Path = EXAMPLE, *args: str) -> dict[str, Any]:
-    """`apply --format json` written to `path`, and read back."""
-    _apply(str(scenario), *args, "--format", "json", "-o", str(path))
-    document: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    return document
 
 
 def _chosen(report: dict[str, Any]) -> list[str]:
@@ -40,11 +33,11 @@ def test_an_application_sent_before_and_still_sent_is_kept_not_sent_since(
     application listed as sent in both reports was called "sent since" again, and left
     out of `kept`."""
     path = _example_copy(tmp_path / "s", lambda text: text + "applied:\n  - {program: rad-cedar}\n")
-    before = _report(tmp_path / "before.json", path)
+    before = _report(tmp_path / "before.json", scenario=path)
     assert [a["sent"] for a in before["applications"] if a["program_id"] == "rad-cedar"] == [True]
-    changes = _report(tmp_path / "after.json", path, "--since", str(tmp_path / "before.json"))[
-        "changes"
-    ]
+    changes = _report(
+        tmp_path / "after.json", "--since", str(tmp_path / "before.json"), scenario=path
+    )["changes"]
     assert changes["sent"] == []
     assert "rad-cedar" in changes["kept"]
 
@@ -72,7 +65,7 @@ def test_the_starts_of_a_kept_application_are_compared_with_the_earlier_ones(
     """Mutant S7 (`starts_changed` filled whatever the starts): nothing tested the starts
     a kept application asks for, neither unchanged nor changed."""
     before = _report(tmp_path / "before.json")
-    same = _report(tmp_path / "same.json", EXAMPLE, "--since", str(tmp_path / "before.json"))
+    same = _report(tmp_path / "same.json", "--since", str(tmp_path / "before.json"))
     assert same["changes"]["starts_changed"] == []
     edited = json.loads(json.dumps(before))
     first = edited["applications"][0]
@@ -204,7 +197,7 @@ def test_the_calendar_since_cancels_the_offers_answered_since(tmp_path: Path) ->
     under locks, declined under exclude), "Decline the offer from X" stayed a live event
     of the imported calendar."""
     offers = SCENARIOS / "offers-in-hand" / "scenario.yaml"
-    before = _report(tmp_path / "before.json", offers)
+    before = _report(tmp_path / "before.json", scenario=offers)
     asked = [c["summary"] for c in before["calendar"] if c["kind"] == "offer"]
     assert "Decline the offer from rad-rainfern" in asked
     # Answered as the student writes it: the declined offer under applied and exclude.
